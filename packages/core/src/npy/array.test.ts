@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+
+import { fixture, readJson } from '../../../../test/fixtures.js';
+import { NpzArchive, openNpy, type NpyArray } from './array.js';
+
+interface Expected {
+  dtype: string;
+  fortran: boolean;
+  shape: number[];
+  values: number[];
+}
+const manifest = readJson<Record<string, Expected>>('npy', 'manifest.json');
+
+async function readAll(array: NpyArray, batch: number, out = new Float64Array(array.rows * array.rowLength)) {
+  for (let r = 0; r < array.rows; r += batch) {
+    const n = Math.min(batch, array.rows - r);
+    await array.readRows(r, n, out, r * array.rowLength);
+  }
+  return out;
+}
+
+describe('openNpy: every dtype, order and byte order numpy writes', () => {
+  const names = Object.keys(manifest).filter((n) => !n.startsWith('npz_'));
+  it('covers the matrix the issue asks for', () => {
+    for (const code of ['f2', 'f4', 'f8', 'i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8', 'b1']) {
+      expect(names.filter((n) => n.startsWith(code + '_')).length).toBeGreaterThanOrEqual(2);
+    }
+    expect(names.some((n) => n.includes('_be_F'))).toBe(true);
+  });
+  for (const name of names) {
+    it(`${name} (${manifest[name].dtype}, ${manifest[name].fortran ? 'Fortran' : 'C'} order)`, async () => {
+      const want = manifest[name];
+      const array = await openNpy(fixture('npy', name + '.npy'));
+      expect(array.shape).toEqual(want.shape);
+      expect(array.dtype.descr).toBe(want.dtype);
+      expect(array.fortranOrder).toBe(want.fortran);
+      // batches of 3 rows (the last one short) must give numpy's C-order values
+      expect(Array.from(await readAll(array, 3))).toEqual(want.values);
+      await array.close();
+    });
+  }
+
+  it('casts to float32 the way astype(np.float32) does', async () => {
+    const array = await openNpy(fixture('npy', 'f8_be_F.npy'));
+    const out = new Float32Array(array.rows * array.rowLength);
+    await readAll(array, 4, out as unknown as Float64Array);
+    expect(Array.from(out)).toEqual(Array.from(Float32Array.from(manifest.f8_be_F.values)));
+    await array.close();
+  });
+
+  it('casts float to int64 by truncation toward zero', async () => {
+    const array = await openNpy(fixture('npy', 'f4_le_C.npy'));
+    const out = new BigInt64Array(array.rows * array.rowLength);
+    await array.readRows(0, array.rows, out);
+    expect(Array.from(out, Number)).toEqual(manifest.f4_le_C.values.map((v) => Math.trunc(Math.fround(v)) + 0));
+    await array.close();
+  });
+});
+
+describe('NpzArchive', () => {
+  for (const file of ['stored.npz', 'deflated.npz']) {
+    it(`reads ${file} members in batches, including a Fortran-order one`, async () => {
+      const npz = await NpzArchive.open(fixture('npy', file));
+      for (const key of ['features', 'fortran']) {
+        const array = await npz.array(key);
+        expect(array.shape).toEqual([7, 3]);
+        expect(Array.from(await readAll(array, 2))).toEqual(manifest.npz_features.values);
+        await array.close();
+      }
+      const labels = await npz.array('labels.npy');
+      expect(Array.from(await readAll(labels, 4))).toEqual(manifest.labels_1d.values);
+      await labels.close();
+      npz.close();
+    });
+  }
+
+  it('reads a big-endian float64 member of a deflated archive', async () => {
+    const npz = await NpzArchive.open(fixture('npy', 'deflated.npz'));
+    const big = await npz.array('big');
+    expect(big.dtype.descr).toBe('>f8');
+    const f32 = Float32Array.from(manifest.npz_features.values);
+    expect(Array.from(await readAll(big, 5))).toEqual(Array.from(f32));
+    await big.close();
+    npz.close();
+  });
+
+  it('names the members when a key is missing', async () => {
+    const npz = await NpzArchive.open(fixture('npy', 'stored.npz'));
+    await expect(npz.array('x', 'features')).rejects.toThrow(/stored\.npz has no array 'x'; it holds: features, labels, fortran/);
+    npz.close();
+  });
+
+  it('rejects a file that is not a zip archive', async () => {
+    await expect(NpzArchive.open(fixture('npy', 'not_npy.npy'))).rejects.toThrow(/not_npy\.npy is not a valid \.npz \(zip\) archive/);
+  });
+});
+
+describe('openNpy: bad files', () => {
+  it('rejects a file without the magic', async () => {
+    await expect(openNpy(fixture('npy', 'not_npy.npy'))).rejects.toThrow(/not_npy\.npy is not a valid \.npy array: it does not start with the \\x93NUMPY magic/);
+  });
+  it('rejects a truncated file before reading data', async () => {
+    await expect(openNpy(fixture('npy', 'truncated.npy'))).rejects.toThrow(
+      /truncated\.npy is truncated: its header promises shape \(7, 3\) of float32 \(little-endian\), 212 bytes in all, but it holds 202/,
+    );
+  });
+  it('rejects an unsupported dtype naming it', async () => {
+    await expect(openNpy(fixture('npy', 'complex.npy'))).rejects.toThrow(/complex\.npy holds dtype '<c8'/);
+  });
+  it('names a missing file', async () => {
+    await expect(openNpy(fixture('npy', 'nope.npy'))).rejects.toThrow(/The \.npy file .*nope\.npy does not exist\./);
+  });
+});

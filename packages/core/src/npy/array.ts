@@ -1,0 +1,219 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+
+import { UserError, messageOf } from '../errors.js';
+import { decodeInto, type DType, type TargetArray } from './dtype.js';
+import { readNpyHeader } from './header.js';
+import { FileSource, StreamSource, type ByteSource } from './source.js';
+
+/**
+ * One array of a `.npy` file or `.npz` member, read a batch of rows at a time: memory holds one
+ * batch, never the whole array. Rows are the first axis; a row is everything after it, in C order
+ * whatever the file's order.
+ */
+export class NpyArray {
+  readonly rows: number;
+  /** Elements per row (the product of the shape after the first axis). */
+  readonly rowLength: number;
+  private scratch = new Uint8Array(0);
+  private transposed = new Uint8Array(0);
+  /** For Fortran order: where each in-row element's column starts, in elements from the data start. */
+  private readonly columnStarts?: Float64Array;
+
+  private constructor(
+    private readonly source: ByteSource,
+    readonly dtype: DType,
+    readonly shape: readonly number[],
+    readonly fortranOrder: boolean,
+    private readonly dataOffset: number,
+    private readonly onClose: () => Promise<void>,
+  ) {
+    if (shape.length === 0) {
+      throw new UserError(`${source.label} holds a single scalar; expected an array with one row per example.`, {
+        file: source.label,
+      });
+    }
+    this.rows = shape[0];
+    this.rowLength = shape.slice(1).reduce((a, b) => a * b, 1);
+    if (fortranOrder && this.rowLength > 1) {
+      // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
+      const inner = shape.slice(1);
+      const starts = new Float64Array(this.rowLength);
+      const index = new Array<number>(inner.length).fill(0);
+      for (let j = 0; j < this.rowLength; j++) {
+        let f = 0;
+        for (let a = inner.length - 1; a >= 0; a--) f = f * inner[a] + index[a];
+        starts[j] = this.rows * f;
+        for (let a = inner.length - 1; a >= 0; a--) {
+          if (++index[a] < inner[a]) break;
+          index[a] = 0;
+        }
+      }
+      this.columnStarts = starts;
+    }
+  }
+
+  get label(): string {
+    return this.source.label;
+  }
+
+  /** Opens a source; a forward-only source holding a Fortran-order array is first spilled to disk. */
+  static async fromSource(source: ByteSource, onClose: () => Promise<void> = async () => {}): Promise<NpyArray> {
+    const header = await readNpyHeader(source);
+    return new NpyArray(source, header.dtype, header.shape, header.fortranOrder, header.dataOffset, async () => {
+      await source.close();
+      await onClose();
+    });
+  }
+
+  /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype. */
+  async readRows(start: number, count: number, out: TargetArray, outOffset = 0): Promise<void> {
+    if (start < 0 || start + count > this.rows) throw new Error(`readRows(${start}, ${count}) outside ${this.rows} rows`);
+    const size = this.dtype.size;
+    const elements = count * this.rowLength;
+    const nbytes = elements * size;
+    if (this.scratch.byteLength < nbytes) this.scratch = new Uint8Array(nbytes);
+    const bytes = this.scratch.subarray(0, nbytes);
+    if (!this.columnStarts) {
+      await this.source.read(this.dataOffset + start * this.rowLength * size, bytes);
+      decodeInto(this.dtype, bytes, elements, out, outOffset);
+      return;
+    }
+    // Fortran order: one contiguous run per column, then a byte-level transpose to row-major.
+    const columnBytes = count * size;
+    for (let j = 0; j < this.rowLength; j++) {
+      await this.source.read(this.dataOffset + (this.columnStarts[j] + start) * size, bytes.subarray(j * columnBytes, (j + 1) * columnBytes));
+    }
+    if (this.transposed.byteLength < nbytes) this.transposed = new Uint8Array(nbytes);
+    const t = this.transposed;
+    const rowBytes = this.rowLength * size;
+    for (let j = 0; j < this.rowLength; j++) {
+      const col = j * columnBytes;
+      for (let i = 0; i < count; i++) {
+        const from = col + i * size;
+        const to = i * rowBytes + j * size;
+        for (let b = 0; b < size; b++) t[to + b] = bytes[from + b];
+      }
+    }
+    decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset);
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+function notReadable(path: string, e: unknown, what: string): UserError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return new UserError(`${what} ${path} does not exist.`, { file: path });
+  if (code === 'EISDIR') return new UserError(`${what} ${path} is a directory, expected a file.`, { file: path });
+  return new UserError(`${what} ${path} cannot be read: ${messageOf(e)}.`, { file: path, cause: e });
+}
+
+/** Opens a `.npy` file. */
+export async function openNpy(path: string): Promise<NpyArray> {
+  let source: FileSource;
+  try {
+    source = await FileSource.open(path);
+  } catch (e) {
+    throw notReadable(path, e, 'The .npy file');
+  }
+  try {
+    return await NpyArray.fromSource(source);
+  } catch (e) {
+    await source.close();
+    throw e;
+  }
+}
+
+interface ZipEntry {
+  entry: yauzl.Entry;
+  key: string;
+}
+
+/** An `.npz` archive (numpy.savez or savez_compressed); members are opened as streams. */
+export class NpzArchive {
+  private constructor(
+    readonly path: string,
+    private readonly zip: yauzl.ZipFile,
+    private readonly entries: Map<string, ZipEntry>,
+  ) {}
+
+  static async open(path: string): Promise<NpzArchive> {
+    try {
+      await stat(path);
+    } catch (e) {
+      throw notReadable(path, e, 'The .npz file');
+    }
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err ? reject(err) : resolve(z))),
+    ).catch((e: unknown) => {
+      throw new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, {
+        file: path,
+        hint: 'Write it with numpy.savez or numpy.savez_compressed.',
+      });
+    });
+    const entries = new Map<string, ZipEntry>();
+    await new Promise<void>((resolve, reject) => {
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const key = entry.fileName.replace(/\.npy$/, '');
+        entries.set(key, { entry, key });
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve());
+      zip.on('error', (e: unknown) =>
+        reject(new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, { file: path })),
+      );
+      zip.readEntry();
+    });
+    return new NpzArchive(path, zip, entries);
+  }
+
+  get keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Opens member `key` (with or without `.npy`); `input` names the action input that chose it. */
+  async array(key: string, input?: string): Promise<NpyArray> {
+    const found = this.entries.get(key.replace(/\.npy$/, ''));
+    if (!found) {
+      throw new UserError(`${this.path} has no array '${key}'; it holds: ${this.keys.join(', ') || 'nothing'}.`, {
+        file: this.path,
+        input,
+      });
+    }
+    const label = `${this.path}:${found.entry.fileName}`;
+    const stream = await this.openStream(found.entry, label);
+    const source = new StreamSource(label, stream, found.entry.uncompressedSize);
+    const array = await NpyArray.fromSource(source);
+    if (!array.fortranOrder || array.rowLength <= 1) return array;
+    // Fortran order needs random access: inflate the member once to a temporary file.
+    await array.close();
+    const dir = await mkdtemp(join(tmpdir(), 'npz-'));
+    const file = join(dir, 'member.npy');
+    await pipeline(await this.openStream(found.entry, label), createWriteStream(file));
+    const fileSource = await FileSource.open(file, label);
+    return NpyArray.fromSource(fileSource, () => rm(dir, { recursive: true, force: true }));
+  }
+
+  private openStream(entry: yauzl.Entry, label: string): Promise<Readable> {
+    return new Promise<Readable>((resolve, reject) =>
+      this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))),
+    ).catch((e: unknown) => {
+      throw new UserError(`${label} cannot be read from the archive: ${messageOf(e)}.`, { file: this.path, cause: e });
+    });
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+}

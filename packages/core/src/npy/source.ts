@@ -1,0 +1,109 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+
+import { UserError } from '../errors.js';
+
+/**
+ * Where an array's bytes come from: a file (random access) or a decompressing stream
+ * (forward only). `label` names it for error messages, e.g. `eval.npz:features.npy`.
+ */
+export interface ByteSource {
+  readonly label: string;
+  /** Total bytes, when known before reading. */
+  readonly size: number;
+  readonly randomAccess: boolean;
+  /** Fills `into` with the bytes at `position`; a forward-only source needs non-decreasing positions. */
+  read(position: number, into: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+function truncated(label: string, position: number, wanted: number, got: number): UserError {
+  return new UserError(
+    `${label} is truncated: expected ${wanted} bytes at offset ${position}, found ${got}.`,
+    { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' },
+  );
+}
+
+export class FileSource implements ByteSource {
+  readonly randomAccess = true;
+
+  private constructor(
+    readonly label: string,
+    private readonly handle: FileHandle,
+    private readonly start: number,
+    readonly size: number,
+  ) {}
+
+  /** A file, or the byte range [start, start + size) of it (a stored npz member). */
+  static async open(path: string, label = path, start = 0, size?: number): Promise<FileSource> {
+    const handle = await open(path, 'r');
+    const total = size ?? (await handle.stat()).size - start;
+    return new FileSource(label, handle, start, total);
+  }
+
+  async read(position: number, into: Uint8Array): Promise<void> {
+    let done = 0;
+    const wanted = into.byteLength;
+    const available = Math.max(0, Math.min(wanted, this.size - position));
+    while (done < available) {
+      const { bytesRead } = await this.handle.read(into, done, available - done, this.start + position + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    if (done < wanted) throw truncated(this.label, position, wanted, done);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+/** A forward-only source over a stream (a deflated npz member); holds at most one chunk extra. */
+export class StreamSource implements ByteSource {
+  readonly randomAccess = false;
+  private readonly chunks: AsyncIterator<Buffer>;
+  private pending: Buffer = Buffer.alloc(0);
+  private position = 0;
+
+  constructor(
+    readonly label: string,
+    private readonly stream: Readable,
+    readonly size: number,
+  ) {
+    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  async read(position: number, into: Uint8Array): Promise<void> {
+    if (position < this.position) throw new Error(`${this.label}: backward read ${position} < ${this.position}`);
+    let skip = position - this.position;
+    let filled = 0;
+    while (filled < into.byteLength) {
+      if (this.pending.byteLength === 0) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await this.chunks.next();
+        } catch (e) {
+          throw new UserError(`${this.label} cannot be decompressed: ${(e as Error).message}.`, { file: this.label, cause: e });
+        }
+        if (next.done) throw truncated(this.label, position, into.byteLength, filled);
+        this.pending = next.value;
+      }
+      if (skip > 0) {
+        const n = Math.min(skip, this.pending.byteLength);
+        this.pending = this.pending.subarray(n);
+        this.position += n;
+        skip -= n;
+        continue;
+      }
+      const n = Math.min(into.byteLength - filled, this.pending.byteLength);
+      into.set(this.pending.subarray(0, n), filled);
+      this.pending = this.pending.subarray(n);
+      this.position += n;
+      filled += n;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stream.destroy();
+  }
+}
