@@ -1,11 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const core = (path: string) => fileURLToPath(new URL(`./packages/core/src/${path}`, import.meta.url));
+
 export default defineConfig({
   resolve: {
-    alias: {
-      '@ml-gate/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
-    },
+    // tests run the TypeScript sources; the bundles are built from packages/core/dist
+    alias: [
+      { find: /^@ml-gate\/core\/github$/, replacement: core('github/index.ts') },
+      { find: /^@ml-gate\/core$/, replacement: core('index.ts') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'actions/*/test/**/*.test.ts'],

@@ -1,0 +1,3 @@
+export * from './inputs.js';
+export * from './run.js';
+export * from './comment.js';

@@ -1,0 +1,24 @@
+import * as core from '@actions/core';
+
+import { UserError } from '../errors.js';
+
+/**
+ * Runs an action's body the way every action here ends: a UserError becomes one error
+ * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
+ * error is a bug, reported with its stack in the debug log.
+ */
+export async function runAction(title: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    process.exitCode = 1;
+    if (e instanceof UserError) {
+      core.error(e.describe(), { title, file: e.file && !e.file.includes(':') ? e.file : undefined });
+      return;
+    }
+    core.debug(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    core.error(`Internal error in ${title}: ${e instanceof Error ? e.message : String(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, {
+      title,
+    });
+  }
+}

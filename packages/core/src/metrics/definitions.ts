@@ -1,0 +1,37 @@
+/** The metrics this project computes, with the direction in which they improve. */
+export const CLASSIFICATION_METRICS = [
+  'accuracy',
+  'balanced-accuracy',
+  'f1-macro',
+  'precision-macro',
+  'recall-macro',
+  'log-loss',
+  'roc-auc',
+] as const;
+export const REGRESSION_METRICS = ['rmse', 'mae', 'r2'] as const;
+
+export type ClassificationMetric = (typeof CLASSIFICATION_METRICS)[number];
+export type RegressionMetric = (typeof REGRESSION_METRICS)[number];
+export type MetricName = ClassificationMetric | RegressionMetric;
+export type Task = 'classification' | 'regression';
+
+const LOWER_IS_BETTER: ReadonlySet<MetricName> = new Set(['log-loss', 'rmse', 'mae']);
+
+export function higherIsBetter(metric: MetricName): boolean {
+  return !LOWER_IS_BETTER.has(metric);
+}
+
+export function taskOf(metric: MetricName): Task {
+  return (REGRESSION_METRICS as readonly string[]).includes(metric) ? 'regression' : 'classification';
+}
+
+export function isMetricName(s: string): s is MetricName {
+  return (CLASSIFICATION_METRICS as readonly string[]).includes(s) || (REGRESSION_METRICS as readonly string[]).includes(s);
+}
+
+export function defaultMetric(task: Task): MetricName {
+  return task === 'classification' ? 'accuracy' : 'rmse';
+}
+
+/** Metric values; a metric that cannot be computed for this model/data is null (with a reason). */
+export type MetricValues = Partial<Record<MetricName, number | null>>;
