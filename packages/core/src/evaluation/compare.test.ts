@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { fixture, readJson } from '../../../../test/fixtures.js';
+import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
+import { loadModel, type LoadedModel } from '../onnx/session.js';
+import { compareModels, type CompareOptions } from './compare.js';
+import { openEvalSet } from './data.js';
+
+// Expected values: scikit-learn on PyTorch's outputs (test/fixtures/generate.py).
+const multiclass = readJson('multiclass', 'expected.json');
+const binary = readJson('binary', 'expected.json');
+const regression = readJson('regression', 'expected.json');
+
+let ort: OnnxRuntime;
+const opened: LoadedModel[] = [];
+beforeAll(async () => {
+  ({ ort } = await loadOnnxRuntime({ path: process.env.ONNXRUNTIME_NODE_PATH }));
+});
+afterAll(async () => {
+  for (const m of opened) await m.session.release();
+});
+
+async function model(set: string, name: string, role = name): Promise<LoadedModel> {
+  const m = await loadModel(ort, fixture(set, `${name}.onnx`), { role, inputOfPath: role });
+  opened.push(m);
+  return m;
+}
+
+async function compare(set: string, options: Partial<CompareOptions> & { data?: string } = {}) {
+  const data = await openEvalSet(options.data ?? fixture(set));
+  try {
+    return await compareModels({
+      ort,
+      newModel: options.newModel ?? (await model(set, 'new')),
+      baseline: 'baseline' in options ? options.baseline : await model(set, 'baseline'),
+      data,
+      task: options.task ?? 'auto',
+      batchSize: options.batchSize ?? 64,
+      checkTask: options.checkTask,
+    });
+  } finally {
+    await data.close();
+  }
+}
+
+function expectClassification(got: any, want: any) {
+  for (const m of ['accuracy', 'balanced-accuracy', 'f1-macro', 'precision-macro', 'recall-macro']) {
+    expect(got.metrics[m], m).toBeCloseTo(want[m], 10);
+  }
+  // onnxruntime's float32 arithmetic vs PyTorch's: agree to about 1e-6
+  expect(got.metrics['log-loss']).toBeCloseTo(want['log-loss'], 5);
+  expect(got.confusion).toEqual(want.confusion);
+  expect(got.perClass.support).toEqual(want.per_class.support);
+  got.perClass.f1.forEach((v: number, i: number) => expect(v).toBeCloseTo(want.per_class.f1[i], 10));
+}
+
+describe('compareModels on models exported by PyTorch', () => {
+  it('scores a 3-class pair like scikit-learn, in batches of 64 (last one short)', async () => {
+    const c = await compare('multiclass');
+    expect(c.task).toBe('classification');
+    expect(c.classes).toBe(3);
+    expect(c.rows).toBe(1000);
+    expect(c.new.outputKind).toBe('probabilities'); // the new model ends in softmax
+    expect(c.baseline!.outputKind).toBe('logits');
+    expectClassification(c.new, multiclass.new);
+    expectClassification(c.baseline, multiclass.baseline);
+    expect(c.new.metrics['roc-auc']).toBeNull();
+    expect(c.paired).toMatchObject({ newOnlyCorrect: multiclass.mcnemar.new_only, baselineOnlyCorrect: multiclass.mcnemar.baseline_only });
+    expect(c.paired!.pValue / multiclass.mcnemar.p_value).toBeCloseTo(1, 6);
+  });
+
+  it('gives the same numbers from a deflated .npz (float32 features, int32 labels) and any batch size', async () => {
+    const c = await compare('multiclass', { data: fixture('multiclass', 'eval.npz'), batchSize: 999 });
+    expectClassification(c.new, multiclass.new);
+    expectClassification(c.baseline, multiclass.baseline);
+  });
+
+  it('runs a model exported with a fixed batch of 7 in padded batches of 7', async () => {
+    const c = await compare('multiclass', { newModel: await model('multiclass', 'new_fixed_batch7'), batchSize: 4096 });
+    expect(c.batchSize).toBe(7);
+    expectClassification(c.new, multiclass.new);
+    expectClassification(c.baseline, multiclass.baseline);
+  });
+
+  it('computes roc-auc for a binary pair', async () => {
+    const c = await compare('binary');
+    expect(c.classes).toBe(2);
+    expect(c.new.metrics['roc-auc']).toBeCloseTo(binary.new['roc-auc'], 6);
+    expect(c.baseline!.metrics['roc-auc']).toBeCloseTo(binary.baseline['roc-auc'], 6);
+    expectClassification(c.new, binary.new);
+  });
+
+  it('detects a regression from float labels and one output value', async () => {
+    const c = await compare('regression');
+    expect(c.task).toBe('regression');
+    for (const side of ['new', 'baseline'] as const) {
+      for (const m of ['rmse', 'mae', 'r2'] as const) {
+        expect((c[side].metrics[m] as number) / regression[side][m], `${side} ${m}`).toBeCloseTo(1, 5);
+      }
+    }
+    expect(c.paired).toBeUndefined();
+  });
+
+  it('scores the new model alone when there is no baseline', async () => {
+    const c = await compare('multiclass', { baseline: undefined });
+    expect(c.baseline).toBeUndefined();
+    expectClassification(c.new, multiclass.new);
+  });
+
+  it('stops before the full pass when checkTask throws', async () => {
+    await expect(
+      compare('regression', {
+        checkTask: (task) => {
+          throw new Error(`no ${task}`);
+        },
+      }),
+    ).rejects.toThrow('no regression');
+  });
+});
+
+describe('compareModels: bad input', () => {
+  it('names both shapes when features do not fit the model', async () => {
+    const data = await openEvalSet(fixture('multiclass'), 'features_wrong_width');
+    await expect(compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64 })).rejects.toThrow(
+      /features_wrong_width\.npy have shape \[1000, 7\], which does not fit input 'features' \[batch, 8\] of the new model .*new\.onnx: expected \[rows, 8\]/,
+    );
+    await data.close();
+  });
+  it('names the row of a label outside the classes', async () => {
+    const data = await openEvalSet(fixture('multiclass'), 'features', 'labels_out_of_range');
+    await expect(compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64 })).rejects.toThrow(
+      /labels_out_of_range\.npy hold 5 at row 17; expected a class id from 0 to 2 \(the new model scores 3 classes\)/,
+    );
+    await data.close();
+  });
+  it('refuses a regression metric task for class scores', async () => {
+    const data = await openEvalSet(fixture('multiclass'));
+    await expect(compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'regression', batchSize: 64 })).rejects.toThrow(
+      /Regression needs one number per row, but output 'scores' of the new model .* gives 3 values per row/,
+    );
+    await data.close();
+  });
+  it('names the model and row of a NaN output', async () => {
+    const data = await openEvalSet(fixture('multiclass'));
+    const nan = await loadModel(ort, fixture('models', 'nan_output.onnx'), { role: 'new model', inputOfPath: 'new-model' });
+    opened.push(nan);
+    await expect(compareModels({ ort, newModel: nan, data, task: 'auto', batchSize: 64 })).rejects.toThrow(
+      /The new model .*nan_output\.onnx output 'scores' holds NaN for row 0 of the eval set/,
+    );
+    await data.close();
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+
+import { ClassificationAccumulator, rocAuc } from './classification.js';
+import { RegressionAccumulator } from './regression.js';
+import { mcnemarExact } from './significance.js';
+
+function classify(width: number, classes: number, scores: number[], labels: number[], batch = 2, outputIsLabels = false) {
+  const acc = new ClassificationAccumulator(width, outputIsLabels, classes);
+  const predicted = new Int32Array(batch);
+  for (let r = 0; r < labels.length; r += batch) {
+    const n = Math.min(batch, labels.length - r);
+    acc.add(scores.slice(r * width, (r + n) * width), labels.slice(r, r + n), n, predicted);
+  }
+  return acc.result();
+}
+
+describe('ClassificationAccumulator (hand-calculated)', () => {
+  // 5 rows, 3 classes; logits whose argmax is [0, 1, 1, 2, 0]; labels [0, 1, 2, 2, 1]
+  const logits = [2, 0, 0, 0, 3, 1, 0, 1, 0.5, 0, 0, 4, 1, 0.5, 0];
+  const labels = [0, 1, 2, 2, 1];
+  const r = classify(3, 3, logits, labels);
+
+  it('counts the confusion matrix as confusion[true][predicted]', () => {
+    expect(r.confusion).toEqual([
+      [1, 0, 0],
+      [1, 1, 0],
+      [0, 1, 1],
+    ]);
+  });
+  it('computes accuracy, per-class and macro scores', () => {
+    expect(r.metrics.accuracy).toBeCloseTo(3 / 5, 12);
+    // precision: class0 1/2, class1 1/2, class2 1/1; recall: 1/1, 1/2, 1/2
+    expect(r.perClass.precision).toEqual([0.5, 0.5, 1]);
+    expect(r.perClass.recall).toEqual([1, 0.5, 0.5]);
+    const f1 = [2 / 3, 0.5, 2 / 3];
+    r.perClass.f1.forEach((v, i) => expect(v).toBeCloseTo(f1[i], 12));
+    expect(r.metrics['precision-macro']).toBeCloseTo(2 / 3, 12);
+    expect(r.metrics['recall-macro']).toBeCloseTo(2 / 3, 12);
+    expect(r.metrics['balanced-accuracy']).toBeCloseTo(2 / 3, 12);
+    expect(r.metrics['f1-macro']).toBeCloseTo((2 / 3 + 0.5 + 2 / 3) / 3, 12);
+  });
+  it('reads non-distributions as logits for log-loss', () => {
+    expect(r.scoreKind).toBe('logits');
+    const ll =
+      labels
+        .map((y, i) => {
+          const z = logits.slice(i * 3, i * 3 + 3);
+          return -Math.log(Math.exp(z[y]) / z.reduce((a, v) => a + Math.exp(v), 0));
+        })
+        .reduce((a, b) => a + b, 0) / 5;
+    expect(r.metrics['log-loss']).toBeCloseTo(ll, 12);
+    expect(r.metrics['roc-auc']).toBeNull();
+  });
+  it('reads rows that are distributions as probabilities', () => {
+    const p = classify(2, 2, [0.9, 0.1, 0.2, 0.8, 0.6, 0.4], [0, 1, 1]);
+    expect(p.scoreKind).toBe('probabilities');
+    expect(p.metrics['log-loss']).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8) + Math.log(0.4)) / 3, 12);
+  });
+  it('macro-averages over classes seen in labels or predictions only (sklearn default)', () => {
+    // 4-class output, class 3 never appears
+    const s = classify(4, 4, [1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0], [0, 1, 0]);
+    expect(s.metrics['recall-macro']).toBeCloseTo((0.5 + 1) / 2, 12);
+    expect(s.metrics['precision-macro']).toBeCloseTo((1 + 0.5) / 2, 12);
+  });
+  it('takes predicted class ids from an integer output', () => {
+    const s = classify(1, 3, [0, 2, 2, 1], [0, 2, 1, 1], 3, true);
+    expect(s.metrics.accuracy).toBe(0.75);
+    expect(s.metrics['log-loss']).toBeNull();
+    expect(s.unavailable['log-loss']).toMatch(/predicted labels/);
+  });
+  it('scores one column as a probability of class 1 (threshold 0.5) or a logit (threshold 0)', () => {
+    const prob = classify(1, 2, [0.9, 0.4, 0.6, 0.2], [1, 1, 0, 0]);
+    expect(prob.confusion).toEqual([[1, 1], [1, 1]]);
+    expect(prob.metrics['log-loss']).toBeCloseTo(-(Math.log(0.9) + Math.log(0.4) + Math.log(0.4) + Math.log(0.8)) / 4, 12);
+    const logit = classify(1, 2, [2, -1, 0.5, -3], [1, 1, 0, 0]);
+    expect(logit.confusion).toEqual([[1, 1], [1, 1]]);
+    const sig = (z: number) => 1 / (1 + Math.exp(-z));
+    expect(logit.metrics['log-loss']).toBeCloseTo(-(Math.log(sig(2)) + Math.log(sig(-1)) + Math.log(1 - sig(0.5)) + Math.log(1 - sig(-3))) / 4, 12);
+    expect(logit.metrics['roc-auc']).toBeCloseTo(0.75, 12);
+  });
+});
+
+describe('rocAuc', () => {
+  it('averages tied ranks like scikit-learn (roc_auc_score = 0.6666666666666667)', () => {
+    expect(rocAuc(Float64Array.from([0.1, 0.4, 0.35, 0.8, 0.4, 0.4]), Uint8Array.from([0, 0, 1, 1, 1, 0]))).toBeCloseTo(0.6666666666666667, 14);
+  });
+  it('is undefined with one class', () => {
+    expect(rocAuc(Float64Array.from([0.1, 0.2]), Uint8Array.from([1, 1]))).toBeNull();
+  });
+});
+
+describe('RegressionAccumulator', () => {
+  it('computes rmse, mae and r2 by hand', () => {
+    const acc = new RegressionAccumulator();
+    acc.add([2.5, 0, 2], [3, -0.5, 2], 3);
+    acc.add([8], [7], 1);
+    const { metrics } = acc.result();
+    // scikit-learn's documented example: mse 0.375, mae 0.5, r2 0.9486081370449679
+    expect(metrics.rmse).toBeCloseTo(Math.sqrt(0.375), 12);
+    expect(metrics.mae).toBeCloseTo(0.5, 12);
+    expect(metrics.r2).toBeCloseTo(0.9486081370449679, 12);
+  });
+  it('has no r2 for constant targets', () => {
+    const acc = new RegressionAccumulator();
+    acc.add([1, 2], [3, 3], 2);
+    expect(acc.result().metrics.r2).toBeNull();
+  });
+});
+
+describe('mcnemarExact', () => {
+  // expected: scipy.stats.binomtest(min(b, c), b + c, 0.5).pvalue
+  const cases: [number, number, number][] = [
+    [141, 46, 2.0574896752025003e-12],
+    [51, 27, 0.008771714457060136],
+    [10, 0, 0.001953125],
+    [5, 5, 1],
+    [0, 0, 1],
+    [3, 7, 0.34375],
+    [12000, 11800, 0.19707551621364375],
+    [600000, 599000, 0.3615906754213325],
+  ];
+  for (const [b, c, p] of cases) {
+    it(`b=${b} c=${c} gives p=${p}`, () => {
+      // relative error below 5e-7 (the log-space recurrence accumulates ~1e-8 over 600,000 terms)
+      expect(mcnemarExact(b, c) / p).toBeCloseTo(1, 6);
+    });
+  }
+});
