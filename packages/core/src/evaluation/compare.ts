@@ -77,6 +77,10 @@ interface Runner {
   regression?: RegressionAccumulator;
 }
 
+function rowLength(rowShape: readonly number[]): number {
+  return rowShape.reduce((a, b) => a * b, 1);
+}
+
 function fixedBatch(model: LoadedModel): number | undefined {
   const d = model.input.shape[0];
   return typeof d === 'number' && d > 0 ? d : undefined;
@@ -110,21 +114,14 @@ async function runBatch(
   r: Runner,
   buffer: TargetArray,
   batchRows: number,
-  rowLength: number,
+  rowShape: readonly number[],
   n: number,
   firstRow: number,
 ): Promise<{ data: ArrayLike<number> | BigInt64Array | BigUint64Array; dims: readonly number[] }> {
   const { model } = r;
-  const dims = [batchRows, ...model.input.shape.slice(1).map((d, i) => (typeof d === 'number' && d >= 0 ? d : -1))];
-  // symbolic inner dimensions take the features' own sizes
-  const featureDims = dims.map((d) => d);
-  if (featureDims.includes(-1)) {
-    let known = 1;
-    for (const d of featureDims.slice(1)) if (d >= 0) known *= d;
-    const unknownAt = featureDims.indexOf(-1, 1);
-    if (unknownAt > 0) featureDims[unknownAt] = rowLength / known;
-  }
-  const tensor = new ort.Tensor(model.input.type as 'float32', buffer.subarray(0, batchRows * rowLength) as Float32Array, featureDims);
+  // the features' own row shape: checked against the input's fixed dimensions, filling its symbolic ones
+  const dims = [batchRows, ...rowShape];
+  const tensor = new ort.Tensor(model.input.type as 'float32', buffer.subarray(0, batchRows * rowLength(rowShape)) as Float32Array, dims);
   const t0 = performance.now();
   const out = await model.session.run({ [model.input.name]: tensor }, [model.output.name]);
   r.inferenceMs += performance.now() - t0;
@@ -234,7 +231,7 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   // models run one after the other: each gets every core, and its own time is its own
   const runAll = async (slot: 0 | 1, count: number, start: number) => {
     const results = [];
-    for (const r of runners) results.push(await runBatch(ort, r, r.buffers[slot], batchRows, rowLength, count, start));
+    for (const r of runners) results.push(await runBatch(ort, r, r.buffers[slot], batchRows, features.shape.slice(1), count, start));
     return results;
   };
   const first = await runAll(0, n, 0);

@@ -16,6 +16,10 @@ function delta(metric: MetricName, a: number | null | undefined, b: number | nul
   return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
 }
 
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
 function short(sha?: string): string {
   return sha ? `\`${sha.slice(0, 12)}\`` : '';
 }
@@ -91,7 +95,7 @@ export function renderEvaluationMarkdown(r: EvaluationReport, options: { marker?
     out.push('| | path | sha256 | output | inference |', '|---|---|---|---|---:|');
     for (const [name, m] of models) {
       if (!m) continue;
-      const t = m.timing ? `${(m.timing.inferenceMs / 1000).toFixed(2)} s (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
+      const t = m.timing ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
       out.push(`| ${name} | \`${m.path}\` | ${short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`);
     }
     if (r.evalSet) {

@@ -1,0 +1,353 @@
+// Runs a committed JavaScript action bundle the way the GitHub runner does, for end-to-end tests:
+// `node <action>/<runs.main>` in a child process, with
+// - INPUT_<NAME> for every input that has a default in action.yml (the runner fills these in; it
+//   evaluates `${{ github.token }}`, here replaced by a token string) and for every given input
+//   (name upper-cased, spaces to underscores, hyphens kept: INPUT_NEW-MODEL);
+// - the files the runner provides: GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_ENV, GITHUB_PATH,
+//   GITHUB_STATE, GITHUB_EVENT_PATH (the event payload), RUNNER_TEMP, RUNNER_TOOL_CACHE;
+// - GITHUB_REPOSITORY, GITHUB_WORKSPACE (also the working directory), GITHUB_API_URL and friends.
+// It collects the exit code, stdout, stderr, the outputs (parsed from GITHUB_OUTPUT), the job
+// summary and the workflow commands (`::error file=...,title=...::message`) on stdout.
+//
+// The parent's own GITHUB_*, RUNNER_*, ACTIONS_* and INPUT_* variables are not inherited: a test
+// run inside a GitHub workflow must not see (or act on) that workflow's event, token or files.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface ActionInputSpec {
+  name: string;
+  required: boolean;
+  /** The default as written in action.yml (before expressions are evaluated). */
+  default?: string;
+}
+
+export interface ActionMetadata {
+  /** runs.using, e.g. node24. */
+  using: string;
+  /** runs.main, relative to the action folder. */
+  main: string;
+  inputs: ActionInputSpec[];
+  outputs: string[];
+}
+
+export interface WorkflowCommand {
+  /** error, warning, notice, debug, group, add-mask, ... */
+  command: string;
+  properties: Record<string, string>;
+  message: string;
+}
+
+export interface ActionRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Outputs set with core.setOutput (parsed from the GITHUB_OUTPUT file). */
+  outputs: Record<string, string>;
+  /** The job summary markdown (the GITHUB_STEP_SUMMARY file). */
+  summary: string;
+  /** Every workflow command printed on stdout. */
+  commands: WorkflowCommand[];
+  /** error, warning and notice commands only. */
+  annotations: WorkflowCommand[];
+  errors: WorkflowCommand[];
+  warnings: WorkflowCommand[];
+  /** The working directory the action ran in (GITHUB_WORKSPACE). */
+  workspace: string;
+  /** The folder holding everything this run created (workspace, runner temp, command files). */
+  dir: string;
+  /** The environment the action ran with. */
+  env: Record<string, string>;
+}
+
+export interface RunActionOptions {
+  /** The action folder (holding action.yml and the committed bundle). */
+  action: string;
+  /** Inputs as written under `with:`; every input with a default that is not given gets the default. */
+  inputs?: Record<string, string>;
+  /** Extra environment; `undefined` removes a variable the child would otherwise inherit. */
+  env?: Record<string, string | undefined>;
+  /** The triggering event (written to GITHUB_EVENT_PATH). Default: a push with an empty payload. */
+  event?: { name: string; payload: unknown };
+  /** GITHUB_REPOSITORY. Default owner/repo. */
+  repository?: string;
+  /** What `${{ github.token }}` evaluates to. */
+  token?: string;
+  /**
+   * GITHUB_API_URL. Default: a closed loopback port, so that a test never reaches the real
+   * GitHub API by accident; give a local stand-in server's URL to test API calls.
+   */
+  apiUrl?: string;
+  /** RUNNER_TOOL_CACHE. Default: a new empty folder of this run. */
+  toolCache?: string;
+  /** The working directory (GITHUB_WORKSPACE). Default: a new empty folder of this run. */
+  workspace?: string;
+  /** Where this run's folder is created. Default: the OS temp folder. */
+  tempDir?: string;
+  /** Killed (by its pid) after this long. Default 120 s. */
+  timeoutMs?: number;
+  /** The node executable. Default: the one running the tests (the runner would use runs.using). */
+  node?: string;
+}
+
+/** The token `${{ github.token }}` is replaced with when no token is given. */
+export const FAKE_TOKEN = 'ghs_e2eFakeTokenForTests000000000000000';
+
+const INHERITED_PREFIXES = ['GITHUB_', 'RUNNER_', 'ACTIONS_', 'INPUT_', 'STATE_'];
+
+// --------------------------------------------------------------------------------------------
+// action.yml: the subset of YAML action metadata files use (block mappings and plain or quoted
+// scalars); block scalars (| and >) are skipped, which is enough for descriptions.
+// --------------------------------------------------------------------------------------------
+
+function unquote(raw: string, where: string): string {
+  const v = raw.trim();
+  if (v.startsWith("'")) {
+    if (!/^'(?:[^']|'')*'$/.test(v)) throw new Error(`${where}: unsupported single-quoted scalar ${v}`);
+    return v.slice(1, -1).replace(/''/g, "'");
+  }
+  if (v.startsWith('"')) return JSON.parse(v) as string;
+  if (/^[|>]/.test(v)) throw new Error(`${where}: block scalars are not supported here`);
+  return v.replace(/\s+#.*$/, '');
+}
+
+interface YamlLine {
+  indent: number;
+  key: string;
+  value: string;
+  line: number;
+}
+
+function yamlLines(text: string): YamlLine[] {
+  const out: YamlLine[] = [];
+  let blockIndent = -1; // inside a block scalar: lines indented deeper than its key are text
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (/^\s*(#.*)?$/.test(raw)) return;
+    const indent = raw.length - raw.trimStart().length;
+    if (blockIndent >= 0) {
+      if (indent > blockIndent) return;
+      blockIndent = -1;
+    }
+    const m = /^(\s*)([^:#'"]+?|'[^']*'|"[^"]*"):(?:\s+(.*))?$/.exec(raw);
+    if (!m) throw new Error(`action.yml line ${i + 1}: cannot read '${raw.trim()}' (only key: value mappings are supported)`);
+    const value = (m[3] ?? '').trim();
+    if (/^[|>][-+0-9]*$/.test(value)) blockIndent = indent;
+    out.push({ indent, key: unquote(m[2], `line ${i + 1}`), value: /^[|>]/.test(value) ? '' : value, line: i + 1 });
+  });
+  return out;
+}
+
+export function parseActionYaml(text: string): ActionMetadata {
+  const lines = yamlLines(text);
+  const inputs: ActionInputSpec[] = [];
+  const outputs: string[] = [];
+  let section = '';
+  let current: ActionInputSpec | undefined;
+  let using = '';
+  let main = '';
+  for (const l of lines) {
+    if (l.indent === 0) {
+      section = l.key;
+      current = undefined;
+      continue;
+    }
+    if (section === 'inputs') {
+      if (!current || l.indent <= 2) {
+        current = { name: l.key, required: false };
+        inputs.push(current);
+      } else if (l.key === 'default') {
+        current.default = unquote(l.value, `action.yml line ${l.line}`);
+      } else if (l.key === 'required') {
+        current.required = unquote(l.value, `action.yml line ${l.line}`) === 'true';
+      }
+    } else if (section === 'outputs' && l.indent <= 2) {
+      outputs.push(l.key);
+    } else if (section === 'runs') {
+      if (l.key === 'using') using = unquote(l.value, `action.yml line ${l.line}`);
+      if (l.key === 'main') main = unquote(l.value, `action.yml line ${l.line}`);
+    }
+  }
+  if (!main) throw new Error('action.yml has no runs.main: not a JavaScript action');
+  return { using, main, inputs, outputs };
+}
+
+export async function readActionMetadata(actionDir: string): Promise<ActionMetadata> {
+  for (const name of ['action.yml', 'action.yaml']) {
+    const text = await readFile(join(actionDir, name), 'utf8').catch(() => undefined);
+    if (text !== undefined) return parseActionYaml(text);
+  }
+  throw new Error(`${actionDir} has no action.yml`);
+}
+
+// --------------------------------------------------------------------------------------------
+// What the action wrote
+// --------------------------------------------------------------------------------------------
+
+/** Parses a GITHUB_OUTPUT (or GITHUB_ENV) file: `name<<delimiter` blocks and `name=value` lines. */
+export function parseCommandFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === '') continue;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
+      if (i >= lines.length) throw new Error(`unterminated ${name}<<${delimiter} block`);
+      out[name] = value.join('\n');
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new Error(`cannot parse command file line '${line}'`);
+    out[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+const unescapeData = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+const unescapeProperty = (s: string) => unescapeData(s).replace(/%3A/g, ':').replace(/%2C/g, ',');
+
+/** The workflow commands (`::name k=v,k=v::message`) in a process's stdout. */
+export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
+  const commands: WorkflowCommand[] = [];
+  for (const line of stdout.split(/\r?\n/)) {
+    const m = /^::([a-zA-Z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
+    if (!m) continue;
+    const properties: Record<string, string> = {};
+    for (const pair of (m[2] ?? '').split(',')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+    }
+    commands.push({ command: m[1], properties, message: unescapeData(m[3]) });
+  }
+  return commands;
+}
+
+/** INPUT_<NAME> as the runner spells it: upper case, spaces to underscores, hyphens kept. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+function evaluateDefault(value: string, token: string, input: string): string {
+  return value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expr: string) => {
+    if (expr === 'github.token' || expr === 'secrets.GITHUB_TOKEN') return token;
+    throw new Error(`the default of input ${input} uses \${{ ${expr} }}, which run-action cannot evaluate; give the input explicitly`);
+  });
+}
+
+// --------------------------------------------------------------------------------------------
+// Running
+// --------------------------------------------------------------------------------------------
+
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const actionDir = resolve(options.action);
+  const meta = await readActionMetadata(actionDir);
+  const token = options.token ?? FAKE_TOKEN;
+
+  const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'run-action-'));
+  const workspace = options.workspace ?? join(dir, 'workspace');
+  const files = join(dir, 'files');
+  const runnerTemp = join(dir, 'runner-temp');
+  const toolCache = options.toolCache ?? join(dir, 'tool-cache');
+  await Promise.all([workspace, files, runnerTemp, toolCache].map((d) => mkdir(d, { recursive: true })));
+  const file = (name: string) => join(files, name);
+  const event = options.event ?? { name: 'push', payload: {} };
+  await Promise.all([
+    ...['output', 'step_summary', 'env', 'path', 'state'].map((n) => writeFile(file(n), '')),
+    writeFile(file('event.json'), JSON.stringify(event.payload, null, 2)),
+  ]);
+
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !INHERITED_PREFIXES.some((p) => k.toUpperCase().startsWith(p))) env[k] = v;
+  }
+  const repository = options.repository ?? 'owner/repo';
+  Object.assign(env, {
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: repository,
+    GITHUB_REPOSITORY_OWNER: repository.split('/')[0],
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_EVENT_NAME: event.name,
+    GITHUB_EVENT_PATH: file('event.json'),
+    GITHUB_OUTPUT: file('output'),
+    GITHUB_STEP_SUMMARY: file('step_summary'),
+    GITHUB_ENV: file('env'),
+    GITHUB_PATH: file('path'),
+    GITHUB_STATE: file('state'),
+    GITHUB_API_URL: options.apiUrl ?? 'http://127.0.0.1:9',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_GRAPHQL_URL: `${options.apiUrl ?? 'http://127.0.0.1:9'}/graphql`,
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_WORKFLOW: 'e2e',
+    GITHUB_JOB: 'test',
+    GITHUB_ACTION: 'run-action',
+    GITHUB_ACTOR: 'e2e-user',
+    GITHUB_RUN_ID: '1',
+    GITHUB_RUN_NUMBER: '1',
+    GITHUB_RUN_ATTEMPT: '1',
+    RUNNER_OS: { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }[process.platform as string] ?? process.platform,
+    RUNNER_ARCH: process.arch.toUpperCase(),
+    RUNNER_NAME: 'run-action',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: toolCache,
+  });
+  for (const input of meta.inputs) {
+    if (input.default !== undefined) env[inputVariable(input.name)] = evaluateDefault(input.default, token, input.name);
+  }
+  const known = new Set(meta.inputs.map((i) => i.name));
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    if (!known.has(name)) throw new Error(`action.yml declares no input '${name}' (inputs: ${[...known].join(', ')})`);
+    env[inputVariable(name)] = value;
+  }
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+
+  const child = spawn(options.node ?? process.execPath, [join(actionDir, meta.main)], {
+    cwd: workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => stdout.push(b));
+  child.stderr.on('data', (b: Buffer) => stderr.push(b));
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (code, sig) => done([code, sig]));
+  }).finally(() => clearTimeout(timer));
+  const out = Buffer.concat(stdout).toString('utf8');
+  const err = Buffer.concat(stderr).toString('utf8');
+  if (timedOut) throw new Error(`${meta.main} did not finish within ${timeoutMs} ms.\nstdout:\n${out}\nstderr:\n${err}`);
+
+  const commands = parseWorkflowCommands(out);
+  const annotations = commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command));
+  return {
+    exitCode,
+    signal,
+    stdout: out,
+    stderr: err,
+    outputs: parseCommandFile(await readFile(file('output'), 'utf8')),
+    summary: await readFile(file('step_summary'), 'utf8'),
+    commands,
+    annotations,
+    errors: annotations.filter((c) => c.command === 'error'),
+    warnings: annotations.filter((c) => c.command === 'warning'),
+    workspace,
+    dir,
+    env,
+  };
+}
