@@ -38337,8 +38337,8 @@ async function provisionOnnxRuntime(options = {}) {
                 file: tarball,
                 cwd: dest,
                 strip: 1,
-                // only what runs: the JavaScript, the package manifest and this platform's binaries
-                filter: (p) => !p.startsWith('package/bin/') || p.startsWith(binaries) || p === binaries.slice(0, -1),
+                // only what runs: the compiled JavaScript, the manifest and this platform's binaries
+                filter: (p) => !/^package\/(lib|script)\//.test(p) && (!p.startsWith('package/bin/') || p.startsWith(binaries) || binaries.startsWith(p)),
             });
             await (0,promises_namespaceObject.rm)(tarball);
         }
@@ -38856,6 +38856,9 @@ const INPUT_ARRAYS = {
 };
 const FLOAT_OUTPUTS = new Set(['float32', 'float64', 'float16']);
 const INTEGER_OUTPUTS = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
+function rowLength(rowShape) {
+    return rowShape.reduce((a, b) => a * b, 1);
+}
 function fixedBatch(model) {
     const d = model.input.shape[0];
     return typeof d === 'number' && d > 0 ? d : undefined;
@@ -38875,21 +38878,11 @@ function checkFeatureShape(features, model, role) {
     }
 }
 /** Runs one batch; returns the output values (n rows) and the output's dims. */
-async function runBatch(ort, r, buffer, batchRows, rowLength, n, firstRow) {
+async function runBatch(ort, r, buffer, batchRows, rowShape, n, firstRow) {
     const { model } = r;
-    const dims = [batchRows, ...model.input.shape.slice(1).map((d, i) => (typeof d === 'number' && d >= 0 ? d : -1))];
-    // symbolic inner dimensions take the features' own sizes
-    const featureDims = dims.map((d) => d);
-    if (featureDims.includes(-1)) {
-        let known = 1;
-        for (const d of featureDims.slice(1))
-            if (d >= 0)
-                known *= d;
-        const unknownAt = featureDims.indexOf(-1, 1);
-        if (unknownAt > 0)
-            featureDims[unknownAt] = rowLength / known;
-    }
-    const tensor = new ort.Tensor(model.input.type, buffer.subarray(0, batchRows * rowLength), featureDims);
+    // the features' own row shape: checked against the input's fixed dimensions, filling its symbolic ones
+    const dims = [batchRows, ...rowShape];
+    const tensor = new ort.Tensor(model.input.type, buffer.subarray(0, batchRows * rowLength(rowShape)), dims);
     const t0 = performance.now();
     const out = await model.session.run({ [model.input.name]: tensor }, [model.output.name]);
     r.inferenceMs += performance.now() - t0;
@@ -38990,7 +38983,7 @@ async function compareModels(options) {
     const runAll = async (slot, count, start) => {
         const results = [];
         for (const r of runners)
-            results.push(await runBatch(ort, r, r.buffers[slot], batchRows, rowLength, count, start));
+            results.push(await runBatch(ort, r, r.buffers[slot], batchRows, features.shape.slice(1), count, start));
         return results;
     };
     const first = await runAll(0, n, 0);
@@ -39197,6 +39190,9 @@ function delta(metric, a, b) {
     const arrow = d === 0 ? '' : better ? ' ▲' : ' ▼';
     return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
 }
+function formatDuration(ms) {
+    return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
 function markdown_short(sha) {
     return sha ? `\`${sha.slice(0, 12)}\`` : '';
 }
@@ -39265,7 +39261,7 @@ function renderEvaluationMarkdown(r, options = {}) {
         for (const [name, m] of models) {
             if (!m)
                 continue;
-            const t = m.timing ? `${(m.timing.inferenceMs / 1000).toFixed(2)} s (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
+            const t = m.timing ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
             out.push(`| ${name} | \`${m.path}\` | ${markdown_short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`);
         }
         if (r.evalSet) {
