@@ -39373,6 +39373,18 @@ function booleanInput(name, fallback) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/run.js
 
 
+
+/** The file an annotation points at: repository-relative, an .npz member's archive. */
+function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
+    if (!file)
+        return undefined;
+    const path = file.replace(/:[^:/\\]+\.npy$/, '');
+    if (workspace && (0,external_node_path_namespaceObject.isAbsolute)(path)) {
+        const rel = (0,external_node_path_namespaceObject.relative)(workspace, path);
+        return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel) ? path : rel.split('\\').join('/');
+    }
+    return path;
+}
 /**
  * Runs an action's body the way every action here ends: a UserError becomes one error
  * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
@@ -39385,7 +39397,7 @@ async function runAction(title, body) {
     catch (e) {
         process.exitCode = 1;
         if (e instanceof UserError) {
-            error(e.describe(), { title, file: e.file && !e.file.includes(':') ? e.file : undefined });
+            error(e.describe(), { title, file: annotationFile(e.file) });
             return;
         }
         core_debug(e instanceof Error ? (e.stack ?? e.message) : String(e));

@@ -1,6 +1,18 @@
+import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
 
 import { UserError } from '../errors.js';
+
+/** The file an annotation points at: repository-relative, an .npz member's archive. */
+export function annotationFile(file: string | undefined, workspace = process.env.GITHUB_WORKSPACE): string | undefined {
+  if (!file) return undefined;
+  const path = file.replace(/:[^:/\\]+\.npy$/, '');
+  if (workspace && isAbsolute(path)) {
+    const rel = relative(workspace, path);
+    return rel.startsWith('..') || isAbsolute(rel) ? path : rel.split('\\').join('/');
+  }
+  return path;
+}
 
 /**
  * Runs an action's body the way every action here ends: a UserError becomes one error
@@ -13,7 +25,7 @@ export async function runAction(title: string, body: () => Promise<void>): Promi
   } catch (e) {
     process.exitCode = 1;
     if (e instanceof UserError) {
-      core.error(e.describe(), { title, file: e.file && !e.file.includes(':') ? e.file : undefined });
+      core.error(e.describe(), { title, file: annotationFile(e.file) });
       return;
     }
     core.debug(e instanceof Error ? (e.stack ?? e.message) : String(e));
