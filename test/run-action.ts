@@ -54,6 +54,7 @@ export interface ActionRun {
   annotations: WorkflowCommand[];
   errors: WorkflowCommand[];
   warnings: WorkflowCommand[];
+  notices: WorkflowCommand[];
   /** The working directory the action ran in (GITHUB_WORKSPACE). */
   workspace: string;
   /** The folder holding everything this run created (workspace, runner temp, command files). */
@@ -346,6 +347,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     annotations,
     errors: annotations.filter((c) => c.command === 'error'),
     warnings: annotations.filter((c) => c.command === 'warning'),
+    notices: annotations.filter((c) => c.command === 'notice'),
     workspace,
     dir,
     env,

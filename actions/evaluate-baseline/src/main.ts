@@ -111,7 +111,8 @@ async function evaluate(config: Config, report: EvaluationReport): Promise<void>
       if (config.missingBaseline !== 'fail') {
         const w = `${detail}: the new model is judged on its own (missing-baseline: ${config.missingBaseline}). This must only happen for the very first model.`;
         report.warnings.push(w);
-        core.warning(w, { title: TITLE });
+        if (config.missingBaseline === 'warn') core.warning(w, { title: TITLE });
+        else core.notice(w, { title: TITLE });
       }
     }
 
