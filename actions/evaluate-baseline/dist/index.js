@@ -44676,11 +44676,13 @@ async function evaluate(config, report) {
 }
 async function publish(report, reportPath, config) {
     const p = report.primary;
+    // 12 significant digits: 0.04, not 0.040000000000000036 (the report keeps every digit)
+    const number = (v) => (v === null ? '' : String(Number(v.toPrecision(12))));
     setOutput('passed', String(report.passed));
     setOutput('metric', p.metric);
-    setOutput('new-metric', p.new ?? '');
-    setOutput('baseline-metric', p.baseline ?? '');
-    setOutput('improvement', p.improvement ?? '');
+    setOutput('new-metric', number(p.new));
+    setOutput('baseline-metric', number(p.baseline));
+    setOutput('improvement', number(p.improvement));
     setOutput('p-value', report.significance?.pValue ?? '');
     setOutput('report-path', reportPath);
     try {

@@ -216,11 +216,13 @@ async function evaluate(config: Config, report: EvaluationReport): Promise<void>
 
 async function publish(report: EvaluationReport, reportPath: string, config: Config | undefined): Promise<void> {
   const p = report.primary;
+  // 12 significant digits: 0.04, not 0.040000000000000036 (the report keeps every digit)
+  const number = (v: number | null) => (v === null ? '' : String(Number(v.toPrecision(12))));
   core.setOutput('passed', String(report.passed));
   core.setOutput('metric', p.metric);
-  core.setOutput('new-metric', p.new ?? '');
-  core.setOutput('baseline-metric', p.baseline ?? '');
-  core.setOutput('improvement', p.improvement ?? '');
+  core.setOutput('new-metric', number(p.new));
+  core.setOutput('baseline-metric', number(p.baseline));
+  core.setOutput('improvement', number(p.improvement));
   core.setOutput('p-value', report.significance?.pValue ?? '');
   core.setOutput('report-path', reportPath);
 
