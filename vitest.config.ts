@@ -9,6 +9,8 @@ export default defineConfig({
     alias: [
       { find: /^@ml-gate\/core\/github$/, replacement: core('github/index.ts') },
       { find: /^@ml-gate\/core$/, replacement: core('index.ts') },
+      // any other module of core by its path: @ml-gate/core/onnx/runtime -> src/onnx/runtime.ts
+      { find: /^@ml-gate\/core\/(.+)$/, replacement: core('$1.ts') },
     ],
   },
   test: {
