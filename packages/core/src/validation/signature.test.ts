@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+
+import { SignatureSyntaxError, compareSignature, parseSignature } from './signature.js';
+
+describe('parseSignature', () => {
+  it('reads sections and prefixed lines', () => {
+    expect(parseSignature('inputs:\n  features: float32[batch, 20]\noutputs:\n  - logits: float[batch,3]  # scores\n')).toEqual({
+      inputs: [{ name: 'features', type: 'float32', shape: ['batch', 20] }],
+      outputs: [{ name: 'logits', type: 'float32', shape: ['batch', 3] }],
+    });
+    expect(parseSignature('input x: int64[?, 4]\noutput y: float32[]')).toEqual({
+      inputs: [{ name: 'x', type: 'int64', shape: [null, 4] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [] }],
+    });
+  });
+  it('names the line it cannot read', () => {
+    expect(() => parseSignature('features float32[batch, 20]')).toThrow(SignatureSyntaxError);
+    expect(() => parseSignature('ok: float32[1]\nlogits: float32(batch, 3)')).toThrow(/line 2 'logits: float32\(batch, 3\)'/);
+  });
+});
+
+describe('compareSignature', () => {
+  const inputs = [{ name: 'features', type: 'float32', shape: ['batch', 8] as (string | number | null)[] }];
+  const outputs = [
+    { name: 'logits', type: 'float32', shape: [6, 3] as (string | number | null)[] },
+    { name: 'probs', type: 'float32', shape: ['batch', 3] as (string | number | null)[] },
+  ];
+  it('accepts a matching model; symbols match symbols of any name', () => {
+    expect(compareSignature(parseSignature('features: float32[N, 8]\noutputs:\nlogits: float32[?, 3]\nprobs: float32[b, 3]'), inputs, outputs)).toEqual([]);
+  });
+  it('lists every difference', () => {
+    const sig = parseSignature('features: float64[batch, 20]\noutputs:\nlogits: float32[batch, 3]\nscores: float32[batch, 3]');
+    expect(compareSignature(sig, inputs, outputs)).toEqual([
+      "input 'features' is float32, expected float64",
+      "input 'features' dimension 1 is 8, expected 20",
+      "output 'logits' dimension 0 is 6, expected a symbolic dimension (batch)",
+      "output 'scores' is missing; the model's outputs are logits, probs",
+      "the model has an extra output 'probs' (probs: float32[batch, 3]) that the signature does not list",
+    ]);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * How far an output is from its reference. `numpy`: an element mismatches when
+ * |a - b| > atol + rtol * |b| (numpy.isclose, b the reference). `either` (Polygraphy's default):
+ * only when |a - b| > atol AND |a - b| / |b| > rtol. NaN never matches, as numpy's equal_nan=False.
+ */
+export type ToleranceMode = 'numpy' | 'either';
+
+export interface Tolerance {
+  atol: number;
+  rtol: number;
+  mode: ToleranceMode;
+}
+
+export interface Difference {
+  elements: number;
+  mismatches: number;
+  mismatchRatio: number;
+  maxAbsError: number;
+  /** Largest |a - b| / |b| over elements whose reference is not 0 (an exact 0 match counts 0). */
+  maxRelError: number;
+  /** The element with the largest absolute error. */
+  worst?: { index: number[]; actual: number; expected: number; absError: number };
+}
+
+export function unravelIndex(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length).fill(0);
+  for (let a = shape.length - 1; a >= 0; a--) {
+    index[a] = flat % shape[a];
+    flat = Math.floor(flat / shape[a]);
+  }
+  return index;
+}
+
+export function isMismatch(a: number, b: number, t: Tolerance): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return true;
+  if (a === b) return false; // equal infinities too
+  const abs = Math.abs(a - b);
+  if (t.mode === 'numpy') return !(abs <= t.atol + t.rtol * Math.abs(b));
+  return abs > t.atol && abs / Math.abs(b) > t.rtol;
+}
+
+/** Compares `actual` with `expected` element by element (both row-major, same length). */
+export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<number>, shape: readonly number[], t: Tolerance): Difference {
+  const n = expected.length;
+  let mismatches = 0;
+  let maxAbs = 0;
+  let maxRel = 0;
+  let worstAt = -1;
+  for (let i = 0; i < n; i++) {
+    const a = Number(actual[i]);
+    const b = Number(expected[i]);
+    if (isMismatch(a, b, t)) mismatches++;
+    const abs = a === b ? 0 : Math.abs(a - b);
+    const absOrNaN = Number.isNaN(abs) ? Infinity : abs;
+    if (absOrNaN > maxAbs || (worstAt < 0 && absOrNaN >= maxAbs)) {
+      maxAbs = absOrNaN;
+      worstAt = i;
+    }
+    if (b !== 0 && abs / Math.abs(b) > maxRel) maxRel = abs / Math.abs(b);
+  }
+  return {
+    elements: n,
+    mismatches,
+    mismatchRatio: n ? mismatches / n : 0,
+    maxAbsError: maxAbs,
+    maxRelError: maxRel,
+    worst: worstAt >= 0 ? { index: unravelIndex(worstAt, shape), actual: Number(actual[worstAt]), expected: Number(expected[worstAt]), absError: maxAbs } : undefined,
+  };
+}
+
+/**
+ * Parses a tolerance input: a default and per-output overrides, separated by commas, spaces or
+ * lines: `1e-5`, `1e-5, logits:1e-4`. Returns undefined entries where the text is not a number.
+ */
+export function parsePerOutput(text: string, fallback: number): { value: number; perOutput: Record<string, number>; bad?: string } {
+  let value = fallback;
+  const perOutput: Record<string, number> = {};
+  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
+    const at = part.lastIndexOf(':');
+    const name = at >= 0 ? part.slice(0, at) : undefined;
+    const raw = at >= 0 ? part.slice(at + 1) : part;
+    const v = Number(raw);
+    if (raw === '' || !Number.isFinite(v) || v < 0 || name === '') return { value, perOutput, bad: part };
+    if (name === undefined) value = v;
+    else perOutput[name] = v;
+  }
+  return { value, perOutput };
+}
