@@ -10,6 +10,7 @@ import { RegressionAccumulator } from '../metrics/regression.js';
 import { mcnemarExact } from '../metrics/significance.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, type LoadedModel } from '../onnx/session.js';
+import { INPUT_ARRAYS } from '../onnx/tensor-types.js';
 import type { EvalSet } from './data.js';
 
 export interface ModelEvaluation {
@@ -45,20 +46,6 @@ export interface CompareOptions {
   checkTask?: (task: Task, classes: number | undefined) => void;
 }
 
-type ArrayCtor = new (n: number) => TargetArray;
-const INPUT_ARRAYS: Partial<Record<Tensor.Type, ArrayCtor>> = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  bool: Uint8Array,
-};
 const FLOAT_OUTPUTS = new Set<Tensor.Type>(['float32', 'float64', 'float16']);
 const INTEGER_OUTPUTS = new Set<Tensor.Type>(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
 

@@ -64,6 +64,8 @@ export async function loadModel(ort: OnnxRuntime, path: string, options: LoadMod
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       executionProviders: ['cpu'],
+      // onnxruntime would also print load errors to stderr; they are reported as errors of ours
+      logSeverityLevel: 4,
     });
   } catch (e) {
     throw new UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {

@@ -1,0 +1,29 @@
+/** A request header from the `headers` input. */
+export interface HeaderLine {
+  name: string;
+  value: string;
+}
+
+// RFC 9110 token characters
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Parses one `Name: value` per line (blank lines and lines starting with # are skipped). Returns
+ * an error text naming the line, never the value (which may be a secret).
+ */
+export function parseHeaderLines(text: string): HeaderLine[] | { error: string } {
+  const headers: HeaderLine[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return { error: `line ${i + 1} is not 'Name: value' (no colon after a header name)` };
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (!TOKEN.test(name)) return { error: `line ${i + 1}: '${name.slice(0, 40)}' is not a valid header name` };
+    if (/[\0\r\n]/.test(value)) return { error: `line ${i + 1}: the value of ${name} has a control character` };
+    headers.push({ name, value });
+  }
+  return headers;
+}

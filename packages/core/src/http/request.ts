@@ -1,0 +1,127 @@
+import type { HeaderLine } from './headers.js';
+
+export interface HttpRequest {
+  url: string;
+  method: string;
+  /** The user's headers; none of them follows a redirect to another origin. */
+  headers: readonly HeaderLine[];
+  /** Headers this code adds (content type, accept); these do follow redirects. */
+  extraHeaders?: Record<string, string>;
+  body?: string;
+  /** For the whole exchange: connecting, redirects and reading the body. */
+  timeoutMs: number;
+  maxRedirects?: number;
+}
+
+export interface RedirectRecord {
+  status: number;
+  from: string;
+  to: string;
+  /** Names of the user's headers not sent to `to` (another origin). */
+  droppedHeaders: string[];
+}
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  contentType: string;
+  body: string;
+  /** The URL that answered (after redirects). */
+  url: string;
+  redirects: RedirectRecord[];
+  /** From sending the request to the last byte of the body, redirects included. */
+  latencyMs: number;
+}
+
+/** Why no response came: `connection` (refused, reset, DNS, TLS), `timeout`, `redirect` (too many, or a bad Location). */
+export class RequestError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'connection' | 'timeout' | 'redirect',
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function connectionError(e: unknown, url: string, timeoutMs: number): RequestError {
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') {
+    return new RequestError(`no response from ${url} within ${Math.round(timeoutMs)} ms`, 'timeout', 'TIMEOUT');
+  }
+  const code = err?.cause?.code;
+  const what: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name lookup failed (temporary)',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+    UND_ERR_SOCKET: 'the connection closed unexpectedly',
+  };
+  const detail = (code && what[code]) || err?.cause?.message || err?.message || String(e);
+  return new RequestError(`${detail}${code ? ` (${code})` : ''} for ${url}`, 'connection', code);
+}
+
+/**
+ * One HTTP exchange with fetch, following redirects by hand (`redirect: 'manual'`) so that none of
+ * the user's headers (Authorization, cookies, API keys) is sent to another origin. 303, and 301/302
+ * after a POST, continue as GET without a body, as browsers do. Throws RequestError when there is
+ * no HTTP response; any status is a response.
+ */
+export async function sendRequest(req: HttpRequest): Promise<HttpResponse> {
+  const t0 = performance.now();
+  const signal = AbortSignal.timeout(Math.max(1, Math.round(req.timeoutMs)));
+  const maxRedirects = req.maxRedirects ?? 5;
+  const origin = new URL(req.url).origin;
+  const redirects: RedirectRecord[] = [];
+  let url = req.url;
+  let method = req.method.toUpperCase();
+  let body = req.body;
+  for (;;) {
+    const sameOrigin = new URL(url).origin === origin;
+    const headers = new Headers(req.extraHeaders ?? {});
+    if (!headers.has('user-agent')) headers.set('user-agent', 'ml-gate-smoke-test');
+    if (sameOrigin) for (const h of req.headers) headers.set(h.name, h.value);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body, redirect: 'manual', signal });
+      text = await res.text();
+    } catch (e) {
+      throw connectionError(e, url, req.timeoutMs);
+    }
+    const location = res.headers.get('location');
+    if (REDIRECTS.has(res.status) && location) {
+      if (redirects.length >= maxRedirects) throw new RequestError(`more than ${maxRedirects} redirects from ${req.url}`, 'redirect');
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw new RequestError(`${url} redirects to an invalid location`, 'redirect');
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new RequestError(`${url} redirects to a ${next.protocol} URL`, 'redirect');
+      const crossOrigin = next.origin !== origin;
+      redirects.push({ status: res.status, from: url, to: next.href, droppedHeaders: crossOrigin ? req.headers.map((h) => h.name) : [] });
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+      url = next.href;
+      continue;
+    }
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      contentType: res.headers.get('content-type') ?? '',
+      body: text,
+      url,
+      redirects,
+      latencyMs: performance.now() - t0,
+    };
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The Open Inference Protocol (KServe V2) as a client sees it: model metadata, infer requests
+ * built from arrays, and infer responses, validated into plain values.
+ * https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/
+ */
+
+/** Tensor datatypes of the protocol this client can send and read (BYTES is not supported). */
+export const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64'] as const;
+export type OipDatatype = (typeof OIP_DATATYPES)[number];
+
+export function isOipDatatype(s: unknown): s is OipDatatype {
+  return typeof s === 'string' && (OIP_DATATYPES as readonly string[]).includes(s);
+}
+
+/** onnxruntime's name of each datatype's element type. */
+export const ORT_TYPE_OF: Record<OipDatatype, string> = {
+  BOOL: 'bool',
+  UINT8: 'uint8',
+  UINT16: 'uint16',
+  UINT32: 'uint32',
+  UINT64: 'uint64',
+  INT8: 'int8',
+  INT16: 'int16',
+  INT32: 'int32',
+  INT64: 'int64',
+  FP16: 'float16',
+  FP32: 'float32',
+  FP64: 'float64',
+};
+
+export interface OipTensorMetadata {
+  name: string;
+  datatype: string;
+  /** -1 for a dynamic dimension. */
+  shape: number[];
+}
+
+export interface OipModelMetadata {
+  name: string;
+  versions?: string[];
+  platform?: string;
+  inputs: OipTensorMetadata[];
+  outputs: OipTensorMetadata[];
+}
+
+/** An input of an infer request: data flattened in row-major order. */
+export interface OipRequestTensor {
+  name: string;
+  datatype: OipDatatype;
+  shape: number[];
+  data: number[] | boolean[];
+}
+
+/** An output of an infer response, data flattened (booleans as 0 and 1). */
+export interface OipResponseTensor {
+  name: string;
+  datatype: string;
+  shape: number[];
+  data: number[];
+}
+
+export interface OipInferResponse {
+  modelName?: string;
+  modelVersion?: string;
+  id?: string;
+  outputs: OipResponseTensor[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => Number.isInteger(d) && d >= -1);
+
+function tensorMetadata(v: unknown, where: string): OipTensorMetadata | string {
+  if (!isObject(v)) return `${where} is not an object`;
+  if (typeof v.name !== 'string') return `${where} has no name`;
+  if (typeof v.datatype !== 'string') return `${where} (${v.name}) has no datatype`;
+  if (!isShape(v.shape)) return `${where} (${v.name}) has no shape (a list of integers, -1 for dynamic)`;
+  return { name: v.name, datatype: v.datatype, shape: v.shape };
+}
+
+/** Validates a `GET /v2/models/{name}` answer. */
+export function parseModelMetadata(json: unknown): OipModelMetadata | { error: string } {
+  if (!isObject(json)) return { error: 'the model metadata is not a JSON object' };
+  if (typeof json.name !== 'string') return { error: 'the model metadata has no name' };
+  const lists: Record<'inputs' | 'outputs', OipTensorMetadata[]> = { inputs: [], outputs: [] };
+  for (const key of ['inputs', 'outputs'] as const) {
+    const list = json[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) return { error: `the model metadata's ${key} is not a list` };
+    for (let i = 0; i < list.length; i++) {
+      const t = tensorMetadata(list[i], `${key}[${i}]`);
+      if (typeof t === 'string') return { error: `the model metadata's ${t}` };
+      lists[key].push(t);
+    }
+  }
+  const versions = Array.isArray(json.versions) ? json.versions.map(String) : undefined;
+  return { name: json.name, versions, platform: typeof json.platform === 'string' ? json.platform : undefined, ...lists };
+}
+
+/** The body of `POST /v2/models/{name}/infer`. */
+export function buildInferRequest(inputs: readonly OipRequestTensor[], id?: string): Record<string, unknown> {
+  return {
+    ...(id ? { id } : {}),
+    inputs: inputs.map((t) => ({ name: t.name, shape: t.shape, datatype: t.datatype, data: t.data })),
+  };
+}
+
+function flatten(v: unknown, out: number[]): boolean {
+  if (Array.isArray(v)) return v.every((x) => flatten(x, out));
+  if (typeof v === 'number') out.push(v);
+  else if (typeof v === 'boolean') out.push(v ? 1 : 0);
+  else if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') out.push(Number(v));
+  else return false;
+  return true;
+}
+
+export const elementCount = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Validates an infer response: every output has a name, a shape and as many numbers as the shape holds. */
+export function parseInferResponse(json: unknown): OipInferResponse | { error: string } {
+  if (!isObject(json)) return { error: 'the infer response is not a JSON object' };
+  if (!Array.isArray(json.outputs)) return { error: 'the infer response has no outputs list' };
+  const outputs: OipResponseTensor[] = [];
+  for (let i = 0; i < json.outputs.length; i++) {
+    const o = json.outputs[i] as unknown;
+    if (!isObject(o) || typeof o.name !== 'string') return { error: `outputs[${i}] of the infer response has no name` };
+    if (!isShape(o.shape)) return { error: `output ${o.name} of the infer response has no valid shape` };
+    const data: number[] = [];
+    if (!flatten(o.data, data)) return { error: `output ${o.name} of the infer response has non-numeric data (BYTES outputs are not compared)` };
+    if (data.length !== elementCount(o.shape)) {
+      return { error: `output ${o.name} of the infer response has ${data.length} values for shape [${o.shape.join(', ')}] (${elementCount(o.shape)})` };
+    }
+    outputs.push({ name: o.name, datatype: typeof o.datatype === 'string' ? o.datatype : '', shape: o.shape, data });
+  }
+  const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+  return { modelName: str(json.model_name), modelVersion: str(json.model_version), id: str(json.id), outputs };
+}
