@@ -12,9 +12,10 @@
 // The parent's own GITHUB_*, RUNNER_*, ACTIONS_* and INPUT_* variables are not inherited: a test
 // run inside a GitHub workflow must not see (or act on) that workflow's event, token or files.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface ActionInputSpec {
   name: string;
@@ -351,5 +352,47 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     workspace,
     dir,
     env,
+  };
+}
+
+// --------------------------------------------------------------------------------------------
+// A committed action as a user's workflow gets it: action.yml + dist/ copied to a temp folder with
+// no node_modules above it, one tool cache for every run of a test file (empty at first, so the
+// first run provisions onnxruntime-node from the npm registry), ONNXRUNTIME_NODE_PATH unset.
+// --------------------------------------------------------------------------------------------
+
+export interface CommittedAction {
+  /** The temp folder holding the copy, the tool cache and every run's files. */
+  root: string;
+  /** The copy of action.yml + dist/. */
+  action: string;
+  toolCache: string;
+  run(inputs: Record<string, string>, options?: Partial<RunActionOptions>): Promise<ActionRun>;
+  dispose(): Promise<void>;
+}
+
+export async function committedAction(name: string): Promise<CommittedAction> {
+  const source = fileURLToPath(new URL(`../actions/${name}/`, import.meta.url));
+  const root = await mkdtemp(join(tmpdir(), `${name}-e2e-`));
+  const action = join(root, 'action');
+  const toolCache = join(root, 'tool-cache');
+  await mkdir(action);
+  await mkdir(toolCache);
+  await copyFile(join(source, 'action.yml'), join(action, 'action.yml'));
+  await cp(join(source, 'dist'), join(action, 'dist'), { recursive: true });
+  return {
+    root,
+    action,
+    toolCache,
+    run: (inputs, options = {}) =>
+      runAction({
+        action,
+        toolCache,
+        tempDir: root,
+        ...options,
+        inputs,
+        env: { ONNXRUNTIME_NODE_PATH: undefined, ONNXRUNTIME_NODE_REGISTRY: undefined, ...options.env },
+      }),
+    dispose: () => rm(root, { recursive: true, force: true }),
   };
 }

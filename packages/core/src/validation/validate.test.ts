@@ -154,7 +154,7 @@ describe('validateModel: each check fails for its reason', () => {
 
   it('fails a model over max-size-mb', async () => {
     const v = await validate('two_heads_dynamic.onnx', { maxSizeMb: 0.001 });
-    expect(detail(v, 'size')).toMatch(/^0\.00 MB exceeds max-size-mb 0\.001$/);
+    expect(detail(v, 'size')).toMatch(/^1\.4 KiB exceeds max-size-mb 0\.001$/);
   });
 });
 
