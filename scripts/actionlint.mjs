@@ -49,12 +49,12 @@ async function main(args) {
     return 2;
   }
 
-  const lint = await createLinter();
   const inActions = process.env.GITHUB_ACTIONS === 'true';
   let findings = 0;
   for (const file of files) {
     const name = relative(process.cwd(), file);
-    const results = lint(readFileSync(file, 'utf8'), name);
+    // a fresh linter per file: one WebAssembly instance crashes (RuntimeError: unreachable) after several files
+    const results = (await createLinter())(readFileSync(file, 'utf8'), name);
     for (const r of results) {
       findings++;
       console.log(`${name}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);

@@ -38,8 +38,7 @@ export function parseJsonPathPrefix(text: string): { path: ParsedPath; end: numb
       segments.push({ key: m![0] });
       i += m![0].length;
     } else if (c === '[') {
-      i++;
-      const rest = s.slice(i);
+      const rest = s.slice(i + 1);
       let m: RegExpExecArray | null;
       if ((m = /^\s*(-?\d+)\s*\]/.exec(rest))) {
         segments.push({ index: Number(m[1]) });
@@ -48,7 +47,7 @@ export function parseJsonPathPrefix(text: string): { path: ParsedPath; end: numb
       } else {
         fail("expected [index], ['name'] or [\"name\"]");
       }
-      i += m![0].length;
+      i += 1 + m![0].length;
     } else {
       break;
     }

@@ -1,0 +1,150 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import * as core from '@actions/core';
+import { UserError } from '@ml-gate/core/errors';
+import { runAction } from '@ml-gate/core/github';
+import { describeStatusRanges } from '@ml-gate/core/http/status';
+import { runLocalModel } from '@ml-gate/core/inference/local';
+import { loadSample, type Sample } from '@ml-gate/core/inference/sample';
+import { loadOnnxRuntime } from '@ml-gate/core/onnx/runtime';
+import { loadModel, type LoadedModel } from '@ml-gate/core/onnx/session';
+import { renderSmokeTestMarkdown } from '@ml-gate/core/smoke/markdown';
+import { newSmokeTestReport, type SmokeTestReport } from '@ml-gate/core/smoke/report';
+import { runSmokeTest, type SmokeTestOptions } from '@ml-gate/core/smoke/run';
+
+import { readConfig, readReportPath, type Config } from './config.js';
+
+const TITLE = 'smoke-test';
+
+function describeRequest(config: Config, report: SmokeTestReport): void {
+  report.request = {
+    protocol: config.protocol,
+    url: config.url,
+    method: config.protocol === 'open-inference' ? 'POST' : config.method,
+    headers: config.headers.map((h) => h.name),
+    bodyBytes: config.body === undefined ? undefined : Buffer.byteLength(config.body),
+    modelName: config.modelName || undefined,
+    expectedModelVersion: config.expectedModelVersion || undefined,
+    expectedStatus: describeStatusRanges(config.expectedStatus),
+  };
+  report.settings = {
+    timeoutMs: config.timeoutMs,
+    retryDelayMs: config.retryDelayMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    retryOn: [...config.retryOn],
+    requests: config.requests,
+    latencyP95BudgetMs: config.latencyP95Ms ?? null,
+  };
+}
+
+/** Everything between reading the config and publishing the report; fills `report` as it goes. */
+async function smokeTest(config: Config, report: SmokeTestReport): Promise<void> {
+  describeRequest(config, report);
+  // the local side first (sample, model, runtime): bad input fails before the server is contacted,
+  // and none of it counts against the timeout
+  let sample: Sample | undefined;
+  if (config.sample) {
+    sample = await loadSample(config.sample);
+    report.request!.sample = { path: sample.path, format: sample.format, arrays: sample.arrays.map((a) => ({ name: a.name, shape: a.shape, dtype: a.dtype })) };
+  }
+  let model: LoadedModel | undefined;
+  try {
+    let parity: SmokeTestOptions['parity'];
+    if (config.model) {
+      const { ort } = await loadOnnxRuntime({
+        path: config.onnxruntimePath || undefined,
+        registry: process.env.ONNXRUNTIME_NODE_REGISTRY,
+        log: (m) => core.info(m),
+      });
+      try {
+        model = await loadModel(ort, config.model, { role: 'model', inputOfPath: 'model', threads: 1 });
+      } catch (e) {
+        if (e instanceof UserError && e.input === 'input-name') {
+          throw new UserError(`The model ${config.model} has several inputs; the parity check supports models with one input.`, { file: config.model, input: 'model' });
+        }
+        throw e;
+      }
+      const loaded = model;
+      parity = { model: config.model, mode: config.parity, atol: config.atol, rtol: config.rtol, run: (inputs) => runLocalModel(ort, loaded, inputs) };
+    }
+    core.info(`Smoke-testing ${config.url} (${config.protocol}), timeout ${config.timeoutMs} ms`);
+    await runSmokeTest(
+      {
+        protocol: config.protocol,
+        url: config.url,
+        method: config.method,
+        headers: config.headers,
+        body: config.body,
+        expectedStatus: config.expectedStatus,
+        expectBody: config.expectBody,
+        expectJson: config.expectJson,
+        timeoutMs: config.timeoutMs,
+        retryDelayMs: config.retryDelayMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        retryOn: config.retryOn,
+        modelName: config.modelName || undefined,
+        expectedModelVersion: config.expectedModelVersion || undefined,
+        sample,
+        parity,
+        requests: config.requests,
+        latencyP95Ms: config.latencyP95Ms,
+        log: (m) => core.info(m),
+      },
+      report,
+    );
+  } finally {
+    await model?.session.release();
+  }
+}
+
+const round = (v: number | undefined) => (v === undefined ? '' : String(Math.round(v * 1000) / 1000));
+
+async function publish(report: SmokeTestReport, reportPath: string): Promise<void> {
+  core.setOutput('passed', String(report.passed));
+  core.setOutput('status', report.response ? String(report.response.status) : '');
+  core.setOutput('attempts', String(report.attempts));
+  core.setOutput('latency-p50-ms', round(report.latency?.p50Ms));
+  core.setOutput('latency-p95-ms', round(report.latency?.p95Ms));
+  core.setOutput('report-path', reportPath);
+  try {
+    await mkdir(dirname(reportPath), { recursive: true });
+    await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
+  } catch (e) {
+    throw new UserError(`The report cannot be written to ${reportPath}: ${(e as Error).message}.`, { input: 'report' });
+  }
+  const markdown = renderSmokeTestMarkdown(report);
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+  else core.info(markdown);
+}
+
+export async function run(): Promise<void> {
+  await runAction(TITLE, async () => {
+    const reportPath = readReportPath();
+    const report = newSmokeTestReport();
+    let failure: unknown;
+    try {
+      const config = await readConfig();
+      await smokeTest(config, report);
+    } catch (e) {
+      failure = e;
+      report.status = 'error';
+      report.passed = false;
+      if (e instanceof UserError) {
+        report.reason = e.describe();
+        report.error = { message: e.describe(), file: e.file, input: e.input };
+      } else {
+        report.reason = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
+        report.error = { message: report.reason };
+      }
+    }
+    try {
+      await publish(report, reportPath);
+    } catch (e) {
+      if (!failure) throw e;
+      core.warning(`The report could not be published: ${(e as Error).message}`);
+    }
+    if (failure) throw failure;
+    core.info(`${report.passed ? 'PASSED' : 'FAILED'}: ${report.reason}`);
+    if (!report.passed) throw new UserError(`Smoke test failed: ${report.reason}`);
+  });
+}

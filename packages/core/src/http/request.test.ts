@@ -1,0 +1,95 @@
+// sendRequest against loopback servers: redirects across origins lose the user's headers,
+// connection errors and timeouts are told apart.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { RequestError, sendRequest } from './request.js';
+
+const servers: Server[] = [];
+afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
+
+async function serve(handler: (req: IncomingMessage, res: import('node:http').ServerResponse) => void): Promise<string> {
+  const s = createServer(handler);
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  return `http://127.0.0.1:${(s.address() as { port: number }).port}`;
+}
+
+describe('sendRequest', () => {
+  it('follows a redirect to another origin without the user\'s headers; same origin keeps them', async () => {
+    const seen: Record<string, IncomingMessage['headers']> = {};
+    const other = await serve((req, res) => {
+      seen.other = req.headers;
+      res.end('elsewhere');
+    });
+    const first = await serve((req, res) => {
+      if (req.url === '/start') {
+        res.writeHead(302, { location: '/same' }).end();
+      } else if (req.url === '/same') {
+        seen.same = req.headers;
+        res.writeHead(307, { location: `${other}/landing` }).end();
+      }
+    });
+    const r = await sendRequest({
+      url: `${first}/start`,
+      method: 'GET',
+      headers: [{ name: 'Authorization', value: 'Bearer secret' }, { name: 'X-Api-Key', value: 'k' }],
+      extraHeaders: { accept: 'application/json' },
+      timeoutMs: 5000,
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toBe('elsewhere');
+    expect(r.url).toBe(`${other}/landing`);
+    expect(seen.same.authorization).toBe('Bearer secret');
+    expect(seen.other.authorization).toBeUndefined();
+    expect(seen.other['x-api-key']).toBeUndefined();
+    expect(seen.other.accept).toBe('application/json');
+    expect(r.redirects.map((x) => [x.status, x.droppedHeaders])).toEqual([
+      [302, []],
+      [307, ['Authorization', 'X-Api-Key']],
+    ]);
+  });
+
+  it('303 continues as GET without the body; 307 keeps POST and the body', async () => {
+    const got: string[] = [];
+    const url = await serve(async (req, res) => {
+      let body = '';
+      for await (const c of req) body += c;
+      got.push(`${req.method} ${req.url} ${body}`);
+      if (req.url === '/a') res.writeHead(303, { location: '/b' }).end();
+      else if (req.url === '/b') res.end('b');
+      else if (req.url === '/c') res.writeHead(307, { location: '/d' }).end();
+      else res.end('d');
+    });
+    await sendRequest({ url: `${url}/a`, method: 'POST', headers: [], body: 'x=1', timeoutMs: 5000 });
+    await sendRequest({ url: `${url}/c`, method: 'POST', headers: [], body: 'y=2', timeoutMs: 5000 });
+    expect(got).toEqual(['POST /a x=1', 'GET /b ', 'POST /c y=2', 'POST /d y=2']);
+  });
+
+  it('too many redirects', async () => {
+    const url = await serve((req, res) => res.writeHead(302, { location: '/loop' }).end());
+    await expect(sendRequest({ url, method: 'GET', headers: [], timeoutMs: 5000, maxRedirects: 3 })).rejects.toMatchObject({ kind: 'redirect' });
+  });
+
+  it('connection refused is a connection error naming the URL', async () => {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const port = (s.address() as { port: number }).port;
+    await new Promise((r) => s.close(r));
+    const e = await sendRequest({ url: `http://127.0.0.1:${port}/`, method: 'GET', headers: [], timeoutMs: 5000 }).catch((x) => x);
+    expect(e).toBeInstanceOf(RequestError);
+    expect(e).toMatchObject({ kind: 'connection', code: 'ECONNREFUSED' });
+    expect(e.message).toContain(`connection refused (ECONNREFUSED) for http://127.0.0.1:${port}/`);
+  });
+
+  it('a server that does not answer in time is a timeout, after about the timeout', async () => {
+    const url = await serve(() => {}); // never answers
+    const t0 = performance.now();
+    const e = await sendRequest({ url, method: 'GET', headers: [], timeoutMs: 300 }).catch((x) => x);
+    const took = performance.now() - t0;
+    expect(e).toMatchObject({ kind: 'timeout' });
+    expect(e.message).toContain('within 300 ms');
+    expect(took).toBeGreaterThanOrEqual(250);
+    expect(took).toBeLessThan(1500);
+  });
+});

@@ -1,0 +1,62 @@
+import type { Tensor } from 'onnxruntime-node';
+
+import { UserError, messageOf } from '../errors.js';
+import type { OnnxRuntime } from '../onnx/runtime.js';
+import type { LoadedModel } from '../onnx/session.js';
+import type { OipRequestTensor } from './oip.js';
+import type { ParityTensor } from './parity.js';
+
+function typedArray(type: string, data: readonly (number | boolean)[]): Tensor['data'] {
+  const nums = data.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+  switch (type) {
+    case 'float32':
+      return Float32Array.from(nums);
+    case 'float64':
+      return Float64Array.from(nums);
+    case 'int8':
+      return Int8Array.from(nums);
+    case 'uint8':
+    case 'bool':
+      return Uint8Array.from(nums);
+    case 'int16':
+      return Int16Array.from(nums);
+    case 'uint16':
+      return Uint16Array.from(nums);
+    case 'int32':
+      return Int32Array.from(nums);
+    case 'uint32':
+      return Uint32Array.from(nums);
+    case 'int64':
+      return BigInt64Array.from(nums.map((v) => BigInt(Math.trunc(v))));
+    case 'uint64':
+      return BigUint64Array.from(nums.map((v) => BigInt(Math.trunc(v))));
+    default:
+      throw new UserError(`The model's input has element type ${type}, which the parity check cannot feed.`, { input: 'model' });
+  }
+}
+
+/**
+ * Runs the local model on the very values sent to the server (cast to the model's input type)
+ * and returns every output as numbers.
+ */
+export async function runLocalModel(ort: OnnxRuntime, model: LoadedModel, inputs: readonly OipRequestTensor[]): Promise<ParityTensor[]> {
+  const source = inputs.find((t) => t.name === model.input.name) ?? (inputs.length === 1 ? inputs[0] : undefined);
+  if (!source) {
+    throw new UserError(`The model ${model.path} takes '${model.input.name}', but the server's inputs are ${inputs.map((t) => `'${t.name}'`).join(', ')}.`, {
+      file: model.path,
+      input: 'model',
+    });
+  }
+  const feed = new ort.Tensor(model.input.type as any, typedArray(model.input.type, source.data) as any, source.shape);
+  let results: Record<string, Tensor>;
+  try {
+    results = await model.session.run({ [model.input.name]: feed });
+  } catch (e) {
+    throw new UserError(`The model ${model.path} cannot run the sample: ${messageOf(e).trim()}`, { file: model.path, input: 'model' });
+  }
+  return model.outputs.map((o) => {
+    const t = results[o.name];
+    const data = Array.from(t.data as ArrayLike<number | bigint | boolean>, (v) => Number(v));
+    return { name: o.name, shape: [...t.dims], data };
+  });
+}

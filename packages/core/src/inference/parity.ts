@@ -1,0 +1,124 @@
+/**
+ * Prediction parity: the outputs the server returned against the local model's for the same
+ * inputs. `values`: numpy.allclose per element, |served - local| <= atol + rtol × |local| (the
+ * local model is the reference). `class`: the same argmax over the last axis in every row (for
+ * outputs of class ids, the same id).
+ */
+export type ParityMode = 'values' | 'class';
+
+export interface ParityTensor {
+  name: string;
+  shape: number[];
+  data: ArrayLike<number>;
+}
+
+export interface ParityOptions {
+  mode: ParityMode;
+  atol: number;
+  rtol: number;
+}
+
+export interface OutputParity {
+  name: string;
+  shape: number[];
+  passed: boolean;
+  elements: number;
+  /** values mode: elements outside the tolerance; class mode: rows whose class differs. */
+  mismatches: number;
+  maxAbsDiff: number;
+  /** max |served - local| / |local| over elements where local is not 0. */
+  maxRelDiff: number;
+  rows?: number;
+  first?: { index: number; served: number; local: number };
+  problem?: string;
+}
+
+export interface ParityResult {
+  passed: boolean;
+  mode: ParityMode;
+  atol: number;
+  rtol: number;
+  outputs: OutputParity[];
+}
+
+/** Index of the largest value of each row (the last axis); the first one on ties, like numpy. */
+export function argmaxRows(data: ArrayLike<number>, shape: readonly number[]): number[] {
+  const width = shape.length >= 2 ? shape[shape.length - 1] : 1;
+  const rows = width === 0 ? 0 : data.length / width;
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    if (width === 1) {
+      out.push(data[r]);
+      continue;
+    }
+    let best = 0;
+    for (let j = 1; j < width; j++) if (data[r * width + j] > data[r * width + best]) best = j;
+    out.push(best);
+  }
+  return out;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+export function compareOutput(served: ParityTensor, local: ParityTensor, o: ParityOptions): OutputParity {
+  const result: OutputParity = { name: local.name, shape: [...local.shape], passed: false, elements: local.data.length, mismatches: 0, maxAbsDiff: 0, maxRelDiff: 0 };
+  if (!sameShape(served.shape, local.shape)) {
+    result.problem = `the server returned shape [${served.shape.join(', ')}], the local model [${local.shape.join(', ')}]`;
+    return result;
+  }
+  const n = local.data.length;
+  for (let i = 0; i < n; i++) {
+    const s = served.data[i];
+    const l = local.data[i];
+    const diff = Math.abs(s - l);
+    if (diff > result.maxAbsDiff || Number.isNaN(diff)) result.maxAbsDiff = Number.isNaN(diff) ? NaN : Math.max(result.maxAbsDiff, diff);
+    if (l !== 0 && Number.isFinite(diff)) result.maxRelDiff = Math.max(result.maxRelDiff, diff / Math.abs(l));
+    if (o.mode === 'values' && !(diff <= o.atol + o.rtol * Math.abs(l)) && !(s === l)) {
+      if (result.mismatches === 0) result.first = { index: i, served: s, local: l };
+      result.mismatches++;
+    }
+  }
+  if (o.mode === 'class') {
+    const a = argmaxRows(served.data, served.shape);
+    const b = argmaxRows(local.data, local.shape);
+    result.rows = b.length;
+    for (let r = 0; r < b.length; r++) {
+      if (a[r] !== b[r]) {
+        if (result.mismatches === 0) result.first = { index: r, served: a[r], local: b[r] };
+        result.mismatches++;
+      }
+    }
+  }
+  result.passed = result.mismatches === 0;
+  return result;
+}
+
+/** Compares every output of the local model with the served output of the same name. */
+export function compareOutputs(served: readonly ParityTensor[], local: readonly ParityTensor[], o: ParityOptions): ParityResult {
+  const outputs = local.map((l) => {
+    const s = served.find((x) => x.name === l.name) ?? (served.length === 1 && local.length === 1 ? served[0] : undefined);
+    if (!s) {
+      return {
+        name: l.name, shape: [...l.shape], passed: false, elements: l.data.length, mismatches: 0, maxAbsDiff: NaN, maxRelDiff: NaN,
+        problem: `the server returned no output '${l.name}' (it returned ${served.map((x) => `'${x.name}'`).join(', ') || 'none'})`,
+      } satisfies OutputParity;
+    }
+    return compareOutput(s, l, o);
+  });
+  return { passed: outputs.every((x) => x.passed), mode: o.mode, atol: o.atol, rtol: o.rtol, outputs };
+}
+
+/** One line per output, for messages. */
+export function describeParity(p: ParityResult): string {
+  return p.outputs
+    .map((x) => {
+      if (x.problem) return `${x.name}: ${x.problem}`;
+      const diffs = `max |served - local| ${x.maxAbsDiff.toPrecision(3)}, max relative ${x.maxRelDiff.toPrecision(3)}`;
+      if (x.passed) return `${x.name}: ${p.mode === 'class' ? `same class in all ${x.rows} rows` : `all ${x.elements} values within atol ${p.atol} + rtol ${p.rtol}`} (${diffs})`;
+      const f = x.first!;
+      return p.mode === 'class'
+        ? `${x.name}: ${x.mismatches} of ${x.rows} rows get another class (first: row ${f.index}, served ${f.served}, local ${f.local}; ${diffs})`
+        : `${x.name}: ${x.mismatches} of ${x.elements} values differ beyond atol ${p.atol} + rtol ${p.rtol} × |local| (first: element ${f.index}, served ${f.served}, local ${f.local}; ${diffs})`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,220 @@
+import { readFile } from 'node:fs/promises';
+
+import { UserError, messageOf } from '../errors.js';
+import { describeDType } from '../npy/dtype.js';
+import { NpzArchive, openNpy, type NpyArray } from '../npy/array.js';
+import { elementCount, isOipDatatype, type OipDatatype, type OipRequestTensor, type OipTensorMetadata } from './oip.js';
+
+/** One array of the sample, with its values as numbers (exact for every dtype but huge 64-bit integers). */
+export interface SampleArray {
+  /** The .npz key or the JSON input name; undefined for a single .npy file. */
+  name?: string;
+  shape: number[];
+  /** numpy's description of the dtype, or the JSON datatype. */
+  dtype: string;
+  values: number[];
+}
+
+export interface Sample {
+  path: string;
+  format: 'npy' | 'npz' | 'json';
+  arrays: SampleArray[];
+}
+
+/** A sample is a smoke test's request: a few rows, not a data set. */
+export const MAX_SAMPLE_ELEMENTS = 1_000_000;
+
+function tooLarge(path: string, n: number): UserError {
+  return new UserError(`The sample ${path} holds ${n} values; a smoke test sends at most ${MAX_SAMPLE_ELEMENTS}.`, {
+    file: path,
+    input: 'sample',
+    hint: 'Save a few rows (e.g. numpy.save("sample.npy", x[:16])).',
+  });
+}
+
+async function readArray(array: NpyArray, path: string, name?: string): Promise<SampleArray> {
+  const n = array.rows * array.rowLength;
+  if (n > MAX_SAMPLE_ELEMENTS) throw tooLarge(path, n);
+  const d = array.dtype;
+  const out = d.kind === 'i' && d.size === 8 ? new BigInt64Array(n) : d.kind === 'u' && d.size === 8 ? new BigUint64Array(n) : new Float64Array(n);
+  await array.readRows(0, array.rows, out);
+  const values = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const v = out[i];
+    if (typeof v === 'bigint') {
+      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+        throw new UserError(`The sample ${array.label} holds ${v} at element ${i}, beyond what JSON numbers carry exactly (2^53).`, { file: path, input: 'sample' });
+      }
+      values[i] = Number(v);
+    } else {
+      values[i] = v;
+    }
+  }
+  return { name, shape: [...array.shape], dtype: describeDType(d), values };
+}
+
+function flattenJson(v: unknown, out: number[]): boolean {
+  if (Array.isArray(v)) return v.every((x) => flattenJson(x, out));
+  if (typeof v === 'number') out.push(v);
+  else if (typeof v === 'boolean') out.push(v ? 1 : 0);
+  else return false;
+  return true;
+}
+
+function parseJsonSample(path: string, text: string): SampleArray[] {
+  const bad = (why: string) =>
+    new UserError(`The sample ${path} is not an Open Inference Protocol infer request: ${why}.`, {
+      file: path,
+      input: 'sample',
+      hint: 'Expected {"inputs": [{"name": ..., "shape": [...], "datatype": "FP32", "data": [...]}]}.',
+    });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw bad(`invalid JSON (${messageOf(e)})`);
+  }
+  const inputs = (json as { inputs?: unknown })?.inputs;
+  if (!Array.isArray(inputs) || inputs.length === 0) throw bad('no inputs list');
+  return inputs.map((raw: unknown, i) => {
+    const t = raw as Record<string, unknown>;
+    if (!t || typeof t.name !== 'string') throw bad(`inputs[${i}] has no name`);
+    if (!Array.isArray(t.shape) || !t.shape.every((x) => Number.isInteger(x) && x >= 0)) throw bad(`input ${t.name} has no shape`);
+    const values: number[] = [];
+    if (!flattenJson(t.data, values)) throw bad(`input ${t.name} has non-numeric data`);
+    const shape = t.shape as number[];
+    if (values.length !== elementCount(shape)) throw bad(`input ${t.name} has ${values.length} values for shape [${shape.join(', ')}]`);
+    if (values.length > MAX_SAMPLE_ELEMENTS) throw tooLarge(path, values.length);
+    return { name: t.name, shape, dtype: typeof t.datatype === 'string' ? t.datatype : 'number', values };
+  });
+}
+
+/** Reads the `sample` input: an .npy file, an .npz archive (one array per model input) or an infer request as JSON. */
+export async function loadSample(path: string): Promise<Sample> {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.json')) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read: ${messageOf(e)}`;
+      throw new UserError(`The sample ${path} ${what}.`, { file: path, input: 'sample' });
+    }
+    return { path, format: 'json', arrays: parseJsonSample(path, text) };
+  }
+  const withInput = (e: unknown): never => {
+    if (e instanceof UserError && !e.input) throw new UserError(`Input sample: ${e.message}`, { file: e.file, input: 'sample', hint: e.hint, cause: e.cause });
+    throw e;
+  };
+  if (lower.endsWith('.npz')) {
+    const archive = await NpzArchive.open(path).catch(withInput);
+    try {
+      const arrays: SampleArray[] = [];
+      for (const key of archive.keys) {
+        const array = await archive.array(key, 'sample').catch(withInput);
+        try {
+          arrays.push(await readArray(array, path, key));
+        } finally {
+          await array.close();
+        }
+      }
+      if (arrays.length === 0) throw new UserError(`The sample ${path} holds no arrays.`, { file: path, input: 'sample' });
+      return { path, format: 'npz', arrays };
+    } finally {
+      archive.close();
+    }
+  }
+  if (!lower.endsWith('.npy')) {
+    throw new UserError(`The sample ${path} is neither .npy, .npz nor .json.`, { file: path, input: 'sample' });
+  }
+  const array = await openNpy(path).catch(withInput);
+  try {
+    return { path, format: 'npy', arrays: [await readArray(array, path)] };
+  } finally {
+    await array.close();
+  }
+}
+
+const INT_RANGES: Partial<Record<OipDatatype, [number, number]>> = {
+  UINT8: [0, 255],
+  UINT16: [0, 65535],
+  UINT32: [0, 4294967295],
+  UINT64: [0, Number.MAX_SAFE_INTEGER],
+  INT8: [-128, 127],
+  INT16: [-32768, 32767],
+  INT32: [-2147483648, 2147483647],
+  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+/**
+ * A value cast to a datatype the way numpy's astype does for values in range: float32 rounds to
+ * nearest, integers truncate toward zero, bool is "not zero". Out of range is an error (numpy's
+ * result there is platform-defined).
+ */
+export function castValue(v: number, datatype: OipDatatype): number | boolean | undefined {
+  switch (datatype) {
+    case 'BOOL':
+      return v !== 0;
+    case 'FP64':
+      return v;
+    case 'FP32':
+    case 'FP16': // sent as float32 values; the server rounds to half precision
+      return Math.fround(v);
+    default: {
+      if (!Number.isFinite(v)) return undefined;
+      const t = Math.trunc(v);
+      const [lo, hi] = INT_RANGES[datatype]!;
+      return t < lo || t > hi ? undefined : t;
+    }
+  }
+}
+
+function shapeFits(shape: readonly number[], wanted: readonly number[]): boolean {
+  return shape.length === wanted.length && wanted.every((d, i) => d < 0 || d === shape[i]);
+}
+
+const fmt = (s: readonly number[]) => `[${s.map((d) => (d < 0 ? '-1' : String(d))).join(', ')}]`;
+
+/**
+ * The inputs of an infer request: each input the server's metadata lists, from the sample array
+ * of that name (or the only array, for a model with one input), cast to the metadata's datatype,
+ * with the sample's shape (which must fit the metadata's, -1 being any size).
+ */
+export function buildInferInputs(sample: Sample, inputs: readonly OipTensorMetadata[]): OipRequestTensor[] {
+  if (inputs.length === 0) throw new UserError('The server lists no inputs for the model; there is nothing to send the sample to.', { input: 'model-name' });
+  const names = sample.arrays.map((a) => a.name ?? '(the .npy array)').join(', ');
+  return inputs.map((meta) => {
+    let array = sample.arrays.find((a) => a.name === meta.name);
+    if (!array && inputs.length === 1 && sample.arrays.length === 1) array = sample.arrays[0];
+    if (!array) {
+      throw new UserError(
+        `The sample ${sample.path} has no array for the model input '${meta.name}' (the server lists ${inputs.map((i) => `'${i.name}'`).join(', ')}; the sample holds ${names}).`,
+        { file: sample.path, input: 'sample', hint: 'For several inputs, save an .npz with one array per input name (numpy.savez).' },
+      );
+    }
+    if (!isOipDatatype(meta.datatype)) {
+      throw new UserError(`The model input '${meta.name}' has datatype ${meta.datatype}, which this action cannot send (numeric and BOOL inputs only).`, {
+        input: 'sample',
+      });
+    }
+    const datatype = meta.datatype;
+    if (!shapeFits(array.shape, meta.shape)) {
+      throw new UserError(
+        `The sample ${sample.path}${array.name ? ` (${array.name})` : ''} has shape ${fmt(array.shape)}; the model input '${meta.name}' takes ${fmt(meta.shape)} (-1: any size).`,
+        { file: sample.path, input: 'sample' },
+      );
+    }
+    const data = array.values.map((v, i) => {
+      const c = castValue(v, datatype);
+      if (c === undefined) {
+        throw new UserError(`The sample ${sample.path}${array.name ? ` (${array.name})` : ''} holds ${v} at element ${i}, outside the range of ${datatype} (input '${meta.name}').`, {
+          file: sample.path,
+          input: 'sample',
+        });
+      }
+      return c;
+    });
+    return { name: meta.name, datatype, shape: [...array.shape], data: data as number[] | boolean[] };
+  });
+}
