@@ -7,10 +7,15 @@ const build = spawnSync(npm, ['run', 'bundle'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const git = (...args) => execFileSync('git', args, { encoding: 'utf8' });
-const changed = git('status', '--porcelain', '--untracked-files=all', '--', 'actions/*/dist').trim();
+// every changed or new file under an action's dist/ (a plain 'actions/*/dist' pathspec would not
+// match the files inside those folders)
+const changed = git('status', '--porcelain', '--untracked-files=all', '--', 'actions')
+  .split('\n')
+  .filter((line) => /^.. actions\/[^/]+\/dist\//.test(line))
+  .join('\n');
 if (changed) {
   console.error('dist/ is stale: rebuild with `npm run bundle` and commit the result.\n' + changed);
-  console.error(git('diff', '--stat', '--', 'actions/*/dist'));
+  console.error(git('diff', '--stat', '--', ':(glob)actions/*/dist/**'));
   process.exit(1);
 }
 console.log('dist/ matches its sources.');

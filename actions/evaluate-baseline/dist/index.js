@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3570);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7082);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3570:
+/***/ 7082:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38428,6 +38428,8 @@ async function loadModel(ort, path, options) {
             interOpNumThreads: 1,
             graphOptimizationLevel: 'all',
             executionProviders: ['cpu'],
+            // onnxruntime would also print load errors to stderr; they are reported as errors of ours
+            logSeverityLevel: 4,
         });
     }
     catch (e) {
@@ -38834,13 +38836,8 @@ function mcnemarExact(newOnly, baselineOnly) {
     return Math.min(1, 2 * Math.exp(logCdf));
 }
 //# sourceMappingURL=significance.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/compare.js
-
-
-
-
-
-
+;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
+/** The typed array onnxruntime-node takes for each element type this project feeds. */
 const INPUT_ARRAYS = {
     float32: Float32Array,
     float64: Float64Array,
@@ -38854,6 +38851,19 @@ const INPUT_ARRAYS = {
     uint64: BigUint64Array,
     bool: Uint8Array,
 };
+function newInputArray(type, length) {
+    const Ctor = INPUT_ARRAYS[type];
+    return Ctor ? new Ctor(length) : undefined;
+}
+//# sourceMappingURL=tensor-types.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/compare.js
+
+
+
+
+
+
+
 const FLOAT_OUTPUTS = new Set(['float32', 'float64', 'float16']);
 const INTEGER_OUTPUTS = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
 function rowLength(rowShape) {

@@ -54970,7 +54970,8 @@ async function checkInitializersFinite(model, external) {
 function checkSize(info, files, maxMb) {
     const total = info.sizeBytes + files.reduce((a, f) => a + f.size, 0);
     const mb = total / (1024 * 1024);
-    const what = `${mb.toFixed(2)} MB${files.length ? ` (model file ${(info.sizeBytes / 1048576).toFixed(2)} MB + ${files.length} external data file(s))` : ''}`;
+    const size = (bytes) => (bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(2)} MB`);
+    const what = `${size(total)}${files.length ? ` (model file ${size(info.sizeBytes)} + ${files.length} external data file(s))` : ''}`;
     if (maxMb === undefined)
         return skip('size', 'Size', `${what}; no max-size-mb set`);
     return mb <= maxMb ? pass('size', 'Size', `${what} <= max-size-mb ${maxMb}`) : fail('size', 'Size', `${what} exceeds max-size-mb ${maxMb}`);
