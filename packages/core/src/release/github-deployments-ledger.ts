@@ -1,0 +1,205 @@
+/**
+ * A ledger in GitHub Deployments: every event is a deployment of the environment with task
+ * `deploy:ml-gate` and the event in its payload; a release is verified when it has a `success`
+ * status; a rollback's status is `success` or `failure` (its outcome). Works with the workflow's
+ * GITHUB_TOKEN and `permissions: deployments: write` (repository variables would need more).
+ * Deployments GitHub Actions creates for `environment:` jobs have another task and are ignored.
+ */
+import { getOctokit } from '@actions/github';
+
+import { UserError } from '../errors.js';
+import type { Ledger, LedgerEvent, NewRelease, NewRollback, ReleaseEvent, RollbackEvent } from './ledger.js';
+
+export const DEPLOYMENT_TASK = 'deploy:ml-gate';
+/** The newest deployments read (each costs one request for its statuses). */
+export const MAX_DEPLOYMENTS = 100;
+const PAYLOAD_SCHEMA = 'ml-gate/release-ledger/v1';
+
+export interface GitHubDeploymentsLedgerOptions {
+  token: string;
+  /** owner/name */
+  repository: string;
+  environment: string;
+  /** The ref a deployment points at when the event has no commit (GITHUB_SHA). */
+  defaultRef: string;
+}
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+/** A status description: GitHub keeps at most 140 characters. */
+export function statusDescription(text: string): string {
+  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
+/** The ledger event a deployment stands for (pure); undefined for deployments that are not ours. */
+export function eventOfDeployment(d: { id: number; created_at: string; payload: unknown }, states: string[]): LedgerEvent | undefined {
+  let p = d.payload as any;
+  if (typeof p === 'string') {
+    try {
+      p = JSON.parse(p);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!p || p.schema !== PAYLOAD_SCHEMA) return undefined;
+  const id = String(d.id);
+  const at = typeof p.at === 'string' ? p.at : d.created_at;
+  if (p.kind === 'release' && typeof p.version === 'string') {
+    const e: ReleaseEvent = { type: 'release', id, version: p.version, at, verified: states.includes('success') };
+    for (const k of ['image', 'modelSha256', 'commit', 'runUrl'] as const) if (typeof p[k] === 'string') e[k] = p[k];
+    return e;
+  }
+  if (p.kind === 'rollback' && typeof p.from === 'string' && typeof p.to === 'string') {
+    const e: RollbackEvent = {
+      type: 'rollback',
+      id,
+      from: p.from,
+      to: p.to,
+      reason: String(p.reason ?? ''),
+      trigger: String(p.trigger ?? ''),
+      at,
+      outcome: states.includes('success') ? 'succeeded' : 'failed',
+    };
+    if (typeof p.runUrl === 'string') e.runUrl = p.runUrl;
+    if (typeof p.detail === 'string') e.detail = p.detail;
+    return e;
+  }
+  return undefined;
+}
+
+export class GitHubDeploymentsLedger implements Ledger {
+  readonly kind = 'github-deployments' as const;
+  readonly location: string;
+  private readonly octokit: Octokit;
+  private readonly owner: string;
+  private readonly repo: string;
+
+  constructor(private readonly options: GitHubDeploymentsLedgerOptions) {
+    if (!options.token) throw new UserError('The github-deployments ledger needs a token and github-token is empty.', { input: 'github-token' });
+    const [owner, repo] = options.repository.split('/');
+    if (!owner || !repo) throw new UserError(`GITHUB_REPOSITORY is '${options.repository}', not owner/name: the github-deployments ledger cannot find the repository.`);
+    this.owner = owner;
+    this.repo = repo;
+    this.octokit = getOctokit(options.token);
+    this.location = `GitHub deployments of ${options.repository}, environment ${options.environment}, task ${DEPLOYMENT_TASK}`;
+  }
+
+  private fail(what: string, e: unknown, input = 'github-token'): never {
+    const status = (e as { status?: number }).status;
+    const message = e instanceof Error ? e.message : String(e);
+    const hint =
+      status === 401 || status === 403 || status === 404
+        ? 'The token needs `permissions: deployments: write` (read for a dry run) on this repository.'
+        : undefined;
+    throw new UserError(`${what} (${this.location}) failed: ${status ? `HTTP ${status}: ` : ''}${message}.`, { input, hint, cause: e });
+  }
+
+  async read(): Promise<LedgerEvent[]> {
+    const { owner, repo } = this;
+    let deployments: { id: number; created_at: string; payload: unknown }[];
+    try {
+      deployments = await this.octokit.paginate(
+        this.octokit.rest.repos.listDeployments,
+        { owner, repo, environment: this.options.environment, task: DEPLOYMENT_TASK, per_page: 100 },
+        (response, done) => {
+          if (response.data.length < 100) done();
+          return response.data;
+        },
+      );
+    } catch (e) {
+      this.fail('Reading the ledger', e);
+    }
+    const newest = [...deployments].sort((a, b) => b.id - a.id).slice(0, MAX_DEPLOYMENTS);
+    const events: LedgerEvent[] = [];
+    // statuses, a few requests at a time
+    for (let i = 0; i < newest.length; i += 8) {
+      const batch = newest.slice(i, i + 8);
+      const statuses = await Promise.all(
+        batch.map((d) =>
+          this.octokit.rest.repos
+            .listDeploymentStatuses({ owner, repo, deployment_id: d.id, per_page: 100 })
+            .then((r) => r.data.map((s) => s.state))
+            .catch((e: unknown) => this.fail(`Reading the statuses of deployment ${d.id}`, e)),
+        ),
+      );
+      batch.forEach((d, j) => {
+        const e = eventOfDeployment(d, statuses[j]);
+        if (e) events.push(e);
+      });
+    }
+    return events.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  private async create(ref: string, payload: Record<string, unknown>, description: string, state: 'success' | 'failure' | 'in_progress', statusText: string, logUrl?: string) {
+    const { owner, repo } = this;
+    let id: number;
+    let createdAt: string;
+    try {
+      const { data } = await this.octokit.rest.repos.createDeployment({
+        owner,
+        repo,
+        ref,
+        task: DEPLOYMENT_TASK,
+        environment: this.options.environment,
+        payload: { schema: PAYLOAD_SCHEMA, ...payload },
+        description: statusDescription(description),
+        auto_merge: false,
+        required_contexts: [],
+        transient_environment: false,
+      });
+      if (!('id' in data)) throw new Error(`GitHub did not create the deployment: ${JSON.stringify(data)}`);
+      id = data.id;
+      createdAt = data.created_at;
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      this.fail(`Creating a deployment of ${ref}`, e, status === 422 || status === 409 ? 'commit' : 'github-token');
+    }
+    await this.status(id, state, statusText, logUrl);
+    return { id: String(id), createdAt };
+  }
+
+  private async status(deploymentId: number, state: 'success' | 'failure' | 'in_progress', description: string, logUrl?: string): Promise<void> {
+    try {
+      await this.octokit.rest.repos.createDeploymentStatus({
+        owner: this.owner,
+        repo: this.repo,
+        deployment_id: deploymentId,
+        state,
+        description: statusDescription(description),
+        ...(logUrl ? { log_url: logUrl } : {}),
+      });
+    } catch (e) {
+      this.fail(`Setting the status of deployment ${deploymentId}`, e);
+    }
+  }
+
+  async addRelease(release: NewRelease): Promise<ReleaseEvent> {
+    const { verified, ...payload } = release;
+    const { id } = await this.create(
+      release.commit || this.options.defaultRef,
+      { kind: 'release', ...payload },
+      `ml-gate release ${release.version}`,
+      verified ? 'success' : 'in_progress',
+      verified ? `${release.version}: verified (smoke test passed)` : `${release.version}: recorded, not verified yet`,
+      release.runUrl,
+    );
+    return { type: 'release', id, ...release };
+  }
+
+  async markVerified(release: ReleaseEvent, runUrl?: string): Promise<ReleaseEvent> {
+    await this.status(Number(release.id), 'success', `${release.version}: verified (smoke test passed)`, runUrl);
+    return { ...release, verified: true, verifiedRunUrl: runUrl };
+  }
+
+  async addRollback(event: NewRollback): Promise<RollbackEvent> {
+    const { id } = await this.create(
+      this.options.defaultRef,
+      { kind: 'rollback', ...event },
+      `ml-gate rollback ${event.from} -> ${event.to}`,
+      event.outcome === 'succeeded' ? 'success' : 'failure',
+      `${event.outcome === 'succeeded' ? 'Rolled back' : 'Rollback failed'}: ${event.from} -> ${event.to}: ${event.reason}`,
+      event.runUrl,
+    );
+    return { type: 'rollback', id, ...event };
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The kubernetes target: `kubectl set image deployment/<deployment> <container>=<image>` to the
+ * recorded version, then `kubectl rollout status --timeout`. A rollout that does not finish is
+ * reported and fails the step; it is never undone (no flipping back and forth).
+ */
+import { UserError } from '../errors.js';
+import { imageFor, imageVersions, parseImage } from './image.js';
+import { kubectlMessage, type Kubectl } from './kubectl.js';
+import type { ReleaseEvent } from './ledger.js';
+import { TargetFailure, type LiveReading, type Target } from './target.js';
+
+export interface KubernetesTargetOptions {
+  deployment: string;
+  /** Default: the deployment's only container. */
+  container?: string;
+  /** The image repository (without tag). Default: the repository of the image running now. */
+  imageRepository?: string;
+  rolloutTimeoutSeconds: number;
+}
+
+/** The container to change (pure): the one named, or the only one. */
+export function chooseContainer(containers: { name: string; image: string }[], wanted: string | undefined, deployment: string): { name: string; image: string } {
+  const names = containers.map((c) => c.name).join(', ');
+  if (wanted) {
+    const c = containers.find((x) => x.name === wanted);
+    if (!c) throw new UserError(`Input container is '${wanted}', but deployment ${deployment} has the containers: ${names}.`, { input: 'container' });
+    return c;
+  }
+  if (containers.length !== 1) {
+    throw new UserError(`Deployment ${deployment} has ${containers.length} containers (${names}): name the model server's in input container.`, { input: 'container' });
+  }
+  return containers[0];
+}
+
+export class KubernetesTarget implements Target {
+  readonly kind = 'kubernetes' as const;
+  readonly description: string;
+  private repository?: string;
+  private container?: string;
+
+  constructor(
+    private readonly kubectl: Kubectl,
+    private readonly options: KubernetesTargetOptions,
+  ) {
+    const ns = kubectl.options.namespace ? `${kubectl.options.namespace}/` : '';
+    this.description = `deployment ${ns}${options.deployment}${options.container ? `, container ${options.container}` : ''}`;
+    this.repository = options.imageRepository || undefined;
+    this.container = options.container || undefined;
+  }
+
+  async live(): Promise<LiveReading> {
+    const args = ['get', 'deployment', this.options.deployment, '-o', 'json'];
+    const r = await this.kubectl.run(args);
+    if (r.code !== 0) {
+      throw new UserError(`Reading deployment ${this.options.deployment} failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
+        input: 'deployment',
+      });
+    }
+    const d = JSON.parse(r.stdout);
+    const containers = (d.spec?.template?.spec?.containers ?? []) as { name: string; image: string }[];
+    const c = chooseContainer(containers, this.options.container, this.options.deployment);
+    this.container = c.name;
+    this.repository ??= parseImage(c.image).repository;
+    return { aliases: imageVersions(c.image), image: c.image, source: `image ${c.image} of container ${c.name} in ${this.description}` };
+  }
+
+  /** The image to set: the one recorded with the release, else repository:version. */
+  imageOf(to: ReleaseEvent): string {
+    if (to.image) return to.image;
+    if (!this.repository) throw new UserError(`The image repository of ${to.version} is unknown: give input image.`, { input: 'image' });
+    return imageFor(this.repository, to.version);
+  }
+
+  private setImageArgs(to: ReleaseEvent): string[] {
+    return ['set', 'image', `deployment/${this.options.deployment}`, `${this.container ?? '<container>'}=${this.imageOf(to)}`];
+  }
+
+  private statusArgs(): string[] {
+    return ['rollout', 'status', `deployment/${this.options.deployment}`, `--timeout=${this.options.rolloutTimeoutSeconds}s`];
+  }
+
+  plan(to: ReleaseEvent): string[] {
+    return [this.kubectl.commandLine(this.setImageArgs(to)), this.kubectl.commandLine(this.statusArgs())];
+  }
+
+  async apply(to: ReleaseEvent, from: string): Promise<void> {
+    const set = this.setImageArgs(to);
+    const r = await this.kubectl.run(set);
+    if (r.code !== 0) {
+      throw new TargetFailure(`\`${this.kubectl.commandLine(set)}\` exited with ${r.code}: ${kubectlMessage(r)} Nothing was changed: ${from} still serves.`, false, {
+        input: 'deployment',
+      });
+    }
+    const wait = this.statusArgs();
+    const s = await this.kubectl.run(wait);
+    if (s.code !== 0) {
+      throw new TargetFailure(
+        `The rollout of ${to.version} did not complete: \`${this.kubectl.commandLine(wait)}\` exited with ${s.code}: ${kubectlMessage(s)} ` +
+          `The deployment is left as it is (${to.version} set, not rolled back again to ${from}): look at its pods (kubectl describe deployment/${this.options.deployment}).`,
+        true,
+        { input: 'rollout-timeout' },
+      );
+    }
+  }
+}

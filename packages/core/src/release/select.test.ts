@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+
+import { UserError } from '../errors.js';
+import { badVersions, describeLedger, ledgerCurrent, type LedgerEvent, type ReleaseEvent, type RollbackEvent } from './ledger.js';
+import { planRecord, planRollback, resolveLive, type LiveVersion } from './select.js';
+
+const rel = (id: number, version: string, verified = true): ReleaseEvent => ({ type: 'release', id: String(id), version, at: `t${id}`, verified });
+const rb = (id: number, from: string, to: string, outcome: RollbackEvent['outcome'] = 'succeeded'): RollbackEvent => ({
+  type: 'rollback',
+  id: String(id),
+  from,
+  to,
+  reason: `r${id}`,
+  trigger: 'test',
+  at: `t${id}`,
+  outcome,
+});
+const live = (version: string, ...more: string[]): LiveVersion => ({ version, aliases: [version, ...more], source: 'test' });
+const plan = (events: LedgerEvent[], l: LiveVersion, extra: { expectedCurrent?: string; version?: string } = {}) =>
+  planRollback(events, { live: l, location: 'L', ...extra });
+
+function thrown(f: () => unknown): UserError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    return e as UserError;
+  }
+  throw new Error('did not throw');
+}
+
+describe('ledger helpers', () => {
+  it('the current version is the last release or the last rollback target', () => {
+    expect(ledgerCurrent([])).toBeUndefined();
+    expect(ledgerCurrent([rel(1, 'a'), rel(2, 'b')])).toBe('b');
+    expect(ledgerCurrent([rel(1, 'a'), rel(2, 'b'), rb(3, 'b', 'a')])).toBe('a');
+  });
+  it('a version is bad after a rollback from it, good again once recorded again', () => {
+    expect([...badVersions([rel(1, 'a'), rel(2, 'b'), rb(3, 'b', 'a')]).keys()]).toEqual(['b']);
+    expect([...badVersions([rel(1, 'a'), rel(2, 'b'), rb(3, 'b', 'a'), rel(4, 'b')]).keys()]).toEqual([]);
+    // a failed rollback still leaves its from-version bad
+    expect([...badVersions([rel(1, 'a'), rel(2, 'b'), rb(3, 'b', 'a', 'failed')]).keys()]).toEqual(['b']);
+  });
+  it('describes the ledger newest first', () => {
+    expect(describeLedger([])).toBe('nothing (no release was ever recorded)');
+    expect(describeLedger([rel(1, 'a'), rel(2, 'b', false), rb(3, 'b', 'a')])).toBe(
+      'rollback b -> a (succeeded, t3); release b (not verified, bad: rolled back to a at t3, t2); release a (verified, t1)',
+    );
+  });
+});
+
+describe('planRollback', () => {
+  const three = [rel(1, 'v1'), rel(2, 'v2'), rel(3, 'v3')];
+
+  it('goes to the newest verified version older than the live one', () => {
+    const p = plan(three, live('v3'));
+    expect(p.action).toBe('rollback');
+    if (p.action !== 'rollback') return;
+    expect([p.from, p.to.version]).toEqual(['v3', 'v2']);
+    expect(p.explanation).toBe('Rolling back from v3 to v2, the newest verified version older than the live v3.');
+  });
+
+  it('skips unverified and bad versions, and says so', () => {
+    const events = [rel(1, 'v1'), rel(2, 'v2', false), rel(3, 'v3'), rb(4, 'v3', 'v1'), rel(5, 'v4')];
+    const p = plan(events, live('v4'));
+    if (p.action !== 'rollback') throw new Error(p.explanation);
+    expect(p.to.version).toBe('v1');
+    expect(p.skipped).toEqual([
+      { version: 'v3', why: 'rolled away from at t4 (to v1)' },
+      { version: 'v2', why: 'never verified' },
+    ]);
+  });
+
+  it('a second rollback goes one more version back, never forward to the bad one', () => {
+    const events = [...three, rb(4, 'v3', 'v2')];
+    const p = plan(events, live('v2'));
+    if (p.action !== 'rollback') throw new Error(p.explanation);
+    expect(p.to.version).toBe('v1');
+    expect(p.explanation).toContain('v2 itself came back by a rollback from v3 at t4: this goes one more verified version back.');
+  });
+
+  it('expected-current that is not live: nothing, and why', () => {
+    const p = plan([...three, rb(4, 'v3', 'v2')], live('v2'), { expectedCurrent: 'v3' });
+    expect(p).toMatchObject({ action: 'none', live: 'v2' });
+    expect(p.explanation).toBe('Nothing to do: expected-current is v3, but v2 is live (test). v3 was already rolled back to v2 at t4 (r4).');
+  });
+
+  it('expected-current matches any alias of the live image (tag or digest)', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const p = plan(three, live('v3', digest), { expectedCurrent: digest });
+    expect(p.action).toBe('rollback');
+  });
+
+  it('an explicit version: exactly it, or a clear refusal', () => {
+    const events = [rel(1, 'v1'), rel(2, 'v2', false), rel(3, 'v3'), rb(4, 'v3', 'v1'), rel(5, 'v4')];
+    const p = plan(events, live('v4'), { version: 'v1' });
+    expect(p.action === 'rollback' && p.to.version).toBe('v1');
+    expect(plan(events, live('v4'), { version: 'v4' })).toMatchObject({ action: 'none' });
+    expect(thrown(() => plan(events, live('v4'), { version: 'v3' })).message).toContain('v3, which was rolled away from at t4 (to v1: r4)');
+    expect(thrown(() => plan(events, live('v4'), { version: 'v2' })).message).toContain('v2, which was recorded but never verified');
+    const missing = thrown(() => plan(events, live('v4'), { version: 'v9' }));
+    expect(missing.message).toContain('v9, which was never recorded');
+    expect(missing.input).toBe('version');
+  });
+
+  it('an empty ledger, or nothing older and verified: fails listing the ledger', () => {
+    expect(thrown(() => plan([], live('v1'))).message).toBe('No recorded version to roll back to: The ledger (L) holds: nothing (no release was ever recorded).');
+    expect(thrown(() => plan([rel(1, 'v1', false), rel(2, 'v2')], live('v2'))).message).toBe(
+      'No verified version older than the live v2 to roll back to (v2 is live: test). The ledger (L) holds: release v2 (verified, t2); release v1 (not verified, t1).',
+    );
+  });
+
+  it('a live version that was never recorded: the newest verified one, with a note', () => {
+    const p = plan(three, live('hotfix'));
+    if (p.action !== 'rollback') throw new Error(p.explanation);
+    expect(p.to.version).toBe('v3');
+    expect(p.explanation).toContain('The live version hotfix was never recorded in the ledger.');
+  });
+
+  it('resolveLive names the live image by the alias the ledger recorded', () => {
+    const digest = `sha256:${'b'.repeat(64)}`;
+    expect(resolveLive([rel(1, digest)], ['v3', digest], 's')).toEqual({ version: digest, aliases: ['v3', digest], source: 's' });
+    expect(resolveLive([rel(1, 'v1')], ['v3', digest], 's').version).toBe('v3');
+  });
+});
+
+describe('planRecord', () => {
+  it('appends a new version; updates the last unverified one; a re-run does nothing', () => {
+    expect(planRecord([], { version: 'v1', verified: true }).action).toBe('append');
+    expect(planRecord([rel(1, 'v1', false)], { version: 'v1', verified: true })).toMatchObject({ action: 'verify', release: { id: '1' } });
+    expect(planRecord([rel(1, 'v1')], { version: 'v1', verified: true }).action).toBe('none');
+    expect(planRecord([rel(1, 'v1', false)], { version: 'v1', verified: false }).action).toBe('none');
+    expect(planRecord([rel(1, 'v1'), rel(2, 'v2')], { version: 'v1', verified: true }).action).toBe('append');
+  });
+  it('warns when a bad version is recorded again', () => {
+    const p = planRecord([rel(1, 'v1'), rel(2, 'v2'), rb(3, 'v2', 'v1')], { version: 'v2', verified: true });
+    expect(p.action).toBe('append');
+    expect(p.warnings).toEqual(['v2 was rolled away from at t3 (r3); recording it again makes it a rollback target again.']);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * Pure decisions over a ledger's events: what a rollback goes back to, and what a record writes.
+ * No I/O: the action reads the ledger and the target, calls these, then acts on the plan.
+ */
+import { UserError } from '../errors.js';
+import { badVersions, describeLedger, type LedgerEvent, type ReleaseEvent, type RollbackEvent } from './ledger.js';
+
+/** The version serving now, as the target (or the ledger) tells it. */
+export interface LiveVersion {
+  /** The name to report: the recorded version it matches, else the first alias. */
+  version: string;
+  /** Every name it goes by (an image's tag and digest). */
+  aliases: string[];
+  /** Where it was read, e.g. "image reg/srv:v3 of container server in deployment ml/web". */
+  source: string;
+}
+
+export interface RollbackRequest {
+  live: LiveVersion;
+  /** Act only if this is live (compare-and-rollback). */
+  expectedCurrent?: string;
+  /** Go back to exactly this version instead of the newest verified older one. */
+  version?: string;
+  /** Where the ledger lives, for messages. */
+  location: string;
+}
+
+export interface Skipped {
+  version: string;
+  why: string;
+}
+
+export type RollbackPlan =
+  | { action: 'rollback'; from: string; to: ReleaseEvent; explanation: string; skipped: Skipped[] }
+  | { action: 'none'; live: string; explanation: string; skipped: Skipped[] };
+
+/** The live version under the name the ledger knows it by, when one of its aliases was recorded. */
+export function resolveLive(events: readonly LedgerEvent[], aliases: string[], source: string): LiveVersion {
+  const recorded = new Set(events.filter((e) => e.type === 'release').map((e) => (e as ReleaseEvent).version));
+  const version = aliases.find((a) => recorded.has(a)) ?? aliases[0];
+  return { version, aliases: aliases.includes(version) ? aliases : [version, ...aliases], source };
+}
+
+function lastRollbackTo(events: readonly LedgerEvent[], version: string): RollbackEvent | undefined {
+  return [...events].reverse().find((e): e is RollbackEvent => e.type === 'rollback' && e.to === version);
+}
+
+/**
+ * What a rollback does. Never "undo": the target is an explicit recorded version.
+ * - expected-current given and not live: nothing (the alert's version is gone already);
+ * - `version` given: exactly that one, if it is recorded, verified and not bad; nothing if live;
+ * - else the newest verified, not bad version recorded before the live one.
+ * Throws a UserError that lists the ledger when there is nothing to go back to.
+ */
+export function planRollback(events: readonly LedgerEvent[], request: RollbackRequest): RollbackPlan {
+  const { live, expectedCurrent, location } = request;
+  const bad = badVersions(events);
+  const releases = events.filter((e): e is ReleaseEvent => e.type === 'release');
+  const held = () => `The ledger (${location}) holds: ${describeLedger(events)}.`;
+
+  if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent)) {
+    const gone = bad.get(expectedCurrent);
+    return {
+      action: 'none',
+      live: live.version,
+      skipped: [],
+      explanation:
+        `Nothing to do: expected-current is ${expectedCurrent}, but ${live.version} is live (${live.source}).` +
+        (gone ? ` ${expectedCurrent} was already rolled back to ${gone.to} at ${gone.at} (${gone.reason}).` : ` Only a rollback from ${expectedCurrent} was asked for.`),
+    };
+  }
+  if (releases.length === 0) {
+    throw new UserError(`No recorded version to roll back to: ${held()}`, {
+      input: 'environment',
+      hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
+    });
+  }
+
+  if (request.version) {
+    const wanted = request.version;
+    if (live.aliases.includes(wanted)) {
+      return { action: 'none', live: live.version, skipped: [], explanation: `Nothing to do: ${wanted} is already live (${live.source}).` };
+    }
+    const release = [...releases].reverse().find((r) => r.version === wanted);
+    if (!release) throw new UserError(`Input version is ${wanted}, which was never recorded. ${held()}`, { input: 'version' });
+    const b = bad.get(wanted);
+    if (b) {
+      throw new UserError(`Input version is ${wanted}, which was rolled away from at ${b.at} (to ${b.to}: ${b.reason}); it is never a rollback target again. ${held()}`, {
+        input: 'version',
+        hint: `If ${wanted} is good after all, promote it through the pipeline again (mode: record makes it a target again).`,
+      });
+    }
+    if (!releases.some((r) => r.version === wanted && r.verified)) {
+      throw new UserError(`Input version is ${wanted}, which was recorded but never verified (its smoke test did not pass). ${held()}`, { input: 'version' });
+    }
+    return {
+      action: 'rollback',
+      from: live.version,
+      to: release,
+      skipped: [],
+      explanation: `Rolling back from ${live.version} to ${wanted}, as asked.`,
+    };
+  }
+
+  // the newest record of the live version; the candidates are the releases recorded before it
+  let liveIndex = -1;
+  events.forEach((e, i) => {
+    if (e.type === 'release' && live.aliases.includes(e.version)) liveIndex = i;
+  });
+  const window = liveIndex >= 0 ? events.slice(0, liveIndex) : events;
+  const skipped: Skipped[] = [];
+  const seen = new Set<string>();
+  let target: ReleaseEvent | undefined;
+  for (const e of [...window].reverse()) {
+    if (e.type !== 'release' || live.aliases.includes(e.version)) continue;
+    const b = bad.get(e.version);
+    if (b) {
+      if (!seen.has(e.version)) skipped.push({ version: e.version, why: `rolled away from at ${b.at} (to ${b.to})` });
+      seen.add(e.version);
+      continue;
+    }
+    if (!e.verified) {
+      if (!seen.has(e.version)) skipped.push({ version: e.version, why: 'never verified' });
+      seen.add(e.version);
+      continue;
+    }
+    target = e;
+    break;
+  }
+  const older = liveIndex >= 0 ? ` older than the live ${live.version}` : '';
+  if (!target) {
+    throw new UserError(`No verified version${older} to roll back to (${live.version} is live: ${live.source}). ${held()}`, {
+      input: 'environment',
+      hint: 'Give input version to go to a specific recorded version, or deploy a fixed version through the pipeline.',
+    });
+  }
+  const notes: string[] = [`Rolling back from ${live.version} to ${target.version}, the newest verified version${older}.`];
+  if (liveIndex < 0) notes.push(`The live version ${live.version} was never recorded in the ledger.`);
+  const previous = lastRollbackTo(events, live.version);
+  if (previous && liveIndex >= 0 && events.indexOf(previous) > liveIndex) {
+    notes.push(`${live.version} itself came back by a rollback from ${previous.from} at ${previous.at}: this goes one more verified version back.`);
+  }
+  if (skipped.length > 0) notes.push(`Skipped: ${skipped.map((s) => `${s.version} (${s.why})`).join(', ')}.`);
+  return { action: 'rollback', from: live.version, to: target, skipped, explanation: notes.join(' ') };
+}
+
+export interface RecordRequest {
+  version: string;
+  verified: boolean;
+}
+
+export type RecordPlan =
+  | { action: 'append'; explanation: string; warnings: string[] }
+  | { action: 'verify'; release: ReleaseEvent; explanation: string; warnings: string[] }
+  | { action: 'none'; release: ReleaseEvent; explanation: string; warnings: string[] };
+
+/**
+ * What a record writes. Recording the version that the last event already recorded updates that
+ * release (unverified -> verified) or does nothing (a re-run); anything else appends a release.
+ */
+export function planRecord(events: readonly LedgerEvent[], request: RecordRequest): RecordPlan {
+  const last = events[events.length - 1];
+  const warnings: string[] = [];
+  if (last?.type === 'release' && last.version === request.version) {
+    if (last.verified) {
+      return { action: 'none', release: last, warnings, explanation: `${request.version} is already recorded as verified (at ${last.at}): nothing to do.` };
+    }
+    if (request.verified) {
+      return { action: 'verify', release: last, warnings, explanation: `${request.version} was recorded at ${last.at}; it is now marked verified.` };
+    }
+    return { action: 'none', release: last, warnings, explanation: `${request.version} is already recorded (not verified yet, at ${last.at}): nothing to do.` };
+  }
+  const b = badVersions(events).get(request.version);
+  if (b) warnings.push(`${request.version} was rolled away from at ${b.at} (${b.reason}); recording it again makes it a rollback target again.`);
+  return {
+    action: 'append',
+    warnings,
+    explanation: `${request.version} is recorded${request.verified ? ' as verified' : ' (not verified: not a rollback target until it is)'}.`,
+  };
+}

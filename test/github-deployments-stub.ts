@@ -1,0 +1,214 @@
+// A loopback stand-in for the part of the GitHub REST API that the rollback action's
+// github-deployments ledger uses. End-to-end tests cannot reach the real API (and must not create
+// deployments anywhere): they point GITHUB_API_URL at this server, which keeps deployments and
+// statuses in memory and records every request.
+//
+// Implemented, as GitHub documents them:
+//   GET  /repos/{o}/{r}/deployments?environment=&task=&per_page=&page=   newest first, Link header
+//   POST /repos/{o}/{r}/deployments              201; 422 for an unknown ref (see `refs`)
+//   GET  /repos/{o}/{r}/deployments/{id}/statuses   newest first
+//   POST /repos/{o}/{r}/deployments/{id}/statuses   201; 422 for an unknown state
+// Anything else answers 404 (and is recorded). Without a token: 401; `writable: false`: POST 403.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StubDeployment {
+  id: number;
+  ref: string;
+  sha: string;
+  task: string;
+  environment: string;
+  payload: unknown;
+  description: string | null;
+  creator: { login: string };
+  created_at: string;
+  updated_at: string;
+  statuses: StubDeploymentStatus[];
+  transient_environment: boolean;
+  production_environment: boolean;
+}
+
+export interface StubDeploymentStatus {
+  id: number;
+  state: string;
+  description: string;
+  log_url: string;
+  environment: string;
+  created_at: string;
+}
+
+export interface GhRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: any;
+  status: number;
+}
+
+export interface GitHubDeploymentsStubOptions {
+  /** false: a read-only token (POST answers 403). */
+  writable?: boolean;
+  /** Refs that exist; undefined: every ref exists. */
+  refs?: string[];
+  maxPerPage?: number;
+}
+
+const STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+
+export class GitHubDeploymentsStub {
+  readonly requests: GhRequest[] = [];
+  readonly deployments: StubDeployment[] = [];
+  private nextId = 5000;
+  private clock = Date.parse('2026-01-01T00:00:00Z');
+  private readonly server: Server;
+  readonly options: GitHubDeploymentsStubOptions;
+  url = '';
+
+  private constructor(options: GitHubDeploymentsStubOptions) {
+    this.options = { writable: true, maxPerPage: 100, ...options };
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: any;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = text;
+        }
+        const url = new URL(req.url ?? '/', 'http://stub');
+        const record: GhRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
+        this.requests.push(record);
+        const { status, json, headers } = this.handle(record);
+        record.status = status;
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+        res.end(JSON.stringify(json));
+      });
+    });
+  }
+
+  static async start(options: GitHubDeploymentsStubOptions = {}): Promise<GitHubDeploymentsStub> {
+    const stub = new GitHubDeploymentsStub(options);
+    await new Promise<void>((done) => stub.server.listen(0, '127.0.0.1', done));
+    stub.url = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}`;
+    return stub;
+  }
+
+  close(): Promise<void> {
+    return new Promise((done) => {
+      this.server.close(() => done());
+      this.server.closeAllConnections();
+    });
+  }
+
+  /** Requests that change something. */
+  writes(): GhRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET');
+  }
+
+  /** Adds a deployment as if someone had created it earlier (e.g. GitHub for an `environment:` job). */
+  seed(d: { environment: string; task?: string; ref?: string; payload?: unknown; states?: string[] }): StubDeployment {
+    const dep = this.create({ ref: d.ref ?? 'main', task: d.task ?? 'deploy', environment: d.environment, payload: d.payload ?? {} });
+    for (const s of d.states ?? []) this.addStatus(dep, { state: s, description: '' });
+    return dep;
+  }
+
+  private now(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+
+  private create(b: any): StubDeployment {
+    const at = this.now();
+    const d: StubDeployment = {
+      id: this.nextId++,
+      ref: b.ref,
+      sha: /^[0-9a-f]{40}$/.test(b.ref) ? b.ref : '0123456789abcdef0123456789abcdef01234567',
+      task: b.task ?? 'deploy',
+      environment: b.environment ?? 'production',
+      payload: b.payload ?? {},
+      description: b.description ?? null,
+      creator: { login: 'github-actions[bot]' },
+      created_at: at,
+      updated_at: at,
+      statuses: [],
+      transient_environment: !!b.transient_environment,
+      production_environment: b.production_environment ?? b.environment === 'production',
+    };
+    this.deployments.push(d);
+    return d;
+  }
+
+  private addStatus(d: StubDeployment, b: any): StubDeploymentStatus {
+    const s = { id: this.nextId++, state: b.state, description: b.description ?? '', log_url: b.log_url ?? '', environment: d.environment, created_at: this.now() };
+    d.statuses.push(s);
+    return s;
+  }
+
+  private view(d: StubDeployment) {
+    const rest: Partial<StubDeployment> = { ...d };
+    delete rest.statuses;
+    return { ...rest, url: `${this.url}/repos/o/r/deployments/${d.id}`, statuses_url: `${this.url}/repos/o/r/deployments/${d.id}/statuses` };
+  }
+
+  private page<T>(r: GhRequest, all: T[]): { status: number; json: unknown; headers?: Record<string, string> } {
+    const perPage = Math.min(Number(r.query.get('per_page') ?? 30), this.options.maxPerPage ?? 100);
+    const page = Number(r.query.get('page') ?? 1);
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const headers: Record<string, string> = {};
+    const link = (p: number) => {
+      const q = new URLSearchParams(r.query);
+      q.set('per_page', String(perPage));
+      q.set('page', String(p));
+      return `<${this.url}${r.path}?${q}>`;
+    };
+    const links = [];
+    if (page < last) links.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);
+    if (links.length) headers.link = links.join(', ');
+    return { status: 200, json: all.slice((page - 1) * perPage, page * perPage), headers };
+  }
+
+  private handle(r: GhRequest): { status: number; json: unknown; headers?: Record<string, string> } {
+    const auth = String(r.headers.authorization ?? '');
+    if (!/^(token|bearer) \S+$/i.test(auth)) return { status: 401, json: { message: 'Requires authentication' } };
+    const forbidden = { status: 403, json: { message: 'Resource not accessible by integration' } };
+    let m = /^\/repos\/([^/]+)\/([^/]+)\/deployments$/.exec(r.path);
+    if (m && r.method === 'GET') {
+      const env = r.query.get('environment');
+      const task = r.query.get('task');
+      const all = this.deployments
+        .filter((d) => (!env || d.environment === env) && (!task || d.task === task))
+        .sort((a, b) => b.id - a.id)
+        .map((d) => this.view(d));
+      return this.page(r, all);
+    }
+    if (m && r.method === 'POST') {
+      if (!this.options.writable) return forbidden;
+      const b = r.body ?? {};
+      if (typeof b.ref !== 'string' || !b.ref) return { status: 422, json: { message: 'Invalid request.\n\n"ref" wasn\'t supplied.' } };
+      if (this.options.refs && !this.options.refs.includes(b.ref)) return { status: 422, json: { message: `No ref found for: ${b.ref}` } };
+      if (b.auto_merge !== false) return { status: 409, json: { message: 'Conflict merging main into the ref (the stub wants auto_merge: false)' } };
+      if (!Array.isArray(b.required_contexts) || b.required_contexts.length) {
+        return { status: 409, json: { message: 'Conflict: Commit status checks failed (the stub wants required_contexts: [])' } };
+      }
+      return { status: 201, json: this.view(this.create(b)) };
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/deployments\/(\d+)\/statuses$/.exec(r.path);
+    if (m) {
+      const d = this.deployments.find((x) => x.id === Number(m![3]));
+      if (!d) return { status: 404, json: { message: 'Not Found' } };
+      if (r.method === 'GET') return this.page(r, [...d.statuses].reverse());
+      if (r.method === 'POST') {
+        if (!this.options.writable) return forbidden;
+        if (!STATES.includes(r.body?.state)) return { status: 422, json: { message: `Invalid state: ${r.body?.state}` } };
+        if (typeof r.body.description === 'string' && r.body.description.length > 140) {
+          return { status: 422, json: { message: 'description is too long (maximum is 140 characters)' } };
+        }
+        return { status: 201, json: this.addStatus(d, r.body) };
+      }
+    }
+    return { status: 404, json: { message: 'Not Found' } };
+  }
+}
