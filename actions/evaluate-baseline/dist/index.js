@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7082);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6256);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7082:
+/***/ 6256:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33886,8 +33886,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -37175,6 +37173,8 @@ async function readNpyHeader(source) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ../../node_modules/yauzl/index.js
@@ -44464,7 +44464,69 @@ async function upsertPullRequestComment(token, marker, body) {
     }
 }
 //# sourceMappingURL=comment.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/report.js
+
+
+
+
+
+/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
+function reportJson(report) {
+    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}
+/**
+ * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
+ * whatever happened, the outputs are set, the JSON report written and the job summary added, so
+ * a failed or broken run still leaves its report. A UserError ends in one error annotation and
+ * exit code 1 (runAction).
+ */
+async function runReportedAction(a) {
+    await runAction(a.title, async () => {
+        let failure;
+        try {
+            await a.body();
+        }
+        catch (e) {
+            failure = e;
+            const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+            a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
+            a.recordError(a.report, message);
+        }
+        try {
+            for (const [name, value] of Object.entries(a.outputs(a.report)))
+                setOutput(name, value);
+            setOutput('report-path', a.reportPath);
+            try {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
+                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
+            }
+            catch (e) {
+                throw new UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
+            }
+            const markdown = a.markdown(a.report);
+            if (process.env.GITHUB_STEP_SUMMARY)
+                await summary.addRaw(markdown, true).write();
+            else
+                info(markdown);
+            await a.afterPublish?.(a.report);
+        }
+        catch (e) {
+            if (!failure)
+                throw e;
+            warning(`The report could not be published: ${messageOf(e)}`);
+        }
+        if (failure)
+            throw failure;
+        a.verdict?.(a.report);
+    });
+}
+/** A number as an output: 12 significant digits (0.04, not 0.040000000000000036); empty if absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : String(Number(v.toPrecision(12)));
+}
+//# sourceMappingURL=report.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/index.js
+
 
 
 
@@ -44509,7 +44571,6 @@ function readConfig() {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-
 
 
 
@@ -44684,75 +44745,51 @@ async function evaluate(config, report) {
             await m.session.release();
     }
 }
-async function publish(report, reportPath, config) {
-    const p = report.primary;
-    // 12 significant digits: 0.04, not 0.040000000000000036 (the report keeps every digit)
-    const number = (v) => (v === null ? '' : String(Number(v.toPrecision(12))));
-    setOutput('passed', String(report.passed));
-    setOutput('metric', p.metric);
-    setOutput('new-metric', number(p.new));
-    setOutput('baseline-metric', number(p.baseline));
-    setOutput('improvement', number(p.improvement));
-    setOutput('p-value', report.significance?.pValue ?? '');
-    setOutput('report-path', reportPath);
-    try {
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(reportPath), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
-    }
-    catch (e) {
-        throw new UserError(`The report cannot be written to ${reportPath}: ${e.message}.`, { input: 'report' });
-    }
-    const markdown = renderEvaluationMarkdown(report);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(markdown, true).write();
+async function postComment(report, config) {
+    if (!config.comment)
+        return;
+    const key = `${process.env.GITHUB_WORKFLOW ?? ''}/${process.env.GITHUB_JOB ?? ''}/${config.newModel}`;
+    const marker = `<!-- ml-gate:evaluate-baseline ${key.replace(/--/g, '- -')} -->`;
+    const result = await upsertPullRequestComment(config.token, marker, renderEvaluationMarkdown(report, { marker }));
+    if (result.action === 'skipped')
+        core_debug(`PR comment skipped: ${result.reason}`);
     else
-        info(markdown);
-    if (config?.comment) {
-        const key = `${process.env.GITHUB_WORKFLOW ?? ''}/${process.env.GITHUB_JOB ?? ''}/${config.newModel}`;
-        const marker = `<!-- ml-gate:evaluate-baseline ${key.replace(/--/g, '- -')} -->`;
-        const result = await upsertPullRequestComment(config.token, marker, renderEvaluationMarkdown(report, { marker }));
-        if (result.action === 'skipped')
-            core_debug(`PR comment skipped: ${result.reason}`);
-        else
-            info(`PR comment ${result.action}: ${result.url ?? ''}`);
-    }
+        info(`PR comment ${result.action}: ${result.url ?? ''}`);
 }
 async function run() {
-    await runAction(TITLE, async () => {
-        const reportPath = readReportPath();
-        const report = newReport();
-        let config;
-        let failure;
-        try {
+    const report = newReport();
+    let config;
+    await runReportedAction({
+        title: TITLE,
+        reportPath: readReportPath(),
+        report,
+        body: async () => {
             config = readConfig();
             await evaluate(config, report);
-        }
-        catch (e) {
-            failure = e;
-            report.status = 'error';
-            report.passed = false;
-            if (e instanceof UserError) {
-                report.reason = e.describe();
-                report.error = { message: e.describe(), file: e.file, input: e.input };
-            }
-            else {
-                report.reason = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-                report.error = { message: report.reason };
-            }
-        }
-        try {
-            await publish(report, reportPath, config);
-        }
-        catch (e) {
-            if (!failure)
-                throw e;
-            warning(`The report could not be published: ${e.message}`);
-        }
-        if (failure)
-            throw failure;
-        info(`${report.passed ? 'PASSED' : 'FAILED'}: ${report.reason}`);
-        if (!report.passed)
-            throw new UserError(`Gate failed: ${report.reason}`, { file: config?.newModel });
+        },
+        recordError: (r, message) => {
+            r.status = 'error';
+            r.passed = false;
+            r.reason = message;
+        },
+        outputs: (r) => ({
+            passed: String(r.passed),
+            metric: r.primary.metric,
+            'new-metric': numberOutput(r.primary.new),
+            'baseline-metric': numberOutput(r.primary.baseline),
+            improvement: numberOutput(r.primary.improvement),
+            'p-value': numberOutput(r.significance?.pValue),
+        }),
+        markdown: (r) => renderEvaluationMarkdown(r),
+        afterPublish: async (r) => {
+            if (config)
+                await postComment(r, config);
+        },
+        verdict: (r) => {
+            info(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.reason}`);
+            if (!r.passed)
+                throw new UserError(`Gate failed: ${r.reason}`, { file: config?.newModel });
+        },
     });
 }
 

@@ -1,5 +1,4 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { stat } from 'node:fs/promises';
 import * as core from '@actions/core';
 import {
   UserError,
@@ -21,7 +20,7 @@ import {
   type ModelEvaluation,
   type ModelReport,
 } from '@ml-gate/core';
-import { runAction, upsertPullRequestComment } from '@ml-gate/core/github';
+import { numberOutput, runReportedAction, upsertPullRequestComment } from '@ml-gate/core/github';
 
 import { readConfig, readReportPath, type Config } from './config.js';
 
@@ -214,67 +213,46 @@ async function evaluate(config: Config, report: EvaluationReport): Promise<void>
   }
 }
 
-async function publish(report: EvaluationReport, reportPath: string, config: Config | undefined): Promise<void> {
-  const p = report.primary;
-  // 12 significant digits: 0.04, not 0.040000000000000036 (the report keeps every digit)
-  const number = (v: number | null) => (v === null ? '' : String(Number(v.toPrecision(12))));
-  core.setOutput('passed', String(report.passed));
-  core.setOutput('metric', p.metric);
-  core.setOutput('new-metric', number(p.new));
-  core.setOutput('baseline-metric', number(p.baseline));
-  core.setOutput('improvement', number(p.improvement));
-  core.setOutput('p-value', report.significance?.pValue ?? '');
-  core.setOutput('report-path', reportPath);
-
-  try {
-    await mkdir(dirname(reportPath), { recursive: true });
-    await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
-  } catch (e) {
-    throw new UserError(`The report cannot be written to ${reportPath}: ${(e as Error).message}.`, { input: 'report' });
-  }
-
-  const markdown = renderEvaluationMarkdown(report);
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
-  else core.info(markdown);
-
-  if (config?.comment) {
-    const key = `${process.env.GITHUB_WORKFLOW ?? ''}/${process.env.GITHUB_JOB ?? ''}/${config.newModel}`;
-    const marker = `<!-- ml-gate:evaluate-baseline ${key.replace(/--/g, '- -')} -->`;
-    const result = await upsertPullRequestComment(config.token, marker, renderEvaluationMarkdown(report, { marker }));
-    if (result.action === 'skipped') core.debug(`PR comment skipped: ${result.reason}`);
-    else core.info(`PR comment ${result.action}: ${result.url ?? ''}`);
-  }
+async function postComment(report: EvaluationReport, config: Config): Promise<void> {
+  if (!config.comment) return;
+  const key = `${process.env.GITHUB_WORKFLOW ?? ''}/${process.env.GITHUB_JOB ?? ''}/${config.newModel}`;
+  const marker = `<!-- ml-gate:evaluate-baseline ${key.replace(/--/g, '- -')} -->`;
+  const result = await upsertPullRequestComment(config.token, marker, renderEvaluationMarkdown(report, { marker }));
+  if (result.action === 'skipped') core.debug(`PR comment skipped: ${result.reason}`);
+  else core.info(`PR comment ${result.action}: ${result.url ?? ''}`);
 }
 
 export async function run(): Promise<void> {
-  await runAction(TITLE, async () => {
-    const reportPath = readReportPath();
-    const report = newReport();
-    let config: Config | undefined;
-    let failure: unknown;
-    try {
+  const report = newReport();
+  let config: Config | undefined;
+  await runReportedAction({
+    title: TITLE,
+    reportPath: readReportPath(),
+    report,
+    body: async () => {
       config = readConfig();
       await evaluate(config, report);
-    } catch (e) {
-      failure = e;
-      report.status = 'error';
-      report.passed = false;
-      if (e instanceof UserError) {
-        report.reason = e.describe();
-        report.error = { message: e.describe(), file: e.file, input: e.input };
-      } else {
-        report.reason = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-        report.error = { message: report.reason };
-      }
-    }
-    try {
-      await publish(report, reportPath, config);
-    } catch (e) {
-      if (!failure) throw e;
-      core.warning(`The report could not be published: ${(e as Error).message}`);
-    }
-    if (failure) throw failure;
-    core.info(`${report.passed ? 'PASSED' : 'FAILED'}: ${report.reason}`);
-    if (!report.passed) throw new UserError(`Gate failed: ${report.reason}`, { file: config?.newModel });
+    },
+    recordError: (r, message) => {
+      r.status = 'error';
+      r.passed = false;
+      r.reason = message;
+    },
+    outputs: (r) => ({
+      passed: String(r.passed),
+      metric: r.primary.metric,
+      'new-metric': numberOutput(r.primary.new),
+      'baseline-metric': numberOutput(r.primary.baseline),
+      improvement: numberOutput(r.primary.improvement),
+      'p-value': numberOutput(r.significance?.pValue),
+    }),
+    markdown: (r) => renderEvaluationMarkdown(r),
+    afterPublish: async (r) => {
+      if (config) await postComment(r, config);
+    },
+    verdict: (r) => {
+      core.info(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.reason}`);
+      if (!r.passed) throw new UserError(`Gate failed: ${r.reason}`, { file: config?.newModel });
+    },
   });
 }

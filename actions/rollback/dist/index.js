@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9336);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1859);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9336:
+/***/ 1859:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37351,7 +37351,69 @@ async function upsertPullRequestComment(token, marker, body) {
     }
 }
 //# sourceMappingURL=comment.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/report.js
+
+
+
+
+
+/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
+function reportJson(report) {
+    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}
+/**
+ * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
+ * whatever happened, the outputs are set, the JSON report written and the job summary added, so
+ * a failed or broken run still leaves its report. A UserError ends in one error annotation and
+ * exit code 1 (runAction).
+ */
+async function runReportedAction(a) {
+    await runAction(a.title, async () => {
+        let failure;
+        try {
+            await a.body();
+        }
+        catch (e) {
+            failure = e;
+            const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+            a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
+            a.recordError(a.report, message);
+        }
+        try {
+            for (const [name, value] of Object.entries(a.outputs(a.report)))
+                setOutput(name, value);
+            setOutput('report-path', a.reportPath);
+            try {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
+                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
+            }
+            catch (e) {
+                throw new errors_UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
+            }
+            const markdown = a.markdown(a.report);
+            if (process.env.GITHUB_STEP_SUMMARY)
+                await summary.addRaw(markdown, true).write();
+            else
+                info(markdown);
+            await a.afterPublish?.(a.report);
+        }
+        catch (e) {
+            if (!failure)
+                throw e;
+            warning(`The report could not be published: ${messageOf(e)}`);
+        }
+        if (failure)
+            throw failure;
+        a.verdict?.(a.report);
+    });
+}
+/** A number as an output: 12 significant digits (0.04, not 0.040000000000000036); empty if absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : String(Number(v.toPrecision(12)));
+}
+//# sourceMappingURL=report.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/index.js
+
 
 
 
@@ -38603,81 +38665,60 @@ async function rollback(config, ledger, target, report) {
             `Record it by hand, or ${plan.from} is not known to be bad.`, { input: e instanceof errors_UserError ? e.input : undefined });
     }
 }
-async function publish(report, reportPath) {
-    setOutput('status', report.status);
-    setOutput('from-version', report.fromVersion ?? '');
-    setOutput('to-version', report.toVersion ?? '');
-    setOutput('rolled-back', String(report.rolledBack));
-    setOutput('version', report.version ?? '');
-    setOutput('report-path', reportPath);
-    try {
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(reportPath), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
-    }
-    catch (e) {
-        throw new errors_UserError(`The report cannot be written to ${reportPath}: ${e.message}.`, { input: 'report' });
-    }
-    const markdown = renderRollbackMarkdown(report);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(markdown, true).write();
-    else
-        info(markdown);
-}
 async function run() {
-    await runAction(main_TITLE, async () => {
-        const reportPath = readReportPath();
-        const report = newReport();
-        let failure;
-        let kubeconfig;
-        try {
-            const config = readConfig();
-            if (config.token)
-                core_setSecret(config.token);
-            report.mode = config.mode;
-            report.environment = config.environment;
-            report.dryRun = config.dryRun;
-            report.request = {
-                ...(config.version ? { version: config.version } : {}),
-                ...(config.mode === 'rollback'
-                    ? { reason: config.reason || '(no reason given)', trigger: config.trigger, ...(config.expectedCurrent ? { expectedCurrent: config.expectedCurrent } : {}) }
-                    : {}),
-            };
-            kubeconfig = await writeKubeconfig(config);
-            const kubectl = new Kubectl({
-                kubeconfig,
-                context: config.context,
-                namespace: config.namespace,
-                log: (line) => info(`$ ${line}`),
-            });
-            const ledger = makeLedger(config, kubectl);
-            if (config.mode === 'record')
-                await record(config, ledger, report);
-            else
-                await rollback(config, ledger, makeTarget(config, kubectl), report);
-        }
-        catch (e) {
-            failure = e;
-            if (report.status !== 'failed')
-                report.status = 'error';
-            const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-            report.explanation = report.status === 'failed' && report.explanation !== 'The action did not run.' ? `${report.explanation} ${message}` : message;
-            report.error = e instanceof errors_UserError ? { message, input: e.input, file: e.file } : { message };
-        }
-        finally {
-            if (kubeconfig)
-                await (0,promises_namespaceObject.rm)(kubeconfig, { force: true });
-        }
-        try {
-            await publish(report, reportPath);
-        }
-        catch (e) {
-            if (!failure)
-                throw e;
-            warning(`The report could not be published: ${e.message}`);
-        }
-        if (failure)
-            throw failure;
-        info(`${report.status.toUpperCase()}: ${report.explanation}`);
+    const report = newReport();
+    let kubeconfig;
+    await runReportedAction({
+        title: main_TITLE,
+        reportPath: readReportPath(),
+        report,
+        body: async () => {
+            try {
+                const config = readConfig();
+                if (config.token)
+                    core_setSecret(config.token);
+                report.mode = config.mode;
+                report.environment = config.environment;
+                report.dryRun = config.dryRun;
+                report.request = {
+                    ...(config.version ? { version: config.version } : {}),
+                    ...(config.mode === 'rollback'
+                        ? { reason: config.reason || '(no reason given)', trigger: config.trigger, ...(config.expectedCurrent ? { expectedCurrent: config.expectedCurrent } : {}) }
+                        : {}),
+                };
+                kubeconfig = await writeKubeconfig(config);
+                const kubectl = new Kubectl({
+                    kubeconfig,
+                    context: config.context,
+                    namespace: config.namespace,
+                    log: (line) => info(`$ ${line}`),
+                });
+                const ledger = makeLedger(config, kubectl);
+                if (config.mode === 'record')
+                    await record(config, ledger, report);
+                else
+                    await rollback(config, ledger, makeTarget(config, kubectl), report);
+            }
+            finally {
+                if (kubeconfig)
+                    await (0,promises_namespaceObject.rm)(kubeconfig, { force: true });
+            }
+        },
+        recordError: (r, message) => {
+            // a rollout that failed after the change keeps status failed, with what happened before the error
+            if (r.status !== 'failed')
+                r.status = 'error';
+            r.explanation = r.status === 'failed' && r.explanation !== 'The action did not run.' ? `${r.explanation} ${message}` : message;
+        },
+        outputs: (r) => ({
+            status: r.status,
+            'from-version': r.fromVersion ?? '',
+            'to-version': r.toVersion ?? '',
+            'rolled-back': String(r.rolledBack),
+            version: r.version ?? '',
+        }),
+        markdown: renderRollbackMarkdown,
+        verdict: (r) => info(`${r.status.toUpperCase()}: ${r.explanation}`),
     });
 }
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as core from '@actions/core';
 import { UserError } from '@ml-gate/core/errors';
-import { runAction } from '@ml-gate/core/github';
+import { runReportedAction } from '@ml-gate/core/github';
 import { CommandTarget } from '@ml-gate/core/release/command';
 import { ConfigMapLedger } from '@ml-gate/core/release/configmap-ledger';
 import { GitHubDeploymentsLedger } from '@ml-gate/core/release/github-deployments-ledger';
@@ -207,68 +207,53 @@ async function rollback(config: Config, ledger: Ledger, target: Target, report: 
   }
 }
 
-async function publish(report: RollbackReport, reportPath: string): Promise<void> {
-  core.setOutput('status', report.status);
-  core.setOutput('from-version', report.fromVersion ?? '');
-  core.setOutput('to-version', report.toVersion ?? '');
-  core.setOutput('rolled-back', String(report.rolledBack));
-  core.setOutput('version', report.version ?? '');
-  core.setOutput('report-path', reportPath);
-  try {
-    await mkdir(dirname(reportPath), { recursive: true });
-    await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
-  } catch (e) {
-    throw new UserError(`The report cannot be written to ${reportPath}: ${(e as Error).message}.`, { input: 'report' });
-  }
-  const markdown = renderRollbackMarkdown(report);
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
-  else core.info(markdown);
-}
-
 export async function run(): Promise<void> {
-  await runAction(TITLE, async () => {
-    const reportPath = readReportPath();
-    const report = newReport();
-    let failure: unknown;
-    let kubeconfig: string | undefined;
-    try {
-      const config = readConfig();
-      if (config.token) core.setSecret(config.token);
-      report.mode = config.mode;
-      report.environment = config.environment;
-      report.dryRun = config.dryRun;
-      report.request = {
-        ...(config.version ? { version: config.version } : {}),
-        ...(config.mode === 'rollback'
-          ? { reason: config.reason || '(no reason given)', trigger: config.trigger, ...(config.expectedCurrent ? { expectedCurrent: config.expectedCurrent } : {}) }
-          : {}),
-      };
-      kubeconfig = await writeKubeconfig(config);
-      const kubectl = new Kubectl({
-        kubeconfig,
-        context: config.context,
-        namespace: config.namespace,
-        log: (line) => core.info(`$ ${line}`),
-      });
-      const ledger = makeLedger(config, kubectl);
-      if (config.mode === 'record') await record(config, ledger, report);
-      else await rollback(config, ledger, makeTarget(config, kubectl), report);
-    } catch (e) {
-      failure = e;
-      if (report.status !== 'failed') report.status = 'error';
-      const message = e instanceof UserError ? e.describe() : `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-      report.explanation = report.status === 'failed' && report.explanation !== 'The action did not run.' ? `${report.explanation} ${message}` : message;
-      report.error = e instanceof UserError ? { message, input: e.input, file: e.file } : { message };
-    } finally {
-      if (kubeconfig) await rm(kubeconfig, { force: true });
-    }
-    try {
-      await publish(report, reportPath);
-    } catch (e) {
-      if (!failure) throw e;
-      core.warning(`The report could not be published: ${(e as Error).message}`);
-    }
-    if (failure) throw failure;
-    core.info(`${report.status.toUpperCase()}: ${report.explanation}`);
+  const report = newReport();
+  let kubeconfig: string | undefined;
+  await runReportedAction({
+    title: TITLE,
+    reportPath: readReportPath(),
+    report,
+    body: async () => {
+      try {
+        const config = readConfig();
+        if (config.token) core.setSecret(config.token);
+        report.mode = config.mode;
+        report.environment = config.environment;
+        report.dryRun = config.dryRun;
+        report.request = {
+          ...(config.version ? { version: config.version } : {}),
+          ...(config.mode === 'rollback'
+            ? { reason: config.reason || '(no reason given)', trigger: config.trigger, ...(config.expectedCurrent ? { expectedCurrent: config.expectedCurrent } : {}) }
+            : {}),
+        };
+        kubeconfig = await writeKubeconfig(config);
+        const kubectl = new Kubectl({
+          kubeconfig,
+          context: config.context,
+          namespace: config.namespace,
+          log: (line) => core.info(`$ ${line}`),
+        });
+        const ledger = makeLedger(config, kubectl);
+        if (config.mode === 'record') await record(config, ledger, report);
+        else await rollback(config, ledger, makeTarget(config, kubectl), report);
+      } finally {
+        if (kubeconfig) await rm(kubeconfig, { force: true });
+      }
+    },
+    recordError: (r, message) => {
+      // a rollout that failed after the change keeps status failed, with what happened before the error
+      if (r.status !== 'failed') r.status = 'error';
+      r.explanation = r.status === 'failed' && r.explanation !== 'The action did not run.' ? `${r.explanation} ${message}` : message;
+    },
+    outputs: (r) => ({
+      status: r.status,
+      'from-version': r.fromVersion ?? '',
+      'to-version': r.toVersion ?? '',
+      'rolled-back': String(r.rolledBack),
+      version: r.version ?? '',
+    }),
+    markdown: renderRollbackMarkdown,
+    verdict: (r) => core.info(`${r.status.toUpperCase()}: ${r.explanation}`),
   });
 }

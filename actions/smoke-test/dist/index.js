@@ -4441,7 +4441,7 @@ const errors = __nccwpck_require__(3959)
 const util = __nccwpck_require__(9500)
 const { InvalidArgumentError } = errors
 const api = __nccwpck_require__(2531)
-const buildConnector = __nccwpck_require__(8951)
+const buildConnector = __nccwpck_require__(1332)
 const MockClient = __nccwpck_require__(2361)
 const MockAgent = __nccwpck_require__(7017)
 const MockPool = __nccwpck_require__(6480)
@@ -6106,7 +6106,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8951:
+/***/ 1332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11261,7 +11261,7 @@ const {
   InformationalError,
   ClientDestroyedError
 } = __nccwpck_require__(3959)
-const buildConnector = __nccwpck_require__(8951)
+const buildConnector = __nccwpck_require__(1332)
 const {
   kUrl,
   kServerName,
@@ -12711,7 +12711,7 @@ const {
 } = __nccwpck_require__(3959)
 const util = __nccwpck_require__(9500)
 const { kUrl, kInterceptors } = __nccwpck_require__(8031)
-const buildConnector = __nccwpck_require__(8951)
+const buildConnector = __nccwpck_require__(1332)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -12818,7 +12818,7 @@ const Agent = __nccwpck_require__(1745)
 const Pool = __nccwpck_require__(5928)
 const DispatcherBase = __nccwpck_require__(1517)
 const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(3959)
-const buildConnector = __nccwpck_require__(8951)
+const buildConnector = __nccwpck_require__(1332)
 const Client = __nccwpck_require__(1313)
 
 const kAgent = Symbol('proxy agent')
@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1332);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3203);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1332:
+/***/ 3203:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33884,10 +33884,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -36916,6 +36912,8 @@ function booleanInput(name, fallback) {
     throw new UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
 }
 //# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/run.js
 
 
@@ -42000,7 +41998,71 @@ async function upsertPullRequestComment(token, marker, body) {
     }
 }
 //# sourceMappingURL=comment.js.map
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ../../packages/core/dist/github/report.js
+
+
+
+
+
+/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
+function reportJson(report) {
+    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}
+/**
+ * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
+ * whatever happened, the outputs are set, the JSON report written and the job summary added, so
+ * a failed or broken run still leaves its report. A UserError ends in one error annotation and
+ * exit code 1 (runAction).
+ */
+async function runReportedAction(a) {
+    await runAction(a.title, async () => {
+        let failure;
+        try {
+            await a.body();
+        }
+        catch (e) {
+            failure = e;
+            const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+            a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
+            a.recordError(a.report, message);
+        }
+        try {
+            for (const [name, value] of Object.entries(a.outputs(a.report)))
+                setOutput(name, value);
+            setOutput('report-path', a.reportPath);
+            try {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
+                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
+            }
+            catch (e) {
+                throw new errors_UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
+            }
+            const markdown = a.markdown(a.report);
+            if (process.env.GITHUB_STEP_SUMMARY)
+                await summary.addRaw(markdown, true).write();
+            else
+                info(markdown);
+            await a.afterPublish?.(a.report);
+        }
+        catch (e) {
+            if (!failure)
+                throw e;
+            warning(`The report could not be published: ${messageOf(e)}`);
+        }
+        if (failure)
+            throw failure;
+        a.verdict?.(a.report);
+    });
+}
+/** A number as an output: 12 significant digits (0.04, not 0.040000000000000036); empty if absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : String(Number(v.toPrecision(12)));
+}
+//# sourceMappingURL=report.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/index.js
+
 
 
 
@@ -45138,8 +45200,6 @@ async function readConfig() {
 
 
 
-
-
 const TITLE = 'smoke-test';
 function describeRequest(config, report) {
     report.request = {
@@ -45220,61 +45280,31 @@ async function smokeTest(config, report) {
     }
 }
 const round = (v) => (v === undefined ? '' : String(Math.round(v * 1000) / 1000));
-async function publish(report, reportPath) {
-    setOutput('passed', String(report.passed));
-    setOutput('status', report.response ? String(report.response.status) : '');
-    setOutput('attempts', String(report.attempts));
-    setOutput('latency-p50-ms', round(report.latency?.p50Ms));
-    setOutput('latency-p95-ms', round(report.latency?.p95Ms));
-    setOutput('report-path', reportPath);
-    try {
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(reportPath), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
-    }
-    catch (e) {
-        throw new errors_UserError(`The report cannot be written to ${reportPath}: ${e.message}.`, { input: 'report' });
-    }
-    const markdown = renderSmokeTestMarkdown(report);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(markdown, true).write();
-    else
-        info(markdown);
-}
 async function run() {
-    await runAction(TITLE, async () => {
-        const reportPath = readReportPath();
-        const report = newSmokeTestReport();
-        let failure;
-        try {
-            const config = await readConfig();
-            await smokeTest(config, report);
-        }
-        catch (e) {
-            failure = e;
-            report.status = 'error';
-            report.passed = false;
-            if (e instanceof errors_UserError) {
-                report.reason = e.describe();
-                report.error = { message: e.describe(), file: e.file, input: e.input };
-            }
-            else {
-                report.reason = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-                report.error = { message: report.reason };
-            }
-        }
-        try {
-            await publish(report, reportPath);
-        }
-        catch (e) {
-            if (!failure)
-                throw e;
-            warning(`The report could not be published: ${e.message}`);
-        }
-        if (failure)
-            throw failure;
-        info(`${report.passed ? 'PASSED' : 'FAILED'}: ${report.reason}`);
-        if (!report.passed)
-            throw new errors_UserError(`Smoke test failed: ${report.reason}`);
+    const report = newSmokeTestReport();
+    await runReportedAction({
+        title: TITLE,
+        reportPath: readReportPath(),
+        report,
+        body: async () => smokeTest(await readConfig(), report),
+        recordError: (r, message) => {
+            r.status = 'error';
+            r.passed = false;
+            r.reason = message;
+        },
+        outputs: (r) => ({
+            passed: String(r.passed),
+            status: r.response ? String(r.response.status) : '',
+            attempts: String(r.attempts),
+            'latency-p50-ms': round(r.latency?.p50Ms),
+            'latency-p95-ms': round(r.latency?.p95Ms),
+        }),
+        markdown: renderSmokeTestMarkdown,
+        verdict: (r) => {
+            info(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.reason}`);
+            if (!r.passed)
+                throw new errors_UserError(`Smoke test failed: ${r.reason}`);
+        },
     });
 }
 

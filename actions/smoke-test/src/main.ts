@@ -1,8 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import * as core from '@actions/core';
 import { UserError } from '@ml-gate/core/errors';
-import { runAction } from '@ml-gate/core/github';
+import { runReportedAction } from '@ml-gate/core/github';
 import { describeStatusRanges } from '@ml-gate/core/http/status';
 import { runLocalModel } from '@ml-gate/core/inference/local';
 import { loadSample, type Sample } from '@ml-gate/core/inference/sample';
@@ -99,52 +97,29 @@ async function smokeTest(config: Config, report: SmokeTestReport): Promise<void>
 
 const round = (v: number | undefined) => (v === undefined ? '' : String(Math.round(v * 1000) / 1000));
 
-async function publish(report: SmokeTestReport, reportPath: string): Promise<void> {
-  core.setOutput('passed', String(report.passed));
-  core.setOutput('status', report.response ? String(report.response.status) : '');
-  core.setOutput('attempts', String(report.attempts));
-  core.setOutput('latency-p50-ms', round(report.latency?.p50Ms));
-  core.setOutput('latency-p95-ms', round(report.latency?.p95Ms));
-  core.setOutput('report-path', reportPath);
-  try {
-    await mkdir(dirname(reportPath), { recursive: true });
-    await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
-  } catch (e) {
-    throw new UserError(`The report cannot be written to ${reportPath}: ${(e as Error).message}.`, { input: 'report' });
-  }
-  const markdown = renderSmokeTestMarkdown(report);
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
-  else core.info(markdown);
-}
-
 export async function run(): Promise<void> {
-  await runAction(TITLE, async () => {
-    const reportPath = readReportPath();
-    const report = newSmokeTestReport();
-    let failure: unknown;
-    try {
-      const config = await readConfig();
-      await smokeTest(config, report);
-    } catch (e) {
-      failure = e;
-      report.status = 'error';
-      report.passed = false;
-      if (e instanceof UserError) {
-        report.reason = e.describe();
-        report.error = { message: e.describe(), file: e.file, input: e.input };
-      } else {
-        report.reason = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-        report.error = { message: report.reason };
-      }
-    }
-    try {
-      await publish(report, reportPath);
-    } catch (e) {
-      if (!failure) throw e;
-      core.warning(`The report could not be published: ${(e as Error).message}`);
-    }
-    if (failure) throw failure;
-    core.info(`${report.passed ? 'PASSED' : 'FAILED'}: ${report.reason}`);
-    if (!report.passed) throw new UserError(`Smoke test failed: ${report.reason}`);
+  const report = newSmokeTestReport();
+  await runReportedAction({
+    title: TITLE,
+    reportPath: readReportPath(),
+    report,
+    body: async () => smokeTest(await readConfig(), report),
+    recordError: (r, message) => {
+      r.status = 'error';
+      r.passed = false;
+      r.reason = message;
+    },
+    outputs: (r) => ({
+      passed: String(r.passed),
+      status: r.response ? String(r.response.status) : '',
+      attempts: String(r.attempts),
+      'latency-p50-ms': round(r.latency?.p50Ms),
+      'latency-p95-ms': round(r.latency?.p95Ms),
+    }),
+    markdown: renderSmokeTestMarkdown,
+    verdict: (r) => {
+      core.info(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.reason}`);
+      if (!r.passed) throw new UserError(`Smoke test failed: ${r.reason}`);
+    },
   });
 }

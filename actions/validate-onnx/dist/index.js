@@ -43853,7 +43853,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5067);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7420);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43862,7 +43862,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5067:
+/***/ 7420:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43871,10 +43871,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -46999,6 +46995,8 @@ function viewOf(d, bytes, count) {
     }
 }
 //# sourceMappingURL=dtype.js.map
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/source.js
 
 
@@ -47162,6 +47160,8 @@ async function readNpyHeader(source) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ../../node_modules/yauzl/index.js
@@ -54176,7 +54176,69 @@ async function upsertPullRequestComment(token, marker, body) {
     }
 }
 //# sourceMappingURL=comment.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/report.js
+
+
+
+
+
+/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
+function reportJson(report) {
+    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}
+/**
+ * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
+ * whatever happened, the outputs are set, the JSON report written and the job summary added, so
+ * a failed or broken run still leaves its report. A UserError ends in one error annotation and
+ * exit code 1 (runAction).
+ */
+async function runReportedAction(a) {
+    await runAction(a.title, async () => {
+        let failure;
+        try {
+            await a.body();
+        }
+        catch (e) {
+            failure = e;
+            const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${errors_messageOf(e)}`;
+            a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
+            a.recordError(a.report, message);
+        }
+        try {
+            for (const [name, value] of Object.entries(a.outputs(a.report)))
+                setOutput(name, value);
+            setOutput('report-path', a.reportPath);
+            try {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
+                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
+            }
+            catch (e) {
+                throw new errors_UserError(`The report cannot be written to ${a.reportPath}: ${errors_messageOf(e)}.`, { input: 'report' });
+            }
+            const markdown = a.markdown(a.report);
+            if (process.env.GITHUB_STEP_SUMMARY)
+                await summary.addRaw(markdown, true).write();
+            else
+                info(markdown);
+            await a.afterPublish?.(a.report);
+        }
+        catch (e) {
+            if (!failure)
+                throw e;
+            warning(`The report could not be published: ${errors_messageOf(e)}`);
+        }
+        if (failure)
+            throw failure;
+        a.verdict?.(a.report);
+    });
+}
+/** A number as an output: 12 significant digits (0.04, not 0.040000000000000036); empty if absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : String(Number(v.toPrecision(12)));
+}
+//# sourceMappingURL=report.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/index.js
+
 
 
 
@@ -55120,8 +55182,6 @@ function readConfig() {
 
 
 
-
-
 const TITLE = 'validate-onnx';
 function maxOf(values) {
     return values.length ? Math.max(...values) : null;
@@ -55164,71 +55224,48 @@ async function validate(config, report) {
         ? `All ${v.checks.filter((c) => c.status === 'pass').length} checks passed${v.checks.some((c) => c.status === 'skip') ? ` (${v.checks.filter((c) => c.status === 'skip').length} skipped)` : ''}.`
         : `${failed.length} of ${v.checks.length} checks failed: ${failed.map((c) => c.title).join(', ')}.`;
 }
-async function publish(report, reportPath) {
-    const s = report.summary;
-    const num = (v) => (v === null ? '' : String(Number(v.toPrecision(12))));
-    setOutput('passed', String(report.passed));
-    setOutput('max-abs-error', num(s.maxAbsError));
-    setOutput('max-rel-error', num(s.maxRelError));
-    setOutput('mismatch-ratio', num(s.mismatchRatio));
-    setOutput('report-path', reportPath);
-    try {
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(reportPath), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(reportPath, JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
-    }
-    catch (e) {
-        throw new errors_UserError(`The report cannot be written to ${reportPath}: ${e.message}.`, { input: 'report' });
-    }
-    const markdown = renderValidationMarkdown(report);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(markdown, true).write();
-    else
-        info(markdown);
-}
 async function main_run() {
-    await runAction(TITLE, async () => {
-        const reportPath = readReportPath();
-        const report = {
-            schema: 'ml-gate/validate-onnx/v1',
-            createdAt: new Date().toISOString(),
-            status: 'error',
-            passed: false,
-            reason: 'The validation did not run.',
-            checks: [],
-            outputs: [],
-            summary: { maxAbsError: null, maxRelError: null, mismatchRatio: null },
-            settings: {},
-        };
-        let config;
-        let failure;
-        try {
+    const report = {
+        schema: 'ml-gate/validate-onnx/v1',
+        createdAt: new Date().toISOString(),
+        status: 'error',
+        passed: false,
+        reason: 'The validation did not run.',
+        checks: [],
+        outputs: [],
+        summary: { maxAbsError: null, maxRelError: null, mismatchRatio: null },
+        settings: {},
+    };
+    let config;
+    await runReportedAction({
+        title: TITLE,
+        reportPath: readReportPath(),
+        report,
+        body: async () => {
             config = readConfig();
             await validate(config, report);
-        }
-        catch (e) {
-            failure = e;
-            report.status = 'error';
-            report.passed = false;
-            report.reason = e instanceof errors_UserError ? e.describe() : `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-            report.error = e instanceof errors_UserError ? { message: e.describe(), file: e.file, input: e.input } : { message: report.reason };
-        }
-        try {
-            await publish(report, reportPath);
-        }
-        catch (e) {
-            if (!failure)
-                throw e;
-            warning(`The report could not be published: ${e.message}`);
-        }
-        if (failure)
-            throw failure;
-        // one annotation on the model file per failed check
-        for (const c of report.checks.filter((x) => x.status === 'fail')) {
-            error(`${c.title}: ${c.detail}`, { title: `${TITLE}: ${c.title}`, file: annotationFile(config?.model) });
-        }
-        if (!report.passed)
-            process.exitCode = 1;
-        info(`${report.passed ? 'PASSED' : 'FAILED'}: ${report.reason}`);
+        },
+        recordError: (r, message) => {
+            r.status = 'error';
+            r.passed = false;
+            r.reason = message;
+        },
+        outputs: (r) => ({
+            passed: String(r.passed),
+            'max-abs-error': numberOutput(r.summary.maxAbsError),
+            'max-rel-error': numberOutput(r.summary.maxRelError),
+            'mismatch-ratio': numberOutput(r.summary.mismatchRatio),
+        }),
+        markdown: renderValidationMarkdown,
+        verdict: (r) => {
+            // one annotation on the model file per failed check
+            for (const c of r.checks.filter((x) => x.status === 'fail')) {
+                error(`${c.title}: ${c.detail}`, { title: `${TITLE}: ${c.title}`, file: annotationFile(config?.model) });
+            }
+            if (!r.passed)
+                process.exitCode = 1;
+            info(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.reason}`);
+        },
     });
 }
 

@@ -1,8 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import * as core from '@actions/core';
-import { UserError, loadOnnxRuntime, sha256Files } from '@ml-gate/core';
-import { annotationFile, runAction } from '@ml-gate/core/github';
+import { loadOnnxRuntime, sha256Files } from '@ml-gate/core';
+import { annotationFile, numberOutput, runReportedAction } from '@ml-gate/core/github';
 import { renderValidationMarkdown, type ValidationReport } from '@ml-gate/core/report/validation-report';
 import { validateModel } from '@ml-gate/core/validation/validate';
 
@@ -56,63 +54,46 @@ async function validate(config: Config, report: ValidationReport): Promise<void>
     : `${failed.length} of ${v.checks.length} checks failed: ${failed.map((c) => c.title).join(', ')}.`;
 }
 
-async function publish(report: ValidationReport, reportPath: string): Promise<void> {
-  const s = report.summary;
-  const num = (v: number | null) => (v === null ? '' : String(Number(v.toPrecision(12))));
-  core.setOutput('passed', String(report.passed));
-  core.setOutput('max-abs-error', num(s.maxAbsError));
-  core.setOutput('max-rel-error', num(s.maxRelError));
-  core.setOutput('mismatch-ratio', num(s.mismatchRatio));
-  core.setOutput('report-path', reportPath);
-  try {
-    await mkdir(dirname(reportPath), { recursive: true });
-    await writeFile(reportPath, JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
-  } catch (e) {
-    throw new UserError(`The report cannot be written to ${reportPath}: ${(e as Error).message}.`, { input: 'report' });
-  }
-  const markdown = renderValidationMarkdown(report);
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
-  else core.info(markdown);
-}
-
 export async function run(): Promise<void> {
-  await runAction(TITLE, async () => {
-    const reportPath = readReportPath();
-    const report: ValidationReport = {
-      schema: 'ml-gate/validate-onnx/v1',
-      createdAt: new Date().toISOString(),
-      status: 'error',
-      passed: false,
-      reason: 'The validation did not run.',
-      checks: [],
-      outputs: [],
-      summary: { maxAbsError: null, maxRelError: null, mismatchRatio: null },
-      settings: {},
-    };
-    let config: Config | undefined;
-    let failure: unknown;
-    try {
+  const report: ValidationReport = {
+    schema: 'ml-gate/validate-onnx/v1',
+    createdAt: new Date().toISOString(),
+    status: 'error',
+    passed: false,
+    reason: 'The validation did not run.',
+    checks: [],
+    outputs: [],
+    summary: { maxAbsError: null, maxRelError: null, mismatchRatio: null },
+    settings: {},
+  };
+  let config: Config | undefined;
+  await runReportedAction({
+    title: TITLE,
+    reportPath: readReportPath(),
+    report,
+    body: async () => {
       config = readConfig();
       await validate(config, report);
-    } catch (e) {
-      failure = e;
-      report.status = 'error';
-      report.passed = false;
-      report.reason = e instanceof UserError ? e.describe() : `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-      report.error = e instanceof UserError ? { message: e.describe(), file: e.file, input: e.input } : { message: report.reason };
-    }
-    try {
-      await publish(report, reportPath);
-    } catch (e) {
-      if (!failure) throw e;
-      core.warning(`The report could not be published: ${(e as Error).message}`);
-    }
-    if (failure) throw failure;
-    // one annotation on the model file per failed check
-    for (const c of report.checks.filter((x) => x.status === 'fail')) {
-      core.error(`${c.title}: ${c.detail}`, { title: `${TITLE}: ${c.title}`, file: annotationFile(config?.model) });
-    }
-    if (!report.passed) process.exitCode = 1;
-    core.info(`${report.passed ? 'PASSED' : 'FAILED'}: ${report.reason}`);
+    },
+    recordError: (r, message) => {
+      r.status = 'error';
+      r.passed = false;
+      r.reason = message;
+    },
+    outputs: (r) => ({
+      passed: String(r.passed),
+      'max-abs-error': numberOutput(r.summary.maxAbsError),
+      'max-rel-error': numberOutput(r.summary.maxRelError),
+      'mismatch-ratio': numberOutput(r.summary.mismatchRatio),
+    }),
+    markdown: renderValidationMarkdown,
+    verdict: (r) => {
+      // one annotation on the model file per failed check
+      for (const c of r.checks.filter((x) => x.status === 'fail')) {
+        core.error(`${c.title}: ${c.detail}`, { title: `${TITLE}: ${c.title}`, file: annotationFile(config?.model) });
+      }
+      if (!r.passed) process.exitCode = 1;
+      core.info(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.reason}`);
+    },
   });
 }

@@ -1,0 +1,83 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import * as core from '@actions/core';
+
+import { UserError, messageOf } from '../errors.js';
+import { runAction } from './run.js';
+
+/** What every action's report records of an error. */
+export interface ReportError {
+  message: string;
+  file?: string;
+  input?: string;
+}
+
+/** The report lifecycle every action shares; see runReportedAction. */
+export interface ReportedAction<R extends { error?: ReportError }> {
+  /** The annotation title: the action's name. */
+  title: string;
+  /** Where the JSON report goes (read before anything else, so that bad input still gets a report). */
+  reportPath: string;
+  report: R;
+  /** The action's work: fills `report`; throws a UserError on bad input. */
+  body: () => Promise<void>;
+  /** Marks `report` as ended by an error (`message` is what the user is told). */
+  recordError: (report: R, message: string) => void;
+  /** The action's outputs, but report-path (set here). */
+  outputs: (report: R) => Record<string, string>;
+  /** The job summary. */
+  markdown: (report: R) => string;
+  /** After the report is written, whatever else publishes it (a PR comment). */
+  afterPublish?: (report: R) => Promise<void>;
+  /** Last, the verdict: annotations, exit code; throw a UserError to fail with one annotation. */
+  verdict?: (report: R) => void;
+}
+
+/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
+export function reportJson(report: unknown): string {
+  return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}
+
+/**
+ * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
+ * whatever happened, the outputs are set, the JSON report written and the job summary added, so
+ * a failed or broken run still leaves its report. A UserError ends in one error annotation and
+ * exit code 1 (runAction).
+ */
+export async function runReportedAction<R extends { error?: ReportError }>(a: ReportedAction<R>): Promise<void> {
+  await runAction(a.title, async () => {
+    let failure: unknown;
+    try {
+      await a.body();
+    } catch (e) {
+      failure = e;
+      const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+      a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
+      a.recordError(a.report, message);
+    }
+    try {
+      for (const [name, value] of Object.entries(a.outputs(a.report))) core.setOutput(name, value);
+      core.setOutput('report-path', a.reportPath);
+      try {
+        await mkdir(dirname(a.reportPath), { recursive: true });
+        await writeFile(a.reportPath, reportJson(a.report));
+      } catch (e) {
+        throw new UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
+      }
+      const markdown = a.markdown(a.report);
+      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+      else core.info(markdown);
+      await a.afterPublish?.(a.report);
+    } catch (e) {
+      if (!failure) throw e;
+      core.warning(`The report could not be published: ${messageOf(e)}`);
+    }
+    if (failure) throw failure;
+    a.verdict?.(a.report);
+  });
+}
+
+/** A number as an output: 12 significant digits (0.04, not 0.040000000000000036); empty if absent. */
+export function numberOutput(v: number | null | undefined): string {
+  return v === null || v === undefined ? '' : String(Number(v.toPrecision(12)));
+}
