@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6256);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(193);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6256:
+/***/ 193:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38408,6 +38408,17 @@ function tensorInfo(meta, path, role) {
 function formatShape(shape) {
     return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }
+/** An onnxruntime CPU session with the options every action uses. */
+function createSession(ort, path, threads = 0) {
+    return ort.InferenceSession.create(path, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionProviders: ['cpu'],
+        // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
+        logSeverityLevel: 4,
+    });
+}
 /** Opens an ONNX model in onnxruntime and picks the input and output to use. */
 async function loadModel(ort, path, options) {
     const { role, inputOfPath } = options;
@@ -38423,14 +38434,7 @@ async function loadModel(ort, path, options) {
     }
     let session;
     try {
-        session = await ort.InferenceSession.create(path, {
-            intraOpNumThreads: options.threads ?? 0,
-            interOpNumThreads: 1,
-            graphOptimizationLevel: 'all',
-            executionProviders: ['cpu'],
-            // onnxruntime would also print load errors to stderr; they are reported as errors of ours
-            logSeverityLevel: 4,
-        });
+        session = await createSession(ort, path, options.threads);
     }
     catch (e) {
         throw new UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
@@ -39185,7 +39189,38 @@ function decideGate(config, newValue, baselineValue, pValue) {
     };
 }
 //# sourceMappingURL=gate.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
+/**
+ * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
+ * of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const t = text.trim().toLowerCase();
+    if (t === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let rest = t;
+    while (rest !== '') {
+        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
+        if (!m)
+            return undefined;
+        total += Number(m[1]) * unit[m[2]];
+        rest = rest.slice(m[0].length);
+    }
+    return total;
+}
+/** 1234 -> "1.23 s", 250 -> "250 ms", 90000 -> "90 s". */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Number(ms.toPrecision(3))} ms`;
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+//# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/report/markdown.js
+
 
 
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
@@ -39199,9 +39234,6 @@ function delta(metric, a, b) {
     const better = higherIsBetter(metric) ? d > 0 : d < 0;
     const arrow = d === 0 ? '' : better ? ' ▲' : ' ▼';
     return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
-}
-function formatDuration(ms) {
-    return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 function markdown_short(sha) {
     return sha ? `\`${sha.slice(0, 12)}\`` : '';

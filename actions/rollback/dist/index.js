@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1859);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8259);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1859:
+/***/ 8259:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38351,22 +38351,34 @@ async function sha256Files(...paths) {
     return hash.digest('hex');
 }
 //# sourceMappingURL=hash.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/release/duration.js
+;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
 /**
- * A duration as kubectl writes it (`90s`, `5m`, `1h30m`, `1.5h`) or a plain number of seconds.
- * Returns seconds, or undefined when the text is not a duration.
+ * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
+ * of seconds. Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
-    const t = text.trim();
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t);
-    if (!/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(t))
+    const t = text.trim().toLowerCase();
+    if (t === '')
         return undefined;
-    const unit = { h: 3600, m: 60, s: 1, ms: 0.001 };
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
     let total = 0;
-    for (const m of t.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g))
+    let rest = t;
+    while (rest !== '') {
+        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
+        if (!m)
+            return undefined;
         total += Number(m[1]) * unit[m[2]];
+        rest = rest.slice(m[0].length);
+    }
     return total;
+}
+/** 1234 -> "1.23 s", 250 -> "250 ms", 90000 -> "90 s". */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Number(ms.toPrecision(3))} ms`;
+    return `${Number((ms / 1000).toPrecision(3))} s`;
 }
 //# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ./src/config.ts
@@ -38422,7 +38434,8 @@ function readConfig(env = process.env) {
         throw new errors_UserError(`Input model is '${model}', which does not exist.`, { input: 'model', file: model });
     }
     const timeoutRaw = stringInput('rollout-timeout').trim() || '5m';
-    const rolloutTimeoutSeconds = parseDuration(timeoutRaw);
+    const timeoutMs = parseDuration(timeoutRaw);
+    const rolloutTimeoutSeconds = timeoutMs === undefined ? undefined : timeoutMs / 1000;
     if (rolloutTimeoutSeconds === undefined || rolloutTimeoutSeconds < 1 || rolloutTimeoutSeconds > 6 * 3600) {
         throw new errors_UserError(`Input rollout-timeout is '${timeoutRaw}'; expected a duration from 1s to 6h such as 90s, 5m or 1h (a plain number is seconds).`, {
             input: 'rollout-timeout',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '@ml-gate/core/errors';
 import { booleanInput, choiceInput, stringInput } from '@ml-gate/core/github';
-import { parseDuration } from '@ml-gate/core/release/duration';
+import { parseDuration } from '@ml-gate/core/util/duration';
 import { isValidVersion, parseImage } from '@ml-gate/core/release/image';
 import type { LedgerKind } from '@ml-gate/core/release/ledger';
 
@@ -89,7 +89,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const timeoutRaw = stringInput('rollout-timeout').trim() || '5m';
-  const rolloutTimeoutSeconds = parseDuration(timeoutRaw);
+  const timeoutMs = parseDuration(timeoutRaw);
+  const rolloutTimeoutSeconds = timeoutMs === undefined ? undefined : timeoutMs / 1000;
   if (rolloutTimeoutSeconds === undefined || rolloutTimeoutSeconds < 1 || rolloutTimeoutSeconds > 6 * 3600) {
     throw new UserError(`Input rollout-timeout is '${timeoutRaw}'; expected a duration from 1s to 6h such as 90s, 5m or 1h (a plain number is seconds).`, {
       input: 'rollout-timeout',

@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3203);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3355);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3203:
+/***/ 3355:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43989,6 +43989,17 @@ function tensorInfo(meta, path, role) {
 function formatShape(shape) {
     return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }
+/** An onnxruntime CPU session with the options every action uses. */
+function createSession(ort, path, threads = 0) {
+    return ort.InferenceSession.create(path, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionProviders: ['cpu'],
+        // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
+        logSeverityLevel: 4,
+    });
+}
 /** Opens an ONNX model in onnxruntime and picks the input and output to use. */
 async function loadModel(ort, path, options) {
     const { role, inputOfPath } = options;
@@ -44004,14 +44015,7 @@ async function loadModel(ort, path, options) {
     }
     let session;
     try {
-        session = await ort.InferenceSession.create(path, {
-            intraOpNumThreads: options.threads ?? 0,
-            interOpNumThreads: 1,
-            graphOptimizationLevel: 'all',
-            executionProviders: ['cpu'],
-            // onnxruntime would also print load errors to stderr; they are reported as errors of ours
-            logSeverityLevel: 4,
-        });
+        session = await createSession(ort, path, options.threads);
     }
     catch (e) {
         throw new errors_UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
@@ -44063,7 +44067,7 @@ async function loadModel(ort, path, options) {
     return { path, session, inputs, outputs, input, output };
 }
 //# sourceMappingURL=session.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/http/duration.js
+;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
 /**
  * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
  * of seconds. Returns milliseconds, or undefined when the text is not a duration.

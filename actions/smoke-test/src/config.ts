@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { UserError, messageOf } from '@ml-gate/core/errors';
 import { choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 import { parseBodyExpectation, type BodyExpectation } from '@ml-gate/core/http/body-match';
-import { parseDuration } from '@ml-gate/core/http/duration';
+import { parseDuration } from '@ml-gate/core/util/duration';
 import { parseHeaderLines, type HeaderLine } from '@ml-gate/core/http/headers';
 import { JsonPathError, parseJsonExpectations, type JsonExpectation } from '@ml-gate/core/http/json-path';
 import { parseStatusRanges, type StatusRange } from '@ml-gate/core/http/status';

@@ -48395,6 +48395,17 @@ function tensorInfo(meta, path, role) {
 function session_formatShape(shape) {
     return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }
+/** An onnxruntime CPU session with the options every action uses. */
+function createSession(ort, path, threads = 0) {
+    return ort.InferenceSession.create(path, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionProviders: ['cpu'],
+        // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
+        logSeverityLevel: 4,
+    });
+}
 /** Opens an ONNX model in onnxruntime and picks the input and output to use. */
 async function loadModel(ort, path, options) {
     const { role, inputOfPath } = options;
@@ -48410,14 +48421,7 @@ async function loadModel(ort, path, options) {
     }
     let session;
     try {
-        session = await ort.InferenceSession.create(path, {
-            intraOpNumThreads: options.threads ?? 0,
-            interOpNumThreads: 1,
-            graphOptimizationLevel: 'all',
-            executionProviders: ['cpu'],
-            // onnxruntime would also print load errors to stderr; they are reported as errors of ours
-            logSeverityLevel: 4,
-        });
+        session = await createSession(ort, path, options.threads);
     }
     catch (e) {
         throw new UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
@@ -48900,6 +48904,7 @@ function decideGate(config, newValue, baselineValue, pValue) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/report/markdown.js
 
 
+
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
 function cell(v) {
     return formatMetric(v);
@@ -48911,9 +48916,6 @@ function delta(metric, a, b) {
     const better = higherIsBetter(metric) ? d > 0 : d < 0;
     const arrow = d === 0 ? '' : better ? ' ▲' : ' ▼';
     return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
-}
-function formatDuration(ms) {
-    return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 function markdown_short(sha) {
     return sha ? `\`${sha.slice(0, 12)}\`` : '';
@@ -54603,6 +54605,7 @@ function parsePerOutput(text, fallback) {
 
 
 
+
 /** Seeded uniform [0, 1) (mulberry32): the same random inputs on every run. */
 function rng(seed) {
     let a = seed >>> 0;
@@ -54731,14 +54734,7 @@ async function runtimeChecks(options) {
     const comparisons = [];
     let session;
     try {
-        session = await ort.InferenceSession.create(info.path, {
-            intraOpNumThreads: options.threads ?? 0,
-            interOpNumThreads: 1,
-            graphOptimizationLevel: 'all',
-            executionProviders: ['cpu'],
-            // onnxruntime would also print load errors to stderr; they are reported as errors of ours
-            logSeverityLevel: 4,
-        });
+        session = await createSession(ort, info.path, options.threads);
     }
     catch (e) {
         checks.push(fail('loads', 'Loads in onnxruntime', errors_messageOf(e).trim()));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { bodyMatches, parseBodyExpectation } from './body-match.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
 import { parseHeaderLines } from './headers.js';
 import { percentile, summarizeLatencies } from './stats.js';
 import { describeStatusRanges, parseStatusRanges, statusMatches, type StatusRange } from './status.js';

@@ -46,6 +46,18 @@ export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }
 
+/** An onnxruntime CPU session with the options every action uses. */
+export function createSession(ort: OnnxRuntime, path: string, threads = 0): Promise<InferenceSession> {
+  return ort.InferenceSession.create(path, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionProviders: ['cpu'],
+    // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
+    logSeverityLevel: 4,
+  });
+}
+
 /** Opens an ONNX model in onnxruntime and picks the input and output to use. */
 export async function loadModel(ort: OnnxRuntime, path: string, options: LoadModelOptions): Promise<LoadedModel> {
   const { role, inputOfPath } = options;
@@ -59,14 +71,7 @@ export async function loadModel(ort: OnnxRuntime, path: string, options: LoadMod
   }
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(path, {
-      intraOpNumThreads: options.threads ?? 0,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      executionProviders: ['cpu'],
-      // onnxruntime would also print load errors to stderr; they are reported as errors of ours
-      logSeverityLevel: 4,
-    });
+    session = await createSession(ort, path, options.threads);
   } catch (e) {
     throw new UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
       file: path,

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 
 import { splitCommandLine, commandEnvironment } from './command.js';
 import { appendEvent, LEDGER_SCHEMA, MAX_EVENTS, parseLedgerDocument } from './configmap-ledger.js';
-import { parseDuration } from './duration.js';
 import { eventOfDeployment, statusDescription } from './github-deployments-ledger.js';
 import { imageFor, imageVersions, isValidVersion, parseImage } from './image.js';
 import { shellQuote } from './kubectl.js';
@@ -26,18 +25,6 @@ describe('image references', () => {
   it('accepts tags and digests only', () => {
     for (const v of ['v1', '2026.01.02', 'abc_DEF-1', DIGEST]) expect(isValidVersion(v), v).toBe(true);
     for (const v of ['', '-v1', 'v 1', 'a/b', 'sha256:xyz', 'x'.repeat(129), '$(id)']) expect(isValidVersion(v), v).toBe(false);
-  });
-});
-
-describe('parseDuration', () => {
-  it('reads kubectl durations and plain seconds', () => {
-    expect(parseDuration('90')).toBe(90);
-    expect(parseDuration('90s')).toBe(90);
-    expect(parseDuration('5m')).toBe(300);
-    expect(parseDuration('1h30m')).toBe(5400);
-    expect(parseDuration('1.5h')).toBe(5400);
-    expect(parseDuration('500ms')).toBe(0.5);
-    for (const bad of ['', 'soon', '5 m', '-5s', 'm5']) expect(parseDuration(bad), bad).toBeUndefined();
   });
 });
 

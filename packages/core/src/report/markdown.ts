@@ -1,5 +1,6 @@
 import { formatMetric } from '../evaluation/gate.js';
 import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
+import { formatDuration } from '../util/duration.js';
 import type { EvaluationReport, ModelReport } from './evaluation-report.js';
 
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' } as const;
@@ -14,10 +15,6 @@ function delta(metric: MetricName, a: number | null | undefined, b: number | nul
   const better = higherIsBetter(metric) ? d > 0 : d < 0;
   const arrow = d === 0 ? '' : better ? ' ▲' : ' ▼';
   return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
-}
-
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
 function short(sha?: string): string {

@@ -1,4 +1,4 @@
-import { formatDuration } from '../http/duration.js';
+import { formatDuration } from '../util/duration.js';
 import type { SmokeTestReport } from './report.js';
 import { joinUrl } from './run.js';
 

@@ -1,5 +1,5 @@
 import { bodyMatches, describeBodyExpectation, type BodyExpectation } from '../http/body-match.js';
-import { formatDuration } from '../http/duration.js';
+import { formatDuration } from '../util/duration.js';
 import type { HeaderLine } from '../http/headers.js';
 import { checkJsonExpectation, type JsonExpectation } from '../http/json-path.js';
 import { RequestError, sendRequest, type HttpResponse } from '../http/request.js';

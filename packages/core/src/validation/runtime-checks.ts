@@ -5,6 +5,7 @@ import { NpzArchive, openNpy, type NpyArray } from '../npy/array.js';
 import type { TargetArray } from '../npy/dtype.js';
 import type { ModelInfo, ValueInfo } from '../onnx/model-file.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
+import { createSession } from '../onnx/session.js';
 import { newInputArray } from '../onnx/tensor-types.js';
 import { fail, pass, skip, type Check } from './check.js';
 import { formatEntry } from './signature.js';
@@ -176,14 +177,7 @@ export async function runtimeChecks(options: RuntimeCheckOptions): Promise<Runti
   const comparisons: OutputComparison[] = [];
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(info.path, {
-      intraOpNumThreads: options.threads ?? 0,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      executionProviders: ['cpu'],
-      // onnxruntime would also print load errors to stderr; they are reported as errors of ours
-      logSeverityLevel: 4,
-    });
+    session = await createSession(ort, info.path, options.threads);
   } catch (e) {
     checks.push(fail('loads', 'Loads in onnxruntime', messageOf(e).trim()));
     for (const [id, title] of RUNTIME_CHECKS) checks.push(skip(id, title, 'the model does not load'));
