@@ -6,7 +6,8 @@
 // like GitHub), POST /repos/{o}/{r}/issues/{n}/comments, PATCH /repos/{o}/{r}/issues/comments/{id}.
 // Anything else answers 404 (and is recorded, so a test can see the unexpected call).
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
+import { closeServer, listenOnLoopback, readBody } from './loopback.js';
 
 export interface StubComment {
   id: number;
@@ -55,41 +56,27 @@ export class GitHubApiStub {
 
   private constructor(options: GitHubApiStubOptions) {
     this.options = { writable: true, maxPerPage: 100, ...options };
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: any;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          body = text;
-        }
-        const url = new URL(req.url ?? '/', 'http://stub');
-        const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
-        this.requests.push(record);
-        const { status, json, headers } = this.handle(record);
-        record.status = status;
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-        res.end(JSON.stringify(json));
-      });
+    this.server = createServer(async (req, res) => {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://stub');
+      const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
+      this.requests.push(record);
+      const { status, json, headers } = this.handle(record);
+      record.status = status;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(JSON.stringify(json));
     });
   }
 
   /** Starts a stub on 127.0.0.1 on a free port. */
   static async start(options: GitHubApiStubOptions = {}): Promise<GitHubApiStub> {
     const stub = new GitHubApiStub(options);
-    await new Promise<void>((done) => stub.server.listen(0, '127.0.0.1', done));
-    stub.url = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}`;
+    stub.url = await listenOnLoopback(stub.server);
     return stub;
   }
 
   close(): Promise<void> {
-    return new Promise((done) => {
-      this.server.close(() => done());
-      this.server.closeAllConnections();
-    });
+    return closeServer(this.server);
   }
 
   /** Adds a comment as if `login` had written it earlier. */

@@ -10,7 +10,8 @@
 //   POST /repos/{o}/{r}/deployments/{id}/statuses   201; 422 for an unknown state
 // Anything else answers 404 (and is recorded). Without a token: 401; `writable: false`: POST 403.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
+import { closeServer, listenOnLoopback, readBody } from './loopback.js';
 
 export interface StubDeployment {
   id: number;
@@ -67,40 +68,26 @@ export class GitHubDeploymentsStub {
 
   private constructor(options: GitHubDeploymentsStubOptions) {
     this.options = { writable: true, maxPerPage: 100, ...options };
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: any;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          body = text;
-        }
-        const url = new URL(req.url ?? '/', 'http://stub');
-        const record: GhRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
-        this.requests.push(record);
-        const { status, json, headers } = this.handle(record);
-        record.status = status;
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-        res.end(JSON.stringify(json));
-      });
+    this.server = createServer(async (req, res) => {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://stub');
+      const record: GhRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
+      this.requests.push(record);
+      const { status, json, headers } = this.handle(record);
+      record.status = status;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(JSON.stringify(json));
     });
   }
 
   static async start(options: GitHubDeploymentsStubOptions = {}): Promise<GitHubDeploymentsStub> {
     const stub = new GitHubDeploymentsStub(options);
-    await new Promise<void>((done) => stub.server.listen(0, '127.0.0.1', done));
-    stub.url = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}`;
+    stub.url = await listenOnLoopback(stub.server);
     return stub;
   }
 
   close(): Promise<void> {
-    return new Promise((done) => {
-      this.server.close(() => done());
-      this.server.closeAllConnections();
-    });
+    return closeServer(this.server);
   }
 
   /** Requests that change something. */

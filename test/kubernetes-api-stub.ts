@@ -23,8 +23,9 @@
 // - 'deadline-exceeded': Progressing=False, reason ProgressDeadlineExceeded (rollout status fails).
 // Every request is recorded (method, path, query, content type, parsed body, answer status).
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
+
+import { closeServer, listenOnLoopback, readBody } from './loopback.js';
 
 export type RolloutBehaviour = 'complete' | 'stuck' | 'deadline-exceeded';
 
@@ -169,50 +170,39 @@ export class KubernetesApiStub {
 
   private constructor(options: KubernetesApiStubOptions) {
     this.options = { rolloutDelayMs: 150, ...options };
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: any;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          body = text;
-        }
-        const url = new URL(req.url ?? '/', 'http://stub');
-        const record: KubeRequest = {
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          query: url.searchParams,
-          headers: req.headers,
-          contentType: String(req.headers['content-type'] ?? '').split(';')[0],
-          body,
-          status: 0,
-        };
-        this.requests.push(record);
-        const failure = this.options.fail?.(record);
-        if (failure) {
-          record.status = failure.status;
-          this.send(res, failure.status, status(failure.status, failure.reason, failure.message));
-          return;
-        }
-        if (record.method === 'GET' && url.searchParams.get('watch') === 'true') {
-          record.status = 200;
-          this.watch(record, res);
-          return;
-        }
-        const [code, json] = this.handle(record);
-        record.status = code;
-        this.send(res, code, json);
-      });
+    this.server = createServer(async (req, res) => {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://stub');
+      const record: KubeRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        contentType: String(req.headers['content-type'] ?? '').split(';')[0],
+        body,
+        status: 0,
+      };
+      this.requests.push(record);
+      const failure = this.options.fail?.(record);
+      if (failure) {
+        record.status = failure.status;
+        this.send(res, failure.status, status(failure.status, failure.reason, failure.message));
+        return;
+      }
+      if (record.method === 'GET' && url.searchParams.get('watch') === 'true') {
+        record.status = 200;
+        this.watch(record, res);
+        return;
+      }
+      const [code, json] = this.handle(record);
+      record.status = code;
+      this.send(res, code, json);
     });
   }
 
   static async start(options: KubernetesApiStubOptions = {}): Promise<KubernetesApiStub> {
     const stub = new KubernetesApiStub(options);
-    await new Promise<void>((done) => stub.server.listen(0, '127.0.0.1', done));
-    stub.url = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}`;
+    stub.url = await listenOnLoopback(stub.server);
     return stub;
   }
 
@@ -220,10 +210,7 @@ export class KubernetesApiStub {
     for (const t of this.timers) clearTimeout(t);
     for (const w of this.watchers) w.res.end();
     this.watchers.clear();
-    return new Promise((done) => {
-      this.server.close(() => done());
-      this.server.closeAllConnections();
-    });
+    return closeServer(this.server);
   }
 
   /**

@@ -20,7 +20,7 @@ import {
   type ModelEvaluation,
   type ModelReport,
 } from '@ml-gate/core';
-import { numberOutput, runReportedAction, upsertPullRequestComment } from '@ml-gate/core/github';
+import { markErrored, numberOutput, runReportedAction, upsertPullRequestComment } from '@ml-gate/core/github';
 
 import { readConfig, readReportPath, type Config } from './config.js';
 
@@ -233,11 +233,7 @@ export async function run(): Promise<void> {
       config = readConfig();
       await evaluate(config, report);
     },
-    recordError: (r, message) => {
-      r.status = 'error';
-      r.passed = false;
-      r.reason = message;
-    },
+    recordError: markErrored,
     outputs: (r) => ({
       passed: String(r.passed),
       metric: r.primary.metric,

@@ -11,15 +11,14 @@
 // outputs, written by test/fixtures/generate.py), never from the code under test.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
 import { BOT_LOGIN, GitHubApiStub } from '../../../test/github-api-stub.js';
-import { FAKE_TOKEN, runAction, type ActionRun, type RunActionOptions } from '../../../test/run-action.js';
+import { FAKE_TOKEN, committedAction, type ActionRun, type CommittedAction, type RunActionOptions } from '../../../test/run-action.js';
 
 const ACTION_SOURCE = fileURLToPath(new URL('..', import.meta.url));
 const ORT_VERSION = '1.30.0';
@@ -127,6 +126,8 @@ function nodeModulesAbove(dir: string): string[] {
   }
 }
 
+/** The committed action, copied to a temp folder (test/run-action.ts: committedAction). */
+let committed: CommittedAction;
 let root: string;
 /** The copy of action.yml + dist/ the runs execute. */
 let action: string;
@@ -136,31 +137,17 @@ let toolCache: string;
 let firstRun: ActionRun;
 
 function run(inputs: Record<string, string>, options: Partial<RunActionOptions> = {}): Promise<ActionRun> {
-  return runAction({
-    action,
-    toolCache,
-    tempDir: root,
-    ...options,
-    inputs,
-    // test/setup.ts points ONNXRUNTIME_NODE_PATH at the repository's install for in-process tests;
-    // the bundle must provision its own runtime
-    env: { ONNXRUNTIME_NODE_PATH: undefined, ONNXRUNTIME_NODE_REGISTRY: undefined, ...options.env },
-  });
+  return committed.run(inputs, options);
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'evaluate-baseline-e2e-'));
-  action = join(root, 'action');
-  toolCache = join(root, 'tool-cache');
-  await mkdir(toolCache);
-  await mkdir(action);
-  await copyFile(join(ACTION_SOURCE, 'action.yml'), join(action, 'action.yml'));
-  await cp(join(ACTION_SOURCE, 'dist'), join(action, 'dist'), { recursive: true });
+  committed = await committedAction('evaluate-baseline');
+  ({ root, action, toolCache } = committed);
   firstRun = await run({ 'new-model': MULTI.new, 'baseline-model': MULTI.baseline, 'eval-data': MULTI.data });
 });
 
 afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
+  await committed?.dispose();
 });
 
 describe('runtime provisioning (a real download from the npm registry)', () => {

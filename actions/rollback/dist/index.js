@@ -37357,6 +37357,12 @@ async function upsertPullRequestComment(token, marker, body) {
 
 
 
+/** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
+function markErrored(report, message) {
+    report.status = 'error';
+    report.passed = false;
+    report.reason = message;
+}
 /** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
 function reportJson(report) {
     return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';

@@ -42006,6 +42006,12 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 
 
 
+/** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
+function markErrored(report, message) {
+    report.status = 'error';
+    report.passed = false;
+    report.reason = message;
+}
 /** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
 function reportJson(report) {
     return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
@@ -45291,11 +45297,7 @@ async function run() {
         reportPath: readReportPath(),
         report,
         body: async () => smokeTest(await readConfig(), report),
-        recordError: (r, message) => {
-            r.status = 'error';
-            r.passed = false;
-            r.reason = message;
-        },
+        recordError: markErrored,
         outputs: (r) => ({
             passed: String(r.passed),
             status: r.response ? String(r.response.status) : '',

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { UserError } from '@ml-gate/core/errors';
-import { runReportedAction } from '@ml-gate/core/github';
+import { markErrored, runReportedAction } from '@ml-gate/core/github';
 import { describeStatusRanges } from '@ml-gate/core/http/status';
 import { runLocalModel } from '@ml-gate/core/inference/local';
 import { loadSample, type Sample } from '@ml-gate/core/inference/sample';
@@ -104,11 +104,7 @@ export async function run(): Promise<void> {
     reportPath: readReportPath(),
     report,
     body: async () => smokeTest(await readConfig(), report),
-    recordError: (r, message) => {
-      r.status = 'error';
-      r.passed = false;
-      r.reason = message;
-    },
+    recordError: markErrored,
     outputs: (r) => ({
       passed: String(r.passed),
       status: r.response ? String(r.response.status) : '',

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { loadOnnxRuntime, sha256Files } from '@ml-gate/core';
-import { annotationFile, numberOutput, runReportedAction } from '@ml-gate/core/github';
+import { annotationFile, markErrored, numberOutput, runReportedAction } from '@ml-gate/core/github';
 import { renderValidationMarkdown, type ValidationReport } from '@ml-gate/core/report/validation-report';
 import { validateModel } from '@ml-gate/core/validation/validate';
 
@@ -75,11 +75,7 @@ export async function run(): Promise<void> {
       config = readConfig();
       await validate(config, report);
     },
-    recordError: (r, message) => {
-      r.status = 'error';
-      r.passed = false;
-      r.reason = message;
-    },
+    recordError: markErrored,
     outputs: (r) => ({
       passed: String(r.passed),
       'max-abs-error': numberOutput(r.summary.maxAbsError),

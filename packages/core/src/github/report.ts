@@ -33,6 +33,13 @@ export interface ReportedAction<R extends { error?: ReportError }> {
   verdict?: (report: R) => void;
 }
 
+/** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
+export function markErrored(report: { status: string; passed: boolean; reason: string }, message: string): void {
+  report.status = 'error';
+  report.passed = false;
+  report.reason = message;
+}
+
 /** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
 export function reportJson(report: unknown): string {
   return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
