@@ -48553,6 +48553,7 @@ function withInput(e, input) {
 }
 //# sourceMappingURL=data.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
+
 /** The typed array onnxruntime-node takes for each element type this project feeds. */
 const tensor_types_INPUT_ARRAYS = {
     float32: Float32Array,
@@ -48570,6 +48571,22 @@ const tensor_types_INPUT_ARRAYS = {
 function newInputArray(type, length) {
     const Ctor = tensor_types_INPUT_ARRAYS[type];
     return Ctor ? new Ctor(length) : undefined;
+}
+/**
+ * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
+ * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
+ */
+function tensor_types_tensorValues(t) {
+    if (t.type === 'float16') {
+        const bits = t.data;
+        const values = new Float32Array(bits.length);
+        for (let i = 0; i < bits.length; i++)
+            values[i] = halfToNumber(bits[i]);
+        return values;
+    }
+    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
+        return Float64Array.from(t.data, Number);
+    return t.data;
 }
 //# sourceMappingURL=tensor-types.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/compare.js
@@ -48619,8 +48636,9 @@ async function runBatch(ort, r, buffer, batchRows, rowShape, n, firstRow) {
         throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
             `the first output dimension must be the batch.`, { file: model.path, input: 'output-name' });
     }
-    const data = value.data;
-    if (FLOAT_OUTPUTS.has(value.type)) {
+    const isFloat = FLOAT_OUTPUTS.has(value.type);
+    const data = tensorValues(value);
+    if (isFloat) {
         const width = value.dims.slice(1).reduce((a, b) => a * b, 1);
         for (let i = 0; i < n * width; i++) {
             if (!Number.isFinite(data[i])) {
@@ -48633,7 +48651,7 @@ async function runBatch(ort, r, buffer, batchRows, rowShape, n, firstRow) {
     else if (!INTEGER_OUTPUTS.has(value.type)) {
         throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`, { file: model.path, input: 'output-name' });
     }
-    return { data: value.data, dims: value.dims };
+    return { data, dims: value.dims, isFloat };
 }
 /**
  * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
@@ -48680,6 +48698,7 @@ async function compareModels(options) {
             outputShape: [],
             scores: new Float64Array(0),
             predicted: new Int32Array(batchRows),
+            predictedIfLogits: new Int32Array(batchRows),
         };
     });
     // models with the same input type share the decoded batch
@@ -48716,7 +48735,7 @@ async function compareModels(options) {
     runners.forEach((r, i) => {
         const { dims } = first[i];
         r.width = dims.slice(1).reduce((a, b) => a * b, 1);
-        r.outputIsLabels = !(first[i].data instanceof Float32Array || first[i].data instanceof Float64Array);
+        r.outputIsLabels = !first[i].isFloat;
         r.outputShape = r.model.output.shape;
         r.scores = new Float64Array(batchRows * r.width);
     });
@@ -48727,7 +48746,7 @@ async function compareModels(options) {
                 `${r.outputIsLabels ? 'integer class ids' : `${r.width} values per row`}.`, { file: r.model.path, input: 'task' });
         }
     }
-    const classes = task === 'classification' ? await checkClassLabels(await data.reopenLabels(), runners, batchRows) : undefined;
+    const classes = await checkLabels(await data.reopenLabels(), task, runners, batchRows);
     options.checkTask?.(task, classes);
     for (const r of runners) {
         if (task === 'classification')
@@ -48735,8 +48754,18 @@ async function compareModels(options) {
         else
             r.regression = new RegressionAccumulator();
     }
-    let newOnly = 0;
-    let baselineOnly = 0;
+    // McNemar's counts under each reading (0: probabilities, 1: logits) of each model's scores;
+    // the readings are known after the last row (they differ only for one-column scores)
+    const newOnly = [
+        [0, 0],
+        [0, 0],
+    ];
+    const baselineOnly = [
+        [0, 0],
+        [0, 0],
+    ];
+    const readings = (r) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
+    const predictions = (r, reading) => (reading === 1 ? r.predictedIfLogits : r.predicted);
     let slot = 0;
     let pending = first;
     for (let start = 0; start < rows; start += batchRows) {
@@ -48744,32 +48773,45 @@ async function compareModels(options) {
         const nextStart = start + batchRows;
         const nextSlot = slot === 0 ? 1 : 0;
         const prefetch = nextStart < rows ? readBatch(nextStart, nextSlot) : undefined;
-        const outputs = pending ?? (await runAll(slot, n, start));
-        pending = undefined;
-        const y = labelBuffers[slot];
-        runners.forEach((r, i) => {
-            const raw = outputs[i].data;
-            const count = n * r.width;
-            for (let j = 0; j < count; j++)
-                r.scores[j] = Number(raw[j]);
-            if (r.classification) {
-                if (r.outputIsLabels)
-                    checkPredictedClasses(r, r.scores, n, classes, start);
-                r.classification.add(r.scores, y, n, r.predicted);
+        try {
+            const outputs = pending ?? (await runAll(slot, n, start));
+            pending = undefined;
+            const y = labelBuffers[slot];
+            runners.forEach((r, i) => {
+                const raw = outputs[i].data;
+                const count = n * r.width;
+                for (let j = 0; j < count; j++)
+                    r.scores[j] = Number(raw[j]);
+                if (r.classification) {
+                    if (r.outputIsLabels)
+                        checkPredictedClasses(r, r.scores, n, classes, start);
+                    r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
+                }
+                else
+                    r.regression.add(r.scores, y, n);
+            });
+            if (task === 'classification' && runners.length === 2) {
+                const [a, b] = runners;
+                for (const ra of readings(a)) {
+                    const pa = predictions(a, ra);
+                    for (const rb of readings(b)) {
+                        const pb = predictions(b, rb);
+                        for (let i = 0; i < n; i++) {
+                            const newRight = pa[i] === y[i];
+                            const baseRight = pb[i] === y[i];
+                            if (newRight && !baseRight)
+                                newOnly[ra][rb]++;
+                            else if (baseRight && !newRight)
+                                baselineOnly[ra][rb]++;
+                        }
+                    }
+                }
             }
-            else
-                r.regression.add(r.scores, y, n);
-        });
-        if (task === 'classification' && runners.length === 2) {
-            const [a, b] = runners;
-            for (let i = 0; i < n; i++) {
-                const newRight = a.predicted[i] === y[i];
-                const baseRight = b.predicted[i] === y[i];
-                if (newRight && !baseRight)
-                    newOnly++;
-                else if (baseRight && !newRight)
-                    baselineOnly++;
-            }
+        }
+        catch (e) {
+            // let the read ahead finish (its own error is moot) before the caller closes the files
+            await prefetch?.catch(() => { });
+            throw e;
         }
         if (prefetch)
             n = await prefetch;
@@ -48798,10 +48840,14 @@ async function compareModels(options) {
         batchSize: batchRows,
         new: evaluations[0],
         baseline: evaluations[1],
-        paired: task === 'classification' && runners.length === 2
-            ? { newOnlyCorrect: newOnly, baselineOnlyCorrect: baselineOnly, pValue: mcnemarExact(newOnly, baselineOnly) }
-            : undefined,
+        paired: task === 'classification' && runners.length === 2 ? pairedCounts(runners, newOnly, baselineOnly) : undefined,
     };
+}
+function pairedCounts(runners, newOnly, baselineOnly) {
+    const [ra, rb] = runners.map((r) => (r.width === 1 && !r.outputIsLabels && !r.classification.readsAsProbabilities() ? 1 : 0));
+    const b = newOnly[ra][rb];
+    const c = baselineOnly[ra][rb];
+    return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
 }
 function decideTask(requested, r, labels) {
     if (requested !== 'auto')
@@ -48811,30 +48857,37 @@ function decideTask(requested, r, labels) {
     // one float per row: integer or bool labels make it a binary classifier's score, float labels a regression
     return labels.dtype.kind === 'f' ? 'regression' : 'classification';
 }
-/** Reads every label once (in batches) and checks each is a class the models can predict. */
-async function checkClassLabels(labels, runners, batchRows) {
+/**
+ * Reads every label once (in batches), before any model runs on the whole set: a regression
+ * target must be a finite number, a class label a class id the models score. Returns the number
+ * of classes (classification).
+ */
+async function checkLabels(labels, task, runners, batchRows) {
     const scored = runners.filter((r) => !r.outputIsLabels);
     const widths = [...new Set(scored.map((r) => (r.width === 1 ? 2 : r.width)))];
-    if (widths.length > 1) {
+    if (task === 'classification' && widths.length > 1) {
+        await labels.close();
         throw new UserError(`The models score different numbers of classes (${scored.map((r) => `${r.role}: ${r.width === 1 ? 2 : r.width}`).join(', ')}); ` +
             `they must be compared on the same classes.`, { file: scored[1].model.path });
     }
     const buffer = new Float64Array(batchRows);
     let maxLabel = 0;
     const limit = widths[0];
+    const bad = (y, row, expected, hint) => new UserError(`Labels ${labels.label} hold ${y} at row ${row}; expected ${expected}.`, { file: labels.label, input: 'labels', hint });
     try {
         for (let start = 0; start < labels.rows; start += batchRows) {
             const n = Math.min(batchRows, labels.rows - start);
             await labels.readRows(start, n, buffer);
             for (let i = 0; i < n; i++) {
                 const y = buffer[i];
+                if (task === 'regression') {
+                    if (!Number.isFinite(y))
+                        throw bad(y, start + i, 'a finite number (a regression target)');
+                    continue;
+                }
                 if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
                     const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
-                    throw new UserError(`Labels ${labels.label} hold ${y} at row ${start + i}; expected ${expected}.`, {
-                        file: labels.label,
-                        input: 'labels',
-                        hint: labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined,
-                    });
+                    throw bad(y, start + i, expected, labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined);
                 }
                 if (y > maxLabel)
                     maxLabel = y;
@@ -48844,7 +48897,7 @@ async function checkClassLabels(labels, runners, batchRows) {
     finally {
         await labels.close();
     }
-    return Math.max(limit ?? maxLabel + 1, 2);
+    return task === 'classification' ? Math.max(limit ?? maxLabel + 1, 2) : undefined;
 }
 function checkPredictedClasses(r, predicted, n, classes, start) {
     for (let i = 0; i < n; i++) {
@@ -48876,7 +48929,8 @@ function decideGate(config, newValue, baselineValue, pValue) {
     const required = up ? baselineValue + minImprovement : baselineValue - minImprovement;
     const sign = up ? '>=' : '<=';
     const values = `${metric} ${gate_formatMetric(newValue)} vs baseline ${gate_formatMetric(baselineValue)}`;
-    if (improvement + ROUNDING < minImprovement) {
+    // written so that NaN fails: a model whose metric is not a number is not better
+    if (!(improvement + ROUNDING >= minImprovement)) {
         return {
             passed: false,
             improvement,
@@ -54706,8 +54760,7 @@ async function run(session, ort, feeds) {
     const out = await session.run(tensors);
     const result = {};
     for (const [name, t] of Object.entries(out)) {
-        const data = t.data instanceof BigInt64Array || t.data instanceof BigUint64Array ? Float64Array.from(t.data, Number) : t.data;
-        result[name] = { data, dims: [...t.dims] };
+        result[name] = { data: tensor_types_tensorValues(t), dims: [...t.dims] };
     }
     return result;
 }

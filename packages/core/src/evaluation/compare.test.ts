@@ -133,6 +133,13 @@ describe('compareModels: bad input', () => {
     );
     await data.close();
   });
+  it('names the row of a regression target that is not a number', async () => {
+    const data = await openEvalSet(fixture('regression'), 'features', 'labels_nan');
+    await expect(compareModels({ ort, newModel: await model('regression', 'new', 'new model'), data, task: 'auto', batchSize: 64 })).rejects.toThrow(
+      /labels_nan\.npy hold NaN at row 5; expected a finite number \(a regression target\)/,
+    );
+    await data.close();
+  });
   it('refuses a regression metric task for class scores', async () => {
     const data = await openEvalSet(fixture('multiclass'));
     await expect(compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'regression', batchSize: 64 })).rejects.toThrow(

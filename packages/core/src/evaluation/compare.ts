@@ -10,7 +10,7 @@ import { RegressionAccumulator } from '../metrics/regression.js';
 import { mcnemarExact } from '../metrics/significance.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, type LoadedModel } from '../onnx/session.js';
-import { INPUT_ARRAYS } from '../onnx/tensor-types.js';
+import { INPUT_ARRAYS, tensorValues } from '../onnx/tensor-types.js';
 import type { EvalSet } from './data.js';
 
 export interface ModelEvaluation {
@@ -60,6 +60,8 @@ interface Runner {
   outputShape: (number | string)[];
   scores: Float64Array;
   predicted: Int32Array;
+  /** One-column scores: the predictions under the logit reading (see ClassificationAccumulator.add). */
+  predictedIfLogits: Int32Array;
   classification?: ClassificationAccumulator;
   regression?: RegressionAccumulator;
 }
@@ -104,7 +106,7 @@ async function runBatch(
   rowShape: readonly number[],
   n: number,
   firstRow: number,
-): Promise<{ data: ArrayLike<number> | BigInt64Array | BigUint64Array; dims: readonly number[] }> {
+): Promise<{ data: ArrayLike<number>; dims: readonly number[]; isFloat: boolean }> {
   const { model } = r;
   // the features' own row shape: checked against the input's fixed dimensions, filling its symbolic ones
   const dims = [batchRows, ...rowShape];
@@ -121,8 +123,9 @@ async function runBatch(
       { file: model.path, input: 'output-name' },
     );
   }
-  const data = value.data as ArrayLike<number>;
-  if (FLOAT_OUTPUTS.has(value.type)) {
+  const isFloat = FLOAT_OUTPUTS.has(value.type);
+  const data = tensorValues(value);
+  if (isFloat) {
     const width = value.dims.slice(1).reduce((a, b) => a * b, 1);
     for (let i = 0; i < n * width; i++) {
       if (!Number.isFinite(data[i])) {
@@ -140,7 +143,7 @@ async function runBatch(
       { file: model.path, input: 'output-name' },
     );
   }
-  return { data: value.data as ArrayLike<number>, dims: value.dims };
+  return { data, dims: value.dims, isFloat };
 }
 
 /**
@@ -191,6 +194,7 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
       outputShape: [],
       scores: new Float64Array(0),
       predicted: new Int32Array(batchRows),
+      predictedIfLogits: new Int32Array(batchRows),
     };
   });
   // models with the same input type share the decoded batch
@@ -225,7 +229,7 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   runners.forEach((r, i) => {
     const { dims } = first[i];
     r.width = dims.slice(1).reduce((a, b) => a * b, 1);
-    r.outputIsLabels = !(first[i].data instanceof Float32Array || first[i].data instanceof Float64Array);
+    r.outputIsLabels = !first[i].isFloat;
     r.outputShape = r.model.output.shape;
     r.scores = new Float64Array(batchRows * r.width);
   });
@@ -239,15 +243,25 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
       );
     }
   }
-  const classes = task === 'classification' ? await checkClassLabels(await data.reopenLabels(), runners, batchRows) : undefined;
+  const classes = await checkLabels(await data.reopenLabels(), task, runners, batchRows);
   options.checkTask?.(task, classes);
   for (const r of runners) {
     if (task === 'classification') r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes!);
     else r.regression = new RegressionAccumulator();
   }
 
-  let newOnly = 0;
-  let baselineOnly = 0;
+  // McNemar's counts under each reading (0: probabilities, 1: logits) of each model's scores;
+  // the readings are known after the last row (they differ only for one-column scores)
+  const newOnly = [
+    [0, 0],
+    [0, 0],
+  ];
+  const baselineOnly = [
+    [0, 0],
+    [0, 0],
+  ];
+  const readings = (r: Runner) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
+  const predictions = (r: Runner, reading: number) => (reading === 1 ? r.predictedIfLogits : r.predicted);
   let slot: 0 | 1 = 0;
   let pending: Awaited<ReturnType<typeof runAll>> | undefined = first;
   for (let start = 0; start < rows; start += batchRows) {
@@ -255,26 +269,38 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
     const nextStart = start + batchRows;
     const nextSlot: 0 | 1 = slot === 0 ? 1 : 0;
     const prefetch = nextStart < rows ? readBatch(nextStart, nextSlot) : undefined;
-    const outputs = pending ?? (await runAll(slot, n, start));
-    pending = undefined;
-    const y = labelBuffers[slot];
-    runners.forEach((r, i) => {
-      const raw = outputs[i].data;
-      const count = n * r.width;
-      for (let j = 0; j < count; j++) r.scores[j] = Number(raw[j]);
-      if (r.classification) {
-        if (r.outputIsLabels) checkPredictedClasses(r, r.scores, n, classes!, start);
-        r.classification.add(r.scores, y, n, r.predicted);
-      } else r.regression!.add(r.scores, y, n);
-    });
-    if (task === 'classification' && runners.length === 2) {
-      const [a, b] = runners;
-      for (let i = 0; i < n; i++) {
-        const newRight = a.predicted[i] === y[i];
-        const baseRight = b.predicted[i] === y[i];
-        if (newRight && !baseRight) newOnly++;
-        else if (baseRight && !newRight) baselineOnly++;
+    try {
+      const outputs = pending ?? (await runAll(slot, n, start));
+      pending = undefined;
+      const y = labelBuffers[slot];
+      runners.forEach((r, i) => {
+        const raw = outputs[i].data;
+        const count = n * r.width;
+        for (let j = 0; j < count; j++) r.scores[j] = Number(raw[j]);
+        if (r.classification) {
+          if (r.outputIsLabels) checkPredictedClasses(r, r.scores, n, classes!, start);
+          r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
+        } else r.regression!.add(r.scores, y, n);
+      });
+      if (task === 'classification' && runners.length === 2) {
+        const [a, b] = runners;
+        for (const ra of readings(a)) {
+          const pa = predictions(a, ra);
+          for (const rb of readings(b)) {
+            const pb = predictions(b, rb);
+            for (let i = 0; i < n; i++) {
+              const newRight = pa[i] === y[i];
+              const baseRight = pb[i] === y[i];
+              if (newRight && !baseRight) newOnly[ra][rb]++;
+              else if (baseRight && !newRight) baselineOnly[ra][rb]++;
+            }
+          }
+        }
       }
+    } catch (e) {
+      // let the read ahead finish (its own error is moot) before the caller closes the files
+      await prefetch?.catch(() => {});
+      throw e;
     }
     if (prefetch) n = await prefetch;
     slot = nextSlot;
@@ -303,11 +329,15 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
     batchSize: batchRows,
     new: evaluations[0],
     baseline: evaluations[1],
-    paired:
-      task === 'classification' && runners.length === 2
-        ? { newOnlyCorrect: newOnly, baselineOnlyCorrect: baselineOnly, pValue: mcnemarExact(newOnly, baselineOnly) }
-        : undefined,
+    paired: task === 'classification' && runners.length === 2 ? pairedCounts(runners, newOnly, baselineOnly) : undefined,
   };
+}
+
+function pairedCounts(runners: Runner[], newOnly: number[][], baselineOnly: number[][]): Comparison['paired'] {
+  const [ra, rb] = runners.map((r) => (r.width === 1 && !r.outputIsLabels && !r.classification!.readsAsProbabilities() ? 1 : 0));
+  const b = newOnly[ra][rb];
+  const c = baselineOnly[ra][rb];
+  return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
 }
 
 function decideTask(requested: Task | 'auto', r: Runner, labels: NpyArray): Task {
@@ -317,11 +347,16 @@ function decideTask(requested: Task | 'auto', r: Runner, labels: NpyArray): Task
   return labels.dtype.kind === 'f' ? 'regression' : 'classification';
 }
 
-/** Reads every label once (in batches) and checks each is a class the models can predict. */
-async function checkClassLabels(labels: NpyArray, runners: Runner[], batchRows: number): Promise<number> {
+/**
+ * Reads every label once (in batches), before any model runs on the whole set: a regression
+ * target must be a finite number, a class label a class id the models score. Returns the number
+ * of classes (classification).
+ */
+async function checkLabels(labels: NpyArray, task: Task, runners: Runner[], batchRows: number): Promise<number | undefined> {
   const scored = runners.filter((r) => !r.outputIsLabels);
   const widths = [...new Set(scored.map((r) => (r.width === 1 ? 2 : r.width)))];
-  if (widths.length > 1) {
+  if (task === 'classification' && widths.length > 1) {
+    await labels.close();
     throw new UserError(
       `The models score different numbers of classes (${scored.map((r) => `${r.role}: ${r.width === 1 ? 2 : r.width}`).join(', ')}); ` +
         `they must be compared on the same classes.`,
@@ -331,27 +366,29 @@ async function checkClassLabels(labels: NpyArray, runners: Runner[], batchRows: 
   const buffer = new Float64Array(batchRows);
   let maxLabel = 0;
   const limit = widths[0];
+  const bad = (y: number, row: number, expected: string, hint?: string) =>
+    new UserError(`Labels ${labels.label} hold ${y} at row ${row}; expected ${expected}.`, { file: labels.label, input: 'labels', hint });
   try {
-  for (let start = 0; start < labels.rows; start += batchRows) {
-    const n = Math.min(batchRows, labels.rows - start);
-    await labels.readRows(start, n, buffer);
-    for (let i = 0; i < n; i++) {
-      const y = buffer[i];
-      if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
-        const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
-        throw new UserError(`Labels ${labels.label} hold ${y} at row ${start + i}; expected ${expected}.`, {
-          file: labels.label,
-          input: 'labels',
-          hint: labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined,
-        });
+    for (let start = 0; start < labels.rows; start += batchRows) {
+      const n = Math.min(batchRows, labels.rows - start);
+      await labels.readRows(start, n, buffer);
+      for (let i = 0; i < n; i++) {
+        const y = buffer[i];
+        if (task === 'regression') {
+          if (!Number.isFinite(y)) throw bad(y, start + i, 'a finite number (a regression target)');
+          continue;
+        }
+        if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
+          const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
+          throw bad(y, start + i, expected, labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined);
+        }
+        if (y > maxLabel) maxLabel = y;
       }
-      if (y > maxLabel) maxLabel = y;
     }
-  }
   } finally {
     await labels.close();
   }
-  return Math.max(limit ?? maxLabel + 1, 2);
+  return task === 'classification' ? Math.max(limit ?? maxLabel + 1, 2) : undefined;
 }
 
 function checkPredictedClasses(r: Runner, predicted: Float64Array, n: number, classes: number, start: number): void {

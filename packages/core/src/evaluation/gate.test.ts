@@ -19,6 +19,10 @@ describe('decideGate', () => {
     expect(decideGate({ metric: 'log-loss', minImprovement: 0.01 }, 0.606, 0.566).passed).toBe(false);
     expect(decideGate({ metric: 'log-loss', minImprovement: 0.01 }, 0.606, 0.566).reason).toMatch(/<= 0\.5560/);
   });
+  it('fails a NaN metric, whichever side', () => {
+    expect(decideGate({ metric: 'rmse', minImprovement: 0.01 }, NaN, 0.5).passed).toBe(false);
+    expect(decideGate({ metric: 'accuracy', minImprovement: 0.01 }, 0.9, NaN).passed).toBe(false);
+  });
   it('tolerates a regression up to a negative margin', () => {
     expect(decideGate({ metric: 'accuracy', minImprovement: -0.02 }, 0.89, 0.9).passed).toBe(true);
     expect(decideGate({ metric: 'accuracy', minImprovement: -0.02 }, 0.87, 0.9).passed).toBe(false);

@@ -43,7 +43,8 @@ export function decideGate(
   const required = up ? baselineValue + minImprovement : baselineValue - minImprovement;
   const sign = up ? '>=' : '<=';
   const values = `${metric} ${formatMetric(newValue)} vs baseline ${formatMetric(baselineValue)}`;
-  if (improvement + ROUNDING < minImprovement) {
+  // written so that NaN fails: a model whose metric is not a number is not better
+  if (!(improvement + ROUNDING >= minImprovement)) {
     return {
       passed: false,
       improvement,

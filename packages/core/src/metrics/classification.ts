@@ -38,13 +38,15 @@ function clipLog(p: number): number {
  * `labels: true` means the output holds predicted class ids.
  */
 export class ClassificationAccumulator {
+  /** confusion counts under the probability reading (and the only ones for width >= 2 or labels) */
   private readonly confusion: Float64Array;
+  /** width 1: the counts under the logit reading (threshold 0 instead of 0.5) */
+  private readonly confusionIfLogits?: Float64Array;
   private rows = 0;
   /** -sum log p(true) if outputs are probabilities / logits; which one holds is known at the end. */
   private logLossIfProbabilities = 0;
   private logLossIfLogits = 0;
   private allDistributions = true;
-  private singleScoreIsProbability?: boolean;
   private binaryScores?: Float64Array;
   private binaryLabels?: Uint8Array;
   private readonly classes: number;
@@ -57,23 +59,28 @@ export class ClassificationAccumulator {
   ) {
     this.classes = classes;
     this.confusion = new Float64Array(classes * classes);
+    if (width === 1 && !outputIsLabels) this.confusionIfLogits = new Float64Array(classes * classes);
     if (classes === 2 && !outputIsLabels) {
       this.binaryScores = new Float64Array(1024);
       this.binaryLabels = new Uint8Array(1024);
     }
   }
 
-  /** Adds `n` rows: `scores` holds n*width values, `labels` n class ids in [0, classes). */
-  add(scores: ArrayLike<number>, labels: ArrayLike<number>, n: number, predicted: Int32Array): void {
+  /**
+   * Adds `n` rows: `scores` holds n*width values, `labels` n class ids in [0, classes). Writes the
+   * predicted class of each row into `predicted`; for one column, under the probability reading
+   * (score > 0.5) there and under the logit reading (score > 0) into `predictedIfLogits`: which
+   * reading holds is known only after the last row (readsAsProbabilities).
+   */
+  add(scores: ArrayLike<number>, labels: ArrayLike<number>, n: number, predicted: Int32Array, predictedIfLogits?: Int32Array): void {
     const { width, classes } = this;
-    if (width === 1 && !this.outputIsLabels && this.singleScoreIsProbability === undefined) {
-      // one column: a probability if the first batch lies in [0, 1] (threshold 0.5), else a logit (threshold 0)
-      let inUnitInterval = true;
-      for (let i = 0; i < n; i++) if (scores[i] < 0 || scores[i] > 1) inUnitInterval = false;
-      this.singleScoreIsProbability = inUnitInterval;
-    }
-    this.argmax(scores, n, predicted);
+    this.argmax(scores, n, predicted, 0.5);
     for (let i = 0; i < n; i++) this.confusion[labels[i] * classes + predicted[i]]++;
+    if (this.confusionIfLogits) {
+      const alt = predictedIfLogits ?? new Int32Array(n);
+      this.argmax(scores, n, alt, 0);
+      for (let i = 0; i < n; i++) this.confusionIfLogits[labels[i] * classes + alt[i]]++;
+    }
     if (this.outputIsLabels) {
       this.rows += n;
       return;
@@ -125,13 +132,17 @@ export class ClassificationAccumulator {
     this.rows += n;
   }
 
-  /** Predicted class per row, into `predicted` (first maximum wins, as numpy's argmax). */
-  argmax(scores: ArrayLike<number>, n: number, predicted: Int32Array): void {
+  /** Whether the scores read as probabilities (every row a distribution); final after the last row. */
+  readsAsProbabilities(): boolean {
+    return !this.outputIsLabels && this.allDistributions;
+  }
+
+  /** Predicted class per row (first maximum wins, as numpy's argmax; one column: score > threshold). */
+  private argmax(scores: ArrayLike<number>, n: number, predicted: Int32Array, threshold: number): void {
     const width = this.width;
     if (this.outputIsLabels) {
       for (let i = 0; i < n; i++) predicted[i] = scores[i];
     } else if (width === 1) {
-      const threshold = this.singleScoreIsProbability ? 0.5 : 0;
       for (let i = 0; i < n; i++) predicted[i] = scores[i] > threshold ? 1 : 0;
     } else {
       for (let i = 0; i < n; i++) {
@@ -146,7 +157,8 @@ export class ClassificationAccumulator {
   result(): ClassificationResult {
     const k = this.classes;
     const confusion: number[][] = [];
-    for (let t = 0; t < k; t++) confusion.push(Array.from(this.confusion.subarray(t * k, (t + 1) * k)));
+    const counts = this.confusionIfLogits && !this.allDistributions ? this.confusionIfLogits : this.confusion;
+    for (let t = 0; t < k; t++) confusion.push(Array.from(counts.subarray(t * k, (t + 1) * k)));
     const support = confusion.map((row) => row.reduce((a, b) => a + b, 0));
     const predictedCount = confusion[0].map((_, p) => confusion.reduce((a, row) => a + row[p], 0));
     const tp = confusion.map((row, c) => row[c]);

@@ -68,6 +68,13 @@ describe('ClassificationAccumulator (hand-calculated)', () => {
     expect(s.metrics['log-loss']).toBeNull();
     expect(s.unavailable['log-loss']).toMatch(/predicted labels/);
   });
+  it('decides the reading of one column from every row, not the first batch (batches of 1)', () => {
+    // the first row, 0.3, lies in [0, 1], but later rows do not: these are logits (threshold 0)
+    const s = classify(1, 2, [0.3, 2, -1.5, 0.8, -0.2], [1, 1, 0, 1, 0], 1);
+    expect(s.scoreKind).toBe('logits');
+    expect(s.metrics.accuracy).toBe(1);
+    expect(s.confusion).toEqual([[2, 0], [0, 3]]);
+  });
   it('scores one column as a probability of class 1 (threshold 0.5) or a logit (threshold 0)', () => {
     const prob = classify(1, 2, [0.9, 0.4, 0.6, 0.2], [1, 1, 0, 0]);
     expect(prob.confusion).toEqual([[1, 1], [1, 1]]);

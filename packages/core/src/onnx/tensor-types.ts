@@ -1,6 +1,6 @@
 import type { Tensor } from 'onnxruntime-node';
 
-import type { TargetArray } from '../npy/dtype.js';
+import { halfToNumber, type TargetArray } from '../npy/dtype.js';
 
 type ArrayCtor = new (n: number) => TargetArray;
 
@@ -22,4 +22,19 @@ export const INPUT_ARRAYS: Partial<Record<Tensor.Type, ArrayCtor>> = {
 export function newInputArray(type: string, length: number): TargetArray | undefined {
   const Ctor = INPUT_ARRAYS[type as Tensor.Type];
   return Ctor ? new Ctor(length) : undefined;
+}
+
+/**
+ * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
+ * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
+ */
+export function tensorValues(t: Pick<Tensor, 'type' | 'data'>): ArrayLike<number> {
+  if (t.type === 'float16') {
+    const bits = t.data as Uint16Array;
+    const values = new Float32Array(bits.length);
+    for (let i = 0; i < bits.length; i++) values[i] = halfToNumber(bits[i]);
+    return values;
+  }
+  if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array) return Float64Array.from(t.data, Number);
+  return t.data as ArrayLike<number>;
 }

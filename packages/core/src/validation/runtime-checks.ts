@@ -6,7 +6,7 @@ import type { TargetArray } from '../npy/dtype.js';
 import type { ModelInfo, ValueInfo } from '../onnx/model-file.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { createSession } from '../onnx/session.js';
-import { newInputArray } from '../onnx/tensor-types.js';
+import { newInputArray, tensorValues } from '../onnx/tensor-types.js';
 import { fail, pass, skip, type Check } from './check.js';
 import { formatEntry } from './signature.js';
 import { compareArrays, type Difference, type ToleranceMode } from './tolerance.js';
@@ -141,8 +141,7 @@ async function run(session: InferenceSession, ort: OnnxRuntime, feeds: Feeds): P
   const out = await session.run(tensors);
   const result: Outputs = {};
   for (const [name, t] of Object.entries(out)) {
-    const data = t.data instanceof BigInt64Array || t.data instanceof BigUint64Array ? Float64Array.from(t.data, Number) : (t.data as ArrayLike<number>);
-    result[name] = { data, dims: [...t.dims] };
+    result[name] = { data: tensorValues(t), dims: [...t.dims] };
   }
   return result;
 }

@@ -174,3 +174,21 @@ describe('validateModel: bad input is an error, not a failed check', () => {
     await expect(validate('nope.onnx')).rejects.toThrow(/nope\.onnx does not exist/);
   });
 });
+
+describe('validateModel: float16 outputs', () => {
+  it('decodes float16 outputs (numpy astype(float16) as the reference, exactly)', async () => {
+    const v = await validate('float16_output.onnx', {
+      referenceInputs: fixture('onnx', 'float16_inputs.npz'),
+      referenceOutputs: fixture('onnx', 'float16_outputs.npz'),
+      tolerance: { ...tolerance, atol: 0, rtol: 0 },
+    });
+    expect(status(v)['matches-reference']).toBe('pass');
+    expect(v.comparisons[0].maxAbsError).toBe(0);
+    expect(v.passed).toBe(true);
+  });
+  it('finds the Inf of a float16 overflow (1e6 > 65504)', async () => {
+    const v = await validate('float16_output.onnx', { referenceInputs: fixture('onnx', 'float16_overflow_inputs.npz') });
+    expect(status(v)['outputs-finite']).toBe('fail');
+    expect(detail(v, 'outputs-finite')).toBe("'y' has 1 NaN/Inf of 4 values");
+  });
+});
