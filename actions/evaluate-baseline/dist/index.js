@@ -36974,6 +36974,14 @@ function decodeInto(d, bytes, count, out, outOffset = 0) {
         }
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+    if ((out instanceof BigInt64Array || out instanceof BigUint64Array) && d.size === 8 && d.kind !== 'f') {
+        // 64-bit integers stay exact (no detour through a double); signed <-> unsigned wraps as numpy does
+        for (let i = 0; i < count; i++) {
+            const v = d.kind === 'i' ? view.getBigInt64(i * 8, d.littleEndian) : view.getBigUint64(i * 8, d.littleEndian);
+            out[outOffset + i] = out instanceof BigInt64Array ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+        }
+        return;
+    }
     const get = reader(d);
     if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
         for (let i = 0; i < count; i++)
@@ -37371,16 +37379,27 @@ class NpzArchive {
         const label = `${this.path}:${found.entry.fileName}`;
         const stream = await this.openStream(found.entry, label);
         const source = new StreamSource(label, stream, found.entry.uncompressedSize);
-        const array = await NpyArray.fromSource(source);
+        const array = await NpyArray.fromSource(source).catch(async (e) => {
+            await source.close();
+            throw e;
+        });
         if (!array.fortranOrder || array.rowLength <= 1)
             return array;
         // Fortran order needs random access: inflate the member once to a temporary file.
         await array.close();
         const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'npz-'));
-        const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.openStream(found.entry, label), (0,external_node_fs_namespaceObject.createWriteStream)(file));
-        const fileSource = await FileSource.open(file, label);
-        return NpyArray.fromSource(fileSource, () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }));
+        const cleanUp = () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        try {
+            const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.openStream(found.entry, label), (0,external_node_fs_namespaceObject.createWriteStream)(file));
+            return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
+        }
+        catch (e) {
+            await cleanUp();
+            if (e instanceof UserError)
+                throw e;
+            throw new UserError(`${label} cannot be decompressed to a temporary file: ${messageOf(e)}.`, { file: this.path, input, cause: e });
+        }
     }
     openStream(entry, label) {
         return new Promise((resolve, reject) => this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))).catch((e) => {
@@ -38317,19 +38336,20 @@ async function provisionOnnxRuntime(options = {}) {
     try {
         for (const name of Object.keys(ONNXRUNTIME_PACKAGES)) {
             const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
-            log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${url}`);
+            const shown = withoutCredentials(url);
+            log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
             const tarball = (0,external_node_path_namespaceObject.join)(staging, `${name}.tgz`);
             await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
             try {
                 await downloadTool(url, tarball);
             }
             catch (e) {
-                throw new UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${url}: ${messageOf(e)}.`, {
+                throw new UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${messageOf(e)}.`, {
                     hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
                     cause: e,
                 });
             }
-            await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], url);
+            await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
             const dest = (0,external_node_path_namespaceObject.join)(staging, 'install', 'node_modules', name);
             await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
             const binaries = `package/bin/napi-v6/${platform}/${arch}/`;
@@ -38359,6 +38379,20 @@ async function provisionOnnxRuntime(options = {}) {
     }
     finally {
         await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+    }
+}
+/** A URL fit for a log: user and password of a mirror's URL removed. */
+function withoutCredentials(url) {
+    try {
+        const u = new URL(url);
+        if (!u.username && !u.password)
+            return url;
+        u.username = '';
+        u.password = '';
+        return u.toString();
+    }
+    catch {
+        return url.replace(/\/\/[^/@]*@/, '//');
     }
 }
 async function verifyIntegrity(file, integrity, url) {
@@ -38396,6 +38430,7 @@ async function loadOnnxRuntime(options = {}) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
 
 
+
 function tensorInfo(meta, path, role) {
     if (!meta.isTensor) {
         throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
@@ -38408,13 +38443,19 @@ function tensorInfo(meta, path, role) {
 function formatShape(shape) {
     return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }
-/** An onnxruntime CPU session with the options every action uses. */
+/**
+ * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
+ * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
+ * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
+ * other, and a spinning pool of one would take the core the other needs.
+ */
 function createSession(ort, path, threads = 0) {
     return ort.InferenceSession.create(path, {
-        intraOpNumThreads: threads,
+        intraOpNumThreads: threads > 0 ? threads : (0,external_node_os_namespaceObject.availableParallelism)(),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionProviders: ['cpu'],
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
         // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
         logSeverityLevel: 4,
     });
@@ -38444,46 +38485,52 @@ async function loadModel(ort, path, options) {
             cause: e,
         });
     }
-    const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-    const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
-    const list = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
-    let input;
-    if (options.inputName) {
-        input = inputs.find((x) => x.name === options.inputName);
-        if (!input) {
-            throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
+    try {
+        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
+        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+        const list = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
+        let input;
+        if (options.inputName) {
+            input = inputs.find((x) => x.name === options.inputName);
+            if (!input) {
+                throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
+                    file: path,
+                    input: 'input-name',
+                });
+            }
+        }
+        else if (inputs.length === 1) {
+            input = inputs[0];
+        }
+        else {
+            throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
                 file: path,
                 input: 'input-name',
             });
         }
-    }
-    else if (inputs.length === 1) {
-        input = inputs[0];
-    }
-    else {
-        throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
-            file: path,
-            input: 'input-name',
-        });
-    }
-    if (inputs.length > 1) {
-        const others = inputs.filter((x) => x !== input).map((x) => x.name);
-        throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
-    }
-    let output;
-    if (options.outputName) {
-        output = outputs.find((x) => x.name === options.outputName);
-        if (!output) {
-            throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
-                file: path,
-                input: 'output-name',
-            });
+        if (inputs.length > 1) {
+            const others = inputs.filter((x) => x !== input).map((x) => x.name);
+            throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
         }
+        let output;
+        if (options.outputName) {
+            output = outputs.find((x) => x.name === options.outputName);
+            if (!output) {
+                throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
+                    file: path,
+                    input: 'output-name',
+                });
+            }
+        }
+        else {
+            output = outputs[0];
+        }
+        return { path, session, inputs, outputs, input, output };
     }
-    else {
-        output = outputs[0];
+    catch (e) {
+        await session.release();
+        throw e;
     }
-    return { path, session, inputs, outputs, input, output };
 }
 //# sourceMappingURL=session.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/data.js
@@ -39406,6 +39453,20 @@ async function sha256Files(...paths) {
             hash.update(chunk);
     }
     return hash.digest('hex');
+}
+/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
+async function sha256EachAndAll(paths) {
+    const all = (0,external_node_crypto_.createHash)('sha256');
+    const each = [];
+    for (const path of paths) {
+        const one = (0,external_node_crypto_.createHash)('sha256');
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
+            one.update(chunk);
+            all.update(chunk);
+        }
+        each.push(one.digest('hex'));
+    }
+    return { each, all: all.digest('hex') };
 }
 //# sourceMappingURL=hash.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/index.js
@@ -44515,14 +44576,17 @@ function getOctokit(token, options, ...additionalPlugins) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/comment.js
 
 
-/** The login the token comments as: the token's user, or github-actions[bot] for GITHUB_TOKEN. */
-async function ownLogin(octokit) {
+/**
+ * Which comments are the token's own: by its user's login, or (installation tokens, GITHUB_TOKEN
+ * and GitHub Apps, cannot call GET /user) by any bot author; the marker narrows it down.
+ */
+async function isOwnAuthor(octokit) {
     try {
         const { data } = await octokit.rest.users.getAuthenticated();
-        return data.login;
+        return (user) => user?.login === data.login;
     }
     catch {
-        return 'github-actions[bot]'; // installation tokens cannot call GET /user
+        return (user) => user?.type === 'Bot';
     }
 }
 /**
@@ -44541,9 +44605,9 @@ async function upsertPullRequestComment(token, marker, body) {
     const issue_number = pr.number;
     const text = body.includes(marker) ? body : `${marker}\n${body}`;
     try {
-        const login = await ownLogin(octokit);
+        const ownAuthor = await isOwnAuthor(octokit);
         const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-        const mine = comments.find((c) => c.body?.includes(marker) && c.user?.login === login);
+        const mine = comments.find((c) => c.body?.includes(marker) && ownAuthor(c.user));
         if (mine) {
             const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
             return { action: 'updated', url: data.html_url };
@@ -44693,15 +44757,16 @@ function newReport() {
         warnings: [],
     };
 }
-async function main_exists(path) {
+async function main_exists(path, input) {
     try {
         await (0,promises_namespaceObject.stat)(path);
         return true;
     }
     catch (e) {
-        if (e.code === 'ENOENT')
+        const code = e.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
             return false;
-        throw e;
+        throw new UserError(`Input ${input} ${path} cannot be read: ${e.message}.`, { input, file: path });
     }
 }
 function modelReport(model, loadMs) {
@@ -44743,7 +44808,7 @@ async function evaluate(config, report) {
         report.models.new = modelReport(newModel, newLoadMs);
         let baseline;
         const baselineGiven = config.baselineModel !== '';
-        if (baselineGiven && (await main_exists(config.baselineModel))) {
+        if (baselineGiven && (await main_exists(config.baselineModel, 'baseline-model'))) {
             const [model, ms] = await timed(() => loadModel(ort, config.baselineModel, { ...sessionOptions, role: 'baseline model', inputOfPath: 'baseline-model' }));
             baseline = model;
             opened.push(model);
@@ -44769,12 +44834,12 @@ async function evaluate(config, report) {
             features: { name: config.features, dtype: describeDType(data.features.dtype), shape: [...data.features.shape] },
             labels: { name: config.labels, dtype: describeDType(data.labels.dtype), shape: [...data.labels.shape] },
         };
-        // hashes stream the files while onnxruntime computes
+        // the hashes' file reads overlap inference (onnxruntime-node runs on the JavaScript thread, the
+        // reads in libuv's pool)
         const hashes = Promise.all([
             sha256Files(config.newModel),
             baseline ? sha256Files(config.baselineModel) : undefined,
-            Promise.all(data.files.map((f) => sha256Files(f))),
-            sha256Files(...data.files),
+            sha256EachAndAll(data.files),
         ]);
         hashes.catch(() => { });
         const comparison = await compareModels({
@@ -44797,12 +44862,12 @@ async function evaluate(config, report) {
                 }
             },
         });
-        const [newSha, baseSha, fileShas, setSha] = await hashes;
+        const [newSha, baseSha, dataShas] = await hashes;
         report.models.new.sha256 = newSha;
         if (report.models.baseline)
             report.models.baseline.sha256 = baseSha;
-        report.evalSet.files = data.files.map((path, i) => ({ path, sha256: fileShas[i] }));
-        report.evalSet.sha256 = setSha;
+        report.evalSet.files = data.files.map((path, i) => ({ path, sha256: dataShas.each[i] }));
+        report.evalSet.sha256 = dataShas.all;
         report.task = comparison.task;
         report.classes = comparison.classes;
         report.settings.batchSize = comparison.batchSize;

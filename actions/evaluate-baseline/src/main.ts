@@ -12,6 +12,7 @@ import {
   loadOnnxRuntime,
   openEvalSet,
   renderEvaluationMarkdown,
+  sha256EachAndAll,
   sha256Files,
   taskOf,
   type EvalSet,
@@ -40,13 +41,14 @@ function newReport(): EvaluationReport {
   };
 }
 
-async function exists(path: string): Promise<boolean> {
+async function exists(path: string, input: string): Promise<boolean> {
   try {
     await stat(path);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw new UserError(`Input ${input} ${path} cannot be read: ${(e as Error).message}.`, { input, file: path });
   }
 }
 
@@ -97,7 +99,7 @@ async function evaluate(config: Config, report: EvaluationReport): Promise<void>
 
     let baseline: LoadedModel | undefined;
     const baselineGiven = config.baselineModel !== '';
-    if (baselineGiven && (await exists(config.baselineModel))) {
+    if (baselineGiven && (await exists(config.baselineModel, 'baseline-model'))) {
       const [model, ms] = await timed(() =>
         loadModel(ort, config.baselineModel, { ...sessionOptions, role: 'baseline model', inputOfPath: 'baseline-model' }),
       );
@@ -124,12 +126,12 @@ async function evaluate(config: Config, report: EvaluationReport): Promise<void>
       labels: { name: config.labels, dtype: describeDType(data.labels.dtype), shape: [...data.labels.shape] },
     };
 
-    // hashes stream the files while onnxruntime computes
+    // the hashes' file reads overlap inference (onnxruntime-node runs on the JavaScript thread, the
+    // reads in libuv's pool)
     const hashes = Promise.all([
       sha256Files(config.newModel),
       baseline ? sha256Files(config.baselineModel) : undefined,
-      Promise.all(data.files.map((f) => sha256Files(f))),
-      sha256Files(...data.files),
+      sha256EachAndAll(data.files),
     ]);
     hashes.catch(() => {});
 
@@ -157,11 +159,11 @@ async function evaluate(config: Config, report: EvaluationReport): Promise<void>
       },
     });
 
-    const [newSha, baseSha, fileShas, setSha] = await hashes;
+    const [newSha, baseSha, dataShas] = await hashes;
     report.models.new.sha256 = newSha;
     if (report.models.baseline) report.models.baseline.sha256 = baseSha;
-    report.evalSet.files = data.files.map((path, i) => ({ path, sha256: fileShas[i] }));
-    report.evalSet.sha256 = setSha;
+    report.evalSet.files = data.files.map((path, i) => ({ path, sha256: dataShas.each[i] }));
+    report.evalSet.sha256 = dataShas.all;
 
     report.task = comparison.task;
     report.classes = comparison.classes;

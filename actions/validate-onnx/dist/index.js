@@ -46959,6 +46959,14 @@ function decodeInto(d, bytes, count, out, outOffset = 0) {
         }
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+    if ((out instanceof BigInt64Array || out instanceof BigUint64Array) && d.size === 8 && d.kind !== 'f') {
+        // 64-bit integers stay exact (no detour through a double); signed <-> unsigned wraps as numpy does
+        for (let i = 0; i < count; i++) {
+            const v = d.kind === 'i' ? view.getBigInt64(i * 8, d.littleEndian) : view.getBigUint64(i * 8, d.littleEndian);
+            out[outOffset + i] = out instanceof BigInt64Array ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+        }
+        return;
+    }
     const get = reader(d);
     if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
         for (let i = 0; i < count; i++)
@@ -47358,16 +47366,27 @@ class array_NpzArchive {
         const label = `${this.path}:${found.entry.fileName}`;
         const stream = await this.openStream(found.entry, label);
         const source = new StreamSource(label, stream, found.entry.uncompressedSize);
-        const array = await NpyArray.fromSource(source);
+        const array = await NpyArray.fromSource(source).catch(async (e) => {
+            await source.close();
+            throw e;
+        });
         if (!array.fortranOrder || array.rowLength <= 1)
             return array;
         // Fortran order needs random access: inflate the member once to a temporary file.
         await array.close();
         const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'npz-'));
-        const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.openStream(found.entry, label), (0,external_node_fs_namespaceObject.createWriteStream)(file));
-        const fileSource = await FileSource.open(file, label);
-        return NpyArray.fromSource(fileSource, () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }));
+        const cleanUp = () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        try {
+            const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.openStream(found.entry, label), (0,external_node_fs_namespaceObject.createWriteStream)(file));
+            return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
+        }
+        catch (e) {
+            await cleanUp();
+            if (e instanceof errors_UserError)
+                throw e;
+            throw new errors_UserError(`${label} cannot be decompressed to a temporary file: ${errors_messageOf(e)}.`, { file: this.path, input, cause: e });
+        }
     }
     openStream(entry, label) {
         return new Promise((resolve, reject) => this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))).catch((e) => {
@@ -48304,19 +48323,20 @@ async function provisionOnnxRuntime(options = {}) {
     try {
         for (const name of Object.keys(ONNXRUNTIME_PACKAGES)) {
             const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
-            log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${url}`);
+            const shown = withoutCredentials(url);
+            log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
             const tarball = (0,external_node_path_namespaceObject.join)(staging, `${name}.tgz`);
             await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
             try {
                 await downloadTool(url, tarball);
             }
             catch (e) {
-                throw new errors_UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${url}: ${errors_messageOf(e)}.`, {
+                throw new errors_UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${errors_messageOf(e)}.`, {
                     hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
                     cause: e,
                 });
             }
-            await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], url);
+            await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
             const dest = (0,external_node_path_namespaceObject.join)(staging, 'install', 'node_modules', name);
             await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
             const binaries = `package/bin/napi-v6/${platform}/${arch}/`;
@@ -48346,6 +48366,20 @@ async function provisionOnnxRuntime(options = {}) {
     }
     finally {
         await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+    }
+}
+/** A URL fit for a log: user and password of a mirror's URL removed. */
+function withoutCredentials(url) {
+    try {
+        const u = new URL(url);
+        if (!u.username && !u.password)
+            return url;
+        u.username = '';
+        u.password = '';
+        return u.toString();
+    }
+    catch {
+        return url.replace(/\/\/[^/@]*@/, '//');
     }
 }
 async function verifyIntegrity(file, integrity, url) {
@@ -48383,6 +48417,7 @@ async function loadOnnxRuntime(options = {}) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
 
 
+
 function tensorInfo(meta, path, role) {
     if (!meta.isTensor) {
         throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
@@ -48395,13 +48430,19 @@ function tensorInfo(meta, path, role) {
 function session_formatShape(shape) {
     return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }
-/** An onnxruntime CPU session with the options every action uses. */
+/**
+ * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
+ * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
+ * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
+ * other, and a spinning pool of one would take the core the other needs.
+ */
 function createSession(ort, path, threads = 0) {
     return ort.InferenceSession.create(path, {
-        intraOpNumThreads: threads,
+        intraOpNumThreads: threads > 0 ? threads : (0,external_node_os_namespaceObject.availableParallelism)(),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionProviders: ['cpu'],
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
         // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
         logSeverityLevel: 4,
     });
@@ -48431,46 +48472,52 @@ async function loadModel(ort, path, options) {
             cause: e,
         });
     }
-    const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-    const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
-    const list = (xs) => xs.map((x) => `${x.name} ${x.type}${session_formatShape(x.shape)}`).join(', ');
-    let input;
-    if (options.inputName) {
-        input = inputs.find((x) => x.name === options.inputName);
-        if (!input) {
-            throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
+    try {
+        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
+        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+        const list = (xs) => xs.map((x) => `${x.name} ${x.type}${session_formatShape(x.shape)}`).join(', ');
+        let input;
+        if (options.inputName) {
+            input = inputs.find((x) => x.name === options.inputName);
+            if (!input) {
+                throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
+                    file: path,
+                    input: 'input-name',
+                });
+            }
+        }
+        else if (inputs.length === 1) {
+            input = inputs[0];
+        }
+        else {
+            throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
                 file: path,
                 input: 'input-name',
             });
         }
-    }
-    else if (inputs.length === 1) {
-        input = inputs[0];
-    }
-    else {
-        throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
-            file: path,
-            input: 'input-name',
-        });
-    }
-    if (inputs.length > 1) {
-        const others = inputs.filter((x) => x !== input).map((x) => x.name);
-        throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
-    }
-    let output;
-    if (options.outputName) {
-        output = outputs.find((x) => x.name === options.outputName);
-        if (!output) {
-            throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
-                file: path,
-                input: 'output-name',
-            });
+        if (inputs.length > 1) {
+            const others = inputs.filter((x) => x !== input).map((x) => x.name);
+            throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
         }
+        let output;
+        if (options.outputName) {
+            output = outputs.find((x) => x.name === options.outputName);
+            if (!output) {
+                throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
+                    file: path,
+                    input: 'output-name',
+                });
+            }
+        }
+        else {
+            output = outputs[0];
+        }
+        return { path, session, inputs, outputs, input, output };
     }
-    else {
-        output = outputs[0];
+    catch (e) {
+        await session.release();
+        throw e;
     }
-    return { path, session, inputs, outputs, input, output };
 }
 //# sourceMappingURL=session.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/data.js
@@ -49077,6 +49124,20 @@ async function sha256Files(...paths) {
             hash.update(chunk);
     }
     return hash.digest('hex');
+}
+/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
+async function sha256EachAndAll(paths) {
+    const all = createHash('sha256');
+    const each = [];
+    for (const path of paths) {
+        const one = createHash('sha256');
+        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+            one.update(chunk);
+            all.update(chunk);
+        }
+        each.push(one.digest('hex'));
+    }
+    return { each, all: all.digest('hex') };
 }
 //# sourceMappingURL=hash.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/index.js
@@ -54186,14 +54247,17 @@ function github_getOctokit(token, options, ...additionalPlugins) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/comment.js
 
 
-/** The login the token comments as: the token's user, or github-actions[bot] for GITHUB_TOKEN. */
-async function ownLogin(octokit) {
+/**
+ * Which comments are the token's own: by its user's login, or (installation tokens, GITHUB_TOKEN
+ * and GitHub Apps, cannot call GET /user) by any bot author; the marker narrows it down.
+ */
+async function isOwnAuthor(octokit) {
     try {
         const { data } = await octokit.rest.users.getAuthenticated();
-        return data.login;
+        return (user) => user?.login === data.login;
     }
     catch {
-        return 'github-actions[bot]'; // installation tokens cannot call GET /user
+        return (user) => user?.type === 'Bot';
     }
 }
 /**
@@ -54212,9 +54276,9 @@ async function upsertPullRequestComment(token, marker, body) {
     const issue_number = pr.number;
     const text = body.includes(marker) ? body : `${marker}\n${body}`;
     try {
-        const login = await ownLogin(octokit);
+        const ownAuthor = await isOwnAuthor(octokit);
         const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-        const mine = comments.find((c) => c.body?.includes(marker) && c.user?.login === login);
+        const mine = comments.find((c) => c.body?.includes(marker) && ownAuthor(c.user));
         if (mine) {
             const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
             return { action: 'updated', url: data.html_url };
@@ -54961,10 +55025,16 @@ async function checkExternalData(info) {
         if (!files.has(path)) {
             try {
                 const s = await (0,promises_namespaceObject.stat)(path);
+                if (!s.isFile())
+                    throw new Error('not a file');
                 const handle = await (0,promises_namespaceObject.open)(path, 'r');
                 const head = new Uint8Array(64);
-                await handle.read(head, 0, 64, 0);
-                await handle.close();
+                try {
+                    await handle.read(head, 0, 64, 0);
+                }
+                finally {
+                    await handle.close();
+                }
                 if (isLfsPointer(head)) {
                     problems.push(`${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`);
                     files.set(path, null);
@@ -55192,7 +55262,15 @@ function readSignature(text) {
     // one line without ':' that names a file: read the file
     const isFile = !text.includes('\n') && (0,external_node_fs_namespaceObject.existsSync)(text.trim()) && (0,external_node_fs_namespaceObject.statSync)(text.trim()).isFile();
     const source = isFile ? text.trim() : undefined;
-    const body = source ? (0,external_node_fs_namespaceObject.readFileSync)(source, 'utf8') : text;
+    let body = text;
+    if (source) {
+        try {
+            body = (0,external_node_fs_namespaceObject.readFileSync)(source, 'utf8');
+        }
+        catch (e) {
+            throw new errors_UserError(`Input signature names ${source}, which cannot be read: ${e.message}.`, { input: 'signature', file: source });
+        }
+    }
     try {
         return { signature: parseSignature(body), source };
     }

@@ -37,7 +37,14 @@ function readSignature(text: string): { signature?: Signature; source?: string }
   // one line without ':' that names a file: read the file
   const isFile = !text.includes('\n') && existsSync(text.trim()) && statSync(text.trim()).isFile();
   const source = isFile ? text.trim() : undefined;
-  const body = source ? readFileSync(source, 'utf8') : text;
+  let body = text;
+  if (source) {
+    try {
+      body = readFileSync(source, 'utf8');
+    } catch (e) {
+      throw new UserError(`Input signature names ${source}, which cannot be read: ${(e as Error).message}.`, { input: 'signature', file: source });
+    }
+  }
   try {
     return { signature: parseSignature(body), source };
   } catch (e) {

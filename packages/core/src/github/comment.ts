@@ -7,13 +7,16 @@ export interface StickyCommentResult {
   reason?: string;
 }
 
-/** The login the token comments as: the token's user, or github-actions[bot] for GITHUB_TOKEN. */
-async function ownLogin(octokit: ReturnType<typeof getOctokit>): Promise<string> {
+/**
+ * Which comments are the token's own: by its user's login, or (installation tokens, GITHUB_TOKEN
+ * and GitHub Apps, cannot call GET /user) by any bot author; the marker narrows it down.
+ */
+async function isOwnAuthor(octokit: ReturnType<typeof getOctokit>): Promise<(user: { login?: string; type?: string } | null | undefined) => boolean> {
   try {
     const { data } = await octokit.rest.users.getAuthenticated();
-    return data.login;
+    return (user) => user?.login === data.login;
   } catch {
-    return 'github-actions[bot]'; // installation tokens cannot call GET /user
+    return (user) => user?.type === 'Bot';
   }
 }
 
@@ -31,9 +34,9 @@ export async function upsertPullRequestComment(token: string, marker: string, bo
   const issue_number = pr.number as number;
   const text = body.includes(marker) ? body : `${marker}\n${body}`;
   try {
-    const login = await ownLogin(octokit);
+    const ownAuthor = await isOwnAuthor(octokit);
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-    const mine = comments.find((c) => c.body?.includes(marker) && c.user?.login === login);
+    const mine = comments.find((c) => c.body?.includes(marker) && ownAuthor(c.user));
     if (mine) {
       const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
       return { action: 'updated', url: data.html_url };

@@ -194,15 +194,24 @@ export class NpzArchive {
     const label = `${this.path}:${found.entry.fileName}`;
     const stream = await this.openStream(found.entry, label);
     const source = new StreamSource(label, stream, found.entry.uncompressedSize);
-    const array = await NpyArray.fromSource(source);
+    const array = await NpyArray.fromSource(source).catch(async (e: unknown) => {
+      await source.close();
+      throw e;
+    });
     if (!array.fortranOrder || array.rowLength <= 1) return array;
     // Fortran order needs random access: inflate the member once to a temporary file.
     await array.close();
     const dir = await mkdtemp(join(tmpdir(), 'npz-'));
-    const file = join(dir, 'member.npy');
-    await pipeline(await this.openStream(found.entry, label), createWriteStream(file));
-    const fileSource = await FileSource.open(file, label);
-    return NpyArray.fromSource(fileSource, () => rm(dir, { recursive: true, force: true }));
+    const cleanUp = () => rm(dir, { recursive: true, force: true });
+    try {
+      const file = join(dir, 'member.npy');
+      await pipeline(await this.openStream(found.entry, label), createWriteStream(file));
+      return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
+    } catch (e) {
+      await cleanUp();
+      if (e instanceof UserError) throw e;
+      throw new UserError(`${label} cannot be decompressed to a temporary file: ${messageOf(e)}.`, { file: this.path, input, cause: e });
+    }
   }
 
   private openStream(entry: yauzl.Entry, label: string): Promise<Readable> {

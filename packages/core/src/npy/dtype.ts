@@ -146,6 +146,14 @@ export function decodeInto(d: DType, bytes: Uint8Array, count: number, out: Targ
     }
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+  if ((out instanceof BigInt64Array || out instanceof BigUint64Array) && d.size === 8 && d.kind !== 'f') {
+    // 64-bit integers stay exact (no detour through a double); signed <-> unsigned wraps as numpy does
+    for (let i = 0; i < count; i++) {
+      const v = d.kind === 'i' ? view.getBigInt64(i * 8, d.littleEndian) : view.getBigUint64(i * 8, d.littleEndian);
+      out[outOffset + i] = out instanceof BigInt64Array ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+    }
+    return;
+  }
   const get = reader(d);
   if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
     for (let i = 0; i < count; i++) out[outOffset + i] = toBigInt(get(view, i * d.size));

@@ -100,18 +100,19 @@ export async function provisionOnnxRuntime(options: RuntimeOptions = {}): Promis
   try {
     for (const name of Object.keys(ONNXRUNTIME_PACKAGES) as PackageName[]) {
       const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
-      log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${url}`);
+      const shown = withoutCredentials(url);
+      log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
       const tarball = join(staging, `${name}.tgz`);
       await mkdir(staging, { recursive: true });
       try {
         await downloadTool(url, tarball);
       } catch (e) {
-        throw new UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${url}: ${messageOf(e)}.`, {
+        throw new UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${messageOf(e)}.`, {
           hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
           cause: e,
         });
       }
-      await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], url);
+      await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
       const dest = join(staging, 'install', 'node_modules', name);
       await mkdir(dest, { recursive: true });
       const binaries = `package/bin/napi-v6/${platform}/${arch}/`;
@@ -139,6 +140,19 @@ export async function provisionOnnxRuntime(options: RuntimeOptions = {}): Promis
     return { packageDir, version: ONNXRUNTIME_VERSION, source: 'download' };
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** A URL fit for a log: user and password of a mirror's URL removed. */
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
   }
 }
 

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import { UserError, messageOf } from '../errors.js';
@@ -46,13 +47,19 @@ export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }
 
-/** An onnxruntime CPU session with the options every action uses. */
+/**
+ * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
+ * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
+ * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
+ * other, and a spinning pool of one would take the core the other needs.
+ */
 export function createSession(ort: OnnxRuntime, path: string, threads = 0): Promise<InferenceSession> {
   return ort.InferenceSession.create(path, {
-    intraOpNumThreads: threads,
+    intraOpNumThreads: threads > 0 ? threads : availableParallelism(),
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionProviders: ['cpu'],
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
     // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
     logSeverityLevel: 4,
   });
@@ -80,45 +87,50 @@ export async function loadModel(ort: OnnxRuntime, path: string, options: LoadMod
       cause: e,
     });
   }
-  const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-  const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
-  const list = (xs: TensorInfo[]) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
+  try {
+    const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
+    const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+    const list = (xs: TensorInfo[]) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
 
-  let input: TensorInfo | undefined;
-  if (options.inputName) {
-    input = inputs.find((x) => x.name === options.inputName);
-    if (!input) {
-      throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
+    let input: TensorInfo | undefined;
+    if (options.inputName) {
+      input = inputs.find((x) => x.name === options.inputName);
+      if (!input) {
+        throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
+          file: path,
+          input: 'input-name',
+        });
+      }
+    } else if (inputs.length === 1) {
+      input = inputs[0];
+    } else {
+      throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
         file: path,
         input: 'input-name',
       });
     }
-  } else if (inputs.length === 1) {
-    input = inputs[0];
-  } else {
-    throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
-      file: path,
-      input: 'input-name',
-    });
-  }
-  if (inputs.length > 1) {
-    const others = inputs.filter((x) => x !== input).map((x) => x.name);
-    throw new UserError(
-      `The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`,
-      { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' },
-    );
-  }
-  let output: TensorInfo | undefined;
-  if (options.outputName) {
-    output = outputs.find((x) => x.name === options.outputName);
-    if (!output) {
-      throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
-        file: path,
-        input: 'output-name',
-      });
+    if (inputs.length > 1) {
+      const others = inputs.filter((x) => x !== input).map((x) => x.name);
+      throw new UserError(
+        `The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`,
+        { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' },
+      );
     }
-  } else {
-    output = outputs[0];
+    let output: TensorInfo | undefined;
+    if (options.outputName) {
+      output = outputs.find((x) => x.name === options.outputName);
+      if (!output) {
+        throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
+          file: path,
+          input: 'output-name',
+        });
+      }
+    } else {
+      output = outputs[0];
+    }
+    return { path, session, inputs, outputs, input, output };
+  } catch (e) {
+    await session.release();
+    throw e;
   }
-  return { path, session, inputs, outputs, input, output };
 }

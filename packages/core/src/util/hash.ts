@@ -9,3 +9,18 @@ export async function sha256Files(...paths: string[]): Promise<string> {
   }
   return hash.digest('hex');
 }
+
+/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
+export async function sha256EachAndAll(paths: string[]): Promise<{ each: string[]; all: string }> {
+  const all = createHash('sha256');
+  const each: string[] = [];
+  for (const path of paths) {
+    const one = createHash('sha256');
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      one.update(chunk as Buffer);
+      all.update(chunk as Buffer);
+    }
+    each.push(one.digest('hex'));
+  }
+  return { each, all: all.digest('hex') };
+}

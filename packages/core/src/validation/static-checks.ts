@@ -44,10 +44,14 @@ export async function checkExternalData(info: ModelInfo): Promise<ExternalDataRe
     if (!files.has(path)) {
       try {
         const s = await stat(path);
+        if (!s.isFile()) throw new Error('not a file');
         const handle = await open(path, 'r');
         const head = new Uint8Array(64);
-        await handle.read(head, 0, 64, 0);
-        await handle.close();
+        try {
+          await handle.read(head, 0, 64, 0);
+        } finally {
+          await handle.close();
+        }
         if (isLfsPointer(head)) {
           problems.push(`${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`);
           files.set(path, null);
