@@ -217,8 +217,22 @@ export class KubernetesApiStub {
    * Writes a kubeconfig for this server (plain HTTP on loopback, a bearer token, the given
    * default namespace) and returns its path.
    */
-  async kubeconfig(path: string, options: { namespace?: string; context?: string; token?: string } = {}): Promise<string> {
+  async kubeconfig(path: string, options: { namespace?: string; context?: string; token?: string; format?: 'yaml' | 'json' } = {}): Promise<string> {
     const context = options.context ?? 'stub';
+    const token = options.token ?? 'stub-token-0123456789';
+    if (options.format === 'json') {
+      // kubectl reads JSON kubeconfigs too
+      const json = {
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'stub', cluster: { server: this.url } }],
+        contexts: [{ name: context, context: { cluster: 'stub', user: 'stub', namespace: options.namespace ?? 'default' } }],
+        'current-context': context,
+        users: [{ name: 'stub', user: { token } }],
+      };
+      await writeFile(path, JSON.stringify(json, null, 2), { mode: 0o600 });
+      return path;
+    }
     const text = [
       'apiVersion: v1',
       'kind: Config',
@@ -236,7 +250,7 @@ export class KubernetesApiStub {
       'users:',
       '- name: stub',
       '  user:',
-      `    token: ${options.token ?? 'stub-token-0123456789'}`,
+      `    token: ${token}`,
       '',
     ].join('\n');
     await writeFile(path, text, { mode: 0o600 });

@@ -37305,14 +37305,17 @@ function github_getOctokit(token, options, ...additionalPlugins) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/comment.js
 
 
-/** The login the token comments as: the token's user, or github-actions[bot] for GITHUB_TOKEN. */
-async function ownLogin(octokit) {
+/**
+ * Which comments are the token's own: by its user's login, or (installation tokens, GITHUB_TOKEN
+ * and GitHub Apps, cannot call GET /user) by any bot author; the marker narrows it down.
+ */
+async function isOwnAuthor(octokit) {
     try {
         const { data } = await octokit.rest.users.getAuthenticated();
-        return data.login;
+        return (user) => user?.login === data.login;
     }
     catch {
-        return 'github-actions[bot]'; // installation tokens cannot call GET /user
+        return (user) => user?.type === 'Bot';
     }
 }
 /**
@@ -37331,9 +37334,9 @@ async function upsertPullRequestComment(token, marker, body) {
     const issue_number = pr.number;
     const text = body.includes(marker) ? body : `${marker}\n${body}`;
     try {
-        const login = await ownLogin(octokit);
+        const ownAuthor = await isOwnAuthor(octokit);
         const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-        const mine = comments.find((c) => c.body?.includes(marker) && c.user?.login === login);
+        const mine = comments.find((c) => c.body?.includes(marker) && ownAuthor(c.user));
         if (mine) {
             const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
             return { action: 'updated', url: data.html_url };
@@ -37498,6 +37501,34 @@ function isNotFound(r) {
 /** True when a write lost an optimistic-concurrency race (resourceVersion changed). */
 function isConflict(r) {
     return r.code !== 0 && /\((Conflict|AlreadyExists)\)/.test(r.stderr);
+}
+const KUBECONFIG_SECRET_KEYS = 'token|client-key-data|client-certificate-data|password|id-token|refresh-token';
+/**
+ * The secret values of a kubeconfig, to mask in the log (pure). A kubeconfig is YAML or JSON; a
+ * tolerant scan over both syntaxes finds the values of the keys that hold credentials, quoted or
+ * not, in block YAML (`token: abc`), flow YAML (`user: {token: abc}`) and JSON (`"token": "abc"`).
+ */
+function kubeconfigSecrets(text) {
+    const re = new RegExp(`(?:^|[\\s{,])(["']?)(?:${KUBECONFIG_SECRET_KEYS})\\1\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|'(?:[^']|'')*'|[^\\s,{}\\[\\]#"']+)`, 'gm');
+    const out = new Set();
+    for (const m of text.matchAll(re)) {
+        const raw = m[2];
+        let value = raw;
+        if (raw.startsWith('"')) {
+            try {
+                value = JSON.parse(raw);
+            }
+            catch {
+                value = raw.slice(1, -1);
+            }
+        }
+        else if (raw.startsWith("'")) {
+            value = raw.slice(1, -1).replace(/''/g, "'");
+        }
+        if (value && value !== '|' && value !== '>' && value !== 'null')
+            out.add(value);
+    }
+    return [...out];
 }
 //# sourceMappingURL=kubectl.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/target.js
@@ -38212,6 +38243,35 @@ function resolveLive(events, aliases, source) {
     const version = aliases.find((a) => recorded.has(a)) ?? aliases[0];
     return { version, aliases: aliases.includes(version) ? aliases : [version, ...aliases], source };
 }
+/**
+ * The live version when the target cannot be asked (target: command): what the ledger's last
+ * entry says. After a rollback that FAILED nobody knows what serves: the command may have changed
+ * nothing, part, or all of it. Its target is not taken as live (a re-run of the same alert would be
+ * a green no-op, and a rollback without expected-current would skip it); the rollback then needs an
+ * explicit `version`, and expected-current cannot be checked. With a version, the rollback goes
+ * from the failed rollback's `from` (already bad: recording it again changes nothing), and its
+ * `to` is never "already live". Undefined for an empty ledger.
+ */
+function liveFromLedger(events, request) {
+    const last = events[events.length - 1];
+    if (!last)
+        return undefined;
+    if (last.type === 'release')
+        return { version: last.version, aliases: [last.version], source: request.source };
+    if (last.outcome === 'succeeded')
+        return { version: last.to, aliases: [last.to], source: request.source };
+    const what = `the last rollback, from ${last.from} to ${last.to} at ${last.at}, failed`;
+    const held = `The ledger (${request.location}) holds: ${describeLedger(events)}.`;
+    if (!request.version) {
+        throw new errors_UserError(`The version serving is unknown: ${what}${last.detail ? ` (${last.detail})` : ''}, and a command target cannot be asked what it runs. ` +
+            `Nothing was changed. Give input version to say which recorded version to deploy. ${held}`, { input: 'version', hint: `Check what serves, then run the rollback again with version: (e.g. ${last.to} to retry the failed rollback).` });
+    }
+    if (request.expectedCurrent) {
+        throw new errors_UserError(`Input expected-current is ${request.expectedCurrent}, but the version serving is unknown (${what}), so it cannot be checked. Nothing was changed. ` +
+            'Give input version without expected-current.', { input: 'expected-current' });
+    }
+    return { version: last.from, aliases: [], source: `unknown: ${what}` };
+}
 function lastRollbackTo(events, version) {
     return [...events].reverse().find((e) => e.type === 'rollback' && e.to === version);
 }
@@ -38227,6 +38287,13 @@ function planRollback(events, request) {
     const bad = badVersions(events);
     const releases = events.filter((e) => e.type === 'release');
     const held = () => `The ledger (${location}) holds: ${describeLedger(events)}.`;
+    // an empty ledger first: "expected-current is not live" would otherwise pass as a green no-op
+    if (releases.length === 0) {
+        throw new errors_UserError(`No recorded version to roll back to: ${held()}`, {
+            input: 'environment',
+            hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
+        });
+    }
     if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent)) {
         const gone = bad.get(expectedCurrent);
         return {
@@ -38236,12 +38303,6 @@ function planRollback(events, request) {
             explanation: `Nothing to do: expected-current is ${expectedCurrent}, but ${live.version} is live (${live.source}).` +
                 (gone ? ` ${expectedCurrent} was already rolled back to ${gone.to} at ${gone.at} (${gone.reason}).` : ` Only a rollback from ${expectedCurrent} was asked for.`),
         };
-    }
-    if (releases.length === 0) {
-        throw new errors_UserError(`No recorded version to roll back to: ${held()}`, {
-            input: 'environment',
-            hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
-        });
     }
     if (request.version) {
         const wanted = request.version;
@@ -38356,6 +38417,20 @@ async function sha256Files(...paths) {
     }
     return hash.digest('hex');
 }
+/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
+async function sha256EachAndAll(paths) {
+    const all = createHash('sha256');
+    const each = [];
+    for (const path of paths) {
+        const one = createHash('sha256');
+        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+            one.update(chunk);
+            all.update(chunk);
+        }
+        each.push(one.digest('hex'));
+    }
+    return { each, all: all.digest('hex') };
+}
 //# sourceMappingURL=hash.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
 /**
@@ -38436,8 +38511,12 @@ function readConfig(env = process.env) {
         }
     }
     const model = stringInput('model').trim();
-    if (mode === 'record' && model !== '' && !(0,external_node_fs_namespaceObject.existsSync)(model)) {
-        throw new errors_UserError(`Input model is '${model}', which does not exist.`, { input: 'model', file: model });
+    if (mode === 'record' && model !== '') {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(model))
+            throw new errors_UserError(`Input model is '${model}', which does not exist.`, { input: 'model', file: model });
+        if (!(0,external_node_fs_namespaceObject.statSync)(model).isFile()) {
+            throw new errors_UserError(`Input model is '${model}', which is not a file.`, { input: 'model', file: model, hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.' });
+        }
     }
     const timeoutRaw = stringInput('rollout-timeout').trim() || '5m';
     const timeoutMs = parseDuration(timeoutRaw);
@@ -38503,7 +38582,6 @@ function readConfig(env = process.env) {
 
 
 
-
 const main_TITLE = 'rollback';
 function newReport() {
     return {
@@ -38526,11 +38604,10 @@ function runUrl(env = process.env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
     return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }
-/** Registers the secrets in a kubeconfig with the runner, so they never show in the log. */
+/** Registers the secrets in a kubeconfig (YAML or JSON) with the runner, so they never show in the log. */
 function maskKubeconfig(text) {
-    for (const m of text.matchAll(/^\s*(?:token|client-key-data|client-certificate-data|password|id-token|refresh-token)\s*:\s*["']?([^\s"']+)/gm)) {
-        core_setSecret(m[1]);
-    }
+    for (const secret of kubeconfigSecrets(text))
+        core_setSecret(secret);
 }
 /** A kubeconfig given as input, written where only this job reads it; removed at the end. */
 async function writeKubeconfig(config) {
@@ -38615,12 +38692,15 @@ async function rollback(config, ledger, target, report) {
     const events = await ledger.read();
     report.ledger = ledgerInfo(ledger, events);
     const reading = await target.live();
-    const fromLedger = ledgerCurrent(events);
+    // a command target cannot be asked: the ledger says what serves, unless its last rollback failed
     const live = reading
         ? resolveLive(events, reading.aliases, reading.source)
-        : fromLedger
-            ? resolveLive(events, [fromLedger], `the ledger's last entry (${target.kind} targets cannot be asked)`)
-            : { version: '(unknown)', aliases: [], source: 'the ledger is empty' };
+        : (liveFromLedger(events, {
+            version: config.version,
+            expectedCurrent: config.expectedCurrent,
+            location: ledger.location,
+            source: `the ledger's last entry (${target.kind} targets cannot be asked)`,
+        }) ?? { version: '(unknown)', aliases: [], source: 'the ledger is empty' });
     report.live = live;
     report.version = live.aliases.length ? live.version : null;
     report.target = { kind: target.kind, description: target.description, commands: [], ran: false };

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { UserError } from '@ml-gate/core/errors';
 import { booleanInput, choiceInput, stringInput } from '@ml-gate/core/github';
 import { parseDuration } from '@ml-gate/core/util/duration';
@@ -84,8 +84,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const model = stringInput('model').trim();
-  if (mode === 'record' && model !== '' && !existsSync(model)) {
-    throw new UserError(`Input model is '${model}', which does not exist.`, { input: 'model', file: model });
+  if (mode === 'record' && model !== '') {
+    if (!existsSync(model)) throw new UserError(`Input model is '${model}', which does not exist.`, { input: 'model', file: model });
+    if (!statSync(model).isFile()) {
+      throw new UserError(`Input model is '${model}', which is not a file.`, { input: 'model', file: model, hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.' });
+    }
   }
 
   const timeoutRaw = stringInput('rollout-timeout').trim() || '5m';

@@ -9,11 +9,11 @@ import { CommandTarget } from '@ml-gate/core/release/command';
 import { ConfigMapLedger } from '@ml-gate/core/release/configmap-ledger';
 import { GitHubDeploymentsLedger } from '@ml-gate/core/release/github-deployments-ledger';
 import { imageFor } from '@ml-gate/core/release/image';
-import { Kubectl } from '@ml-gate/core/release/kubectl';
+import { Kubectl, kubeconfigSecrets } from '@ml-gate/core/release/kubectl';
 import { KubernetesTarget } from '@ml-gate/core/release/kubernetes';
-import { ledgerCurrent, type Ledger, type LedgerEvent, type NewRelease, type NewRollback } from '@ml-gate/core/release/ledger';
+import { type Ledger, type LedgerEvent, type NewRelease, type NewRollback } from '@ml-gate/core/release/ledger';
 import { renderRollbackMarkdown, type RollbackReport } from '@ml-gate/core/release/report';
-import { planRecord, planRollback, resolveLive } from '@ml-gate/core/release/select';
+import { liveFromLedger, planRecord, planRollback, resolveLive } from '@ml-gate/core/release/select';
 import { TargetFailure, type Target } from '@ml-gate/core/release/target';
 import { sha256Files } from '@ml-gate/core/util/hash';
 
@@ -44,11 +44,9 @@ function runUrl(env = process.env): string | undefined {
   return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }
 
-/** Registers the secrets in a kubeconfig with the runner, so they never show in the log. */
+/** Registers the secrets in a kubeconfig (YAML or JSON) with the runner, so they never show in the log. */
 function maskKubeconfig(text: string): void {
-  for (const m of text.matchAll(/^\s*(?:token|client-key-data|client-certificate-data|password|id-token|refresh-token)\s*:\s*["']?([^\s"']+)/gm)) {
-    core.setSecret(m[1]);
-  }
+  for (const secret of kubeconfigSecrets(text)) core.setSecret(secret);
 }
 
 /** A kubeconfig given as input, written where only this job reads it; removed at the end. */
@@ -135,12 +133,15 @@ async function rollback(config: Config, ledger: Ledger, target: Target, report: 
   const events = await ledger.read();
   report.ledger = ledgerInfo(ledger, events);
   const reading = await target.live();
-  const fromLedger = ledgerCurrent(events);
+  // a command target cannot be asked: the ledger says what serves, unless its last rollback failed
   const live = reading
     ? resolveLive(events, reading.aliases, reading.source)
-    : fromLedger
-      ? resolveLive(events, [fromLedger], `the ledger's last entry (${target.kind} targets cannot be asked)`)
-      : { version: '(unknown)', aliases: [], source: 'the ledger is empty' };
+    : (liveFromLedger(events, {
+        version: config.version,
+        expectedCurrent: config.expectedCurrent,
+        location: ledger.location,
+        source: `the ledger's last entry (${target.kind} targets cannot be asked)`,
+      }) ?? { version: '(unknown)', aliases: [], source: 'the ledger is empty' });
   report.live = live;
   report.version = live.aliases.length ? live.version : null;
   report.target = { kind: target.kind, description: target.description, commands: [], ran: false };

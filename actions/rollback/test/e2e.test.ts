@@ -114,11 +114,21 @@ async function expectFailure(r: ActionRun, status: 'error' | 'failed', ...words:
   return { report, message: error.message };
 }
 
-describe('the committed bundle', () => {
-  it('runs from a folder with no node_modules above it, byte for byte the committed dist/index.js', async () => {
+describe('the bundle under test', () => {
+  // Whether dist/ matches the sources is checked by `npm run check-dist` (a rebuild and a diff),
+  // not here. This checks that the copy these tests run is the repository's actions/rollback/dist
+  // and that it runs without the workspace: no node_modules above it.
+  it('runs from a folder with no node_modules above it', () => {
     for (let d = resolve(action); dirname(d) !== d; d = dirname(d)) expect(existsSync(join(d, 'node_modules')), d).toBe(false);
-    const sha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
-    expect(await sha(join(action, 'dist', 'index.js'))).toBe(await sha(join(ACTION_SOURCE, 'dist', 'index.js')));
+  });
+  it('is the repository\'s dist/index.js: an ESM bundle of this action, built from the current sources', async () => {
+    const committed = await readFile(join(ACTION_SOURCE, 'dist', 'index.js'), 'utf8');
+    expect(await readFile(join(action, 'dist', 'index.js'), 'utf8')).toBe(committed);
+    expect(committed).toMatch(/TITLE = 'rollback';/);
+    // texts that only the current sources have (a stale bundle lacks them)
+    expect(committed).toContain('The version serving is unknown: ');
+    expect(committed).toContain('function kubeconfigSecrets(');
+    expect(committed).not.toMatch(/from ['"]@ml-gate\/core/); // the workspace package is bundled in
   });
 });
 
@@ -167,6 +177,16 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     expect(patches[0].body.spec.template.spec.containers).toEqual([{ name: 'server', image: `${REPO}:v2` }]);
     const during = kube.requests.slice(before);
     expect(during.some((q) => q.method === 'GET' && q.query.get('watch') === 'true' && q.query.get('fieldSelector') === 'metadata.name=model-server')).toBe(true);
+    // the README's RBAC list names every verb kubectl used on deployments (rollout status lists, then watches)
+    const deploymentVerbs = new Set(
+      during
+        .filter((q) => q.path.startsWith(`/apis/apps/v1/namespaces/${NS}/deployments`))
+        .map((q) => (q.method === 'PATCH' ? 'patch' : q.query.get('watch') === 'true' ? 'watch' : q.path.endsWith('/deployments') ? 'list' : 'get')),
+    );
+    expect([...deploymentVerbs].sort()).toEqual(['get', 'list', 'patch', 'watch']);
+    const readme = (await readFile(join(ACTION_SOURCE, 'README.md'), 'utf8')).replace(/\s+/g, ' ');
+    const rbac = /\(and ([^)]*?) on the deployment for a rollback/.exec(readme);
+    expect(rbac?.[1].match(/`(\w+)`/g)?.map((v) => v.slice(1, -1)).sort()).toEqual(['get', 'list', 'patch', 'watch']);
 
     const events = ledgerEvents(kube);
     expect(events).toHaveLength(4);
@@ -275,6 +295,36 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     expect(r.summary.startsWith('## ⚠️ Could not run (production)')).toBe(true);
   });
 
+  it('an empty ledger with expected-current: fails loudly too, not a green no-op', async () => {
+    const { kube, kubeconfig } = await cluster();
+    const r = await run({ ...K8S, mode: 'rollback', 'expected-current': 'v2' }, { env: { KUBECONFIG: kubeconfig } });
+    await expectFailure(r, 'error', 'No recorded version to roll back to', 'nothing (no release was ever recorded)');
+    expect(kube.writes()).toEqual([]);
+  });
+
+  it('a concurrent writer between read and write: the ledger PATCH gets 409 Conflict, is read again and retried, losing nothing', async () => {
+    let raced = false;
+    const { kube, kubeconfig } = await cluster(`${REPO}:v3`, {
+      fail: (q) => {
+        if (!raced && q.method === 'PATCH' && q.path === `/api/v1/namespaces/${NS}/configmaps/${CM}`) {
+          raced = true;
+          // another job writes the staging ledger in the same ConfigMap first: a new resourceVersion
+          const data = kube.configMapData(CM, NS)!;
+          kube.addConfigMap(CM, { ...data, 'staging.json': JSON.stringify({ schema: SCHEMA, environment: 'staging', events: [rel(1, 's1')] }) }, NS);
+        }
+        return undefined;
+      },
+    });
+    seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
+    const r = await run({ ...K8S, mode: 'record', version: 'v4' }, { env: { KUBECONFIG: kubeconfig } });
+    expectOk(r);
+    const patches = kube.requests.filter((q) => q.method === 'PATCH' && q.path === `/api/v1/namespaces/${NS}/configmaps/${CM}`);
+    expect(patches.map((q) => q.status)).toEqual([409, 200]);
+    expect(patches[1].body.metadata.resourceVersion).not.toBe(patches[0].body.metadata.resourceVersion);
+    expect(ledgerEvents(kube).map((e) => e.version)).toEqual(['v2', 'v3', 'v4']);
+    expect(ledgerEvents(kube, 'staging').map((e) => e.version)).toEqual(['s1']);
+  });
+
   it('no verified older version: fails listing what the ledger holds', async () => {
     const { kube, kubeconfig } = await cluster();
     seedLedger(kube, [rel(1, 'v2', false), rel(2, 'v3')]);
@@ -373,6 +423,18 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     expect(kube.writes()).toHaveLength(2);
   });
 
+  it('a JSON kubeconfig given as input: its token is masked too', async () => {
+    const { kube } = await cluster();
+    seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
+    const path = await kube.kubeconfig(join(await mkdtemp(join(root, 'kc-')), 'config.json'), { namespace: 'default', token: 'json-token-9876543210', format: 'json' });
+    const text = await readFile(path, 'utf8');
+    expect(text).toContain('"token": "json-token-9876543210"');
+    const r = await run({ ...K8S, mode: 'rollback', 'dry-run': 'true', kubeconfig: text }, { env: { KUBECONFIG: undefined } });
+    expectOk(r);
+    expect(r.outputs['to-version']).toBe('v2');
+    expect(r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain('json-token-9876543210');
+  });
+
   it('a kubeconfig given as input: its token is masked and the file is removed afterwards', async () => {
     const { kube, kubeconfig } = await cluster();
     seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
@@ -406,6 +468,7 @@ describe('bad inputs: one error annotation naming the input, no stack trace, a r
     ['command target without command', { mode: 'rollback', environment: 'production', target: 'command' }, ['Input command is required with target: command']],
     ['dry-run not a boolean', { mode: 'rollback', environment: 'production', deployment: 'x', 'dry-run': 'maybe' }, ["Input dry-run is 'maybe'; expected true or false."]],
     ['configmap environment with a space', { mode: 'record', environment: 'prod east', ledger: 'configmap', version: 'v1' }, ["Input environment is 'prod east'"]],
+    ['model that is a directory', { mode: 'record', environment: 'production', version: 'v1', model: '.' }, ["Input model is '.', which is not a file."]],
     ['model that does not exist', { mode: 'record', environment: 'production', version: 'v1', model: 'missing.onnx' }, ["Input model is 'missing.onnx', which does not exist."]],
   ];
   for (const [name, inputs, words] of cases) {
@@ -564,5 +627,35 @@ describe('command target', () => {
     const last = gh.deployments.at(-1)!;
     expect(last.payload).toMatchObject({ kind: 'rollback', from: 'v2', to: 'v1', outcome: 'failed' });
     expect(last.statuses.map((s) => s.state)).toEqual(['failure']);
+  });
+
+  it('after a failed rollback the live version is unknown: the same alert again fails asking for version; an explicit version retries', async () => {
+    const gh = await GitHubDeploymentsStub.start();
+    stubs.push(gh);
+    const workspace = await mkdtemp(join(root, 'ws-'));
+    await deployScript(workspace, 3);
+    for (const v of ['v1', 'v2', 'v3']) expectOk(await run({ ...GH, mode: 'record', version: v }, { apiUrl: gh.url, workspace }));
+    await expectFailure(await run({ ...GH, mode: 'rollback', command: 'node deploy.mjs', 'expected-current': 'v3' }, { apiUrl: gh.url, workspace }), 'failed');
+    expect(gh.deployments.at(-1)!.payload).toMatchObject({ kind: 'rollback', from: 'v3', to: 'v2', outcome: 'failed' });
+    const count = gh.deployments.length;
+
+    await rm(join(workspace, 'deployed.json'), { force: true }); // written by the failed run
+    await deployScript(workspace, 0);
+    // the same alert again: not a green no-op (v2 is not known to serve)
+    const again = await run({ ...GH, mode: 'rollback', command: 'node deploy.mjs', 'expected-current': 'v3' }, { apiUrl: gh.url, workspace });
+    const { report } = await expectFailure(again, 'error', 'The version serving is unknown: the last rollback, from v3 to v2', 'Give input version');
+    expect(report.error.input).toBe('version');
+    // without expected-current: not on to v1 either
+    const bare = await run({ ...GH, mode: 'rollback', command: 'node deploy.mjs' }, { apiUrl: gh.url, workspace });
+    await expectFailure(bare, 'error', 'The version serving is unknown');
+    expect(gh.deployments.length).toBe(count);
+    expect(existsSync(join(workspace, 'deployed.json'))).toBe(false);
+
+    // a person who checked gives the version: the failed rollback is retried
+    const retry = await run({ ...GH, mode: 'rollback', command: 'node deploy.mjs', version: 'v2' }, { apiUrl: gh.url, workspace });
+    expectOk(retry);
+    expect(retry.outputs).toMatchObject({ 'from-version': 'v3', 'to-version': 'v2', 'rolled-back': 'true', version: 'v2' });
+    expect(JSON.parse(await readFile(join(workspace, 'deployed.json'), 'utf8'))).toMatchObject({ version: 'v2', from: 'v3' });
+    expect(gh.deployments.at(-1)!.payload).toMatchObject({ kind: 'rollback', from: 'v3', to: 'v2', outcome: 'succeeded' });
   });
 });

@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3355);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5439);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3355:
+/***/ 5439:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41952,14 +41952,17 @@ function github_getOctokit(token, options, ...additionalPlugins) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/comment.js
 
 
-/** The login the token comments as: the token's user, or github-actions[bot] for GITHUB_TOKEN. */
-async function ownLogin(octokit) {
+/**
+ * Which comments are the token's own: by its user's login, or (installation tokens, GITHUB_TOKEN
+ * and GitHub Apps, cannot call GET /user) by any bot author; the marker narrows it down.
+ */
+async function isOwnAuthor(octokit) {
     try {
         const { data } = await octokit.rest.users.getAuthenticated();
-        return data.login;
+        return (user) => user?.login === data.login;
     }
     catch {
-        return 'github-actions[bot]'; // installation tokens cannot call GET /user
+        return (user) => user?.type === 'Bot';
     }
 }
 /**
@@ -41978,9 +41981,9 @@ async function upsertPullRequestComment(token, marker, body) {
     const issue_number = pr.number;
     const text = body.includes(marker) ? body : `${marker}\n${body}`;
     try {
-        const login = await ownLogin(octokit);
+        const ownAuthor = await isOwnAuthor(octokit);
         const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-        const mine = comments.find((c) => c.body?.includes(marker) && c.user?.login === login);
+        const mine = comments.find((c) => c.body?.includes(marker) && ownAuthor(c.user));
         if (mine) {
             const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
             return { action: 'updated', url: data.html_url };
@@ -42073,6 +42076,67 @@ function numberOutput(v) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/http/redact.js
+/**
+ * URLs as they may be shown: a query string often carries a credential (`?code=` of an Azure
+ * Function, `?api_key=`, `?token=`, `?sig=` of a SAS URL), so every query value is shown as `***`
+ * (the names stay: `?api_key=***&model=***`), and so is a fragment. Credentials in the authority
+ * (user:password@) are dropped. Pure; the request itself still goes to the real URL.
+ */
+function redactUrl(url) {
+    let u;
+    try {
+        u = new URL(url);
+    }
+    catch {
+        // not a URL: hide whatever follows '=' in anything that looks like a query
+        return url.replace(/([?&][^=&#\s]*=)[^&#\s]*/g, '$1***').replace(/#\S*/, '#***');
+    }
+    const query = u.search
+        ? `?${u.search
+            .slice(1)
+            .split('&')
+            .map((p) => {
+            const eq = p.indexOf('=');
+            if (eq < 0)
+                return p === '' ? p : '***'; // a bare segment may be the secret itself
+            return eq === p.length - 1 ? p : `${p.slice(0, eq)}=***`;
+        })
+            .join('&')}`
+        : '';
+    return `${u.protocol}//${u.host}${u.pathname}${query}${u.hash ? '#***' : ''}`;
+}
+/** Query values worth masking in the log (raw and decoded): long ones, and any of a secret-like name. */
+function querySecrets(url) {
+    let u;
+    try {
+        u = new URL(url);
+    }
+    catch {
+        return [];
+    }
+    const out = new Set();
+    for (const p of u.search.slice(1).split('&')) {
+        const eq = p.indexOf('=');
+        const rawName = eq < 0 ? '' : p.slice(0, eq);
+        const raw = eq < 0 ? p : p.slice(eq + 1);
+        if (raw === '')
+            continue;
+        let decoded = raw;
+        try {
+            decoded = decodeURIComponent(raw.replace(/\+/g, ' '));
+        }
+        catch {
+            // keep the raw text
+        }
+        if (raw.length >= 8 || /key|token|code|sig|secret|pass|auth|session|cred/i.test(rawName)) {
+            out.add(raw);
+            out.add(decoded);
+        }
+    }
+    return [...out].filter((v) => v.trim() !== '');
+}
+//# sourceMappingURL=redact.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/http/status.js
 /**
  * Parses `200`, `200,204`, `200-299`, `2xx`, `200 301-302` (commas, spaces or newlines between
@@ -42284,6 +42348,14 @@ function decodeInto(d, bytes, count, out, outOffset = 0) {
         }
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+    if ((out instanceof BigInt64Array || out instanceof BigUint64Array) && d.size === 8 && d.kind !== 'f') {
+        // 64-bit integers stay exact (no detour through a double); signed <-> unsigned wraps as numpy does
+        for (let i = 0; i < count; i++) {
+            const v = d.kind === 'i' ? view.getBigInt64(i * 8, d.littleEndian) : view.getBigUint64(i * 8, d.littleEndian);
+            out[outOffset + i] = out instanceof BigInt64Array ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+        }
+        return;
+    }
     const get = reader(d);
     if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
         for (let i = 0; i < count; i++)
@@ -42679,16 +42751,27 @@ class NpzArchive {
         const label = `${this.path}:${found.entry.fileName}`;
         const stream = await this.openStream(found.entry, label);
         const source = new StreamSource(label, stream, found.entry.uncompressedSize);
-        const array = await NpyArray.fromSource(source);
+        const array = await NpyArray.fromSource(source).catch(async (e) => {
+            await source.close();
+            throw e;
+        });
         if (!array.fortranOrder || array.rowLength <= 1)
             return array;
         // Fortran order needs random access: inflate the member once to a temporary file.
         await array.close();
         const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'npz-'));
-        const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.openStream(found.entry, label), (0,external_node_fs_namespaceObject.createWriteStream)(file));
-        const fileSource = await FileSource.open(file, label);
-        return NpyArray.fromSource(fileSource, () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }));
+        const cleanUp = () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        try {
+            const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.openStream(found.entry, label), (0,external_node_fs_namespaceObject.createWriteStream)(file));
+            return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
+        }
+        catch (e) {
+            await cleanUp();
+            if (e instanceof errors_UserError)
+                throw e;
+            throw new errors_UserError(`${label} cannot be decompressed to a temporary file: ${messageOf(e)}.`, { file: this.path, input, cause: e });
+        }
     }
     openStream(entry, label) {
         return new Promise((resolve, reject) => this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))).catch((e) => {
@@ -43904,19 +43987,20 @@ async function provisionOnnxRuntime(options = {}) {
     try {
         for (const name of Object.keys(ONNXRUNTIME_PACKAGES)) {
             const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
-            log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${url}`);
+            const shown = withoutCredentials(url);
+            log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
             const tarball = (0,external_node_path_namespaceObject.join)(staging, `${name}.tgz`);
             await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
             try {
                 await downloadTool(url, tarball);
             }
             catch (e) {
-                throw new errors_UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${url}: ${messageOf(e)}.`, {
+                throw new errors_UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${messageOf(e)}.`, {
                     hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
                     cause: e,
                 });
             }
-            await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], url);
+            await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
             const dest = (0,external_node_path_namespaceObject.join)(staging, 'install', 'node_modules', name);
             await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
             const binaries = `package/bin/napi-v6/${platform}/${arch}/`;
@@ -43946,6 +44030,20 @@ async function provisionOnnxRuntime(options = {}) {
     }
     finally {
         await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+    }
+}
+/** A URL fit for a log: user and password of a mirror's URL removed. */
+function withoutCredentials(url) {
+    try {
+        const u = new URL(url);
+        if (!u.username && !u.password)
+            return url;
+        u.username = '';
+        u.password = '';
+        return u.toString();
+    }
+    catch {
+        return url.replace(/\/\/[^/@]*@/, '//');
     }
 }
 async function verifyIntegrity(file, integrity, url) {
@@ -43983,6 +44081,7 @@ async function loadOnnxRuntime(options = {}) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
 
 
+
 function tensorInfo(meta, path, role) {
     if (!meta.isTensor) {
         throw new errors_UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
@@ -43995,13 +44094,19 @@ function tensorInfo(meta, path, role) {
 function formatShape(shape) {
     return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
 }
-/** An onnxruntime CPU session with the options every action uses. */
+/**
+ * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
+ * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
+ * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
+ * other, and a spinning pool of one would take the core the other needs.
+ */
 function createSession(ort, path, threads = 0) {
     return ort.InferenceSession.create(path, {
-        intraOpNumThreads: threads,
+        intraOpNumThreads: threads > 0 ? threads : (0,external_node_os_namespaceObject.availableParallelism)(),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionProviders: ['cpu'],
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
         // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
         logSeverityLevel: 4,
     });
@@ -44031,46 +44136,52 @@ async function loadModel(ort, path, options) {
             cause: e,
         });
     }
-    const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-    const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
-    const list = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
-    let input;
-    if (options.inputName) {
-        input = inputs.find((x) => x.name === options.inputName);
-        if (!input) {
-            throw new errors_UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
+    try {
+        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
+        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+        const list = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
+        let input;
+        if (options.inputName) {
+            input = inputs.find((x) => x.name === options.inputName);
+            if (!input) {
+                throw new errors_UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
+                    file: path,
+                    input: 'input-name',
+                });
+            }
+        }
+        else if (inputs.length === 1) {
+            input = inputs[0];
+        }
+        else {
+            throw new errors_UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
                 file: path,
                 input: 'input-name',
             });
         }
-    }
-    else if (inputs.length === 1) {
-        input = inputs[0];
-    }
-    else {
-        throw new errors_UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
-            file: path,
-            input: 'input-name',
-        });
-    }
-    if (inputs.length > 1) {
-        const others = inputs.filter((x) => x !== input).map((x) => x.name);
-        throw new errors_UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
-    }
-    let output;
-    if (options.outputName) {
-        output = outputs.find((x) => x.name === options.outputName);
-        if (!output) {
-            throw new errors_UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
-                file: path,
-                input: 'output-name',
-            });
+        if (inputs.length > 1) {
+            const others = inputs.filter((x) => x !== input).map((x) => x.name);
+            throw new errors_UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
         }
+        let output;
+        if (options.outputName) {
+            output = outputs.find((x) => x.name === options.outputName);
+            if (!output) {
+                throw new errors_UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
+                    file: path,
+                    input: 'output-name',
+                });
+            }
+        }
+        else {
+            output = outputs[0];
+        }
+        return { path, session, inputs, outputs, input, output };
     }
-    else {
-        output = outputs[0];
+    catch (e) {
+        await session.release();
+        throw e;
     }
-    return { path, session, inputs, outputs, input, output };
 }
 //# sourceMappingURL=session.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
@@ -44321,7 +44432,12 @@ function checkJsonExpectation(doc, e) {
 }
 //# sourceMappingURL=json-path.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/http/request.js
-/** Why no response came: `connection` (refused, reset, DNS, TLS), `timeout`, `redirect` (too many, or a bad Location). */
+
+/**
+ * Why no response came: `connection` (refused, reset, DNS, TLS), `timeout`, `redirect` (too many,
+ * or a bad Location), `invalid` (fetch refused to send the request: a method or header it does not
+ * support; retrying cannot help).
+ */
 class request_RequestError extends Error {
     kind;
     code;
@@ -44333,12 +44449,19 @@ class request_RequestError extends Error {
     }
 }
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-function connectionError(e, url, timeoutMs) {
+function connectionError(e, realUrl, timeoutMs) {
+    const url = redactUrl(realUrl);
     const err = e;
     if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') {
         return new request_RequestError(`no response from ${url} within ${Math.round(timeoutMs)} ms`, 'timeout', 'TIMEOUT');
     }
     const code = err?.cause?.code;
+    // fetch's own refusals: a TypeError thrown before any connection (unsupported method, bad header
+    // value), or undici's invalid-argument / not-supported errors (Transfer-Encoding, Expect, ...)
+    if ((err?.name === 'TypeError' && !err.cause) || code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') {
+        const detail = err?.cause?.message || err?.message || String(e);
+        return new request_RequestError(`the request to ${url} cannot be sent: ${detail}${code ? ` (${code})` : ''}`, 'invalid', code);
+    }
     const what = {
         ECONNREFUSED: 'connection refused',
         ECONNRESET: 'connection reset',
@@ -44387,16 +44510,16 @@ async function sendRequest(req) {
         const location = res.headers.get('location');
         if (REDIRECTS.has(res.status) && location) {
             if (redirects.length >= maxRedirects)
-                throw new request_RequestError(`more than ${maxRedirects} redirects from ${req.url}`, 'redirect');
+                throw new request_RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
             let next;
             try {
                 next = new URL(location, url);
             }
             catch {
-                throw new request_RequestError(`${url} redirects to an invalid location`, 'redirect');
+                throw new request_RequestError(`${redactUrl(url)} redirects to an invalid location`, 'redirect');
             }
             if (next.protocol !== 'http:' && next.protocol !== 'https:')
-                throw new request_RequestError(`${url} redirects to a ${next.protocol} URL`, 'redirect');
+                throw new request_RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
             const crossOrigin = next.origin !== origin;
             redirects.push({ status: res.status, from: url, to: next.href, droppedHeaders: crossOrigin ? req.headers.map((h) => h.name) : [] });
             if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
@@ -44546,8 +44669,18 @@ function compareOutput(served, local, o) {
         }
     }
     if (o.mode === 'class') {
-        const a = argmaxRows(served.data, served.shape);
-        const b = argmaxRows(local.data, local.shape);
+        const width = local.shape.length >= 2 ? local.shape[local.shape.length - 1] : 1;
+        let a = argmaxRows(served.data, served.shape);
+        let b = argmaxRows(local.data, local.shape);
+        if (width === 1) {
+            const all = [...Array.from(served.data), ...Array.from(local.data)];
+            if (!all.every((v) => Number.isInteger(v))) {
+                const threshold = all.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
+                const binary = (d) => Array.from(d, (v) => (v > threshold ? 1 : 0));
+                a = binary(served.data);
+                b = binary(local.data);
+            }
+        }
         result.rows = b.length;
         for (let r = 0; r < b.length; r++) {
             if (a[r] !== b[r]) {
@@ -44603,6 +44736,7 @@ function describeParity(p) {
 
 
 
+
 /** What a failed attempt may be retried for. */
 const RETRY_CLASSES = ['connection', '5xx', '4xx', 'status', 'checks'];
 /** The base URL joined with an absolute path: http://h:8080/prefix + /v2/x = http://h:8080/prefix/v2/x. */
@@ -44647,7 +44781,7 @@ async function runSmokeTest(o, report) {
         if (!(e instanceof request_RequestError))
             throw e;
         const reason = `${what}: ${e.message}`;
-        if (e.kind === 'redirect')
+        if (e.kind === 'redirect' || e.kind === 'invalid')
             return fail(reason);
         return o.retryOn.has('connection') ? retry(reason) : fail(reason);
     };
@@ -44700,13 +44834,13 @@ async function runSmokeTest(o, report) {
             res = await send(o.url, o.method, remaining, o.body);
         }
         catch (e) {
-            return transport(e, `${o.method} ${o.url}`);
+            return transport(e, `${o.method} ${redactUrl(o.url)}`);
         }
         probe.response = res;
         const ok = statusMatches(res.status, o.expectedStatus);
         probe.checks.push({ name: 'status', passed: ok, detail: `HTTP ${res.status}, expected ${describeStatusRanges(o.expectedStatus)}` });
         if (!ok)
-            return unexpectedStatus(res, `${o.method} ${o.url}`);
+            return unexpectedStatus(res, `${o.method} ${redactUrl(o.url)}`);
         const parsed = parseJson(res.body);
         return contentChecks(probe, res, parsed.ok ? parsed.value : undefined, parsed.ok);
     }
@@ -44719,13 +44853,13 @@ async function runSmokeTest(o, report) {
         }
         catch (e) {
             probe.checks.push({ name, passed: false, detail: `GET ${path}: ${e.message}` });
-            return transport(e, `GET ${url}`);
+            return transport(e, `GET ${redactUrl(url)}`);
         }
         const ok = res.status === 200;
         probe.checks.push({ name, passed: ok, detail: `GET ${path}: HTTP ${res.status}` });
         if (ok)
             return res;
-        const reason = `GET ${url} answered HTTP ${res.status}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
+        const reason = `GET ${redactUrl(url)} answered HTTP ${res.status}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
         if (res.status === 401 || res.status === 403)
             return fail(`${reason} (check the headers input's credentials)`);
         return retry(name === 'server ready' ? `the server is not ready: ${reason}` : name === 'model ready' ? `the model is not ready: ${reason}` : reason);
@@ -44746,7 +44880,7 @@ async function runSmokeTest(o, report) {
         const metadata = parsed.ok ? parseModelMetadata(parsed.value) : { error: `it is not JSON: ${truncate(meta.body, 120)}` };
         if ('error' in metadata) {
             probe.checks[probe.checks.length - 1] = { name: 'model metadata', passed: false, detail: metadata.error };
-            return fail(`GET ${joinUrl(o.url, `/v2/models/${model}`)}: ${metadata.error}`);
+            return fail(`GET ${redactUrl(joinUrl(o.url, `/v2/models/${model}`))}: ${metadata.error}`);
         }
         probe.metadata = metadata;
         probe.checks[probe.checks.length - 1].detail += `: ${metadata.inputs.length} input(s) ${metadata.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}`;
@@ -44766,18 +44900,18 @@ async function runSmokeTest(o, report) {
         }
         catch (e) {
             probe.checks.push({ name: 'infer', passed: false, detail: `POST /v2/models/${model}/infer: ${e.message}` });
-            return transport(e, `POST ${url}`);
+            return transport(e, `POST ${redactUrl(url)}`);
         }
         probe.response = res;
         const ok = statusMatches(res.status, o.expectedStatus);
         probe.checks.push({ name: 'infer', passed: ok, detail: `POST /v2/models/${model}/infer: HTTP ${res.status}${ok ? '' : `, expected ${describeStatusRanges(o.expectedStatus)}: ${truncate(res.body, 200)}`}` });
         if (!ok)
-            return unexpectedStatus(res, `POST ${url}`);
+            return unexpectedStatus(res, `POST ${redactUrl(url)}`);
         const body = parseJson(res.body);
         const infer = body.ok ? parseInferResponse(body.value) : { error: `the infer response is not JSON: ${truncate(res.body, 120)}` };
         if ('error' in infer) {
             probe.checks[probe.checks.length - 1] = { name: 'infer', passed: false, detail: infer.error };
-            return fail(`POST ${url}: ${infer.error}`);
+            return fail(`POST ${redactUrl(url)}: ${infer.error}`);
         }
         probe.checks[probe.checks.length - 1].detail += `, ${infer.outputs.length} output(s) ${infer.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}`;
         probe.modelVersion = infer.modelVersion;
@@ -44814,8 +44948,9 @@ async function runSmokeTest(o, report) {
     report.parity = probe.parity;
     if (probe.response) {
         const r = probe.response;
-        report.response = { url: r.url, status: r.status, statusText: r.statusText, contentType: r.contentType, latencyMs: r.latencyMs, bodyExcerpt: truncate(r.body, 500), redirects: r.redirects };
-        for (const d of r.redirects.filter((x) => x.droppedHeaders.length)) {
+        const redirects = r.redirects.map((d) => ({ ...d, from: redactUrl(d.from), to: redactUrl(d.to) }));
+        report.response = { url: redactUrl(r.url), status: r.status, statusText: r.statusText, contentType: r.contentType, latencyMs: r.latencyMs, bodyExcerpt: truncate(r.body, 500), redirects };
+        for (const d of redirects.filter((x) => x.droppedHeaders.length)) {
             report.warnings.push(`${d.from} redirected to another origin, ${d.to}; the headers ${d.droppedHeaders.join(', ')} were not sent there.`);
         }
     }
@@ -44904,7 +45039,7 @@ async function runSmokeTest(o, report) {
 
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
 /** Table cells: no pipes or newlines from server text. */
-const cell = (s) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const cell = (s) => s.replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/\r?\n/g, ' ');
 const markdown_ms = (v) => (v === undefined ? '' : formatDuration(v));
 /** The report as markdown, verdict first (the job summary). */
 function renderSmokeTestMarkdown(r) {
@@ -45002,8 +45137,10 @@ function parseHeaderLines(text) {
             return { error: `line ${i + 1} is not 'Name: value' (no colon after a header name)` };
         const name = line.slice(0, colon).trim();
         const value = line.slice(colon + 1).trim();
-        if (!TOKEN.test(name))
-            return { error: `line ${i + 1}: '${name.slice(0, 40)}' is not a valid header name` };
+        // the text is not echoed: in `Authorization Bearer sk-live-abc:xyz` it is the secret
+        if (!TOKEN.test(name)) {
+            return { error: `line ${i + 1}: the text before its first colon is not a valid header name (a header name has no spaces; the line is not shown, it may hold a secret)` };
+        }
         if (/[\0\r\n]/.test(value))
             return { error: `line ${i + 1}: the value of ${name} has a control character` };
         headers.push({ name, value });
@@ -45022,6 +45159,9 @@ function parseHeaderLines(text) {
 
 
 
+
+/** Below this, retries hammer a server that is starting (retry-delay: 0 made 848 attempts in 2 s). */
+const MIN_RETRY_DELAY_MS = 100;
 /** The report path first, so that a bad value elsewhere still gets its report written. */
 function readReportPath() {
     return stringInput('report') || 'smoke_test_report.json';
@@ -45030,7 +45170,8 @@ function durationInput(name, fallback, min) {
     const raw = stringInput(name) || fallback;
     const ms = parseDuration(raw);
     if (ms === undefined || ms < min) {
-        throw new errors_UserError(`Input ${name} is '${raw}'; expected a duration${min > 0 ? ' above 0' : ''} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds).`, {
+        const bound = min >= 100 ? ` of at least ${min}ms` : min > 0 ? ' above 0' : '';
+        throw new errors_UserError(`Input ${name} is '${raw}'; expected a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds).`, {
             input: name,
         });
     }
@@ -45038,12 +45179,16 @@ function durationInput(name, fallback, min) {
 }
 function urlInput(protocol) {
     const raw = stringInput('url', { required: true }).trim();
+    // a token in the query string (?code=, ?api_key=, ?sig=) is masked, and the URL is only ever
+    // shown redacted (redactUrl)
+    for (const secret of querySecrets(raw))
+        core_setSecret(secret);
     let u;
     try {
         u = new URL(raw);
     }
     catch {
-        throw new errors_UserError(`Input url is '${raw}', which is not an absolute URL; expected e.g. https://staging.example.com${protocol === 'http' ? '/healthz' : ''}.`, {
+        throw new errors_UserError(`Input url is '${redactUrl(raw)}', which is not an absolute URL; expected e.g. https://staging.example.com${protocol === 'http' ? '/healthz' : ''}.`, {
             input: 'url',
         });
     }
@@ -45075,8 +45220,20 @@ function headersInput() {
         if (scheme && scheme[1].length >= 6)
             core_setSecret(scheme[1]);
     }
+    for (const h of parsed) {
+        if (FETCH_CONTROLLED_HEADERS.has(h.name.toLowerCase())) {
+            throw new errors_UserError(`Input headers sets ${h.name}, which the HTTP client sets itself (or refuses to send).`, {
+                input: 'headers',
+                hint: `Remove it; headers may not set ${[...FETCH_CONTROLLED_HEADERS].join(', ')}.`,
+            });
+        }
+    }
     return parsed;
 }
+/** Headers fetch refuses (undici: Transfer-Encoding, Expect, Keep-Alive, Upgrade) or manages itself (Host, Content-Length, Connection). */
+const FETCH_CONTROLLED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
+/** Methods fetch refuses to send. */
+const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 function retryOnInput() {
     const raw = stringInput('retry-on') || 'connection, 5xx';
     const items = raw.split(/[\s,]+/).filter(Boolean).map((s) => s.toLowerCase());
@@ -45113,6 +45270,9 @@ async function readConfig() {
     const method = (stringInput('method') || 'GET').toUpperCase();
     if (!/^[A-Z]+$/.test(method))
         throw new errors_UserError(`Input method is '${method}'; expected an HTTP method such as GET, POST or HEAD.`, { input: 'method' });
+    if (FETCH_FORBIDDEN_METHODS.has(method)) {
+        throw new errors_UserError(`Input method is ${method}, which the HTTP client (fetch) refuses to send; expected a method such as GET, POST or HEAD.`, { input: 'method' });
+    }
     const { body, source } = await bodyInput();
     const expectedStatusText = stringInput('expected-status') || '200';
     const expectedStatus = parseStatusRanges(expectedStatusText);
@@ -45180,7 +45340,7 @@ async function readConfig() {
         expectBody,
         expectJson,
         timeoutMs: durationInput('timeout', '120s', 1),
-        retryDelayMs: durationInput('retry-delay', '2s', 0),
+        retryDelayMs: durationInput('retry-delay', '2s', MIN_RETRY_DELAY_MS),
         retryOn: retryOnInput(),
         requestTimeoutMs: durationInput('request-timeout', '30s', 1),
         modelName,
@@ -45210,11 +45370,12 @@ async function readConfig() {
 
 
 
+
 const TITLE = 'smoke-test';
 function describeRequest(config, report) {
     report.request = {
         protocol: config.protocol,
-        url: config.url,
+        url: redactUrl(config.url),
         method: config.protocol === 'open-inference' ? 'POST' : config.method,
         headers: config.headers.map((h) => h.name),
         bodyBytes: config.body === undefined ? undefined : Buffer.byteLength(config.body),
@@ -45262,7 +45423,7 @@ async function smokeTest(config, report) {
             const loaded = model;
             parity = { model: config.model, mode: config.parity, atol: config.atol, rtol: config.rtol, run: (inputs) => runLocalModel(ort, loaded, inputs) };
         }
-        info(`Smoke-testing ${config.url} (${config.protocol}), timeout ${config.timeoutMs} ms`);
+        info(`Smoke-testing ${redactUrl(config.url)} (${config.protocol}), timeout ${config.timeoutMs} ms`);
         await runSmokeTest({
             protocol: config.protocol,
             url: config.url,

@@ -5,6 +5,7 @@ import { choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-
 import { parseBodyExpectation, type BodyExpectation } from '@ml-gate/core/http/body-match';
 import { parseDuration } from '@ml-gate/core/util/duration';
 import { parseHeaderLines, type HeaderLine } from '@ml-gate/core/http/headers';
+import { querySecrets, redactUrl } from '@ml-gate/core/http/redact';
 import { JsonPathError, parseJsonExpectations, type JsonExpectation } from '@ml-gate/core/http/json-path';
 import { parseStatusRanges, type StatusRange } from '@ml-gate/core/http/status';
 import type { ParityMode } from '@ml-gate/core/inference/parity';
@@ -40,6 +41,9 @@ export interface Config {
   onnxruntimePath: string;
 }
 
+/** Below this, retries hammer a server that is starting (retry-delay: 0 made 848 attempts in 2 s). */
+const MIN_RETRY_DELAY_MS = 100;
+
 /** The report path first, so that a bad value elsewhere still gets its report written. */
 export function readReportPath(): string {
   return stringInput('report') || 'smoke_test_report.json';
@@ -49,7 +53,8 @@ function durationInput(name: string, fallback: string, min: number): number {
   const raw = stringInput(name) || fallback;
   const ms = parseDuration(raw);
   if (ms === undefined || ms < min) {
-    throw new UserError(`Input ${name} is '${raw}'; expected a duration${min > 0 ? ' above 0' : ''} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds).`, {
+    const bound = min >= 100 ? ` of at least ${min}ms` : min > 0 ? ' above 0' : '';
+    throw new UserError(`Input ${name} is '${raw}'; expected a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds).`, {
       input: name,
     });
   }
@@ -58,11 +63,14 @@ function durationInput(name: string, fallback: string, min: number): number {
 
 function urlInput(protocol: string): string {
   const raw = stringInput('url', { required: true }).trim();
+  // a token in the query string (?code=, ?api_key=, ?sig=) is masked, and the URL is only ever
+  // shown redacted (redactUrl)
+  for (const secret of querySecrets(raw)) core.setSecret(secret);
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new UserError(`Input url is '${raw}', which is not an absolute URL; expected e.g. https://staging.example.com${protocol === 'http' ? '/healthz' : ''}.`, {
+    throw new UserError(`Input url is '${redactUrl(raw)}', which is not an absolute URL; expected e.g. https://staging.example.com${protocol === 'http' ? '/healthz' : ''}.`, {
       input: 'url',
     });
   }
@@ -93,8 +101,21 @@ function headersInput(): HeaderLine[] {
     const scheme = /^\S+\s+(\S.*)$/.exec(h.value);
     if (scheme && scheme[1].length >= 6) core.setSecret(scheme[1]);
   }
+  for (const h of parsed) {
+    if (FETCH_CONTROLLED_HEADERS.has(h.name.toLowerCase())) {
+      throw new UserError(`Input headers sets ${h.name}, which the HTTP client sets itself (or refuses to send).`, {
+        input: 'headers',
+        hint: `Remove it; headers may not set ${[...FETCH_CONTROLLED_HEADERS].join(', ')}.`,
+      });
+    }
+  }
   return parsed;
 }
+
+/** Headers fetch refuses (undici: Transfer-Encoding, Expect, Keep-Alive, Upgrade) or manages itself (Host, Content-Length, Connection). */
+const FETCH_CONTROLLED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
+/** Methods fetch refuses to send. */
+const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 function retryOnInput(): Set<RetryClass> {
   const raw = stringInput('retry-on') || 'connection, 5xx';
@@ -128,6 +149,9 @@ export async function readConfig(): Promise<Config> {
   const url = urlInput(protocol);
   const method = (stringInput('method') || 'GET').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new UserError(`Input method is '${method}'; expected an HTTP method such as GET, POST or HEAD.`, { input: 'method' });
+  if (FETCH_FORBIDDEN_METHODS.has(method)) {
+    throw new UserError(`Input method is ${method}, which the HTTP client (fetch) refuses to send; expected a method such as GET, POST or HEAD.`, { input: 'method' });
+  }
   const { body, source } = await bodyInput();
 
   const expectedStatusText = stringInput('expected-status') || '200';
@@ -190,7 +214,7 @@ export async function readConfig(): Promise<Config> {
     expectBody,
     expectJson,
     timeoutMs: durationInput('timeout', '120s', 1),
-    retryDelayMs: durationInput('retry-delay', '2s', 0),
+    retryDelayMs: durationInput('retry-delay', '2s', MIN_RETRY_DELAY_MS),
     retryOn: retryOnInput(),
     requestTimeoutMs: durationInput('request-timeout', '30s', 1),
     modelName,

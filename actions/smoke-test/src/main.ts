@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { UserError } from '@ml-gate/core/errors';
 import { markErrored, runReportedAction } from '@ml-gate/core/github';
+import { redactUrl } from '@ml-gate/core/http/redact';
 import { describeStatusRanges } from '@ml-gate/core/http/status';
 import { runLocalModel } from '@ml-gate/core/inference/local';
 import { loadSample, type Sample } from '@ml-gate/core/inference/sample';
@@ -17,7 +18,7 @@ const TITLE = 'smoke-test';
 function describeRequest(config: Config, report: SmokeTestReport): void {
   report.request = {
     protocol: config.protocol,
-    url: config.url,
+    url: redactUrl(config.url),
     method: config.protocol === 'open-inference' ? 'POST' : config.method,
     headers: config.headers.map((h) => h.name),
     bodyBytes: config.body === undefined ? undefined : Buffer.byteLength(config.body),
@@ -65,7 +66,7 @@ async function smokeTest(config: Config, report: SmokeTestReport): Promise<void>
       const loaded = model;
       parity = { model: config.model, mode: config.parity, atol: config.atol, rtol: config.rtol, run: (inputs) => runLocalModel(ort, loaded, inputs) };
     }
-    core.info(`Smoke-testing ${config.url} (${config.protocol}), timeout ${config.timeoutMs} ms`);
+    core.info(`Smoke-testing ${redactUrl(config.url)} (${config.protocol}), timeout ${config.timeoutMs} ms`);
     await runSmokeTest(
       {
         protocol: config.protocol,

@@ -193,6 +193,30 @@ describe('a healthy server', () => {
     expect(JSON.parse(reportText).request.headers).toEqual(['Authorization', 'X-Trace']);
   });
 
+  it('a token in the URL query (?code=, ?api_key=) is masked and shown as *** in the log, report and summary', async () => {
+    const token = 'fn-key-s3cret-0123456789';
+    const r = await run({ url: `${healthy.url}/v2/health/ready?code=${token}&api_key=k3y-s3cret`, requests: '1', timeout: '10s' });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const masks = r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
+    expect(masks).toEqual(expect.arrayContaining([token, 'k3y-s3cret']));
+    const reportText = await readFile(resolve(r.workspace, r.outputs['report-path']), 'utf8');
+    const log = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    for (const text of [reportText, r.summary, log]) expect(text).not.toContain('s3cret');
+    const report = JSON.parse(reportText);
+    expect(report.request.url).toBe(`${healthy.url}/v2/health/ready?code=***&api_key=***`);
+    expect(report.response.url).toBe(`${healthy.url}/v2/health/ready?code=***&api_key=***`);
+    expect(r.summary).toContain('?code=\\*\\*\\*');
+  });
+
+  it('a token in the URL query stays hidden in failed attempts\' reasons too', async () => {
+    const port = await closedPort();
+    const r = await run({ url: `http://127.0.0.1:${port}/ready?api_key=k3y-s3cret-value`, timeout: '1s', 'retry-delay': '200ms' });
+    const report = await expectFailure(r, `http://127.0.0.1:${port}/ready?api_key=***`);
+    const log = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    for (const text of [JSON.stringify(report), r.summary, log]) expect(text).not.toContain('s3cret');
+    expect(report.attemptLog[0].reason).toContain('?api_key=***');
+  });
+
   it('parity by class passes too, without a model: no parity check and no runtime', async () => {
     const r = await run(oip(healthy.url, { model: NEW, parity: 'class', requests: '0' }));
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -373,6 +397,22 @@ describe('bad input: one error naming the input, exit 1, no stack trace, a repor
   });
   it('open-inference without model-name', async () => {
     await expectUserError(await run({ ...base(), 'model-name': '' }), 'model-name', 'required');
+  });
+  it('retry-delay: 0 (hundreds of attempts a second) is refused, naming the input', async () => {
+    await expectUserError(await run({ ...base(), 'retry-delay': '0' }), 'retry-delay', "'0'", 'at least 100ms');
+    await expectUserError(await run({ ...base(), 'retry-delay': '50ms' }), 'retry-delay', "'50ms'");
+  });
+  it('a method fetch cannot send is refused, naming method (not retried as a connection error)', async () => {
+    const r = await run({ url: `${healthy.url}/v2/health/ready`, method: 'TRACE', timeout: '5s' });
+    const report = await expectUserError(r, 'method', 'TRACE');
+    expect(report.attempts).toBe(0);
+  });
+  it('a header fetch refuses or sets itself is refused, naming headers, never echoing its value', async () => {
+    for (const h of ['Transfer-Encoding: chunked', 'Expect: 100-continue', 'Host: other.example']) {
+      const name = h.split(':')[0];
+      const r = await run({ url: `${healthy.url}/v2/health/ready`, headers: `X-Ok: 1\n${h}`, timeout: '5s' });
+      await expectUserError(r, 'headers', name);
+    }
   });
   it('a model that does not exist', async () => {
     const missing = join(root, 'nowhere', 'model.onnx');

@@ -21,7 +21,10 @@ export function parseHeaderLines(text: string): HeaderLine[] | { error: string }
     if (colon <= 0) return { error: `line ${i + 1} is not 'Name: value' (no colon after a header name)` };
     const name = line.slice(0, colon).trim();
     const value = line.slice(colon + 1).trim();
-    if (!TOKEN.test(name)) return { error: `line ${i + 1}: '${name.slice(0, 40)}' is not a valid header name` };
+    // the text is not echoed: in `Authorization Bearer sk-live-abc:xyz` it is the secret
+    if (!TOKEN.test(name)) {
+      return { error: `line ${i + 1}: the text before its first colon is not a valid header name (a header name has no spaces; the line is not shown, it may hold a secret)` };
+    }
     if (/[\0\r\n]/.test(value)) return { error: `line ${i + 1}: the value of ${name} has a control character` };
     headers.push({ name, value });
   }

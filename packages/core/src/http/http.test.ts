@@ -96,6 +96,12 @@ describe('headers', () => {
     expect(parseHeaderLines('Bad Name: v')).toEqual({ error: expect.stringContaining('not a valid header name') });
     expect(parseHeaderLines(': v')).toHaveProperty('error');
   });
+  it('never echoes the text before the first colon of a malformed line (it may hold a secret)', () => {
+    const e = parseHeaderLines('X-Ok: 1\nAuthorization Bearer sk-live-abc123:xyz') as { error: string };
+    expect(e.error).toBe("line 2: the text before its first colon is not a valid header name (a header name has no spaces; the line is not shown, it may hold a secret)");
+    expect(e.error).not.toContain('sk-live');
+    expect(e.error).not.toContain('Authorization');
+  });
 });
 
 describe('expect-body', () => {

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { redactUrl, querySecrets } from './redact.js';
 import { RequestError, sendRequest } from './request.js';
 
 const servers: Server[] = [];
@@ -91,5 +92,51 @@ describe('sendRequest', () => {
     expect(e.message).toContain('within 300 ms');
     expect(took).toBeGreaterThanOrEqual(250);
     expect(took).toBeLessThan(1500);
+  });
+
+  it('a request fetch refuses (method TRACE, header Transfer-Encoding or Expect) is a final "invalid" error, not a connection error', async () => {
+    let hits = 0;
+    const url = await serve((_req, res) => {
+      hits++;
+      res.end('ok');
+    });
+    const cases: [string, { name: string; value: string }[]][] = [
+      ['TRACE', []],
+      ['CONNECT', []],
+      ['GET', [{ name: 'Transfer-Encoding', value: 'chunked' }]],
+      ['GET', [{ name: 'Expect', value: '100-continue' }]],
+      ['GET', [{ name: 'Keep-Alive', value: '5' }]],
+    ];
+    for (const [method, headers] of cases) {
+      const e = await sendRequest({ url, method, headers, timeoutMs: 5000 }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e, `${method} ${headers.map((h) => h.name)}`).toBeInstanceOf(RequestError);
+      expect((e as RequestError).kind, `${method} ${headers.map((h) => h.name)}`).toBe('invalid');
+    }
+    expect(hits).toBe(0);
+  });
+
+  it('errors never show query values (tokens in ?code=, ?api_key=)', async () => {
+    const e = (await sendRequest({ url: 'http://127.0.0.1:1/ready?code=s3cret-fn-key&x=1', method: 'GET', headers: [], timeoutMs: 2000 }).catch((err: unknown) => err)) as RequestError;
+    expect(e).toBeInstanceOf(RequestError);
+    expect(e.message).toContain('http://127.0.0.1:1/ready?code=***&x=***');
+    expect(e.message).not.toContain('s3cret');
+  });
+});
+
+describe('redactUrl / querySecrets', () => {
+  it('shows every query value and the fragment as ***, keeps names; drops user:password@', () => {
+    expect(redactUrl('https://fn.example.net/api/score?code=abc123XYZ==&api_key=k&empty=')).toBe('https://fn.example.net/api/score?code=***&api_key=***&empty=');
+    expect(redactUrl('https://h.example/x?sv=2024&sig=AbC%2Fd%3D#tok')).toBe('https://h.example/x?sv=***&sig=***#***');
+    expect(redactUrl('https://u:pw@h.example:8443/p')).toBe('https://h.example:8443/p');
+    expect(redactUrl('http://h/p?sk-live-abc')).toBe('http://h/p?***');
+    expect(redactUrl('http://h/p')).toBe('http://h/p');
+    expect(redactUrl('not a url ?token=abc&b=2')).toBe('not a url ?token=***&b=***');
+  });
+  it('masks secret-named values of any length, long values of any name, raw and decoded', () => {
+    expect(querySecrets('https://h/x?code=ab&model=demo&sig=AbC%2Fd%3D&v=2')).toEqual(['ab', 'AbC%2Fd%3D', 'AbC/d=']);
+    expect(querySecrets('https://h/x?format=json&page=1')).toEqual([]);
   });
 });

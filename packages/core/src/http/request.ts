@@ -1,4 +1,5 @@
 import type { HeaderLine } from './headers.js';
+import { redactUrl } from './redact.js';
 
 export interface HttpRequest {
   url: string;
@@ -33,11 +34,15 @@ export interface HttpResponse {
   latencyMs: number;
 }
 
-/** Why no response came: `connection` (refused, reset, DNS, TLS), `timeout`, `redirect` (too many, or a bad Location). */
+/**
+ * Why no response came: `connection` (refused, reset, DNS, TLS), `timeout`, `redirect` (too many,
+ * or a bad Location), `invalid` (fetch refused to send the request: a method or header it does not
+ * support; retrying cannot help).
+ */
 export class RequestError extends Error {
   constructor(
     message: string,
-    readonly kind: 'connection' | 'timeout' | 'redirect',
+    readonly kind: 'connection' | 'timeout' | 'redirect' | 'invalid',
     readonly code?: string,
   ) {
     super(message);
@@ -47,12 +52,19 @@ export class RequestError extends Error {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-function connectionError(e: unknown, url: string, timeoutMs: number): RequestError {
+function connectionError(e: unknown, realUrl: string, timeoutMs: number): RequestError {
+  const url = redactUrl(realUrl);
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') {
     return new RequestError(`no response from ${url} within ${Math.round(timeoutMs)} ms`, 'timeout', 'TIMEOUT');
   }
   const code = err?.cause?.code;
+  // fetch's own refusals: a TypeError thrown before any connection (unsupported method, bad header
+  // value), or undici's invalid-argument / not-supported errors (Transfer-Encoding, Expect, ...)
+  if ((err?.name === 'TypeError' && !err.cause) || code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') {
+    const detail = err?.cause?.message || err?.message || String(e);
+    return new RequestError(`the request to ${url} cannot be sent: ${detail}${code ? ` (${code})` : ''}`, 'invalid', code);
+  }
   const what: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ECONNRESET: 'connection reset',
@@ -97,14 +109,14 @@ export async function sendRequest(req: HttpRequest): Promise<HttpResponse> {
     }
     const location = res.headers.get('location');
     if (REDIRECTS.has(res.status) && location) {
-      if (redirects.length >= maxRedirects) throw new RequestError(`more than ${maxRedirects} redirects from ${req.url}`, 'redirect');
+      if (redirects.length >= maxRedirects) throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
       let next: URL;
       try {
         next = new URL(location, url);
       } catch {
-        throw new RequestError(`${url} redirects to an invalid location`, 'redirect');
+        throw new RequestError(`${redactUrl(url)} redirects to an invalid location`, 'redirect');
       }
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new RequestError(`${url} redirects to a ${next.protocol} URL`, 'redirect');
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
       const crossOrigin = next.origin !== origin;
       redirects.push({ status: res.status, from: url, to: next.href, droppedHeaders: crossOrigin ? req.headers.map((h) => h.name) : [] });
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {

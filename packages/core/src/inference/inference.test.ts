@@ -129,6 +129,19 @@ describe('parity, by hand', () => {
     const r = compareOutputs([served], [local], { mode: 'class', atol: 0, rtol: 0 });
     expect(r.outputs[0]).toMatchObject({ mismatches: 2, rows: 2, first: { index: 0, served: 0, local: 1 } });
   });
+  it('class on one column [N, 1]: scores are thresholded (0.5 for probabilities, 0 for logits); integer ids compared as they are', () => {
+    const cls = (served: number[], local: number[]) =>
+      compareOutputs([{ name: 'p', shape: [served.length, 1], data: served }], [{ name: 'p', shape: [local.length, 1], data: local }], { mode: 'class', atol: 0, rtol: 0 }).outputs[0];
+    // probabilities on the same side of 0.5: the same class, though no float is equal
+    expect(cls([0.7, 0.1, 0.93], [0.71, 0.09, 0.95])).toMatchObject({ passed: true, mismatches: 0, rows: 3 });
+    // 0.49 vs 0.51: classes 0 and 1
+    expect(cls([0.49, 0.9], [0.51, 0.88])).toMatchObject({ passed: false, mismatches: 1, first: { index: 0, served: 0, local: 1 } });
+    // logits: the threshold is 0
+    expect(cls([-0.2, 3.1], [-0.1, 3.0])).toMatchObject({ passed: true });
+    expect(cls([0.2, 3.1], [-0.1, 3.0])).toMatchObject({ passed: false, mismatches: 1 });
+    // class ids in one column
+    expect(cls([2, 0, 1], [2, 0, 2])).toMatchObject({ passed: false, mismatches: 1, first: { index: 2, served: 1, local: 2 } });
+  });
   it('a missing output or another shape fails with the reason', () => {
     const r = compareOutputs([{ name: 'z', shape: [2, 3], data: local.data }, { name: 'w', shape: [1], data: [0] }], [local], { mode: 'values', atol: 0, rtol: 0 });
     expect(r.outputs[0].problem).toBe("the server returned no output 'y' (it returned 'z', 'w')");

@@ -1,8 +1,10 @@
 /**
  * Prediction parity: the outputs the server returned against the local model's for the same
  * inputs. `values`: numpy.allclose per element, |served - local| <= atol + rtol × |local| (the
- * local model is the reference). `class`: the same argmax over the last axis in every row (for
- * outputs of class ids, the same id).
+ * local model is the reference). `class`: the same argmax over the last axis in every row. An
+ * output of one column ([N] or [N, 1]) has no argmax: integer values are class ids, compared as
+ * they are; other values are binary scores, class 1 above a threshold: 0.5 when every value of
+ * both tensors lies in [0, 1] (probabilities), else 0 (logits).
  */
 export type ParityMode = 'values' | 'class';
 
@@ -79,8 +81,18 @@ export function compareOutput(served: ParityTensor, local: ParityTensor, o: Pari
     }
   }
   if (o.mode === 'class') {
-    const a = argmaxRows(served.data, served.shape);
-    const b = argmaxRows(local.data, local.shape);
+    const width = local.shape.length >= 2 ? local.shape[local.shape.length - 1] : 1;
+    let a = argmaxRows(served.data, served.shape);
+    let b = argmaxRows(local.data, local.shape);
+    if (width === 1) {
+      const all = [...Array.from(served.data), ...Array.from(local.data)];
+      if (!all.every((v) => Number.isInteger(v))) {
+        const threshold = all.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
+        const binary = (d: ArrayLike<number>) => Array.from(d, (v) => (v > threshold ? 1 : 0));
+        a = binary(served.data);
+        b = binary(local.data);
+      }
+    }
     result.rows = b.length;
     for (let r = 0; r < b.length; r++) {
       if (a[r] !== b[r]) {

@@ -4,7 +4,7 @@ import { splitCommandLine, commandEnvironment } from './command.js';
 import { appendEvent, LEDGER_SCHEMA, MAX_EVENTS, parseLedgerDocument } from './configmap-ledger.js';
 import { eventOfDeployment, statusDescription } from './github-deployments-ledger.js';
 import { imageFor, imageVersions, isValidVersion, parseImage } from './image.js';
-import { shellQuote } from './kubectl.js';
+import { kubeconfigSecrets, shellQuote } from './kubectl.js';
 import { chooseContainer } from './kubernetes.js';
 import type { ReleaseEvent } from './ledger.js';
 
@@ -107,5 +107,17 @@ describe('github deployments as ledger events', () => {
   it('keeps status descriptions within 140 characters', () => {
     expect(statusDescription('x'.repeat(200))).toHaveLength(140);
     expect(statusDescription('short')).toBe('short');
+  });
+});
+
+describe('kubeconfigSecrets', () => {
+  it('finds the credentials in block YAML, flow YAML and JSON kubeconfigs', () => {
+    const yaml = ['users:', '- name: ci', '  user:', '    token: yaml-tok-123', "    client-key-data: 'S0VZ'", '    password: "p@ss word"'].join('\n');
+    expect(kubeconfigSecrets(yaml)).toEqual(['yaml-tok-123', 'S0VZ', 'p@ss word']);
+    const flow = 'users: [{name: ci, user: {token: flow-tok-456, client-certificate-data: Q0VSVA==}}]';
+    expect(kubeconfigSecrets(flow)).toEqual(['flow-tok-456', 'Q0VSVA==']);
+    const json = '{"users":[{"name":"ci","user":{"token":"json-tok-789","auth-provider":{"config":{"id-token":"idt\\"x","refresh-token":"rft"}}}}]}';
+    expect(kubeconfigSecrets(json)).toEqual(['json-tok-789', 'idt"x', 'rft']);
+    expect(kubeconfigSecrets('clusters:\n- cluster: {server: https://k8s}\n')).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { UserError } from '../errors.js';
 import { badVersions, describeLedger, ledgerCurrent, type LedgerEvent, type ReleaseEvent, type RollbackEvent } from './ledger.js';
-import { planRecord, planRollback, resolveLive, type LiveVersion } from './select.js';
+import { liveFromLedger, planRecord, planRollback, resolveLive, type LiveVersion } from './select.js';
 
 const rel = (id: number, version: string, verified = true): ReleaseEvent => ({ type: 'release', id: String(id), version, at: `t${id}`, verified });
 const rb = (id: number, from: string, to: string, outcome: RollbackEvent['outcome'] = 'succeeded'): RollbackEvent => ({
@@ -121,6 +121,52 @@ describe('planRollback', () => {
     const digest = `sha256:${'b'.repeat(64)}`;
     expect(resolveLive([rel(1, digest)], ['v3', digest], 's')).toEqual({ version: digest, aliases: ['v3', digest], source: 's' });
     expect(resolveLive([rel(1, 'v1')], ['v3', digest], 's').version).toBe('v3');
+  });
+});
+
+describe('empty ledger (finding 4)', () => {
+  it('an empty ledger fails even with expected-current, instead of a green no-op', () => {
+    const e = thrown(() => plan([], { version: 'hotfix', aliases: ['hotfix'], source: 'test' }, { expectedCurrent: 'v3' }));
+    expect(e.message).toBe('No recorded version to roll back to: The ledger (L) holds: nothing (no release was ever recorded).');
+    expect(e.input).toBe('environment');
+  });
+});
+
+describe('liveFromLedger: the live version when the target cannot be asked (finding 3)', () => {
+  const failed = [rel(1, 'v1'), rel(2, 'v2'), rel(3, 'v3'), rb(4, 'v3', 'v2', 'failed')];
+  const ask = (events: LedgerEvent[], extra: { version?: string; expectedCurrent?: string } = {}) =>
+    liveFromLedger(events, { location: 'L', source: 'the ledger', ...extra });
+
+  it('the last release or the target of the last succeeded rollback; nothing for an empty ledger', () => {
+    expect(ask([])).toBeUndefined();
+    expect(ask([rel(1, 'v1'), rel(2, 'v2')])).toEqual({ version: 'v2', aliases: ['v2'], source: 'the ledger' });
+    expect(ask([rel(1, 'v1'), rel(2, 'v2'), rb(3, 'v2', 'v1')])).toEqual({ version: 'v1', aliases: ['v1'], source: 'the ledger' });
+  });
+
+  it('after a failed rollback the live version is unknown: re-running the same alert fails, naming input version', () => {
+    const e = thrown(() => ask(failed, { expectedCurrent: 'v3' }));
+    expect(e.input).toBe('version');
+    expect(e.message).toContain('The version serving is unknown: the last rollback, from v3 to v2 at t4, failed');
+    expect(e.message).toContain('Give input version');
+  });
+
+  it('after a failed rollback, without expected-current and version: fails rather than going to v1', () => {
+    const e = thrown(() => ask(failed));
+    expect(e.input).toBe('version');
+  });
+
+  it('after a failed rollback, an explicit version retries it: from v3 (already bad) to v2', () => {
+    const l = ask(failed, { version: 'v2' })!;
+    expect(l).toEqual({ version: 'v3', aliases: [], source: 'unknown: the last rollback, from v3 to v2 at t4, failed' });
+    const p = plan(failed, l, { version: 'v2' });
+    expect(p.action).toBe('rollback');
+    if (p.action !== 'rollback') return;
+    expect([p.from, p.to.version]).toEqual(['v3', 'v2']);
+  });
+
+  it('after a failed rollback, an explicit version with expected-current fails: it cannot be checked', () => {
+    const e = thrown(() => ask(failed, { version: 'v2', expectedCurrent: 'v3' }));
+    expect(e.input).toBe('expected-current');
   });
 });
 

@@ -41,6 +41,42 @@ export function resolveLive(events: readonly LedgerEvent[], aliases: string[], s
   return { version, aliases: aliases.includes(version) ? aliases : [version, ...aliases], source };
 }
 
+/**
+ * The live version when the target cannot be asked (target: command): what the ledger's last
+ * entry says. After a rollback that FAILED nobody knows what serves: the command may have changed
+ * nothing, part, or all of it. Its target is not taken as live (a re-run of the same alert would be
+ * a green no-op, and a rollback without expected-current would skip it); the rollback then needs an
+ * explicit `version`, and expected-current cannot be checked. With a version, the rollback goes
+ * from the failed rollback's `from` (already bad: recording it again changes nothing), and its
+ * `to` is never "already live". Undefined for an empty ledger.
+ */
+export function liveFromLedger(
+  events: readonly LedgerEvent[],
+  request: { version?: string; expectedCurrent?: string; location: string; source: string },
+): LiveVersion | undefined {
+  const last = events[events.length - 1];
+  if (!last) return undefined;
+  if (last.type === 'release') return { version: last.version, aliases: [last.version], source: request.source };
+  if (last.outcome === 'succeeded') return { version: last.to, aliases: [last.to], source: request.source };
+  const what = `the last rollback, from ${last.from} to ${last.to} at ${last.at}, failed`;
+  const held = `The ledger (${request.location}) holds: ${describeLedger(events)}.`;
+  if (!request.version) {
+    throw new UserError(
+      `The version serving is unknown: ${what}${last.detail ? ` (${last.detail})` : ''}, and a command target cannot be asked what it runs. ` +
+        `Nothing was changed. Give input version to say which recorded version to deploy. ${held}`,
+      { input: 'version', hint: `Check what serves, then run the rollback again with version: (e.g. ${last.to} to retry the failed rollback).` },
+    );
+  }
+  if (request.expectedCurrent) {
+    throw new UserError(
+      `Input expected-current is ${request.expectedCurrent}, but the version serving is unknown (${what}), so it cannot be checked. Nothing was changed. ` +
+        'Give input version without expected-current.',
+      { input: 'expected-current' },
+    );
+  }
+  return { version: last.from, aliases: [], source: `unknown: ${what}` };
+}
+
 function lastRollbackTo(events: readonly LedgerEvent[], version: string): RollbackEvent | undefined {
   return [...events].reverse().find((e): e is RollbackEvent => e.type === 'rollback' && e.to === version);
 }
@@ -58,6 +94,13 @@ export function planRollback(events: readonly LedgerEvent[], request: RollbackRe
   const releases = events.filter((e): e is ReleaseEvent => e.type === 'release');
   const held = () => `The ledger (${location}) holds: ${describeLedger(events)}.`;
 
+  // an empty ledger first: "expected-current is not live" would otherwise pass as a green no-op
+  if (releases.length === 0) {
+    throw new UserError(`No recorded version to roll back to: ${held()}`, {
+      input: 'environment',
+      hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
+    });
+  }
   if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent)) {
     const gone = bad.get(expectedCurrent);
     return {
@@ -68,12 +111,6 @@ export function planRollback(events: readonly LedgerEvent[], request: RollbackRe
         `Nothing to do: expected-current is ${expectedCurrent}, but ${live.version} is live (${live.source}).` +
         (gone ? ` ${expectedCurrent} was already rolled back to ${gone.to} at ${gone.at} (${gone.reason}).` : ` Only a rollback from ${expectedCurrent} was asked for.`),
     };
-  }
-  if (releases.length === 0) {
-    throw new UserError(`No recorded version to roll back to: ${held()}`, {
-      input: 'environment',
-      hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
-    });
   }
 
   if (request.version) {

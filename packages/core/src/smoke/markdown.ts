@@ -5,7 +5,7 @@ import { joinUrl } from './run.js';
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' } as const;
 
 /** Table cells: no pipes or newlines from server text. */
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/\r?\n/g, ' ');
 const ms = (v: number | undefined) => (v === undefined ? '' : formatDuration(v));
 
 /** The report as markdown, verdict first (the job summary). */

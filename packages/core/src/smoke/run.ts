@@ -2,6 +2,7 @@ import { bodyMatches, describeBodyExpectation, type BodyExpectation } from '../h
 import { formatDuration } from '../util/duration.js';
 import type { HeaderLine } from '../http/headers.js';
 import { checkJsonExpectation, type JsonExpectation } from '../http/json-path.js';
+import { redactUrl } from '../http/redact.js';
 import { RequestError, sendRequest, type HttpResponse } from '../http/request.js';
 import { MIN_ATTEMPT_MS, retryUntilDeadline, type AttemptOutcome, type AttemptRecord } from '../http/retry.js';
 import { summarizeLatencies } from '../http/stats.js';
@@ -107,7 +108,7 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
   const transport = <T>(e: unknown, what: string): AttemptOutcome<T> => {
     if (!(e instanceof RequestError)) throw e;
     const reason = `${what}: ${e.message}`;
-    if (e.kind === 'redirect') return fail(reason);
+    if (e.kind === 'redirect' || e.kind === 'invalid') return fail(reason);
     return o.retryOn.has('connection') ? retry(reason) : fail(reason);
   };
 
@@ -155,12 +156,12 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
     try {
       res = await send(o.url, o.method, remaining, o.body);
     } catch (e) {
-      return transport(e, `${o.method} ${o.url}`);
+      return transport(e, `${o.method} ${redactUrl(o.url)}`);
     }
     probe.response = res;
     const ok = statusMatches(res.status, o.expectedStatus);
     probe.checks.push({ name: 'status', passed: ok, detail: `HTTP ${res.status}, expected ${describeStatusRanges(o.expectedStatus)}` });
-    if (!ok) return unexpectedStatus(res, `${o.method} ${o.url}`);
+    if (!ok) return unexpectedStatus(res, `${o.method} ${redactUrl(o.url)}`);
     const parsed = parseJson(res.body);
     return contentChecks(probe, res, parsed.ok ? parsed.value : undefined, parsed.ok);
   }
@@ -173,12 +174,12 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
       res = await send(url, 'GET', remaining);
     } catch (e) {
       probe.checks.push({ name, passed: false, detail: `GET ${path}: ${(e as Error).message}` });
-      return transport(e, `GET ${url}`);
+      return transport(e, `GET ${redactUrl(url)}`);
     }
     const ok = res.status === 200;
     probe.checks.push({ name, passed: ok, detail: `GET ${path}: HTTP ${res.status}` });
     if (ok) return res;
-    const reason = `GET ${url} answered HTTP ${res.status}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
+    const reason = `GET ${redactUrl(url)} answered HTTP ${res.status}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
     if (res.status === 401 || res.status === 403) return fail(`${reason} (check the headers input's credentials)`);
     return retry(name === 'server ready' ? `the server is not ready: ${reason}` : name === 'model ready' ? `the model is not ready: ${reason}` : reason);
   }
@@ -196,7 +197,7 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
     const metadata = parsed.ok ? parseModelMetadata(parsed.value) : { error: `it is not JSON: ${truncate(meta.body, 120)}` };
     if ('error' in metadata) {
       probe.checks[probe.checks.length - 1] = { name: 'model metadata', passed: false, detail: metadata.error };
-      return fail(`GET ${joinUrl(o.url, `/v2/models/${model}`)}: ${metadata.error}`);
+      return fail(`GET ${redactUrl(joinUrl(o.url, `/v2/models/${model}`))}: ${metadata.error}`);
     }
     probe.metadata = metadata;
     probe.checks[probe.checks.length - 1].detail += `: ${metadata.inputs.length} input(s) ${metadata.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}`;
@@ -216,17 +217,17 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
       res = await send(url, 'POST', left(), inferBody, true);
     } catch (e) {
       probe.checks.push({ name: 'infer', passed: false, detail: `POST /v2/models/${model}/infer: ${(e as Error).message}` });
-      return transport(e, `POST ${url}`);
+      return transport(e, `POST ${redactUrl(url)}`);
     }
     probe.response = res;
     const ok = statusMatches(res.status, o.expectedStatus);
     probe.checks.push({ name: 'infer', passed: ok, detail: `POST /v2/models/${model}/infer: HTTP ${res.status}${ok ? '' : `, expected ${describeStatusRanges(o.expectedStatus)}: ${truncate(res.body, 200)}`}` });
-    if (!ok) return unexpectedStatus(res, `POST ${url}`);
+    if (!ok) return unexpectedStatus(res, `POST ${redactUrl(url)}`);
     const body = parseJson(res.body);
     const infer = body.ok ? parseInferResponse(body.value) : { error: `the infer response is not JSON: ${truncate(res.body, 120)}` };
     if ('error' in infer) {
       probe.checks[probe.checks.length - 1] = { name: 'infer', passed: false, detail: infer.error };
-      return fail(`POST ${url}: ${infer.error}`);
+      return fail(`POST ${redactUrl(url)}: ${infer.error}`);
     }
     probe.checks[probe.checks.length - 1].detail += `, ${infer.outputs.length} output(s) ${infer.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}`;
     probe.modelVersion = infer.modelVersion;
@@ -267,8 +268,9 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
   report.parity = probe.parity;
   if (probe.response) {
     const r = probe.response;
-    report.response = { url: r.url, status: r.status, statusText: r.statusText, contentType: r.contentType, latencyMs: r.latencyMs, bodyExcerpt: truncate(r.body, 500), redirects: r.redirects };
-    for (const d of r.redirects.filter((x) => x.droppedHeaders.length)) {
+    const redirects = r.redirects.map((d) => ({ ...d, from: redactUrl(d.from), to: redactUrl(d.to) }));
+    report.response = { url: redactUrl(r.url), status: r.status, statusText: r.statusText, contentType: r.contentType, latencyMs: r.latencyMs, bodyExcerpt: truncate(r.body, 500), redirects };
+    for (const d of redirects.filter((x) => x.droppedHeaders.length)) {
       report.warnings.push(`${d.from} redirected to another origin, ${d.to}; the headers ${d.droppedHeaders.join(', ')} were not sent there.`);
     }
   }
