@@ -37018,7 +37018,10 @@ function viewOf(d, bytes, count) {
     }
 }
 //# sourceMappingURL=dtype.js.map
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/source.js
+
 
 
 function truncated(label, position, wanted, got) {
@@ -37064,15 +37067,34 @@ class StreamSource {
     label;
     stream;
     size;
+    expectedCrc;
     randomAccess = false;
     chunks;
     pending = Buffer.alloc(0);
     position = 0;
-    constructor(label, stream, size) {
+    crc = 0;
+    /** `expectedCrc`: the zip entry's CRC-32, checked once the last byte has been read. */
+    constructor(label, stream, size, expectedCrc) {
         this.label = label;
         this.stream = stream;
         this.size = size;
+        this.expectedCrc = expectedCrc;
         this.chunks = stream[Symbol.asyncIterator]();
+    }
+    /** Moves past `n` pending bytes, folding them into the running CRC-32. */
+    consume(n) {
+        const taken = this.pending.subarray(0, n);
+        if (this.expectedCrc !== undefined)
+            this.crc = (0,external_node_zlib_.crc32)(taken, this.crc);
+        this.pending = this.pending.subarray(n);
+        this.position += n;
+        if (this.position === this.size && this.expectedCrc !== undefined && this.crc >>> 0 !== this.expectedCrc >>> 0) {
+            throw new UserError(`${this.label} is corrupt: its CRC-32 is ${(this.crc >>> 0).toString(16)}, the archive records ${(this.expectedCrc >>> 0).toString(16)}.`, {
+                file: this.label,
+                hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+            });
+        }
+        return taken;
     }
     async read(position, into) {
         if (position < this.position)
@@ -37094,15 +37116,12 @@ class StreamSource {
             }
             if (skip > 0) {
                 const n = Math.min(skip, this.pending.byteLength);
-                this.pending = this.pending.subarray(n);
-                this.position += n;
+                this.consume(n);
                 skip -= n;
                 continue;
             }
             const n = Math.min(into.byteLength - filled, this.pending.byteLength);
-            into.set(this.pending.subarray(0, n), filled);
-            this.pending = this.pending.subarray(n);
-            this.position += n;
+            into.set(this.consume(n), filled);
             filled += n;
         }
     }
@@ -37378,7 +37397,7 @@ class NpzArchive {
         }
         const label = `${this.path}:${found.entry.fileName}`;
         const stream = await this.openStream(found.entry, label);
-        const source = new StreamSource(label, stream, found.entry.uncompressedSize);
+        const source = new StreamSource(label, stream, found.entry.uncompressedSize, found.entry.crc32);
         const array = await NpyArray.fromSource(source).catch(async (e) => {
             await source.close();
             throw e;

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../../test/fixtures.js';
@@ -87,6 +90,20 @@ describe('NpzArchive', () => {
   it('names the members when a key is missing', async () => {
     const npz = await NpzArchive.open(fixture('npy', 'stored.npz'));
     await expect(npz.array('x', 'features')).rejects.toThrow(/stored\.npz has no array 'x'; it holds: features, labels, fortran/);
+    npz.close();
+  });
+
+  it('detects a corrupted member by its CRC-32 once the member is read to its end', async () => {
+    const bytes = Buffer.from(await readFile(fixture('npy', 'stored.npz')));
+    // stored (not deflated): the features member's data starts after its 128-byte .npy header
+    const at = bytes.indexOf(Buffer.from('\x93NUMPY', 'latin1')) + 128 + 4;
+    bytes[at] ^= 0x01;
+    const path = join(await mkdtemp(join(tmpdir(), 'npz-')), 'corrupt.npz');
+    await writeFile(path, bytes);
+    const npz = await NpzArchive.open(path);
+    const features = await npz.array('features');
+    await expect(readAll(features, 7)).rejects.toThrow(/corrupt\.npz:features\.npy is corrupt: its CRC-32 is [0-9a-f]+, the archive records [0-9a-f]+\./);
+    await features.close();
     npz.close();
   });
 

@@ -193,7 +193,7 @@ export class NpzArchive {
     }
     const label = `${this.path}:${found.entry.fileName}`;
     const stream = await this.openStream(found.entry, label);
-    const source = new StreamSource(label, stream, found.entry.uncompressedSize);
+    const source = new StreamSource(label, stream, found.entry.uncompressedSize, found.entry.crc32);
     const array = await NpyArray.fromSource(source).catch(async (e: unknown) => {
       await source.close();
       throw e;

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 
 import { UserError } from '../errors.js';
 
@@ -65,12 +66,31 @@ export class StreamSource implements ByteSource {
   private pending: Buffer = Buffer.alloc(0);
   private position = 0;
 
+  private crc = 0;
+
+  /** `expectedCrc`: the zip entry's CRC-32, checked once the last byte has been read. */
   constructor(
     readonly label: string,
     private readonly stream: Readable,
     readonly size: number,
+    private readonly expectedCrc?: number,
   ) {
     this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  /** Moves past `n` pending bytes, folding them into the running CRC-32. */
+  private consume(n: number): Buffer {
+    const taken = this.pending.subarray(0, n);
+    if (this.expectedCrc !== undefined) this.crc = crc32(taken, this.crc);
+    this.pending = this.pending.subarray(n);
+    this.position += n;
+    if (this.position === this.size && this.expectedCrc !== undefined && this.crc >>> 0 !== this.expectedCrc >>> 0) {
+      throw new UserError(`${this.label} is corrupt: its CRC-32 is ${(this.crc >>> 0).toString(16)}, the archive records ${(this.expectedCrc >>> 0).toString(16)}.`, {
+        file: this.label,
+        hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+      });
+    }
+    return taken;
   }
 
   async read(position: number, into: Uint8Array): Promise<void> {
@@ -90,15 +110,12 @@ export class StreamSource implements ByteSource {
       }
       if (skip > 0) {
         const n = Math.min(skip, this.pending.byteLength);
-        this.pending = this.pending.subarray(n);
-        this.position += n;
+        this.consume(n);
         skip -= n;
         continue;
       }
       const n = Math.min(into.byteLength - filled, this.pending.byteLength);
-      into.set(this.pending.subarray(0, n), filled);
-      this.pending = this.pending.subarray(n);
-      this.position += n;
+      into.set(this.consume(n), filled);
       filled += n;
     }
   }
