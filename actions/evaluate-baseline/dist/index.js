@@ -44935,7 +44935,8 @@ async function evaluate(config, report) {
 async function postComment(report, config) {
     if (!config.comment)
         return;
-    const key = `${process.env.GITHUB_WORKFLOW ?? ''}/${process.env.GITHUB_JOB ?? ''}/${config.newModel}`;
+    // one comment per workflow, job and evaluation (matrix jobs share GITHUB_JOB, not their inputs)
+    const key = `${process.env.GITHUB_WORKFLOW ?? ''}/${process.env.GITHUB_JOB ?? ''}/${config.newModel}/${config.evalData}`;
     const marker = `<!-- ml-gate:evaluate-baseline ${key.replace(/--/g, '- -')} -->`;
     const result = await upsertPullRequestComment(config.token, marker, renderEvaluationMarkdown(report, { marker }));
     if (result.action === 'skipped')

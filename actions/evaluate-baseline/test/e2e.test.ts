@@ -621,9 +621,9 @@ describe('sticky PR comment', () => {
       repository: { name: 'repo', full_name: 'owner/repo', owner: { login: 'owner' } },
     },
   };
-  // The marker the action puts in its comment: workflow/job/new-model (GITHUB_WORKFLOW=e2e and
+  // The marker the action puts in its comment: workflow/job/new-model/eval-data (GITHUB_WORKFLOW=e2e and
   // GITHUB_JOB=test are set by run-action). The test checks the created comment carries it.
-  const marker = `<!-- ml-gate:evaluate-baseline e2e/test/${MULTI.new} -->`;
+  const marker = `<!-- ml-gate:evaluate-baseline e2e/test/${MULTI.new}/${MULTI.data} -->`;
   const stubs: GitHubApiStub[] = [];
   afterAll(async () => {
     await Promise.all(stubs.map((s) => s.close()));

@@ -55046,6 +55046,13 @@ async function checkExternalData(info) {
                 const s = await (0,promises_namespaceObject.stat)(path);
                 if (!s.isFile())
                     throw new Error('not a file');
+                // a link inside the folder may still lead out of it
+                const real = (0,external_node_path_namespaceObject.relative)(await (0,promises_namespaceObject.realpath)(dir), await (0,promises_namespaceObject.realpath)(path));
+                if (real.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(real)) {
+                    problems.push(`tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${await (0,promises_namespaceObject.realpath)(path)})`);
+                    files.set(path, null);
+                    continue;
+                }
                 const handle = await (0,promises_namespaceObject.open)(path, 'r');
                 const head = new Uint8Array(64);
                 try {

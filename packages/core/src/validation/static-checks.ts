@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 
 import { halfToNumber } from '../npy/dtype.js';
@@ -45,6 +45,13 @@ export async function checkExternalData(info: ModelInfo): Promise<ExternalDataRe
       try {
         const s = await stat(path);
         if (!s.isFile()) throw new Error('not a file');
+        // a link inside the folder may still lead out of it
+        const real = relative(await realpath(dir), await realpath(path));
+        if (real.startsWith('..') || isAbsolute(real)) {
+          problems.push(`tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${await realpath(path)})`);
+          files.set(path, null);
+          continue;
+        }
         const handle = await open(path, 'r');
         const head = new Uint8Array(64);
         try {

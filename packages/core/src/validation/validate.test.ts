@@ -1,3 +1,6 @@
+import { copyFile, mkdtemp, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../../test/fixtures.js';
@@ -143,6 +146,15 @@ describe('validateModel: each check fails for its reason', () => {
       expect(detail(v, 'external-data'), dir).toMatch(message);
       expect(v.passed).toBe(false);
     }
+  });
+
+  it('refuses external data reached through a link that leads out of the folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linked-'));
+    await copyFile(fixture('onnx', 'external', 'model.onnx'), join(dir, 'model.onnx'));
+    await symlink(fixture('onnx', 'external', 'weights.bin'), join(dir, 'weights.bin'));
+    const v = await validateModel({ ort, model: join(dir, 'model.onnx'), tolerance, dynamicBatch: true, seed: 0 });
+    expect(status(v)['external-data']).toBe('fail');
+    expect(detail(v, 'external-data')).toMatch(/points outside the model's folder \(weights\.bin is a link to .*external\/weights\.bin\)/);
   });
 
   it('lists signature differences', async () => {
