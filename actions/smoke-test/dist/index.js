@@ -42327,12 +42327,21 @@ function toBigInt(x) {
 }
 /**
  * Decodes `count` elements of dtype `d` from `bytes` into `out[outOffset...]`, converting the
- * way numpy's `astype` does (float -> int truncates, bool -> 0/1).
+ * way numpy's `astype` does (float -> int truncates, bool -> 0/1); `asBool`: `out` holds a bool
+ * tensor (0/1 bytes), so every non-zero value becomes 1.
  */
-function decodeInto(d, bytes, count, out, outOffset = 0) {
+function decodeInto(d, bytes, count, out, outOffset = 0, asBool = false) {
     const nbytes = count * d.size;
     if (bytes.byteLength < nbytes)
         throw new Error(`decodeInto: ${bytes.byteLength} bytes < ${nbytes}`);
+    if (asBool && d.kind !== 'b') {
+        // astype(bool): any value but 0 is True (NaN too); a plain Uint8Array store would wrap 256 to 0
+        const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+        const get = reader(d);
+        for (let i = 0; i < count; i++)
+            out[outOffset + i] = get(view, i * d.size) !== 0 ? 1 : 0;
+        return;
+    }
     if (sameLayout(d, out)) {
         new Uint8Array(out.buffer, out.byteOffset + outOffset * d.size, nbytes).set(bytes.subarray(0, nbytes));
         return;
@@ -42652,8 +42661,8 @@ class NpyArray {
             await onClose();
         });
     }
-    /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype. */
-    async readRows(start, count, out, outOffset = 0) {
+    /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype (`asBool`: to a bool tensor). */
+    async readRows(start, count, out, outOffset = 0, asBool = false) {
         if (start < 0 || start + count > this.rows)
             throw new Error(`readRows(${start}, ${count}) outside ${this.rows} rows`);
         const size = this.dtype.size;
@@ -42664,7 +42673,7 @@ class NpyArray {
         const bytes = this.scratch.subarray(0, nbytes);
         if (!this.columnStarts) {
             await this.source.read(this.dataOffset + start * this.rowLength * size, bytes);
-            decodeInto(this.dtype, bytes, elements, out, outOffset);
+            decodeInto(this.dtype, bytes, elements, out, outOffset, asBool);
             return;
         }
         // Fortran order: one contiguous run per column, then a byte-level transpose to row-major.
@@ -42685,7 +42694,7 @@ class NpyArray {
                     t[to + b] = bytes[from + b];
             }
         }
-        decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset);
+        decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset, asBool);
     }
     close() {
         return this.onClose();

@@ -46938,12 +46938,21 @@ function toBigInt(x) {
 }
 /**
  * Decodes `count` elements of dtype `d` from `bytes` into `out[outOffset...]`, converting the
- * way numpy's `astype` does (float -> int truncates, bool -> 0/1).
+ * way numpy's `astype` does (float -> int truncates, bool -> 0/1); `asBool`: `out` holds a bool
+ * tensor (0/1 bytes), so every non-zero value becomes 1.
  */
-function decodeInto(d, bytes, count, out, outOffset = 0) {
+function decodeInto(d, bytes, count, out, outOffset = 0, asBool = false) {
     const nbytes = count * d.size;
     if (bytes.byteLength < nbytes)
         throw new Error(`decodeInto: ${bytes.byteLength} bytes < ${nbytes}`);
+    if (asBool && d.kind !== 'b') {
+        // astype(bool): any value but 0 is True (NaN too); a plain Uint8Array store would wrap 256 to 0
+        const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+        const get = reader(d);
+        for (let i = 0; i < count; i++)
+            out[outOffset + i] = get(view, i * d.size) !== 0 ? 1 : 0;
+        return;
+    }
     if (sameLayout(d, out)) {
         new Uint8Array(out.buffer, out.byteOffset + outOffset * d.size, nbytes).set(bytes.subarray(0, nbytes));
         return;
@@ -47267,8 +47276,8 @@ class NpyArray {
             await onClose();
         });
     }
-    /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype. */
-    async readRows(start, count, out, outOffset = 0) {
+    /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype (`asBool`: to a bool tensor). */
+    async readRows(start, count, out, outOffset = 0, asBool = false) {
         if (start < 0 || start + count > this.rows)
             throw new Error(`readRows(${start}, ${count}) outside ${this.rows} rows`);
         const size = this.dtype.size;
@@ -47279,7 +47288,7 @@ class NpyArray {
         const bytes = this.scratch.subarray(0, nbytes);
         if (!this.columnStarts) {
             await this.source.read(this.dataOffset + start * this.rowLength * size, bytes);
-            decodeInto(this.dtype, bytes, elements, out, outOffset);
+            decodeInto(this.dtype, bytes, elements, out, outOffset, asBool);
             return;
         }
         // Fortran order: one contiguous run per column, then a byte-level transpose to row-major.
@@ -47300,7 +47309,7 @@ class NpyArray {
                     t[to + b] = bytes[from + b];
             }
         }
-        decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset);
+        decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset, asBool);
     }
     close() {
         return this.onClose();
@@ -48780,7 +48789,7 @@ async function compareModels(options) {
             const buffer = r.buffers[slot];
             if (decoded.has(buffer))
                 continue;
-            await features.readRows(start, n, buffer);
+            await features.readRows(start, n, buffer, 0, r.model.input.type === 'bool');
             if (n < batchRows)
                 buffer.fill((typeof buffer[0] === 'bigint' ? 0n : 0), n * rowLength);
             decoded.add(buffer);
@@ -54787,7 +54796,7 @@ async function readWhole(array, type, input) {
     const data = newInputArray(type, array.rows * array.rowLength);
     if (!data)
         throw new errors_UserError(`${array.label} would feed an input of element type ${type}, which is not supported.`, { input, file: array.label });
-    await array.readRows(0, array.rows, data);
+    await array.readRows(0, array.rows, data, 0, type === 'bool');
     return { type, data, dims: [...array.shape] };
 }
 /** Arrays of an .npz by name, or a bare .npy for `onlyName`. */

@@ -209,7 +209,7 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
     for (const r of runners) {
       const buffer = r.buffers[slot];
       if (decoded.has(buffer)) continue;
-      await features.readRows(start, n, buffer);
+      await features.readRows(start, n, buffer, 0, r.model.input.type === 'bool');
       if (n < batchRows) buffer.fill((typeof buffer[0] === 'bigint' ? 0n : 0) as never, n * rowLength);
       decoded.add(buffer);
     }

@@ -107,10 +107,13 @@ describe('RegressionAccumulator', () => {
     expect(metrics.mae).toBeCloseTo(0.5, 12);
     expect(metrics.r2).toBeCloseTo(0.9486081370449679, 12);
   });
-  it('has no r2 for constant targets', () => {
+  it('gives r2 for constant targets as scikit-learn does (r2_score([3, 3], [1, 2]) = 0.0, a perfect fit 1.0)', () => {
     const acc = new RegressionAccumulator();
     acc.add([1, 2], [3, 3], 2);
-    expect(acc.result().metrics.r2).toBeNull();
+    expect(acc.result().metrics.r2).toBe(0);
+    const perfect = new RegressionAccumulator();
+    perfect.add([3, 3], [3, 3], 2);
+    expect(perfect.result().metrics.r2).toBe(1);
   });
 });
 

@@ -30,8 +30,8 @@ export class RegressionAccumulator {
   result(): RegressionResult {
     const n = this.rows;
     const unavailable: Record<string, string> = {};
-    let r2: number | null = this.m2 > 0 ? 1 - this.squaredError / this.m2 : null;
-    if (r2 === null) unavailable.r2 = 'r2 is undefined when every target is the same';
+    // constant targets: scikit-learn's r2_score (force_finite) gives 1 for a perfect fit, else 0
+    let r2: number | null = this.m2 > 0 ? 1 - this.squaredError / this.m2 : this.squaredError === 0 ? 1 : 0;
     if (n < 2) {
       r2 = null;
       unavailable.r2 = 'r2 needs at least two rows';

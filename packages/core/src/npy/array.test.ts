@@ -51,6 +51,31 @@ describe('openNpy: every dtype, order and byte order numpy writes', () => {
     await array.close();
   });
 
+  it('casts to bool the way astype(bool) does: every non-zero value is True', async () => {
+    // floats like 1/3 would store as 0 in a plain byte array; numpy makes them True
+    const array = await openNpy(fixture('npy', 'f4_le_C.npy'));
+    const out = new Uint8Array(array.rows * array.rowLength);
+    await array.readRows(0, array.rows, out, 0, true);
+    expect(Array.from(out)).toEqual(manifest.f4_le_C.values.map((v) => (v !== 0 ? 1 : 0)));
+    const wide = await openNpy(fixture('npy', 'u2_le_C.npy'));
+    const bits = new Uint8Array(wide.rows * wide.rowLength);
+    await wide.readRows(0, wide.rows, bits, 0, true);
+    expect(Array.from(bits)).toEqual(manifest.u2_le_C.values.map((v) => (v !== 0 ? 1 : 0)));
+    await array.close();
+    await wide.close();
+  });
+
+  it('keeps 64-bit integers exact into an int64 tensor, either byte order', async () => {
+    for (const name of ['i8_le_C', 'i8_be_F']) {
+      const array = await openNpy(fixture('npy', `${name}.npy`));
+      const out = new BigInt64Array(array.rows * array.rowLength);
+      await array.readRows(0, array.rows, out);
+      // the fixture's values are multiples of 10**12, exact as doubles too
+      expect(Array.from(out)).toEqual(manifest[name].values.map((v) => BigInt(v)));
+      await array.close();
+    }
+  });
+
   it('casts float to int64 by truncation toward zero', async () => {
     const array = await openNpy(fixture('npy', 'f4_le_C.npy'));
     const out = new BigInt64Array(array.rows * array.rowLength);

@@ -71,8 +71,8 @@ export class NpyArray {
     });
   }
 
-  /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype. */
-  async readRows(start: number, count: number, out: TargetArray, outOffset = 0): Promise<void> {
+  /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype (`asBool`: to a bool tensor). */
+  async readRows(start: number, count: number, out: TargetArray, outOffset = 0, asBool = false): Promise<void> {
     if (start < 0 || start + count > this.rows) throw new Error(`readRows(${start}, ${count}) outside ${this.rows} rows`);
     const size = this.dtype.size;
     const elements = count * this.rowLength;
@@ -81,7 +81,7 @@ export class NpyArray {
     const bytes = this.scratch.subarray(0, nbytes);
     if (!this.columnStarts) {
       await this.source.read(this.dataOffset + start * this.rowLength * size, bytes);
-      decodeInto(this.dtype, bytes, elements, out, outOffset);
+      decodeInto(this.dtype, bytes, elements, out, outOffset, asBool);
       return;
     }
     // Fortran order: one contiguous run per column, then a byte-level transpose to row-major.
@@ -100,7 +100,7 @@ export class NpyArray {
         for (let b = 0; b < size; b++) t[to + b] = bytes[from + b];
       }
     }
-    decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset);
+    decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset, asBool);
   }
 
   close(): Promise<void> {

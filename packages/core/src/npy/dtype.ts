@@ -124,11 +124,19 @@ function toBigInt(x: number): bigint {
 
 /**
  * Decodes `count` elements of dtype `d` from `bytes` into `out[outOffset...]`, converting the
- * way numpy's `astype` does (float -> int truncates, bool -> 0/1).
+ * way numpy's `astype` does (float -> int truncates, bool -> 0/1); `asBool`: `out` holds a bool
+ * tensor (0/1 bytes), so every non-zero value becomes 1.
  */
-export function decodeInto(d: DType, bytes: Uint8Array, count: number, out: TargetArray, outOffset = 0): void {
+export function decodeInto(d: DType, bytes: Uint8Array, count: number, out: TargetArray, outOffset = 0, asBool = false): void {
   const nbytes = count * d.size;
   if (bytes.byteLength < nbytes) throw new Error(`decodeInto: ${bytes.byteLength} bytes < ${nbytes}`);
+  if (asBool && d.kind !== 'b') {
+    // astype(bool): any value but 0 is True (NaN too); a plain Uint8Array store would wrap 256 to 0
+    const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+    const get = reader(d);
+    for (let i = 0; i < count; i++) (out as NumberArray)[outOffset + i] = get(view, i * d.size) !== 0 ? 1 : 0;
+    return;
+  }
   if (sameLayout(d, out)) {
     new Uint8Array(out.buffer, out.byteOffset + outOffset * d.size, nbytes).set(bytes.subarray(0, nbytes));
     return;

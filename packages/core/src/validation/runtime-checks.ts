@@ -88,7 +88,7 @@ function randomFeeds(inputs: ValueInfo[], seed: number): Feeds {
 async function readWhole(array: NpyArray, type: string, input: string): Promise<Feed> {
   const data = newInputArray(type, array.rows * array.rowLength);
   if (!data) throw new UserError(`${array.label} would feed an input of element type ${type}, which is not supported.`, { input, file: array.label });
-  await array.readRows(0, array.rows, data);
+  await array.readRows(0, array.rows, data, 0, type === 'bool');
   return { type, data, dims: [...array.shape] };
 }
 
