@@ -44235,8 +44235,10 @@ function parseDuration(text) {
     }
     return total;
 }
-/** 1234 -> "1.23 s", 250 -> "250 ms", 90000 -> "90 s". */
+/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
 function formatDuration(ms) {
+    if (ms < 1)
+        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
     if (ms < 1000)
         return `${Number(ms.toPrecision(3))} ms`;
     return `${Number((ms / 1000).toPrecision(3))} s`;
@@ -44967,7 +44969,7 @@ async function runSmokeTest(o, report) {
         now,
         sleep: o.sleep,
         random: o.random,
-        onAttempt: (a) => log(`attempt ${a.attempt} (${formatDuration(a.atMs)}): ${a.outcome}${a.reason ? `: ${a.reason}` : ''}`),
+        onAttempt: (a) => log(`attempt ${a.attempt} at ${formatDuration(a.atMs)}: ${a.outcome}${a.reason ? `: ${a.reason}` : ''}`),
     });
     report.attempts = result.attempts;
     report.timedOut = result.timedOut;

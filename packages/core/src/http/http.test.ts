@@ -51,6 +51,8 @@ describe('durations', () => {
   });
   it('formats', () => {
     expect(formatDuration(250)).toBe('250 ms');
+    expect(formatDuration(3.284)).toBe('3.28 ms');
+    expect(formatDuration(0.000642)).toBe('0 ms');
     expect(formatDuration(1500)).toBe('1.5 s');
     expect(formatDuration(120_000)).toBe('120 s');
   });

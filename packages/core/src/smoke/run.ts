@@ -258,7 +258,7 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
       now,
       sleep: o.sleep,
       random: o.random,
-      onAttempt: (a: AttemptRecord) => log(`attempt ${a.attempt} (${formatDuration(a.atMs)}): ${a.outcome}${a.reason ? `: ${a.reason}` : ''}`),
+      onAttempt: (a: AttemptRecord) => log(`attempt ${a.attempt} at ${formatDuration(a.atMs)}: ${a.outcome}${a.reason ? `: ${a.reason}` : ''}`),
     },
   );
   report.attempts = result.attempts;
