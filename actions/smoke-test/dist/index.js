@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5439);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9313);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5439:
+/***/ 9313:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42175,63 +42175,6 @@ function describeStatusRanges(ranges) {
         .join(', ');
 }
 //# sourceMappingURL=status.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/inference/local.js
-
-function typedArray(type, data) {
-    const nums = data.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
-    switch (type) {
-        case 'float32':
-            return Float32Array.from(nums);
-        case 'float64':
-            return Float64Array.from(nums);
-        case 'int8':
-            return Int8Array.from(nums);
-        case 'uint8':
-        case 'bool':
-            return Uint8Array.from(nums);
-        case 'int16':
-            return Int16Array.from(nums);
-        case 'uint16':
-            return Uint16Array.from(nums);
-        case 'int32':
-            return Int32Array.from(nums);
-        case 'uint32':
-            return Uint32Array.from(nums);
-        case 'int64':
-            return BigInt64Array.from(nums.map((v) => BigInt(Math.trunc(v))));
-        case 'uint64':
-            return BigUint64Array.from(nums.map((v) => BigInt(Math.trunc(v))));
-        default:
-            throw new errors_UserError(`The model's input has element type ${type}, which the parity check cannot feed.`, { input: 'model' });
-    }
-}
-/**
- * Runs the local model on the very values sent to the server (cast to the model's input type)
- * and returns every output as numbers.
- */
-async function runLocalModel(ort, model, inputs) {
-    const source = inputs.find((t) => t.name === model.input.name) ?? (inputs.length === 1 ? inputs[0] : undefined);
-    if (!source) {
-        throw new errors_UserError(`The model ${model.path} takes '${model.input.name}', but the server's inputs are ${inputs.map((t) => `'${t.name}'`).join(', ')}.`, {
-            file: model.path,
-            input: 'model',
-        });
-    }
-    const feed = new ort.Tensor(model.input.type, typedArray(model.input.type, source.data), source.shape);
-    let results;
-    try {
-        results = await model.session.run({ [model.input.name]: feed });
-    }
-    catch (e) {
-        throw new errors_UserError(`The model ${model.path} cannot run the sample: ${messageOf(e).trim()}`, { file: model.path, input: 'model' });
-    }
-    return model.outputs.map((o) => {
-        const t = results[o.name];
-        const data = Array.from(t.data, (v) => Number(v));
-        return { name: o.name, shape: [...t.dims], data };
-    });
-}
-//# sourceMappingURL=local.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
 const SIZES = {
     f: [2, 4, 8],
@@ -42280,7 +42223,7 @@ function sameLayout(d, out) {
     }
 }
 /** IEEE 754 half precision to a JavaScript number. */
-function halfToNumber(h) {
+function dtype_halfToNumber(h) {
     const sign = h & 0x8000 ? -1 : 1;
     const exp = (h >> 10) & 0x1f;
     const frac = h & 0x3ff;
@@ -42294,7 +42237,7 @@ function reader(d) {
     const le = d.littleEndian;
     switch (`${d.kind}${d.size}`) {
         case 'f2':
-            return (v, o) => halfToNumber(v.getUint16(o, le));
+            return (v, o) => dtype_halfToNumber(v.getUint16(o, le));
         case 'f4':
             return (v, o) => v.getFloat32(o, le);
         case 'f8':
@@ -42401,6 +42344,87 @@ function viewOf(d, bytes, count) {
     }
 }
 //# sourceMappingURL=dtype.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
+
+/** The typed array onnxruntime-node takes for each element type this project feeds. */
+const INPUT_ARRAYS = {
+    float32: Float32Array,
+    float64: Float64Array,
+    int8: Int8Array,
+    uint8: Uint8Array,
+    int16: Int16Array,
+    uint16: Uint16Array,
+    int32: Int32Array,
+    uint32: Uint32Array,
+    int64: BigInt64Array,
+    uint64: BigUint64Array,
+    bool: Uint8Array,
+};
+function newInputArray(type, length) {
+    const Ctor = INPUT_ARRAYS[type];
+    return Ctor ? new Ctor(length) : undefined;
+}
+/**
+ * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
+ * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
+ */
+function tensorValues(t) {
+    if (t.type === 'float16') {
+        const bits = t.data;
+        const values = new Float32Array(bits.length);
+        for (let i = 0; i < bits.length; i++)
+            values[i] = halfToNumber(bits[i]);
+        return values;
+    }
+    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
+        return Float64Array.from(t.data, Number);
+    return t.data;
+}
+//# sourceMappingURL=tensor-types.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/inference/local.js
+
+
+/** The values sent to the server, as a tensor of the model's input type (cast as numpy's astype). */
+function typedArray(type, data) {
+    const out = newInputArray(type, data.length);
+    if (!out)
+        throw new errors_UserError(`The model's input has element type ${type}, which the parity check cannot feed.`, { input: 'model' });
+    data.forEach((v, i) => {
+        const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+        if (out instanceof BigInt64Array || out instanceof BigUint64Array)
+            out[i] = BigInt(Math.trunc(n));
+        else
+            out[i] = type === 'bool' ? (n !== 0 ? 1 : 0) : n;
+    });
+    return out;
+}
+/**
+ * Runs the local model on the very values sent to the server (cast to the model's input type)
+ * and returns every output as numbers.
+ */
+async function runLocalModel(ort, model, inputs) {
+    const source = inputs.find((t) => t.name === model.input.name) ?? (inputs.length === 1 ? inputs[0] : undefined);
+    if (!source) {
+        throw new errors_UserError(`The model ${model.path} takes '${model.input.name}', but the server's inputs are ${inputs.map((t) => `'${t.name}'`).join(', ')}.`, {
+            file: model.path,
+            input: 'model',
+        });
+    }
+    const feed = new ort.Tensor(model.input.type, typedArray(model.input.type, source.data), source.shape);
+    let results;
+    try {
+        results = await model.session.run({ [model.input.name]: feed });
+    }
+    catch (e) {
+        throw new errors_UserError(`The model ${model.path} cannot run the sample: ${messageOf(e).trim()}`, { file: model.path, input: 'model' });
+    }
+    return model.outputs.map((o) => {
+        const t = results[o.name];
+        const data = Array.from(t.data, (v) => Number(v));
+        return { name: o.name, shape: [...t.dims], data };
+    });
+}
+//# sourceMappingURL=local.js.map
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"

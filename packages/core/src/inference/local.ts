@@ -3,36 +3,20 @@ import type { Tensor } from 'onnxruntime-node';
 import { UserError, messageOf } from '../errors.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import type { LoadedModel } from '../onnx/session.js';
+import { newInputArray } from '../onnx/tensor-types.js';
 import type { OipRequestTensor } from './oip.js';
 import type { ParityTensor } from './parity.js';
 
+/** The values sent to the server, as a tensor of the model's input type (cast as numpy's astype). */
 function typedArray(type: string, data: readonly (number | boolean)[]): Tensor['data'] {
-  const nums = data.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
-  switch (type) {
-    case 'float32':
-      return Float32Array.from(nums);
-    case 'float64':
-      return Float64Array.from(nums);
-    case 'int8':
-      return Int8Array.from(nums);
-    case 'uint8':
-    case 'bool':
-      return Uint8Array.from(nums);
-    case 'int16':
-      return Int16Array.from(nums);
-    case 'uint16':
-      return Uint16Array.from(nums);
-    case 'int32':
-      return Int32Array.from(nums);
-    case 'uint32':
-      return Uint32Array.from(nums);
-    case 'int64':
-      return BigInt64Array.from(nums.map((v) => BigInt(Math.trunc(v))));
-    case 'uint64':
-      return BigUint64Array.from(nums.map((v) => BigInt(Math.trunc(v))));
-    default:
-      throw new UserError(`The model's input has element type ${type}, which the parity check cannot feed.`, { input: 'model' });
-  }
+  const out = newInputArray(type, data.length);
+  if (!out) throw new UserError(`The model's input has element type ${type}, which the parity check cannot feed.`, { input: 'model' });
+  data.forEach((v, i) => {
+    const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    if (out instanceof BigInt64Array || out instanceof BigUint64Array) out[i] = BigInt(Math.trunc(n));
+    else out[i] = type === 'bool' ? (n !== 0 ? 1 : 0) : n;
+  });
+  return out;
 }
 
 /**

@@ -97,17 +97,21 @@ export class ClassificationAccumulator {
         this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
       } else {
         let max = -Infinity;
-        let sum = 0;
-        for (let c = 0; c < width; c++) {
-          const v = scores[o + c];
-          if (v > max) max = v;
-          if (v < 0 || v > 1) this.allDistributions = false;
-          sum += v;
+        for (let c = 0; c < width; c++) if (scores[o + c] > max) max = scores[o + c];
+        // the probability reading, only while every row so far is a distribution (once one is
+        // not, that reading is out and its work is skipped)
+        if (this.allDistributions) {
+          let sum = 0;
+          for (let c = 0; c < width; c++) {
+            const v = scores[o + c];
+            if (v < 0 || v > 1) this.allDistributions = false;
+            sum += v;
+          }
+          if (Math.abs(sum - 1) > 1e-3) this.allDistributions = false;
+          this.logLossIfProbabilities -= clipLog(scores[o + y]);
         }
-        if (Math.abs(sum - 1) > 1e-3) this.allDistributions = false;
         let expSum = 0;
         for (let c = 0; c < width; c++) expSum += Math.exp(scores[o + c] - max);
-        this.logLossIfProbabilities -= clipLog(scores[o + y]);
         // -log softmax(z)_y, clipped like the probabilities
         this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
       }
