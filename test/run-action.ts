@@ -16,6 +16,7 @@ import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export interface ActionInputSpec {
   name: string;
@@ -395,4 +396,21 @@ export async function committedAction(name: string): Promise<CommittedAction> {
       }),
     dispose: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+// --------------------------------------------------------------------------------------------
+// Assertions every action's end-to-end tests make.
+// --------------------------------------------------------------------------------------------
+
+/** No stack trace anywhere the user sees: stdout, stderr, annotation messages. */
+export function expectNoStackTrace(run: ActionRun): void {
+  for (const text of [run.stdout, run.stderr, ...run.commands.map((c) => c.message)]) {
+    expect(text).not.toMatch(/^\s+at .+/m);
+  }
+}
+
+/** The JSON report the run wrote, found through its report-path output. */
+export async function readReport(run: ActionRun): Promise<any> {
+  expect(run.outputs['report-path']).toBeTruthy();
+  return JSON.parse(await readFile(resolve(run.workspace, run.outputs['report-path']), 'utf8'));
 }

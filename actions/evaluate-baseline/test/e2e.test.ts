@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
 import { BOT_LOGIN, GitHubApiStub } from '../../../test/github-api-stub.js';
-import { FAKE_TOKEN, committedAction, type ActionRun, type CommittedAction, type RunActionOptions } from '../../../test/run-action.js';
+import { committedAction, expectNoStackTrace, FAKE_TOKEN, readReport, type ActionRun, type CommittedAction, type RunActionOptions } from '../../../test/run-action.js';
 
 const ACTION_SOURCE = fileURLToPath(new URL('..', import.meta.url));
 const ORT_VERSION = '1.30.0';
@@ -104,17 +104,6 @@ async function expectUserError(run: ActionRun, ...keywords: (string | RegExp)[])
   expect(report.error.message).toBe(error.message);
   expect(run.summary.startsWith('## ⚠️ Model evaluation could not run')).toBe(true);
   return { report, message: error.message };
-}
-
-function expectNoStackTrace(run: ActionRun): void {
-  for (const text of [run.stdout, run.stderr, ...run.commands.map((c) => c.message)]) {
-    expect(text).not.toMatch(/^\s+at .+/m);
-  }
-}
-
-async function readReport(run: ActionRun): Promise<any> {
-  expect(run.outputs['report-path']).toBeTruthy();
-  return JSON.parse(await readFile(resolve(run.workspace, run.outputs['report-path']), 'utf8'));
 }
 
 /** Folders from `dir` up to the root that hold a node_modules. */

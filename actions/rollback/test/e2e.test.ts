@@ -18,7 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { GitHubDeploymentsStub } from '../../../test/github-deployments-stub.js';
 import { KubernetesApiStub } from '../../../test/kubernetes-api-stub.js';
-import { runAction, type ActionRun, type RunActionOptions } from '../../../test/run-action.js';
+import { expectNoStackTrace, readReport, runAction, type ActionRun, type RunActionOptions } from '../../../test/run-action.js';
 
 const ACTION_SOURCE = fileURLToPath(new URL('..', import.meta.url));
 const REPO = 'registry.example.com/ml/server';
@@ -79,14 +79,6 @@ function ledgerEvents(kube: KubernetesApiStub, environment = 'production'): any[
 }
 
 const deploymentPatches = (kube: KubernetesApiStub) => kube.writes().filter((r) => r.path === `/apis/apps/v1/namespaces/${NS}/deployments/model-server`);
-
-function expectNoStackTrace(run: ActionRun): void {
-  for (const text of [run.stdout, run.stderr, ...run.commands.map((c) => c.message)]) expect(text).not.toMatch(/^\s+at .+/m);
-}
-
-async function readReport(run: ActionRun): Promise<any> {
-  return JSON.parse(await readFile(resolve(run.workspace, run.outputs['report-path']), 'utf8'));
-}
 
 function expectOk(r: ActionRun): void {
   expect(r.exitCode, r.stdout + r.stderr).toBe(0);

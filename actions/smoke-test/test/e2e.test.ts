@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
-import { runAction, type ActionRun, type RunActionOptions } from '../../../test/run-action.js';
+import { expectNoStackTrace, readReport, runAction, type ActionRun, type RunActionOptions } from '../../../test/run-action.js';
 import { startModelServer, type ModelServerOptions, type RunningServer } from './model-server.js';
 
 const ACTION_SOURCE = fileURLToPath(new URL('..', import.meta.url));
@@ -61,15 +61,6 @@ const oip = (url: string, extra: Record<string, string> = {}) => ({
   requests: '3',
   ...extra,
 });
-
-async function readReport(r: ActionRun): Promise<any> {
-  expect(r.outputs['report-path']).toBeTruthy();
-  return JSON.parse(await readFile(resolve(r.workspace, r.outputs['report-path']), 'utf8'));
-}
-
-function expectNoStackTrace(r: ActionRun): void {
-  for (const text of [r.stdout, r.stderr, ...r.commands.map((c) => c.message)]) expect(text).not.toMatch(/^\s+at .+/m);
-}
 
 /** A failed check: exit 1, one error annotation with these words, a report with status failed. */
 async function expectFailure(r: ActionRun, ...words: (string | RegExp)[]): Promise<any> {

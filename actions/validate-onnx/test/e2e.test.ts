@@ -2,12 +2,10 @@
 // GitHub runner runs it (test/run-action.ts), from a copy with no node_modules above it and a tool
 // cache that starts empty (the first run provisions onnxruntime-node from the npm registry).
 // Expected errors: numpy in test/fixtures/generate.py (expected_drift.json).
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
-import { committedAction, type ActionRun, type CommittedAction } from '../../../test/run-action.js';
+import { committedAction, expectNoStackTrace, readReport, type CommittedAction } from '../../../test/run-action.js';
 
 const drift = readJson('onnx', 'expected_drift.json');
 const onnx = (name: string) => fixture('onnx', name);
@@ -19,12 +17,6 @@ afterAll(async () => {
   await action?.dispose();
 });
 
-async function report(r: ActionRun): Promise<any> {
-  return JSON.parse(await readFile(resolve(r.workspace, r.outputs['report-path']), 'utf8'));
-}
-function noStackTrace(r: ActionRun): void {
-  for (const text of [r.stdout, r.stderr]) expect(text).not.toMatch(/^\s+at .+/m);
-}
 
 describe('validate-onnx, committed bundle', () => {
   it('passes a sound PyTorch export against its own outputs (first run provisions onnxruntime)', async () => {
@@ -41,7 +33,7 @@ describe('validate-onnx, committed bundle', () => {
     expect(r.outputs.passed).toBe('true');
     expect(Number(r.outputs['max-abs-error'])).toBeLessThan(1e-5);
     expect(r.outputs['mismatch-ratio']).toBe('0');
-    const rep = await report(r);
+    const rep = await readReport(r);
     expect(rep.status).toBe('passed');
     expect(rep.checks.map((c: any) => c.status)).toEqual(Array(13).fill('pass'));
     expect(rep.model.producer.name).toBe('pytorch');
@@ -61,10 +53,10 @@ describe('validate-onnx, committed bundle', () => {
     expect(Number(r.outputs['max-rel-error']) / drift.logits.max_rel_error).toBeCloseTo(1, 3);
     expect(Number(r.outputs['mismatch-ratio'])).toBeCloseTo(1 / 18, 12);
     expect(r.outputs.passed).toBe('false');
-    const rep = await report(r);
+    const rep = await readReport(r);
     expect(rep.status).toBe('failed');
     expect(rep.outputs.find((o: any) => o.name === 'logits').worst.index).toEqual([4, 1]);
-    noStackTrace(r);
+    expectNoStackTrace(r);
 
     const lifted = await action.run({
       model,
@@ -91,8 +83,8 @@ describe('validate-onnx, committed bundle', () => {
       expect(error, `${model}: ${r.stdout}`).toBeDefined();
       expect(error!.message).toMatch(detail);
       expect(error!.properties.file).toBe(onnx(model));
-      expect((await report(r)).status).toBe('failed');
-      noStackTrace(r);
+      expect((await readReport(r)).status).toBe('failed');
+      expectNoStackTrace(r);
     }
   });
 
@@ -112,8 +104,8 @@ describe('validate-onnx, committed bundle', () => {
       expect(r.errors, r.stdout).toHaveLength(1);
       expect(r.errors[0].message).toMatch(message);
       expect(r.errors[0].message).not.toMatch(/^Internal error/);
-      noStackTrace(r);
-      const rep = await report(r);
+      expectNoStackTrace(r);
+      const rep = await readReport(r);
       expect(rep.status).toBe('error');
       expect(rep.error.message).toBe(r.errors[0].message);
       expect(r.summary).toContain('could not run');
