@@ -5,9 +5,9 @@
 // Implemented: GET /user, GET /repos/{o}/{r}/issues/{n}/comments (paginated with a Link header,
 // like GitHub), POST /repos/{o}/{r}/issues/{n}/comments, PATCH /repos/{o}/{r}/issues/comments/{id}.
 // Anything else answers 404 (and is recorded, so a test can see the unexpected call).
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { Server } from 'node:http';
 
-import { closeServer, listenOnLoopback, readBody } from './loopback.js';
+import { closeServer, jsonApiServer, listenOnLoopback, type JsonReply, type RecordedRequest } from './loopback.js';
 
 export interface StubComment {
   id: number;
@@ -19,16 +19,7 @@ export interface StubComment {
   updated_at: string;
 }
 
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  /** Parsed JSON body (undefined without one). */
-  body: any;
-  status: number;
-}
+export type { RecordedRequest } from './loopback.js';
 
 export interface GitHubApiStubOptions {
   /**
@@ -56,16 +47,7 @@ export class GitHubApiStub {
 
   private constructor(options: GitHubApiStubOptions) {
     this.options = { writable: true, maxPerPage: 100, ...options };
-    this.server = createServer(async (req, res) => {
-      const body = await readBody(req);
-      const url = new URL(req.url ?? '/', 'http://stub');
-      const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
-      this.requests.push(record);
-      const { status, json, headers } = this.handle(record);
-      record.status = status;
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-      res.end(JSON.stringify(json));
-    });
+    this.server = jsonApiServer(this.requests, (record) => this.handle(record));
   }
 
   /** Starts a stub on 127.0.0.1 on a free port. */
@@ -113,7 +95,7 @@ export class GitHubApiStub {
     return comment;
   }
 
-  private handle(r: RecordedRequest): { status: number; json: unknown; headers?: Record<string, string> } {
+  private handle(r: RecordedRequest): JsonReply {
     const auth = String(r.headers.authorization ?? '');
     if (!/^(token|bearer) \S+$/i.test(auth)) return { status: 401, json: { message: 'Requires authentication' } };
     const forbidden = { status: 403, json: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };

@@ -9,9 +9,9 @@
 //   GET  /repos/{o}/{r}/deployments/{id}/statuses   newest first
 //   POST /repos/{o}/{r}/deployments/{id}/statuses   201; 422 for an unknown state
 // Anything else answers 404 (and is recorded). Without a token: 401; `writable: false`: POST 403.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { Server } from 'node:http';
 
-import { closeServer, listenOnLoopback, readBody } from './loopback.js';
+import { closeServer, jsonApiServer, listenOnLoopback, type JsonReply, type RecordedRequest } from './loopback.js';
 
 export interface StubDeployment {
   id: number;
@@ -38,14 +38,8 @@ export interface StubDeploymentStatus {
   created_at: string;
 }
 
-export interface GhRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: any;
-  status: number;
-}
+/** A request as this stand-in records it. */
+export type GhRequest = RecordedRequest;
 
 export interface GitHubDeploymentsStubOptions {
   /** false: a read-only token (POST answers 403). */
@@ -68,16 +62,7 @@ export class GitHubDeploymentsStub {
 
   private constructor(options: GitHubDeploymentsStubOptions) {
     this.options = { writable: true, maxPerPage: 100, ...options };
-    this.server = createServer(async (req, res) => {
-      const body = await readBody(req);
-      const url = new URL(req.url ?? '/', 'http://stub');
-      const record: GhRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
-      this.requests.push(record);
-      const { status, json, headers } = this.handle(record);
-      record.status = status;
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-      res.end(JSON.stringify(json));
-    });
+    this.server = jsonApiServer(this.requests, (record) => this.handle(record));
   }
 
   static async start(options: GitHubDeploymentsStubOptions = {}): Promise<GitHubDeploymentsStub> {
@@ -157,7 +142,7 @@ export class GitHubDeploymentsStub {
     return { status: 200, json: all.slice((page - 1) * perPage, page * perPage), headers };
   }
 
-  private handle(r: GhRequest): { status: number; json: unknown; headers?: Record<string, string> } {
+  private handle(r: GhRequest): JsonReply {
     const auth = String(r.headers.authorization ?? '');
     if (!/^(token|bearer) \S+$/i.test(auth)) return { status: 401, json: { message: 'Requires authentication' } };
     const forbidden = { status: 403, json: { message: 'Resource not accessible by integration' } };

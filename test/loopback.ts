@@ -1,6 +1,6 @@
 // What every loopback stand-in server of the tests shares: reading a request body, listening on a
 // free port of 127.0.0.1, closing with the connections still open.
-import type { IncomingMessage, Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** The request body: parsed JSON when it is JSON, the text otherwise, undefined when empty. */
@@ -27,5 +27,38 @@ export function closeServer(server: Server): Promise<void> {
   return new Promise((done) => {
     server.close(() => done());
     server.closeAllConnections();
+  });
+}
+
+/** A request as a JSON API stand-in records it. */
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body (undefined without one). */
+  body: any;
+  /** The status the stand-in answered. */
+  status: number;
+}
+
+export interface JsonReply {
+  status: number;
+  json: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A server that records every request in `requests` and answers what `handle` returns, as JSON. */
+export function jsonApiServer(requests: RecordedRequest[], handle: (request: RecordedRequest) => JsonReply): Server {
+  return createServer(async (req, res) => {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://stub');
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
+    requests.push(record);
+    const { status, json, headers } = handle(record);
+    record.status = status;
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(json));
   });
 }
