@@ -7,10 +7,9 @@ export default defineConfig({
   resolve: {
     // tests run the TypeScript sources; the bundles are built from packages/core/dist
     alias: [
-      { find: /^@ml-gate\/core\/github$/, replacement: core('github/index.ts') },
+      // the domain entry points of package.json "exports" (and nothing deeper, as for a user)
+      { find: /^@ml-gate\/core\/(npy|onnx|evaluation|validation|smoke|release|github)$/, replacement: core('$1/index.ts') },
       { find: /^@ml-gate\/core$/, replacement: core('index.ts') },
-      // any other module of core by its path: @ml-gate/core/onnx/runtime -> src/onnx/runtime.ts
-      { find: /^@ml-gate\/core\/(.+)$/, replacement: core('$1.ts') },
     ],
   },
   test: {

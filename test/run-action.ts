@@ -16,6 +16,7 @@ import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as actionsCore from '@actions/core';
 import { expect } from 'vitest';
 
 export interface ActionInputSpec {
@@ -246,7 +247,17 @@ function evaluateDefault(value: string, token: string, input: string): string {
 // Running
 // --------------------------------------------------------------------------------------------
 
-export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+interface PreparedRun {
+  meta: ActionMetadata;
+  dir: string;
+  workspace: string;
+  env: Record<string, string>;
+  /** Reads back what the action wrote to the runner's files and to stdout. */
+  collect(exitCode: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string): Promise<ActionRun>;
+}
+
+/** The runner's side of a step: its folders, command files, event and environment, as the runner lays them. */
+async function prepareRun(options: RunActionOptions): Promise<PreparedRun> {
   const actionDir = resolve(options.action);
   const meta = await readActionMetadata(actionDir);
   const token = options.token ?? FAKE_TOKEN;
@@ -313,6 +324,33 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     else env[k] = v;
   }
 
+  const collect: PreparedRun['collect'] = async (exitCode, signal, out, err) => {
+    const commands = parseWorkflowCommands(out);
+    const annotations = commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command));
+    return {
+      exitCode,
+      signal,
+      stdout: out,
+      stderr: err,
+      outputs: parseCommandFile(await readFile(file('output'), 'utf8')),
+      summary: await readFile(file('step_summary'), 'utf8'),
+      commands,
+      annotations,
+      errors: annotations.filter((c) => c.command === 'error'),
+      warnings: annotations.filter((c) => c.command === 'warning'),
+      notices: annotations.filter((c) => c.command === 'notice'),
+      workspace,
+      dir,
+      env,
+    };
+  };
+  return { meta, dir, workspace, env, collect };
+}
+
+/** Runs the action's committed bundle in a child process, as the runner does. */
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const actionDir = resolve(options.action);
+  const { meta, workspace, env, collect } = await prepareRun(options);
   const child = spawn(options.node ?? process.execPath, [join(actionDir, meta.main)], {
     cwd: workspace,
     env,
@@ -336,24 +374,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const err = Buffer.concat(stderr).toString('utf8');
   if (timedOut) throw new Error(`${meta.main} did not finish within ${timeoutMs} ms.\nstdout:\n${out}\nstderr:\n${err}`);
 
-  const commands = parseWorkflowCommands(out);
-  const annotations = commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command));
-  return {
-    exitCode,
-    signal,
-    stdout: out,
-    stderr: err,
-    outputs: parseCommandFile(await readFile(file('output'), 'utf8')),
-    summary: await readFile(file('step_summary'), 'utf8'),
-    commands,
-    annotations,
-    errors: annotations.filter((c) => c.command === 'error'),
-    warnings: annotations.filter((c) => c.command === 'warning'),
-    notices: annotations.filter((c) => c.command === 'notice'),
-    workspace,
-    dir,
-    env,
-  };
+  return collect(exitCode, signal, out, err);
 }
 
 // --------------------------------------------------------------------------------------------
@@ -413,4 +434,61 @@ export function expectNoStackTrace(run: ActionRun): void {
 export async function readReport(run: ActionRun): Promise<any> {
   expect(run.outputs['report-path']).toBeTruthy();
   return JSON.parse(await readFile(resolve(run.workspace, run.outputs['report-path']), 'utf8'));
+}
+
+// --------------------------------------------------------------------------------------------
+// An action's source run in this process: the same runner environment and files as runAction,
+// but `run()` is imported from actions/<name>/src/main.ts and called directly, so a test of the
+// source fails when the source is wrong, whether or not dist/ was rebuilt (the way actions/toolkit
+// tests its own core: INPUT_* set, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY read back).
+// --------------------------------------------------------------------------------------------
+
+export interface InProcessOptions extends Omit<RunActionOptions, 'action' | 'node' | 'timeoutMs'> {
+  /** The action's name: actions/<name>/action.yml gives the inputs' defaults. */
+  name: string;
+}
+
+/**
+ * Calls `run` with the runner's environment for one step, then restores this process's
+ * environment, working directory and exit code. stdout is captured (workflow commands are read
+ * from it) and not echoed. Test files that use this must not run tests concurrently.
+ */
+export async function runInProcess(run: () => Promise<void>, options: InProcessOptions): Promise<ActionRun> {
+  const action = fileURLToPath(new URL(`../actions/${options.name}/`, import.meta.url));
+  const prepared = await prepareRun({ ...options, action });
+  const savedEnv = { ...process.env };
+  const savedCwd = process.cwd();
+  const savedExitCode = process.exitCode;
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  const capture = (into: string[]) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof process.stdout.write;
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  Object.assign(process.env, prepared.env);
+  // @actions/core keeps the summary file's path once it has looked it up: forget the last step's
+  (actionsCore.summary as unknown as { _filePath?: string })._filePath = undefined;
+  process.exitCode = undefined;
+  process.chdir(prepared.workspace);
+  process.stdout.write = capture(stdout);
+  process.stderr.write = capture(stderr);
+  let exitCode: number;
+  try {
+    await run();
+    exitCode = Number(process.exitCode ?? 0);
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+    process.chdir(savedCwd);
+    process.exitCode = savedExitCode;
+    for (const key of Object.keys(process.env)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+  }
+  return prepared.collect(exitCode, null, stdout.join(''), stderr.join(''));
 }

@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(193);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9760);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 193:
+/***/ 9760:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36857,7 +36857,163 @@ function isUserError(e) {
 function messageOf(e) {
     return e instanceof Error ? e.message : String(e);
 }
+const parsed = (value) => ({ ok: true, value });
+const parseError = (error) => ({ ok: false, error });
+/**
+ * The value of a parse of input `input`, or a UserError naming the input:
+ * "Input NAME is 'TEXT': WHAT IS WRONG; expected WHAT IT ACCEPTS."
+ */
+function inputValue(input, result, wording = {}) {
+    if (result.ok)
+        return result.value;
+    const shown = wording.shown === undefined ? '' : ` is '${wording.shown}'`;
+    const expected = wording.expected ? `; expected ${wording.expected}` : '';
+    throw new UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
+}
+/**
+ * Why a file could not be opened or read, from the error Node gave: "does not exist",
+ * "cannot be read (permission denied)", "is a directory, expected a file", ... — so that a
+ * missing file and an unreadable one are never told apart wrongly.
+ */
+function fileProblem(e, expected = 'a file') {
+    const code = e?.code;
+    switch (code) {
+        case 'ENOENT':
+            return 'does not exist';
+        case 'ENOTDIR':
+            return 'does not exist (a part of its path is not a directory)';
+        case 'EACCES':
+        case 'EPERM':
+            return 'cannot be read (permission denied)';
+        case 'EISDIR':
+            return `is a directory, expected ${expected}`;
+        case 'ELOOP':
+            return 'cannot be read (too many symbolic links)';
+        case 'ENAMETOOLONG':
+            return 'cannot be read (the path is too long)';
+        default:
+            return `cannot be read: ${messageOf(e)}`;
+    }
+}
 //# sourceMappingURL=errors.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
+
+
+/** SHA-256 (hex) of the files' bytes, one after another, streamed. */
+async function sha256Files(...paths) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const path of paths) {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
+            hash.update(chunk);
+    }
+    return hash.digest('hex');
+}
+/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
+async function sha256EachAndAll(paths) {
+    const all = (0,external_node_crypto_.createHash)('sha256');
+    const each = [];
+    for (const path of paths) {
+        const one = (0,external_node_crypto_.createHash)('sha256');
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
+            one.update(chunk);
+            all.update(chunk);
+        }
+        each.push(one.digest('hex'));
+    }
+    return { each, all: all.digest('hex') };
+}
+//# sourceMappingURL=hash.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
+/**
+ * How every number the actions print is written. One module, so that a summary, a log line, an
+ * annotation and an output never disagree on the same value:
+ * - measured values (errors, differences, tolerances, ratios): `formatNumber`, three significant
+ *   digits, exponent notation outside [1e-3, 1e6) (`5.72e-6`, `0.0123`, `12.3`, `0`);
+ * - metric values: `formatMetric`, four decimals inside [1e-3, 1000) so that a column of metrics
+ *   lines up (`0.8790`), otherwise like formatNumber with six significant digits;
+ * - action outputs: `numberOutput`, twelve significant digits (`0.04`, not `0.040000000000000036`),
+ *   with the same exponent rule, so that a step reading it gets the value, not a rendering;
+ * - sizes: `formatBytes`.
+ */
+function significant(v, digits) {
+    if (!Number.isFinite(v))
+        return String(v);
+    if (v === 0)
+        return '0';
+    const a = Math.abs(v);
+    if (a < 1e-3 || a >= 1e6) {
+        // toExponential keeps trailing zeros (5.70e-6); Number() drops them, as it does in plain form
+        const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
+        return `${Number(mantissa)}e${exponent}`;
+    }
+    return String(Number(v.toPrecision(digits)));
+}
+/** A measured value: 5.72e-6, 0.0123, 12.3, 0, NaN, Infinity. */
+function formatNumber(v, digits = 3) {
+    return significant(v, digits);
+}
+/** A metric value: 0.8790 (four decimals in [1e-3, 1000)), n/a when there is none. */
+function formatMetric(v) {
+    if (v === null || v === undefined)
+        return 'n/a';
+    if (!Number.isFinite(v))
+        return String(v);
+    const a = Math.abs(v);
+    return a >= 1000 || (v !== 0 && a < 1e-3) ? significant(v, 6) : v.toFixed(4);
+}
+/** A number as an action output: twelve significant digits; empty when absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : significant(v, 12);
+}
+/** 812 B, 1.5 KiB, 3.25 MiB, 1.10 GiB. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 ** 2)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 ** 3)
+        return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
+    return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/definitions.js
+/** The metrics this project computes, with the direction in which they improve. */
+const CLASSIFICATION_METRICS = [
+    'accuracy',
+    'balanced-accuracy',
+    'f1-macro',
+    'precision-macro',
+    'recall-macro',
+    'log-loss',
+    'roc-auc',
+];
+const REGRESSION_METRICS = ['rmse', 'mae', 'r2'];
+const LOWER_IS_BETTER = new Set(['log-loss', 'rmse', 'mae']);
+function higherIsBetter(metric) {
+    return !LOWER_IS_BETTER.has(metric);
+}
+function taskOf(metric) {
+    return REGRESSION_METRICS.includes(metric) ? 'regression' : 'classification';
+}
+function isMetricName(s) {
+    return CLASSIFICATION_METRICS.includes(s) || REGRESSION_METRICS.includes(s);
+}
+function defaultMetric(task) {
+    return task === 'classification' ? 'accuracy' : 'rmse';
+}
+//# sourceMappingURL=definitions.js.map
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ../../node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(171);
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
 const SIZES = {
     f: [2, 4, 8],
@@ -37027,6 +37183,72 @@ function viewOf(d, bytes, count) {
     }
 }
 //# sourceMappingURL=dtype.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/header.js
+
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+function corrupt(label, what) {
+    return new UserError(`${label} is not a valid .npy array: ${what}.`, {
+        file: label,
+        hint: 'Write it with numpy.save (or numpy.savez for an .npz).',
+    });
+}
+/** Reads and validates the header of a `.npy` stream (format versions 1.0, 2.0 and 3.0). */
+async function readNpyHeader(source) {
+    const label = source.label;
+    if (source.size < 10)
+        throw corrupt(label, `it is only ${source.size} bytes long`);
+    const preamble = new Uint8Array(12);
+    await source.read(0, preamble.subarray(0, 10));
+    if (!MAGIC.every((b, i) => preamble[i] === b))
+        throw corrupt(label, 'it does not start with the \\x93NUMPY magic');
+    const major = preamble[6];
+    let headerLength;
+    let headerStart;
+    if (major === 1) {
+        headerLength = preamble[8] | (preamble[9] << 8);
+        headerStart = 10;
+    }
+    else if (major === 2 || major === 3) {
+        await source.read(10, preamble.subarray(10, 12));
+        headerLength = new DataView(preamble.buffer).getUint32(8, true);
+        headerStart = 12;
+    }
+    else {
+        throw corrupt(label, `format version ${major}.${preamble[7]} is unknown (1.0, 2.0 and 3.0 are supported)`);
+    }
+    if (headerStart + headerLength > source.size)
+        throw corrupt(label, 'the header runs past the end of the file');
+    const raw = new Uint8Array(headerLength);
+    await source.read(headerStart, raw);
+    const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(raw);
+    const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
+    const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
+    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+    if (descr === undefined || fortran === undefined || shapeText === undefined) {
+        throw corrupt(label, `the header ${JSON.stringify(text.trim())} lacks descr, fortran_order or shape`);
+    }
+    const dtype = parseDType(descr);
+    if (!dtype) {
+        throw new UserError(`${label} holds dtype '${descr}', which cannot be used as features or labels.`, { file: label, hint: 'Supported: float16/32/64, int8-64, uint8-64 and bool, either byte order.' });
+    }
+    const shape = shapeText
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+        .map((s) => Number(s.replace(/L$/, '')));
+    if (shape.some((n) => !Number.isSafeInteger(n) || n < 0))
+        throw corrupt(label, `the shape (${shapeText}) is not a tuple of sizes`);
+    const dataOffset = headerStart + headerLength;
+    const elements = shape.reduce((a, b) => a * b, 1);
+    const expected = dataOffset + elements * dtype.size;
+    if (source.size < expected) {
+        throw new UserError(`${label} is truncated: its header promises shape (${shape.join(', ')}) of ${describeDType(dtype)}, ` +
+            `${expected} bytes in all, but it holds ${source.size}.`, { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' });
+    }
+    return { dtype, fortranOrder: fortran === 'True', shape, dataOffset };
+}
+//# sourceMappingURL=header.js.map
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/source.js
@@ -37139,82 +37361,6 @@ class StreamSource {
     }
 }
 //# sourceMappingURL=source.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/header.js
-
-
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-function corrupt(label, what) {
-    return new UserError(`${label} is not a valid .npy array: ${what}.`, {
-        file: label,
-        hint: 'Write it with numpy.save (or numpy.savez for an .npz).',
-    });
-}
-/** Reads and validates the header of a `.npy` stream (format versions 1.0, 2.0 and 3.0). */
-async function readNpyHeader(source) {
-    const label = source.label;
-    if (source.size < 10)
-        throw corrupt(label, `it is only ${source.size} bytes long`);
-    const preamble = new Uint8Array(12);
-    await source.read(0, preamble.subarray(0, 10));
-    if (!MAGIC.every((b, i) => preamble[i] === b))
-        throw corrupt(label, 'it does not start with the \\x93NUMPY magic');
-    const major = preamble[6];
-    let headerLength;
-    let headerStart;
-    if (major === 1) {
-        headerLength = preamble[8] | (preamble[9] << 8);
-        headerStart = 10;
-    }
-    else if (major === 2 || major === 3) {
-        await source.read(10, preamble.subarray(10, 12));
-        headerLength = new DataView(preamble.buffer).getUint32(8, true);
-        headerStart = 12;
-    }
-    else {
-        throw corrupt(label, `format version ${major}.${preamble[7]} is unknown (1.0, 2.0 and 3.0 are supported)`);
-    }
-    if (headerStart + headerLength > source.size)
-        throw corrupt(label, 'the header runs past the end of the file');
-    const raw = new Uint8Array(headerLength);
-    await source.read(headerStart, raw);
-    const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(raw);
-    const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
-    const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-    if (descr === undefined || fortran === undefined || shapeText === undefined) {
-        throw corrupt(label, `the header ${JSON.stringify(text.trim())} lacks descr, fortran_order or shape`);
-    }
-    const dtype = parseDType(descr);
-    if (!dtype) {
-        throw new UserError(`${label} holds dtype '${descr}', which cannot be used as features or labels.`, { file: label, hint: 'Supported: float16/32/64, int8-64, uint8-64 and bool, either byte order.' });
-    }
-    const shape = shapeText
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '')
-        .map((s) => Number(s.replace(/L$/, '')));
-    if (shape.some((n) => !Number.isSafeInteger(n) || n < 0))
-        throw corrupt(label, `the shape (${shapeText}) is not a tuple of sizes`);
-    const dataOffset = headerStart + headerLength;
-    const elements = shape.reduce((a, b) => a * b, 1);
-    const expected = dataOffset + elements * dtype.size;
-    if (source.size < expected) {
-        throw new UserError(`${label} is truncated: its header promises shape (${shape.join(', ')}) of ${describeDType(dtype)}, ` +
-            `${expected} bytes in all, but it holds ${source.size}.`, { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' });
-    }
-    return { dtype, fortranOrder: fortran === 'True', shape, dataOffset };
-}
-//# sourceMappingURL=header.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ../../node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(171);
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/array.js
 
 
@@ -37439,46 +37585,1023 @@ class NpzArchive {
     }
 }
 //# sourceMappingURL=array.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/index.js
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/eval-set.js
 
 
 
 
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/definitions.js
-/** The metrics this project computes, with the direction in which they improve. */
-const CLASSIFICATION_METRICS = [
-    'accuracy',
-    'balanced-accuracy',
-    'f1-macro',
-    'precision-macro',
-    'recall-macro',
-    'log-loss',
-    'roc-auc',
-];
-const REGRESSION_METRICS = ['rmse', 'mae', 'r2'];
-const LOWER_IS_BETTER = new Set(['log-loss', 'rmse', 'mae']);
-function higherIsBetter(metric) {
-    return !LOWER_IS_BETTER.has(metric);
+/**
+ * Opens the held-out set: a directory with `<features>.npy` and `<labels>.npy`, or an `.npz`
+ * holding arrays named `features` and `labels` (names overridable).
+ */
+async function openEvalSet(path, featuresName = 'features', labelsName = 'labels') {
+    let isDirectory;
+    try {
+        isDirectory = (await (0,promises_namespaceObject.stat)(path)).isDirectory();
+    }
+    catch {
+        throw new UserError(`eval-data ${path} does not exist.`, {
+            file: path,
+            input: 'eval-data',
+            hint: 'Expected a directory with features.npy and labels.npy, or an .npz file.',
+        });
+    }
+    if (isDirectory) {
+        const file = (name) => (0,external_node_path_namespaceObject.join)(path, name.endsWith('.npy') ? name : `${name}.npy`);
+        const features = await openNpy(file(featuresName)).catch((e) => {
+            throw withInput(e, 'features');
+        });
+        const labels = await openNpy(file(labelsName)).catch(async (e) => {
+            await features.close();
+            throw withInput(e, 'labels');
+        });
+        return {
+            features,
+            labels,
+            files: [file(featuresName), file(labelsName)],
+            reopenLabels: () => openNpy(file(labelsName)),
+            close: async () => {
+                await features.close();
+                await labels.close();
+            },
+        };
+    }
+    if (!/\.npz$/i.test((0,external_node_path_namespaceObject.basename)(path))) {
+        throw new UserError(`eval-data ${path} is a file but not an .npz archive.`, {
+            file: path,
+            input: 'eval-data',
+            hint: 'Expected a directory with features.npy and labels.npy, or an .npz file.',
+        });
+    }
+    const npz = await NpzArchive.open(path);
+    try {
+        const features = await npz.array(featuresName, 'features');
+        const labels = await npz.array(labelsName, 'labels').catch(async (e) => {
+            await features.close();
+            throw e;
+        });
+        return {
+            features,
+            labels,
+            files: [path],
+            reopenLabels: () => npz.array(labelsName, 'labels'),
+            close: async () => {
+                await features.close();
+                await labels.close();
+                npz.close();
+            },
+        };
+    }
+    catch (e) {
+        npz.close();
+        throw e;
+    }
 }
-function taskOf(metric) {
-    return REGRESSION_METRICS.includes(metric) ? 'regression' : 'classification';
+function withInput(e, input) {
+    if (e instanceof UserError && !e.input) {
+        return new UserError(e.message, { file: e.file, input, hint: e.hint, cause: e.cause });
+    }
+    return e;
 }
-function isMetricName(s) {
-    return CLASSIFICATION_METRICS.includes(s) || REGRESSION_METRICS.includes(s);
+//# sourceMappingURL=eval-set.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/classification.js
+const EPS = 1e-15;
+function clipLog(p) {
+    return Math.log(Math.min(Math.max(p, EPS), 1 - EPS));
 }
-function defaultMetric(task) {
-    return task === 'classification' ? 'accuracy' : 'rmse';
+/**
+ * Streams a classifier's outputs and integer labels, batch by batch, into the metrics
+ * scikit-learn computes (macro averages over the classes seen in labels or predictions, zero
+ * where undefined, as zero_division=0). Memory is O(classes^2), except roc-auc, which needs every
+ * binary score (8 bytes a row, only for binary tasks).
+ *
+ * Scores are `width` values per row: width >= 2 are per-class scores (probabilities when every
+ * row is a distribution, logits otherwise); width 1 is one score for class 1 of a binary task;
+ * `labels: true` means the output holds predicted class ids.
+ */
+class ClassificationAccumulator {
+    width;
+    outputIsLabels;
+    /** confusion counts under the probability reading (and the only ones for width >= 2 or labels) */
+    confusion;
+    /** width 1: the counts under the logit reading (threshold 0 instead of 0.5) */
+    confusionIfLogits;
+    rows = 0;
+    /** -sum log p(true) if outputs are probabilities / logits; which one holds is known at the end. */
+    logLossIfProbabilities = 0;
+    logLossIfLogits = 0;
+    allDistributions = true;
+    binaryScores;
+    binaryLabels;
+    classes;
+    constructor(width, outputIsLabels, 
+    /** Number of classes (>= 2). */
+    classes) {
+        this.width = width;
+        this.outputIsLabels = outputIsLabels;
+        this.classes = classes;
+        this.confusion = new Float64Array(classes * classes);
+        if (width === 1 && !outputIsLabels)
+            this.confusionIfLogits = new Float64Array(classes * classes);
+        if (classes === 2 && !outputIsLabels) {
+            this.binaryScores = new Float64Array(1024);
+            this.binaryLabels = new Uint8Array(1024);
+        }
+    }
+    /**
+     * Adds `n` rows: `scores` holds n*width values, `labels` n class ids in [0, classes). Writes the
+     * predicted class of each row into `predicted`; for one column, under the probability reading
+     * (score > 0.5) there and under the logit reading (score > 0) into `predictedIfLogits`: which
+     * reading holds is known only after the last row (readsAsProbabilities).
+     */
+    add(scores, labels, n, predicted, predictedIfLogits) {
+        const { width, classes } = this;
+        this.argmax(scores, n, predicted, 0.5);
+        for (let i = 0; i < n; i++)
+            this.confusion[labels[i] * classes + predicted[i]]++;
+        if (this.confusionIfLogits) {
+            const alt = predictedIfLogits ?? new Int32Array(n);
+            this.argmax(scores, n, alt, 0);
+            for (let i = 0; i < n; i++)
+                this.confusionIfLogits[labels[i] * classes + alt[i]]++;
+        }
+        if (this.outputIsLabels) {
+            this.rows += n;
+            return;
+        }
+        for (let i = 0; i < n; i++) {
+            const y = labels[i];
+            const o = i * width;
+            if (width === 1) {
+                const s = scores[o];
+                if (s < 0 || s > 1)
+                    this.allDistributions = false;
+                this.logLossIfProbabilities -= clipLog(y === 1 ? s : 1 - s);
+                // log sigmoid(s) and log(1 - sigmoid(s)), computed stably
+                const z = y === 1 ? s : -s;
+                this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+            }
+            else {
+                let max = -Infinity;
+                for (let c = 0; c < width; c++)
+                    if (scores[o + c] > max)
+                        max = scores[o + c];
+                // the probability reading, only while every row so far is a distribution (once one is
+                // not, that reading is out and its work is skipped)
+                if (this.allDistributions) {
+                    let sum = 0;
+                    for (let c = 0; c < width; c++) {
+                        const v = scores[o + c];
+                        if (v < 0 || v > 1)
+                            this.allDistributions = false;
+                        sum += v;
+                    }
+                    if (Math.abs(sum - 1) > 1e-3)
+                        this.allDistributions = false;
+                    this.logLossIfProbabilities -= clipLog(scores[o + y]);
+                }
+                let expSum = 0;
+                for (let c = 0; c < width; c++)
+                    expSum += Math.exp(scores[o + c] - max);
+                // -log softmax(z)_y, clipped like the probabilities
+                this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
+            }
+        }
+        if (this.binaryScores && this.binaryLabels) {
+            const need = this.rows + n;
+            if (need > this.binaryScores.length) {
+                const size = Math.max(need, this.binaryScores.length * 2);
+                const s = new Float64Array(size);
+                s.set(this.binaryScores.subarray(0, this.rows));
+                const l = new Uint8Array(size);
+                l.set(this.binaryLabels.subarray(0, this.rows));
+                this.binaryScores = s;
+                this.binaryLabels = l;
+            }
+            for (let i = 0; i < n; i++) {
+                // a score increasing with P(class 1): the margin for two columns, the value for one
+                this.binaryScores[this.rows + i] = width === 1 ? scores[i] : scores[i * 2 + 1] - scores[i * 2];
+                this.binaryLabels[this.rows + i] = labels[i];
+            }
+        }
+        this.rows += n;
+    }
+    /** Whether the scores read as probabilities (every row a distribution); final after the last row. */
+    readsAsProbabilities() {
+        return !this.outputIsLabels && this.allDistributions;
+    }
+    /** Predicted class per row (first maximum wins, as numpy's argmax; one column: score > threshold). */
+    argmax(scores, n, predicted, threshold) {
+        const width = this.width;
+        if (this.outputIsLabels) {
+            for (let i = 0; i < n; i++)
+                predicted[i] = scores[i];
+        }
+        else if (width === 1) {
+            for (let i = 0; i < n; i++)
+                predicted[i] = scores[i] > threshold ? 1 : 0;
+        }
+        else {
+            for (let i = 0; i < n; i++) {
+                const o = i * width;
+                let best = 0;
+                for (let c = 1; c < width; c++)
+                    if (scores[o + c] > scores[o + best])
+                        best = c;
+                predicted[i] = best;
+            }
+        }
+    }
+    result() {
+        const k = this.classes;
+        const confusion = [];
+        const counts = this.confusionIfLogits && !this.allDistributions ? this.confusionIfLogits : this.confusion;
+        for (let t = 0; t < k; t++)
+            confusion.push(Array.from(counts.subarray(t * k, (t + 1) * k)));
+        const support = confusion.map((row) => row.reduce((a, b) => a + b, 0));
+        const predictedCount = confusion[0].map((_, p) => confusion.reduce((a, row) => a + row[p], 0));
+        const tp = confusion.map((row, c) => row[c]);
+        const precision = tp.map((x, c) => (predictedCount[c] ? x / predictedCount[c] : 0));
+        const recall = tp.map((x, c) => (support[c] ? x / support[c] : 0));
+        const f1 = precision.map((p, c) => (p + recall[c] ? (2 * p * recall[c]) / (p + recall[c]) : 0));
+        const seen = support.map((s, c) => s > 0 || predictedCount[c] > 0);
+        const mean = (xs, keep) => {
+            const kept = xs.filter((_, c) => keep[c]);
+            return kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0;
+        };
+        const correct = tp.reduce((a, b) => a + b, 0);
+        const metrics = {
+            accuracy: this.rows ? correct / this.rows : null,
+            'balanced-accuracy': mean(recall, support.map((s) => s > 0)),
+            'f1-macro': mean(f1, seen),
+            'precision-macro': mean(precision, seen),
+            'recall-macro': mean(recall, seen),
+        };
+        const unavailable = {};
+        let scoreKind = 'labels';
+        if (this.outputIsLabels) {
+            metrics['log-loss'] = null;
+            unavailable['log-loss'] = 'the output holds predicted labels, not scores';
+        }
+        else {
+            scoreKind = this.allDistributions ? 'probabilities' : 'logits';
+            metrics['log-loss'] = (this.allDistributions ? this.logLossIfProbabilities : this.logLossIfLogits) / this.rows;
+        }
+        if (k !== 2) {
+            metrics['roc-auc'] = null;
+            unavailable['roc-auc'] = `roc-auc is computed for binary tasks; this one has ${k} classes`;
+        }
+        else if (!this.binaryScores || !this.binaryLabels) {
+            metrics['roc-auc'] = null;
+            unavailable['roc-auc'] = 'the output holds predicted labels, not scores';
+        }
+        else {
+            const auc = rocAuc(this.binaryScores.subarray(0, this.rows), this.binaryLabels.subarray(0, this.rows));
+            metrics['roc-auc'] = auc;
+            if (auc === null)
+                unavailable['roc-auc'] = 'roc-auc needs both classes in the labels';
+        }
+        return { metrics, unavailable, perClass: { precision, recall, f1, support }, confusion, scoreKind, rows: this.rows };
+    }
 }
-//# sourceMappingURL=definitions.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/index.js
+/** Area under the ROC curve by the rank-sum (Mann-Whitney U) statistic, ties averaged. */
+function rocAuc(scores, labels) {
+    const n = scores.length;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++)
+        order[i] = i;
+    order.sort((a, b) => scores[a] - scores[b]);
+    let positives = 0;
+    let rankSum = 0;
+    for (let i = 0; i < n;) {
+        let j = i;
+        while (j + 1 < n && scores[order[j + 1]] === scores[order[i]])
+            j++;
+        const rank = (i + j) / 2 + 1;
+        for (let t = i; t <= j; t++) {
+            if (labels[order[t]] === 1) {
+                positives++;
+                rankSum += rank;
+            }
+        }
+        i = j + 1;
+    }
+    const negatives = n - positives;
+    if (positives === 0 || negatives === 0)
+        return null;
+    return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+//# sourceMappingURL=classification.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/regression.js
+/** Streams predictions and targets into rmse, mae and r2 (r2 by Welford's running variance). */
+class RegressionAccumulator {
+    rows = 0;
+    squaredError = 0;
+    absoluteError = 0;
+    mean = 0;
+    m2 = 0;
+    add(predictions, targets, n) {
+        for (let i = 0; i < n; i++) {
+            const y = targets[i];
+            const e = predictions[i] - y;
+            this.squaredError += e * e;
+            this.absoluteError += Math.abs(e);
+            this.rows++;
+            const d = y - this.mean;
+            this.mean += d / this.rows;
+            this.m2 += d * (y - this.mean);
+        }
+    }
+    result() {
+        const n = this.rows;
+        const unavailable = {};
+        // constant targets: scikit-learn's r2_score (force_finite) gives 1 for a perfect fit, else 0
+        let r2 = this.m2 > 0 ? 1 - this.squaredError / this.m2 : this.squaredError === 0 ? 1 : 0;
+        if (n < 2) {
+            r2 = null;
+            unavailable.r2 = 'r2 needs at least two rows';
+        }
+        return {
+            metrics: { rmse: Math.sqrt(this.squaredError / n), mae: this.absoluteError / n, r2 },
+            unavailable,
+            rows: n,
+        };
+    }
+}
+//# sourceMappingURL=regression.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/significance.js
+/**
+ * McNemar's exact test on paired outcomes: of the rows exactly one model gets right, are the
+ * new model's wins (`newOnly`) and the baseline's (`baselineOnly`) a fair coin's split?
+ * Two-sided p-value: min(1, 2 * P[X <= min(b, c)]) for X ~ Binomial(b + c, 1/2), as
+ * scipy.stats.binomtest gives for p = 0.5.
+ */
+function mcnemarExact(newOnly, baselineOnly) {
+    const n = newOnly + baselineOnly;
+    if (n === 0)
+        return 1;
+    const k = Math.min(newOnly, baselineOnly);
+    if (2 * k === n)
+        return 1;
+    // log pmf(i) by the recurrence pmf(i) = pmf(i-1) * (n-i+1)/i, summed in log space
+    let logPmf = -n * Math.LN2;
+    let logCdf = logPmf;
+    for (let i = 1; i <= k; i++) {
+        logPmf += Math.log((n - i + 1) / i);
+        const hi = Math.max(logCdf, logPmf);
+        logCdf = hi + Math.log(Math.exp(logCdf - hi) + Math.exp(logPmf - hi));
+    }
+    return Math.min(1, 2 * Math.exp(logCdf));
+}
+//# sourceMappingURL=significance.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
+
+
+
+function tensorInfo(meta, path, role) {
+    if (!meta.isTensor) {
+        throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
+            file: path,
+            hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
+        });
+    }
+    return { name: meta.name, type: meta.type, shape: meta.shape.map((d) => d) };
+}
+function formatShape(shape) {
+    return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
+}
+/**
+ * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
+ * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
+ * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
+ * other, and a spinning pool of one would take the core the other needs.
+ */
+function createSession(ort, path, threads = 0) {
+    return ort.InferenceSession.create(path, {
+        intraOpNumThreads: threads > 0 ? threads : (0,external_node_os_namespaceObject.availableParallelism)(),
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionProviders: ['cpu'],
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+        // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
+        logSeverityLevel: 4,
+    });
+}
+/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
+async function loadModel(ort, path, options) {
+    const { role, inputOfPath } = options;
+    try {
+        const s = await (0,promises_namespaceObject.stat)(path);
+        if (!s.isFile())
+            throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    }
+    catch (e) {
+        const code = e.code;
+        const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, expected an .onnx file' : `cannot be read: ${messageOf(e)}`;
+        throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${what}.`, { file: path, input: inputOfPath });
+    }
+    let session;
+    try {
+        session = await createSession(ort, path, options.threads);
+    }
+    catch (e) {
+        throw new UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
+            file: path,
+            input: inputOfPath,
+            hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
+            cause: e,
+        });
+    }
+    try {
+        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
+        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+        const list = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
+        let input;
+        if (options.inputName) {
+            input = inputs.find((x) => x.name === options.inputName);
+            if (!input) {
+                throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
+                    file: path,
+                    input: 'input-name',
+                });
+            }
+        }
+        else if (inputs.length === 1) {
+            input = inputs[0];
+        }
+        else {
+            throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
+                file: path,
+                input: 'input-name',
+            });
+        }
+        if (inputs.length > 1) {
+            const others = inputs.filter((x) => x !== input).map((x) => x.name);
+            throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
+        }
+        let output;
+        if (options.outputName) {
+            output = outputs.find((x) => x.name === options.outputName);
+            if (!output) {
+                throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
+                    file: path,
+                    input: 'output-name',
+                });
+            }
+        }
+        else {
+            output = outputs[0];
+        }
+        return { path, session, inputs, outputs, input, output };
+    }
+    catch (e) {
+        await session.release();
+        throw e;
+    }
+}
+//# sourceMappingURL=session.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
+
+/** The typed array onnxruntime-node takes for each element type this project feeds. */
+const INPUT_ARRAYS = {
+    float32: Float32Array,
+    float64: Float64Array,
+    int8: Int8Array,
+    uint8: Uint8Array,
+    int16: Int16Array,
+    uint16: Uint16Array,
+    int32: Int32Array,
+    uint32: Uint32Array,
+    int64: BigInt64Array,
+    uint64: BigUint64Array,
+    bool: Uint8Array,
+};
+function newInputArray(type, length) {
+    const Ctor = INPUT_ARRAYS[type];
+    return Ctor ? new Ctor(length) : undefined;
+}
+/**
+ * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
+ * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
+ */
+function tensorValues(t) {
+    if (t.type === 'float16') {
+        const bits = t.data;
+        const values = new Float32Array(bits.length);
+        for (let i = 0; i < bits.length; i++)
+            values[i] = halfToNumber(bits[i]);
+        return values;
+    }
+    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
+        return Float64Array.from(t.data, Number);
+    return t.data;
+}
+//# sourceMappingURL=tensor-types.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/compare.js
 
 
 
 
-//# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+
+
+
+const FLOAT_OUTPUTS = new Set(['float32', 'float64', 'float16']);
+const INTEGER_OUTPUTS = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
+function rowLength(rowShape) {
+    return rowShape.reduce((a, b) => a * b, 1);
+}
+function fixedBatch(model) {
+    const d = model.input.shape[0];
+    return typeof d === 'number' && d > 0 ? d : undefined;
+}
+function checkFeatureShape(features, model, role) {
+    const want = model.input.shape;
+    const got = features.shape;
+    const rowOk = want.length === got.length &&
+        want.slice(1).every((d, i) => typeof d !== 'number' || d < 0 || d === got[i + 1]);
+    if (!rowOk) {
+        throw new UserError(`Features ${features.label} have shape ${formatShape(got)}, which does not fit input '${model.input.name}' ` +
+            `${formatShape(want)} of the ${role} ${model.path}: expected ${formatShape(['rows', ...want.slice(1)])}.`, { file: features.label, input: 'eval-data' });
+    }
+    if (!INPUT_ARRAYS[model.input.type]) {
+        throw new UserError(`Input '${model.input.name}' of the ${role} ${model.path} has element type ${model.input.type}; features can be fed as ` +
+            `${Object.keys(INPUT_ARRAYS).join(', ')}.`, { file: model.path });
+    }
+}
+/** Runs one batch; returns the output values (n rows) and the output's dims. */
+async function runBatch(ort, r, buffer, batchRows, rowShape, n, firstRow) {
+    const { model } = r;
+    // the features' own row shape: checked against the input's fixed dimensions, filling its symbolic ones
+    const dims = [batchRows, ...rowShape];
+    const tensor = new ort.Tensor(model.input.type, buffer.subarray(0, batchRows * rowLength(rowShape)), dims);
+    const t0 = performance.now();
+    const out = await model.session.run({ [model.input.name]: tensor }, [model.output.name]);
+    r.inferenceMs += performance.now() - t0;
+    const value = out[model.output.name];
+    if (!value)
+        throw new Error(`onnxruntime returned no '${model.output.name}'`);
+    if (value.dims[0] !== batchRows) {
+        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
+            `the first output dimension must be the batch.`, { file: model.path, input: 'output-name' });
+    }
+    const isFloat = FLOAT_OUTPUTS.has(value.type);
+    const data = tensorValues(value);
+    if (isFloat) {
+        const width = value.dims.slice(1).reduce((a, b) => a * b, 1);
+        for (let i = 0; i < n * width; i++) {
+            if (!Number.isFinite(data[i])) {
+                const row = firstRow + Math.floor(i / width);
+                throw new UserError(`The ${r.role} ${model.path} output '${model.output.name}' holds ${data[i]} for row ${row} of the eval set; ` +
+                    `a model that outputs NaN or Inf cannot be scored.`, { file: model.path, hint: 'Check the export (and the features of that row) in the training framework.' });
+            }
+        }
+    }
+    else if (!INTEGER_OUTPUTS.has(value.type)) {
+        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`, { file: model.path, input: 'output-name' });
+    }
+    return { data, dims: value.dims, isFloat };
+}
+/**
+ * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
+ * streaming features and labels in batches: memory holds two batches, not the set.
+ */
+async function compareModels(options) {
+    const { ort, data } = options;
+    const { features, labels } = data;
+    if (labels.rows !== features.rows) {
+        throw new UserError(`Labels ${labels.label} have ${labels.rows} rows but features ${features.label} have ${features.rows}; each feature row needs one label.`, { file: labels.label, input: 'labels' });
+    }
+    if (!(labels.shape.length === 1 || (labels.shape.length === 2 && labels.shape[1] === 1))) {
+        throw new UserError(`Labels ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
+            file: labels.label,
+            input: 'labels',
+        });
+    }
+    if (features.rows === 0)
+        throw new UserError(`The eval set ${features.label} has no rows.`, { file: features.label, input: 'eval-data' });
+    const models = [['new model', options.newModel]];
+    if (options.baseline)
+        models.push(['baseline model', options.baseline]);
+    for (const [role, m] of models)
+        checkFeatureShape(features, m, role);
+    // A model exported with a fixed batch size runs in batches of that size (the last one padded).
+    const fixed = [...new Set(models.map(([, m]) => fixedBatch(m)).filter((b) => b !== undefined))];
+    if (fixed.length > 1) {
+        throw new UserError(`The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`, {
+            file: options.newModel.path,
+        });
+    }
+    const batchRows = fixed[0] ?? Math.min(options.batchSize, features.rows);
+    const rowLength = features.rowLength;
+    const rows = features.rows;
+    const runners = models.map(([role, model]) => {
+        const Ctor = INPUT_ARRAYS[model.input.type];
+        return {
+            role,
+            model,
+            buffers: [new Ctor(batchRows * rowLength), new Ctor(batchRows * rowLength)],
+            inferenceMs: 0,
+            width: 0,
+            outputIsLabels: false,
+            outputShape: [],
+            scores: new Float64Array(0),
+            predicted: new Int32Array(batchRows),
+            predictedIfLogits: new Int32Array(batchRows),
+        };
+    });
+    // models with the same input type share the decoded batch
+    for (let i = 1; i < runners.length; i++) {
+        if (runners[i].model.input.type === runners[0].model.input.type)
+            runners[i].buffers = runners[0].buffers;
+    }
+    const labelBuffers = [new Float64Array(batchRows), new Float64Array(batchRows)];
+    const readBatch = async (start, slot) => {
+        const n = Math.min(batchRows, rows - start);
+        const decoded = new Set();
+        for (const r of runners) {
+            const buffer = r.buffers[slot];
+            if (decoded.has(buffer))
+                continue;
+            await features.readRows(start, n, buffer, 0, r.model.input.type === 'bool');
+            if (n < batchRows)
+                buffer.fill((typeof buffer[0] === 'bigint' ? 0n : 0), n * rowLength);
+            decoded.add(buffer);
+        }
+        await labels.readRows(start, n, labelBuffers[slot]);
+        return n;
+    };
+    // First batch: learn each output's layout, decide the task and the classes, check the labels.
+    let n = await readBatch(0, 0);
+    // models run one after the other: each gets every core, and its own time is its own
+    const runAll = async (slot, count, start) => {
+        const results = [];
+        for (const r of runners)
+            results.push(await runBatch(ort, r, r.buffers[slot], batchRows, features.shape.slice(1), count, start));
+        return results;
+    };
+    const first = await runAll(0, n, 0);
+    runners.forEach((r, i) => {
+        const { dims } = first[i];
+        r.width = dims.slice(1).reduce((a, b) => a * b, 1);
+        r.outputIsLabels = !first[i].isFloat;
+        r.outputShape = r.model.output.shape;
+        r.scores = new Float64Array(batchRows * r.width);
+    });
+    const task = decideTask(options.task, runners[0], labels);
+    for (const r of runners) {
+        if (task === 'regression' && (r.width !== 1 || r.outputIsLabels)) {
+            throw new UserError(`Regression needs one number per row, but output '${r.model.output.name}' of the ${r.role} ${r.model.path} gives ` +
+                `${r.outputIsLabels ? 'integer class ids' : `${r.width} values per row`}.`, { file: r.model.path, input: 'task' });
+        }
+    }
+    const classes = await checkLabels(await data.reopenLabels(), task, runners, batchRows);
+    options.checkTask?.(task, classes);
+    for (const r of runners) {
+        if (task === 'classification')
+            r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes);
+        else
+            r.regression = new RegressionAccumulator();
+    }
+    // McNemar's counts under each reading (0: probabilities, 1: logits) of each model's scores;
+    // the readings are known after the last row (they differ only for one-column scores)
+    const newOnly = [
+        [0, 0],
+        [0, 0],
+    ];
+    const baselineOnly = [
+        [0, 0],
+        [0, 0],
+    ];
+    const readings = (r) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
+    const predictions = (r, reading) => (reading === 1 ? r.predictedIfLogits : r.predicted);
+    let slot = 0;
+    let pending = first;
+    for (let start = 0; start < rows; start += batchRows) {
+        // prefetch the next batch while this one runs
+        const nextStart = start + batchRows;
+        const nextSlot = slot === 0 ? 1 : 0;
+        const prefetch = nextStart < rows ? readBatch(nextStart, nextSlot) : undefined;
+        try {
+            const outputs = pending ?? (await runAll(slot, n, start));
+            pending = undefined;
+            const y = labelBuffers[slot];
+            runners.forEach((r, i) => {
+                const raw = outputs[i].data;
+                const count = n * r.width;
+                for (let j = 0; j < count; j++)
+                    r.scores[j] = Number(raw[j]);
+                if (r.classification) {
+                    if (r.outputIsLabels)
+                        checkPredictedClasses(r, r.scores, n, classes, start);
+                    r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
+                }
+                else
+                    r.regression.add(r.scores, y, n);
+            });
+            if (task === 'classification' && runners.length === 2) {
+                const [a, b] = runners;
+                for (const ra of readings(a)) {
+                    const pa = predictions(a, ra);
+                    for (const rb of readings(b)) {
+                        const pb = predictions(b, rb);
+                        for (let i = 0; i < n; i++) {
+                            const newRight = pa[i] === y[i];
+                            const baseRight = pb[i] === y[i];
+                            if (newRight && !baseRight)
+                                newOnly[ra][rb]++;
+                            else if (baseRight && !newRight)
+                                baselineOnly[ra][rb]++;
+                        }
+                    }
+                }
+            }
+        }
+        catch (e) {
+            // let the read ahead finish (its own error is moot) before the caller closes the files
+            await prefetch?.catch(() => { });
+            throw e;
+        }
+        if (prefetch)
+            n = await prefetch;
+        slot = nextSlot;
+    }
+    const evaluations = runners.map((r) => {
+        if (r.classification) {
+            const res = r.classification.result();
+            return {
+                outputKind: res.scoreKind,
+                outputShape: r.outputShape,
+                metrics: res.metrics,
+                unavailable: res.unavailable,
+                perClass: res.perClass,
+                confusion: res.confusion,
+                inferenceMs: r.inferenceMs,
+            };
+        }
+        const res = r.regression.result();
+        return { outputKind: 'values', outputShape: r.outputShape, metrics: res.metrics, unavailable: res.unavailable, inferenceMs: r.inferenceMs };
+    });
+    return {
+        task,
+        rows,
+        classes,
+        batchSize: batchRows,
+        new: evaluations[0],
+        baseline: evaluations[1],
+        paired: task === 'classification' && runners.length === 2 ? pairedCounts(runners, newOnly, baselineOnly) : undefined,
+    };
+}
+function pairedCounts(runners, newOnly, baselineOnly) {
+    const [ra, rb] = runners.map((r) => (r.width === 1 && !r.outputIsLabels && !r.classification.readsAsProbabilities() ? 1 : 0));
+    const b = newOnly[ra][rb];
+    const c = baselineOnly[ra][rb];
+    return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
+}
+function decideTask(requested, r, labels) {
+    if (requested !== 'auto')
+        return requested;
+    if (r.outputIsLabels || r.width > 1)
+        return 'classification';
+    // one float per row: integer or bool labels make it a binary classifier's score, float labels a regression
+    return labels.dtype.kind === 'f' ? 'regression' : 'classification';
+}
+/**
+ * Reads every label once (in batches), before any model runs on the whole set: a regression
+ * target must be a finite number, a class label a class id the models score. Returns the number
+ * of classes (classification).
+ */
+async function checkLabels(labels, task, runners, batchRows) {
+    const scored = runners.filter((r) => !r.outputIsLabels);
+    const widths = [...new Set(scored.map((r) => (r.width === 1 ? 2 : r.width)))];
+    if (task === 'classification' && widths.length > 1) {
+        await labels.close();
+        throw new UserError(`The models score different numbers of classes (${scored.map((r) => `${r.role}: ${r.width === 1 ? 2 : r.width}`).join(', ')}); ` +
+            `they must be compared on the same classes.`, { file: scored[1].model.path });
+    }
+    const buffer = new Float64Array(batchRows);
+    let maxLabel = 0;
+    const limit = widths[0];
+    const bad = (y, row, expected, hint) => new UserError(`Labels ${labels.label} hold ${y} at row ${row}; expected ${expected}.`, { file: labels.label, input: 'labels', hint });
+    try {
+        for (let start = 0; start < labels.rows; start += batchRows) {
+            const n = Math.min(batchRows, labels.rows - start);
+            await labels.readRows(start, n, buffer);
+            for (let i = 0; i < n; i++) {
+                const y = buffer[i];
+                if (task === 'regression') {
+                    if (!Number.isFinite(y))
+                        throw bad(y, start + i, 'a finite number (a regression target)');
+                    continue;
+                }
+                if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
+                    const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
+                    throw bad(y, start + i, expected, labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined);
+                }
+                if (y > maxLabel)
+                    maxLabel = y;
+            }
+        }
+    }
+    finally {
+        await labels.close();
+    }
+    return task === 'classification' ? Math.max(limit ?? maxLabel + 1, 2) : undefined;
+}
+function checkPredictedClasses(r, predicted, n, classes, start) {
+    for (let i = 0; i < n; i++) {
+        const p = predicted[i];
+        if (!Number.isInteger(p) || p < 0 || p >= classes) {
+            throw new UserError(`The ${r.role} ${r.model.path} predicts class ${p} for row ${start + i}, outside the classes 0..${classes - 1} found in the labels.`, { file: r.model.path });
+        }
+    }
+}
+//# sourceMappingURL=compare.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/gate.js
+
+
+/** Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80). */
+const ROUNDING = 1e-12;
+/**
+ * The promotion rule (TFMA's change threshold with an absolute margin): for a higher-is-better
+ * metric, pass when new - baseline >= margin; for lower-is-better, when baseline - new >= margin.
+ * A negative margin tolerates that much regression.
+ */
+function decideGate(config, newValue, baselineValue, pValue) {
+    const { metric, minImprovement } = config;
+    const up = higherIsBetter(metric);
+    const improvement = up ? newValue - baselineValue : baselineValue - newValue;
+    const required = up ? baselineValue + minImprovement : baselineValue - minImprovement;
+    const sign = up ? '>=' : '<=';
+    const values = `${metric} ${formatMetric(newValue)} vs baseline ${formatMetric(baselineValue)}`;
+    // written so that NaN fails: a model whose metric is not a number is not better
+    if (!(improvement + ROUNDING >= minImprovement)) {
+        return {
+            passed: false,
+            improvement,
+            required,
+            reason: `${values}: the new model must reach ${sign} ${formatMetric(required)} (baseline ${up ? '+' : '-'} min-improvement ${minImprovement}), ` +
+                `its improvement is ${formatMetric(improvement)}.`,
+        };
+    }
+    if (config.significanceLevel !== undefined && pValue !== undefined && !(pValue < config.significanceLevel)) {
+        return {
+            passed: false,
+            improvement,
+            required,
+            reason: `${values} clears the margin, but McNemar's test gives p = ${formatMetric(pValue)}, not below significance-level ${config.significanceLevel}: the gain may be noise.`,
+        };
+    }
+    return {
+        passed: true,
+        improvement,
+        required,
+        reason: `${values}: improvement ${formatMetric(improvement)} meets min-improvement ${minImprovement}.`,
+    };
+}
+//# sourceMappingURL=gate.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
+/**
+ * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
+ * of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const t = text.trim().toLowerCase();
+    if (t === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let rest = t;
+    while (rest !== '') {
+        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
+        if (!m)
+            return undefined;
+        total += Number(m[1]) * unit[m[2]];
+        rest = rest.slice(m[0].length);
+    }
+    return total;
+}
+/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
+function formatDuration(ms) {
+    if (ms < 1)
+        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
+    if (ms < 1000)
+        return `${Number(ms.toPrecision(3))} ms`;
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+//# sourceMappingURL=duration.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/evaluation-markdown.js
+
+
+
+const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
+function cell(v) {
+    return formatMetric(v);
+}
+function delta(metric, a, b) {
+    if (a === null || a === undefined || b === null || b === undefined)
+        return '';
+    const d = a - b;
+    const better = higherIsBetter(metric) ? d > 0 : d < 0;
+    const arrow = d === 0 ? '' : better ? ' ▲' : ' ▼';
+    return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
+}
+function evaluation_markdown_short(sha) {
+    return sha ? `\`${sha.slice(0, 12)}\`` : '';
+}
+function matrix(title, m) {
+    const k = m.length;
+    const head = `| true \\ predicted | ${Array.from({ length: k }, (_, i) => i).join(' | ')} |`;
+    return [
+        `**${title}**`,
+        '',
+        head,
+        `|---|${'---:|'.repeat(k)}`,
+        ...m.map((row, t) => `| **${t}** | ${row.join(' | ')} |`),
+        '',
+    ];
+}
+/** The report as markdown, verdict first (job summary and PR comment). */
+function renderEvaluationMarkdown(r, options = {}) {
+    const out = [];
+    if (options.marker)
+        out.push(options.marker);
+    const p = r.primary;
+    const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
+    out.push(`## ${ICON[r.status]} Model evaluation ${title}: ${p.metric}`, '');
+    out.push(r.reason, '');
+    for (const w of r.warnings)
+        out.push(`> [!WARNING]\n> ${w}`, '');
+    const n = r.models.new;
+    const b = r.models.baseline;
+    if (n?.metrics) {
+        const names = Object.keys(n.metrics);
+        out.push('| metric | new | baseline | change |', '|---|---:|---:|---:|');
+        for (const m of names) {
+            const label = m === p.metric ? `**${m}** (gate${higherIsBetter(m) ? ', higher is better' : ', lower is better'})` : m;
+            out.push(`| ${label} | ${cell(n.metrics[m])} | ${b?.metrics ? cell(b.metrics[m]) : '—'} | ${delta(m, n.metrics[m], b?.metrics?.[m])} |`);
+        }
+        out.push('');
+        if (p.required !== null) {
+            out.push(`Threshold: ${p.metric} ${p.higherIsBetter ? '≥' : '≤'} ${formatMetric(p.required)} (baseline ${p.higherIsBetter ? '+' : '−'} min-improvement ${p.minImprovement}).`, '');
+        }
+    }
+    if (r.significance) {
+        const s = r.significance;
+        out.push(`McNemar's exact test: the new model alone is right on ${s.newOnlyCorrect} rows, the baseline alone on ${s.baselineOnlyCorrect}; ` +
+            `p = ${formatMetric(s.pValue)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}.`, '');
+    }
+    if (n?.perClass) {
+        const pc = n.perClass;
+        const bp = b?.perClass;
+        out.push('<details><summary>Per-class precision, recall and F1</summary>', '');
+        out.push('| class | support | precision new | precision base | recall new | recall base | F1 new | F1 base |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+        pc.precision.forEach((_, c) => {
+            out.push(`| ${c} | ${pc.support[c]} | ${cell(pc.precision[c])} | ${cell(bp?.precision[c])} | ${cell(pc.recall[c])} | ${cell(bp?.recall[c])} | ${cell(pc.f1[c])} | ${cell(bp?.f1[c])} |`);
+        });
+        out.push('', ...matrix('Confusion matrix, new model', n.confusion ?? []));
+        if (b?.confusion)
+            out.push(...matrix('Confusion matrix, baseline', b.confusion));
+        out.push('</details>', '');
+    }
+    const models = [
+        ['new', n],
+        ['baseline', b],
+    ];
+    if (n || r.evalSet) {
+        out.push('<details><summary>Models and data</summary>', '');
+        out.push('| | path | sha256 | output | inference |', '|---|---|---|---|---:|');
+        for (const [name, m] of models) {
+            if (!m)
+                continue;
+            const t = m.timing ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
+            out.push(`| ${name} | \`${m.path}\` | ${evaluation_markdown_short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`);
+        }
+        if (r.evalSet) {
+            const e = r.evalSet;
+            out.push(`| eval set | \`${e.path}\` | ${evaluation_markdown_short(e.sha256)} | ${e.rows.toLocaleString('en-US')} rows; features ${e.features.dtype} [${e.features.shape.join(', ')}], labels ${e.labels.dtype} | |`);
+        }
+        out.push('', `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.`, '</details>', '');
+    }
+    out.push('**Next:** ' + nextStep(r), '');
+    return out.join('\n');
+}
+function nextStep(r) {
+    if (r.status === 'error') {
+        return r.error?.input
+            ? `fix the \`${r.error.input}\` input${r.error.file ? ` (\`${r.error.file}\`)` : ''} and run again.`
+            : `fix the problem above${r.error?.file ? ` in \`${r.error.file}\`` : ''} and run again.`;
+    }
+    if (r.status === 'failed') {
+        if (r.baselineMissing?.policy === 'fail') {
+            return 'provide the production model as `baseline-model`, or set `missing-baseline: pass` for the very first model.';
+        }
+        return 'this model does not replace production. Improve it and push again, or, if the margin is wrong, change `min-improvement` in the workflow (reviewed like any code change).';
+    }
+    return 'package the model (validate-onnx) and deploy it to staging; a person approves production after reading this report.';
+}
+//# sourceMappingURL=evaluation-markdown.js.map
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
 // EXTERNAL MODULE: ../../node_modules/semver/index.js
@@ -38455,1160 +39578,6 @@ async function loadOnnxRuntime(options = {}) {
     return { ort, runtime };
 }
 //# sourceMappingURL=runtime.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
-
-
-
-function tensorInfo(meta, path, role) {
-    if (!meta.isTensor) {
-        throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
-            file: path,
-            hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
-        });
-    }
-    return { name: meta.name, type: meta.type, shape: meta.shape.map((d) => d) };
-}
-function formatShape(shape) {
-    return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
-}
-/**
- * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
- * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
- * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
- * other, and a spinning pool of one would take the core the other needs.
- */
-function createSession(ort, path, threads = 0) {
-    return ort.InferenceSession.create(path, {
-        intraOpNumThreads: threads > 0 ? threads : (0,external_node_os_namespaceObject.availableParallelism)(),
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        executionProviders: ['cpu'],
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-        // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
-        logSeverityLevel: 4,
-    });
-}
-/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
-async function loadModel(ort, path, options) {
-    const { role, inputOfPath } = options;
-    try {
-        const s = await (0,promises_namespaceObject.stat)(path);
-        if (!s.isFile())
-            throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    }
-    catch (e) {
-        const code = e.code;
-        const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, expected an .onnx file' : `cannot be read: ${messageOf(e)}`;
-        throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${what}.`, { file: path, input: inputOfPath });
-    }
-    let session;
-    try {
-        session = await createSession(ort, path, options.threads);
-    }
-    catch (e) {
-        throw new UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
-            file: path,
-            input: inputOfPath,
-            hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
-            cause: e,
-        });
-    }
-    try {
-        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
-        const list = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
-        let input;
-        if (options.inputName) {
-            input = inputs.find((x) => x.name === options.inputName);
-            if (!input) {
-                throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
-                    file: path,
-                    input: 'input-name',
-                });
-            }
-        }
-        else if (inputs.length === 1) {
-            input = inputs[0];
-        }
-        else {
-            throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
-                file: path,
-                input: 'input-name',
-            });
-        }
-        if (inputs.length > 1) {
-            const others = inputs.filter((x) => x !== input).map((x) => x.name);
-            throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
-        }
-        let output;
-        if (options.outputName) {
-            output = outputs.find((x) => x.name === options.outputName);
-            if (!output) {
-                throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
-                    file: path,
-                    input: 'output-name',
-                });
-            }
-        }
-        else {
-            output = outputs[0];
-        }
-        return { path, session, inputs, outputs, input, output };
-    }
-    catch (e) {
-        await session.release();
-        throw e;
-    }
-}
-//# sourceMappingURL=session.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/data.js
-
-
-
-
-/**
- * Opens the held-out set: a directory with `<features>.npy` and `<labels>.npy`, or an `.npz`
- * holding arrays named `features` and `labels` (names overridable).
- */
-async function openEvalSet(path, featuresName = 'features', labelsName = 'labels') {
-    let isDirectory;
-    try {
-        isDirectory = (await (0,promises_namespaceObject.stat)(path)).isDirectory();
-    }
-    catch {
-        throw new UserError(`eval-data ${path} does not exist.`, {
-            file: path,
-            input: 'eval-data',
-            hint: 'Expected a directory with features.npy and labels.npy, or an .npz file.',
-        });
-    }
-    if (isDirectory) {
-        const file = (name) => (0,external_node_path_namespaceObject.join)(path, name.endsWith('.npy') ? name : `${name}.npy`);
-        const features = await openNpy(file(featuresName)).catch((e) => {
-            throw withInput(e, 'features');
-        });
-        const labels = await openNpy(file(labelsName)).catch(async (e) => {
-            await features.close();
-            throw withInput(e, 'labels');
-        });
-        return {
-            features,
-            labels,
-            files: [file(featuresName), file(labelsName)],
-            reopenLabels: () => openNpy(file(labelsName)),
-            close: async () => {
-                await features.close();
-                await labels.close();
-            },
-        };
-    }
-    if (!/\.npz$/i.test((0,external_node_path_namespaceObject.basename)(path))) {
-        throw new UserError(`eval-data ${path} is a file but not an .npz archive.`, {
-            file: path,
-            input: 'eval-data',
-            hint: 'Expected a directory with features.npy and labels.npy, or an .npz file.',
-        });
-    }
-    const npz = await NpzArchive.open(path);
-    try {
-        const features = await npz.array(featuresName, 'features');
-        const labels = await npz.array(labelsName, 'labels').catch(async (e) => {
-            await features.close();
-            throw e;
-        });
-        return {
-            features,
-            labels,
-            files: [path],
-            reopenLabels: () => npz.array(labelsName, 'labels'),
-            close: async () => {
-                await features.close();
-                await labels.close();
-                npz.close();
-            },
-        };
-    }
-    catch (e) {
-        npz.close();
-        throw e;
-    }
-}
-function withInput(e, input) {
-    if (e instanceof UserError && !e.input) {
-        return new UserError(e.message, { file: e.file, input, hint: e.hint, cause: e.cause });
-    }
-    return e;
-}
-//# sourceMappingURL=data.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/classification.js
-const EPS = 1e-15;
-function clipLog(p) {
-    return Math.log(Math.min(Math.max(p, EPS), 1 - EPS));
-}
-/**
- * Streams a classifier's outputs and integer labels, batch by batch, into the metrics
- * scikit-learn computes (macro averages over the classes seen in labels or predictions, zero
- * where undefined, as zero_division=0). Memory is O(classes^2), except roc-auc, which needs every
- * binary score (8 bytes a row, only for binary tasks).
- *
- * Scores are `width` values per row: width >= 2 are per-class scores (probabilities when every
- * row is a distribution, logits otherwise); width 1 is one score for class 1 of a binary task;
- * `labels: true` means the output holds predicted class ids.
- */
-class ClassificationAccumulator {
-    width;
-    outputIsLabels;
-    /** confusion counts under the probability reading (and the only ones for width >= 2 or labels) */
-    confusion;
-    /** width 1: the counts under the logit reading (threshold 0 instead of 0.5) */
-    confusionIfLogits;
-    rows = 0;
-    /** -sum log p(true) if outputs are probabilities / logits; which one holds is known at the end. */
-    logLossIfProbabilities = 0;
-    logLossIfLogits = 0;
-    allDistributions = true;
-    binaryScores;
-    binaryLabels;
-    classes;
-    constructor(width, outputIsLabels, 
-    /** Number of classes (>= 2). */
-    classes) {
-        this.width = width;
-        this.outputIsLabels = outputIsLabels;
-        this.classes = classes;
-        this.confusion = new Float64Array(classes * classes);
-        if (width === 1 && !outputIsLabels)
-            this.confusionIfLogits = new Float64Array(classes * classes);
-        if (classes === 2 && !outputIsLabels) {
-            this.binaryScores = new Float64Array(1024);
-            this.binaryLabels = new Uint8Array(1024);
-        }
-    }
-    /**
-     * Adds `n` rows: `scores` holds n*width values, `labels` n class ids in [0, classes). Writes the
-     * predicted class of each row into `predicted`; for one column, under the probability reading
-     * (score > 0.5) there and under the logit reading (score > 0) into `predictedIfLogits`: which
-     * reading holds is known only after the last row (readsAsProbabilities).
-     */
-    add(scores, labels, n, predicted, predictedIfLogits) {
-        const { width, classes } = this;
-        this.argmax(scores, n, predicted, 0.5);
-        for (let i = 0; i < n; i++)
-            this.confusion[labels[i] * classes + predicted[i]]++;
-        if (this.confusionIfLogits) {
-            const alt = predictedIfLogits ?? new Int32Array(n);
-            this.argmax(scores, n, alt, 0);
-            for (let i = 0; i < n; i++)
-                this.confusionIfLogits[labels[i] * classes + alt[i]]++;
-        }
-        if (this.outputIsLabels) {
-            this.rows += n;
-            return;
-        }
-        for (let i = 0; i < n; i++) {
-            const y = labels[i];
-            const o = i * width;
-            if (width === 1) {
-                const s = scores[o];
-                if (s < 0 || s > 1)
-                    this.allDistributions = false;
-                this.logLossIfProbabilities -= clipLog(y === 1 ? s : 1 - s);
-                // log sigmoid(s) and log(1 - sigmoid(s)), computed stably
-                const z = y === 1 ? s : -s;
-                this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-            }
-            else {
-                let max = -Infinity;
-                for (let c = 0; c < width; c++)
-                    if (scores[o + c] > max)
-                        max = scores[o + c];
-                // the probability reading, only while every row so far is a distribution (once one is
-                // not, that reading is out and its work is skipped)
-                if (this.allDistributions) {
-                    let sum = 0;
-                    for (let c = 0; c < width; c++) {
-                        const v = scores[o + c];
-                        if (v < 0 || v > 1)
-                            this.allDistributions = false;
-                        sum += v;
-                    }
-                    if (Math.abs(sum - 1) > 1e-3)
-                        this.allDistributions = false;
-                    this.logLossIfProbabilities -= clipLog(scores[o + y]);
-                }
-                let expSum = 0;
-                for (let c = 0; c < width; c++)
-                    expSum += Math.exp(scores[o + c] - max);
-                // -log softmax(z)_y, clipped like the probabilities
-                this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
-            }
-        }
-        if (this.binaryScores && this.binaryLabels) {
-            const need = this.rows + n;
-            if (need > this.binaryScores.length) {
-                const size = Math.max(need, this.binaryScores.length * 2);
-                const s = new Float64Array(size);
-                s.set(this.binaryScores.subarray(0, this.rows));
-                const l = new Uint8Array(size);
-                l.set(this.binaryLabels.subarray(0, this.rows));
-                this.binaryScores = s;
-                this.binaryLabels = l;
-            }
-            for (let i = 0; i < n; i++) {
-                // a score increasing with P(class 1): the margin for two columns, the value for one
-                this.binaryScores[this.rows + i] = width === 1 ? scores[i] : scores[i * 2 + 1] - scores[i * 2];
-                this.binaryLabels[this.rows + i] = labels[i];
-            }
-        }
-        this.rows += n;
-    }
-    /** Whether the scores read as probabilities (every row a distribution); final after the last row. */
-    readsAsProbabilities() {
-        return !this.outputIsLabels && this.allDistributions;
-    }
-    /** Predicted class per row (first maximum wins, as numpy's argmax; one column: score > threshold). */
-    argmax(scores, n, predicted, threshold) {
-        const width = this.width;
-        if (this.outputIsLabels) {
-            for (let i = 0; i < n; i++)
-                predicted[i] = scores[i];
-        }
-        else if (width === 1) {
-            for (let i = 0; i < n; i++)
-                predicted[i] = scores[i] > threshold ? 1 : 0;
-        }
-        else {
-            for (let i = 0; i < n; i++) {
-                const o = i * width;
-                let best = 0;
-                for (let c = 1; c < width; c++)
-                    if (scores[o + c] > scores[o + best])
-                        best = c;
-                predicted[i] = best;
-            }
-        }
-    }
-    result() {
-        const k = this.classes;
-        const confusion = [];
-        const counts = this.confusionIfLogits && !this.allDistributions ? this.confusionIfLogits : this.confusion;
-        for (let t = 0; t < k; t++)
-            confusion.push(Array.from(counts.subarray(t * k, (t + 1) * k)));
-        const support = confusion.map((row) => row.reduce((a, b) => a + b, 0));
-        const predictedCount = confusion[0].map((_, p) => confusion.reduce((a, row) => a + row[p], 0));
-        const tp = confusion.map((row, c) => row[c]);
-        const precision = tp.map((x, c) => (predictedCount[c] ? x / predictedCount[c] : 0));
-        const recall = tp.map((x, c) => (support[c] ? x / support[c] : 0));
-        const f1 = precision.map((p, c) => (p + recall[c] ? (2 * p * recall[c]) / (p + recall[c]) : 0));
-        const seen = support.map((s, c) => s > 0 || predictedCount[c] > 0);
-        const mean = (xs, keep) => {
-            const kept = xs.filter((_, c) => keep[c]);
-            return kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0;
-        };
-        const correct = tp.reduce((a, b) => a + b, 0);
-        const metrics = {
-            accuracy: this.rows ? correct / this.rows : null,
-            'balanced-accuracy': mean(recall, support.map((s) => s > 0)),
-            'f1-macro': mean(f1, seen),
-            'precision-macro': mean(precision, seen),
-            'recall-macro': mean(recall, seen),
-        };
-        const unavailable = {};
-        let scoreKind = 'labels';
-        if (this.outputIsLabels) {
-            metrics['log-loss'] = null;
-            unavailable['log-loss'] = 'the output holds predicted labels, not scores';
-        }
-        else {
-            scoreKind = this.allDistributions ? 'probabilities' : 'logits';
-            metrics['log-loss'] = (this.allDistributions ? this.logLossIfProbabilities : this.logLossIfLogits) / this.rows;
-        }
-        if (k !== 2) {
-            metrics['roc-auc'] = null;
-            unavailable['roc-auc'] = `roc-auc is computed for binary tasks; this one has ${k} classes`;
-        }
-        else if (!this.binaryScores || !this.binaryLabels) {
-            metrics['roc-auc'] = null;
-            unavailable['roc-auc'] = 'the output holds predicted labels, not scores';
-        }
-        else {
-            const auc = rocAuc(this.binaryScores.subarray(0, this.rows), this.binaryLabels.subarray(0, this.rows));
-            metrics['roc-auc'] = auc;
-            if (auc === null)
-                unavailable['roc-auc'] = 'roc-auc needs both classes in the labels';
-        }
-        return { metrics, unavailable, perClass: { precision, recall, f1, support }, confusion, scoreKind, rows: this.rows };
-    }
-}
-/** Area under the ROC curve by the rank-sum (Mann-Whitney U) statistic, ties averaged. */
-function rocAuc(scores, labels) {
-    const n = scores.length;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++)
-        order[i] = i;
-    order.sort((a, b) => scores[a] - scores[b]);
-    let positives = 0;
-    let rankSum = 0;
-    for (let i = 0; i < n;) {
-        let j = i;
-        while (j + 1 < n && scores[order[j + 1]] === scores[order[i]])
-            j++;
-        const rank = (i + j) / 2 + 1;
-        for (let t = i; t <= j; t++) {
-            if (labels[order[t]] === 1) {
-                positives++;
-                rankSum += rank;
-            }
-        }
-        i = j + 1;
-    }
-    const negatives = n - positives;
-    if (positives === 0 || negatives === 0)
-        return null;
-    return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-//# sourceMappingURL=classification.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/regression.js
-/** Streams predictions and targets into rmse, mae and r2 (r2 by Welford's running variance). */
-class RegressionAccumulator {
-    rows = 0;
-    squaredError = 0;
-    absoluteError = 0;
-    mean = 0;
-    m2 = 0;
-    add(predictions, targets, n) {
-        for (let i = 0; i < n; i++) {
-            const y = targets[i];
-            const e = predictions[i] - y;
-            this.squaredError += e * e;
-            this.absoluteError += Math.abs(e);
-            this.rows++;
-            const d = y - this.mean;
-            this.mean += d / this.rows;
-            this.m2 += d * (y - this.mean);
-        }
-    }
-    result() {
-        const n = this.rows;
-        const unavailable = {};
-        // constant targets: scikit-learn's r2_score (force_finite) gives 1 for a perfect fit, else 0
-        let r2 = this.m2 > 0 ? 1 - this.squaredError / this.m2 : this.squaredError === 0 ? 1 : 0;
-        if (n < 2) {
-            r2 = null;
-            unavailable.r2 = 'r2 needs at least two rows';
-        }
-        return {
-            metrics: { rmse: Math.sqrt(this.squaredError / n), mae: this.absoluteError / n, r2 },
-            unavailable,
-            rows: n,
-        };
-    }
-}
-//# sourceMappingURL=regression.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/significance.js
-/**
- * McNemar's exact test on paired outcomes: of the rows exactly one model gets right, are the
- * new model's wins (`newOnly`) and the baseline's (`baselineOnly`) a fair coin's split?
- * Two-sided p-value: min(1, 2 * P[X <= min(b, c)]) for X ~ Binomial(b + c, 1/2), as
- * scipy.stats.binomtest gives for p = 0.5.
- */
-function mcnemarExact(newOnly, baselineOnly) {
-    const n = newOnly + baselineOnly;
-    if (n === 0)
-        return 1;
-    const k = Math.min(newOnly, baselineOnly);
-    if (2 * k === n)
-        return 1;
-    // log pmf(i) by the recurrence pmf(i) = pmf(i-1) * (n-i+1)/i, summed in log space
-    let logPmf = -n * Math.LN2;
-    let logCdf = logPmf;
-    for (let i = 1; i <= k; i++) {
-        logPmf += Math.log((n - i + 1) / i);
-        const hi = Math.max(logCdf, logPmf);
-        logCdf = hi + Math.log(Math.exp(logCdf - hi) + Math.exp(logPmf - hi));
-    }
-    return Math.min(1, 2 * Math.exp(logCdf));
-}
-//# sourceMappingURL=significance.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
-
-/** The typed array onnxruntime-node takes for each element type this project feeds. */
-const INPUT_ARRAYS = {
-    float32: Float32Array,
-    float64: Float64Array,
-    int8: Int8Array,
-    uint8: Uint8Array,
-    int16: Int16Array,
-    uint16: Uint16Array,
-    int32: Int32Array,
-    uint32: Uint32Array,
-    int64: BigInt64Array,
-    uint64: BigUint64Array,
-    bool: Uint8Array,
-};
-function newInputArray(type, length) {
-    const Ctor = INPUT_ARRAYS[type];
-    return Ctor ? new Ctor(length) : undefined;
-}
-/**
- * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
- * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
- */
-function tensorValues(t) {
-    if (t.type === 'float16') {
-        const bits = t.data;
-        const values = new Float32Array(bits.length);
-        for (let i = 0; i < bits.length; i++)
-            values[i] = halfToNumber(bits[i]);
-        return values;
-    }
-    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
-        return Float64Array.from(t.data, Number);
-    return t.data;
-}
-//# sourceMappingURL=tensor-types.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/compare.js
-
-
-
-
-
-
-
-const FLOAT_OUTPUTS = new Set(['float32', 'float64', 'float16']);
-const INTEGER_OUTPUTS = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
-function rowLength(rowShape) {
-    return rowShape.reduce((a, b) => a * b, 1);
-}
-function fixedBatch(model) {
-    const d = model.input.shape[0];
-    return typeof d === 'number' && d > 0 ? d : undefined;
-}
-function checkFeatureShape(features, model, role) {
-    const want = model.input.shape;
-    const got = features.shape;
-    const rowOk = want.length === got.length &&
-        want.slice(1).every((d, i) => typeof d !== 'number' || d < 0 || d === got[i + 1]);
-    if (!rowOk) {
-        throw new UserError(`Features ${features.label} have shape ${formatShape(got)}, which does not fit input '${model.input.name}' ` +
-            `${formatShape(want)} of the ${role} ${model.path}: expected ${formatShape(['rows', ...want.slice(1)])}.`, { file: features.label, input: 'eval-data' });
-    }
-    if (!INPUT_ARRAYS[model.input.type]) {
-        throw new UserError(`Input '${model.input.name}' of the ${role} ${model.path} has element type ${model.input.type}; features can be fed as ` +
-            `${Object.keys(INPUT_ARRAYS).join(', ')}.`, { file: model.path });
-    }
-}
-/** Runs one batch; returns the output values (n rows) and the output's dims. */
-async function runBatch(ort, r, buffer, batchRows, rowShape, n, firstRow) {
-    const { model } = r;
-    // the features' own row shape: checked against the input's fixed dimensions, filling its symbolic ones
-    const dims = [batchRows, ...rowShape];
-    const tensor = new ort.Tensor(model.input.type, buffer.subarray(0, batchRows * rowLength(rowShape)), dims);
-    const t0 = performance.now();
-    const out = await model.session.run({ [model.input.name]: tensor }, [model.output.name]);
-    r.inferenceMs += performance.now() - t0;
-    const value = out[model.output.name];
-    if (!value)
-        throw new Error(`onnxruntime returned no '${model.output.name}'`);
-    if (value.dims[0] !== batchRows) {
-        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
-            `the first output dimension must be the batch.`, { file: model.path, input: 'output-name' });
-    }
-    const isFloat = FLOAT_OUTPUTS.has(value.type);
-    const data = tensorValues(value);
-    if (isFloat) {
-        const width = value.dims.slice(1).reduce((a, b) => a * b, 1);
-        for (let i = 0; i < n * width; i++) {
-            if (!Number.isFinite(data[i])) {
-                const row = firstRow + Math.floor(i / width);
-                throw new UserError(`The ${r.role} ${model.path} output '${model.output.name}' holds ${data[i]} for row ${row} of the eval set; ` +
-                    `a model that outputs NaN or Inf cannot be scored.`, { file: model.path, hint: 'Check the export (and the features of that row) in the training framework.' });
-            }
-        }
-    }
-    else if (!INTEGER_OUTPUTS.has(value.type)) {
-        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`, { file: model.path, input: 'output-name' });
-    }
-    return { data, dims: value.dims, isFloat };
-}
-/**
- * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
- * streaming features and labels in batches: memory holds two batches, not the set.
- */
-async function compareModels(options) {
-    const { ort, data } = options;
-    const { features, labels } = data;
-    if (labels.rows !== features.rows) {
-        throw new UserError(`Labels ${labels.label} have ${labels.rows} rows but features ${features.label} have ${features.rows}; each feature row needs one label.`, { file: labels.label, input: 'labels' });
-    }
-    if (!(labels.shape.length === 1 || (labels.shape.length === 2 && labels.shape[1] === 1))) {
-        throw new UserError(`Labels ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
-            file: labels.label,
-            input: 'labels',
-        });
-    }
-    if (features.rows === 0)
-        throw new UserError(`The eval set ${features.label} has no rows.`, { file: features.label, input: 'eval-data' });
-    const models = [['new model', options.newModel]];
-    if (options.baseline)
-        models.push(['baseline model', options.baseline]);
-    for (const [role, m] of models)
-        checkFeatureShape(features, m, role);
-    // A model exported with a fixed batch size runs in batches of that size (the last one padded).
-    const fixed = [...new Set(models.map(([, m]) => fixedBatch(m)).filter((b) => b !== undefined))];
-    if (fixed.length > 1) {
-        throw new UserError(`The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`, {
-            file: options.newModel.path,
-        });
-    }
-    const batchRows = fixed[0] ?? Math.min(options.batchSize, features.rows);
-    const rowLength = features.rowLength;
-    const rows = features.rows;
-    const runners = models.map(([role, model]) => {
-        const Ctor = INPUT_ARRAYS[model.input.type];
-        return {
-            role,
-            model,
-            buffers: [new Ctor(batchRows * rowLength), new Ctor(batchRows * rowLength)],
-            inferenceMs: 0,
-            width: 0,
-            outputIsLabels: false,
-            outputShape: [],
-            scores: new Float64Array(0),
-            predicted: new Int32Array(batchRows),
-            predictedIfLogits: new Int32Array(batchRows),
-        };
-    });
-    // models with the same input type share the decoded batch
-    for (let i = 1; i < runners.length; i++) {
-        if (runners[i].model.input.type === runners[0].model.input.type)
-            runners[i].buffers = runners[0].buffers;
-    }
-    const labelBuffers = [new Float64Array(batchRows), new Float64Array(batchRows)];
-    const readBatch = async (start, slot) => {
-        const n = Math.min(batchRows, rows - start);
-        const decoded = new Set();
-        for (const r of runners) {
-            const buffer = r.buffers[slot];
-            if (decoded.has(buffer))
-                continue;
-            await features.readRows(start, n, buffer, 0, r.model.input.type === 'bool');
-            if (n < batchRows)
-                buffer.fill((typeof buffer[0] === 'bigint' ? 0n : 0), n * rowLength);
-            decoded.add(buffer);
-        }
-        await labels.readRows(start, n, labelBuffers[slot]);
-        return n;
-    };
-    // First batch: learn each output's layout, decide the task and the classes, check the labels.
-    let n = await readBatch(0, 0);
-    // models run one after the other: each gets every core, and its own time is its own
-    const runAll = async (slot, count, start) => {
-        const results = [];
-        for (const r of runners)
-            results.push(await runBatch(ort, r, r.buffers[slot], batchRows, features.shape.slice(1), count, start));
-        return results;
-    };
-    const first = await runAll(0, n, 0);
-    runners.forEach((r, i) => {
-        const { dims } = first[i];
-        r.width = dims.slice(1).reduce((a, b) => a * b, 1);
-        r.outputIsLabels = !first[i].isFloat;
-        r.outputShape = r.model.output.shape;
-        r.scores = new Float64Array(batchRows * r.width);
-    });
-    const task = decideTask(options.task, runners[0], labels);
-    for (const r of runners) {
-        if (task === 'regression' && (r.width !== 1 || r.outputIsLabels)) {
-            throw new UserError(`Regression needs one number per row, but output '${r.model.output.name}' of the ${r.role} ${r.model.path} gives ` +
-                `${r.outputIsLabels ? 'integer class ids' : `${r.width} values per row`}.`, { file: r.model.path, input: 'task' });
-        }
-    }
-    const classes = await checkLabels(await data.reopenLabels(), task, runners, batchRows);
-    options.checkTask?.(task, classes);
-    for (const r of runners) {
-        if (task === 'classification')
-            r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes);
-        else
-            r.regression = new RegressionAccumulator();
-    }
-    // McNemar's counts under each reading (0: probabilities, 1: logits) of each model's scores;
-    // the readings are known after the last row (they differ only for one-column scores)
-    const newOnly = [
-        [0, 0],
-        [0, 0],
-    ];
-    const baselineOnly = [
-        [0, 0],
-        [0, 0],
-    ];
-    const readings = (r) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
-    const predictions = (r, reading) => (reading === 1 ? r.predictedIfLogits : r.predicted);
-    let slot = 0;
-    let pending = first;
-    for (let start = 0; start < rows; start += batchRows) {
-        // prefetch the next batch while this one runs
-        const nextStart = start + batchRows;
-        const nextSlot = slot === 0 ? 1 : 0;
-        const prefetch = nextStart < rows ? readBatch(nextStart, nextSlot) : undefined;
-        try {
-            const outputs = pending ?? (await runAll(slot, n, start));
-            pending = undefined;
-            const y = labelBuffers[slot];
-            runners.forEach((r, i) => {
-                const raw = outputs[i].data;
-                const count = n * r.width;
-                for (let j = 0; j < count; j++)
-                    r.scores[j] = Number(raw[j]);
-                if (r.classification) {
-                    if (r.outputIsLabels)
-                        checkPredictedClasses(r, r.scores, n, classes, start);
-                    r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
-                }
-                else
-                    r.regression.add(r.scores, y, n);
-            });
-            if (task === 'classification' && runners.length === 2) {
-                const [a, b] = runners;
-                for (const ra of readings(a)) {
-                    const pa = predictions(a, ra);
-                    for (const rb of readings(b)) {
-                        const pb = predictions(b, rb);
-                        for (let i = 0; i < n; i++) {
-                            const newRight = pa[i] === y[i];
-                            const baseRight = pb[i] === y[i];
-                            if (newRight && !baseRight)
-                                newOnly[ra][rb]++;
-                            else if (baseRight && !newRight)
-                                baselineOnly[ra][rb]++;
-                        }
-                    }
-                }
-            }
-        }
-        catch (e) {
-            // let the read ahead finish (its own error is moot) before the caller closes the files
-            await prefetch?.catch(() => { });
-            throw e;
-        }
-        if (prefetch)
-            n = await prefetch;
-        slot = nextSlot;
-    }
-    const evaluations = runners.map((r) => {
-        if (r.classification) {
-            const res = r.classification.result();
-            return {
-                outputKind: res.scoreKind,
-                outputShape: r.outputShape,
-                metrics: res.metrics,
-                unavailable: res.unavailable,
-                perClass: res.perClass,
-                confusion: res.confusion,
-                inferenceMs: r.inferenceMs,
-            };
-        }
-        const res = r.regression.result();
-        return { outputKind: 'values', outputShape: r.outputShape, metrics: res.metrics, unavailable: res.unavailable, inferenceMs: r.inferenceMs };
-    });
-    return {
-        task,
-        rows,
-        classes,
-        batchSize: batchRows,
-        new: evaluations[0],
-        baseline: evaluations[1],
-        paired: task === 'classification' && runners.length === 2 ? pairedCounts(runners, newOnly, baselineOnly) : undefined,
-    };
-}
-function pairedCounts(runners, newOnly, baselineOnly) {
-    const [ra, rb] = runners.map((r) => (r.width === 1 && !r.outputIsLabels && !r.classification.readsAsProbabilities() ? 1 : 0));
-    const b = newOnly[ra][rb];
-    const c = baselineOnly[ra][rb];
-    return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
-}
-function decideTask(requested, r, labels) {
-    if (requested !== 'auto')
-        return requested;
-    if (r.outputIsLabels || r.width > 1)
-        return 'classification';
-    // one float per row: integer or bool labels make it a binary classifier's score, float labels a regression
-    return labels.dtype.kind === 'f' ? 'regression' : 'classification';
-}
-/**
- * Reads every label once (in batches), before any model runs on the whole set: a regression
- * target must be a finite number, a class label a class id the models score. Returns the number
- * of classes (classification).
- */
-async function checkLabels(labels, task, runners, batchRows) {
-    const scored = runners.filter((r) => !r.outputIsLabels);
-    const widths = [...new Set(scored.map((r) => (r.width === 1 ? 2 : r.width)))];
-    if (task === 'classification' && widths.length > 1) {
-        await labels.close();
-        throw new UserError(`The models score different numbers of classes (${scored.map((r) => `${r.role}: ${r.width === 1 ? 2 : r.width}`).join(', ')}); ` +
-            `they must be compared on the same classes.`, { file: scored[1].model.path });
-    }
-    const buffer = new Float64Array(batchRows);
-    let maxLabel = 0;
-    const limit = widths[0];
-    const bad = (y, row, expected, hint) => new UserError(`Labels ${labels.label} hold ${y} at row ${row}; expected ${expected}.`, { file: labels.label, input: 'labels', hint });
-    try {
-        for (let start = 0; start < labels.rows; start += batchRows) {
-            const n = Math.min(batchRows, labels.rows - start);
-            await labels.readRows(start, n, buffer);
-            for (let i = 0; i < n; i++) {
-                const y = buffer[i];
-                if (task === 'regression') {
-                    if (!Number.isFinite(y))
-                        throw bad(y, start + i, 'a finite number (a regression target)');
-                    continue;
-                }
-                if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
-                    const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
-                    throw bad(y, start + i, expected, labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined);
-                }
-                if (y > maxLabel)
-                    maxLabel = y;
-            }
-        }
-    }
-    finally {
-        await labels.close();
-    }
-    return task === 'classification' ? Math.max(limit ?? maxLabel + 1, 2) : undefined;
-}
-function checkPredictedClasses(r, predicted, n, classes, start) {
-    for (let i = 0; i < n; i++) {
-        const p = predicted[i];
-        if (!Number.isInteger(p) || p < 0 || p >= classes) {
-            throw new UserError(`The ${r.role} ${r.model.path} predicts class ${p} for row ${start + i}, outside the classes 0..${classes - 1} found in the labels.`, { file: r.model.path });
-        }
-    }
-}
-//# sourceMappingURL=compare.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/gate.js
-
-/** Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80). */
-const ROUNDING = 1e-12;
-function formatMetric(v) {
-    if (v === null || v === undefined)
-        return 'n/a';
-    return Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toPrecision(6) : v.toFixed(4);
-}
-/**
- * The promotion rule (TFMA's change threshold with an absolute margin): for a higher-is-better
- * metric, pass when new - baseline >= margin; for lower-is-better, when baseline - new >= margin.
- * A negative margin tolerates that much regression.
- */
-function decideGate(config, newValue, baselineValue, pValue) {
-    const { metric, minImprovement } = config;
-    const up = higherIsBetter(metric);
-    const improvement = up ? newValue - baselineValue : baselineValue - newValue;
-    const required = up ? baselineValue + minImprovement : baselineValue - minImprovement;
-    const sign = up ? '>=' : '<=';
-    const values = `${metric} ${formatMetric(newValue)} vs baseline ${formatMetric(baselineValue)}`;
-    // written so that NaN fails: a model whose metric is not a number is not better
-    if (!(improvement + ROUNDING >= minImprovement)) {
-        return {
-            passed: false,
-            improvement,
-            required,
-            reason: `${values}: the new model must reach ${sign} ${formatMetric(required)} (baseline ${up ? '+' : '-'} min-improvement ${minImprovement}), ` +
-                `its improvement is ${formatMetric(improvement)}.`,
-        };
-    }
-    if (config.significanceLevel !== undefined && pValue !== undefined && !(pValue < config.significanceLevel)) {
-        return {
-            passed: false,
-            improvement,
-            required,
-            reason: `${values} clears the margin, but McNemar's test gives p = ${formatMetric(pValue)}, not below significance-level ${config.significanceLevel}: the gain may be noise.`,
-        };
-    }
-    return {
-        passed: true,
-        improvement,
-        required,
-        reason: `${values}: improvement ${formatMetric(improvement)} meets min-improvement ${minImprovement}.`,
-    };
-}
-//# sourceMappingURL=gate.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
-/**
- * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
- * of seconds. Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const t = text.trim().toLowerCase();
-    if (t === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t) * 1000;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-    let total = 0;
-    let rest = t;
-    while (rest !== '') {
-        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
-        if (!m)
-            return undefined;
-        total += Number(m[1]) * unit[m[2]];
-        rest = rest.slice(m[0].length);
-    }
-    return total;
-}
-/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
-function formatDuration(ms) {
-    if (ms < 1)
-        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
-    if (ms < 1000)
-        return `${Number(ms.toPrecision(3))} ms`;
-    return `${Number((ms / 1000).toPrecision(3))} s`;
-}
-//# sourceMappingURL=duration.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/report/markdown.js
-
-
-
-const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
-function cell(v) {
-    return formatMetric(v);
-}
-function delta(metric, a, b) {
-    if (a === null || a === undefined || b === null || b === undefined)
-        return '';
-    const d = a - b;
-    const better = higherIsBetter(metric) ? d > 0 : d < 0;
-    const arrow = d === 0 ? '' : better ? ' ▲' : ' ▼';
-    return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
-}
-function markdown_short(sha) {
-    return sha ? `\`${sha.slice(0, 12)}\`` : '';
-}
-function matrix(title, m) {
-    const k = m.length;
-    const head = `| true \\ predicted | ${Array.from({ length: k }, (_, i) => i).join(' | ')} |`;
-    return [
-        `**${title}**`,
-        '',
-        head,
-        `|---|${'---:|'.repeat(k)}`,
-        ...m.map((row, t) => `| **${t}** | ${row.join(' | ')} |`),
-        '',
-    ];
-}
-/** The report as markdown, verdict first (job summary and PR comment). */
-function renderEvaluationMarkdown(r, options = {}) {
-    const out = [];
-    if (options.marker)
-        out.push(options.marker);
-    const p = r.primary;
-    const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
-    out.push(`## ${ICON[r.status]} Model evaluation ${title}: ${p.metric}`, '');
-    out.push(r.reason, '');
-    for (const w of r.warnings)
-        out.push(`> [!WARNING]\n> ${w}`, '');
-    const n = r.models.new;
-    const b = r.models.baseline;
-    if (n?.metrics) {
-        const names = Object.keys(n.metrics);
-        out.push('| metric | new | baseline | change |', '|---|---:|---:|---:|');
-        for (const m of names) {
-            const label = m === p.metric ? `**${m}** (gate${higherIsBetter(m) ? ', higher is better' : ', lower is better'})` : m;
-            out.push(`| ${label} | ${cell(n.metrics[m])} | ${b?.metrics ? cell(b.metrics[m]) : '—'} | ${delta(m, n.metrics[m], b?.metrics?.[m])} |`);
-        }
-        out.push('');
-        if (p.required !== null) {
-            out.push(`Threshold: ${p.metric} ${p.higherIsBetter ? '≥' : '≤'} ${formatMetric(p.required)} (baseline ${p.higherIsBetter ? '+' : '−'} min-improvement ${p.minImprovement}).`, '');
-        }
-    }
-    if (r.significance) {
-        const s = r.significance;
-        out.push(`McNemar's exact test: the new model alone is right on ${s.newOnlyCorrect} rows, the baseline alone on ${s.baselineOnlyCorrect}; ` +
-            `p = ${formatMetric(s.pValue)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}.`, '');
-    }
-    if (n?.perClass) {
-        const pc = n.perClass;
-        const bp = b?.perClass;
-        out.push('<details><summary>Per-class precision, recall and F1</summary>', '');
-        out.push('| class | support | precision new | precision base | recall new | recall base | F1 new | F1 base |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
-        pc.precision.forEach((_, c) => {
-            out.push(`| ${c} | ${pc.support[c]} | ${cell(pc.precision[c])} | ${cell(bp?.precision[c])} | ${cell(pc.recall[c])} | ${cell(bp?.recall[c])} | ${cell(pc.f1[c])} | ${cell(bp?.f1[c])} |`);
-        });
-        out.push('', ...matrix('Confusion matrix, new model', n.confusion ?? []));
-        if (b?.confusion)
-            out.push(...matrix('Confusion matrix, baseline', b.confusion));
-        out.push('</details>', '');
-    }
-    const models = [
-        ['new', n],
-        ['baseline', b],
-    ];
-    if (n || r.evalSet) {
-        out.push('<details><summary>Models and data</summary>', '');
-        out.push('| | path | sha256 | output | inference |', '|---|---|---|---|---:|');
-        for (const [name, m] of models) {
-            if (!m)
-                continue;
-            const t = m.timing ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
-            out.push(`| ${name} | \`${m.path}\` | ${markdown_short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`);
-        }
-        if (r.evalSet) {
-            const e = r.evalSet;
-            out.push(`| eval set | \`${e.path}\` | ${markdown_short(e.sha256)} | ${e.rows.toLocaleString('en-US')} rows; features ${e.features.dtype} [${e.features.shape.join(', ')}], labels ${e.labels.dtype} | |`);
-        }
-        out.push('', `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.`, '</details>', '');
-    }
-    out.push('**Next:** ' + nextStep(r), '');
-    return out.join('\n');
-}
-function nextStep(r) {
-    if (r.status === 'error') {
-        return r.error?.input
-            ? `fix the \`${r.error.input}\` input${r.error.file ? ` (\`${r.error.file}\`)` : ''} and run again.`
-            : `fix the problem above${r.error?.file ? ` in \`${r.error.file}\`` : ''} and run again.`;
-    }
-    if (r.status === 'failed') {
-        if (r.baselineMissing?.policy === 'fail') {
-            return 'provide the production model as `baseline-model`, or set `missing-baseline: pass` for the very first model.';
-        }
-        return 'this model does not replace production. Improve it and push again, or, if the margin is wrong, change `min-improvement` in the workflow (reviewed like any code change).';
-    }
-    return 'package the model (validate-onnx) and deploy it to staging; a person approves production after reading this report.';
-}
-//# sourceMappingURL=markdown.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
-
-
-/** SHA-256 (hex) of the files' bytes, one after another, streamed. */
-async function sha256Files(...paths) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const path of paths) {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
-            hash.update(chunk);
-    }
-    return hash.digest('hex');
-}
-/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
-async function sha256EachAndAll(paths) {
-    const all = (0,external_node_crypto_.createHash)('sha256');
-    const each = [];
-    for (const path of paths) {
-        const one = (0,external_node_crypto_.createHash)('sha256');
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
-            one.update(chunk);
-            all.update(chunk);
-        }
-        each.push(one.digest('hex'));
-    }
-    return { each, all: all.digest('hex') };
-}
-//# sourceMappingURL=hash.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/index.js
-
-
-
-
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
-
-
-/** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
-function stringInput(name, options = {}) {
-    const value = getInput(name);
-    if (options.required && value === '') {
-        throw new UserError(`Input ${name} is required and was not given.`, { input: name });
-    }
-    return value;
-}
-function numberInput(name, fallback, options = {}) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    const value = Number(raw);
-    const { min, max, integer, exclusiveMin } = options;
-    const wanted = [
-        integer ? 'an integer' : 'a number',
-        min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
-        max !== undefined ? `<= ${max}` : '',
-    ]
-        .filter(Boolean)
-        .join(' ');
-    const bad = !Number.isFinite(value) ||
-        (integer && !Number.isInteger(value)) ||
-        (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
-        (max !== undefined && value > max);
-    if (bad)
-        throw new UserError(`Input ${name} is '${raw}'; expected ${wanted}.`, { input: name });
-    return value;
-}
-function optionalNumberInput(name, options = {}) {
-    return getInput(name) === '' ? undefined : numberInput(name, 0, options);
-}
-function choiceInput(name, choices, fallback) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    const value = raw.toLowerCase();
-    if (!choices.includes(value)) {
-        throw new UserError(`Input ${name} is '${raw}'; expected one of: ${choices.join(', ')}.`, { input: name });
-    }
-    return value;
-}
-function booleanInput(name, fallback) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    if (/^(true|yes|on|1)$/i.test(raw))
-        return true;
-    if (/^(false|no|off|0)$/i.test(raw))
-        return false;
-    throw new UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
-}
-//# sourceMappingURL=inputs.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/run.js
-
-
-
-/** The file an annotation points at: repository-relative, an .npz member's archive. */
-function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
-    if (!file)
-        return undefined;
-    const path = file.replace(/:[^:/\\]+\.npy$/, '');
-    if (workspace && (0,external_node_path_namespaceObject.isAbsolute)(path)) {
-        const rel = (0,external_node_path_namespaceObject.relative)(workspace, path);
-        return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel) ? path : rel.split('\\').join('/');
-    }
-    return path;
-}
-/**
- * Runs an action's body the way every action here ends: a UserError becomes one error
- * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
- * error is a bug, reported with its stack in the debug log.
- */
-async function runAction(title, body) {
-    try {
-        await body();
-    }
-    catch (e) {
-        process.exitCode = 1;
-        if (e instanceof UserError) {
-            error(e.describe(), { title, file: annotationFile(e.file) });
-            return;
-        }
-        core_debug(e instanceof Error ? (e.stack ?? e.message) : String(e));
-        error(`Internal error in ${title}: ${e instanceof Error ? e.message : String(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, {
-            title,
-        });
-    }
-}
-//# sourceMappingURL=run.js.map
 ;// CONCATENATED MODULE: ../../node_modules/@actions/github/lib/context.js
 
 
@@ -44607,7 +44576,7 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/comment.js
+;// CONCATENATED MODULE: ../../packages/core/dist/github/pr-comment.js
 
 
 /**
@@ -44658,8 +44627,45 @@ async function upsertPullRequestComment(token, marker, body) {
         return { action: 'skipped', reason: why };
     }
 }
-//# sourceMappingURL=comment.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/report.js
+//# sourceMappingURL=pr-comment.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/run-action.js
+
+
+
+/** The file an annotation points at: repository-relative, an .npz member's archive. */
+function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
+    if (!file)
+        return undefined;
+    const path = file.replace(/:[^:/\\]+\.npy$/, '');
+    if (workspace && (0,external_node_path_namespaceObject.isAbsolute)(path)) {
+        const rel = (0,external_node_path_namespaceObject.relative)(workspace, path);
+        return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel) ? path : rel.split('\\').join('/');
+    }
+    return path;
+}
+/**
+ * Runs an action's body the way every action here ends: a UserError becomes one error
+ * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
+ * error is a bug, reported with its stack in the debug log.
+ */
+async function runAction(title, body) {
+    try {
+        await body();
+    }
+    catch (e) {
+        process.exitCode = 1;
+        if (e instanceof UserError) {
+            error(e.describe(), { title, file: annotationFile(e.file) });
+            return;
+        }
+        core_debug(e instanceof Error ? (e.stack ?? e.message) : String(e));
+        error(`Internal error in ${title}: ${e instanceof Error ? e.message : String(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, {
+            title,
+        });
+    }
+}
+//# sourceMappingURL=run-action.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
 
 
 
@@ -44721,18 +44727,65 @@ async function runReportedAction(a) {
         a.verdict?.(a.report);
     });
 }
-/** A number as an output: 12 significant digits (0.04, not 0.040000000000000036); empty if absent. */
-function numberOutput(v) {
-    return v === null || v === undefined ? '' : String(Number(v.toPrecision(12)));
+//# sourceMappingURL=reported-action.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
+
+
+/** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
+function stringInput(name, options = {}) {
+    const value = getInput(name);
+    if (options.required && value === '') {
+        throw new UserError(`Input ${name} is required and was not given.`, { input: name });
+    }
+    return value;
 }
-//# sourceMappingURL=report.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/index.js
-
-
-
-
-//# sourceMappingURL=index.js.map
+function numberInput(name, fallback, options = {}) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    const value = Number(raw);
+    const { min, max, integer, exclusiveMin } = options;
+    const wanted = [
+        integer ? 'an integer' : 'a number',
+        min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
+        max !== undefined ? `<= ${max}` : '',
+    ]
+        .filter(Boolean)
+        .join(' ');
+    const bad = !Number.isFinite(value) ||
+        (integer && !Number.isInteger(value)) ||
+        (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
+        (max !== undefined && value > max);
+    if (bad)
+        throw new UserError(`Input ${name} is '${raw}'; expected ${wanted}.`, { input: name });
+    return value;
+}
+function optionalNumberInput(name, options = {}) {
+    return getInput(name) === '' ? undefined : numberInput(name, 0, options);
+}
+function choiceInput(name, choices, fallback) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    const value = raw.toLowerCase();
+    if (!choices.includes(value)) {
+        throw new UserError(`Input ${name} is '${raw}'; expected one of: ${choices.join(', ')}.`, { input: name });
+    }
+    return value;
+}
+function booleanInput(name, fallback) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    if (/^(true|yes|on|1)$/i.test(raw))
+        return true;
+    if (/^(false|no|off|0)$/i.test(raw))
+        return false;
+    throw new UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
+}
+//# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./src/config.ts
+
 
 
 /** The report path first, so that a bad value elsewhere still gets its report written. */
@@ -44772,6 +44825,9 @@ function readConfig() {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
+
 
 
 

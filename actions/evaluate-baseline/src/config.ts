@@ -1,13 +1,13 @@
+import { UserError } from '@ml-gate/core';
 import {
   CLASSIFICATION_METRICS,
   REGRESSION_METRICS,
-  UserError,
   isMetricName,
   taskOf,
   type MetricName,
   type MissingBaselinePolicy,
   type Task,
-} from '@ml-gate/core';
+} from '@ml-gate/core/evaluation';
 import { booleanInput, choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 
 /** The inputs of action.yml, parsed once and validated. */

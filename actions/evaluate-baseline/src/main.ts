@@ -1,27 +1,22 @@
 import { stat } from 'node:fs/promises';
 import * as core from '@actions/core';
+import { UserError, formatMetric, numberOutput, sha256EachAndAll, sha256Files } from '@ml-gate/core';
 import {
-  UserError,
   compareModels,
   decideGate,
   defaultMetric,
-  describeDType,
-  formatMetric,
   higherIsBetter,
-  loadModel,
-  loadOnnxRuntime,
   openEvalSet,
   renderEvaluationMarkdown,
-  sha256EachAndAll,
-  sha256Files,
   taskOf,
   type EvalSet,
   type EvaluationReport,
-  type LoadedModel,
   type ModelEvaluation,
   type ModelReport,
-} from '@ml-gate/core';
-import { markErrored, numberOutput, runReportedAction, upsertPullRequestComment } from '@ml-gate/core/github';
+} from '@ml-gate/core/evaluation';
+import { describeDType } from '@ml-gate/core/npy';
+import { loadModel, loadOnnxRuntime, type LoadedModel } from '@ml-gate/core/onnx';
+import { markErrored, runReportedAction, upsertPullRequestComment } from '@ml-gate/core/github';
 
 import { readConfig, readReportPath, type Config } from './config.js';
 

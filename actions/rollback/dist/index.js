@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8259);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4176);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8259:
+/***/ 4176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32210,64 +32210,46 @@ function isUserError(e) {
 function messageOf(e) {
     return e instanceof Error ? e.message : String(e);
 }
+const parsed = (value) => ({ ok: true, value });
+const parseError = (error) => ({ ok: false, error });
+/**
+ * The value of a parse of input `input`, or a UserError naming the input:
+ * "Input NAME is 'TEXT': WHAT IS WRONG; expected WHAT IT ACCEPTS."
+ */
+function inputValue(input, result, wording = {}) {
+    if (result.ok)
+        return result.value;
+    const shown = wording.shown === undefined ? '' : ` is '${wording.shown}'`;
+    const expected = wording.expected ? `; expected ${wording.expected}` : '';
+    throw new errors_UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
+}
+/**
+ * Why a file could not be opened or read, from the error Node gave: "does not exist",
+ * "cannot be read (permission denied)", "is a directory, expected a file", ... — so that a
+ * missing file and an unreadable one are never told apart wrongly.
+ */
+function fileProblem(e, expected = 'a file') {
+    const code = e?.code;
+    switch (code) {
+        case 'ENOENT':
+            return 'does not exist';
+        case 'ENOTDIR':
+            return 'does not exist (a part of its path is not a directory)';
+        case 'EACCES':
+        case 'EPERM':
+            return 'cannot be read (permission denied)';
+        case 'EISDIR':
+            return `is a directory, expected ${expected}`;
+        case 'ELOOP':
+            return 'cannot be read (too many symbolic links)';
+        case 'ENAMETOOLONG':
+            return 'cannot be read (the path is too long)';
+        default:
+            return `cannot be read: ${messageOf(e)}`;
+    }
+}
 //# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
-
-
-/** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
-function stringInput(name, options = {}) {
-    const value = getInput(name);
-    if (options.required && value === '') {
-        throw new errors_UserError(`Input ${name} is required and was not given.`, { input: name });
-    }
-    return value;
-}
-function numberInput(name, fallback, options = {}) {
-    const raw = core.getInput(name);
-    if (raw === '')
-        return fallback;
-    const value = Number(raw);
-    const { min, max, integer, exclusiveMin } = options;
-    const wanted = [
-        integer ? 'an integer' : 'a number',
-        min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
-        max !== undefined ? `<= ${max}` : '',
-    ]
-        .filter(Boolean)
-        .join(' ');
-    const bad = !Number.isFinite(value) ||
-        (integer && !Number.isInteger(value)) ||
-        (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
-        (max !== undefined && value > max);
-    if (bad)
-        throw new UserError(`Input ${name} is '${raw}'; expected ${wanted}.`, { input: name });
-    return value;
-}
-function optionalNumberInput(name, options = {}) {
-    return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
-}
-function choiceInput(name, choices, fallback) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    const value = raw.toLowerCase();
-    if (!choices.includes(value)) {
-        throw new errors_UserError(`Input ${name} is '${raw}'; expected one of: ${choices.join(', ')}.`, { input: name });
-    }
-    return value;
-}
-function booleanInput(name, fallback) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    if (/^(true|yes|on|1)$/i.test(raw))
-        return true;
-    if (/^(false|no|off|0)$/i.test(raw))
-        return false;
-    throw new errors_UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
-}
-//# sourceMappingURL=inputs.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/run.js
+;// CONCATENATED MODULE: ../../packages/core/dist/github/run-action.js
 
 
 
@@ -32303,7 +32285,441 @@ async function runAction(title, body) {
         });
     }
 }
-//# sourceMappingURL=run.js.map
+//# sourceMappingURL=run-action.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
+
+
+
+
+
+/** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
+function markErrored(report, message) {
+    report.status = 'error';
+    report.passed = false;
+    report.reason = message;
+}
+/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
+function reportJson(report) {
+    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}
+/**
+ * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
+ * whatever happened, the outputs are set, the JSON report written and the job summary added, so
+ * a failed or broken run still leaves its report. A UserError ends in one error annotation and
+ * exit code 1 (runAction).
+ */
+async function runReportedAction(a) {
+    await runAction(a.title, async () => {
+        let failure;
+        try {
+            await a.body();
+        }
+        catch (e) {
+            failure = e;
+            const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+            a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
+            a.recordError(a.report, message);
+        }
+        try {
+            for (const [name, value] of Object.entries(a.outputs(a.report)))
+                setOutput(name, value);
+            setOutput('report-path', a.reportPath);
+            try {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
+                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
+            }
+            catch (e) {
+                throw new errors_UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
+            }
+            const markdown = a.markdown(a.report);
+            if (process.env.GITHUB_STEP_SUMMARY)
+                await summary.addRaw(markdown, true).write();
+            else
+                info(markdown);
+            await a.afterPublish?.(a.report);
+        }
+        catch (e) {
+            if (!failure)
+                throw e;
+            warning(`The report could not be published: ${messageOf(e)}`);
+        }
+        if (failure)
+            throw failure;
+        a.verdict?.(a.report);
+    });
+}
+//# sourceMappingURL=reported-action.js.map
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ../../packages/core/dist/release/kubectl.js
+/**
+ * Runs the kubectl binary: arguments as an array (never a shell string), the connection flags
+ * (--kubeconfig, --context, --namespace) in front, stdin for documents, and a UserError that
+ * says what failed and what kubectl said.
+ */
+
+
+/** A word as a POSIX shell would need it quoted, for showing command lines (never for running them). */
+function shellQuote(word) {
+    return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+class Kubectl {
+    options;
+    binary;
+    constructor(options = {}) {
+        this.options = options;
+        this.binary = options.binary || 'kubectl';
+    }
+    /** The full argument list: connection flags, then the command's own. */
+    argv(args) {
+        const o = this.options;
+        return [
+            ...(o.kubeconfig ? ['--kubeconfig', o.kubeconfig] : []),
+            ...(o.context ? ['--context', o.context] : []),
+            ...(o.namespace ? ['--namespace', o.namespace] : []),
+            ...args,
+        ];
+    }
+    /** The command line as a person would type it (for logs, dry runs and the report). */
+    commandLine(args) {
+        return ['kubectl', ...this.argv(args)].map(shellQuote).join(' ');
+    }
+    /** Runs kubectl; a non-zero exit is returned, not thrown. A missing binary is a UserError. */
+    run(args, options = {}) {
+        this.options.log?.(this.commandLine(args));
+        return new Promise((resolve, reject) => {
+            const child = (0,external_node_child_process_namespaceObject.spawn)(this.binary, this.argv(args), { env: this.options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+            const out = [];
+            const err = [];
+            child.stdout.on('data', (b) => out.push(b));
+            child.stderr.on('data', (b) => err.push(b));
+            child.stdin.on('error', () => { }); // kubectl may exit before reading stdin; its exit code tells
+            child.once('error', (e) => {
+                if (e.code === 'ENOENT') {
+                    reject(new errors_UserError(`kubectl was not found (looked for '${this.binary}' on PATH).`, {
+                        hint: 'Install kubectl on the runner (GitHub\'s Ubuntu runners have it; on Debian: apt-get install kubernetes-client), or use target: command.',
+                    }));
+                }
+                else
+                    reject(new errors_UserError(`kubectl could not be started: ${e.message}.`));
+            });
+            child.once('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+            child.stdin.end(options.input ?? '');
+        });
+    }
+}
+/** kubectl's own explanation of a failure: its last non-empty stderr lines. */
+function kubectlMessage(r) {
+    const lines = r.stderr
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
+    return lines.slice(-3).join(' ') || r.stdout.trim().split(/\r?\n/).slice(-1)[0] || '(no message)';
+}
+/** True when kubectl failed because the object does not exist. */
+function isNotFound(r) {
+    return r.code !== 0 && /\(NotFound\)/.test(r.stderr);
+}
+/** True when a write lost an optimistic-concurrency race (resourceVersion changed). */
+function isConflict(r) {
+    return r.code !== 0 && /\((Conflict|AlreadyExists)\)/.test(r.stderr);
+}
+const KUBECONFIG_SECRET_KEYS = 'token|client-key-data|client-certificate-data|password|id-token|refresh-token';
+/**
+ * The secret values of a kubeconfig, to mask in the log (pure). A kubeconfig is YAML or JSON; a
+ * tolerant scan over both syntaxes finds the values of the keys that hold credentials, quoted or
+ * not, in block YAML (`token: abc`), flow YAML (`user: {token: abc}`) and JSON (`"token": "abc"`).
+ */
+function kubeconfigSecrets(text) {
+    const re = new RegExp(`(?:^|[\\s{,])(["']?)(?:${KUBECONFIG_SECRET_KEYS})\\1\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|'(?:[^']|'')*'|[^\\s,{}\\[\\]#"']+)`, 'gm');
+    const out = new Set();
+    for (const m of text.matchAll(re)) {
+        const raw = m[2];
+        let value = raw;
+        if (raw.startsWith('"')) {
+            try {
+                value = JSON.parse(raw);
+            }
+            catch {
+                value = raw.slice(1, -1);
+            }
+        }
+        else if (raw.startsWith("'")) {
+            value = raw.slice(1, -1).replace(/''/g, "'");
+        }
+        if (value && value !== '|' && value !== '>' && value !== 'null')
+            out.add(value);
+    }
+    return [...out];
+}
+//# sourceMappingURL=kubectl.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/target.js
+/** What a rollback changes: a Kubernetes deployment, or whatever a user's command changes. */
+
+/** The target could not be moved to the version. `changed`: it may have been changed all the same. */
+class TargetFailure extends errors_UserError {
+    changed;
+    constructor(message, changed, details = {}) {
+        super(message, details);
+        this.changed = changed;
+    }
+}
+//# sourceMappingURL=target.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/command.js
+/**
+ * The command target: a user's command (a script, a helm call...) run without a shell, with the
+ * version to put in place in environment variables. Its arguments are fixed by the workflow
+ * author; nothing from the ledger or the event is spliced into them.
+ */
+
+
+
+
+/**
+ * Splits a command line into words (pure): whitespace separates, '...' and "..." group (no
+ * escapes inside '...', \" and \\ inside "..."), nothing else is special: no variables, globs,
+ * pipes or redirections, because no shell runs it.
+ */
+function splitCommandLine(line) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote === "'") {
+            if (ch === "'")
+                quote = undefined;
+            else
+                word += ch;
+        }
+        else if (quote === '"') {
+            if (ch === '"')
+                quote = undefined;
+            else if (ch === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\'))
+                word += line[++i];
+            else
+                word += ch;
+        }
+        else if (ch === "'" || ch === '"') {
+            quote = ch;
+            inWord = true;
+        }
+        else if (/\s/.test(ch)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+        }
+        else {
+            word += ch;
+            inWord = true;
+        }
+    }
+    if (quote)
+        throw new errors_UserError(`Input command has an unterminated ${quote} quote: ${line}`, { input: 'command' });
+    if (inWord)
+        words.push(word);
+    return words;
+}
+/** The environment the command sees, beyond the step's own. */
+function commandEnvironment(to, from, environment) {
+    return {
+        ML_GATE_VERSION: to.version,
+        ML_GATE_FROM_VERSION: from,
+        ML_GATE_IMAGE: to.image ?? '',
+        ML_GATE_MODEL_SHA256: to.modelSha256 ?? '',
+        ML_GATE_COMMIT: to.commit ?? '',
+        ML_GATE_ENVIRONMENT: environment,
+    };
+}
+class CommandTarget {
+    environment;
+    log;
+    kind = 'command';
+    description;
+    argv;
+    constructor(commandLine, environment, log = () => { }) {
+        this.environment = environment;
+        this.log = log;
+        this.argv = splitCommandLine(commandLine);
+        if (this.argv.length === 0)
+            throw new errors_UserError('Input command is empty; target command needs the command that deploys a version.', { input: 'command' });
+        this.description = `command ${this.argv.map(shellQuote).join(' ')}`;
+    }
+    async live() {
+        return undefined;
+    }
+    plan(to, from) {
+        const env = Object.entries(commandEnvironment(to, from, this.environment))
+            .filter(([, v]) => v !== '')
+            .map(([k, v]) => `${k}=${shellQuote(v)}`);
+        return [[...env, ...this.argv.map(shellQuote)].join(' ')];
+    }
+    apply(to, from) {
+        const [file, ...args] = this.argv;
+        return new Promise((resolve, reject) => {
+            const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { env: { ...process.env, ...commandEnvironment(to, from, this.environment) }, stdio: ['ignore', 'pipe', 'pipe'] });
+            let tail = '';
+            const take = (b) => {
+                const text = b.toString('utf8');
+                tail = (tail + text).slice(-2000);
+                for (const line of text.split(/\r?\n/))
+                    if (line)
+                        this.log(line);
+            };
+            child.stdout.on('data', take);
+            child.stderr.on('data', take);
+            child.once('error', (e) => reject(new TargetFailure(`Input command could not be started: ${e.code === 'ENOENT' ? `'${file}' was not found` : e.message}. Nothing was changed.`, false, {
+                input: 'command',
+            })));
+            child.once('close', (code, signal) => {
+                if (code === 0)
+                    return resolve();
+                const last = tail.trim().split(/\r?\n/).slice(-3).join(' ');
+                reject(new TargetFailure(`The command that deploys ${to.version} failed (${signal ? `signal ${signal}` : `exit code ${code}`})${last ? `: ${last}` : ''}. What it changed is unknown; it was not run again for ${from}.`, true, { input: 'command' }));
+            });
+        });
+    }
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/configmap-ledger.js
+/**
+ * A ledger in a Kubernetes ConfigMap, read and written with kubectl: one key per environment
+ * (`<environment>.json`) holding the event log as JSON. Writes are compare-and-swap on the
+ * ConfigMap's resourceVersion (a concurrent writer makes the write fail with Conflict; it is
+ * read again and retried), so two runs never lose each other's entries.
+ */
+
+
+
+
+
+const LEDGER_SCHEMA = 'ml-gate/release-ledger/v1';
+/** The oldest events are dropped beyond this many (a ConfigMap holds at most 1 MiB). */
+const MAX_EVENTS = 500;
+/** The ConfigMap key of an environment's log. */
+function ledgerKey(environment) {
+    return `${environment}.json`;
+}
+/** Parses a ledger document (pure); `where` names it in errors. */
+function parseLedgerDocument(text, where) {
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch (e) {
+        throw new errors_UserError(`The ledger ${where} is not valid JSON (${e.message}).`, { hint: 'Fix or remove that key; the ledger writes it again.' });
+    }
+    if (doc?.schema !== LEDGER_SCHEMA || !Array.isArray(doc.events)) {
+        throw new errors_UserError(`The ledger ${where} is not an ml-gate release ledger (schema ${JSON.stringify(doc?.schema)}, expected ${LEDGER_SCHEMA}).`, {
+            input: 'ledger-configmap',
+        });
+    }
+    for (const [i, e] of doc.events.entries()) {
+        const ok = (e?.type === 'release' && typeof e.version === 'string' && typeof e.verified === 'boolean') ||
+            (e?.type === 'rollback' && typeof e.from === 'string' && typeof e.to === 'string');
+        if (!ok || typeof e.id !== 'string' || typeof e.at !== 'string') {
+            throw new errors_UserError(`The ledger ${where} has a malformed event #${i + 1}: ${JSON.stringify(e).slice(0, 200)}.`, { input: 'ledger-configmap' });
+        }
+    }
+    return doc.events;
+}
+/** The document with an event appended (pure): ids count up, the oldest events beyond MAX_EVENTS go. */
+function appendEvent(events, event) {
+    const next = events.reduce((m, e) => Math.max(m, Number(e.id) || 0), 0) + 1;
+    return [...events, { ...event, id: String(next) }].slice(-MAX_EVENTS);
+}
+class ConfigMapLedger {
+    kubectl;
+    name;
+    environment;
+    kind = 'configmap';
+    location;
+    key;
+    constructor(kubectl, name, environment) {
+        this.kubectl = kubectl;
+        this.name = name;
+        this.environment = environment;
+        this.key = ledgerKey(environment);
+        const ns = kubectl.options.namespace ? `${kubectl.options.namespace}/` : '';
+        this.location = `ConfigMap ${ns}${name}, key ${this.key}`;
+    }
+    async snapshot() {
+        const args = ['get', 'configmap', this.name, '-o', 'json'];
+        const r = await this.kubectl.run(args);
+        if (isNotFound(r))
+            return { events: [] };
+        if (r.code !== 0) {
+            throw new errors_UserError(`Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
+                input: 'ledger-configmap',
+            });
+        }
+        const cm = JSON.parse(r.stdout);
+        const text = cm.data?.[this.key];
+        return { events: text ? parseLedgerDocument(text, `${this.location}`) : [], resourceVersion: cm.metadata?.resourceVersion ?? '' };
+    }
+    async read() {
+        return (await this.snapshot()).events;
+    }
+    /** Read, change, write back only if nobody wrote in between; up to 5 tries. */
+    async update(change) {
+        const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-gate-ledger-'));
+        try {
+            for (let attempt = 1;; attempt++) {
+                const snap = await this.snapshot();
+                const { events, result } = change(snap.events);
+                const doc = { schema: LEDGER_SCHEMA, environment: this.environment, events };
+                const text = JSON.stringify(doc, null, 1);
+                let args;
+                let input;
+                if (snap.resourceVersion === undefined) {
+                    // our own fixed-shape document: no schema download needed (--validate=false)
+                    args = ['create', '-f', '-', '--validate=false', '-o', 'name'];
+                    input = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } }, data: { [this.key]: text } });
+                }
+                else {
+                    const file = (0,external_node_path_namespaceObject.join)(dir, `patch-${attempt}.json`);
+                    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify({ metadata: { resourceVersion: snap.resourceVersion }, data: { [this.key]: text } }));
+                    args = ['patch', 'configmap', this.name, '--type=merge', '--patch-file', file, '-o', 'name'];
+                }
+                const r = await this.kubectl.run(args, { input });
+                if (r.code === 0)
+                    return result;
+                if (isConflict(r) && attempt < 5)
+                    continue;
+                throw new errors_UserError(`Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
+                    input: 'ledger-configmap',
+                });
+            }
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        }
+    }
+    addRelease(release) {
+        return this.update((events) => {
+            const next = appendEvent(events, { type: 'release', ...release });
+            return { events: next, result: next[next.length - 1] };
+        });
+    }
+    markVerified(release, runUrl) {
+        return this.update((events) => {
+            const i = events.findIndex((e) => e.type === 'release' && e.id === release.id);
+            if (i < 0)
+                throw new errors_UserError(`The release ${release.version} (#${release.id}) is no longer in the ledger (${this.location}).`);
+            const updated = { ...events[i], verified: true, verifiedRunUrl: runUrl };
+            return { events: events.map((e, j) => (j === i ? updated : e)), result: updated };
+        });
+    }
+    addRollback(rollback) {
+        return this.update((events) => {
+            const next = appendEvent(events, { type: 'rollback', ...rollback });
+            return { events: next, result: next[next.length - 1] };
+        });
+    }
+}
+//# sourceMappingURL=configmap-ledger.js.map
 ;// CONCATENATED MODULE: ../../node_modules/@actions/github/lib/context.js
 
 
@@ -37255,7 +37671,7 @@ paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
 
-const utils_context = new Context();
+const context = new Context();
 const baseUrl = getApiBaseUrl();
 const defaults = {
     baseUrl,
@@ -37297,507 +37713,11 @@ const github_context = new Context();
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function github_getOctokit(token, options, ...additionalPlugins) {
+function getOctokit(token, options, ...additionalPlugins) {
     const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/comment.js
-
-
-/**
- * Which comments are the token's own: by its user's login, or (installation tokens, GITHUB_TOKEN
- * and GitHub Apps, cannot call GET /user) by any bot author; the marker narrows it down.
- */
-async function isOwnAuthor(octokit) {
-    try {
-        const { data } = await octokit.rest.users.getAuthenticated();
-        return (user) => user?.login === data.login;
-    }
-    catch {
-        return (user) => user?.type === 'Bot';
-    }
-}
-/**
- * Creates or updates ONE comment on the pull request that triggered the run, found by the hidden
- * `marker` in its body AND by its author (so nobody else's comment that quotes the marker is
- * overwritten). When the token cannot write (a fork's pull request), warns and carries on.
- */
-async function upsertPullRequestComment(token, marker, body) {
-    const pr = context.payload.pull_request;
-    if (!pr)
-        return { action: 'skipped', reason: `the event is ${context.eventName || 'unknown'}, not a pull request` };
-    if (!token)
-        return { action: 'skipped', reason: 'no github-token was given' };
-    const octokit = getOctokit(token);
-    const { owner, repo } = context.repo;
-    const issue_number = pr.number;
-    const text = body.includes(marker) ? body : `${marker}\n${body}`;
-    try {
-        const ownAuthor = await isOwnAuthor(octokit);
-        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-        const mine = comments.find((c) => c.body?.includes(marker) && ownAuthor(c.user));
-        if (mine) {
-            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
-            return { action: 'updated', url: data.html_url };
-        }
-        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number, body: text });
-        return { action: 'created', url: data.html_url };
-    }
-    catch (e) {
-        const status = e.status;
-        const why = status === 403 || status === 404
-            ? `the token cannot write to pull request #${issue_number} (HTTP ${status}; a pull request from a fork gets a read-only token)`
-            : `the GitHub API failed: ${e instanceof Error ? e.message : String(e)}`;
-        core.warning(`The report was not posted as a PR comment: ${why}. It is in the job summary.`);
-        return { action: 'skipped', reason: why };
-    }
-}
-//# sourceMappingURL=comment.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/report.js
-
-
-
-
-
-/** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
-function markErrored(report, message) {
-    report.status = 'error';
-    report.passed = false;
-    report.reason = message;
-}
-/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
-function reportJson(report) {
-    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
-}
-/**
- * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
- * whatever happened, the outputs are set, the JSON report written and the job summary added, so
- * a failed or broken run still leaves its report. A UserError ends in one error annotation and
- * exit code 1 (runAction).
- */
-async function runReportedAction(a) {
-    await runAction(a.title, async () => {
-        let failure;
-        try {
-            await a.body();
-        }
-        catch (e) {
-            failure = e;
-            const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
-            a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
-            a.recordError(a.report, message);
-        }
-        try {
-            for (const [name, value] of Object.entries(a.outputs(a.report)))
-                setOutput(name, value);
-            setOutput('report-path', a.reportPath);
-            try {
-                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
-                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
-            }
-            catch (e) {
-                throw new errors_UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
-            }
-            const markdown = a.markdown(a.report);
-            if (process.env.GITHUB_STEP_SUMMARY)
-                await summary.addRaw(markdown, true).write();
-            else
-                info(markdown);
-            await a.afterPublish?.(a.report);
-        }
-        catch (e) {
-            if (!failure)
-                throw e;
-            warning(`The report could not be published: ${messageOf(e)}`);
-        }
-        if (failure)
-            throw failure;
-        a.verdict?.(a.report);
-    });
-}
-/** A number as an output: 12 significant digits (0.04, not 0.040000000000000036); empty if absent. */
-function numberOutput(v) {
-    return v === null || v === undefined ? '' : String(Number(v.toPrecision(12)));
-}
-//# sourceMappingURL=report.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/index.js
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ../../packages/core/dist/release/kubectl.js
-/**
- * Runs the kubectl binary: arguments as an array (never a shell string), the connection flags
- * (--kubeconfig, --context, --namespace) in front, stdin for documents, and a UserError that
- * says what failed and what kubectl said.
- */
-
-
-/** A word as a POSIX shell would need it quoted, for showing command lines (never for running them). */
-function shellQuote(word) {
-    return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-class Kubectl {
-    options;
-    binary;
-    constructor(options = {}) {
-        this.options = options;
-        this.binary = options.binary || 'kubectl';
-    }
-    /** The full argument list: connection flags, then the command's own. */
-    argv(args) {
-        const o = this.options;
-        return [
-            ...(o.kubeconfig ? ['--kubeconfig', o.kubeconfig] : []),
-            ...(o.context ? ['--context', o.context] : []),
-            ...(o.namespace ? ['--namespace', o.namespace] : []),
-            ...args,
-        ];
-    }
-    /** The command line as a person would type it (for logs, dry runs and the report). */
-    commandLine(args) {
-        return ['kubectl', ...this.argv(args)].map(shellQuote).join(' ');
-    }
-    /** Runs kubectl; a non-zero exit is returned, not thrown. A missing binary is a UserError. */
-    run(args, options = {}) {
-        this.options.log?.(this.commandLine(args));
-        return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)(this.binary, this.argv(args), { env: this.options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-            const out = [];
-            const err = [];
-            child.stdout.on('data', (b) => out.push(b));
-            child.stderr.on('data', (b) => err.push(b));
-            child.stdin.on('error', () => { }); // kubectl may exit before reading stdin; its exit code tells
-            child.once('error', (e) => {
-                if (e.code === 'ENOENT') {
-                    reject(new errors_UserError(`kubectl was not found (looked for '${this.binary}' on PATH).`, {
-                        hint: 'Install kubectl on the runner (GitHub\'s Ubuntu runners have it; on Debian: apt-get install kubernetes-client), or use target: command.',
-                    }));
-                }
-                else
-                    reject(new errors_UserError(`kubectl could not be started: ${e.message}.`));
-            });
-            child.once('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-            child.stdin.end(options.input ?? '');
-        });
-    }
-}
-/** kubectl's own explanation of a failure: its last non-empty stderr lines. */
-function kubectlMessage(r) {
-    const lines = r.stderr
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter(Boolean);
-    return lines.slice(-3).join(' ') || r.stdout.trim().split(/\r?\n/).slice(-1)[0] || '(no message)';
-}
-/** True when kubectl failed because the object does not exist. */
-function isNotFound(r) {
-    return r.code !== 0 && /\(NotFound\)/.test(r.stderr);
-}
-/** True when a write lost an optimistic-concurrency race (resourceVersion changed). */
-function isConflict(r) {
-    return r.code !== 0 && /\((Conflict|AlreadyExists)\)/.test(r.stderr);
-}
-const KUBECONFIG_SECRET_KEYS = 'token|client-key-data|client-certificate-data|password|id-token|refresh-token';
-/**
- * The secret values of a kubeconfig, to mask in the log (pure). A kubeconfig is YAML or JSON; a
- * tolerant scan over both syntaxes finds the values of the keys that hold credentials, quoted or
- * not, in block YAML (`token: abc`), flow YAML (`user: {token: abc}`) and JSON (`"token": "abc"`).
- */
-function kubeconfigSecrets(text) {
-    const re = new RegExp(`(?:^|[\\s{,])(["']?)(?:${KUBECONFIG_SECRET_KEYS})\\1\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|'(?:[^']|'')*'|[^\\s,{}\\[\\]#"']+)`, 'gm');
-    const out = new Set();
-    for (const m of text.matchAll(re)) {
-        const raw = m[2];
-        let value = raw;
-        if (raw.startsWith('"')) {
-            try {
-                value = JSON.parse(raw);
-            }
-            catch {
-                value = raw.slice(1, -1);
-            }
-        }
-        else if (raw.startsWith("'")) {
-            value = raw.slice(1, -1).replace(/''/g, "'");
-        }
-        if (value && value !== '|' && value !== '>' && value !== 'null')
-            out.add(value);
-    }
-    return [...out];
-}
-//# sourceMappingURL=kubectl.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/release/target.js
-/** What a rollback changes: a Kubernetes deployment, or whatever a user's command changes. */
-
-/** The target could not be moved to the version. `changed`: it may have been changed all the same. */
-class TargetFailure extends errors_UserError {
-    changed;
-    constructor(message, changed, details = {}) {
-        super(message, details);
-        this.changed = changed;
-    }
-}
-//# sourceMappingURL=target.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/release/command.js
-/**
- * The command target: a user's command (a script, a helm call...) run without a shell, with the
- * version to put in place in environment variables. Its arguments are fixed by the workflow
- * author; nothing from the ledger or the event is spliced into them.
- */
-
-
-
-
-/**
- * Splits a command line into words (pure): whitespace separates, '...' and "..." group (no
- * escapes inside '...', \" and \\ inside "..."), nothing else is special: no variables, globs,
- * pipes or redirections, because no shell runs it.
- */
-function splitCommandLine(line) {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < line.length; i++) {
-        const ch = line[i];
-        if (quote === "'") {
-            if (ch === "'")
-                quote = undefined;
-            else
-                word += ch;
-        }
-        else if (quote === '"') {
-            if (ch === '"')
-                quote = undefined;
-            else if (ch === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\'))
-                word += line[++i];
-            else
-                word += ch;
-        }
-        else if (ch === "'" || ch === '"') {
-            quote = ch;
-            inWord = true;
-        }
-        else if (/\s/.test(ch)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-        }
-        else {
-            word += ch;
-            inWord = true;
-        }
-    }
-    if (quote)
-        throw new errors_UserError(`Input command has an unterminated ${quote} quote: ${line}`, { input: 'command' });
-    if (inWord)
-        words.push(word);
-    return words;
-}
-/** The environment the command sees, beyond the step's own. */
-function commandEnvironment(to, from, environment) {
-    return {
-        ML_GATE_VERSION: to.version,
-        ML_GATE_FROM_VERSION: from,
-        ML_GATE_IMAGE: to.image ?? '',
-        ML_GATE_MODEL_SHA256: to.modelSha256 ?? '',
-        ML_GATE_COMMIT: to.commit ?? '',
-        ML_GATE_ENVIRONMENT: environment,
-    };
-}
-class CommandTarget {
-    environment;
-    log;
-    kind = 'command';
-    description;
-    argv;
-    constructor(commandLine, environment, log = () => { }) {
-        this.environment = environment;
-        this.log = log;
-        this.argv = splitCommandLine(commandLine);
-        if (this.argv.length === 0)
-            throw new errors_UserError('Input command is empty; target command needs the command that deploys a version.', { input: 'command' });
-        this.description = `command ${this.argv.map(shellQuote).join(' ')}`;
-    }
-    async live() {
-        return undefined;
-    }
-    plan(to, from) {
-        const env = Object.entries(commandEnvironment(to, from, this.environment))
-            .filter(([, v]) => v !== '')
-            .map(([k, v]) => `${k}=${shellQuote(v)}`);
-        return [[...env, ...this.argv.map(shellQuote)].join(' ')];
-    }
-    apply(to, from) {
-        const [file, ...args] = this.argv;
-        return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { env: { ...process.env, ...commandEnvironment(to, from, this.environment) }, stdio: ['ignore', 'pipe', 'pipe'] });
-            let tail = '';
-            const take = (b) => {
-                const text = b.toString('utf8');
-                tail = (tail + text).slice(-2000);
-                for (const line of text.split(/\r?\n/))
-                    if (line)
-                        this.log(line);
-            };
-            child.stdout.on('data', take);
-            child.stderr.on('data', take);
-            child.once('error', (e) => reject(new TargetFailure(`Input command could not be started: ${e.code === 'ENOENT' ? `'${file}' was not found` : e.message}. Nothing was changed.`, false, {
-                input: 'command',
-            })));
-            child.once('close', (code, signal) => {
-                if (code === 0)
-                    return resolve();
-                const last = tail.trim().split(/\r?\n/).slice(-3).join(' ');
-                reject(new TargetFailure(`The command that deploys ${to.version} failed (${signal ? `signal ${signal}` : `exit code ${code}`})${last ? `: ${last}` : ''}. What it changed is unknown; it was not run again for ${from}.`, true, { input: 'command' }));
-            });
-        });
-    }
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/release/configmap-ledger.js
-/**
- * A ledger in a Kubernetes ConfigMap, read and written with kubectl: one key per environment
- * (`<environment>.json`) holding the event log as JSON. Writes are compare-and-swap on the
- * ConfigMap's resourceVersion (a concurrent writer makes the write fail with Conflict; it is
- * read again and retried), so two runs never lose each other's entries.
- */
-
-
-
-
-
-const LEDGER_SCHEMA = 'ml-gate/release-ledger/v1';
-/** The oldest events are dropped beyond this many (a ConfigMap holds at most 1 MiB). */
-const MAX_EVENTS = 500;
-/** The ConfigMap key of an environment's log. */
-function ledgerKey(environment) {
-    return `${environment}.json`;
-}
-/** Parses a ledger document (pure); `where` names it in errors. */
-function parseLedgerDocument(text, where) {
-    let doc;
-    try {
-        doc = JSON.parse(text);
-    }
-    catch (e) {
-        throw new errors_UserError(`The ledger ${where} is not valid JSON (${e.message}).`, { hint: 'Fix or remove that key; the ledger writes it again.' });
-    }
-    if (doc?.schema !== LEDGER_SCHEMA || !Array.isArray(doc.events)) {
-        throw new errors_UserError(`The ledger ${where} is not an ml-gate release ledger (schema ${JSON.stringify(doc?.schema)}, expected ${LEDGER_SCHEMA}).`, {
-            input: 'ledger-configmap',
-        });
-    }
-    for (const [i, e] of doc.events.entries()) {
-        const ok = (e?.type === 'release' && typeof e.version === 'string' && typeof e.verified === 'boolean') ||
-            (e?.type === 'rollback' && typeof e.from === 'string' && typeof e.to === 'string');
-        if (!ok || typeof e.id !== 'string' || typeof e.at !== 'string') {
-            throw new errors_UserError(`The ledger ${where} has a malformed event #${i + 1}: ${JSON.stringify(e).slice(0, 200)}.`, { input: 'ledger-configmap' });
-        }
-    }
-    return doc.events;
-}
-/** The document with an event appended (pure): ids count up, the oldest events beyond MAX_EVENTS go. */
-function appendEvent(events, event) {
-    const next = events.reduce((m, e) => Math.max(m, Number(e.id) || 0), 0) + 1;
-    return [...events, { ...event, id: String(next) }].slice(-MAX_EVENTS);
-}
-class ConfigMapLedger {
-    kubectl;
-    name;
-    environment;
-    kind = 'configmap';
-    location;
-    key;
-    constructor(kubectl, name, environment) {
-        this.kubectl = kubectl;
-        this.name = name;
-        this.environment = environment;
-        this.key = ledgerKey(environment);
-        const ns = kubectl.options.namespace ? `${kubectl.options.namespace}/` : '';
-        this.location = `ConfigMap ${ns}${name}, key ${this.key}`;
-    }
-    async snapshot() {
-        const args = ['get', 'configmap', this.name, '-o', 'json'];
-        const r = await this.kubectl.run(args);
-        if (isNotFound(r))
-            return { events: [] };
-        if (r.code !== 0) {
-            throw new errors_UserError(`Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
-                input: 'ledger-configmap',
-            });
-        }
-        const cm = JSON.parse(r.stdout);
-        const text = cm.data?.[this.key];
-        return { events: text ? parseLedgerDocument(text, `${this.location}`) : [], resourceVersion: cm.metadata?.resourceVersion ?? '' };
-    }
-    async read() {
-        return (await this.snapshot()).events;
-    }
-    /** Read, change, write back only if nobody wrote in between; up to 5 tries. */
-    async update(change) {
-        const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-gate-ledger-'));
-        try {
-            for (let attempt = 1;; attempt++) {
-                const snap = await this.snapshot();
-                const { events, result } = change(snap.events);
-                const doc = { schema: LEDGER_SCHEMA, environment: this.environment, events };
-                const text = JSON.stringify(doc, null, 1);
-                let args;
-                let input;
-                if (snap.resourceVersion === undefined) {
-                    // our own fixed-shape document: no schema download needed (--validate=false)
-                    args = ['create', '-f', '-', '--validate=false', '-o', 'name'];
-                    input = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } }, data: { [this.key]: text } });
-                }
-                else {
-                    const file = (0,external_node_path_namespaceObject.join)(dir, `patch-${attempt}.json`);
-                    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify({ metadata: { resourceVersion: snap.resourceVersion }, data: { [this.key]: text } }));
-                    args = ['patch', 'configmap', this.name, '--type=merge', '--patch-file', file, '-o', 'name'];
-                }
-                const r = await this.kubectl.run(args, { input });
-                if (r.code === 0)
-                    return result;
-                if (isConflict(r) && attempt < 5)
-                    continue;
-                throw new errors_UserError(`Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
-                    input: 'ledger-configmap',
-                });
-            }
-        }
-        finally {
-            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        }
-    }
-    addRelease(release) {
-        return this.update((events) => {
-            const next = appendEvent(events, { type: 'release', ...release });
-            return { events: next, result: next[next.length - 1] };
-        });
-    }
-    markVerified(release, runUrl) {
-        return this.update((events) => {
-            const i = events.findIndex((e) => e.type === 'release' && e.id === release.id);
-            if (i < 0)
-                throw new errors_UserError(`The release ${release.version} (#${release.id}) is no longer in the ledger (${this.location}).`);
-            const updated = { ...events[i], verified: true, verifiedRunUrl: runUrl };
-            return { events: events.map((e, j) => (j === i ? updated : e)), result: updated };
-        });
-    }
-    addRollback(rollback) {
-        return this.update((events) => {
-            const next = appendEvent(events, { type: 'rollback', ...rollback });
-            return { events: next, result: next[next.length - 1] };
-        });
-    }
-}
-//# sourceMappingURL=configmap-ledger.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/github-deployments-ledger.js
 /**
  * A ledger in GitHub Deployments: every event is a deployment of the environment with task
@@ -37873,7 +37793,7 @@ class GitHubDeploymentsLedger {
             throw new errors_UserError(`GITHUB_REPOSITORY is '${options.repository}', not owner/name: the github-deployments ledger cannot find the repository.`);
         this.owner = owner;
         this.repo = repo;
-        this.octokit = github_getOctokit(options.token);
+        this.octokit = getOctokit(options.token);
         this.location = `GitHub deployments of ${options.repository}, environment ${options.environment}, task ${DEPLOYMENT_TASK}`;
     }
     fail(what, e, input = 'github-token') {
@@ -38145,7 +38065,7 @@ function describeLedger(events, limit = 20) {
     return lines.join('; ');
 }
 //# sourceMappingURL=ledger.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/release/report.js
+;// CONCATENATED MODULE: ../../packages/core/dist/release/rollback-report.js
 /** The rollback action's report: the JSON file and the job summary render this one object. */
 
 const ICON = { recorded: '📝', 'rolled-back': '⏪', 'no-op': '✅', 'dry-run': '🔍', failed: '❌', error: '⚠️' };
@@ -38229,7 +38149,7 @@ function ledgerTable(events, limit = 15) {
     out.push('', '</details>', '');
     return out;
 }
-//# sourceMappingURL=report.js.map
+//# sourceMappingURL=rollback-report.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/select.js
 /**
  * Pure decisions over a ledger's events: what a rollback goes back to, and what a record writes.
@@ -38432,6 +38352,62 @@ async function sha256EachAndAll(paths) {
     return { each, all: all.digest('hex') };
 }
 //# sourceMappingURL=hash.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
+
+
+/** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
+function stringInput(name, options = {}) {
+    const value = getInput(name);
+    if (options.required && value === '') {
+        throw new errors_UserError(`Input ${name} is required and was not given.`, { input: name });
+    }
+    return value;
+}
+function numberInput(name, fallback, options = {}) {
+    const raw = core.getInput(name);
+    if (raw === '')
+        return fallback;
+    const value = Number(raw);
+    const { min, max, integer, exclusiveMin } = options;
+    const wanted = [
+        integer ? 'an integer' : 'a number',
+        min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
+        max !== undefined ? `<= ${max}` : '',
+    ]
+        .filter(Boolean)
+        .join(' ');
+    const bad = !Number.isFinite(value) ||
+        (integer && !Number.isInteger(value)) ||
+        (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
+        (max !== undefined && value > max);
+    if (bad)
+        throw new UserError(`Input ${name} is '${raw}'; expected ${wanted}.`, { input: name });
+    return value;
+}
+function optionalNumberInput(name, options = {}) {
+    return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
+}
+function choiceInput(name, choices, fallback) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    const value = raw.toLowerCase();
+    if (!choices.includes(value)) {
+        throw new errors_UserError(`Input ${name} is '${raw}'; expected one of: ${choices.join(', ')}.`, { input: name });
+    }
+    return value;
+}
+function booleanInput(name, fallback) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    if (/^(true|yes|on|1)$/i.test(raw))
+        return true;
+    if (/^(false|no|off|0)$/i.test(raw))
+        return false;
+    throw new errors_UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
+}
+//# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
 /**
  * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number

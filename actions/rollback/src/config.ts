@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { UserError } from '@ml-gate/core/errors';
+import { UserError } from '@ml-gate/core';
 import { booleanInput, choiceInput, stringInput } from '@ml-gate/core/github';
-import { parseDuration } from '@ml-gate/core/util/duration';
-import { isValidVersion, parseImage } from '@ml-gate/core/release/image';
-import type { LedgerKind } from '@ml-gate/core/release/ledger';
+import { parseDuration } from '@ml-gate/core';
+import { isValidVersion, parseImage } from '@ml-gate/core/release';
+import type { LedgerKind } from '@ml-gate/core/release';
 
 /** The inputs of action.yml, parsed once and validated. */
 export interface Config {

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { UserError, messageOf } from '@ml-gate/core/errors';
+import { UserError, messageOf } from '@ml-gate/core';
 import { choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
-import { parseBodyExpectation, type BodyExpectation } from '@ml-gate/core/http/body-match';
-import { parseDuration } from '@ml-gate/core/util/duration';
-import { parseHeaderLines, type HeaderLine } from '@ml-gate/core/http/headers';
-import { querySecrets, redactUrl } from '@ml-gate/core/http/redact';
-import { JsonPathError, parseJsonExpectations, type JsonExpectation } from '@ml-gate/core/http/json-path';
-import { parseStatusRanges, type StatusRange } from '@ml-gate/core/http/status';
-import type { ParityMode } from '@ml-gate/core/inference/parity';
-import { RETRY_CLASSES, type RetryClass } from '@ml-gate/core/smoke/run';
+import { parseBodyExpectation, type BodyExpectation } from '@ml-gate/core/smoke';
+import { parseDuration } from '@ml-gate/core';
+import { parseHeaderLines, type HeaderLine } from '@ml-gate/core/smoke';
+import { querySecrets, redactUrl } from '@ml-gate/core/smoke';
+import { JsonPathError, parseJsonExpectations, type JsonExpectation } from '@ml-gate/core/smoke';
+import { parseStatusRanges, type StatusRange } from '@ml-gate/core/smoke';
+import type { ParityMode } from '@ml-gate/core/smoke';
+import { RETRY_CLASSES, type RetryClass } from '@ml-gate/core/smoke';
 
 /** The inputs of action.yml, parsed once and validated. */
 export interface Config {

@@ -1,15 +1,15 @@
 import * as core from '@actions/core';
-import { UserError } from '@ml-gate/core/errors';
+import { UserError } from '@ml-gate/core';
 import { markErrored, runReportedAction } from '@ml-gate/core/github';
-import { redactUrl } from '@ml-gate/core/http/redact';
-import { describeStatusRanges } from '@ml-gate/core/http/status';
-import { runLocalModel } from '@ml-gate/core/inference/local';
-import { loadSample, type Sample } from '@ml-gate/core/inference/sample';
-import { loadOnnxRuntime } from '@ml-gate/core/onnx/runtime';
-import { loadModel, type LoadedModel } from '@ml-gate/core/onnx/session';
-import { renderSmokeTestMarkdown } from '@ml-gate/core/smoke/markdown';
-import { newSmokeTestReport, type SmokeTestReport } from '@ml-gate/core/smoke/report';
-import { runSmokeTest, type SmokeTestOptions } from '@ml-gate/core/smoke/run';
+import { redactUrl } from '@ml-gate/core/smoke';
+import { describeStatusRanges } from '@ml-gate/core/smoke';
+import { runLocalModel } from '@ml-gate/core/smoke';
+import { loadSample, type Sample } from '@ml-gate/core/smoke';
+import { loadOnnxRuntime } from '@ml-gate/core/onnx';
+import { loadModel, type LoadedModel } from '@ml-gate/core/onnx';
+import { renderSmokeTestMarkdown } from '@ml-gate/core/smoke';
+import { newSmokeTestReport, type SmokeTestReport } from '@ml-gate/core/smoke';
+import { runSmokeTest, type SmokeTestOptions } from '@ml-gate/core/smoke';
 
 import { readConfig, readReportPath, type Config } from './config.js';
 

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from '@ml-gate/core';
 import { booleanInput, choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
-import { parseSignature, SignatureSyntaxError, type Signature } from '@ml-gate/core/validation/signature';
-import { parsePerOutput, type ToleranceMode } from '@ml-gate/core/validation/tolerance';
-import type { ToleranceSettings } from '@ml-gate/core/validation/runtime-checks';
+import { parseSignature, SignatureSyntaxError, type Signature } from '@ml-gate/core/validation';
+import { parsePerOutput, type ToleranceMode } from '@ml-gate/core/validation';
+import type { ToleranceSettings } from '@ml-gate/core/validation';
 
 export interface Config {
   model: string;

@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
-import { loadOnnxRuntime, sha256Files } from '@ml-gate/core';
-import { annotationFile, markErrored, numberOutput, runReportedAction } from '@ml-gate/core/github';
-import { renderValidationMarkdown, type ValidationReport } from '@ml-gate/core/report/validation-report';
-import { validateModel } from '@ml-gate/core/validation/validate';
+import { numberOutput, sha256Files } from '@ml-gate/core';
+import { loadOnnxRuntime } from '@ml-gate/core/onnx';
+import { annotationFile, markErrored, runReportedAction } from '@ml-gate/core/github';
+import { renderValidationMarkdown, type ValidationReport } from '@ml-gate/core/validation';
+import { validateModel } from '@ml-gate/core/validation';
 
 import { readConfig, readReportPath, type Config } from './config.js';
 

@@ -1,11 +1,8 @@
+// The domain-neutral basics every domain and action shares: the one user-facing error type, how
+// numbers, durations and shapes are written, and file hashing. Everything else is entered by
+// domain: @ml-gate/core/{npy,onnx,evaluation,validation,smoke,release,github}.
 export * from './errors.js';
-export * from './npy/index.js';
-export * from './metrics/index.js';
-export * from './onnx/runtime.js';
-export * from './onnx/session.js';
-export * from './evaluation/data.js';
-export * from './evaluation/compare.js';
-export * from './evaluation/gate.js';
-export * from './report/evaluation-report.js';
-export * from './report/markdown.js';
+export * from './util/duration.js';
+export * from './util/format.js';
 export * from './util/hash.js';
+export * from './util/shape.js';

@@ -4,7 +4,7 @@ import { fixture, readJson } from '../../../../test/fixtures.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
 import { loadModel, type LoadedModel } from '../onnx/session.js';
 import { compareModels, type CompareOptions } from './compare.js';
-import { openEvalSet } from './data.js';
+import { openEvalSet } from './eval-set.js';
 
 // Expected values: scikit-learn on PyTorch's outputs (test/fixtures/generate.py).
 const multiclass = readJson('multiclass', 'expected.json');

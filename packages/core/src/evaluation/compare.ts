@@ -11,7 +11,7 @@ import { mcnemarExact } from '../metrics/significance.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, type LoadedModel } from '../onnx/session.js';
 import { INPUT_ARRAYS, tensorValues } from '../onnx/tensor-types.js';
-import type { EvalSet } from './data.js';
+import type { EvalSet } from './eval-set.js';
 
 export interface ModelEvaluation {
   /** What the scored output holds. */

@@ -1,4 +1,5 @@
 import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
+import { formatMetric } from '../util/format.js';
 
 export type MissingBaselinePolicy = 'pass' | 'warn' | 'fail';
 
@@ -20,11 +21,6 @@ export interface GateDecision {
 
 /** Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80). */
 const ROUNDING = 1e-12;
-
-export function formatMetric(v: number | null | undefined): string {
-  if (v === null || v === undefined) return 'n/a';
-  return Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toPrecision(6) : v.toFixed(4);
-}
 
 /**
  * The promotion rule (TFMA's change threshold with an absolute margin): for a higher-is-better

@@ -1,4 +1,4 @@
 export * from './inputs.js';
-export * from './run.js';
-export * from './comment.js';
-export * from './report.js';
+export * from './run-action.js';
+export * from './pr-comment.js';
+export * from './reported-action.js';

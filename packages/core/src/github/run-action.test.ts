@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { annotationFile } from './run.js';
+import { annotationFile } from './run-action.js';
 
 describe('annotationFile', () => {
   it('points at the archive of an .npz member', () => {

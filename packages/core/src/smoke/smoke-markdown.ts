@@ -1,6 +1,6 @@
 import { formatDuration } from '../util/duration.js';
-import type { SmokeTestReport } from './report.js';
-import { joinUrl } from './run.js';
+import type { SmokeTestReport } from './smoke-report.js';
+import { joinUrl } from './smoke-test.js';
 
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' } as const;
 

@@ -8,10 +8,10 @@ import { MIN_ATTEMPT_MS, retryUntilDeadline, type AttemptOutcome, type AttemptRe
 import { summarizeLatencies } from '../http/stats.js';
 import { describeStatusRanges, statusMatches, type StatusRange } from '../http/status.js';
 import { truncate } from '../http/text.js';
-import { buildInferRequest, parseInferResponse, parseModelMetadata, type OipModelMetadata, type OipRequestTensor } from '../inference/oip.js';
-import { compareOutputs, describeParity, type ParityMode, type ParityTensor } from '../inference/parity.js';
-import { buildInferInputs, type Sample } from '../inference/sample.js';
-import type { SmokeCheck, SmokeTestReport } from './report.js';
+import { buildInferRequest, parseInferResponse, parseModelMetadata, type OipModelMetadata, type OipRequestTensor } from '../oip/protocol.js';
+import { compareOutputs, describeParity, type ParityMode, type ParityTensor } from '../oip/parity.js';
+import { buildInferInputs, type Sample } from '../oip/sample.js';
+import type { SmokeCheck, SmokeTestReport } from './smoke-report.js';
 
 /** What a failed attempt may be retried for. */
 export const RETRY_CLASSES = ['connection', '5xx', '4xx', 'status', 'checks'] as const;

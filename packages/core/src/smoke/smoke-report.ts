@@ -1,8 +1,8 @@
 import type { LatencySummary } from '../http/stats.js';
 import type { AttemptRecord } from '../http/retry.js';
 import type { RedirectRecord } from '../http/request.js';
-import type { OipTensorMetadata } from '../inference/oip.js';
-import type { ParityResult } from '../inference/parity.js';
+import type { OipTensorMetadata } from '../oip/protocol.js';
+import type { ParityResult } from '../oip/parity.js';
 
 export interface SmokeCheck {
   name: string;

@@ -3,8 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { newSmokeTestReport } from './report.js';
-import { runSmokeTest, type SmokeTestOptions } from './run.js';
+import { newSmokeTestReport } from './smoke-report.js';
+import { runSmokeTest, type SmokeTestOptions } from './smoke-test.js';
 
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));

@@ -2,15 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as core from '@actions/core';
 
-import { UserError, messageOf } from '../errors.js';
-import { runAction } from './run.js';
-
-/** What every action's report records of an error. */
-export interface ReportError {
-  message: string;
-  file?: string;
-  input?: string;
-}
+import { UserError, messageOf, type ReportError } from '../errors.js';
+import { runAction } from './run-action.js';
 
 /** The report lifecycle every action shares; see runReportedAction. */
 export interface ReportedAction<R extends { error?: ReportError }> {
@@ -82,9 +75,4 @@ export async function runReportedAction<R extends { error?: ReportError }>(a: Re
     if (failure) throw failure;
     a.verdict?.(a.report);
   });
-}
-
-/** A number as an output: 12 significant digits (0.04, not 0.040000000000000036); empty if absent. */
-export function numberOutput(v: number | null | undefined): string {
-  return v === null || v === undefined ? '' : String(Number(v.toPrecision(12)));
 }

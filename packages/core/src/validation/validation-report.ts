@@ -1,6 +1,6 @@
 import type { ModelInfo } from '../onnx/model-file.js';
-import type { Check } from '../validation/check.js';
-import type { OutputComparison, ToleranceSettings } from '../validation/runtime-checks.js';
+import type { Check } from './check.js';
+import type { OutputComparison, ToleranceSettings } from './runtime-checks.js';
 
 /** The validate-onnx report: the JSON file and the job summary render this. */
 export interface ValidationReport {

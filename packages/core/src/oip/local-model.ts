@@ -4,7 +4,7 @@ import { UserError, messageOf } from '../errors.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import type { LoadedModel } from '../onnx/session.js';
 import { newInputArray } from '../onnx/tensor-types.js';
-import type { OipRequestTensor } from './oip.js';
+import type { OipRequestTensor } from './protocol.js';
 import type { ParityTensor } from './parity.js';
 
 /** The values sent to the server, as a tensor of the model's input type (cast as numpy's astype). */

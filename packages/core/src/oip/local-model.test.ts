@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { loadOnnxRuntime } from '../onnx/runtime.js';
 import { loadModel } from '../onnx/session.js';
-import { runLocalModel } from './local.js';
+import { runLocalModel } from './local-model.js';
 
 const FIX = new URL('../../../../test/fixtures/', import.meta.url).pathname;
 const expected = JSON.parse(readFileSync(`${FIX}smoke/expected.json`, 'utf8')) as { features_fp32: number[]; new_scores: number[][] };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { UserError } from '../errors.js';
-import { buildInferRequest, parseInferResponse, parseModelMetadata } from './oip.js';
+import { buildInferRequest, parseInferResponse, parseModelMetadata } from './protocol.js';
 import { argmaxRows, compareOutputs, describeParity } from './parity.js';
 import { buildInferInputs, castValue, loadSample } from './sample.js';
 

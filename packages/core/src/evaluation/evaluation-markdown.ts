@@ -1,4 +1,4 @@
-import { formatMetric } from '../evaluation/gate.js';
+import { formatMetric } from '../util/format.js';
 import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
 import { formatDuration } from '../util/duration.js';
 import type { EvaluationReport, ModelReport } from './evaluation-report.js';

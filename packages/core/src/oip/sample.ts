@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { UserError, messageOf } from '../errors.js';
 import { describeDType } from '../npy/dtype.js';
 import { NpzArchive, openNpy, type NpyArray } from '../npy/array.js';
-import { elementCount, isOipDatatype, type OipDatatype, type OipRequestTensor, type OipTensorMetadata } from './oip.js';
+import { elementCount, isOipDatatype, type OipDatatype, type OipRequestTensor, type OipTensorMetadata } from './protocol.js';
 
 /** One array of the sample, with its values as numbers (exact for every dtype but huge 64-bit integers). */
 export interface SampleArray {

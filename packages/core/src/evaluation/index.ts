@@ -1,0 +1,8 @@
+// The evaluation domain (evaluate-baseline): the eval set, the paired comparison of two models,
+// the metrics, the gate and its report.
+export * from '../metrics/index.js';
+export * from './eval-set.js';
+export * from './compare.js';
+export * from './gate.js';
+export * from './evaluation-report.js';
+export * from './evaluation-markdown.js';

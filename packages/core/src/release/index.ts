@@ -1,0 +1,12 @@
+// The release domain (rollback): ledgers of releases, targets that run a version, the choice of a
+// rollback target, and the report.
+export * from './ledger.js';
+export * from './configmap-ledger.js';
+export * from './github-deployments-ledger.js';
+export * from './image.js';
+export * from './kubectl.js';
+export * from './kubernetes.js';
+export * from './command.js';
+export * from './target.js';
+export * from './select.js';
+export * from './rollback-report.js';
