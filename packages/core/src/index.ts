@@ -5,4 +5,5 @@ export * from './errors.js';
 export * from './util/duration.js';
 export * from './util/format.js';
 export * from './util/hash.js';
+export * from './util/run-info.js';
 export * from './util/shape.js';

@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import * as core from '@actions/core';
 
 import { UserError, messageOf, type ReportError } from '../errors.js';
+import { runInfoFromEnv, type RunInfo } from '../util/run-info.js';
 import { runAction } from './run-action.js';
 
 /** The report lifecycle every action shares; see runReportedAction. */
-export interface ReportedAction<R extends { error?: ReportError }> {
+export interface ReportedAction<R extends { error?: ReportError; run?: RunInfo }> {
   /** The annotation title: the action's name. */
   title: string;
   /** Where the JSON report goes (read before anything else, so that bad input still gets a report). */
@@ -44,8 +45,9 @@ export function reportJson(report: unknown): string {
  * a failed or broken run still leaves its report. A UserError ends in one error annotation and
  * exit code 1 (runAction).
  */
-export async function runReportedAction<R extends { error?: ReportError }>(a: ReportedAction<R>): Promise<void> {
+export async function runReportedAction<R extends { error?: ReportError; run?: RunInfo }>(a: ReportedAction<R>): Promise<void> {
   await runAction(a.title, async () => {
+    a.report.run = runInfoFromEnv();
     let failure: unknown;
     try {
       await a.body();
