@@ -10,6 +10,7 @@ import { UserError, messageOf } from '../errors.js';
 import { decodeInto, type DType, type TargetArray } from './dtype.js';
 import { readNpyHeader } from './header.js';
 import { FileSource, StreamSource, type ByteSource } from './source.js';
+import { rowElementCount } from '../util/shape.js';
 
 /**
  * One array of a `.npy` file or `.npz` member, read a batch of rows at a time: memory holds one
@@ -39,7 +40,7 @@ export class NpyArray {
       });
     }
     this.rows = shape[0];
-    this.rowLength = shape.slice(1).reduce((a, b) => a * b, 1);
+    this.rowLength = rowElementCount(shape);
     if (fortranOrder && this.rowLength > 1) {
       // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
       const inner = shape.slice(1);

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import { describeDType, parseDType, type DType } from './dtype.js';
 import type { ByteSource } from './source.js';
+import { elementCount } from '../util/shape.js';
 
 export interface NpyHeader {
   readonly dtype: DType;
@@ -65,7 +66,7 @@ export async function readNpyHeader(source: ByteSource): Promise<NpyHeader> {
   if (shape.some((n) => !Number.isSafeInteger(n) || n < 0)) throw corrupt(label, `the shape (${shapeText}) is not a tuple of sizes`);
 
   const dataOffset = headerStart + headerLength;
-  const elements = shape.reduce((a, b) => a * b, 1);
+  const elements = elementCount(shape);
   const expected = dataOffset + elements * dtype.size;
   if (source.size < expected) {
     throw new UserError(
