@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 const core = (path: string) => fileURLToPath(new URL(`./packages/core/src/${path}`, import.meta.url));
 
+// Two suites, both run by `npm test`:
+// - unit: core modules and each action's sources run in process (actions/*/test/main.test.ts);
+// - integration (vitest.config.integration.ts): the committed bundles, run the way the runner runs them.
+// `npx vitest run --project unit` runs the first alone.
 export default defineConfig({
   resolve: {
     // tests run the TypeScript sources; the bundles are built from packages/core/dist
@@ -13,10 +17,20 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'actions/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: ['./test/setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'actions/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['actions/*/test/e2e.test.ts'],
+        },
+      },
+      './vitest.config.integration.ts',
+    ],
   },
 });

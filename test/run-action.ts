@@ -92,7 +92,10 @@ export interface RunActionOptions {
   tempDir?: string;
   /** Killed (by its pid) after this long. Default 120 s. */
   timeoutMs?: number;
-  /** The node executable. Default: the one running the tests (the runner would use runs.using). */
+  /**
+   * The node executable. Default: ML_GATE_ACTION_NODE (.ci/run points it at Node 24, what
+   * `runs.using: node24` gets on a runner), else the one running the tests.
+   */
   node?: string;
 }
 
@@ -351,7 +354,7 @@ async function prepareRun(options: RunActionOptions): Promise<PreparedRun> {
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const actionDir = resolve(options.action);
   const { meta, workspace, env, collect } = await prepareRun(options);
-  const child = spawn(options.node ?? process.execPath, [join(actionDir, meta.main)], {
+  const child = spawn(options.node ?? (process.env.ML_GATE_ACTION_NODE || process.execPath), [join(actionDir, meta.main)], {
     cwd: workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
