@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,22 @@ describe('provisionOnnxRuntime', () => {
 
   it('names the input when the given path holds no onnxruntime-node', async () => {
     await expect(provisionOnnxRuntime({ path: tmpdir() })).rejects.toThrow(/onnxruntime-path .* holds no onnxruntime-node package/);
+  });
+
+  it('names the input and the manifest when the given package\'s package.json cannot be read', async () => {
+    const pkg = await mkdtemp(join(tmpdir(), 'ort-pkg-'));
+    await mkdir(join(pkg, 'dist'));
+    await writeFile(join(pkg, 'dist', 'index.js'), '');
+    await writeFile(join(pkg, 'package.json'), '{"version": ');
+    await expect(provisionOnnxRuntime({ path: pkg })).rejects.toMatchObject({
+      input: 'onnxruntime-path',
+      message: expect.stringMatching(/^onnxruntime-path: .*package\.json is not valid JSON: /),
+    });
+    const dirPkg = await mkdtemp(join(tmpdir(), 'ort-pkg-'));
+    await mkdir(join(dirPkg, 'dist'));
+    await writeFile(join(dirPkg, 'dist', 'index.js'), '');
+    await mkdir(join(dirPkg, 'package.json'));
+    await expect(provisionOnnxRuntime({ path: dirPkg })).rejects.toThrow(/package\.json is a directory, expected a file\.$/);
   });
 
   it('refuses a platform the package ships no binary for, listing the supported ones', async () => {
@@ -58,6 +74,21 @@ describe('provisionOnnxRuntime', () => {
       const versionDir = join(cacheRoot, 'onnxruntime-node', ONNXRUNTIME_VERSION);
       expect(existsSync(join(versionDir, 'linux-x64.complete'))).toBe(false);
       expect(await readdir(versionDir)).toEqual([]);
+    });
+
+    it('asks it nothing when the tool cache holds a complete entry, and ignores an incomplete one', async () => {
+      const cacheRoot = await mkdtemp(join(tmpdir(), 'toolcache-'));
+      const installDir = join(cacheRoot, 'onnxruntime-node', ONNXRUNTIME_VERSION, 'linux-arm64');
+      const packageDir = join(installDir, 'node_modules', 'onnxruntime-node');
+      await mkdir(packageDir, { recursive: true });
+      await writeFile(join(packageDir, 'package.json'), '{}');
+      const options = { cacheRoot, registry, platform: 'linux', arch: 'arm64' } as const;
+      const before = requests.length;
+      await expect(provisionOnnxRuntime(options)).rejects.toThrow(/failed its integrity check/);
+      expect(requests.length).toBe(before + 1);
+      await writeFile(`${installDir}.complete`, '');
+      expect(await provisionOnnxRuntime(options)).toEqual({ packageDir, version: ONNXRUNTIME_VERSION, source: 'cache' });
+      expect(requests.length).toBe(before + 1);
     });
   });
 });

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { downloadTool } from '@actions/tool-cache';
 import { extract } from 'tar';
 
-import { UserError, messageOf } from '../errors.js';
+import { UserError, fileProblem, messageOf } from '../errors.js';
 
 /** The onnxruntime-node every bundle runs, pinned with the registry's integrity hashes. */
 export const ONNXRUNTIME_VERSION = '1.30.0';
@@ -56,90 +56,138 @@ function packageDirOf(path: string): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'dist', 'index.js')));
 }
 
+/** The platform a runtime is provisioned for: its native binaries are in bin/napi-v6/<platform>/<arch>. */
+interface Target {
+  platform: string;
+  arch: string;
+  /** "<platform>-<arch>", as SUPPORTED_PLATFORMS and the tool cache name it. */
+  name: string;
+}
+
+/**
+ * Where the tool cache keeps the runtime of one target, in the layout of @actions/tool-cache:
+ * <root>/<tool>/<version>/<arch> plus a sibling "<arch>.complete" written once it is whole.
+ */
+interface CacheEntry {
+  versionDir: string;
+  installDir: string;
+  packageDir: string;
+}
+
+function cacheEntry(cacheRoot: string, target: Target): CacheEntry {
+  const versionDir = join(cacheRoot, 'onnxruntime-node', ONNXRUNTIME_VERSION);
+  const installDir = join(versionDir, target.name);
+  return { versionDir, installDir, packageDir: join(installDir, 'node_modules', 'onnxruntime-node') };
+}
+
 /**
  * Finds or installs the pinned onnxruntime-node for the running platform, in this order: the
  * given path, the tool cache, a download from the npm registry (integrity-checked, only the
  * running platform's binaries kept, moved into the tool cache atomically).
  */
 export async function provisionOnnxRuntime(options: RuntimeOptions = {}): Promise<ProvisionedRuntime> {
-  const platform = options.platform ?? process.platform;
-  const arch = options.arch ?? process.arch;
   const log = options.log ?? (() => {});
-  const target = `${platform}-${arch}`;
-
-  if (options.path) {
-    const dir = packageDirOf(resolve(options.path));
-    if (!dir) {
-      throw new UserError(`onnxruntime-path ${options.path} holds no onnxruntime-node package.`, {
-        input: 'onnxruntime-path',
-        hint: `Point it at node_modules/onnxruntime-node of an install of onnxruntime-node@${ONNXRUNTIME_VERSION}, or leave it empty to download it.`,
-      });
-    }
-    const { version } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string };
-    if (version !== ONNXRUNTIME_VERSION) log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
-    return { packageDir: dir, version, source: 'path' };
+  if (options.path) return runtimeAtPath(options.path, log);
+  const target = supportedTarget(options.platform ?? process.platform, options.arch ?? process.arch);
+  const entry = cacheEntry(options.cacheRoot ?? defaultCacheRoot(), target);
+  if (existsSync(`${entry.installDir}.complete`) && existsSync(join(entry.packageDir, 'package.json'))) {
+    return { packageDir: entry.packageDir, version: ONNXRUNTIME_VERSION, source: 'cache' };
   }
+  const registry = (options.registry || DEFAULT_REGISTRY).replace(/\/+$/, '');
+  await installFromRegistry(registry, target, entry, log);
+  return { packageDir: entry.packageDir, version: ONNXRUNTIME_VERSION, source: 'download' };
+}
 
-  if (!(SUPPORTED_PLATFORMS as readonly string[]).includes(target)) {
+/** The pre-installed onnxruntime-node of input onnxruntime-path, whatever its version (which is logged when not the pinned one). */
+async function runtimeAtPath(path: string, log: (message: string) => void): Promise<ProvisionedRuntime> {
+  const dir = packageDirOf(resolve(path));
+  if (!dir) {
+    throw new UserError(`onnxruntime-path ${path} holds no onnxruntime-node package.`, {
+      input: 'onnxruntime-path',
+      hint: `Point it at node_modules/onnxruntime-node of an install of onnxruntime-node@${ONNXRUNTIME_VERSION}, or leave it empty to download it.`,
+    });
+  }
+  const manifest = join(dir, 'package.json');
+  let version: string;
+  try {
+    ({ version } = JSON.parse(await readFile(manifest, 'utf8')) as { version: string });
+  } catch (e) {
+    const problem = e instanceof SyntaxError ? `is not valid JSON: ${messageOf(e)}` : fileProblem(e);
+    throw new UserError(`onnxruntime-path: ${manifest} ${problem}.`, { input: 'onnxruntime-path', file: manifest });
+  }
+  if (version !== ONNXRUNTIME_VERSION) log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
+  return { packageDir: dir, version, source: 'path' };
+}
+
+function supportedTarget(platform: string, arch: string): Target {
+  const name = `${platform}-${arch}`;
+  if (!(SUPPORTED_PLATFORMS as readonly string[]).includes(name)) {
     throw new UserError(
-      `onnxruntime-node ${ONNXRUNTIME_VERSION} ships no native binary for ${target}; supported: ${SUPPORTED_PLATFORMS.join(', ')}.`,
+      `onnxruntime-node ${ONNXRUNTIME_VERSION} ships no native binary for ${name}; supported: ${SUPPORTED_PLATFORMS.join(', ')}.`,
       { hint: 'Run the job on a supported runner, or install onnxruntime-node yourself and set onnxruntime-path.' },
     );
   }
+  return { platform, arch, name };
+}
 
-  // Same layout as @actions/tool-cache: <root>/<tool>/<version>/<arch> plus a sibling "<arch>.complete".
-  const versionDir = join(options.cacheRoot ?? defaultCacheRoot(), 'onnxruntime-node', ONNXRUNTIME_VERSION);
-  const installDir = join(versionDir, target);
-  const packageDir = join(installDir, 'node_modules', 'onnxruntime-node');
-  if (existsSync(`${installDir}.complete`) && existsSync(join(packageDir, 'package.json'))) {
-    return { packageDir, version: ONNXRUNTIME_VERSION, source: 'cache' };
-  }
-
-  const registry = (options.registry || DEFAULT_REGISTRY).replace(/\/+$/, '');
-  const staging = join(versionDir, `.staging-${randomUUID()}`);
+/**
+ * Downloads the pinned packages into a staging folder of their own (so that a half-done install
+ * is never seen), then moves them into the tool cache entry in one rename and marks it complete.
+ */
+async function installFromRegistry(registry: string, target: Target, entry: CacheEntry, log: (message: string) => void): Promise<void> {
+  const staging = join(entry.versionDir, `.staging-${randomUUID()}`);
+  const install = join(staging, 'install');
   try {
     for (const name of Object.keys(ONNXRUNTIME_PACKAGES) as PackageName[]) {
-      const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
-      const shown = withoutCredentials(url);
-      log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
-      const tarball = join(staging, `${name}.tgz`);
-      await mkdir(staging, { recursive: true });
-      try {
-        await downloadTool(url, tarball);
-      } catch (e) {
-        throw new UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${messageOf(e)}.`, {
-          hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
-          cause: e,
-        });
-      }
-      await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
-      const dest = join(staging, 'install', 'node_modules', name);
-      await mkdir(dest, { recursive: true });
-      const binaries = `package/bin/napi-v6/${platform}/${arch}/`;
-      await extract({
-        file: tarball,
-        cwd: dest,
-        strip: 1,
-        // only what runs: the compiled JavaScript, the manifest and this platform's binaries
-        filter: (p) =>
-          !/^package\/(lib|script)\//.test(p) && (!p.startsWith('package/bin/') || p.startsWith(binaries) || binaries.startsWith(p)),
-      });
+      const tarball = await downloadPackage(registry, name, staging, log);
+      await extractPackage(tarball, join(install, 'node_modules', name), target);
       await rm(tarball);
     }
-    if (!existsSync(join(staging, 'install', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', platform, arch))) {
-      throw new UserError(`The onnxruntime-node ${ONNXRUNTIME_VERSION} tarball holds no binaries for ${target}.`);
+    if (!existsSync(join(install, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', target.platform, target.arch))) {
+      throw new UserError(`The onnxruntime-node ${ONNXRUNTIME_VERSION} tarball holds no binaries for ${target.name}.`);
     }
     try {
-      await rename(join(staging, 'install'), installDir);
+      await rename(install, entry.installDir);
     } catch (e) {
       // another job on this runner finished first: use its copy
-      if (!existsSync(join(packageDir, 'package.json'))) throw e;
+      if (!existsSync(join(entry.packageDir, 'package.json'))) throw e;
     }
-    await writeFile(`${installDir}.complete`, '');
-    log(`Installed onnxruntime-node ${ONNXRUNTIME_VERSION} for ${target} in ${installDir}`);
-    return { packageDir, version: ONNXRUNTIME_VERSION, source: 'download' };
+    await writeFile(`${entry.installDir}.complete`, '');
+    log(`Installed onnxruntime-node ${ONNXRUNTIME_VERSION} for ${target.name} in ${entry.installDir}`);
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Downloads one pinned package's tarball into `dir` and checks its integrity; returns its path. */
+async function downloadPackage(registry: string, name: PackageName, dir: string, log: (message: string) => void): Promise<string> {
+  const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
+  const shown = withoutCredentials(url);
+  log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
+  const tarball = join(dir, `${name}.tgz`);
+  await mkdir(dir, { recursive: true });
+  try {
+    await downloadTool(url, tarball);
+  } catch (e) {
+    throw new UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${messageOf(e)}.`, {
+      hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
+      cause: e,
+    });
+  }
+  await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
+  return tarball;
+}
+
+/** Unpacks a package tarball into `dest`, keeping only what runs: the compiled JavaScript, the manifest and the target's binaries. */
+async function extractPackage(tarball: string, dest: string, target: Target): Promise<void> {
+  const binaries = `package/bin/napi-v6/${target.platform}/${target.arch}/`;
+  const runs = (p: string) =>
+    !/^package\/(lib|script)\//.test(p) && (!p.startsWith('package/bin/') || p.startsWith(binaries) || binaries.startsWith(p));
+  try {
+    await mkdir(dest, { recursive: true });
+    await extract({ file: tarball, cwd: dest, strip: 1, filter: runs });
+  } catch (e) {
+    throw new UserError(`${tarball} cannot be extracted into ${dest}: ${messageOf(e)}.`, { cause: e });
   }
 }
 
@@ -159,7 +207,11 @@ export function withoutCredentials(url: string): string {
 async function verifyIntegrity(file: string, integrity: string, url: string): Promise<void> {
   const [algorithm, expected] = integrity.split('-', 2);
   const hash = createHash(algorithm);
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  } catch (e) {
+    throw new UserError(`The downloaded ${url} (${file}) ${fileProblem(e)}.`, { cause: e });
+  }
   const actual = hash.digest('base64');
   if (actual !== expected) {
     throw new UserError(`${url} failed its integrity check: expected ${integrity}, got ${algorithm}-${actual}.`, {
