@@ -1,7 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
 
-import { UserError } from '../errors.js';
+import { UserError, messageOf } from '../errors.js';
 
 /** The file an annotation points at: repository-relative, an .npz member's archive. */
 export function annotationFile(file: string | undefined, workspace = process.env.GITHUB_WORKSPACE): string | undefined {
@@ -28,9 +28,7 @@ export async function runAction(title: string, body: () => Promise<void>): Promi
       core.error(e.describe(), { title, file: annotationFile(e.file) });
       return;
     }
-    core.debug(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    core.error(`Internal error in ${title}: ${e instanceof Error ? e.message : String(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, {
-      title,
-    });
+    core.debug((e instanceof Error && e.stack) || messageOf(e));
+    core.error(`Internal error in ${title}: ${messageOf(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, { title });
   }
 }
