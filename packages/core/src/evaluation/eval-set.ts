@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
-import { UserError } from '../errors.js';
+import { UserError, fileProblem } from '../errors.js';
 import { NpzArchive, openNpy, type NpyArray } from '../npy/array.js';
 
 export interface EvalSet {
@@ -14,6 +14,8 @@ export interface EvalSet {
   close(): Promise<void>;
 }
 
+const EVAL_DATA_HINT = 'Expected a directory with features.npy and labels.npy, or an .npz file.';
+
 /**
  * Opens the held-out set: a directory with `<features>.npy` and `<labels>.npy`, or an `.npz`
  * holding arrays named `features` and `labels` (names overridable).
@@ -22,40 +24,40 @@ export async function openEvalSet(path: string, featuresName = 'features', label
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(path)).isDirectory();
-  } catch {
-    throw new UserError(`eval-data ${path} does not exist.`, {
-      file: path,
-      input: 'eval-data',
-      hint: 'Expected a directory with features.npy and labels.npy, or an .npz file.',
-    });
+  } catch (e) {
+    throw new UserError(`eval-data ${path} ${fileProblem(e, 'a directory or an .npz file')}.`, { file: path, input: 'eval-data', hint: EVAL_DATA_HINT });
   }
-  if (isDirectory) {
-    const file = (name: string) => join(path, name.endsWith('.npy') ? name : `${name}.npy`);
-    const features = await openNpy(file(featuresName)).catch((e: unknown) => {
-      throw withInput(e, 'features');
-    });
-    const labels = await openNpy(file(labelsName)).catch(async (e: unknown) => {
-      await features.close();
-      throw withInput(e, 'labels');
-    });
-    return {
-      features,
-      labels,
-      files: [file(featuresName), file(labelsName)],
-      reopenLabels: () => openNpy(file(labelsName)),
-      close: async () => {
-        await features.close();
-        await labels.close();
-      },
-    };
-  }
+  if (isDirectory) return openNpyPair(path, featuresName, labelsName);
   if (!/\.npz$/i.test(basename(path))) {
-    throw new UserError(`eval-data ${path} is a file but not an .npz archive.`, {
-      file: path,
-      input: 'eval-data',
-      hint: 'Expected a directory with features.npy and labels.npy, or an .npz file.',
-    });
+    throw new UserError(`eval-data ${path} is a file but not an .npz archive.`, { file: path, input: 'eval-data', hint: EVAL_DATA_HINT });
   }
+  return openNpzMembers(path, featuresName, labelsName);
+}
+
+/** The set as two .npy files in one directory. */
+async function openNpyPair(dir: string, featuresName: string, labelsName: string): Promise<EvalSet> {
+  const file = (name: string) => join(dir, name.endsWith('.npy') ? name : `${name}.npy`);
+  const features = await openNpy(file(featuresName)).catch((e: unknown) => {
+    throw withInput(e, 'features');
+  });
+  const labels = await openNpy(file(labelsName)).catch(async (e: unknown) => {
+    await features.close();
+    throw withInput(e, 'labels');
+  });
+  return {
+    features,
+    labels,
+    files: [file(featuresName), file(labelsName)],
+    reopenLabels: () => openNpy(file(labelsName)),
+    close: async () => {
+      await features.close();
+      await labels.close();
+    },
+  };
+}
+
+/** The set as two members of one .npz archive. */
+async function openNpzMembers(path: string, featuresName: string, labelsName: string): Promise<EvalSet> {
   const npz = await NpzArchive.open(path);
   try {
     const features = await npz.array(featuresName, 'features');

@@ -1,8 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
-import { UserError, messageOf } from '../errors.js';
+import { UserError, fileProblem, messageOf } from '../errors.js';
 import type { OnnxRuntime } from './runtime.js';
 
 export interface TensorInfo {
@@ -65,69 +66,93 @@ export function createSession(ort: OnnxRuntime, path: string, threads = 0): Prom
   });
 }
 
-/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
-export async function loadModel(ort: OnnxRuntime, path: string, options: LoadModelOptions): Promise<LoadedModel> {
-  const { role, inputOfPath } = options;
+/**
+ * Checks that `path` is a file this process can read (stat alone would pass an unreadable file,
+ * which onnxruntime would then report as a corrupt model). The UserError keeps the file system's
+ * error as its cause, so that a caller can tell a missing file from an unreadable one.
+ */
+async function checkModelFile(path: string, role: string, inputOfPath: string): Promise<void> {
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    if (s.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+    if (!s.isFile()) throw new Error('not a regular file');
+    await access(path, constants.R_OK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, expected an .onnx file' : `cannot be read: ${messageOf(e)}`;
-    throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${what}.`, { file: path, input: inputOfPath });
-  }
-  let session: InferenceSession;
-  try {
-    session = await createSession(ort, path, options.threads);
-  } catch (e) {
-    throw new UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
+    throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${fileProblem(e, 'an .onnx file')}.`, {
       file: path,
       input: inputOfPath,
+      cause: e,
+    });
+  }
+}
+
+async function openSession(ort: OnnxRuntime, path: string, options: LoadModelOptions): Promise<InferenceSession> {
+  try {
+    return await createSession(ort, path, options.threads);
+  } catch (e) {
+    throw new UserError(`The ${options.role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
+      file: path,
+      input: options.inputOfPath,
       hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
       cause: e,
     });
   }
-  try {
-    const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-    const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
-    const list = (xs: TensorInfo[]) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
+}
 
-    let input: TensorInfo | undefined;
-    if (options.inputName) {
-      input = inputs.find((x) => x.name === options.inputName);
-      if (!input) {
-        throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
-          file: path,
-          input: 'input-name',
-        });
-      }
-    } else if (inputs.length === 1) {
-      input = inputs[0];
-    } else {
-      throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
+const listTensors = (xs: TensorInfo[]) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
+
+/** The input the features are fed to: the named one, or the only one; the model may have no other. */
+function pickInput(inputs: TensorInfo[], path: string, role: string, name: string | undefined): TensorInfo {
+  let input: TensorInfo | undefined;
+  if (name) {
+    input = inputs.find((x) => x.name === name);
+    if (!input) {
+      throw new UserError(`The ${role} ${path} has no input '${name}'; its inputs are: ${listTensors(inputs)}.`, {
         file: path,
         input: 'input-name',
       });
     }
-    if (inputs.length > 1) {
-      const others = inputs.filter((x) => x !== input).map((x) => x.name);
-      throw new UserError(
-        `The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`,
-        { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' },
-      );
-    }
-    let output: TensorInfo | undefined;
-    if (options.outputName) {
-      output = outputs.find((x) => x.name === options.outputName);
-      if (!output) {
-        throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
-          file: path,
-          input: 'output-name',
-        });
-      }
-    } else {
-      output = outputs[0];
-    }
+  } else if (inputs.length === 1) {
+    input = inputs[0];
+  } else {
+    throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${listTensors(inputs)}); set input-name to the one that takes the features.`, {
+      file: path,
+      input: 'input-name',
+    });
+  }
+  if (inputs.length > 1) {
+    const others = inputs.filter((x) => x !== input).map((x) => x.name);
+    throw new UserError(
+      `The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`,
+      { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' },
+    );
+  }
+  return input;
+}
+
+/** The output scored: the named one, or the first. */
+function pickOutput(outputs: TensorInfo[], path: string, role: string, name: string | undefined): TensorInfo {
+  if (!name) return outputs[0];
+  const output = outputs.find((x) => x.name === name);
+  if (!output) {
+    throw new UserError(`The ${role} ${path} has no output '${name}'; its outputs are: ${listTensors(outputs)}.`, {
+      file: path,
+      input: 'output-name',
+    });
+  }
+  return output;
+}
+
+/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
+export async function loadModel(ort: OnnxRuntime, path: string, options: LoadModelOptions): Promise<LoadedModel> {
+  const { role } = options;
+  await checkModelFile(path, role, options.inputOfPath);
+  const session = await openSession(ort, path, options);
+  try {
+    const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
+    const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+    const input = pickInput(inputs, path, role, options.inputName);
+    const output = pickOutput(outputs, path, role, options.outputName);
     return { path, session, inputs, outputs, input, output };
   } catch (e) {
     await session.release();
