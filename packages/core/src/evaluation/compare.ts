@@ -11,6 +11,7 @@ import { mcnemarExact } from '../metrics/significance.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, type LoadedModel } from '../onnx/session.js';
 import { INPUT_ARRAYS, tensorValues } from '../onnx/tensor-types.js';
+import { rowElementCount } from '../util/shape.js';
 import type { EvalSet } from './eval-set.js';
 
 export interface ModelEvaluation {
@@ -49,6 +50,9 @@ export interface CompareOptions {
 const FLOAT_OUTPUTS = new Set<Tensor.Type>(['float32', 'float64', 'float16']);
 const INTEGER_OUTPUTS = new Set<Tensor.Type>(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
 
+/** Which of the two batch buffers: one is scored while the other is read. */
+type Slot = 0 | 1;
+
 interface Runner {
   role: string;
   model: LoadedModel;
@@ -66,13 +70,40 @@ interface Runner {
   regression?: RegressionAccumulator;
 }
 
-function rowLength(rowShape: readonly number[]): number {
-  return rowShape.reduce((a, b) => a * b, 1);
+/** The eval set cut into batches of `batchRows` rows, read into one of two slots. */
+interface Batches {
+  rows: number;
+  batchRows: number;
+  /** The features' own row shape (every dimension but the first) and its element count. */
+  rowShape: readonly number[];
+  rowLength: number;
+  /** The labels of the batch in each slot. */
+  labels: [Float64Array, Float64Array];
+  /** Reads rows [start, start + batchRows) (fewer at the end) into `slot`; returns how many. */
+  read(start: number, slot: Slot): Promise<number>;
 }
 
-function fixedBatch(model: LoadedModel): number | undefined {
-  const d = model.input.shape[0];
-  return typeof d === 'number' && d > 0 ? d : undefined;
+interface BatchOutput {
+  data: ArrayLike<number>;
+  dims: readonly number[];
+  isFloat: boolean;
+}
+
+/** The labels fit the features (one per row, one column) and there is a row to score. */
+function checkEvalSet({ features, labels }: EvalSet): void {
+  if (labels.rows !== features.rows) {
+    throw new UserError(
+      `Labels ${labels.label} have ${labels.rows} rows but features ${features.label} have ${features.rows}; each feature row needs one label.`,
+      { file: labels.label, input: 'labels' },
+    );
+  }
+  if (!(labels.shape.length === 1 || (labels.shape.length === 2 && labels.shape[1] === 1))) {
+    throw new UserError(`Labels ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
+      file: labels.label,
+      input: 'labels',
+    });
+  }
+  if (features.rows === 0) throw new UserError(`The eval set ${features.label} has no rows.`, { file: features.label, input: 'eval-data' });
 }
 
 function checkFeatureShape(features: NpyArray, model: LoadedModel, role: string): void {
@@ -97,92 +128,24 @@ function checkFeatureShape(features: NpyArray, model: LoadedModel, role: string)
   }
 }
 
-/** Runs one batch; returns the output values (n rows) and the output's dims. */
-async function runBatch(
-  ort: OnnxRuntime,
-  r: Runner,
-  buffer: TargetArray,
-  batchRows: number,
-  rowShape: readonly number[],
-  n: number,
-  firstRow: number,
-): Promise<{ data: ArrayLike<number>; dims: readonly number[]; isFloat: boolean }> {
-  const { model } = r;
-  // the features' own row shape: checked against the input's fixed dimensions, filling its symbolic ones
-  const dims = [batchRows, ...rowShape];
-  const tensor = new ort.Tensor(model.input.type as 'float32', buffer.subarray(0, batchRows * rowLength(rowShape)) as Float32Array, dims);
-  const t0 = performance.now();
-  const out = await model.session.run({ [model.input.name]: tensor }, [model.output.name]);
-  r.inferenceMs += performance.now() - t0;
-  const value = out[model.output.name];
-  if (!value) throw new Error(`onnxruntime returned no '${model.output.name}'`);
-  if (value.dims[0] !== batchRows) {
-    throw new UserError(
-      `Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
-        `the first output dimension must be the batch.`,
-      { file: model.path, input: 'output-name' },
-    );
-  }
-  const isFloat = FLOAT_OUTPUTS.has(value.type);
-  const data = tensorValues(value);
-  if (isFloat) {
-    const width = value.dims.slice(1).reduce((a, b) => a * b, 1);
-    for (let i = 0; i < n * width; i++) {
-      if (!Number.isFinite(data[i])) {
-        const row = firstRow + Math.floor(i / width);
-        throw new UserError(
-          `The ${r.role} ${model.path} output '${model.output.name}' holds ${data[i]} for row ${row} of the eval set; ` +
-            `a model that outputs NaN or Inf cannot be scored.`,
-          { file: model.path, hint: 'Check the export (and the features of that row) in the training framework.' },
-        );
-      }
-    }
-  } else if (!INTEGER_OUTPUTS.has(value.type)) {
-    throw new UserError(
-      `Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`,
-      { file: model.path, input: 'output-name' },
-    );
-  }
-  return { data, dims: value.dims, isFloat };
+function fixedBatch(model: LoadedModel): number | undefined {
+  const d = model.input.shape[0];
+  return typeof d === 'number' && d > 0 ? d : undefined;
 }
 
-/**
- * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
- * streaming features and labels in batches: memory holds two batches, not the set.
- */
-export async function compareModels(options: CompareOptions): Promise<Comparison> {
-  const { ort, data } = options;
-  const { features, labels } = data;
-  if (labels.rows !== features.rows) {
-    throw new UserError(
-      `Labels ${labels.label} have ${labels.rows} rows but features ${features.label} have ${features.rows}; each feature row needs one label.`,
-      { file: labels.label, input: 'labels' },
-    );
-  }
-  if (!(labels.shape.length === 1 || (labels.shape.length === 2 && labels.shape[1] === 1))) {
-    throw new UserError(`Labels ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
-      file: labels.label,
-      input: 'labels',
-    });
-  }
-  if (features.rows === 0) throw new UserError(`The eval set ${features.label} has no rows.`, { file: features.label, input: 'eval-data' });
-
-  const models: [string, LoadedModel][] = [['new model', options.newModel]];
-  if (options.baseline) models.push(['baseline model', options.baseline]);
-  for (const [role, m] of models) checkFeatureShape(features, m, role);
-
-  // A model exported with a fixed batch size runs in batches of that size (the last one padded).
-  const fixed = [...new Set(models.map(([, m]) => fixedBatch(m)).filter((b): b is number => b !== undefined))];
+/** A model exported with a fixed batch size runs in batches of that size (the last one padded). */
+function chooseBatchRows(models: readonly LoadedModel[], batchSize: number, rows: number): number {
+  const fixed = [...new Set(models.map(fixedBatch).filter((b): b is number => b !== undefined))];
   if (fixed.length > 1) {
     throw new UserError(`The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`, {
-      file: options.newModel.path,
+      file: models[0].path,
     });
   }
-  const batchRows = fixed[0] ?? Math.min(options.batchSize, features.rows);
-  const rowLength = features.rowLength;
-  const rows = features.rows;
+  return fixed[0] ?? Math.min(batchSize, rows);
+}
 
-  const runners: Runner[] = models.map(([role, model]) => {
+function createRunners(models: [string, LoadedModel][], batchRows: number, rowLength: number): Runner[] {
+  const runners = models.map(([role, model]): Runner => {
     const Ctor = INPUT_ARRAYS[model.input.type]!;
     return {
       role,
@@ -201,9 +164,14 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   for (let i = 1; i < runners.length; i++) {
     if (runners[i].model.input.type === runners[0].model.input.type) runners[i].buffers = runners[0].buffers;
   }
-  const labelBuffers: [Float64Array, Float64Array] = [new Float64Array(batchRows), new Float64Array(batchRows)];
+  return runners;
+}
 
-  const readBatch = async (start: number, slot: 0 | 1): Promise<number> => {
+function batchesOf({ features, labels }: EvalSet, runners: Runner[], batchRows: number): Batches {
+  const rows = features.rows;
+  const rowLength = features.rowLength;
+  const labelBuffers: [Float64Array, Float64Array] = [new Float64Array(batchRows), new Float64Array(batchRows)];
+  const read = async (start: number, slot: Slot): Promise<number> => {
     const n = Math.min(batchRows, rows - start);
     const decoded = new Set<TargetArray>();
     for (const r of runners) {
@@ -216,128 +184,214 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
     await labels.readRows(start, n, labelBuffers[slot]);
     return n;
   };
+  return { rows, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, read };
+}
 
-  // First batch: learn each output's layout, decide the task and the classes, check the labels.
-  let n = await readBatch(0, 0);
-  // models run one after the other: each gets every core, and its own time is its own
-  const runAll = async (slot: 0 | 1, count: number, start: number) => {
-    const results = [];
-    for (const r of runners) results.push(await runBatch(ort, r, r.buffers[slot], batchRows, features.shape.slice(1), count, start));
-    return results;
-  };
-  const first = await runAll(0, n, 0);
-  runners.forEach((r, i) => {
-    const { dims } = first[i];
-    r.width = dims.slice(1).reduce((a, b) => a * b, 1);
-    r.outputIsLabels = !first[i].isFloat;
-    r.outputShape = r.model.output.shape;
-    r.scores = new Float64Array(batchRows * r.width);
-  });
-  const task = decideTask(options.task, runners[0], labels);
-  for (const r of runners) {
-    if (task === 'regression' && (r.width !== 1 || r.outputIsLabels)) {
+/** Runs one batch; returns the output values (n rows) and the output's dims. */
+async function runBatch(ort: OnnxRuntime, r: Runner, batches: Batches, slot: Slot, n: number, firstRow: number): Promise<BatchOutput> {
+  const { model } = r;
+  const { batchRows } = batches;
+  // the features' own row shape: checked against the input's fixed dimensions, filling its symbolic ones
+  const dims = [batchRows, ...batches.rowShape];
+  const input = r.buffers[slot].subarray(0, batchRows * batches.rowLength);
+  const tensor = new ort.Tensor(model.input.type as 'float32', input as Float32Array, dims);
+  const t0 = performance.now();
+  const out = await model.session.run({ [model.input.name]: tensor }, [model.output.name]);
+  r.inferenceMs += performance.now() - t0;
+  const value = out[model.output.name];
+  if (!value) throw new Error(`onnxruntime returned no '${model.output.name}'`);
+  if (value.dims[0] !== batchRows) {
+    throw new UserError(
+      `Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
+        `the first output dimension must be the batch.`,
+      { file: model.path, input: 'output-name' },
+    );
+  }
+  const isFloat = FLOAT_OUTPUTS.has(value.type);
+  if (!isFloat && !INTEGER_OUTPUTS.has(value.type)) {
+    throw new UserError(
+      `Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`,
+      { file: model.path, input: 'output-name' },
+    );
+  }
+  const data = tensorValues(value);
+  if (isFloat) {
+    const width = rowElementCount(value.dims);
+    checkFinite(r, data, n * width, width, firstRow);
+  }
+  return { data, dims: value.dims, isFloat };
+}
+
+/** A NaN or infinite score cannot be scored: name the row it came from. */
+function checkFinite(r: Runner, data: ArrayLike<number>, count: number, width: number, firstRow: number): void {
+  for (let i = 0; i < count; i++) {
+    if (!Number.isFinite(data[i])) {
+      const row = firstRow + Math.floor(i / width);
       throw new UserError(
-        `Regression needs one number per row, but output '${r.model.output.name}' of the ${r.role} ${r.model.path} gives ` +
-          `${r.outputIsLabels ? 'integer class ids' : `${r.width} values per row`}.`,
-        { file: r.model.path, input: 'task' },
+        `The ${r.role} ${r.model.path} output '${r.model.output.name}' holds ${data[i]} for row ${row} of the eval set; ` +
+          `a model that outputs NaN or Inf cannot be scored.`,
+        { file: r.model.path, hint: 'Check the export (and the features of that row) in the training framework.' },
       );
     }
   }
-  const classes = await checkLabels(await data.reopenLabels(), task, runners, batchRows);
+}
+
+/** Every model on the batch in `slot`, one after the other: each gets every core, and its own time is its own. */
+async function runAll(ort: OnnxRuntime, runners: Runner[], batches: Batches, slot: Slot, n: number, start: number): Promise<BatchOutput[]> {
+  const results: BatchOutput[] = [];
+  for (const r of runners) results.push(await runBatch(ort, r, batches, slot, n, start));
+  return results;
+}
+
+/**
+ * The first batch: learns each output's layout, decides the task and the classes, checks every
+ * label, and sets up each model's accumulator. Returns the batch's outputs, to be scored first.
+ */
+async function probeFirstBatch(options: CompareOptions, runners: Runner[], batches: Batches) {
+  const n = await batches.read(0, 0);
+  const first = await runAll(options.ort, runners, batches, 0, n, 0);
+  runners.forEach((r, i) => {
+    r.width = rowElementCount(first[i].dims);
+    r.outputIsLabels = !first[i].isFloat;
+    r.outputShape = r.model.output.shape;
+    r.scores = new Float64Array(batches.batchRows * r.width);
+  });
+  const task = decideTask(options.task, runners[0], options.data.labels);
+  if (task === 'regression') for (const r of runners) checkRegressionOutput(r);
+  const classes = await checkLabels(await options.data.reopenLabels(), task, runners, batches.batchRows);
   options.checkTask?.(task, classes);
   for (const r of runners) {
     if (task === 'classification') r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes!);
     else r.regression = new RegressionAccumulator();
   }
-
-  // McNemar's counts under each reading (0: probabilities, 1: logits) of each model's scores;
-  // the readings are known after the last row (they differ only for one-column scores)
-  const newOnly = [
-    [0, 0],
-    [0, 0],
-  ];
-  const baselineOnly = [
-    [0, 0],
-    [0, 0],
-  ];
-  const readings = (r: Runner) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
-  const predictions = (r: Runner, reading: number) => (reading === 1 ? r.predictedIfLogits : r.predicted);
-  let slot: 0 | 1 = 0;
-  let pending: Awaited<ReturnType<typeof runAll>> | undefined = first;
-  for (let start = 0; start < rows; start += batchRows) {
-    // prefetch the next batch while this one runs
-    const nextStart = start + batchRows;
-    const nextSlot: 0 | 1 = slot === 0 ? 1 : 0;
-    const prefetch = nextStart < rows ? readBatch(nextStart, nextSlot) : undefined;
-    try {
-      const outputs = pending ?? (await runAll(slot, n, start));
-      pending = undefined;
-      const y = labelBuffers[slot];
-      runners.forEach((r, i) => {
-        const raw = outputs[i].data;
-        const count = n * r.width;
-        for (let j = 0; j < count; j++) r.scores[j] = Number(raw[j]);
-        if (r.classification) {
-          if (r.outputIsLabels) checkPredictedClasses(r, r.scores, n, classes!, start);
-          r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
-        } else r.regression!.add(r.scores, y, n);
-      });
-      if (task === 'classification' && runners.length === 2) {
-        const [a, b] = runners;
-        for (const ra of readings(a)) {
-          const pa = predictions(a, ra);
-          for (const rb of readings(b)) {
-            const pb = predictions(b, rb);
-            for (let i = 0; i < n; i++) {
-              const newRight = pa[i] === y[i];
-              const baseRight = pb[i] === y[i];
-              if (newRight && !baseRight) newOnly[ra][rb]++;
-              else if (baseRight && !newRight) baselineOnly[ra][rb]++;
-            }
-          }
-        }
-      }
-    } catch (e) {
-      // let the read ahead finish (its own error is moot) before the caller closes the files
-      await prefetch?.catch(() => {});
-      throw e;
-    }
-    if (prefetch) n = await prefetch;
-    slot = nextSlot;
-  }
-
-  const evaluations = runners.map((r): ModelEvaluation => {
-    if (r.classification) {
-      const res = r.classification.result();
-      return {
-        outputKind: res.scoreKind,
-        outputShape: r.outputShape,
-        metrics: res.metrics,
-        unavailable: res.unavailable,
-        perClass: res.perClass,
-        confusion: res.confusion,
-        inferenceMs: r.inferenceMs,
-      };
-    }
-    const res = r.regression!.result();
-    return { outputKind: 'values', outputShape: r.outputShape, metrics: res.metrics, unavailable: res.unavailable, inferenceMs: r.inferenceMs };
-  });
-  return {
-    task,
-    rows,
-    classes,
-    batchSize: batchRows,
-    new: evaluations[0],
-    baseline: evaluations[1],
-    paired: task === 'classification' && runners.length === 2 ? pairedCounts(runners, newOnly, baselineOnly) : undefined,
-  };
+  return { task, classes, first, n };
 }
 
-function pairedCounts(runners: Runner[], newOnly: number[][], baselineOnly: number[][]): Comparison['paired'] {
-  const [ra, rb] = runners.map((r) => (r.width === 1 && !r.outputIsLabels && !r.classification!.readsAsProbabilities() ? 1 : 0));
-  const b = newOnly[ra][rb];
-  const c = baselineOnly[ra][rb];
-  return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
+/**
+ * Calls `use` on every batch in order while the next one is read into the other slot, so that
+ * reading (libuv's pool) overlaps scoring (the JavaScript thread). Batch 0 is in slot 0 already
+ * (`firstRows` rows). Memory holds two batches, not the set.
+ */
+async function streamBatches(batches: Batches, firstRows: number, use: (slot: Slot, start: number, n: number) => Promise<void>): Promise<void> {
+  let slot: Slot = 0;
+  let n = firstRows;
+  for (let start = 0; start < batches.rows; start += batches.batchRows) {
+    const nextStart = start + batches.batchRows;
+    const nextSlot: Slot = slot === 0 ? 1 : 0;
+    const next = nextStart < batches.rows ? batches.read(nextStart, nextSlot) : undefined;
+    // observed at once: a read that fails while `use` runs is reported here, not as an unhandled rejection
+    next?.catch(() => {});
+    try {
+      await use(slot, start, n);
+    } catch (e) {
+      // let the read ahead finish (its own error is moot) before the caller closes the files
+      await next?.catch(() => {});
+      throw e;
+    }
+    if (next) n = await next;
+    slot = nextSlot;
+  }
+}
+
+/** Adds one model's outputs for a batch (rows start .. start + n) to its accumulator. */
+function scoreBatch(r: Runner, output: BatchOutput, y: Float64Array, n: number, classes: number | undefined, start: number): void {
+  const raw = output.data;
+  const count = n * r.width;
+  for (let j = 0; j < count; j++) r.scores[j] = Number(raw[j]);
+  if (r.classification) {
+    if (r.outputIsLabels) checkPredictedClasses(r, r.scores, n, classes!, start);
+    r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
+  } else r.regression!.add(r.scores, y, n);
+}
+
+/**
+ * McNemar's counts (rows only one model gets right) under each reading (0: probabilities,
+ * 1: logits) of each model's scores; which reading holds is known after the last row (they
+ * differ only for one-column scores).
+ */
+class PairedCounts {
+  private readonly newOnly = [
+    [0, 0],
+    [0, 0],
+  ];
+  private readonly baselineOnly = [
+    [0, 0],
+    [0, 0],
+  ];
+  private readonly readings: [number[], number[]];
+
+  constructor(
+    private readonly a: Runner,
+    private readonly b: Runner,
+  ) {
+    const readings = (r: Runner) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
+    this.readings = [readings(a), readings(b)];
+  }
+
+  /** The batch's predictions (each runner's, after scoreBatch) against its labels. */
+  add(y: Float64Array, n: number): void {
+    for (const ra of this.readings[0]) {
+      const pa = ra === 1 ? this.a.predictedIfLogits : this.a.predicted;
+      for (const rb of this.readings[1]) {
+        const pb = rb === 1 ? this.b.predictedIfLogits : this.b.predicted;
+        const newOnly = this.newOnly[ra];
+        const baselineOnly = this.baselineOnly[ra];
+        for (let i = 0; i < n; i++) {
+          const newRight = pa[i] === y[i];
+          const baseRight = pb[i] === y[i];
+          if (newRight && !baseRight) newOnly[rb]++;
+          else if (baseRight && !newRight) baselineOnly[rb]++;
+        }
+      }
+    }
+  }
+
+  result(): NonNullable<Comparison['paired']> {
+    const reading = (r: Runner) => (r.width === 1 && !r.outputIsLabels && !r.classification!.readsAsProbabilities() ? 1 : 0);
+    const [ra, rb] = [reading(this.a), reading(this.b)];
+    const b = this.newOnly[ra][rb];
+    const c = this.baselineOnly[ra][rb];
+    return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
+  }
+}
+
+function modelEvaluation(r: Runner): ModelEvaluation {
+  const common = { outputShape: r.outputShape, inferenceMs: r.inferenceMs };
+  if (r.classification) {
+    const res = r.classification.result();
+    return { outputKind: res.scoreKind, metrics: res.metrics, unavailable: res.unavailable, perClass: res.perClass, confusion: res.confusion, ...common };
+  }
+  const res = r.regression!.result();
+  return { outputKind: 'values', metrics: res.metrics, unavailable: res.unavailable, ...common };
+}
+
+/**
+ * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
+ * streaming features and labels in batches: memory holds two batches, not the set.
+ */
+export async function compareModels(options: CompareOptions): Promise<Comparison> {
+  const { ort, data } = options;
+  checkEvalSet(data);
+  const models: [string, LoadedModel][] = [['new model', options.newModel]];
+  if (options.baseline) models.push(['baseline model', options.baseline]);
+  for (const [role, m] of models) checkFeatureShape(data.features, m, role);
+  const batchRows = chooseBatchRows(models.map(([, m]) => m), options.batchSize, data.features.rows);
+  const runners = createRunners(models, batchRows, data.features.rowLength);
+  const batches = batchesOf(data, runners, batchRows);
+
+  const { task, classes, first, n } = await probeFirstBatch(options, runners, batches);
+  const paired = task === 'classification' && runners.length === 2 ? new PairedCounts(runners[0], runners[1]) : undefined;
+  let pending: BatchOutput[] | undefined = first;
+  await streamBatches(batches, n, async (slot, start, count) => {
+    const outputs = pending ?? (await runAll(ort, runners, batches, slot, count, start));
+    pending = undefined;
+    const y = batches.labels[slot];
+    runners.forEach((r, i) => scoreBatch(r, outputs[i], y, count, classes, start));
+    paired?.add(y, count);
+  });
+
+  const [newEvaluation, baselineEvaluation] = runners.map(modelEvaluation);
+  return { task, rows: batches.rows, classes, batchSize: batchRows, new: newEvaluation, baseline: baselineEvaluation, paired: paired?.result() };
 }
 
 function decideTask(requested: Task | 'auto', r: Runner, labels: NpyArray): Task {
@@ -345,6 +399,17 @@ function decideTask(requested: Task | 'auto', r: Runner, labels: NpyArray): Task
   if (r.outputIsLabels || r.width > 1) return 'classification';
   // one float per row: integer or bool labels make it a binary classifier's score, float labels a regression
   return labels.dtype.kind === 'f' ? 'regression' : 'classification';
+}
+
+/** Regression needs one float per row from every model. */
+function checkRegressionOutput(r: Runner): void {
+  if (r.width !== 1 || r.outputIsLabels) {
+    throw new UserError(
+      `Regression needs one number per row, but output '${r.model.output.name}' of the ${r.role} ${r.model.path} gives ` +
+        `${r.outputIsLabels ? 'integer class ids' : `${r.width} values per row`}.`,
+      { file: r.model.path, input: 'task' },
+    );
+  }
 }
 
 /**
