@@ -9,9 +9,7 @@
 //   GET  /repos/{o}/{r}/deployments/{id}/statuses   newest first
 //   POST /repos/{o}/{r}/deployments/{id}/statuses   201; 422 for an unknown state
 // Anything else answers 404 (and is recorded). Without a token: 401; `writable: false`: POST 403.
-import type { Server } from 'node:http';
-
-import { closeServer, jsonApiServer, listenOnLoopback, type JsonReply, type RecordedRequest } from './loopback.js';
+import { GitHubApiStand, type GitHubApiStubBaseOptions, type JsonReply, type RecordedRequest } from './loopback.js';
 
 export interface StubDeployment {
   id: number;
@@ -41,43 +39,20 @@ export interface StubDeploymentStatus {
 /** A request as this stand-in records it. */
 export type GhRequest = RecordedRequest;
 
-export interface GitHubDeploymentsStubOptions {
-  /** false: a read-only token (POST answers 403). */
-  writable?: boolean;
+export interface GitHubDeploymentsStubOptions extends GitHubApiStubBaseOptions {
   /** Refs that exist; undefined: every ref exists. */
   refs?: string[];
-  maxPerPage?: number;
 }
 
 const STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
 
-export class GitHubDeploymentsStub {
-  readonly requests: GhRequest[] = [];
+export class GitHubDeploymentsStub extends GitHubApiStand<GitHubDeploymentsStubOptions> {
   readonly deployments: StubDeployment[] = [];
   private nextId = 5000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
-  private readonly server: Server;
-  readonly options: GitHubDeploymentsStubOptions;
-  url = '';
 
-  private constructor(options: GitHubDeploymentsStubOptions) {
-    this.options = { writable: true, maxPerPage: 100, ...options };
-    this.server = jsonApiServer(this.requests, (record) => this.handle(record));
-  }
-
-  static async start(options: GitHubDeploymentsStubOptions = {}): Promise<GitHubDeploymentsStub> {
-    const stub = new GitHubDeploymentsStub(options);
-    stub.url = await listenOnLoopback(stub.server);
-    return stub;
-  }
-
-  close(): Promise<void> {
-    return closeServer(this.server);
-  }
-
-  /** Requests that change something. */
-  writes(): GhRequest[] {
-    return this.requests.filter((r) => r.method !== 'GET');
+  static start(options: GitHubDeploymentsStubOptions = {}): Promise<GitHubDeploymentsStub> {
+    return new GitHubDeploymentsStub(options).listen();
   }
 
   /** Adds a deployment as if someone had created it earlier (e.g. GitHub for an `environment:` job). */
@@ -125,27 +100,8 @@ export class GitHubDeploymentsStub {
     return { ...rest, url: `${this.url}/repos/o/r/deployments/${d.id}`, statuses_url: `${this.url}/repos/o/r/deployments/${d.id}/statuses` };
   }
 
-  private page<T>(r: GhRequest, all: T[]): { status: number; json: unknown; headers?: Record<string, string> } {
-    const perPage = Math.min(Number(r.query.get('per_page') ?? 30), this.options.maxPerPage ?? 100);
-    const page = Number(r.query.get('page') ?? 1);
-    const last = Math.max(1, Math.ceil(all.length / perPage));
-    const headers: Record<string, string> = {};
-    const link = (p: number) => {
-      const q = new URLSearchParams(r.query);
-      q.set('per_page', String(perPage));
-      q.set('page', String(p));
-      return `<${this.url}${r.path}?${q}>`;
-    };
-    const links = [];
-    if (page < last) links.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);
-    if (links.length) headers.link = links.join(', ');
-    return { status: 200, json: all.slice((page - 1) * perPage, page * perPage), headers };
-  }
-
-  private handle(r: GhRequest): JsonReply {
-    const auth = String(r.headers.authorization ?? '');
-    if (!/^(token|bearer) \S+$/i.test(auth)) return { status: 401, json: { message: 'Requires authentication' } };
-    const forbidden = { status: 403, json: { message: 'Resource not accessible by integration' } };
+  protected route(r: GhRequest): JsonReply | undefined {
+    const forbidden = this.forbidden();
     let m = /^\/repos\/([^/]+)\/([^/]+)\/deployments$/.exec(r.path);
     if (m && r.method === 'GET') {
       const env = r.query.get('environment');
@@ -181,6 +137,6 @@ export class GitHubDeploymentsStub {
         return { status: 201, json: this.addStatus(d, r.body) };
       }
     }
-    return { status: 404, json: { message: 'Not Found' } };
+    return undefined;
   }
 }
