@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
-import { commandEnvironment, splitCommandLine } from './command.js';
+import { parsed } from '../errors.js';
+import { CommandTarget, commandEnvironment, splitCommandLine } from './command.js';
 import type { ReleaseEvent } from './ledger.js';
 
 describe('command lines', () => {
   it('splits words with quotes and no shell', () => {
-    expect(splitCommandLine(`./deploy.sh production 'a b' "c \\"d\\"" $HOME;x`)).toEqual(['./deploy.sh', 'production', 'a b', 'c "d"', '$HOME;x']);
-    expect(splitCommandLine(`  helm upgrade ''  `)).toEqual(['helm', 'upgrade', '']);
-    expect(() => splitCommandLine(`echo 'oops`)).toThrow("unterminated ' quote");
+    expect(splitCommandLine(`./deploy.sh production 'a b' "c \\"d\\"" $HOME;x`)).toEqual(parsed(['./deploy.sh', 'production', 'a b', 'c "d"', '$HOME;x']));
+    expect(splitCommandLine(`  helm upgrade ''  `)).toEqual(parsed(['helm', 'upgrade', '']));
+    expect(splitCommandLine(`echo 'oops`)).toEqual({ ok: false, error: expect.stringContaining("unterminated ' quote") });
+  });
+  it('a command input that does not split is a bad input, named', () => {
+    expect(() => new CommandTarget(`echo 'oops`, 'prod')).toThrow("Input command is 'echo 'oops': it has an unterminated ' quote.");
   });
   it('hands the version over in the environment', () => {
     const to: ReleaseEvent = { type: 'release', id: '1', version: 'v1', at: 't', verified: true, image: 'r:v1' };

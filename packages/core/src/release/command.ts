@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 
-import { UserError } from '../errors.js';
+import { inputValue, messageOf, parseError, parsed, UserError, type ParseResult } from '../errors.js';
 import type { ReleaseEvent } from './ledger.js';
 import { shellQuote } from './kubectl.js';
 import { TargetFailure, type Target } from './target.js';
@@ -15,7 +15,7 @@ import { TargetFailure, type Target } from './target.js';
  * escapes inside '...', \" and \\ inside "..."), nothing else is special: no variables, globs,
  * pipes or redirections, because no shell runs it.
  */
-export function splitCommandLine(line: string): string[] {
+export function splitCommandLine(line: string): ParseResult<string[]> {
   const words: string[] = [];
   let word = '';
   let inWord = false;
@@ -41,9 +41,9 @@ export function splitCommandLine(line: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new UserError(`Input command has an unterminated ${quote} quote: ${line}`, { input: 'command' });
+  if (quote) return parseError(`it has an unterminated ${quote} quote`);
   if (inWord) words.push(word);
-  return words;
+  return parsed(words);
 }
 
 /** The environment the command sees, beyond the step's own. */
@@ -68,7 +68,7 @@ export class CommandTarget implements Target {
     private readonly environment: string,
     private readonly log: (line: string) => void = () => {},
   ) {
-    this.argv = splitCommandLine(commandLine);
+    this.argv = inputValue('command', splitCommandLine(commandLine), { shown: commandLine });
     if (this.argv.length === 0) throw new UserError('Input command is empty; target command needs the command that deploys a version.', { input: 'command' });
     this.description = `command ${this.argv.map(shellQuote).join(' ')}`;
   }
@@ -98,7 +98,7 @@ export class CommandTarget implements Target {
       child.stderr.on('data', take);
       child.once('error', (e: NodeJS.ErrnoException) =>
         reject(
-          new TargetFailure(`Input command could not be started: ${e.code === 'ENOENT' ? `'${file}' was not found` : e.message}. Nothing was changed.`, false, {
+          new TargetFailure(`Input command could not be started: ${e.code === 'ENOENT' ? `'${file}' was not found` : messageOf(e)}. Nothing was changed.`, false, {
             input: 'command',
           }),
         ),

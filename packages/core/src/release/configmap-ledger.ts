@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { UserError } from '../errors.js';
+import { messageOf, parseError, parsed, UserError, type ParseResult } from '../errors.js';
 import { isConflict, isNotFound, kubectlMessage, type Kubectl } from './kubectl.js';
 import type { Ledger, LedgerEvent, NewRelease, NewRollback, ReleaseEvent, RollbackEvent } from './ledger.js';
 
@@ -27,28 +27,30 @@ export function ledgerKey(environment: string): string {
   return `${environment}.json`;
 }
 
-/** Parses a ledger document (pure); `where` names it in errors. */
-export function parseLedgerDocument(text: string, where: string): LedgerEvent[] {
+/**
+ * Parses a ledger document (pure). A failure is worded to follow "The ledger <where> ": "is not
+ * valid JSON (...)", "is not an ml-gate release ledger (...)", "has a malformed event #3: ...".
+ */
+export function parseLedgerDocument(text: string): ParseResult<LedgerEvent[]> {
   let doc: any;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`The ledger ${where} is not valid JSON (${(e as Error).message}).`, { hint: 'Fix or remove that key; the ledger writes it again.' });
+    return parseError(`is not valid JSON (${messageOf(e)})`);
   }
   if (doc?.schema !== LEDGER_SCHEMA || !Array.isArray(doc.events)) {
-    throw new UserError(`The ledger ${where} is not an ml-gate release ledger (schema ${JSON.stringify(doc?.schema)}, expected ${LEDGER_SCHEMA}).`, {
-      input: 'ledger-configmap',
-    });
+    return parseError(`is not an ml-gate release ledger (schema ${JSON.stringify(doc?.schema)}, expected ${LEDGER_SCHEMA})`);
   }
-  for (const [i, e] of (doc.events as any[]).entries()) {
-    const ok =
-      (e?.type === 'release' && typeof e.version === 'string' && typeof e.verified === 'boolean') ||
-      (e?.type === 'rollback' && typeof e.from === 'string' && typeof e.to === 'string');
-    if (!ok || typeof e.id !== 'string' || typeof e.at !== 'string') {
-      throw new UserError(`The ledger ${where} has a malformed event #${i + 1}: ${JSON.stringify(e).slice(0, 200)}.`, { input: 'ledger-configmap' });
-    }
-  }
-  return doc.events as LedgerEvent[];
+  const bad = (doc.events as any[]).findIndex((e) => !isLedgerEvent(e));
+  if (bad >= 0) return parseError(`has a malformed event #${bad + 1}: ${JSON.stringify(doc.events[bad]).slice(0, 200)}`);
+  return parsed(doc.events as LedgerEvent[]);
+}
+
+function isLedgerEvent(e: any): boolean {
+  const ok =
+    (e?.type === 'release' && typeof e.version === 'string' && typeof e.verified === 'boolean') ||
+    (e?.type === 'rollback' && typeof e.from === 'string' && typeof e.to === 'string');
+  return ok && typeof e.id === 'string' && typeof e.at === 'string';
 }
 
 /** The document with an event appended (pure): ids count up, the oldest events beyond MAX_EVENTS go. */
@@ -89,7 +91,14 @@ export class ConfigMapLedger implements Ledger {
     }
     const cm = JSON.parse(r.stdout);
     const text = cm.data?.[this.key];
-    return { events: text ? parseLedgerDocument(text, `${this.location}`) : [], resourceVersion: cm.metadata?.resourceVersion ?? '' };
+    return { events: text ? this.events(text) : [], resourceVersion: cm.metadata?.resourceVersion ?? '' };
+  }
+
+  /** The events in this environment's key; a key that is not a ledger is the ConfigMap's fault (input ledger-configmap). */
+  private events(text: string): LedgerEvent[] {
+    const doc = parseLedgerDocument(text);
+    if (doc.ok) return doc.value;
+    throw new UserError(`The ledger ${this.location} ${doc.error}.`, { input: 'ledger-configmap', hint: 'Fix or remove that key; the ledger writes it again.' });
   }
 
   async read(): Promise<LedgerEvent[]> {

@@ -7,7 +7,7 @@
  */
 import { getOctokit } from '@actions/github';
 
-import { UserError } from '../errors.js';
+import { messageOf, UserError } from '../errors.js';
 import type { Ledger, LedgerEvent, NewRelease, NewRollback, ReleaseEvent, RollbackEvent } from './ledger.js';
 
 export const DEPLOYMENT_TASK = 'deploy:ml-gate';
@@ -86,12 +86,11 @@ export class GitHubDeploymentsLedger implements Ledger {
 
   private fail(what: string, e: unknown, input = 'github-token'): never {
     const status = (e as { status?: number }).status;
-    const message = e instanceof Error ? e.message : String(e);
     const hint =
       status === 401 || status === 403 || status === 404
         ? 'The token needs `permissions: deployments: write` (read for a dry run) on this repository.'
         : undefined;
-    throw new UserError(`${what} (${this.location}) failed: ${status ? `HTTP ${status}: ` : ''}${message}.`, { input, hint, cause: e });
+    throw new UserError(`${what} (${this.location}) failed: ${status ? `HTTP ${status}: ` : ''}${messageOf(e)}.`, { input, hint, cause: e });
   }
 
   async read(): Promise<LedgerEvent[]> {

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 
-import { UserError } from '../errors.js';
+import { messageOf, UserError } from '../errors.js';
 
 export interface KubectlOptions {
   /** The executable, looked up on PATH when it has no slash. Default: kubectl. */
@@ -69,7 +69,7 @@ export class Kubectl {
               hint: 'Install kubectl on the runner (GitHub\'s Ubuntu runners have it; on Debian: apt-get install kubernetes-client), or use target: command.',
             }),
           );
-        } else reject(new UserError(`kubectl could not be started: ${e.message}.`));
+        } else reject(new UserError(`kubectl could not be started: ${messageOf(e)}.`));
       });
       child.once('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
       child.stdin.end(options.input ?? '');

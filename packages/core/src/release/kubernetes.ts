@@ -4,6 +4,7 @@
  * reported and fails the step; it is never undone (no flipping back and forth).
  */
 import { UserError } from '../errors.js';
+import { numberOutput } from '../util/format.js';
 import { imageFor, imageVersions, parseImage } from './image.js';
 import { kubectlMessage, type Kubectl } from './kubectl.js';
 import type { ReleaseEvent } from './ledger.js';
@@ -76,7 +77,8 @@ export class KubernetesTarget implements Target {
   }
 
   private statusArgs(): string[] {
-    return ['rollout', 'status', `deployment/${this.options.deployment}`, `--timeout=${this.options.rolloutTimeoutSeconds}s`];
+    // numberOutput: the value itself for kubectl (1.5s stays 1.5s), not a rounded rendering
+    return ['rollout', 'status', `deployment/${this.options.deployment}`, `--timeout=${numberOutput(this.options.rolloutTimeoutSeconds)}s`];
   }
 
   plan(to: ReleaseEvent): string[] {
