@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { decideGate } from './gate.js';
+import { UserError } from '../errors.js';
+import { checkMetricFitsTask, decideGate, gateMetric, missingBaselineWarning } from './gate.js';
 
 describe('decideGate', () => {
   it('passes a higher-is-better metric that gains at least the margin, absorbing rounding', () => {
@@ -32,5 +33,59 @@ describe('decideGate', () => {
     expect(d.passed).toBe(false);
     expect(d.reason).toMatch(/p = 0\.2000, not below significance-level 0\.05/);
     expect(decideGate({ metric: 'accuracy', minImprovement: 0.01, significanceLevel: 0.05 }, 0.9, 0.85, 0.01).passed).toBe(true);
+  });
+});
+
+describe('decideGate without a baseline: the missing-baseline policy decides', () => {
+  const missing = (policy: 'pass' | 'warn' | 'fail') => ({ policy, detail: 'baseline-model prod.onnx does not exist' });
+  it('passes under pass and warn, saying so', () => {
+    for (const policy of ['pass', 'warn'] as const) {
+      const d = decideGate({ metric: 'accuracy', minImprovement: 0.01, missingBaseline: missing(policy) }, 0.9, null);
+      expect(d).toMatchObject({ passed: true, improvement: null, required: null });
+      expect(d.reason).toBe(
+        `No baseline to beat (baseline-model prod.onnx does not exist); the new model passes on its own with accuracy 0.9000 (missing-baseline: ${policy}).`,
+      );
+    }
+  });
+  it('fails under fail, and when no policy is given', () => {
+    const d = decideGate({ metric: 'rmse', minImprovement: 0.01, missingBaseline: missing('fail') }, 1.5, null);
+    expect(d).toMatchObject({ passed: false, improvement: null, required: null });
+    expect(d.reason).toBe('baseline-model prod.onnx does not exist, and missing-baseline is fail: there is nothing to compare rmse 1.5000 against.');
+    expect(decideGate({ metric: 'rmse', minImprovement: 0.01 }, 1.5, null).passed).toBe(false);
+  });
+  it('warns under pass and warn only', () => {
+    expect(missingBaselineWarning(missing('warn'))).toBe(
+      'baseline-model prod.onnx does not exist: the new model is judged on its own (missing-baseline: warn). This must only happen for the very first model.',
+    );
+    expect(missingBaselineWarning(missing('pass'))).toContain('(missing-baseline: pass)');
+    expect(missingBaselineWarning(missing('fail'))).toBeUndefined();
+  });
+});
+
+describe('checkMetricFitsTask', () => {
+  it('refuses a metric of the other task, saying where the task came from', () => {
+    expect(() => checkMetricFitsTask('rmse', 'classification', 'detected', 3)).toThrow(
+      "Input metric is rmse, a regression metric, but this is a classification task (from the new model's output and the labels).",
+    );
+    expect(() => checkMetricFitsTask('accuracy', 'regression', 'input')).toThrow('Input metric is accuracy, a classification metric, but task is regression.');
+    const thrown = (() => {
+      try {
+        checkMetricFitsTask('rmse', 'classification', 'detected', 3);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(UserError);
+    expect((thrown as UserError).input).toBe('metric');
+  });
+  it('takes roc-auc for two classes only', () => {
+    expect(() => checkMetricFitsTask('roc-auc', 'classification', 'detected', 2)).not.toThrow();
+    expect(() => checkMetricFitsTask('roc-auc', 'classification', 'detected', 3)).toThrow(/needs a binary task; the labels and model have 3 classes/);
+    expect(() => checkMetricFitsTask('roc-auc', 'classification', 'input')).not.toThrow();
+  });
+  it('defaults to the task\'s metric', () => {
+    expect(gateMetric(undefined, 'classification')).toBe('accuracy');
+    expect(gateMetric(undefined, 'regression')).toBe('rmse');
+    expect(gateMetric('f1-macro', 'classification')).toBe('f1-macro');
   });
 });

@@ -1,7 +1,15 @@
-import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
+import { UserError } from '../errors.js';
+import { defaultMetric, higherIsBetter, taskOf, type MetricName, type Task } from '../metrics/definitions.js';
 import { formatMetric } from '../util/format.js';
 
 export type MissingBaselinePolicy = 'pass' | 'warn' | 'fail';
+
+/** Why a run has no baseline, and what the gate does about it (the report's baselineMissing). */
+export interface MissingBaseline {
+  policy: MissingBaselinePolicy;
+  /** "no baseline-model was given", "baseline-model PATH does not exist". */
+  detail: string;
+}
 
 export interface GateConfig {
   metric: MetricName;
@@ -9,6 +17,8 @@ export interface GateConfig {
   minImprovement: number;
   /** When set, the new model's accuracy gain must also be significant at this level (McNemar). */
   significanceLevel?: number;
+  /** Consulted when there is no baseline value; without it, no baseline fails. */
+  missingBaseline?: MissingBaseline;
 }
 
 export interface GateDecision {
@@ -23,16 +33,49 @@ export interface GateDecision {
 const ROUNDING = 1e-12;
 
 /**
+ * What a run without a baseline says out loud (a notice under pass, a warning under warn); none
+ * under fail, where the gate's failure says it.
+ */
+export function missingBaselineWarning(m: MissingBaseline): string | undefined {
+  if (m.policy === 'fail') return undefined;
+  return `${m.detail}: the new model is judged on its own (missing-baseline: ${m.policy}). This must only happen for the very first model.`;
+}
+
+/** The metric the gate uses: the one asked for, or the task's default. */
+export function gateMetric(requested: MetricName | undefined, task: Task): MetricName {
+  return requested ?? defaultMetric(task);
+}
+
+/**
+ * Refuses a metric that does not fit the task: one of the other task, or roc-auc for more than two
+ * classes. `taskFrom`: whether the task was set by the task input or detected from the new model's
+ * output and the labels (the message says which).
+ */
+export function checkMetricFitsTask(metric: MetricName, task: Task, taskFrom: 'input' | 'detected', classes?: number): void {
+  if (taskOf(metric) !== task) {
+    const detected = taskFrom === 'detected';
+    const but = detected ? `this is a ${task} task (from the new model's output and the labels)` : `task is ${task}`;
+    throw new UserError(`Input metric is ${metric}, a ${taskOf(metric)} metric, but ${but}.`, {
+      input: 'metric',
+      hint: detected ? 'Choose a metric of that task, or set task explicitly.' : undefined,
+    });
+  }
+  if (metric === 'roc-auc' && classes !== undefined && classes !== 2) {
+    throw new UserError(`Input metric is roc-auc, which needs a binary task; the labels and model have ${classes} classes.`, {
+      input: 'metric',
+      hint: 'Use f1-macro, balanced-accuracy or log-loss for several classes.',
+    });
+  }
+}
+
+/**
  * The promotion rule (TFMA's change threshold with an absolute margin): for a higher-is-better
  * metric, pass when new - baseline >= margin; for lower-is-better, when baseline - new >= margin.
- * A negative margin tolerates that much regression.
+ * A negative margin tolerates that much regression. Without a baseline (null), the
+ * missing-baseline policy decides.
  */
-export function decideGate(
-  config: GateConfig,
-  newValue: number,
-  baselineValue: number,
-  pValue?: number,
-): GateDecision {
+export function decideGate(config: GateConfig, newValue: number, baselineValue: number | null, pValue?: number): GateDecision {
+  if (baselineValue === null) return decideWithoutBaseline(config, newValue);
   const { metric, minImprovement } = config;
   const up = higherIsBetter(metric);
   const improvement = up ? newValue - baselineValue : baselineValue - newValue;
@@ -64,4 +107,14 @@ export function decideGate(
     required,
     reason: `${values}: improvement ${formatMetric(improvement)} meets min-improvement ${minImprovement}.`,
   };
+}
+
+function decideWithoutBaseline(config: GateConfig, newValue: number): GateDecision {
+  const { policy, detail } = config.missingBaseline ?? { policy: 'fail', detail: 'no baseline was given' };
+  const value = `${config.metric} ${formatMetric(newValue)}`;
+  const passed = policy !== 'fail';
+  const reason = passed
+    ? `No baseline to beat (${detail}); the new model passes on its own with ${value} (missing-baseline: ${policy}).`
+    : `${detail}, and missing-baseline is fail: there is nothing to compare ${value} against.`;
+  return { passed, reason, improvement: null, required: null };
 }

@@ -1,3 +1,5 @@
+import { parsed, parseError, type ParseResult } from '../errors.js';
+
 /** The metrics this project computes, with the direction in which they improve. */
 export const CLASSIFICATION_METRICS = [
   'accuracy',
@@ -28,6 +30,14 @@ export function taskOf(metric: MetricName): Task {
 export function isMetricName(s: string): s is MetricName {
   return (CLASSIFICATION_METRICS as readonly string[]).includes(s) || (REGRESSION_METRICS as readonly string[]).includes(s);
 }
+
+/** A metric name as a user writes it (any case). */
+export function parseMetricName(text: string): ParseResult<MetricName> {
+  const name = text.trim().toLowerCase();
+  return isMetricName(name) ? parsed(name) : parseError('unknown metric');
+}
+
+export const METRIC_NAMES: readonly MetricName[] = [...CLASSIFICATION_METRICS, ...REGRESSION_METRICS];
 
 export function defaultMetric(task: Task): MetricName {
   return task === 'classification' ? 'accuracy' : 'rmse';
