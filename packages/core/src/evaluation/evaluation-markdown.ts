@@ -1,6 +1,7 @@
 import { formatMetric } from '../util/format.js';
 import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
 import { formatDuration } from '../util/duration.js';
+import { renderRunFooter } from '../util/run-info.js';
 import type { EvaluationReport, ModelReport } from './evaluation-report.js';
 
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' } as const;
@@ -34,77 +35,92 @@ function matrix(title: string, m: number[][]): string[] {
   ];
 }
 
-/** The report as markdown, verdict first (job summary and PR comment). */
+/** The report as markdown, verdict first (job summary and PR comment), the run last. */
 export function renderEvaluationMarkdown(r: EvaluationReport, options: { marker?: string } = {}): string {
   const out: string[] = [];
   if (options.marker) out.push(options.marker);
-  const p = r.primary;
-  const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
-  out.push(`## ${ICON[r.status]} Model evaluation ${title}: ${p.metric}`, '');
-  out.push(r.reason, '');
-  for (const w of r.warnings) out.push(`> [!WARNING]\n> ${w}`, '');
+  out.push(...verdict(r), ...metricTable(r), ...significance(r), ...perClassDetails(r), ...modelsAndData(r));
+  out.push('**Next:** ' + nextStep(r), '');
+  const footer = renderRunFooter(r.run);
+  if (footer) out.push(footer, '');
+  return out.join('\n');
+}
 
-  const n = r.models.new;
-  const b = r.models.baseline;
-  if (n?.metrics) {
-    const names = Object.keys(n.metrics) as MetricName[];
-    out.push('| metric | new | baseline | change |', '|---|---:|---:|---:|');
-    for (const m of names) {
-      const label = m === p.metric ? `**${m}** (gate${higherIsBetter(m) ? ', higher is better' : ', lower is better'})` : m;
-      out.push(`| ${label} | ${cell(n.metrics[m])} | ${b?.metrics ? cell(b.metrics[m]) : '—'} | ${delta(m, n.metrics[m], b?.metrics?.[m])} |`);
-    }
-    out.push('');
-    if (p.required !== null) {
-      out.push(
-        `Threshold: ${p.metric} ${p.higherIsBetter ? '≥' : '≤'} ${formatMetric(p.required)} (baseline ${p.higherIsBetter ? '+' : '−'} min-improvement ${p.minImprovement}).`,
-        '',
-      );
-    }
+function verdict(r: EvaluationReport): string[] {
+  const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
+  const out = [`## ${ICON[r.status]} Model evaluation ${title}: ${r.primary.metric}`, '', r.reason, ''];
+  for (const w of r.warnings) out.push(`> [!WARNING]\n> ${w}`, '');
+  return out;
+}
+
+/** Every metric of both models, the gate's first, and the threshold the new model had to reach. */
+function metricTable(r: EvaluationReport): string[] {
+  const { new: n, baseline: b } = r.models;
+  if (!n?.metrics) return [];
+  const p = r.primary;
+  const out = ['| metric | new | baseline | change |', '|---|---:|---:|---:|'];
+  for (const m of Object.keys(n.metrics) as MetricName[]) {
+    const label = m === p.metric ? `**${m}** (gate${higherIsBetter(m) ? ', higher is better' : ', lower is better'})` : m;
+    out.push(`| ${label} | ${cell(n.metrics[m])} | ${b?.metrics ? cell(b.metrics[m]) : '—'} | ${delta(m, n.metrics[m], b?.metrics?.[m])} |`);
   }
-  if (r.significance) {
-    const s = r.significance;
+  out.push('');
+  if (p.required !== null) {
     out.push(
-      `McNemar's exact test: the new model alone is right on ${s.newOnlyCorrect} rows, the baseline alone on ${s.baselineOnlyCorrect}; ` +
-        `p = ${formatMetric(s.pValue)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}.`,
+      `Threshold: ${p.metric} ${p.higherIsBetter ? '≥' : '≤'} ${formatMetric(p.required)} (baseline ${p.higherIsBetter ? '+' : '−'} min-improvement ${p.minImprovement}).`,
       '',
     );
   }
-  if (n?.perClass) {
-    const pc = n.perClass;
-    const bp = b?.perClass;
-    out.push('<details><summary>Per-class precision, recall and F1</summary>', '');
-    out.push('| class | support | precision new | precision base | recall new | recall base | F1 new | F1 base |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
-    pc.precision.forEach((_, c) => {
-      out.push(
-        `| ${c} | ${pc.support[c]} | ${cell(pc.precision[c])} | ${cell(bp?.precision[c])} | ${cell(pc.recall[c])} | ${cell(bp?.recall[c])} | ${cell(pc.f1[c])} | ${cell(bp?.f1[c])} |`,
-      );
-    });
-    out.push('', ...matrix('Confusion matrix, new model', n.confusion ?? []));
-    if (b?.confusion) out.push(...matrix('Confusion matrix, baseline', b.confusion));
-    out.push('</details>', '');
-  }
-  const models: [string, ModelReport | undefined][] = [
-    ['new', n],
-    ['baseline', b],
+  return out;
+}
+
+function significance(r: EvaluationReport): string[] {
+  const s = r.significance;
+  if (!s) return [];
+  return [
+    `McNemar's exact test: the new model alone is right on ${s.newOnlyCorrect} rows, the baseline alone on ${s.baselineOnlyCorrect}; ` +
+      `p = ${formatMetric(s.pValue)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}.`,
+    '',
   ];
-  if (n || r.evalSet) {
-    out.push('<details><summary>Models and data</summary>', '');
-    out.push('| | path | sha256 | output | inference |', '|---|---|---|---|---:|');
-    for (const [name, m] of models) {
-      if (!m) continue;
-      const t = m.timing ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
-      out.push(`| ${name} | \`${m.path}\` | ${short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`);
-    }
-    if (r.evalSet) {
-      const e = r.evalSet;
-      out.push(
-        `| eval set | \`${e.path}\` | ${short(e.sha256)} | ${e.rows.toLocaleString('en-US')} rows; features ${e.features.dtype} [${e.features.shape.join(', ')}], labels ${e.labels.dtype} | |`,
-      );
-    }
-    out.push('', `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.`, '</details>', '');
+}
+
+function perClassDetails(r: EvaluationReport): string[] {
+  const { new: n, baseline: b } = r.models;
+  const pc = n?.perClass;
+  if (!pc) return [];
+  const bp = b?.perClass;
+  const out = ['<details><summary>Per-class precision, recall and F1</summary>', ''];
+  out.push('| class | support | precision new | precision base | recall new | recall base | F1 new | F1 base |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+  pc.precision.forEach((_, c) => {
+    out.push(
+      `| ${c} | ${pc.support[c]} | ${cell(pc.precision[c])} | ${cell(bp?.precision[c])} | ${cell(pc.recall[c])} | ${cell(bp?.recall[c])} | ${cell(pc.f1[c])} | ${cell(bp?.f1[c])} |`,
+    );
+  });
+  out.push('', ...matrix('Confusion matrix, new model', n.confusion ?? []));
+  if (b?.confusion) out.push(...matrix('Confusion matrix, baseline', b.confusion));
+  out.push('</details>', '');
+  return out;
+}
+
+function modelRow(name: string, m: ModelReport): string {
+  const t = m.timing ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
+  return `| ${name} | \`${m.path}\` | ${short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`;
+}
+
+/** What was compared: the files, their SHA-256 (shortened here; in full in the JSON report), the run's settings. */
+function modelsAndData(r: EvaluationReport): string[] {
+  const { new: n, baseline: b } = r.models;
+  if (!n && !r.evalSet) return [];
+  const out = ['<details><summary>Models and data</summary>', '', '| | path | sha256 | output | inference |', '|---|---|---|---|---:|'];
+  if (n) out.push(modelRow('new', n));
+  if (b) out.push(modelRow('baseline', b));
+  if (r.evalSet) {
+    const e = r.evalSet;
+    out.push(
+      `| eval set | \`${e.path}\` | ${short(e.sha256)} | ${e.rows.toLocaleString('en-US')} rows; features ${e.features.dtype} [${e.features.shape.join(', ')}], labels ${e.labels.dtype} | |`,
+    );
   }
-  out.push('**Next:** ' + nextStep(r), '');
-  return out.join('\n');
+  out.push('', `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.`, '</details>', '');
+  return out;
 }
 
 function nextStep(r: EvaluationReport): string {

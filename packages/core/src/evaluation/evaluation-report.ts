@@ -1,6 +1,9 @@
 import type { PerClass, ScoreKind } from '../metrics/classification.js';
 import type { MetricName, MetricValues, Task } from '../metrics/definitions.js';
+import type { ReportError } from '../errors.js';
 import type { TensorInfo } from '../onnx/session.js';
+import type { RunInfo } from '../util/run-info.js';
+import type { MissingBaseline } from './gate.js';
 
 /** The evaluate-baseline report: the JSON file, the job summary and the PR comment all render this. */
 export interface EvaluationReport {
@@ -33,11 +36,11 @@ export interface EvaluationReport {
     new?: ModelReport;
     baseline?: ModelReport;
   };
-  baselineMissing?: { policy: 'pass' | 'warn' | 'fail'; detail: string };
+  baselineMissing?: MissingBaseline;
   evalSet?: {
     path: string;
     files: { path: string; sha256?: string }[];
-    /** SHA-256 of the files' bytes in order. */
+    /** SHA-256 of the files' bytes in order (every SHA-256 here is the full 64 hex digits). */
     sha256?: string;
     rows: number;
     features: { name: string; dtype: string; shape: number[] };
@@ -49,7 +52,24 @@ export interface EvaluationReport {
     onnxruntime?: { version: string; source: string };
   };
   warnings: string[];
-  error?: { message: string; file?: string; input?: string };
+  error?: ReportError;
+  /** The commit and workflow run (filled by runReportedAction). */
+  run?: RunInfo;
+}
+
+/** The report before anything ran: an error until the evaluation decides otherwise. */
+export function newEvaluationReport(): EvaluationReport {
+  return {
+    schema: 'ml-gate/evaluate-baseline/v1',
+    createdAt: new Date().toISOString(),
+    status: 'error',
+    passed: false,
+    reason: 'The evaluation did not run.',
+    primary: { metric: 'accuracy', higherIsBetter: true, new: null, baseline: null, improvement: null, minImprovement: 0.01, required: null },
+    models: {},
+    settings: { batchSize: 0, threads: 0 },
+    warnings: [],
+  };
 }
 
 export interface ModelReport {
