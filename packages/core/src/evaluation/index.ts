@@ -6,3 +6,4 @@ export * from './compare.js';
 export * from './gate.js';
 export * from './evaluation-report.js';
 export * from './evaluation-markdown.js';
+export * from './evaluate.js';

@@ -1,0 +1,222 @@
+import { UserError, fileProblem } from '../errors.js';
+import { higherIsBetter, type MetricName, type Task } from '../metrics/definitions.js';
+import { describeDType } from '../npy/dtype.js';
+import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
+import { loadModel, type LoadedModel } from '../onnx/session.js';
+import { sha256EachAndAll, sha256Files } from '../util/hash.js';
+import { compareModels, type Comparison, type ModelEvaluation } from './compare.js';
+import { openEvalSet, type EvalSet } from './eval-set.js';
+import type { EvaluationReport, ModelReport } from './evaluation-report.js';
+import { checkMetricFitsTask, decideGate, gateMetric, missingBaselineWarning, type MissingBaselinePolicy } from './gate.js';
+
+/** What an evaluation is asked to do: evaluate-baseline's inputs, parsed and validated. */
+export interface EvaluationSettings {
+  newModel: string;
+  /** Empty when none was given. */
+  baselineModel: string;
+  evalData: string;
+  /** The arrays' names in eval-data. */
+  features: string;
+  labels: string;
+  /** Undefined: the task's default (accuracy or rmse). */
+  metric?: MetricName;
+  minImprovement: number;
+  significanceLevel?: number;
+  task: Task | 'auto';
+  /** Empty: the model's only input, its first output. */
+  inputName: string;
+  outputName: string;
+  missingBaseline: MissingBaselinePolicy;
+  batchSize: number;
+  threads: number;
+  /** A pre-installed onnxruntime-node (empty: provision the pinned one). */
+  onnxruntimePath: string;
+  /** The npm registry onnxruntime-node is downloaded from (undefined: npmjs). */
+  onnxruntimeRegistry?: string;
+}
+
+export interface EvaluateOptions {
+  /** Progress lines (the runtime's download). */
+  log?: (message: string) => void;
+}
+
+interface Models {
+  newModel: LoadedModel;
+  baseline?: LoadedModel;
+}
+
+type Hashes = [newModel: string, baseline: string | undefined, data: { each: string[]; all: string }];
+
+/**
+ * Everything between reading the inputs and publishing the report: loads the runtime and the
+ * models, opens the eval set, compares the models on it and decides the gate, filling `report`
+ * as it goes (so that an error leaves in it what was learnt before). Throws a UserError on bad
+ * input; a missing baseline is not an error but a decision of the missing-baseline policy.
+ */
+export async function evaluateModels(s: EvaluationSettings, report: EvaluationReport, options: EvaluateOptions = {}): Promise<void> {
+  recordSettings(report, s);
+  const ort = await loadRuntime(report, s, options);
+  const opened: LoadedModel[] = [];
+  let data: EvalSet | undefined;
+  try {
+    const { newModel, baseline } = await loadModels(ort, s, report, opened);
+    data = await openData(s, report);
+    const hashes = hashInputs(s, data, baseline !== undefined);
+    const comparison = await compareModels({
+      ort,
+      newModel,
+      baseline,
+      data,
+      task: s.task,
+      batchSize: s.batchSize,
+      checkTask: (task, classes) => checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes),
+    });
+    recordHashes(report, data, await hashes);
+    recordComparison(report, comparison);
+    decide(report, s, comparison);
+  } finally {
+    await data?.close();
+    for (const m of opened) await m.session.release();
+  }
+}
+
+function recordSettings(report: EvaluationReport, s: EvaluationSettings): void {
+  report.primary.minImprovement = s.minImprovement;
+  if (s.metric) {
+    report.primary.metric = s.metric;
+    report.primary.higherIsBetter = higherIsBetter(s.metric);
+  }
+  report.settings = { batchSize: s.batchSize, threads: s.threads };
+}
+
+async function loadRuntime(report: EvaluationReport, s: EvaluationSettings, options: EvaluateOptions): Promise<OnnxRuntime> {
+  const { ort, runtime } = await loadOnnxRuntime({ path: s.onnxruntimePath || undefined, registry: s.onnxruntimeRegistry, log: options.log });
+  report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
+  return ort;
+}
+
+async function timedLoad(ort: OnnxRuntime, path: string, s: EvaluationSettings, role: string, input: string): Promise<[LoadedModel, ModelReport]> {
+  const t0 = performance.now();
+  const model = await loadModel(ort, path, { threads: s.threads, inputName: s.inputName || undefined, outputName: s.outputName || undefined, role, inputOfPath: input });
+  const timing = { loadMs: performance.now() - t0, inferenceMs: 0, rowsPerSecond: 0 };
+  return [model, { path: model.path, input: model.input, output: model.output, timing }];
+}
+
+/** A model file that is not there (rather than there but unreadable): loadModel's UserError keeps the errno as its cause. */
+function isMissingFile(e: unknown): boolean {
+  const code = e instanceof UserError ? (e.cause as NodeJS.ErrnoException | undefined)?.code : undefined;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** The new model, then the baseline: none given or not there is left to the missing-baseline policy. */
+async function loadModels(ort: OnnxRuntime, s: EvaluationSettings, report: EvaluationReport, opened: LoadedModel[]): Promise<Models> {
+  const [newModel, newReport] = await timedLoad(ort, s.newModel, s, 'new model', 'new-model');
+  opened.push(newModel);
+  report.models.new = newReport;
+  if (s.baselineModel === '') {
+    recordMissingBaseline(report, s.missingBaseline, 'no baseline-model was given');
+    return { newModel };
+  }
+  try {
+    const [baseline, baselineReport] = await timedLoad(ort, s.baselineModel, s, 'baseline model', 'baseline-model');
+    opened.push(baseline);
+    report.models.baseline = baselineReport;
+    return { newModel, baseline };
+  } catch (e) {
+    if (!isMissingFile(e)) throw e;
+    recordMissingBaseline(report, s.missingBaseline, `baseline-model ${s.baselineModel} ${fileProblem((e as UserError).cause)}`);
+    return { newModel };
+  }
+}
+
+function recordMissingBaseline(report: EvaluationReport, policy: MissingBaselinePolicy, detail: string): void {
+  report.baselineMissing = { policy, detail };
+  const warning = missingBaselineWarning(report.baselineMissing);
+  if (warning) report.warnings.push(warning);
+}
+
+async function openData(s: EvaluationSettings, report: EvaluationReport): Promise<EvalSet> {
+  const data = await openEvalSet(s.evalData, s.features, s.labels);
+  const { features, labels } = data;
+  report.evalSet = {
+    path: s.evalData,
+    files: data.files.map((path) => ({ path })),
+    rows: features.rows,
+    features: { name: s.features, dtype: describeDType(features.dtype), shape: [...features.shape] },
+    labels: { name: s.labels, dtype: describeDType(labels.dtype), shape: [...labels.shape] },
+  };
+  return data;
+}
+
+/**
+ * The SHA-256 of the models and the eval set, started before the comparison: the file reads
+ * (libuv's pool) overlap inference (onnxruntime-node runs on the JavaScript thread).
+ */
+function hashInputs(s: EvaluationSettings, data: EvalSet, withBaseline: boolean): Promise<Hashes> {
+  const hashes = Promise.all([
+    sha256Files(s.newModel),
+    withBaseline ? sha256Files(s.baselineModel) : undefined,
+    sha256EachAndAll(data.files),
+  ]);
+  // awaited only when the comparison succeeds; its own failure must not go unhandled meanwhile
+  hashes.catch(() => {});
+  return hashes;
+}
+
+function recordHashes(report: EvaluationReport, data: EvalSet, [newSha, baselineSha, dataShas]: Hashes): void {
+  report.models.new!.sha256 = newSha;
+  if (report.models.baseline) report.models.baseline.sha256 = baselineSha;
+  report.evalSet!.files = data.files.map((path, i) => ({ path, sha256: dataShas.each[i] }));
+  report.evalSet!.sha256 = dataShas.all;
+}
+
+function addEvaluation(target: ModelReport, e: ModelEvaluation, rows: number): void {
+  target.outputKind = e.outputKind;
+  target.metrics = e.metrics;
+  target.unavailable = e.unavailable;
+  target.perClass = e.perClass;
+  target.confusion = e.confusion;
+  const rowsPerSecond = e.inferenceMs > 0 ? rows / (e.inferenceMs / 1000) : 0;
+  target.timing = { loadMs: target.timing?.loadMs ?? 0, inferenceMs: e.inferenceMs, rowsPerSecond };
+}
+
+function recordComparison(report: EvaluationReport, c: Comparison): void {
+  report.task = c.task;
+  report.classes = c.classes;
+  report.settings.batchSize = c.batchSize;
+  addEvaluation(report.models.new!, c.new, c.rows);
+  if (report.models.baseline && c.baseline) addEvaluation(report.models.baseline, c.baseline, c.rows);
+}
+
+/** The gate metric of one model; a model whose value cannot be computed cannot be judged. */
+function gateValue(e: ModelEvaluation, metric: MetricName, role: string, file: string): number {
+  const value = e.metrics[metric];
+  if (value === null || value === undefined) {
+    throw new UserError(`The ${role}'s ${metric} cannot be computed: ${e.unavailable[metric] ?? 'no value'}.`, { input: 'metric', file });
+  }
+  return value;
+}
+
+/** The gate on the comparison: the primary metric of both models, then the decision. */
+function decide(report: EvaluationReport, s: EvaluationSettings, c: Comparison): void {
+  const metric = gateMetric(s.metric, c.task);
+  const p = report.primary;
+  p.metric = metric;
+  p.higherIsBetter = higherIsBetter(metric);
+  p.new = c.new.metrics[metric] ?? null;
+  p.baseline = c.baseline?.metrics[metric] ?? null;
+  const newValue = gateValue(c.new, metric, 'new model', s.newModel);
+  const baselineValue = c.baseline ? gateValue(c.baseline, metric, 'baseline model', s.baselineModel) : null;
+  if (c.paired) report.significance = { test: 'mcnemar-exact', ...c.paired, level: s.significanceLevel ?? null };
+  const decision = decideGate(
+    { metric, minImprovement: s.minImprovement, significanceLevel: s.significanceLevel, missingBaseline: report.baselineMissing },
+    newValue,
+    baselineValue,
+    c.paired?.pValue,
+  );
+  p.improvement = decision.improvement;
+  p.required = decision.required;
+  report.passed = decision.passed;
+  report.status = decision.passed ? 'passed' : 'failed';
+  report.reason = decision.reason;
+}
