@@ -81,7 +81,7 @@ export class GitHubApiStub extends GitHubApiStand<GitHubApiStubOptions> {
     m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(r.path);
     if (m && r.method === 'PATCH') {
       if (!this.options.writable) return this.forbidden();
-      const comment = this.comments.find((c) => c.id === Number(m![3]));
+      const comment = this.comments.find((c) => c.id === Number(m[3]));
       if (!comment) return { status: 404, json: { message: 'Not Found' } };
       if (typeof r.body?.body !== 'string') return { status: 422, json: { message: 'body is required' } };
       comment.body = r.body.body;

@@ -125,7 +125,7 @@ export class GitHubDeploymentsStub extends GitHubApiStand<GitHubDeploymentsStubO
     }
     m = /^\/repos\/([^/]+)\/([^/]+)\/deployments\/(\d+)\/statuses$/.exec(r.path);
     if (m) {
-      const d = this.deployments.find((x) => x.id === Number(m![3]));
+      const d = this.deployments.find((x) => x.id === Number(m[3]));
       if (!d) return { status: 404, json: { message: 'Not Found' } };
       if (r.method === 'GET') return this.page(r, [...d.statuses].reverse());
       if (r.method === 'POST') {

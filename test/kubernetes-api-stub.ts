@@ -22,10 +22,10 @@
 // - 'stuck': the status never catches up (rollout status --timeout runs out, exit 1);
 // - 'deadline-exceeded': Progressing=False, reason ProgressDeadlineExceeded (rollout status fails).
 // Every request is recorded (method, path, query, content type, parsed body, answer status).
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 
-import { closeServer, listenOnLoopback, readBody } from './loopback.js';
+import { answering, closeServer, listenOnLoopback, readBody } from './loopback.js';
 
 export type RolloutBehaviour = 'complete' | 'stuck' | 'deadline-exceeded';
 
@@ -136,7 +136,7 @@ export function strategicMergePatch(target: any, patch: any): any {
     if (k.startsWith('$')) continue;
     if (v === null) delete out[k];
     else if (Array.isArray(v) && v.every((e) => isObject(e) && typeof e.name === 'string') && Array.isArray(out[k])) {
-      const merged = (out[k] as any[]).map((e) => clone(e));
+      const merged = (out[k]).map((e) => clone(e));
       for (const element of v) {
         const i = merged.findIndex((e) => e.name === element.name);
         if (i >= 0) merged[i] = strategicMergePatch(merged[i], element);
@@ -170,7 +170,7 @@ export class KubernetesApiStub {
 
   private constructor(options: KubernetesApiStubOptions) {
     this.options = { rolloutDelayMs: 150, ...options };
-    this.server = createServer(async (req, res) => {
+    this.server = answering(async (req, res) => {
       const body = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://stub');
       const record: KubeRequest = {

@@ -1,6 +1,6 @@
 // What every loopback stand-in server of the tests shares: reading a request body, listening on a
 // free port of 127.0.0.1, closing with the connections still open.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** The request body: parsed JSON when it is JSON, the text otherwise, undefined when empty. */
@@ -30,6 +30,16 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** A server whose handler is async: a handler that throws answers 500 with the error (a test sees it). */
+export function answering(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Server {
+  return createServer((req, res) => {
+    handler(req, res).catch((e: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`stand-in error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    });
+  });
+}
+
 /** A request as a JSON API stand-in records it. */
 export interface RecordedRequest {
   method: string;
@@ -51,7 +61,7 @@ export interface JsonReply {
 
 /** A server that records every request in `requests` and answers what `handle` returns, as JSON. */
 export function jsonApiServer(requests: RecordedRequest[], handle: (request: RecordedRequest) => JsonReply): Server {
-  return createServer(async (req, res) => {
+  return answering(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://stub');
     const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
@@ -120,7 +130,7 @@ export abstract class GitHubApiStand<O extends GitHubApiStubBaseOptions> {
       const q = new URLSearchParams(r.query);
       q.set('per_page', String(perPage));
       q.set('page', String(p));
-      return `<${this.url}${r.path}?${q}>`;
+      return `<${this.url}${r.path}?${q.toString()}>`;
     };
     const links = [];
     if (page < last) links.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);

@@ -256,7 +256,7 @@ interface PreparedRun {
   workspace: string;
   env: Record<string, string>;
   /** Reads back what the action wrote to the runner's files and to stdout. */
-  collect(exitCode: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string): Promise<ActionRun>;
+  collect: (exitCode: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string) => Promise<ActionRun>;
 }
 
 /** The runner's side of a step: its folders, command files, event and environment, as the runner lays them. */

@@ -29,8 +29,8 @@ export async function startModelServer(o: ModelServerOptions): Promise<RunningSe
   // test/setup.ts points ONNXRUNTIME_NODE_PATH at the repository's onnxruntime-node
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   let text = '';
-  child.stdout!.on('data', (b: Buffer) => (text += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (text += b.toString()));
+  child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (text += b.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the model server did not start:\n${text}`)), 15_000);
     const check = () => {
@@ -40,7 +40,7 @@ export async function startModelServer(o: ModelServerOptions): Promise<RunningSe
         resolve(m[1]);
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the model server exited with ${code}:\n${text}`));

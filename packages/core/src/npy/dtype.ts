@@ -149,7 +149,7 @@ export function decodeInto(d: DType, bytes: Uint8Array, count: number, out: Targ
   ) {
     const src = viewOf(d, bytes, count);
     if (src) {
-      (out as NumberArray).set(src, outOffset);
+      (out).set(src, outOffset);
       return;
     }
   }

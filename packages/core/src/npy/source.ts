@@ -120,7 +120,8 @@ export class StreamSource implements ByteSource {
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.stream.destroy();
+    return Promise.resolve();
   }
 }
