@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { UserError, messageOf } from '@ml-gate/core';
+import { UserError, fileProblem, inputValue } from '@ml-gate/core';
 import { choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 import { parseBodyExpectation, type BodyExpectation } from '@ml-gate/core/smoke';
 import { parseDuration } from '@ml-gate/core';
 import { parseHeaderLines, type HeaderLine } from '@ml-gate/core/smoke';
 import { querySecrets, redactUrl } from '@ml-gate/core/smoke';
-import { JsonPathError, parseJsonExpectations, type JsonExpectation } from '@ml-gate/core/smoke';
+import { parseJsonExpectations, type JsonExpectation } from '@ml-gate/core/smoke';
 import { parseStatusRanges, type StatusRange } from '@ml-gate/core/smoke';
 import type { ParityMode } from '@ml-gate/core/smoke';
 import { RETRY_CLASSES, type RetryClass } from '@ml-gate/core/smoke';
@@ -89,10 +89,8 @@ function urlInput(protocol: string): string {
 
 function headersInput(): HeaderLine[] {
   const raw = stringInput('headers');
-  const parsed = parseHeaderLines(raw);
-  if ('error' in parsed) {
-    throw new UserError(`Input headers is malformed: ${parsed.error}; expected one 'Name: value' per line.`, { input: 'headers' });
-  }
+  // never shown: a header line may hold a secret
+  const parsed = inputValue('headers', parseHeaderLines(raw), { expected: "one 'Name: value' per line" });
   // every value may be a credential: masked before anything can print it, and also the token
   // after an auth scheme ("Bearer abc" -> "abc") in case it is printed alone
   for (const h of parsed) {
@@ -137,9 +135,7 @@ async function bodyInput(): Promise<{ body?: string; source?: string }> {
   try {
     return { body: await readFile(file, 'utf8'), source: 'body-file' };
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read: ${messageOf(e)}`;
-    throw new UserError(`Input body-file ${file} ${what}.`, { input: 'body-file', file });
+    throw new UserError(`Input body-file ${file} ${fileProblem(e)}.`, { input: 'body-file', file });
   }
 }
 
@@ -155,29 +151,15 @@ export async function readConfig(): Promise<Config> {
   const { body, source } = await bodyInput();
 
   const expectedStatusText = stringInput('expected-status') || '200';
-  const expectedStatus = parseStatusRanges(expectedStatusText);
-  if ('error' in expectedStatus) {
-    throw new UserError(`Input expected-status is '${expectedStatusText}': ${expectedStatus.error}; expected codes, ranges or classes such as 200, 200-299, 2xx.`, {
-      input: 'expected-status',
-    });
-  }
+  const expectedStatus = inputValue('expected-status', parseStatusRanges(expectedStatusText), {
+    shown: expectedStatusText,
+    expected: 'codes, ranges or classes such as 200, 200-299, 2xx',
+  });
   const expectBodyRaw = stringInput('expect-body');
-  let expectBody: BodyExpectation | undefined;
-  if (expectBodyRaw) {
-    const parsed = parseBodyExpectation(expectBodyRaw);
-    if ('error' in parsed) throw new UserError(`Input expect-body: ${parsed.error}.`, { input: 'expect-body' });
-    expectBody = parsed;
-  }
-  let expectJson: JsonExpectation[];
-  try {
-    expectJson = parseJsonExpectations(stringInput('expect-json'));
-  } catch (e) {
-    if (!(e instanceof JsonPathError)) throw e;
-    throw new UserError(`Input expect-json, ${e.message}.`, {
-      input: 'expect-json',
-      hint: 'Each line: a path like $.outputs[0].name, an operator (==, !=, =~, >, >=, <, <=) and a JSON value, e.g. $.model_name == "demo".',
-    });
-  }
+  const expectBody: BodyExpectation | undefined = expectBodyRaw ? inputValue('expect-body', parseBodyExpectation(expectBodyRaw)) : undefined;
+  const expectJson: JsonExpectation[] = inputValue('expect-json', parseJsonExpectations(stringInput('expect-json')), {
+    hint: 'Each line: a path like $.outputs[0].name, an operator (==, !=, =~, >, >=, <, <=) and a JSON value, e.g. $.model_name == "demo".',
+  });
 
   const modelName = stringInput('model-name');
   const expectedModelVersion = stringInput('expected-model-version');

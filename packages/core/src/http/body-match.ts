@@ -1,13 +1,16 @@
+import { messageOf, parseError, parsed, type ParseResult } from '../errors.js';
+
 /** `expect-body`: a substring, or a regular expression written `/source/flags`. */
 export type BodyExpectation = { kind: 'substring'; text: string } | { kind: 'regex'; regex: RegExp; source: string };
 
-export function parseBodyExpectation(text: string): BodyExpectation | { error: string } {
+export function parseBodyExpectation(text: string): ParseResult<BodyExpectation> {
   const m = /^\/(.*)\/([dgimsuvy]*)$/s.exec(text);
-  if (!m) return { kind: 'substring', text };
+  if (!m) return parsed({ kind: 'substring', text });
+  // g and y would make test() stateful (lastIndex) across the retried attempts
   try {
-    return { kind: 'regex', regex: new RegExp(m[1], m[2].replace(/[gy]/g, '')), source: text };
+    return parsed({ kind: 'regex', regex: new RegExp(m[1], m[2].replace(/[gy]/g, '')), source: text });
   } catch (e) {
-    return { error: `${text} is not a valid regular expression: ${(e as Error).message}` };
+    return parseError(`${text} is not a valid regular expression: ${messageOf(e)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { JsonPathError, checkJsonExpectation, evaluateJsonPath, parseJsonExpectations, parseJsonPath } from './json-path.js';
+import type { ParseResult } from '../errors.js';
+import { checkJsonExpectation, evaluateJsonPath, parseJsonExpectations, parseJsonPath } from './json-path.js';
 
 const doc = {
   model_name: 'demo',
@@ -11,7 +12,15 @@ const doc = {
   nothing: null,
 };
 
-const at = (path: string) => evaluateJsonPath(doc, parseJsonPath(path));
+/** The value of a parse that must succeed. */
+function valueOf<T>(r: ParseResult<T>): T {
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+/** A parse that must fail: its error. */
+const errorOf = <T>(r: ParseResult<T>) => (r.ok ? undefined : r.error);
+
+const at = (path: string) => evaluateJsonPath(doc, valueOf(parseJsonPath(path)));
 
 describe('JSON path evaluation', () => {
   it('walks keys, indexes and quoted keys', () => {
@@ -31,13 +40,13 @@ describe('JSON path evaluation', () => {
     expect(at('$.ready[0]')).toEqual({ found: false, missing: '$.ready is a boolean, not an array' });
   });
   it('rejects malformed paths with the position', () => {
-    for (const p of ['$.outputs[0', '$.', '$[abc]', '.a', '$.a b', '']) expect(() => parseJsonPath(p), p).toThrow(JsonPathError);
-    expect(() => parseJsonPath('$.outputs[0')).toThrow(/character 10/);
+    for (const p of ['$.outputs[0', '$.', '$[abc]', '.a', '$.a b', '']) expect(parseJsonPath(p), p).toEqual({ ok: false, error: expect.stringContaining('is not a JSON path') });
+    expect(errorOf(parseJsonPath('$.outputs[0'))).toMatch(/character 10/);
   });
 });
 
 describe('expect-json lines', () => {
-  const check = (line: string) => checkJsonExpectation(doc, parseJsonExpectations(line)[0]);
+  const check = (line: string) => checkJsonExpectation(doc, valueOf(parseJsonExpectations(line))[0]);
   it('compares JSON values strictly: "2" is not 2', () => {
     expect(check('$.model_version == "2"').passed).toBe(true);
     expect(check('$.model_version == 2')).toMatchObject({ passed: false, detail: '$.model_version == 2: got "2"' });
@@ -63,12 +72,12 @@ describe('expect-json lines', () => {
     expect(check('$.missing')).toMatchObject({ passed: false, detail: "$.missing exists: not found ($ has no key 'missing')" });
   });
   it('keeps line numbers, skips blanks and comments, and rejects bad lines', () => {
-    const e = parseJsonExpectations('\n# comment\n$.a == 1\n  $.b\n');
+    const e = valueOf(parseJsonExpectations('\n# comment\n$.a == 1\n  $.b\n'));
     expect(e.map((x) => [x.line, x.op])).toEqual([[3, '=='], [4, 'exists']]);
-    expect(() => parseJsonExpectations('$.a == 1\n$.b = 2')).toThrow(/line 2: expected ==/);
-    expect(() => parseJsonExpectations('$.a ==')).toThrow(/line 1: no value after ==/);
-    expect(() => parseJsonExpectations('$.a > abc')).toThrow(/compares numbers/);
-    expect(() => parseJsonExpectations('$.a =~ abc')).toThrow(/regular expression/);
-    expect(() => parseJsonExpectations('$.a[x] == 1')).toThrow(/line 1: .*not a JSON path/);
+    expect(errorOf(parseJsonExpectations('$.a == 1\n$.b = 2'))).toMatch(/line 2: expected ==/);
+    expect(errorOf(parseJsonExpectations('$.a =='))).toMatch(/line 1: no value after ==/);
+    expect(errorOf(parseJsonExpectations('$.a > abc'))).toMatch(/compares numbers/);
+    expect(errorOf(parseJsonExpectations('$.a =~ abc'))).toMatch(/regular expression/);
+    expect(errorOf(parseJsonExpectations('$.a[x] == 1'))).toMatch(/line 1: .*not a JSON path/);
   });
 });

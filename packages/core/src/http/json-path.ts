@@ -1,3 +1,5 @@
+import { messageOf, parseError, parsed, type ParseResult } from '../errors.js';
+
 /**
  * A small JSONPath subset for `expect-json`: `$` (the document), `.name`, `['name']` or
  * `["name"]`, `[index]` (negative counts from the end) and `.length` of an array or string.
@@ -11,55 +13,56 @@ export interface ParsedPath {
   text: string;
 }
 
-export class JsonPathError extends Error {}
+/** A name step: `.name` or a leading `name`. */
+const NAME = /^[A-Za-z_$][\w$-]*/;
 
-/** Parses a path at the start of `text`; returns it and where it ends. */
-export function parseJsonPathPrefix(text: string): { path: ParsedPath; end: number } {
-  const segments: PathSegment[] = [];
-  let i = 0;
-  const s = text;
-  const fail = (why: string): never => {
-    throw new JsonPathError(`'${s.trim()}' is not a JSON path: ${why} at character ${i + 1}`);
-  };
-  const name = /^[A-Za-z_$][\w$-]*/;
-  if (s[i] === '$') i++;
-  else {
-    const m = name.exec(s.slice(i));
-    if (!m) fail('expected $ or a name');
-    segments.push({ key: m![0] });
-    i += m![0].length;
+/**
+ * One `.name`, `[index]` or `['name']` step at s[i], or undefined when none starts there; on a
+ * malformed one, why and where (the character after the dot, or the bracket).
+ */
+function pathStep(s: string, i: number): { segment: PathSegment; length: number } | { why: string; at: number } | undefined {
+  if (s[i] === '.') {
+    const m = NAME.exec(s.slice(i + 1)) ?? /^\d+/.exec(s.slice(i + 1));
+    return m ? { segment: { key: m[0] }, length: 1 + m[0].length } : { why: 'expected a name after .', at: i + 1 };
   }
-  for (;;) {
-    const c = s[i];
-    if (c === '.') {
-      i++;
-      const m = name.exec(s.slice(i)) ?? /^\d+/.exec(s.slice(i));
-      if (!m) fail('expected a name after .');
-      segments.push({ key: m![0] });
-      i += m![0].length;
-    } else if (c === '[') {
-      const rest = s.slice(i + 1);
-      let m: RegExpExecArray | null;
-      if ((m = /^\s*(-?\d+)\s*\]/.exec(rest))) {
-        segments.push({ index: Number(m[1]) });
-      } else if ((m = /^\s*'((?:[^'\\]|\\.)*)'\s*\]/.exec(rest)) || (m = /^\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest))) {
-        segments.push({ key: m[1].replace(/\\(.)/g, '$1') });
-      } else {
-        fail("expected [index], ['name'] or [\"name\"]");
-      }
-      i += 1 + m![0].length;
-    } else {
-      break;
-    }
+  if (s[i] !== '[') return undefined;
+  const rest = s.slice(i + 1);
+  let m: RegExpExecArray | null;
+  if ((m = /^\s*(-?\d+)\s*\]/.exec(rest))) return { segment: { index: Number(m[1]) }, length: 1 + m[0].length };
+  if ((m = /^\s*'((?:[^'\\]|\\.)*)'\s*\]/.exec(rest)) || (m = /^\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest))) {
+    return { segment: { key: m[1].replace(/\\(.)/g, '$1') }, length: 1 + m[0].length };
   }
-  return { path: { segments, text: s.slice(0, i) }, end: i };
+  return { why: "expected [index], ['name'] or [\"name\"]", at: i };
 }
 
-export function parseJsonPath(text: string): ParsedPath {
+/** Parses a path at the start of `text`: the path and where it ends. */
+export function parseJsonPathPrefix(text: string): ParseResult<{ path: ParsedPath; end: number }> {
+  const s = text;
+  const fail = (why: string, at: number) => parseError<{ path: ParsedPath; end: number }>(`'${s.trim()}' is not a JSON path: ${why} at character ${at + 1}`);
+  const segments: PathSegment[] = [];
+  let i = 0;
+  if (s[i] === '$') i++;
+  else {
+    const m = NAME.exec(s);
+    if (!m) return fail('expected $ or a name', i);
+    segments.push({ key: m[0] });
+    i += m[0].length;
+  }
+  for (let step = pathStep(s, i); step; step = pathStep(s, i)) {
+    if ('why' in step) return fail(step.why, step.at);
+    segments.push(step.segment);
+    i += step.length;
+  }
+  return parsed({ path: { segments, text: s.slice(0, i) }, end: i });
+}
+
+export function parseJsonPath(text: string): ParseResult<ParsedPath> {
   const t = text.trim();
-  const { path, end } = parseJsonPathPrefix(t);
-  if (end !== t.length) throw new JsonPathError(`'${t}' is not a JSON path: unexpected '${t.slice(end, end + 10)}' at character ${end + 1}`);
-  return path;
+  const prefix = parseJsonPathPrefix(t);
+  if (!prefix.ok) return prefix;
+  const { path, end } = prefix.value;
+  if (end !== t.length) return parseError(`'${t}' is not a JSON path: unexpected '${t.slice(end, end + 10)}' at character ${end + 1}`);
+  return parsed(path);
 }
 
 /** The value at `path`, or found: false when a step does not exist. */
@@ -105,6 +108,43 @@ export interface JsonExpectation {
   line: number;
 }
 
+/** The value side of an expectation: a regular expression after =~, else JSON (or the text as a string). */
+function expectedValue(op: JsonOperator, value: string): ParseResult<Pick<JsonExpectation, 'expected' | 'regex'>> {
+  if (op === '=~') {
+    const r = /^\/(.*)\/([imsu]*)$/s.exec(value);
+    if (!r) return parseError(`=~ takes a /regular expression/, found ${value}`);
+    try {
+      return parsed({ regex: new RegExp(r[1], r[2]) });
+    } catch (e) {
+      return parseError(`${value} is not a valid regular expression: ${messageOf(e)}`);
+    }
+  }
+  let expected: unknown;
+  try {
+    expected = JSON.parse(value);
+  } catch {
+    expected = value;
+  }
+  if (['>=', '<=', '>', '<'].includes(op) && typeof expected !== 'number') return parseError(`${op} compares numbers; ${value} is not a number`);
+  return parsed({ expected });
+}
+
+/** One non-blank line of `expect-json` (numbered from 1); errors are not yet prefixed with the line. */
+function parseJsonExpectationLine(line: string, n: number): ParseResult<JsonExpectation> {
+  const prefix = parseJsonPathPrefix(line);
+  if (!prefix.ok) return prefix;
+  const { path, end } = prefix.value;
+  const rest = line.slice(end).trim();
+  if (rest === '') return parsed({ path, op: 'exists', raw: '', line: n });
+  const m = /^(==|!=|=~|>=|<=|>|<)\s*(.*)$/s.exec(rest);
+  if (!m) return parseError(`expected ==, !=, =~, >, >=, <, <= or nothing after the path ${path.text}, found '${rest.slice(0, 20)}'`);
+  const op = m[1] as JsonOperator;
+  const value = m[2].trim();
+  if (value === '') return parseError(`no value after ${op}`);
+  const expected = expectedValue(op, value);
+  return expected.ok ? parsed({ path, op, raw: value, line: n, ...expected.value }) : expected;
+}
+
 /**
  * Parses `expect-json`: one expectation per line (blank lines and # comments skipped), e.g.
  *   $.model_name == "demo"       (the value is JSON: "demo", 2, true, null, [1,2], {"a":1})
@@ -112,59 +152,29 @@ export interface JsonExpectation {
  *   $.outputs[0].shape[1] >= 3
  *   $.outputs[0].name =~ /^scores?$/
  *   $.outputs                    (exists)
+ * The error of a bad line starts "line N: ".
  */
-export function parseJsonExpectations(text: string): JsonExpectation[] {
+export function parseJsonExpectations(text: string): ParseResult<JsonExpectation[]> {
   const out: JsonExpectation[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    let parsed: { path: ParsedPath; end: number };
-    try {
-      parsed = parseJsonPathPrefix(line);
-    } catch (e) {
-      throw new JsonPathError(`line ${i + 1}: ${(e as Error).message}`);
-    }
-    const rest = line.slice(parsed.end).trim();
-    if (rest === '') {
-      out.push({ path: parsed.path, op: 'exists', raw: '', line: i + 1 });
-      return;
-    }
-    const m = /^(==|!=|=~|>=|<=|>|<)\s*(.*)$/s.exec(rest);
-    if (!m) throw new JsonPathError(`line ${i + 1}: expected ==, !=, =~, >, >=, <, <= or nothing after the path ${parsed.path.text}, found '${rest.slice(0, 20)}'`);
-    const op = m[1] as JsonOperator;
-    const value = m[2].trim();
-    if (value === '') throw new JsonPathError(`line ${i + 1}: no value after ${op}`);
-    const e: JsonExpectation = { path: parsed.path, op, raw: value, line: i + 1 };
-    if (op === '=~') {
-      const r = /^\/(.*)\/([imsu]*)$/s.exec(value);
-      if (!r) throw new JsonPathError(`line ${i + 1}: =~ takes a /regular expression/, found ${value}`);
-      try {
-        e.regex = new RegExp(r[1], r[2]);
-      } catch (err) {
-        throw new JsonPathError(`line ${i + 1}: ${value} is not a valid regular expression: ${(err as Error).message}`);
-      }
-    } else {
-      try {
-        e.expected = JSON.parse(value);
-      } catch {
-        e.expected = value;
-      }
-      if (['>=', '<=', '>', '<'].includes(op) && typeof e.expected !== 'number') {
-        throw new JsonPathError(`line ${i + 1}: ${op} compares numbers; ${value} is not a number`);
-      }
-    }
-    out.push(e);
-  });
-  return out;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const e = parseJsonExpectationLine(line, i + 1);
+    if (!e.ok) return parseError(`line ${i + 1}: ${e.error}`);
+    out.push(e.value);
+  }
+  return parsed(out);
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as any)[k], (b as any)[k]));
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const ka = Object.keys(x);
+  return ka.length === Object.keys(y).length && ka.every((k) => Object.hasOwn(y, k) && deepEqual(x[k], y[k]));
 }
 
 export function describeJsonExpectation(e: JsonExpectation): string {

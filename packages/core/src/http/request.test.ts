@@ -9,8 +9,9 @@ import { RequestError, sendRequest } from './request.js';
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
 
-async function serve(handler: (req: IncomingMessage, res: import('node:http').ServerResponse) => void): Promise<string> {
-  const s = createServer(handler);
+async function serve(handler: (req: IncomingMessage, res: import('node:http').ServerResponse) => void | Promise<void>): Promise<string> {
+  // a handler that reads the body is async; its failure is the test's (the request then fails)
+  const s = createServer((req, res) => void handler(req, res));
   servers.push(s);
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
   return `http://127.0.0.1:${(s.address() as { port: number }).port}`;
@@ -68,7 +69,9 @@ describe('sendRequest', () => {
   });
 
   it('too many redirects', async () => {
-    const url = await serve((req, res) => res.writeHead(302, { location: '/loop' }).end());
+    const url = await serve((_req, res) => {
+      res.writeHead(302, { location: '/loop' }).end();
+    });
     await expect(sendRequest({ url, method: 'GET', headers: [], timeoutMs: 5000, maxRedirects: 3 })).rejects.toMatchObject({ kind: 'redirect' });
   });
 
@@ -112,8 +115,9 @@ describe('sendRequest', () => {
         () => undefined,
         (err: unknown) => err,
       );
-      expect(e, `${method} ${headers.map((h) => h.name)}`).toBeInstanceOf(RequestError);
-      expect((e as RequestError).kind, `${method} ${headers.map((h) => h.name)}`).toBe('invalid');
+      const what = `${method} ${headers.map((h) => h.name).join(', ')}`;
+      expect(e, what).toBeInstanceOf(RequestError);
+      expect((e as RequestError).kind, what).toBe('invalid');
     }
     expect(hits).toBe(0);
   });

@@ -1,3 +1,5 @@
+import { messageOf } from '../errors.js';
+import { formatDuration } from '../util/duration.js';
 import type { HeaderLine } from './headers.js';
 import { redactUrl } from './redact.js';
 
@@ -56,13 +58,13 @@ function connectionError(e: unknown, realUrl: string, timeoutMs: number): Reques
   const url = redactUrl(realUrl);
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') {
-    return new RequestError(`no response from ${url} within ${Math.round(timeoutMs)} ms`, 'timeout', 'TIMEOUT');
+    return new RequestError(`no response from ${url} within ${formatDuration(timeoutMs)}`, 'timeout', 'TIMEOUT');
   }
   const code = err?.cause?.code;
   // fetch's own refusals: a TypeError thrown before any connection (unsupported method, bad header
   // value), or undici's invalid-argument / not-supported errors (Transfer-Encoding, Expect, ...)
   if ((err?.name === 'TypeError' && !err.cause) || code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') {
-    const detail = err?.cause?.message || err?.message || String(e);
+    const detail = err?.cause?.message || messageOf(e);
     return new RequestError(`the request to ${url} cannot be sent: ${detail}${code ? ` (${code})` : ''}`, 'invalid', code);
   }
   const what: Record<string, string> = {
@@ -75,7 +77,7 @@ function connectionError(e: unknown, realUrl: string, timeoutMs: number): Reques
     UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
     UND_ERR_SOCKET: 'the connection closed unexpectedly',
   };
-  const detail = (code && what[code]) || err?.cause?.message || err?.message || String(e);
+  const detail = (code && what[code]) || err?.cause?.message || messageOf(e);
   return new RequestError(`${detail}${code ? ` (${code})` : ''} for ${url}`, 'connection', code);
 }
 

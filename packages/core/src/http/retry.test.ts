@@ -24,9 +24,10 @@ function fakeClock(attemptMs = 0) {
   const sleeps: number[] = [];
   return {
     now: () => t,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       sleeps.push(ms);
       t += ms;
+      return Promise.resolve();
     },
     advance: (ms: number) => (t += ms),
     sleeps,
@@ -39,7 +40,7 @@ describe('retryUntilDeadline', () => {
     const c = fakeClock();
     let n = 0;
     const r = await retryUntilDeadline<string>(
-      async () => (++n < 3 ? { kind: 'retry', reason: `try ${n}` } : { kind: 'done', value: 'ok' }),
+      () => Promise.resolve<AttemptOutcome<string>>(++n < 3 ? { kind: 'retry', reason: `try ${n}` } : { kind: 'done', value: 'ok' }),
       { deadline: c.now() + 10_000, baseDelayMs: 100, now: c.now, sleep: c.sleep, random: () => 0.5 },
     );
     expect(r.outcome).toEqual({ kind: 'done', value: 'ok' });
@@ -55,7 +56,7 @@ describe('retryUntilDeadline', () => {
 
   it('stops at a final failure without sleeping', async () => {
     const c = fakeClock();
-    const r = await retryUntilDeadline(async () => ({ kind: 'fail', reason: 'HTTP 404' }) as AttemptOutcome<never>, {
+    const r = await retryUntilDeadline(() => Promise.resolve<AttemptOutcome<never>>({ kind: 'fail', reason: 'HTTP 404' }), {
       deadline: c.now() + 10_000,
       baseDelayMs: 100,
       now: c.now,
@@ -72,10 +73,10 @@ describe('retryUntilDeadline', () => {
       const deadline = start + 1000;
       const remainingSeen: number[] = [];
       const r = await retryUntilDeadline(
-        async (remaining) => {
+        (remaining) => {
           remainingSeen.push(remaining);
           c.advance(30); // each attempt takes 30 ms
-          return { kind: 'retry', reason: 'refused' } as AttemptOutcome<never>;
+          return Promise.resolve<AttemptOutcome<never>>({ kind: 'retry', reason: 'refused' });
         },
         { deadline, baseDelayMs: 100, now: c.now, sleep: c.sleep, random },
       );
@@ -92,7 +93,7 @@ describe('retryUntilDeadline', () => {
 
   it('a deadline already passed: one attempt, then timed out', async () => {
     const c = fakeClock();
-    const r = await retryUntilDeadline(async () => ({ kind: 'retry', reason: 'x' }) as AttemptOutcome<never>, {
+    const r = await retryUntilDeadline(() => Promise.resolve<AttemptOutcome<never>>({ kind: 'retry', reason: 'x' }), {
       deadline: c.now() + 10,
       baseDelayMs: 100,
       now: c.now,

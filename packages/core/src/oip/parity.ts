@@ -6,6 +6,8 @@
  * they are; other values are binary scores, class 1 above a threshold: 0.5 when every value of
  * both tensors lies in [0, 1] (probabilities), else 0 (logits).
  */
+import { formatNumber } from '../util/format.js';
+
 export type ParityMode = 'values' | 'class';
 
 export interface ParityTensor {
@@ -120,17 +122,26 @@ export function compareOutputs(served: readonly ParityTensor[], local: readonly 
   return { passed: outputs.every((x) => x.passed), mode: o.mode, atol: o.atol, rtol: o.rtol, outputs };
 }
 
+/** The tolerance as a reader sees it: "atol 1e-4 + rtol 0.001". */
+export function describeTolerance(p: ParityOptions): string {
+  return `atol ${formatNumber(p.atol)} + rtol ${formatNumber(p.rtol)}`;
+}
+
+/** One output's verdict, for messages. */
+function describeOutputParity(x: OutputParity, p: ParityResult): string {
+  if (x.problem) return `${x.name}: ${x.problem}`;
+  const diffs = `max |served - local| ${formatNumber(x.maxAbsDiff)}, max relative ${formatNumber(x.maxRelDiff)}`;
+  if (x.passed) return `${x.name}: ${p.mode === 'class' ? `same class in all ${x.rows} rows` : `all ${x.elements} values within ${describeTolerance(p)}`} (${diffs})`;
+  const f = x.first!;
+  // six digits: a value outside the tolerance differs from the local one within them unless rtol is below 1e-6
+  const served = formatNumber(f.served, 6);
+  const local = formatNumber(f.local, 6);
+  return p.mode === 'class'
+    ? `${x.name}: ${x.mismatches} of ${x.rows} rows get another class (first: row ${f.index}, served ${served}, local ${local}; ${diffs})`
+    : `${x.name}: ${x.mismatches} of ${x.elements} values differ beyond ${describeTolerance(p)} × |local| (first: element ${f.index}, served ${served}, local ${local}; ${diffs})`;
+}
+
 /** One line per output, for messages. */
 export function describeParity(p: ParityResult): string {
-  return p.outputs
-    .map((x) => {
-      if (x.problem) return `${x.name}: ${x.problem}`;
-      const diffs = `max |served - local| ${x.maxAbsDiff.toPrecision(3)}, max relative ${x.maxRelDiff.toPrecision(3)}`;
-      if (x.passed) return `${x.name}: ${p.mode === 'class' ? `same class in all ${x.rows} rows` : `all ${x.elements} values within atol ${p.atol} + rtol ${p.rtol}`} (${diffs})`;
-      const f = x.first!;
-      return p.mode === 'class'
-        ? `${x.name}: ${x.mismatches} of ${x.rows} rows get another class (first: row ${f.index}, served ${f.served}, local ${f.local}; ${diffs})`
-        : `${x.name}: ${x.mismatches} of ${x.elements} values differ beyond atol ${p.atol} + rtol ${p.rtol} × |local| (first: element ${f.index}, served ${f.served}, local ${f.local}; ${diffs})`;
-    })
-    .join('; ');
+  return p.outputs.map((x) => describeOutputParity(x, p)).join('; ');
 }

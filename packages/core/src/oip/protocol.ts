@@ -3,6 +3,8 @@
  * built from arrays, and infer responses, validated into plain values.
  * https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/
  */
+import { parseError, parsed, type ParseResult } from '../errors.js';
+import { elementCount } from '../util/shape.js';
 
 /** Tensor datatypes of the protocol this client can send and read (BYTES is not supported). */
 export const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64'] as const;
@@ -69,31 +71,38 @@ export interface OipInferResponse {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => Number.isInteger(d) && d >= -1);
 
-function tensorMetadata(v: unknown, where: string): OipTensorMetadata | string {
-  if (!isObject(v)) return `${where} is not an object`;
-  if (typeof v.name !== 'string') return `${where} has no name`;
-  if (typeof v.datatype !== 'string') return `${where} (${v.name}) has no datatype`;
-  if (!isShape(v.shape)) return `${where} (${v.name}) has no shape (a list of integers, -1 for dynamic)`;
-  return { name: v.name, datatype: v.datatype, shape: v.shape };
+function tensorMetadata(v: unknown, where: string): ParseResult<OipTensorMetadata> {
+  if (!isObject(v)) return parseError(`${where} is not an object`);
+  if (typeof v.name !== 'string') return parseError(`${where} has no name`);
+  if (typeof v.datatype !== 'string') return parseError(`${where} (${v.name}) has no datatype`);
+  if (!isShape(v.shape)) return parseError(`${where} (${v.name}) has no shape (a list of integers, -1 for dynamic)`);
+  return parsed({ name: v.name, datatype: v.datatype, shape: v.shape });
+}
+
+/** The metadata's `inputs` or `outputs` list (an absent list is empty). */
+function tensorList(json: Record<string, unknown>, key: 'inputs' | 'outputs'): ParseResult<OipTensorMetadata[]> {
+  const list = json[key];
+  if (list === undefined) return parsed([]);
+  if (!Array.isArray(list)) return parseError(`the model metadata's ${key} is not a list`);
+  const out: OipTensorMetadata[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const t = tensorMetadata(list[i], `${key}[${i}]`);
+    if (!t.ok) return parseError(`the model metadata's ${t.error}`);
+    out.push(t.value);
+  }
+  return parsed(out);
 }
 
 /** Validates a `GET /v2/models/{name}` answer. */
-export function parseModelMetadata(json: unknown): OipModelMetadata | { error: string } {
-  if (!isObject(json)) return { error: 'the model metadata is not a JSON object' };
-  if (typeof json.name !== 'string') return { error: 'the model metadata has no name' };
-  const lists: Record<'inputs' | 'outputs', OipTensorMetadata[]> = { inputs: [], outputs: [] };
-  for (const key of ['inputs', 'outputs'] as const) {
-    const list = json[key];
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) return { error: `the model metadata's ${key} is not a list` };
-    for (let i = 0; i < list.length; i++) {
-      const t = tensorMetadata(list[i], `${key}[${i}]`);
-      if (typeof t === 'string') return { error: `the model metadata's ${t}` };
-      lists[key].push(t);
-    }
-  }
+export function parseModelMetadata(json: unknown): ParseResult<OipModelMetadata> {
+  if (!isObject(json)) return parseError('the model metadata is not a JSON object');
+  if (typeof json.name !== 'string') return parseError('the model metadata has no name');
+  const inputs = tensorList(json, 'inputs');
+  if (!inputs.ok) return inputs;
+  const outputs = tensorList(json, 'outputs');
+  if (!outputs.ok) return outputs;
   const versions = Array.isArray(json.versions) ? json.versions.map(String) : undefined;
-  return { name: json.name, versions, platform: typeof json.platform === 'string' ? json.platform : undefined, ...lists };
+  return parsed({ name: json.name, versions, platform: typeof json.platform === 'string' ? json.platform : undefined, inputs: inputs.value, outputs: outputs.value });
 }
 
 /** The body of `POST /v2/models/{name}/infer`. */
@@ -113,24 +122,27 @@ function flatten(v: unknown, out: number[]): boolean {
   return true;
 }
 
-export const elementCount = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+/** One output of an infer response: a name, a shape and as many numbers as the shape holds. */
+function responseTensor(o: unknown, i: number): ParseResult<OipResponseTensor> {
+  if (!isObject(o) || typeof o.name !== 'string') return parseError(`outputs[${i}] of the infer response has no name`);
+  if (!isShape(o.shape)) return parseError(`output ${o.name} of the infer response has no valid shape`);
+  const data: number[] = [];
+  if (!flatten(o.data, data)) return parseError(`output ${o.name} of the infer response has non-numeric data (BYTES outputs are not compared)`);
+  const n = elementCount(o.shape);
+  if (data.length !== n) return parseError(`output ${o.name} of the infer response has ${data.length} values for shape [${o.shape.join(', ')}] (${n})`);
+  return parsed({ name: o.name, datatype: typeof o.datatype === 'string' ? o.datatype : '', shape: o.shape, data });
+}
 
 /** Validates an infer response: every output has a name, a shape and as many numbers as the shape holds. */
-export function parseInferResponse(json: unknown): OipInferResponse | { error: string } {
-  if (!isObject(json)) return { error: 'the infer response is not a JSON object' };
-  if (!Array.isArray(json.outputs)) return { error: 'the infer response has no outputs list' };
+export function parseInferResponse(json: unknown): ParseResult<OipInferResponse> {
+  if (!isObject(json)) return parseError('the infer response is not a JSON object');
+  if (!Array.isArray(json.outputs)) return parseError('the infer response has no outputs list');
   const outputs: OipResponseTensor[] = [];
   for (let i = 0; i < json.outputs.length; i++) {
-    const o = json.outputs[i] as unknown;
-    if (!isObject(o) || typeof o.name !== 'string') return { error: `outputs[${i}] of the infer response has no name` };
-    if (!isShape(o.shape)) return { error: `output ${o.name} of the infer response has no valid shape` };
-    const data: number[] = [];
-    if (!flatten(o.data, data)) return { error: `output ${o.name} of the infer response has non-numeric data (BYTES outputs are not compared)` };
-    if (data.length !== elementCount(o.shape)) {
-      return { error: `output ${o.name} of the infer response has ${data.length} values for shape [${o.shape.join(', ')}] (${elementCount(o.shape)})` };
-    }
-    outputs.push({ name: o.name, datatype: typeof o.datatype === 'string' ? o.datatype : '', shape: o.shape, data });
+    const t = responseTensor(json.outputs[i], i);
+    if (!t.ok) return t;
+    outputs.push(t.value);
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-  return { modelName: str(json.model_name), modelVersion: str(json.model_version), id: str(json.id), outputs };
+  return parsed({ modelName: str(json.model_name), modelVersion: str(json.model_version), id: str(json.id), outputs });
 }

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 
-import { UserError, messageOf } from '../errors.js';
+import { UserError, fileProblem, messageOf, parseError, parsed, type ParseResult } from '../errors.js';
 import { describeDType } from '../npy/dtype.js';
 import { NpzArchive, openNpy, type NpyArray } from '../npy/array.js';
-import { elementCount, isOipDatatype, type OipDatatype, type OipRequestTensor, type OipTensorMetadata } from './protocol.js';
+import { elementCount } from '../util/shape.js';
+import { isOipDatatype, type OipDatatype, type OipRequestTensor, type OipTensorMetadata } from './protocol.js';
 
 /** One array of the sample, with its values as numbers (exact for every dtype but huge 64-bit integers). */
 export interface SampleArray {
@@ -61,79 +62,97 @@ function flattenJson(v: unknown, out: number[]): boolean {
   return true;
 }
 
-function parseJsonSample(path: string, text: string): SampleArray[] {
-  const bad = (why: string) =>
-    new UserError(`The sample ${path} is not an Open Inference Protocol infer request: ${why}.`, {
-      file: path,
-      input: 'sample',
-      hint: 'Expected {"inputs": [{"name": ..., "shape": [...], "datatype": "FP32", "data": [...]}]}.',
-    });
+/** One input of an infer request, as a sample array. */
+function requestInput(raw: unknown, i: number): ParseResult<SampleArray> {
+  const t = raw as Record<string, unknown>;
+  if (!t || typeof t.name !== 'string') return parseError(`inputs[${i}] has no name`);
+  if (!Array.isArray(t.shape) || !t.shape.every((x) => Number.isInteger(x) && x >= 0)) return parseError(`input ${t.name} has no shape`);
+  const values: number[] = [];
+  if (!flattenJson(t.data, values)) return parseError(`input ${t.name} has non-numeric data`);
+  const shape = t.shape as number[];
+  if (values.length !== elementCount(shape)) return parseError(`input ${t.name} has ${values.length} values for shape [${shape.join(', ')}]`);
+  return parsed({ name: t.name, shape, dtype: typeof t.datatype === 'string' ? t.datatype : 'number', values });
+}
+
+/** The inputs of an Open Inference Protocol infer request written as JSON. */
+export function parseInferRequestInputs(text: string): ParseResult<SampleArray[]> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw bad(`invalid JSON (${messageOf(e)})`);
+    return parseError(`invalid JSON (${messageOf(e)})`);
   }
   const inputs = (json as { inputs?: unknown })?.inputs;
-  if (!Array.isArray(inputs) || inputs.length === 0) throw bad('no inputs list');
-  return inputs.map((raw: unknown, i) => {
-    const t = raw as Record<string, unknown>;
-    if (!t || typeof t.name !== 'string') throw bad(`inputs[${i}] has no name`);
-    if (!Array.isArray(t.shape) || !t.shape.every((x) => Number.isInteger(x) && x >= 0)) throw bad(`input ${t.name} has no shape`);
-    const values: number[] = [];
-    if (!flattenJson(t.data, values)) throw bad(`input ${t.name} has non-numeric data`);
-    const shape = t.shape as number[];
-    if (values.length !== elementCount(shape)) throw bad(`input ${t.name} has ${values.length} values for shape [${shape.join(', ')}]`);
-    if (values.length > MAX_SAMPLE_ELEMENTS) throw tooLarge(path, values.length);
-    return { name: t.name, shape, dtype: typeof t.datatype === 'string' ? t.datatype : 'number', values };
-  });
+  if (!Array.isArray(inputs) || inputs.length === 0) return parseError('no inputs list');
+  const arrays: SampleArray[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const a = requestInput(inputs[i], i);
+    if (!a.ok) return a;
+    arrays.push(a.value);
+  }
+  return parsed(arrays);
 }
 
-/** Reads the `sample` input: an .npy file, an .npz archive (one array per model input) or an infer request as JSON. */
-export async function loadSample(path: string): Promise<Sample> {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.json')) {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read: ${messageOf(e)}`;
-      throw new UserError(`The sample ${path} ${what}.`, { file: path, input: 'sample' });
-    }
-    return { path, format: 'json', arrays: parseJsonSample(path, text) };
+async function loadJsonSample(path: string): Promise<Sample> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`The sample ${path} ${fileProblem(e)}.`, { file: path, input: 'sample' });
   }
-  const withInput = (e: unknown): never => {
-    if (e instanceof UserError && !e.input) throw new UserError(`Input sample: ${e.message}`, { file: e.file, input: 'sample', hint: e.hint, cause: e.cause });
-    throw e;
-  };
-  if (lower.endsWith('.npz')) {
-    const archive = await NpzArchive.open(path).catch(withInput);
-    try {
-      const arrays: SampleArray[] = [];
-      for (const key of archive.keys) {
-        const array = await archive.array(key, 'sample').catch(withInput);
-        try {
-          arrays.push(await readArray(array, path, key));
-        } finally {
-          await array.close();
-        }
+  const arrays = parseInferRequestInputs(text);
+  if (!arrays.ok) {
+    throw new UserError(`The sample ${path} is not an Open Inference Protocol infer request: ${arrays.error}.`, {
+      file: path,
+      input: 'sample',
+      hint: 'Expected {"inputs": [{"name": ..., "shape": [...], "datatype": "FP32", "data": [...]}]}.',
+    });
+  }
+  for (const a of arrays.value) if (a.values.length > MAX_SAMPLE_ELEMENTS) throw tooLarge(path, a.values.length);
+  return { path, format: 'json', arrays: arrays.value };
+}
+
+/** The npy reader's errors name the file but not the input: this one is the sample input. */
+function asSampleError(e: unknown): never {
+  if (e instanceof UserError && !e.input) throw new UserError(`Input sample: ${e.message}`, { file: e.file, input: 'sample', hint: e.hint, cause: e.cause });
+  throw e;
+}
+
+async function loadNpzSample(path: string): Promise<Sample> {
+  const archive = await NpzArchive.open(path).catch(asSampleError);
+  try {
+    const arrays: SampleArray[] = [];
+    for (const key of archive.keys) {
+      const array = await archive.array(key, 'sample').catch(asSampleError);
+      try {
+        arrays.push(await readArray(array, path, key));
+      } finally {
+        await array.close();
       }
-      if (arrays.length === 0) throw new UserError(`The sample ${path} holds no arrays.`, { file: path, input: 'sample' });
-      return { path, format: 'npz', arrays };
-    } finally {
-      archive.close();
     }
+    if (arrays.length === 0) throw new UserError(`The sample ${path} holds no arrays.`, { file: path, input: 'sample' });
+    return { path, format: 'npz', arrays };
+  } finally {
+    archive.close();
   }
-  if (!lower.endsWith('.npy')) {
-    throw new UserError(`The sample ${path} is neither .npy, .npz nor .json.`, { file: path, input: 'sample' });
-  }
-  const array = await openNpy(path).catch(withInput);
+}
+
+async function loadNpySample(path: string): Promise<Sample> {
+  const array = await openNpy(path).catch(asSampleError);
   try {
     return { path, format: 'npy', arrays: [await readArray(array, path)] };
   } finally {
     await array.close();
   }
+}
+
+/** Reads the `sample` input: an .npy file, an .npz archive (one array per model input) or an infer request as JSON. */
+export async function loadSample(path: string): Promise<Sample> {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.json')) return loadJsonSample(path);
+  if (lower.endsWith('.npz')) return loadNpzSample(path);
+  if (lower.endsWith('.npy')) return loadNpySample(path);
+  throw new UserError(`The sample ${path} is neither .npy, .npz nor .json.`, { file: path, input: 'sample' });
 }
 
 const INT_RANGES: Partial<Record<OipDatatype, [number, number]>> = {

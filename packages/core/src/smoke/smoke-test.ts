@@ -8,7 +8,8 @@ import { MIN_ATTEMPT_MS, retryUntilDeadline, type AttemptOutcome, type AttemptRe
 import { summarizeLatencies } from '../http/stats.js';
 import { describeStatusRanges, statusMatches, type StatusRange } from '../http/status.js';
 import { truncate } from '../http/text.js';
-import { buildInferRequest, parseInferResponse, parseModelMetadata, type OipModelMetadata, type OipRequestTensor } from '../oip/protocol.js';
+import { parseError } from '../errors.js';
+import { buildInferRequest, parseInferResponse, parseModelMetadata, type OipInferResponse, type OipModelMetadata, type OipRequestTensor } from '../oip/protocol.js';
 import { compareOutputs, describeParity, type ParityMode, type ParityTensor } from '../oip/parity.js';
 import { buildInferInputs, type Sample } from '../oip/sample.js';
 import type { SmokeCheck, SmokeTestReport } from './smoke-report.js';
@@ -134,12 +135,12 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
     }
     if (o.parity && probe.inputs && jsonOk) {
       const served = parseInferResponse(json);
-      if ('error' in served) {
+      if (!served.ok) {
         failed.push(served.error);
       } else {
         const key = JSON.stringify(probe.inputs.map((t) => [t.name, t.datatype, t.shape]));
         if (localOutputs?.key !== key) localOutputs = { key, outputs: await o.parity.run(probe.inputs) };
-        const p = compareOutputs(served.outputs, localOutputs.outputs, o.parity);
+        const p = compareOutputs(served.value.outputs, localOutputs.outputs, o.parity);
         probe.parity = { ...p, model: o.parity.model };
         const detail = `${p.passed ? 'the server computes what' : 'the server does NOT compute what'} ${o.parity.model} computes: ${describeParity(p)}`;
         probe.checks.push({ name: 'parity', passed: p.passed, detail });
@@ -194,11 +195,12 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
     const meta = await readyGet(probe, 'model metadata', `/v2/models/${model}`, left());
     if ('kind' in meta) return meta;
     const parsed = parseJson(meta.body);
-    const metadata = parsed.ok ? parseModelMetadata(parsed.value) : { error: `it is not JSON: ${truncate(meta.body, 120)}` };
-    if ('error' in metadata) {
-      probe.checks[probe.checks.length - 1] = { name: 'model metadata', passed: false, detail: metadata.error };
-      return fail(`GET ${redactUrl(joinUrl(o.url, `/v2/models/${model}`))}: ${metadata.error}`);
+    const parsedMetadata = parsed.ok ? parseModelMetadata(parsed.value) : parseError<OipModelMetadata>(`it is not JSON: ${truncate(meta.body, 120)}`);
+    if (!parsedMetadata.ok) {
+      probe.checks[probe.checks.length - 1] = { name: 'model metadata', passed: false, detail: parsedMetadata.error };
+      return fail(`GET ${redactUrl(joinUrl(o.url, `/v2/models/${model}`))}: ${parsedMetadata.error}`);
     }
+    const metadata = parsedMetadata.value;
     probe.metadata = metadata;
     probe.checks[probe.checks.length - 1].detail += `: ${metadata.inputs.length} input(s) ${metadata.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}`;
     const want = o.expectedModelVersion;
@@ -224,11 +226,12 @@ export async function runSmokeTest(o: SmokeTestOptions, report: SmokeTestReport)
     probe.checks.push({ name: 'infer', passed: ok, detail: `POST /v2/models/${model}/infer: HTTP ${res.status}${ok ? '' : `, expected ${describeStatusRanges(o.expectedStatus)}: ${truncate(res.body, 200)}`}` });
     if (!ok) return unexpectedStatus(res, `POST ${redactUrl(url)}`);
     const body = parseJson(res.body);
-    const infer = body.ok ? parseInferResponse(body.value) : { error: `the infer response is not JSON: ${truncate(res.body, 120)}` };
-    if ('error' in infer) {
-      probe.checks[probe.checks.length - 1] = { name: 'infer', passed: false, detail: infer.error };
-      return fail(`POST ${redactUrl(url)}: ${infer.error}`);
+    const parsedInfer = body.ok ? parseInferResponse(body.value) : parseError<OipInferResponse>(`the infer response is not JSON: ${truncate(res.body, 120)}`);
+    if (!parsedInfer.ok) {
+      probe.checks[probe.checks.length - 1] = { name: 'infer', passed: false, detail: parsedInfer.error };
+      return fail(`POST ${redactUrl(url)}: ${parsedInfer.error}`);
     }
+    const infer = parsedInfer.value;
     probe.checks[probe.checks.length - 1].detail += `, ${infer.outputs.length} output(s) ${infer.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}`;
     probe.modelVersion = infer.modelVersion;
     if (want) {
