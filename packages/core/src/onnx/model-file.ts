@@ -1,7 +1,9 @@
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
 
-import { UserError, messageOf } from '../errors.js';
+import { UserError, fileProblem, messageOf } from '../errors.js';
+import { elementCount } from '../util/shape.js';
 
 const { onnx } = onnxProto;
 export type ModelProto = InstanceType<typeof onnx.ModelProto>;
@@ -38,10 +40,13 @@ export function typeName(dataType: number | null | undefined): string {
   return ONNX_TYPES[dataType ?? 0]?.name ?? `type ${dataType}`;
 }
 
-type LongLike = number | { toNumber(): number };
-export function toNumber(v: LongLike | null | undefined): number {
+/**
+ * An int64 field as onnx-proto decodes it: a number or a Long. Typed unknown because onnx-proto's
+ * declarations name a global Long type that nothing declares (it is `any` to TypeScript).
+ */
+export function toNumber(v: unknown): number {
   if (v === null || v === undefined) return 0;
-  return typeof v === 'number' ? v : v.toNumber();
+  return typeof v === 'number' ? v : (v as { toNumber(): number }).toNumber();
 }
 
 export interface ValueInfo {
@@ -99,23 +104,33 @@ function valueInfo(v: onnxProto.onnx.IValueInfoProto): ValueInfo {
   };
 }
 
-export function tensorElements(t: TensorProto): number {
-  return (t.dims ?? []).reduce<number>((a, d) => a * toNumber(d), 1);
+/** An initializer whose bytes are in an external data file, not in the model file. */
+export function storedExternally(t: TensorProto): boolean {
+  return t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL;
 }
 
-/** Reads and decodes an ONNX file (without its external data). */
-export async function readModel(path: string): Promise<{ model: ModelProto; info: ModelInfo }> {
+export function tensorElements(t: TensorProto): number {
+  return elementCount((t.dims ?? []).map(toNumber));
+}
+
+/**
+ * stat of a regular file. Anything else throws, a directory with EISDIR (for fileProblem): asked
+ * first because reading a directory fails differently per platform, and reading a FIFO waits forever.
+ */
+export async function statFile(path: string): Promise<Stats> {
+  const s = await stat(path);
+  if (!s.isFile()) throw Object.assign(new Error('not a regular file'), { code: s.isDirectory() ? 'EISDIR' : undefined });
+  return s;
+}
+
+/** The file's bytes; a missing, unreadable or LFS-pointer file is the user's error. */
+async function readModelBytes(path: string): Promise<Buffer> {
   let bytes: Buffer;
   try {
-    const s = await stat(path);
-    if (!s.isFile()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    await statFile(path);
     bytes = await readFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === 'ENOENT' ? `The model ${path} does not exist.` : `The model ${path} cannot be read: ${messageOf(e)}.`,
-      { file: path, input: 'model' },
-    );
+    throw new UserError(`The model ${path} ${fileProblem(e, 'an ONNX model file')}.`, { file: path, input: 'model' });
   }
   if (isLfsPointer(bytes)) {
     throw new UserError(`The model ${path} is a Git LFS pointer file, not the model.`, {
@@ -124,6 +139,10 @@ export async function readModel(path: string): Promise<{ model: ModelProto; info
       hint: 'Check out with LFS (actions/checkout with lfs: true) or download the real file.',
     });
   }
+  return bytes;
+}
+
+function decodeModel(bytes: Buffer, path: string): ModelProto & { graph: onnxProto.onnx.IGraphProto } {
   let model: ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -136,28 +155,42 @@ export async function readModel(path: string): Promise<{ model: ModelProto; info
       input: 'model',
     });
   }
-  const graph = model.graph;
-  const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name));
+  return model as ModelProto & { graph: onnxProto.onnx.IGraphProto };
+}
+
+/** Node count per operator, `domain::Op` for non-default domains. */
+function operatorCounts(graph: onnxProto.onnx.IGraphProto): Record<string, number> {
   const operators: Record<string, number> = {};
   for (const node of graph.node ?? []) {
     const key = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}::${node.opType}` : (node.opType ?? '?');
     operators[key] = (operators[key] ?? 0) + 1;
   }
-  const externalData: ExternalDataRef[] = [];
-  let parameters = 0;
-  for (const t of graph.initializer ?? []) {
-    parameters += tensorElements(t);
-    if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+  return operators;
+}
+
+/** Where the initializers stored outside the model file say their bytes are. */
+function externalDataRefs(graph: onnxProto.onnx.IGraphProto): ExternalDataRef[] {
+  return (graph.initializer ?? [])
+    .filter(storedExternally)
+    .map((t) => {
       const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
       const size = ONNX_TYPES[t.dataType ?? 0]?.size ?? 0;
-      externalData.push({
+      return {
         tensor: t.name ?? '',
         location: entries.location ?? '',
         offset: Number(entries.offset ?? 0),
         length: entries.length !== undefined ? Number(entries.length) : Math.ceil(tensorElements(t) * size),
-      });
-    }
-  }
+      };
+    });
+}
+
+/** Reads and decodes an ONNX file (without its external data). */
+export async function readModel(path: string): Promise<{ model: ModelProto; info: ModelInfo }> {
+  const bytes = await readModelBytes(path);
+  const model = decodeModel(bytes, path);
+  const graph = model.graph;
+  const initializers = graph.initializer ?? [];
+  const initializerNames = new Set(initializers.map((t) => t.name));
   const info: ModelInfo = {
     path,
     sizeBytes: bytes.byteLength,
@@ -172,11 +205,11 @@ export async function readModel(path: string): Promise<{ model: ModelProto; info
     // before IR 4, initializers were also listed as graph inputs
     inputs: (graph.input ?? []).filter((v) => !initializerNames.has(v.name)).map(valueInfo),
     outputs: (graph.output ?? []).map(valueInfo),
-    operators,
+    operators: operatorCounts(graph),
     nodes: (graph.node ?? []).length,
     initializers: initializerNames.size,
-    parameters,
-    externalData,
+    parameters: initializers.reduce((sum, t) => sum + tensorElements(t), 0),
+    externalData: externalDataRefs(graph),
   };
   return { model, info };
 }
