@@ -36,7 +36,7 @@ export function markErrored(report: { status: string; passed: boolean; reason: s
 
 /** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
 export function reportJson(report: unknown): string {
-  return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+  return JSON.stringify(report, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
 }
 
 /**
@@ -48,33 +48,52 @@ export function reportJson(report: unknown): string {
 export async function runReportedAction<R extends { error?: ReportError; run?: RunInfo }>(a: ReportedAction<R>): Promise<void> {
   await runAction(a.title, async () => {
     a.report.run = runInfoFromEnv();
-    let failure: unknown;
+    const failure = await bodyFailure(a);
     try {
-      await a.body();
-    } catch (e) {
-      failure = e;
-      const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
-      a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
-      a.recordError(a.report, message);
-    }
-    try {
-      for (const [name, value] of Object.entries(a.outputs(a.report))) core.setOutput(name, value);
-      core.setOutput('report-path', a.reportPath);
-      try {
-        await mkdir(dirname(a.reportPath), { recursive: true });
-        await writeFile(a.reportPath, reportJson(a.report));
-      } catch (e) {
-        throw new UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
-      }
-      const markdown = a.markdown(a.report);
-      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
-      else core.info(markdown);
-      await a.afterPublish?.(a.report);
+      await publish(a);
     } catch (e) {
       if (!failure) throw e;
+      // the body's error is the one to report; this one is told on the side
       core.warning(`The report could not be published: ${messageOf(e)}`);
     }
-    if (failure) throw failure;
+    if (failure) throw failure.thrown;
     a.verdict?.(a.report);
   });
+}
+
+/** Runs the body; what it threw (if it did) is returned, after being recorded in the report. */
+async function bodyFailure<R extends { error?: ReportError }>(a: ReportedAction<R>): Promise<{ thrown: unknown } | undefined> {
+  try {
+    await a.body();
+    return undefined;
+  } catch (e) {
+    const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+    a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
+    a.recordError(a.report, message);
+    return { thrown: e };
+  }
+}
+
+/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
+async function publish<R extends { error?: ReportError }>(a: ReportedAction<R>): Promise<void> {
+  for (const [name, value] of Object.entries(a.outputs(a.report))) core.setOutput(name, value);
+  core.setOutput('report-path', a.reportPath);
+  await writeReport(a.reportPath, a.report);
+  const markdown = a.markdown(a.report);
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+  else core.info(markdown);
+  await a.afterPublish?.(a.report);
+}
+
+async function writeReport(path: string, report: unknown): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, reportJson(report));
+  } catch (e) {
+    // Node's own message, not fileProblem's: that one words failures to read
+    throw new UserError(`The report cannot be written to ${path}: ${messageOf(e)}.`, {
+      input: 'report',
+      hint: 'Input report must be a file path the job can write.',
+    });
+  }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { annotationFile } from './run-action.js';
+import { UserError } from '../errors.js';
+import { runInProcess } from '../../../../test/run-action.js';
+import { annotationFile, runAction } from './run-action.js';
 
 describe('annotationFile', () => {
   it('points at the archive of an .npz member', () => {
@@ -11,5 +13,34 @@ describe('annotationFile', () => {
     expect(annotationFile('/tmp/other.onnx', '/home/runner/work/r/r')).toBe('/tmp/other.onnx');
     expect(annotationFile('models/new.onnx', '/w')).toBe('models/new.onnx');
     expect(annotationFile(undefined)).toBeUndefined();
+  });
+});
+
+// in this process with the runner's environment of a step (test/run-action.ts runInProcess)
+describe('runAction', () => {
+  const step = (body: () => Promise<void>) => runInProcess(() => runAction('Test', body), { name: 'validate-onnx' });
+
+  it('a UserError on a file in the workspace: one annotation on its repository-relative path, exit 1', async () => {
+    const r = await step(() => {
+      throw new UserError('eval.npz: member labels.npy is missing.', { file: `${process.env.GITHUB_WORKSPACE}/data/eval.npz:labels.npy` });
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations).toEqual([
+      { command: 'error', properties: { title: 'Test', file: 'data/eval.npz' }, message: 'eval.npz: member labels.npy is missing.' },
+    ]);
+  });
+  it('anything thrown that is not an Error is still an internal error with its text', async () => {
+    const r = await step(() => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a careless dependency may throw
+      throw 'boom';
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors.map((e) => e.message)).toEqual(['Internal error in Test: boom. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).']);
+    expect(r.commands.filter((c) => c.command === 'debug').map((c) => c.message)).toContain('boom');
+  });
+  it('a body that returns: exit code 0, nothing said', async () => {
+    const r = await step(() => Promise.resolve());
+    expect(r.exitCode).toBe(0);
+    expect(r.annotations).toEqual([]);
   });
 });
