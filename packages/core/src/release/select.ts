@@ -36,7 +36,7 @@ export type RollbackPlan =
 
 /** The live version under the name the ledger knows it by, when one of its aliases was recorded. */
 export function resolveLive(events: readonly LedgerEvent[], aliases: string[], source: string): LiveVersion {
-  const recorded = new Set(events.filter((e) => e.type === 'release').map((e) => (e as ReleaseEvent).version));
+  const recorded = new Set(events.filter((e): e is ReleaseEvent => e.type === 'release').map((e) => e.version));
   const version = aliases.find((a) => recorded.has(a)) ?? aliases[0];
   return { version, aliases: aliases.includes(version) ? aliases : [version, ...aliases], source };
 }
@@ -89,84 +89,98 @@ function lastRollbackTo(events: readonly LedgerEvent[], version: string): Rollba
  * Throws a UserError that lists the ledger when there is nothing to go back to.
  */
 export function planRollback(events: readonly LedgerEvent[], request: RollbackRequest): RollbackPlan {
-  const { live, expectedCurrent, location } = request;
-  const bad = badVersions(events);
-  const releases = events.filter((e): e is ReleaseEvent => e.type === 'release');
-  const held = () => `The ledger (${location}) holds: ${describeLedger(events)}.`;
-
+  const { live, expectedCurrent } = request;
+  const ledger: LedgerView = {
+    events,
+    bad: badVersions(events),
+    releases: events.filter((e): e is ReleaseEvent => e.type === 'release'),
+    held: () => `The ledger (${request.location}) holds: ${describeLedger(events)}.`,
+  };
   // an empty ledger first: "expected-current is not live" would otherwise pass as a green no-op
-  if (releases.length === 0) {
-    throw new UserError(`No recorded version to roll back to: ${held()}`, {
+  if (ledger.releases.length === 0) {
+    throw new UserError(`No recorded version to roll back to: ${ledger.held()}`, {
       input: 'environment',
       hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
     });
   }
-  if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent)) {
-    const gone = bad.get(expectedCurrent);
-    return {
-      action: 'none',
-      live: live.version,
-      skipped: [],
-      explanation:
-        `Nothing to do: expected-current is ${expectedCurrent}, but ${live.version} is live (${live.source}).` +
-        (gone ? ` ${expectedCurrent} was already rolled back to ${gone.to} at ${gone.at} (${gone.reason}).` : ` Only a rollback from ${expectedCurrent} was asked for.`),
-    };
-  }
+  if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent)) return expectedCurrentGone(ledger, live, expectedCurrent);
+  if (request.version) return rollbackToVersion(ledger, live, request.version);
+  return rollbackToNewestVerified(ledger, live);
+}
 
-  if (request.version) {
-    const wanted = request.version;
-    if (live.aliases.includes(wanted)) {
-      return { action: 'none', live: live.version, skipped: [], explanation: `Nothing to do: ${wanted} is already live (${live.source}).` };
-    }
-    const release = [...releases].reverse().find((r) => r.version === wanted);
-    if (!release) throw new UserError(`Input version is ${wanted}, which was never recorded. ${held()}`, { input: 'version' });
-    const b = bad.get(wanted);
-    if (b) {
-      throw new UserError(`Input version is ${wanted}, which was rolled away from at ${b.at} (to ${b.to}: ${b.reason}); it is never a rollback target again. ${held()}`, {
-        input: 'version',
-        hint: `If ${wanted} is good after all, promote it through the pipeline again (mode: record makes it a target again).`,
-      });
-    }
-    if (!releases.some((r) => r.version === wanted && r.verified)) {
-      throw new UserError(`Input version is ${wanted}, which was recorded but never verified (its smoke test did not pass). ${held()}`, { input: 'version' });
-    }
-    return {
-      action: 'rollback',
-      from: live.version,
-      to: release,
-      skipped: [],
-      explanation: `Rolling back from ${live.version} to ${wanted}, as asked.`,
-    };
-  }
+/** The ledger as planRollback reads it. */
+interface LedgerView {
+  events: readonly LedgerEvent[];
+  bad: Map<string, RollbackEvent>;
+  releases: ReleaseEvent[];
+  /** "The ledger (location) holds: ...", for errors. */
+  held: () => string;
+}
 
-  // the newest record of the live version; the candidates are the releases recorded before it
-  let liveIndex = -1;
+/** expected-current is not live: nothing to do, and why (it was rolled back already, or never served). */
+function expectedCurrentGone(ledger: LedgerView, live: LiveVersion, expectedCurrent: string): RollbackPlan {
+  const gone = ledger.bad.get(expectedCurrent);
+  return {
+    action: 'none',
+    live: live.version,
+    skipped: [],
+    explanation:
+      `Nothing to do: expected-current is ${expectedCurrent}, but ${live.version} is live (${live.source}).` +
+      (gone ? ` ${expectedCurrent} was already rolled back to ${gone.to} at ${gone.at} (${gone.reason}).` : ` Only a rollback from ${expectedCurrent} was asked for.`),
+  };
+}
+
+/** Input version: exactly that recorded version, when it is verified and not bad. */
+function rollbackToVersion(ledger: LedgerView, live: LiveVersion, wanted: string): RollbackPlan {
+  if (live.aliases.includes(wanted)) {
+    return { action: 'none', live: live.version, skipped: [], explanation: `Nothing to do: ${wanted} is already live (${live.source}).` };
+  }
+  const release = [...ledger.releases].reverse().find((r) => r.version === wanted);
+  if (!release) throw new UserError(`Input version is ${wanted}, which was never recorded. ${ledger.held()}`, { input: 'version' });
+  const b = ledger.bad.get(wanted);
+  if (b) {
+    throw new UserError(`Input version is ${wanted}, which was rolled away from at ${b.at} (to ${b.to}: ${b.reason}); it is never a rollback target again. ${ledger.held()}`, {
+      input: 'version',
+      hint: `If ${wanted} is good after all, promote it through the pipeline again (mode: record makes it a target again).`,
+    });
+  }
+  if (!ledger.releases.some((r) => r.version === wanted && r.verified)) {
+    throw new UserError(`Input version is ${wanted}, which was recorded but never verified (its smoke test did not pass). ${ledger.held()}`, { input: 'version' });
+  }
+  return { action: 'rollback', from: live.version, to: release, skipped: [], explanation: `Rolling back from ${live.version} to ${wanted}, as asked.` };
+}
+
+/** The index of the newest record of the live version; -1 when it was never recorded. */
+function liveRecordIndex(events: readonly LedgerEvent[], live: LiveVersion): number {
+  let index = -1;
   events.forEach((e, i) => {
-    if (e.type === 'release' && live.aliases.includes(e.version)) liveIndex = i;
+    if (e.type === 'release' && live.aliases.includes(e.version)) index = i;
   });
-  const window = liveIndex >= 0 ? events.slice(0, liveIndex) : events;
+  return index;
+}
+
+/** Newest first, the first verified, not bad release in `window` that is not the live version; what it passed over. */
+function newestVerified(window: readonly LedgerEvent[], bad: Map<string, RollbackEvent>, live: LiveVersion): { target?: ReleaseEvent; skipped: Skipped[] } {
   const skipped: Skipped[] = [];
   const seen = new Set<string>();
-  let target: ReleaseEvent | undefined;
   for (const e of [...window].reverse()) {
     if (e.type !== 'release' || live.aliases.includes(e.version)) continue;
     const b = bad.get(e.version);
-    if (b) {
-      if (!seen.has(e.version)) skipped.push({ version: e.version, why: `rolled away from at ${b.at} (to ${b.to})` });
-      seen.add(e.version);
-      continue;
-    }
-    if (!e.verified) {
-      if (!seen.has(e.version)) skipped.push({ version: e.version, why: 'never verified' });
-      seen.add(e.version);
-      continue;
-    }
-    target = e;
-    break;
+    if (!b && e.verified) return { target: e, skipped };
+    if (!seen.has(e.version)) skipped.push({ version: e.version, why: b ? `rolled away from at ${b.at} (to ${b.to})` : 'never verified' });
+    seen.add(e.version);
   }
+  return { skipped };
+}
+
+/** No input version: the newest verified, not bad version recorded before the live one. */
+function rollbackToNewestVerified(ledger: LedgerView, live: LiveVersion): RollbackPlan {
+  const { events } = ledger;
+  const liveIndex = liveRecordIndex(events, live);
+  const { target, skipped } = newestVerified(liveIndex >= 0 ? events.slice(0, liveIndex) : events, ledger.bad, live);
   const older = liveIndex >= 0 ? ` older than the live ${live.version}` : '';
   if (!target) {
-    throw new UserError(`No verified version${older} to roll back to (${live.version} is live: ${live.source}). ${held()}`, {
+    throw new UserError(`No verified version${older} to roll back to (${live.version} is live: ${live.source}). ${ledger.held()}`, {
       input: 'environment',
       hint: 'Give input version to go to a specific recorded version, or deploy a fixed version through the pipeline.',
     });
