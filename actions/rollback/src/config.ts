@@ -1,39 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
-import { UserError } from '@ml-gate/core';
+import { accessSync, constants, statSync } from 'node:fs';
+import { fileProblem, parseDuration, UserError } from '@ml-gate/core';
 import { booleanInput, choiceInput, stringInput } from '@ml-gate/core/github';
-import { parseDuration } from '@ml-gate/core';
-import { isValidVersion, parseImage } from '@ml-gate/core/release';
-import type { LedgerKind } from '@ml-gate/core/release';
+import { isValidVersion, parseImage, type ReleaseConfig } from '@ml-gate/core/release';
 
 /** The inputs of action.yml, parsed once and validated. */
-export interface Config {
-  mode: 'record' | 'rollback';
-  environment: string;
-  /** record: the version recorded; rollback: the explicit target ('' = the newest verified older one). */
-  version: string;
-  expectedCurrent: string;
-  reason: string;
-  trigger: string;
-  verified: boolean;
-  /** Image repository, without tag. */
-  image: string;
-  model: string;
-  commit: string;
-  ledger: LedgerKind;
-  ledgerConfigMap: string;
-  target: 'kubernetes' | 'command';
-  deployment: string;
-  container: string;
-  namespace: string;
-  context: string;
-  /** The contents of a kubeconfig (a secret), or ''. */
-  kubeconfig: string;
-  rolloutTimeoutSeconds: number;
-  command: string;
-  dryRun: boolean;
+export interface Config extends ReleaseConfig {
   reportPath: string;
-  token: string;
 }
+
+type Mode = Config['mode'];
 
 /** The report path first, so that a bad value elsewhere still gets its report written. */
 export function readReportPath(): string {
@@ -43,63 +18,72 @@ export function readReportPath(): string {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
+/** "Input NAME is 'VALUE'; expected WHAT." — how every malformed value here is refused. */
+function refuse(name: string, value: string, expected: string): never {
+  throw new UserError(`Input ${name} is '${value}'; expected ${expected}.`, { input: name });
+}
+
 function matching(name: string, value: string, pattern: RegExp, what: string): string {
-  if (value !== '' && !pattern.test(value)) throw new UserError(`Input ${name} is '${value}'; expected ${what}.`, { input: name });
+  if (value !== '' && !pattern.test(value)) refuse(name, value, what);
   return value;
 }
 
 function versionInput(name: string): string {
   const v = stringInput(name).trim();
-  if (v !== '' && !isValidVersion(v)) {
-    throw new UserError(`Input ${name} is '${v}'; expected an image tag (letters, digits, '.', '_', '-'; at most 128) or a digest sha256:<64 hex digits>.`, { input: name });
-  }
+  if (v !== '' && !isValidVersion(v)) refuse(name, v, "an image tag (letters, digits, '.', '_', '-'; at most 128) or a digest sha256:<64 hex digits>");
   return v;
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const modeRaw = stringInput('mode', { required: true });
-  const mode = choiceInput('mode', ['record', 'rollback'] as const, modeRaw as 'record');
-  const ledger = choiceInput('ledger', ['github-deployments', 'configmap'] as const, 'github-deployments');
-  const target = choiceInput('target', ['kubernetes', 'command'] as const, 'kubernetes');
-
+/** A ConfigMap key is <environment>.json; GitHub allows 255 characters. */
+function environmentInput(ledger: Config['ledger']): string {
   const environment = stringInput('environment', { required: true }).trim();
   if (ledger === 'configmap') {
     matching('environment', environment, /^[A-Za-z0-9._-]{1,200}$/, "letters, digits, '.', '_' and '-' (it names the ConfigMap key <environment>.json)");
   } else if (environment.length > 255) {
     throw new UserError(`Input environment is ${environment.length} characters long; GitHub allows 255.`, { input: 'environment' });
   }
+  return environment;
+}
 
-  const version = versionInput('version');
-  if (mode === 'record' && version === '') {
-    throw new UserError('Input version is required with mode: record (the image tag or digest that was promoted).', { input: 'version' });
-  }
-  const expectedCurrent = versionInput('expected-current');
-
+function imageInput(): string {
   const image = stringInput('image').trim();
-  if (image !== '') {
-    const ref = parseImage(image);
-    if (ref.tag || ref.digest || !/^[a-z0-9]/.test(ref.repository)) {
-      throw new UserError(`Input image is '${image}'; expected an image repository without tag or digest (e.g. ghcr.io/org/model-server).`, { input: 'image' });
-    }
+  if (image === '') return image;
+  const ref = parseImage(image);
+  if (ref.tag || ref.digest || !/^[a-z0-9]/.test(ref.repository)) {
+    refuse('image', image, 'an image repository without tag or digest (e.g. ghcr.io/org/model-server)');
   }
+  return image;
+}
 
+/** The promoted model file (record only: its SHA-256 goes into the ledger), readable now rather than failing mid-record. */
+function modelInput(mode: Mode): string {
   const model = stringInput('model').trim();
-  if (mode === 'record' && model !== '') {
-    if (!existsSync(model)) throw new UserError(`Input model is '${model}', which does not exist.`, { input: 'model', file: model });
-    if (!statSync(model).isFile()) {
-      throw new UserError(`Input model is '${model}', which is not a file.`, { input: 'model', file: model, hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.' });
-    }
+  if (mode !== 'record' || model === '') return model;
+  let isFile: boolean;
+  try {
+    isFile = statSync(model).isFile();
+    if (isFile) accessSync(model, constants.R_OK);
+  } catch (e) {
+    throw new UserError(`Input model is '${model}', which ${fileProblem(e)}.`, { input: 'model', file: model });
   }
-
-  const timeoutRaw = stringInput('rollout-timeout').trim() || '5m';
-  const timeoutMs = parseDuration(timeoutRaw);
-  const rolloutTimeoutSeconds = timeoutMs === undefined ? undefined : timeoutMs / 1000;
-  if (rolloutTimeoutSeconds === undefined || rolloutTimeoutSeconds < 1 || rolloutTimeoutSeconds > 6 * 3600) {
-    throw new UserError(`Input rollout-timeout is '${timeoutRaw}'; expected a duration from 1s to 6h such as 90s, 5m or 1h (a plain number is seconds).`, {
-      input: 'rollout-timeout',
-    });
+  if (!isFile) {
+    throw new UserError(`Input model is '${model}', which is not a file.`, { input: 'model', file: model, hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.' });
   }
+  return model;
+}
 
+function rolloutTimeoutInput(): number {
+  const raw = stringInput('rollout-timeout').trim() || '5m';
+  const ms = parseDuration(raw);
+  const seconds = ms === undefined ? undefined : ms / 1000;
+  if (seconds === undefined || seconds < 1 || seconds > 6 * 3600) {
+    refuse('rollout-timeout', raw, 'a duration from 1s to 6h such as 90s, 5m or 1h (a plain number is seconds)');
+  }
+  return seconds;
+}
+
+/** What a rollback changes: the deployment (target kubernetes) or the command (target command), the one the target needs required. */
+function targetInputs(mode: Mode, target: Config['target']): { deployment: string; command: string } {
   const deployment = matching('deployment', stringInput('deployment').trim(), DNS_SUBDOMAIN, 'a Kubernetes deployment name (lower-case letters, digits, - and .)');
   const command = stringInput('command').trim();
   if (mode === 'rollback' && target === 'kubernetes' && deployment === '') {
@@ -108,10 +92,30 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (mode === 'rollback' && target === 'command' && command === '') {
     throw new UserError('Input command is required with target: command (the command that deploys the version in $ML_GATE_VERSION).', { input: 'command' });
   }
+  return { deployment, command };
+}
 
-  const commit = stringInput('commit').trim() || env.GITHUB_SHA || '';
-  matching('commit', commit, /^[A-Za-z0-9._/-]{1,255}$/, 'a commit SHA or ref');
+function recordedVersionInput(mode: Mode): string {
+  const version = versionInput('version');
+  if (mode === 'record' && version === '') {
+    throw new UserError('Input version is required with mode: record (the image tag or digest that was promoted).', { input: 'version' });
+  }
+  return version;
+}
 
+/** The inputs in the order they are checked: the first bad one is the one reported. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const mode = choiceInput('mode', ['record', 'rollback'] as const, stringInput('mode', { required: true }) as Mode);
+  const ledger = choiceInput('ledger', ['github-deployments', 'configmap'] as const, 'github-deployments');
+  const target = choiceInput('target', ['kubernetes', 'command'] as const, 'kubernetes');
+  const environment = environmentInput(ledger);
+  const version = recordedVersionInput(mode);
+  const expectedCurrent = versionInput('expected-current');
+  const image = imageInput();
+  const model = modelInput(mode);
+  const rolloutTimeoutSeconds = rolloutTimeoutInput();
+  const { deployment, command } = targetInputs(mode, target);
+  const commit = matching('commit', stringInput('commit').trim() || env.GITHUB_SHA || '', /^[A-Za-z0-9._/-]{1,255}$/, 'a commit SHA or ref');
   return {
     mode,
     environment,

@@ -22,6 +22,11 @@ export interface GitHubDeploymentsLedgerOptions {
   environment: string;
   /** The ref a deployment points at when the event has no commit (GITHUB_SHA). */
   defaultRef: string;
+  /**
+   * The REST API's base URL (GITHUB_API_URL); default: the one @actions/github read when it was
+   * loaded. Given, it is the value of this run's environment, whenever the module was loaded.
+   */
+  apiUrl?: string;
 }
 
 type Octokit = ReturnType<typeof getOctokit>;
@@ -80,7 +85,7 @@ export class GitHubDeploymentsLedger implements Ledger {
     if (!owner || !repo) throw new UserError(`GITHUB_REPOSITORY is '${options.repository}', not owner/name: the github-deployments ledger cannot find the repository.`);
     this.owner = owner;
     this.repo = repo;
-    this.octokit = getOctokit(options.token);
+    this.octokit = getOctokit(options.token, options.apiUrl ? { baseUrl: options.apiUrl } : {});
     this.location = `GitHub deployments of ${options.repository}, environment ${options.environment}, task ${DEPLOYMENT_TASK}`;
   }
 

@@ -1,5 +1,5 @@
 // The release domain (rollback): ledgers of releases, targets that run a version, the choice of a
-// rollback target, and the report.
+// rollback target, a record or rollback run from the action's parsed inputs, and the report.
 export * from './ledger.js';
 export * from './configmap-ledger.js';
 export * from './github-deployments-ledger.js';
@@ -10,3 +10,6 @@ export * from './command.js';
 export * from './target.js';
 export * from './select.js';
 export * from './rollback-report.js';
+export * from './record.js';
+export * from './rollback.js';
+export * from './run.js';

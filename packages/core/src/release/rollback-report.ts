@@ -1,5 +1,7 @@
 /** The rollback action's report: the JSON file and the job summary render this one object. */
-import { badVersions, type LedgerEvent, type LedgerKind } from './ledger.js';
+import type { ReportError } from '../errors.js';
+import { renderRunFooter, type RunInfo } from '../util/run-info.js';
+import { badVersions, type Ledger, type LedgerEvent, type LedgerKind } from './ledger.js';
 import type { Skipped } from './select.js';
 
 export type RollbackStatus = 'recorded' | 'rolled-back' | 'no-op' | 'dry-run' | 'failed' | 'error';
@@ -37,7 +39,44 @@ export interface RollbackReport {
     events: LedgerEvent[];
   };
   warnings: string[];
-  error?: { message: string; input?: string; file?: string };
+  error?: ReportError;
+  run?: RunInfo;
+}
+
+/** The explanation of a report that nothing has filled in yet. */
+const NOT_RUN = 'The action did not run.';
+
+/** The report before the run: status error until the run says otherwise. */
+export function newRollbackReport(): RollbackReport {
+  return {
+    schema: 'ml-gate/rollback/v1',
+    createdAt: new Date().toISOString(),
+    mode: null,
+    environment: null,
+    status: 'error',
+    dryRun: false,
+    rolledBack: false,
+    explanation: NOT_RUN,
+    fromVersion: null,
+    toVersion: null,
+    version: null,
+    request: {},
+    warnings: [],
+  };
+}
+
+/**
+ * Records the error that ended the run. A rollout that failed after the target was changed keeps
+ * status failed, and its explanation keeps what happened before the error.
+ */
+export function markRollbackErrored(report: RollbackReport, message: string): void {
+  if (report.status !== 'failed') report.status = 'error';
+  report.explanation = report.status === 'failed' && report.explanation !== NOT_RUN ? `${report.explanation} ${message}` : message;
+}
+
+/** The report's ledger section: the ledger as read at the start, no entry written yet. */
+export function ledgerSection(ledger: Ledger, events: LedgerEvent[]): NonNullable<RollbackReport['ledger']> {
+  return { kind: ledger.kind, location: ledger.location, events, entryWritten: false };
 }
 
 const ICON: Record<RollbackStatus, string> = { recorded: '📝', 'rolled-back': '⏪', 'no-op': '✅', 'dry-run': '🔍', failed: '❌', error: '⚠️' };
@@ -50,8 +89,8 @@ const TITLE: Record<RollbackStatus, string> = {
   error: 'Could not run',
 };
 
-function code(v: unknown): string {
-  return v === undefined || v === null || v === '' ? '' : `\`${String(v).replace(/`/g, "'")}\``;
+function code(v: string | undefined | null): string {
+  return v === undefined || v === null || v === '' ? '' : `\`${v.replace(/`/g, "'")}\``;
 }
 
 function cellText(v: string): string {
@@ -87,6 +126,8 @@ export function renderRollbackMarkdown(r: RollbackReport): string {
   }
   if (r.ledger) out.push(...ledgerTable(r.ledger.events));
   if (r.error) out.push(`**Error:** ${cellText(r.error.message)}`, '');
+  const footer = renderRunFooter(r.run);
+  if (footer) out.push(footer, '');
   return out.join('\n');
 }
 
