@@ -1,0 +1,335 @@
+// In-process tests of actions/rollback/src (run() called directly with the runner's environment,
+// test/run-action.ts): they test the source, whether or not dist/ was rebuilt. As in e2e.test.ts,
+// the REAL kubectl talks to the loopback Kubernetes API stand-in through a kubeconfig written per
+// test, and the github-deployments ledger to the GitHub Deployments stand-in; both record every
+// request, so "nothing changed" is "no write request reached them". Expected versions, images and
+// ledger entries are written out by hand, never taken from the code under test.
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { GitHubDeploymentsStub } from '../../../test/github-deployments-stub.js';
+import { KubernetesApiStub } from '../../../test/kubernetes-api-stub.js';
+import { expectNoStackTrace, readReport, runInProcess, type ActionRun, type InProcessOptions } from '../../../test/run-action.js';
+import { run } from '../src/main.js';
+
+const REPO = 'registry.example.com/ml/server';
+const NS = 'ml';
+const CM = 'ml-gate-releases';
+const SCHEMA = 'ml-gate/release-ledger/v1';
+const SHA = '0123456789abcdef0123456789abcdef01234567'; // GITHUB_SHA of every run (test/run-action.ts)
+const RUN_URL = 'https://github.com/owner/repo/actions/runs/1';
+const K8S = { environment: 'production', ledger: 'configmap', namespace: NS, deployment: 'model-server', container: 'server', 'rollout-timeout': '20s' };
+
+let root: string;
+let home: string;
+const stubs: { close(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'rollback-main-'));
+  home = join(root, 'home'); // kubectl's discovery cache goes here, not in the real HOME
+  await mkdir(home);
+});
+
+afterEach(async () => {
+  await Promise.all(stubs.splice(0).map((s) => s.close()));
+});
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+/** A Kubernetes API stand-in with deployment ml/model-server (containers server + proxy) at `image`. */
+async function cluster(image = `${REPO}:v3`) {
+  const kube = await KubernetesApiStub.start({ rolloutDelayMs: 100 });
+  stubs.push(kube);
+  kube.addDeployment({ namespace: NS, name: 'model-server', containers: { server: image, proxy: 'envoyproxy/envoy:v1.31.0' }, replicas: 2 });
+  const kubeconfig = await kube.kubeconfig(join(await mkdtemp(join(root, 'kc-')), 'config'), { namespace: 'default' });
+  return { kube, kubeconfig };
+}
+
+async function github(options: Parameters<typeof GitHubDeploymentsStub.start>[0] = {}) {
+  const gh = await GitHubDeploymentsStub.start(options);
+  stubs.push(gh);
+  return gh;
+}
+
+function rollback(inputs: Record<string, string>, options: Partial<InProcessOptions> = {}): Promise<ActionRun> {
+  return runInProcess(run, { name: 'rollback', tempDir: root, ...options, inputs, env: { HOME: home, ...options.env } });
+}
+
+function rel(id: number, version: string, verified = true) {
+  return { type: 'release', id: String(id), version, at: `2026-01-0${id}T10:00:00.000Z`, verified, commit: `c0mm1t${id}` };
+}
+
+function seedLedger(kube: KubernetesApiStub, events: unknown[]) {
+  kube.addConfigMap(CM, { 'production.json': JSON.stringify({ schema: SCHEMA, environment: 'production', events }) }, NS);
+}
+
+function ledgerEvents(kube: KubernetesApiStub): any[] {
+  const data = kube.configMapData(CM, NS);
+  return data ? JSON.parse(data['production.json']).events : [];
+}
+
+const deploymentPatches = (kube: KubernetesApiStub) => kube.writes().filter((r) => r.path === `/apis/apps/v1/namespaces/${NS}/deployments/model-server`);
+
+function expectOk(r: ActionRun): void {
+  expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+  expect(r.errors, r.stdout).toEqual([]);
+  expectNoStackTrace(r);
+}
+
+/** One error annotation titled rollback with these words, exit 1, no stack trace; the report. */
+async function expectFailure(r: ActionRun, status: 'error' | 'failed', ...words: string[]): Promise<any> {
+  expect(r.exitCode, r.stdout + r.stderr).toBe(1);
+  expect(r.errors, r.stdout).toHaveLength(1);
+  expect(r.errors[0].properties.title).toBe('rollback');
+  for (const w of words) expect(r.errors[0].message).toContain(w);
+  expectNoStackTrace(r);
+  const report = await readReport(r);
+  expect(report.status).toBe(status);
+  expect(r.outputs.status).toBe(status);
+  expect(r.outputs['rolled-back']).toBe('false');
+  return report;
+}
+
+describe('configmap ledger + kubernetes target', () => {
+  it('records three releases, then rolls back from v3 to v2', async () => {
+    const { kube, kubeconfig } = await cluster();
+    const env = { KUBECONFIG: kubeconfig };
+    const workspace = await mkdtemp(join(root, 'ws-'));
+    await writeFile(join(workspace, 'model.onnx'), 'model bytes of v2');
+    for (const v of ['v1', 'v2', 'v3']) {
+      const r = await rollback({ ...K8S, mode: 'record', version: v, image: REPO, ...(v === 'v2' ? { model: 'model.onnx' } : {}) }, { env, workspace });
+      expectOk(r);
+      expect(r.outputs).toMatchObject({ status: 'recorded', version: v, 'rolled-back': 'false' });
+    }
+    expect(deploymentPatches(kube)).toEqual([]);
+    const recorded = ledgerEvents(kube);
+    expect(recorded.map((e) => [e.type, e.id, e.version, e.verified, e.image, e.commit, e.runUrl])).toEqual([
+      ['release', '1', 'v1', true, `${REPO}:v1`, SHA, RUN_URL],
+      ['release', '2', 'v2', true, `${REPO}:v2`, SHA, RUN_URL],
+      ['release', '3', 'v3', true, `${REPO}:v3`, SHA, RUN_URL],
+    ]);
+    // the full SHA-256 (64 hex digits) in the ledger and in the JSON report
+    const modelSha256 = createHash('sha256').update('model bytes of v2').digest('hex');
+    expect(recorded[1].modelSha256).toBe(modelSha256);
+
+    const r = await rollback({ ...K8S, mode: 'rollback', reason: 'error rate above 2%', trigger: 'alert HighErrorRate' }, { env, workspace });
+    expectOk(r);
+    expect(r.outputs).toMatchObject({ status: 'rolled-back', 'from-version': 'v3', 'to-version': 'v2', 'rolled-back': 'true', version: 'v2' });
+    expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
+    expect(kube.image('model-server', 'proxy', NS)).toBe('envoyproxy/envoy:v1.31.0');
+    expect(deploymentPatches(kube)).toHaveLength(1);
+    expect(ledgerEvents(kube)[3]).toMatchObject({
+      type: 'rollback',
+      id: '4',
+      from: 'v3',
+      to: 'v2',
+      reason: 'error rate above 2%',
+      trigger: 'alert HighErrorRate',
+      outcome: 'succeeded',
+      runUrl: RUN_URL,
+    });
+    const report = await readReport(r);
+    expect(report.ledger.events[1].modelSha256).toBe(modelSha256);
+    expect(report.ledger.entryWritten).toBe(true);
+    expect(report.target.commands).toEqual([
+      `kubectl --namespace ml set image deployment/model-server server=${REPO}:v2`,
+      'kubectl --namespace ml rollout status deployment/model-server --timeout=20s',
+    ]);
+    expect(report.run).toEqual({ commit: SHA, commitUrl: `https://github.com/owner/repo/commit/${SHA}`, runUrl: RUN_URL });
+    expect(r.summary.startsWith('## ⏪ Rolled back (production): v3 → v2')).toBe(true);
+    // the summary ends with the commit and the run
+    expect(r.summary.trimEnd().split('\n').at(-1)).toBe(`<sub>Commit [\`0123456789ab\`](https://github.com/owner/repo/commit/${SHA}) · [workflow run](${RUN_URL})</sub>`);
+    expect(r.stdout).toContain(`$ kubectl --namespace ml set image deployment/model-server server=${REPO}:v2`);
+  });
+
+  it('a re-run of the same record is a no-op; a version rolled away from is recorded again with a warning', async () => {
+    const { kube, kubeconfig } = await cluster();
+    seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3'), { type: 'rollback', id: '3', from: 'v3', to: 'v2', reason: 'latency', trigger: 't', at: '2026-01-03T10:00:00.000Z', outcome: 'succeeded' }]);
+    const env = { KUBECONFIG: kubeconfig };
+    const again = await rollback({ ...K8S, mode: 'record', version: 'v3' }, { env });
+    expectOk(again);
+    expect(again.outputs.status).toBe('recorded');
+    expect(again.warnings.map((w) => [w.properties.title, w.message])).toEqual([
+      ['rollback', 'v3 was rolled away from at 2026-01-03T10:00:00.000Z (latency); recording it again makes it a rollback target again.'],
+    ]);
+    const rerun = await rollback({ ...K8S, mode: 'record', version: 'v3' }, { env });
+    expectOk(rerun);
+    expect(rerun.outputs.status).toBe('no-op');
+    expect(ledgerEvents(kube).map((e) => e.type)).toEqual(['release', 'release', 'rollback', 'release']);
+  });
+
+  it('dry run changes nothing: the commands and the ledger entry are what a real run would do', async () => {
+    const { kube, kubeconfig } = await cluster();
+    seedLedger(kube, [rel(1, 'v1'), rel(2, 'v2', false), rel(3, 'v3')]);
+    const env = { KUBECONFIG: kubeconfig };
+    const r = await rollback({ ...K8S, mode: 'rollback', 'dry-run': 'true', reason: 'drill' }, { env });
+    expectOk(r);
+    expect(r.outputs).toMatchObject({ status: 'dry-run', 'from-version': 'v3', 'to-version': 'v1', 'rolled-back': 'false', version: 'v3' });
+    const report = await readReport(r);
+    expect(report.explanation).toBe(
+      'Dry run: Rolling back from v3 to v1, the newest verified version older than the live v3. Skipped: v2 (never verified). ' +
+        'Nothing was changed; the commands and the ledger entry below are what a real run would do.',
+    );
+    expect(report.target.ran).toBe(false);
+    expect(report.ledger).toMatchObject({ entryWritten: false, entry: { type: 'rollback', from: 'v3', to: 'v1', reason: 'drill', outcome: 'succeeded' } });
+    expect(r.summary).toContain('Commands that would run:');
+    expect(r.summary).toContain('Ledger entry that would be written:');
+
+    const record = await rollback({ ...K8S, mode: 'record', version: 'v4', 'dry-run': 'true' }, { env });
+    expectOk(record);
+    expect(record.outputs.status).toBe('dry-run');
+    expect((await readReport(record)).explanation).toBe(`Dry run: v4 would be recorded as verified in ConfigMap ml/${CM}, key production.json. Nothing was written.`);
+    const verify = await rollback({ ...K8S, mode: 'record', version: 'v3', 'dry-run': 'true' }, { env });
+    expectOk(verify);
+    expect(verify.outputs.status).toBe('no-op'); // v3 is recorded as verified already
+
+    expect(kube.writes()).toEqual([]);
+    expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v3`);
+    expect(ledgerEvents(kube)).toHaveLength(3);
+  });
+
+  it('dry run of marking a recorded release verified writes nothing; the real run updates it in place', async () => {
+    const { kube, kubeconfig } = await cluster();
+    seedLedger(kube, [rel(1, 'v5', false)]);
+    const env = { KUBECONFIG: kubeconfig };
+    const dry = await rollback({ ...K8S, mode: 'record', version: 'v5', 'dry-run': 'true' }, { env });
+    expectOk(dry);
+    expect((await readReport(dry)).explanation).toBe('Dry run: v5 was recorded at 2026-01-01T10:00:00.000Z; it would be marked verified. Nothing was written.');
+    expect(kube.writes()).toEqual([]);
+    const real = await rollback({ ...K8S, mode: 'record', version: 'v5' }, { env });
+    expectOk(real);
+    expect((await readReport(real)).explanation).toBe('v5 was recorded at 2026-01-01T10:00:00.000Z; it is now marked verified.');
+    expect(ledgerEvents(kube)).toMatchObject([{ id: '1', version: 'v5', verified: true, verifiedRunUrl: RUN_URL }]);
+  });
+
+  it('a rollout that does not finish is recorded as a failed rollback and fails the step', async () => {
+    const { kube, kubeconfig } = await cluster();
+    kube.setRollout('model-server', 'stuck', NS);
+    seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
+    const r = await rollback({ ...K8S, mode: 'rollback', 'rollout-timeout': '2s', reason: 'alert' }, { env: { KUBECONFIG: kubeconfig } });
+    const report = await expectFailure(r, 'failed', 'The rollout of v2 did not complete', '--timeout=2s', 'not rolled back again to v3');
+    expect(r.outputs).toMatchObject({ 'from-version': 'v3', 'to-version': 'v2', version: 'v2' });
+    expect(deploymentPatches(kube)).toHaveLength(1);
+    const last = ledgerEvents(kube).at(-1);
+    expect(last).toMatchObject({ type: 'rollback', from: 'v3', to: 'v2', reason: 'alert', outcome: 'failed' });
+    expect(last.detail).toContain('timed out waiting for the condition');
+    expect(report.ledger.entryWritten).toBe(true);
+    expect(report.target.ran).toBe(true);
+    // the explanation keeps what was decided before the error
+    expect(report.explanation).toMatch(/^Rolling back from v3 to v2, the newest verified version older than the live v3\. The rollout of v2 did not complete/);
+    expect(r.summary.startsWith('## ❌ Rollback failed (production): v3 → v2')).toBe(true);
+  });
+
+  it('a ConfigMap key that is not a ledger: the error names the ledger and input ledger-configmap', async () => {
+    const { kube, kubeconfig } = await cluster();
+    kube.addConfigMap(CM, { 'production.json': '{"events": [' }, NS);
+    const r = await rollback({ ...K8S, mode: 'rollback' }, { env: { KUBECONFIG: kubeconfig } });
+    const report = await expectFailure(r, 'error', `The ledger ConfigMap ml/${CM}, key production.json is not valid JSON (`, 'Fix or remove that key');
+    expect(report.error.input).toBe('ledger-configmap');
+    expect(kube.writes()).toEqual([]);
+  });
+});
+
+describe('github-deployments ledger', () => {
+  const GH = { environment: 'production', ledger: 'github-deployments' };
+
+  it('records releases as deployments and rolls back with kubectl, recording the rollback', async () => {
+    const gh = await github();
+    const { kube, kubeconfig } = await cluster();
+    const env = { KUBECONFIG: kubeconfig };
+    for (const v of ['v1', 'v2', 'v3']) expectOk(await rollback({ ...GH, mode: 'record', version: v, image: REPO, verified: v === 'v2' ? 'false' : 'true' }, { apiUrl: gh.url, env }));
+    expect(gh.deployments.map((d) => [(d.payload as any).version, d.ref, d.statuses.map((s) => s.state)])).toEqual([
+      ['v1', SHA, ['success']],
+      ['v2', SHA, ['in_progress']],
+      ['v3', SHA, ['success']],
+    ]);
+    const r = await rollback({ ...K8S, ...GH, mode: 'rollback', reason: 'bad predictions', trigger: 'alert' }, { apiUrl: gh.url, env });
+    expectOk(r);
+    expect(r.outputs).toMatchObject({ 'from-version': 'v3', 'to-version': 'v1', 'rolled-back': 'true' });
+    expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v1`);
+    expect(gh.deployments.at(-1)!.payload).toMatchObject({ kind: 'rollback', from: 'v3', to: 'v1', reason: 'bad predictions', outcome: 'succeeded', runUrl: RUN_URL });
+    expect((await readReport(r)).skipped).toEqual([{ version: 'v2', why: 'never verified' }]);
+  });
+
+  it('the token never shows in stdout, the summary or the report', async () => {
+    const token = 'ghs_inProcessSecret0123456789abcdefXYZ';
+    const gh = await github({ writable: false }); // the 403 puts an API error in every output
+    const r = await rollback({ ...GH, mode: 'record', version: 'v1' }, { apiUrl: gh.url, token });
+    const report = await expectFailure(r, 'error', 'HTTP 403', 'deployments: write');
+    expect(report.error.input).toBe('github-token');
+    expect(gh.requests.some((q) => q.headers.authorization === `token ${token}`)).toBe(true); // the token was used
+    expect(r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain(token);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::') && l.includes(token))).toEqual([]);
+    expect(r.summary).not.toContain(token);
+    expect(await readFile(join(r.workspace, r.outputs['report-path']), 'utf8')).not.toContain(token);
+  });
+});
+
+describe('command target', () => {
+  it('a failing command fails the step and is recorded as a failed rollback', async () => {
+    const gh = await github();
+    const workspace = await mkdtemp(join(root, 'ws-'));
+    await writeFile(join(workspace, 'deploy.mjs'), "console.log('deploying ' + process.env.ML_GATE_VERSION); process.exit(3);\n");
+    const inputs = { environment: 'staging', target: 'command' };
+    for (const v of ['v1', 'v2']) expectOk(await rollback({ ...inputs, mode: 'record', version: v }, { apiUrl: gh.url, workspace }));
+    const r = await rollback({ ...inputs, mode: 'rollback', command: 'node deploy.mjs' }, { apiUrl: gh.url, workspace });
+    await expectFailure(r, 'failed', 'The command that deploys v1 failed (exit code 3)', 'deploying v1');
+    expect(r.stdout).toContain('deploying v1');
+    expect(gh.deployments.at(-1)!.payload).toMatchObject({ kind: 'rollback', from: 'v2', to: 'v1', outcome: 'failed' });
+  });
+
+  it('a command with an unterminated quote names input command', async () => {
+    const gh = await github();
+    expectOk(await rollback({ environment: 'staging', mode: 'record', version: 'v1' }, { apiUrl: gh.url }));
+    const r = await rollback({ environment: 'staging', target: 'command', mode: 'rollback', command: "deploy 'oops" }, { apiUrl: gh.url });
+    const report = await expectFailure(r, 'error', "Input command is 'deploy 'oops': it has an unterminated ' quote.");
+    expect(report.error.input).toBe('command');
+  });
+});
+
+describe('kubeconfig input', () => {
+  it('its token is masked, kubectl uses it, and the file is removed from RUNNER_TEMP', async () => {
+    const { kube, kubeconfig } = await cluster();
+    seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
+    const text = await readFile(kubeconfig, 'utf8');
+    const r = await rollback({ ...K8S, mode: 'rollback', kubeconfig: text }, { env: { KUBECONFIG: undefined } });
+    expectOk(r);
+    expect(r.outputs['to-version']).toBe('v2');
+    expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
+    expect(r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain('stub-token-0123456789');
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::') && l.includes('stub-token-0123456789'))).toEqual([]);
+    expect(r.stdout).toMatch(/\$ kubectl --kubeconfig \S+ml-gate-kubeconfig-[0-9a-f]{12} --namespace ml get deployment model-server -o json/);
+    expect((await readdir(join(r.dir, 'runner-temp'))).filter((f) => f.startsWith('ml-gate-kubeconfig'))).toEqual([]);
+  });
+});
+
+describe('bad inputs: one error annotation naming the input', () => {
+  const cases: [string, Record<string, string>, string, string][] = [
+    ['mode unknown', { mode: 'undo', environment: 'production' }, "Input mode is 'undo'; expected one of: record, rollback.", 'mode'],
+    ['record without version', { mode: 'record', environment: 'production' }, 'Input version is required with mode: record', 'version'],
+    ['version with a space', { mode: 'record', environment: 'production', version: 'v 1' }, "Input version is 'v 1'; expected an image tag", 'version'],
+    ['image with a tag', { mode: 'record', environment: 'production', version: 'v1', image: 'ghcr.io/o/s:v1' }, "Input image is 'ghcr.io/o/s:v1'; expected an image repository without tag", 'image'],
+    ['rollout-timeout too long', { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': '7h' }, "Input rollout-timeout is '7h'; expected a duration from 1s to 6h", 'rollout-timeout'],
+    ['kubernetes without deployment', { mode: 'rollback', environment: 'production' }, 'Input deployment is required with target: kubernetes', 'deployment'],
+    ['container not a name', { mode: 'rollback', environment: 'production', deployment: 'x', container: 'Server' }, "Input container is 'Server'; expected a container name", 'container'],
+    ['model that is a directory', { mode: 'record', environment: 'production', version: 'v1', model: '.' }, "Input model is '.', which is not a file.", 'model'],
+    ['model that does not exist', { mode: 'record', environment: 'production', version: 'v1', model: 'missing.onnx' }, "Input model is 'missing.onnx', which does not exist.", 'model'],
+    ['model under a file', { mode: 'record', environment: 'production', version: 'v1', model: 'rollback_report.json/model.onnx' }, 'which does not exist (a part of its path is not a directory)', 'model'],
+  ];
+  for (const [name, inputs, message, input] of cases) {
+    it(name, async () => {
+      const gh = await github();
+      const workspace = await mkdtemp(join(root, 'ws-'));
+      await writeFile(join(workspace, 'rollback_report.json'), '{}'); // a file where model's path wants a folder
+      const r = await rollback(inputs, { apiUrl: gh.url, workspace });
+      const report = await expectFailure(r, 'error', message);
+      expect(report.error.input).toBe(input);
+      expect(gh.requests).toEqual([]);
+    });
+  }
+});
