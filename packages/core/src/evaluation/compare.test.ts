@@ -26,7 +26,7 @@ async function model(set: string, name: string, role = name): Promise<LoadedMode
   return m;
 }
 
-async function compare(set: string, options: Partial<CompareOptions> & { data?: string } = {}) {
+async function compare(set: string, options: Partial<Omit<CompareOptions, 'data'>> & { data?: string } = {}) {
   const data = await openEvalSet(options.data ?? fixture(set));
   try {
     return await compareModels({
@@ -95,7 +95,7 @@ describe('compareModels on models exported by PyTorch', () => {
     expect(c.task).toBe('regression');
     for (const side of ['new', 'baseline'] as const) {
       for (const m of ['rmse', 'mae', 'r2'] as const) {
-        expect((c[side].metrics[m] as number) / regression[side][m], `${side} ${m}`).toBeCloseTo(1, 5);
+        expect((c[side]!.metrics[m] as number) / regression[side][m], `${side} ${m}`).toBeCloseTo(1, 5);
       }
     }
     expect(c.paired).toBeUndefined();
