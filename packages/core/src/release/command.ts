@@ -73,8 +73,8 @@ export class CommandTarget implements Target {
     this.description = `command ${this.argv.map(shellQuote).join(' ')}`;
   }
 
-  async live(): Promise<undefined> {
-    return undefined;
+  live(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
 
   plan(to: ReleaseEvent, from: string): string[] {

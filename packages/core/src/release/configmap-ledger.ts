@@ -32,21 +32,23 @@ export function ledgerKey(environment: string): string {
  * valid JSON (...)", "is not an ml-gate release ledger (...)", "has a malformed event #3: ...".
  */
 export function parseLedgerDocument(text: string): ParseResult<LedgerEvent[]> {
-  let doc: any;
+  let doc: Record<string, unknown> | null;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text) as Record<string, unknown> | null;
   } catch (e) {
     return parseError(`is not valid JSON (${messageOf(e)})`);
   }
-  if (doc?.schema !== LEDGER_SCHEMA || !Array.isArray(doc.events)) {
+  const events: unknown = doc?.events;
+  if (doc?.schema !== LEDGER_SCHEMA || !Array.isArray(events)) {
     return parseError(`is not an ml-gate release ledger (schema ${JSON.stringify(doc?.schema)}, expected ${LEDGER_SCHEMA})`);
   }
-  const bad = (doc.events as any[]).findIndex((e) => !isLedgerEvent(e));
-  if (bad >= 0) return parseError(`has a malformed event #${bad + 1}: ${JSON.stringify(doc.events[bad]).slice(0, 200)}`);
-  return parsed(doc.events as LedgerEvent[]);
+  const bad = events.findIndex((e) => !isLedgerEvent(e));
+  if (bad >= 0) return parseError(`has a malformed event #${bad + 1}: ${JSON.stringify(events[bad]).slice(0, 200)}`);
+  return parsed(events as LedgerEvent[]);
 }
 
-function isLedgerEvent(e: any): boolean {
+function isLedgerEvent(event: unknown): event is LedgerEvent {
+  const e = event as Record<string, unknown> | null;
   const ok =
     (e?.type === 'release' && typeof e.version === 'string' && typeof e.verified === 'boolean') ||
     (e?.type === 'rollback' && typeof e.from === 'string' && typeof e.to === 'string');
@@ -56,7 +58,7 @@ function isLedgerEvent(e: any): boolean {
 /** The document with an event appended (pure): ids count up, the oldest events beyond MAX_EVENTS go. */
 export function appendEvent(events: readonly LedgerEvent[], event: Omit<ReleaseEvent, 'id'> | Omit<RollbackEvent, 'id'>): LedgerEvent[] {
   const next = events.reduce((m, e) => Math.max(m, Number(e.id) || 0), 0) + 1;
-  return [...events, { ...event, id: String(next) } as LedgerEvent].slice(-MAX_EVENTS);
+  return [...events, { ...event, id: String(next) }].slice(-MAX_EVENTS);
 }
 
 interface Snapshot {
@@ -89,7 +91,7 @@ export class ConfigMapLedger implements Ledger {
         input: 'ledger-configmap',
       });
     }
-    const cm = JSON.parse(r.stdout);
+    const cm = JSON.parse(r.stdout) as { data?: Record<string, string>; metadata?: { resourceVersion?: string } };
     const text = cm.data?.[this.key];
     return { events: text ? this.events(text) : [], resourceVersion: cm.metadata?.resourceVersion ?? '' };
   }

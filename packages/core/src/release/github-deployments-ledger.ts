@@ -36,9 +36,9 @@ export function statusDescription(text: string): string {
   return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
 }
 
-/** The ledger event a deployment stands for (pure); undefined for deployments that are not ours. */
-export function eventOfDeployment(d: { id: number; created_at: string; payload: unknown }, states: string[]): LedgerEvent | undefined {
-  let p = d.payload as any;
+/** Our payload of a deployment (an object, or JSON text of one, GitHub returns either); undefined for others'. */
+function ledgerPayload(payload: unknown): Record<string, unknown> | undefined {
+  let p = payload;
   if (typeof p === 'string') {
     try {
       p = JSON.parse(p);
@@ -46,12 +46,26 @@ export function eventOfDeployment(d: { id: number; created_at: string; payload: 
       return undefined;
     }
   }
-  if (!p || p.schema !== PAYLOAD_SCHEMA) return undefined;
+  const fields = p as Record<string, unknown> | null | undefined;
+  return fields?.schema === PAYLOAD_SCHEMA ? fields : undefined;
+}
+
+const stringOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A free-text field as text: '' when absent, JSON for anything but a string (a person wrote it with another tool). */
+const textOf = (v: unknown): string => stringOf(v) ?? (v === undefined || v === null ? '' : JSON.stringify(v));
+
+/** The ledger event a deployment stands for (pure); undefined for deployments that are not ours. */
+export function eventOfDeployment(d: { id: number; created_at: string; payload: unknown }, states: string[]): LedgerEvent | undefined {
+  const p = ledgerPayload(d.payload);
+  if (!p) return undefined;
   const id = String(d.id);
-  const at = typeof p.at === 'string' ? p.at : d.created_at;
+  const at = stringOf(p.at) ?? d.created_at;
   if (p.kind === 'release' && typeof p.version === 'string') {
     const e: ReleaseEvent = { type: 'release', id, version: p.version, at, verified: states.includes('success') };
-    for (const k of ['image', 'modelSha256', 'commit', 'runUrl'] as const) if (typeof p[k] === 'string') e[k] = p[k];
+    for (const k of ['image', 'modelSha256', 'commit', 'runUrl'] as const) {
+      const v = stringOf(p[k]);
+      if (v !== undefined) e[k] = v;
+    }
     return e;
   }
   if (p.kind === 'rollback' && typeof p.from === 'string' && typeof p.to === 'string') {
@@ -60,8 +74,8 @@ export function eventOfDeployment(d: { id: number; created_at: string; payload: 
       id,
       from: p.from,
       to: p.to,
-      reason: String(p.reason ?? ''),
-      trigger: String(p.trigger ?? ''),
+      reason: textOf(p.reason),
+      trigger: textOf(p.trigger),
       at,
       outcome: states.includes('success') ? 'succeeded' : 'failed',
     };

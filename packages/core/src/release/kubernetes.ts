@@ -57,8 +57,8 @@ export class KubernetesTarget implements Target {
         input: 'deployment',
       });
     }
-    const d = JSON.parse(r.stdout);
-    const containers = (d.spec?.template?.spec?.containers ?? []) as { name: string; image: string }[];
+    const d = JSON.parse(r.stdout) as { spec?: { template?: { spec?: { containers?: { name: string; image: string }[] } } } };
+    const containers = d.spec?.template?.spec?.containers ?? [];
     const c = chooseContainer(containers, this.options.container, this.options.deployment);
     this.container = c.name;
     this.repository ??= parseImage(c.image).repository;
