@@ -1,9 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { UserError } from '@ml-gate/core';
+import { UserError, fileProblem, inputValue } from '@ml-gate/core';
 import { booleanInput, choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
-import { parseSignature, SignatureSyntaxError, type Signature } from '@ml-gate/core/validation';
-import { parsePerOutput, type ToleranceMode } from '@ml-gate/core/validation';
-import type { ToleranceSettings } from '@ml-gate/core/validation';
+import { parsePerOutput, parseSignature, type PerOutput, type Signature, type ToleranceMode, type ToleranceSettings } from '@ml-gate/core/validation';
 
 export interface Config {
   model: string;
@@ -24,12 +22,11 @@ export function readReportPath(): string {
   return stringInput('report') || 'onnx_validation_report.json';
 }
 
-function tolerances(name: 'atol' | 'rtol', fallback: number): { value: number; perOutput: Record<string, number> } {
-  const parsed = parsePerOutput(stringInput(name), fallback);
-  if (parsed.bad !== undefined) {
-    throw new UserError(`Input ${name} has '${parsed.bad}'; expected a number >= 0, or output:number (e.g. '1e-5, logits:1e-4').`, { input: name });
-  }
-  return parsed;
+function tolerances(name: 'atol' | 'rtol', fallback: number): PerOutput {
+  const result = parsePerOutput(stringInput(name), fallback);
+  if (result.ok) return result.value;
+  // not inputValue: its "Input NAME: ..." cannot say "Input atol has 'x'", the wording users (and tests) know
+  throw new UserError(`Input ${name} has ${result.error}; expected a number >= 0, or output:number (e.g. '1e-5, logits:1e-4').`, { input: name });
 }
 
 function readSignature(text: string): { signature?: Signature; source?: string } {
@@ -42,17 +39,13 @@ function readSignature(text: string): { signature?: Signature; source?: string }
     try {
       body = readFileSync(source, 'utf8');
     } catch (e) {
-      throw new UserError(`Input signature names ${source}, which cannot be read: ${(e as Error).message}.`, { input: 'signature', file: source });
+      throw new UserError(`Input signature names ${source}, which ${fileProblem(e)}.`, { input: 'signature', file: source });
     }
   }
-  try {
-    return { signature: parseSignature(body), source };
-  } catch (e) {
-    if (e instanceof SignatureSyntaxError) {
-      throw new UserError(`Input signature${source ? ` (${source})` : ''}: ${e.message}.`, { input: 'signature', file: source });
-    }
-    throw e;
-  }
+  const result = parseSignature(body);
+  // a signature file is annotated itself: the line at fault is there, not in the workflow
+  if (!result.ok && source) throw new UserError(`Input signature (${source}): ${result.error}.`, { input: 'signature', file: source });
+  return { signature: inputValue('signature', result), source };
 }
 
 export function readConfig(): Config {

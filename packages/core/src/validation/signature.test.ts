@@ -1,21 +1,33 @@
 import { describe, expect, it } from 'vitest';
 
-import { SignatureSyntaxError, compareSignature, parseSignature } from './signature.js';
+import { inputValue, parseError, parsed } from '../errors.js';
+import { compareSignature, parseSignature } from './signature.js';
+
+const signature = (text: string) => inputValue('signature', parseSignature(text));
 
 describe('parseSignature', () => {
   it('reads sections and prefixed lines', () => {
-    expect(parseSignature('inputs:\n  features: float32[batch, 20]\noutputs:\n  - logits: float[batch,3]  # scores\n')).toEqual({
-      inputs: [{ name: 'features', type: 'float32', shape: ['batch', 20] }],
-      outputs: [{ name: 'logits', type: 'float32', shape: ['batch', 3] }],
-    });
-    expect(parseSignature('input x: int64[?, 4]\noutput y: float32[]')).toEqual({
-      inputs: [{ name: 'x', type: 'int64', shape: [null, 4] }],
-      outputs: [{ name: 'y', type: 'float32', shape: [] }],
-    });
+    expect(parseSignature('inputs:\n  features: float32[batch, 20]\noutputs:\n  - logits: float[batch,3]  # scores\n')).toEqual(
+      parsed({
+        inputs: [{ name: 'features', type: 'float32', shape: ['batch', 20] }],
+        outputs: [{ name: 'logits', type: 'float32', shape: ['batch', 3] }],
+      }),
+    );
+    expect(parseSignature('input x: int64[?, 4]\noutput y: float32[]')).toEqual(
+      parsed({
+        inputs: [{ name: 'x', type: 'int64', shape: [null, 4] }],
+        outputs: [{ name: 'y', type: 'float32', shape: [] }],
+      }),
+    );
   });
   it('names the line it cannot read', () => {
-    expect(() => parseSignature('features float32[batch, 20]')).toThrow(SignatureSyntaxError);
-    expect(() => parseSignature('ok: float32[1]\nlogits: float32(batch, 3)')).toThrow(/line 2 'logits: float32\(batch, 3\)'/);
+    expect(parseSignature('features float32[batch, 20]')).toEqual(
+      parseError("line 1 'features float32[batch, 20]' is not 'name: type[dims]' (e.g. 'features: float32[batch, 20]')"),
+    );
+    const second = parseSignature('ok: float32[1]\nlogits: float32(batch, 3)');
+    expect(second.ok).toBe(false);
+    expect(!second.ok && second.error).toMatch(/line 2 'logits: float32\(batch, 3\)'/);
+    expect(parseSignature('x: float32[2, , 3]')).toEqual(parseError("line 1 'x: float32[2, , 3]' has an empty dimension"));
   });
 });
 
@@ -26,10 +38,10 @@ describe('compareSignature', () => {
     { name: 'probs', type: 'float32', shape: ['batch', 3] as (string | number | null)[] },
   ];
   it('accepts a matching model; symbols match symbols of any name', () => {
-    expect(compareSignature(parseSignature('features: float32[N, 8]\noutputs:\nlogits: float32[?, 3]\nprobs: float32[b, 3]'), inputs, outputs)).toEqual([]);
+    expect(compareSignature(signature('features: float32[N, 8]\noutputs:\nlogits: float32[?, 3]\nprobs: float32[b, 3]'), inputs, outputs)).toEqual([]);
   });
   it('lists every difference', () => {
-    const sig = parseSignature('features: float64[batch, 20]\noutputs:\nlogits: float32[batch, 3]\nscores: float32[batch, 3]');
+    const sig = signature('features: float64[batch, 20]\noutputs:\nlogits: float32[batch, 3]\nscores: float32[batch, 3]');
     expect(compareSignature(sig, inputs, outputs)).toEqual([
       "input 'features' is float32, expected float64",
       "input 'features' dimension 1 is 8, expected 20",

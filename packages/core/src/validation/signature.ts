@@ -1,3 +1,4 @@
+import { parseError, parsed, type ParseResult } from '../errors.js';
 import type { ValueInfo } from '../onnx/model-file.js';
 
 /** One line of a signature: `name: type[dim, dim, ...]`; a dim is a size, a symbol, or `?`. */
@@ -12,16 +13,15 @@ export interface Signature {
   outputs: SignatureEntry[];
 }
 
-export class SignatureSyntaxError extends Error {}
-
 const TYPE_ALIASES: Record<string, string> = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32' };
 
 /**
  * Parses a signature. Lines `inputs:` / `outputs:` open a section; an entry line outside a
  * section is an input until the first entry named in `outputs:`. Also accepts
  * `input features: float32[batch, 20]` and `output logits: ...` prefixes. `#` starts a comment.
+ * The error names the line it cannot read.
  */
-export function parseSignature(text: string): Signature {
+export function parseSignature(text: string): ParseResult<Signature> {
   const sig: Signature = { inputs: [], outputs: [] };
   let section: 'inputs' | 'outputs' = 'inputs';
   for (const [i, rawLine] of text.split('\n').entries()) {
@@ -33,15 +33,15 @@ export function parseSignature(text: string): Signature {
       continue;
     }
     const m = /^(?:(input|output)\s+)?([^\s:]+)\s*:\s*([A-Za-z0-9]+)\s*\[([^\]]*)\]$/.exec(line);
-    if (!m) throw new SignatureSyntaxError(`line ${i + 1} '${rawLine.trim()}' is not 'name: type[dims]' (e.g. 'features: float32[batch, 20]')`);
+    if (!m) return parseError(`line ${i + 1} '${rawLine.trim()}' is not 'name: type[dims]' (e.g. 'features: float32[batch, 20]')`);
     const target = m[1] ? (m[1] === 'input' ? 'inputs' : 'outputs') : section;
     const dims = m[4].trim() === '' ? [] : m[4].split(',').map((d) => d.trim());
     const shape = dims.map((d) => (d === '?' || d === '-1' ? null : /^\d+$/.test(d) ? Number(d) : d));
-    if (shape.some((d) => d === '')) throw new SignatureSyntaxError(`line ${i + 1} '${rawLine.trim()}' has an empty dimension`);
+    if (shape.some((d) => d === '')) return parseError(`line ${i + 1} '${rawLine.trim()}' has an empty dimension`);
     const type = m[3].toLowerCase();
     sig[target].push({ name: m[2], type: TYPE_ALIASES[type] ?? type, shape });
   }
-  return sig;
+  return parsed(sig);
 }
 
 export function formatEntry(e: { name: string; type: string; shape: (number | string | null)[] | null }): string {

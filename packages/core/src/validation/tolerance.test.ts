@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { parseError, parsed } from '../errors.js';
 import { compareArrays, isMismatch, parsePerOutput, unravelIndex } from './tolerance.js';
 
 describe('isMismatch', () => {
@@ -52,10 +53,13 @@ describe('unravelIndex', () => {
 
 describe('parsePerOutput', () => {
   it('reads a default and overrides by output name', () => {
-    expect(parsePerOutput('1e-5', 0)).toEqual({ value: 1e-5, perOutput: {} });
-    expect(parsePerOutput('1e-5, logits:1e-4\nprobs:0.001', 0)).toEqual({ value: 1e-5, perOutput: { logits: 1e-4, probs: 0.001 } });
-    expect(parsePerOutput('logits:1e-4', 7)).toEqual({ value: 7, perOutput: { logits: 1e-4 } });
-    expect(parsePerOutput('logits:abc', 7).bad).toBe('logits:abc');
-    expect(parsePerOutput('-1', 7).bad).toBe('-1');
+    expect(parsePerOutput('1e-5', 0)).toEqual(parsed({ value: 1e-5, perOutput: {} }));
+    expect(parsePerOutput('1e-5, logits:1e-4\nprobs:0.001', 0)).toEqual(parsed({ value: 1e-5, perOutput: { logits: 1e-4, probs: 0.001 } }));
+    expect(parsePerOutput('logits:1e-4', 7)).toEqual(parsed({ value: 7, perOutput: { logits: 1e-4 } }));
+  });
+  it('quotes the first part that is not a tolerance', () => {
+    expect(parsePerOutput('logits:abc', 7)).toEqual(parseError("'logits:abc'"));
+    expect(parsePerOutput('-1', 7)).toEqual(parseError("'-1'"));
+    expect(parsePerOutput('1e-5, :0.1', 7)).toEqual(parseError("':0.1'"));
   });
 });

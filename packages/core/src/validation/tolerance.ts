@@ -1,3 +1,5 @@
+import { parseError, parsed, type ParseResult } from '../errors.js';
+
 /**
  * How far an output is from its reference. `numpy`: an element mismatches when
  * |a - b| > atol + rtol * |b| (numpy.isclose, b the reference). `either` (Polygraphy's default):
@@ -68,11 +70,18 @@ export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<num
   };
 }
 
+/** A tolerance input: the default, and overrides by output name. */
+export interface PerOutput {
+  value: number;
+  perOutput: Record<string, number>;
+}
+
 /**
  * Parses a tolerance input: a default and per-output overrides, separated by commas, spaces or
- * lines: `1e-5`, `1e-5, logits:1e-4`. Returns undefined entries where the text is not a number.
+ * lines: `1e-5`, `1e-5, logits:1e-4`. The error is the first part that is not a number >= 0 or
+ * `output:number`, quoted.
  */
-export function parsePerOutput(text: string, fallback: number): { value: number; perOutput: Record<string, number>; bad?: string } {
+export function parsePerOutput(text: string, fallback: number): ParseResult<PerOutput> {
   let value = fallback;
   const perOutput: Record<string, number> = {};
   for (const part of text.split(/[\s,]+/).filter(Boolean)) {
@@ -80,9 +89,9 @@ export function parsePerOutput(text: string, fallback: number): { value: number;
     const name = at >= 0 ? part.slice(0, at) : undefined;
     const raw = at >= 0 ? part.slice(at + 1) : part;
     const v = Number(raw);
-    if (raw === '' || !Number.isFinite(v) || v < 0 || name === '') return { value, perOutput, bad: part };
+    if (raw === '' || !Number.isFinite(v) || v < 0 || name === '') return parseError(`'${part}'`);
     if (name === undefined) value = v;
     else perOutput[name] = v;
   }
-  return { value, perOutput };
+  return parsed({ value, perOutput });
 }

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../../test/fixtures.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
+import { inputValue } from '../errors.js';
 import { parseSignature } from './signature.js';
 import { validateModel, type ValidateOptions } from './validate.js';
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
 const tolerance = { atol: 1e-5, rtol: 1e-4, perOutputAtol: {}, perOutputRtol: {}, mode: 'numpy' as const, maxMismatchRatio: 0 };
 const validate = (model: string, options: Partial<ValidateOptions> = {}) =>
   validateModel({ ort, model: fixture('onnx', model), tolerance, dynamicBatch: true, seed: 0, ...options });
+const signature = (text: string) => inputValue('signature', parseSignature(text));
 const status = (v: { checks: { id: string; status: string }[] }) => Object.fromEntries(v.checks.map((c) => [c.id, c.status]));
 const detail = (v: { checks: { id: string; detail: string }[] }, id: string) => v.checks.find((c) => c.id === id)!.detail;
 
@@ -27,7 +29,7 @@ describe('validateModel on a sound PyTorch export', () => {
     const v = await validate('two_heads_dynamic.onnx', {
       referenceInputs: fixture('onnx', 'inputs.npz'),
       referenceOutputs: fixture('onnx', 'outputs.npz'),
-      signature: parseSignature('features: float32[batch, 8]\noutputs:\nlogits: float32[batch, 3]\nprobs: float32[batch, 3]'),
+      signature: signature('features: float32[batch, 8]\noutputs:\nlogits: float32[batch, 3]\nprobs: float32[batch, 3]'),
       maxSizeMb: 1,
     });
     expect(status(v)).toEqual({
@@ -158,7 +160,7 @@ describe('validateModel: each check fails for its reason', () => {
   });
 
   it('lists signature differences', async () => {
-    const v = await validate('two_heads_dynamic.onnx', { signature: parseSignature('features: float32[batch, 20]\noutputs:\nlogits: float32[batch, 3]') });
+    const v = await validate('two_heads_dynamic.onnx', { signature: signature('features: float32[batch, 20]\noutputs:\nlogits: float32[batch, 3]') });
     expect(detail(v, 'signature')).toBe(
       "input 'features' dimension 1 is 8, expected 20; the model has an extra output 'probs' (probs: float32[batch, 3]) that the signature does not list",
     );
