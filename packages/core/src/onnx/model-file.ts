@@ -86,6 +86,11 @@ export interface ModelInfo {
   externalData: ExternalDataRef[];
 }
 
+/** "ai.onnx 13, ai.onnx.ml 3": the default domain by its name. */
+export function formatOpsets(opsets: ModelInfo['opsets']): string {
+  return opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
+}
+
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
 
 export function isLfsPointer(bytes: Uint8Array): boolean {

@@ -1,24 +1,16 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import { UserError, messageOf } from '../errors.js';
-import { NpzArchive, openNpy, type NpyArray } from '../npy/array.js';
-import type { TargetArray } from '../npy/dtype.js';
-import type { ModelInfo, ValueInfo } from '../onnx/model-file.js';
+import type { ModelInfo } from '../onnx/model-file.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
-import { createSession } from '../onnx/session.js';
+import { createSession, formatShape } from '../onnx/session.js';
 import { newInputArray, tensorValues } from '../onnx/tensor-types.js';
-import { fail, pass, skip, type Check } from './check.js';
-import { formatEntry } from './signature.js';
-import { compareArrays, type Difference, type ToleranceMode } from './tolerance.js';
-
-export interface ToleranceSettings {
-  atol: number;
-  rtol: number;
-  perOutputAtol: Record<string, number>;
-  perOutputRtol: Record<string, number>;
-  mode: ToleranceMode;
-  maxMismatchRatio: number;
-}
+import { formatNumber } from '../util/format.js';
+import { rowElementCount } from '../util/shape.js';
+import { fail, pass, skip, skipAfter, verdict, type Check } from './check.js';
+import { modelInputs, referenceOutputs, type Feeds, type ModelInputs } from './model-inputs.js';
+import { countNonFinite } from './static-checks.js';
+import { compareArrays, formatElement, toleranceFor, type Difference, type ToleranceSettings } from './tolerance.js';
 
 export interface RuntimeCheckOptions {
   ort: OnnxRuntime;
@@ -45,116 +37,113 @@ export interface RuntimeCheckResult {
   inputs: { source: 'reference' | 'random'; shapes: Record<string, number[]> };
 }
 
-interface Feed {
-  type: string;
-  data: TargetArray;
-  dims: number[];
-}
-type Feeds = Record<string, Feed>;
 type Outputs = Record<string, { data: ArrayLike<number>; dims: number[] }>;
+/** The loaded model, run on `feeds`. */
+type RunModel = (feeds: Feeds) => Promise<Outputs>;
 
-/** Seeded uniform [0, 1) (mulberry32): the same random inputs on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Inputs of the declared shapes: a symbolic batch of 4, other unknown dimensions 8, standard normal values. */
-function randomFeeds(inputs: ValueInfo[], seed: number): Feeds {
-  const next = rng(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-  const feeds: Feeds = {};
-  for (const input of inputs) {
-    const dims = (input.shape ?? []).map((d, a) => (typeof d === 'number' ? d : a === 0 ? 4 : 8));
-    const n = dims.reduce((x, y) => x * y, 1);
-    const data = newInputArray(input.type, n);
-    if (!data) throw new UserError(`Input '${input.name}' has element type ${input.type}, which cannot be filled with random values; give reference-inputs.`, { input: 'reference-inputs' });
-    for (let i = 0; i < n; i++) {
-      if (data instanceof BigInt64Array || data instanceof BigUint64Array) data[i] = BigInt(Math.floor(next() * 10));
-      else if (data instanceof Float32Array || data instanceof Float64Array) data[i] = normal();
-      else data[i] = input.type === 'bool' ? (next() < 0.5 ? 0 : 1) : Math.floor(next() * 10);
-    }
-    feeds[input.name] = { type: input.type, data, dims };
-  }
-  return feeds;
-}
-
-async function readWhole(array: NpyArray, type: string, input: string): Promise<Feed> {
-  const data = newInputArray(type, array.rows * array.rowLength);
-  if (!data) throw new UserError(`${array.label} would feed an input of element type ${type}, which is not supported.`, { input, file: array.label });
-  await array.readRows(0, array.rows, data, 0, type === 'bool');
-  return { type, data, dims: [...array.shape] };
-}
-
-/** Arrays of an .npz by name, or a bare .npy for `onlyName`. */
-async function readArrays(path: string, input: 'reference-inputs' | 'reference-outputs', names: string[], types: Record<string, string>): Promise<Record<string, Feed>> {
-  const result: Record<string, Feed> = {};
-  if (/\.npz$/i.test(path)) {
-    const npz = await NpzArchive.open(path);
-    try {
-      const extra = npz.keys.filter((k) => !names.includes(k));
-      if (extra.length) {
-        throw new UserError(`${path} holds ${extra.map((k) => `'${k}'`).join(', ')}, which the model does not have; its ${input === 'reference-inputs' ? 'inputs' : 'outputs'} are ${names.join(', ')}.`, {
-          input,
-          file: path,
-        });
-      }
-      for (const key of npz.keys) {
-        const array = await npz.array(key, input);
-        try {
-          result[key] = await readWhole(array, types[key], input);
-        } finally {
-          await array.close();
-        }
-      }
-    } finally {
-      npz.close();
-    }
-    return result;
-  }
-  const array = await openNpy(path).catch((e: unknown) => {
-    if (e instanceof UserError) throw new UserError(e.message, { input, file: e.file, hint: e.hint });
-    throw e;
-  });
-  try {
-    result[names[0]] = await readWhole(array, types[names[0]], input);
-  } finally {
-    await array.close();
-  }
-  return result;
-}
-
-function fits(dims: number[], declared: ValueInfo['shape']): boolean {
-  if (declared === null) return true;
-  return dims.length === declared.length && declared.every((d, a) => typeof d !== 'number' || d === dims[a]);
-}
-
-async function run(session: InferenceSession, ort: OnnxRuntime, feeds: Feeds): Promise<Outputs> {
+async function runSession(session: InferenceSession, ort: OnnxRuntime, feeds: Feeds): Promise<Outputs> {
   const tensors: Record<string, Tensor> = {};
   for (const [name, f] of Object.entries(feeds)) tensors[name] = new ort.Tensor(f.type as 'float32', f.data as Float32Array, f.dims);
   const out = await session.run(tensors);
   const result: Outputs = {};
-  for (const [name, t] of Object.entries(out)) {
-    result[name] = { data: tensorValues(t), dims: [...t.dims] };
-  }
+  for (const [name, t] of Object.entries(out)) result[name] = { data: tensorValues(t), dims: [...t.dims] };
   return result;
 }
 
+/**
+ * Loads the model in onnxruntime and runs it: on reference inputs (or seeded random ones),
+ * checking outputs are finite, match the references within tolerance, do not depend on the other
+ * rows of the batch, and are the same on a second run.
+ */
+export async function runtimeChecks(options: RuntimeCheckOptions): Promise<RuntimeCheckResult> {
+  let session: InferenceSession;
+  try {
+    session = await createSession(options.ort, options.info.path, options.threads);
+  } catch (e) {
+    const checks = [fail('loads', messageOf(e).trim()), ...skipAfter('loads', 'the model does not load')];
+    return { checks, comparisons: [], inputs: { source: 'random', shapes: {} } };
+  }
+  try {
+    return await checkLoaded(session, options);
+  } finally {
+    await session.release();
+  }
+}
+
+async function checkLoaded(session: InferenceSession, options: RuntimeCheckOptions): Promise<RuntimeCheckResult> {
+  const checks = [pass('loads', `session created with inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`)];
+  const inputs = await modelInputs(options.info, options.referenceInputs, options.seed);
+  const shapes = Object.fromEntries(Object.entries(inputs.feeds).map(([k, f]) => [k, f.dims]));
+  const result: RuntimeCheckResult = { checks, comparisons: [], inputs: { source: inputs.source, shapes } };
+  const runModel: RunModel = (feeds) => runSession(session, options.ort, feeds);
+  let outputs: Outputs;
+  try {
+    outputs = await runModel(inputs.feeds);
+  } catch (e) {
+    checks.push(fail('runs', `onnxruntime failed on the ${inputs.label}: ${messageOf(e).trim()}`), ...skipAfter('runs', 'the model does not run'));
+    return result;
+  }
+  checks.push(pass('runs', `on ${inputs.label} ${Object.entries(shapes).map(([k, d]) => `${k} ${formatShape(d)}`).join(', ')}`));
+  checks.push(checkOutputsFinite(outputs));
+  const reference = await checkMatchesReference(options, inputs, outputs);
+  result.comparisons = reference.comparisons;
+  checks.push(reference.check);
+  checks.push(await checkBatchConsistency(options, runModel, inputs.feeds, outputs));
+  checks.push(await checkDeterministic(runModel, inputs.feeds, outputs));
+  return result;
+}
+
+function checkOutputsFinite(outputs: Outputs): Check {
+  const problems = Object.entries(outputs)
+    .map(([name, o]) => ({ name, bad: countNonFinite(o.data).bad, n: o.data.length }))
+    .filter((x) => x.bad > 0)
+    .map((x) => `'${x.name}' has ${x.bad} NaN/Inf of ${x.n} values`);
+  return verdict('outputs-finite', problems, () => 'no NaN or Inf in any output');
+}
+
+function describeComparison(c: OutputComparison, settings: ToleranceSettings): string {
+  const worst = c.worst && c.mismatches ? `, worst at [${c.worst.index.join(', ')}]: ${formatElement(c.worst.actual)} vs reference ${formatElement(c.worst.expected)}` : '';
+  const outside = `${c.mismatches}/${c.elements} outside atol ${formatNumber(c.atol)} rtol ${formatNumber(c.rtol)} (${settings.mode})`;
+  return `'${c.name}': ${outside}, max abs ${formatNumber(c.maxAbsError)}, max rel ${formatNumber(c.maxRelError)}${worst}`;
+}
+
+/** Each output given in reference-outputs against the model's, within its tolerance. */
+async function checkMatchesReference(options: RuntimeCheckOptions, inputs: ModelInputs, outputs: Outputs): Promise<{ check: Check; comparisons: OutputComparison[] }> {
+  if (!options.referenceOutputs) return { check: skip('matches-reference', 'no reference-outputs given'), comparisons: [] };
+  const settings = options.tolerance;
+  // references of random inputs cannot match: say what the model ran on, so that nobody hunts for a drift
+  const ranOn = inputs.source === 'random' ? `; the model ran on ${inputs.label}, as no reference-inputs were given` : '';
+  const comparisons: OutputComparison[] = [];
+  for (const [name, ref] of Object.entries(await referenceOutputs(options.referenceOutputs, options.info))) {
+    const got = outputs[name];
+    if (got.dims.join(',') !== ref.dims.join(',')) {
+      throw new UserError(`reference-outputs: '${name}' has shape ${formatShape(ref.dims)}, but the model computes ${formatShape(got.dims)} from the ${inputs.label}.`, {
+        input: 'reference-outputs',
+        hint: inputs.source === 'random' ? 'Give reference-inputs: the inputs the reference outputs were computed from.' : undefined,
+      });
+    }
+    const tolerance = toleranceFor(settings, name);
+    const d = compareArrays(got.data, ref.data as Float64Array, got.dims, tolerance);
+    comparisons.push({ name, shape: got.dims, atol: tolerance.atol, rtol: tolerance.rtol, ...d, passed: d.mismatchRatio <= settings.maxMismatchRatio });
+  }
+  const failed = comparisons.filter((c) => !c.passed);
+  const check = failed.length
+    ? fail('matches-reference', `${failed.map((c) => describeComparison(c, settings)).join('; ')} (max-mismatch-ratio ${formatNumber(settings.maxMismatchRatio)})${ranOn}`)
+    : pass('matches-reference', comparisons.map((c) => describeComparison(c, settings)).join('; '));
+  return { check, comparisons };
+}
+
+/** Row `row` of every feed, as a batch of 1. */
 function sliceRow(feeds: Feeds, row: number): Feeds {
   const one: Feeds = {};
   for (const [name, f] of Object.entries(feeds)) {
-    const rowLength = f.dims.slice(1).reduce((a, b) => a * b, 1);
-    one[name] = { type: f.type, data: f.data.subarray(row * rowLength, (row + 1) * rowLength) as TargetArray, dims: [1, ...f.dims.slice(1)] };
+    const rowLength = rowElementCount(f.dims);
+    one[name] = { ...f, data: f.data.subarray(row * rowLength, (row + 1) * rowLength), dims: [1, ...f.dims.slice(1)] };
   }
   return one;
 }
 
+/** The feeds repeated `times` times along the batch. */
 function tile(feeds: Feeds, times: number): Feeds {
   const tiled: Feeds = {};
   for (const [name, f] of Object.entries(feeds)) {
@@ -165,152 +154,41 @@ function tile(feeds: Feeds, times: number): Feeds {
   return tiled;
 }
 
-/**
- * Loads the model in onnxruntime and runs it: on reference inputs (or seeded random ones),
- * checking outputs are finite, match the references within tolerance, do not depend on the other
- * rows of the batch, and are the same on a second run.
- */
-export async function runtimeChecks(options: RuntimeCheckOptions): Promise<RuntimeCheckResult> {
-  const { ort, info, tolerance } = options;
-  const checks: Check[] = [];
-  const comparisons: OutputComparison[] = [];
-  let session: InferenceSession;
-  try {
-    session = await createSession(ort, info.path, options.threads);
-  } catch (e) {
-    checks.push(fail('loads', 'Loads in onnxruntime', messageOf(e).trim()));
-    for (const [id, title] of RUNTIME_CHECKS) checks.push(skip(id, title, 'the model does not load'));
-    return { checks, comparisons, inputs: { source: 'random', shapes: {} } };
+const batchOf = (feeds: Feeds) => Object.values(feeds)[0]?.dims[0] ?? 0;
+
+/** Rows of the batch run alone whose outputs differ from the batch's (up to 5). */
+async function rowsDifferingAlone(runModel: RunModel, feeds: Feeds, outputs: Outputs, settings: ToleranceSettings): Promise<{ rows: number; problems: string[] }> {
+  const rows = Math.min(batchOf(feeds), 16);
+  const problems: string[] = [];
+  for (let r = 0; r < rows && problems.length < 5; r++) {
+    for (const [name, o] of Object.entries(await runModel(sliceRow(feeds, r)))) {
+      const rowLength = o.data.length;
+      const expected = Array.prototype.slice.call(outputs[name].data, r * rowLength, (r + 1) * rowLength) as number[];
+      const d = compareArrays(o.data, expected, o.dims, toleranceFor(settings, name));
+      if (d.mismatches) problems.push(`row ${r} of '${name}' alone differs from the batch by up to ${formatNumber(d.maxAbsError)}`);
+    }
   }
-  try {
-    checks.push(pass('loads', 'Loads in onnxruntime', `session created with inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`));
-    const inputTypes = Object.fromEntries(info.inputs.map((i) => [i.name, i.type]));
-    const inputNames = info.inputs.map((i) => i.name);
-    let feeds: Feeds;
-    let source: 'reference' | 'random';
-    if (options.referenceInputs) {
-      source = 'reference';
-      if (!/\.npz$/i.test(options.referenceInputs) && inputNames.length !== 1) {
-        throw new UserError(`reference-inputs ${options.referenceInputs} is one .npy array, but the model has ${inputNames.length} inputs (${inputNames.join(', ')}); save them in an .npz keyed by input name.`, {
-          input: 'reference-inputs',
-        });
-      }
-      feeds = await readArrays(options.referenceInputs, 'reference-inputs', inputNames, inputTypes);
-      for (const input of info.inputs) {
-        const f = feeds[input.name];
-        if (!f) throw new UserError(`reference-inputs ${options.referenceInputs} has no array for input '${input.name}' (${formatEntry(input)}).`, { input: 'reference-inputs' });
-        if (!fits(f.dims, input.shape)) {
-          throw new UserError(`reference-inputs: '${input.name}' has shape [${f.dims.join(', ')}], which does not fit the model's ${formatEntry(input)}.`, {
-            input: 'reference-inputs',
-          });
-        }
-      }
-    } else {
-      source = 'random';
-      feeds = randomFeeds(info.inputs, options.seed);
-    }
-    const shapes = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, f.dims]));
-
-    let outputs: Outputs;
-    try {
-      outputs = await run(session, ort, feeds);
-    } catch (e) {
-      checks.push(fail('runs', 'Runs', `onnxruntime failed on the ${source} inputs: ${messageOf(e).trim()}`));
-      for (const [id, title] of RUNTIME_CHECKS.slice(1)) checks.push(skip(id, title, 'the model does not run'));
-      return { checks, comparisons, inputs: { source, shapes } };
-    }
-    checks.push(pass('runs', 'Runs', `on ${source} inputs ${Object.entries(shapes).map(([k, d]) => `${k} [${d.join(', ')}]`).join(', ')}`));
-
-    const nonFinite = Object.entries(outputs)
-      .map(([name, o]) => ({ name, bad: Array.prototype.filter.call(o.data, (v: number) => !Number.isFinite(v)).length, n: o.data.length }))
-      .filter((x) => x.bad > 0);
-    checks.push(
-      nonFinite.length
-        ? fail('outputs-finite', 'Outputs are finite', nonFinite.map((x) => `'${x.name}' has ${x.bad} NaN/Inf of ${x.n} values`).join('; '))
-        : pass('outputs-finite', 'Outputs are finite', 'no NaN or Inf in any output'),
-    );
-
-    // reference outputs
-    if (options.referenceOutputs) {
-      const outputNames = info.outputs.map((o) => o.name);
-      const outputTypes = Object.fromEntries(outputNames.map((n) => [n, 'float64']));
-      const refs = await readArrays(options.referenceOutputs, 'reference-outputs', outputNames, outputTypes);
-      for (const [name, ref] of Object.entries(refs)) {
-        const got = outputs[name];
-        if (got.dims.join(',') !== ref.dims.join(',')) {
-          throw new UserError(`reference-outputs: '${name}' has shape [${ref.dims.join(', ')}], but the model computes [${got.dims.join(', ')}] from the reference inputs.`, {
-            input: 'reference-outputs',
-          });
-        }
-        const atol = tolerance.perOutputAtol[name] ?? tolerance.atol;
-        const rtol = tolerance.perOutputRtol[name] ?? tolerance.rtol;
-        const d = compareArrays(got.data, ref.data as Float64Array, got.dims, { atol, rtol, mode: tolerance.mode });
-        comparisons.push({ name, shape: got.dims, atol, rtol, ...d, passed: d.mismatchRatio <= tolerance.maxMismatchRatio });
-      }
-      const failed = comparisons.filter((c) => !c.passed);
-      const describe = (c: OutputComparison) =>
-        `'${c.name}': ${c.mismatches}/${c.elements} outside atol ${c.atol} rtol ${c.rtol} (${tolerance.mode}), max abs ${c.maxAbsError.toPrecision(3)}, max rel ${c.maxRelError.toPrecision(3)}` +
-        (c.worst && c.mismatches ? `, worst at [${c.worst.index.join(', ')}]: ${c.worst.actual} vs reference ${c.worst.expected}` : '');
-      checks.push(
-        failed.length
-          ? fail('matches-reference', 'Matches the reference outputs', failed.map(describe).join('; ') + ` (max-mismatch-ratio ${tolerance.maxMismatchRatio})`)
-          : pass('matches-reference', 'Matches the reference outputs', comparisons.map(describe).join('; ')),
-      );
-    } else {
-      checks.push(skip('matches-reference', 'Matches the reference outputs', 'no reference-outputs given'));
-    }
-
-    // batch of 1 vs batch of N
-    const firstInput = info.inputs[0];
-    if (!options.dynamicBatch) {
-      checks.push(skip('batch-consistency', 'Batch of 1 = batch of N', 'dynamic-batch is false'));
-    } else if (!info.inputs.every((i) => i.shape && typeof i.shape[0] !== 'number')) {
-      checks.push(skip('batch-consistency', 'Batch of 1 = batch of N', `input '${firstInput?.name}' has no symbolic batch dimension (see the batch-dimension check)`));
-    } else {
-      const n = Object.values(feeds)[0]?.dims[0] ?? 0;
-      const batchFeeds = n >= 2 ? feeds : tile(feeds, 3);
-      const batchOut = n >= 2 ? outputs : await run(session, ort, batchFeeds);
-      const rows = Math.min(Object.values(batchFeeds)[0].dims[0], 16);
-      const problems: string[] = [];
-      for (let r = 0; r < rows && problems.length < 5; r++) {
-        const single = await run(session, ort, sliceRow(batchFeeds, r));
-        for (const [name, o] of Object.entries(single)) {
-          const full = batchOut[name];
-          const rowLength = o.data.length;
-          const expected = Array.prototype.slice.call(full.data, r * rowLength, (r + 1) * rowLength) as number[];
-          const atol = tolerance.perOutputAtol[name] ?? tolerance.atol;
-          const rtol = tolerance.perOutputRtol[name] ?? tolerance.rtol;
-          const d = compareArrays(o.data, expected, o.dims, { atol, rtol, mode: tolerance.mode });
-          if (d.mismatches) problems.push(`row ${r} of '${name}' alone differs from the batch by up to ${d.maxAbsError.toPrecision(3)}`);
-        }
-      }
-      checks.push(
-        problems.length
-          ? fail('batch-consistency', 'Batch of 1 = batch of N', problems.join('; '))
-          : pass('batch-consistency', 'Batch of 1 = batch of N', `${rows} rows run alone match the batch of ${Object.values(batchFeeds)[0].dims[0]} within tolerance`),
-      );
-    }
-
-    // determinism: the same inputs twice give bit-identical outputs
-    const again = await run(session, ort, feeds);
-    const differing = Object.entries(outputs)
-      .map(([name, o]) => ({ name, d: compareArrays(again[name].data, o.data, o.dims, { atol: 0, rtol: 0, mode: 'numpy' }) }))
-      .filter((x) => x.d.mismatches > 0);
-    checks.push(
-      differing.length
-        ? fail('deterministic', 'Deterministic', differing.map((x) => `'${x.name}' differs between two runs in ${x.d.mismatches}/${x.d.elements} values (up to ${x.d.maxAbsError.toPrecision(3)})`).join('; '))
-        : pass('deterministic', 'Deterministic', 'two runs on the same inputs gave identical outputs'),
-    );
-    return { checks, comparisons, inputs: { source, shapes } };
-  } finally {
-    await session.release();
-  }
+  return { rows, problems };
 }
 
-const RUNTIME_CHECKS: [string, string][] = [
-  ['runs', 'Runs'],
-  ['outputs-finite', 'Outputs are finite'],
-  ['matches-reference', 'Matches the reference outputs'],
-  ['batch-consistency', 'Batch of 1 = batch of N'],
-  ['deterministic', 'Deterministic'],
-];
+/** A row's outputs do not depend on the other rows of its batch (a batch of 1 = a batch of N). */
+async function checkBatchConsistency(options: RuntimeCheckOptions, runModel: RunModel, feeds: Feeds, outputs: Outputs): Promise<Check> {
+  if (!options.dynamicBatch) return skip('batch-consistency', 'dynamic-batch is false');
+  const fixed = options.info.inputs.find((i) => !i.shape || typeof i.shape[0] === 'number');
+  if (fixed) return skip('batch-consistency', `input '${fixed.name}' has no symbolic batch dimension (see the batch-dimension check)`);
+  // a batch of 1 (or none) says nothing: run three copies of it
+  const batchFeeds = batchOf(feeds) >= 2 ? feeds : tile(feeds, 3);
+  const batchOutputs = batchFeeds === feeds ? outputs : await runModel(batchFeeds);
+  const { rows, problems } = await rowsDifferingAlone(runModel, batchFeeds, batchOutputs, options.tolerance);
+  return verdict('batch-consistency', problems, () => `${rows} rows run alone match the batch of ${batchOf(batchFeeds)} within tolerance`);
+}
+
+/** The same inputs twice give bit-identical outputs. */
+async function checkDeterministic(runModel: RunModel, feeds: Feeds, outputs: Outputs): Promise<Check> {
+  const again = await runModel(feeds);
+  const problems = Object.entries(outputs)
+    .map(([name, o]) => ({ name, d: compareArrays(again[name].data, o.data, o.dims, { atol: 0, rtol: 0, mode: 'numpy' }) }))
+    .filter((x) => x.d.mismatches > 0)
+    .map((x) => `'${x.name}' differs between two runs in ${x.d.mismatches}/${x.d.elements} values (up to ${formatNumber(x.d.maxAbsError)})`);
+  return verdict('deterministic', problems, () => 'two runs on the same inputs gave identical outputs');
+}

@@ -1,183 +1,138 @@
-import { open, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { open } from 'node:fs/promises';
 
 import { halfToNumber } from '../npy/dtype.js';
-import { isLfsPointer, tensorElements, type ExternalDataRef, type ModelInfo, type ModelProto, type TensorProto } from '../onnx/model-file.js';
-import { fail, pass, skip, type Check } from './check.js';
+import { ONNX_TYPES, formatOpsets, storedExternally, tensorElements, type ModelInfo, type ModelProto, type TensorProto, type ValueInfo } from '../onnx/model-file.js';
+import { formatBytes, formatNumber } from '../util/format.js';
+import { fail, pass, skip, verdict, type Check } from './check.js';
+import type { ExternalDataResult, ExternalFile, ReadableExternal } from './external-data.js';
+import { compareSignature, formatEntry, type Signature } from './signature.js';
+import { runtimeSupportProblems, RUNTIME_SUPPORT } from './support.js';
 
-/** An external data file as found on disk. */
-interface ExternalFile {
-  path: string;
-  size: number;
+// The checks of the decoded file, before onnxruntime sees it.
+
+const inputsAndOutputs = (info: ModelInfo): ValueInfo[] => [...info.inputs, ...info.outputs];
+
+/** readModel decoded the file (or threw): what it found. */
+export function checkDecodes(info: ModelInfo): Check {
+  return pass('decodes', `IR ${info.irVersion}, ${info.nodes} nodes, ${info.initializers} initializers, producer ${info.producer.name || '?'} ${info.producer.version}`.trim());
 }
 
-export interface ExternalDataResult {
-  check: Check;
-  /** Refs whose bytes are all on disk, by tensor name, with the file they are in. */
-  readable: Map<string, { ref: ExternalDataRef; path: string }>;
-  files: ExternalFile[];
+export function checkRuntimeSupport(info: ModelInfo): Check {
+  const { onnxruntime, maxIrVersion, maxOpset } = RUNTIME_SUPPORT;
+  return verdict('runtime-support', runtimeSupportProblems(info), () => `IR ${info.irVersion}, ${formatOpsets(info.opsets)}; onnxruntime ${onnxruntime} supports up to IR ${maxIrVersion}, ai.onnx ${maxOpset['']}`);
 }
 
-/**
- * External data references (ONNX's `location`/`offset`/`length`) must stay inside the model's
- * folder, name files that exist, that are long enough, and that are not Git LFS pointers.
- */
-export async function checkExternalData(info: ModelInfo): Promise<ExternalDataResult> {
-  const id = 'external-data';
-  const title = 'External data';
-  const readable = new Map<string, { ref: ExternalDataRef; path: string }>();
-  if (info.externalData.length === 0) return { check: pass(id, title, 'all tensors are stored in the model file'), readable, files: [] };
-  const dir = dirname(resolve(info.path));
-  const problems: string[] = [];
-  const files = new Map<string, ExternalFile | null>();
-  for (const ref of info.externalData) {
-    if (!ref.location) {
-      problems.push(`tensor '${ref.tensor}' is marked external but has no location`);
-      continue;
-    }
-    const path = resolve(dir, ref.location);
-    const rel = relative(dir, path);
-    if (isAbsolute(ref.location) || rel.startsWith('..') || isAbsolute(rel)) {
-      problems.push(`tensor '${ref.tensor}' points outside the model's folder (${ref.location})`);
-      continue;
-    }
-    if (!files.has(path)) {
-      try {
-        const s = await stat(path);
-        if (!s.isFile()) throw new Error('not a file');
-        // a link inside the folder may still lead out of it
-        const real = relative(await realpath(dir), await realpath(path));
-        if (real.startsWith('..') || isAbsolute(real)) {
-          problems.push(`tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${await realpath(path)})`);
-          files.set(path, null);
-          continue;
-        }
-        const handle = await open(path, 'r');
-        const head = new Uint8Array(64);
-        try {
-          await handle.read(head, 0, 64, 0);
-        } finally {
-          await handle.close();
-        }
-        if (isLfsPointer(head)) {
-          problems.push(`${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`);
-          files.set(path, null);
-        } else files.set(path, { path, size: s.size });
-      } catch {
-        problems.push(`tensor '${ref.tensor}' needs ${ref.location}, which does not exist next to the model`);
-        files.set(path, null);
-      }
-    }
-    const file = files.get(path);
-    if (!file) continue;
-    if (ref.offset + ref.length > file.size) {
-      problems.push(
-        `tensor '${ref.tensor}' needs bytes ${ref.offset}..${ref.offset + ref.length} of ${ref.location}, which holds ${file.size}`,
-      );
-      continue;
-    }
-    readable.set(ref.tensor, { ref, path });
-  }
-  const found = [...files.values()].filter((f): f is ExternalFile => f !== null);
-  const check = problems.length
-    ? fail(id, title, problems.join('; '))
-    : pass(id, title, `${info.externalData.length} tensors in ${found.length} file(s), all present and complete`);
-  return { check, readable, files: found };
+/** The model's inputs and outputs against the signature input, when one is given. */
+export function checkSignature(info: ModelInfo, expected: Signature | undefined): Check {
+  const entries = inputsAndOutputs(info).map(formatEntry).join('; ');
+  if (!expected) return skip('signature', `no signature given; the model has ${entries}`);
+  return verdict('signature', compareSignature(expected, info.inputs, info.outputs), () => entries);
 }
 
-const FLOAT_TYPES = new Set([1, 10, 11, 16]); // float32, float16, float64, bfloat16
+/** With dynamic-batch, every input and output has a symbolic first dimension. */
+export function checkBatchDimension(info: ModelInfo, dynamicBatch: boolean): Check {
+  if (!dynamicBatch) return skip('batch-dimension', 'dynamic-batch is false');
+  const fixed = inputsAndOutputs(info).filter((v) => !v.shape || v.shape.length === 0 || typeof v.shape[0] === 'number');
+  const problems = fixed.length ? [`${fixed.map(formatEntry).join('; ')}: the first dimension is fixed; export with dynamic_axes={name: {0: 'batch'}}`] : [];
+  return verdict('batch-dimension', problems, () => inputsAndOutputs(info).map((v) => `${v.name}[0] = ${v.shape![0] ?? '?'}`).join(', '));
+}
 
-function countNonFiniteBytes(bytes: Uint8Array, dataType: number): { bad: number; first: number } {
+function bfloat16(bits: number): number {
+  return new Float32Array(new Uint32Array([bits << 16]).buffer)[0];
+}
+
+/** How each floating-point element type is read from little-endian bytes; the types checked. */
+const READ_FLOAT: Record<number, (view: DataView, offset: number) => number> = {
+  1: (view, o) => view.getFloat32(o, true),
+  10: (view, o) => halfToNumber(view.getUint16(o, true)),
+  11: (view, o) => view.getFloat64(o, true),
+  16: (view, o) => bfloat16(view.getUint16(o, true)),
+};
+
+function decodeFloats(bytes: Uint8Array, dataType: number): Float64Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const size = ONNX_TYPES[dataType].size;
+  const read = READ_FLOAT[dataType];
+  const values = new Float64Array(Math.floor(bytes.byteLength / size));
+  for (let i = 0; i < values.length; i++) values[i] = read(view, i * size);
+  return values;
+}
+
+/** How many values are NaN or Inf, and the flat index of the first (-1: none). */
+export interface NonFinite {
+  bad: number;
+  first: number;
+}
+
+/** Counts NaN and Inf in `values`, numbering them from flat index `from`. */
+export function countNonFinite(values: ArrayLike<number>, from = 0): NonFinite {
   let bad = 0;
   let first = -1;
-  const size = dataType === 11 ? 8 : dataType === 1 ? 4 : 2;
-  const n = Math.floor(bytes.byteLength / size);
-  for (let i = 0; i < n; i++) {
-    const o = i * size;
-    const v =
-      dataType === 1
-        ? view.getFloat32(o, true)
-        : dataType === 11
-          ? view.getFloat64(o, true)
-          : dataType === 10
-            ? halfToNumber(view.getUint16(o, true))
-            : new Float32Array(new Uint32Array([view.getUint16(o, true) << 16]).buffer)[0]; // bfloat16
-    if (!Number.isFinite(v)) {
-      bad++;
-      if (first < 0) first = i;
-    }
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) continue;
+    bad++;
+    if (first < 0) first = from + i;
   }
   return { bad, first };
 }
 
-async function nonFinite(t: TensorProto, external?: { ref: ExternalDataRef; path: string }): Promise<{ bad: number; first: number }> {
-  const type = t.dataType ?? 0;
-  if (external) {
-    const handle = await open(external.path, 'r');
-    try {
-      const size = type === 11 ? 8 : type === 1 ? 4 : 2;
-      const chunk = new Uint8Array(Math.max(size, (1 << 20) - ((1 << 20) % size)));
-      let bad = 0;
-      let first = -1;
-      for (let done = 0; done < external.ref.length; ) {
-        const want = Math.min(chunk.byteLength, external.ref.length - done);
-        const { bytesRead } = await handle.read(chunk, 0, want, external.ref.offset + done);
-        if (bytesRead === 0) break;
-        const r = countNonFiniteBytes(chunk.subarray(0, bytesRead), type);
-        if (r.bad && first < 0) first = done / size + r.first;
-        bad += r.bad;
-        done += bytesRead;
-      }
-      return { bad, first };
-    } finally {
-      await handle.close();
+/** The tensor's bytes in external data, read in chunks of about 1 MiB (whole elements). */
+async function externalNonFinite(external: ReadableExternal, dataType: number): Promise<NonFinite> {
+  const size = ONNX_TYPES[dataType].size;
+  const chunk = new Uint8Array(Math.max(size, (1 << 20) - ((1 << 20) % size)));
+  const total: NonFinite = { bad: 0, first: -1 };
+  const handle = await open(external.path, 'r');
+  try {
+    for (let done = 0; done < external.ref.length; ) {
+      const want = Math.min(chunk.byteLength, external.ref.length - done);
+      const { bytesRead } = await handle.read(chunk, 0, want, external.ref.offset + done);
+      if (bytesRead === 0) break;
+      const r = countNonFinite(decodeFloats(chunk.subarray(0, bytesRead), dataType), done / size);
+      if (total.first < 0) total.first = r.first;
+      total.bad += r.bad;
+      done += bytesRead;
     }
+    return total;
+  } finally {
+    await handle.close();
   }
-  if (t.rawData && t.rawData.byteLength) return countNonFiniteBytes(t.rawData, type);
+}
+
+/** A tensor's values stored in the model file. */
+function inlineValues(t: TensorProto, dataType: number): ArrayLike<number> {
+  if (t.rawData && t.rawData.byteLength) return decodeFloats(t.rawData, dataType);
   // typed fields: float32 in float_data, float64 in double_data, 16-bit floats as bits in int32_data
-  const values: number[] =
-    type === 1 ? (t.floatData ?? []) : type === 11 ? (t.doubleData ?? []) : (t.int32Data ?? []).map((b) => (type === 10 ? halfToNumber(b) : new Float32Array(new Uint32Array([b << 16]).buffer)[0]));
-  let bad = 0;
-  let first = -1;
-  values.forEach((v, i) => {
-    if (!Number.isFinite(v)) {
-      bad++;
-      if (first < 0) first = i;
-    }
-  });
-  return { bad, first };
+  if (dataType === 1) return t.floatData ?? [];
+  if (dataType === 11) return t.doubleData ?? [];
+  return (t.int32Data ?? []).map((b) => (dataType === 10 ? halfToNumber(b) : bfloat16(b)));
 }
 
 /** No initializer (weight) holds NaN or Inf, inline or in external data that is readable. */
 export async function checkInitializersFinite(model: ModelProto, external: ExternalDataResult['readable']): Promise<Check> {
-  const id = 'initializers-finite';
-  const title = 'Weights are finite';
   const problems: string[] = [];
   let checked = 0;
   let unreadable = 0;
   for (const t of model.graph?.initializer ?? []) {
-    if (!FLOAT_TYPES.has(t.dataType ?? 0)) continue;
-    const isExternal = t.dataLocation === 1;
-    const ext = isExternal ? external.get(t.name ?? '') : undefined;
-    if (isExternal && !ext) {
+    const dataType = t.dataType ?? 0;
+    if (!(dataType in READ_FLOAT)) continue;
+    const ext = storedExternally(t) ? external.get(t.name ?? '') : undefined;
+    if (storedExternally(t) && !ext) {
       unreadable++;
       continue;
     }
     checked++;
-    const { bad, first } = await nonFinite(t, ext);
+    const { bad, first } = ext ? await externalNonFinite(ext, dataType) : countNonFinite(inlineValues(t, dataType));
     if (bad) problems.push(`'${t.name}' holds ${bad} NaN/Inf value(s) of ${tensorElements(t)} (first at flat index ${first})`);
   }
-  if (problems.length) return fail(id, title, problems.join('; '));
-  if (checked === 0 && unreadable === 0) return skip(id, title, 'the model has no floating-point initializers');
-  return pass(id, title, `${checked} floating-point initializer(s) hold no NaN or Inf${unreadable ? `; ${unreadable} with unreadable external data not checked` : ''}`);
+  if (!problems.length && checked === 0 && unreadable === 0) return skip('initializers-finite', 'the model has no floating-point initializers');
+  return verdict('initializers-finite', problems, () => `${checked} floating-point initializer(s) hold no NaN or Inf${unreadable ? `; ${unreadable} with unreadable external data not checked` : ''}`);
 }
 
 export function checkSize(info: ModelInfo, files: ExternalFile[], maxMb: number | undefined): Check {
   const total = info.sizeBytes + files.reduce((a, f) => a + f.size, 0);
-  const mb = total / (1024 * 1024);
-  const size = (bytes: number) => (bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(2)} MB`);
-  const what = `${size(total)}${files.length ? ` (model file ${size(info.sizeBytes)} + ${files.length} external data file(s))` : ''}`;
-  if (maxMb === undefined) return skip('size', 'Size', `${what}; no max-size-mb set`);
-  return mb <= maxMb ? pass('size', 'Size', `${what} <= max-size-mb ${maxMb}`) : fail('size', 'Size', `${what} exceeds max-size-mb ${maxMb}`);
+  const what = `${formatBytes(total)}${files.length ? ` (model file ${formatBytes(info.sizeBytes)} + ${files.length} external data file(s))` : ''}`;
+  if (maxMb === undefined) return skip('size', `${what}; no max-size-mb set`);
+  const limit = `max-size-mb ${formatNumber(maxMb)}`;
+  // MB as max-size-mb's description means it: 1024 * 1024 bytes
+  return total / (1024 * 1024) <= maxMb ? pass('size', `${what} <= ${limit}`) : fail('size', `${what} exceeds ${limit}`);
 }

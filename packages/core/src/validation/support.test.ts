@@ -5,7 +5,7 @@ import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { ONNXRUNTIME_VERSION, loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
-import { RUNTIME_SUPPORT, checkRuntimeSupport } from './support.js';
+import { RUNTIME_SUPPORT, runtimeSupportProblems } from './support.js';
 
 const { onnx } = onnxProto;
 
@@ -63,10 +63,10 @@ describe('RUNTIME_SUPPORT is what the pinned onnxruntime really loads', () => {
   });
 });
 
-describe('checkRuntimeSupport', () => {
+describe('runtimeSupportProblems', () => {
   it('names what is too new and the newest supported', () => {
-    expect(checkRuntimeSupport({ irVersion: 8, opsets: [{ domain: '', version: 13 }] })).toEqual([]);
-    expect(checkRuntimeSupport({ irVersion: 14, opsets: [{ domain: '', version: 27 }, { domain: 'com.example', version: 9 }] })).toEqual([
+    expect(runtimeSupportProblems({ irVersion: 8, opsets: [{ domain: '', version: 13 }] })).toEqual([]);
+    expect(runtimeSupportProblems({ irVersion: 14, opsets: [{ domain: '', version: 27 }, { domain: 'com.example', version: 9 }] })).toEqual([
       'IR version 14 is newer than onnxruntime 1.30.0 supports (up to IR 13)',
       'opset 27 of ai.onnx is newer than onnxruntime 1.30.0 supports (up to 26); export with opset_version=26 or lower',
     ]);

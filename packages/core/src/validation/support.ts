@@ -12,7 +12,7 @@ export const RUNTIME_SUPPORT = {
 };
 
 /** Problems that keep the runtime from loading the model; custom domains are not judged here. */
-export function checkRuntimeSupport(info: Pick<ModelInfo, 'irVersion' | 'opsets'>, support = RUNTIME_SUPPORT): string[] {
+export function runtimeSupportProblems(info: Pick<ModelInfo, 'irVersion' | 'opsets'>, support = RUNTIME_SUPPORT): string[] {
   const problems: string[] = [];
   if (info.irVersion > support.maxIrVersion) {
     problems.push(`IR version ${info.irVersion} is newer than onnxruntime ${support.onnxruntime} supports (up to IR ${support.maxIrVersion})`);

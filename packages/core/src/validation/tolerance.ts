@@ -1,4 +1,5 @@
 import { parseError, parsed, type ParseResult } from '../errors.js';
+import { formatNumber } from '../util/format.js';
 
 /**
  * How far an output is from its reference. `numpy`: an element mismatches when
@@ -11,6 +12,29 @@ export interface Tolerance {
   atol: number;
   rtol: number;
   mode: ToleranceMode;
+}
+
+/** The tolerance inputs: defaults, overrides by output name, and the share of elements allowed outside. */
+export interface ToleranceSettings {
+  atol: number;
+  rtol: number;
+  perOutputAtol: Record<string, number>;
+  perOutputRtol: Record<string, number>;
+  mode: ToleranceMode;
+  maxMismatchRatio: number;
+}
+
+/** The tolerance output `name` is held to. */
+export function toleranceFor(settings: ToleranceSettings, name: string): Tolerance {
+  return { atol: settings.perOutputAtol[name] ?? settings.atol, rtol: settings.perOutputRtol[name] ?? settings.rtol, mode: settings.mode };
+}
+
+/**
+ * An element of an output or a reference, as a message shows it: seven significant digits, what
+ * float32 holds, so that an element and its reference that differ visibly print differently.
+ */
+export function formatElement(v: number): string {
+  return formatNumber(v, 7);
 }
 
 export interface Difference {

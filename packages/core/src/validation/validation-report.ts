@@ -1,6 +1,7 @@
 import type { ModelInfo } from '../onnx/model-file.js';
 import type { Check } from './check.js';
-import type { OutputComparison, ToleranceSettings } from './runtime-checks.js';
+import type { OutputComparison } from './runtime-checks.js';
+import type { ToleranceSettings } from './tolerance.js';
 
 /** The validate-onnx report: the JSON file and the job summary render this. */
 export interface ValidationReport {
