@@ -1,17 +1,12 @@
 import * as core from '@actions/core';
 import { numberOutput, sha256Files } from '@ml-gate/core';
-import { loadOnnxRuntime } from '@ml-gate/core/onnx';
 import { annotationFile, markErrored, runReportedAction } from '@ml-gate/core/github';
-import { renderValidationMarkdown, type ValidationReport } from '@ml-gate/core/validation';
-import { validateModel } from '@ml-gate/core/validation';
+import { loadOnnxRuntime } from '@ml-gate/core/onnx';
+import { newValidationReport, recordValidation, renderValidationMarkdown, validateModel, type ValidationReport } from '@ml-gate/core/validation';
 
 import { readConfig, readReportPath, type Config } from './config.js';
 
 const TITLE = 'validate-onnx';
-
-function maxOf(values: number[]): number | null {
-  return values.length ? Math.max(...values) : null;
-}
 
 async function validate(config: Config, report: ValidationReport): Promise<void> {
   report.settings = { tolerance: config.tolerance, dynamicBatch: config.dynamicBatch, maxSizeMb: config.maxSizeMb ?? null };
@@ -21,7 +16,7 @@ async function validate(config: Config, report: ValidationReport): Promise<void>
     log: (m) => core.info(m),
   });
   report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
-  const v = await validateModel(
+  const validation = await validateModel(
     {
       ort,
       model: config.model,
@@ -34,39 +29,16 @@ async function validate(config: Config, report: ValidationReport): Promise<void>
       seed: config.seed,
       threads: config.threads,
     },
+    // a bad reference file ends the run: the report still describes the model it was for
     (info) => {
       report.model = info;
     },
   );
-  report.model = { ...v.model, sha256: await sha256Files(config.model) };
-  report.checks = v.checks;
-  report.outputs = v.comparisons;
-  report.inputs = v.inputs;
-  report.summary = {
-    maxAbsError: maxOf(v.comparisons.map((c) => c.maxAbsError)),
-    maxRelError: maxOf(v.comparisons.map((c) => c.maxRelError)),
-    mismatchRatio: maxOf(v.comparisons.map((c) => c.mismatchRatio)),
-  };
-  report.passed = v.passed;
-  report.status = v.passed ? 'passed' : 'failed';
-  const failed = v.checks.filter((c) => c.status === 'fail');
-  report.reason = v.passed
-    ? `All ${v.checks.filter((c) => c.status === 'pass').length} checks passed${v.checks.some((c) => c.status === 'skip') ? ` (${v.checks.filter((c) => c.status === 'skip').length} skipped)` : ''}.`
-    : `${failed.length} of ${v.checks.length} checks failed: ${failed.map((c) => c.title).join(', ')}.`;
+  recordValidation(report, validation, await sha256Files(config.model));
 }
 
 export async function run(): Promise<void> {
-  const report: ValidationReport = {
-    schema: 'ml-gate/validate-onnx/v1',
-    createdAt: new Date().toISOString(),
-    status: 'error',
-    passed: false,
-    reason: 'The validation did not run.',
-    checks: [],
-    outputs: [],
-    summary: { maxAbsError: null, maxRelError: null, mismatchRatio: null },
-    settings: {},
-  };
+  const report = newValidationReport();
   let config: Config | undefined;
   await runReportedAction({
     title: TITLE,

@@ -1,7 +1,13 @@
-import type { ModelInfo } from '../onnx/model-file.js';
+import type { ReportError } from '../errors.js';
+import { formatOpsets, type ModelInfo, type ValueInfo } from '../onnx/model-file.js';
+import { formatShape } from '../onnx/session.js';
+import { formatBytes, formatNumber } from '../util/format.js';
+import { renderRunFooter, type RunInfo } from '../util/run-info.js';
 import type { Check } from './check.js';
 import type { OutputComparison } from './runtime-checks.js';
-import type { ToleranceSettings } from './tolerance.js';
+import { formatEntry } from './signature.js';
+import { formatElement, type ToleranceSettings } from './tolerance.js';
+import type { Validation } from './validate.js';
 
 /** The validate-onnx report: the JSON file and the job summary render this. */
 export interface ValidationReport {
@@ -10,6 +16,7 @@ export interface ValidationReport {
   status: 'passed' | 'failed' | 'error';
   passed: boolean;
   reason: string;
+  /** The model as decoded; sha256 is the full 64 hex digits of the model file. */
   model?: ModelInfo & { sha256?: string };
   checks: Check[];
   outputs: OutputComparison[];
@@ -17,53 +24,106 @@ export interface ValidationReport {
   summary: { maxAbsError: number | null; maxRelError: number | null; mismatchRatio: number | null };
   inputs?: { source: 'reference' | 'random'; shapes: Record<string, number[]> };
   settings: { tolerance?: ToleranceSettings; dynamicBatch?: boolean; maxSizeMb?: number | null; onnxruntime?: { version: string; source: string } };
-  error?: { message: string; file?: string; input?: string };
+  error?: ReportError;
+  /** The commit and workflow run (filled by runReportedAction). */
+  run?: RunInfo;
+}
+
+/** The report before anything ran: an error until the validation decides otherwise. */
+export function newValidationReport(): ValidationReport {
+  return {
+    schema: 'ml-gate/validate-onnx/v1',
+    createdAt: new Date().toISOString(),
+    status: 'error',
+    passed: false,
+    reason: 'The validation did not run.',
+    checks: [],
+    outputs: [],
+    summary: { maxAbsError: null, maxRelError: null, mismatchRatio: null },
+    settings: {},
+  };
+}
+
+function maxOf(values: number[]): number | null {
+  return values.length ? Math.max(...values) : null;
+}
+
+/** "All 12 checks passed (1 skipped)." or "2 of 13 checks failed: Runs, Deterministic." */
+function reasonOf(checks: Check[]): string {
+  const count = (status: Check['status']) => checks.filter((c) => c.status === status).length;
+  const failed = checks.filter((c) => c.status === 'fail');
+  if (failed.length) return `${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.title).join(', ')}.`;
+  return `All ${count('pass')} checks passed${count('skip') ? ` (${count('skip')} skipped)` : ''}.`;
+}
+
+/** Records the validation of the model file whose SHA-256 is `sha256`: its checks, errors and verdict. */
+export function recordValidation(report: ValidationReport, v: Validation, sha256: string): void {
+  report.model = { ...v.model, sha256 };
+  report.checks = v.checks;
+  report.outputs = v.comparisons;
+  report.inputs = v.inputs;
+  report.summary = {
+    maxAbsError: maxOf(v.comparisons.map((c) => c.maxAbsError)),
+    maxRelError: maxOf(v.comparisons.map((c) => c.maxRelError)),
+    mismatchRatio: maxOf(v.comparisons.map((c) => c.mismatchRatio)),
+  };
+  report.passed = v.passed;
+  report.status = v.passed ? 'passed' : 'failed';
+  report.reason = reasonOf(v.checks);
 }
 
 const ICON: Record<Check['status'], string> = { pass: '✅', fail: '❌', skip: '➖' };
 
-function num(v: number | null | undefined): string {
-  if (v === null || v === undefined) return 'n/a';
-  if (!Number.isFinite(v)) return String(v);
-  return v === 0 ? '0' : v.toPrecision(3);
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+const measured = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : formatNumber(v));
+const valueInfo = (v: ValueInfo) => `\`${formatEntry(v)}\``;
+
+function checkTable(r: ValidationReport): string[] {
+  if (!r.checks.length) return [];
+  return ['| | check | detail |', '|---|---|---|', ...r.checks.map((c) => `| ${ICON[c.status]} | ${c.title} | ${cell(c.detail)} |`), ''];
 }
 
+function outputTable(r: ValidationReport): string[] {
+  if (!r.outputs.length) return [];
+  const rows = r.outputs.map((o) => {
+    const worst = o.worst ? `[${o.worst.index.join(', ')}]: ${formatElement(o.worst.actual)} vs ${formatElement(o.worst.expected)}` : '';
+    const errors = `${measured(o.maxAbsError)} | ${measured(o.maxRelError)} | ${o.mismatches}/${o.elements}`;
+    return `| ${o.passed ? '✅' : '❌'} ${o.name} | ${formatShape(o.shape)} | ${formatNumber(o.atol)} | ${formatNumber(o.rtol)} | ${errors} | ${worst} |`;
+  });
+  return ['| output | shape | atol | rtol | max abs error | max rel error | outside tolerance | worst element |', '|---|---|---:|---:|---:|---:|---:|---|', ...rows, ''];
+}
+
+function modelDetails(m: ModelInfo & { sha256?: string }): string[] {
+  const ops = Object.entries(m.operators)
+    .sort((a, b) => b[1] - a[1])
+    .map(([op, n]) => `${op} ×${n}`)
+    .join(', ');
+  return [
+    '<details><summary>Model</summary>',
+    '',
+    '| | |',
+    '|---|---|',
+    `| IR version | ${m.irVersion} |`,
+    `| opsets | ${formatOpsets(m.opsets)} |`,
+    `| producer | ${m.producer.name} ${m.producer.version} |`,
+    `| inputs | ${m.inputs.map(valueInfo).join(', ')} |`,
+    `| outputs | ${m.outputs.map(valueInfo).join(', ')} |`,
+    `| operators | ${m.nodes} nodes: ${ops} |`,
+    `| parameters | ${m.parameters.toLocaleString('en-US')} in ${m.initializers} initializers |`,
+    `| size | ${formatBytes(m.sizeBytes)}${m.externalData.length ? ` + external data (${m.externalData.length} tensors)` : ''} |`,
+    ...(m.sha256 ? [`| sha256 | \`${m.sha256}\` |`] : []),
+    '',
+    '</details>',
+    '',
+  ];
+}
+
+/** The report as markdown (the job summary): verdict, checks, outputs, the model, the run last. */
 export function renderValidationMarkdown(r: ValidationReport): string {
-  const out: string[] = [];
   const name = r.model ? `\`${r.model.path}\`` : 'the model';
   const head = r.status === 'passed' ? '✅ ONNX validation passed' : r.status === 'failed' ? '❌ ONNX validation failed' : '⚠️ ONNX validation could not run';
-  out.push(`## ${head}: ${name}`, '', r.reason, '');
-  if (r.checks.length) {
-    out.push('| | check | detail |', '|---|---|---|');
-    for (const c of r.checks) out.push(`| ${ICON[c.status]} | ${c.title} | ${c.detail.replace(/\|/g, '\\|')} |`);
-    out.push('');
-  }
-  if (r.outputs.length) {
-    out.push('| output | shape | atol | rtol | max abs error | max rel error | outside tolerance | worst element |', '|---|---|---:|---:|---:|---:|---:|---|');
-    for (const o of r.outputs) {
-      const worst = o.worst ? `[${o.worst.index.join(', ')}]: ${o.worst.actual} vs ${o.worst.expected}` : '';
-      out.push(`| ${o.passed ? '✅' : '❌'} ${o.name} | [${o.shape.join(', ')}] | ${o.atol} | ${o.rtol} | ${num(o.maxAbsError)} | ${num(o.maxRelError)} | ${o.mismatches}/${o.elements} | ${worst} |`);
-    }
-    out.push('');
-  }
-  const m = r.model;
-  if (m) {
-    const ops = Object.entries(m.operators)
-      .sort((a, b) => b[1] - a[1])
-      .map(([op, n]) => `${op} ×${n}`)
-      .join(', ');
-    out.push('<details><summary>Model</summary>', '');
-    out.push('| | |', '|---|---|');
-    out.push(`| IR version | ${m.irVersion} |`);
-    out.push(`| opsets | ${m.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')} |`);
-    out.push(`| producer | ${m.producer.name} ${m.producer.version} |`);
-    out.push(`| inputs | ${m.inputs.map((v) => `\`${v.name}\` ${v.type}[${(v.shape ?? []).map((d) => d ?? '?').join(', ')}]`).join(', ')} |`);
-    out.push(`| outputs | ${m.outputs.map((v) => `\`${v.name}\` ${v.type}[${(v.shape ?? []).map((d) => d ?? '?').join(', ')}]`).join(', ')} |`);
-    out.push(`| operators | ${m.nodes} nodes: ${ops} |`);
-    out.push(`| parameters | ${m.parameters.toLocaleString('en-US')} in ${m.initializers} initializers |`);
-    out.push(`| size | ${(m.sizeBytes / 1024).toFixed(1)} KiB${m.externalData.length ? ` + external data (${m.externalData.length} tensors)` : ''} |`);
-    if (m.sha256) out.push(`| sha256 | \`${m.sha256}\` |`);
-    out.push('', '</details>', '');
-  }
+  const out = [`## ${head}: ${name}`, '', r.reason, '', ...checkTable(r), ...outputTable(r), ...(r.model ? modelDetails(r.model) : [])];
+  const footer = renderRunFooter(r.run);
+  if (footer) out.push(footer, '');
   return out.join('\n');
 }
