@@ -124,7 +124,7 @@ describe('runReportedAction', () => {
       body: () => {
         // a bug: reading a property of undefined
         const missing = undefined as unknown as { shape: number[] };
-        return Promise.resolve(missing.shape.length);
+        return Promise.resolve(missing.shape).then(() => undefined);
       },
     });
     const r = await run(action);
