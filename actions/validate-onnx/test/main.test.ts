@@ -4,6 +4,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { elementCount } from '@ml-gate/core';
 import { describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
@@ -37,7 +38,7 @@ async function zerosNpy(shape: number[]): Promise<string> {
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
   const prefix = Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([header.length & 0xff, header.length >> 8]), Buffer.from(header, 'latin1')]);
   const path = join(await mkdtemp(join(tmpdir(), 'npy-')), 'zeros.npy');
-  await writeFile(path, Buffer.concat([prefix, Buffer.alloc(4 * shape.reduce((a, b) => a * b, 1))]));
+  await writeFile(path, Buffer.concat([prefix, Buffer.alloc(4 * elementCount(shape))]));
   return path;
 }
 
