@@ -2,7 +2,7 @@ import type { Tensor } from 'onnxruntime-node';
 
 import { UserError, messageOf } from '../errors.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
-import type { LoadedModel } from '../onnx/session.js';
+import { loadModel, type LoadedModel } from '../onnx/session.js';
 import { newInputArray } from '../onnx/tensor-types.js';
 import type { OipRequestTensor } from './protocol.js';
 import type { ParityTensor } from './parity.js';
@@ -17,6 +17,21 @@ function typedArray(type: string, data: readonly (number | boolean)[]): Tensor['
     else out[i] = type === 'bool' ? (n !== 0 ? 1 : 0) : n;
   });
   return out;
+}
+
+/**
+ * The `model` input: the local model the served outputs are compared with. It is fed the arrays
+ * sent to the server, so it takes one input (loadModel's "which input" question has no answer here).
+ */
+export async function loadParityModel(ort: OnnxRuntime, path: string): Promise<LoadedModel> {
+  try {
+    return await loadModel(ort, path, { role: 'model', inputOfPath: 'model', threads: 1 });
+  } catch (e) {
+    if (e instanceof UserError && e.input === 'input-name') {
+      throw new UserError(`The model ${path} has several inputs; the parity check supports models with one input.`, { file: path, input: 'model' });
+    }
+    throw e;
+  }
 }
 
 /**

@@ -13,6 +13,8 @@ export * from '../oip/protocol.js';
 export * from '../oip/parity.js';
 export * from '../oip/sample.js';
 export * from '../oip/local-model.js';
+export * from './smoke-options.js';
 export * from './smoke-test.js';
 export * from './smoke-report.js';
 export * from './smoke-markdown.js';
+export * from './smoke-gate.js';

@@ -1,8 +1,15 @@
+import type { ReportError } from '../errors.js';
 import type { LatencySummary } from '../http/stats.js';
 import type { AttemptRecord } from '../http/retry.js';
 import type { RedirectRecord } from '../http/request.js';
+import { describeStatusRanges } from '../http/status.js';
+import { redactUrl } from '../http/redact.js';
 import type { OipTensorMetadata } from '../oip/protocol.js';
 import type { ParityResult } from '../oip/parity.js';
+import type { Sample } from '../oip/sample.js';
+import { numberOutput } from '../util/format.js';
+import type { RunInfo } from '../util/run-info.js';
+import type { ServerProbe } from './smoke-options.js';
 
 export interface SmokeCheck {
   name: string;
@@ -68,7 +75,9 @@ export interface SmokeTestReport {
   latency?: LatencySummary & { requested: number; failed: number; budgetMs: number | null };
   parity?: ParityResult & { model: string };
   warnings: string[];
-  error?: { message: string; file?: string; input?: string };
+  error?: ReportError;
+  /** The commit and workflow run (set by the runner shell). */
+  run?: RunInfo;
 }
 
 export function newSmokeTestReport(): SmokeTestReport {
@@ -84,5 +93,45 @@ export function newSmokeTestReport(): SmokeTestReport {
     attemptLog: [],
     checks: [],
     warnings: [],
+  };
+}
+
+/** What was asked of the server and how patiently, as the report shows it: URLs redacted, header names only. */
+export function describeSmokeRequest(probe: ServerProbe): Pick<SmokeTestReport, 'request' | 'settings'> {
+  return {
+    request: {
+      protocol: probe.protocol,
+      url: redactUrl(probe.url),
+      method: probe.protocol === 'open-inference' ? 'POST' : probe.method,
+      headers: probe.headers.map((h) => h.name),
+      bodyBytes: probe.body === undefined ? undefined : Buffer.byteLength(probe.body),
+      modelName: probe.modelName || undefined,
+      expectedModelVersion: probe.expectedModelVersion || undefined,
+      expectedStatus: describeStatusRanges(probe.expectedStatus),
+    },
+    settings: {
+      timeoutMs: probe.timeoutMs,
+      retryDelayMs: probe.retryDelayMs,
+      requestTimeoutMs: probe.requestTimeoutMs,
+      retryOn: [...probe.retryOn],
+      requests: probe.requests,
+      latencyP95BudgetMs: probe.latencyP95Ms ?? null,
+    },
+  };
+}
+
+/** The sample as the report shows it: its arrays' names, shapes and dtypes, not their values. */
+export function describeSample(sample: Sample): NonNullable<SmokeTestReport['request']>['sample'] {
+  return { path: sample.path, format: sample.format, arrays: sample.arrays.map((a) => ({ name: a.name, shape: a.shape, dtype: a.dtype })) };
+}
+
+/** The action's outputs (but report-path). */
+export function smokeTestOutputs(r: SmokeTestReport): Record<string, string> {
+  return {
+    passed: String(r.passed),
+    status: r.response ? String(r.response.status) : '',
+    attempts: String(r.attempts),
+    'latency-p50-ms': numberOutput(r.latency?.p50Ms),
+    'latency-p95-ms': numberOutput(r.latency?.p95Ms),
   };
 }

@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { newSmokeTestReport } from './smoke-report.js';
-import { runSmokeTest, type SmokeTestOptions } from './smoke-test.js';
+import type { SmokeTestOptions } from './smoke-options.js';
+import { runSmokeTest } from './smoke-test.js';
 
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
