@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { UserError, fileProblem, messageOf, parseError, parsed, type ParseResult } from '../errors.js';
 import { describeDType } from '../npy/dtype.js';
 import { NpzArchive, openNpy, type NpyArray } from '../npy/array.js';
+import { formatNumber } from '../util/format.js';
 import { elementCount } from '../util/shape.js';
 import { isOipDatatype, type OipDatatype, type OipRequestTensor, type OipTensorMetadata } from './protocol.js';
 
@@ -227,7 +228,7 @@ export function buildInferInputs(sample: Sample, inputs: readonly OipTensorMetad
     const data = array.values.map((v, i) => {
       const c = castValue(v, datatype);
       if (c === undefined) {
-        throw new UserError(`The sample ${sample.path}${array.name ? ` (${array.name})` : ''} holds ${v} at element ${i}, outside the range of ${datatype} (input '${meta.name}').`, {
+        throw new UserError(`The sample ${sample.path}${array.name ? ` (${array.name})` : ''} holds ${formatNumber(v, 6)} at element ${i}, outside the range of ${datatype} (input '${meta.name}').`, {
           file: sample.path,
           input: 'sample',
         });
