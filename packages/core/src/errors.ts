@@ -85,6 +85,8 @@ export function inputValue<T>(input: string, result: ParseResult<T>, wording: In
 export function fileProblem(e: unknown, expected = 'a file'): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
+    case 'ENOTREG':
+      return `is ${(e as { kind?: string }).kind ?? 'not a regular file'}, expected ${expected}`;
     case 'ENOENT':
       return 'does not exist';
     case 'ENOTDIR':

@@ -1,16 +1,19 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 
-import { UserError, messageOf } from '../errors.js';
+import { UserError, fileProblem, messageOf } from '../errors.js';
+import { statRegularFile } from '../util/files.js';
 import { decodeInto, type DType, type TargetArray } from './dtype.js';
 import { readNpyHeader } from './header.js';
 import { FileSource, StreamSource, type ByteSource } from './source.js';
 import { rowElementCount } from '../util/shape.js';
+
+/** The largest row read (1 GiB): batches hold whole rows. */
+export const MAX_ROW_BYTES = 2 ** 30;
 
 /**
  * One array of a `.npy` file or `.npz` member, read a batch of rows at a time: memory holds one
@@ -41,7 +44,15 @@ export class NpyArray {
     }
     this.rows = shape[0];
     this.rowLength = rowElementCount(shape);
-    if (fortranOrder && this.rowLength > 1) {
+    // A row is read whole: bound it before anything is allocated for it (with no rows, the header
+    // alone could otherwise describe rows of any size).
+    if (this.rowLength * dtype.size > MAX_ROW_BYTES) {
+      throw new UserError(
+        `${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})), ${this.rowLength * dtype.size} bytes each; rows of at most ${MAX_ROW_BYTES} bytes are read.`,
+        { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' },
+      );
+    }
+    if (fortranOrder && this.rowLength > 1 && this.rows > 0) {
       // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
       const inner = shape.slice(1);
       const starts = new Float64Array(this.rowLength);
@@ -110,10 +121,7 @@ export class NpyArray {
 }
 
 function notReadable(path: string, e: unknown, what: string): UserError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return new UserError(`${what} ${path} does not exist.`, { file: path });
-  if (code === 'EISDIR') return new UserError(`${what} ${path} is a directory, expected a file.`, { file: path });
-  return new UserError(`${what} ${path} cannot be read: ${messageOf(e)}.`, { file: path, cause: e });
+  return new UserError(`${what} ${path} ${fileProblem(e)}.`, { file: path, cause: e });
 }
 
 /** Opens a `.npy` file. */
@@ -132,6 +140,32 @@ export async function openNpy(path: string): Promise<NpyArray> {
   }
 }
 
+/**
+ * Inflates a member to `file`, checking its CRC-32 and its size against the archive's records as
+ * it goes (the random-access copy of a Fortran-order member is read from disk, past the point
+ * where a stream would check them).
+ */
+async function spillMember(stream: Readable, file: string, entry: yauzl.Entry, label: string): Promise<void> {
+  const out = await open(file, 'w', 0o600);
+  let crc = 0;
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      crc = crc32(chunk, crc);
+      size += chunk.byteLength;
+      await out.write(chunk);
+    }
+  } finally {
+    await out.close();
+  }
+  if (size !== entry.uncompressedSize || crc >>> 0 !== entry.crc32 >>> 0) {
+    throw new UserError(`${label} is corrupt: it inflates to ${size} bytes with CRC-32 ${(crc >>> 0).toString(16)}, the archive records ${entry.uncompressedSize} bytes and ${(entry.crc32 >>> 0).toString(16)}.`, {
+      file: label,
+      hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+    });
+  }
+}
+
 interface ZipEntry {
   entry: yauzl.Entry;
   key: string;
@@ -147,7 +181,7 @@ export class NpzArchive {
 
   static async open(path: string): Promise<NpzArchive> {
     try {
-      await stat(path);
+      await statRegularFile(path);
     } catch (e) {
       throw notReadable(path, e, 'The .npz file');
     }
@@ -206,7 +240,7 @@ export class NpzArchive {
     const cleanUp = () => rm(dir, { recursive: true, force: true });
     try {
       const file = join(dir, 'member.npy');
-      await pipeline(await this.openStream(found.entry, label), createWriteStream(file));
+      await spillMember(await this.openStream(found.entry, label), file, found.entry, label);
       return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
     } catch (e) {
       await cleanUp();

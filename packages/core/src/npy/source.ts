@@ -1,8 +1,9 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 
-import { UserError } from '../errors.js';
+import { UserError, messageOf } from '../errors.js';
+import { openRegularFile } from '../util/files.js';
 
 /**
  * Where an array's bytes come from: a file (random access) or a decompressing stream
@@ -37,7 +38,7 @@ export class FileSource implements ByteSource {
 
   /** A file, or the byte range [start, start + size) of it (a stored npz member). */
   static async open(path: string, label = path, start = 0, size?: number): Promise<FileSource> {
-    const handle = await open(path, 'r');
+    const handle = await openRegularFile(path);
     const total = size ?? (await handle.stat()).size - start;
     return new FileSource(label, handle, start, total);
   }
@@ -103,7 +104,7 @@ export class StreamSource implements ByteSource {
         try {
           next = await this.chunks.next();
         } catch (e) {
-          throw new UserError(`${this.label} cannot be decompressed: ${(e as Error).message}.`, { file: this.label, cause: e });
+          throw new UserError(`${this.label} cannot be decompressed: ${messageOf(e)}.`, { file: this.label, cause: e });
         }
         if (next.done) throw truncated(this.label, position, into.byteLength, filled);
         this.pending = next.value;
