@@ -81,6 +81,31 @@ function connectionError(e: unknown, realUrl: string, timeoutMs: number): Reques
   return new RequestError(`${detail}${code ? ` (${code})` : ''} for ${url}`, 'connection', code);
 }
 
+/** The URL a redirect leads to: an http(s) URL, resolved against the one that answered. */
+function redirectTarget(location: string, url: string): URL {
+  let next: URL;
+  try {
+    next = new URL(location, url);
+  } catch {
+    throw new RequestError(`${redactUrl(url)} redirects to an invalid location`, 'redirect');
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
+  return next;
+}
+
+/** One request of the exchange: the user's headers only to the first request's origin. */
+async function fetchOnce(req: HttpRequest, url: string, method: string, body: string | undefined, signal: AbortSignal): Promise<{ res: Response; text: string }> {
+  const headers = new Headers(req.extraHeaders ?? {});
+  if (!headers.has('user-agent')) headers.set('user-agent', 'ml-gate-smoke-test');
+  if (new URL(url).origin === new URL(req.url).origin) for (const h of req.headers) headers.set(h.name, h.value);
+  try {
+    const res = await fetch(url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body, redirect: 'manual', signal });
+    return { res, text: await res.text() };
+  } catch (e) {
+    throw connectionError(e, url, req.timeoutMs);
+  }
+}
+
 /**
  * One HTTP exchange with fetch, following redirects by hand (`redirect: 'manual'`) so that none of
  * the user's headers (Authorization, cookies, API keys) is sent to another origin. 303, and 301/302
@@ -97,45 +122,19 @@ export async function sendRequest(req: HttpRequest): Promise<HttpResponse> {
   let method = req.method.toUpperCase();
   let body = req.body;
   for (;;) {
-    const sameOrigin = new URL(url).origin === origin;
-    const headers = new Headers(req.extraHeaders ?? {});
-    if (!headers.has('user-agent')) headers.set('user-agent', 'ml-gate-smoke-test');
-    if (sameOrigin) for (const h of req.headers) headers.set(h.name, h.value);
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body, redirect: 'manual', signal });
-      text = await res.text();
-    } catch (e) {
-      throw connectionError(e, url, req.timeoutMs);
-    }
+    const { res, text } = await fetchOnce(req, url, method, body, signal);
     const location = res.headers.get('location');
-    if (REDIRECTS.has(res.status) && location) {
-      if (redirects.length >= maxRedirects) throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
-      let next: URL;
-      try {
-        next = new URL(location, url);
-      } catch {
-        throw new RequestError(`${redactUrl(url)} redirects to an invalid location`, 'redirect');
-      }
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
-      const crossOrigin = next.origin !== origin;
-      redirects.push({ status: res.status, from: url, to: next.href, droppedHeaders: crossOrigin ? req.headers.map((h) => h.name) : [] });
-      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
-        method = 'GET';
-        body = undefined;
-      }
-      url = next.href;
-      continue;
+    if (!REDIRECTS.has(res.status) || !location) {
+      const contentType = res.headers.get('content-type') ?? '';
+      return { status: res.status, statusText: res.statusText, contentType, body: text, url, redirects, latencyMs: performance.now() - t0 };
     }
-    return {
-      status: res.status,
-      statusText: res.statusText,
-      contentType: res.headers.get('content-type') ?? '',
-      body: text,
-      url,
-      redirects,
-      latencyMs: performance.now() - t0,
-    };
+    if (redirects.length >= maxRedirects) throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
+    const next = redirectTarget(location, url);
+    redirects.push({ status: res.status, from: url, to: next.href, droppedHeaders: next.origin !== origin ? req.headers.map((h) => h.name) : [] });
+    if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+    }
+    url = next.href;
   }
 }

@@ -64,45 +64,48 @@ export function argmaxRows(data: ArrayLike<number>, shape: readonly number[]): n
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
+/** Counts a mismatch at `index`, keeping the first one. */
+function mismatch(result: OutputParity, index: number, served: number, local: number): void {
+  if (result.mismatches === 0) result.first = { index, served, local };
+  result.mismatches++;
+}
+
+/** The differences of every element; in values mode, the elements outside atol + rtol × |local| (NaN never matches). */
+function compareValues(served: ParityTensor, local: ParityTensor, o: ParityOptions, result: OutputParity): void {
+  for (let i = 0; i < local.data.length; i++) {
+    const s = served.data[i];
+    const l = local.data[i];
+    const diff = Math.abs(s - l);
+    if (diff > result.maxAbsDiff || Number.isNaN(diff)) result.maxAbsDiff = Number.isNaN(diff) ? NaN : Math.max(result.maxAbsDiff, diff);
+    if (l !== 0 && Number.isFinite(diff)) result.maxRelDiff = Math.max(result.maxRelDiff, diff / Math.abs(l));
+    if (o.mode === 'values' && !(diff <= o.atol + o.rtol * Math.abs(l)) && !(s === l)) mismatch(result, i, s, l);
+  }
+}
+
+/** The class of each row: the argmax, or for one column of scores, the side of the threshold. */
+function rowClasses(served: ParityTensor, local: ParityTensor): [number[], number[]] {
+  const width = local.shape.length >= 2 ? local.shape[local.shape.length - 1] : 1;
+  const all = width === 1 ? [...Array.from(served.data), ...Array.from(local.data)] : [];
+  if (width !== 1 || all.every((v) => Number.isInteger(v))) return [argmaxRows(served.data, served.shape), argmaxRows(local.data, local.shape)];
+  const threshold = all.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
+  const binary = (d: ArrayLike<number>) => Array.from(d, (v) => (v > threshold ? 1 : 0));
+  return [binary(served.data), binary(local.data)];
+}
+
+function compareClasses(served: ParityTensor, local: ParityTensor, result: OutputParity): void {
+  const [a, b] = rowClasses(served, local);
+  result.rows = b.length;
+  for (let r = 0; r < b.length; r++) if (a[r] !== b[r]) mismatch(result, r, a[r], b[r]);
+}
+
 export function compareOutput(served: ParityTensor, local: ParityTensor, o: ParityOptions): OutputParity {
   const result: OutputParity = { name: local.name, shape: [...local.shape], passed: false, elements: local.data.length, mismatches: 0, maxAbsDiff: 0, maxRelDiff: 0 };
   if (!sameShape(served.shape, local.shape)) {
     result.problem = `the server returned shape [${served.shape.join(', ')}], the local model [${local.shape.join(', ')}]`;
     return result;
   }
-  const n = local.data.length;
-  for (let i = 0; i < n; i++) {
-    const s = served.data[i];
-    const l = local.data[i];
-    const diff = Math.abs(s - l);
-    if (diff > result.maxAbsDiff || Number.isNaN(diff)) result.maxAbsDiff = Number.isNaN(diff) ? NaN : Math.max(result.maxAbsDiff, diff);
-    if (l !== 0 && Number.isFinite(diff)) result.maxRelDiff = Math.max(result.maxRelDiff, diff / Math.abs(l));
-    if (o.mode === 'values' && !(diff <= o.atol + o.rtol * Math.abs(l)) && !(s === l)) {
-      if (result.mismatches === 0) result.first = { index: i, served: s, local: l };
-      result.mismatches++;
-    }
-  }
-  if (o.mode === 'class') {
-    const width = local.shape.length >= 2 ? local.shape[local.shape.length - 1] : 1;
-    let a = argmaxRows(served.data, served.shape);
-    let b = argmaxRows(local.data, local.shape);
-    if (width === 1) {
-      const all = [...Array.from(served.data), ...Array.from(local.data)];
-      if (!all.every((v) => Number.isInteger(v))) {
-        const threshold = all.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
-        const binary = (d: ArrayLike<number>) => Array.from(d, (v) => (v > threshold ? 1 : 0));
-        a = binary(served.data);
-        b = binary(local.data);
-      }
-    }
-    result.rows = b.length;
-    for (let r = 0; r < b.length; r++) {
-      if (a[r] !== b[r]) {
-        if (result.mismatches === 0) result.first = { index: r, served: a[r], local: b[r] };
-        result.mismatches++;
-      }
-    }
-  }
+  compareValues(served, local, o, result);
+  if (o.mode === 'class') compareClasses(served, local, result);
   result.passed = result.mismatches === 0;
   return result;
 }

@@ -196,6 +196,39 @@ function shapeFits(shape: readonly number[], wanted: readonly number[]): boolean
 
 const fmt = (s: readonly number[]) => `[${s.map((d) => (d < 0 ? '-1' : String(d))).join(', ')}]`;
 
+/** The sample array for a model input: the one of its name, or the only one for a model with one input. */
+function arrayFor(sample: Sample, meta: OipTensorMetadata, inputs: readonly OipTensorMetadata[]): SampleArray {
+  const array = sample.arrays.find((a) => a.name === meta.name) ?? (inputs.length === 1 && sample.arrays.length === 1 ? sample.arrays[0] : undefined);
+  if (array) return array;
+  const names = sample.arrays.map((a) => a.name ?? '(the .npy array)').join(', ');
+  throw new UserError(
+    `The sample ${sample.path} has no array for the model input '${meta.name}' (the server lists ${inputs.map((i) => `'${i.name}'`).join(', ')}; the sample holds ${names}).`,
+    { file: sample.path, input: 'sample', hint: 'For several inputs, save an .npz with one array per input name (numpy.savez).' },
+  );
+}
+
+/** One request input: the array with its own shape (which must fit the input's), cast to the input's datatype. */
+function requestTensor(sample: Sample, array: SampleArray, meta: OipTensorMetadata): OipRequestTensor {
+  if (!isOipDatatype(meta.datatype)) {
+    throw new UserError(`The model input '${meta.name}' has datatype ${meta.datatype}, which this action cannot send (numeric and BOOL inputs only).`, {
+      input: 'sample',
+    });
+  }
+  const datatype = meta.datatype;
+  const what = `The sample ${sample.path}${array.name ? ` (${array.name})` : ''}`;
+  if (!shapeFits(array.shape, meta.shape)) {
+    throw new UserError(`${what} has shape ${fmt(array.shape)}; the model input '${meta.name}' takes ${fmt(meta.shape)} (-1: any size).`, { file: sample.path, input: 'sample' });
+  }
+  const data = array.values.map((v, i) => {
+    const c = castValue(v, datatype);
+    if (c === undefined) {
+      throw new UserError(`${what} holds ${formatNumber(v, 6)} at element ${i}, outside the range of ${datatype} (input '${meta.name}').`, { file: sample.path, input: 'sample' });
+    }
+    return c;
+  });
+  return { name: meta.name, datatype, shape: [...array.shape], data: data as number[] | boolean[] };
+}
+
 /**
  * The inputs of an infer request: each input the server's metadata lists, from the sample array
  * of that name (or the only array, for a model with one input), cast to the metadata's datatype,
@@ -203,38 +236,5 @@ const fmt = (s: readonly number[]) => `[${s.map((d) => (d < 0 ? '-1' : String(d)
  */
 export function buildInferInputs(sample: Sample, inputs: readonly OipTensorMetadata[]): OipRequestTensor[] {
   if (inputs.length === 0) throw new UserError('The server lists no inputs for the model; there is nothing to send the sample to.', { input: 'model-name' });
-  const names = sample.arrays.map((a) => a.name ?? '(the .npy array)').join(', ');
-  return inputs.map((meta) => {
-    let array = sample.arrays.find((a) => a.name === meta.name);
-    if (!array && inputs.length === 1 && sample.arrays.length === 1) array = sample.arrays[0];
-    if (!array) {
-      throw new UserError(
-        `The sample ${sample.path} has no array for the model input '${meta.name}' (the server lists ${inputs.map((i) => `'${i.name}'`).join(', ')}; the sample holds ${names}).`,
-        { file: sample.path, input: 'sample', hint: 'For several inputs, save an .npz with one array per input name (numpy.savez).' },
-      );
-    }
-    if (!isOipDatatype(meta.datatype)) {
-      throw new UserError(`The model input '${meta.name}' has datatype ${meta.datatype}, which this action cannot send (numeric and BOOL inputs only).`, {
-        input: 'sample',
-      });
-    }
-    const datatype = meta.datatype;
-    if (!shapeFits(array.shape, meta.shape)) {
-      throw new UserError(
-        `The sample ${sample.path}${array.name ? ` (${array.name})` : ''} has shape ${fmt(array.shape)}; the model input '${meta.name}' takes ${fmt(meta.shape)} (-1: any size).`,
-        { file: sample.path, input: 'sample' },
-      );
-    }
-    const data = array.values.map((v, i) => {
-      const c = castValue(v, datatype);
-      if (c === undefined) {
-        throw new UserError(`The sample ${sample.path}${array.name ? ` (${array.name})` : ''} holds ${formatNumber(v, 6)} at element ${i}, outside the range of ${datatype} (input '${meta.name}').`, {
-          file: sample.path,
-          input: 'sample',
-        });
-      }
-      return c;
-    });
-    return { name: meta.name, datatype, shape: [...array.shape], data: data as number[] | boolean[] };
-  });
+  return inputs.map((meta) => requestTensor(sample, arrayFor(sample, meta, inputs), meta));
 }
