@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { fileProblem, parseDuration, UserError } from '@ml-gate/core';
+import { badInputValue, fileProblem, parseDuration, UserError } from '@ml-gate/core';
 import { booleanInput, choiceInput, stringInput } from '@ml-gate/core/github';
 import { isValidVersion, parseImage, type ReleaseConfig } from '@ml-gate/core/release';
 
@@ -18,9 +18,8 @@ export function readReportPath(): string {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-/** "Input NAME is 'VALUE'; expected WHAT." — how every malformed value here is refused. */
 function refuse(name: string, value: string, expected: string): never {
-  throw new UserError(`Input ${name} is '${value}'; expected ${expected}.`, { input: name });
+  throw badInputValue(name, value, expected);
 }
 
 function matching(name: string, value: string, pattern: RegExp, what: string): string {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { UserError, fileProblem, inputValue, parseDuration } from '@ml-gate/core';
+import { UserError, badInputValue, fileProblem, inputValue, parseDuration } from '@ml-gate/core';
 import { choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 import {
   RETRY_CLASSES,
@@ -41,9 +41,7 @@ function durationInput(name: string, fallback: string, min: number): number {
   if (ms === undefined || ms < min) {
     // the bound as the input is written (100ms), not as a measured duration is printed
     const bound = min >= 100 ? ` of at least ${min}ms` : min > 0 ? ' above 0' : '';
-    throw new UserError(`Input ${name} is '${raw}'; expected a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds).`, {
-      input: name,
-    });
+    throw badInputValue(name, raw, `a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds)`);
   }
   return ms;
 }
@@ -103,7 +101,7 @@ function headersInput(): HeaderLine[] {
 
 function methodInput(): string {
   const method = (stringInput('method') || 'GET').toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) throw new UserError(`Input method is '${method}'; expected an HTTP method such as GET, POST or HEAD.`, { input: 'method' });
+  if (!/^[A-Z]+$/.test(method)) throw badInputValue('method', method, 'an HTTP method such as GET, POST or HEAD');
   if (FETCH_FORBIDDEN_METHODS.has(method)) {
     throw new UserError(`Input method is ${method}, which the HTTP client (fetch) refuses to send; expected a method such as GET, POST or HEAD.`, { input: 'method' });
   }
@@ -116,7 +114,7 @@ function retryOnInput(): Set<RetryClass> {
   if (items.length === 1 && items[0] === 'none') return new Set();
   const bad = items.filter((i) => !(RETRY_CLASSES as readonly string[]).includes(i));
   if (bad.length || items.length === 0) {
-    throw new UserError(`Input retry-on is '${raw}'; expected a comma-separated list of ${RETRY_CLASSES.join(', ')}, or none.`, { input: 'retry-on' });
+    throw badInputValue('retry-on', raw, `a comma-separated list of ${RETRY_CLASSES.join(', ')}, or none`);
   }
   return new Set(items as RetryClass[]);
 }

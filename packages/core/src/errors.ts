@@ -66,6 +66,11 @@ export interface InputProblemWording {
   hint?: string;
 }
 
+/** "Input NAME is 'SHOWN'; expected WHAT IT ACCEPTS." — the one wording of a value of the wrong form. */
+export function badInputValue(input: string, shown: string, expected: string, hint?: string): UserError {
+  return new UserError(`Input ${input} is '${shown}'; expected ${expected}.`, { input, hint });
+}
+
 /**
  * The value of a parse of input `input`, or a UserError naming the input:
  * "Input NAME is 'TEXT': WHAT IS WRONG; expected WHAT IT ACCEPTS."

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 
-import { UserError } from '../errors.js';
+import { UserError, badInputValue } from '../errors.js';
 
 /** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
 export function stringInput(name: string, options: { required?: boolean } = {}): string {
@@ -32,7 +32,7 @@ export function numberInput(
     (integer && !Number.isInteger(value)) ||
     (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
     (max !== undefined && value > max);
-  if (bad) throw new UserError(`Input ${name} is '${raw}'; expected ${wanted}.`, { input: name });
+  if (bad) throw badInputValue(name, raw, wanted);
   return value;
 }
 
@@ -45,7 +45,7 @@ export function choiceInput<T extends string>(name: string, choices: readonly T[
   if (raw === '') return fallback;
   const value = raw.toLowerCase() as T;
   if (!choices.includes(value)) {
-    throw new UserError(`Input ${name} is '${raw}'; expected one of: ${choices.join(', ')}.`, { input: name });
+    throw badInputValue(name, raw, `one of: ${choices.join(', ')}`);
   }
   return value;
 }
@@ -55,5 +55,5 @@ export function booleanInput(name: string, fallback: boolean): boolean {
   if (raw === '') return fallback;
   if (/^(true|yes|on|1)$/i.test(raw)) return true;
   if (/^(false|no|off|0)$/i.test(raw)) return false;
-  throw new UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
+  throw badInputValue(name, raw, 'true or false');
 }
