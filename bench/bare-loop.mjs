@@ -33,14 +33,18 @@ function openNpy(path, descr) {
   if (!header.includes(`'descr': '${descr}'`) || !header.includes("'fortran_order': False")) {
     throw new Error(`${path}: expected ${descr} in C order, header ${header.trim()}`);
   }
-  const shape = header.match(/'shape': \(([^)]*)\)/)[1].split(',').filter((s) => s.trim()).map(Number);
+  const shape = header
+    .match(/'shape': \(([^)]*)\)/)[1]
+    .split(',')
+    .filter((s) => s.trim())
+    .map(Number);
   return { fd, shape, dataStart };
 }
 
 /** Fills `into` from `fd` at `position`. */
 function readFully(fd, into, position) {
   const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
-  for (let done = 0; done < bytes.length; ) {
+  for (let done = 0; done < bytes.length;) {
     const n = readSync(fd, bytes, done, bytes.length - done, position + done);
     if (n === 0) throw new Error('unexpected end of file');
     done += n;

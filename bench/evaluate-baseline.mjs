@@ -232,11 +232,21 @@ async function main() {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`no batch-size default in action.yml`);
   for (const f of [join(DATA, 'features.npy'), join(DATA, 'labels.npy'), NEW_MODEL, BASELINE_MODEL]) await warm(f);
   const ortVersion = JSON.parse(readFileSync(join(ORT_PATH, 'package.json'), 'utf8')).version;
-  const machine = { cpus: availableParallelism(), cpuModel: cpuModel(), memoryGB: +(totalmem() / 1e9).toFixed(1), node: process.version, onnxruntimeNode: ortVersion };
+  const machine = {
+    cpus: availableParallelism(),
+    cpuModel: cpuModel(),
+    memoryGB: +(totalmem() / 1e9).toFixed(1),
+    node: process.version,
+    onnxruntimeNode: ortVersion,
+  };
   console.log(`evaluate-baseline benchmark: ${runs} run(s) per variant, batch size ${batchSize}`);
   const bundle = bundleInfo();
-  console.log(`bundle: dist/index.js sha256 ${bundle.sha256.slice(0, 12)}, commit ${bundle.commit?.slice(0, 12) ?? 'unknown'}${bundle.distModified ? ' (dist/ modified)' : ''}`);
-  console.log(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGB} GB, node ${machine.node}, onnxruntime-node ${ortVersion}`);
+  console.log(
+    `bundle: dist/index.js sha256 ${bundle.sha256.slice(0, 12)}, commit ${bundle.commit?.slice(0, 12) ?? 'unknown'}${bundle.distModified ? ' (dist/ modified)' : ''}`,
+  );
+  console.log(
+    `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGB} GB, node ${machine.node}, onnxruntime-node ${ortVersion}`,
+  );
 
   const action = [];
   const bare = [];
@@ -254,7 +264,10 @@ async function main() {
   // the action's report and the bare loop must agree: same rows, same models, same accuracies
   const disagreements = [];
   const reference = bare[0];
-  for (const [name, list] of [['action', action], ['bare loop', bare]]) {
+  for (const [name, list] of [
+    ['action', action],
+    ['bare loop', bare],
+  ]) {
     list.forEach((r, i) => {
       if (r.rows !== reference.rows) disagreements.push(`${name} run ${i + 1}: ${r.rows} rows, bare loop ${reference.rows}`);
       for (const model of ['new', 'baseline']) {
@@ -282,7 +295,10 @@ async function main() {
   const header = `${'variant'.padEnd(10)}${pad('wall s', 9)}${pad('rows/s', 11)}${pad('peak RSS MB', 13)}${pad('CPU s', 8)}${pad('in run() s', 12)}${pad('other s', 9)}   wall s of each run`;
   console.log(header);
   console.log('-'.repeat(header.length));
-  for (const [name, s] of [['action', a], ['bare loop', b]]) {
+  for (const [name, s] of [
+    ['action', a],
+    ['bare loop', b],
+  ]) {
     console.log(
       `${name.padEnd(10)}${pad(secs(s.wallMs), 9)}${pad(perSec(s.rowsPerSecond), 11)}${pad(s.peakRssMB.toFixed(0), 13)}${pad(s.cpuS.toFixed(1), 8)}` +
         `${pad(secs(s.inferenceMs), 12)}${pad(secs(s.outsideRunMs), 9)}   ${s.runs.map((r) => secs(r.wallMs)).join(', ')}`,
@@ -290,7 +306,9 @@ async function main() {
   }
   console.log('(CPU: user + system time of the process; in run(): time inside session.run, both models; other: wall less in run())');
   console.log('');
-  console.log(`action / bare loop wall time: ${ratio.toFixed(3)}x (target <= ${TARGETS.wallRatio}x): ${targets.wallRatio.met ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `action / bare loop wall time: ${ratio.toFixed(3)}x (target <= ${TARGETS.wallRatio}x): ${targets.wallRatio.met ? 'MET' : 'NOT MET'}`,
+  );
   console.log(
     `action peak RSS: ${a.maxPeakRssMB.toFixed(0)} MB at most (target < ${TARGETS.peakRssMB} MB): ${targets.peakRssMB.met ? 'MET' : 'NOT MET'}`,
   );
@@ -310,7 +328,13 @@ async function main() {
     createdAt: new Date().toISOString(),
     machine,
     bundle,
-    workload: { rows: reference.rows, features: reference.features, classes: 10, model: 'MLP 20-512-512-10 (PyTorch, opset 13)', batchSize },
+    workload: {
+      rows: reference.rows,
+      features: reference.features,
+      classes: 10,
+      model: 'MLP 20-512-512-10 (PyTorch, opset 13)',
+      batchSize,
+    },
     runs,
     action: a,
     bareLoop: b,

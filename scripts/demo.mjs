@@ -33,7 +33,12 @@ const run = spawnSync(process.execPath, [join(root, 'actions', 'evaluate-baselin
   encoding: 'utf8',
 });
 // the runner hides ::debug:: lines; so does the demo
-process.stdout.write(run.stdout.split('\n').filter((l) => !l.startsWith('::debug::')).join('\n'));
+process.stdout.write(
+  run.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::debug::'))
+    .join('\n'),
+);
 process.stderr.write(run.stderr);
 console.log('\n--- job summary ---\n' + readFileSync(summary, 'utf8'));
 console.log(`Report: ${inputs.report}`);

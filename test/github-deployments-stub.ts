@@ -89,7 +89,14 @@ export class GitHubDeploymentsStub extends GitHubApiStand<GitHubDeploymentsStubO
   }
 
   private addStatus(d: StubDeployment, b: any): StubDeploymentStatus {
-    const s = { id: this.nextId++, state: b.state, description: b.description ?? '', log_url: b.log_url ?? '', environment: d.environment, created_at: this.now() };
+    const s = {
+      id: this.nextId++,
+      state: b.state,
+      description: b.description ?? '',
+      log_url: b.log_url ?? '',
+      environment: d.environment,
+      created_at: this.now(),
+    };
     d.statuses.push(s);
     return s;
   }
@@ -97,7 +104,11 @@ export class GitHubDeploymentsStub extends GitHubApiStand<GitHubDeploymentsStubO
   private view(d: StubDeployment) {
     const rest: Partial<StubDeployment> = { ...d };
     delete rest.statuses;
-    return { ...rest, url: `${this.url}/repos/o/r/deployments/${d.id}`, statuses_url: `${this.url}/repos/o/r/deployments/${d.id}/statuses` };
+    return {
+      ...rest,
+      url: `${this.url}/repos/o/r/deployments/${d.id}`,
+      statuses_url: `${this.url}/repos/o/r/deployments/${d.id}/statuses`,
+    };
   }
 
   protected route(r: GhRequest): JsonReply | undefined {
@@ -117,7 +128,8 @@ export class GitHubDeploymentsStub extends GitHubApiStand<GitHubDeploymentsStubO
       const b = r.body ?? {};
       if (typeof b.ref !== 'string' || !b.ref) return { status: 422, json: { message: 'Invalid request.\n\n"ref" wasn\'t supplied.' } };
       if (this.options.refs && !this.options.refs.includes(b.ref)) return { status: 422, json: { message: `No ref found for: ${b.ref}` } };
-      if (b.auto_merge !== false) return { status: 409, json: { message: 'Conflict merging main into the ref (the stub wants auto_merge: false)' } };
+      if (b.auto_merge !== false)
+        return { status: 409, json: { message: 'Conflict merging main into the ref (the stub wants auto_merge: false)' } };
       if (!Array.isArray(b.required_contexts) || b.required_contexts.length) {
         return { status: 409, json: { message: 'Conflict: Commit status checks failed (the stub wants required_contexts: [])' } };
       }

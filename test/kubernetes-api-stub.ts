@@ -80,7 +80,14 @@ const CORE_RESOURCES = {
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['cm'],
     },
-    { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ns'] },
+    {
+      name: 'namespaces',
+      singularName: 'namespace',
+      namespaced: false,
+      kind: 'Namespace',
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['ns'],
+    },
   ],
 };
 
@@ -99,7 +106,15 @@ const APPS_RESOURCES = {
       categories: ['all'],
     },
     { name: 'deployments/status', singularName: '', namespaced: true, kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
-    { name: 'deployments/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
+    {
+      name: 'deployments/scale',
+      singularName: '',
+      namespaced: true,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    },
   ],
 };
 
@@ -136,7 +151,7 @@ export function strategicMergePatch(target: any, patch: any): any {
     if (k.startsWith('$')) continue;
     if (v === null) delete out[k];
     else if (Array.isArray(v) && v.every((e) => isObject(e) && typeof e.name === 'string') && Array.isArray(out[k])) {
-      const merged = (out[k]).map((e) => clone(e));
+      const merged = out[k].map((e) => clone(e));
       for (const element of v) {
         const i = merged.findIndex((e) => e.name === element.name);
         if (i >= 0) merged[i] = strategicMergePatch(merged[i], element);
@@ -217,7 +232,10 @@ export class KubernetesApiStub {
    * Writes a kubeconfig for this server (plain HTTP on loopback, a bearer token, the given
    * default namespace) and returns its path.
    */
-  async kubeconfig(path: string, options: { namespace?: string; context?: string; token?: string; format?: 'yaml' | 'json' } = {}): Promise<string> {
+  async kubeconfig(
+    path: string,
+    options: { namespace?: string; context?: string; token?: string; format?: 'yaml' | 'json' } = {},
+  ): Promise<string> {
     const context = options.context ?? 'stub';
     const token = options.token ?? 'stub-token-0123456789';
     if (options.format === 'json') {
@@ -265,7 +283,15 @@ export class KubernetesApiStub {
     const object = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: d.name, namespace, uid: `uid-${d.name}`, generation: 1, resourceVersion: rv, creationTimestamp: '2025-01-01T00:00:00Z', labels: { app: d.name } },
+      metadata: {
+        name: d.name,
+        namespace,
+        uid: `uid-${d.name}`,
+        generation: 1,
+        resourceVersion: rv,
+        creationTimestamp: '2025-01-01T00:00:00Z',
+        labels: { app: d.name },
+      },
       spec: {
         replicas,
         progressDeadlineSeconds: 600,
@@ -375,7 +401,14 @@ export class KubernetesApiStub {
       const behaviour = this.rollouts.get(key) ?? 'complete';
       if (behaviour === 'complete') d.status = this.completeStatus(d.metadata.generation, replicas);
       else if (behaviour === 'stuck') {
-        d.status = { ...d.status, observedGeneration: d.metadata.generation, replicas: replicas + 1, updatedReplicas: 1, availableReplicas: replicas, readyReplicas: replicas };
+        d.status = {
+          ...d.status,
+          observedGeneration: d.metadata.generation,
+          replicas: replicas + 1,
+          updatedReplicas: 1,
+          availableReplicas: replicas,
+          readyReplicas: replicas,
+        };
       } else {
         d.status = {
           observedGeneration: d.metadata.generation,
@@ -385,7 +418,12 @@ export class KubernetesApiStub {
           availableReplicas: replicas,
           conditions: [
             { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-            { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${d.metadata.name}-2" has timed out progressing.` },
+            {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: `ReplicaSet "${d.metadata.name}-2" has timed out progressing.`,
+            },
           ],
         };
       }
@@ -400,7 +438,14 @@ export class KubernetesApiStub {
     if (r.method === 'GET') {
       if (r.path === '/version') return [200, SERVER_VERSION];
       if (r.path === '/api') {
-        return [200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: this.url.replace('http://', '') }] }];
+        return [
+          200,
+          {
+            kind: 'APIVersions',
+            versions: ['v1'],
+            serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: this.url.replace('http://', '') }],
+          },
+        ];
       }
       if (r.path === '/apis') {
         const v = { groupVersion: 'apps/v1', version: 'v1' };
@@ -450,17 +495,30 @@ export class KubernetesApiStub {
       const [, ns, name] = m;
       if (!name && r.method === 'POST') {
         const body = r.body;
-        if (!isObject(body) || !body.metadata?.name) return [422, status(422, 'Invalid', 'ConfigMap "" is invalid: metadata.name: Required value')];
+        if (!isObject(body) || !body.metadata?.name)
+          return [422, status(422, 'Invalid', 'ConfigMap "" is invalid: metadata.name: Required value')];
         const key = `${ns}/${body.metadata.name}`;
         if (this.configMaps.has(key)) {
-          return [409, status(409, 'AlreadyExists', `configmaps "${body.metadata.name}" already exists`, { name: body.metadata.name, kind: 'configmaps' })];
+          return [
+            409,
+            status(409, 'AlreadyExists', `configmaps "${body.metadata.name}" already exists`, {
+              name: body.metadata.name,
+              kind: 'configmaps',
+            }),
+          ];
         }
         if (r.query.get('dryRun')) return [201, body];
         const object = {
           apiVersion: 'v1',
           kind: 'ConfigMap',
           data: body.data ?? {},
-          metadata: { ...body.metadata, namespace: ns, uid: `uid-cm-${body.metadata.name}`, resourceVersion: this.nextVersion(), creationTimestamp: new Date().toISOString() },
+          metadata: {
+            ...body.metadata,
+            namespace: ns,
+            uid: `uid-cm-${body.metadata.name}`,
+            resourceVersion: this.nextVersion(),
+            creationTimestamp: new Date().toISOString(),
+          },
         };
         this.configMaps.set(key, object);
         return [201, object];
@@ -477,13 +535,23 @@ export class KubernetesApiStub {
         if (rv !== undefined && rv !== cm.metadata.resourceVersion) {
           return [
             409,
-            status(409, 'Conflict', `Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
-              name,
-              kind: 'configmaps',
-            }),
+            status(
+              409,
+              'Conflict',
+              `Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+              {
+                name,
+                kind: 'configmaps',
+              },
+            ),
           ];
         }
-        const next = r.method === 'PUT' ? clone(body) : r.contentType === 'application/strategic-merge-patch+json' ? strategicMergePatch(cm, body) : mergePatch(cm, body);
+        const next =
+          r.method === 'PUT'
+            ? clone(body)
+            : r.contentType === 'application/strategic-merge-patch+json'
+              ? strategicMergePatch(cm, body)
+              : mergePatch(cm, body);
         next.metadata = { ...cm.metadata, resourceVersion: this.nextVersion() };
         this.configMaps.set(key, next);
         return [200, next];

@@ -64,7 +64,14 @@ export function jsonApiServer(requests: RecordedRequest[], handle: (request: Rec
   return answering(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://stub');
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      status: 0,
+    };
     requests.push(record);
     const { status, json, headers } = handle(record);
     record.status = status;

@@ -42,7 +42,9 @@ const { values: args } = parseArgs({
 
 function usage(message) {
   if (message) console.error(`model-server: ${message}`);
-  console.error('Usage: node server.mjs --model FILE.onnx [--name NAME] [--version V] [--host H] [--port P] [--not-ready-for S] [--latency-ms MS] [--fail-first N]');
+  console.error(
+    'Usage: node server.mjs --model FILE.onnx [--name NAME] [--version V] [--host H] [--port P] [--not-ready-for S] [--latency-ms MS] [--fail-first N]',
+  );
   process.exit(message ? 2 : 0);
 }
 if (args.help) usage();
@@ -69,8 +71,32 @@ function loadOnnxRuntime() {
 }
 
 // onnxruntime element type <-> Open Inference Protocol datatype
-const DATATYPE = { bool: 'BOOL', uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64', int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64', float16: 'FP16', float32: 'FP32', float64: 'FP64', string: 'BYTES' };
-const ARRAY = { FP32: Float32Array, FP64: Float64Array, INT8: Int8Array, UINT8: Uint8Array, INT16: Int16Array, UINT16: Uint16Array, INT32: Int32Array, UINT32: Uint32Array, BOOL: Uint8Array };
+const DATATYPE = {
+  bool: 'BOOL',
+  uint8: 'UINT8',
+  uint16: 'UINT16',
+  uint32: 'UINT32',
+  uint64: 'UINT64',
+  int8: 'INT8',
+  int16: 'INT16',
+  int32: 'INT32',
+  int64: 'INT64',
+  float16: 'FP16',
+  float32: 'FP32',
+  float64: 'FP64',
+  string: 'BYTES',
+};
+const ARRAY = {
+  FP32: Float32Array,
+  FP64: Float64Array,
+  INT8: Int8Array,
+  UINT8: Uint8Array,
+  INT16: Int16Array,
+  UINT16: Uint16Array,
+  INT32: Int32Array,
+  UINT32: Uint32Array,
+  BOOL: Uint8Array,
+};
 
 const ort = loadOnnxRuntime();
 const startedAt = Date.now();
@@ -82,7 +108,11 @@ const loading = ort.InferenceSession.create(resolve(args.model), { executionProv
 );
 
 const ready = () => session !== undefined && Date.now() - startedAt >= notReadyForMs;
-const tensorMeta = (m) => ({ name: m.name, datatype: DATATYPE[m.type] ?? String(m.type).toUpperCase(), shape: m.shape.map((d) => (typeof d === 'number' ? d : -1)) });
+const tensorMeta = (m) => ({
+  name: m.name,
+  datatype: DATATYPE[m.type] ?? String(m.type).toUpperCase(),
+  shape: m.shape.map((d) => (typeof d === 'number' ? d : -1)),
+});
 
 function send(res, status, body) {
   const text = JSON.stringify(body);
@@ -112,14 +142,26 @@ class BadRequest extends Error {}
 function toTensor(input, meta) {
   const datatype = input.datatype ?? DATATYPE[meta.type];
   const shape = input.shape;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new BadRequest(`input ${input.name}: shape must be a list of sizes`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+    throw new BadRequest(`input ${input.name}: shape must be a list of sizes`);
   const data = flatten(input.data ?? [], []);
   const count = shape.reduce((a, b) => a * b, 1);
   if (data.length !== count) throw new BadRequest(`input ${input.name}: ${data.length} values for shape [${shape.join(', ')}]`);
   if (!data.every((x) => typeof x === 'number')) throw new BadRequest(`input ${input.name}: data must be numbers`);
-  if (datatype !== DATATYPE[meta.type]) throw new BadRequest(`input ${input.name}: datatype ${datatype}, the model takes ${DATATYPE[meta.type]}`);
-  if (datatype === 'INT64') return new ort.Tensor('int64', BigInt64Array.from(data, (x) => BigInt(Math.trunc(x))), shape);
-  if (datatype === 'UINT64') return new ort.Tensor('uint64', BigUint64Array.from(data, (x) => BigInt(Math.trunc(x))), shape);
+  if (datatype !== DATATYPE[meta.type])
+    throw new BadRequest(`input ${input.name}: datatype ${datatype}, the model takes ${DATATYPE[meta.type]}`);
+  if (datatype === 'INT64')
+    return new ort.Tensor(
+      'int64',
+      BigInt64Array.from(data, (x) => BigInt(Math.trunc(x))),
+      shape,
+    );
+  if (datatype === 'UINT64')
+    return new ort.Tensor(
+      'uint64',
+      BigUint64Array.from(data, (x) => BigInt(Math.trunc(x))),
+      shape,
+    );
   const Array_ = ARRAY[datatype];
   if (!Array_) throw new BadRequest(`input ${input.name}: datatype ${datatype} is not supported by this server`);
   return new ort.Tensor(meta.type, Array_.from(data), shape);
@@ -151,7 +193,12 @@ async function infer(req, res) {
       ...(request.id !== undefined ? { id: request.id } : {}),
       outputs: wanted.map((name) => {
         const t = results[name];
-        return { name, datatype: DATATYPE[t.type], shape: t.dims, data: Array.from(t.data, (x) => (typeof x === 'bigint' ? Number(x) : x)) };
+        return {
+          name,
+          datatype: DATATYPE[t.type],
+          shape: t.dims,
+          data: Array.from(t.data, (x) => (typeof x === 'bigint' ? Number(x) : x)),
+        };
       }),
     });
   } catch (e) {

@@ -24,7 +24,9 @@ export function readReportPath(): string {
 /** metric and task, which must agree when both are given (an auto task is checked once it is known). */
 function readMetricAndTask(): { metric?: MetricName; task: Task | 'auto' } {
   const raw = stringInput('metric');
-  const metric = raw ? inputValue('metric', parseMetricName(raw), { shown: raw.toLowerCase(), expected: `one of: ${METRIC_NAMES.join(', ')}` }) : undefined;
+  const metric = raw
+    ? inputValue('metric', parseMetricName(raw), { shown: raw.toLowerCase(), expected: `one of: ${METRIC_NAMES.join(', ')}` })
+    : undefined;
   const task = choiceInput('task', ['auto', 'classification', 'regression'] as const, 'auto');
   if (metric && task !== 'auto') checkMetricFitsTask(metric, task, 'input');
   return { metric, task };

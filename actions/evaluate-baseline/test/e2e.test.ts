@@ -18,7 +18,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
 import { BOT_LOGIN, GitHubApiStub } from '../../../test/github-api-stub.js';
-import { committedAction, expectNoStackTrace, FAKE_TOKEN, readReport, type ActionRun, type CommittedAction, type RunActionOptions } from '../../../test/run-action.js';
+import {
+  committedAction,
+  expectNoStackTrace,
+  FAKE_TOKEN,
+  readReport,
+  type ActionRun,
+  type CommittedAction,
+  type RunActionOptions,
+} from '../../../test/run-action.js';
 
 const ACTION_SOURCE = fileURLToPath(new URL('..', import.meta.url));
 const ORT_VERSION = '1.30.0';
@@ -285,7 +293,12 @@ describe('classification gate', () => {
   });
 
   it('streams in batches of 64 rows (the last one short) from the compressed .npz: the same metrics', async () => {
-    const r = await run({ 'new-model': MULTI.new, 'baseline-model': MULTI.baseline, 'eval-data': fixture('multiclass', 'eval.npz'), 'batch-size': '64' });
+    const r = await run({
+      'new-model': MULTI.new,
+      'baseline-model': MULTI.baseline,
+      'eval-data': fixture('multiclass', 'eval.npz'),
+      'batch-size': '64',
+    });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.annotations).toEqual([]);
     const report = await readReport(r);
@@ -296,7 +309,7 @@ describe('classification gate', () => {
     expect(report.significance.baselineOnlyCorrect).toBe(multiclass.mcnemar.baseline_only);
   });
 
-  it('significance-level: a gain that clears the margin but not McNemar\'s test fails', async () => {
+  it("significance-level: a gain that clears the margin but not McNemar's test fails", async () => {
     const binaryInputs = {
       'new-model': fixture('binary', 'new.onnx'),
       'baseline-model': fixture('binary', 'baseline.onnx'),
@@ -417,7 +430,8 @@ describe('regression gate', () => {
     expect(report.status).toBe('passed');
     expect(report.primary.higherIsBetter).toBe(false);
     for (const role of ['new', 'baseline'] as const) {
-      for (const m of ['rmse', 'mae', 'r2'] as const) expectRelClose(report.models[role].metrics[m], regression[role][m], 1e-4, `${role} ${m}`);
+      for (const m of ['rmse', 'mae', 'r2'] as const)
+        expectRelClose(report.models[role].metrics[m], regression[role][m], 1e-4, `${role} ${m}`);
       expect(report.models[role].outputKind).toBe('values');
     }
     expect(report.significance).toBeUndefined();
@@ -632,7 +646,7 @@ describe('sticky PR comment', () => {
       },
     );
 
-  it('creates one comment, then updates it; leaves another user\'s comment with the same marker alone', async () => {
+  it("creates one comment, then updates it; leaves another user's comment with the same marker alone", async () => {
     // A loopback server stands in for api.github.com: the real API cannot be reached here.
     const stub = await start();
     const othersBody = `Quoting the bot:\n${marker}\nplease look at this`;
@@ -673,7 +687,7 @@ describe('sticky PR comment', () => {
     expect(stub.requests.some((q) => q.path.endsWith(`/comments/${others.id}`))).toBe(false);
   });
 
-  it('a read-only token (a fork\'s pull request): warns and still passes', async () => {
+  it("a read-only token (a fork's pull request): warns and still passes", async () => {
     const stub = await start({ writable: false });
     const r = await runOnPr(stub);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);

@@ -20,7 +20,10 @@ const MULTI = {
 };
 /** The metric as the report renders it (4 decimals in this range). */
 const f4 = (v: number) => v.toFixed(4);
-const sha256File = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256File = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 const evaluate = (inputs: Record<string, string>) => runInProcess(run, { name: 'evaluate-baseline', inputs });
 
@@ -52,7 +55,10 @@ describe('evaluate-baseline run(), in process: the gate', () => {
     const report = await readReport(r);
     expect(report.status).toBe('passed');
     expect(report.primary.required).toBeCloseTo(multiclass.baseline.accuracy + 0.01, 9);
-    expect(report.significance).toMatchObject({ newOnlyCorrect: multiclass.mcnemar.new_only, baselineOnlyCorrect: multiclass.mcnemar.baseline_only });
+    expect(report.significance).toMatchObject({
+      newOnlyCorrect: multiclass.mcnemar.new_only,
+      baselineOnlyCorrect: multiclass.mcnemar.baseline_only,
+    });
     expect(report.models.new.sha256).toBe(await sha256File(MULTI['new-model']));
     expect(report.models.baseline.sha256).toBe(await sha256File(MULTI['baseline-model']));
     expect(report.evalSet.files.map((f: any) => f.sha256)).toEqual([
@@ -81,7 +87,8 @@ describe('evaluate-baseline run(), in process: the gate', () => {
     expect(r.errors).toHaveLength(1);
     const newValue = multiclass.baseline.accuracy;
     const baseValue = multiclass.new.accuracy;
-    for (const part of ['Gate failed', 'accuracy', f4(newValue), f4(baseValue), f4(baseValue + 0.01)]) expect(r.errors[0].message).toContain(part);
+    for (const part of ['Gate failed', 'accuracy', f4(newValue), f4(baseValue), f4(baseValue + 0.01)])
+      expect(r.errors[0].message).toContain(part);
     expect(r.errors[0].properties.file).toBe(MULTI['baseline-model']);
     expectNoStackTrace(r);
     expect(r.outputs.passed).toBe('false');

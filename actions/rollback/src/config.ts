@@ -29,7 +29,8 @@ function matching(name: string, value: string, pattern: RegExp, what: string): s
 
 function versionInput(name: string): string {
   const v = stringInput(name).trim();
-  if (v !== '' && !isValidVersion(v)) refuse(name, v, "an image tag (letters, digits, '.', '_', '-'; at most 128) or a digest sha256:<64 hex digits>");
+  if (v !== '' && !isValidVersion(v))
+    refuse(name, v, "an image tag (letters, digits, '.', '_', '-'; at most 128) or a digest sha256:<64 hex digits>");
   return v;
 }
 
@@ -37,7 +38,12 @@ function versionInput(name: string): string {
 function environmentInput(ledger: Config['ledger']): string {
   const environment = stringInput('environment', { required: true }).trim();
   if (ledger === 'configmap') {
-    matching('environment', environment, /^[A-Za-z0-9._-]{1,200}$/, "letters, digits, '.', '_' and '-' (it names the ConfigMap key <environment>.json)");
+    matching(
+      'environment',
+      environment,
+      /^[A-Za-z0-9._-]{1,200}$/,
+      "letters, digits, '.', '_' and '-' (it names the ConfigMap key <environment>.json)",
+    );
   } else if (environment.length > 255) {
     throw new UserError(`Input environment is ${environment.length} characters long; GitHub allows 255.`, { input: 'environment' });
   }
@@ -66,7 +72,11 @@ function modelInput(mode: Mode): string {
     throw new UserError(`Input model is '${model}', which ${fileProblem(e)}.`, { input: 'model', file: model });
   }
   if (!isFile) {
-    throw new UserError(`Input model is '${model}', which is not a file.`, { input: 'model', file: model, hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.' });
+    throw new UserError(`Input model is '${model}', which is not a file.`, {
+      input: 'model',
+      file: model,
+      hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.',
+    });
   }
   return model;
 }
@@ -83,13 +93,22 @@ function rolloutTimeoutInput(): number {
 
 /** What a rollback changes: the deployment (target kubernetes) or the command (target command), the one the target needs required. */
 function targetInputs(mode: Mode, target: Config['target']): { deployment: string; command: string } {
-  const deployment = matching('deployment', stringInput('deployment').trim(), DNS_SUBDOMAIN, 'a Kubernetes deployment name (lower-case letters, digits, - and .)');
+  const deployment = matching(
+    'deployment',
+    stringInput('deployment').trim(),
+    DNS_SUBDOMAIN,
+    'a Kubernetes deployment name (lower-case letters, digits, - and .)',
+  );
   const command = stringInput('command').trim();
   if (mode === 'rollback' && target === 'kubernetes' && deployment === '') {
-    throw new UserError('Input deployment is required with target: kubernetes (the deployment that serves the model).', { input: 'deployment' });
+    throw new UserError('Input deployment is required with target: kubernetes (the deployment that serves the model).', {
+      input: 'deployment',
+    });
   }
   if (mode === 'rollback' && target === 'command' && command === '') {
-    throw new UserError('Input command is required with target: command (the command that deploys the version in $ML_GATE_VERSION).', { input: 'command' });
+    throw new UserError('Input command is required with target: command (the command that deploys the version in $ML_GATE_VERSION).', {
+      input: 'command',
+    });
   }
   return { deployment, command };
 }
@@ -114,20 +133,31 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const model = modelInput(mode);
   const rolloutTimeoutSeconds = rolloutTimeoutInput();
   const { deployment, command } = targetInputs(mode, target);
-  const commit = matching('commit', stringInput('commit').trim() || env.GITHUB_SHA || '', /^[A-Za-z0-9._/-]{1,255}$/, 'a commit SHA or ref');
+  const commit = matching(
+    'commit',
+    stringInput('commit').trim() || env.GITHUB_SHA || '',
+    /^[A-Za-z0-9._/-]{1,255}$/,
+    'a commit SHA or ref',
+  );
   return {
     mode,
     environment,
     version,
     expectedCurrent,
     reason: stringInput('reason').trim(),
-    trigger: stringInput('trigger').trim() || [env.GITHUB_EVENT_NAME, env.GITHUB_ACTOR ? `by ${env.GITHUB_ACTOR}` : ''].filter(Boolean).join(' '),
+    trigger:
+      stringInput('trigger').trim() || [env.GITHUB_EVENT_NAME, env.GITHUB_ACTOR ? `by ${env.GITHUB_ACTOR}` : ''].filter(Boolean).join(' '),
     verified: booleanInput('verified', true),
     image,
     model,
     commit,
     ledger,
-    ledgerConfigMap: matching('ledger-configmap', stringInput('ledger-configmap').trim() || 'ml-gate-releases', DNS_SUBDOMAIN, 'a ConfigMap name (lower-case letters, digits, - and .)'),
+    ledgerConfigMap: matching(
+      'ledger-configmap',
+      stringInput('ledger-configmap').trim() || 'ml-gate-releases',
+      DNS_SUBDOMAIN,
+      'a ConfigMap name (lower-case letters, digits, - and .)',
+    ),
     target,
     deployment,
     container: matching('container', stringInput('container').trim(), DNS_LABEL, 'a container name (lower-case letters, digits and -)'),

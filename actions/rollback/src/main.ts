@@ -2,7 +2,14 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { runInfoFromEnv } from '@ml-gate/core';
 import { runReportedAction } from '@ml-gate/core/github';
-import { markRollbackErrored, newRollbackReport, renderRollbackMarkdown, runRelease, type ReleaseRunner, type RollbackReport } from '@ml-gate/core/release';
+import {
+  markRollbackErrored,
+  newRollbackReport,
+  renderRollbackMarkdown,
+  runRelease,
+  type ReleaseRunner,
+  type RollbackReport,
+} from '@ml-gate/core/release';
 
 import { readConfig, readReportPath } from './config.js';
 

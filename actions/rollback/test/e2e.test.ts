@@ -53,7 +53,12 @@ afterAll(async () => {
 async function cluster(image = `${REPO}:v3`, options: Parameters<typeof KubernetesApiStub.start>[0] = {}) {
   const kube = await KubernetesApiStub.start({ rolloutDelayMs: 100, ...options });
   stubs.push(kube);
-  kube.addDeployment({ namespace: NS, name: 'model-server', containers: { server: image, proxy: 'envoyproxy/envoy:v1.31.0' }, replicas: 2 });
+  kube.addDeployment({
+    namespace: NS,
+    name: 'model-server',
+    containers: { server: image, proxy: 'envoyproxy/envoy:v1.31.0' },
+    replicas: 2,
+  });
   const kubeconfig = await kube.kubeconfig(join(await mkdtemp(join(root, 'kc-')), 'config'), { namespace: 'default' });
   return { kube, kubeconfig };
 }
@@ -62,7 +67,14 @@ function run(inputs: Record<string, string>, options: Partial<RunActionOptions> 
   return runAction({ action, tempDir: root, timeoutMs: 60_000, ...options, inputs, env: { HOME: home, ...options.env } });
 }
 
-const K8S = { environment: 'production', ledger: 'configmap', namespace: NS, deployment: 'model-server', container: 'server', 'rollout-timeout': '20s' };
+const K8S = {
+  environment: 'production',
+  ledger: 'configmap',
+  namespace: NS,
+  deployment: 'model-server',
+  container: 'server',
+  'rollout-timeout': '20s',
+};
 
 function rel(id: number, version: string, verified = true) {
   return { type: 'release', id: String(id), version, at: `2026-01-0${id}T10:00:00.000Z`, verified, commit: `c0mm1t${id}` };
@@ -78,7 +90,8 @@ function ledgerEvents(kube: KubernetesApiStub, environment = 'production'): any[
   return data ? JSON.parse(data[`${environment}.json`]).events : [];
 }
 
-const deploymentPatches = (kube: KubernetesApiStub) => kube.writes().filter((r) => r.path === `/apis/apps/v1/namespaces/${NS}/deployments/model-server`);
+const deploymentPatches = (kube: KubernetesApiStub) =>
+  kube.writes().filter((r) => r.path === `/apis/apps/v1/namespaces/${NS}/deployments/model-server`);
 
 function expectOk(r: ActionRun): void {
   expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -87,7 +100,11 @@ function expectOk(r: ActionRun): void {
 }
 
 /** One error annotation titled rollback with these words, exit 1, no stack trace, a report. */
-async function expectFailure(r: ActionRun, status: 'error' | 'failed', ...words: (string | RegExp)[]): Promise<{ report: any; message: string }> {
+async function expectFailure(
+  r: ActionRun,
+  status: 'error' | 'failed',
+  ...words: (string | RegExp)[]
+): Promise<{ report: any; message: string }> {
   expect(r.exitCode, r.stdout + r.stderr).toBe(1);
   expect(r.errors, r.stdout).toHaveLength(1);
   const [error] = r.errors;
@@ -113,7 +130,7 @@ describe('the bundle under test', () => {
   it('runs from a folder with no node_modules above it', () => {
     for (let d = resolve(action); dirname(d) !== d; d = dirname(d)) expect(existsSync(join(d, 'node_modules')), d).toBe(false);
   });
-  it('is the repository\'s dist/index.js: an ESM bundle of this action, built from the current sources', async () => {
+  it("is the repository's dist/index.js: an ESM bundle of this action, built from the current sources", async () => {
     const committed = await readFile(join(ACTION_SOURCE, 'dist', 'index.js'), 'utf8');
     expect(await readFile(join(action, 'dist', 'index.js'), 'utf8')).toBe(committed);
     expect(committed).not.toMatch(/from ['"]@ml-gate\/core/); // the workspace package is bundled in
@@ -128,7 +145,10 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     await writeFile(join(workspace, 'model.onnx'), 'model bytes of v2');
 
     for (const v of ['v1', 'v2', 'v3']) {
-      const r = await run({ ...K8S, mode: 'record', version: v, image: REPO, ...(v === 'v2' ? { model: 'model.onnx' } : {}) }, { env, workspace });
+      const r = await run(
+        { ...K8S, mode: 'record', version: v, image: REPO, ...(v === 'v2' ? { model: 'model.onnx' } : {}) },
+        { env, workspace },
+      );
       expectOk(r);
       expect(r.outputs.status).toBe('recorded');
       expect(r.outputs.version).toBe(v);
@@ -154,7 +174,13 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     const before = kube.requests.length;
     const r = await run({ ...K8S, mode: 'rollback', reason: 'error rate above 2%', trigger: 'alert HighErrorRate' }, { env, workspace });
     expectOk(r);
-    expect(r.outputs).toMatchObject({ status: 'rolled-back', 'from-version': 'v3', 'to-version': 'v2', 'rolled-back': 'true', version: 'v2' });
+    expect(r.outputs).toMatchObject({
+      status: 'rolled-back',
+      'from-version': 'v3',
+      'to-version': 'v2',
+      'rolled-back': 'true',
+      version: 'v2',
+    });
     expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
     expect(kube.image('model-server', 'proxy', NS)).toBe('envoyproxy/envoy:v1.31.0');
 
@@ -164,21 +190,40 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     expect(patches[0].contentType).toBe('application/strategic-merge-patch+json');
     expect(patches[0].body.spec.template.spec.containers).toEqual([{ name: 'server', image: `${REPO}:v2` }]);
     const during = kube.requests.slice(before);
-    expect(during.some((q) => q.method === 'GET' && q.query.get('watch') === 'true' && q.query.get('fieldSelector') === 'metadata.name=model-server')).toBe(true);
+    expect(
+      during.some(
+        (q) => q.method === 'GET' && q.query.get('watch') === 'true' && q.query.get('fieldSelector') === 'metadata.name=model-server',
+      ),
+    ).toBe(true);
     // the README's RBAC list names every verb kubectl used on deployments (rollout status lists, then watches)
     const deploymentVerbs = new Set(
       during
         .filter((q) => q.path.startsWith(`/apis/apps/v1/namespaces/${NS}/deployments`))
-        .map((q) => (q.method === 'PATCH' ? 'patch' : q.query.get('watch') === 'true' ? 'watch' : q.path.endsWith('/deployments') ? 'list' : 'get')),
+        .map((q) =>
+          q.method === 'PATCH' ? 'patch' : q.query.get('watch') === 'true' ? 'watch' : q.path.endsWith('/deployments') ? 'list' : 'get',
+        ),
     );
     expect([...deploymentVerbs].sort()).toEqual(['get', 'list', 'patch', 'watch']);
     const readme = (await readFile(join(ACTION_SOURCE, 'README.md'), 'utf8')).replace(/\s+/g, ' ');
     const rbac = /\(and ([^)]*?) on the deployment for a rollback/.exec(readme);
-    expect(rbac?.[1].match(/`(\w+)`/g)?.map((v) => v.slice(1, -1)).sort()).toEqual(['get', 'list', 'patch', 'watch']);
+    expect(
+      rbac?.[1]
+        .match(/`(\w+)`/g)
+        ?.map((v) => v.slice(1, -1))
+        .sort(),
+    ).toEqual(['get', 'list', 'patch', 'watch']);
 
     const events = ledgerEvents(kube);
     expect(events).toHaveLength(4);
-    expect(events[3]).toMatchObject({ type: 'rollback', id: '4', from: 'v3', to: 'v2', reason: 'error rate above 2%', trigger: 'alert HighErrorRate', outcome: 'succeeded' });
+    expect(events[3]).toMatchObject({
+      type: 'rollback',
+      id: '4',
+      from: 'v3',
+      to: 'v2',
+      reason: 'error rate above 2%',
+      trigger: 'alert HighErrorRate',
+      outcome: 'succeeded',
+    });
 
     const report = await readReport(r);
     expect(report.live).toMatchObject({ version: 'v3', aliases: ['v3'] });
@@ -203,7 +248,13 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
 
     const second = await run(alert, { env: { KUBECONFIG: kubeconfig } });
     expectOk(second);
-    expect(second.outputs).toMatchObject({ status: 'no-op', 'from-version': 'v2', 'to-version': '', 'rolled-back': 'false', version: 'v2' });
+    expect(second.outputs).toMatchObject({
+      status: 'no-op',
+      'from-version': 'v2',
+      'to-version': '',
+      'rolled-back': 'false',
+      version: 'v2',
+    });
     expect(kube.writes()).toHaveLength(writes);
     expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
     const report = await readReport(second);
@@ -221,7 +272,16 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
       rel(2, 'v1', false),
       rel(3, 'v2'),
       rel(4, 'v3'),
-      { type: 'rollback', id: '5', from: 'v3', to: 'v2', reason: 'latency', trigger: 'manual', at: '2026-01-05T10:00:00.000Z', outcome: 'succeeded' },
+      {
+        type: 'rollback',
+        id: '5',
+        from: 'v3',
+        to: 'v2',
+        reason: 'latency',
+        trigger: 'manual',
+        at: '2026-01-05T10:00:00.000Z',
+        outcome: 'succeeded',
+      },
       rel(6, 'v4'),
     ]);
     const env = { KUBECONFIG: kubeconfig };
@@ -245,7 +305,11 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     expect(explanation).toContain('one more verified version back');
     expect(explanation).toContain('v1 (never verified)');
     expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v0`);
-    expect(ledgerEvents(kube).slice(-2).map((e) => [e.type, e.from, e.to])).toEqual([
+    expect(
+      ledgerEvents(kube)
+        .slice(-2)
+        .map((e) => [e.type, e.from, e.to]),
+    ).toEqual([
       ['rollback', 'v4', 'v2'],
       ['rollback', 'v2', 'v0'],
     ]);
@@ -277,7 +341,13 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
   it('an empty ledger (no ConfigMap) fails loudly and changes nothing', async () => {
     const { kube, kubeconfig } = await cluster();
     const r = await run({ ...K8S, mode: 'rollback' }, { env: { KUBECONFIG: kubeconfig } });
-    const { report } = await expectFailure(r, 'error', 'No recorded version to roll back to', `ConfigMap ml/${CM}, key production.json`, 'nothing (no release was ever recorded)');
+    const { report } = await expectFailure(
+      r,
+      'error',
+      'No recorded version to roll back to',
+      `ConfigMap ml/${CM}, key production.json`,
+      'nothing (no release was ever recorded)',
+    );
     expect(report.error.input).toBe('environment');
     expect(kube.writes()).toEqual([]);
     expect(r.summary.startsWith('## ⚠️ Could not run (production)')).toBe(true);
@@ -298,7 +368,11 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
           raced = true;
           // another job writes the staging ledger in the same ConfigMap first: a new resourceVersion
           const data = kube.configMapData(CM, NS)!;
-          kube.addConfigMap(CM, { ...data, 'staging.json': JSON.stringify({ schema: SCHEMA, environment: 'staging', events: [rel(1, 's1')] }) }, NS);
+          kube.addConfigMap(
+            CM,
+            { ...data, 'staging.json': JSON.stringify({ schema: SCHEMA, environment: 'staging', events: [rel(1, 's1')] }) },
+            NS,
+          );
         }
         return undefined;
       },
@@ -331,7 +405,14 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     kube.setRollout('model-server', 'stuck', NS);
     seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
     const r = await run({ ...K8S, mode: 'rollback', 'rollout-timeout': '2s' }, { env: { KUBECONFIG: kubeconfig } });
-    const { report } = await expectFailure(r, 'failed', 'The rollout of v2 did not complete', '--timeout=2s', 'timed out waiting for the condition', 'not rolled back again to v3');
+    const { report } = await expectFailure(
+      r,
+      'failed',
+      'The rollout of v2 did not complete',
+      '--timeout=2s',
+      'timed out waiting for the condition',
+      'not rolled back again to v3',
+    );
     // exactly one change of the deployment: to v2, and no second one back to v3
     expect(deploymentPatches(kube)).toHaveLength(1);
     expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
@@ -365,12 +446,24 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     const { kube, kubeconfig } = await cluster(`${REPO}:v3`, {
       fail: (q) =>
         q.method === 'PATCH' && q.path.includes('/deployments/')
-          ? { status: 403, reason: 'Forbidden', message: 'deployments.apps "model-server" is forbidden: User "ci" cannot patch resource "deployments" in API group "apps" in the namespace "ml"' }
+          ? {
+              status: 403,
+              reason: 'Forbidden',
+              message:
+                'deployments.apps "model-server" is forbidden: User "ci" cannot patch resource "deployments" in API group "apps" in the namespace "ml"',
+            }
           : undefined,
     });
     seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
     const r = await run({ ...K8S, mode: 'rollback' }, { env: { KUBECONFIG: kubeconfig } });
-    await expectFailure(r, 'failed', 'kubectl --namespace ml set image deployment/model-server', 'exited with 1', 'cannot patch resource "deployments"', 'Nothing was changed: v3 still serves');
+    await expectFailure(
+      r,
+      'failed',
+      'kubectl --namespace ml set image deployment/model-server',
+      'exited with 1',
+      'cannot patch resource "deployments"',
+      'Nothing was changed: v3 still serves',
+    );
     expect(ledgerEvents(kube)).toHaveLength(2);
     expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v3`);
   });
@@ -414,7 +507,11 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
   it('a JSON kubeconfig given as input: its token is masked too', async () => {
     const { kube } = await cluster();
     seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
-    const path = await kube.kubeconfig(join(await mkdtemp(join(root, 'kc-')), 'config.json'), { namespace: 'default', token: 'json-token-9876543210', format: 'json' });
+    const path = await kube.kubeconfig(join(await mkdtemp(join(root, 'kc-')), 'config.json'), {
+      namespace: 'default',
+      token: 'json-token-9876543210',
+      format: 'json',
+    });
     const text = await readFile(path, 'utf8');
     expect(text).toContain('"token": "json-token-9876543210"');
     const r = await run({ ...K8S, mode: 'rollback', 'dry-run': 'true', kubeconfig: text }, { env: { KUBECONFIG: undefined } });
@@ -444,20 +541,76 @@ describe('bad inputs: one error annotation naming the input, no stack trace, a r
     ['mode unknown', { mode: 'undo', environment: 'production' }, ["Input mode is 'undo'; expected one of: record, rollback."]],
     ['environment missing', { mode: 'rollback' }, ['Input environment is required']],
     ['record without version', { mode: 'record', environment: 'production' }, ['Input version is required with mode: record']],
-    ['version with a space', { mode: 'record', environment: 'production', version: 'v 1' }, ["Input version is 'v 1'; expected an image tag"]],
-    ['expected-current with a slash', { mode: 'rollback', environment: 'production', deployment: 'x', 'expected-current': 'a/b' }, ["Input expected-current is 'a/b'"]],
-    ['image with a tag', { mode: 'record', environment: 'production', version: 'v1', image: 'ghcr.io/o/s:v1' }, ["Input image is 'ghcr.io/o/s:v1'; expected an image repository without tag"]],
-    ['rollout-timeout not a duration', { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': 'soon' }, ["Input rollout-timeout is 'soon'"]],
-    ['rollout-timeout too long', { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': '7h' }, ["Input rollout-timeout is '7h'", 'from 1s to 6h']],
-    ['ledger unknown', { mode: 'rollback', environment: 'production', ledger: 'redis' }, ["Input ledger is 'redis'; expected one of: github-deployments, configmap."]],
-    ['target unknown', { mode: 'rollback', environment: 'production', target: 'helm' }, ["Input target is 'helm'; expected one of: kubernetes, command."]],
-    ['kubernetes without deployment', { mode: 'rollback', environment: 'production' }, ['Input deployment is required with target: kubernetes']],
-    ['deployment not a name', { mode: 'rollback', environment: 'production', deployment: 'Model_Server' }, ["Input deployment is 'Model_Server'"]],
-    ['command target without command', { mode: 'rollback', environment: 'production', target: 'command' }, ['Input command is required with target: command']],
-    ['dry-run not a boolean', { mode: 'rollback', environment: 'production', deployment: 'x', 'dry-run': 'maybe' }, ["Input dry-run is 'maybe'; expected true or false."]],
-    ['configmap environment with a space', { mode: 'record', environment: 'prod east', ledger: 'configmap', version: 'v1' }, ["Input environment is 'prod east'"]],
-    ['model that is a directory', { mode: 'record', environment: 'production', version: 'v1', model: '.' }, ["Input model is '.', which is not a file."]],
-    ['model that does not exist', { mode: 'record', environment: 'production', version: 'v1', model: 'missing.onnx' }, ["Input model is 'missing.onnx', which does not exist."]],
+    [
+      'version with a space',
+      { mode: 'record', environment: 'production', version: 'v 1' },
+      ["Input version is 'v 1'; expected an image tag"],
+    ],
+    [
+      'expected-current with a slash',
+      { mode: 'rollback', environment: 'production', deployment: 'x', 'expected-current': 'a/b' },
+      ["Input expected-current is 'a/b'"],
+    ],
+    [
+      'image with a tag',
+      { mode: 'record', environment: 'production', version: 'v1', image: 'ghcr.io/o/s:v1' },
+      ["Input image is 'ghcr.io/o/s:v1'; expected an image repository without tag"],
+    ],
+    [
+      'rollout-timeout not a duration',
+      { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': 'soon' },
+      ["Input rollout-timeout is 'soon'"],
+    ],
+    [
+      'rollout-timeout too long',
+      { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': '7h' },
+      ["Input rollout-timeout is '7h'", 'from 1s to 6h'],
+    ],
+    [
+      'ledger unknown',
+      { mode: 'rollback', environment: 'production', ledger: 'redis' },
+      ["Input ledger is 'redis'; expected one of: github-deployments, configmap."],
+    ],
+    [
+      'target unknown',
+      { mode: 'rollback', environment: 'production', target: 'helm' },
+      ["Input target is 'helm'; expected one of: kubernetes, command."],
+    ],
+    [
+      'kubernetes without deployment',
+      { mode: 'rollback', environment: 'production' },
+      ['Input deployment is required with target: kubernetes'],
+    ],
+    [
+      'deployment not a name',
+      { mode: 'rollback', environment: 'production', deployment: 'Model_Server' },
+      ["Input deployment is 'Model_Server'"],
+    ],
+    [
+      'command target without command',
+      { mode: 'rollback', environment: 'production', target: 'command' },
+      ['Input command is required with target: command'],
+    ],
+    [
+      'dry-run not a boolean',
+      { mode: 'rollback', environment: 'production', deployment: 'x', 'dry-run': 'maybe' },
+      ["Input dry-run is 'maybe'; expected true or false."],
+    ],
+    [
+      'configmap environment with a space',
+      { mode: 'record', environment: 'prod east', ledger: 'configmap', version: 'v1' },
+      ["Input environment is 'prod east'"],
+    ],
+    [
+      'model that is a directory',
+      { mode: 'record', environment: 'production', version: 'v1', model: '.' },
+      ["Input model is '.', which is not a file."],
+    ],
+    [
+      'model that does not exist',
+      { mode: 'record', environment: 'production', version: 'v1', model: 'missing.onnx' },
+      ["Input model is 'missing.onnx', which does not exist."],
+    ],
   ];
   for (const [name, inputs, words] of cases) {
     it(name, async () => {
@@ -477,11 +630,15 @@ describe('bad inputs: one error annotation naming the input, no stack trace, a r
     const noContainer: Record<string, string> = { ...K8S };
     delete noContainer.container;
     const r = await run({ ...noContainer, mode: 'rollback' }, { env: { KUBECONFIG: kubeconfig } });
-    await expectFailure(r, 'error', 'Deployment model-server has 2 containers (server, proxy): name the model server\'s in input container.');
+    await expectFailure(
+      r,
+      'error',
+      "Deployment model-server has 2 containers (server, proxy): name the model server's in input container.",
+    );
     expect(kube.writes()).toEqual([]);
   });
 
-  it('a deployment that does not exist: kubectl\'s NotFound, naming the input', async () => {
+  it("a deployment that does not exist: kubectl's NotFound, naming the input", async () => {
     const { kube, kubeconfig } = await cluster();
     seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
     const r = await run({ ...K8S, mode: 'rollback', deployment: 'nope' }, { env: { KUBECONFIG: kubeconfig } });
@@ -503,7 +660,10 @@ describe('github-deployments ledger (GitHub API stand-in)', () => {
     const env = { KUBECONFIG: kubeconfig };
 
     for (const v of ['v1', 'v2', 'v3']) {
-      const r = await run({ ...GH, mode: 'record', version: v, image: REPO, verified: v === 'v2' ? 'false' : 'true' }, { apiUrl: gh.url, env });
+      const r = await run(
+        { ...GH, mode: 'record', version: v, image: REPO, verified: v === 'v2' ? 'false' : 'true' },
+        { apiUrl: gh.url, env },
+      );
       expectOk(r);
     }
     expect(payloads(gh).map((p) => [p.kind, p.version, p.image])).toEqual([
@@ -520,19 +680,34 @@ describe('github-deployments ledger (GitHub API stand-in)', () => {
     expect(ours[0].statuses[0].log_url).toBe('https://github.com/owner/repo/actions/runs/1');
 
     // v2 was never verified: the rollback from v3 goes to v1
-    const r = await run({ ...GH, ...K8S, ledger: 'github-deployments', mode: 'rollback', reason: 'bad predictions', trigger: 'alert' }, { apiUrl: gh.url, env });
+    const r = await run(
+      { ...GH, ...K8S, ledger: 'github-deployments', mode: 'rollback', reason: 'bad predictions', trigger: 'alert' },
+      { apiUrl: gh.url, env },
+    );
     expectOk(r);
     expect(r.outputs).toMatchObject({ 'from-version': 'v3', 'to-version': 'v1', 'rolled-back': 'true' });
     expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v1`);
     const rollbackDeployment = gh.deployments.at(-1)!;
     expect(rollbackDeployment.task).toBe('deploy:ml-gate');
-    expect(rollbackDeployment.payload).toMatchObject({ kind: 'rollback', from: 'v3', to: 'v1', reason: 'bad predictions', trigger: 'alert', outcome: 'succeeded' });
-    expect(rollbackDeployment.statuses.map((s) => [s.state, s.description])).toEqual([['success', 'Rolled back: v3 -> v1: bad predictions']]);
+    expect(rollbackDeployment.payload).toMatchObject({
+      kind: 'rollback',
+      from: 'v3',
+      to: 'v1',
+      reason: 'bad predictions',
+      trigger: 'alert',
+      outcome: 'succeeded',
+    });
+    expect(rollbackDeployment.statuses.map((s) => [s.state, s.description])).toEqual([
+      ['success', 'Rolled back: v3 -> v1: bad predictions'],
+    ]);
     expect((await readReport(r)).skipped).toEqual([{ version: 'v2', why: 'never verified' }]);
 
     // the same alert again (expected-current v3): no-op, no request that writes
     const writes = gh.writes().length;
-    const again = await run({ ...GH, ...K8S, ledger: 'github-deployments', mode: 'rollback', 'expected-current': 'v3' }, { apiUrl: gh.url, env });
+    const again = await run(
+      { ...GH, ...K8S, ledger: 'github-deployments', mode: 'rollback', 'expected-current': 'v3' },
+      { apiUrl: gh.url, env },
+    );
     expectOk(again);
     expect(again.outputs).toMatchObject({ status: 'no-op', 'rolled-back': 'false', version: 'v1' });
     expect(gh.writes()).toHaveLength(writes);
@@ -576,7 +751,7 @@ describe('command target', () => {
       join(workspace, 'deploy.mjs'),
       [
         "import { writeFileSync } from 'node:fs';",
-        "const e = process.env;",
+        'const e = process.env;',
         "writeFileSync('deployed.json', JSON.stringify({ argv: process.argv.slice(2), version: e.ML_GATE_VERSION, from: e.ML_GATE_FROM_VERSION, image: e.ML_GATE_IMAGE, environment: e.ML_GATE_ENVIRONMENT }));",
         "console.log('deploying ' + e.ML_GATE_VERSION);",
         `process.exit(${exitCode});`,
@@ -584,18 +759,28 @@ describe('command target', () => {
     );
   }
 
-  it('runs the command without a shell, the version in ML_GATE_VERSION; the live version is the ledger\'s', async () => {
+  it("runs the command without a shell, the version in ML_GATE_VERSION; the live version is the ledger's", async () => {
     const gh = await GitHubDeploymentsStub.start();
     stubs.push(gh);
     const workspace = await mkdtemp(join(root, 'ws-'));
     await deployScript(workspace);
-    for (const v of ['2026.01.1', '2026.01.2']) expectOk(await run({ ...GH, mode: 'record', version: v, image: REPO }, { apiUrl: gh.url, workspace }));
+    for (const v of ['2026.01.1', '2026.01.2'])
+      expectOk(await run({ ...GH, mode: 'record', version: v, image: REPO }, { apiUrl: gh.url, workspace }));
     // `$HOME;` and the quotes reach the script as plain words: no shell interprets them
-    const r = await run({ ...GH, mode: 'rollback', command: `node deploy.mjs staging '$HOME; echo hi' "a b"` }, { apiUrl: gh.url, workspace });
+    const r = await run(
+      { ...GH, mode: 'rollback', command: `node deploy.mjs staging '$HOME; echo hi' "a b"` },
+      { apiUrl: gh.url, workspace },
+    );
     expectOk(r);
     expect(r.outputs).toMatchObject({ 'from-version': '2026.01.2', 'to-version': '2026.01.1', 'rolled-back': 'true' });
     const deployed = JSON.parse(await readFile(join(workspace, 'deployed.json'), 'utf8'));
-    expect(deployed).toEqual({ argv: ['staging', '$HOME; echo hi', 'a b'], version: '2026.01.1', from: '2026.01.2', image: `${REPO}:2026.01.1`, environment: 'staging' });
+    expect(deployed).toEqual({
+      argv: ['staging', '$HOME; echo hi', 'a b'],
+      version: '2026.01.1',
+      from: '2026.01.2',
+      image: `${REPO}:2026.01.1`,
+      environment: 'staging',
+    });
     expect(r.stdout).toContain('deploying 2026.01.1');
     const report = await readReport(r);
     expect(report.live.source).toContain("the ledger's last entry");
@@ -623,15 +808,26 @@ describe('command target', () => {
     const workspace = await mkdtemp(join(root, 'ws-'));
     await deployScript(workspace, 3);
     for (const v of ['v1', 'v2', 'v3']) expectOk(await run({ ...GH, mode: 'record', version: v }, { apiUrl: gh.url, workspace }));
-    await expectFailure(await run({ ...GH, mode: 'rollback', command: 'node deploy.mjs', 'expected-current': 'v3' }, { apiUrl: gh.url, workspace }), 'failed');
+    await expectFailure(
+      await run({ ...GH, mode: 'rollback', command: 'node deploy.mjs', 'expected-current': 'v3' }, { apiUrl: gh.url, workspace }),
+      'failed',
+    );
     expect(gh.deployments.at(-1)!.payload).toMatchObject({ kind: 'rollback', from: 'v3', to: 'v2', outcome: 'failed' });
     const count = gh.deployments.length;
 
     await rm(join(workspace, 'deployed.json'), { force: true }); // written by the failed run
     await deployScript(workspace, 0);
     // the same alert again: not a green no-op (v2 is not known to serve)
-    const again = await run({ ...GH, mode: 'rollback', command: 'node deploy.mjs', 'expected-current': 'v3' }, { apiUrl: gh.url, workspace });
-    const { report } = await expectFailure(again, 'error', 'The version serving is unknown: the last rollback, from v3 to v2', 'Give input version');
+    const again = await run(
+      { ...GH, mode: 'rollback', command: 'node deploy.mjs', 'expected-current': 'v3' },
+      { apiUrl: gh.url, workspace },
+    );
+    const { report } = await expectFailure(
+      again,
+      'error',
+      'The version serving is unknown: the last rollback, from v3 to v2',
+      'Give input version',
+    );
     expect(report.error.input).toBe('version');
     // without expected-current: not on to v1 either
     const bare = await run({ ...GH, mode: 'rollback', command: 'node deploy.mjs' }, { apiUrl: gh.url, workspace });

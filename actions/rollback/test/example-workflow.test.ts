@@ -97,7 +97,12 @@ describe('examples/workflows/ml-rollback.yml', () => {
       expect(r.outputs).toBe('');
     });
     it('a person (workflow_dispatch) still needs no version', async () => {
-      const r = await resolveStep({ EVENT_NAME: 'workflow_dispatch', INPUT_ENVIRONMENT: 'production', INPUT_REASON: 'bad answers', INPUT_DRY_RUN: 'true' });
+      const r = await resolveStep({
+        EVENT_NAME: 'workflow_dispatch',
+        INPUT_ENVIRONMENT: 'production',
+        INPUT_REASON: 'bad answers',
+        INPUT_DRY_RUN: 'true',
+      });
       expect(r.status, r.stdout).toBe(0);
       expect(r.outputs).toBe('environment=production\ntarget-version=\nexpected-current=\ndry-run=true\n');
     });

@@ -21,7 +21,14 @@ const CM = 'ml-gate-releases';
 const SCHEMA = 'ml-gate/release-ledger/v1';
 const SHA = '0123456789abcdef0123456789abcdef01234567'; // GITHUB_SHA of every run (test/run-action.ts)
 const RUN_URL = 'https://github.com/owner/repo/actions/runs/1';
-const K8S = { environment: 'production', ledger: 'configmap', namespace: NS, deployment: 'model-server', container: 'server', 'rollout-timeout': '20s' };
+const K8S = {
+  environment: 'production',
+  ledger: 'configmap',
+  namespace: NS,
+  deployment: 'model-server',
+  container: 'server',
+  'rollout-timeout': '20s',
+};
 
 let root: string;
 let home: string;
@@ -45,7 +52,12 @@ afterAll(async () => {
 async function cluster(image = `${REPO}:v3`) {
   const kube = await KubernetesApiStub.start({ rolloutDelayMs: 100 });
   stubs.push(kube);
-  kube.addDeployment({ namespace: NS, name: 'model-server', containers: { server: image, proxy: 'envoyproxy/envoy:v1.31.0' }, replicas: 2 });
+  kube.addDeployment({
+    namespace: NS,
+    name: 'model-server',
+    containers: { server: image, proxy: 'envoyproxy/envoy:v1.31.0' },
+    replicas: 2,
+  });
   const kubeconfig = await kube.kubeconfig(join(await mkdtemp(join(root, 'kc-')), 'config'), { namespace: 'default' });
   return { kube, kubeconfig };
 }
@@ -73,7 +85,8 @@ function ledgerEvents(kube: KubernetesApiStub): any[] {
   return data ? JSON.parse(data['production.json']).events : [];
 }
 
-const deploymentPatches = (kube: KubernetesApiStub) => kube.writes().filter((r) => r.path === `/apis/apps/v1/namespaces/${NS}/deployments/model-server`);
+const deploymentPatches = (kube: KubernetesApiStub) =>
+  kube.writes().filter((r) => r.path === `/apis/apps/v1/namespaces/${NS}/deployments/model-server`);
 
 function expectOk(r: ActionRun): void {
   expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -102,7 +115,10 @@ describe('configmap ledger + kubernetes target', () => {
     const workspace = await mkdtemp(join(root, 'ws-'));
     await writeFile(join(workspace, 'model.onnx'), 'model bytes of v2');
     for (const v of ['v1', 'v2', 'v3']) {
-      const r = await rollback({ ...K8S, mode: 'record', version: v, image: REPO, ...(v === 'v2' ? { model: 'model.onnx' } : {}) }, { env, workspace });
+      const r = await rollback(
+        { ...K8S, mode: 'record', version: v, image: REPO, ...(v === 'v2' ? { model: 'model.onnx' } : {}) },
+        { env, workspace },
+      );
       expectOk(r);
       expect(r.outputs).toMatchObject({ status: 'recorded', version: v, 'rolled-back': 'false' });
     }
@@ -117,9 +133,18 @@ describe('configmap ledger + kubernetes target', () => {
     const modelSha256 = createHash('sha256').update('model bytes of v2').digest('hex');
     expect(recorded[1].modelSha256).toBe(modelSha256);
 
-    const r = await rollback({ ...K8S, mode: 'rollback', reason: 'error rate above 2%', trigger: 'alert HighErrorRate' }, { env, workspace });
+    const r = await rollback(
+      { ...K8S, mode: 'rollback', reason: 'error rate above 2%', trigger: 'alert HighErrorRate' },
+      { env, workspace },
+    );
     expectOk(r);
-    expect(r.outputs).toMatchObject({ status: 'rolled-back', 'from-version': 'v3', 'to-version': 'v2', 'rolled-back': 'true', version: 'v2' });
+    expect(r.outputs).toMatchObject({
+      status: 'rolled-back',
+      'from-version': 'v3',
+      'to-version': 'v2',
+      'rolled-back': 'true',
+      version: 'v2',
+    });
     expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
     expect(kube.image('model-server', 'proxy', NS)).toBe('envoyproxy/envoy:v1.31.0');
     expect(deploymentPatches(kube)).toHaveLength(1);
@@ -143,13 +168,28 @@ describe('configmap ledger + kubernetes target', () => {
     expect(report.run).toEqual({ commit: SHA, commitUrl: `https://github.com/owner/repo/commit/${SHA}`, runUrl: RUN_URL });
     expect(r.summary.startsWith('## ⏪ Rolled back (production): v3 → v2')).toBe(true);
     // the summary ends with the commit and the run
-    expect(r.summary.trimEnd().split('\n').at(-1)).toBe(`<sub>Commit [\`0123456789ab\`](https://github.com/owner/repo/commit/${SHA}) · [workflow run](${RUN_URL})</sub>`);
+    expect(r.summary.trimEnd().split('\n').at(-1)).toBe(
+      `<sub>Commit [\`0123456789ab\`](https://github.com/owner/repo/commit/${SHA}) · [workflow run](${RUN_URL})</sub>`,
+    );
     expect(r.stdout).toContain(`$ kubectl --namespace ml set image deployment/model-server server=${REPO}:v2`);
   });
 
   it('a re-run of the same record is a no-op; a version rolled away from is recorded again with a warning', async () => {
     const { kube, kubeconfig } = await cluster();
-    seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3'), { type: 'rollback', id: '3', from: 'v3', to: 'v2', reason: 'latency', trigger: 't', at: '2026-01-03T10:00:00.000Z', outcome: 'succeeded' }]);
+    seedLedger(kube, [
+      rel(1, 'v2'),
+      rel(2, 'v3'),
+      {
+        type: 'rollback',
+        id: '3',
+        from: 'v3',
+        to: 'v2',
+        reason: 'latency',
+        trigger: 't',
+        at: '2026-01-03T10:00:00.000Z',
+        outcome: 'succeeded',
+      },
+    ]);
     const env = { KUBECONFIG: kubeconfig };
     const again = await rollback({ ...K8S, mode: 'record', version: 'v3' }, { env });
     expectOk(again);
@@ -176,14 +216,19 @@ describe('configmap ledger + kubernetes target', () => {
         'Nothing was changed; the commands and the ledger entry below are what a real run would do.',
     );
     expect(report.target.ran).toBe(false);
-    expect(report.ledger).toMatchObject({ entryWritten: false, entry: { type: 'rollback', from: 'v3', to: 'v1', reason: 'drill', outcome: 'succeeded' } });
+    expect(report.ledger).toMatchObject({
+      entryWritten: false,
+      entry: { type: 'rollback', from: 'v3', to: 'v1', reason: 'drill', outcome: 'succeeded' },
+    });
     expect(r.summary).toContain('Commands that would run:');
     expect(r.summary).toContain('Ledger entry that would be written:');
 
     const record = await rollback({ ...K8S, mode: 'record', version: 'v4', 'dry-run': 'true' }, { env });
     expectOk(record);
     expect(record.outputs.status).toBe('dry-run');
-    expect((await readReport(record)).explanation).toBe(`Dry run: v4 would be recorded as verified in ConfigMap ml/${CM}, key production.json. Nothing was written.`);
+    expect((await readReport(record)).explanation).toBe(
+      `Dry run: v4 would be recorded as verified in ConfigMap ml/${CM}, key production.json. Nothing was written.`,
+    );
     const verify = await rollback({ ...K8S, mode: 'record', version: 'v3', 'dry-run': 'true' }, { env });
     expectOk(verify);
     expect(verify.outputs.status).toBe('no-op'); // v3 is recorded as verified already
@@ -199,7 +244,9 @@ describe('configmap ledger + kubernetes target', () => {
     const env = { KUBECONFIG: kubeconfig };
     const dry = await rollback({ ...K8S, mode: 'record', version: 'v5', 'dry-run': 'true' }, { env });
     expectOk(dry);
-    expect((await readReport(dry)).explanation).toBe('Dry run: v5 was recorded at 2026-01-01T10:00:00.000Z; it would be marked verified. Nothing was written.');
+    expect((await readReport(dry)).explanation).toBe(
+      'Dry run: v5 was recorded at 2026-01-01T10:00:00.000Z; it would be marked verified. Nothing was written.',
+    );
     expect(kube.writes()).toEqual([]);
     const real = await rollback({ ...K8S, mode: 'record', version: 'v5' }, { env });
     expectOk(real);
@@ -221,7 +268,9 @@ describe('configmap ledger + kubernetes target', () => {
     expect(report.ledger.entryWritten).toBe(true);
     expect(report.target.ran).toBe(true);
     // the explanation keeps what was decided before the error
-    expect(report.explanation).toMatch(/^Rolling back from v3 to v2, the newest verified version older than the live v3\. The rollout of v2 did not complete/);
+    expect(report.explanation).toMatch(
+      /^Rolling back from v3 to v2, the newest verified version older than the live v3\. The rollout of v2 did not complete/,
+    );
     expect(r.summary.startsWith('## ❌ Rollback failed (production): v3 → v2')).toBe(true);
   });
 
@@ -229,7 +278,12 @@ describe('configmap ledger + kubernetes target', () => {
     const { kube, kubeconfig } = await cluster();
     kube.addConfigMap(CM, { 'production.json': '{"events": [' }, NS);
     const r = await rollback({ ...K8S, mode: 'rollback' }, { env: { KUBECONFIG: kubeconfig } });
-    const report = await expectFailure(r, 'error', `The ledger ConfigMap ml/${CM}, key production.json is not valid JSON (`, 'Fix or remove that key');
+    const report = await expectFailure(
+      r,
+      'error',
+      `The ledger ConfigMap ml/${CM}, key production.json is not valid JSON (`,
+      'Fix or remove that key',
+    );
     expect(report.error.input).toBe('ledger-configmap');
     expect(kube.writes()).toEqual([]);
   });
@@ -242,7 +296,13 @@ describe('github-deployments ledger', () => {
     const gh = await github();
     const { kube, kubeconfig } = await cluster();
     const env = { KUBECONFIG: kubeconfig };
-    for (const v of ['v1', 'v2', 'v3']) expectOk(await rollback({ ...GH, mode: 'record', version: v, image: REPO, verified: v === 'v2' ? 'false' : 'true' }, { apiUrl: gh.url, env }));
+    for (const v of ['v1', 'v2', 'v3'])
+      expectOk(
+        await rollback(
+          { ...GH, mode: 'record', version: v, image: REPO, verified: v === 'v2' ? 'false' : 'true' },
+          { apiUrl: gh.url, env },
+        ),
+      );
     expect(gh.deployments.map((d) => [(d.payload as any).version, d.ref, d.statuses.map((s) => s.state)])).toEqual([
       ['v1', SHA, ['success']],
       ['v2', SHA, ['in_progress']],
@@ -252,7 +312,14 @@ describe('github-deployments ledger', () => {
     expectOk(r);
     expect(r.outputs).toMatchObject({ 'from-version': 'v3', 'to-version': 'v1', 'rolled-back': 'true' });
     expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v1`);
-    expect(gh.deployments.at(-1)!.payload).toMatchObject({ kind: 'rollback', from: 'v3', to: 'v1', reason: 'bad predictions', outcome: 'succeeded', runUrl: RUN_URL });
+    expect(gh.deployments.at(-1)!.payload).toMatchObject({
+      kind: 'rollback',
+      from: 'v3',
+      to: 'v1',
+      reason: 'bad predictions',
+      outcome: 'succeeded',
+      runUrl: RUN_URL,
+    });
     expect((await readReport(r)).skipped).toEqual([{ version: 'v2', why: 'never verified' }]);
   });
 
@@ -303,7 +370,9 @@ describe('kubeconfig input', () => {
     expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
     expect(r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain('stub-token-0123456789');
     expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::') && l.includes('stub-token-0123456789'))).toEqual([]);
-    expect(r.stdout).toMatch(/\$ kubectl --kubeconfig \S+ml-gate-kubeconfig-[0-9a-f]{12} --namespace ml get deployment model-server -o json/);
+    expect(r.stdout).toMatch(
+      /\$ kubectl --kubeconfig \S+ml-gate-kubeconfig-[0-9a-f]{12} --namespace ml get deployment model-server -o json/,
+    );
     expect((await readdir(join(r.dir, 'runner-temp'))).filter((f) => f.startsWith('ml-gate-kubeconfig'))).toEqual([]);
   });
 });
@@ -312,14 +381,54 @@ describe('bad inputs: one error annotation naming the input', () => {
   const cases: [string, Record<string, string>, string, string][] = [
     ['mode unknown', { mode: 'undo', environment: 'production' }, "Input mode is 'undo'; expected one of: record, rollback.", 'mode'],
     ['record without version', { mode: 'record', environment: 'production' }, 'Input version is required with mode: record', 'version'],
-    ['version with a space', { mode: 'record', environment: 'production', version: 'v 1' }, "Input version is 'v 1'; expected an image tag", 'version'],
-    ['image with a tag', { mode: 'record', environment: 'production', version: 'v1', image: 'ghcr.io/o/s:v1' }, "Input image is 'ghcr.io/o/s:v1'; expected an image repository without tag", 'image'],
-    ['rollout-timeout too long', { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': '7h' }, "Input rollout-timeout is '7h'; expected a duration from 1s to 6h", 'rollout-timeout'],
-    ['kubernetes without deployment', { mode: 'rollback', environment: 'production' }, 'Input deployment is required with target: kubernetes', 'deployment'],
-    ['container not a name', { mode: 'rollback', environment: 'production', deployment: 'x', container: 'Server' }, "Input container is 'Server'; expected a container name", 'container'],
-    ['model that is a directory', { mode: 'record', environment: 'production', version: 'v1', model: '.' }, "Input model is '.', which is not a file.", 'model'],
-    ['model that does not exist', { mode: 'record', environment: 'production', version: 'v1', model: 'missing.onnx' }, "Input model is 'missing.onnx', which does not exist.", 'model'],
-    ['model under a file', { mode: 'record', environment: 'production', version: 'v1', model: 'rollback_report.json/model.onnx' }, 'which does not exist (a part of its path is not a directory)', 'model'],
+    [
+      'version with a space',
+      { mode: 'record', environment: 'production', version: 'v 1' },
+      "Input version is 'v 1'; expected an image tag",
+      'version',
+    ],
+    [
+      'image with a tag',
+      { mode: 'record', environment: 'production', version: 'v1', image: 'ghcr.io/o/s:v1' },
+      "Input image is 'ghcr.io/o/s:v1'; expected an image repository without tag",
+      'image',
+    ],
+    [
+      'rollout-timeout too long',
+      { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': '7h' },
+      "Input rollout-timeout is '7h'; expected a duration from 1s to 6h",
+      'rollout-timeout',
+    ],
+    [
+      'kubernetes without deployment',
+      { mode: 'rollback', environment: 'production' },
+      'Input deployment is required with target: kubernetes',
+      'deployment',
+    ],
+    [
+      'container not a name',
+      { mode: 'rollback', environment: 'production', deployment: 'x', container: 'Server' },
+      "Input container is 'Server'; expected a container name",
+      'container',
+    ],
+    [
+      'model that is a directory',
+      { mode: 'record', environment: 'production', version: 'v1', model: '.' },
+      "Input model is '.', which is not a file.",
+      'model',
+    ],
+    [
+      'model that does not exist',
+      { mode: 'record', environment: 'production', version: 'v1', model: 'missing.onnx' },
+      "Input model is 'missing.onnx', which does not exist.",
+      'model',
+    ],
+    [
+      'model under a file',
+      { mode: 'record', environment: 'production', version: 'v1', model: 'rollback_report.json/model.onnx' },
+      'which does not exist (a part of its path is not a directory)',
+      'model',
+    ],
   ];
   for (const [name, inputs, message, input] of cases) {
     it(name, async () => {

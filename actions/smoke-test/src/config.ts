@@ -26,7 +26,17 @@ export interface Config extends SmokeGateInputs {
 const MIN_RETRY_DELAY_MS = 100;
 
 /** Headers fetch refuses (undici: Transfer-Encoding, Expect, Keep-Alive, Upgrade) or manages itself (Host, Content-Length, Connection). */
-const FETCH_CONTROLLED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
+const FETCH_CONTROLLED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+]);
 /** Methods fetch refuses to send. */
 const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
@@ -55,9 +65,12 @@ function urlInput(protocol: string): string {
   try {
     u = new URL(raw);
   } catch {
-    throw new UserError(`Input url is '${redactUrl(raw)}', which is not an absolute URL; expected e.g. https://staging.example.com${protocol === 'http' ? '/healthz' : ''}.`, {
-      input: 'url',
-    });
+    throw new UserError(
+      `Input url is '${redactUrl(raw)}', which is not an absolute URL; expected e.g. https://staging.example.com${protocol === 'http' ? '/healthz' : ''}.`,
+      {
+        input: 'url',
+      },
+    );
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     throw new UserError(`Input url has the scheme ${u.protocol.replace(/:$/, '')}; expected http or https.`, { input: 'url' });
@@ -103,14 +116,20 @@ function methodInput(): string {
   const method = (stringInput('method') || 'GET').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw badInputValue('method', method, 'an HTTP method such as GET, POST or HEAD');
   if (FETCH_FORBIDDEN_METHODS.has(method)) {
-    throw new UserError(`Input method is ${method}, which the HTTP client (fetch) refuses to send; expected a method such as GET, POST or HEAD.`, { input: 'method' });
+    throw new UserError(
+      `Input method is ${method}, which the HTTP client (fetch) refuses to send; expected a method such as GET, POST or HEAD.`,
+      { input: 'method' },
+    );
   }
   return method;
 }
 
 function retryOnInput(): Set<RetryClass> {
   const raw = stringInput('retry-on') || 'connection, 5xx';
-  const items = raw.split(/[\s,]+/).filter(Boolean).map((s) => s.toLowerCase());
+  const items = raw
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((s) => s.toLowerCase());
   if (items.length === 1 && items[0] === 'none') return new Set();
   const bad = items.filter((i) => !(RETRY_CLASSES as readonly string[]).includes(i));
   if (bad.length || items.length === 0) {
@@ -137,7 +156,10 @@ function expectationInputs(): Pick<ServerProbe, 'expectedStatus' | 'expectBody' 
   const status = stringInput('expected-status') || '200';
   const body = stringInput('expect-body');
   return {
-    expectedStatus: inputValue('expected-status', parseStatusRanges(status), { shown: status, expected: 'codes, ranges or classes such as 200, 200-299, 2xx' }),
+    expectedStatus: inputValue('expected-status', parseStatusRanges(status), {
+      shown: status,
+      expected: 'codes, ranges or classes such as 200, 200-299, 2xx',
+    }),
     expectBody: body ? inputValue('expect-body', parseBodyExpectation(body)) : undefined,
     expectJson: inputValue('expect-json', parseJsonExpectations(stringInput('expect-json')), {
       hint: 'Each line: a path like $.outputs[0].name, an operator (==, !=, =~, >, >=, <, <=) and a JSON value, e.g. $.model_name == "demo".',
@@ -150,24 +172,39 @@ const OIP_INPUTS = ['model-name', 'expected-model-version', 'sample', 'model'] a
 type OipInputs = Record<(typeof OIP_INPUTS)[number], string>;
 
 /** What each protocol needs of the other inputs, and what it cannot use. */
-function checkProtocolInputs(protocol: ServerProbe['protocol'], method: string, request: { body?: string; source?: string }, oip: OipInputs): void {
+function checkProtocolInputs(
+  protocol: ServerProbe['protocol'],
+  method: string,
+  request: { body?: string; source?: string },
+  oip: OipInputs,
+): void {
   const { body, source } = request;
   if (protocol === 'http') {
     const given = OIP_INPUTS.find((name) => oip[name]);
     if (given) throw new UserError(`Input ${given} is only used with protocol open-inference (protocol is http).`, { input: given });
     if (body && (method === 'GET' || method === 'HEAD')) {
-      throw new UserError(`Input ${source} is given, but method ${method} sends no body.`, { input: source, hint: 'Set method: POST (or PUT, PATCH).' });
+      throw new UserError(`Input ${source} is given, but method ${method} sends no body.`, {
+        input: source,
+        hint: 'Set method: POST (or PUT, PATCH).',
+      });
     }
     return;
   }
   if (!oip['model-name']) throw new UserError('Input model-name is required with protocol open-inference.', { input: 'model-name' });
   if (!oip.sample && !body) {
-    throw new UserError('Protocol open-inference sends a real infer request: give its inputs as sample (.npy, .npz or .json), or the request as body or body-file.', {
-      input: 'sample',
-    });
+    throw new UserError(
+      'Protocol open-inference sends a real infer request: give its inputs as sample (.npy, .npz or .json), or the request as body or body-file.',
+      {
+        input: 'sample',
+      },
+    );
   }
-  if (oip.sample && body) throw new UserError(`Inputs sample and ${source} are both given; with open-inference the infer request comes from one of them.`, { input: source });
-  if (oip.model && !oip.sample) throw new UserError('Input model (the parity check) needs sample: the local model runs on the same arrays.', { input: 'model' });
+  if (oip.sample && body)
+    throw new UserError(`Inputs sample and ${source} are both given; with open-inference the infer request comes from one of them.`, {
+      input: source,
+    });
+  if (oip.model && !oip.sample)
+    throw new UserError('Input model (the parity check) needs sample: the local model runs on the same arrays.', { input: 'model' });
 }
 
 /** How long to wait and retry, and how many requests to time against which budget. */

@@ -171,7 +171,15 @@ describe('a healthy server', () => {
     expect(report.elapsedMs).toBeLessThan(30_000);
     // the job summary: request, response status, latencies and each check
     expect(r.summary.startsWith(`## ✅ Smoke test passed: ${healthy.url}`)).toBe(true);
-    for (const s of ['| response | HTTP 200', '| parity | ✅', '| latency | ✅', '5 of 5 requests', '`Authorization`, `X-Trace` (values hidden)', `| infer | POST ${healthy.url}/v2/models/demo/infer`]) expect(r.summary).toContain(s);
+    for (const s of [
+      '| response | HTTP 200',
+      '| parity | ✅',
+      '| latency | ✅',
+      '5 of 5 requests',
+      '`Authorization`, `X-Trace` (values hidden)',
+      `| infer | POST ${healthy.url}/v2/models/demo/infer`,
+    ])
+      expect(r.summary).toContain(s);
   });
 
   it('masks header values and keeps them out of the report and the summary', async () => {
@@ -191,7 +199,10 @@ describe('a healthy server', () => {
     const masks = r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
     expect(masks).toEqual(expect.arrayContaining([token, 'k3y-s3cret']));
     const reportText = await readFile(resolve(r.workspace, r.outputs['report-path']), 'utf8');
-    const log = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    const log = r.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
     for (const text of [reportText, r.summary, log]) expect(text).not.toContain('s3cret');
     const report = JSON.parse(reportText);
     expect(report.request.url).toBe(`${healthy.url}/v2/health/ready?code=***&api_key=***`);
@@ -199,11 +210,14 @@ describe('a healthy server', () => {
     expect(r.summary).toContain('?code=\\*\\*\\*');
   });
 
-  it('a token in the URL query stays hidden in failed attempts\' reasons too', async () => {
+  it("a token in the URL query stays hidden in failed attempts' reasons too", async () => {
     const port = await closedPort();
     const r = await run({ url: `http://127.0.0.1:${port}/ready?api_key=k3y-s3cret-value`, timeout: '1s', 'retry-delay': '200ms' });
     const report = await expectFailure(r, `http://127.0.0.1:${port}/ready?api_key=***`);
-    const log = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    const log = r.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
     for (const text of [JSON.stringify(report), r.summary, log]) expect(text).not.toContain('s3cret');
     expect(report.attemptLog[0].reason).toContain('?api_key=***');
   });
@@ -287,7 +301,7 @@ describe('waiting for a rollout', () => {
 });
 
 describe('failing checks', () => {
-  it('serving another model (the baseline): parity fails, with numpy\'s difference', async () => {
+  it("serving another model (the baseline): parity fails, with numpy's difference", async () => {
     const s = await server({ model: BASELINE });
     const r = await run(oip(s.url, { model: NEW }));
     const report = await expectFailure(r, 'parity', 'does NOT compute what', 'scores');
@@ -329,7 +343,12 @@ describe('failing checks', () => {
   });
 
   it('expect-body and expected-status', async () => {
-    const ok = await run({ url: `${healthy.url}/v2/health/ready`, 'expect-body': '/"ready":\\s*true/', 'expected-status': '2xx', requests: '0' });
+    const ok = await run({
+      url: `${healthy.url}/v2/health/ready`,
+      'expect-body': '/"ready":\\s*true/',
+      'expected-status': '2xx',
+      requests: '0',
+    });
     expect(ok.exitCode, ok.stdout).toBe(0);
     const missing = await run({ url: `${healthy.url}/v2/models/nope`, 'expected-status': '200-299, 304' });
     await expectFailure(missing, 'HTTP 404', 'expected 2xx, 304');
@@ -375,7 +394,12 @@ describe('bad input: one error naming the input, exit 1, no stack trace, a repor
     await expectUserError(await run({ ...base(), sample: bad }), 'sample', 'not an Open Inference Protocol infer request');
   });
   it('a sample whose shape the server does not take', async () => {
-    await expectUserError(await run({ ...base(), sample: fixture('multiclass', 'features_wrong_width.npy') }), 'sample', '[1000, 7]', "'features' takes [-1, 8]");
+    await expectUserError(
+      await run({ ...base(), sample: fixture('multiclass', 'features_wrong_width.npy') }),
+      'sample',
+      '[1000, 7]',
+      "'features' takes [-1, 8]",
+    );
   });
   it('expected-status that is not a status', async () => {
     await expectUserError(await run({ ...base(), 'expected-status': '2xx, ok' }), 'expected-status', "'ok'");

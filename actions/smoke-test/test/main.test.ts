@@ -22,7 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const smokeTest = (inputs: Record<string, string>) => runInProcess(run, { name: 'smoke-test', inputs: { 'retry-delay': '200ms', timeout: '30s', ...inputs } });
+const smokeTest = (inputs: Record<string, string>) =>
+  runInProcess(run, { name: 'smoke-test', inputs: { 'retry-delay': '200ms', timeout: '30s', ...inputs } });
 
 /** The log as a reader sees it: without the add-mask commands (which carry the secrets to hide). */
 const log = (r: ActionRun) =>
@@ -67,11 +68,24 @@ describe('smoke-test run(), in process', () => {
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.outputs.passed).toBe('true');
     const report = await readReport(r);
-    expect(report.checks.map((c: any) => c.name)).toEqual(['server ready', 'model ready', 'model metadata', 'infer', 'model version', 'parity', 'latency']);
+    expect(report.checks.map((c: any) => c.name)).toEqual([
+      'server ready',
+      'model ready',
+      'model metadata',
+      'infer',
+      'model version',
+      'parity',
+      'latency',
+    ]);
     expect(report.checks.every((c: any) => c.passed)).toBe(true);
     expect(report.request.sample.arrays).toEqual([{ shape: [expected.rows, 8], dtype: 'float64 (little-endian)' }]);
     expect(report.parity).toMatchObject({ passed: true, mode: 'values', atol: 1e-4, rtol: 1e-3, model: NEW });
-    expect(report.parity.outputs[0]).toMatchObject({ name: 'scores', shape: [expected.rows, 3], mismatches: 0, elements: expected.rows * 3 });
+    expect(report.parity.outputs[0]).toMatchObject({
+      name: 'scores',
+      shape: [expected.rows, 3],
+      mismatches: 0,
+      elements: expected.rows * 3,
+    });
     expect(report.parity.outputs[0].maxAbsDiff).toBeLessThanOrEqual(1e-6);
     expect(report.reason).toContain('serving model version 2');
     // the tolerance and the differences through formatNumber: atol 1e-4, never "0.00"
@@ -101,15 +115,26 @@ describe('smoke-test run(), in process', () => {
     const r = await smokeTest({ url: `${server.url}/v2/health/ready`, 'expected-status': '2xx, ok' });
     expect(r.exitCode).toBe(1);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0].message).toBe("Input expected-status is '2xx, ok': 'ok' is not a status code, a range like 200-299 or a class like 2xx; expected codes, ranges or classes such as 200, 200-299, 2xx.");
+    expect(r.errors[0].message).toBe(
+      "Input expected-status is '2xx, ok': 'ok' is not a status code, a range like 200-299 or a class like 2xx; expected codes, ranges or classes such as 200, 200-299, 2xx.",
+    );
     expectNoStackTrace(r);
     const report = await readReport(r);
-    expect(report).toMatchObject({ status: 'error', passed: false, attempts: 0, error: { input: 'expected-status', message: r.errors[0].message } });
+    expect(report).toMatchObject({
+      status: 'error',
+      passed: false,
+      attempts: 0,
+      error: { input: 'expected-status', message: r.errors[0].message },
+    });
     expect(r.summary.startsWith('## ⚠️ Smoke test could not run')).toBe(true);
   });
 
   it('a secret in a header is masked and never printed: not in the log, the summary or the report', async () => {
-    const r = await smokeTest({ url: `${server.url}/v2/health/ready`, headers: `Authorization: Bearer ${SECRET}\nX-Trace: t1`, requests: '1' });
+    const r = await smokeTest({
+      url: `${server.url}/v2/health/ready`,
+      headers: `Authorization: Bearer ${SECRET}\nX-Trace: t1`,
+      requests: '1',
+    });
     expect(r.exitCode, r.stdout).toBe(0);
     const masks = r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
     expect(masks).toEqual(expect.arrayContaining([`Bearer ${SECRET}`, SECRET]));

@@ -30,7 +30,7 @@ describe('example model server', () => {
     });
   });
 
-  it('infer: numpy\'s scores for the sample request, with the configured model_version', async () => {
+  it("infer: numpy's scores for the sample request, with the configured model_version", async () => {
     const body = await readFile(fixture('smoke', 'sample_request.json'), 'utf8');
     const res = await fetch(`${s.url}/v2/models/demo/infer`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(200);

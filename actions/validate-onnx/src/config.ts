@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError, fileProblem, inputValue } from '@ml-gate/core';
 import { booleanInput, choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
-import { parsePerOutput, parseSignature, type PerOutput, type Signature, type ToleranceMode, type ToleranceSettings } from '@ml-gate/core/validation';
+import {
+  parsePerOutput,
+  parseSignature,
+  type PerOutput,
+  type Signature,
+  type ToleranceMode,
+  type ToleranceSettings,
+} from '@ml-gate/core/validation';
 
 export interface Config {
   model: string;
@@ -26,7 +33,9 @@ function tolerances(name: 'atol' | 'rtol', fallback: number): PerOutput {
   const result = parsePerOutput(stringInput(name), fallback);
   if (result.ok) return result.value;
   // not inputValue: its "Input NAME: ..." cannot say "Input atol has 'x'", the wording users (and tests) know
-  throw new UserError(`Input ${name} has ${result.error}; expected a number >= 0, or output:number (e.g. '1e-5, logits:1e-4').`, { input: name });
+  throw new UserError(`Input ${name} has ${result.error}; expected a number >= 0, or output:number (e.g. '1e-5, logits:1e-4').`, {
+    input: name,
+  });
 }
 
 function readSignature(text: string): { signature?: Signature; source?: string } {

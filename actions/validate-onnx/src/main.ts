@@ -2,7 +2,13 @@ import * as core from '@actions/core';
 import { numberOutput, sha256Files } from '@ml-gate/core';
 import { annotationFile, markErrored, runReportedAction } from '@ml-gate/core/github';
 import { loadOnnxRuntime } from '@ml-gate/core/onnx';
-import { newValidationReport, recordValidation, renderValidationMarkdown, validateModel, type ValidationReport } from '@ml-gate/core/validation';
+import {
+  newValidationReport,
+  recordValidation,
+  renderValidationMarkdown,
+  validateModel,
+  type ValidationReport,
+} from '@ml-gate/core/validation';
 
 import { readConfig, readReportPath, type Config } from './config.js';
 

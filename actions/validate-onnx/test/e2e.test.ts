@@ -17,7 +17,6 @@ afterAll(async () => {
   await action?.dispose();
 });
 
-
 describe('validate-onnx, committed bundle', () => {
   it('passes a sound PyTorch export against its own outputs (first run provisions onnxruntime)', async () => {
     const r = await action.run({
@@ -92,11 +91,23 @@ describe('validate-onnx, committed bundle', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ model: onnx('missing.onnx') }, /missing\.onnx does not exist/],
       [{ model: fixture('models', 'corrupt.onnx') }, /corrupt\.onnx does not decode as an ONNX/],
-      [{ model: onnx('two_heads_dynamic.onnx'), 'reference-inputs': onnx('outputs.npz') }, /holds 'logits', 'probs', which the model does not have; its inputs are features/],
-      [{ model: onnx('two_heads_dynamic.onnx'), 'reference-inputs': fixture('npy', 'not_npy.npy') }, /not_npy\.npy is not a valid \.npy array/],
+      [
+        { model: onnx('two_heads_dynamic.onnx'), 'reference-inputs': onnx('outputs.npz') },
+        /holds 'logits', 'probs', which the model does not have; its inputs are features/,
+      ],
+      [
+        { model: onnx('two_heads_dynamic.onnx'), 'reference-inputs': fixture('npy', 'not_npy.npy') },
+        /not_npy\.npy is not a valid \.npy array/,
+      ],
       [{ model: onnx('two_heads_dynamic.onnx'), atol: '1e-5, logits:x' }, /Input atol has 'logits:x'; expected a number >= 0/],
-      [{ model: onnx('two_heads_dynamic.onnx'), signature: 'features float32[batch]' }, /Input signature: line 1 'features float32\[batch\]' is not 'name: type\[dims\]'/],
-      [{ model: onnx('two_heads_dynamic.onnx'), 'tolerance-mode': 'loose' }, /Input tolerance-mode is 'loose'; expected one of: numpy, either/],
+      [
+        { model: onnx('two_heads_dynamic.onnx'), signature: 'features float32[batch]' },
+        /Input signature: line 1 'features float32\[batch\]' is not 'name: type\[dims\]'/,
+      ],
+      [
+        { model: onnx('two_heads_dynamic.onnx'), 'tolerance-mode': 'loose' },
+        /Input tolerance-mode is 'loose'; expected one of: numpy, either/,
+      ],
     ];
     for (const [inputs, message] of cases) {
       const r = await action.run(inputs);

@@ -36,7 +36,11 @@ async function expectBadInput(r: ActionRun, input: string, message: RegExp): Pro
 async function zerosNpy(shape: number[]): Promise<string> {
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const prefix = Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([header.length & 0xff, header.length >> 8]), Buffer.from(header, 'latin1')]);
+  const prefix = Buffer.concat([
+    Buffer.from('\x93NUMPY\x01\x00', 'latin1'),
+    Buffer.from([header.length & 0xff, header.length >> 8]),
+    Buffer.from(header, 'latin1'),
+  ]);
   const path = join(await mkdtemp(join(tmpdir(), 'npy-')), 'zeros.npy');
   await writeFile(path, Buffer.concat([prefix, Buffer.alloc(4 * elementCount(shape))]));
   return path;
@@ -82,7 +86,9 @@ describe('validate-onnx run(), in process', () => {
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0].properties).toMatchObject({ file: model, title: 'validate-onnx: Matches the reference outputs' });
     // numpy: max abs 0.00300000608, max rel 0.0183327770 (three significant digits in messages)
-    expect(r.errors[0].message).toMatch(/^Matches the reference outputs: 'logits': 1\/18 outside atol 1e-5 rtol 1e-4 \(numpy\), max abs 0\.003, max rel 0\.0183, worst at \[4, 1\]: \S+ vs reference \S+ \(max-mismatch-ratio 0\)$/);
+    expect(r.errors[0].message).toMatch(
+      /^Matches the reference outputs: 'logits': 1\/18 outside atol 1e-5 rtol 1e-4 \(numpy\), max abs 0\.003, max rel 0\.0183, worst at \[4, 1\]: \S+ vs reference \S+ \(max-mismatch-ratio 0\)$/,
+    );
     expect(Number(r.outputs['max-abs-error'])).toBeCloseTo(drift.logits.max_abs_error, 6);
     expect(Number(r.outputs['max-rel-error']) / drift.logits.max_rel_error).toBeCloseTo(1, 3);
     expect(Number(r.outputs['mismatch-ratio'])).toBeCloseTo(1 / 18, 12);
@@ -98,7 +104,12 @@ describe('validate-onnx run(), in process', () => {
     expect(r.summary).toMatch(/\| ❌ logits \| \[6, 3\] \| 1e-5 \| 1e-4 \| 0\.003 \| 0\.0183 \| 1\/18 \| \[4, 1\]: /);
     expectNoStackTrace(r);
 
-    const lifted = await validate({ model, 'reference-inputs': onnx('inputs.npz'), 'reference-outputs': onnx('outputs_drift.npz'), atol: '1e-5, logits:0.01' });
+    const lifted = await validate({
+      model,
+      'reference-inputs': onnx('inputs.npz'),
+      'reference-outputs': onnx('outputs_drift.npz'),
+      atol: '1e-5, logits:0.01',
+    });
     expect(lifted.exitCode, lifted.stdout).toBe(0);
   });
 
@@ -114,11 +125,23 @@ describe('validate-onnx run(), in process', () => {
 
   it('bad input: one clear error naming the input, no stack trace, a report', async () => {
     const cases: [Record<string, string>, string, RegExp][] = [
-      [{ atol: '1e-5, logits:x' }, 'atol', /^Input atol has 'logits:x'; expected a number >= 0, or output:number \(e\.g\. '1e-5, logits:1e-4'\)\.$/],
+      [
+        { atol: '1e-5, logits:x' },
+        'atol',
+        /^Input atol has 'logits:x'; expected a number >= 0, or output:number \(e\.g\. '1e-5, logits:1e-4'\)\.$/,
+      ],
       [{ rtol: '-1' }, 'rtol', /^Input rtol has '-1'; expected a number >= 0/],
-      [{ signature: 'features float32[batch]' }, 'signature', /^Input signature: line 1 'features float32\[batch\]' is not 'name: type\[dims\]' \(e\.g\. 'features: float32\[batch, 20\]'\)\.$/],
+      [
+        { signature: 'features float32[batch]' },
+        'signature',
+        /^Input signature: line 1 'features float32\[batch\]' is not 'name: type\[dims\]' \(e\.g\. 'features: float32\[batch, 20\]'\)\.$/,
+      ],
       [{ 'tolerance-mode': 'loose' }, 'tolerance-mode', /Input tolerance-mode is 'loose'; expected one of: numpy, either/],
-      [{ 'reference-inputs': onnx('outputs.npz') }, 'reference-inputs', /holds 'logits', 'probs', which the model does not have; its inputs are features/],
+      [
+        { 'reference-inputs': onnx('outputs.npz') },
+        'reference-inputs',
+        /holds 'logits', 'probs', which the model does not have; its inputs are features/,
+      ],
       [{ 'reference-inputs': onnx('nope.npz') }, 'reference-inputs', /nope\.npz does not exist/],
     ];
     for (const [inputs, input, message] of cases) await expectBadInput(await validate({ model, ...inputs }), input, message);
@@ -128,19 +151,31 @@ describe('validate-onnx run(), in process', () => {
     const path = join(await mkdtemp(join(tmpdir(), 'signature-')), 'signature.txt');
     await writeFile(path, 'features: float32[batch, 8]\nlogits float32[batch, 3]\n');
     const r = await validate({ model, signature: path });
-    await expectBadInput(r, 'signature', /^Input signature \(.*signature\.txt\): line 2 'logits float32\[batch, 3\]' is not 'name: type\[dims\]'/);
+    await expectBadInput(
+      r,
+      'signature',
+      /^Input signature \(.*signature\.txt\): line 2 'logits float32\[batch, 3\]' is not 'name: type\[dims\]'/,
+    );
     expect(r.errors[0].properties.file).toBe(path);
   });
 
   it('a model that is a directory or missing is told apart', async () => {
-    await expectBadInput(await validate({ model: onnx('external') }), 'model', /^The model .*external is a directory, expected an ONNX model file\.$/);
+    await expectBadInput(
+      await validate({ model: onnx('external') }),
+      'model',
+      /^The model .*external is a directory, expected an ONNX model file\.$/,
+    );
     await expectBadInput(await validate({ model: onnx('missing.onnx') }), 'model', /^The model .*missing\.onnx does not exist\.$/);
   });
 
   it('reference-outputs without reference-inputs: says the model ran on seeded random inputs', async () => {
     // outputs.npz holds 6 rows; the random inputs are a batch of 4
     const r = await validate({ model, 'reference-outputs': onnx('outputs.npz'), seed: '7' });
-    const report = await expectBadInput(r, 'reference-outputs', /^reference-outputs: 'logits' has shape \[6, 3\], but the model computes \[4, 3\] from the seeded random inputs \(seed 7\)\. Give reference-inputs/);
+    const report = await expectBadInput(
+      r,
+      'reference-outputs',
+      /^reference-outputs: 'logits' has shape \[6, 3\], but the model computes \[4, 3\] from the seeded random inputs \(seed 7\)\. Give reference-inputs/,
+    );
     expect(r.errors[0].message).not.toMatch(/the reference inputs/);
     expect(report.model.path).toBe(model);
 
@@ -148,7 +183,9 @@ describe('validate-onnx run(), in process', () => {
     const same = await validate({ model, 'reference-outputs': await zerosNpy([4, 3]) });
     expect(same.exitCode).toBe(1);
     expect(same.errors).toHaveLength(1);
-    expect(same.errors[0].message).toMatch(/^Matches the reference outputs: 'logits': \d+\/12 outside .*; the model ran on seeded random inputs \(seed 0\), as no reference-inputs were given$/);
+    expect(same.errors[0].message).toMatch(
+      /^Matches the reference outputs: 'logits': \d+\/12 outside .*; the model ran on seeded random inputs \(seed 0\), as no reference-inputs were given$/,
+    );
     expect(same.errors[0].message).not.toMatch(/the reference inputs/);
     const runs = (await readReport(same)).checks.find((c: any) => c.id === 'runs');
     expect(runs.detail).toBe('on seeded random inputs (seed 0) features [4, 8]');
@@ -160,7 +197,9 @@ describe('validate-onnx run(), in process', () => {
     expect(r.outputs['report-path']).toBe('out/validation.json');
     const report = await readReport(r);
     expect(report.status).toBe('failed');
-    expect(report.checks.find((c: any) => c.id === 'deterministic').detail).toMatch(/^'y' differs between two runs in 16\/16 values \(up to \S+\)$/);
+    expect(report.checks.find((c: any) => c.id === 'deterministic').detail).toMatch(
+      /^'y' differs between two runs in 16\/16 values \(up to \S+\)$/,
+    );
     expect(report.run.commit).toBe('0123456789abcdef0123456789abcdef01234567');
   });
 });

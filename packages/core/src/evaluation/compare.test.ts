@@ -121,30 +121,32 @@ describe('compareModels on models exported by PyTorch', () => {
 describe('compareModels: bad input', () => {
   it('names both shapes when features do not fit the model', async () => {
     const data = await openEvalSet(fixture('multiclass'), 'features_wrong_width');
-    await expect(compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64 })).rejects.toThrow(
+    await expect(
+      compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64 }),
+    ).rejects.toThrow(
       /features_wrong_width\.npy have shape \[1000, 7\], which does not fit input 'features' \[batch, 8\] of the new model .*new\.onnx: expected \[rows, 8\]/,
     );
     await data.close();
   });
   it('names the row of a label outside the classes', async () => {
     const data = await openEvalSet(fixture('multiclass'), 'features', 'labels_out_of_range');
-    await expect(compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64 })).rejects.toThrow(
-      /labels_out_of_range\.npy hold 5 at row 17; expected a class id from 0 to 2 \(the new model scores 3 classes\)/,
-    );
+    await expect(
+      compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64 }),
+    ).rejects.toThrow(/labels_out_of_range\.npy hold 5 at row 17; expected a class id from 0 to 2 \(the new model scores 3 classes\)/);
     await data.close();
   });
   it('names the row of a regression target that is not a number', async () => {
     const data = await openEvalSet(fixture('regression'), 'features', 'labels_nan');
-    await expect(compareModels({ ort, newModel: await model('regression', 'new', 'new model'), data, task: 'auto', batchSize: 64 })).rejects.toThrow(
-      /labels_nan\.npy hold NaN at row 5; expected a finite number \(a regression target\)/,
-    );
+    await expect(
+      compareModels({ ort, newModel: await model('regression', 'new', 'new model'), data, task: 'auto', batchSize: 64 }),
+    ).rejects.toThrow(/labels_nan\.npy hold NaN at row 5; expected a finite number \(a regression target\)/);
     await data.close();
   });
   it('refuses a regression metric task for class scores', async () => {
     const data = await openEvalSet(fixture('multiclass'));
-    await expect(compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'regression', batchSize: 64 })).rejects.toThrow(
-      /Regression needs one number per row, but output 'scores' of the new model .* gives 3 values per row/,
-    );
+    await expect(
+      compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'regression', batchSize: 64 }),
+    ).rejects.toThrow(/Regression needs one number per row, but output 'scores' of the new model .* gives 3 values per row/);
     await data.close();
   });
   it('names the model and row of a NaN output', async () => {

@@ -109,9 +109,7 @@ function checkEvalSet({ features, labels }: EvalSet): void {
 function checkFeatureShape(features: NpyArray, model: LoadedModel, role: string): void {
   const want = model.input.shape;
   const got = features.shape;
-  const rowOk =
-    want.length === got.length &&
-    want.slice(1).every((d, i) => typeof d !== 'number' || d < 0 || d === got[i + 1]);
+  const rowOk = want.length === got.length && want.slice(1).every((d, i) => typeof d !== 'number' || d < 0 || d === got[i + 1]);
   if (!rowOk) {
     throw new UserError(
       `Features ${features.label} have shape ${formatShape(got)}, which does not fit input '${model.input.name}' ` +
@@ -137,9 +135,12 @@ function fixedBatch(model: LoadedModel): number | undefined {
 function chooseBatchRows(models: readonly LoadedModel[], batchSize: number, rows: number): number {
   const fixed = [...new Set(models.map(fixedBatch).filter((b): b is number => b !== undefined))];
   if (fixed.length > 1) {
-    throw new UserError(`The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`, {
-      file: models[0].path,
-    });
+    throw new UserError(
+      `The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`,
+      {
+        file: models[0].path,
+      },
+    );
   }
   return fixed[0] ?? Math.min(batchSize, rows);
 }
@@ -272,7 +273,11 @@ async function probeFirstBatch(options: CompareOptions, runners: Runner[], batch
  * reading (libuv's pool) overlaps scoring (the JavaScript thread). Batch 0 is in slot 0 already
  * (`firstRows` rows). Memory holds two batches, not the set.
  */
-async function streamBatches(batches: Batches, firstRows: number, use: (slot: Slot, start: number, n: number) => Promise<void>): Promise<void> {
+async function streamBatches(
+  batches: Batches,
+  firstRows: number,
+  use: (slot: Slot, start: number, n: number) => Promise<void>,
+): Promise<void> {
   let slot: Slot = 0;
   let n = firstRows;
   for (let start = 0; start < batches.rows; start += batches.batchRows) {
@@ -359,7 +364,14 @@ function modelEvaluation(r: Runner): ModelEvaluation {
   const common = { outputShape: r.outputShape, inferenceMs: r.inferenceMs };
   if (r.classification) {
     const res = r.classification.result();
-    return { outputKind: res.scoreKind, metrics: res.metrics, unavailable: res.unavailable, perClass: res.perClass, confusion: res.confusion, ...common };
+    return {
+      outputKind: res.scoreKind,
+      metrics: res.metrics,
+      unavailable: res.unavailable,
+      perClass: res.perClass,
+      confusion: res.confusion,
+      ...common,
+    };
   }
   const res = r.regression!.result();
   return { outputKind: 'values', metrics: res.metrics, unavailable: res.unavailable, ...common };
@@ -375,7 +387,11 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   const models: [string, LoadedModel][] = [['new model', options.newModel]];
   if (options.baseline) models.push(['baseline model', options.baseline]);
   for (const [role, m] of models) checkFeatureShape(data.features, m, role);
-  const batchRows = chooseBatchRows(models.map(([, m]) => m), options.batchSize, data.features.rows);
+  const batchRows = chooseBatchRows(
+    models.map(([, m]) => m),
+    options.batchSize,
+    data.features.rows,
+  );
   const runners = createRunners(models, batchRows, data.features.rowLength);
   const batches = batchesOf(data, runners, batchRows);
 
@@ -391,7 +407,15 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   });
 
   const [newEvaluation, baselineEvaluation] = runners.map(modelEvaluation);
-  return { task, rows: batches.rows, classes, batchSize: batchRows, new: newEvaluation, baseline: baselineEvaluation, paired: paired?.result() };
+  return {
+    task,
+    rows: batches.rows,
+    classes,
+    batchSize: batchRows,
+    new: newEvaluation,
+    baseline: baselineEvaluation,
+    paired: paired?.result(),
+  };
 }
 
 function decideTask(requested: Task | 'auto', r: Runner, labels: NpyArray): Task {
@@ -444,8 +468,14 @@ async function checkLabels(labels: NpyArray, task: Task, runners: Runner[], batc
           continue;
         }
         if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
-          const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
-          throw bad(y, start + i, expected, labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined);
+          const expected =
+            limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
+          throw bad(
+            y,
+            start + i,
+            expected,
+            labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined,
+          );
         }
         if (y > maxLabel) maxLabel = y;
       }

@@ -25,7 +25,11 @@ export async function openEvalSet(path: string, featuresName = 'features', label
   try {
     isDirectory = (await stat(path)).isDirectory();
   } catch (e) {
-    throw new UserError(`eval-data ${path} ${fileProblem(e, 'a directory or an .npz file')}.`, { file: path, input: 'eval-data', hint: EVAL_DATA_HINT });
+    throw new UserError(`eval-data ${path} ${fileProblem(e, 'a directory or an .npz file')}.`, {
+      file: path,
+      input: 'eval-data',
+      hint: EVAL_DATA_HINT,
+    });
   }
   if (isDirectory) return openNpyPair(path, featuresName, labelsName);
   if (!/\.npz$/i.test(basename(path))) {

@@ -90,14 +90,30 @@ function recordSettings(report: EvaluationReport, s: EvaluationSettings): void {
 }
 
 async function loadRuntime(report: EvaluationReport, s: EvaluationSettings, options: EvaluateOptions): Promise<OnnxRuntime> {
-  const { ort, runtime } = await loadOnnxRuntime({ path: s.onnxruntimePath || undefined, registry: s.onnxruntimeRegistry, log: options.log });
+  const { ort, runtime } = await loadOnnxRuntime({
+    path: s.onnxruntimePath || undefined,
+    registry: s.onnxruntimeRegistry,
+    log: options.log,
+  });
   report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
   return ort;
 }
 
-async function timedLoad(ort: OnnxRuntime, path: string, s: EvaluationSettings, role: string, input: string): Promise<[LoadedModel, ModelReport]> {
+async function timedLoad(
+  ort: OnnxRuntime,
+  path: string,
+  s: EvaluationSettings,
+  role: string,
+  input: string,
+): Promise<[LoadedModel, ModelReport]> {
   const t0 = performance.now();
-  const model = await loadModel(ort, path, { threads: s.threads, inputName: s.inputName || undefined, outputName: s.outputName || undefined, role, inputOfPath: input });
+  const model = await loadModel(ort, path, {
+    threads: s.threads,
+    inputName: s.inputName || undefined,
+    outputName: s.outputName || undefined,
+    role,
+    inputOfPath: input,
+  });
   const timing = { loadMs: performance.now() - t0, inferenceMs: 0, rowsPerSecond: 0 };
   return [model, { path: model.path, input: model.input, output: model.output, timing }];
 }

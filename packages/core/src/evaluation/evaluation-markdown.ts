@@ -25,14 +25,7 @@ function short(sha?: string): string {
 function matrix(title: string, m: number[][]): string[] {
   const k = m.length;
   const head = `| true \\ predicted | ${Array.from({ length: k }, (_, i) => i).join(' | ')} |`;
-  return [
-    `**${title}**`,
-    '',
-    head,
-    `|---|${'---:|'.repeat(k)}`,
-    ...m.map((row, t) => `| **${t}** | ${row.join(' | ')} |`),
-    '',
-  ];
+  return [`**${title}**`, '', head, `|---|${'---:|'.repeat(k)}`, ...m.map((row, t) => `| **${t}** | ${row.join(' | ')} |`), ''];
 }
 
 /** The report as markdown, verdict first (job summary and PR comment), the run last. */
@@ -61,7 +54,9 @@ function metricTable(r: EvaluationReport): string[] {
   const out = ['| metric | new | baseline | change |', '|---|---:|---:|---:|'];
   for (const m of Object.keys(n.metrics) as MetricName[]) {
     const label = m === p.metric ? `**${m}** (gate${higherIsBetter(m) ? ', higher is better' : ', lower is better'})` : m;
-    out.push(`| ${label} | ${cell(n.metrics[m])} | ${b?.metrics ? cell(b.metrics[m]) : '—'} | ${delta(m, n.metrics[m], b?.metrics?.[m])} |`);
+    out.push(
+      `| ${label} | ${cell(n.metrics[m])} | ${b?.metrics ? cell(b.metrics[m]) : '—'} | ${delta(m, n.metrics[m], b?.metrics?.[m])} |`,
+    );
   }
   out.push('');
   if (p.required !== null) {
@@ -89,7 +84,10 @@ function perClassDetails(r: EvaluationReport): string[] {
   if (!pc) return [];
   const bp = b?.perClass;
   const out = ['<details><summary>Per-class precision, recall and F1</summary>', ''];
-  out.push('| class | support | precision new | precision base | recall new | recall base | F1 new | F1 base |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push(
+    '| class | support | precision new | precision base | recall new | recall base | F1 new | F1 base |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   pc.precision.forEach((_, c) => {
     out.push(
       `| ${c} | ${pc.support[c]} | ${cell(pc.precision[c])} | ${cell(bp?.precision[c])} | ${cell(pc.recall[c])} | ${cell(bp?.recall[c])} | ${cell(pc.f1[c])} | ${cell(bp?.f1[c])} |`,
@@ -102,7 +100,9 @@ function perClassDetails(r: EvaluationReport): string[] {
 }
 
 function modelRow(name: string, m: ModelReport): string {
-  const t = m.timing ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
+  const t = m.timing
+    ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)`
+    : '';
   return `| ${name} | \`${m.path}\` | ${short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`;
 }
 
@@ -119,7 +119,12 @@ function modelsAndData(r: EvaluationReport): string[] {
       `| eval set | \`${e.path}\` | ${short(e.sha256)} | ${e.rows.toLocaleString('en-US')} rows; features ${e.features.dtype} [${e.features.shape.join(', ')}], labels ${e.labels.dtype} | |`,
     );
   }
-  out.push('', `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.`, '</details>', '');
+  out.push(
+    '',
+    `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.`,
+    '</details>',
+    '',
+  );
   return out;
 }
 

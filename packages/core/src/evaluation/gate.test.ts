@@ -50,7 +50,9 @@ describe('decideGate without a baseline: the missing-baseline policy decides', (
   it('fails under fail, and when no policy is given', () => {
     const d = decideGate({ metric: 'rmse', minImprovement: 0.01, missingBaseline: missing('fail') }, 1.5, null);
     expect(d).toMatchObject({ passed: false, improvement: null, required: null });
-    expect(d.reason).toBe('baseline-model prod.onnx does not exist, and missing-baseline is fail: there is nothing to compare rmse 1.5000 against.');
+    expect(d.reason).toBe(
+      'baseline-model prod.onnx does not exist, and missing-baseline is fail: there is nothing to compare rmse 1.5000 against.',
+    );
     expect(decideGate({ metric: 'rmse', minImprovement: 0.01 }, 1.5, null).passed).toBe(false);
   });
   it('warns under pass and warn only', () => {
@@ -67,7 +69,9 @@ describe('checkMetricFitsTask', () => {
     expect(() => checkMetricFitsTask('rmse', 'classification', 'detected', 3)).toThrow(
       "Input metric is rmse, a regression metric, but this is a classification task (from the new model's output and the labels).",
     );
-    expect(() => checkMetricFitsTask('accuracy', 'regression', 'input')).toThrow('Input metric is accuracy, a classification metric, but task is regression.');
+    expect(() => checkMetricFitsTask('accuracy', 'regression', 'input')).toThrow(
+      'Input metric is accuracy, a classification metric, but task is regression.',
+    );
     const thrown = (() => {
       try {
         checkMetricFitsTask('rmse', 'classification', 'detected', 3);
@@ -80,10 +84,12 @@ describe('checkMetricFitsTask', () => {
   });
   it('takes roc-auc for two classes only', () => {
     expect(() => checkMetricFitsTask('roc-auc', 'classification', 'detected', 2)).not.toThrow();
-    expect(() => checkMetricFitsTask('roc-auc', 'classification', 'detected', 3)).toThrow(/needs a binary task; the labels and model have 3 classes/);
+    expect(() => checkMetricFitsTask('roc-auc', 'classification', 'detected', 3)).toThrow(
+      /needs a binary task; the labels and model have 3 classes/,
+    );
     expect(() => checkMetricFitsTask('roc-auc', 'classification', 'input')).not.toThrow();
   });
-  it('defaults to the task\'s metric', () => {
+  it("defaults to the task's metric", () => {
     expect(gateMetric(undefined, 'classification')).toBe('accuracy');
     expect(gateMetric(undefined, 'regression')).toBe('rmse');
     expect(gateMetric('f1-macro', 'classification')).toBe('f1-macro');

@@ -69,7 +69,9 @@ describe('numberInput', () => {
     expect(numberInput('batch-size', 1, batch)).toBe(1);
     for (const raw of ['0', '2.5', '-4']) {
       given({ 'INPUT_BATCH-SIZE': raw });
-      expect(userError(() => numberInput('batch-size', 1, batch), 'batch-size')).toBe(`Input batch-size is '${raw}'; expected an integer >= 1.`);
+      expect(userError(() => numberInput('batch-size', 1, batch), 'batch-size')).toBe(
+        `Input batch-size is '${raw}'; expected an integer >= 1.`,
+      );
     }
     given({ INPUT_CONFIDENCE: '1' });
     expect(numberInput('confidence', 0.95, { min: 0, max: 1 })).toBe(1);
@@ -78,13 +80,17 @@ describe('numberInput', () => {
       "Input confidence is '1.01'; expected a number >= 0 <= 1.",
     );
     given({ INPUT_CONFIDENCE: '2' });
-    expect(userError(() => numberInput('confidence', 0.95, { max: 1 }), 'confidence')).toBe("Input confidence is '2'; expected a number <= 1.");
+    expect(userError(() => numberInput('confidence', 0.95, { max: 1 }), 'confidence')).toBe(
+      "Input confidence is '2'; expected a number <= 1.",
+    );
   });
   it('exclusiveMin refuses the bound itself', () => {
     given({ INPUT_TIMEOUT: '0.001' });
     expect(numberInput('timeout', 30, { min: 0, exclusiveMin: true })).toBe(0.001);
     given({ INPUT_TIMEOUT: '0' });
-    expect(userError(() => numberInput('timeout', 30, { min: 0, exclusiveMin: true }), 'timeout')).toBe("Input timeout is '0'; expected a number > 0.");
+    expect(userError(() => numberInput('timeout', 30, { min: 0, exclusiveMin: true }), 'timeout')).toBe(
+      "Input timeout is '0'; expected a number > 0.",
+    );
     given({ INPUT_TIMEOUT: '0' });
     expect(numberInput('timeout', 30, { min: 0 })).toBe(0);
   });

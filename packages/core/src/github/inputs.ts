@@ -36,7 +36,10 @@ export function numberInput(
   return value;
 }
 
-export function optionalNumberInput(name: string, options: { min?: number; max?: number; exclusiveMin?: boolean } = {}): number | undefined {
+export function optionalNumberInput(
+  name: string,
+  options: { min?: number; max?: number; exclusiveMin?: boolean } = {},
+): number | undefined {
   return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
 }
 

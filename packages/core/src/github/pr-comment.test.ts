@@ -84,7 +84,7 @@ describe('upsertPullRequestComment', () => {
     expect(stub.commentsOn(PR)).toHaveLength(122);
   });
 
-  it('with a user\'s token, finds the comment by that user, not by a bot that quotes the marker', async () => {
+  it("with a user's token, finds the comment by that user, not by a bot that quotes the marker", async () => {
     const stub = await start({ userLogin: 'release-bot-user' });
     const botQuote = stub.seed(PR, 'renovate[bot]', `${MARKER}\nquoted`);
     const own = stub.seed(PR, 'release-bot-user', `${MARKER}\nold report`);
@@ -94,7 +94,7 @@ describe('upsertPullRequestComment', () => {
     expect(botQuote.body).toBe(`${MARKER}\nquoted`);
   });
 
-  it('a read-only token (a fork\'s pull request): one warning naming the 403, and carries on', async () => {
+  it("a read-only token (a fork's pull request): one warning naming the 403, and carries on", async () => {
     const stub = await start({ writable: false });
     const { result, run } = await upsert(stub, 'report');
     expect(result.action).toBe('skipped');

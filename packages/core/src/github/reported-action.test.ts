@@ -149,7 +149,9 @@ describe('runReportedAction', () => {
     expect(r.exitCode).toBe(1);
     expect(steps).toEqual(['body']);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0].message).toMatch(/^The report cannot be written to \.: EISDIR: .*\. Input report must be a file path the job can write\.$/);
+    expect(r.errors[0].message).toMatch(
+      /^The report cannot be written to \.: EISDIR: .*\. Input report must be a file path the job can write\.$/,
+    );
     expect(r.errors[0].properties).toEqual({ title: TITLE });
     expectNoStackTrace(r);
     // the outputs were set before the write was tried

@@ -35,7 +35,9 @@ describe('runAction', () => {
       throw 'boom';
     });
     expect(r.exitCode).toBe(1);
-    expect(r.errors.map((e) => e.message)).toEqual(['Internal error in Test: boom. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).']);
+    expect(r.errors.map((e) => e.message)).toEqual([
+      'Internal error in Test: boom. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).',
+    ]);
     expect(r.commands.filter((c) => c.command === 'debug').map((c) => c.message)).toContain('boom');
   });
   it('a body that returns: exit code 0, nothing said', async () => {

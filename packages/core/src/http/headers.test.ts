@@ -22,7 +22,9 @@ describe('headers', () => {
   });
   it('never echoes the text before the first colon of a malformed line (it may hold a secret)', () => {
     const e = errorOf('X-Ok: 1\nAuthorization Bearer sk-live-abc123:xyz');
-    expect(e).toBe("line 2: the text before its first colon is not a valid header name (a header name has no spaces; the line is not shown, it may hold a secret)");
+    expect(e).toBe(
+      'line 2: the text before its first colon is not a valid header name (a header name has no spaces; the line is not shown, it may hold a secret)',
+    );
     expect(e).not.toContain('sk-live');
     expect(e).not.toContain('Authorization');
   });

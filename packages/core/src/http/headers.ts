@@ -25,7 +25,9 @@ export function parseHeaderLines(text: string): ParseResult<HeaderLine[]> {
     const value = line.slice(colon + 1).trim();
     // the text is not echoed: in `Authorization Bearer sk-live-abc:xyz` it is the secret
     if (!TOKEN.test(name)) {
-      return parseError(`line ${i + 1}: the text before its first colon is not a valid header name (a header name has no spaces; the line is not shown, it may hold a secret)`);
+      return parseError(
+        `line ${i + 1}: the text before its first colon is not a valid header name (a header name has no spaces; the line is not shown, it may hold a secret)`,
+      );
     }
     if (/[\0\r\n]/.test(value)) return parseError(`line ${i + 1}: the value of ${name} has a control character`);
     headers.push({ name, value });

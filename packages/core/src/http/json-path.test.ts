@@ -29,7 +29,7 @@ describe('JSON path evaluation', () => {
     expect(at('model_name')).toEqual({ found: true, value: 'demo' });
     expect(at('$.outputs[0].shape[1]')).toEqual({ found: true, value: 3 });
     expect(at('$.outputs[-1].name')).toEqual({ found: true, value: 'scores' });
-    expect(at("$['odd key'][\"a.b\"]")).toEqual({ found: true, value: 1 });
+    expect(at('$[\'odd key\']["a.b"]')).toEqual({ found: true, value: 1 });
     expect(at('$.outputs[0].data.length')).toEqual({ found: true, value: 2 });
     expect(at('$.nothing')).toEqual({ found: true, value: null });
   });
@@ -40,7 +40,8 @@ describe('JSON path evaluation', () => {
     expect(at('$.ready[0]')).toEqual({ found: false, missing: '$.ready is a boolean, not an array' });
   });
   it('rejects malformed paths with the position', () => {
-    for (const p of ['$.outputs[0', '$.', '$[abc]', '.a', '$.a b', '']) expect(parseJsonPath(p), p).toEqual({ ok: false, error: expect.stringContaining('is not a JSON path') });
+    for (const p of ['$.outputs[0', '$.', '$[abc]', '.a', '$.a b', ''])
+      expect(parseJsonPath(p), p).toEqual({ ok: false, error: expect.stringContaining('is not a JSON path') });
     expect(errorOf(parseJsonPath('$.outputs[0'))).toMatch(/character 10/);
   });
 });
@@ -73,7 +74,10 @@ describe('expect-json lines', () => {
   });
   it('keeps line numbers, skips blanks and comments, and rejects bad lines', () => {
     const e = valueOf(parseJsonExpectations('\n# comment\n$.a == 1\n  $.b\n'));
-    expect(e.map((x) => [x.line, x.op])).toEqual([[3, '=='], [4, 'exists']]);
+    expect(e.map((x) => [x.line, x.op])).toEqual([
+      [3, '=='],
+      [4, 'exists'],
+    ]);
     expect(errorOf(parseJsonExpectations('$.a == 1\n$.b = 2'))).toMatch(/line 2: expected ==/);
     expect(errorOf(parseJsonExpectations('$.a =='))).toMatch(/line 1: no value after ==/);
     expect(errorOf(parseJsonExpectations('$.a > abc'))).toMatch(/compares numbers/);

@@ -32,13 +32,14 @@ function pathStep(s: string, i: number): { segment: PathSegment; length: number 
   if ((m = /^\s*'((?:[^'\\]|\\.)*)'\s*\]/.exec(rest)) || (m = /^\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest))) {
     return { segment: { key: m[1].replace(/\\(.)/g, '$1') }, length: 1 + m[0].length };
   }
-  return { why: "expected [index], ['name'] or [\"name\"]", at: i };
+  return { why: 'expected [index], [\'name\'] or ["name"]', at: i };
 }
 
 /** Parses a path at the start of `text`: the path and where it ends. */
 export function parseJsonPathPrefix(text: string): ParseResult<{ path: ParsedPath; end: number }> {
   const s = text;
-  const fail = (why: string, at: number) => parseError<{ path: ParsedPath; end: number }>(`'${s.trim()}' is not a JSON path: ${why} at character ${at + 1}`);
+  const fail = (why: string, at: number) =>
+    parseError<{ path: ParsedPath; end: number }>(`'${s.trim()}' is not a JSON path: ${why} at character ${at + 1}`);
   const segments: PathSegment[] = [];
   let i = 0;
   if (s[i] === '$') i++;
@@ -82,7 +83,10 @@ export function evaluateJsonPath(doc: unknown, path: ParsedPath): { found: true;
       } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, seg.key)) {
         v = (v as Record<string, unknown>)[seg.key];
       } else {
-        return { found: false, missing: `${where} ${v !== null && typeof v === 'object' && !Array.isArray(v) ? `has no key '${seg.key}'` : `is ${typeName(v)}, not an object`}` };
+        return {
+          found: false,
+          missing: `${where} ${v !== null && typeof v === 'object' && !Array.isArray(v) ? `has no key '${seg.key}'` : `is ${typeName(v)}, not an object`}`,
+        };
       }
       where += /^[A-Za-z_$][\w$-]*$/.test(seg.key) ? `.${seg.key}` : `[${JSON.stringify(seg.key)}]`;
     }
@@ -125,7 +129,8 @@ function expectedValue(op: JsonOperator, value: string): ParseResult<Pick<JsonEx
   } catch {
     expected = value;
   }
-  if (['>=', '<=', '>', '<'].includes(op) && typeof expected !== 'number') return parseError(`${op} compares numbers; ${value} is not a number`);
+  if (['>=', '<=', '>', '<'].includes(op) && typeof expected !== 'number')
+    return parseError(`${op} compares numbers; ${value} is not a number`);
   return parsed({ expected });
 }
 
@@ -208,8 +213,7 @@ export function checkJsonExpectation(doc: unknown, e: JsonExpectation): { passed
     default: {
       const x = e.expected as number;
       passed =
-        typeof actual === 'number' &&
-        (e.op === '>' ? actual > x : e.op === '>=' ? actual >= x : e.op === '<' ? actual < x : actual <= x);
+        typeof actual === 'number' && (e.op === '>' ? actual > x : e.op === '>=' ? actual >= x : e.op === '<' ? actual < x : actual <= x);
     }
   }
   return { passed, actual, detail: `${describeJsonExpectation(e)}: ${passed ? 'ok' : 'got'} ${showJson(actual)}` };

@@ -18,7 +18,7 @@ async function serve(handler: (req: IncomingMessage, res: import('node:http').Se
 }
 
 describe('sendRequest', () => {
-  it('follows a redirect to another origin without the user\'s headers; same origin keeps them', async () => {
+  it("follows a redirect to another origin without the user's headers; same origin keeps them", async () => {
     const seen: Record<string, IncomingMessage['headers']> = {};
     const other = await serve((req, res) => {
       seen.other = req.headers;
@@ -35,7 +35,10 @@ describe('sendRequest', () => {
     const r = await sendRequest({
       url: `${first}/start`,
       method: 'GET',
-      headers: [{ name: 'Authorization', value: 'Bearer secret' }, { name: 'X-Api-Key', value: 'k' }],
+      headers: [
+        { name: 'Authorization', value: 'Bearer secret' },
+        { name: 'X-Api-Key', value: 'k' },
+      ],
       extraHeaders: { accept: 'application/json' },
       timeoutMs: 5000,
     });
@@ -72,7 +75,9 @@ describe('sendRequest', () => {
     const url = await serve((_req, res) => {
       res.writeHead(302, { location: '/loop' }).end();
     });
-    await expect(sendRequest({ url, method: 'GET', headers: [], timeoutMs: 5000, maxRedirects: 3 })).rejects.toMatchObject({ kind: 'redirect' });
+    await expect(sendRequest({ url, method: 'GET', headers: [], timeoutMs: 5000, maxRedirects: 3 })).rejects.toMatchObject({
+      kind: 'redirect',
+    });
   });
 
   it('connection refused is a connection error naming the URL', async () => {
@@ -123,7 +128,12 @@ describe('sendRequest', () => {
   });
 
   it('errors never show query values (tokens in ?code=, ?api_key=)', async () => {
-    const e = (await sendRequest({ url: 'http://127.0.0.1:1/ready?code=s3cret-fn-key&x=1', method: 'GET', headers: [], timeoutMs: 2000 }).catch((err: unknown) => err)) as RequestError;
+    const e = (await sendRequest({
+      url: 'http://127.0.0.1:1/ready?code=s3cret-fn-key&x=1',
+      method: 'GET',
+      headers: [],
+      timeoutMs: 2000,
+    }).catch((err: unknown) => err)) as RequestError;
     expect(e).toBeInstanceOf(RequestError);
     expect(e.message).toContain('http://127.0.0.1:1/ready?code=***&x=***');
     expect(e.message).not.toContain('s3cret');
@@ -132,7 +142,9 @@ describe('sendRequest', () => {
 
 describe('redactUrl / querySecrets', () => {
   it('shows every query value and the fragment as ***, keeps names; drops user:password@', () => {
-    expect(redactUrl('https://fn.example.net/api/score?code=abc123XYZ==&api_key=k&empty=')).toBe('https://fn.example.net/api/score?code=***&api_key=***&empty=');
+    expect(redactUrl('https://fn.example.net/api/score?code=abc123XYZ==&api_key=k&empty=')).toBe(
+      'https://fn.example.net/api/score?code=***&api_key=***&empty=',
+    );
     expect(redactUrl('https://h.example/x?sv=2024&sig=AbC%2Fd%3D#tok')).toBe('https://h.example/x?sv=***&sig=***#***');
     expect(redactUrl('https://u:pw@h.example:8443/p')).toBe('https://h.example:8443/p');
     expect(redactUrl('http://h/p?sk-live-abc')).toBe('http://h/p?***');

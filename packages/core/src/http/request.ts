@@ -89,17 +89,30 @@ function redirectTarget(location: string, url: string): URL {
   } catch {
     throw new RequestError(`${redactUrl(url)} redirects to an invalid location`, 'redirect');
   }
-  if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
+  if (next.protocol !== 'http:' && next.protocol !== 'https:')
+    throw new RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
   return next;
 }
 
 /** One request of the exchange: the user's headers only to the first request's origin. */
-async function fetchOnce(req: HttpRequest, url: string, method: string, body: string | undefined, signal: AbortSignal): Promise<{ res: Response; text: string }> {
+async function fetchOnce(
+  req: HttpRequest,
+  url: string,
+  method: string,
+  body: string | undefined,
+  signal: AbortSignal,
+): Promise<{ res: Response; text: string }> {
   const headers = new Headers(req.extraHeaders ?? {});
   if (!headers.has('user-agent')) headers.set('user-agent', 'ml-gate-smoke-test');
   if (new URL(url).origin === new URL(req.url).origin) for (const h of req.headers) headers.set(h.name, h.value);
   try {
-    const res = await fetch(url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body, redirect: 'manual', signal });
+    const res = await fetch(url, {
+      method,
+      headers,
+      body: method === 'GET' || method === 'HEAD' ? undefined : body,
+      redirect: 'manual',
+      signal,
+    });
     return { res, text: await res.text() };
   } catch (e) {
     throw connectionError(e, url, req.timeoutMs);
@@ -128,9 +141,15 @@ export async function sendRequest(req: HttpRequest): Promise<HttpResponse> {
       const contentType = res.headers.get('content-type') ?? '';
       return { status: res.status, statusText: res.statusText, contentType, body: text, url, redirects, latencyMs: performance.now() - t0 };
     }
-    if (redirects.length >= maxRedirects) throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
+    if (redirects.length >= maxRedirects)
+      throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
     const next = redirectTarget(location, url);
-    redirects.push({ status: res.status, from: url, to: next.href, droppedHeaders: next.origin !== origin ? req.headers.map((h) => h.name) : [] });
+    redirects.push({
+      status: res.status,
+      from: url,
+      to: next.href,
+      droppedHeaders: next.origin !== origin ? req.headers.map((h) => h.name) : [],
+    });
     if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
       method = 'GET';
       body = undefined;

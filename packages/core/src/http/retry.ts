@@ -66,7 +66,10 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * cut short so that the next attempt starts before the deadline; no attempt starts after it.
  * `attempt` gets the time left (ms), to bound its own requests by.
  */
-export async function retryUntilDeadline<T>(attempt: (remainingMs: number) => Promise<AttemptOutcome<T>>, options: RetryOptions): Promise<RetryResult<T>> {
+export async function retryUntilDeadline<T>(
+  attempt: (remainingMs: number) => Promise<AttemptOutcome<T>>,
+  options: RetryOptions,
+): Promise<RetryResult<T>> {
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;

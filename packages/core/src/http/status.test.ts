@@ -7,8 +7,15 @@ describe('status ranges', () => {
   it('parses codes, ranges and classes, separated by commas, spaces or newlines', () => {
     expect(parseStatusRanges('200')).toEqual({ ok: true, value: [{ from: 200, to: 200 }] });
     expect(ranges('200-299')).toEqual([{ from: 200, to: 299 }]);
-    expect(ranges('2xx, 304')).toEqual([{ from: 200, to: 299 }, { from: 304, to: 304 }]);
-    expect(ranges('200 204\n301-302')).toEqual([{ from: 200, to: 200 }, { from: 204, to: 204 }, { from: 301, to: 302 }]);
+    expect(ranges('2xx, 304')).toEqual([
+      { from: 200, to: 299 },
+      { from: 304, to: 304 },
+    ]);
+    expect(ranges('200 204\n301-302')).toEqual([
+      { from: 200, to: 200 },
+      { from: 204, to: 204 },
+      { from: 301, to: 302 },
+    ]);
     expect(ranges('4XX')).toEqual([{ from: 400, to: 499 }]);
   });
   it('matches inclusive bounds only', () => {

@@ -177,7 +177,10 @@ export class ClassificationAccumulator {
     const correct = tp.reduce((a, b) => a + b, 0);
     const metrics: MetricValues = {
       accuracy: this.rows ? correct / this.rows : null,
-      'balanced-accuracy': mean(recall, support.map((s) => s > 0)),
+      'balanced-accuracy': mean(
+        recall,
+        support.map((s) => s > 0),
+      ),
       'f1-macro': mean(f1, seen),
       'precision-macro': mean(precision, seen),
       'recall-macro': mean(recall, seen),
@@ -214,7 +217,7 @@ export function rocAuc(scores: Float64Array, labels: Uint8Array): number | null 
   order.sort((a, b) => scores[a] - scores[b]);
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
     const rank = (i + j) / 2 + 1;

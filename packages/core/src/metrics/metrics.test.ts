@@ -73,23 +73,38 @@ describe('ClassificationAccumulator (hand-calculated)', () => {
     const s = classify(1, 2, [0.3, 2, -1.5, 0.8, -0.2], [1, 1, 0, 1, 0], 1);
     expect(s.scoreKind).toBe('logits');
     expect(s.metrics.accuracy).toBe(1);
-    expect(s.confusion).toEqual([[2, 0], [0, 3]]);
+    expect(s.confusion).toEqual([
+      [2, 0],
+      [0, 3],
+    ]);
   });
   it('scores one column as a probability of class 1 (threshold 0.5) or a logit (threshold 0)', () => {
     const prob = classify(1, 2, [0.9, 0.4, 0.6, 0.2], [1, 1, 0, 0]);
-    expect(prob.confusion).toEqual([[1, 1], [1, 1]]);
+    expect(prob.confusion).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     expect(prob.metrics['log-loss']).toBeCloseTo(-(Math.log(0.9) + Math.log(0.4) + Math.log(0.4) + Math.log(0.8)) / 4, 12);
     const logit = classify(1, 2, [2, -1, 0.5, -3], [1, 1, 0, 0]);
-    expect(logit.confusion).toEqual([[1, 1], [1, 1]]);
+    expect(logit.confusion).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     const sig = (z: number) => 1 / (1 + Math.exp(-z));
-    expect(logit.metrics['log-loss']).toBeCloseTo(-(Math.log(sig(2)) + Math.log(sig(-1)) + Math.log(1 - sig(0.5)) + Math.log(1 - sig(-3))) / 4, 12);
+    expect(logit.metrics['log-loss']).toBeCloseTo(
+      -(Math.log(sig(2)) + Math.log(sig(-1)) + Math.log(1 - sig(0.5)) + Math.log(1 - sig(-3))) / 4,
+      12,
+    );
     expect(logit.metrics['roc-auc']).toBeCloseTo(0.75, 12);
   });
 });
 
 describe('rocAuc', () => {
   it('averages tied ranks like scikit-learn (roc_auc_score = 0.6666666666666667)', () => {
-    expect(rocAuc(Float64Array.from([0.1, 0.4, 0.35, 0.8, 0.4, 0.4]), Uint8Array.from([0, 0, 1, 1, 1, 0]))).toBeCloseTo(0.6666666666666667, 14);
+    expect(rocAuc(Float64Array.from([0.1, 0.4, 0.35, 0.8, 0.4, 0.4]), Uint8Array.from([0, 0, 1, 1, 1, 0]))).toBeCloseTo(
+      0.6666666666666667,
+      14,
+    );
   });
   it('is undefined with one class', () => {
     expect(rocAuc(Float64Array.from([0.1, 0.2]), Uint8Array.from([1, 1]))).toBeNull();

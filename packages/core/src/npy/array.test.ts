@@ -127,7 +127,9 @@ describe('NpzArchive', () => {
     await writeFile(path, bytes);
     const npz = await NpzArchive.open(path);
     const features = await npz.array('features');
-    await expect(readAll(features, 7)).rejects.toThrow(/corrupt\.npz:features\.npy is corrupt: its CRC-32 is [0-9a-f]+, the archive records [0-9a-f]+\./);
+    await expect(readAll(features, 7)).rejects.toThrow(
+      /corrupt\.npz:features\.npy is corrupt: its CRC-32 is [0-9a-f]+, the archive records [0-9a-f]+\./,
+    );
     await features.close();
     npz.close();
   });
@@ -139,7 +141,9 @@ describe('NpzArchive', () => {
 
 describe('openNpy: bad files', () => {
   it('rejects a file without the magic', async () => {
-    await expect(openNpy(fixture('npy', 'not_npy.npy'))).rejects.toThrow(/not_npy\.npy is not a valid \.npy array: it does not start with the \\x93NUMPY magic/);
+    await expect(openNpy(fixture('npy', 'not_npy.npy'))).rejects.toThrow(
+      /not_npy\.npy is not a valid \.npy array: it does not start with the \\x93NUMPY magic/,
+    );
   });
   it('rejects a truncated file before reading data', async () => {
     await expect(openNpy(fixture('npy', 'truncated.npy'))).rejects.toThrow(

@@ -99,7 +99,10 @@ export class NpyArray {
     // Fortran order: one contiguous run per column, then a byte-level transpose to row-major.
     const columnBytes = count * size;
     for (let j = 0; j < this.rowLength; j++) {
-      await this.source.read(this.dataOffset + (this.columnStarts[j] + start) * size, bytes.subarray(j * columnBytes, (j + 1) * columnBytes));
+      await this.source.read(
+        this.dataOffset + (this.columnStarts[j] + start) * size,
+        bytes.subarray(j * columnBytes, (j + 1) * columnBytes),
+      );
     }
     if (this.transposed.byteLength < nbytes) this.transposed = new Uint8Array(nbytes);
     const t = this.transposed;
@@ -159,10 +162,13 @@ async function spillMember(stream: Readable, file: string, entry: yauzl.Entry, l
     await out.close();
   }
   if (size !== entry.uncompressedSize || crc >>> 0 !== entry.crc32 >>> 0) {
-    throw new UserError(`${label} is corrupt: it inflates to ${size} bytes with CRC-32 ${(crc >>> 0).toString(16)}, the archive records ${entry.uncompressedSize} bytes and ${(entry.crc32 >>> 0).toString(16)}.`, {
-      file: label,
-      hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
-    });
+    throw new UserError(
+      `${label} is corrupt: it inflates to ${size} bytes with CRC-32 ${(crc >>> 0).toString(16)}, the archive records ${entry.uncompressedSize} bytes and ${(entry.crc32 >>> 0).toString(16)}.`,
+      {
+        file: label,
+        hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+      },
+    );
   }
 }
 
@@ -201,9 +207,7 @@ export class NpzArchive {
         zip.readEntry();
       });
       zip.on('end', () => resolve());
-      zip.on('error', (e: unknown) =>
-        reject(new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, { file: path })),
-      );
+      zip.on('error', (e: unknown) => reject(new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, { file: path })));
       zip.readEntry();
     });
     return new NpzArchive(path, zip, entries);
@@ -250,11 +254,11 @@ export class NpzArchive {
   }
 
   private openStream(entry: yauzl.Entry, label: string): Promise<Readable> {
-    return new Promise<Readable>((resolve, reject) =>
-      this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))),
-    ).catch((e: unknown) => {
-      throw new UserError(`${label} cannot be read from the archive: ${messageOf(e)}.`, { file: this.path, cause: e });
-    });
+    return new Promise<Readable>((resolve, reject) => this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))).catch(
+      (e: unknown) => {
+        throw new UserError(`${label} cannot be read from the archive: ${messageOf(e)}.`, { file: this.path, cause: e });
+      },
+    );
   }
 
   close(): void {

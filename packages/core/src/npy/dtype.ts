@@ -36,15 +36,7 @@ export function describeDType(d: DType): string {
 }
 
 /** Typed arrays a batch can be decoded into (the element types of ONNX tensors we feed). */
-export type NumberArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array;
+export type NumberArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
 export type BigIntArray = BigInt64Array | BigUint64Array;
 export type TargetArray = NumberArray | BigIntArray;
 
@@ -149,7 +141,7 @@ export function decodeInto(d: DType, bytes: Uint8Array, count: number, out: Targ
   ) {
     const src = viewOf(d, bytes, count);
     if (src) {
-      (out).set(src, outOffset);
+      out.set(src, outOffset);
       return;
     }
   }

@@ -45,7 +45,8 @@ class Syntax {
 
   private comment(): void {
     while (this.i < this.text.length && this.text[this.i] !== '\n' && this.text[this.i] !== '\r') {
-      if (!/[\x20-\x7e\t]/.test(this.text[this.i])) this.fail('a comment with a character other than printable ASCII (stricter than numpy)');
+      if (!/[\x20-\x7e\t]/.test(this.text[this.i]))
+        this.fail('a comment with a character other than printable ASCII (stricter than numpy)');
       this.i++;
     }
   }
@@ -97,7 +98,9 @@ class Syntax {
     const m = /^(0+|[1-9][0-9]*)(?![0-9])/.exec(this.text.slice(this.i)); // Python: 00 is 0, 01 is an error
     if (!m) {
       if (/^-[0-9]/.test(this.text.slice(this.i))) {
-        this.fail('a negative size in shape (stricter than numpy, which infers a -1 from the file size: this reader takes only the sizes numpy.save writes)');
+        this.fail(
+          'a negative size in shape (stricter than numpy, which infers a -1 from the file size: this reader takes only the sizes numpy.save writes)',
+        );
       }
       this.fail(`expected a size in shape${this.found()}`);
     }
@@ -131,7 +134,8 @@ class Syntax {
 
   value(): Value {
     const c = this.peek();
-    if (c === "'" || c === '"' || /^[rRuUbBfF]{1,2}['"]/.test(this.text.slice(this.i, this.i + 3))) return { kind: 'string', value: this.string() };
+    if (c === "'" || c === '"' || /^[rRuUbBfF]{1,2}['"]/.test(this.text.slice(this.i, this.i + 3)))
+      return { kind: 'string', value: this.string() };
     if (c === '(') return { kind: 'tuple', value: this.tuple() };
     if (c === '[') this.fail('a list (a structured dtype, or a shape written as a list): not read here (stricter than numpy)');
     const word = this.word();
@@ -183,7 +187,8 @@ const KEYS = ['descr', 'fortran_order', 'shape'];
  * (latin-1 for 1.0 and 2.0, UTF-8 for 3.0).
  */
 export function parseNpyHeaderDict(text: string, major: number): ParseResult<NpyHeaderDict> {
-  if (text.length > MAX_HEADER_CHARS) return parseError(`the header is ${text.length} characters long; numpy reads at most ${MAX_HEADER_CHARS}`);
+  if (text.length > MAX_HEADER_CHARS)
+    return parseError(`the header is ${text.length} characters long; numpy reads at most ${MAX_HEADER_CHARS}`);
   let entries: Map<string, Value>;
   try {
     entries = new Syntax(text, major <= 2).header();
@@ -193,7 +198,9 @@ export function parseNpyHeaderDict(text: string, major: number): ParseResult<Npy
   }
   const keys = [...entries.keys()].sort();
   if (keys.length !== KEYS.length || keys.some((k, i) => k !== KEYS[i])) {
-    return parseError(`the header has the keys ${keys.map((k) => `'${k}'`).join(', ') || '(none)'}; numpy needs exactly 'descr', 'fortran_order' and 'shape'`);
+    return parseError(
+      `the header has the keys ${keys.map((k) => `'${k}'`).join(', ') || '(none)'}; numpy needs exactly 'descr', 'fortran_order' and 'shape'`,
+    );
   }
   const descr = entries.get('descr')!;
   const fortran = entries.get('fortran_order')!;

@@ -31,7 +31,29 @@ function memorySource(bytes: Uint8Array): ByteSource {
   };
 }
 
-const DTYPES = ['<f2', '>f2', '<f4', '>f4', '<f8', '>f8', '|i1', '<i2', '>i2', '<i4', '>i4', '<i8', '>i8', '|u1', '<u2', '>u2', '<u4', '>u4', '<u8', '>u8', '|b1'];
+const DTYPES = [
+  '<f2',
+  '>f2',
+  '<f4',
+  '>f4',
+  '<f8',
+  '>f8',
+  '|i1',
+  '<i2',
+  '>i2',
+  '<i4',
+  '>i4',
+  '<i8',
+  '>i8',
+  '|u1',
+  '<u2',
+  '>u2',
+  '<u4',
+  '>u4',
+  '<u8',
+  '>u8',
+  '|b1',
+];
 const sizeOf = (descr: string) => Number(descr.slice(2));
 
 function half(bits: number): number {
@@ -48,18 +70,30 @@ function element(descr: string, data: DataView, i: number): number {
   const size = sizeOf(descr);
   const o = i * size;
   switch (descr.slice(1)) {
-    case 'f2': return half(data.getUint16(o, le));
-    case 'f4': return data.getFloat32(o, le);
-    case 'f8': return data.getFloat64(o, le);
-    case 'i1': return data.getInt8(o);
-    case 'i2': return data.getInt16(o, le);
-    case 'i4': return data.getInt32(o, le);
-    case 'i8': return Number(data.getBigInt64(o, le));
-    case 'u1': return data.getUint8(o);
-    case 'u2': return data.getUint16(o, le);
-    case 'u4': return data.getUint32(o, le);
-    case 'u8': return Number(data.getBigUint64(o, le));
-    case 'b1': return data.getUint8(o) ? 1 : 0;
+    case 'f2':
+      return half(data.getUint16(o, le));
+    case 'f4':
+      return data.getFloat32(o, le);
+    case 'f8':
+      return data.getFloat64(o, le);
+    case 'i1':
+      return data.getInt8(o);
+    case 'i2':
+      return data.getInt16(o, le);
+    case 'i4':
+      return data.getInt32(o, le);
+    case 'i8':
+      return Number(data.getBigInt64(o, le));
+    case 'u1':
+      return data.getUint8(o);
+    case 'u2':
+      return data.getUint16(o, le);
+    case 'u4':
+      return data.getUint32(o, le);
+    case 'u8':
+      return Number(data.getBigUint64(o, le));
+    case 'b1':
+      return data.getUint8(o) ? 1 : 0;
   }
   throw new Error(descr);
 }

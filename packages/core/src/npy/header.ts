@@ -55,7 +55,8 @@ async function readHeaderText(source: ByteSource): Promise<{ text: string; major
   const headerLength = version.lengthBytes === 2 ? preamble[8] | (preamble[9] << 8) : new DataView(preamble.buffer).getUint32(8, true);
   // checked before anything is allocated: a UTF-8 character takes at most 4 bytes
   const maxBytes = version.encoding === 'utf-8' ? 4 * MAX_HEADER_CHARS : MAX_HEADER_CHARS;
-  if (headerLength > maxBytes) throw corrupt(label, `its header is ${headerLength} bytes long; numpy reads at most ${MAX_HEADER_CHARS} characters`);
+  if (headerLength > maxBytes)
+    throw corrupt(label, `its header is ${headerLength} bytes long; numpy reads at most ${MAX_HEADER_CHARS} characters`);
   if (headerStart + headerLength > source.size) throw corrupt(label, 'the header runs past the end of the file');
   const raw = new Uint8Array(headerLength);
   await source.read(headerStart, raw);

@@ -36,7 +36,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type Outcome = { kind: 'refused'; message: string } | { kind: 'internal'; message: string } | { kind: 'read'; shape: number[]; values: Float64Array };
+type Outcome =
+  { kind: 'refused'; message: string } | { kind: 'internal'; message: string } | { kind: 'read'; shape: number[]; values: Float64Array };
 
 async function readWithOurs(path: string): Promise<Outcome> {
   try {
@@ -61,7 +62,17 @@ const numpyValue = (v: number | string) => (typeof v === 'number' ? v : v === 'n
 
 describe('the .npy reader against numpy, over a corpus of mutated files', () => {
   it(`refuses clearly or reads numpy's array, for every one of the ${corpus.count} files`, async () => {
-    const tally = { files: 0, bothRead: 0, originalsRead: 0, unexplainedStrictness: [] as string[], bothRefused: 0, strictRefusals: 0, internalErrors: [] as string[], readButNumpyRefused: [] as string[], readDifferently: [] as string[] };
+    const tally = {
+      files: 0,
+      bothRead: 0,
+      originalsRead: 0,
+      unexplainedStrictness: [] as string[],
+      bothRefused: 0,
+      strictRefusals: 0,
+      internalErrors: [] as string[],
+      readButNumpyRefused: [] as string[],
+      readDifferently: [] as string[],
+    };
     for (const [i, e] of corpus.entries.entries()) {
       const path = join(dir, `${i}.npy`);
       await writeFile(path, Buffer.from(e.file, 'base64'));
@@ -73,10 +84,10 @@ describe('the .npy reader against numpy, over a corpus of mutated files', () => 
           tally.strictRefusals++;
           // where this reader is stricter than numpy, its error says so (or names what it does not take)
           if (!STRICTER.test(ours.message)) tally.unexplainedStrictness.push(`${e.name}: ${ours.message}`);
-        }
-        else tally.bothRefused++;
+        } else tally.bothRefused++;
       } else if (!e.numpy.ok) tally.readButNumpyRefused.push(`${e.name}: numpy says ${e.numpy.error}`);
-      else if (e.numpy.values === undefined) tally.readButNumpyRefused.push(`${e.name}: numpy reads a ${e.numpy.descr} array we cannot hold`);
+      else if (e.numpy.values === undefined)
+        tally.readButNumpyRefused.push(`${e.name}: numpy reads a ${e.numpy.descr} array we cannot hold`);
       else {
         const same =
           JSON.stringify(ours.shape) === JSON.stringify(e.numpy.shape) &&

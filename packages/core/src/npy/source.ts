@@ -20,10 +20,10 @@ export interface ByteSource {
 }
 
 function truncated(label: string, position: number, wanted: number, got: number): UserError {
-  return new UserError(
-    `${label} is truncated: expected ${wanted} bytes at offset ${position}, found ${got}.`,
-    { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' },
-  );
+  return new UserError(`${label} is truncated: expected ${wanted} bytes at offset ${position}, found ${got}.`, {
+    file: label,
+    hint: 'The file was probably cut short while being written or copied; write it again with numpy.',
+  });
 }
 
 export class FileSource implements ByteSource {
@@ -86,10 +86,13 @@ export class StreamSource implements ByteSource {
     this.pending = this.pending.subarray(n);
     this.position += n;
     if (this.position === this.size && this.expectedCrc !== undefined && this.crc >>> 0 !== this.expectedCrc >>> 0) {
-      throw new UserError(`${this.label} is corrupt: its CRC-32 is ${(this.crc >>> 0).toString(16)}, the archive records ${(this.expectedCrc >>> 0).toString(16)}.`, {
-        file: this.label,
-        hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
-      });
+      throw new UserError(
+        `${this.label} is corrupt: its CRC-32 is ${(this.crc >>> 0).toString(16)}, the archive records ${(this.expectedCrc >>> 0).toString(16)}.`,
+        {
+          file: this.label,
+          hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+        },
+      );
     }
     return taken;
   }

@@ -11,7 +11,7 @@ const FIX = new URL('../../../../test/fixtures/', import.meta.url).pathname;
 const expected = JSON.parse(readFileSync(`${FIX}smoke/expected.json`, 'utf8')) as { features_fp32: number[]; new_scores: number[][] };
 
 describe('runLocalModel', () => {
-  it('computes what numpy computes from the model\'s weights', async () => {
+  it("computes what numpy computes from the model's weights", async () => {
     const { ort } = await loadOnnxRuntime({ path: process.env.ONNXRUNTIME_NODE_PATH });
     const model = await loadModel(ort, `${FIX}multiclass/new.onnx`, { role: 'model', inputOfPath: 'model', threads: 1 });
     try {

@@ -28,7 +28,10 @@ export async function loadParityModel(ort: OnnxRuntime, path: string): Promise<L
     return await loadModel(ort, path, { role: 'model', inputOfPath: 'model', threads: 1 });
   } catch (e) {
     if (e instanceof UserError && e.input === 'input-name') {
-      throw new UserError(`The model ${path} has several inputs; the parity check supports models with one input.`, { file: path, input: 'model' });
+      throw new UserError(`The model ${path} has several inputs; the parity check supports models with one input.`, {
+        file: path,
+        input: 'model',
+      });
     }
     throw e;
   }
@@ -41,10 +44,13 @@ export async function loadParityModel(ort: OnnxRuntime, path: string): Promise<L
 export async function runLocalModel(ort: OnnxRuntime, model: LoadedModel, inputs: readonly OipRequestTensor[]): Promise<ParityTensor[]> {
   const source = inputs.find((t) => t.name === model.input.name) ?? (inputs.length === 1 ? inputs[0] : undefined);
   if (!source) {
-    throw new UserError(`The model ${model.path} takes '${model.input.name}', but the server's inputs are ${inputs.map((t) => `'${t.name}'`).join(', ')}.`, {
-      file: model.path,
-      input: 'model',
-    });
+    throw new UserError(
+      `The model ${model.path} takes '${model.input.name}', but the server's inputs are ${inputs.map((t) => `'${t.name}'`).join(', ')}.`,
+      {
+        file: model.path,
+        input: 'model',
+      },
+    );
   }
   const feed = new ort.Tensor(model.input.type as any, typedArray(model.input.type, source.data) as any, source.shape);
   let results: Record<string, Tensor>;

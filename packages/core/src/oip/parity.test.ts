@@ -28,7 +28,11 @@ describe('parity, by hand', () => {
   });
   it('class on one column [N, 1]: scores are thresholded (0.5 for probabilities, 0 for logits); integer ids compared as they are', () => {
     const cls = (served: number[], local: number[]) =>
-      compareOutputs([{ name: 'p', shape: [served.length, 1], data: served }], [{ name: 'p', shape: [local.length, 1], data: local }], { mode: 'class', atol: 0, rtol: 0 }).outputs[0];
+      compareOutputs([{ name: 'p', shape: [served.length, 1], data: served }], [{ name: 'p', shape: [local.length, 1], data: local }], {
+        mode: 'class',
+        atol: 0,
+        rtol: 0,
+      }).outputs[0];
     // probabilities on the same side of 0.5: the same class, though no float is equal
     expect(cls([0.7, 0.1, 0.93], [0.71, 0.09, 0.95])).toMatchObject({ passed: true, mismatches: 0, rows: 3 });
     // 0.49 vs 0.51: classes 0 and 1
@@ -40,20 +44,35 @@ describe('parity, by hand', () => {
     expect(cls([2, 0, 1], [2, 0, 2])).toMatchObject({ passed: false, mismatches: 1, first: { index: 2, served: 1, local: 2 } });
   });
   it('a missing output or another shape fails with the reason', () => {
-    const r = compareOutputs([{ name: 'z', shape: [2, 3], data: local.data }, { name: 'w', shape: [1], data: [0] }], [local], { mode: 'values', atol: 0, rtol: 0 });
+    const r = compareOutputs(
+      [
+        { name: 'z', shape: [2, 3], data: local.data },
+        { name: 'w', shape: [1], data: [0] },
+      ],
+      [local],
+      { mode: 'values', atol: 0, rtol: 0 },
+    );
     expect(r.outputs[0].problem).toBe("the server returned no output 'y' (it returned 'z', 'w')");
     const s = compareOutputs([{ name: 'y', shape: [3, 2], data: local.data }], [local], { mode: 'values', atol: 0, rtol: 0 });
     expect(s.outputs[0].problem).toContain('shape [3, 2], the local model [2, 3]');
   });
   it('NaN never matches', () => {
-    const r = compareOutputs([{ name: 'y', shape: [1], data: [Number.NaN] }], [{ name: 'y', shape: [1], data: [0] }], { mode: 'values', atol: 1, rtol: 1 });
+    const r = compareOutputs([{ name: 'y', shape: [1], data: [Number.NaN] }], [{ name: 'y', shape: [1], data: [0] }], {
+      mode: 'values',
+      atol: 1,
+      rtol: 1,
+    });
     expect(r.passed).toBe(false);
   });
   it('numbers a reader can trust: no difference reads 0 (not 0.00), a tiny one in exponent form, the tolerance as given', () => {
     const same = compareOutputs([local], [local], { mode: 'values', atol: 1e-4, rtol: 1e-3 });
     expect(describeParity(same)).toBe('y: all 6 values within atol 1e-4 + rtol 0.001 (max |served - local| 0, max relative 0)');
     // element 1 off by 5.72e-6: relative 5.72e-6 / 0.7 = 8.17e-6
-    const tiny = compareOutputs([{ ...local, data: [0.1, 0.7 + 5.72e-6, 0.2, 1, 0, 0] }], [local], { mode: 'values', atol: 1e-4, rtol: 1e-3 });
+    const tiny = compareOutputs([{ ...local, data: [0.1, 0.7 + 5.72e-6, 0.2, 1, 0, 0] }], [local], {
+      mode: 'values',
+      atol: 1e-4,
+      rtol: 1e-3,
+    });
     expect(describeParity(tiny)).toContain('(max |served - local| 5.72e-6, max relative 8.17e-6)');
   });
 });

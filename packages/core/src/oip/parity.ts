@@ -86,7 +86,8 @@ function compareValues(served: ParityTensor, local: ParityTensor, o: ParityOptio
 function rowClasses(served: ParityTensor, local: ParityTensor): [number[], number[]] {
   const width = local.shape.length >= 2 ? local.shape[local.shape.length - 1] : 1;
   const all = width === 1 ? [...Array.from(served.data), ...Array.from(local.data)] : [];
-  if (width !== 1 || all.every((v) => Number.isInteger(v))) return [argmaxRows(served.data, served.shape), argmaxRows(local.data, local.shape)];
+  if (width !== 1 || all.every((v) => Number.isInteger(v)))
+    return [argmaxRows(served.data, served.shape), argmaxRows(local.data, local.shape)];
   const threshold = all.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
   const binary = (d: ArrayLike<number>) => Array.from(d, (v) => (v > threshold ? 1 : 0));
   return [binary(served.data), binary(local.data)];
@@ -99,7 +100,15 @@ function compareClasses(served: ParityTensor, local: ParityTensor, result: Outpu
 }
 
 export function compareOutput(served: ParityTensor, local: ParityTensor, o: ParityOptions): OutputParity {
-  const result: OutputParity = { name: local.name, shape: [...local.shape], passed: false, elements: local.data.length, mismatches: 0, maxAbsDiff: 0, maxRelDiff: 0 };
+  const result: OutputParity = {
+    name: local.name,
+    shape: [...local.shape],
+    passed: false,
+    elements: local.data.length,
+    mismatches: 0,
+    maxAbsDiff: 0,
+    maxRelDiff: 0,
+  };
   if (!sameShape(served.shape, local.shape)) {
     result.problem = `the server returned shape [${served.shape.join(', ')}], the local model [${local.shape.join(', ')}]`;
     return result;
@@ -116,7 +125,13 @@ export function compareOutputs(served: readonly ParityTensor[], local: readonly 
     const s = served.find((x) => x.name === l.name) ?? (served.length === 1 && local.length === 1 ? served[0] : undefined);
     if (!s) {
       return {
-        name: l.name, shape: [...l.shape], passed: false, elements: l.data.length, mismatches: 0, maxAbsDiff: NaN, maxRelDiff: NaN,
+        name: l.name,
+        shape: [...l.shape],
+        passed: false,
+        elements: l.data.length,
+        mismatches: 0,
+        maxAbsDiff: NaN,
+        maxRelDiff: NaN,
         problem: `the server returned no output '${l.name}' (it returned ${served.map((x) => `'${x.name}'`).join(', ') || 'none'})`,
       } satisfies OutputParity;
     }
@@ -134,7 +149,8 @@ export function describeTolerance(p: ParityOptions): string {
 function describeOutputParity(x: OutputParity, p: ParityResult): string {
   if (x.problem) return `${x.name}: ${x.problem}`;
   const diffs = `max |served - local| ${formatNumber(x.maxAbsDiff)}, max relative ${formatNumber(x.maxRelDiff)}`;
-  if (x.passed) return `${x.name}: ${p.mode === 'class' ? `same class in all ${x.rows} rows` : `all ${x.elements} values within ${describeTolerance(p)}`} (${diffs})`;
+  if (x.passed)
+    return `${x.name}: ${p.mode === 'class' ? `same class in all ${x.rows} rows` : `all ${x.elements} values within ${describeTolerance(p)}`} (${diffs})`;
   const f = x.first!;
   // six digits: a value outside the tolerance differs from the local one within them unless rtol is below 1e-6
   const served = formatNumber(f.served, 6);

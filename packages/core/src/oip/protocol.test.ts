@@ -17,11 +17,30 @@ describe('responses and metadata', () => {
         outputs: [],
       },
     });
-    expect(parseModelMetadata({ name: 'm', inputs: [{ name: 'x', datatype: 'FP32' }] })).toEqual({ ok: false, error: expect.stringContaining('inputs[0] (x) has no shape') });
+    expect(parseModelMetadata({ name: 'm', inputs: [{ name: 'x', datatype: 'FP32' }] })).toEqual({
+      ok: false,
+      error: expect.stringContaining('inputs[0] (x) has no shape'),
+    });
     expect(parseModelMetadata([])).toMatchObject({ ok: false, error: expect.any(String) });
   });
   it('infer response: nested data flattened, version as a string, counts checked', () => {
-    expect(parseInferResponse({ model_name: 'm', model_version: 3, outputs: [{ name: 'y', shape: [2, 2], datatype: 'FP32', data: [[1, 2], [3, 4]] }] })).toEqual({
+    expect(
+      parseInferResponse({
+        model_name: 'm',
+        model_version: 3,
+        outputs: [
+          {
+            name: 'y',
+            shape: [2, 2],
+            datatype: 'FP32',
+            data: [
+              [1, 2],
+              [3, 4],
+            ],
+          },
+        ],
+      }),
+    ).toEqual({
       ok: true,
       value: {
         modelName: 'm',
@@ -30,8 +49,14 @@ describe('responses and metadata', () => {
         outputs: [{ name: 'y', shape: [2, 2], datatype: 'FP32', data: [1, 2, 3, 4] }],
       },
     });
-    expect(parseInferResponse({ outputs: [{ name: 'y', shape: [2, 2], data: [1, 2, 3] }] })).toEqual({ ok: false, error: expect.stringContaining('3 values for shape [2, 2] (4)') });
-    expect(parseInferResponse({ outputs: [{ name: 'y', shape: [1], data: ['a'] }] })).toMatchObject({ ok: false, error: expect.any(String) });
+    expect(parseInferResponse({ outputs: [{ name: 'y', shape: [2, 2], data: [1, 2, 3] }] })).toEqual({
+      ok: false,
+      error: expect.stringContaining('3 values for shape [2, 2] (4)'),
+    });
+    expect(parseInferResponse({ outputs: [{ name: 'y', shape: [1], data: ['a'] }] })).toMatchObject({
+      ok: false,
+      error: expect.any(String),
+    });
     expect(parseInferResponse({})).toEqual({ ok: false, error: 'the infer response has no outputs list' });
   });
 });

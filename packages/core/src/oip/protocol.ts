@@ -7,7 +7,20 @@ import { parseError, parsed, type ParseResult } from '../errors.js';
 import { elementCount } from '../util/shape.js';
 
 /** Tensor datatypes of the protocol this client can send and read (BYTES is not supported). */
-export const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64'] as const;
+export const OIP_DATATYPES = [
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'FP32',
+  'FP64',
+] as const;
 export type OipDatatype = (typeof OIP_DATATYPES)[number];
 
 export function isOipDatatype(s: unknown): s is OipDatatype {
@@ -102,7 +115,13 @@ export function parseModelMetadata(json: unknown): ParseResult<OipModelMetadata>
   const outputs = tensorList(json, 'outputs');
   if (!outputs.ok) return outputs;
   const versions = Array.isArray(json.versions) ? json.versions.map(String) : undefined;
-  return parsed({ name: json.name, versions, platform: typeof json.platform === 'string' ? json.platform : undefined, inputs: inputs.value, outputs: outputs.value });
+  return parsed({
+    name: json.name,
+    versions,
+    platform: typeof json.platform === 'string' ? json.platform : undefined,
+    inputs: inputs.value,
+    outputs: outputs.value,
+  });
 }
 
 /** The body of `POST /v2/models/{name}/infer`. */
@@ -127,9 +146,11 @@ function responseTensor(o: unknown, i: number): ParseResult<OipResponseTensor> {
   if (!isObject(o) || typeof o.name !== 'string') return parseError(`outputs[${i}] of the infer response has no name`);
   if (!isShape(o.shape)) return parseError(`output ${o.name} of the infer response has no valid shape`);
   const data: number[] = [];
-  if (!flatten(o.data, data)) return parseError(`output ${o.name} of the infer response has non-numeric data (BYTES outputs are not compared)`);
+  if (!flatten(o.data, data))
+    return parseError(`output ${o.name} of the infer response has non-numeric data (BYTES outputs are not compared)`);
   const n = elementCount(o.shape);
-  if (data.length !== n) return parseError(`output ${o.name} of the infer response has ${data.length} values for shape [${o.shape.join(', ')}] (${n})`);
+  if (data.length !== n)
+    return parseError(`output ${o.name} of the infer response has ${data.length} values for shape [${o.shape.join(', ')}] (${n})`);
   return parsed({ name: o.name, datatype: typeof o.datatype === 'string' ? o.datatype : '', shape: o.shape, data });
 }
 

@@ -12,14 +12,17 @@ const expected = JSON.parse(readFileSync(`${FIX}smoke/expected.json`, 'utf8')) a
 const FEATURES = { name: 'features', datatype: 'FP32', shape: [-1, 8] };
 
 describe('infer requests from a sample', () => {
-  it('.npy (float64) to FP32: numpy\'s float32 values, the sample\'s shape', async () => {
+  it(".npy (float64) to FP32: numpy's float32 values, the sample's shape", async () => {
     const sample = await loadSample(`${FIX}smoke/sample.npy`);
     expect(sample.arrays.map((a) => [a.name, a.shape, a.dtype])).toEqual([[undefined, [16, 8], 'float64 (little-endian)']]);
     const [input] = buildInferInputs(sample, [FEATURES]);
     expect(input).toMatchObject({ name: 'features', datatype: 'FP32', shape: [16, 8] });
     expect(input.data).toEqual(expected.features_fp32); // exactly: Math.fround is IEEE round-to-nearest like numpy
     const body = buildInferRequest([input], 'req-1');
-    expect(JSON.parse(JSON.stringify(body))).toEqual({ id: 'req-1', inputs: [{ name: 'features', shape: [16, 8], datatype: 'FP32', data: expected.features_fp32 }] });
+    expect(JSON.parse(JSON.stringify(body))).toEqual({
+      id: 'req-1',
+      inputs: [{ name: 'features', shape: [16, 8], datatype: 'FP32', data: expected.features_fp32 }],
+    });
   });
 
   it('.npz: one array per input name, each in its metadata datatype (INT64 ids, FP64 features)', async () => {
@@ -66,16 +69,34 @@ describe('infer requests from a sample', () => {
       }
       throw new Error('no error');
     };
-    expect(err(() => buildInferInputs(sample, [{ ...FEATURES, shape: [-1, 7] }]))).toContain("has shape [16, 8]; the model input 'features' takes [-1, 7]");
+    expect(err(() => buildInferInputs(sample, [{ ...FEATURES, shape: [-1, 7] }]))).toContain(
+      "has shape [16, 8]; the model input 'features' takes [-1, 7]",
+    );
     expect(err(() => buildInferInputs(sample, [{ ...FEATURES, shape: [-1, 8, 1] }]))).toContain('takes [-1, 8, 1]');
-    expect(err(() => buildInferInputs(sample, [FEATURES, { name: 'mask', datatype: 'BOOL', shape: [-1] }]))).toContain("no array for the model input 'features'");
-    expect(err(() => buildInferInputs(sample, [{ ...FEATURES, datatype: 'UINT8' }]))).toMatch(/holds -?[\d.e-]+ at element \d+, outside the range of UINT8/);
+    expect(err(() => buildInferInputs(sample, [FEATURES, { name: 'mask', datatype: 'BOOL', shape: [-1] }]))).toContain(
+      "no array for the model input 'features'",
+    );
+    expect(err(() => buildInferInputs(sample, [{ ...FEATURES, datatype: 'UINT8' }]))).toMatch(
+      /holds -?[\d.e-]+ at element \d+, outside the range of UINT8/,
+    );
   });
 
   it('unreadable samples', async () => {
-    await expect(loadSample(`${FIX}smoke/none.npy`)).rejects.toMatchObject({ input: 'sample', message: expect.stringContaining('does not exist') });
-    await expect(loadSample(`${FIX}npy/not_npy.npy`)).rejects.toMatchObject({ input: 'sample', message: expect.stringMatching(/^Input sample: .*not a valid \.npy/) });
-    await expect(loadSample(`${FIX}smoke/expected.json`)).rejects.toMatchObject({ input: 'sample', message: expect.stringContaining('no inputs list') });
-    await expect(loadSample(`${FIX}multiclass/new.onnx`)).rejects.toMatchObject({ input: 'sample', message: expect.stringContaining('neither .npy, .npz nor .json') });
+    await expect(loadSample(`${FIX}smoke/none.npy`)).rejects.toMatchObject({
+      input: 'sample',
+      message: expect.stringContaining('does not exist'),
+    });
+    await expect(loadSample(`${FIX}npy/not_npy.npy`)).rejects.toMatchObject({
+      input: 'sample',
+      message: expect.stringMatching(/^Input sample: .*not a valid \.npy/),
+    });
+    await expect(loadSample(`${FIX}smoke/expected.json`)).rejects.toMatchObject({
+      input: 'sample',
+      message: expect.stringContaining('no inputs list'),
+    });
+    await expect(loadSample(`${FIX}multiclass/new.onnx`)).rejects.toMatchObject({
+      input: 'sample',
+      message: expect.stringContaining('neither .npy, .npz nor .json'),
+    });
   });
 });

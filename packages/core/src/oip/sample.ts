@@ -38,14 +38,18 @@ async function readArray(array: NpyArray, path: string, name?: string): Promise<
   const n = array.rows * array.rowLength;
   if (n > MAX_SAMPLE_ELEMENTS) throw tooLarge(path, n);
   const d = array.dtype;
-  const out = d.kind === 'i' && d.size === 8 ? new BigInt64Array(n) : d.kind === 'u' && d.size === 8 ? new BigUint64Array(n) : new Float64Array(n);
+  const out =
+    d.kind === 'i' && d.size === 8 ? new BigInt64Array(n) : d.kind === 'u' && d.size === 8 ? new BigUint64Array(n) : new Float64Array(n);
   await array.readRows(0, array.rows, out);
   const values = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const v = out[i];
     if (typeof v === 'bigint') {
       if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-        throw new UserError(`The sample ${array.label} holds ${v} at element ${i}, beyond what JSON numbers carry exactly (2^53).`, { file: path, input: 'sample' });
+        throw new UserError(`The sample ${array.label} holds ${v} at element ${i}, beyond what JSON numbers carry exactly (2^53).`, {
+          file: path,
+          input: 'sample',
+        });
       }
       values[i] = Number(v);
     } else {
@@ -71,7 +75,8 @@ function requestInput(raw: unknown, i: number): ParseResult<SampleArray> {
   const values: number[] = [];
   if (!flattenJson(t.data, values)) return parseError(`input ${t.name} has non-numeric data`);
   const shape = t.shape as number[];
-  if (values.length !== elementCount(shape)) return parseError(`input ${t.name} has ${values.length} values for shape [${shape.join(', ')}]`);
+  if (values.length !== elementCount(shape))
+    return parseError(`input ${t.name} has ${values.length} values for shape [${shape.join(', ')}]`);
   return parsed({ name: t.name, shape, dtype: typeof t.datatype === 'string' ? t.datatype : 'number', values });
 }
 
@@ -115,7 +120,8 @@ async function loadJsonSample(path: string): Promise<Sample> {
 
 /** The npy reader's errors name the file but not the input: this one is the sample input. */
 function asSampleError(e: unknown): never {
-  if (e instanceof UserError && !e.input) throw new UserError(`Input sample: ${e.message}`, { file: e.file, input: 'sample', hint: e.hint, cause: e.cause });
+  if (e instanceof UserError && !e.input)
+    throw new UserError(`Input sample: ${e.message}`, { file: e.file, input: 'sample', hint: e.hint, cause: e.cause });
   throw e;
 }
 
@@ -198,7 +204,8 @@ const fmt = (s: readonly number[]) => `[${s.map((d) => (d < 0 ? '-1' : String(d)
 
 /** The sample array for a model input: the one of its name, or the only one for a model with one input. */
 function arrayFor(sample: Sample, meta: OipTensorMetadata, inputs: readonly OipTensorMetadata[]): SampleArray {
-  const array = sample.arrays.find((a) => a.name === meta.name) ?? (inputs.length === 1 && sample.arrays.length === 1 ? sample.arrays[0] : undefined);
+  const array =
+    sample.arrays.find((a) => a.name === meta.name) ?? (inputs.length === 1 && sample.arrays.length === 1 ? sample.arrays[0] : undefined);
   if (array) return array;
   const names = sample.arrays.map((a) => a.name ?? '(the .npy array)').join(', ');
   throw new UserError(
@@ -210,19 +217,28 @@ function arrayFor(sample: Sample, meta: OipTensorMetadata, inputs: readonly OipT
 /** One request input: the array with its own shape (which must fit the input's), cast to the input's datatype. */
 function requestTensor(sample: Sample, array: SampleArray, meta: OipTensorMetadata): OipRequestTensor {
   if (!isOipDatatype(meta.datatype)) {
-    throw new UserError(`The model input '${meta.name}' has datatype ${meta.datatype}, which this action cannot send (numeric and BOOL inputs only).`, {
-      input: 'sample',
-    });
+    throw new UserError(
+      `The model input '${meta.name}' has datatype ${meta.datatype}, which this action cannot send (numeric and BOOL inputs only).`,
+      {
+        input: 'sample',
+      },
+    );
   }
   const datatype = meta.datatype;
   const what = `The sample ${sample.path}${array.name ? ` (${array.name})` : ''}`;
   if (!shapeFits(array.shape, meta.shape)) {
-    throw new UserError(`${what} has shape ${fmt(array.shape)}; the model input '${meta.name}' takes ${fmt(meta.shape)} (-1: any size).`, { file: sample.path, input: 'sample' });
+    throw new UserError(`${what} has shape ${fmt(array.shape)}; the model input '${meta.name}' takes ${fmt(meta.shape)} (-1: any size).`, {
+      file: sample.path,
+      input: 'sample',
+    });
   }
   const data = array.values.map((v, i) => {
     const c = castValue(v, datatype);
     if (c === undefined) {
-      throw new UserError(`${what} holds ${formatNumber(v, 6)} at element ${i}, outside the range of ${datatype} (input '${meta.name}').`, { file: sample.path, input: 'sample' });
+      throw new UserError(`${what} holds ${formatNumber(v, 6)} at element ${i}, outside the range of ${datatype} (input '${meta.name}').`, {
+        file: sample.path,
+        input: 'sample',
+      });
     }
     return c;
   });
@@ -235,6 +251,7 @@ function requestTensor(sample: Sample, array: SampleArray, meta: OipTensorMetada
  * with the sample's shape (which must fit the metadata's, -1 being any size).
  */
 export function buildInferInputs(sample: Sample, inputs: readonly OipTensorMetadata[]): OipRequestTensor[] {
-  if (inputs.length === 0) throw new UserError('The server lists no inputs for the model; there is nothing to send the sample to.', { input: 'model-name' });
+  if (inputs.length === 0)
+    throw new UserError('The server lists no inputs for the model; there is nothing to send the sample to.', { input: 'model-name' });
   return inputs.map((meta) => requestTensor(sample, arrayFor(sample, meta, inputs), meta));
 }

@@ -105,7 +105,9 @@ function valueInfo(v: onnxProto.onnx.IValueInfoProto): ValueInfo {
     name: v.name ?? '',
     type: typeName(tensor.elemType),
     // a dimension is a symbol, a size, or unknown (neither set; decoded as size 0)
-    shape: tensor.shape ? (dims ?? []).map((d) => (d.dimParam ? d.dimParam : toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : null)) : null,
+    shape: tensor.shape
+      ? (dims ?? []).map((d) => (d.dimParam ? d.dimParam : toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : null))
+      : null,
   };
 }
 
@@ -175,18 +177,16 @@ function operatorCounts(graph: onnxProto.onnx.IGraphProto): Record<string, numbe
 
 /** Where the initializers stored outside the model file say their bytes are. */
 function externalDataRefs(graph: onnxProto.onnx.IGraphProto): ExternalDataRef[] {
-  return (graph.initializer ?? [])
-    .filter(storedExternally)
-    .map((t) => {
-      const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-      const size = ONNX_TYPES[t.dataType ?? 0]?.size ?? 0;
-      return {
-        tensor: t.name ?? '',
-        location: entries.location ?? '',
-        offset: Number(entries.offset ?? 0),
-        length: entries.length !== undefined ? Number(entries.length) : Math.ceil(tensorElements(t) * size),
-      };
-    });
+  return (graph.initializer ?? []).filter(storedExternally).map((t) => {
+    const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+    const size = ONNX_TYPES[t.dataType ?? 0]?.size ?? 0;
+    return {
+      tensor: t.name ?? '',
+      location: entries.location ?? '',
+      offset: Number(entries.offset ?? 0),
+      length: entries.length !== undefined ? Number(entries.length) : Math.ceil(tensorElements(t) * size),
+    };
+  });
 }
 
 /** Reads and decodes an ONNX file (without its external data). */

@@ -27,7 +27,7 @@ describe('provisionOnnxRuntime', () => {
     await expect(provisionOnnxRuntime({ path: tmpdir() })).rejects.toThrow(/onnxruntime-path .* holds no onnxruntime-node package/);
   });
 
-  it('names the input and the manifest when the given package\'s package.json cannot be read', async () => {
+  it("names the input and the manifest when the given package's package.json cannot be read", async () => {
     const pkg = await mkdtemp(join(tmpdir(), 'ort-pkg-'));
     await mkdir(join(pkg, 'dist'));
     await writeFile(join(pkg, 'dist', 'index.js'), '');

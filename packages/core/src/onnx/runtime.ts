@@ -12,10 +12,8 @@ import { UserError, fileProblem, messageOf } from '../errors.js';
 /** The onnxruntime-node every bundle runs, pinned with the registry's integrity hashes. */
 export const ONNXRUNTIME_VERSION = '1.30.0';
 export const ONNXRUNTIME_PACKAGES = {
-  'onnxruntime-node':
-    'sha512-twhs1C2C/BFkz1yc5OY0KIU2GUq6DURO7hD4bx5Q2Qy3nAMJwRXW8xU3NVczE29VA9lolLOYepoD8fjTGOfIqw==',
-  'onnxruntime-common':
-    'sha512-7fdVWjAID1dVhH/G8qK3APARunV4VkBFoCQAP7qp4Wkab0mrorvmc+sqiT+mKXOzDqdjN5j+/Z9nb4gzNPWcyA==',
+  'onnxruntime-node': 'sha512-twhs1C2C/BFkz1yc5OY0KIU2GUq6DURO7hD4bx5Q2Qy3nAMJwRXW8xU3NVczE29VA9lolLOYepoD8fjTGOfIqw==',
+  'onnxruntime-common': 'sha512-7fdVWjAID1dVhH/G8qK3APARunV4VkBFoCQAP7qp4Wkab0mrorvmc+sqiT+mKXOzDqdjN5j+/Z9nb4gzNPWcyA==',
 } as const;
 type PackageName = keyof typeof ONNXRUNTIME_PACKAGES;
 
@@ -115,7 +113,8 @@ async function runtimeAtPath(path: string, log: (message: string) => void): Prom
     const problem = e instanceof SyntaxError ? `is not valid JSON: ${messageOf(e)}` : fileProblem(e);
     throw new UserError(`onnxruntime-path: ${manifest} ${problem}.`, { input: 'onnxruntime-path', file: manifest });
   }
-  if (version !== ONNXRUNTIME_VERSION) log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
+  if (version !== ONNXRUNTIME_VERSION)
+    log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
   return { packageDir: dir, version, source: 'path' };
 }
 

@@ -115,10 +115,13 @@ function pickInput(inputs: TensorInfo[], path: string, role: string, name: strin
   } else if (inputs.length === 1) {
     input = inputs[0];
   } else {
-    throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${listTensors(inputs)}); set input-name to the one that takes the features.`, {
-      file: path,
-      input: 'input-name',
-    });
+    throw new UserError(
+      `The ${role} ${path} has ${inputs.length} inputs (${listTensors(inputs)}); set input-name to the one that takes the features.`,
+      {
+        file: path,
+        input: 'input-name',
+      },
+    );
   }
   if (inputs.length > 1) {
     const others = inputs.filter((x) => x !== input).map((x) => x.name);

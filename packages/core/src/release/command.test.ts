@@ -6,7 +6,9 @@ import type { ReleaseEvent } from './ledger.js';
 
 describe('command lines', () => {
   it('splits words with quotes and no shell', () => {
-    expect(splitCommandLine(`./deploy.sh production 'a b' "c \\"d\\"" $HOME;x`)).toEqual(parsed(['./deploy.sh', 'production', 'a b', 'c "d"', '$HOME;x']));
+    expect(splitCommandLine(`./deploy.sh production 'a b' "c \\"d\\"" $HOME;x`)).toEqual(
+      parsed(['./deploy.sh', 'production', 'a b', 'c "d"', '$HOME;x']),
+    );
     expect(splitCommandLine(`  helm upgrade ''  `)).toEqual(parsed(['helm', 'upgrade', '']));
     expect(splitCommandLine(`echo 'oops`)).toEqual({ ok: false, error: expect.stringContaining("unterminated ' quote") });
   });

@@ -69,7 +69,8 @@ export class CommandTarget implements Target {
     private readonly log: (line: string) => void = () => {},
   ) {
     this.argv = inputValue('command', splitCommandLine(commandLine), { shown: commandLine });
-    if (this.argv.length === 0) throw new UserError('Input command is empty; target command needs the command that deploys a version.', { input: 'command' });
+    if (this.argv.length === 0)
+      throw new UserError('Input command is empty; target command needs the command that deploys a version.', { input: 'command' });
     this.description = `command ${this.argv.map(shellQuote).join(' ')}`;
   }
 
@@ -87,7 +88,10 @@ export class CommandTarget implements Target {
   apply(to: ReleaseEvent, from: string): Promise<void> {
     const [file, ...args] = this.argv;
     return new Promise((resolve, reject) => {
-      const child = spawn(file, args, { env: { ...process.env, ...commandEnvironment(to, from, this.environment) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(file, args, {
+        env: { ...process.env, ...commandEnvironment(to, from, this.environment) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let tail = '';
       const take = (b: Buffer) => {
         const text = b.toString('utf8');
@@ -98,9 +102,13 @@ export class CommandTarget implements Target {
       child.stderr.on('data', take);
       child.once('error', (e: NodeJS.ErrnoException) =>
         reject(
-          new TargetFailure(`Input command could not be started: ${e.code === 'ENOENT' ? `'${file}' was not found` : messageOf(e)}. Nothing was changed.`, false, {
-            input: 'command',
-          }),
+          new TargetFailure(
+            `Input command could not be started: ${e.code === 'ENOENT' ? `'${file}' was not found` : messageOf(e)}. Nothing was changed.`,
+            false,
+            {
+              input: 'command',
+            },
+          ),
         ),
       );
       child.once('close', (code, signal) => {

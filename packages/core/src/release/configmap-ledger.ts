@@ -87,9 +87,12 @@ export class ConfigMapLedger implements Ledger {
     const r = await this.kubectl.run(args);
     if (isNotFound(r)) return { events: [] };
     if (r.code !== 0) {
-      throw new UserError(`Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
-        input: 'ledger-configmap',
-      });
+      throw new UserError(
+        `Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`,
+        {
+          input: 'ledger-configmap',
+        },
+      );
     }
     const cm = JSON.parse(r.stdout) as { data?: Record<string, string>; metadata?: { resourceVersion?: string } };
     const text = cm.data?.[this.key];
@@ -100,7 +103,10 @@ export class ConfigMapLedger implements Ledger {
   private events(text: string): LedgerEvent[] {
     const doc = parseLedgerDocument(text);
     if (doc.ok) return doc.value;
-    throw new UserError(`The ledger ${this.location} ${doc.error}.`, { input: 'ledger-configmap', hint: 'Fix or remove that key; the ledger writes it again.' });
+    throw new UserError(`The ledger ${this.location} ${doc.error}.`, {
+      input: 'ledger-configmap',
+      hint: 'Fix or remove that key; the ledger writes it again.',
+    });
   }
 
   async read(): Promise<LedgerEvent[]> {
@@ -121,7 +127,12 @@ export class ConfigMapLedger implements Ledger {
         if (snap.resourceVersion === undefined) {
           // our own fixed-shape document: no schema download needed (--validate=false)
           args = ['create', '-f', '-', '--validate=false', '-o', 'name'];
-          input = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } }, data: { [this.key]: text } });
+          input = JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } },
+            data: { [this.key]: text },
+          });
         } else {
           const file = join(dir, `patch-${attempt}.json`);
           await writeFile(file, JSON.stringify({ metadata: { resourceVersion: snap.resourceVersion }, data: { [this.key]: text } }));
@@ -130,9 +141,12 @@ export class ConfigMapLedger implements Ledger {
         const r = await this.kubectl.run(args, { input });
         if (r.code === 0) return result;
         if (isConflict(r) && attempt < 5) continue;
-        throw new UserError(`Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
-          input: 'ledger-configmap',
-        });
+        throw new UserError(
+          `Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`,
+          {
+            input: 'ledger-configmap',
+          },
+        );
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -13,7 +13,9 @@ describe('github deployments as ledger events', () => {
       verified: true,
       commit: 'abc',
     });
-    expect(eventOfDeployment({ id: 7, created_at: 'c', payload: JSON.stringify(payload) }, ['in_progress'])).toMatchObject({ verified: false });
+    expect(eventOfDeployment({ id: 7, created_at: 'c', payload: JSON.stringify(payload) }, ['in_progress'])).toMatchObject({
+      verified: false,
+    });
   });
   it('ignores deployments that are not ours', () => {
     expect(eventOfDeployment({ id: 1, created_at: 'c', payload: {} }, ['success'])).toBeUndefined();
@@ -21,7 +23,13 @@ describe('github deployments as ledger events', () => {
   });
   it('reads a rollback and its outcome', () => {
     const p = { schema: 'ml-gate/release-ledger/v1', kind: 'rollback', from: 'v2', to: 'v1', reason: 'r', trigger: 't' };
-    expect(eventOfDeployment({ id: 9, created_at: 'c', payload: p }, ['failure'])).toMatchObject({ type: 'rollback', from: 'v2', to: 'v1', at: 'c', outcome: 'failed' });
+    expect(eventOfDeployment({ id: 9, created_at: 'c', payload: p }, ['failure'])).toMatchObject({
+      type: 'rollback',
+      from: 'v2',
+      to: 'v1',
+      at: 'c',
+      outcome: 'failed',
+    });
   });
   it('keeps status descriptions within 140 characters', () => {
     expect(statusDescription('x'.repeat(200))).toHaveLength(140);

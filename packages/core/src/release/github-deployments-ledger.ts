@@ -94,9 +94,13 @@ export class GitHubDeploymentsLedger implements Ledger {
   private readonly repo: string;
 
   constructor(private readonly options: GitHubDeploymentsLedgerOptions) {
-    if (!options.token) throw new UserError('The github-deployments ledger needs a token and github-token is empty.', { input: 'github-token' });
+    if (!options.token)
+      throw new UserError('The github-deployments ledger needs a token and github-token is empty.', { input: 'github-token' });
     const [owner, repo] = options.repository.split('/');
-    if (!owner || !repo) throw new UserError(`GITHUB_REPOSITORY is '${options.repository}', not owner/name: the github-deployments ledger cannot find the repository.`);
+    if (!owner || !repo)
+      throw new UserError(
+        `GITHUB_REPOSITORY is '${options.repository}', not owner/name: the github-deployments ledger cannot find the repository.`,
+      );
     this.owner = owner;
     this.repo = repo;
     this.octokit = getOctokit(options.token, options.apiUrl ? { baseUrl: options.apiUrl } : {});
@@ -109,7 +113,11 @@ export class GitHubDeploymentsLedger implements Ledger {
       status === 401 || status === 403 || status === 404
         ? 'The token needs `permissions: deployments: write` (read for a dry run) on this repository.'
         : undefined;
-    throw new UserError(`${what} (${this.location}) failed: ${status ? `HTTP ${status}: ` : ''}${messageOf(e)}.`, { input, hint, cause: e });
+    throw new UserError(`${what} (${this.location}) failed: ${status ? `HTTP ${status}: ` : ''}${messageOf(e)}.`, {
+      input,
+      hint,
+      cause: e,
+    });
   }
 
   async read(): Promise<LedgerEvent[]> {
@@ -148,7 +156,14 @@ export class GitHubDeploymentsLedger implements Ledger {
     return events.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
-  private async create(ref: string, payload: Record<string, unknown>, description: string, state: 'success' | 'failure' | 'in_progress', statusText: string, logUrl?: string) {
+  private async create(
+    ref: string,
+    payload: Record<string, unknown>,
+    description: string,
+    state: 'success' | 'failure' | 'in_progress',
+    statusText: string,
+    logUrl?: string,
+  ) {
     const { owner, repo } = this;
     let id: number;
     let createdAt: string;
@@ -176,7 +191,12 @@ export class GitHubDeploymentsLedger implements Ledger {
     return { id: String(id), createdAt };
   }
 
-  private async status(deploymentId: number, state: 'success' | 'failure' | 'in_progress', description: string, logUrl?: string): Promise<void> {
+  private async status(
+    deploymentId: number,
+    state: 'success' | 'failure' | 'in_progress',
+    description: string,
+    logUrl?: string,
+  ): Promise<void> {
     try {
       await this.octokit.rest.repos.createDeploymentStatus({
         owner: this.owner,

@@ -66,12 +66,14 @@ export class Kubectl {
         if (e.code === 'ENOENT') {
           reject(
             new UserError(`kubectl was not found (looked for '${this.binary}' on PATH).`, {
-              hint: 'Install kubectl on the runner (GitHub\'s Ubuntu runners have it; on Debian: apt-get install kubernetes-client), or use target: command.',
+              hint: "Install kubectl on the runner (GitHub's Ubuntu runners have it; on Debian: apt-get install kubernetes-client), or use target: command.",
             }),
           );
         } else reject(new UserError(`kubectl could not be started: ${messageOf(e)}.`));
       });
-      child.once('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+      child.once('close', (code) =>
+        resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+      );
       child.stdin.end(options.input ?? '');
     });
   }

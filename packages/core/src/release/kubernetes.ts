@@ -20,15 +20,25 @@ export interface KubernetesTargetOptions {
 }
 
 /** The container to change (pure): the one named, or the only one. */
-export function chooseContainer(containers: { name: string; image: string }[], wanted: string | undefined, deployment: string): { name: string; image: string } {
+export function chooseContainer(
+  containers: { name: string; image: string }[],
+  wanted: string | undefined,
+  deployment: string,
+): { name: string; image: string } {
   const names = containers.map((c) => c.name).join(', ');
   if (wanted) {
     const c = containers.find((x) => x.name === wanted);
-    if (!c) throw new UserError(`Input container is '${wanted}', but deployment ${deployment} has the containers: ${names}.`, { input: 'container' });
+    if (!c)
+      throw new UserError(`Input container is '${wanted}', but deployment ${deployment} has the containers: ${names}.`, {
+        input: 'container',
+      });
     return c;
   }
   if (containers.length !== 1) {
-    throw new UserError(`Deployment ${deployment} has ${containers.length} containers (${names}): name the model server's in input container.`, { input: 'container' });
+    throw new UserError(
+      `Deployment ${deployment} has ${containers.length} containers (${names}): name the model server's in input container.`,
+      { input: 'container' },
+    );
   }
   return containers[0];
 }
@@ -53,9 +63,12 @@ export class KubernetesTarget implements Target {
     const args = ['get', 'deployment', this.options.deployment, '-o', 'json'];
     const r = await this.kubectl.run(args);
     if (r.code !== 0) {
-      throw new UserError(`Reading deployment ${this.options.deployment} failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
-        input: 'deployment',
-      });
+      throw new UserError(
+        `Reading deployment ${this.options.deployment} failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`,
+        {
+          input: 'deployment',
+        },
+      );
     }
     const d = JSON.parse(r.stdout) as { spec?: { template?: { spec?: { containers?: { name: string; image: string }[] } } } };
     const containers = d.spec?.template?.spec?.containers ?? [];
@@ -89,9 +102,13 @@ export class KubernetesTarget implements Target {
     const set = this.setImageArgs(to);
     const r = await this.kubectl.run(set);
     if (r.code !== 0) {
-      throw new TargetFailure(`\`${this.kubectl.commandLine(set)}\` exited with ${r.code}: ${kubectlMessage(r)} Nothing was changed: ${from} still serves.`, false, {
-        input: 'deployment',
-      });
+      throw new TargetFailure(
+        `\`${this.kubectl.commandLine(set)}\` exited with ${r.code}: ${kubectlMessage(r)} Nothing was changed: ${from} still serves.`,
+        false,
+        {
+          input: 'deployment',
+        },
+      );
     }
     const wait = this.statusArgs();
     const s = await this.kubectl.run(wait);

@@ -11,7 +11,12 @@ import { planRecord, type RecordPlan } from './select.js';
 
 export type RecordSettings = Pick<ReleaseConfig, 'version' | 'verified' | 'image' | 'model' | 'commit' | 'dryRun'>;
 
-export async function recordRelease(settings: RecordSettings, ledger: Ledger, report: RollbackReport, runner: ReleaseRunner): Promise<void> {
+export async function recordRelease(
+  settings: RecordSettings,
+  ledger: Ledger,
+  report: RollbackReport,
+  runner: ReleaseRunner,
+): Promise<void> {
   const events = await ledger.read();
   report.ledger = ledgerSection(ledger, events);
   report.version = settings.version;
@@ -29,7 +34,13 @@ export async function recordRelease(settings: RecordSettings, ledger: Ledger, re
 }
 
 /** The version was recorded before, not verified: its release is marked verified. */
-async function markVerified(plan: Extract<RecordPlan, { action: 'verify' }>, dryRun: boolean, ledger: Ledger, report: RollbackReport, runner: ReleaseRunner) {
+async function markVerified(
+  plan: Extract<RecordPlan, { action: 'verify' }>,
+  dryRun: boolean,
+  ledger: Ledger,
+  report: RollbackReport,
+  runner: ReleaseRunner,
+) {
   await writeEntry(report, dryRun, {
     entry: { ...plan.release, verified: true },
     write: () => ledger.markVerified(plan.release, runner.run.runUrl),

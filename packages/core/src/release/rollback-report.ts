@@ -79,7 +79,14 @@ export function ledgerSection(ledger: Ledger, events: LedgerEvent[]): NonNullabl
   return { kind: ledger.kind, location: ledger.location, events, entryWritten: false };
 }
 
-const ICON: Record<RollbackStatus, string> = { recorded: '📝', 'rolled-back': '⏪', 'no-op': '✅', 'dry-run': '🔍', failed: '❌', error: '⚠️' };
+const ICON: Record<RollbackStatus, string> = {
+  recorded: '📝',
+  'rolled-back': '⏪',
+  'no-op': '✅',
+  'dry-run': '🔍',
+  failed: '❌',
+  error: '⚠️',
+};
 const TITLE: Record<RollbackStatus, string> = {
   recorded: 'Release recorded',
   'rolled-back': 'Rolled back',
@@ -101,7 +108,8 @@ function cellText(v: string): string {
 export function renderRollbackMarkdown(r: RollbackReport): string {
   const out: string[] = [];
   const where = r.environment ? ` (${r.environment})` : '';
-  const change = r.fromVersion && r.toVersion ? `: ${r.fromVersion} → ${r.toVersion}` : r.mode === 'record' && r.version ? `: ${r.version}` : '';
+  const change =
+    r.fromVersion && r.toVersion ? `: ${r.fromVersion} → ${r.toVersion}` : r.mode === 'record' && r.version ? `: ${r.version}` : '';
   out.push(`## ${ICON[r.status]} ${TITLE[r.status]}${where}${change}`, '');
   out.push(cellText(r.explanation), '');
   for (const w of r.warnings) out.push(`> [!WARNING]\n> ${cellText(w)}`, '');
@@ -122,7 +130,14 @@ export function renderRollbackMarkdown(r: RollbackReport): string {
     out.push(r.target.ran ? 'Commands run:' : 'Commands that would run:', '', '```sh', ...r.target.commands, '```', '');
   }
   if (r.ledger?.entry) {
-    out.push(r.ledger.entryWritten ? 'Ledger entry written:' : 'Ledger entry that would be written:', '', '```json', JSON.stringify(r.ledger.entry, null, 2), '```', '');
+    out.push(
+      r.ledger.entryWritten ? 'Ledger entry written:' : 'Ledger entry that would be written:',
+      '',
+      '```json',
+      JSON.stringify(r.ledger.entry, null, 2),
+      '```',
+      '',
+    );
   }
   if (r.ledger) out.push(...ledgerTable(r.ledger.events));
   if (r.error) out.push(`**Error:** ${cellText(r.error.message)}`, '');
@@ -144,9 +159,13 @@ function ledgerTable(events: LedgerEvent[], limit = 15): string[] {
     if (e.type === 'release') {
       const b = bad.get(e.version);
       const state = [e.verified ? 'verified' : 'not verified', b ? `bad (rolled back to ${b.to})` : ''].filter(Boolean).join(', ');
-      out.push(`| release | ${code(e.version)} | ${state} | ${e.at} | ${code(e.commit?.slice(0, 12))} | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`);
+      out.push(
+        `| release | ${code(e.version)} | ${state} | ${e.at} | ${code(e.commit?.slice(0, 12))} | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`,
+      );
     } else {
-      out.push(`| rollback | ${code(e.from)} → ${code(e.to)} | ${e.outcome}: ${cellText(e.reason)} | ${e.at} | | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`);
+      out.push(
+        `| rollback | ${code(e.from)} → ${code(e.to)} | ${e.outcome}: ${cellText(e.reason)} | ${e.at} | | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`,
+      );
     }
   }
   if (events.length > limit) out.push('', `${events.length - limit} older entries are in the JSON report.`);

@@ -16,7 +16,13 @@ type Rollback = Extract<RollbackPlan, { action: 'rollback' }>;
 /** The ledger entry of this rollback with its outcome, timed when it is made. */
 type RollbackEntry = (outcome: NewRollback['outcome'], detail?: string) => NewRollback;
 
-export async function rollBack(settings: RollbackSettings, ledger: Ledger, target: Target, report: RollbackReport, runner: ReleaseRunner): Promise<void> {
+export async function rollBack(
+  settings: RollbackSettings,
+  ledger: Ledger,
+  target: Target,
+  report: RollbackReport,
+  runner: ReleaseRunner,
+): Promise<void> {
   const events = await ledger.read();
   report.ledger = ledgerSection(ledger, events);
   const live = await liveVersion(events, settings, ledger, target);
@@ -24,7 +30,12 @@ export async function rollBack(settings: RollbackSettings, ledger: Ledger, targe
   report.version = live.aliases.length ? live.version : null;
   report.target = { kind: target.kind, description: target.description, commands: [], ran: false };
 
-  const plan = planRollback(events, { live, expectedCurrent: settings.expectedCurrent, version: settings.version, location: ledger.location });
+  const plan = planRollback(events, {
+    live,
+    expectedCurrent: settings.expectedCurrent,
+    version: settings.version,
+    location: ledger.location,
+  });
   report.skipped = plan.skipped;
   report.explanation = plan.explanation;
   if (plan.action === 'none') {

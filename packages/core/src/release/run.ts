@@ -72,7 +72,12 @@ export async function runRelease(config: ReleaseConfig, report: RollbackReport, 
   describeRequest(config, report);
   const kubeconfig = await writeKubeconfig(config.kubeconfig, runner);
   try {
-    const kubectl = new Kubectl({ kubeconfig, context: config.context, namespace: config.namespace, log: (line) => runner.info(`$ ${line}`) });
+    const kubectl = new Kubectl({
+      kubeconfig,
+      context: config.context,
+      namespace: config.namespace,
+      log: (line) => runner.info(`$ ${line}`),
+    });
     const ledger = makeLedger(config, kubectl, runner);
     if (config.mode === 'record') await recordRelease(config, ledger, report, runner);
     else await rollBack(config, ledger, makeTarget(config, kubectl, runner), report, runner);
@@ -89,7 +94,11 @@ function describeRequest(config: ReleaseConfig, report: RollbackReport): void {
   report.request = {
     ...(config.version ? { version: config.version } : {}),
     ...(config.mode === 'rollback'
-      ? { reason: config.reason || '(no reason given)', trigger: config.trigger, ...(config.expectedCurrent ? { expectedCurrent: config.expectedCurrent } : {}) }
+      ? {
+          reason: config.reason || '(no reason given)',
+          trigger: config.trigger,
+          ...(config.expectedCurrent ? { expectedCurrent: config.expectedCurrent } : {}),
+        }
       : {}),
   };
 }

@@ -4,7 +4,13 @@ import { UserError } from '../errors.js';
 import { badVersions, describeLedger, ledgerCurrent, type LedgerEvent, type ReleaseEvent, type RollbackEvent } from './ledger.js';
 import { liveFromLedger, planRecord, planRollback, resolveLive, type LiveVersion } from './select.js';
 
-const rel = (id: number, version: string, verified = true): ReleaseEvent => ({ type: 'release', id: String(id), version, at: `t${id}`, verified });
+const rel = (id: number, version: string, verified = true): ReleaseEvent => ({
+  type: 'release',
+  id: String(id),
+  version,
+  at: `t${id}`,
+  verified,
+});
 const rb = (id: number, from: string, to: string, outcome: RollbackEvent['outcome'] = 'succeeded'): RollbackEvent => ({
   type: 'rollback',
   id: String(id),
@@ -82,7 +88,9 @@ describe('planRollback', () => {
   it('expected-current that is not live: nothing, and why', () => {
     const p = plan([...three, rb(4, 'v3', 'v2')], live('v2'), { expectedCurrent: 'v3' });
     expect(p).toMatchObject({ action: 'none', live: 'v2' });
-    expect(p.explanation).toBe('Nothing to do: expected-current is v3, but v2 is live (test). v3 was already rolled back to v2 at t4 (r4).');
+    expect(p.explanation).toBe(
+      'Nothing to do: expected-current is v3, but v2 is live (test). v3 was already rolled back to v2 at t4 (r4).',
+    );
   });
 
   it('expected-current matches any alias of the live image (tag or digest)', () => {
@@ -104,7 +112,9 @@ describe('planRollback', () => {
   });
 
   it('an empty ledger, or nothing older and verified: fails listing the ledger', () => {
-    expect(thrown(() => plan([], live('v1'))).message).toBe('No recorded version to roll back to: The ledger (L) holds: nothing (no release was ever recorded).');
+    expect(thrown(() => plan([], live('v1'))).message).toBe(
+      'No recorded version to roll back to: The ledger (L) holds: nothing (no release was ever recorded).',
+    );
     expect(thrown(() => plan([rel(1, 'v1', false), rel(2, 'v2')], live('v2'))).message).toBe(
       'No verified version older than the live v2 to roll back to (v2 is live: test). The ledger (L) holds: release v2 (verified, t2); release v1 (not verified, t1).',
     );

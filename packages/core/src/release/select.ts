@@ -64,7 +64,10 @@ export function liveFromLedger(
     throw new UserError(
       `The version serving is unknown: ${what}${last.detail ? ` (${last.detail})` : ''}, and a command target cannot be asked what it runs. ` +
         `Nothing was changed. Give input version to say which recorded version to deploy. ${held}`,
-      { input: 'version', hint: `Check what serves, then run the rollback again with version: (e.g. ${last.to} to retry the failed rollback).` },
+      {
+        input: 'version',
+        hint: `Check what serves, then run the rollback again with version: (e.g. ${last.to} to retry the failed rollback).`,
+      },
     );
   }
   if (request.expectedCurrent) {
@@ -103,7 +106,8 @@ export function planRollback(events: readonly LedgerEvent[], request: RollbackRe
       hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
     });
   }
-  if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent)) return expectedCurrentGone(ledger, live, expectedCurrent);
+  if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent))
+    return expectedCurrentGone(ledger, live, expectedCurrent);
   if (request.version) return rollbackToVersion(ledger, live, request.version);
   return rollbackToNewestVerified(ledger, live);
 }
@@ -126,7 +130,9 @@ function expectedCurrentGone(ledger: LedgerView, live: LiveVersion, expectedCurr
     skipped: [],
     explanation:
       `Nothing to do: expected-current is ${expectedCurrent}, but ${live.version} is live (${live.source}).` +
-      (gone ? ` ${expectedCurrent} was already rolled back to ${gone.to} at ${gone.at} (${gone.reason}).` : ` Only a rollback from ${expectedCurrent} was asked for.`),
+      (gone
+        ? ` ${expectedCurrent} was already rolled back to ${gone.to} at ${gone.at} (${gone.reason}).`
+        : ` Only a rollback from ${expectedCurrent} was asked for.`),
   };
 }
 
@@ -139,15 +145,27 @@ function rollbackToVersion(ledger: LedgerView, live: LiveVersion, wanted: string
   if (!release) throw new UserError(`Input version is ${wanted}, which was never recorded. ${ledger.held()}`, { input: 'version' });
   const b = ledger.bad.get(wanted);
   if (b) {
-    throw new UserError(`Input version is ${wanted}, which was rolled away from at ${b.at} (to ${b.to}: ${b.reason}); it is never a rollback target again. ${ledger.held()}`, {
-      input: 'version',
-      hint: `If ${wanted} is good after all, promote it through the pipeline again (mode: record makes it a target again).`,
-    });
+    throw new UserError(
+      `Input version is ${wanted}, which was rolled away from at ${b.at} (to ${b.to}: ${b.reason}); it is never a rollback target again. ${ledger.held()}`,
+      {
+        input: 'version',
+        hint: `If ${wanted} is good after all, promote it through the pipeline again (mode: record makes it a target again).`,
+      },
+    );
   }
   if (!ledger.releases.some((r) => r.version === wanted && r.verified)) {
-    throw new UserError(`Input version is ${wanted}, which was recorded but never verified (its smoke test did not pass). ${ledger.held()}`, { input: 'version' });
+    throw new UserError(
+      `Input version is ${wanted}, which was recorded but never verified (its smoke test did not pass). ${ledger.held()}`,
+      { input: 'version' },
+    );
   }
-  return { action: 'rollback', from: live.version, to: release, skipped: [], explanation: `Rolling back from ${live.version} to ${wanted}, as asked.` };
+  return {
+    action: 'rollback',
+    from: live.version,
+    to: release,
+    skipped: [],
+    explanation: `Rolling back from ${live.version} to ${wanted}, as asked.`,
+  };
 }
 
 /** The index of the newest record of the live version; -1 when it was never recorded. */
@@ -160,7 +178,11 @@ function liveRecordIndex(events: readonly LedgerEvent[], live: LiveVersion): num
 }
 
 /** Newest first, the first verified, not bad release in `window` that is not the live version; what it passed over. */
-function newestVerified(window: readonly LedgerEvent[], bad: Map<string, RollbackEvent>, live: LiveVersion): { target?: ReleaseEvent; skipped: Skipped[] } {
+function newestVerified(
+  window: readonly LedgerEvent[],
+  bad: Map<string, RollbackEvent>,
+  live: LiveVersion,
+): { target?: ReleaseEvent; skipped: Skipped[] } {
   const skipped: Skipped[] = [];
   const seen = new Set<string>();
   for (const e of [...window].reverse()) {
@@ -189,7 +211,9 @@ function rollbackToNewestVerified(ledger: LedgerView, live: LiveVersion): Rollba
   if (liveIndex < 0) notes.push(`The live version ${live.version} was never recorded in the ledger.`);
   const previous = lastRollbackTo(events, live.version);
   if (previous && liveIndex >= 0 && events.indexOf(previous) > liveIndex) {
-    notes.push(`${live.version} itself came back by a rollback from ${previous.from} at ${previous.at}: this goes one more verified version back.`);
+    notes.push(
+      `${live.version} itself came back by a rollback from ${previous.from} at ${previous.at}: this goes one more verified version back.`,
+    );
   }
   if (skipped.length > 0) notes.push(`Skipped: ${skipped.map((s) => `${s.version} (${s.why})`).join(', ')}.`);
   return { action: 'rollback', from: live.version, to: target, skipped, explanation: notes.join(' ') };
@@ -214,15 +238,31 @@ export function planRecord(events: readonly LedgerEvent[], request: RecordReques
   const warnings: string[] = [];
   if (last?.type === 'release' && last.version === request.version) {
     if (last.verified) {
-      return { action: 'none', release: last, warnings, explanation: `${request.version} is already recorded as verified (at ${last.at}): nothing to do.` };
+      return {
+        action: 'none',
+        release: last,
+        warnings,
+        explanation: `${request.version} is already recorded as verified (at ${last.at}): nothing to do.`,
+      };
     }
     if (request.verified) {
-      return { action: 'verify', release: last, warnings, explanation: `${request.version} was recorded at ${last.at}; it is now marked verified.` };
+      return {
+        action: 'verify',
+        release: last,
+        warnings,
+        explanation: `${request.version} was recorded at ${last.at}; it is now marked verified.`,
+      };
     }
-    return { action: 'none', release: last, warnings, explanation: `${request.version} is already recorded (not verified yet, at ${last.at}): nothing to do.` };
+    return {
+      action: 'none',
+      release: last,
+      warnings,
+      explanation: `${request.version} is already recorded (not verified yet, at ${last.at}): nothing to do.`,
+    };
   }
   const b = badVersions(events).get(request.version);
-  if (b) warnings.push(`${request.version} was rolled away from at ${b.at} (${b.reason}); recording it again makes it a rollback target again.`);
+  if (b)
+    warnings.push(`${request.version} was rolled away from at ${b.at} (${b.reason}); recording it again makes it a rollback target again.`);
   return {
     action: 'append',
     warnings,

@@ -23,7 +23,9 @@ function bodyCheck(run: SmokeRun, probe: Probe, res: HttpResponse): string[] {
 function jsonChecks(run: SmokeRun, probe: Probe, res: HttpResponse, json: ParseResult<unknown>): string[] {
   const failed: string[] = [];
   for (const e of run.o.expectJson) {
-    const c = json.ok ? checkJsonExpectation(json.value, e) : { passed: false, detail: `${e.path.text}: the response is not JSON (${truncate(res.body, 80)})` };
+    const c = json.ok
+      ? checkJsonExpectation(json.value, e)
+      : { passed: false, detail: `${e.path.text}: the response is not JSON (${truncate(res.body, 80)})` };
     probe.checks.push({ name: 'expect-json', passed: c.passed, detail: c.detail });
     if (!c.passed) failed.push(`expect-json line ${e.line}: ${c.detail}`);
   }

@@ -58,7 +58,9 @@ export function latencyCheck(o: SmokeTestOptions, m: LatencyMeasurement, first: 
   const parts: string[] = [];
   let passed = true;
   if (summary) {
-    parts.push(`p50 ${formatDuration(summary.p50Ms)}, p95 ${formatDuration(summary.p95Ms)}, max ${formatDuration(summary.maxMs)} over ${summary.count} request(s)`);
+    parts.push(
+      `p50 ${formatDuration(summary.p50Ms)}, p95 ${formatDuration(summary.p95Ms)}, max ${formatDuration(summary.maxMs)} over ${summary.count} request(s)`,
+    );
     if (budget !== null) {
       const within = summary.p95Ms <= budget;
       passed &&= within;
@@ -74,7 +76,9 @@ export function latencyCheck(o: SmokeTestOptions, m: LatencyMeasurement, first: 
   }
   if (m.stoppedEarly) {
     passed = false;
-    parts.push(`the timeout of ${formatDuration(o.timeoutMs)} ended the measurement after ${m.latencies.length + m.failed} of ${o.requests} requests`);
+    parts.push(
+      `the timeout of ${formatDuration(o.timeoutMs)} ended the measurement after ${m.latencies.length + m.failed} of ${o.requests} requests`,
+    );
   }
   return {
     check: { name: 'latency', passed, detail: parts.join('; ') },

@@ -6,7 +6,13 @@ import { redactUrl } from '../http/redact.js';
 import type { HttpResponse } from '../http/request.js';
 import { describeStatusRanges, statusMatches } from '../http/status.js';
 import { truncate } from '../http/text.js';
-import { buildInferRequest, parseInferResponse, parseModelMetadata, type OipInferResponse, type OipModelMetadata } from '../oip/protocol.js';
+import {
+  buildInferRequest,
+  parseInferResponse,
+  parseModelMetadata,
+  type OipInferResponse,
+  type OipModelMetadata,
+} from '../oip/protocol.js';
 import { buildInferInputs } from '../oip/sample.js';
 import { contentChecks } from './content-checks.js';
 import { fail, isOutcome, retry, statusOutcome, transportOutcome, type Outcome } from './outcome.js';
@@ -57,7 +63,8 @@ async function modelMetadata(run: SmokeRun, probe: Probe, remaining: number): Pr
   }
   const { inputs } = metadata.value;
   probe.metadata = metadata.value;
-  probe.checks[last].detail += `: ${inputs.length} input(s) ${inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}`;
+  probe.checks[last].detail +=
+    `: ${inputs.length} input(s) ${inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}`;
   return metadata.value;
 }
 
@@ -65,12 +72,20 @@ async function modelMetadata(run: SmokeRun, probe: Probe, remaining: number): Pr
 function listedVersionOutcome(run: SmokeRun, probe: Probe, metadata: OipModelMetadata): Outcome | undefined {
   const want = run.o.expectedModelVersion;
   if (!want || !metadata.versions?.length || metadata.versions.includes(want)) return undefined;
-  probe.checks.push({ name: 'model version', passed: false, detail: `the server lists versions ${metadata.versions.join(', ')}; expected ${want}` });
+  probe.checks.push({
+    name: 'model version',
+    passed: false,
+    detail: `the server lists versions ${metadata.versions.join(', ')}; expected ${want}`,
+  });
   return retry(`the server serves model version ${metadata.versions.join(', ')}, waiting for ${want}`);
 }
 
 /** The infer request (built from the sample for the metadata's inputs) and its answer, recorded in the probe. */
-async function infer(run: SmokeRun, probe: Probe, metadata: OipModelMetadata): Promise<{ res: HttpResponse; answer: OipInferResponse } | Outcome> {
+async function infer(
+  run: SmokeRun,
+  probe: Probe,
+  metadata: OipModelMetadata,
+): Promise<{ res: HttpResponse; answer: OipInferResponse } | Outcome> {
   const { o } = run;
   if (o.sample) {
     probe.inputs = buildInferInputs(o.sample, metadata.inputs);
@@ -87,14 +102,19 @@ async function infer(run: SmokeRun, probe: Probe, metadata: OipModelMetadata): P
   }
   probe.response = res;
   const ok = statusMatches(res.status, o.expectedStatus);
-  probe.checks.push({ name: 'infer', passed: ok, detail: `POST ${path}: HTTP ${res.status}${ok ? '' : `, expected ${describeStatusRanges(o.expectedStatus)}: ${truncate(res.body, 200)}`}` });
+  probe.checks.push({
+    name: 'infer',
+    passed: ok,
+    detail: `POST ${path}: HTTP ${res.status}${ok ? '' : `, expected ${describeStatusRanges(o.expectedStatus)}: ${truncate(res.body, 200)}`}`,
+  });
   if (!ok) return statusOutcome(o, res, what);
   const answer = parseAnswer(res, parseInferResponse, 'the infer response is not JSON');
   if (!answer.ok) {
     probe.checks[probe.checks.length - 1] = { name: 'infer', passed: false, detail: answer.error };
     return fail(`${what}: ${answer.error}`);
   }
-  probe.checks[probe.checks.length - 1].detail += `, ${answer.value.outputs.length} output(s) ${answer.value.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}`;
+  probe.checks[probe.checks.length - 1].detail +=
+    `, ${answer.value.outputs.length} output(s) ${answer.value.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}`;
   probe.modelVersion = answer.value.modelVersion;
   return { res, answer: answer.value };
 }
@@ -109,10 +129,16 @@ function servedVersionOutcome(run: SmokeRun, probe: Probe, metadata: OipModelMet
   const served = answer.modelVersion;
   if (served === undefined && !metadata.versions?.includes(want)) {
     probe.checks.push({ name: 'model version', passed: false, detail: `the server reports no model_version; expected ${want}` });
-    return fail(`the server reports no model version (neither model_version in the infer response nor versions in the metadata); expected ${want}`);
+    return fail(
+      `the server reports no model version (neither model_version in the infer response nor versions in the metadata); expected ${want}`,
+    );
   }
   if (served !== undefined && served !== want) {
-    probe.checks.push({ name: 'model version', passed: false, detail: `the server answers with model_version ${served}; expected ${want}` });
+    probe.checks.push({
+      name: 'model version',
+      passed: false,
+      detail: `the server answers with model_version ${served}; expected ${want}`,
+    });
     return retry(`the server answers with model_version ${served}, waiting for ${want}`);
   }
   probe.checks.push({ name: 'model version', passed: true, detail: `model_version ${served ?? want}` });

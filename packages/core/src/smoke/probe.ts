@@ -47,7 +47,11 @@ export function send(run: SmokeRun, url: string, method: string, remaining: numb
     url,
     method,
     headers: run.o.headers,
-    extraHeaders: json ? { 'content-type': 'application/json', accept: 'application/json' } : oip ? { accept: 'application/json' } : undefined,
+    extraHeaders: json
+      ? { 'content-type': 'application/json', accept: 'application/json' }
+      : oip
+        ? { accept: 'application/json' }
+        : undefined,
     body,
     timeoutMs: Math.max(1, Math.min(run.o.requestTimeoutMs, remaining)),
   });
@@ -59,7 +63,9 @@ export const inferUrl = (o: SmokeTestOptions) => joinUrl(o.url, modelPath(o.mode
 /** The request whose answer the checks and the latency are about: the HTTP request, or the infer request. */
 export function sendCheckedRequest(run: SmokeRun, remaining: number): Promise<HttpResponse> {
   const { o } = run;
-  return o.protocol === 'open-inference' ? send(run, inferUrl(o), 'POST', remaining, run.inferBody, true) : send(run, o.url, o.method, remaining, o.body);
+  return o.protocol === 'open-inference'
+    ? send(run, inferUrl(o), 'POST', remaining, run.inferBody, true)
+    : send(run, o.url, o.method, remaining, o.body);
 }
 
 export function parseJsonText(text: string): ParseResult<unknown> {

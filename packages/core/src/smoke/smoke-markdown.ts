@@ -22,13 +22,23 @@ function requestTable(r: SmokeTestReport): string[] {
   if (!r.request) return [];
   const q = r.request;
   const out = ['| request | |', '|---|---|', `| protocol | ${q.protocol} |`];
-  out.push(q.protocol === 'open-inference' ? `| infer | POST ${cell(joinUrl(q.url, modelPath(q.modelName, '/infer')))} |` : `| ${cell(q.method)} | ${cell(q.url)} |`);
-  if (q.modelName) out.push(`| model | ${cell(q.modelName)}${q.expectedModelVersion ? `, expected version ${cell(q.expectedModelVersion)}` : ''} |`);
+  out.push(
+    q.protocol === 'open-inference'
+      ? `| infer | POST ${cell(joinUrl(q.url, modelPath(q.modelName, '/infer')))} |`
+      : `| ${cell(q.method)} | ${cell(q.url)} |`,
+  );
+  if (q.modelName)
+    out.push(`| model | ${cell(q.modelName)}${q.expectedModelVersion ? `, expected version ${cell(q.expectedModelVersion)}` : ''} |`);
   if (q.headers.length) out.push(`| headers | ${q.headers.map((h) => `\`${h}\``).join(', ')} (values hidden) |`);
-  if (q.sample) out.push(`| sample | ${cell(q.sample.path)}: ${q.sample.arrays.map((a) => `${a.name ?? 'array'} ${a.dtype} [${a.shape.join(', ')}]`).join('; ')} |`);
+  if (q.sample)
+    out.push(
+      `| sample | ${cell(q.sample.path)}: ${q.sample.arrays.map((a) => `${a.name ?? 'array'} ${a.dtype} [${a.shape.join(', ')}]`).join('; ')} |`,
+    );
   if (r.response) {
     const s = r.response;
-    out.push(`| response | HTTP ${s.status}${s.statusText ? ` ${cell(s.statusText)}` : ''} in ${ms(s.latencyMs)}${s.redirects.length ? ` after ${s.redirects.length} redirect(s)` : ''} |`);
+    out.push(
+      `| response | HTTP ${s.status}${s.statusText ? ` ${cell(s.statusText)}` : ''} in ${ms(s.latencyMs)}${s.redirects.length ? ` after ${s.redirects.length} redirect(s)` : ''} |`,
+    );
   }
   if (r.server?.modelVersion) out.push(`| served version | ${cell(r.server.modelVersion)} |`);
   out.push(`| attempts | ${r.attempts} in ${ms(r.elapsedMs)}${r.settings ? ` (timeout ${ms(r.settings.timeoutMs)})` : ''} |`, '');
@@ -37,7 +47,12 @@ function requestTable(r: SmokeTestReport): string[] {
 
 function checksTable(r: SmokeTestReport): string[] {
   if (!r.checks.length) return [];
-  return ['| check | result | detail |', '|---|---|---|', ...r.checks.map((c) => `| ${cell(c.name)} | ${c.passed ? '✅' : '❌'} | ${cell(c.detail)} |`), ''];
+  return [
+    '| check | result | detail |',
+    '|---|---|---|',
+    ...r.checks.map((c) => `| ${cell(c.name)} | ${c.passed ? '✅' : '❌'} | ${cell(c.detail)} |`),
+    '',
+  ];
 }
 
 function latencyTable(r: SmokeTestReport): string[] {
@@ -58,7 +73,9 @@ function parityTable(r: SmokeTestReport): string[] {
   out.push('| output | shape | mismatches | max abs diff | max rel diff |', '|---|---|---:|---:|---:|');
   for (const o of p.outputs) {
     const mismatches = o.problem ? cell(o.problem) : `${o.mismatches} of ${p.mode === 'class' ? `${o.rows} rows` : o.elements}`;
-    out.push(`| ${cell(o.name)} | [${o.shape.join(', ')}] | ${mismatches} | ${formatNumber(o.maxAbsDiff)} | ${formatNumber(o.maxRelDiff)} |`);
+    out.push(
+      `| ${cell(o.name)} | [${o.shape.join(', ')}] | ${mismatches} | ${formatNumber(o.maxAbsDiff)} | ${formatNumber(o.maxRelDiff)} |`,
+    );
   }
   out.push('');
   return out;
@@ -66,10 +83,20 @@ function parityTable(r: SmokeTestReport): string[] {
 
 function details(r: SmokeTestReport): string[] {
   const out: string[] = [];
-  if (r.response?.bodyExcerpt) out.push('<details><summary>Response body (truncated)</summary>', '', '```', r.response.bodyExcerpt.replace(/```/g, "'''"), '```', '</details>', '');
+  if (r.response?.bodyExcerpt)
+    out.push(
+      '<details><summary>Response body (truncated)</summary>',
+      '',
+      '```',
+      r.response.bodyExcerpt.replace(/```/g, "'''"),
+      '```',
+      '</details>',
+      '',
+    );
   if (r.attemptLog.length > 1) {
     out.push('<details><summary>Attempts</summary>', '', '| # | at | took | outcome |', '|---:|---:|---:|---|');
-    for (const a of r.attemptLog) out.push(`| ${a.attempt} | ${ms(a.atMs)} | ${ms(a.durationMs)} | ${a.outcome}${a.reason ? `: ${cell(a.reason)}` : ''} |`);
+    for (const a of r.attemptLog)
+      out.push(`| ${a.attempt} | ${ms(a.atMs)} | ${ms(a.durationMs)} | ${a.outcome}${a.reason ? `: ${cell(a.reason)}` : ''} |`);
     out.push('', '</details>', '');
   }
   return out;
@@ -78,5 +105,13 @@ function details(r: SmokeTestReport): string[] {
 /** The report as markdown, verdict first, the commit and run last (the job summary). */
 export function renderSmokeTestMarkdown(r: SmokeTestReport): string {
   const footer = renderRunFooter(r.run);
-  return [...verdict(r), ...requestTable(r), ...checksTable(r), ...latencyTable(r), ...parityTable(r), ...details(r), ...(footer ? [footer, ''] : [])].join('\n');
+  return [
+    ...verdict(r),
+    ...requestTable(r),
+    ...checksTable(r),
+    ...latencyTable(r),
+    ...parityTable(r),
+    ...details(r),
+    ...(footer ? [footer, ''] : []),
+  ].join('\n');
 }

@@ -9,7 +9,6 @@ import { startSmokeRun, type Probe, type SmokeRun } from './probe.js';
 import type { SmokeTestReport } from './smoke-report.js';
 import type { SmokeTestOptions } from './smoke-options.js';
 
-
 /** Attempts until the server answers as expected, a final failure, or the deadline; the last attempt's probe. */
 async function waitForServer(run: SmokeRun): Promise<{ result: RetryResult<true>; probe: Probe }> {
   const { o } = run;
@@ -26,7 +25,8 @@ async function waitForServer(run: SmokeRun): Promise<{ result: RetryResult<true>
       now: run.now,
       sleep: o.sleep,
       random: o.random,
-      onAttempt: (a: AttemptRecord) => log(`attempt ${a.attempt} at ${formatDuration(a.atMs)}: ${a.outcome}${a.reason ? `: ${a.reason}` : ''}`),
+      onAttempt: (a: AttemptRecord) =>
+        log(`attempt ${a.attempt} at ${formatDuration(a.atMs)}: ${a.outcome}${a.reason ? `: ${a.reason}` : ''}`),
     },
   );
   return { result, probe };
@@ -42,14 +42,31 @@ function recordProbe(report: SmokeTestReport, result: RetryResult<true>, probe: 
   if (probe.response) {
     const r = probe.response;
     const redirects = r.redirects.map((d) => ({ ...d, from: redactUrl(d.from), to: redactUrl(d.to) }));
-    report.response = { url: redactUrl(r.url), status: r.status, statusText: r.statusText, contentType: r.contentType, latencyMs: r.latencyMs, bodyExcerpt: truncate(r.body, 500), redirects };
+    report.response = {
+      url: redactUrl(r.url),
+      status: r.status,
+      statusText: r.statusText,
+      contentType: r.contentType,
+      latencyMs: r.latencyMs,
+      bodyExcerpt: truncate(r.body, 500),
+      redirects,
+    };
     for (const d of redirects.filter((x) => x.droppedHeaders.length)) {
-      report.warnings.push(`${d.from} redirected to another origin, ${d.to}; the headers ${d.droppedHeaders.join(', ')} were not sent there.`);
+      report.warnings.push(
+        `${d.from} redirected to another origin, ${d.to}; the headers ${d.droppedHeaders.join(', ')} were not sent there.`,
+      );
     }
   }
   if (probe.metadata || probe.modelVersion) {
     const m = probe.metadata;
-    report.server = { modelName: m?.name, modelVersion: probe.modelVersion, versions: m?.versions, platform: m?.platform, inputs: m?.inputs, outputs: m?.outputs };
+    report.server = {
+      modelName: m?.name,
+      modelVersion: probe.modelVersion,
+      versions: m?.versions,
+      platform: m?.platform,
+      inputs: m?.inputs,
+      outputs: m?.outputs,
+    };
   }
 }
 

@@ -53,7 +53,9 @@ describe('renderRunFooter', () => {
   });
   it('shows what it has', () => {
     expect(renderRunFooter({ commit: SHA })).toBe('<sub>Commit `0123456789ab`</sub>');
-    expect(renderRunFooter({ runUrl: 'https://github.com/a/b/actions/runs/1' })).toBe('<sub>[workflow run](https://github.com/a/b/actions/runs/1)</sub>');
+    expect(renderRunFooter({ runUrl: 'https://github.com/a/b/actions/runs/1' })).toBe(
+      '<sub>[workflow run](https://github.com/a/b/actions/runs/1)</sub>',
+    );
   });
   it('is empty when nothing is known', () => {
     expect(renderRunFooter(undefined)).toBe('');

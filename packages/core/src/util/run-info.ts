@@ -27,7 +27,8 @@ export function runInfoFromEnv(env: NodeJS.ProcessEnv = process.env): RunInfo {
 export function renderRunFooter(info: RunInfo | undefined): string {
   if (!info) return '';
   const parts: string[] = [];
-  if (info.commit) parts.push(`Commit ${info.commitUrl ? `[\`${info.commit.slice(0, 12)}\`](${info.commitUrl})` : `\`${info.commit.slice(0, 12)}\``}`);
+  if (info.commit)
+    parts.push(`Commit ${info.commitUrl ? `[\`${info.commit.slice(0, 12)}\`](${info.commitUrl})` : `\`${info.commit.slice(0, 12)}\``}`);
   if (info.runUrl) parts.push(`[workflow run](${info.runUrl})`);
   return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
 }

@@ -49,8 +49,10 @@ async function inspectDataFile(dir: string, path: string, ref: ExternalDataRef):
     const { size } = await statFile(path);
     // a link inside the folder may still lead out of it
     const real = await realpath(path);
-    if (leaves(relative(await realpath(dir), real))) return `tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${real})`;
-    if (isLfsPointer(await head(path, 64))) return `${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`;
+    if (leaves(relative(await realpath(dir), real)))
+      return `tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${real})`;
+    if (isLfsPointer(await head(path, 64)))
+      return `${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`;
     return { path, size };
   } catch (e) {
     const where = (e as NodeJS.ErrnoException).code === 'ENOENT' ? ' next to the model' : '';
@@ -71,7 +73,11 @@ export async function checkExternalData(info: ModelInfo): Promise<ExternalDataRe
   for (const ref of info.externalData) {
     const path = resolve(dir, ref.location);
     if (!ref.location || isAbsolute(ref.location) || leaves(relative(dir, path))) {
-      problems.push(ref.location ? `tensor '${ref.tensor}' points outside the model's folder (${ref.location})` : `tensor '${ref.tensor}' is marked external but has no location`);
+      problems.push(
+        ref.location
+          ? `tensor '${ref.tensor}' points outside the model's folder (${ref.location})`
+          : `tensor '${ref.tensor}' is marked external but has no location`,
+      );
       continue;
     }
     if (!files.has(path)) {
@@ -81,12 +87,17 @@ export async function checkExternalData(info: ModelInfo): Promise<ExternalDataRe
     }
     const file = files.get(path);
     if (!file) continue;
-    if (ref.offset + ref.length > file.size) problems.push(`tensor '${ref.tensor}' needs bytes ${ref.offset}..${ref.offset + ref.length} of ${ref.location}, which holds ${file.size}`);
+    if (ref.offset + ref.length > file.size)
+      problems.push(
+        `tensor '${ref.tensor}' needs bytes ${ref.offset}..${ref.offset + ref.length} of ${ref.location}, which holds ${file.size}`,
+      );
     else readable.set(ref.tensor, { ref, path });
   }
   const found = [...files.values()].filter((f): f is ExternalFile => f !== null);
   const check = verdict('external-data', problems, () =>
-    info.externalData.length ? `${info.externalData.length} tensors in ${found.length} file(s), all present and complete` : 'all tensors are stored in the model file',
+    info.externalData.length
+      ? `${info.externalData.length} tensors in ${found.length} file(s), all present and complete`
+      : 'all tensors are stored in the model file',
   );
   return { check, readable, files: found };
 }

@@ -47,7 +47,11 @@ function randomFeeds(inputs: ValueInfo[], seed: number): Feeds {
     const dims = (input.shape ?? []).map((d, a) => (typeof d === 'number' ? d : a === 0 ? 4 : 8));
     const n = elementCount(dims);
     const data = newInputArray(input.type, n);
-    if (!data) throw new UserError(`Input '${input.name}' has element type ${input.type}, which cannot be filled with random values; give reference-inputs.`, { input: 'reference-inputs' });
+    if (!data)
+      throw new UserError(
+        `Input '${input.name}' has element type ${input.type}, which cannot be filled with random values; give reference-inputs.`,
+        { input: 'reference-inputs' },
+      );
     for (let i = 0; i < n; i++) {
       if (data instanceof BigInt64Array || data instanceof BigUint64Array) data[i] = BigInt(Math.floor(next() * 10));
       else if (data instanceof Float32Array || data instanceof Float64Array) data[i] = normal();
@@ -61,7 +65,11 @@ function randomFeeds(inputs: ValueInfo[], seed: number): Feeds {
 async function readWhole(array: NpyArray, type: string, input: ArraysInput): Promise<Feed> {
   try {
     const data = newInputArray(type, array.rows * array.rowLength);
-    if (!data) throw new UserError(`${array.label} would feed an input of element type ${type}, which is not supported.`, { input, file: array.label });
+    if (!data)
+      throw new UserError(`${array.label} would feed an input of element type ${type}, which is not supported.`, {
+        input,
+        file: array.label,
+      });
     await array.readRows(0, array.rows, data, 0, type === 'bool');
     return { type, data, dims: [...array.shape] };
   } finally {
@@ -84,7 +92,10 @@ async function readNpz(path: string, input: ArraysInput, names: string[], types:
     const extra = npz.keys.filter((k) => !names.includes(k));
     if (extra.length) {
       const kind = input === 'reference-inputs' ? 'inputs' : 'outputs';
-      throw new UserError(`${path} holds ${extra.map((k) => `'${k}'`).join(', ')}, which the model does not have; its ${kind} are ${names.join(', ')}.`, { input, file: path });
+      throw new UserError(
+        `${path} holds ${extra.map((k) => `'${k}'`).join(', ')}, which the model does not have; its ${kind} are ${names.join(', ')}.`,
+        { input, file: path },
+      );
     }
     const result: Feeds = {};
     for (const key of npz.keys) result[key] = await readWhole(await npz.array(key, input), types[key], input);
@@ -110,16 +121,25 @@ function fits(dims: number[], declared: ValueInfo['shape']): boolean {
 async function referenceFeeds(path: string, info: ModelInfo): Promise<Feeds> {
   const names = info.inputs.map((i) => i.name);
   if (!/\.npz$/i.test(path) && names.length !== 1) {
-    throw new UserError(`reference-inputs ${path} is one .npy array, but the model has ${names.length} inputs (${names.join(', ')}); save them in an .npz keyed by input name.`, {
-      input: 'reference-inputs',
-    });
+    throw new UserError(
+      `reference-inputs ${path} is one .npy array, but the model has ${names.length} inputs (${names.join(', ')}); save them in an .npz keyed by input name.`,
+      {
+        input: 'reference-inputs',
+      },
+    );
   }
   const feeds = await readArrays(path, 'reference-inputs', names, Object.fromEntries(info.inputs.map((i) => [i.name, i.type])));
   for (const input of info.inputs) {
     const f = feeds[input.name];
-    if (!f) throw new UserError(`reference-inputs ${path} has no array for input '${input.name}' (${formatEntry(input)}).`, { input: 'reference-inputs' });
+    if (!f)
+      throw new UserError(`reference-inputs ${path} has no array for input '${input.name}' (${formatEntry(input)}).`, {
+        input: 'reference-inputs',
+      });
     if (!fits(f.dims, input.shape)) {
-      throw new UserError(`reference-inputs: '${input.name}' has shape ${formatShape(f.dims)}, which does not fit the model's ${formatEntry(input)}.`, { input: 'reference-inputs' });
+      throw new UserError(
+        `reference-inputs: '${input.name}' has shape ${formatShape(f.dims)}, which does not fit the model's ${formatEntry(input)}.`,
+        { input: 'reference-inputs' },
+      );
     }
   }
   return feeds;

@@ -71,7 +71,9 @@ export async function runtimeChecks(options: RuntimeCheckOptions): Promise<Runti
 }
 
 async function checkLoaded(session: InferenceSession, options: RuntimeCheckOptions): Promise<RuntimeCheckResult> {
-  const checks = [pass('loads', `session created with inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`)];
+  const checks = [
+    pass('loads', `session created with inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`),
+  ];
   const inputs = await modelInputs(options.info, options.referenceInputs, options.seed);
   const shapes = Object.fromEntries(Object.entries(inputs.feeds).map(([k, f]) => [k, f.dims]));
   const result: RuntimeCheckResult = { checks, comparisons: [], inputs: { source: inputs.source, shapes } };
@@ -80,10 +82,20 @@ async function checkLoaded(session: InferenceSession, options: RuntimeCheckOptio
   try {
     outputs = await runModel(inputs.feeds);
   } catch (e) {
-    checks.push(fail('runs', `onnxruntime failed on the ${inputs.label}: ${messageOf(e).trim()}`), ...skipAfter('runs', 'the model does not run'));
+    checks.push(
+      fail('runs', `onnxruntime failed on the ${inputs.label}: ${messageOf(e).trim()}`),
+      ...skipAfter('runs', 'the model does not run'),
+    );
     return result;
   }
-  checks.push(pass('runs', `on ${inputs.label} ${Object.entries(shapes).map(([k, d]) => `${k} ${formatShape(d)}`).join(', ')}`));
+  checks.push(
+    pass(
+      'runs',
+      `on ${inputs.label} ${Object.entries(shapes)
+        .map(([k, d]) => `${k} ${formatShape(d)}`)
+        .join(', ')}`,
+    ),
+  );
   checks.push(checkOutputsFinite(outputs));
   const reference = await checkMatchesReference(options, inputs, outputs);
   result.comparisons = reference.comparisons;
@@ -102,13 +114,20 @@ function checkOutputsFinite(outputs: Outputs): Check {
 }
 
 function describeComparison(c: OutputComparison, settings: ToleranceSettings): string {
-  const worst = c.worst && c.mismatches ? `, worst at [${c.worst.index.join(', ')}]: ${formatElement(c.worst.actual)} vs reference ${formatElement(c.worst.expected)}` : '';
+  const worst =
+    c.worst && c.mismatches
+      ? `, worst at [${c.worst.index.join(', ')}]: ${formatElement(c.worst.actual)} vs reference ${formatElement(c.worst.expected)}`
+      : '';
   const outside = `${c.mismatches}/${c.elements} outside atol ${formatNumber(c.atol)} rtol ${formatNumber(c.rtol)} (${settings.mode})`;
   return `'${c.name}': ${outside}, max abs ${formatNumber(c.maxAbsError)}, max rel ${formatNumber(c.maxRelError)}${worst}`;
 }
 
 /** Each output given in reference-outputs against the model's, within its tolerance. */
-async function checkMatchesReference(options: RuntimeCheckOptions, inputs: ModelInputs, outputs: Outputs): Promise<{ check: Check; comparisons: OutputComparison[] }> {
+async function checkMatchesReference(
+  options: RuntimeCheckOptions,
+  inputs: ModelInputs,
+  outputs: Outputs,
+): Promise<{ check: Check; comparisons: OutputComparison[] }> {
   if (!options.referenceOutputs) return { check: skip('matches-reference', 'no reference-outputs given'), comparisons: [] };
   const settings = options.tolerance;
   // references of random inputs cannot match: say what the model ran on, so that nobody hunts for a drift
@@ -117,18 +136,31 @@ async function checkMatchesReference(options: RuntimeCheckOptions, inputs: Model
   for (const [name, ref] of Object.entries(await referenceOutputs(options.referenceOutputs, options.info))) {
     const got = outputs[name];
     if (got.dims.join(',') !== ref.dims.join(',')) {
-      throw new UserError(`reference-outputs: '${name}' has shape ${formatShape(ref.dims)}, but the model computes ${formatShape(got.dims)} from the ${inputs.label}.`, {
-        input: 'reference-outputs',
-        hint: inputs.source === 'random' ? 'Give reference-inputs: the inputs the reference outputs were computed from.' : undefined,
-      });
+      throw new UserError(
+        `reference-outputs: '${name}' has shape ${formatShape(ref.dims)}, but the model computes ${formatShape(got.dims)} from the ${inputs.label}.`,
+        {
+          input: 'reference-outputs',
+          hint: inputs.source === 'random' ? 'Give reference-inputs: the inputs the reference outputs were computed from.' : undefined,
+        },
+      );
     }
     const tolerance = toleranceFor(settings, name);
     const d = compareArrays(got.data, ref.data as Float64Array, got.dims, tolerance);
-    comparisons.push({ name, shape: got.dims, atol: tolerance.atol, rtol: tolerance.rtol, ...d, passed: d.mismatchRatio <= settings.maxMismatchRatio });
+    comparisons.push({
+      name,
+      shape: got.dims,
+      atol: tolerance.atol,
+      rtol: tolerance.rtol,
+      ...d,
+      passed: d.mismatchRatio <= settings.maxMismatchRatio,
+    });
   }
   const failed = comparisons.filter((c) => !c.passed);
   const check = failed.length
-    ? fail('matches-reference', `${failed.map((c) => describeComparison(c, settings)).join('; ')} (max-mismatch-ratio ${formatNumber(settings.maxMismatchRatio)})${ranOn}`)
+    ? fail(
+        'matches-reference',
+        `${failed.map((c) => describeComparison(c, settings)).join('; ')} (max-mismatch-ratio ${formatNumber(settings.maxMismatchRatio)})${ranOn}`,
+      )
     : pass('matches-reference', comparisons.map((c) => describeComparison(c, settings)).join('; '));
   return { check, comparisons };
 }
@@ -157,7 +189,12 @@ function tile(feeds: Feeds, times: number): Feeds {
 const batchOf = (feeds: Feeds) => Object.values(feeds)[0]?.dims[0] ?? 0;
 
 /** Rows of the batch run alone whose outputs differ from the batch's (up to 5). */
-async function rowsDifferingAlone(runModel: RunModel, feeds: Feeds, outputs: Outputs, settings: ToleranceSettings): Promise<{ rows: number; problems: string[] }> {
+async function rowsDifferingAlone(
+  runModel: RunModel,
+  feeds: Feeds,
+  outputs: Outputs,
+  settings: ToleranceSettings,
+): Promise<{ rows: number; problems: string[] }> {
   const rows = Math.min(batchOf(feeds), 16);
   const problems: string[] = [];
   for (let r = 0; r < rows && problems.length < 5; r++) {
@@ -189,6 +226,8 @@ async function checkDeterministic(runModel: RunModel, feeds: Feeds, outputs: Out
   const problems = Object.entries(outputs)
     .map(([name, o]) => ({ name, d: compareArrays(again[name].data, o.data, o.dims, { atol: 0, rtol: 0, mode: 'numpy' }) }))
     .filter((x) => x.d.mismatches > 0)
-    .map((x) => `'${x.name}' differs between two runs in ${x.d.mismatches}/${x.d.elements} values (up to ${formatNumber(x.d.maxAbsError)})`);
+    .map(
+      (x) => `'${x.name}' differs between two runs in ${x.d.mismatches}/${x.d.elements} values (up to ${formatNumber(x.d.maxAbsError)})`,
+    );
   return verdict('deterministic', problems, () => 'two runs on the same inputs gave identical outputs');
 }

@@ -38,7 +38,9 @@ describe('compareSignature', () => {
     { name: 'probs', type: 'float32', shape: ['batch', 3] as (string | number | null)[] },
   ];
   it('accepts a matching model; symbols match symbols of any name', () => {
-    expect(compareSignature(signature('features: float32[N, 8]\noutputs:\nlogits: float32[?, 3]\nprobs: float32[b, 3]'), inputs, outputs)).toEqual([]);
+    expect(
+      compareSignature(signature('features: float32[N, 8]\noutputs:\nlogits: float32[?, 3]\nprobs: float32[b, 3]'), inputs, outputs),
+    ).toEqual([]);
   });
   it('lists every difference', () => {
     const sig = signature('features: float64[batch, 20]\noutputs:\nlogits: float32[batch, 3]\nscores: float32[batch, 3]');

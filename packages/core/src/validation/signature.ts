@@ -76,11 +76,14 @@ export function compareSignature(expected: Signature, inputs: ValueInfo[], outpu
         const g = hs[a];
         if (d === null) return;
         if (typeof d === 'number' && g !== d) problems.push(`${kind} '${w.name}' dimension ${a} is ${g ?? '?'}, expected ${d}`);
-        if (typeof d === 'string' && typeof g !== 'string') problems.push(`${kind} '${w.name}' dimension ${a} is ${g ?? '?'}, expected a symbolic dimension (${d})`);
+        if (typeof d === 'string' && typeof g !== 'string')
+          problems.push(`${kind} '${w.name}' dimension ${a} is ${g ?? '?'}, expected a symbolic dimension (${d})`);
       });
     }
     const wanted = new Set(want.map((w) => w.name));
-    for (const h of have) if (!wanted.has(h.name)) problems.push(`the model has an extra ${kind} '${h.name}' (${formatEntry(h)}) that the signature does not list`);
+    for (const h of have)
+      if (!wanted.has(h.name))
+        problems.push(`the model has an extra ${kind} '${h.name}' (${formatEntry(h)}) that the signature does not list`);
   };
   side('input', expected.inputs, inputs);
   side('output', expected.outputs, outputs);

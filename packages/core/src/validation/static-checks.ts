@@ -1,7 +1,16 @@
 import { open } from 'node:fs/promises';
 
 import { halfToNumber } from '../npy/dtype.js';
-import { ONNX_TYPES, formatOpsets, storedExternally, tensorElements, type ModelInfo, type ModelProto, type TensorProto, type ValueInfo } from '../onnx/model-file.js';
+import {
+  ONNX_TYPES,
+  formatOpsets,
+  storedExternally,
+  tensorElements,
+  type ModelInfo,
+  type ModelProto,
+  type TensorProto,
+  type ValueInfo,
+} from '../onnx/model-file.js';
 import { formatBytes, formatNumber } from '../util/format.js';
 import { fail, pass, skip, verdict, type Check } from './check.js';
 import type { ExternalDataResult, ExternalFile, ReadableExternal } from './external-data.js';
@@ -14,12 +23,20 @@ const inputsAndOutputs = (info: ModelInfo): ValueInfo[] => [...info.inputs, ...i
 
 /** readModel decoded the file (or threw): what it found. */
 export function checkDecodes(info: ModelInfo): Check {
-  return pass('decodes', `IR ${info.irVersion}, ${info.nodes} nodes, ${info.initializers} initializers, producer ${info.producer.name || '?'} ${info.producer.version}`.trim());
+  return pass(
+    'decodes',
+    `IR ${info.irVersion}, ${info.nodes} nodes, ${info.initializers} initializers, producer ${info.producer.name || '?'} ${info.producer.version}`.trim(),
+  );
 }
 
 export function checkRuntimeSupport(info: ModelInfo): Check {
   const { onnxruntime, maxIrVersion, maxOpset } = RUNTIME_SUPPORT;
-  return verdict('runtime-support', runtimeSupportProblems(info), () => `IR ${info.irVersion}, ${formatOpsets(info.opsets)}; onnxruntime ${onnxruntime} supports up to IR ${maxIrVersion}, ai.onnx ${maxOpset['']}`);
+  return verdict(
+    'runtime-support',
+    runtimeSupportProblems(info),
+    () =>
+      `IR ${info.irVersion}, ${formatOpsets(info.opsets)}; onnxruntime ${onnxruntime} supports up to IR ${maxIrVersion}, ai.onnx ${maxOpset['']}`,
+  );
 }
 
 /** The model's inputs and outputs against the signature input, when one is given. */
@@ -33,8 +50,14 @@ export function checkSignature(info: ModelInfo, expected: Signature | undefined)
 export function checkBatchDimension(info: ModelInfo, dynamicBatch: boolean): Check {
   if (!dynamicBatch) return skip('batch-dimension', 'dynamic-batch is false');
   const fixed = inputsAndOutputs(info).filter((v) => !v.shape || v.shape.length === 0 || typeof v.shape[0] === 'number');
-  const problems = fixed.length ? [`${fixed.map(formatEntry).join('; ')}: the first dimension is fixed; export with dynamic_axes={name: {0: 'batch'}}`] : [];
-  return verdict('batch-dimension', problems, () => inputsAndOutputs(info).map((v) => `${v.name}[0] = ${v.shape![0] ?? '?'}`).join(', '));
+  const problems = fixed.length
+    ? [`${fixed.map(formatEntry).join('; ')}: the first dimension is fixed; export with dynamic_axes={name: {0: 'batch'}}`]
+    : [];
+  return verdict('batch-dimension', problems, () =>
+    inputsAndOutputs(info)
+      .map((v) => `${v.name}[0] = ${v.shape![0] ?? '?'}`)
+      .join(', '),
+  );
 }
 
 function bfloat16(bits: number): number {
@@ -83,7 +106,7 @@ async function externalNonFinite(external: ReadableExternal, dataType: number): 
   const total: NonFinite = { bad: 0, first: -1 };
   const handle = await open(external.path, 'r');
   try {
-    for (let done = 0; done < external.ref.length; ) {
+    for (let done = 0; done < external.ref.length;) {
       const want = Math.min(chunk.byteLength, external.ref.length - done);
       const { bytesRead } = await handle.read(chunk, 0, want, external.ref.offset + done);
       if (bytesRead === 0) break;
@@ -124,8 +147,14 @@ export async function checkInitializersFinite(model: ModelProto, external: Exter
     const { bad, first } = ext ? await externalNonFinite(ext, dataType) : countNonFinite(inlineValues(t, dataType));
     if (bad) problems.push(`'${t.name}' holds ${bad} NaN/Inf value(s) of ${tensorElements(t)} (first at flat index ${first})`);
   }
-  if (!problems.length && checked === 0 && unreadable === 0) return skip('initializers-finite', 'the model has no floating-point initializers');
-  return verdict('initializers-finite', problems, () => `${checked} floating-point initializer(s) hold no NaN or Inf${unreadable ? `; ${unreadable} with unreadable external data not checked` : ''}`);
+  if (!problems.length && checked === 0 && unreadable === 0)
+    return skip('initializers-finite', 'the model has no floating-point initializers');
+  return verdict(
+    'initializers-finite',
+    problems,
+    () =>
+      `${checked} floating-point initializer(s) hold no NaN or Inf${unreadable ? `; ${unreadable} with unreadable external data not checked` : ''}`,
+  );
 }
 
 export function checkSize(info: ModelInfo, files: ExternalFile[], maxMb: number | undefined): Check {

@@ -58,15 +58,33 @@ describe('RUNTIME_SUPPORT is what the pinned onnxruntime really loads', () => {
   });
   it('loads the newest ai.onnx.ml opset and no newer', async () => {
     const max = RUNTIME_SUPPORT.maxOpset['ai.onnx.ml'];
-    expect(await loads('ml-max', 10, [['', 17], ['ai.onnx.ml', max]])).toBe(true);
-    expect(await loads('ml-next', 10, [['', 17], ['ai.onnx.ml', max + 1]])).toBe(false);
+    expect(
+      await loads('ml-max', 10, [
+        ['', 17],
+        ['ai.onnx.ml', max],
+      ]),
+    ).toBe(true);
+    expect(
+      await loads('ml-next', 10, [
+        ['', 17],
+        ['ai.onnx.ml', max + 1],
+      ]),
+    ).toBe(false);
   });
 });
 
 describe('runtimeSupportProblems', () => {
   it('names what is too new and the newest supported', () => {
     expect(runtimeSupportProblems({ irVersion: 8, opsets: [{ domain: '', version: 13 }] })).toEqual([]);
-    expect(runtimeSupportProblems({ irVersion: 14, opsets: [{ domain: '', version: 27 }, { domain: 'com.example', version: 9 }] })).toEqual([
+    expect(
+      runtimeSupportProblems({
+        irVersion: 14,
+        opsets: [
+          { domain: '', version: 27 },
+          { domain: 'com.example', version: 9 },
+        ],
+      }),
+    ).toEqual([
       'IR version 14 is newer than onnxruntime 1.30.0 supports (up to IR 13)',
       'opset 27 of ai.onnx is newer than onnxruntime 1.30.0 supports (up to 26); export with opset_version=26 or lower',
     ]);

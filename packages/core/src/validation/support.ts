@@ -15,7 +15,9 @@ export const RUNTIME_SUPPORT = {
 export function runtimeSupportProblems(info: Pick<ModelInfo, 'irVersion' | 'opsets'>, support = RUNTIME_SUPPORT): string[] {
   const problems: string[] = [];
   if (info.irVersion > support.maxIrVersion) {
-    problems.push(`IR version ${info.irVersion} is newer than onnxruntime ${support.onnxruntime} supports (up to IR ${support.maxIrVersion})`);
+    problems.push(
+      `IR version ${info.irVersion} is newer than onnxruntime ${support.onnxruntime} supports (up to IR ${support.maxIrVersion})`,
+    );
   }
   for (const { domain, version } of info.opsets) {
     const max = support.maxOpset[domain];

@@ -90,7 +90,10 @@ export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<num
     mismatchRatio: n ? mismatches / n : 0,
     maxAbsError: maxAbs,
     maxRelError: maxRel,
-    worst: worstAt >= 0 ? { index: unravelIndex(worstAt, shape), actual: Number(actual[worstAt]), expected: Number(expected[worstAt]), absError: maxAbs } : undefined,
+    worst:
+      worstAt >= 0
+        ? { index: unravelIndex(worstAt, shape), actual: Number(actual[worstAt]), expected: Number(expected[worstAt]), absError: maxAbs }
+        : undefined,
   };
 }
 

@@ -61,7 +61,10 @@ describe('validateModel on a sound PyTorch export', () => {
   });
 
   it('accepts a bare .npy for the only input and the first output', async () => {
-    const v = await validate('two_heads_dynamic.onnx', { referenceInputs: fixture('onnx', 'input.npy'), referenceOutputs: fixture('onnx', 'logits.npy') });
+    const v = await validate('two_heads_dynamic.onnx', {
+      referenceInputs: fixture('onnx', 'input.npy'),
+      referenceOutputs: fixture('onnx', 'logits.npy'),
+    });
     expect(v.passed).toBe(true);
     expect(v.comparisons.map((c) => c.name)).toEqual(['logits']);
   });
@@ -74,7 +77,10 @@ describe('validateModel on a sound PyTorch export', () => {
   });
 
   it('reads weights from external data', async () => {
-    const v = await validate('external/model.onnx', { referenceInputs: fixture('onnx', 'inputs.npz'), referenceOutputs: fixture('onnx', 'outputs.npz') });
+    const v = await validate('external/model.onnx', {
+      referenceInputs: fixture('onnx', 'inputs.npz'),
+      referenceOutputs: fixture('onnx', 'outputs.npz'),
+    });
     expect(detail(v, 'external-data')).toMatch(/4 tensors in 1 file\(s\), all present and complete/);
     expect(v.passed).toBe(true);
   });
@@ -121,7 +127,9 @@ describe('validateModel: each check fails for its reason', () => {
 
   it('names an opset newer than the runtime supports, and the load fails', async () => {
     const v = await validate('opset27.onnx');
-    expect(detail(v, 'runtime-support')).toBe('opset 27 of ai.onnx is newer than onnxruntime 1.30.0 supports (up to 26); export with opset_version=26 or lower');
+    expect(detail(v, 'runtime-support')).toBe(
+      'opset 27 of ai.onnx is newer than onnxruntime 1.30.0 supports (up to 26); export with opset_version=26 or lower',
+    );
     expect(status(v).loads).toBe('fail');
     expect(status(v).runs).toBe('skip');
   });
@@ -163,7 +171,9 @@ describe('validateModel: each check fails for its reason', () => {
   });
 
   it('lists signature differences', async () => {
-    const v = await validate('two_heads_dynamic.onnx', { signature: signature('features: float32[batch, 20]\noutputs:\nlogits: float32[batch, 3]') });
+    const v = await validate('two_heads_dynamic.onnx', {
+      signature: signature('features: float32[batch, 20]\noutputs:\nlogits: float32[batch, 3]'),
+    });
     expect(detail(v, 'signature')).toBe(
       "input 'features' dimension 1 is 8, expected 20; the model has an extra output 'probs' (probs: float32[batch, 3]) that the signature does not list",
     );
@@ -183,11 +193,16 @@ describe('validateModel: bad input is an error, not a failed check', () => {
   });
   it('reference outputs of another shape', async () => {
     await expect(
-      validate('two_heads_dynamic.onnx', { referenceInputs: fixture('onnx', 'inputs.npz'), referenceOutputs: fixture('onnx', 'input.npy') }),
+      validate('two_heads_dynamic.onnx', {
+        referenceInputs: fixture('onnx', 'inputs.npz'),
+        referenceOutputs: fixture('onnx', 'input.npy'),
+      }),
     ).rejects.toThrow("reference-outputs: 'logits' has shape [6, 8], but the model computes [6, 3] from the reference inputs.");
   });
   it('a corrupt or missing model', async () => {
-    await expect(validateModel({ ort, model: fixture('models', 'corrupt.onnx'), tolerance, dynamicBatch: true, seed: 0 })).rejects.toThrow(/corrupt\.onnx does not decode as an ONNX/);
+    await expect(validateModel({ ort, model: fixture('models', 'corrupt.onnx'), tolerance, dynamicBatch: true, seed: 0 })).rejects.toThrow(
+      /corrupt\.onnx does not decode as an ONNX/,
+    );
     await expect(validate('nope.onnx')).rejects.toThrow(/nope\.onnx does not exist/);
     await expect(validate('external')).rejects.toThrow(/external is a directory, expected an ONNX model file\./);
   });

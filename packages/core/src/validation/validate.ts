@@ -4,7 +4,14 @@ import type { Check } from './check.js';
 import { checkExternalData } from './external-data.js';
 import { runtimeChecks, type OutputComparison } from './runtime-checks.js';
 import type { Signature } from './signature.js';
-import { checkBatchDimension, checkDecodes, checkInitializersFinite, checkSignature, checkSize, checkRuntimeSupport } from './static-checks.js';
+import {
+  checkBatchDimension,
+  checkDecodes,
+  checkInitializersFinite,
+  checkSignature,
+  checkSize,
+  checkRuntimeSupport,
+} from './static-checks.js';
 import type { ToleranceSettings } from './tolerance.js';
 
 export interface ValidateOptions {
@@ -53,5 +60,11 @@ export async function validateModel(options: ValidateOptions, onModel?: (info: M
     seed: options.seed,
   });
   checks.push(...runtime.checks);
-  return { passed: checks.every((c) => c.status !== 'fail'), checks, model: info, comparisons: runtime.comparisons, inputs: runtime.inputs };
+  return {
+    passed: checks.every((c) => c.status !== 'fail'),
+    checks,
+    model: info,
+    comparisons: runtime.comparisons,
+    inputs: runtime.inputs,
+  };
 }

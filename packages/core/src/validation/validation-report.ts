@@ -23,7 +23,12 @@ export interface ValidationReport {
   /** The largest errors over all outputs compared with references. */
   summary: { maxAbsError: number | null; maxRelError: number | null; mismatchRatio: number | null };
   inputs?: { source: 'reference' | 'random'; shapes: Record<string, number[]> };
-  settings: { tolerance?: ToleranceSettings; dynamicBatch?: boolean; maxSizeMb?: number | null; onnxruntime?: { version: string; source: string } };
+  settings: {
+    tolerance?: ToleranceSettings;
+    dynamicBatch?: boolean;
+    maxSizeMb?: number | null;
+    onnxruntime?: { version: string; source: string };
+  };
   error?: ReportError;
   /** The commit and workflow run (filled by runReportedAction). */
   run?: RunInfo;
@@ -90,7 +95,12 @@ function outputTable(r: ValidationReport): string[] {
     const errors = `${measured(o.maxAbsError)} | ${measured(o.maxRelError)} | ${o.mismatches}/${o.elements}`;
     return `| ${o.passed ? '✅' : '❌'} ${o.name} | ${formatShape(o.shape)} | ${formatNumber(o.atol)} | ${formatNumber(o.rtol)} | ${errors} | ${worst} |`;
   });
-  return ['| output | shape | atol | rtol | max abs error | max rel error | outside tolerance | worst element |', '|---|---|---:|---:|---:|---:|---:|---|', ...rows, ''];
+  return [
+    '| output | shape | atol | rtol | max abs error | max rel error | outside tolerance | worst element |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+    ...rows,
+    '',
+  ];
 }
 
 function modelDetails(m: ModelInfo & { sha256?: string }): string[] {
@@ -121,7 +131,12 @@ function modelDetails(m: ModelInfo & { sha256?: string }): string[] {
 /** The report as markdown (the job summary): verdict, checks, outputs, the model, the run last. */
 export function renderValidationMarkdown(r: ValidationReport): string {
   const name = r.model ? `\`${r.model.path}\`` : 'the model';
-  const head = r.status === 'passed' ? '✅ ONNX validation passed' : r.status === 'failed' ? '❌ ONNX validation failed' : '⚠️ ONNX validation could not run';
+  const head =
+    r.status === 'passed'
+      ? '✅ ONNX validation passed'
+      : r.status === 'failed'
+        ? '❌ ONNX validation failed'
+        : '⚠️ ONNX validation could not run';
   const out = [`## ${head}: ${name}`, '', r.reason, '', ...checkTable(r), ...outputTable(r), ...(r.model ? modelDetails(r.model) : [])];
   const footer = renderRunFooter(r.run);
   if (footer) out.push(footer, '');
