@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9760);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(47);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9760:
+/***/ 47:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33884,8 +33884,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -36833,100 +36831,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
-class UserError extends Error {
-    file;
-    input;
-    hint;
-    constructor(message, details = {}) {
-        super(message, details.cause === undefined ? undefined : { cause: details.cause });
-        this.name = 'UserError';
-        this.file = details.file;
-        this.input = details.input;
-        this.hint = details.hint;
-    }
-    /** The message with the hint, as shown to the user. */
-    describe() {
-        return this.hint ? `${this.message} ${this.hint}` : this.message;
-    }
-}
-function isUserError(e) {
-    return e instanceof UserError;
-}
-/** The message of any thrown value, for embedding in a UserError. */
-function messageOf(e) {
-    return e instanceof Error ? e.message : String(e);
-}
-const parsed = (value) => ({ ok: true, value });
-const parseError = (error) => ({ ok: false, error });
-/**
- * The value of a parse of input `input`, or a UserError naming the input:
- * "Input NAME is 'TEXT': WHAT IS WRONG; expected WHAT IT ACCEPTS."
- */
-function inputValue(input, result, wording = {}) {
-    if (result.ok)
-        return result.value;
-    const shown = wording.shown === undefined ? '' : ` is '${wording.shown}'`;
-    const expected = wording.expected ? `; expected ${wording.expected}` : '';
-    throw new UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
-}
-/**
- * Why a file could not be opened or read, from the error Node gave: "does not exist",
- * "cannot be read (permission denied)", "is a directory, expected a file", ... — so that a
- * missing file and an unreadable one are never told apart wrongly.
- */
-function fileProblem(e, expected = 'a file') {
-    const code = e?.code;
-    switch (code) {
-        case 'ENOENT':
-            return 'does not exist';
-        case 'ENOTDIR':
-            return 'does not exist (a part of its path is not a directory)';
-        case 'EACCES':
-        case 'EPERM':
-            return 'cannot be read (permission denied)';
-        case 'EISDIR':
-            return `is a directory, expected ${expected}`;
-        case 'ELOOP':
-            return 'cannot be read (too many symbolic links)';
-        case 'ENAMETOOLONG':
-            return 'cannot be read (the path is too long)';
-        default:
-            return `cannot be read: ${messageOf(e)}`;
-    }
-}
-//# sourceMappingURL=errors.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
-
-
-/** SHA-256 (hex) of the files' bytes, one after another, streamed. */
-async function sha256Files(...paths) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const path of paths) {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
-            hash.update(chunk);
-    }
-    return hash.digest('hex');
-}
-/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
-async function sha256EachAndAll(paths) {
-    const all = (0,external_node_crypto_.createHash)('sha256');
-    const each = [];
-    for (const path of paths) {
-        const one = (0,external_node_crypto_.createHash)('sha256');
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
-            one.update(chunk);
-            all.update(chunk);
-        }
-        each.push(one.digest('hex'));
-    }
-    return { each, all: all.digest('hex') };
-}
-//# sourceMappingURL=hash.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
 /**
  * How every number the actions print is written. One module, so that a summary, a log line, an
@@ -36980,7 +36884,77 @@ function formatBytes(bytes) {
     return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 //# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
+class UserError extends Error {
+    file;
+    input;
+    hint;
+    constructor(message, details = {}) {
+        super(message, details.cause === undefined ? undefined : { cause: details.cause });
+        this.name = 'UserError';
+        this.file = details.file;
+        this.input = details.input;
+        this.hint = details.hint;
+    }
+    /** The message with the hint, as shown to the user. */
+    describe() {
+        return this.hint ? `${this.message} ${this.hint}` : this.message;
+    }
+}
+function isUserError(e) {
+    return e instanceof UserError;
+}
+/** The message of any thrown value, for embedding in a UserError. */
+function messageOf(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+const parsed = (value) => ({ ok: true, value });
+const parseError = (error) => ({ ok: false, error });
+/** "Input NAME is 'SHOWN'; expected WHAT IT ACCEPTS." — the one wording of a value of the wrong form. */
+function badInputValue(input, shown, expected, hint) {
+    return new UserError(`Input ${input} is '${shown}'; expected ${expected}.`, { input, hint });
+}
+/**
+ * The value of a parse of input `input`, or a UserError naming the input:
+ * "Input NAME is 'TEXT': WHAT IS WRONG; expected WHAT IT ACCEPTS."
+ */
+function inputValue(input, result, wording = {}) {
+    if (result.ok)
+        return result.value;
+    const shown = wording.shown === undefined ? '' : ` is '${wording.shown}'`;
+    const expected = wording.expected ? `; expected ${wording.expected}` : '';
+    throw new UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
+}
+/**
+ * Why a file could not be opened or read, from the error Node gave: "does not exist",
+ * "cannot be read (permission denied)", "is a directory, expected a file", ... — so that a
+ * missing file and an unreadable one are never told apart wrongly.
+ */
+function fileProblem(e, expected = 'a file') {
+    const code = e?.code;
+    switch (code) {
+        case 'ENOTREG':
+            return `is ${e.kind ?? 'not a regular file'}, expected ${expected}`;
+        case 'ENOENT':
+            return 'does not exist';
+        case 'ENOTDIR':
+            return 'does not exist (a part of its path is not a directory)';
+        case 'EACCES':
+        case 'EPERM':
+            return 'cannot be read (permission denied)';
+        case 'EISDIR':
+            return `is a directory, expected ${expected}`;
+        case 'ELOOP':
+            return 'cannot be read (too many symbolic links)';
+        case 'ENAMETOOLONG':
+            return 'cannot be read (the path is too long)';
+        default:
+            return `cannot be read: ${messageOf(e)}`;
+    }
+}
+//# sourceMappingURL=errors.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/metrics/definitions.js
+
 /** The metrics this project computes, with the direction in which they improve. */
 const CLASSIFICATION_METRICS = [
     'accuracy',
@@ -37002,18 +36976,106 @@ function taskOf(metric) {
 function isMetricName(s) {
     return CLASSIFICATION_METRICS.includes(s) || REGRESSION_METRICS.includes(s);
 }
+/** A metric name as a user writes it (any case). */
+function parseMetricName(text) {
+    const name = text.trim().toLowerCase();
+    return isMetricName(name) ? parsed(name) : parseError('unknown metric');
+}
+const METRIC_NAMES = [...CLASSIFICATION_METRICS, ...REGRESSION_METRICS];
 function defaultMetric(task) {
     return task === 'classification' ? 'accuracy' : 'rmse';
 }
 //# sourceMappingURL=definitions.js.map
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ../../node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(171);
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/gate.js
+
+
+
+/** Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80). */
+const ROUNDING = 1e-12;
+/**
+ * What a run without a baseline says out loud (a notice under pass, a warning under warn); none
+ * under fail, where the gate's failure says it.
+ */
+function missingBaselineWarning(m) {
+    if (m.policy === 'fail')
+        return undefined;
+    return `${m.detail}: the new model is judged on its own (missing-baseline: ${m.policy}). This must only happen for the very first model.`;
+}
+/** The metric the gate uses: the one asked for, or the task's default. */
+function gateMetric(requested, task) {
+    return requested ?? defaultMetric(task);
+}
+/**
+ * Refuses a metric that does not fit the task: one of the other task, or roc-auc for more than two
+ * classes. `taskFrom`: whether the task was set by the task input or detected from the new model's
+ * output and the labels (the message says which).
+ */
+function checkMetricFitsTask(metric, task, taskFrom, classes) {
+    if (taskOf(metric) !== task) {
+        const detected = taskFrom === 'detected';
+        const but = detected ? `this is a ${task} task (from the new model's output and the labels)` : `task is ${task}`;
+        throw new UserError(`Input metric is ${metric}, a ${taskOf(metric)} metric, but ${but}.`, {
+            input: 'metric',
+            hint: detected ? 'Choose a metric of that task, or set task explicitly.' : undefined,
+        });
+    }
+    if (metric === 'roc-auc' && classes !== undefined && classes !== 2) {
+        throw new UserError(`Input metric is roc-auc, which needs a binary task; the labels and model have ${classes} classes.`, {
+            input: 'metric',
+            hint: 'Use f1-macro, balanced-accuracy or log-loss for several classes.',
+        });
+    }
+}
+/**
+ * The promotion rule (TFMA's change threshold with an absolute margin): for a higher-is-better
+ * metric, pass when new - baseline >= margin; for lower-is-better, when baseline - new >= margin.
+ * A negative margin tolerates that much regression. Without a baseline (null), the
+ * missing-baseline policy decides.
+ */
+function decideGate(config, newValue, baselineValue, pValue) {
+    if (baselineValue === null)
+        return decideWithoutBaseline(config, newValue);
+    const { metric, minImprovement } = config;
+    const up = higherIsBetter(metric);
+    const improvement = up ? newValue - baselineValue : baselineValue - newValue;
+    const required = up ? baselineValue + minImprovement : baselineValue - minImprovement;
+    const sign = up ? '>=' : '<=';
+    const values = `${metric} ${formatMetric(newValue)} vs baseline ${formatMetric(baselineValue)}`;
+    // written so that NaN fails: a model whose metric is not a number is not better
+    if (!(improvement + ROUNDING >= minImprovement)) {
+        return {
+            passed: false,
+            improvement,
+            required,
+            reason: `${values}: the new model must reach ${sign} ${formatMetric(required)} (baseline ${up ? '+' : '-'} min-improvement ${minImprovement}), ` +
+                `its improvement is ${formatMetric(improvement)}.`,
+        };
+    }
+    if (config.significanceLevel !== undefined && pValue !== undefined && !(pValue < config.significanceLevel)) {
+        return {
+            passed: false,
+            improvement,
+            required,
+            reason: `${values} clears the margin, but McNemar's test gives p = ${formatMetric(pValue)}, not below significance-level ${config.significanceLevel}: the gain may be noise.`,
+        };
+    }
+    return {
+        passed: true,
+        improvement,
+        required,
+        reason: `${values}: improvement ${formatMetric(improvement)} meets min-improvement ${minImprovement}.`,
+    };
+}
+function decideWithoutBaseline(config, newValue) {
+    const { policy, detail } = config.missingBaseline ?? { policy: 'fail', detail: 'no baseline was given' };
+    const value = `${config.metric} ${formatMetric(newValue)}`;
+    const passed = policy !== 'fail';
+    const reason = passed
+        ? `No baseline to beat (${detail}); the new model passes on its own with ${value} (missing-baseline: ${policy}).`
+        : `${detail}, and missing-baseline is fail: there is nothing to compare ${value} against.`;
+    return { passed, reason, improvement: null, required: null };
+}
+//# sourceMappingURL=gate.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
 const SIZES = {
     f: [2, 4, 8],
@@ -37183,1427 +37245,18 @@ function viewOf(d, bytes, count) {
     }
 }
 //# sourceMappingURL=dtype.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/header.js
-
-
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-function corrupt(label, what) {
-    return new UserError(`${label} is not a valid .npy array: ${what}.`, {
-        file: label,
-        hint: 'Write it with numpy.save (or numpy.savez for an .npz).',
-    });
-}
-/** Reads and validates the header of a `.npy` stream (format versions 1.0, 2.0 and 3.0). */
-async function readNpyHeader(source) {
-    const label = source.label;
-    if (source.size < 10)
-        throw corrupt(label, `it is only ${source.size} bytes long`);
-    const preamble = new Uint8Array(12);
-    await source.read(0, preamble.subarray(0, 10));
-    if (!MAGIC.every((b, i) => preamble[i] === b))
-        throw corrupt(label, 'it does not start with the \\x93NUMPY magic');
-    const major = preamble[6];
-    let headerLength;
-    let headerStart;
-    if (major === 1) {
-        headerLength = preamble[8] | (preamble[9] << 8);
-        headerStart = 10;
-    }
-    else if (major === 2 || major === 3) {
-        await source.read(10, preamble.subarray(10, 12));
-        headerLength = new DataView(preamble.buffer).getUint32(8, true);
-        headerStart = 12;
-    }
-    else {
-        throw corrupt(label, `format version ${major}.${preamble[7]} is unknown (1.0, 2.0 and 3.0 are supported)`);
-    }
-    if (headerStart + headerLength > source.size)
-        throw corrupt(label, 'the header runs past the end of the file');
-    const raw = new Uint8Array(headerLength);
-    await source.read(headerStart, raw);
-    const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(raw);
-    const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
-    const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-    if (descr === undefined || fortran === undefined || shapeText === undefined) {
-        throw corrupt(label, `the header ${JSON.stringify(text.trim())} lacks descr, fortran_order or shape`);
-    }
-    const dtype = parseDType(descr);
-    if (!dtype) {
-        throw new UserError(`${label} holds dtype '${descr}', which cannot be used as features or labels.`, { file: label, hint: 'Supported: float16/32/64, int8-64, uint8-64 and bool, either byte order.' });
-    }
-    const shape = shapeText
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '')
-        .map((s) => Number(s.replace(/L$/, '')));
-    if (shape.some((n) => !Number.isSafeInteger(n) || n < 0))
-        throw corrupt(label, `the shape (${shapeText}) is not a tuple of sizes`);
-    const dataOffset = headerStart + headerLength;
-    const elements = shape.reduce((a, b) => a * b, 1);
-    const expected = dataOffset + elements * dtype.size;
-    if (source.size < expected) {
-        throw new UserError(`${label} is truncated: its header promises shape (${shape.join(', ')}) of ${describeDType(dtype)}, ` +
-            `${expected} bytes in all, but it holds ${source.size}.`, { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' });
-    }
-    return { dtype, fortranOrder: fortran === 'True', shape, dataOffset };
-}
-//# sourceMappingURL=header.js.map
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/source.js
-
-
-
-function truncated(label, position, wanted, got) {
-    return new UserError(`${label} is truncated: expected ${wanted} bytes at offset ${position}, found ${got}.`, { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' });
-}
-class FileSource {
-    label;
-    handle;
-    start;
-    size;
-    randomAccess = true;
-    constructor(label, handle, start, size) {
-        this.label = label;
-        this.handle = handle;
-        this.start = start;
-        this.size = size;
-    }
-    /** A file, or the byte range [start, start + size) of it (a stored npz member). */
-    static async open(path, label = path, start = 0, size) {
-        const handle = await (0,promises_namespaceObject.open)(path, 'r');
-        const total = size ?? (await handle.stat()).size - start;
-        return new FileSource(label, handle, start, total);
-    }
-    async read(position, into) {
-        let done = 0;
-        const wanted = into.byteLength;
-        const available = Math.max(0, Math.min(wanted, this.size - position));
-        while (done < available) {
-            const { bytesRead } = await this.handle.read(into, done, available - done, this.start + position + done);
-            if (bytesRead === 0)
-                break;
-            done += bytesRead;
-        }
-        if (done < wanted)
-            throw truncated(this.label, position, wanted, done);
-    }
-    close() {
-        return this.handle.close();
-    }
-}
-/** A forward-only source over a stream (a deflated npz member); holds at most one chunk extra. */
-class StreamSource {
-    label;
-    stream;
-    size;
-    expectedCrc;
-    randomAccess = false;
-    chunks;
-    pending = Buffer.alloc(0);
-    position = 0;
-    crc = 0;
-    /** `expectedCrc`: the zip entry's CRC-32, checked once the last byte has been read. */
-    constructor(label, stream, size, expectedCrc) {
-        this.label = label;
-        this.stream = stream;
-        this.size = size;
-        this.expectedCrc = expectedCrc;
-        this.chunks = stream[Symbol.asyncIterator]();
-    }
-    /** Moves past `n` pending bytes, folding them into the running CRC-32. */
-    consume(n) {
-        const taken = this.pending.subarray(0, n);
-        if (this.expectedCrc !== undefined)
-            this.crc = (0,external_node_zlib_.crc32)(taken, this.crc);
-        this.pending = this.pending.subarray(n);
-        this.position += n;
-        if (this.position === this.size && this.expectedCrc !== undefined && this.crc >>> 0 !== this.expectedCrc >>> 0) {
-            throw new UserError(`${this.label} is corrupt: its CRC-32 is ${(this.crc >>> 0).toString(16)}, the archive records ${(this.expectedCrc >>> 0).toString(16)}.`, {
-                file: this.label,
-                hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
-            });
-        }
-        return taken;
-    }
-    async read(position, into) {
-        if (position < this.position)
-            throw new Error(`${this.label}: backward read ${position} < ${this.position}`);
-        let skip = position - this.position;
-        let filled = 0;
-        while (filled < into.byteLength) {
-            if (this.pending.byteLength === 0) {
-                let next;
-                try {
-                    next = await this.chunks.next();
-                }
-                catch (e) {
-                    throw new UserError(`${this.label} cannot be decompressed: ${e.message}.`, { file: this.label, cause: e });
-                }
-                if (next.done)
-                    throw truncated(this.label, position, into.byteLength, filled);
-                this.pending = next.value;
-            }
-            if (skip > 0) {
-                const n = Math.min(skip, this.pending.byteLength);
-                this.consume(n);
-                skip -= n;
-                continue;
-            }
-            const n = Math.min(into.byteLength - filled, this.pending.byteLength);
-            into.set(this.consume(n), filled);
-            filled += n;
-        }
-    }
-    async close() {
-        this.stream.destroy();
-    }
-}
-//# sourceMappingURL=source.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/array.js
-
-
-
-
-
-
-
-
-
-
-/**
- * One array of a `.npy` file or `.npz` member, read a batch of rows at a time: memory holds one
- * batch, never the whole array. Rows are the first axis; a row is everything after it, in C order
- * whatever the file's order.
- */
-class NpyArray {
-    source;
-    dtype;
-    shape;
-    fortranOrder;
-    dataOffset;
-    onClose;
-    rows;
-    /** Elements per row (the product of the shape after the first axis). */
-    rowLength;
-    scratch = new Uint8Array(0);
-    transposed = new Uint8Array(0);
-    /** For Fortran order: where each in-row element's column starts, in elements from the data start. */
-    columnStarts;
-    constructor(source, dtype, shape, fortranOrder, dataOffset, onClose) {
-        this.source = source;
-        this.dtype = dtype;
-        this.shape = shape;
-        this.fortranOrder = fortranOrder;
-        this.dataOffset = dataOffset;
-        this.onClose = onClose;
-        if (shape.length === 0) {
-            throw new UserError(`${source.label} holds a single scalar; expected an array with one row per example.`, {
-                file: source.label,
-            });
-        }
-        this.rows = shape[0];
-        this.rowLength = shape.slice(1).reduce((a, b) => a * b, 1);
-        if (fortranOrder && this.rowLength > 1) {
-            // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
-            const inner = shape.slice(1);
-            const starts = new Float64Array(this.rowLength);
-            const index = new Array(inner.length).fill(0);
-            for (let j = 0; j < this.rowLength; j++) {
-                let f = 0;
-                for (let a = inner.length - 1; a >= 0; a--)
-                    f = f * inner[a] + index[a];
-                starts[j] = this.rows * f;
-                for (let a = inner.length - 1; a >= 0; a--) {
-                    if (++index[a] < inner[a])
-                        break;
-                    index[a] = 0;
-                }
-            }
-            this.columnStarts = starts;
-        }
-    }
-    get label() {
-        return this.source.label;
-    }
-    /** Opens a source; a forward-only source holding a Fortran-order array is first spilled to disk. */
-    static async fromSource(source, onClose = async () => { }) {
-        const header = await readNpyHeader(source);
-        return new NpyArray(source, header.dtype, header.shape, header.fortranOrder, header.dataOffset, async () => {
-            await source.close();
-            await onClose();
-        });
-    }
-    /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype (`asBool`: to a bool tensor). */
-    async readRows(start, count, out, outOffset = 0, asBool = false) {
-        if (start < 0 || start + count > this.rows)
-            throw new Error(`readRows(${start}, ${count}) outside ${this.rows} rows`);
-        const size = this.dtype.size;
-        const elements = count * this.rowLength;
-        const nbytes = elements * size;
-        if (this.scratch.byteLength < nbytes)
-            this.scratch = new Uint8Array(nbytes);
-        const bytes = this.scratch.subarray(0, nbytes);
-        if (!this.columnStarts) {
-            await this.source.read(this.dataOffset + start * this.rowLength * size, bytes);
-            decodeInto(this.dtype, bytes, elements, out, outOffset, asBool);
-            return;
-        }
-        // Fortran order: one contiguous run per column, then a byte-level transpose to row-major.
-        const columnBytes = count * size;
-        for (let j = 0; j < this.rowLength; j++) {
-            await this.source.read(this.dataOffset + (this.columnStarts[j] + start) * size, bytes.subarray(j * columnBytes, (j + 1) * columnBytes));
-        }
-        if (this.transposed.byteLength < nbytes)
-            this.transposed = new Uint8Array(nbytes);
-        const t = this.transposed;
-        const rowBytes = this.rowLength * size;
-        for (let j = 0; j < this.rowLength; j++) {
-            const col = j * columnBytes;
-            for (let i = 0; i < count; i++) {
-                const from = col + i * size;
-                const to = i * rowBytes + j * size;
-                for (let b = 0; b < size; b++)
-                    t[to + b] = bytes[from + b];
-            }
-        }
-        decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset, asBool);
-    }
-    close() {
-        return this.onClose();
-    }
-}
-function notReadable(path, e, what) {
-    const code = e?.code;
-    if (code === 'ENOENT')
-        return new UserError(`${what} ${path} does not exist.`, { file: path });
-    if (code === 'EISDIR')
-        return new UserError(`${what} ${path} is a directory, expected a file.`, { file: path });
-    return new UserError(`${what} ${path} cannot be read: ${messageOf(e)}.`, { file: path, cause: e });
-}
-/** Opens a `.npy` file. */
-async function openNpy(path) {
-    let source;
-    try {
-        source = await FileSource.open(path);
-    }
-    catch (e) {
-        throw notReadable(path, e, 'The .npy file');
-    }
-    try {
-        return await NpyArray.fromSource(source);
-    }
-    catch (e) {
-        await source.close();
-        throw e;
-    }
-}
-/** An `.npz` archive (numpy.savez or savez_compressed); members are opened as streams. */
-class NpzArchive {
-    path;
-    zip;
-    entries;
-    constructor(path, zip, entries) {
-        this.path = path;
-        this.zip = zip;
-        this.entries = entries;
-    }
-    static async open(path) {
-        try {
-            await (0,promises_namespaceObject.stat)(path);
-        }
-        catch (e) {
-            throw notReadable(path, e, 'The .npz file');
-        }
-        const zip = await new Promise((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err ? reject(err) : resolve(z)))).catch((e) => {
-            throw new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, {
-                file: path,
-                hint: 'Write it with numpy.savez or numpy.savez_compressed.',
-            });
-        });
-        const entries = new Map();
-        await new Promise((resolve, reject) => {
-            zip.on('entry', (entry) => {
-                const key = entry.fileName.replace(/\.npy$/, '');
-                entries.set(key, { entry, key });
-                zip.readEntry();
-            });
-            zip.on('end', () => resolve());
-            zip.on('error', (e) => reject(new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, { file: path })));
-            zip.readEntry();
-        });
-        return new NpzArchive(path, zip, entries);
-    }
-    get keys() {
-        return [...this.entries.keys()];
-    }
-    has(key) {
-        return this.entries.has(key);
-    }
-    /** Opens member `key` (with or without `.npy`); `input` names the action input that chose it. */
-    async array(key, input) {
-        const found = this.entries.get(key.replace(/\.npy$/, ''));
-        if (!found) {
-            throw new UserError(`${this.path} has no array '${key}'; it holds: ${this.keys.join(', ') || 'nothing'}.`, {
-                file: this.path,
-                input,
-            });
-        }
-        const label = `${this.path}:${found.entry.fileName}`;
-        const stream = await this.openStream(found.entry, label);
-        const source = new StreamSource(label, stream, found.entry.uncompressedSize, found.entry.crc32);
-        const array = await NpyArray.fromSource(source).catch(async (e) => {
-            await source.close();
-            throw e;
-        });
-        if (!array.fortranOrder || array.rowLength <= 1)
-            return array;
-        // Fortran order needs random access: inflate the member once to a temporary file.
-        await array.close();
-        const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'npz-'));
-        const cleanUp = () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        try {
-            const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.openStream(found.entry, label), (0,external_node_fs_namespaceObject.createWriteStream)(file));
-            return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
-        }
-        catch (e) {
-            await cleanUp();
-            if (e instanceof UserError)
-                throw e;
-            throw new UserError(`${label} cannot be decompressed to a temporary file: ${messageOf(e)}.`, { file: this.path, input, cause: e });
-        }
-    }
-    openStream(entry, label) {
-        return new Promise((resolve, reject) => this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))).catch((e) => {
-            throw new UserError(`${label} cannot be read from the archive: ${messageOf(e)}.`, { file: this.path, cause: e });
-        });
-    }
-    close() {
-        this.zip.close();
-    }
-}
-//# sourceMappingURL=array.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/eval-set.js
-
-
-
-
-/**
- * Opens the held-out set: a directory with `<features>.npy` and `<labels>.npy`, or an `.npz`
- * holding arrays named `features` and `labels` (names overridable).
- */
-async function openEvalSet(path, featuresName = 'features', labelsName = 'labels') {
-    let isDirectory;
-    try {
-        isDirectory = (await (0,promises_namespaceObject.stat)(path)).isDirectory();
-    }
-    catch {
-        throw new UserError(`eval-data ${path} does not exist.`, {
-            file: path,
-            input: 'eval-data',
-            hint: 'Expected a directory with features.npy and labels.npy, or an .npz file.',
-        });
-    }
-    if (isDirectory) {
-        const file = (name) => (0,external_node_path_namespaceObject.join)(path, name.endsWith('.npy') ? name : `${name}.npy`);
-        const features = await openNpy(file(featuresName)).catch((e) => {
-            throw withInput(e, 'features');
-        });
-        const labels = await openNpy(file(labelsName)).catch(async (e) => {
-            await features.close();
-            throw withInput(e, 'labels');
-        });
-        return {
-            features,
-            labels,
-            files: [file(featuresName), file(labelsName)],
-            reopenLabels: () => openNpy(file(labelsName)),
-            close: async () => {
-                await features.close();
-                await labels.close();
-            },
-        };
-    }
-    if (!/\.npz$/i.test((0,external_node_path_namespaceObject.basename)(path))) {
-        throw new UserError(`eval-data ${path} is a file but not an .npz archive.`, {
-            file: path,
-            input: 'eval-data',
-            hint: 'Expected a directory with features.npy and labels.npy, or an .npz file.',
-        });
-    }
-    const npz = await NpzArchive.open(path);
-    try {
-        const features = await npz.array(featuresName, 'features');
-        const labels = await npz.array(labelsName, 'labels').catch(async (e) => {
-            await features.close();
-            throw e;
-        });
-        return {
-            features,
-            labels,
-            files: [path],
-            reopenLabels: () => npz.array(labelsName, 'labels'),
-            close: async () => {
-                await features.close();
-                await labels.close();
-                npz.close();
-            },
-        };
-    }
-    catch (e) {
-        npz.close();
-        throw e;
-    }
-}
-function withInput(e, input) {
-    if (e instanceof UserError && !e.input) {
-        return new UserError(e.message, { file: e.file, input, hint: e.hint, cause: e.cause });
-    }
-    return e;
-}
-//# sourceMappingURL=eval-set.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/classification.js
-const EPS = 1e-15;
-function clipLog(p) {
-    return Math.log(Math.min(Math.max(p, EPS), 1 - EPS));
-}
-/**
- * Streams a classifier's outputs and integer labels, batch by batch, into the metrics
- * scikit-learn computes (macro averages over the classes seen in labels or predictions, zero
- * where undefined, as zero_division=0). Memory is O(classes^2), except roc-auc, which needs every
- * binary score (8 bytes a row, only for binary tasks).
- *
- * Scores are `width` values per row: width >= 2 are per-class scores (probabilities when every
- * row is a distribution, logits otherwise); width 1 is one score for class 1 of a binary task;
- * `labels: true` means the output holds predicted class ids.
- */
-class ClassificationAccumulator {
-    width;
-    outputIsLabels;
-    /** confusion counts under the probability reading (and the only ones for width >= 2 or labels) */
-    confusion;
-    /** width 1: the counts under the logit reading (threshold 0 instead of 0.5) */
-    confusionIfLogits;
-    rows = 0;
-    /** -sum log p(true) if outputs are probabilities / logits; which one holds is known at the end. */
-    logLossIfProbabilities = 0;
-    logLossIfLogits = 0;
-    allDistributions = true;
-    binaryScores;
-    binaryLabels;
-    classes;
-    constructor(width, outputIsLabels, 
-    /** Number of classes (>= 2). */
-    classes) {
-        this.width = width;
-        this.outputIsLabels = outputIsLabels;
-        this.classes = classes;
-        this.confusion = new Float64Array(classes * classes);
-        if (width === 1 && !outputIsLabels)
-            this.confusionIfLogits = new Float64Array(classes * classes);
-        if (classes === 2 && !outputIsLabels) {
-            this.binaryScores = new Float64Array(1024);
-            this.binaryLabels = new Uint8Array(1024);
-        }
-    }
-    /**
-     * Adds `n` rows: `scores` holds n*width values, `labels` n class ids in [0, classes). Writes the
-     * predicted class of each row into `predicted`; for one column, under the probability reading
-     * (score > 0.5) there and under the logit reading (score > 0) into `predictedIfLogits`: which
-     * reading holds is known only after the last row (readsAsProbabilities).
-     */
-    add(scores, labels, n, predicted, predictedIfLogits) {
-        const { width, classes } = this;
-        this.argmax(scores, n, predicted, 0.5);
-        for (let i = 0; i < n; i++)
-            this.confusion[labels[i] * classes + predicted[i]]++;
-        if (this.confusionIfLogits) {
-            const alt = predictedIfLogits ?? new Int32Array(n);
-            this.argmax(scores, n, alt, 0);
-            for (let i = 0; i < n; i++)
-                this.confusionIfLogits[labels[i] * classes + alt[i]]++;
-        }
-        if (this.outputIsLabels) {
-            this.rows += n;
-            return;
-        }
-        for (let i = 0; i < n; i++) {
-            const y = labels[i];
-            const o = i * width;
-            if (width === 1) {
-                const s = scores[o];
-                if (s < 0 || s > 1)
-                    this.allDistributions = false;
-                this.logLossIfProbabilities -= clipLog(y === 1 ? s : 1 - s);
-                // log sigmoid(s) and log(1 - sigmoid(s)), computed stably
-                const z = y === 1 ? s : -s;
-                this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-            }
-            else {
-                let max = -Infinity;
-                for (let c = 0; c < width; c++)
-                    if (scores[o + c] > max)
-                        max = scores[o + c];
-                // the probability reading, only while every row so far is a distribution (once one is
-                // not, that reading is out and its work is skipped)
-                if (this.allDistributions) {
-                    let sum = 0;
-                    for (let c = 0; c < width; c++) {
-                        const v = scores[o + c];
-                        if (v < 0 || v > 1)
-                            this.allDistributions = false;
-                        sum += v;
-                    }
-                    if (Math.abs(sum - 1) > 1e-3)
-                        this.allDistributions = false;
-                    this.logLossIfProbabilities -= clipLog(scores[o + y]);
-                }
-                let expSum = 0;
-                for (let c = 0; c < width; c++)
-                    expSum += Math.exp(scores[o + c] - max);
-                // -log softmax(z)_y, clipped like the probabilities
-                this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
-            }
-        }
-        if (this.binaryScores && this.binaryLabels) {
-            const need = this.rows + n;
-            if (need > this.binaryScores.length) {
-                const size = Math.max(need, this.binaryScores.length * 2);
-                const s = new Float64Array(size);
-                s.set(this.binaryScores.subarray(0, this.rows));
-                const l = new Uint8Array(size);
-                l.set(this.binaryLabels.subarray(0, this.rows));
-                this.binaryScores = s;
-                this.binaryLabels = l;
-            }
-            for (let i = 0; i < n; i++) {
-                // a score increasing with P(class 1): the margin for two columns, the value for one
-                this.binaryScores[this.rows + i] = width === 1 ? scores[i] : scores[i * 2 + 1] - scores[i * 2];
-                this.binaryLabels[this.rows + i] = labels[i];
-            }
-        }
-        this.rows += n;
-    }
-    /** Whether the scores read as probabilities (every row a distribution); final after the last row. */
-    readsAsProbabilities() {
-        return !this.outputIsLabels && this.allDistributions;
-    }
-    /** Predicted class per row (first maximum wins, as numpy's argmax; one column: score > threshold). */
-    argmax(scores, n, predicted, threshold) {
-        const width = this.width;
-        if (this.outputIsLabels) {
-            for (let i = 0; i < n; i++)
-                predicted[i] = scores[i];
-        }
-        else if (width === 1) {
-            for (let i = 0; i < n; i++)
-                predicted[i] = scores[i] > threshold ? 1 : 0;
-        }
-        else {
-            for (let i = 0; i < n; i++) {
-                const o = i * width;
-                let best = 0;
-                for (let c = 1; c < width; c++)
-                    if (scores[o + c] > scores[o + best])
-                        best = c;
-                predicted[i] = best;
-            }
-        }
-    }
-    result() {
-        const k = this.classes;
-        const confusion = [];
-        const counts = this.confusionIfLogits && !this.allDistributions ? this.confusionIfLogits : this.confusion;
-        for (let t = 0; t < k; t++)
-            confusion.push(Array.from(counts.subarray(t * k, (t + 1) * k)));
-        const support = confusion.map((row) => row.reduce((a, b) => a + b, 0));
-        const predictedCount = confusion[0].map((_, p) => confusion.reduce((a, row) => a + row[p], 0));
-        const tp = confusion.map((row, c) => row[c]);
-        const precision = tp.map((x, c) => (predictedCount[c] ? x / predictedCount[c] : 0));
-        const recall = tp.map((x, c) => (support[c] ? x / support[c] : 0));
-        const f1 = precision.map((p, c) => (p + recall[c] ? (2 * p * recall[c]) / (p + recall[c]) : 0));
-        const seen = support.map((s, c) => s > 0 || predictedCount[c] > 0);
-        const mean = (xs, keep) => {
-            const kept = xs.filter((_, c) => keep[c]);
-            return kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0;
-        };
-        const correct = tp.reduce((a, b) => a + b, 0);
-        const metrics = {
-            accuracy: this.rows ? correct / this.rows : null,
-            'balanced-accuracy': mean(recall, support.map((s) => s > 0)),
-            'f1-macro': mean(f1, seen),
-            'precision-macro': mean(precision, seen),
-            'recall-macro': mean(recall, seen),
-        };
-        const unavailable = {};
-        let scoreKind = 'labels';
-        if (this.outputIsLabels) {
-            metrics['log-loss'] = null;
-            unavailable['log-loss'] = 'the output holds predicted labels, not scores';
-        }
-        else {
-            scoreKind = this.allDistributions ? 'probabilities' : 'logits';
-            metrics['log-loss'] = (this.allDistributions ? this.logLossIfProbabilities : this.logLossIfLogits) / this.rows;
-        }
-        if (k !== 2) {
-            metrics['roc-auc'] = null;
-            unavailable['roc-auc'] = `roc-auc is computed for binary tasks; this one has ${k} classes`;
-        }
-        else if (!this.binaryScores || !this.binaryLabels) {
-            metrics['roc-auc'] = null;
-            unavailable['roc-auc'] = 'the output holds predicted labels, not scores';
-        }
-        else {
-            const auc = rocAuc(this.binaryScores.subarray(0, this.rows), this.binaryLabels.subarray(0, this.rows));
-            metrics['roc-auc'] = auc;
-            if (auc === null)
-                unavailable['roc-auc'] = 'roc-auc needs both classes in the labels';
-        }
-        return { metrics, unavailable, perClass: { precision, recall, f1, support }, confusion, scoreKind, rows: this.rows };
-    }
-}
-/** Area under the ROC curve by the rank-sum (Mann-Whitney U) statistic, ties averaged. */
-function rocAuc(scores, labels) {
-    const n = scores.length;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++)
-        order[i] = i;
-    order.sort((a, b) => scores[a] - scores[b]);
-    let positives = 0;
-    let rankSum = 0;
-    for (let i = 0; i < n;) {
-        let j = i;
-        while (j + 1 < n && scores[order[j + 1]] === scores[order[i]])
-            j++;
-        const rank = (i + j) / 2 + 1;
-        for (let t = i; t <= j; t++) {
-            if (labels[order[t]] === 1) {
-                positives++;
-                rankSum += rank;
-            }
-        }
-        i = j + 1;
-    }
-    const negatives = n - positives;
-    if (positives === 0 || negatives === 0)
-        return null;
-    return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-//# sourceMappingURL=classification.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/regression.js
-/** Streams predictions and targets into rmse, mae and r2 (r2 by Welford's running variance). */
-class RegressionAccumulator {
-    rows = 0;
-    squaredError = 0;
-    absoluteError = 0;
-    mean = 0;
-    m2 = 0;
-    add(predictions, targets, n) {
-        for (let i = 0; i < n; i++) {
-            const y = targets[i];
-            const e = predictions[i] - y;
-            this.squaredError += e * e;
-            this.absoluteError += Math.abs(e);
-            this.rows++;
-            const d = y - this.mean;
-            this.mean += d / this.rows;
-            this.m2 += d * (y - this.mean);
-        }
-    }
-    result() {
-        const n = this.rows;
-        const unavailable = {};
-        // constant targets: scikit-learn's r2_score (force_finite) gives 1 for a perfect fit, else 0
-        let r2 = this.m2 > 0 ? 1 - this.squaredError / this.m2 : this.squaredError === 0 ? 1 : 0;
-        if (n < 2) {
-            r2 = null;
-            unavailable.r2 = 'r2 needs at least two rows';
-        }
-        return {
-            metrics: { rmse: Math.sqrt(this.squaredError / n), mae: this.absoluteError / n, r2 },
-            unavailable,
-            rows: n,
-        };
-    }
-}
-//# sourceMappingURL=regression.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/significance.js
-/**
- * McNemar's exact test on paired outcomes: of the rows exactly one model gets right, are the
- * new model's wins (`newOnly`) and the baseline's (`baselineOnly`) a fair coin's split?
- * Two-sided p-value: min(1, 2 * P[X <= min(b, c)]) for X ~ Binomial(b + c, 1/2), as
- * scipy.stats.binomtest gives for p = 0.5.
- */
-function mcnemarExact(newOnly, baselineOnly) {
-    const n = newOnly + baselineOnly;
-    if (n === 0)
-        return 1;
-    const k = Math.min(newOnly, baselineOnly);
-    if (2 * k === n)
-        return 1;
-    // log pmf(i) by the recurrence pmf(i) = pmf(i-1) * (n-i+1)/i, summed in log space
-    let logPmf = -n * Math.LN2;
-    let logCdf = logPmf;
-    for (let i = 1; i <= k; i++) {
-        logPmf += Math.log((n - i + 1) / i);
-        const hi = Math.max(logCdf, logPmf);
-        logCdf = hi + Math.log(Math.exp(logCdf - hi) + Math.exp(logPmf - hi));
-    }
-    return Math.min(1, 2 * Math.exp(logCdf));
-}
-//# sourceMappingURL=significance.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
-
-
-
-function tensorInfo(meta, path, role) {
-    if (!meta.isTensor) {
-        throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
-            file: path,
-            hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
-        });
-    }
-    return { name: meta.name, type: meta.type, shape: meta.shape.map((d) => d) };
-}
-function formatShape(shape) {
-    return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
-}
-/**
- * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
- * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
- * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
- * other, and a spinning pool of one would take the core the other needs.
- */
-function createSession(ort, path, threads = 0) {
-    return ort.InferenceSession.create(path, {
-        intraOpNumThreads: threads > 0 ? threads : (0,external_node_os_namespaceObject.availableParallelism)(),
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        executionProviders: ['cpu'],
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-        // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
-        logSeverityLevel: 4,
-    });
-}
-/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
-async function loadModel(ort, path, options) {
-    const { role, inputOfPath } = options;
-    try {
-        const s = await (0,promises_namespaceObject.stat)(path);
-        if (!s.isFile())
-            throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    }
-    catch (e) {
-        const code = e.code;
-        const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, expected an .onnx file' : `cannot be read: ${messageOf(e)}`;
-        throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${what}.`, { file: path, input: inputOfPath });
-    }
-    let session;
-    try {
-        session = await createSession(ort, path, options.threads);
-    }
-    catch (e) {
-        throw new UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
-            file: path,
-            input: inputOfPath,
-            hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
-            cause: e,
-        });
-    }
-    try {
-        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
-        const list = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
-        let input;
-        if (options.inputName) {
-            input = inputs.find((x) => x.name === options.inputName);
-            if (!input) {
-                throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
-                    file: path,
-                    input: 'input-name',
-                });
-            }
-        }
-        else if (inputs.length === 1) {
-            input = inputs[0];
-        }
-        else {
-            throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
-                file: path,
-                input: 'input-name',
-            });
-        }
-        if (inputs.length > 1) {
-            const others = inputs.filter((x) => x !== input).map((x) => x.name);
-            throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
-        }
-        let output;
-        if (options.outputName) {
-            output = outputs.find((x) => x.name === options.outputName);
-            if (!output) {
-                throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
-                    file: path,
-                    input: 'output-name',
-                });
-            }
-        }
-        else {
-            output = outputs[0];
-        }
-        return { path, session, inputs, outputs, input, output };
-    }
-    catch (e) {
-        await session.release();
-        throw e;
-    }
-}
-//# sourceMappingURL=session.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
-
-/** The typed array onnxruntime-node takes for each element type this project feeds. */
-const INPUT_ARRAYS = {
-    float32: Float32Array,
-    float64: Float64Array,
-    int8: Int8Array,
-    uint8: Uint8Array,
-    int16: Int16Array,
-    uint16: Uint16Array,
-    int32: Int32Array,
-    uint32: Uint32Array,
-    int64: BigInt64Array,
-    uint64: BigUint64Array,
-    bool: Uint8Array,
-};
-function newInputArray(type, length) {
-    const Ctor = INPUT_ARRAYS[type];
-    return Ctor ? new Ctor(length) : undefined;
-}
-/**
- * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
- * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
- */
-function tensorValues(t) {
-    if (t.type === 'float16') {
-        const bits = t.data;
-        const values = new Float32Array(bits.length);
-        for (let i = 0; i < bits.length; i++)
-            values[i] = halfToNumber(bits[i]);
-        return values;
-    }
-    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
-        return Float64Array.from(t.data, Number);
-    return t.data;
-}
-//# sourceMappingURL=tensor-types.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/compare.js
-
-
-
-
-
-
-
-const FLOAT_OUTPUTS = new Set(['float32', 'float64', 'float16']);
-const INTEGER_OUTPUTS = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
-function rowLength(rowShape) {
-    return rowShape.reduce((a, b) => a * b, 1);
-}
-function fixedBatch(model) {
-    const d = model.input.shape[0];
-    return typeof d === 'number' && d > 0 ? d : undefined;
-}
-function checkFeatureShape(features, model, role) {
-    const want = model.input.shape;
-    const got = features.shape;
-    const rowOk = want.length === got.length &&
-        want.slice(1).every((d, i) => typeof d !== 'number' || d < 0 || d === got[i + 1]);
-    if (!rowOk) {
-        throw new UserError(`Features ${features.label} have shape ${formatShape(got)}, which does not fit input '${model.input.name}' ` +
-            `${formatShape(want)} of the ${role} ${model.path}: expected ${formatShape(['rows', ...want.slice(1)])}.`, { file: features.label, input: 'eval-data' });
-    }
-    if (!INPUT_ARRAYS[model.input.type]) {
-        throw new UserError(`Input '${model.input.name}' of the ${role} ${model.path} has element type ${model.input.type}; features can be fed as ` +
-            `${Object.keys(INPUT_ARRAYS).join(', ')}.`, { file: model.path });
-    }
-}
-/** Runs one batch; returns the output values (n rows) and the output's dims. */
-async function runBatch(ort, r, buffer, batchRows, rowShape, n, firstRow) {
-    const { model } = r;
-    // the features' own row shape: checked against the input's fixed dimensions, filling its symbolic ones
-    const dims = [batchRows, ...rowShape];
-    const tensor = new ort.Tensor(model.input.type, buffer.subarray(0, batchRows * rowLength(rowShape)), dims);
-    const t0 = performance.now();
-    const out = await model.session.run({ [model.input.name]: tensor }, [model.output.name]);
-    r.inferenceMs += performance.now() - t0;
-    const value = out[model.output.name];
-    if (!value)
-        throw new Error(`onnxruntime returned no '${model.output.name}'`);
-    if (value.dims[0] !== batchRows) {
-        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
-            `the first output dimension must be the batch.`, { file: model.path, input: 'output-name' });
-    }
-    const isFloat = FLOAT_OUTPUTS.has(value.type);
-    const data = tensorValues(value);
-    if (isFloat) {
-        const width = value.dims.slice(1).reduce((a, b) => a * b, 1);
-        for (let i = 0; i < n * width; i++) {
-            if (!Number.isFinite(data[i])) {
-                const row = firstRow + Math.floor(i / width);
-                throw new UserError(`The ${r.role} ${model.path} output '${model.output.name}' holds ${data[i]} for row ${row} of the eval set; ` +
-                    `a model that outputs NaN or Inf cannot be scored.`, { file: model.path, hint: 'Check the export (and the features of that row) in the training framework.' });
-            }
-        }
-    }
-    else if (!INTEGER_OUTPUTS.has(value.type)) {
-        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`, { file: model.path, input: 'output-name' });
-    }
-    return { data, dims: value.dims, isFloat };
-}
-/**
- * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
- * streaming features and labels in batches: memory holds two batches, not the set.
- */
-async function compareModels(options) {
-    const { ort, data } = options;
-    const { features, labels } = data;
-    if (labels.rows !== features.rows) {
-        throw new UserError(`Labels ${labels.label} have ${labels.rows} rows but features ${features.label} have ${features.rows}; each feature row needs one label.`, { file: labels.label, input: 'labels' });
-    }
-    if (!(labels.shape.length === 1 || (labels.shape.length === 2 && labels.shape[1] === 1))) {
-        throw new UserError(`Labels ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
-            file: labels.label,
-            input: 'labels',
-        });
-    }
-    if (features.rows === 0)
-        throw new UserError(`The eval set ${features.label} has no rows.`, { file: features.label, input: 'eval-data' });
-    const models = [['new model', options.newModel]];
-    if (options.baseline)
-        models.push(['baseline model', options.baseline]);
-    for (const [role, m] of models)
-        checkFeatureShape(features, m, role);
-    // A model exported with a fixed batch size runs in batches of that size (the last one padded).
-    const fixed = [...new Set(models.map(([, m]) => fixedBatch(m)).filter((b) => b !== undefined))];
-    if (fixed.length > 1) {
-        throw new UserError(`The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`, {
-            file: options.newModel.path,
-        });
-    }
-    const batchRows = fixed[0] ?? Math.min(options.batchSize, features.rows);
-    const rowLength = features.rowLength;
-    const rows = features.rows;
-    const runners = models.map(([role, model]) => {
-        const Ctor = INPUT_ARRAYS[model.input.type];
-        return {
-            role,
-            model,
-            buffers: [new Ctor(batchRows * rowLength), new Ctor(batchRows * rowLength)],
-            inferenceMs: 0,
-            width: 0,
-            outputIsLabels: false,
-            outputShape: [],
-            scores: new Float64Array(0),
-            predicted: new Int32Array(batchRows),
-            predictedIfLogits: new Int32Array(batchRows),
-        };
-    });
-    // models with the same input type share the decoded batch
-    for (let i = 1; i < runners.length; i++) {
-        if (runners[i].model.input.type === runners[0].model.input.type)
-            runners[i].buffers = runners[0].buffers;
-    }
-    const labelBuffers = [new Float64Array(batchRows), new Float64Array(batchRows)];
-    const readBatch = async (start, slot) => {
-        const n = Math.min(batchRows, rows - start);
-        const decoded = new Set();
-        for (const r of runners) {
-            const buffer = r.buffers[slot];
-            if (decoded.has(buffer))
-                continue;
-            await features.readRows(start, n, buffer, 0, r.model.input.type === 'bool');
-            if (n < batchRows)
-                buffer.fill((typeof buffer[0] === 'bigint' ? 0n : 0), n * rowLength);
-            decoded.add(buffer);
-        }
-        await labels.readRows(start, n, labelBuffers[slot]);
-        return n;
-    };
-    // First batch: learn each output's layout, decide the task and the classes, check the labels.
-    let n = await readBatch(0, 0);
-    // models run one after the other: each gets every core, and its own time is its own
-    const runAll = async (slot, count, start) => {
-        const results = [];
-        for (const r of runners)
-            results.push(await runBatch(ort, r, r.buffers[slot], batchRows, features.shape.slice(1), count, start));
-        return results;
-    };
-    const first = await runAll(0, n, 0);
-    runners.forEach((r, i) => {
-        const { dims } = first[i];
-        r.width = dims.slice(1).reduce((a, b) => a * b, 1);
-        r.outputIsLabels = !first[i].isFloat;
-        r.outputShape = r.model.output.shape;
-        r.scores = new Float64Array(batchRows * r.width);
-    });
-    const task = decideTask(options.task, runners[0], labels);
-    for (const r of runners) {
-        if (task === 'regression' && (r.width !== 1 || r.outputIsLabels)) {
-            throw new UserError(`Regression needs one number per row, but output '${r.model.output.name}' of the ${r.role} ${r.model.path} gives ` +
-                `${r.outputIsLabels ? 'integer class ids' : `${r.width} values per row`}.`, { file: r.model.path, input: 'task' });
-        }
-    }
-    const classes = await checkLabels(await data.reopenLabels(), task, runners, batchRows);
-    options.checkTask?.(task, classes);
-    for (const r of runners) {
-        if (task === 'classification')
-            r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes);
-        else
-            r.regression = new RegressionAccumulator();
-    }
-    // McNemar's counts under each reading (0: probabilities, 1: logits) of each model's scores;
-    // the readings are known after the last row (they differ only for one-column scores)
-    const newOnly = [
-        [0, 0],
-        [0, 0],
-    ];
-    const baselineOnly = [
-        [0, 0],
-        [0, 0],
-    ];
-    const readings = (r) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
-    const predictions = (r, reading) => (reading === 1 ? r.predictedIfLogits : r.predicted);
-    let slot = 0;
-    let pending = first;
-    for (let start = 0; start < rows; start += batchRows) {
-        // prefetch the next batch while this one runs
-        const nextStart = start + batchRows;
-        const nextSlot = slot === 0 ? 1 : 0;
-        const prefetch = nextStart < rows ? readBatch(nextStart, nextSlot) : undefined;
-        try {
-            const outputs = pending ?? (await runAll(slot, n, start));
-            pending = undefined;
-            const y = labelBuffers[slot];
-            runners.forEach((r, i) => {
-                const raw = outputs[i].data;
-                const count = n * r.width;
-                for (let j = 0; j < count; j++)
-                    r.scores[j] = Number(raw[j]);
-                if (r.classification) {
-                    if (r.outputIsLabels)
-                        checkPredictedClasses(r, r.scores, n, classes, start);
-                    r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
-                }
-                else
-                    r.regression.add(r.scores, y, n);
-            });
-            if (task === 'classification' && runners.length === 2) {
-                const [a, b] = runners;
-                for (const ra of readings(a)) {
-                    const pa = predictions(a, ra);
-                    for (const rb of readings(b)) {
-                        const pb = predictions(b, rb);
-                        for (let i = 0; i < n; i++) {
-                            const newRight = pa[i] === y[i];
-                            const baseRight = pb[i] === y[i];
-                            if (newRight && !baseRight)
-                                newOnly[ra][rb]++;
-                            else if (baseRight && !newRight)
-                                baselineOnly[ra][rb]++;
-                        }
-                    }
-                }
-            }
-        }
-        catch (e) {
-            // let the read ahead finish (its own error is moot) before the caller closes the files
-            await prefetch?.catch(() => { });
-            throw e;
-        }
-        if (prefetch)
-            n = await prefetch;
-        slot = nextSlot;
-    }
-    const evaluations = runners.map((r) => {
-        if (r.classification) {
-            const res = r.classification.result();
-            return {
-                outputKind: res.scoreKind,
-                outputShape: r.outputShape,
-                metrics: res.metrics,
-                unavailable: res.unavailable,
-                perClass: res.perClass,
-                confusion: res.confusion,
-                inferenceMs: r.inferenceMs,
-            };
-        }
-        const res = r.regression.result();
-        return { outputKind: 'values', outputShape: r.outputShape, metrics: res.metrics, unavailable: res.unavailable, inferenceMs: r.inferenceMs };
-    });
-    return {
-        task,
-        rows,
-        classes,
-        batchSize: batchRows,
-        new: evaluations[0],
-        baseline: evaluations[1],
-        paired: task === 'classification' && runners.length === 2 ? pairedCounts(runners, newOnly, baselineOnly) : undefined,
-    };
-}
-function pairedCounts(runners, newOnly, baselineOnly) {
-    const [ra, rb] = runners.map((r) => (r.width === 1 && !r.outputIsLabels && !r.classification.readsAsProbabilities() ? 1 : 0));
-    const b = newOnly[ra][rb];
-    const c = baselineOnly[ra][rb];
-    return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
-}
-function decideTask(requested, r, labels) {
-    if (requested !== 'auto')
-        return requested;
-    if (r.outputIsLabels || r.width > 1)
-        return 'classification';
-    // one float per row: integer or bool labels make it a binary classifier's score, float labels a regression
-    return labels.dtype.kind === 'f' ? 'regression' : 'classification';
-}
-/**
- * Reads every label once (in batches), before any model runs on the whole set: a regression
- * target must be a finite number, a class label a class id the models score. Returns the number
- * of classes (classification).
- */
-async function checkLabels(labels, task, runners, batchRows) {
-    const scored = runners.filter((r) => !r.outputIsLabels);
-    const widths = [...new Set(scored.map((r) => (r.width === 1 ? 2 : r.width)))];
-    if (task === 'classification' && widths.length > 1) {
-        await labels.close();
-        throw new UserError(`The models score different numbers of classes (${scored.map((r) => `${r.role}: ${r.width === 1 ? 2 : r.width}`).join(', ')}); ` +
-            `they must be compared on the same classes.`, { file: scored[1].model.path });
-    }
-    const buffer = new Float64Array(batchRows);
-    let maxLabel = 0;
-    const limit = widths[0];
-    const bad = (y, row, expected, hint) => new UserError(`Labels ${labels.label} hold ${y} at row ${row}; expected ${expected}.`, { file: labels.label, input: 'labels', hint });
-    try {
-        for (let start = 0; start < labels.rows; start += batchRows) {
-            const n = Math.min(batchRows, labels.rows - start);
-            await labels.readRows(start, n, buffer);
-            for (let i = 0; i < n; i++) {
-                const y = buffer[i];
-                if (task === 'regression') {
-                    if (!Number.isFinite(y))
-                        throw bad(y, start + i, 'a finite number (a regression target)');
-                    continue;
-                }
-                if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
-                    const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
-                    throw bad(y, start + i, expected, labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined);
-                }
-                if (y > maxLabel)
-                    maxLabel = y;
-            }
-        }
-    }
-    finally {
-        await labels.close();
-    }
-    return task === 'classification' ? Math.max(limit ?? maxLabel + 1, 2) : undefined;
-}
-function checkPredictedClasses(r, predicted, n, classes, start) {
-    for (let i = 0; i < n; i++) {
-        const p = predicted[i];
-        if (!Number.isInteger(p) || p < 0 || p >= classes) {
-            throw new UserError(`The ${r.role} ${r.model.path} predicts class ${p} for row ${start + i}, outside the classes 0..${classes - 1} found in the labels.`, { file: r.model.path });
-        }
-    }
-}
-//# sourceMappingURL=compare.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/gate.js
-
-
-/** Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80). */
-const ROUNDING = 1e-12;
-/**
- * The promotion rule (TFMA's change threshold with an absolute margin): for a higher-is-better
- * metric, pass when new - baseline >= margin; for lower-is-better, when baseline - new >= margin.
- * A negative margin tolerates that much regression.
- */
-function decideGate(config, newValue, baselineValue, pValue) {
-    const { metric, minImprovement } = config;
-    const up = higherIsBetter(metric);
-    const improvement = up ? newValue - baselineValue : baselineValue - newValue;
-    const required = up ? baselineValue + minImprovement : baselineValue - minImprovement;
-    const sign = up ? '>=' : '<=';
-    const values = `${metric} ${formatMetric(newValue)} vs baseline ${formatMetric(baselineValue)}`;
-    // written so that NaN fails: a model whose metric is not a number is not better
-    if (!(improvement + ROUNDING >= minImprovement)) {
-        return {
-            passed: false,
-            improvement,
-            required,
-            reason: `${values}: the new model must reach ${sign} ${formatMetric(required)} (baseline ${up ? '+' : '-'} min-improvement ${minImprovement}), ` +
-                `its improvement is ${formatMetric(improvement)}.`,
-        };
-    }
-    if (config.significanceLevel !== undefined && pValue !== undefined && !(pValue < config.significanceLevel)) {
-        return {
-            passed: false,
-            improvement,
-            required,
-            reason: `${values} clears the margin, but McNemar's test gives p = ${formatMetric(pValue)}, not below significance-level ${config.significanceLevel}: the gain may be noise.`,
-        };
-    }
-    return {
-        passed: true,
-        improvement,
-        required,
-        reason: `${values}: improvement ${formatMetric(improvement)} meets min-improvement ${minImprovement}.`,
-    };
-}
-//# sourceMappingURL=gate.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
-/**
- * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
- * of seconds. Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const t = text.trim().toLowerCase();
-    if (t === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t) * 1000;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-    let total = 0;
-    let rest = t;
-    while (rest !== '') {
-        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
-        if (!m)
-            return undefined;
-        total += Number(m[1]) * unit[m[2]];
-        rest = rest.slice(m[0].length);
-    }
-    return total;
-}
-/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
-function formatDuration(ms) {
-    if (ms < 1)
-        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
-    if (ms < 1000)
-        return `${Number(ms.toPrecision(3))} ms`;
-    return `${Number((ms / 1000).toPrecision(3))} s`;
-}
-//# sourceMappingURL=duration.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/evaluation-markdown.js
-
-
-
-const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
-function cell(v) {
-    return formatMetric(v);
-}
-function delta(metric, a, b) {
-    if (a === null || a === undefined || b === null || b === undefined)
-        return '';
-    const d = a - b;
-    const better = higherIsBetter(metric) ? d > 0 : d < 0;
-    const arrow = d === 0 ? '' : better ? ' ▲' : ' ▼';
-    return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
-}
-function evaluation_markdown_short(sha) {
-    return sha ? `\`${sha.slice(0, 12)}\`` : '';
-}
-function matrix(title, m) {
-    const k = m.length;
-    const head = `| true \\ predicted | ${Array.from({ length: k }, (_, i) => i).join(' | ')} |`;
-    return [
-        `**${title}**`,
-        '',
-        head,
-        `|---|${'---:|'.repeat(k)}`,
-        ...m.map((row, t) => `| **${t}** | ${row.join(' | ')} |`),
-        '',
-    ];
-}
-/** The report as markdown, verdict first (job summary and PR comment). */
-function renderEvaluationMarkdown(r, options = {}) {
-    const out = [];
-    if (options.marker)
-        out.push(options.marker);
-    const p = r.primary;
-    const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
-    out.push(`## ${ICON[r.status]} Model evaluation ${title}: ${p.metric}`, '');
-    out.push(r.reason, '');
-    for (const w of r.warnings)
-        out.push(`> [!WARNING]\n> ${w}`, '');
-    const n = r.models.new;
-    const b = r.models.baseline;
-    if (n?.metrics) {
-        const names = Object.keys(n.metrics);
-        out.push('| metric | new | baseline | change |', '|---|---:|---:|---:|');
-        for (const m of names) {
-            const label = m === p.metric ? `**${m}** (gate${higherIsBetter(m) ? ', higher is better' : ', lower is better'})` : m;
-            out.push(`| ${label} | ${cell(n.metrics[m])} | ${b?.metrics ? cell(b.metrics[m]) : '—'} | ${delta(m, n.metrics[m], b?.metrics?.[m])} |`);
-        }
-        out.push('');
-        if (p.required !== null) {
-            out.push(`Threshold: ${p.metric} ${p.higherIsBetter ? '≥' : '≤'} ${formatMetric(p.required)} (baseline ${p.higherIsBetter ? '+' : '−'} min-improvement ${p.minImprovement}).`, '');
-        }
-    }
-    if (r.significance) {
-        const s = r.significance;
-        out.push(`McNemar's exact test: the new model alone is right on ${s.newOnlyCorrect} rows, the baseline alone on ${s.baselineOnlyCorrect}; ` +
-            `p = ${formatMetric(s.pValue)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}.`, '');
-    }
-    if (n?.perClass) {
-        const pc = n.perClass;
-        const bp = b?.perClass;
-        out.push('<details><summary>Per-class precision, recall and F1</summary>', '');
-        out.push('| class | support | precision new | precision base | recall new | recall base | F1 new | F1 base |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
-        pc.precision.forEach((_, c) => {
-            out.push(`| ${c} | ${pc.support[c]} | ${cell(pc.precision[c])} | ${cell(bp?.precision[c])} | ${cell(pc.recall[c])} | ${cell(bp?.recall[c])} | ${cell(pc.f1[c])} | ${cell(bp?.f1[c])} |`);
-        });
-        out.push('', ...matrix('Confusion matrix, new model', n.confusion ?? []));
-        if (b?.confusion)
-            out.push(...matrix('Confusion matrix, baseline', b.confusion));
-        out.push('</details>', '');
-    }
-    const models = [
-        ['new', n],
-        ['baseline', b],
-    ];
-    if (n || r.evalSet) {
-        out.push('<details><summary>Models and data</summary>', '');
-        out.push('| | path | sha256 | output | inference |', '|---|---|---|---|---:|');
-        for (const [name, m] of models) {
-            if (!m)
-                continue;
-            const t = m.timing ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
-            out.push(`| ${name} | \`${m.path}\` | ${evaluation_markdown_short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`);
-        }
-        if (r.evalSet) {
-            const e = r.evalSet;
-            out.push(`| eval set | \`${e.path}\` | ${evaluation_markdown_short(e.sha256)} | ${e.rows.toLocaleString('en-US')} rows; features ${e.features.dtype} [${e.features.shape.join(', ')}], labels ${e.labels.dtype} | |`);
-        }
-        out.push('', `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.`, '</details>', '');
-    }
-    out.push('**Next:** ' + nextStep(r), '');
-    return out.join('\n');
-}
-function nextStep(r) {
-    if (r.status === 'error') {
-        return r.error?.input
-            ? `fix the \`${r.error.input}\` input${r.error.file ? ` (\`${r.error.file}\`)` : ''} and run again.`
-            : `fix the problem above${r.error?.file ? ` in \`${r.error.file}\`` : ''} and run again.`;
-    }
-    if (r.status === 'failed') {
-        if (r.baselineMissing?.policy === 'fail') {
-            return 'provide the production model as `baseline-model`, or set `missing-baseline: pass` for the very first model.';
-        }
-        return 'this model does not replace production. Improve it and push again, or, if the margin is wrong, change `min-improvement` in the workflow (reviewed like any code change).';
-    }
-    return 'package the model (validate-onnx) and deploy it to staging; a person approves production after reading this report.';
-}
-//# sourceMappingURL=evaluation-markdown.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ../../node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(84);
 ;// CONCATENATED MODULE: ../../node_modules/@actions/tool-cache/lib/manifest.js
@@ -39449,87 +38102,118 @@ function packageDirOf(path) {
     const candidates = [path, (0,external_node_path_namespaceObject.join)(path, 'node_modules', 'onnxruntime-node')];
     return candidates.find((dir) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'package.json')) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'dist', 'index.js')));
 }
+function cacheEntry(cacheRoot, target) {
+    const versionDir = (0,external_node_path_namespaceObject.join)(cacheRoot, 'onnxruntime-node', ONNXRUNTIME_VERSION);
+    const installDir = (0,external_node_path_namespaceObject.join)(versionDir, target.name);
+    return { versionDir, installDir, packageDir: (0,external_node_path_namespaceObject.join)(installDir, 'node_modules', 'onnxruntime-node') };
+}
 /**
  * Finds or installs the pinned onnxruntime-node for the running platform, in this order: the
  * given path, the tool cache, a download from the npm registry (integrity-checked, only the
  * running platform's binaries kept, moved into the tool cache atomically).
  */
 async function provisionOnnxRuntime(options = {}) {
-    const platform = options.platform ?? process.platform;
-    const arch = options.arch ?? process.arch;
     const log = options.log ?? (() => { });
-    const target = `${platform}-${arch}`;
-    if (options.path) {
-        const dir = packageDirOf((0,external_node_path_namespaceObject.resolve)(options.path));
-        if (!dir) {
-            throw new UserError(`onnxruntime-path ${options.path} holds no onnxruntime-node package.`, {
-                input: 'onnxruntime-path',
-                hint: `Point it at node_modules/onnxruntime-node of an install of onnxruntime-node@${ONNXRUNTIME_VERSION}, or leave it empty to download it.`,
-            });
-        }
-        const { version } = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(dir, 'package.json'), 'utf8'));
-        if (version !== ONNXRUNTIME_VERSION)
-            log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
-        return { packageDir: dir, version, source: 'path' };
-    }
-    if (!SUPPORTED_PLATFORMS.includes(target)) {
-        throw new UserError(`onnxruntime-node ${ONNXRUNTIME_VERSION} ships no native binary for ${target}; supported: ${SUPPORTED_PLATFORMS.join(', ')}.`, { hint: 'Run the job on a supported runner, or install onnxruntime-node yourself and set onnxruntime-path.' });
-    }
-    // Same layout as @actions/tool-cache: <root>/<tool>/<version>/<arch> plus a sibling "<arch>.complete".
-    const versionDir = (0,external_node_path_namespaceObject.join)(options.cacheRoot ?? defaultCacheRoot(), 'onnxruntime-node', ONNXRUNTIME_VERSION);
-    const installDir = (0,external_node_path_namespaceObject.join)(versionDir, target);
-    const packageDir = (0,external_node_path_namespaceObject.join)(installDir, 'node_modules', 'onnxruntime-node');
-    if ((0,external_node_fs_namespaceObject.existsSync)(`${installDir}.complete`) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(packageDir, 'package.json'))) {
-        return { packageDir, version: ONNXRUNTIME_VERSION, source: 'cache' };
+    if (options.path)
+        return runtimeAtPath(options.path, log);
+    const target = supportedTarget(options.platform ?? process.platform, options.arch ?? process.arch);
+    const entry = cacheEntry(options.cacheRoot ?? defaultCacheRoot(), target);
+    if ((0,external_node_fs_namespaceObject.existsSync)(`${entry.installDir}.complete`) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(entry.packageDir, 'package.json'))) {
+        return { packageDir: entry.packageDir, version: ONNXRUNTIME_VERSION, source: 'cache' };
     }
     const registry = (options.registry || DEFAULT_REGISTRY).replace(/\/+$/, '');
-    const staging = (0,external_node_path_namespaceObject.join)(versionDir, `.staging-${(0,external_node_crypto_.randomUUID)()}`);
+    await installFromRegistry(registry, target, entry, log);
+    return { packageDir: entry.packageDir, version: ONNXRUNTIME_VERSION, source: 'download' };
+}
+/** The pre-installed onnxruntime-node of input onnxruntime-path, whatever its version (which is logged when not the pinned one). */
+async function runtimeAtPath(path, log) {
+    const dir = packageDirOf((0,external_node_path_namespaceObject.resolve)(path));
+    if (!dir) {
+        throw new UserError(`onnxruntime-path ${path} holds no onnxruntime-node package.`, {
+            input: 'onnxruntime-path',
+            hint: `Point it at node_modules/onnxruntime-node of an install of onnxruntime-node@${ONNXRUNTIME_VERSION}, or leave it empty to download it.`,
+        });
+    }
+    const manifest = (0,external_node_path_namespaceObject.join)(dir, 'package.json');
+    let version;
+    try {
+        ({ version } = JSON.parse(await (0,promises_namespaceObject.readFile)(manifest, 'utf8')));
+    }
+    catch (e) {
+        const problem = e instanceof SyntaxError ? `is not valid JSON: ${messageOf(e)}` : fileProblem(e);
+        throw new UserError(`onnxruntime-path: ${manifest} ${problem}.`, { input: 'onnxruntime-path', file: manifest });
+    }
+    if (version !== ONNXRUNTIME_VERSION)
+        log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
+    return { packageDir: dir, version, source: 'path' };
+}
+function supportedTarget(platform, arch) {
+    const name = `${platform}-${arch}`;
+    if (!SUPPORTED_PLATFORMS.includes(name)) {
+        throw new UserError(`onnxruntime-node ${ONNXRUNTIME_VERSION} ships no native binary for ${name}; supported: ${SUPPORTED_PLATFORMS.join(', ')}.`, { hint: 'Run the job on a supported runner, or install onnxruntime-node yourself and set onnxruntime-path.' });
+    }
+    return { platform, arch, name };
+}
+/**
+ * Downloads the pinned packages into a staging folder of their own (so that a half-done install
+ * is never seen), then moves them into the tool cache entry in one rename and marks it complete.
+ */
+async function installFromRegistry(registry, target, entry, log) {
+    const staging = (0,external_node_path_namespaceObject.join)(entry.versionDir, `.staging-${(0,external_node_crypto_.randomUUID)()}`);
+    const install = (0,external_node_path_namespaceObject.join)(staging, 'install');
     try {
         for (const name of Object.keys(ONNXRUNTIME_PACKAGES)) {
-            const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
-            const shown = withoutCredentials(url);
-            log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
-            const tarball = (0,external_node_path_namespaceObject.join)(staging, `${name}.tgz`);
-            await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
-            try {
-                await downloadTool(url, tarball);
-            }
-            catch (e) {
-                throw new UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${messageOf(e)}.`, {
-                    hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
-                    cause: e,
-                });
-            }
-            await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
-            const dest = (0,external_node_path_namespaceObject.join)(staging, 'install', 'node_modules', name);
-            await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
-            const binaries = `package/bin/napi-v6/${platform}/${arch}/`;
-            await So({
-                file: tarball,
-                cwd: dest,
-                strip: 1,
-                // only what runs: the compiled JavaScript, the manifest and this platform's binaries
-                filter: (p) => !/^package\/(lib|script)\//.test(p) && (!p.startsWith('package/bin/') || p.startsWith(binaries) || binaries.startsWith(p)),
-            });
+            const tarball = await downloadPackage(registry, name, staging, log);
+            await extractPackage(tarball, (0,external_node_path_namespaceObject.join)(install, 'node_modules', name), target);
             await (0,promises_namespaceObject.rm)(tarball);
         }
-        if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(staging, 'install', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', platform, arch))) {
-            throw new UserError(`The onnxruntime-node ${ONNXRUNTIME_VERSION} tarball holds no binaries for ${target}.`);
+        if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(install, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', target.platform, target.arch))) {
+            throw new UserError(`The onnxruntime-node ${ONNXRUNTIME_VERSION} tarball holds no binaries for ${target.name}.`);
         }
         try {
-            await (0,promises_namespaceObject.rename)((0,external_node_path_namespaceObject.join)(staging, 'install'), installDir);
+            await (0,promises_namespaceObject.rename)(install, entry.installDir);
         }
         catch (e) {
             // another job on this runner finished first: use its copy
-            if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(packageDir, 'package.json')))
+            if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(entry.packageDir, 'package.json')))
                 throw e;
         }
-        await (0,promises_namespaceObject.writeFile)(`${installDir}.complete`, '');
-        log(`Installed onnxruntime-node ${ONNXRUNTIME_VERSION} for ${target} in ${installDir}`);
-        return { packageDir, version: ONNXRUNTIME_VERSION, source: 'download' };
+        await (0,promises_namespaceObject.writeFile)(`${entry.installDir}.complete`, '');
+        log(`Installed onnxruntime-node ${ONNXRUNTIME_VERSION} for ${target.name} in ${entry.installDir}`);
     }
     finally {
         await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+    }
+}
+/** Downloads one pinned package's tarball into `dir` and checks its integrity; returns its path. */
+async function downloadPackage(registry, name, dir, log) {
+    const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
+    const shown = withoutCredentials(url);
+    log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
+    const tarball = (0,external_node_path_namespaceObject.join)(dir, `${name}.tgz`);
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    try {
+        await downloadTool(url, tarball);
+    }
+    catch (e) {
+        throw new UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${messageOf(e)}.`, {
+            hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
+            cause: e,
+        });
+    }
+    await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
+    return tarball;
+}
+/** Unpacks a package tarball into `dest`, keeping only what runs: the compiled JavaScript, the manifest and the target's binaries. */
+async function extractPackage(tarball, dest, target) {
+    const binaries = `package/bin/napi-v6/${target.platform}/${target.arch}/`;
+    const runs = (p) => !/^package\/(lib|script)\//.test(p) && (!p.startsWith('package/bin/') || p.startsWith(binaries) || binaries.startsWith(p));
+    try {
+        await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
+        await So({ file: tarball, cwd: dest, strip: 1, filter: runs });
+    }
+    catch (e) {
+        throw new UserError(`${tarball} cannot be extracted into ${dest}: ${messageOf(e)}.`, { cause: e });
     }
 }
 /** A URL fit for a log: user and password of a mirror's URL removed. */
@@ -39549,8 +38233,13 @@ function withoutCredentials(url) {
 async function verifyIntegrity(file, integrity, url) {
     const [algorithm, expected] = integrity.split('-', 2);
     const hash = (0,external_node_crypto_.createHash)(algorithm);
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
-        hash.update(chunk);
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+            hash.update(chunk);
+    }
+    catch (e) {
+        throw new UserError(`The downloaded ${url} (${file}) ${fileProblem(e)}.`, { cause: e });
+    }
     const actual = hash.digest('base64');
     if (actual !== expected) {
         throw new UserError(`${url} failed its integrity check: expected ${integrity}, got ${algorithm}-${actual}.`, {
@@ -39578,6 +38267,2100 @@ async function loadOnnxRuntime(options = {}) {
     return { ort, runtime };
 }
 //# sourceMappingURL=runtime.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
+
+
+
+
+function tensorInfo(meta, path, role) {
+    if (!meta.isTensor) {
+        throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
+            file: path,
+            hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
+        });
+    }
+    return { name: meta.name, type: meta.type, shape: meta.shape.map((d) => d) };
+}
+function formatShape(shape) {
+    return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
+}
+/**
+ * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
+ * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
+ * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
+ * other, and a spinning pool of one would take the core the other needs.
+ */
+function createSession(ort, path, threads = 0) {
+    return ort.InferenceSession.create(path, {
+        intraOpNumThreads: threads > 0 ? threads : (0,external_node_os_namespaceObject.availableParallelism)(),
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionProviders: ['cpu'],
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+        // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
+        logSeverityLevel: 4,
+    });
+}
+/**
+ * Checks that `path` is a file this process can read (stat alone would pass an unreadable file,
+ * which onnxruntime would then report as a corrupt model). The UserError keeps the file system's
+ * error as its cause, so that a caller can tell a missing file from an unreadable one.
+ */
+async function checkModelFile(path, role, inputOfPath) {
+    try {
+        const s = await (0,promises_namespaceObject.stat)(path);
+        if (s.isDirectory())
+            throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+        if (!s.isFile())
+            throw new Error('not a regular file');
+        await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
+    }
+    catch (e) {
+        throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${fileProblem(e, 'an .onnx file')}.`, {
+            file: path,
+            input: inputOfPath,
+            cause: e,
+        });
+    }
+}
+async function openSession(ort, path, options) {
+    try {
+        return await createSession(ort, path, options.threads);
+    }
+    catch (e) {
+        throw new UserError(`The ${options.role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
+            file: path,
+            input: options.inputOfPath,
+            hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
+            cause: e,
+        });
+    }
+}
+const listTensors = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
+/** The input the features are fed to: the named one, or the only one; the model may have no other. */
+function pickInput(inputs, path, role, name) {
+    let input;
+    if (name) {
+        input = inputs.find((x) => x.name === name);
+        if (!input) {
+            throw new UserError(`The ${role} ${path} has no input '${name}'; its inputs are: ${listTensors(inputs)}.`, {
+                file: path,
+                input: 'input-name',
+            });
+        }
+    }
+    else if (inputs.length === 1) {
+        input = inputs[0];
+    }
+    else {
+        throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${listTensors(inputs)}); set input-name to the one that takes the features.`, {
+            file: path,
+            input: 'input-name',
+        });
+    }
+    if (inputs.length > 1) {
+        const others = inputs.filter((x) => x !== input).map((x) => x.name);
+        throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
+    }
+    return input;
+}
+/** The output scored: the named one, or the first. */
+function pickOutput(outputs, path, role, name) {
+    if (!name)
+        return outputs[0];
+    const output = outputs.find((x) => x.name === name);
+    if (!output) {
+        throw new UserError(`The ${role} ${path} has no output '${name}'; its outputs are: ${listTensors(outputs)}.`, {
+            file: path,
+            input: 'output-name',
+        });
+    }
+    return output;
+}
+/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
+async function loadModel(ort, path, options) {
+    const { role } = options;
+    await checkModelFile(path, role, options.inputOfPath);
+    const session = await openSession(ort, path, options);
+    try {
+        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
+        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+        const input = pickInput(inputs, path, role, options.inputName);
+        const output = pickOutput(outputs, path, role, options.outputName);
+        return { path, session, inputs, outputs, input, output };
+    }
+    catch (e) {
+        await session.release();
+        throw e;
+    }
+}
+//# sourceMappingURL=session.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
+
+
+/** SHA-256 (hex) of the files' bytes, one after another, streamed. */
+async function sha256Files(...paths) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const path of paths) {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
+            hash.update(chunk);
+    }
+    return hash.digest('hex');
+}
+/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
+async function sha256EachAndAll(paths) {
+    const all = (0,external_node_crypto_.createHash)('sha256');
+    const each = [];
+    for (const path of paths) {
+        const one = (0,external_node_crypto_.createHash)('sha256');
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
+            one.update(chunk);
+            all.update(chunk);
+        }
+        each.push(one.digest('hex'));
+    }
+    return { each, all: all.digest('hex') };
+}
+//# sourceMappingURL=hash.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/classification.js
+const EPS = 1e-15;
+function clipLog(p) {
+    return Math.log(Math.min(Math.max(p, EPS), 1 - EPS));
+}
+/**
+ * Streams a classifier's outputs and integer labels, batch by batch, into the metrics
+ * scikit-learn computes (macro averages over the classes seen in labels or predictions, zero
+ * where undefined, as zero_division=0). Memory is O(classes^2), except roc-auc, which needs every
+ * binary score (8 bytes a row, only for binary tasks).
+ *
+ * Scores are `width` values per row: width >= 2 are per-class scores (probabilities when every
+ * row is a distribution, logits otherwise); width 1 is one score for class 1 of a binary task;
+ * `labels: true` means the output holds predicted class ids.
+ */
+class ClassificationAccumulator {
+    width;
+    outputIsLabels;
+    /** confusion counts under the probability reading (and the only ones for width >= 2 or labels) */
+    confusion;
+    /** width 1: the counts under the logit reading (threshold 0 instead of 0.5) */
+    confusionIfLogits;
+    rows = 0;
+    /** -sum log p(true) if outputs are probabilities / logits; which one holds is known at the end. */
+    logLossIfProbabilities = 0;
+    logLossIfLogits = 0;
+    allDistributions = true;
+    binaryScores;
+    binaryLabels;
+    classes;
+    constructor(width, outputIsLabels, 
+    /** Number of classes (>= 2). */
+    classes) {
+        this.width = width;
+        this.outputIsLabels = outputIsLabels;
+        this.classes = classes;
+        this.confusion = new Float64Array(classes * classes);
+        if (width === 1 && !outputIsLabels)
+            this.confusionIfLogits = new Float64Array(classes * classes);
+        if (classes === 2 && !outputIsLabels) {
+            this.binaryScores = new Float64Array(1024);
+            this.binaryLabels = new Uint8Array(1024);
+        }
+    }
+    /**
+     * Adds `n` rows: `scores` holds n*width values, `labels` n class ids in [0, classes). Writes the
+     * predicted class of each row into `predicted`; for one column, under the probability reading
+     * (score > 0.5) there and under the logit reading (score > 0) into `predictedIfLogits`: which
+     * reading holds is known only after the last row (readsAsProbabilities).
+     */
+    add(scores, labels, n, predicted, predictedIfLogits) {
+        const { width, classes } = this;
+        this.argmax(scores, n, predicted, 0.5);
+        for (let i = 0; i < n; i++)
+            this.confusion[labels[i] * classes + predicted[i]]++;
+        if (this.confusionIfLogits) {
+            const alt = predictedIfLogits ?? new Int32Array(n);
+            this.argmax(scores, n, alt, 0);
+            for (let i = 0; i < n; i++)
+                this.confusionIfLogits[labels[i] * classes + alt[i]]++;
+        }
+        if (this.outputIsLabels) {
+            this.rows += n;
+            return;
+        }
+        for (let i = 0; i < n; i++) {
+            const y = labels[i];
+            const o = i * width;
+            if (width === 1) {
+                const s = scores[o];
+                if (s < 0 || s > 1)
+                    this.allDistributions = false;
+                this.logLossIfProbabilities -= clipLog(y === 1 ? s : 1 - s);
+                // log sigmoid(s) and log(1 - sigmoid(s)), computed stably
+                const z = y === 1 ? s : -s;
+                this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+            }
+            else {
+                let max = -Infinity;
+                for (let c = 0; c < width; c++)
+                    if (scores[o + c] > max)
+                        max = scores[o + c];
+                // the probability reading, only while every row so far is a distribution (once one is
+                // not, that reading is out and its work is skipped)
+                if (this.allDistributions) {
+                    let sum = 0;
+                    for (let c = 0; c < width; c++) {
+                        const v = scores[o + c];
+                        if (v < 0 || v > 1)
+                            this.allDistributions = false;
+                        sum += v;
+                    }
+                    if (Math.abs(sum - 1) > 1e-3)
+                        this.allDistributions = false;
+                    this.logLossIfProbabilities -= clipLog(scores[o + y]);
+                }
+                let expSum = 0;
+                for (let c = 0; c < width; c++)
+                    expSum += Math.exp(scores[o + c] - max);
+                // -log softmax(z)_y, clipped like the probabilities
+                this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
+            }
+        }
+        if (this.binaryScores && this.binaryLabels) {
+            const need = this.rows + n;
+            if (need > this.binaryScores.length) {
+                const size = Math.max(need, this.binaryScores.length * 2);
+                const s = new Float64Array(size);
+                s.set(this.binaryScores.subarray(0, this.rows));
+                const l = new Uint8Array(size);
+                l.set(this.binaryLabels.subarray(0, this.rows));
+                this.binaryScores = s;
+                this.binaryLabels = l;
+            }
+            for (let i = 0; i < n; i++) {
+                // a score increasing with P(class 1): the margin for two columns, the value for one
+                this.binaryScores[this.rows + i] = width === 1 ? scores[i] : scores[i * 2 + 1] - scores[i * 2];
+                this.binaryLabels[this.rows + i] = labels[i];
+            }
+        }
+        this.rows += n;
+    }
+    /** Whether the scores read as probabilities (every row a distribution); final after the last row. */
+    readsAsProbabilities() {
+        return !this.outputIsLabels && this.allDistributions;
+    }
+    /** Predicted class per row (first maximum wins, as numpy's argmax; one column: score > threshold). */
+    argmax(scores, n, predicted, threshold) {
+        const width = this.width;
+        if (this.outputIsLabels) {
+            for (let i = 0; i < n; i++)
+                predicted[i] = scores[i];
+        }
+        else if (width === 1) {
+            for (let i = 0; i < n; i++)
+                predicted[i] = scores[i] > threshold ? 1 : 0;
+        }
+        else {
+            for (let i = 0; i < n; i++) {
+                const o = i * width;
+                let best = 0;
+                for (let c = 1; c < width; c++)
+                    if (scores[o + c] > scores[o + best])
+                        best = c;
+                predicted[i] = best;
+            }
+        }
+    }
+    result() {
+        const k = this.classes;
+        const confusion = [];
+        const counts = this.confusionIfLogits && !this.allDistributions ? this.confusionIfLogits : this.confusion;
+        for (let t = 0; t < k; t++)
+            confusion.push(Array.from(counts.subarray(t * k, (t + 1) * k)));
+        const support = confusion.map((row) => row.reduce((a, b) => a + b, 0));
+        const predictedCount = confusion[0].map((_, p) => confusion.reduce((a, row) => a + row[p], 0));
+        const tp = confusion.map((row, c) => row[c]);
+        const precision = tp.map((x, c) => (predictedCount[c] ? x / predictedCount[c] : 0));
+        const recall = tp.map((x, c) => (support[c] ? x / support[c] : 0));
+        const f1 = precision.map((p, c) => (p + recall[c] ? (2 * p * recall[c]) / (p + recall[c]) : 0));
+        const seen = support.map((s, c) => s > 0 || predictedCount[c] > 0);
+        const mean = (xs, keep) => {
+            const kept = xs.filter((_, c) => keep[c]);
+            return kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0;
+        };
+        const correct = tp.reduce((a, b) => a + b, 0);
+        const metrics = {
+            accuracy: this.rows ? correct / this.rows : null,
+            'balanced-accuracy': mean(recall, support.map((s) => s > 0)),
+            'f1-macro': mean(f1, seen),
+            'precision-macro': mean(precision, seen),
+            'recall-macro': mean(recall, seen),
+        };
+        const unavailable = {};
+        let scoreKind = 'labels';
+        if (this.outputIsLabels) {
+            metrics['log-loss'] = null;
+            unavailable['log-loss'] = 'the output holds predicted labels, not scores';
+        }
+        else {
+            scoreKind = this.allDistributions ? 'probabilities' : 'logits';
+            metrics['log-loss'] = (this.allDistributions ? this.logLossIfProbabilities : this.logLossIfLogits) / this.rows;
+        }
+        if (k !== 2) {
+            metrics['roc-auc'] = null;
+            unavailable['roc-auc'] = `roc-auc is computed for binary tasks; this one has ${k} classes`;
+        }
+        else if (!this.binaryScores || !this.binaryLabels) {
+            metrics['roc-auc'] = null;
+            unavailable['roc-auc'] = 'the output holds predicted labels, not scores';
+        }
+        else {
+            const auc = rocAuc(this.binaryScores.subarray(0, this.rows), this.binaryLabels.subarray(0, this.rows));
+            metrics['roc-auc'] = auc;
+            if (auc === null)
+                unavailable['roc-auc'] = 'roc-auc needs both classes in the labels';
+        }
+        return { metrics, unavailable, perClass: { precision, recall, f1, support }, confusion, scoreKind, rows: this.rows };
+    }
+}
+/** Area under the ROC curve by the rank-sum (Mann-Whitney U) statistic, ties averaged. */
+function rocAuc(scores, labels) {
+    const n = scores.length;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++)
+        order[i] = i;
+    order.sort((a, b) => scores[a] - scores[b]);
+    let positives = 0;
+    let rankSum = 0;
+    for (let i = 0; i < n;) {
+        let j = i;
+        while (j + 1 < n && scores[order[j + 1]] === scores[order[i]])
+            j++;
+        const rank = (i + j) / 2 + 1;
+        for (let t = i; t <= j; t++) {
+            if (labels[order[t]] === 1) {
+                positives++;
+                rankSum += rank;
+            }
+        }
+        i = j + 1;
+    }
+    const negatives = n - positives;
+    if (positives === 0 || negatives === 0)
+        return null;
+    return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+//# sourceMappingURL=classification.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/regression.js
+/** Streams predictions and targets into rmse, mae and r2 (r2 by Welford's running variance). */
+class RegressionAccumulator {
+    rows = 0;
+    squaredError = 0;
+    absoluteError = 0;
+    mean = 0;
+    m2 = 0;
+    add(predictions, targets, n) {
+        for (let i = 0; i < n; i++) {
+            const y = targets[i];
+            const e = predictions[i] - y;
+            this.squaredError += e * e;
+            this.absoluteError += Math.abs(e);
+            this.rows++;
+            const d = y - this.mean;
+            this.mean += d / this.rows;
+            this.m2 += d * (y - this.mean);
+        }
+    }
+    result() {
+        const n = this.rows;
+        const unavailable = {};
+        // constant targets: scikit-learn's r2_score (force_finite) gives 1 for a perfect fit, else 0
+        let r2 = this.m2 > 0 ? 1 - this.squaredError / this.m2 : this.squaredError === 0 ? 1 : 0;
+        if (n < 2) {
+            r2 = null;
+            unavailable.r2 = 'r2 needs at least two rows';
+        }
+        return {
+            metrics: { rmse: Math.sqrt(this.squaredError / n), mae: this.absoluteError / n, r2 },
+            unavailable,
+            rows: n,
+        };
+    }
+}
+//# sourceMappingURL=regression.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/significance.js
+/**
+ * McNemar's exact test on paired outcomes: of the rows exactly one model gets right, are the
+ * new model's wins (`newOnly`) and the baseline's (`baselineOnly`) a fair coin's split?
+ * Two-sided p-value: min(1, 2 * P[X <= min(b, c)]) for X ~ Binomial(b + c, 1/2), as
+ * scipy.stats.binomtest gives for p = 0.5.
+ */
+function mcnemarExact(newOnly, baselineOnly) {
+    const n = newOnly + baselineOnly;
+    if (n === 0)
+        return 1;
+    const k = Math.min(newOnly, baselineOnly);
+    if (2 * k === n)
+        return 1;
+    // log pmf(i) by the recurrence pmf(i) = pmf(i-1) * (n-i+1)/i, summed in log space
+    let logPmf = -n * Math.LN2;
+    let logCdf = logPmf;
+    for (let i = 1; i <= k; i++) {
+        logPmf += Math.log((n - i + 1) / i);
+        const hi = Math.max(logCdf, logPmf);
+        logCdf = hi + Math.log(Math.exp(logCdf - hi) + Math.exp(logPmf - hi));
+    }
+    return Math.min(1, 2 * Math.exp(logCdf));
+}
+//# sourceMappingURL=significance.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
+
+/** The typed array onnxruntime-node takes for each element type this project feeds. */
+const INPUT_ARRAYS = {
+    float32: Float32Array,
+    float64: Float64Array,
+    int8: Int8Array,
+    uint8: Uint8Array,
+    int16: Int16Array,
+    uint16: Uint16Array,
+    int32: Int32Array,
+    uint32: Uint32Array,
+    int64: BigInt64Array,
+    uint64: BigUint64Array,
+    bool: Uint8Array,
+};
+function newInputArray(type, length) {
+    const Ctor = INPUT_ARRAYS[type];
+    return Ctor ? new Ctor(length) : undefined;
+}
+/**
+ * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
+ * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
+ */
+function tensorValues(t) {
+    if (t.type === 'float16') {
+        const bits = t.data;
+        const values = new Float32Array(bits.length);
+        for (let i = 0; i < bits.length; i++)
+            values[i] = halfToNumber(bits[i]);
+        return values;
+    }
+    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
+        return Float64Array.from(t.data, Number);
+    return t.data;
+}
+//# sourceMappingURL=tensor-types.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/shape.js
+/** The number of elements of a tensor of this shape (1 for a scalar's empty shape). */
+function elementCount(shape) {
+    let n = 1;
+    for (const d of shape)
+        n *= d;
+    return n;
+}
+/** The number of elements of one row: every dimension but the first. */
+function rowElementCount(shape) {
+    return elementCount(shape.slice(1));
+}
+//# sourceMappingURL=shape.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/compare.js
+
+
+
+
+
+
+
+
+const FLOAT_OUTPUTS = new Set(['float32', 'float64', 'float16']);
+const INTEGER_OUTPUTS = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
+/** The labels fit the features (one per row, one column) and there is a row to score. */
+function checkEvalSet({ features, labels }) {
+    if (labels.rows !== features.rows) {
+        throw new UserError(`Labels ${labels.label} have ${labels.rows} rows but features ${features.label} have ${features.rows}; each feature row needs one label.`, { file: labels.label, input: 'labels' });
+    }
+    if (!(labels.shape.length === 1 || (labels.shape.length === 2 && labels.shape[1] === 1))) {
+        throw new UserError(`Labels ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
+            file: labels.label,
+            input: 'labels',
+        });
+    }
+    if (features.rows === 0)
+        throw new UserError(`The eval set ${features.label} has no rows.`, { file: features.label, input: 'eval-data' });
+}
+function checkFeatureShape(features, model, role) {
+    const want = model.input.shape;
+    const got = features.shape;
+    const rowOk = want.length === got.length && want.slice(1).every((d, i) => typeof d !== 'number' || d < 0 || d === got[i + 1]);
+    if (!rowOk) {
+        throw new UserError(`Features ${features.label} have shape ${formatShape(got)}, which does not fit input '${model.input.name}' ` +
+            `${formatShape(want)} of the ${role} ${model.path}: expected ${formatShape(['rows', ...want.slice(1)])}.`, { file: features.label, input: 'eval-data' });
+    }
+    if (!INPUT_ARRAYS[model.input.type]) {
+        throw new UserError(`Input '${model.input.name}' of the ${role} ${model.path} has element type ${model.input.type}; features can be fed as ` +
+            `${Object.keys(INPUT_ARRAYS).join(', ')}.`, { file: model.path });
+    }
+}
+function fixedBatch(model) {
+    const d = model.input.shape[0];
+    return typeof d === 'number' && d > 0 ? d : undefined;
+}
+/** A model exported with a fixed batch size runs in batches of that size (the last one padded). */
+function chooseBatchRows(models, batchSize, rows) {
+    const fixed = [...new Set(models.map(fixedBatch).filter((b) => b !== undefined))];
+    if (fixed.length > 1) {
+        throw new UserError(`The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`, {
+            file: models[0].path,
+        });
+    }
+    return fixed[0] ?? Math.min(batchSize, rows);
+}
+function createRunners(models, batchRows, rowLength) {
+    const runners = models.map(([role, model]) => {
+        const Ctor = INPUT_ARRAYS[model.input.type];
+        return {
+            role,
+            model,
+            buffers: [new Ctor(batchRows * rowLength), new Ctor(batchRows * rowLength)],
+            inferenceMs: 0,
+            width: 0,
+            outputIsLabels: false,
+            outputShape: [],
+            scores: new Float64Array(0),
+            predicted: new Int32Array(batchRows),
+            predictedIfLogits: new Int32Array(batchRows),
+        };
+    });
+    // models with the same input type share the decoded batch
+    for (let i = 1; i < runners.length; i++) {
+        if (runners[i].model.input.type === runners[0].model.input.type)
+            runners[i].buffers = runners[0].buffers;
+    }
+    return runners;
+}
+function batchesOf({ features, labels }, runners, batchRows) {
+    const rows = features.rows;
+    const rowLength = features.rowLength;
+    const labelBuffers = [new Float64Array(batchRows), new Float64Array(batchRows)];
+    const read = async (start, slot) => {
+        const n = Math.min(batchRows, rows - start);
+        const decoded = new Set();
+        for (const r of runners) {
+            const buffer = r.buffers[slot];
+            if (decoded.has(buffer))
+                continue;
+            await features.readRows(start, n, buffer, 0, r.model.input.type === 'bool');
+            if (n < batchRows)
+                buffer.fill((typeof buffer[0] === 'bigint' ? 0n : 0), n * rowLength);
+            decoded.add(buffer);
+        }
+        await labels.readRows(start, n, labelBuffers[slot]);
+        return n;
+    };
+    return { rows, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, read };
+}
+/** Runs one batch; returns the output values (n rows) and the output's dims. */
+async function runBatch(ort, r, batches, slot, n, firstRow) {
+    const { model } = r;
+    const { batchRows } = batches;
+    // the features' own row shape: checked against the input's fixed dimensions, filling its symbolic ones
+    const dims = [batchRows, ...batches.rowShape];
+    const input = r.buffers[slot].subarray(0, batchRows * batches.rowLength);
+    const tensor = new ort.Tensor(model.input.type, input, dims);
+    const t0 = performance.now();
+    const out = await model.session.run({ [model.input.name]: tensor }, [model.output.name]);
+    r.inferenceMs += performance.now() - t0;
+    const value = out[model.output.name];
+    if (!value)
+        throw new Error(`onnxruntime returned no '${model.output.name}'`);
+    if (value.dims[0] !== batchRows) {
+        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
+            `the first output dimension must be the batch.`, { file: model.path, input: 'output-name' });
+    }
+    const isFloat = FLOAT_OUTPUTS.has(value.type);
+    if (!isFloat && !INTEGER_OUTPUTS.has(value.type)) {
+        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`, { file: model.path, input: 'output-name' });
+    }
+    const data = tensorValues(value);
+    if (isFloat) {
+        const width = rowElementCount(value.dims);
+        checkFinite(r, data, n * width, width, firstRow);
+    }
+    return { data, dims: value.dims, isFloat };
+}
+/** A NaN or infinite score cannot be scored: name the row it came from. */
+function checkFinite(r, data, count, width, firstRow) {
+    for (let i = 0; i < count; i++) {
+        if (!Number.isFinite(data[i])) {
+            const row = firstRow + Math.floor(i / width);
+            throw new UserError(`The ${r.role} ${r.model.path} output '${r.model.output.name}' holds ${data[i]} for row ${row} of the eval set; ` +
+                `a model that outputs NaN or Inf cannot be scored.`, { file: r.model.path, hint: 'Check the export (and the features of that row) in the training framework.' });
+        }
+    }
+}
+/** Every model on the batch in `slot`, one after the other: each gets every core, and its own time is its own. */
+async function runAll(ort, runners, batches, slot, n, start) {
+    const results = [];
+    for (const r of runners)
+        results.push(await runBatch(ort, r, batches, slot, n, start));
+    return results;
+}
+/**
+ * The first batch: learns each output's layout, decides the task and the classes, checks every
+ * label, and sets up each model's accumulator. Returns the batch's outputs, to be scored first.
+ */
+async function probeFirstBatch(options, runners, batches) {
+    const n = await batches.read(0, 0);
+    const first = await runAll(options.ort, runners, batches, 0, n, 0);
+    runners.forEach((r, i) => {
+        r.width = rowElementCount(first[i].dims);
+        r.outputIsLabels = !first[i].isFloat;
+        r.outputShape = r.model.output.shape;
+        r.scores = new Float64Array(batches.batchRows * r.width);
+    });
+    const task = decideTask(options.task, runners[0], options.data.labels);
+    if (task === 'regression')
+        for (const r of runners)
+            checkRegressionOutput(r);
+    const classes = await checkLabels(await options.data.reopenLabels(), task, runners, batches.batchRows);
+    options.checkTask?.(task, classes);
+    for (const r of runners) {
+        if (task === 'classification')
+            r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes);
+        else
+            r.regression = new RegressionAccumulator();
+    }
+    return { task, classes, first, n };
+}
+/**
+ * Calls `use` on every batch in order while the next one is read into the other slot, so that
+ * reading (libuv's pool) overlaps scoring (the JavaScript thread). Batch 0 is in slot 0 already
+ * (`firstRows` rows). Memory holds two batches, not the set.
+ */
+async function streamBatches(batches, firstRows, use) {
+    let slot = 0;
+    let n = firstRows;
+    for (let start = 0; start < batches.rows; start += batches.batchRows) {
+        const nextStart = start + batches.batchRows;
+        const nextSlot = slot === 0 ? 1 : 0;
+        const next = nextStart < batches.rows ? batches.read(nextStart, nextSlot) : undefined;
+        // observed at once: a read that fails while `use` runs is reported here, not as an unhandled rejection
+        next?.catch(() => { });
+        try {
+            await use(slot, start, n);
+        }
+        catch (e) {
+            // let the read ahead finish (its own error is moot) before the caller closes the files
+            await next?.catch(() => { });
+            throw e;
+        }
+        if (next)
+            n = await next;
+        slot = nextSlot;
+    }
+}
+/** Adds one model's outputs for a batch (rows start .. start + n) to its accumulator. */
+function scoreBatch(r, output, y, n, classes, start) {
+    const raw = output.data;
+    const count = n * r.width;
+    for (let j = 0; j < count; j++)
+        r.scores[j] = Number(raw[j]);
+    if (r.classification) {
+        if (r.outputIsLabels)
+            checkPredictedClasses(r, r.scores, n, classes, start);
+        r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
+    }
+    else
+        r.regression.add(r.scores, y, n);
+}
+/**
+ * McNemar's counts (rows only one model gets right) under each reading (0: probabilities,
+ * 1: logits) of each model's scores; which reading holds is known after the last row (they
+ * differ only for one-column scores).
+ */
+class PairedCounts {
+    a;
+    b;
+    newOnly = [
+        [0, 0],
+        [0, 0],
+    ];
+    baselineOnly = [
+        [0, 0],
+        [0, 0],
+    ];
+    readings;
+    constructor(a, b) {
+        this.a = a;
+        this.b = b;
+        const readings = (r) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
+        this.readings = [readings(a), readings(b)];
+    }
+    /** The batch's predictions (each runner's, after scoreBatch) against its labels. */
+    add(y, n) {
+        for (const ra of this.readings[0]) {
+            const pa = ra === 1 ? this.a.predictedIfLogits : this.a.predicted;
+            for (const rb of this.readings[1]) {
+                const pb = rb === 1 ? this.b.predictedIfLogits : this.b.predicted;
+                const newOnly = this.newOnly[ra];
+                const baselineOnly = this.baselineOnly[ra];
+                for (let i = 0; i < n; i++) {
+                    const newRight = pa[i] === y[i];
+                    const baseRight = pb[i] === y[i];
+                    if (newRight && !baseRight)
+                        newOnly[rb]++;
+                    else if (baseRight && !newRight)
+                        baselineOnly[rb]++;
+                }
+            }
+        }
+    }
+    result() {
+        const reading = (r) => (r.width === 1 && !r.outputIsLabels && !r.classification.readsAsProbabilities() ? 1 : 0);
+        const [ra, rb] = [reading(this.a), reading(this.b)];
+        const b = this.newOnly[ra][rb];
+        const c = this.baselineOnly[ra][rb];
+        return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
+    }
+}
+function modelEvaluation(r) {
+    const common = { outputShape: r.outputShape, inferenceMs: r.inferenceMs };
+    if (r.classification) {
+        const res = r.classification.result();
+        return {
+            outputKind: res.scoreKind,
+            metrics: res.metrics,
+            unavailable: res.unavailable,
+            perClass: res.perClass,
+            confusion: res.confusion,
+            ...common,
+        };
+    }
+    const res = r.regression.result();
+    return { outputKind: 'values', metrics: res.metrics, unavailable: res.unavailable, ...common };
+}
+/**
+ * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
+ * streaming features and labels in batches: memory holds two batches, not the set.
+ */
+async function compareModels(options) {
+    const { ort, data } = options;
+    checkEvalSet(data);
+    const models = [['new model', options.newModel]];
+    if (options.baseline)
+        models.push(['baseline model', options.baseline]);
+    for (const [role, m] of models)
+        checkFeatureShape(data.features, m, role);
+    const batchRows = chooseBatchRows(models.map(([, m]) => m), options.batchSize, data.features.rows);
+    const runners = createRunners(models, batchRows, data.features.rowLength);
+    const batches = batchesOf(data, runners, batchRows);
+    const { task, classes, first, n } = await probeFirstBatch(options, runners, batches);
+    const paired = task === 'classification' && runners.length === 2 ? new PairedCounts(runners[0], runners[1]) : undefined;
+    let pending = first;
+    await streamBatches(batches, n, async (slot, start, count) => {
+        const outputs = pending ?? (await runAll(ort, runners, batches, slot, count, start));
+        pending = undefined;
+        const y = batches.labels[slot];
+        runners.forEach((r, i) => scoreBatch(r, outputs[i], y, count, classes, start));
+        paired?.add(y, count);
+    });
+    const [newEvaluation, baselineEvaluation] = runners.map(modelEvaluation);
+    return {
+        task,
+        rows: batches.rows,
+        classes,
+        batchSize: batchRows,
+        new: newEvaluation,
+        baseline: baselineEvaluation,
+        paired: paired?.result(),
+    };
+}
+function decideTask(requested, r, labels) {
+    if (requested !== 'auto')
+        return requested;
+    if (r.outputIsLabels || r.width > 1)
+        return 'classification';
+    // one float per row: integer or bool labels make it a binary classifier's score, float labels a regression
+    return labels.dtype.kind === 'f' ? 'regression' : 'classification';
+}
+/** Regression needs one float per row from every model. */
+function checkRegressionOutput(r) {
+    if (r.width !== 1 || r.outputIsLabels) {
+        throw new UserError(`Regression needs one number per row, but output '${r.model.output.name}' of the ${r.role} ${r.model.path} gives ` +
+            `${r.outputIsLabels ? 'integer class ids' : `${r.width} values per row`}.`, { file: r.model.path, input: 'task' });
+    }
+}
+/**
+ * Reads every label once (in batches), before any model runs on the whole set: a regression
+ * target must be a finite number, a class label a class id the models score. Returns the number
+ * of classes (classification).
+ */
+async function checkLabels(labels, task, runners, batchRows) {
+    const scored = runners.filter((r) => !r.outputIsLabels);
+    const widths = [...new Set(scored.map((r) => (r.width === 1 ? 2 : r.width)))];
+    if (task === 'classification' && widths.length > 1) {
+        await labels.close();
+        throw new UserError(`The models score different numbers of classes (${scored.map((r) => `${r.role}: ${r.width === 1 ? 2 : r.width}`).join(', ')}); ` +
+            `they must be compared on the same classes.`, { file: scored[1].model.path });
+    }
+    const buffer = new Float64Array(batchRows);
+    let maxLabel = 0;
+    const limit = widths[0];
+    const bad = (y, row, expected, hint) => new UserError(`Labels ${labels.label} hold ${y} at row ${row}; expected ${expected}.`, { file: labels.label, input: 'labels', hint });
+    try {
+        for (let start = 0; start < labels.rows; start += batchRows) {
+            const n = Math.min(batchRows, labels.rows - start);
+            await labels.readRows(start, n, buffer);
+            for (let i = 0; i < n; i++) {
+                const y = buffer[i];
+                if (task === 'regression') {
+                    if (!Number.isFinite(y))
+                        throw bad(y, start + i, 'a finite number (a regression target)');
+                    continue;
+                }
+                if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
+                    const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
+                    throw bad(y, start + i, expected, labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined);
+                }
+                if (y > maxLabel)
+                    maxLabel = y;
+            }
+        }
+    }
+    finally {
+        await labels.close();
+    }
+    return task === 'classification' ? Math.max(limit ?? maxLabel + 1, 2) : undefined;
+}
+function checkPredictedClasses(r, predicted, n, classes, start) {
+    for (let i = 0; i < n; i++) {
+        const p = predicted[i];
+        if (!Number.isInteger(p) || p < 0 || p >= classes) {
+            throw new UserError(`The ${r.role} ${r.model.path} predicts class ${p} for row ${start + i}, outside the classes 0..${classes - 1} found in the labels.`, { file: r.model.path });
+        }
+    }
+}
+//# sourceMappingURL=compare.js.map
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ../../node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(171);
+;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
+
+
+/**
+ * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
+ * device would stream without end, a directory is not data: they are refused before a byte is
+ * read, with an error `fileProblem` (errors.ts) words.
+ */
+class NotRegularFileError extends Error {
+    path;
+    kind;
+    code = 'ENOTREG';
+    constructor(path, 
+    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
+    kind) {
+        super(`${path} is ${kind}, not a regular file`);
+        this.path = path;
+        this.kind = kind;
+        this.name = 'NotRegularFileError';
+    }
+}
+function kindOf(s) {
+    if (s.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (s.isSocket())
+        return 'a socket';
+    if (s.isCharacterDevice())
+        return 'a character device';
+    if (s.isBlockDevice())
+        return 'a block device';
+    return 'not a regular file';
+}
+function check(path, s) {
+    if (s.isFile())
+        return;
+    if (s.isDirectory())
+        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
+    throw new NotRegularFileError(path, kindOf(s));
+}
+/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
+async function statRegularFile(path) {
+    const s = await (0,promises_namespaceObject.stat)(path);
+    check(path, s);
+    return s;
+}
+/**
+ * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
+ * writer would block the open itself), then checked on the open handle, so that what is read is
+ * what was checked.
+ */
+async function openRegularFile(path) {
+    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    try {
+        check(path, await handle.stat());
+        return handle;
+    }
+    catch (e) {
+        await handle.close();
+        throw e;
+    }
+}
+//# sourceMappingURL=files.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/header-literal.js
+
+/** numpy refuses headers longer than this (format.py `_MAX_HEADER_SIZE`, the default max_header_size). */
+const MAX_HEADER_CHARS = 10_000;
+class Syntax {
+    text;
+    longSuffix;
+    i = 0;
+    constructor(text, longSuffix) {
+        this.text = text;
+        this.longSuffix = longSuffix;
+    }
+    fail(what) {
+        throw new HeaderSyntaxError(`${what} at character ${this.i + 1}`);
+    }
+    /**
+     * What Python skips between tokens inside brackets: spaces, tabs, line breaks, form feeds and
+     * comments (a subset: no backslash continuations; comments of printable ASCII only).
+     */
+    skipSpace() {
+        for (;;) {
+            const c = this.text[this.i];
+            if (c !== undefined && ' \t\n\r\f'.includes(c))
+                this.i++;
+            else if (c === '#')
+                this.comment();
+            else
+                return;
+        }
+    }
+    comment() {
+        while (this.i < this.text.length && this.text[this.i] !== '\n' && this.text[this.i] !== '\r') {
+            if (!/[\x20-\x7e\t]/.test(this.text[this.i]))
+                this.fail('a comment with a character other than printable ASCII (stricter than numpy)');
+            this.i++;
+        }
+    }
+    peek() {
+        this.skipSpace();
+        return this.text[this.i];
+    }
+    expect(char) {
+        if (this.peek() !== char)
+            this.fail(`expected '${char}'${this.found()}`);
+        this.i++;
+    }
+    found() {
+        const c = this.text[this.i];
+        return c === undefined ? ', found the end of the header' : `, found ${JSON.stringify(c)}`;
+    }
+    /** A plain Python string literal in single or double quotes, without escapes or prefixes. */
+    string() {
+        const quote = this.peek();
+        if (quote !== "'" && quote !== '"') {
+            const prefix = /^[rRuUbBfF]{1,2}(?=['"])/.exec(this.text.slice(this.i));
+            if (prefix)
+                this.fail(`a string prefix ${prefix[0]} (stricter than numpy)`);
+            this.fail(`expected a quoted string${this.found()}`);
+        }
+        const start = ++this.i;
+        while (this.i < this.text.length && this.text[this.i] !== quote) {
+            const c = this.text[this.i];
+            if (c === '\\')
+                this.fail('a backslash escape in a string (stricter than numpy: numpy never writes one)');
+            if (c === '\n' || c === '\r')
+                this.fail('a line break inside a string');
+            this.i++;
+        }
+        if (this.i >= this.text.length)
+            this.fail('a string that is never closed');
+        return this.text.slice(start, this.i++);
+    }
+    word() {
+        const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.i));
+        if (!m)
+            this.fail(`expected a value${this.found()}`);
+        this.i += m[0].length;
+        return m[0];
+    }
+    /** A non-negative decimal integer, as Python writes one (no leading zeros); `3L` in format 1.0/2.0. */
+    integer() {
+        this.skipSpace();
+        const m = /^(0+|[1-9][0-9]*)(?![0-9])/.exec(this.text.slice(this.i)); // Python: 00 is 0, 01 is an error
+        if (!m) {
+            if (/^-[0-9]/.test(this.text.slice(this.i))) {
+                this.fail('a negative size in shape (stricter than numpy, which infers a -1 from the file size: this reader takes only the sizes numpy.save writes)');
+            }
+            this.fail(`expected a size in shape${this.found()}`);
+        }
+        this.i += m[0].length;
+        if (this.longSuffix && this.text[this.i] === 'L')
+            this.i++;
+        if (/[A-Za-z0-9_.]/.test(this.text[this.i] ?? '')) {
+            this.fail('a size in shape that is not a plain decimal integer (stricter than numpy where Python would read it)');
+        }
+        const n = Number(m[1]);
+        if (!Number.isSafeInteger(n))
+            this.fail(`a size in shape larger than ${Number.MAX_SAFE_INTEGER}`);
+        return n;
+    }
+    /** `()`, `(n,)`, `(n, m)`, `(n, m,)`: a tuple, never a parenthesized integer. */
+    tuple() {
+        this.expect('(');
+        const next = this.peek();
+        if (next !== ')' && !/[0-9-]/.test(next ?? ''))
+            this.fail('a parenthesized value that is not a tuple of sizes (stricter than numpy)');
+        const sizes = [];
+        let comma = false;
+        while (this.peek() !== ')') {
+            if (sizes.length > 0 && !comma)
+                this.fail(`expected ',' or ')'${this.found()}`);
+            sizes.push(this.integer());
+            comma = this.peek() === ',';
+            if (comma)
+                this.i++;
+        }
+        this.i++;
+        if (sizes.length === 1 && !comma)
+            this.fail('shape (n) is a number, not a tuple: a one-dimensional shape is written (n,)');
+        return sizes;
+    }
+    value() {
+        const c = this.peek();
+        if (c === "'" || c === '"' || /^[rRuUbBfF]{1,2}['"]/.test(this.text.slice(this.i, this.i + 3)))
+            return { kind: 'string', value: this.string() };
+        if (c === '(')
+            return { kind: 'tuple', value: this.tuple() };
+        if (c === '[')
+            this.fail('a list (a structured dtype, or a shape written as a list): not read here (stricter than numpy)');
+        const word = this.word();
+        if (word === 'True' || word === 'False')
+            return { kind: 'bool', value: word === 'True' };
+        this.fail(`'${word}' is not a value numpy writes in a header`);
+    }
+    /** `{key: value, ...}` with an optional trailing comma; a later key replaces an earlier one. */
+    dict() {
+        this.expect('{');
+        const entries = new Map();
+        while (this.peek() !== '}') {
+            const key = this.string();
+            this.expect(':');
+            entries.set(key, this.value());
+            if (this.peek() === ',')
+                this.i++;
+            else if (this.peek() !== '}')
+                this.fail(`expected ',' or '}'${this.found()}`);
+        }
+        this.i++;
+        return entries;
+    }
+    /**
+     * The whole header as Python's literal_eval takes it at the top level, where line breaks and
+     * indentation matter: spaces and tabs (which literal_eval strips), blank lines, the dictionary at
+     * the start of its line; after it, on the same line, spaces, tabs and a comment, then at most one
+     * line break (numpy pads with spaces and one '\n'). Stricter than Python where it accepts more
+     * (blank lines after the dictionary).
+     */
+    header() {
+        this.i = /^[ \t]*\n*/.exec(this.text)[0].length;
+        if (this.text[this.i] === '(')
+            this.fail('a parenthesized dictionary (stricter than numpy)');
+        if (this.text[this.i] !== '{')
+            this.fail(`the header is not a dictionary: expected '{'${this.found()}`);
+        const d = this.dict();
+        while (this.text[this.i] === ' ' || this.text[this.i] === '\t')
+            this.i++;
+        if (this.text[this.i] === '#')
+            this.comment();
+        const end = /^(\r\n|\r|\n)?$/.exec(this.text.slice(this.i));
+        if (!end)
+            this.fail("text after the dictionary (stricter than numpy where it is blank: numpy writes spaces and one '\\n')");
+        return d;
+    }
+}
+class HeaderSyntaxError extends Error {
+}
+const KEYS = ['descr', 'fortran_order', 'shape'];
+/**
+ * The header dictionary of a format `major`.0 file. `text` is the header as numpy decodes it
+ * (latin-1 for 1.0 and 2.0, UTF-8 for 3.0).
+ */
+function parseNpyHeaderDict(text, major) {
+    if (text.length > MAX_HEADER_CHARS)
+        return parseError(`the header is ${text.length} characters long; numpy reads at most ${MAX_HEADER_CHARS}`);
+    let entries;
+    try {
+        entries = new Syntax(text, major <= 2).header();
+    }
+    catch (e) {
+        if (e instanceof HeaderSyntaxError)
+            return parseError(`the header is not the Python dictionary numpy writes: ${e.message}`);
+        throw e;
+    }
+    const keys = [...entries.keys()].sort();
+    if (keys.length !== KEYS.length || keys.some((k, i) => k !== KEYS[i])) {
+        return parseError(`the header has the keys ${keys.map((k) => `'${k}'`).join(', ') || '(none)'}; numpy needs exactly 'descr', 'fortran_order' and 'shape'`);
+    }
+    const descr = entries.get('descr');
+    const fortran = entries.get('fortran_order');
+    const shape = entries.get('shape');
+    if (descr.kind !== 'string')
+        return parseError(`its descr is not a string (structured dtypes are not read here)`);
+    if (fortran.kind !== 'bool')
+        return parseError(`its fortran_order is not True or False`);
+    if (shape.kind !== 'tuple')
+        return parseError(`its shape is not a tuple of sizes`);
+    return parsed({ descr: descr.value, fortranOrder: fortran.value, shape: shape.value });
+}
+//# sourceMappingURL=header-literal.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/header.js
+
+
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+function corrupt(label, what) {
+    return new UserError(`${label} is not a valid .npy array: ${what}.`, {
+        file: label,
+        hint: 'Write it with numpy.save (or numpy.savez for an .npz).',
+    });
+}
+/** The header length field's size and the text encoding, per format version (numpy's _header_size_info). */
+const VERSIONS = {
+    1: { lengthBytes: 2, encoding: 'latin1' },
+    2: { lengthBytes: 4, encoding: 'latin1' },
+    3: { lengthBytes: 4, encoding: 'utf-8' },
+};
+/** numpy decodes format 1.0 and 2.0 headers as ISO-8859-1 (TextDecoder's 'latin1' is windows-1252). */
+function decodeHeader(raw, encoding) {
+    if (encoding === 'latin1')
+        return Array.from(raw, (b) => String.fromCharCode(b)).join('');
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The magic, the version and the header text: everything before the dictionary is read. */
+async function readHeaderText(source) {
+    const label = source.label;
+    if (source.size < 10)
+        throw corrupt(label, `it is only ${source.size} bytes long`);
+    const preamble = new Uint8Array(12);
+    await source.read(0, preamble.subarray(0, 10));
+    if (!MAGIC.every((b, i) => preamble[i] === b))
+        throw corrupt(label, 'it does not start with the \\x93NUMPY magic');
+    const [major, minor] = [preamble[6], preamble[7]];
+    const version = VERSIONS[major];
+    if (!version || minor !== 0)
+        throw corrupt(label, `format version ${major}.${minor} is unknown (numpy writes 1.0, 2.0 and 3.0)`);
+    if (version.lengthBytes === 4) {
+        if (source.size < 12)
+            throw corrupt(label, `it is only ${source.size} bytes long`);
+        await source.read(10, preamble.subarray(10, 12));
+    }
+    const headerStart = 8 + version.lengthBytes;
+    const headerLength = version.lengthBytes === 2 ? preamble[8] | (preamble[9] << 8) : new DataView(preamble.buffer).getUint32(8, true);
+    // checked before anything is allocated: a UTF-8 character takes at most 4 bytes
+    const maxBytes = version.encoding === 'utf-8' ? 4 * MAX_HEADER_CHARS : MAX_HEADER_CHARS;
+    if (headerLength > maxBytes)
+        throw corrupt(label, `its header is ${headerLength} bytes long; numpy reads at most ${MAX_HEADER_CHARS} characters`);
+    if (headerStart + headerLength > source.size)
+        throw corrupt(label, 'the header runs past the end of the file');
+    const raw = new Uint8Array(headerLength);
+    await source.read(headerStart, raw);
+    const text = decodeHeader(raw, version.encoding);
+    if (text === undefined)
+        throw corrupt(label, 'its format 3.0 header is not valid UTF-8');
+    return { text, major, dataOffset: headerStart + headerLength };
+}
+/** The data must be exactly as long as the header says: shorter is cut off, longer is not numpy's writing. */
+function checkDataLength(label, source, dtype, shape, dataOffset) {
+    // exact, whatever the sizes: a shape's product can pass 2^53 long before it is refused
+    const dataBytes = shape.reduce((n, d) => n * BigInt(d), 1n) * BigInt(dtype.size);
+    const expected = BigInt(dataOffset) + dataBytes;
+    const actual = BigInt(source.size);
+    if (actual === expected)
+        return;
+    const promise = `its header promises shape (${shape.join(', ')}) of ${describeDType(dtype)}, ${expected} bytes in all`;
+    if (actual < expected) {
+        throw new UserError(`${label} is truncated: ${promise}, but it holds ${actual}.`, {
+            file: label,
+            hint: 'The file was probably cut short while being written or copied; write it again with numpy.',
+        });
+    }
+    throw new UserError(`${label} has ${actual - expected} bytes after its data: ${promise}, but it holds ${actual}.`, {
+        file: label,
+        hint: 'numpy.save never writes them (numpy.load would ignore them; this reader refuses a file that is not what it says). Write it again with numpy.',
+    });
+}
+/**
+ * Reads and validates the header of a `.npy` stream (format versions 1.0, 2.0 and 3.0) exactly as
+ * numpy does (header-literal.ts), and checks that the data is exactly as long as it says, before
+ * anything of the data is read or allocated.
+ */
+async function readNpyHeader(source) {
+    const label = source.label;
+    const { text, major, dataOffset } = await readHeaderText(source);
+    const dict = parseNpyHeaderDict(text, major);
+    if (!dict.ok)
+        throw corrupt(label, dict.error);
+    const { descr, fortranOrder, shape } = dict.value;
+    const dtype = parseDType(descr);
+    if (!dtype) {
+        throw new UserError(`${label} holds dtype '${descr}', which this reader does not take as features or labels.`, {
+            file: label,
+            hint: "Supported: float16/32/64, int8-64, uint8-64 and bool, either byte order, written as numpy.save writes them ('<f4', '>i8', '|b1'); numpy reads other spellings too, this reader is stricter.",
+        });
+    }
+    checkDataLength(label, source, dtype, shape, dataOffset);
+    return { dtype, fortranOrder, shape, dataOffset };
+}
+//# sourceMappingURL=header.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/source.js
+
+
+
+function truncated(label, position, wanted, got) {
+    return new UserError(`${label} is truncated: expected ${wanted} bytes at offset ${position}, found ${got}.`, {
+        file: label,
+        hint: 'The file was probably cut short while being written or copied; write it again with numpy.',
+    });
+}
+class FileSource {
+    label;
+    handle;
+    start;
+    size;
+    randomAccess = true;
+    constructor(label, handle, start, size) {
+        this.label = label;
+        this.handle = handle;
+        this.start = start;
+        this.size = size;
+    }
+    /** A file, or the byte range [start, start + size) of it (a stored npz member). */
+    static async open(path, label = path, start = 0, size) {
+        const handle = await openRegularFile(path);
+        const total = size ?? (await handle.stat()).size - start;
+        return new FileSource(label, handle, start, total);
+    }
+    async read(position, into) {
+        let done = 0;
+        const wanted = into.byteLength;
+        const available = Math.max(0, Math.min(wanted, this.size - position));
+        while (done < available) {
+            const { bytesRead } = await this.handle.read(into, done, available - done, this.start + position + done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+        }
+        if (done < wanted)
+            throw truncated(this.label, position, wanted, done);
+    }
+    close() {
+        return this.handle.close();
+    }
+}
+/** A forward-only source over a stream (a deflated npz member); holds at most one chunk extra. */
+class StreamSource {
+    label;
+    stream;
+    size;
+    expectedCrc;
+    randomAccess = false;
+    chunks;
+    pending = Buffer.alloc(0);
+    position = 0;
+    crc = 0;
+    /** `expectedCrc`: the zip entry's CRC-32, checked once the last byte has been read. */
+    constructor(label, stream, size, expectedCrc) {
+        this.label = label;
+        this.stream = stream;
+        this.size = size;
+        this.expectedCrc = expectedCrc;
+        this.chunks = stream[Symbol.asyncIterator]();
+    }
+    /** Moves past `n` pending bytes, folding them into the running CRC-32. */
+    consume(n) {
+        const taken = this.pending.subarray(0, n);
+        if (this.expectedCrc !== undefined)
+            this.crc = (0,external_node_zlib_.crc32)(taken, this.crc);
+        this.pending = this.pending.subarray(n);
+        this.position += n;
+        if (this.position === this.size && this.expectedCrc !== undefined && this.crc >>> 0 !== this.expectedCrc >>> 0) {
+            throw new UserError(`${this.label} is corrupt: its CRC-32 is ${(this.crc >>> 0).toString(16)}, the archive records ${(this.expectedCrc >>> 0).toString(16)}.`, {
+                file: this.label,
+                hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+            });
+        }
+        return taken;
+    }
+    async read(position, into) {
+        if (position < this.position)
+            throw new Error(`${this.label}: backward read ${position} < ${this.position}`);
+        let skip = position - this.position;
+        let filled = 0;
+        while (filled < into.byteLength) {
+            if (this.pending.byteLength === 0) {
+                let next;
+                try {
+                    next = await this.chunks.next();
+                }
+                catch (e) {
+                    throw new UserError(`${this.label} cannot be decompressed: ${messageOf(e)}.`, { file: this.label, cause: e });
+                }
+                if (next.done)
+                    throw truncated(this.label, position, into.byteLength, filled);
+                this.pending = next.value;
+            }
+            if (skip > 0) {
+                const n = Math.min(skip, this.pending.byteLength);
+                this.consume(n);
+                skip -= n;
+                continue;
+            }
+            const n = Math.min(into.byteLength - filled, this.pending.byteLength);
+            into.set(this.consume(n), filled);
+            filled += n;
+        }
+    }
+    close() {
+        this.stream.destroy();
+        return Promise.resolve();
+    }
+}
+//# sourceMappingURL=source.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/array.js
+
+
+
+
+
+
+
+
+
+
+
+/** The largest row read (1 GiB): batches hold whole rows. */
+const MAX_ROW_BYTES = 2 ** 30;
+/**
+ * One array of a `.npy` file or `.npz` member, read a batch of rows at a time: memory holds one
+ * batch, never the whole array. Rows are the first axis; a row is everything after it, in C order
+ * whatever the file's order.
+ */
+class NpyArray {
+    source;
+    dtype;
+    shape;
+    fortranOrder;
+    dataOffset;
+    onClose;
+    rows;
+    /** Elements per row (the product of the shape after the first axis). */
+    rowLength;
+    scratch = new Uint8Array(0);
+    transposed = new Uint8Array(0);
+    /** For Fortran order: where each in-row element's column starts, in elements from the data start. */
+    columnStarts;
+    constructor(source, dtype, shape, fortranOrder, dataOffset, onClose) {
+        this.source = source;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.fortranOrder = fortranOrder;
+        this.dataOffset = dataOffset;
+        this.onClose = onClose;
+        if (shape.length === 0) {
+            throw new UserError(`${source.label} holds a single scalar; expected an array with one row per example.`, {
+                file: source.label,
+            });
+        }
+        this.rows = shape[0];
+        this.rowLength = rowElementCount(shape);
+        // A row is read whole: bound it before anything is allocated for it (with no rows, the header
+        // alone could otherwise describe rows of any size).
+        if (this.rowLength * dtype.size > MAX_ROW_BYTES) {
+            throw new UserError(`${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})), ${this.rowLength * dtype.size} bytes each; rows of at most ${MAX_ROW_BYTES} bytes are read.`, { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' });
+        }
+        if (fortranOrder && this.rowLength > 1 && this.rows > 0) {
+            // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
+            const inner = shape.slice(1);
+            const starts = new Float64Array(this.rowLength);
+            const index = new Array(inner.length).fill(0);
+            for (let j = 0; j < this.rowLength; j++) {
+                let f = 0;
+                for (let a = inner.length - 1; a >= 0; a--)
+                    f = f * inner[a] + index[a];
+                starts[j] = this.rows * f;
+                for (let a = inner.length - 1; a >= 0; a--) {
+                    if (++index[a] < inner[a])
+                        break;
+                    index[a] = 0;
+                }
+            }
+            this.columnStarts = starts;
+        }
+    }
+    get label() {
+        return this.source.label;
+    }
+    /** Opens a source; a forward-only source holding a Fortran-order array is first spilled to disk. */
+    static async fromSource(source, onClose = async () => { }) {
+        const header = await readNpyHeader(source);
+        return new NpyArray(source, header.dtype, header.shape, header.fortranOrder, header.dataOffset, async () => {
+            await source.close();
+            await onClose();
+        });
+    }
+    /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype (`asBool`: to a bool tensor). */
+    async readRows(start, count, out, outOffset = 0, asBool = false) {
+        if (start < 0 || start + count > this.rows)
+            throw new Error(`readRows(${start}, ${count}) outside ${this.rows} rows`);
+        const size = this.dtype.size;
+        const elements = count * this.rowLength;
+        const nbytes = elements * size;
+        if (this.scratch.byteLength < nbytes)
+            this.scratch = new Uint8Array(nbytes);
+        const bytes = this.scratch.subarray(0, nbytes);
+        if (!this.columnStarts) {
+            await this.source.read(this.dataOffset + start * this.rowLength * size, bytes);
+            decodeInto(this.dtype, bytes, elements, out, outOffset, asBool);
+            return;
+        }
+        // Fortran order: one contiguous run per column, then a byte-level transpose to row-major.
+        const columnBytes = count * size;
+        for (let j = 0; j < this.rowLength; j++) {
+            await this.source.read(this.dataOffset + (this.columnStarts[j] + start) * size, bytes.subarray(j * columnBytes, (j + 1) * columnBytes));
+        }
+        if (this.transposed.byteLength < nbytes)
+            this.transposed = new Uint8Array(nbytes);
+        const t = this.transposed;
+        const rowBytes = this.rowLength * size;
+        for (let j = 0; j < this.rowLength; j++) {
+            const col = j * columnBytes;
+            for (let i = 0; i < count; i++) {
+                const from = col + i * size;
+                const to = i * rowBytes + j * size;
+                for (let b = 0; b < size; b++)
+                    t[to + b] = bytes[from + b];
+            }
+        }
+        decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset, asBool);
+    }
+    close() {
+        return this.onClose();
+    }
+}
+function notReadable(path, e, what) {
+    return new UserError(`${what} ${path} ${fileProblem(e)}.`, { file: path, cause: e });
+}
+/** Opens a `.npy` file. */
+async function openNpy(path) {
+    let source;
+    try {
+        source = await FileSource.open(path);
+    }
+    catch (e) {
+        throw notReadable(path, e, 'The .npy file');
+    }
+    try {
+        return await NpyArray.fromSource(source);
+    }
+    catch (e) {
+        await source.close();
+        throw e;
+    }
+}
+/**
+ * Inflates a member to `file`, checking its CRC-32 and its size against the archive's records as
+ * it goes (the random-access copy of a Fortran-order member is read from disk, past the point
+ * where a stream would check them).
+ */
+async function spillMember(stream, file, entry, label) {
+    const out = await (0,promises_namespaceObject.open)(file, 'w', 0o600);
+    let crc = 0;
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            crc = (0,external_node_zlib_.crc32)(chunk, crc);
+            size += chunk.byteLength;
+            await out.write(chunk);
+        }
+    }
+    finally {
+        await out.close();
+    }
+    if (size !== entry.uncompressedSize || crc >>> 0 !== entry.crc32 >>> 0) {
+        throw new UserError(`${label} is corrupt: it inflates to ${size} bytes with CRC-32 ${(crc >>> 0).toString(16)}, the archive records ${entry.uncompressedSize} bytes and ${(entry.crc32 >>> 0).toString(16)}.`, {
+            file: label,
+            hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+        });
+    }
+}
+/** An `.npz` archive (numpy.savez or savez_compressed); members are opened as streams. */
+class NpzArchive {
+    path;
+    zip;
+    entries;
+    constructor(path, zip, entries) {
+        this.path = path;
+        this.zip = zip;
+        this.entries = entries;
+    }
+    static async open(path) {
+        try {
+            await statRegularFile(path);
+        }
+        catch (e) {
+            throw notReadable(path, e, 'The .npz file');
+        }
+        const zip = await new Promise((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err ? reject(err) : resolve(z)))).catch((e) => {
+            throw new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, {
+                file: path,
+                hint: 'Write it with numpy.savez or numpy.savez_compressed.',
+            });
+        });
+        const entries = new Map();
+        await new Promise((resolve, reject) => {
+            zip.on('entry', (entry) => {
+                const key = entry.fileName.replace(/\.npy$/, '');
+                entries.set(key, { entry, key });
+                zip.readEntry();
+            });
+            zip.on('end', () => resolve());
+            zip.on('error', (e) => reject(new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, { file: path })));
+            zip.readEntry();
+        });
+        return new NpzArchive(path, zip, entries);
+    }
+    get keys() {
+        return [...this.entries.keys()];
+    }
+    has(key) {
+        return this.entries.has(key);
+    }
+    /** Opens member `key` (with or without `.npy`); `input` names the action input that chose it. */
+    async array(key, input) {
+        const found = this.entries.get(key.replace(/\.npy$/, ''));
+        if (!found) {
+            throw new UserError(`${this.path} has no array '${key}'; it holds: ${this.keys.join(', ') || 'nothing'}.`, {
+                file: this.path,
+                input,
+            });
+        }
+        const label = `${this.path}:${found.entry.fileName}`;
+        const stream = await this.openStream(found.entry, label);
+        const source = new StreamSource(label, stream, found.entry.uncompressedSize, found.entry.crc32);
+        const array = await NpyArray.fromSource(source).catch(async (e) => {
+            await source.close();
+            throw e;
+        });
+        if (!array.fortranOrder || array.rowLength <= 1)
+            return array;
+        // Fortran order needs random access: inflate the member once to a temporary file.
+        await array.close();
+        const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'npz-'));
+        const cleanUp = () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        try {
+            const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
+            await spillMember(await this.openStream(found.entry, label), file, found.entry, label);
+            return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
+        }
+        catch (e) {
+            await cleanUp();
+            if (e instanceof UserError)
+                throw e;
+            throw new UserError(`${label} cannot be decompressed to a temporary file: ${messageOf(e)}.`, { file: this.path, input, cause: e });
+        }
+    }
+    openStream(entry, label) {
+        return new Promise((resolve, reject) => this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))).catch((e) => {
+            throw new UserError(`${label} cannot be read from the archive: ${messageOf(e)}.`, { file: this.path, cause: e });
+        });
+    }
+    close() {
+        this.zip.close();
+    }
+}
+//# sourceMappingURL=array.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/eval-set.js
+
+
+
+
+const EVAL_DATA_HINT = 'Expected a directory with features.npy and labels.npy, or an .npz file.';
+/**
+ * Opens the held-out set: a directory with `<features>.npy` and `<labels>.npy`, or an `.npz`
+ * holding arrays named `features` and `labels` (names overridable).
+ */
+async function openEvalSet(path, featuresName = 'features', labelsName = 'labels') {
+    let isDirectory;
+    try {
+        isDirectory = (await (0,promises_namespaceObject.stat)(path)).isDirectory();
+    }
+    catch (e) {
+        throw new UserError(`eval-data ${path} ${fileProblem(e, 'a directory or an .npz file')}.`, {
+            file: path,
+            input: 'eval-data',
+            hint: EVAL_DATA_HINT,
+        });
+    }
+    if (isDirectory)
+        return openNpyPair(path, featuresName, labelsName);
+    if (!/\.npz$/i.test((0,external_node_path_namespaceObject.basename)(path))) {
+        throw new UserError(`eval-data ${path} is a file but not an .npz archive.`, { file: path, input: 'eval-data', hint: EVAL_DATA_HINT });
+    }
+    return openNpzMembers(path, featuresName, labelsName);
+}
+/** The set as two .npy files in one directory. */
+async function openNpyPair(dir, featuresName, labelsName) {
+    const file = (name) => (0,external_node_path_namespaceObject.join)(dir, name.endsWith('.npy') ? name : `${name}.npy`);
+    const features = await openNpy(file(featuresName)).catch((e) => {
+        throw withInput(e, 'features');
+    });
+    const labels = await openNpy(file(labelsName)).catch(async (e) => {
+        await features.close();
+        throw withInput(e, 'labels');
+    });
+    return {
+        features,
+        labels,
+        files: [file(featuresName), file(labelsName)],
+        reopenLabels: () => openNpy(file(labelsName)),
+        close: async () => {
+            await features.close();
+            await labels.close();
+        },
+    };
+}
+/** The set as two members of one .npz archive. */
+async function openNpzMembers(path, featuresName, labelsName) {
+    const npz = await NpzArchive.open(path);
+    try {
+        const features = await npz.array(featuresName, 'features');
+        const labels = await npz.array(labelsName, 'labels').catch(async (e) => {
+            await features.close();
+            throw e;
+        });
+        return {
+            features,
+            labels,
+            files: [path],
+            reopenLabels: () => npz.array(labelsName, 'labels'),
+            close: async () => {
+                await features.close();
+                await labels.close();
+                npz.close();
+            },
+        };
+    }
+    catch (e) {
+        npz.close();
+        throw e;
+    }
+}
+function withInput(e, input) {
+    if (e instanceof UserError && !e.input) {
+        return new UserError(e.message, { file: e.file, input, hint: e.hint, cause: e.cause });
+    }
+    return e;
+}
+//# sourceMappingURL=eval-set.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/evaluate.js
+
+
+
+
+
+
+
+
+
+/**
+ * Everything between reading the inputs and publishing the report: loads the runtime and the
+ * models, opens the eval set, compares the models on it and decides the gate, filling `report`
+ * as it goes (so that an error leaves in it what was learnt before). Throws a UserError on bad
+ * input; a missing baseline is not an error but a decision of the missing-baseline policy.
+ */
+async function evaluateModels(s, report, options = {}) {
+    recordSettings(report, s);
+    const ort = await loadRuntime(report, s, options);
+    const opened = [];
+    let data;
+    try {
+        const { newModel, baseline } = await loadModels(ort, s, report, opened);
+        data = await openData(s, report);
+        const hashes = hashInputs(s, data, baseline !== undefined);
+        const comparison = await compareModels({
+            ort,
+            newModel,
+            baseline,
+            data,
+            task: s.task,
+            batchSize: s.batchSize,
+            checkTask: (task, classes) => checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes),
+        });
+        recordHashes(report, data, await hashes);
+        recordComparison(report, comparison);
+        decide(report, s, comparison);
+    }
+    finally {
+        await data?.close();
+        for (const m of opened)
+            await m.session.release();
+    }
+}
+function recordSettings(report, s) {
+    report.primary.minImprovement = s.minImprovement;
+    if (s.metric) {
+        report.primary.metric = s.metric;
+        report.primary.higherIsBetter = higherIsBetter(s.metric);
+    }
+    report.settings = { batchSize: s.batchSize, threads: s.threads };
+}
+async function loadRuntime(report, s, options) {
+    const { ort, runtime } = await loadOnnxRuntime({
+        path: s.onnxruntimePath || undefined,
+        registry: s.onnxruntimeRegistry,
+        log: options.log,
+    });
+    report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
+    return ort;
+}
+async function timedLoad(ort, path, s, role, input) {
+    const t0 = performance.now();
+    const model = await loadModel(ort, path, {
+        threads: s.threads,
+        inputName: s.inputName || undefined,
+        outputName: s.outputName || undefined,
+        role,
+        inputOfPath: input,
+    });
+    const timing = { loadMs: performance.now() - t0, inferenceMs: 0, rowsPerSecond: 0 };
+    return [model, { path: model.path, input: model.input, output: model.output, timing }];
+}
+/** A model file that is not there (rather than there but unreadable): loadModel's UserError keeps the errno as its cause. */
+function isMissingFile(e) {
+    const code = e instanceof UserError ? e.cause?.code : undefined;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+}
+/** The new model, then the baseline: none given or not there is left to the missing-baseline policy. */
+async function loadModels(ort, s, report, opened) {
+    const [newModel, newReport] = await timedLoad(ort, s.newModel, s, 'new model', 'new-model');
+    opened.push(newModel);
+    report.models.new = newReport;
+    if (s.baselineModel === '') {
+        recordMissingBaseline(report, s.missingBaseline, 'no baseline-model was given');
+        return { newModel };
+    }
+    try {
+        const [baseline, baselineReport] = await timedLoad(ort, s.baselineModel, s, 'baseline model', 'baseline-model');
+        opened.push(baseline);
+        report.models.baseline = baselineReport;
+        return { newModel, baseline };
+    }
+    catch (e) {
+        if (!isMissingFile(e))
+            throw e;
+        recordMissingBaseline(report, s.missingBaseline, `baseline-model ${s.baselineModel} ${fileProblem(e.cause)}`);
+        return { newModel };
+    }
+}
+function recordMissingBaseline(report, policy, detail) {
+    report.baselineMissing = { policy, detail };
+    const warning = missingBaselineWarning(report.baselineMissing);
+    if (warning)
+        report.warnings.push(warning);
+}
+async function openData(s, report) {
+    const data = await openEvalSet(s.evalData, s.features, s.labels);
+    const { features, labels } = data;
+    report.evalSet = {
+        path: s.evalData,
+        files: data.files.map((path) => ({ path })),
+        rows: features.rows,
+        features: { name: s.features, dtype: describeDType(features.dtype), shape: [...features.shape] },
+        labels: { name: s.labels, dtype: describeDType(labels.dtype), shape: [...labels.shape] },
+    };
+    return data;
+}
+/**
+ * The SHA-256 of the models and the eval set, started before the comparison: the file reads
+ * (libuv's pool) overlap inference (onnxruntime-node runs on the JavaScript thread).
+ */
+function hashInputs(s, data, withBaseline) {
+    const hashes = Promise.all([
+        sha256Files(s.newModel),
+        withBaseline ? sha256Files(s.baselineModel) : undefined,
+        sha256EachAndAll(data.files),
+    ]);
+    // awaited only when the comparison succeeds; its own failure must not go unhandled meanwhile
+    hashes.catch(() => { });
+    return hashes;
+}
+function recordHashes(report, data, [newSha, baselineSha, dataShas]) {
+    report.models.new.sha256 = newSha;
+    if (report.models.baseline)
+        report.models.baseline.sha256 = baselineSha;
+    report.evalSet.files = data.files.map((path, i) => ({ path, sha256: dataShas.each[i] }));
+    report.evalSet.sha256 = dataShas.all;
+}
+function addEvaluation(target, e, rows) {
+    target.outputKind = e.outputKind;
+    target.metrics = e.metrics;
+    target.unavailable = e.unavailable;
+    target.perClass = e.perClass;
+    target.confusion = e.confusion;
+    const rowsPerSecond = e.inferenceMs > 0 ? rows / (e.inferenceMs / 1000) : 0;
+    target.timing = { loadMs: target.timing?.loadMs ?? 0, inferenceMs: e.inferenceMs, rowsPerSecond };
+}
+function recordComparison(report, c) {
+    report.task = c.task;
+    report.classes = c.classes;
+    report.settings.batchSize = c.batchSize;
+    addEvaluation(report.models.new, c.new, c.rows);
+    if (report.models.baseline && c.baseline)
+        addEvaluation(report.models.baseline, c.baseline, c.rows);
+}
+/** The gate metric of one model; a model whose value cannot be computed cannot be judged. */
+function gateValue(e, metric, role, file) {
+    const value = e.metrics[metric];
+    if (value === null || value === undefined) {
+        throw new UserError(`The ${role}'s ${metric} cannot be computed: ${e.unavailable[metric] ?? 'no value'}.`, { input: 'metric', file });
+    }
+    return value;
+}
+/** The gate on the comparison: the primary metric of both models, then the decision. */
+function decide(report, s, c) {
+    const metric = gateMetric(s.metric, c.task);
+    const p = report.primary;
+    p.metric = metric;
+    p.higherIsBetter = higherIsBetter(metric);
+    p.new = c.new.metrics[metric] ?? null;
+    p.baseline = c.baseline?.metrics[metric] ?? null;
+    const newValue = gateValue(c.new, metric, 'new model', s.newModel);
+    const baselineValue = c.baseline ? gateValue(c.baseline, metric, 'baseline model', s.baselineModel) : null;
+    if (c.paired)
+        report.significance = { test: 'mcnemar-exact', ...c.paired, level: s.significanceLevel ?? null };
+    const decision = decideGate({ metric, minImprovement: s.minImprovement, significanceLevel: s.significanceLevel, missingBaseline: report.baselineMissing }, newValue, baselineValue, c.paired?.pValue);
+    p.improvement = decision.improvement;
+    p.required = decision.required;
+    report.passed = decision.passed;
+    report.status = decision.passed ? 'passed' : 'failed';
+    report.reason = decision.reason;
+}
+//# sourceMappingURL=evaluate.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
+/**
+ * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
+ * of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const t = text.trim().toLowerCase();
+    if (t === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let rest = t;
+    while (rest !== '') {
+        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
+        if (!m)
+            return undefined;
+        total += Number(m[1]) * unit[m[2]];
+        rest = rest.slice(m[0].length);
+    }
+    return total;
+}
+/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
+function formatDuration(ms) {
+    if (ms < 1)
+        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
+    if (ms < 1000)
+        return `${Number(ms.toPrecision(3))} ms`;
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+//# sourceMappingURL=duration.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/run-info.js
+/** The run this process is a step of, from the runner's environment; empty outside a runner. */
+function runInfoFromEnv(env = process.env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id, GITHUB_RUN_ATTEMPT: attempt, GITHUB_SHA: sha } = env;
+    const base = server && repo ? `${server.replace(/\/+$/, '')}/${repo}` : undefined;
+    const info = {};
+    if (sha)
+        info.commit = sha;
+    if (sha && base)
+        info.commitUrl = `${base}/commit/${sha}`;
+    if (id && base)
+        info.runUrl = `${base}/actions/runs/${id}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+    return info;
+}
+/** The last line of every job summary: "Commit [0123456789ab](...) · [workflow run](...)"; empty when unknown. */
+function renderRunFooter(info) {
+    if (!info)
+        return '';
+    const parts = [];
+    if (info.commit)
+        parts.push(`Commit ${info.commitUrl ? `[\`${info.commit.slice(0, 12)}\`](${info.commitUrl})` : `\`${info.commit.slice(0, 12)}\``}`);
+    if (info.runUrl)
+        parts.push(`[workflow run](${info.runUrl})`);
+    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
+}
+//# sourceMappingURL=run-info.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/evaluation-markdown.js
+
+
+
+
+const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
+function cell(v) {
+    return formatMetric(v);
+}
+function delta(metric, a, b) {
+    if (a === null || a === undefined || b === null || b === undefined)
+        return '';
+    const d = a - b;
+    const better = higherIsBetter(metric) ? d > 0 : d < 0;
+    const arrow = d === 0 ? '' : better ? ' ▲' : ' ▼';
+    return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
+}
+function evaluation_markdown_short(sha) {
+    return sha ? `\`${sha.slice(0, 12)}\`` : '';
+}
+function matrix(title, m) {
+    const k = m.length;
+    const head = `| true \\ predicted | ${Array.from({ length: k }, (_, i) => i).join(' | ')} |`;
+    return [`**${title}**`, '', head, `|---|${'---:|'.repeat(k)}`, ...m.map((row, t) => `| **${t}** | ${row.join(' | ')} |`), ''];
+}
+/** The report as markdown, verdict first (job summary and PR comment), the run last. */
+function renderEvaluationMarkdown(r, options = {}) {
+    const out = [];
+    if (options.marker)
+        out.push(options.marker);
+    out.push(...verdict(r), ...metricTable(r), ...significance(r), ...perClassDetails(r), ...modelsAndData(r));
+    out.push('**Next:** ' + nextStep(r), '');
+    const footer = renderRunFooter(r.run);
+    if (footer)
+        out.push(footer, '');
+    return out.join('\n');
+}
+function verdict(r) {
+    const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
+    const out = [`## ${ICON[r.status]} Model evaluation ${title}: ${r.primary.metric}`, '', r.reason, ''];
+    for (const w of r.warnings)
+        out.push(`> [!WARNING]\n> ${w}`, '');
+    return out;
+}
+/** Every metric of both models, the gate's first, and the threshold the new model had to reach. */
+function metricTable(r) {
+    const { new: n, baseline: b } = r.models;
+    if (!n?.metrics)
+        return [];
+    const p = r.primary;
+    const out = ['| metric | new | baseline | change |', '|---|---:|---:|---:|'];
+    for (const m of Object.keys(n.metrics)) {
+        const label = m === p.metric ? `**${m}** (gate${higherIsBetter(m) ? ', higher is better' : ', lower is better'})` : m;
+        out.push(`| ${label} | ${cell(n.metrics[m])} | ${b?.metrics ? cell(b.metrics[m]) : '—'} | ${delta(m, n.metrics[m], b?.metrics?.[m])} |`);
+    }
+    out.push('');
+    if (p.required !== null) {
+        out.push(`Threshold: ${p.metric} ${p.higherIsBetter ? '≥' : '≤'} ${formatMetric(p.required)} (baseline ${p.higherIsBetter ? '+' : '−'} min-improvement ${p.minImprovement}).`, '');
+    }
+    return out;
+}
+function significance(r) {
+    const s = r.significance;
+    if (!s)
+        return [];
+    return [
+        `McNemar's exact test: the new model alone is right on ${s.newOnlyCorrect} rows, the baseline alone on ${s.baselineOnlyCorrect}; ` +
+            `p = ${formatMetric(s.pValue)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}.`,
+        '',
+    ];
+}
+function perClassDetails(r) {
+    const { new: n, baseline: b } = r.models;
+    const pc = n?.perClass;
+    if (!pc)
+        return [];
+    const bp = b?.perClass;
+    const out = ['<details><summary>Per-class precision, recall and F1</summary>', ''];
+    out.push('| class | support | precision new | precision base | recall new | recall base | F1 new | F1 base |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+    pc.precision.forEach((_, c) => {
+        out.push(`| ${c} | ${pc.support[c]} | ${cell(pc.precision[c])} | ${cell(bp?.precision[c])} | ${cell(pc.recall[c])} | ${cell(bp?.recall[c])} | ${cell(pc.f1[c])} | ${cell(bp?.f1[c])} |`);
+    });
+    out.push('', ...matrix('Confusion matrix, new model', n.confusion ?? []));
+    if (b?.confusion)
+        out.push(...matrix('Confusion matrix, baseline', b.confusion));
+    out.push('</details>', '');
+    return out;
+}
+function modelRow(name, m) {
+    const t = m.timing
+        ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)`
+        : '';
+    return `| ${name} | \`${m.path}\` | ${evaluation_markdown_short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`;
+}
+/** What was compared: the files, their SHA-256 (shortened here; in full in the JSON report), the run's settings. */
+function modelsAndData(r) {
+    const { new: n, baseline: b } = r.models;
+    if (!n && !r.evalSet)
+        return [];
+    const out = ['<details><summary>Models and data</summary>', '', '| | path | sha256 | output | inference |', '|---|---|---|---|---:|'];
+    if (n)
+        out.push(modelRow('new', n));
+    if (b)
+        out.push(modelRow('baseline', b));
+    if (r.evalSet) {
+        const e = r.evalSet;
+        out.push(`| eval set | \`${e.path}\` | ${evaluation_markdown_short(e.sha256)} | ${e.rows.toLocaleString('en-US')} rows; features ${e.features.dtype} [${e.features.shape.join(', ')}], labels ${e.labels.dtype} | |`);
+    }
+    out.push('', `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.`, '</details>', '');
+    return out;
+}
+function nextStep(r) {
+    if (r.status === 'error') {
+        return r.error?.input
+            ? `fix the \`${r.error.input}\` input${r.error.file ? ` (\`${r.error.file}\`)` : ''} and run again.`
+            : `fix the problem above${r.error?.file ? ` in \`${r.error.file}\`` : ''} and run again.`;
+    }
+    if (r.status === 'failed') {
+        if (r.baselineMissing?.policy === 'fail') {
+            return 'provide the production model as `baseline-model`, or set `missing-baseline: pass` for the very first model.';
+        }
+        return 'this model does not replace production. Improve it and push again, or, if the margin is wrong, change `min-improvement` in the workflow (reviewed like any code change).';
+    }
+    return 'package the model (validate-onnx) and deploy it to staging; a person approves production after reading this report.';
+}
+//# sourceMappingURL=evaluation-markdown.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/evaluation-report.js
+/** The report before anything ran: an error until the evaluation decides otherwise. */
+function newEvaluationReport() {
+    return {
+        schema: 'ml-gate/evaluate-baseline/v1',
+        createdAt: new Date().toISOString(),
+        status: 'error',
+        passed: false,
+        reason: 'The evaluation did not run.',
+        primary: {
+            metric: 'accuracy',
+            higherIsBetter: true,
+            new: null,
+            baseline: null,
+            improvement: null,
+            minImprovement: 0.01,
+            required: null,
+        },
+        models: {},
+        settings: { batchSize: 0, threads: 0 },
+        warnings: [],
+    };
+}
+//# sourceMappingURL=evaluation-report.js.map
 ;// CONCATENATED MODULE: ../../node_modules/@actions/github/lib/context.js
 
 
@@ -44579,6 +45362,56 @@ function getOctokit(token, options, ...additionalPlugins) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/pr-comment.js
 
 
+
+/**
+ * @actions/github reads the event, repository and API URL into its `context` once, when it is
+ * imported; its class (which the package does not export by name) reads them anew, so that the
+ * comment goes where the environment of this call says.
+ */
+const pr_comment_Context = github_context.constructor;
+/**
+ * Creates or updates ONE comment on the pull request that triggered the run, found by the hidden
+ * `marker` in its body AND by its author (so nobody else's comment that quotes the marker is
+ * overwritten). Any other event is a quiet skip. When the comment cannot be posted (no token, or
+ * a fork's read-only token), warns and carries on: the report is in the job summary anyway.
+ */
+async function upsertPullRequestComment(token, marker, body) {
+    const context = new pr_comment_Context();
+    const pr = context.payload.pull_request;
+    if (!pr)
+        return { action: 'skipped', reason: `the event is ${context.eventName || 'unknown'}, not a pull request` };
+    if (!token) {
+        return notPosted('no github-token was given; set input github-token (its default, ${{ github.token }}, will do) and give the job `permissions: pull-requests: write`');
+    }
+    // the API URL of this call too: getOctokit's default was read when @actions/github was imported
+    const octokit = getOctokit(token, { baseUrl: context.apiUrl });
+    const target = { ...context.repo, issue_number: pr.number };
+    const text = body.includes(marker) ? body : `${marker}\n${body}`;
+    try {
+        return await upsertComment(octokit, target, marker, text);
+    }
+    catch (e) {
+        const status = e.status;
+        return notPosted(status === 403 || status === 404
+            ? `the token cannot write to pull request #${target.issue_number} (HTTP ${status}; a pull request from a fork gets a read-only token)`
+            : `the GitHub API failed: ${messageOf(e)}`);
+    }
+}
+function notPosted(why) {
+    warning(`The report was not posted as a PR comment: ${why}. It is in the job summary.`);
+    return { action: 'skipped', reason: why };
+}
+async function upsertComment(octokit, target, marker, text) {
+    const ownAuthor = await isOwnAuthor(octokit);
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...target, per_page: 100 });
+    const mine = comments.find((c) => c.body?.includes(marker) && ownAuthor(c.user));
+    if (mine) {
+        const { data } = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: mine.id, body: text });
+        return { action: 'updated', url: data.html_url };
+    }
+    const { data } = await octokit.rest.issues.createComment({ ...target, body: text });
+    return { action: 'created', url: data.html_url };
+}
 /**
  * Which comments are the token's own: by its user's login, or (installation tokens, GITHUB_TOKEN
  * and GitHub Apps, cannot call GET /user) by any bot author; the marker narrows it down.
@@ -44590,41 +45423,6 @@ async function isOwnAuthor(octokit) {
     }
     catch {
         return (user) => user?.type === 'Bot';
-    }
-}
-/**
- * Creates or updates ONE comment on the pull request that triggered the run, found by the hidden
- * `marker` in its body AND by its author (so nobody else's comment that quotes the marker is
- * overwritten). When the token cannot write (a fork's pull request), warns and carries on.
- */
-async function upsertPullRequestComment(token, marker, body) {
-    const pr = github_context.payload.pull_request;
-    if (!pr)
-        return { action: 'skipped', reason: `the event is ${github_context.eventName || 'unknown'}, not a pull request` };
-    if (!token)
-        return { action: 'skipped', reason: 'no github-token was given' };
-    const octokit = getOctokit(token);
-    const { owner, repo } = github_context.repo;
-    const issue_number = pr.number;
-    const text = body.includes(marker) ? body : `${marker}\n${body}`;
-    try {
-        const ownAuthor = await isOwnAuthor(octokit);
-        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-        const mine = comments.find((c) => c.body?.includes(marker) && ownAuthor(c.user));
-        if (mine) {
-            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
-            return { action: 'updated', url: data.html_url };
-        }
-        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number, body: text });
-        return { action: 'created', url: data.html_url };
-    }
-    catch (e) {
-        const status = e.status;
-        const why = status === 403 || status === 404
-            ? `the token cannot write to pull request #${issue_number} (HTTP ${status}; a pull request from a fork gets a read-only token)`
-            : `the GitHub API failed: ${e instanceof Error ? e.message : String(e)}`;
-        warning(`The report was not posted as a PR comment: ${why}. It is in the job summary.`);
-        return { action: 'skipped', reason: why };
     }
 }
 //# sourceMappingURL=pr-comment.js.map
@@ -44658,14 +45456,13 @@ async function runAction(title, body) {
             error(e.describe(), { title, file: annotationFile(e.file) });
             return;
         }
-        core_debug(e instanceof Error ? (e.stack ?? e.message) : String(e));
-        error(`Internal error in ${title}: ${e instanceof Error ? e.message : String(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, {
-            title,
-        });
+        core_debug((e instanceof Error && e.stack) || messageOf(e));
+        error(`Internal error in ${title}: ${messageOf(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, { title });
     }
 }
 //# sourceMappingURL=run-action.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
+
 
 
 
@@ -44679,7 +45476,7 @@ function markErrored(report, message) {
 }
 /** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
 function reportJson(report) {
-    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+    return JSON.stringify(report, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
 }
 /**
  * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
@@ -44689,43 +45486,60 @@ function reportJson(report) {
  */
 async function runReportedAction(a) {
     await runAction(a.title, async () => {
-        let failure;
+        a.report.run = runInfoFromEnv();
+        const failure = await bodyFailure(a);
         try {
-            await a.body();
-        }
-        catch (e) {
-            failure = e;
-            const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
-            a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
-            a.recordError(a.report, message);
-        }
-        try {
-            for (const [name, value] of Object.entries(a.outputs(a.report)))
-                setOutput(name, value);
-            setOutput('report-path', a.reportPath);
-            try {
-                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
-                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
-            }
-            catch (e) {
-                throw new UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
-            }
-            const markdown = a.markdown(a.report);
-            if (process.env.GITHUB_STEP_SUMMARY)
-                await summary.addRaw(markdown, true).write();
-            else
-                info(markdown);
-            await a.afterPublish?.(a.report);
+            await publish(a);
         }
         catch (e) {
             if (!failure)
                 throw e;
+            // the body's error is the one to report; this one is told on the side
             warning(`The report could not be published: ${messageOf(e)}`);
         }
         if (failure)
-            throw failure;
+            throw failure.thrown;
         a.verdict?.(a.report);
     });
+}
+/** Runs the body; what it threw (if it did) is returned, after being recorded in the report. */
+async function bodyFailure(a) {
+    try {
+        await a.body();
+        return undefined;
+    }
+    catch (e) {
+        const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+        a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
+        a.recordError(a.report, message);
+        return { thrown: e };
+    }
+}
+/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
+async function publish(a) {
+    for (const [name, value] of Object.entries(a.outputs(a.report)))
+        setOutput(name, value);
+    setOutput('report-path', a.reportPath);
+    await writeReport(a.reportPath, a.report);
+    const markdown = a.markdown(a.report);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(markdown, true).write();
+    else
+        info(markdown);
+    await a.afterPublish?.(a.report);
+}
+async function writeReport(path, report) {
+    try {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(path, reportJson(report));
+    }
+    catch (e) {
+        // Node's own message, not fileProblem's: that one words failures to read
+        throw new UserError(`The report cannot be written to ${path}: ${messageOf(e)}.`, {
+            input: 'report',
+            hint: 'Input report must be a file path the job can write.',
+        });
+    }
 }
 //# sourceMappingURL=reported-action.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
@@ -44757,7 +45571,7 @@ function numberInput(name, fallback, options = {}) {
         (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
         (max !== undefined && value > max);
     if (bad)
-        throw new UserError(`Input ${name} is '${raw}'; expected ${wanted}.`, { input: name });
+        throw badInputValue(name, raw, wanted);
     return value;
 }
 function optionalNumberInput(name, options = {}) {
@@ -44769,7 +45583,7 @@ function choiceInput(name, choices, fallback) {
         return fallback;
     const value = raw.toLowerCase();
     if (!choices.includes(value)) {
-        throw new UserError(`Input ${name} is '${raw}'; expected one of: ${choices.join(', ')}.`, { input: name });
+        throw badInputValue(name, raw, `one of: ${choices.join(', ')}`);
     }
     return value;
 }
@@ -44781,7 +45595,7 @@ function booleanInput(name, fallback) {
         return true;
     if (/^(false|no|off|0)$/i.test(raw))
         return false;
-    throw new UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
+    throw badInputValue(name, raw, 'true or false');
 }
 //# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./src/config.ts
@@ -44792,16 +45606,19 @@ function booleanInput(name, fallback) {
 function readReportPath() {
     return stringInput('report') || 'eval_report.json';
 }
-function readConfig() {
-    const metricRaw = stringInput('metric').toLowerCase();
-    if (metricRaw && !isMetricName(metricRaw)) {
-        throw new UserError(`Input metric is '${metricRaw}'; expected one of: ${[...CLASSIFICATION_METRICS, ...REGRESSION_METRICS].join(', ')}.`, { input: 'metric' });
-    }
-    const metric = metricRaw ? metricRaw : undefined;
+/** metric and task, which must agree when both are given (an auto task is checked once it is known). */
+function readMetricAndTask() {
+    const raw = stringInput('metric');
+    const metric = raw
+        ? inputValue('metric', parseMetricName(raw), { shown: raw.toLowerCase(), expected: `one of: ${METRIC_NAMES.join(', ')}` })
+        : undefined;
     const task = choiceInput('task', ['auto', 'classification', 'regression'], 'auto');
-    if (metric && task !== 'auto' && taskOf(metric) !== task) {
-        throw new UserError(`Input metric is ${metric}, a ${taskOf(metric)} metric, but task is ${task}.`, { input: 'metric' });
-    }
+    if (metric && task !== 'auto')
+        checkMetricFitsTask(metric, task, 'input');
+    return { metric, task };
+}
+function readEvaluationSettings() {
+    const { metric, task } = readMetricAndTask();
     return {
         newModel: stringInput('new-model', { required: true }),
         baselineModel: stringInput('baseline-model'),
@@ -44809,18 +45626,24 @@ function readConfig() {
         features: stringInput('features') || 'features',
         labels: stringInput('labels') || 'labels',
         metric,
+        task,
         minImprovement: numberInput('min-improvement', 0.01),
         significanceLevel: optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true }),
-        task,
         inputName: stringInput('input-name'),
         outputName: stringInput('output-name'),
         missingBaseline: choiceInput('missing-baseline', ['pass', 'warn', 'fail'], 'fail'),
         batchSize: numberInput('batch-size', 4096, { min: 1, max: 1 << 20, integer: true }),
         threads: numberInput('threads', 0, { min: 0, max: 1024, integer: true }),
+        onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || '',
+        onnxruntimeRegistry: process.env.ONNXRUNTIME_NODE_REGISTRY,
+    };
+}
+function readConfig() {
+    return {
+        ...readEvaluationSettings(),
         reportPath: readReportPath(),
         comment: booleanInput('comment', true),
         token: stringInput('github-token'),
-        onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || '',
     };
 }
 
@@ -44830,177 +45653,25 @@ function readConfig() {
 
 
 
-
-
-
 const TITLE = 'evaluate-baseline';
-function newReport() {
-    return {
-        schema: 'ml-gate/evaluate-baseline/v1',
-        createdAt: new Date().toISOString(),
-        status: 'error',
-        passed: false,
-        reason: 'The evaluation did not run.',
-        primary: { metric: 'accuracy', higherIsBetter: true, new: null, baseline: null, improvement: null, minImprovement: 0.01, required: null },
-        models: {},
-        settings: { batchSize: 0, threads: 0 },
-        warnings: [],
-    };
+/** A run without a baseline says so out loud: a notice under missing-baseline pass, a warning under warn. */
+function announceMissingBaseline(report) {
+    const missing = report.baselineMissing;
+    const text = missing && missingBaselineWarning(missing);
+    if (!text)
+        return;
+    if (missing.policy === 'warn')
+        warning(text, { title: TITLE });
+    else
+        notice(text, { title: TITLE });
 }
-async function main_exists(path, input) {
-    try {
-        await (0,promises_namespaceObject.stat)(path);
-        return true;
-    }
-    catch (e) {
-        const code = e.code;
-        if (code === 'ENOENT' || code === 'ENOTDIR')
-            return false;
-        throw new UserError(`Input ${input} ${path} cannot be read: ${e.message}.`, { input, file: path });
-    }
-}
-function modelReport(model, loadMs) {
-    return { path: model.path, input: model.input, output: model.output, timing: { loadMs, inferenceMs: 0, rowsPerSecond: 0 } };
-}
-function addEvaluation(target, e, rows) {
-    target.outputKind = e.outputKind;
-    target.metrics = e.metrics;
-    target.unavailable = e.unavailable;
-    target.perClass = e.perClass;
-    target.confusion = e.confusion;
-    target.timing = { loadMs: target.timing?.loadMs ?? 0, inferenceMs: e.inferenceMs, rowsPerSecond: e.inferenceMs > 0 ? rows / (e.inferenceMs / 1000) : 0 };
-}
-async function timed(f) {
-    const t0 = performance.now();
-    const value = await f();
-    return [value, performance.now() - t0];
-}
-/** Everything between reading the config and publishing the report; fills `report` as it goes. */
 async function evaluate(config, report) {
-    report.primary.minImprovement = config.minImprovement;
-    if (config.metric) {
-        report.primary.metric = config.metric;
-        report.primary.higherIsBetter = higherIsBetter(config.metric);
-    }
-    report.settings = { batchSize: config.batchSize, threads: config.threads };
-    const { ort, runtime } = await loadOnnxRuntime({
-        path: config.onnxruntimePath || undefined,
-        registry: process.env.ONNXRUNTIME_NODE_REGISTRY,
-        log: (m) => info(m),
-    });
-    report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
-    const sessionOptions = { threads: config.threads, inputName: config.inputName || undefined, outputName: config.outputName || undefined };
-    const opened = [];
-    let data;
     try {
-        const [newModel, newLoadMs] = await timed(() => loadModel(ort, config.newModel, { ...sessionOptions, role: 'new model', inputOfPath: 'new-model' }));
-        opened.push(newModel);
-        report.models.new = modelReport(newModel, newLoadMs);
-        let baseline;
-        const baselineGiven = config.baselineModel !== '';
-        if (baselineGiven && (await main_exists(config.baselineModel, 'baseline-model'))) {
-            const [model, ms] = await timed(() => loadModel(ort, config.baselineModel, { ...sessionOptions, role: 'baseline model', inputOfPath: 'baseline-model' }));
-            baseline = model;
-            opened.push(model);
-            report.models.baseline = modelReport(model, ms);
-        }
-        else {
-            const detail = baselineGiven ? `baseline-model ${config.baselineModel} does not exist` : 'no baseline-model was given';
-            report.baselineMissing = { policy: config.missingBaseline, detail };
-            if (config.missingBaseline !== 'fail') {
-                const w = `${detail}: the new model is judged on its own (missing-baseline: ${config.missingBaseline}). This must only happen for the very first model.`;
-                report.warnings.push(w);
-                if (config.missingBaseline === 'warn')
-                    warning(w, { title: TITLE });
-                else
-                    notice(w, { title: TITLE });
-            }
-        }
-        data = await openEvalSet(config.evalData, config.features, config.labels);
-        report.evalSet = {
-            path: config.evalData,
-            files: data.files.map((path) => ({ path })),
-            rows: data.features.rows,
-            features: { name: config.features, dtype: describeDType(data.features.dtype), shape: [...data.features.shape] },
-            labels: { name: config.labels, dtype: describeDType(data.labels.dtype), shape: [...data.labels.shape] },
-        };
-        // the hashes' file reads overlap inference (onnxruntime-node runs on the JavaScript thread, the
-        // reads in libuv's pool)
-        const hashes = Promise.all([
-            sha256Files(config.newModel),
-            baseline ? sha256Files(config.baselineModel) : undefined,
-            sha256EachAndAll(data.files),
-        ]);
-        hashes.catch(() => { });
-        const comparison = await compareModels({
-            ort,
-            newModel,
-            baseline,
-            data,
-            task: config.task,
-            batchSize: config.batchSize,
-            checkTask: (task, classes) => {
-                const metric = config.metric ?? defaultMetric(task);
-                if (taskOf(metric) !== task) {
-                    throw new UserError(`Input metric is ${metric}, a ${taskOf(metric)} metric, but this is a ${task} task (from the new model's output and the labels).`, { input: 'metric', hint: 'Choose a metric of that task, or set task explicitly.' });
-                }
-                if (metric === 'roc-auc' && classes !== 2) {
-                    throw new UserError(`Input metric is roc-auc, which needs a binary task; the labels and model have ${classes} classes.`, {
-                        input: 'metric',
-                        hint: 'Use f1-macro, balanced-accuracy or log-loss for several classes.',
-                    });
-                }
-            },
-        });
-        const [newSha, baseSha, dataShas] = await hashes;
-        report.models.new.sha256 = newSha;
-        if (report.models.baseline)
-            report.models.baseline.sha256 = baseSha;
-        report.evalSet.files = data.files.map((path, i) => ({ path, sha256: dataShas.each[i] }));
-        report.evalSet.sha256 = dataShas.all;
-        report.task = comparison.task;
-        report.classes = comparison.classes;
-        report.settings.batchSize = comparison.batchSize;
-        addEvaluation(report.models.new, comparison.new, comparison.rows);
-        if (report.models.baseline && comparison.baseline)
-            addEvaluation(report.models.baseline, comparison.baseline, comparison.rows);
-        const metric = config.metric ?? defaultMetric(comparison.task);
-        const p = report.primary;
-        p.metric = metric;
-        p.higherIsBetter = higherIsBetter(metric);
-        p.new = comparison.new.metrics[metric] ?? null;
-        p.baseline = comparison.baseline?.metrics[metric] ?? null;
-        for (const [role, e] of [['new model', comparison.new], ['baseline model', comparison.baseline]]) {
-            if (e && (e.metrics[metric] === null || e.metrics[metric] === undefined)) {
-                throw new UserError(`The ${role}'s ${metric} cannot be computed: ${e.unavailable[metric] ?? 'no value'}.`, {
-                    input: 'metric',
-                    file: role === 'new model' ? config.newModel : config.baselineModel,
-                });
-            }
-        }
-        if (comparison.paired) {
-            report.significance = { test: 'mcnemar-exact', ...comparison.paired, level: config.significanceLevel ?? null };
-        }
-        if (!baseline) {
-            const policy = config.missingBaseline;
-            report.passed = policy !== 'fail';
-            report.status = report.passed ? 'passed' : 'failed';
-            report.reason = report.passed
-                ? `No baseline to beat (${report.baselineMissing?.detail}); the new model passes on its own with ${metric} ${formatMetric(p.new)} (missing-baseline: ${policy}).`
-                : `${report.baselineMissing?.detail}, and missing-baseline is fail: there is nothing to compare ${metric} ${formatMetric(p.new)} against.`;
-            return;
-        }
-        const decision = decideGate({ metric, minImprovement: config.minImprovement, significanceLevel: config.significanceLevel }, p.new, p.baseline, comparison.paired?.pValue);
-        p.improvement = decision.improvement;
-        p.required = decision.required;
-        report.passed = decision.passed;
-        report.status = decision.passed ? 'passed' : 'failed';
-        report.reason = decision.reason;
+        await evaluateModels(config, report, { log: (m) => info(m) });
     }
     finally {
-        await data?.close();
-        for (const m of opened)
-            await m.session.release();
+        // also when a later step failed: the policy was applied before it
+        announceMissingBaseline(report);
     }
 }
 async function postComment(report, config) {
@@ -45015,8 +45686,18 @@ async function postComment(report, config) {
     else
         info(`PR comment ${result.action}: ${result.url ?? ''}`);
 }
+function outputs(r) {
+    return {
+        passed: String(r.passed),
+        metric: r.primary.metric,
+        'new-metric': numberOutput(r.primary.new),
+        'baseline-metric': numberOutput(r.primary.baseline),
+        improvement: numberOutput(r.primary.improvement),
+        'p-value': numberOutput(r.significance?.pValue),
+    };
+}
 async function run() {
-    const report = newReport();
+    const report = newEvaluationReport();
     let config;
     await runReportedAction({
         title: TITLE,
@@ -45027,14 +45708,7 @@ async function run() {
             await evaluate(config, report);
         },
         recordError: markErrored,
-        outputs: (r) => ({
-            passed: String(r.passed),
-            metric: r.primary.metric,
-            'new-metric': numberOutput(r.primary.new),
-            'baseline-metric': numberOutput(r.primary.baseline),
-            improvement: numberOutput(r.primary.improvement),
-            'p-value': numberOutput(r.significance?.pValue),
-        }),
+        outputs,
         markdown: (r) => renderEvaluationMarkdown(r),
         afterPublish: async (r) => {
             if (config)

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4176);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4459);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4176:
+/***/ 4459:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29233,14 +29233,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -32186,8 +32180,38 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/run-info.js
+/** The run this process is a step of, from the runner's environment; empty outside a runner. */
+function runInfoFromEnv(env = process.env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id, GITHUB_RUN_ATTEMPT: attempt, GITHUB_SHA: sha } = env;
+    const base = server && repo ? `${server.replace(/\/+$/, '')}/${repo}` : undefined;
+    const info = {};
+    if (sha)
+        info.commit = sha;
+    if (sha && base)
+        info.commitUrl = `${base}/commit/${sha}`;
+    if (id && base)
+        info.runUrl = `${base}/actions/runs/${id}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+    return info;
+}
+/** The last line of every job summary: "Commit [0123456789ab](...) · [workflow run](...)"; empty when unknown. */
+function renderRunFooter(info) {
+    if (!info)
+        return '';
+    const parts = [];
+    if (info.commit)
+        parts.push(`Commit ${info.commitUrl ? `[\`${info.commit.slice(0, 12)}\`](${info.commitUrl})` : `\`${info.commit.slice(0, 12)}\``}`);
+    if (info.runUrl)
+        parts.push(`[workflow run](${info.runUrl})`);
+    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
+}
+//# sourceMappingURL=run-info.js.map
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
-class errors_UserError extends Error {
+class UserError extends Error {
     file;
     input;
     hint;
@@ -32204,7 +32228,7 @@ class errors_UserError extends Error {
     }
 }
 function isUserError(e) {
-    return e instanceof errors_UserError;
+    return e instanceof UserError;
 }
 /** The message of any thrown value, for embedding in a UserError. */
 function messageOf(e) {
@@ -32212,6 +32236,10 @@ function messageOf(e) {
 }
 const parsed = (value) => ({ ok: true, value });
 const parseError = (error) => ({ ok: false, error });
+/** "Input NAME is 'SHOWN'; expected WHAT IT ACCEPTS." — the one wording of a value of the wrong form. */
+function errors_badInputValue(input, shown, expected, hint) {
+    return new UserError(`Input ${input} is '${shown}'; expected ${expected}.`, { input, hint });
+}
 /**
  * The value of a parse of input `input`, or a UserError naming the input:
  * "Input NAME is 'TEXT': WHAT IS WRONG; expected WHAT IT ACCEPTS."
@@ -32221,7 +32249,7 @@ function inputValue(input, result, wording = {}) {
         return result.value;
     const shown = wording.shown === undefined ? '' : ` is '${wording.shown}'`;
     const expected = wording.expected ? `; expected ${wording.expected}` : '';
-    throw new errors_UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
+    throw new UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
 }
 /**
  * Why a file could not be opened or read, from the error Node gave: "does not exist",
@@ -32231,6 +32259,8 @@ function inputValue(input, result, wording = {}) {
 function fileProblem(e, expected = 'a file') {
     const code = e?.code;
     switch (code) {
+        case 'ENOTREG':
+            return `is ${e.kind ?? 'not a regular file'}, expected ${expected}`;
         case 'ENOENT':
             return 'does not exist';
         case 'ENOTDIR':
@@ -32275,18 +32305,17 @@ async function runAction(title, body) {
     }
     catch (e) {
         process.exitCode = 1;
-        if (e instanceof errors_UserError) {
+        if (e instanceof UserError) {
             error(e.describe(), { title, file: annotationFile(e.file) });
             return;
         }
-        core_debug(e instanceof Error ? (e.stack ?? e.message) : String(e));
-        error(`Internal error in ${title}: ${e instanceof Error ? e.message : String(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, {
-            title,
-        });
+        core_debug((e instanceof Error && e.stack) || messageOf(e));
+        error(`Internal error in ${title}: ${messageOf(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, { title });
     }
 }
 //# sourceMappingURL=run-action.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
+
 
 
 
@@ -32300,7 +32329,7 @@ function markErrored(report, message) {
 }
 /** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
 function reportJson(report) {
-    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+    return JSON.stringify(report, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
 }
 /**
  * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
@@ -32310,45 +32339,242 @@ function reportJson(report) {
  */
 async function runReportedAction(a) {
     await runAction(a.title, async () => {
-        let failure;
+        a.report.run = runInfoFromEnv();
+        const failure = await bodyFailure(a);
         try {
-            await a.body();
-        }
-        catch (e) {
-            failure = e;
-            const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
-            a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
-            a.recordError(a.report, message);
-        }
-        try {
-            for (const [name, value] of Object.entries(a.outputs(a.report)))
-                setOutput(name, value);
-            setOutput('report-path', a.reportPath);
-            try {
-                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
-                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
-            }
-            catch (e) {
-                throw new errors_UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
-            }
-            const markdown = a.markdown(a.report);
-            if (process.env.GITHUB_STEP_SUMMARY)
-                await summary.addRaw(markdown, true).write();
-            else
-                info(markdown);
-            await a.afterPublish?.(a.report);
+            await publish(a);
         }
         catch (e) {
             if (!failure)
                 throw e;
+            // the body's error is the one to report; this one is told on the side
             warning(`The report could not be published: ${messageOf(e)}`);
         }
         if (failure)
-            throw failure;
+            throw failure.thrown;
         a.verdict?.(a.report);
     });
 }
+/** Runs the body; what it threw (if it did) is returned, after being recorded in the report. */
+async function bodyFailure(a) {
+    try {
+        await a.body();
+        return undefined;
+    }
+    catch (e) {
+        const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+        a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
+        a.recordError(a.report, message);
+        return { thrown: e };
+    }
+}
+/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
+async function publish(a) {
+    for (const [name, value] of Object.entries(a.outputs(a.report)))
+        setOutput(name, value);
+    setOutput('report-path', a.reportPath);
+    await writeReport(a.reportPath, a.report);
+    const markdown = a.markdown(a.report);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(markdown, true).write();
+    else
+        info(markdown);
+    await a.afterPublish?.(a.report);
+}
+async function writeReport(path, report) {
+    try {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(path, reportJson(report));
+    }
+    catch (e) {
+        // Node's own message, not fileProblem's: that one words failures to read
+        throw new UserError(`The report cannot be written to ${path}: ${messageOf(e)}.`, {
+            input: 'report',
+            hint: 'Input report must be a file path the job can write.',
+        });
+    }
+}
 //# sourceMappingURL=reported-action.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/ledger.js
+/**
+ * The release ledger: where the version history of one environment lives, as an ordered log of
+ * events (oldest first). A store (a ConfigMap, GitHub Deployments, ...) implements `Ledger`; what
+ * the events mean (which version is live, which ones are bad, what to roll back to) is decided
+ * by pure functions over the log (here and in select.ts), the same for every store.
+ */
+/** The version the ledger says serves now: the last release, or the target of the last rollback. */
+function ledgerCurrent(events) {
+    const last = events[events.length - 1];
+    if (!last)
+        return undefined;
+    return last.type === 'release' ? last.version : last.to;
+}
+/**
+ * The versions that are bad: rolled away from after their newest release record. Recording a
+ * version again (it went through the pipeline once more) makes it good again.
+ */
+function badVersions(events) {
+    const bad = new Map();
+    for (const e of events) {
+        if (e.type === 'release')
+            bad.delete(e.version);
+        else
+            bad.set(e.from, e);
+    }
+    return bad;
+}
+/** One line per event, newest first: what a person needs to see when no target can be found. */
+function describeLedger(events, limit = 20) {
+    if (events.length === 0)
+        return 'nothing (no release was ever recorded)';
+    const bad = badVersions(events);
+    const lines = [...events]
+        .reverse()
+        .slice(0, limit)
+        .map((e) => {
+        if (e.type === 'rollback')
+            return `rollback ${e.from} -> ${e.to} (${e.outcome}, ${e.at})`;
+        const flags = [e.verified ? 'verified' : 'not verified'];
+        const b = bad.get(e.version);
+        if (b)
+            flags.push(`bad: rolled back to ${b.to} at ${b.at}`);
+        return `release ${e.version} (${flags.join(', ')}, ${e.at})`;
+    });
+    if (events.length > limit)
+        lines.push(`... and ${events.length - limit} older`);
+    return lines.join('; ');
+}
+//# sourceMappingURL=ledger.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/rollback-report.js
+
+
+/** The explanation of a report that nothing has filled in yet. */
+const NOT_RUN = 'The action did not run.';
+/** The report before the run: status error until the run says otherwise. */
+function newRollbackReport() {
+    return {
+        schema: 'ml-gate/rollback/v1',
+        createdAt: new Date().toISOString(),
+        mode: null,
+        environment: null,
+        status: 'error',
+        dryRun: false,
+        rolledBack: false,
+        explanation: NOT_RUN,
+        fromVersion: null,
+        toVersion: null,
+        version: null,
+        request: {},
+        warnings: [],
+    };
+}
+/**
+ * Records the error that ended the run. A rollout that failed after the target was changed keeps
+ * status failed, and its explanation keeps what happened before the error.
+ */
+function markRollbackErrored(report, message) {
+    if (report.status !== 'failed')
+        report.status = 'error';
+    report.explanation = report.status === 'failed' && report.explanation !== NOT_RUN ? `${report.explanation} ${message}` : message;
+}
+/** The report's ledger section: the ledger as read at the start, no entry written yet. */
+function ledgerSection(ledger, events) {
+    return { kind: ledger.kind, location: ledger.location, events, entryWritten: false };
+}
+const ICON = {
+    recorded: '📝',
+    'rolled-back': '⏪',
+    'no-op': '✅',
+    'dry-run': '🔍',
+    failed: '❌',
+    error: '⚠️',
+};
+const TITLE = {
+    recorded: 'Release recorded',
+    'rolled-back': 'Rolled back',
+    'no-op': 'Nothing to do',
+    'dry-run': 'Dry run: nothing changed',
+    failed: 'Rollback failed',
+    error: 'Could not run',
+};
+function code(v) {
+    return v === undefined || v === null || v === '' ? '' : `\`${v.replace(/`/g, "'")}\``;
+}
+function cellText(v) {
+    return v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/** The report as markdown for the job summary, verdict first. */
+function renderRollbackMarkdown(r) {
+    const out = [];
+    const where = r.environment ? ` (${r.environment})` : '';
+    const change = r.fromVersion && r.toVersion ? `: ${r.fromVersion} → ${r.toVersion}` : r.mode === 'record' && r.version ? `: ${r.version}` : '';
+    out.push(`## ${ICON[r.status]} ${TITLE[r.status]}${where}${change}`, '');
+    out.push(cellText(r.explanation), '');
+    for (const w of r.warnings)
+        out.push(`> [!WARNING]\n> ${cellText(w)}`, '');
+    const rows = [];
+    if (r.live)
+        rows.push(['live at the start', `${code(r.live.version)} (${cellText(r.live.source)})`]);
+    if (r.request.expectedCurrent)
+        rows.push(['expected-current', code(r.request.expectedCurrent)]);
+    if (r.request.version)
+        rows.push([r.mode === 'record' ? 'version' : 'requested version', code(r.request.version)]);
+    if (r.request.reason)
+        rows.push(['reason', cellText(r.request.reason)]);
+    if (r.request.trigger)
+        rows.push(['trigger', cellText(r.request.trigger)]);
+    if (r.skipped?.length)
+        rows.push(['skipped', r.skipped.map((s) => `${code(s.version)} (${cellText(s.why)})`).join(', ')]);
+    if (r.target)
+        rows.push(['target', cellText(r.target.description)]);
+    if (r.ledger)
+        rows.push(['ledger', cellText(r.ledger.location)]);
+    if (rows.length) {
+        out.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
+    }
+    if (r.target?.commands.length) {
+        out.push(r.target.ran ? 'Commands run:' : 'Commands that would run:', '', '```sh', ...r.target.commands, '```', '');
+    }
+    if (r.ledger?.entry) {
+        out.push(r.ledger.entryWritten ? 'Ledger entry written:' : 'Ledger entry that would be written:', '', '```json', JSON.stringify(r.ledger.entry, null, 2), '```', '');
+    }
+    if (r.ledger)
+        out.push(...ledgerTable(r.ledger.events));
+    if (r.error)
+        out.push(`**Error:** ${cellText(r.error.message)}`, '');
+    const footer = renderRunFooter(r.run);
+    if (footer)
+        out.push(footer, '');
+    return out.join('\n');
+}
+function ledgerTable(events, limit = 15) {
+    if (events.length === 0)
+        return ['The ledger was empty.', ''];
+    const bad = badVersions(events);
+    const out = [
+        `<details><summary>The ledger before this run (${events.length} entr${events.length === 1 ? 'y' : 'ies'}, newest first)</summary>`,
+        '',
+        '| | version | state | at | commit | run |',
+        '|---|---|---|---|---|---|',
+    ];
+    for (const e of [...events].reverse().slice(0, limit)) {
+        if (e.type === 'release') {
+            const b = bad.get(e.version);
+            const state = [e.verified ? 'verified' : 'not verified', b ? `bad (rolled back to ${b.to})` : ''].filter(Boolean).join(', ');
+            out.push(`| release | ${code(e.version)} | ${state} | ${e.at} | ${code(e.commit?.slice(0, 12))} | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`);
+        }
+        else {
+            out.push(`| rollback | ${code(e.from)} → ${code(e.to)} | ${e.outcome}: ${cellText(e.reason)} | ${e.at} | | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`);
+        }
+    }
+    if (events.length > limit)
+        out.push('', `${events.length - limit} older entries are in the JSON report.`);
+    out.push('', '</details>', '');
+    return out;
+}
+//# sourceMappingURL=rollback-report.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/kubectl.js
@@ -32396,12 +32622,12 @@ class Kubectl {
             child.stdin.on('error', () => { }); // kubectl may exit before reading stdin; its exit code tells
             child.once('error', (e) => {
                 if (e.code === 'ENOENT') {
-                    reject(new errors_UserError(`kubectl was not found (looked for '${this.binary}' on PATH).`, {
-                        hint: 'Install kubectl on the runner (GitHub\'s Ubuntu runners have it; on Debian: apt-get install kubernetes-client), or use target: command.',
+                    reject(new UserError(`kubectl was not found (looked for '${this.binary}' on PATH).`, {
+                        hint: "Install kubectl on the runner (GitHub's Ubuntu runners have it; on Debian: apt-get install kubernetes-client), or use target: command.",
                     }));
                 }
                 else
-                    reject(new errors_UserError(`kubectl could not be started: ${e.message}.`));
+                    reject(new UserError(`kubectl could not be started: ${messageOf(e)}.`));
             });
             child.once('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
             child.stdin.end(options.input ?? '');
@@ -32457,7 +32683,7 @@ function kubeconfigSecrets(text) {
 /** What a rollback changes: a Kubernetes deployment, or whatever a user's command changes. */
 
 /** The target could not be moved to the version. `changed`: it may have been changed all the same. */
-class TargetFailure extends errors_UserError {
+class TargetFailure extends UserError {
     changed;
     constructor(message, changed, details = {}) {
         super(message, details);
@@ -32517,10 +32743,10 @@ function splitCommandLine(line) {
         }
     }
     if (quote)
-        throw new errors_UserError(`Input command has an unterminated ${quote} quote: ${line}`, { input: 'command' });
+        return parseError(`it has an unterminated ${quote} quote`);
     if (inWord)
         words.push(word);
-    return words;
+    return parsed(words);
 }
 /** The environment the command sees, beyond the step's own. */
 function commandEnvironment(to, from, environment) {
@@ -32542,13 +32768,13 @@ class CommandTarget {
     constructor(commandLine, environment, log = () => { }) {
         this.environment = environment;
         this.log = log;
-        this.argv = splitCommandLine(commandLine);
+        this.argv = inputValue('command', splitCommandLine(commandLine), { shown: commandLine });
         if (this.argv.length === 0)
-            throw new errors_UserError('Input command is empty; target command needs the command that deploys a version.', { input: 'command' });
+            throw new UserError('Input command is empty; target command needs the command that deploys a version.', { input: 'command' });
         this.description = `command ${this.argv.map(shellQuote).join(' ')}`;
     }
-    async live() {
-        return undefined;
+    live() {
+        return Promise.resolve(undefined);
     }
     plan(to, from) {
         const env = Object.entries(commandEnvironment(to, from, this.environment))
@@ -32559,7 +32785,10 @@ class CommandTarget {
     apply(to, from) {
         const [file, ...args] = this.argv;
         return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { env: { ...process.env, ...commandEnvironment(to, from, this.environment) }, stdio: ['ignore', 'pipe', 'pipe'] });
+            const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+                env: { ...process.env, ...commandEnvironment(to, from, this.environment) },
+                stdio: ['ignore', 'pipe', 'pipe'],
+            });
             let tail = '';
             const take = (b) => {
                 const text = b.toString('utf8');
@@ -32570,7 +32799,7 @@ class CommandTarget {
             };
             child.stdout.on('data', take);
             child.stderr.on('data', take);
-            child.once('error', (e) => reject(new TargetFailure(`Input command could not be started: ${e.code === 'ENOENT' ? `'${file}' was not found` : e.message}. Nothing was changed.`, false, {
+            child.once('error', (e) => reject(new TargetFailure(`Input command could not be started: ${e.code === 'ENOENT' ? `'${file}' was not found` : messageOf(e)}. Nothing was changed.`, false, {
                 input: 'command',
             })));
             child.once('close', (code, signal) => {
@@ -32602,28 +32831,32 @@ const MAX_EVENTS = 500;
 function ledgerKey(environment) {
     return `${environment}.json`;
 }
-/** Parses a ledger document (pure); `where` names it in errors. */
-function parseLedgerDocument(text, where) {
+/**
+ * Parses a ledger document (pure). A failure is worded to follow "The ledger <where> ": "is not
+ * valid JSON (...)", "is not an ml-gate release ledger (...)", "has a malformed event #3: ...".
+ */
+function parseLedgerDocument(text) {
     let doc;
     try {
         doc = JSON.parse(text);
     }
     catch (e) {
-        throw new errors_UserError(`The ledger ${where} is not valid JSON (${e.message}).`, { hint: 'Fix or remove that key; the ledger writes it again.' });
+        return parseError(`is not valid JSON (${messageOf(e)})`);
     }
-    if (doc?.schema !== LEDGER_SCHEMA || !Array.isArray(doc.events)) {
-        throw new errors_UserError(`The ledger ${where} is not an ml-gate release ledger (schema ${JSON.stringify(doc?.schema)}, expected ${LEDGER_SCHEMA}).`, {
-            input: 'ledger-configmap',
-        });
+    const events = doc?.events;
+    if (doc?.schema !== LEDGER_SCHEMA || !Array.isArray(events)) {
+        return parseError(`is not an ml-gate release ledger (schema ${JSON.stringify(doc?.schema)}, expected ${LEDGER_SCHEMA})`);
     }
-    for (const [i, e] of doc.events.entries()) {
-        const ok = (e?.type === 'release' && typeof e.version === 'string' && typeof e.verified === 'boolean') ||
-            (e?.type === 'rollback' && typeof e.from === 'string' && typeof e.to === 'string');
-        if (!ok || typeof e.id !== 'string' || typeof e.at !== 'string') {
-            throw new errors_UserError(`The ledger ${where} has a malformed event #${i + 1}: ${JSON.stringify(e).slice(0, 200)}.`, { input: 'ledger-configmap' });
-        }
-    }
-    return doc.events;
+    const bad = events.findIndex((e) => !isLedgerEvent(e));
+    if (bad >= 0)
+        return parseError(`has a malformed event #${bad + 1}: ${JSON.stringify(events[bad]).slice(0, 200)}`);
+    return parsed(events);
+}
+function isLedgerEvent(event) {
+    const e = event;
+    const ok = (e?.type === 'release' && typeof e.version === 'string' && typeof e.verified === 'boolean') ||
+        (e?.type === 'rollback' && typeof e.from === 'string' && typeof e.to === 'string');
+    return ok && typeof e.id === 'string' && typeof e.at === 'string';
 }
 /** The document with an event appended (pure): ids count up, the oldest events beyond MAX_EVENTS go. */
 function appendEvent(events, event) {
@@ -32651,13 +32884,23 @@ class ConfigMapLedger {
         if (isNotFound(r))
             return { events: [] };
         if (r.code !== 0) {
-            throw new errors_UserError(`Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
+            throw new UserError(`Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
                 input: 'ledger-configmap',
             });
         }
         const cm = JSON.parse(r.stdout);
         const text = cm.data?.[this.key];
-        return { events: text ? parseLedgerDocument(text, `${this.location}`) : [], resourceVersion: cm.metadata?.resourceVersion ?? '' };
+        return { events: text ? this.events(text) : [], resourceVersion: cm.metadata?.resourceVersion ?? '' };
+    }
+    /** The events in this environment's key; a key that is not a ledger is the ConfigMap's fault (input ledger-configmap). */
+    events(text) {
+        const doc = parseLedgerDocument(text);
+        if (doc.ok)
+            return doc.value;
+        throw new UserError(`The ledger ${this.location} ${doc.error}.`, {
+            input: 'ledger-configmap',
+            hint: 'Fix or remove that key; the ledger writes it again.',
+        });
     }
     async read() {
         return (await this.snapshot()).events;
@@ -32676,7 +32919,12 @@ class ConfigMapLedger {
                 if (snap.resourceVersion === undefined) {
                     // our own fixed-shape document: no schema download needed (--validate=false)
                     args = ['create', '-f', '-', '--validate=false', '-o', 'name'];
-                    input = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } }, data: { [this.key]: text } });
+                    input = JSON.stringify({
+                        apiVersion: 'v1',
+                        kind: 'ConfigMap',
+                        metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } },
+                        data: { [this.key]: text },
+                    });
                 }
                 else {
                     const file = (0,external_node_path_namespaceObject.join)(dir, `patch-${attempt}.json`);
@@ -32688,7 +32936,7 @@ class ConfigMapLedger {
                     return result;
                 if (isConflict(r) && attempt < 5)
                     continue;
-                throw new errors_UserError(`Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
+                throw new UserError(`Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
                     input: 'ledger-configmap',
                 });
             }
@@ -32707,7 +32955,7 @@ class ConfigMapLedger {
         return this.update((events) => {
             const i = events.findIndex((e) => e.type === 'release' && e.id === release.id);
             if (i < 0)
-                throw new errors_UserError(`The release ${release.version} (#${release.id}) is no longer in the ledger (${this.location}).`);
+                throw new UserError(`The release ${release.version} (#${release.id}) is no longer in the ledger (${this.location}).`);
             const updated = { ...events[i], verified: true, verifiedRunUrl: runUrl };
             return { events: events.map((e, j) => (j === i ? updated : e)), result: updated };
         });
@@ -37736,9 +37984,9 @@ const PAYLOAD_SCHEMA = 'ml-gate/release-ledger/v1';
 function statusDescription(text) {
     return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
 }
-/** The ledger event a deployment stands for (pure); undefined for deployments that are not ours. */
-function eventOfDeployment(d, states) {
-    let p = d.payload;
+/** Our payload of a deployment (an object, or JSON text of one, GitHub returns either); undefined for others'. */
+function ledgerPayload(payload) {
+    let p = payload;
     if (typeof p === 'string') {
         try {
             p = JSON.parse(p);
@@ -37747,15 +37995,26 @@ function eventOfDeployment(d, states) {
             return undefined;
         }
     }
-    if (!p || p.schema !== PAYLOAD_SCHEMA)
+    const fields = p;
+    return fields?.schema === PAYLOAD_SCHEMA ? fields : undefined;
+}
+const stringOf = (v) => (typeof v === 'string' ? v : undefined);
+/** A free-text field as text: '' when absent, JSON for anything but a string (a person wrote it with another tool). */
+const textOf = (v) => stringOf(v) ?? (v === undefined || v === null ? '' : JSON.stringify(v));
+/** The ledger event a deployment stands for (pure); undefined for deployments that are not ours. */
+function eventOfDeployment(d, states) {
+    const p = ledgerPayload(d.payload);
+    if (!p)
         return undefined;
     const id = String(d.id);
-    const at = typeof p.at === 'string' ? p.at : d.created_at;
+    const at = stringOf(p.at) ?? d.created_at;
     if (p.kind === 'release' && typeof p.version === 'string') {
         const e = { type: 'release', id, version: p.version, at, verified: states.includes('success') };
-        for (const k of ['image', 'modelSha256', 'commit', 'runUrl'])
-            if (typeof p[k] === 'string')
-                e[k] = p[k];
+        for (const k of ['image', 'modelSha256', 'commit', 'runUrl']) {
+            const v = stringOf(p[k]);
+            if (v !== undefined)
+                e[k] = v;
+        }
         return e;
     }
     if (p.kind === 'rollback' && typeof p.from === 'string' && typeof p.to === 'string') {
@@ -37764,8 +38023,8 @@ function eventOfDeployment(d, states) {
             id,
             from: p.from,
             to: p.to,
-            reason: String(p.reason ?? ''),
-            trigger: String(p.trigger ?? ''),
+            reason: textOf(p.reason),
+            trigger: textOf(p.trigger),
             at,
             outcome: states.includes('success') ? 'succeeded' : 'failed',
         };
@@ -37787,22 +38046,25 @@ class GitHubDeploymentsLedger {
     constructor(options) {
         this.options = options;
         if (!options.token)
-            throw new errors_UserError('The github-deployments ledger needs a token and github-token is empty.', { input: 'github-token' });
+            throw new UserError('The github-deployments ledger needs a token and github-token is empty.', { input: 'github-token' });
         const [owner, repo] = options.repository.split('/');
         if (!owner || !repo)
-            throw new errors_UserError(`GITHUB_REPOSITORY is '${options.repository}', not owner/name: the github-deployments ledger cannot find the repository.`);
+            throw new UserError(`GITHUB_REPOSITORY is '${options.repository}', not owner/name: the github-deployments ledger cannot find the repository.`);
         this.owner = owner;
         this.repo = repo;
-        this.octokit = getOctokit(options.token);
+        this.octokit = getOctokit(options.token, options.apiUrl ? { baseUrl: options.apiUrl } : {});
         this.location = `GitHub deployments of ${options.repository}, environment ${options.environment}, task ${DEPLOYMENT_TASK}`;
     }
     fail(what, e, input = 'github-token') {
         const status = e.status;
-        const message = e instanceof Error ? e.message : String(e);
         const hint = status === 401 || status === 403 || status === 404
             ? 'The token needs `permissions: deployments: write` (read for a dry run) on this repository.'
             : undefined;
-        throw new errors_UserError(`${what} (${this.location}) failed: ${status ? `HTTP ${status}: ` : ''}${message}.`, { input, hint, cause: e });
+        throw new UserError(`${what} (${this.location}) failed: ${status ? `HTTP ${status}: ` : ''}${messageOf(e)}.`, {
+            input,
+            hint,
+            cause: e,
+        });
     }
     async read() {
         const { owner, repo } = this;
@@ -37893,6 +38155,59 @@ class GitHubDeploymentsLedger {
     }
 }
 //# sourceMappingURL=github-deployments-ledger.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
+/**
+ * How every number the actions print is written. One module, so that a summary, a log line, an
+ * annotation and an output never disagree on the same value:
+ * - measured values (errors, differences, tolerances, ratios): `formatNumber`, three significant
+ *   digits, exponent notation outside [1e-3, 1e6) (`5.72e-6`, `0.0123`, `12.3`, `0`);
+ * - metric values: `formatMetric`, four decimals inside [1e-3, 1000) so that a column of metrics
+ *   lines up (`0.8790`), otherwise like formatNumber with six significant digits;
+ * - action outputs: `numberOutput`, twelve significant digits (`0.04`, not `0.040000000000000036`),
+ *   with the same exponent rule, so that a step reading it gets the value, not a rendering;
+ * - sizes: `formatBytes`.
+ */
+function significant(v, digits) {
+    if (!Number.isFinite(v))
+        return String(v);
+    if (v === 0)
+        return '0';
+    const a = Math.abs(v);
+    if (a < 1e-3 || a >= 1e6) {
+        // toExponential keeps trailing zeros (5.70e-6); Number() drops them, as it does in plain form
+        const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
+        return `${Number(mantissa)}e${exponent}`;
+    }
+    return String(Number(v.toPrecision(digits)));
+}
+/** A measured value: 5.72e-6, 0.0123, 12.3, 0, NaN, Infinity. */
+function formatNumber(v, digits = 3) {
+    return significant(v, digits);
+}
+/** A metric value: 0.8790 (four decimals in [1e-3, 1000)), n/a when there is none. */
+function formatMetric(v) {
+    if (v === null || v === undefined)
+        return 'n/a';
+    if (!Number.isFinite(v))
+        return String(v);
+    const a = Math.abs(v);
+    return a >= 1000 || (v !== 0 && a < 1e-3) ? significant(v, 6) : v.toFixed(4);
+}
+/** A number as an action output: twelve significant digits; empty when absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : significant(v, 12);
+}
+/** 812 B, 1.5 KiB, 3.25 MiB, 1.10 GiB. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 ** 2)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 ** 3)
+        return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
+    return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+//# sourceMappingURL=format.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/image.js
 /** Container image references, as far as a rollback needs them (pure). */
 /** Splits `registry:5000/org/name:tag@sha256:...` into repository, tag and digest. */
@@ -37937,17 +38252,20 @@ function isValidVersion(version) {
 
 
 
+
 /** The container to change (pure): the one named, or the only one. */
 function chooseContainer(containers, wanted, deployment) {
     const names = containers.map((c) => c.name).join(', ');
     if (wanted) {
         const c = containers.find((x) => x.name === wanted);
         if (!c)
-            throw new errors_UserError(`Input container is '${wanted}', but deployment ${deployment} has the containers: ${names}.`, { input: 'container' });
+            throw new UserError(`Input container is '${wanted}', but deployment ${deployment} has the containers: ${names}.`, {
+                input: 'container',
+            });
         return c;
     }
     if (containers.length !== 1) {
-        throw new errors_UserError(`Deployment ${deployment} has ${containers.length} containers (${names}): name the model server's in input container.`, { input: 'container' });
+        throw new UserError(`Deployment ${deployment} has ${containers.length} containers (${names}): name the model server's in input container.`, { input: 'container' });
     }
     return containers[0];
 }
@@ -37970,12 +38288,12 @@ class KubernetesTarget {
         const args = ['get', 'deployment', this.options.deployment, '-o', 'json'];
         const r = await this.kubectl.run(args);
         if (r.code !== 0) {
-            throw new errors_UserError(`Reading deployment ${this.options.deployment} failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
+            throw new UserError(`Reading deployment ${this.options.deployment} failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
                 input: 'deployment',
             });
         }
         const d = JSON.parse(r.stdout);
-        const containers = (d.spec?.template?.spec?.containers ?? []);
+        const containers = d.spec?.template?.spec?.containers ?? [];
         const c = chooseContainer(containers, this.options.container, this.options.deployment);
         this.container = c.name;
         this.repository ??= parseImage(c.image).repository;
@@ -37986,14 +38304,15 @@ class KubernetesTarget {
         if (to.image)
             return to.image;
         if (!this.repository)
-            throw new errors_UserError(`The image repository of ${to.version} is unknown: give input image.`, { input: 'image' });
+            throw new UserError(`The image repository of ${to.version} is unknown: give input image.`, { input: 'image' });
         return imageFor(this.repository, to.version);
     }
     setImageArgs(to) {
         return ['set', 'image', `deployment/${this.options.deployment}`, `${this.container ?? '<container>'}=${this.imageOf(to)}`];
     }
     statusArgs() {
-        return ['rollout', 'status', `deployment/${this.options.deployment}`, `--timeout=${this.options.rolloutTimeoutSeconds}s`];
+        // numberOutput: the value itself for kubectl (1.5s stays 1.5s), not a rounded rendering
+        return ['rollout', 'status', `deployment/${this.options.deployment}`, `--timeout=${numberOutput(this.options.rolloutTimeoutSeconds)}s`];
     }
     plan(to) {
         return [this.kubectl.commandLine(this.setImageArgs(to)), this.kubectl.commandLine(this.statusArgs())];
@@ -38015,141 +38334,35 @@ class KubernetesTarget {
     }
 }
 //# sourceMappingURL=kubernetes.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/release/ledger.js
-/**
- * The release ledger: where the version history of one environment lives, as an ordered log of
- * events (oldest first). A store (a ConfigMap, GitHub Deployments, ...) implements `Ledger`; what
- * the events mean (which version is live, which ones are bad, what to roll back to) is decided
- * by pure functions over the log (here and in select.ts), the same for every store.
- */
-/** The version the ledger says serves now: the last release, or the target of the last rollback. */
-function ledgerCurrent(events) {
-    const last = events[events.length - 1];
-    if (!last)
-        return undefined;
-    return last.type === 'release' ? last.version : last.to;
-}
-/**
- * The versions that are bad: rolled away from after their newest release record. Recording a
- * version again (it went through the pipeline once more) makes it good again.
- */
-function badVersions(events) {
-    const bad = new Map();
-    for (const e of events) {
-        if (e.type === 'release')
-            bad.delete(e.version);
-        else
-            bad.set(e.from, e);
-    }
-    return bad;
-}
-/** One line per event, newest first: what a person needs to see when no target can be found. */
-function describeLedger(events, limit = 20) {
-    if (events.length === 0)
-        return 'nothing (no release was ever recorded)';
-    const bad = badVersions(events);
-    const lines = [...events]
-        .reverse()
-        .slice(0, limit)
-        .map((e) => {
-        if (e.type === 'rollback')
-            return `rollback ${e.from} -> ${e.to} (${e.outcome}, ${e.at})`;
-        const flags = [e.verified ? 'verified' : 'not verified'];
-        const b = bad.get(e.version);
-        if (b)
-            flags.push(`bad: rolled back to ${b.to} at ${b.at}`);
-        return `release ${e.version} (${flags.join(', ')}, ${e.at})`;
-    });
-    if (events.length > limit)
-        lines.push(`... and ${events.length - limit} older`);
-    return lines.join('; ');
-}
-//# sourceMappingURL=ledger.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/release/rollback-report.js
-/** The rollback action's report: the JSON file and the job summary render this one object. */
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
 
-const ICON = { recorded: '📝', 'rolled-back': '⏪', 'no-op': '✅', 'dry-run': '🔍', failed: '❌', error: '⚠️' };
-const TITLE = {
-    recorded: 'Release recorded',
-    'rolled-back': 'Rolled back',
-    'no-op': 'Nothing to do',
-    'dry-run': 'Dry run: nothing changed',
-    failed: 'Rollback failed',
-    error: 'Could not run',
-};
-function code(v) {
-    return v === undefined || v === null || v === '' ? '' : `\`${String(v).replace(/`/g, "'")}\``;
-}
-function cellText(v) {
-    return v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** The report as markdown for the job summary, verdict first. */
-function renderRollbackMarkdown(r) {
-    const out = [];
-    const where = r.environment ? ` (${r.environment})` : '';
-    const change = r.fromVersion && r.toVersion ? `: ${r.fromVersion} → ${r.toVersion}` : r.mode === 'record' && r.version ? `: ${r.version}` : '';
-    out.push(`## ${ICON[r.status]} ${TITLE[r.status]}${where}${change}`, '');
-    out.push(cellText(r.explanation), '');
-    for (const w of r.warnings)
-        out.push(`> [!WARNING]\n> ${cellText(w)}`, '');
-    const rows = [];
-    if (r.live)
-        rows.push(['live at the start', `${code(r.live.version)} (${cellText(r.live.source)})`]);
-    if (r.request.expectedCurrent)
-        rows.push(['expected-current', code(r.request.expectedCurrent)]);
-    if (r.request.version)
-        rows.push([r.mode === 'record' ? 'version' : 'requested version', code(r.request.version)]);
-    if (r.request.reason)
-        rows.push(['reason', cellText(r.request.reason)]);
-    if (r.request.trigger)
-        rows.push(['trigger', cellText(r.request.trigger)]);
-    if (r.skipped?.length)
-        rows.push(['skipped', r.skipped.map((s) => `${code(s.version)} (${cellText(s.why)})`).join(', ')]);
-    if (r.target)
-        rows.push(['target', cellText(r.target.description)]);
-    if (r.ledger)
-        rows.push(['ledger', cellText(r.ledger.location)]);
-    if (rows.length) {
-        out.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
+
+/** SHA-256 (hex) of the files' bytes, one after another, streamed. */
+async function sha256Files(...paths) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const path of paths) {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
+            hash.update(chunk);
     }
-    if (r.target?.commands.length) {
-        out.push(r.target.ran ? 'Commands run:' : 'Commands that would run:', '', '```sh', ...r.target.commands, '```', '');
-    }
-    if (r.ledger?.entry) {
-        out.push(r.ledger.entryWritten ? 'Ledger entry written:' : 'Ledger entry that would be written:', '', '```json', JSON.stringify(r.ledger.entry, null, 2), '```', '');
-    }
-    if (r.ledger)
-        out.push(...ledgerTable(r.ledger.events));
-    if (r.error)
-        out.push(`**Error:** ${cellText(r.error.message)}`, '');
-    return out.join('\n');
+    return hash.digest('hex');
 }
-function ledgerTable(events, limit = 15) {
-    if (events.length === 0)
-        return ['The ledger was empty.', ''];
-    const bad = badVersions(events);
-    const out = [
-        `<details><summary>The ledger before this run (${events.length} entr${events.length === 1 ? 'y' : 'ies'}, newest first)</summary>`,
-        '',
-        '| | version | state | at | commit | run |',
-        '|---|---|---|---|---|---|',
-    ];
-    for (const e of [...events].reverse().slice(0, limit)) {
-        if (e.type === 'release') {
-            const b = bad.get(e.version);
-            const state = [e.verified ? 'verified' : 'not verified', b ? `bad (rolled back to ${b.to})` : ''].filter(Boolean).join(', ');
-            out.push(`| release | ${code(e.version)} | ${state} | ${e.at} | ${code(e.commit?.slice(0, 12))} | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`);
+/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
+async function sha256EachAndAll(paths) {
+    const all = createHash('sha256');
+    const each = [];
+    for (const path of paths) {
+        const one = createHash('sha256');
+        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+            one.update(chunk);
+            all.update(chunk);
         }
-        else {
-            out.push(`| rollback | ${code(e.from)} → ${code(e.to)} | ${e.outcome}: ${cellText(e.reason)} | ${e.at} | | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`);
-        }
+        each.push(one.digest('hex'));
     }
-    if (events.length > limit)
-        out.push('', `${events.length - limit} older entries are in the JSON report.`);
-    out.push('', '</details>', '');
-    return out;
+    return { each, all: all.digest('hex') };
 }
-//# sourceMappingURL=rollback-report.js.map
+//# sourceMappingURL=hash.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/select.js
 /**
  * Pure decisions over a ledger's events: what a rollback goes back to, and what a record writes.
@@ -38183,11 +38396,14 @@ function liveFromLedger(events, request) {
     const what = `the last rollback, from ${last.from} to ${last.to} at ${last.at}, failed`;
     const held = `The ledger (${request.location}) holds: ${describeLedger(events)}.`;
     if (!request.version) {
-        throw new errors_UserError(`The version serving is unknown: ${what}${last.detail ? ` (${last.detail})` : ''}, and a command target cannot be asked what it runs. ` +
-            `Nothing was changed. Give input version to say which recorded version to deploy. ${held}`, { input: 'version', hint: `Check what serves, then run the rollback again with version: (e.g. ${last.to} to retry the failed rollback).` });
+        throw new UserError(`The version serving is unknown: ${what}${last.detail ? ` (${last.detail})` : ''}, and a command target cannot be asked what it runs. ` +
+            `Nothing was changed. Give input version to say which recorded version to deploy. ${held}`, {
+            input: 'version',
+            hint: `Check what serves, then run the rollback again with version: (e.g. ${last.to} to retry the failed rollback).`,
+        });
     }
     if (request.expectedCurrent) {
-        throw new errors_UserError(`Input expected-current is ${request.expectedCurrent}, but the version serving is unknown (${what}), so it cannot be checked. Nothing was changed. ` +
+        throw new UserError(`Input expected-current is ${request.expectedCurrent}, but the version serving is unknown (${what}), so it cannot be checked. Nothing was changed. ` +
             'Give input version without expected-current.', { input: 'expected-current' });
     }
     return { version: last.from, aliases: [], source: `unknown: ${what}` };
@@ -38203,85 +38419,98 @@ function lastRollbackTo(events, version) {
  * Throws a UserError that lists the ledger when there is nothing to go back to.
  */
 function planRollback(events, request) {
-    const { live, expectedCurrent, location } = request;
-    const bad = badVersions(events);
-    const releases = events.filter((e) => e.type === 'release');
-    const held = () => `The ledger (${location}) holds: ${describeLedger(events)}.`;
+    const { live, expectedCurrent } = request;
+    const ledger = {
+        events,
+        bad: badVersions(events),
+        releases: events.filter((e) => e.type === 'release'),
+        held: () => `The ledger (${request.location}) holds: ${describeLedger(events)}.`,
+    };
     // an empty ledger first: "expected-current is not live" would otherwise pass as a green no-op
-    if (releases.length === 0) {
-        throw new errors_UserError(`No recorded version to roll back to: ${held()}`, {
+    if (ledger.releases.length === 0) {
+        throw new UserError(`No recorded version to roll back to: ${ledger.held()}`, {
             input: 'environment',
             hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
         });
     }
-    if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent)) {
-        const gone = bad.get(expectedCurrent);
-        return {
-            action: 'none',
-            live: live.version,
-            skipped: [],
-            explanation: `Nothing to do: expected-current is ${expectedCurrent}, but ${live.version} is live (${live.source}).` +
-                (gone ? ` ${expectedCurrent} was already rolled back to ${gone.to} at ${gone.at} (${gone.reason}).` : ` Only a rollback from ${expectedCurrent} was asked for.`),
-        };
+    if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent))
+        return expectedCurrentGone(ledger, live, expectedCurrent);
+    if (request.version)
+        return rollbackToVersion(ledger, live, request.version);
+    return rollbackToNewestVerified(ledger, live);
+}
+/** expected-current is not live: nothing to do, and why (it was rolled back already, or never served). */
+function expectedCurrentGone(ledger, live, expectedCurrent) {
+    const gone = ledger.bad.get(expectedCurrent);
+    return {
+        action: 'none',
+        live: live.version,
+        skipped: [],
+        explanation: `Nothing to do: expected-current is ${expectedCurrent}, but ${live.version} is live (${live.source}).` +
+            (gone
+                ? ` ${expectedCurrent} was already rolled back to ${gone.to} at ${gone.at} (${gone.reason}).`
+                : ` Only a rollback from ${expectedCurrent} was asked for.`),
+    };
+}
+/** Input version: exactly that recorded version, when it is verified and not bad. */
+function rollbackToVersion(ledger, live, wanted) {
+    if (live.aliases.includes(wanted)) {
+        return { action: 'none', live: live.version, skipped: [], explanation: `Nothing to do: ${wanted} is already live (${live.source}).` };
     }
-    if (request.version) {
-        const wanted = request.version;
-        if (live.aliases.includes(wanted)) {
-            return { action: 'none', live: live.version, skipped: [], explanation: `Nothing to do: ${wanted} is already live (${live.source}).` };
-        }
-        const release = [...releases].reverse().find((r) => r.version === wanted);
-        if (!release)
-            throw new errors_UserError(`Input version is ${wanted}, which was never recorded. ${held()}`, { input: 'version' });
-        const b = bad.get(wanted);
-        if (b) {
-            throw new errors_UserError(`Input version is ${wanted}, which was rolled away from at ${b.at} (to ${b.to}: ${b.reason}); it is never a rollback target again. ${held()}`, {
-                input: 'version',
-                hint: `If ${wanted} is good after all, promote it through the pipeline again (mode: record makes it a target again).`,
-            });
-        }
-        if (!releases.some((r) => r.version === wanted && r.verified)) {
-            throw new errors_UserError(`Input version is ${wanted}, which was recorded but never verified (its smoke test did not pass). ${held()}`, { input: 'version' });
-        }
-        return {
-            action: 'rollback',
-            from: live.version,
-            to: release,
-            skipped: [],
-            explanation: `Rolling back from ${live.version} to ${wanted}, as asked.`,
-        };
+    const release = [...ledger.releases].reverse().find((r) => r.version === wanted);
+    if (!release)
+        throw new UserError(`Input version is ${wanted}, which was never recorded. ${ledger.held()}`, { input: 'version' });
+    const b = ledger.bad.get(wanted);
+    if (b) {
+        throw new UserError(`Input version is ${wanted}, which was rolled away from at ${b.at} (to ${b.to}: ${b.reason}); it is never a rollback target again. ${ledger.held()}`, {
+            input: 'version',
+            hint: `If ${wanted} is good after all, promote it through the pipeline again (mode: record makes it a target again).`,
+        });
     }
-    // the newest record of the live version; the candidates are the releases recorded before it
-    let liveIndex = -1;
+    if (!ledger.releases.some((r) => r.version === wanted && r.verified)) {
+        throw new UserError(`Input version is ${wanted}, which was recorded but never verified (its smoke test did not pass). ${ledger.held()}`, { input: 'version' });
+    }
+    return {
+        action: 'rollback',
+        from: live.version,
+        to: release,
+        skipped: [],
+        explanation: `Rolling back from ${live.version} to ${wanted}, as asked.`,
+    };
+}
+/** The index of the newest record of the live version; -1 when it was never recorded. */
+function liveRecordIndex(events, live) {
+    let index = -1;
     events.forEach((e, i) => {
         if (e.type === 'release' && live.aliases.includes(e.version))
-            liveIndex = i;
+            index = i;
     });
-    const window = liveIndex >= 0 ? events.slice(0, liveIndex) : events;
+    return index;
+}
+/** Newest first, the first verified, not bad release in `window` that is not the live version; what it passed over. */
+function newestVerified(window, bad, live) {
     const skipped = [];
     const seen = new Set();
-    let target;
     for (const e of [...window].reverse()) {
         if (e.type !== 'release' || live.aliases.includes(e.version))
             continue;
         const b = bad.get(e.version);
-        if (b) {
-            if (!seen.has(e.version))
-                skipped.push({ version: e.version, why: `rolled away from at ${b.at} (to ${b.to})` });
-            seen.add(e.version);
-            continue;
-        }
-        if (!e.verified) {
-            if (!seen.has(e.version))
-                skipped.push({ version: e.version, why: 'never verified' });
-            seen.add(e.version);
-            continue;
-        }
-        target = e;
-        break;
+        if (!b && e.verified)
+            return { target: e, skipped };
+        if (!seen.has(e.version))
+            skipped.push({ version: e.version, why: b ? `rolled away from at ${b.at} (to ${b.to})` : 'never verified' });
+        seen.add(e.version);
     }
+    return { skipped };
+}
+/** No input version: the newest verified, not bad version recorded before the live one. */
+function rollbackToNewestVerified(ledger, live) {
+    const { events } = ledger;
+    const liveIndex = liveRecordIndex(events, live);
+    const { target, skipped } = newestVerified(liveIndex >= 0 ? events.slice(0, liveIndex) : events, ledger.bad, live);
     const older = liveIndex >= 0 ? ` older than the live ${live.version}` : '';
     if (!target) {
-        throw new errors_UserError(`No verified version${older} to roll back to (${live.version} is live: ${live.source}). ${held()}`, {
+        throw new UserError(`No verified version${older} to roll back to (${live.version} is live: ${live.source}). ${ledger.held()}`, {
             input: 'environment',
             hint: 'Give input version to go to a specific recorded version, or deploy a fixed version through the pipeline.',
         });
@@ -38306,12 +38535,27 @@ function planRecord(events, request) {
     const warnings = [];
     if (last?.type === 'release' && last.version === request.version) {
         if (last.verified) {
-            return { action: 'none', release: last, warnings, explanation: `${request.version} is already recorded as verified (at ${last.at}): nothing to do.` };
+            return {
+                action: 'none',
+                release: last,
+                warnings,
+                explanation: `${request.version} is already recorded as verified (at ${last.at}): nothing to do.`,
+            };
         }
         if (request.verified) {
-            return { action: 'verify', release: last, warnings, explanation: `${request.version} was recorded at ${last.at}; it is now marked verified.` };
+            return {
+                action: 'verify',
+                release: last,
+                warnings,
+                explanation: `${request.version} was recorded at ${last.at}; it is now marked verified.`,
+            };
         }
-        return { action: 'none', release: last, warnings, explanation: `${request.version} is already recorded (not verified yet, at ${last.at}): nothing to do.` };
+        return {
+            action: 'none',
+            release: last,
+            warnings,
+            explanation: `${request.version} is already recorded (not verified yet, at ${last.at}): nothing to do.`,
+        };
     }
     const b = badVersions(events).get(request.version);
     if (b)
@@ -38323,91 +38567,276 @@ function planRecord(events, request) {
     };
 }
 //# sourceMappingURL=select.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
+;// CONCATENATED MODULE: ../../packages/core/dist/release/record.js
+/**
+ * mode: record — a promoted version written into the ledger (or, in a dry run, the entry that
+ * would be written), as planRecord decides.
+ */
 
 
-/** SHA-256 (hex) of the files' bytes, one after another, streamed. */
-async function sha256Files(...paths) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const path of paths) {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
-            hash.update(chunk);
+
+
+async function recordRelease(settings, ledger, report, runner) {
+    const events = await ledger.read();
+    report.ledger = ledgerSection(ledger, events);
+    report.version = settings.version;
+    const plan = planRecord(events, { version: settings.version, verified: settings.verified });
+    report.warnings.push(...plan.warnings);
+    for (const w of plan.warnings)
+        runner.warning(w);
+    if (plan.action === 'none') {
+        report.status = 'no-op';
+        report.explanation = plan.explanation;
     }
-    return hash.digest('hex');
+    else if (plan.action === 'verify') {
+        await markVerified(plan, settings.dryRun, ledger, report, runner);
+    }
+    else {
+        await appendRelease(plan, settings, ledger, report, runner);
+    }
 }
-/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
-async function sha256EachAndAll(paths) {
-    const all = createHash('sha256');
-    const each = [];
-    for (const path of paths) {
-        const one = createHash('sha256');
-        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-            one.update(chunk);
-            all.update(chunk);
+/** The version was recorded before, not verified: its release is marked verified. */
+async function markVerified(plan, dryRun, ledger, report, runner) {
+    await writeEntry(report, dryRun, {
+        entry: { ...plan.release, verified: true },
+        write: () => ledger.markVerified(plan.release, runner.run.runUrl),
+        explanation: plan.explanation,
+        dryRunExplanation: `Dry run: ${plan.explanation.replace(/it is now marked/, 'it would be marked')} Nothing was written.`,
+    });
+}
+async function appendRelease(plan, settings, ledger, report, runner) {
+    const release = await newRelease(settings, runner.run.runUrl);
+    await writeEntry(report, settings.dryRun, {
+        entry: { type: 'release', ...release },
+        write: () => ledger.addRelease(release),
+        explanation: `${plan.explanation} Ledger: ${ledger.location}.`,
+        dryRunExplanation: `Dry run: ${settings.version} would be recorded${settings.verified ? ' as verified' : ''} in ${ledger.location}. Nothing was written.`,
+    });
+}
+/** What a record writes: the version, and what is known of it (image, model hash, commit, run). */
+async function newRelease(settings, runUrl) {
+    return {
+        version: settings.version,
+        ...(settings.image ? { image: imageFor(settings.image, settings.version) } : {}),
+        ...(settings.model ? { modelSha256: await sha256Files(settings.model) } : {}),
+        ...(settings.commit ? { commit: settings.commit } : {}),
+        at: new Date().toISOString(),
+        ...(runUrl ? { runUrl } : {}),
+        verified: settings.verified,
+    };
+}
+/** Shows the entry in the report, and writes it unless this is a dry run. */
+async function writeEntry(report, dryRun, w) {
+    const section = report.ledger;
+    section.entry = w.entry;
+    if (dryRun) {
+        report.status = 'dry-run';
+        report.explanation = w.dryRunExplanation;
+        return;
+    }
+    section.entry = { ...(await w.write()) };
+    section.entryWritten = true;
+    report.status = 'recorded';
+    report.explanation = w.explanation;
+}
+//# sourceMappingURL=record.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/rollback.js
+/**
+ * mode: rollback — the target put back on the version planRollback chooses, and the rollback
+ * recorded in the ledger: succeeded, or failed once the target may have changed (a rollout that
+ * did not finish), so that the version rolled away from is bad either way.
+ */
+
+
+
+
+async function rollBack(settings, ledger, target, report, runner) {
+    const events = await ledger.read();
+    report.ledger = ledgerSection(ledger, events);
+    const live = await liveVersion(events, settings, ledger, target);
+    report.live = live;
+    report.version = live.aliases.length ? live.version : null;
+    report.target = { kind: target.kind, description: target.description, commands: [], ran: false };
+    const plan = planRollback(events, {
+        live,
+        expectedCurrent: settings.expectedCurrent,
+        version: settings.version,
+        location: ledger.location,
+    });
+    report.skipped = plan.skipped;
+    report.explanation = plan.explanation;
+    if (plan.action === 'none') {
+        report.status = 'no-op';
+        report.fromVersion = plan.live;
+        return;
+    }
+    report.fromVersion = plan.from;
+    report.toVersion = plan.to.version;
+    report.target.commands = target.plan(plan.to, plan.from);
+    const entry = rollbackEntry(settings, plan, runner.run.runUrl);
+    if (settings.dryRun) {
+        report.status = 'dry-run';
+        report.ledger.entry = { type: 'rollback', ...entry('succeeded') };
+        report.explanation = `Dry run: ${plan.explanation} Nothing was changed; the commands and the ledger entry below are what a real run would do.`;
+        return;
+    }
+    runner.info(plan.explanation);
+    report.target.ran = true;
+    await apply(plan, target, ledger, entry, report);
+    report.status = 'rolled-back';
+    report.rolledBack = true;
+    report.version = plan.to.version;
+    await recordSuccess(plan, target, ledger, entry, report);
+}
+/** What serves now: the target's answer, or (a command target cannot be asked) the ledger's last entry. */
+async function liveVersion(events, settings, ledger, target) {
+    const reading = await target.live();
+    if (reading)
+        return resolveLive(events, reading.aliases, reading.source);
+    const fromLedger = liveFromLedger(events, {
+        version: settings.version,
+        expectedCurrent: settings.expectedCurrent,
+        location: ledger.location,
+        source: `the ledger's last entry (${target.kind} targets cannot be asked)`,
+    });
+    return fromLedger ?? { version: '(unknown)', aliases: [], source: 'the ledger is empty' };
+}
+function rollbackEntry(settings, plan, runUrl) {
+    return (outcome, detail) => ({
+        from: plan.from,
+        to: plan.to.version,
+        reason: settings.reason || '(no reason given)',
+        trigger: settings.trigger || 'unknown',
+        at: new Date().toISOString(),
+        ...(runUrl ? { runUrl } : {}),
+        outcome,
+        ...(detail ? { detail } : {}),
+    });
+}
+/**
+ * Puts the version in place. A failure after the target may have changed is recorded as a failed
+ * rollback (the version rolled away from is bad all the same), then fails the step.
+ */
+async function apply(plan, target, ledger, entry, report) {
+    try {
+        await target.apply(plan.to, plan.from);
+    }
+    catch (e) {
+        report.status = 'failed';
+        if (e instanceof TargetFailure && e.changed) {
+            report.version = plan.to.version;
+            try {
+                report.ledger.entry = { ...(await ledger.addRollback(entry('failed', e.message))) };
+                report.ledger.entryWritten = true;
+            }
+            catch (le) {
+                report.warnings.push(`The failed rollback could not be recorded in the ledger: ${messageOf(le)}`);
+            }
         }
-        each.push(one.digest('hex'));
+        throw e;
     }
-    return { each, all: all.digest('hex') };
 }
-//# sourceMappingURL=hash.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
+/** Records the rollback; the target has changed already, so a ledger that cannot be written fails the step. */
+async function recordSuccess(plan, target, ledger, entry, report) {
+    try {
+        report.ledger.entry = { ...(await ledger.addRollback(entry('succeeded'))) };
+        report.ledger.entryWritten = true;
+    }
+    catch (e) {
+        report.status = 'failed';
+        throw new UserError(`${target.description} now runs ${plan.to.version}, but the rollback could not be recorded in the ledger: ${e instanceof UserError ? e.describe() : messageOf(e)} ` +
+            `Record it by hand, or ${plan.from} is not known to be bad.`, { input: e instanceof UserError ? e.input : undefined });
+    }
+}
+//# sourceMappingURL=rollback.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/run.js
+/**
+ * One run of the rollback action, from its parsed inputs to a filled report: the kubeconfig
+ * input written to a file only this job reads (and removed at the end), the ledger and the
+ * target made, then a record or a rollback. What only the runner can do (log, annotate, mask a
+ * secret) comes in as callbacks, so this module does not import @actions/*.
+ */
 
 
-/** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
-function stringInput(name, options = {}) {
-    const value = getInput(name);
-    if (options.required && value === '') {
-        throw new errors_UserError(`Input ${name} is required and was not given.`, { input: name });
+
+
+
+
+
+
+
+
+async function runRelease(config, report, runner) {
+    if (config.token)
+        runner.setSecret(config.token);
+    describeRequest(config, report);
+    const kubeconfig = await writeKubeconfig(config.kubeconfig, runner);
+    try {
+        const kubectl = new Kubectl({
+            kubeconfig,
+            context: config.context,
+            namespace: config.namespace,
+            log: (line) => runner.info(`$ ${line}`),
+        });
+        const ledger = makeLedger(config, kubectl, runner);
+        if (config.mode === 'record')
+            await recordRelease(config, ledger, report, runner);
+        else
+            await rollBack(config, ledger, makeTarget(config, kubectl, runner), report, runner);
     }
-    return value;
-}
-function numberInput(name, fallback, options = {}) {
-    const raw = core.getInput(name);
-    if (raw === '')
-        return fallback;
-    const value = Number(raw);
-    const { min, max, integer, exclusiveMin } = options;
-    const wanted = [
-        integer ? 'an integer' : 'a number',
-        min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
-        max !== undefined ? `<= ${max}` : '',
-    ]
-        .filter(Boolean)
-        .join(' ');
-    const bad = !Number.isFinite(value) ||
-        (integer && !Number.isInteger(value)) ||
-        (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
-        (max !== undefined && value > max);
-    if (bad)
-        throw new UserError(`Input ${name} is '${raw}'; expected ${wanted}.`, { input: name });
-    return value;
-}
-function optionalNumberInput(name, options = {}) {
-    return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
-}
-function choiceInput(name, choices, fallback) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    const value = raw.toLowerCase();
-    if (!choices.includes(value)) {
-        throw new errors_UserError(`Input ${name} is '${raw}'; expected one of: ${choices.join(', ')}.`, { input: name });
+    finally {
+        if (kubeconfig)
+            await (0,promises_namespaceObject.rm)(kubeconfig, { force: true });
     }
-    return value;
 }
-function booleanInput(name, fallback) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    if (/^(true|yes|on|1)$/i.test(raw))
-        return true;
-    if (/^(false|no|off|0)$/i.test(raw))
-        return false;
-    throw new errors_UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
+/** What was asked, in the report before anything is read (a failure later still shows it). */
+function describeRequest(config, report) {
+    report.mode = config.mode;
+    report.environment = config.environment;
+    report.dryRun = config.dryRun;
+    report.request = {
+        ...(config.version ? { version: config.version } : {}),
+        ...(config.mode === 'rollback'
+            ? {
+                reason: config.reason || '(no reason given)',
+                trigger: config.trigger,
+                ...(config.expectedCurrent ? { expectedCurrent: config.expectedCurrent } : {}),
+            }
+            : {}),
+    };
 }
-//# sourceMappingURL=inputs.js.map
+/** The kubeconfig input, its secrets masked, written where only this job reads it; undefined when not given. */
+async function writeKubeconfig(kubeconfig, runner) {
+    if (!kubeconfig.trim())
+        return undefined;
+    for (const secret of kubeconfigSecrets(kubeconfig))
+        runner.setSecret(secret);
+    const path = (0,external_node_path_namespaceObject.join)(runner.tempDir, `ml-gate-kubeconfig-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    await (0,promises_namespaceObject.writeFile)(path, kubeconfig, { mode: 0o600 });
+    return path;
+}
+function makeLedger(config, kubectl, runner) {
+    if (config.ledger === 'configmap')
+        return new ConfigMapLedger(kubectl, config.ledgerConfigMap, config.environment);
+    return new GitHubDeploymentsLedger({
+        token: config.token,
+        repository: runner.repository,
+        environment: config.environment,
+        defaultRef: runner.run.commit || config.commit,
+        apiUrl: runner.apiUrl,
+    });
+}
+function makeTarget(config, kubectl, runner) {
+    if (config.target === 'command')
+        return new CommandTarget(config.command, config.environment, (line) => runner.info(line));
+    return new KubernetesTarget(kubectl, {
+        deployment: config.deployment,
+        container: config.container,
+        imageRepository: config.image,
+        rolloutTimeoutSeconds: config.rolloutTimeoutSeconds,
+    });
+}
+//# sourceMappingURL=run.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
 /**
  * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
@@ -38440,8 +38869,63 @@ function formatDuration(ms) {
     return `${Number((ms / 1000).toPrecision(3))} s`;
 }
 //# sourceMappingURL=duration.js.map
-;// CONCATENATED MODULE: ./src/config.ts
+;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
 
+
+/** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
+function stringInput(name, options = {}) {
+    const value = getInput(name);
+    if (options.required && value === '') {
+        throw new UserError(`Input ${name} is required and was not given.`, { input: name });
+    }
+    return value;
+}
+function numberInput(name, fallback, options = {}) {
+    const raw = core.getInput(name);
+    if (raw === '')
+        return fallback;
+    const value = Number(raw);
+    const { min, max, integer, exclusiveMin } = options;
+    const wanted = [
+        integer ? 'an integer' : 'a number',
+        min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
+        max !== undefined ? `<= ${max}` : '',
+    ]
+        .filter(Boolean)
+        .join(' ');
+    const bad = !Number.isFinite(value) ||
+        (integer && !Number.isInteger(value)) ||
+        (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
+        (max !== undefined && value > max);
+    if (bad)
+        throw badInputValue(name, raw, wanted);
+    return value;
+}
+function optionalNumberInput(name, options = {}) {
+    return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
+}
+function choiceInput(name, choices, fallback) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    const value = raw.toLowerCase();
+    if (!choices.includes(value)) {
+        throw errors_badInputValue(name, raw, `one of: ${choices.join(', ')}`);
+    }
+    return value;
+}
+function booleanInput(name, fallback) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    if (/^(true|yes|on|1)$/i.test(raw))
+        return true;
+    if (/^(false|no|off|0)$/i.test(raw))
+        return false;
+    throw errors_badInputValue(name, raw, 'true or false');
+}
+//# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: ./src/config.ts
 
 
 
@@ -38452,68 +38936,109 @@ function readReportPath() {
 }
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+function refuse(name, value, expected) {
+    throw errors_badInputValue(name, value, expected);
+}
 function matching(name, value, pattern, what) {
     if (value !== '' && !pattern.test(value))
-        throw new errors_UserError(`Input ${name} is '${value}'; expected ${what}.`, { input: name });
+        refuse(name, value, what);
     return value;
 }
 function versionInput(name) {
     const v = stringInput(name).trim();
-    if (v !== '' && !isValidVersion(v)) {
-        throw new errors_UserError(`Input ${name} is '${v}'; expected an image tag (letters, digits, '.', '_', '-'; at most 128) or a digest sha256:<64 hex digits>.`, { input: name });
-    }
+    if (v !== '' && !isValidVersion(v))
+        refuse(name, v, "an image tag (letters, digits, '.', '_', '-'; at most 128) or a digest sha256:<64 hex digits>");
     return v;
 }
-function readConfig(env = process.env) {
-    const modeRaw = stringInput('mode', { required: true });
-    const mode = choiceInput('mode', ['record', 'rollback'], modeRaw);
-    const ledger = choiceInput('ledger', ['github-deployments', 'configmap'], 'github-deployments');
-    const target = choiceInput('target', ['kubernetes', 'command'], 'kubernetes');
+/** A ConfigMap key is <environment>.json; GitHub allows 255 characters. */
+function environmentInput(ledger) {
     const environment = stringInput('environment', { required: true }).trim();
     if (ledger === 'configmap') {
         matching('environment', environment, /^[A-Za-z0-9._-]{1,200}$/, "letters, digits, '.', '_' and '-' (it names the ConfigMap key <environment>.json)");
     }
     else if (environment.length > 255) {
-        throw new errors_UserError(`Input environment is ${environment.length} characters long; GitHub allows 255.`, { input: 'environment' });
+        throw new UserError(`Input environment is ${environment.length} characters long; GitHub allows 255.`, { input: 'environment' });
     }
-    const version = versionInput('version');
-    if (mode === 'record' && version === '') {
-        throw new errors_UserError('Input version is required with mode: record (the image tag or digest that was promoted).', { input: 'version' });
-    }
-    const expectedCurrent = versionInput('expected-current');
+    return environment;
+}
+function imageInput() {
     const image = stringInput('image').trim();
-    if (image !== '') {
-        const ref = parseImage(image);
-        if (ref.tag || ref.digest || !/^[a-z0-9]/.test(ref.repository)) {
-            throw new errors_UserError(`Input image is '${image}'; expected an image repository without tag or digest (e.g. ghcr.io/org/model-server).`, { input: 'image' });
-        }
+    if (image === '')
+        return image;
+    const ref = parseImage(image);
+    if (ref.tag || ref.digest || !/^[a-z0-9]/.test(ref.repository)) {
+        refuse('image', image, 'an image repository without tag or digest (e.g. ghcr.io/org/model-server)');
     }
+    return image;
+}
+/** The promoted model file (record only: its SHA-256 goes into the ledger), readable now rather than failing mid-record. */
+function modelInput(mode) {
     const model = stringInput('model').trim();
-    if (mode === 'record' && model !== '') {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(model))
-            throw new errors_UserError(`Input model is '${model}', which does not exist.`, { input: 'model', file: model });
-        if (!(0,external_node_fs_namespaceObject.statSync)(model).isFile()) {
-            throw new errors_UserError(`Input model is '${model}', which is not a file.`, { input: 'model', file: model, hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.' });
-        }
+    if (mode !== 'record' || model === '')
+        return model;
+    let isFile;
+    try {
+        isFile = (0,external_node_fs_namespaceObject.statSync)(model).isFile();
+        if (isFile)
+            (0,external_node_fs_namespaceObject.accessSync)(model, external_node_fs_namespaceObject.constants.R_OK);
     }
-    const timeoutRaw = stringInput('rollout-timeout').trim() || '5m';
-    const timeoutMs = parseDuration(timeoutRaw);
-    const rolloutTimeoutSeconds = timeoutMs === undefined ? undefined : timeoutMs / 1000;
-    if (rolloutTimeoutSeconds === undefined || rolloutTimeoutSeconds < 1 || rolloutTimeoutSeconds > 6 * 3600) {
-        throw new errors_UserError(`Input rollout-timeout is '${timeoutRaw}'; expected a duration from 1s to 6h such as 90s, 5m or 1h (a plain number is seconds).`, {
-            input: 'rollout-timeout',
+    catch (e) {
+        throw new UserError(`Input model is '${model}', which ${fileProblem(e)}.`, { input: 'model', file: model });
+    }
+    if (!isFile) {
+        throw new UserError(`Input model is '${model}', which is not a file.`, {
+            input: 'model',
+            file: model,
+            hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.',
         });
     }
+    return model;
+}
+function rolloutTimeoutInput() {
+    const raw = stringInput('rollout-timeout').trim() || '5m';
+    const ms = parseDuration(raw);
+    const seconds = ms === undefined ? undefined : ms / 1000;
+    if (seconds === undefined || seconds < 1 || seconds > 6 * 3600) {
+        refuse('rollout-timeout', raw, 'a duration from 1s to 6h such as 90s, 5m or 1h (a plain number is seconds)');
+    }
+    return seconds;
+}
+/** What a rollback changes: the deployment (target kubernetes) or the command (target command), the one the target needs required. */
+function targetInputs(mode, target) {
     const deployment = matching('deployment', stringInput('deployment').trim(), DNS_SUBDOMAIN, 'a Kubernetes deployment name (lower-case letters, digits, - and .)');
     const command = stringInput('command').trim();
     if (mode === 'rollback' && target === 'kubernetes' && deployment === '') {
-        throw new errors_UserError('Input deployment is required with target: kubernetes (the deployment that serves the model).', { input: 'deployment' });
+        throw new UserError('Input deployment is required with target: kubernetes (the deployment that serves the model).', {
+            input: 'deployment',
+        });
     }
     if (mode === 'rollback' && target === 'command' && command === '') {
-        throw new errors_UserError('Input command is required with target: command (the command that deploys the version in $ML_GATE_VERSION).', { input: 'command' });
+        throw new UserError('Input command is required with target: command (the command that deploys the version in $ML_GATE_VERSION).', {
+            input: 'command',
+        });
     }
-    const commit = stringInput('commit').trim() || env.GITHUB_SHA || '';
-    matching('commit', commit, /^[A-Za-z0-9._/-]{1,255}$/, 'a commit SHA or ref');
+    return { deployment, command };
+}
+function recordedVersionInput(mode) {
+    const version = versionInput('version');
+    if (mode === 'record' && version === '') {
+        throw new UserError('Input version is required with mode: record (the image tag or digest that was promoted).', { input: 'version' });
+    }
+    return version;
+}
+/** The inputs in the order they are checked: the first bad one is the one reported. */
+function readConfig(env = process.env) {
+    const mode = choiceInput('mode', ['record', 'rollback'], stringInput('mode', { required: true }));
+    const ledger = choiceInput('ledger', ['github-deployments', 'configmap'], 'github-deployments');
+    const target = choiceInput('target', ['kubernetes', 'command'], 'kubernetes');
+    const environment = environmentInput(ledger);
+    const version = recordedVersionInput(mode);
+    const expectedCurrent = versionInput('expected-current');
+    const image = imageInput();
+    const model = modelInput(mode);
+    const rolloutTimeoutSeconds = rolloutTimeoutInput();
+    const { deployment, command } = targetInputs(mode, target);
+    const commit = matching('commit', stringInput('commit').trim() || env.GITHUB_SHA || '', /^[A-Za-z0-9._/-]{1,255}$/, 'a commit SHA or ref');
     return {
         mode,
         environment,
@@ -38548,252 +39073,37 @@ function readConfig(env = process.env) {
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 const main_TITLE = 'rollback';
-function newReport() {
+/** The runner's side of a release run: its log, annotations, secret masking and environment. */
+function runner(env = process.env) {
     return {
-        schema: 'ml-gate/rollback/v1',
-        createdAt: new Date().toISOString(),
-        mode: null,
-        environment: null,
-        status: 'error',
-        dryRun: false,
-        rolledBack: false,
-        explanation: 'The action did not run.',
-        fromVersion: null,
-        toVersion: null,
-        version: null,
-        request: {},
-        warnings: [],
+        info: (line) => info(line),
+        warning: (message) => warning(message, { title: main_TITLE }),
+        setSecret: (secret) => core_setSecret(secret),
+        repository: env.GITHUB_REPOSITORY ?? '',
+        apiUrl: env.GITHUB_API_URL || undefined,
+        tempDir: env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
+        run: runInfoFromEnv(env),
     };
 }
-function runUrl(env = process.env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
-    return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
-}
-/** Registers the secrets in a kubeconfig (YAML or JSON) with the runner, so they never show in the log. */
-function maskKubeconfig(text) {
-    for (const secret of kubeconfigSecrets(text))
-        core_setSecret(secret);
-}
-/** A kubeconfig given as input, written where only this job reads it; removed at the end. */
-async function writeKubeconfig(config) {
-    if (!config.kubeconfig.trim())
-        return undefined;
-    maskKubeconfig(config.kubeconfig);
-    const dir = process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-    const path = (0,external_node_path_namespaceObject.join)(dir, `ml-gate-kubeconfig-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-    await (0,promises_namespaceObject.writeFile)(path, config.kubeconfig, { mode: 0o600 });
-    return path;
-}
-function makeLedger(config, kubectl) {
-    if (config.ledger === 'configmap')
-        return new ConfigMapLedger(kubectl, config.ledgerConfigMap, config.environment);
-    return new GitHubDeploymentsLedger({
-        token: config.token,
-        repository: process.env.GITHUB_REPOSITORY ?? '',
-        environment: config.environment,
-        defaultRef: process.env.GITHUB_SHA || config.commit,
-    });
-}
-function makeTarget(config, kubectl) {
-    if (config.target === 'command')
-        return new CommandTarget(config.command, config.environment, (line) => info(line));
-    return new KubernetesTarget(kubectl, {
-        deployment: config.deployment,
-        container: config.container,
-        imageRepository: config.image,
-        rolloutTimeoutSeconds: config.rolloutTimeoutSeconds,
-    });
-}
-function ledgerInfo(ledger, events) {
-    return { kind: ledger.kind, location: ledger.location, events, entryWritten: false };
-}
-async function record(config, ledger, report) {
-    const events = await ledger.read();
-    report.ledger = ledgerInfo(ledger, events);
-    report.version = config.version;
-    const plan = planRecord(events, { version: config.version, verified: config.verified });
-    report.warnings.push(...plan.warnings);
-    for (const w of plan.warnings)
-        warning(w, { title: main_TITLE });
-    if (plan.action === 'none') {
-        report.status = 'no-op';
-        report.explanation = plan.explanation;
-        return;
-    }
-    if (plan.action === 'verify') {
-        report.ledger.entry = { ...plan.release, verified: true };
-        if (config.dryRun) {
-            report.status = 'dry-run';
-            report.explanation = `Dry run: ${plan.explanation.replace(/it is now marked/, 'it would be marked')} Nothing was written.`;
-            return;
-        }
-        report.ledger.entry = { ...(await ledger.markVerified(plan.release, runUrl())) };
-        report.ledger.entryWritten = true;
-        report.status = 'recorded';
-        report.explanation = plan.explanation;
-        return;
-    }
-    const release = {
-        version: config.version,
-        ...(config.image ? { image: imageFor(config.image, config.version) } : {}),
-        ...(config.model ? { modelSha256: await sha256Files(config.model) } : {}),
-        ...(config.commit ? { commit: config.commit } : {}),
-        at: new Date().toISOString(),
-        ...(runUrl() ? { runUrl: runUrl() } : {}),
-        verified: config.verified,
+function outputs(r) {
+    return {
+        status: r.status,
+        'from-version': r.fromVersion ?? '',
+        'to-version': r.toVersion ?? '',
+        'rolled-back': String(r.rolledBack),
+        version: r.version ?? '',
     };
-    report.ledger.entry = { type: 'release', ...release };
-    if (config.dryRun) {
-        report.status = 'dry-run';
-        report.explanation = `Dry run: ${config.version} would be recorded${config.verified ? ' as verified' : ''} in ${ledger.location}. Nothing was written.`;
-        return;
-    }
-    report.ledger.entry = { ...(await ledger.addRelease(release)) };
-    report.ledger.entryWritten = true;
-    report.status = 'recorded';
-    report.explanation = `${plan.explanation} Ledger: ${ledger.location}.`;
-}
-async function rollback(config, ledger, target, report) {
-    const events = await ledger.read();
-    report.ledger = ledgerInfo(ledger, events);
-    const reading = await target.live();
-    // a command target cannot be asked: the ledger says what serves, unless its last rollback failed
-    const live = reading
-        ? resolveLive(events, reading.aliases, reading.source)
-        : (liveFromLedger(events, {
-            version: config.version,
-            expectedCurrent: config.expectedCurrent,
-            location: ledger.location,
-            source: `the ledger's last entry (${target.kind} targets cannot be asked)`,
-        }) ?? { version: '(unknown)', aliases: [], source: 'the ledger is empty' });
-    report.live = live;
-    report.version = live.aliases.length ? live.version : null;
-    report.target = { kind: target.kind, description: target.description, commands: [], ran: false };
-    const plan = planRollback(events, { live, expectedCurrent: config.expectedCurrent, version: config.version, location: ledger.location });
-    report.skipped = plan.skipped;
-    report.explanation = plan.explanation;
-    if (plan.action === 'none') {
-        report.status = 'no-op';
-        report.fromVersion = plan.live;
-        return;
-    }
-    const to = plan.to;
-    report.fromVersion = plan.from;
-    report.toVersion = to.version;
-    report.target.commands = target.plan(to, plan.from);
-    const entry = (outcome, detail) => ({
-        from: plan.from,
-        to: to.version,
-        reason: config.reason || '(no reason given)',
-        trigger: config.trigger || 'unknown',
-        at: new Date().toISOString(),
-        ...(runUrl() ? { runUrl: runUrl() } : {}),
-        outcome,
-        ...(detail ? { detail } : {}),
-    });
-    if (config.dryRun) {
-        report.status = 'dry-run';
-        report.ledger.entry = { type: 'rollback', ...entry('succeeded') };
-        report.explanation = `Dry run: ${plan.explanation} Nothing was changed; the commands and the ledger entry below are what a real run would do.`;
-        return;
-    }
-    info(plan.explanation);
-    report.target.ran = true;
-    try {
-        await target.apply(to, plan.from);
-    }
-    catch (e) {
-        report.status = 'failed';
-        if (e instanceof TargetFailure && e.changed) {
-            report.version = to.version;
-            try {
-                report.ledger.entry = { ...(await ledger.addRollback(entry('failed', e.message))) };
-                report.ledger.entryWritten = true;
-            }
-            catch (le) {
-                report.warnings.push(`The failed rollback could not be recorded in the ledger: ${le instanceof Error ? le.message : String(le)}`);
-            }
-        }
-        throw e;
-    }
-    report.status = 'rolled-back';
-    report.rolledBack = true;
-    report.version = to.version;
-    try {
-        report.ledger.entry = { ...(await ledger.addRollback(entry('succeeded'))) };
-        report.ledger.entryWritten = true;
-    }
-    catch (e) {
-        report.status = 'failed';
-        throw new errors_UserError(`${target.description} now runs ${to.version}, but the rollback could not be recorded in the ledger: ${e instanceof errors_UserError ? e.describe() : String(e)} ` +
-            `Record it by hand, or ${plan.from} is not known to be bad.`, { input: e instanceof errors_UserError ? e.input : undefined });
-    }
 }
 async function run() {
-    const report = newReport();
-    let kubeconfig;
+    const report = newRollbackReport();
     await runReportedAction({
         title: main_TITLE,
         reportPath: readReportPath(),
         report,
-        body: async () => {
-            try {
-                const config = readConfig();
-                if (config.token)
-                    core_setSecret(config.token);
-                report.mode = config.mode;
-                report.environment = config.environment;
-                report.dryRun = config.dryRun;
-                report.request = {
-                    ...(config.version ? { version: config.version } : {}),
-                    ...(config.mode === 'rollback'
-                        ? { reason: config.reason || '(no reason given)', trigger: config.trigger, ...(config.expectedCurrent ? { expectedCurrent: config.expectedCurrent } : {}) }
-                        : {}),
-                };
-                kubeconfig = await writeKubeconfig(config);
-                const kubectl = new Kubectl({
-                    kubeconfig,
-                    context: config.context,
-                    namespace: config.namespace,
-                    log: (line) => info(`$ ${line}`),
-                });
-                const ledger = makeLedger(config, kubectl);
-                if (config.mode === 'record')
-                    await record(config, ledger, report);
-                else
-                    await rollback(config, ledger, makeTarget(config, kubectl), report);
-            }
-            finally {
-                if (kubeconfig)
-                    await (0,promises_namespaceObject.rm)(kubeconfig, { force: true });
-            }
-        },
-        recordError: (r, message) => {
-            // a rollout that failed after the change keeps status failed, with what happened before the error
-            if (r.status !== 'failed')
-                r.status = 'error';
-            r.explanation = r.status === 'failed' && r.explanation !== 'The action did not run.' ? `${r.explanation} ${message}` : message;
-        },
-        outputs: (r) => ({
-            status: r.status,
-            'from-version': r.fromVersion ?? '',
-            'to-version': r.toVersion ?? '',
-            'rolled-back': String(r.rolledBack),
-            version: r.version ?? '',
-        }),
+        body: () => runRelease(readConfig(), report, runner()),
+        recordError: markRollbackErrored,
+        outputs,
         markdown: renderRollbackMarkdown,
         verdict: (r) => info(`${r.status.toUpperCase()}: ${r.explanation}`),
     });

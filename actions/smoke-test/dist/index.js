@@ -33025,7 +33025,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7494);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2319);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33034,7 +33034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7494:
+/***/ 2319:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35991,7 +35991,7 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
-class errors_UserError extends Error {
+class UserError extends Error {
     file;
     input;
     hint;
@@ -36008,14 +36008,18 @@ class errors_UserError extends Error {
     }
 }
 function isUserError(e) {
-    return e instanceof errors_UserError;
+    return e instanceof UserError;
 }
 /** The message of any thrown value, for embedding in a UserError. */
 function messageOf(e) {
     return e instanceof Error ? e.message : String(e);
 }
-const parsed = (value) => ({ ok: true, value });
-const parseError = (error) => ({ ok: false, error });
+const errors_parsed = (value) => ({ ok: true, value });
+const errors_parseError = (error) => ({ ok: false, error });
+/** "Input NAME is 'SHOWN'; expected WHAT IT ACCEPTS." — the one wording of a value of the wrong form. */
+function errors_badInputValue(input, shown, expected, hint) {
+    return new UserError(`Input ${input} is '${shown}'; expected ${expected}.`, { input, hint });
+}
 /**
  * The value of a parse of input `input`, or a UserError naming the input:
  * "Input NAME is 'TEXT': WHAT IS WRONG; expected WHAT IT ACCEPTS."
@@ -36025,7 +36029,7 @@ function inputValue(input, result, wording = {}) {
         return result.value;
     const shown = wording.shown === undefined ? '' : ` is '${wording.shown}'`;
     const expected = wording.expected ? `; expected ${wording.expected}` : '';
-    throw new errors_UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
+    throw new UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
 }
 /**
  * Why a file could not be opened or read, from the error Node gave: "does not exist",
@@ -36035,6 +36039,8 @@ function inputValue(input, result, wording = {}) {
 function fileProblem(e, expected = 'a file') {
     const code = e?.code;
     switch (code) {
+        case 'ENOTREG':
+            return `is ${e.kind ?? 'not a regular file'}, expected ${expected}`;
         case 'ENOENT':
             return 'does not exist';
         case 'ENOTDIR':
@@ -36057,6 +36063,32 @@ function fileProblem(e, expected = 'a file') {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ../../packages/core/dist/util/run-info.js
+/** The run this process is a step of, from the runner's environment; empty outside a runner. */
+function runInfoFromEnv(env = process.env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id, GITHUB_RUN_ATTEMPT: attempt, GITHUB_SHA: sha } = env;
+    const base = server && repo ? `${server.replace(/\/+$/, '')}/${repo}` : undefined;
+    const info = {};
+    if (sha)
+        info.commit = sha;
+    if (sha && base)
+        info.commitUrl = `${base}/commit/${sha}`;
+    if (id && base)
+        info.runUrl = `${base}/actions/runs/${id}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+    return info;
+}
+/** The last line of every job summary: "Commit [0123456789ab](...) · [workflow run](...)"; empty when unknown. */
+function renderRunFooter(info) {
+    if (!info)
+        return '';
+    const parts = [];
+    if (info.commit)
+        parts.push(`Commit ${info.commitUrl ? `[\`${info.commit.slice(0, 12)}\`](${info.commitUrl})` : `\`${info.commit.slice(0, 12)}\``}`);
+    if (info.runUrl)
+        parts.push(`[workflow run](${info.runUrl})`);
+    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
+}
+//# sourceMappingURL=run-info.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/run-action.js
 
 
@@ -36083,18 +36115,17 @@ async function runAction(title, body) {
     }
     catch (e) {
         process.exitCode = 1;
-        if (e instanceof errors_UserError) {
+        if (e instanceof UserError) {
             error(e.describe(), { title, file: annotationFile(e.file) });
             return;
         }
-        core_debug(e instanceof Error ? (e.stack ?? e.message) : String(e));
-        error(`Internal error in ${title}: ${e instanceof Error ? e.message : String(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, {
-            title,
-        });
+        core_debug((e instanceof Error && e.stack) || messageOf(e));
+        error(`Internal error in ${title}: ${messageOf(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, { title });
     }
 }
 //# sourceMappingURL=run-action.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
+
 
 
 
@@ -36108,7 +36139,7 @@ function markErrored(report, message) {
 }
 /** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
 function reportJson(report) {
-    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+    return JSON.stringify(report, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
 }
 /**
  * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
@@ -36118,45 +36149,101 @@ function reportJson(report) {
  */
 async function runReportedAction(a) {
     await runAction(a.title, async () => {
-        let failure;
+        a.report.run = runInfoFromEnv();
+        const failure = await bodyFailure(a);
         try {
-            await a.body();
-        }
-        catch (e) {
-            failure = e;
-            const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
-            a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
-            a.recordError(a.report, message);
-        }
-        try {
-            for (const [name, value] of Object.entries(a.outputs(a.report)))
-                setOutput(name, value);
-            setOutput('report-path', a.reportPath);
-            try {
-                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
-                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
-            }
-            catch (e) {
-                throw new errors_UserError(`The report cannot be written to ${a.reportPath}: ${messageOf(e)}.`, { input: 'report' });
-            }
-            const markdown = a.markdown(a.report);
-            if (process.env.GITHUB_STEP_SUMMARY)
-                await summary.addRaw(markdown, true).write();
-            else
-                info(markdown);
-            await a.afterPublish?.(a.report);
+            await publish(a);
         }
         catch (e) {
             if (!failure)
                 throw e;
+            // the body's error is the one to report; this one is told on the side
             warning(`The report could not be published: ${messageOf(e)}`);
         }
         if (failure)
-            throw failure;
+            throw failure.thrown;
         a.verdict?.(a.report);
     });
 }
+/** Runs the body; what it threw (if it did) is returned, after being recorded in the report. */
+async function bodyFailure(a) {
+    try {
+        await a.body();
+        return undefined;
+    }
+    catch (e) {
+        const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+        a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
+        a.recordError(a.report, message);
+        return { thrown: e };
+    }
+}
+/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
+async function publish(a) {
+    for (const [name, value] of Object.entries(a.outputs(a.report)))
+        setOutput(name, value);
+    setOutput('report-path', a.reportPath);
+    await writeReport(a.reportPath, a.report);
+    const markdown = a.markdown(a.report);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(markdown, true).write();
+    else
+        info(markdown);
+    await a.afterPublish?.(a.report);
+}
+async function writeReport(path, report) {
+    try {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(path, reportJson(report));
+    }
+    catch (e) {
+        // Node's own message, not fileProblem's: that one words failures to read
+        throw new UserError(`The report cannot be written to ${path}: ${messageOf(e)}.`, {
+            input: 'report',
+            hint: 'Input report must be a file path the job can write.',
+        });
+    }
+}
 //# sourceMappingURL=reported-action.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/http/status.js
+
+/**
+ * Parses `200`, `200,204`, `200-299`, `2xx`, `200 301-302` (commas, spaces or newlines between
+ * items). What is wrong is an error text, for the caller to name its input.
+ */
+function parseStatusRanges(text) {
+    const items = text.split(/[\s,]+/).filter(Boolean);
+    if (items.length === 0)
+        return errors_parseError('it is empty');
+    const ranges = [];
+    for (const item of items) {
+        let m;
+        let range;
+        if ((m = /^([1-5])xx$/i.exec(item)))
+            range = { from: Number(m[1]) * 100, to: Number(m[1]) * 100 + 99 };
+        else if ((m = /^(\d{3})$/.exec(item)))
+            range = { from: Number(m[1]), to: Number(m[1]) };
+        else if ((m = /^(\d{3})-(\d{3})$/.exec(item)))
+            range = { from: Number(m[1]), to: Number(m[2]) };
+        else
+            return errors_parseError(`'${item}' is not a status code, a range like 200-299 or a class like 2xx`);
+        if (range.from < 100 || range.to > 599)
+            return errors_parseError(`'${item}' is outside 100-599`);
+        if (range.from > range.to)
+            return errors_parseError(`'${item}' is an empty range`);
+        ranges.push(range);
+    }
+    return errors_parsed(ranges);
+}
+function statusMatches(status, ranges) {
+    return ranges.some((r) => status >= r.from && status <= r.to);
+}
+function describeStatusRanges(ranges) {
+    return ranges
+        .map((r) => (r.from === r.to ? String(r.from) : r.from % 100 === 0 && r.to === r.from + 99 ? `${r.from / 100}xx` : `${r.from}-${r.to}`))
+        .join(', ');
+}
+//# sourceMappingURL=status.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/http/redact.js
 /**
  * URLs as they may be shown: a query string often carries a credential (`?code=` of an Azure
@@ -36218,1025 +36305,124 @@ function querySecrets(url) {
     return [...out].filter((v) => v.trim() !== '');
 }
 //# sourceMappingURL=redact.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/http/status.js
+;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
 /**
- * Parses `200`, `200,204`, `200-299`, `2xx`, `200 301-302` (commas, spaces or newlines between
- * items). Returns an error text instead of throwing, for the caller to name its input.
+ * How every number the actions print is written. One module, so that a summary, a log line, an
+ * annotation and an output never disagree on the same value:
+ * - measured values (errors, differences, tolerances, ratios): `formatNumber`, three significant
+ *   digits, exponent notation outside [1e-3, 1e6) (`5.72e-6`, `0.0123`, `12.3`, `0`);
+ * - metric values: `formatMetric`, four decimals inside [1e-3, 1000) so that a column of metrics
+ *   lines up (`0.8790`), otherwise like formatNumber with six significant digits;
+ * - action outputs: `numberOutput`, twelve significant digits (`0.04`, not `0.040000000000000036`),
+ *   with the same exponent rule, so that a step reading it gets the value, not a rendering;
+ * - sizes: `formatBytes`.
  */
-function parseStatusRanges(text) {
-    const items = text.split(/[\s,]+/).filter(Boolean);
-    if (items.length === 0)
-        return { error: 'it is empty' };
-    const ranges = [];
-    for (const item of items) {
-        let m;
-        let range;
-        if ((m = /^([1-5])xx$/i.exec(item)))
-            range = { from: Number(m[1]) * 100, to: Number(m[1]) * 100 + 99 };
-        else if ((m = /^(\d{3})$/.exec(item)))
-            range = { from: Number(m[1]), to: Number(m[1]) };
-        else if ((m = /^(\d{3})-(\d{3})$/.exec(item)))
-            range = { from: Number(m[1]), to: Number(m[2]) };
-        else
-            return { error: `'${item}' is not a status code, a range like 200-299 or a class like 2xx` };
-        if (range.from < 100 || range.to > 599)
-            return { error: `'${item}' is outside 100-599` };
-        if (range.from > range.to)
-            return { error: `'${item}' is an empty range` };
-        ranges.push(range);
+function significant(v, digits) {
+    if (!Number.isFinite(v))
+        return String(v);
+    if (v === 0)
+        return '0';
+    const a = Math.abs(v);
+    if (a < 1e-3 || a >= 1e6) {
+        // toExponential keeps trailing zeros (5.70e-6); Number() drops them, as it does in plain form
+        const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
+        return `${Number(mantissa)}e${exponent}`;
     }
-    return ranges;
+    return String(Number(v.toPrecision(digits)));
 }
-function statusMatches(status, ranges) {
-    return ranges.some((r) => status >= r.from && status <= r.to);
+/** A measured value: 5.72e-6, 0.0123, 12.3, 0, NaN, Infinity. */
+function formatNumber(v, digits = 3) {
+    return significant(v, digits);
 }
-function describeStatusRanges(ranges) {
-    return ranges
-        .map((r) => (r.from === r.to ? String(r.from) : r.from % 100 === 0 && r.to === r.from + 99 ? `${r.from / 100}xx` : `${r.from}-${r.to}`))
-        .join(', ');
+/** A metric value: 0.8790 (four decimals in [1e-3, 1000)), n/a when there is none. */
+function formatMetric(v) {
+    if (v === null || v === undefined)
+        return 'n/a';
+    if (!Number.isFinite(v))
+        return String(v);
+    const a = Math.abs(v);
+    return a >= 1000 || (v !== 0 && a < 1e-3) ? significant(v, 6) : v.toFixed(4);
 }
-//# sourceMappingURL=status.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
-
-/** The typed array onnxruntime-node takes for each element type this project feeds. */
-const INPUT_ARRAYS = {
-    float32: Float32Array,
-    float64: Float64Array,
-    int8: Int8Array,
-    uint8: Uint8Array,
-    int16: Int16Array,
-    uint16: Uint16Array,
-    int32: Int32Array,
-    uint32: Uint32Array,
-    int64: BigInt64Array,
-    uint64: BigUint64Array,
-    bool: Uint8Array,
-};
-function newInputArray(type, length) {
-    const Ctor = INPUT_ARRAYS[type];
-    return Ctor ? new Ctor(length) : undefined;
+/** A number as an action output: twelve significant digits; empty when absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : significant(v, 12);
 }
-/**
- * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
- * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
- */
-function tensorValues(t) {
-    if (t.type === 'float16') {
-        const bits = t.data;
-        const values = new Float32Array(bits.length);
-        for (let i = 0; i < bits.length; i++)
-            values[i] = halfToNumber(bits[i]);
-        return values;
-    }
-    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
-        return Float64Array.from(t.data, Number);
-    return t.data;
+/** 812 B, 1.5 KiB, 3.25 MiB, 1.10 GiB. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 ** 2)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 ** 3)
+        return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
+    return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
-//# sourceMappingURL=tensor-types.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/oip/local-model.js
-
-
-/** The values sent to the server, as a tensor of the model's input type (cast as numpy's astype). */
-function typedArray(type, data) {
-    const out = newInputArray(type, data.length);
-    if (!out)
-        throw new errors_UserError(`The model's input has element type ${type}, which the parity check cannot feed.`, { input: 'model' });
-    data.forEach((v, i) => {
-        const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-        if (out instanceof BigInt64Array || out instanceof BigUint64Array)
-            out[i] = BigInt(Math.trunc(n));
-        else
-            out[i] = type === 'bool' ? (n !== 0 ? 1 : 0) : n;
-    });
-    return out;
-}
-/**
- * Runs the local model on the very values sent to the server (cast to the model's input type)
- * and returns every output as numbers.
- */
-async function runLocalModel(ort, model, inputs) {
-    const source = inputs.find((t) => t.name === model.input.name) ?? (inputs.length === 1 ? inputs[0] : undefined);
-    if (!source) {
-        throw new errors_UserError(`The model ${model.path} takes '${model.input.name}', but the server's inputs are ${inputs.map((t) => `'${t.name}'`).join(', ')}.`, {
-            file: model.path,
-            input: 'model',
-        });
-    }
-    const feed = new ort.Tensor(model.input.type, typedArray(model.input.type, source.data), source.shape);
-    let results;
-    try {
-        results = await model.session.run({ [model.input.name]: feed });
-    }
-    catch (e) {
-        throw new errors_UserError(`The model ${model.path} cannot run the sample: ${messageOf(e).trim()}`, { file: model.path, input: 'model' });
-    }
-    return model.outputs.map((o) => {
-        const t = results[o.name];
-        const data = Array.from(t.data, (v) => Number(v));
-        return { name: o.name, shape: [...t.dims], data };
-    });
-}
-//# sourceMappingURL=local-model.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
-const SIZES = {
-    f: [2, 4, 8],
-    i: [1, 2, 4, 8],
-    u: [1, 2, 4, 8],
-    b: [1],
-};
-/** Parses a dtype string; returns undefined for anything this project does not read. */
-function parseDType(descr) {
-    const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
-    if (!m)
-        return undefined;
-    const kind = m[2];
-    const size = Number(m[3]);
-    if (!SIZES[kind].includes(size))
-        return undefined;
-    // '|' (not applicable) and '=' (native) only occur for single bytes in files numpy writes;
-    // every platform numpy targets in practice is little-endian.
-    return { descr, kind, size, littleEndian: m[1] !== '>' };
-}
-function describeDType(d) {
-    const names = { f: 'float', i: 'int', u: 'uint', b: 'bool' };
-    const base = d.kind === 'b' ? 'bool' : `${names[d.kind]}${d.size * 8}`;
-    return d.size > 1 ? `${base} (${d.littleEndian ? 'little' : 'big'}-endian)` : base;
-}
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/** Whether `out`'s elements are exactly this dtype's bytes on this host (a plain copy will do). */
-function sameLayout(d, out) {
-    if (d.size > 1 && d.littleEndian !== HOST_LITTLE_ENDIAN)
-        return false;
-    switch (d.kind) {
-        case 'f':
-            return (d.size === 4 && out instanceof Float32Array) || (d.size === 8 && out instanceof Float64Array);
-        case 'i':
-            return ((d.size === 1 && out instanceof Int8Array) ||
-                (d.size === 2 && out instanceof Int16Array) ||
-                (d.size === 4 && out instanceof Int32Array) ||
-                (d.size === 8 && out instanceof BigInt64Array));
-        case 'u':
-            return ((d.size === 1 && out instanceof Uint8Array) ||
-                (d.size === 2 && out instanceof Uint16Array) ||
-                (d.size === 4 && out instanceof Uint32Array) ||
-                (d.size === 8 && out instanceof BigUint64Array));
-        case 'b':
-            return false;
-    }
-}
-/** IEEE 754 half precision to a JavaScript number. */
-function dtype_halfToNumber(h) {
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >> 10) & 0x1f;
-    const frac = h & 0x3ff;
-    if (exp === 0)
-        return sign * frac * 2 ** -24;
-    if (exp === 0x1f)
-        return frac ? NaN : sign * Infinity;
-    return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-function reader(d) {
-    const le = d.littleEndian;
-    switch (`${d.kind}${d.size}`) {
-        case 'f2':
-            return (v, o) => dtype_halfToNumber(v.getUint16(o, le));
-        case 'f4':
-            return (v, o) => v.getFloat32(o, le);
-        case 'f8':
-            return (v, o) => v.getFloat64(o, le);
-        case 'i1':
-            return (v, o) => v.getInt8(o);
-        case 'i2':
-            return (v, o) => v.getInt16(o, le);
-        case 'i4':
-            return (v, o) => v.getInt32(o, le);
-        case 'i8':
-            return (v, o) => Number(v.getBigInt64(o, le));
-        case 'u1':
-            return (v, o) => v.getUint8(o);
-        case 'u2':
-            return (v, o) => v.getUint16(o, le);
-        case 'u4':
-            return (v, o) => v.getUint32(o, le);
-        case 'u8':
-            return (v, o) => Number(v.getBigUint64(o, le));
-        case 'b1':
-            return (v, o) => (v.getUint8(o) === 0 ? 0 : 1);
-        default:
-            throw new Error(`no reader for dtype ${d.descr}`);
-    }
-}
-function toBigInt(x) {
-    // numpy's float -> int cast truncates toward zero; NaN and infinities have no integer value.
-    return Number.isFinite(x) ? BigInt(Math.trunc(x)) : 0n;
-}
-/**
- * Decodes `count` elements of dtype `d` from `bytes` into `out[outOffset...]`, converting the
- * way numpy's `astype` does (float -> int truncates, bool -> 0/1); `asBool`: `out` holds a bool
- * tensor (0/1 bytes), so every non-zero value becomes 1.
- */
-function decodeInto(d, bytes, count, out, outOffset = 0, asBool = false) {
-    const nbytes = count * d.size;
-    if (bytes.byteLength < nbytes)
-        throw new Error(`decodeInto: ${bytes.byteLength} bytes < ${nbytes}`);
-    if (asBool && d.kind !== 'b') {
-        // astype(bool): any value but 0 is True (NaN too); a plain Uint8Array store would wrap 256 to 0
-        const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
-        const get = reader(d);
-        for (let i = 0; i < count; i++)
-            out[outOffset + i] = get(view, i * d.size) !== 0 ? 1 : 0;
-        return;
-    }
-    if (sameLayout(d, out)) {
-        new Uint8Array(out.buffer, out.byteOffset + outOffset * d.size, nbytes).set(bytes.subarray(0, nbytes));
-        return;
-    }
-    // A host-order float/int source viewed in place, then converted by typed-array assignment.
-    if ((d.size === 1 || d.littleEndian === HOST_LITTLE_ENDIAN) &&
-        !(out instanceof BigInt64Array || out instanceof BigUint64Array) &&
-        bytes.byteOffset % d.size === 0) {
-        const src = viewOf(d, bytes, count);
-        if (src) {
-            out.set(src, outOffset);
-            return;
-        }
-    }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
-    if ((out instanceof BigInt64Array || out instanceof BigUint64Array) && d.size === 8 && d.kind !== 'f') {
-        // 64-bit integers stay exact (no detour through a double); signed <-> unsigned wraps as numpy does
-        for (let i = 0; i < count; i++) {
-            const v = d.kind === 'i' ? view.getBigInt64(i * 8, d.littleEndian) : view.getBigUint64(i * 8, d.littleEndian);
-            out[outOffset + i] = out instanceof BigInt64Array ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
-        }
-        return;
-    }
-    const get = reader(d);
-    if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
-        for (let i = 0; i < count; i++)
-            out[outOffset + i] = toBigInt(get(view, i * d.size));
-    }
-    else {
-        for (let i = 0; i < count; i++)
-            out[outOffset + i] = get(view, i * d.size);
-    }
-}
-/** A typed-array view of host-order bytes, for the dtypes JavaScript has a view type for. */
-function viewOf(d, bytes, count) {
-    const b = bytes.buffer;
-    const o = bytes.byteOffset;
-    switch (`${d.kind}${d.size}`) {
-        case 'f4':
-            return new Float32Array(b, o, count);
-        case 'f8':
-            return new Float64Array(b, o, count);
-        case 'i1':
-            return new Int8Array(b, o, count);
-        case 'i2':
-            return new Int16Array(b, o, count);
-        case 'i4':
-            return new Int32Array(b, o, count);
-        case 'u1':
-            return new Uint8Array(b, o, count);
-        case 'u2':
-            return new Uint16Array(b, o, count);
-        case 'u4':
-            return new Uint32Array(b, o, count);
-        default:
-            return undefined;
-    }
-}
-//# sourceMappingURL=dtype.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ../../node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(171);
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/header.js
-
-
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-function corrupt(label, what) {
-    return new errors_UserError(`${label} is not a valid .npy array: ${what}.`, {
-        file: label,
-        hint: 'Write it with numpy.save (or numpy.savez for an .npz).',
-    });
-}
-/** Reads and validates the header of a `.npy` stream (format versions 1.0, 2.0 and 3.0). */
-async function readNpyHeader(source) {
-    const label = source.label;
-    if (source.size < 10)
-        throw corrupt(label, `it is only ${source.size} bytes long`);
-    const preamble = new Uint8Array(12);
-    await source.read(0, preamble.subarray(0, 10));
-    if (!MAGIC.every((b, i) => preamble[i] === b))
-        throw corrupt(label, 'it does not start with the \\x93NUMPY magic');
-    const major = preamble[6];
-    let headerLength;
-    let headerStart;
-    if (major === 1) {
-        headerLength = preamble[8] | (preamble[9] << 8);
-        headerStart = 10;
-    }
-    else if (major === 2 || major === 3) {
-        await source.read(10, preamble.subarray(10, 12));
-        headerLength = new DataView(preamble.buffer).getUint32(8, true);
-        headerStart = 12;
-    }
-    else {
-        throw corrupt(label, `format version ${major}.${preamble[7]} is unknown (1.0, 2.0 and 3.0 are supported)`);
-    }
-    if (headerStart + headerLength > source.size)
-        throw corrupt(label, 'the header runs past the end of the file');
-    const raw = new Uint8Array(headerLength);
-    await source.read(headerStart, raw);
-    const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(raw);
-    const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
-    const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-    if (descr === undefined || fortran === undefined || shapeText === undefined) {
-        throw corrupt(label, `the header ${JSON.stringify(text.trim())} lacks descr, fortran_order or shape`);
-    }
-    const dtype = parseDType(descr);
-    if (!dtype) {
-        throw new errors_UserError(`${label} holds dtype '${descr}', which cannot be used as features or labels.`, { file: label, hint: 'Supported: float16/32/64, int8-64, uint8-64 and bool, either byte order.' });
-    }
-    const shape = shapeText
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '')
-        .map((s) => Number(s.replace(/L$/, '')));
-    if (shape.some((n) => !Number.isSafeInteger(n) || n < 0))
-        throw corrupt(label, `the shape (${shapeText}) is not a tuple of sizes`);
-    const dataOffset = headerStart + headerLength;
-    const elements = shape.reduce((a, b) => a * b, 1);
-    const expected = dataOffset + elements * dtype.size;
-    if (source.size < expected) {
-        throw new errors_UserError(`${label} is truncated: its header promises shape (${shape.join(', ')}) of ${describeDType(dtype)}, ` +
-            `${expected} bytes in all, but it holds ${source.size}.`, { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' });
-    }
-    return { dtype, fortranOrder: fortran === 'True', shape, dataOffset };
-}
-//# sourceMappingURL=header.js.map
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/source.js
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/smoke/smoke-report.js
 
 
 
-function truncated(label, position, wanted, got) {
-    return new errors_UserError(`${label} is truncated: expected ${wanted} bytes at offset ${position}, found ${got}.`, { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' });
-}
-class FileSource {
-    label;
-    handle;
-    start;
-    size;
-    randomAccess = true;
-    constructor(label, handle, start, size) {
-        this.label = label;
-        this.handle = handle;
-        this.start = start;
-        this.size = size;
-    }
-    /** A file, or the byte range [start, start + size) of it (a stored npz member). */
-    static async open(path, label = path, start = 0, size) {
-        const handle = await (0,promises_namespaceObject.open)(path, 'r');
-        const total = size ?? (await handle.stat()).size - start;
-        return new FileSource(label, handle, start, total);
-    }
-    async read(position, into) {
-        let done = 0;
-        const wanted = into.byteLength;
-        const available = Math.max(0, Math.min(wanted, this.size - position));
-        while (done < available) {
-            const { bytesRead } = await this.handle.read(into, done, available - done, this.start + position + done);
-            if (bytesRead === 0)
-                break;
-            done += bytesRead;
-        }
-        if (done < wanted)
-            throw truncated(this.label, position, wanted, done);
-    }
-    close() {
-        return this.handle.close();
-    }
-}
-/** A forward-only source over a stream (a deflated npz member); holds at most one chunk extra. */
-class StreamSource {
-    label;
-    stream;
-    size;
-    expectedCrc;
-    randomAccess = false;
-    chunks;
-    pending = Buffer.alloc(0);
-    position = 0;
-    crc = 0;
-    /** `expectedCrc`: the zip entry's CRC-32, checked once the last byte has been read. */
-    constructor(label, stream, size, expectedCrc) {
-        this.label = label;
-        this.stream = stream;
-        this.size = size;
-        this.expectedCrc = expectedCrc;
-        this.chunks = stream[Symbol.asyncIterator]();
-    }
-    /** Moves past `n` pending bytes, folding them into the running CRC-32. */
-    consume(n) {
-        const taken = this.pending.subarray(0, n);
-        if (this.expectedCrc !== undefined)
-            this.crc = (0,external_node_zlib_.crc32)(taken, this.crc);
-        this.pending = this.pending.subarray(n);
-        this.position += n;
-        if (this.position === this.size && this.expectedCrc !== undefined && this.crc >>> 0 !== this.expectedCrc >>> 0) {
-            throw new errors_UserError(`${this.label} is corrupt: its CRC-32 is ${(this.crc >>> 0).toString(16)}, the archive records ${(this.expectedCrc >>> 0).toString(16)}.`, {
-                file: this.label,
-                hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
-            });
-        }
-        return taken;
-    }
-    async read(position, into) {
-        if (position < this.position)
-            throw new Error(`${this.label}: backward read ${position} < ${this.position}`);
-        let skip = position - this.position;
-        let filled = 0;
-        while (filled < into.byteLength) {
-            if (this.pending.byteLength === 0) {
-                let next;
-                try {
-                    next = await this.chunks.next();
-                }
-                catch (e) {
-                    throw new errors_UserError(`${this.label} cannot be decompressed: ${e.message}.`, { file: this.label, cause: e });
-                }
-                if (next.done)
-                    throw truncated(this.label, position, into.byteLength, filled);
-                this.pending = next.value;
-            }
-            if (skip > 0) {
-                const n = Math.min(skip, this.pending.byteLength);
-                this.consume(n);
-                skip -= n;
-                continue;
-            }
-            const n = Math.min(into.byteLength - filled, this.pending.byteLength);
-            into.set(this.consume(n), filled);
-            filled += n;
-        }
-    }
-    async close() {
-        this.stream.destroy();
-    }
-}
-//# sourceMappingURL=source.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/array.js
-
-
-
-
-
-
-
-
-
-
-/**
- * One array of a `.npy` file or `.npz` member, read a batch of rows at a time: memory holds one
- * batch, never the whole array. Rows are the first axis; a row is everything after it, in C order
- * whatever the file's order.
- */
-class NpyArray {
-    source;
-    dtype;
-    shape;
-    fortranOrder;
-    dataOffset;
-    onClose;
-    rows;
-    /** Elements per row (the product of the shape after the first axis). */
-    rowLength;
-    scratch = new Uint8Array(0);
-    transposed = new Uint8Array(0);
-    /** For Fortran order: where each in-row element's column starts, in elements from the data start. */
-    columnStarts;
-    constructor(source, dtype, shape, fortranOrder, dataOffset, onClose) {
-        this.source = source;
-        this.dtype = dtype;
-        this.shape = shape;
-        this.fortranOrder = fortranOrder;
-        this.dataOffset = dataOffset;
-        this.onClose = onClose;
-        if (shape.length === 0) {
-            throw new errors_UserError(`${source.label} holds a single scalar; expected an array with one row per example.`, {
-                file: source.label,
-            });
-        }
-        this.rows = shape[0];
-        this.rowLength = shape.slice(1).reduce((a, b) => a * b, 1);
-        if (fortranOrder && this.rowLength > 1) {
-            // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
-            const inner = shape.slice(1);
-            const starts = new Float64Array(this.rowLength);
-            const index = new Array(inner.length).fill(0);
-            for (let j = 0; j < this.rowLength; j++) {
-                let f = 0;
-                for (let a = inner.length - 1; a >= 0; a--)
-                    f = f * inner[a] + index[a];
-                starts[j] = this.rows * f;
-                for (let a = inner.length - 1; a >= 0; a--) {
-                    if (++index[a] < inner[a])
-                        break;
-                    index[a] = 0;
-                }
-            }
-            this.columnStarts = starts;
-        }
-    }
-    get label() {
-        return this.source.label;
-    }
-    /** Opens a source; a forward-only source holding a Fortran-order array is first spilled to disk. */
-    static async fromSource(source, onClose = async () => { }) {
-        const header = await readNpyHeader(source);
-        return new NpyArray(source, header.dtype, header.shape, header.fortranOrder, header.dataOffset, async () => {
-            await source.close();
-            await onClose();
-        });
-    }
-    /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype (`asBool`: to a bool tensor). */
-    async readRows(start, count, out, outOffset = 0, asBool = false) {
-        if (start < 0 || start + count > this.rows)
-            throw new Error(`readRows(${start}, ${count}) outside ${this.rows} rows`);
-        const size = this.dtype.size;
-        const elements = count * this.rowLength;
-        const nbytes = elements * size;
-        if (this.scratch.byteLength < nbytes)
-            this.scratch = new Uint8Array(nbytes);
-        const bytes = this.scratch.subarray(0, nbytes);
-        if (!this.columnStarts) {
-            await this.source.read(this.dataOffset + start * this.rowLength * size, bytes);
-            decodeInto(this.dtype, bytes, elements, out, outOffset, asBool);
-            return;
-        }
-        // Fortran order: one contiguous run per column, then a byte-level transpose to row-major.
-        const columnBytes = count * size;
-        for (let j = 0; j < this.rowLength; j++) {
-            await this.source.read(this.dataOffset + (this.columnStarts[j] + start) * size, bytes.subarray(j * columnBytes, (j + 1) * columnBytes));
-        }
-        if (this.transposed.byteLength < nbytes)
-            this.transposed = new Uint8Array(nbytes);
-        const t = this.transposed;
-        const rowBytes = this.rowLength * size;
-        for (let j = 0; j < this.rowLength; j++) {
-            const col = j * columnBytes;
-            for (let i = 0; i < count; i++) {
-                const from = col + i * size;
-                const to = i * rowBytes + j * size;
-                for (let b = 0; b < size; b++)
-                    t[to + b] = bytes[from + b];
-            }
-        }
-        decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset, asBool);
-    }
-    close() {
-        return this.onClose();
-    }
-}
-function notReadable(path, e, what) {
-    const code = e?.code;
-    if (code === 'ENOENT')
-        return new errors_UserError(`${what} ${path} does not exist.`, { file: path });
-    if (code === 'EISDIR')
-        return new errors_UserError(`${what} ${path} is a directory, expected a file.`, { file: path });
-    return new errors_UserError(`${what} ${path} cannot be read: ${messageOf(e)}.`, { file: path, cause: e });
-}
-/** Opens a `.npy` file. */
-async function openNpy(path) {
-    let source;
-    try {
-        source = await FileSource.open(path);
-    }
-    catch (e) {
-        throw notReadable(path, e, 'The .npy file');
-    }
-    try {
-        return await NpyArray.fromSource(source);
-    }
-    catch (e) {
-        await source.close();
-        throw e;
-    }
-}
-/** An `.npz` archive (numpy.savez or savez_compressed); members are opened as streams. */
-class NpzArchive {
-    path;
-    zip;
-    entries;
-    constructor(path, zip, entries) {
-        this.path = path;
-        this.zip = zip;
-        this.entries = entries;
-    }
-    static async open(path) {
-        try {
-            await (0,promises_namespaceObject.stat)(path);
-        }
-        catch (e) {
-            throw notReadable(path, e, 'The .npz file');
-        }
-        const zip = await new Promise((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err ? reject(err) : resolve(z)))).catch((e) => {
-            throw new errors_UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, {
-                file: path,
-                hint: 'Write it with numpy.savez or numpy.savez_compressed.',
-            });
-        });
-        const entries = new Map();
-        await new Promise((resolve, reject) => {
-            zip.on('entry', (entry) => {
-                const key = entry.fileName.replace(/\.npy$/, '');
-                entries.set(key, { entry, key });
-                zip.readEntry();
-            });
-            zip.on('end', () => resolve());
-            zip.on('error', (e) => reject(new errors_UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, { file: path })));
-            zip.readEntry();
-        });
-        return new NpzArchive(path, zip, entries);
-    }
-    get keys() {
-        return [...this.entries.keys()];
-    }
-    has(key) {
-        return this.entries.has(key);
-    }
-    /** Opens member `key` (with or without `.npy`); `input` names the action input that chose it. */
-    async array(key, input) {
-        const found = this.entries.get(key.replace(/\.npy$/, ''));
-        if (!found) {
-            throw new errors_UserError(`${this.path} has no array '${key}'; it holds: ${this.keys.join(', ') || 'nothing'}.`, {
-                file: this.path,
-                input,
-            });
-        }
-        const label = `${this.path}:${found.entry.fileName}`;
-        const stream = await this.openStream(found.entry, label);
-        const source = new StreamSource(label, stream, found.entry.uncompressedSize, found.entry.crc32);
-        const array = await NpyArray.fromSource(source).catch(async (e) => {
-            await source.close();
-            throw e;
-        });
-        if (!array.fortranOrder || array.rowLength <= 1)
-            return array;
-        // Fortran order needs random access: inflate the member once to a temporary file.
-        await array.close();
-        const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'npz-'));
-        const cleanUp = () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        try {
-            const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.openStream(found.entry, label), (0,external_node_fs_namespaceObject.createWriteStream)(file));
-            return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
-        }
-        catch (e) {
-            await cleanUp();
-            if (e instanceof errors_UserError)
-                throw e;
-            throw new errors_UserError(`${label} cannot be decompressed to a temporary file: ${messageOf(e)}.`, { file: this.path, input, cause: e });
-        }
-    }
-    openStream(entry, label) {
-        return new Promise((resolve, reject) => this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))).catch((e) => {
-            throw new errors_UserError(`${label} cannot be read from the archive: ${messageOf(e)}.`, { file: this.path, cause: e });
-        });
-    }
-    close() {
-        this.zip.close();
-    }
-}
-//# sourceMappingURL=array.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/oip/protocol.js
-/**
- * The Open Inference Protocol (KServe V2) as a client sees it: model metadata, infer requests
- * built from arrays, and infer responses, validated into plain values.
- * https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/
- */
-/** Tensor datatypes of the protocol this client can send and read (BYTES is not supported). */
-const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64'];
-function isOipDatatype(s) {
-    return typeof s === 'string' && OIP_DATATYPES.includes(s);
-}
-/** onnxruntime's name of each datatype's element type. */
-const ORT_TYPE_OF = {
-    BOOL: 'bool',
-    UINT8: 'uint8',
-    UINT16: 'uint16',
-    UINT32: 'uint32',
-    UINT64: 'uint64',
-    INT8: 'int8',
-    INT16: 'int16',
-    INT32: 'int32',
-    INT64: 'int64',
-    FP16: 'float16',
-    FP32: 'float32',
-    FP64: 'float64',
-};
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isShape = (v) => Array.isArray(v) && v.every((d) => Number.isInteger(d) && d >= -1);
-function tensorMetadata(v, where) {
-    if (!isObject(v))
-        return `${where} is not an object`;
-    if (typeof v.name !== 'string')
-        return `${where} has no name`;
-    if (typeof v.datatype !== 'string')
-        return `${where} (${v.name}) has no datatype`;
-    if (!isShape(v.shape))
-        return `${where} (${v.name}) has no shape (a list of integers, -1 for dynamic)`;
-    return { name: v.name, datatype: v.datatype, shape: v.shape };
-}
-/** Validates a `GET /v2/models/{name}` answer. */
-function parseModelMetadata(json) {
-    if (!isObject(json))
-        return { error: 'the model metadata is not a JSON object' };
-    if (typeof json.name !== 'string')
-        return { error: 'the model metadata has no name' };
-    const lists = { inputs: [], outputs: [] };
-    for (const key of ['inputs', 'outputs']) {
-        const list = json[key];
-        if (list === undefined)
-            continue;
-        if (!Array.isArray(list))
-            return { error: `the model metadata's ${key} is not a list` };
-        for (let i = 0; i < list.length; i++) {
-            const t = tensorMetadata(list[i], `${key}[${i}]`);
-            if (typeof t === 'string')
-                return { error: `the model metadata's ${t}` };
-            lists[key].push(t);
-        }
-    }
-    const versions = Array.isArray(json.versions) ? json.versions.map(String) : undefined;
-    return { name: json.name, versions, platform: typeof json.platform === 'string' ? json.platform : undefined, ...lists };
-}
-/** The body of `POST /v2/models/{name}/infer`. */
-function buildInferRequest(inputs, id) {
+function newSmokeTestReport() {
     return {
-        ...(id ? { id } : {}),
-        inputs: inputs.map((t) => ({ name: t.name, shape: t.shape, datatype: t.datatype, data: t.data })),
+        schema: 'ml-gate/smoke-test/v1',
+        createdAt: new Date().toISOString(),
+        status: 'error',
+        passed: false,
+        reason: 'The smoke test did not run.',
+        attempts: 0,
+        elapsedMs: 0,
+        timedOut: false,
+        attemptLog: [],
+        checks: [],
+        warnings: [],
     };
 }
-function flatten(v, out) {
-    if (Array.isArray(v))
-        return v.every((x) => flatten(x, out));
-    if (typeof v === 'number')
-        out.push(v);
-    else if (typeof v === 'boolean')
-        out.push(v ? 1 : 0);
-    else if (v === 'NaN' || v === 'Infinity' || v === '-Infinity')
-        out.push(Number(v));
-    else
-        return false;
-    return true;
-}
-const elementCount = (shape) => shape.reduce((a, b) => a * b, 1);
-/** Validates an infer response: every output has a name, a shape and as many numbers as the shape holds. */
-function parseInferResponse(json) {
-    if (!isObject(json))
-        return { error: 'the infer response is not a JSON object' };
-    if (!Array.isArray(json.outputs))
-        return { error: 'the infer response has no outputs list' };
-    const outputs = [];
-    for (let i = 0; i < json.outputs.length; i++) {
-        const o = json.outputs[i];
-        if (!isObject(o) || typeof o.name !== 'string')
-            return { error: `outputs[${i}] of the infer response has no name` };
-        if (!isShape(o.shape))
-            return { error: `output ${o.name} of the infer response has no valid shape` };
-        const data = [];
-        if (!flatten(o.data, data))
-            return { error: `output ${o.name} of the infer response has non-numeric data (BYTES outputs are not compared)` };
-        if (data.length !== elementCount(o.shape)) {
-            return { error: `output ${o.name} of the infer response has ${data.length} values for shape [${o.shape.join(', ')}] (${elementCount(o.shape)})` };
-        }
-        outputs.push({ name: o.name, datatype: typeof o.datatype === 'string' ? o.datatype : '', shape: o.shape, data });
-    }
-    const str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-    return { modelName: str(json.model_name), modelVersion: str(json.model_version), id: str(json.id), outputs };
-}
-//# sourceMappingURL=protocol.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/oip/sample.js
-
-
-
-
-
-/** A sample is a smoke test's request: a few rows, not a data set. */
-const MAX_SAMPLE_ELEMENTS = 1_000_000;
-function tooLarge(path, n) {
-    return new errors_UserError(`The sample ${path} holds ${n} values; a smoke test sends at most ${MAX_SAMPLE_ELEMENTS}.`, {
-        file: path,
-        input: 'sample',
-        hint: 'Save a few rows (e.g. numpy.save("sample.npy", x[:16])).',
-    });
-}
-async function readArray(array, path, name) {
-    const n = array.rows * array.rowLength;
-    if (n > MAX_SAMPLE_ELEMENTS)
-        throw tooLarge(path, n);
-    const d = array.dtype;
-    const out = d.kind === 'i' && d.size === 8 ? new BigInt64Array(n) : d.kind === 'u' && d.size === 8 ? new BigUint64Array(n) : new Float64Array(n);
-    await array.readRows(0, array.rows, out);
-    const values = new Array(n);
-    for (let i = 0; i < n; i++) {
-        const v = out[i];
-        if (typeof v === 'bigint') {
-            if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-                throw new errors_UserError(`The sample ${array.label} holds ${v} at element ${i}, beyond what JSON numbers carry exactly (2^53).`, { file: path, input: 'sample' });
-            }
-            values[i] = Number(v);
-        }
-        else {
-            values[i] = v;
-        }
-    }
-    return { name, shape: [...array.shape], dtype: describeDType(d), values };
-}
-function flattenJson(v, out) {
-    if (Array.isArray(v))
-        return v.every((x) => flattenJson(x, out));
-    if (typeof v === 'number')
-        out.push(v);
-    else if (typeof v === 'boolean')
-        out.push(v ? 1 : 0);
-    else
-        return false;
-    return true;
-}
-function parseJsonSample(path, text) {
-    const bad = (why) => new errors_UserError(`The sample ${path} is not an Open Inference Protocol infer request: ${why}.`, {
-        file: path,
-        input: 'sample',
-        hint: 'Expected {"inputs": [{"name": ..., "shape": [...], "datatype": "FP32", "data": [...]}]}.',
-    });
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch (e) {
-        throw bad(`invalid JSON (${messageOf(e)})`);
-    }
-    const inputs = json?.inputs;
-    if (!Array.isArray(inputs) || inputs.length === 0)
-        throw bad('no inputs list');
-    return inputs.map((raw, i) => {
-        const t = raw;
-        if (!t || typeof t.name !== 'string')
-            throw bad(`inputs[${i}] has no name`);
-        if (!Array.isArray(t.shape) || !t.shape.every((x) => Number.isInteger(x) && x >= 0))
-            throw bad(`input ${t.name} has no shape`);
-        const values = [];
-        if (!flattenJson(t.data, values))
-            throw bad(`input ${t.name} has non-numeric data`);
-        const shape = t.shape;
-        if (values.length !== elementCount(shape))
-            throw bad(`input ${t.name} has ${values.length} values for shape [${shape.join(', ')}]`);
-        if (values.length > MAX_SAMPLE_ELEMENTS)
-            throw tooLarge(path, values.length);
-        return { name: t.name, shape, dtype: typeof t.datatype === 'string' ? t.datatype : 'number', values };
-    });
-}
-/** Reads the `sample` input: an .npy file, an .npz archive (one array per model input) or an infer request as JSON. */
-async function loadSample(path) {
-    const lower = path.toLowerCase();
-    if (lower.endsWith('.json')) {
-        let text;
-        try {
-            text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-        }
-        catch (e) {
-            const code = e.code;
-            const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read: ${messageOf(e)}`;
-            throw new errors_UserError(`The sample ${path} ${what}.`, { file: path, input: 'sample' });
-        }
-        return { path, format: 'json', arrays: parseJsonSample(path, text) };
-    }
-    const withInput = (e) => {
-        if (e instanceof errors_UserError && !e.input)
-            throw new errors_UserError(`Input sample: ${e.message}`, { file: e.file, input: 'sample', hint: e.hint, cause: e.cause });
-        throw e;
+/** What was asked of the server and how patiently, as the report shows it: URLs redacted, header names only. */
+function describeSmokeRequest(probe) {
+    return {
+        request: {
+            protocol: probe.protocol,
+            url: redactUrl(probe.url),
+            method: probe.protocol === 'open-inference' ? 'POST' : probe.method,
+            headers: probe.headers.map((h) => h.name),
+            bodyBytes: probe.body === undefined ? undefined : Buffer.byteLength(probe.body),
+            modelName: probe.modelName || undefined,
+            expectedModelVersion: probe.expectedModelVersion || undefined,
+            expectedStatus: describeStatusRanges(probe.expectedStatus),
+        },
+        settings: {
+            timeoutMs: probe.timeoutMs,
+            retryDelayMs: probe.retryDelayMs,
+            requestTimeoutMs: probe.requestTimeoutMs,
+            retryOn: [...probe.retryOn],
+            requests: probe.requests,
+            latencyP95BudgetMs: probe.latencyP95Ms ?? null,
+        },
     };
-    if (lower.endsWith('.npz')) {
-        const archive = await NpzArchive.open(path).catch(withInput);
-        try {
-            const arrays = [];
-            for (const key of archive.keys) {
-                const array = await archive.array(key, 'sample').catch(withInput);
-                try {
-                    arrays.push(await readArray(array, path, key));
-                }
-                finally {
-                    await array.close();
-                }
-            }
-            if (arrays.length === 0)
-                throw new errors_UserError(`The sample ${path} holds no arrays.`, { file: path, input: 'sample' });
-            return { path, format: 'npz', arrays };
-        }
-        finally {
-            archive.close();
-        }
-    }
-    if (!lower.endsWith('.npy')) {
-        throw new errors_UserError(`The sample ${path} is neither .npy, .npz nor .json.`, { file: path, input: 'sample' });
-    }
-    const array = await openNpy(path).catch(withInput);
-    try {
-        return { path, format: 'npy', arrays: [await readArray(array, path)] };
-    }
-    finally {
-        await array.close();
-    }
 }
-const INT_RANGES = {
-    UINT8: [0, 255],
-    UINT16: [0, 65535],
-    UINT32: [0, 4294967295],
-    UINT64: [0, Number.MAX_SAFE_INTEGER],
-    INT8: [-128, 127],
-    INT16: [-32768, 32767],
-    INT32: [-2147483648, 2147483647],
-    INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-};
-/**
- * A value cast to a datatype the way numpy's astype does for values in range: float32 rounds to
- * nearest, integers truncate toward zero, bool is "not zero". Out of range is an error (numpy's
- * result there is platform-defined).
- */
-function castValue(v, datatype) {
-    switch (datatype) {
-        case 'BOOL':
-            return v !== 0;
-        case 'FP64':
-            return v;
-        case 'FP32':
-        case 'FP16': // sent as float32 values; the server rounds to half precision
-            return Math.fround(v);
-        default: {
-            if (!Number.isFinite(v))
-                return undefined;
-            const t = Math.trunc(v);
-            const [lo, hi] = INT_RANGES[datatype];
-            return t < lo || t > hi ? undefined : t;
-        }
-    }
+/** The sample as the report shows it: its arrays' names, shapes and dtypes, not their values. */
+function describeSample(sample) {
+    return { path: sample.path, format: sample.format, arrays: sample.arrays.map((a) => ({ name: a.name, shape: a.shape, dtype: a.dtype })) };
 }
-function shapeFits(shape, wanted) {
-    return shape.length === wanted.length && wanted.every((d, i) => d < 0 || d === shape[i]);
+/** The action's outputs (but report-path). */
+function smokeTestOutputs(r) {
+    return {
+        passed: String(r.passed),
+        status: r.response ? String(r.response.status) : '',
+        attempts: String(r.attempts),
+        'latency-p50-ms': numberOutput(r.latency?.p50Ms),
+        'latency-p95-ms': numberOutput(r.latency?.p95Ms),
+    };
 }
-const fmt = (s) => `[${s.map((d) => (d < 0 ? '-1' : String(d))).join(', ')}]`;
-/**
- * The inputs of an infer request: each input the server's metadata lists, from the sample array
- * of that name (or the only array, for a model with one input), cast to the metadata's datatype,
- * with the sample's shape (which must fit the metadata's, -1 being any size).
- */
-function buildInferInputs(sample, inputs) {
-    if (inputs.length === 0)
-        throw new errors_UserError('The server lists no inputs for the model; there is nothing to send the sample to.', { input: 'model-name' });
-    const names = sample.arrays.map((a) => a.name ?? '(the .npy array)').join(', ');
-    return inputs.map((meta) => {
-        let array = sample.arrays.find((a) => a.name === meta.name);
-        if (!array && inputs.length === 1 && sample.arrays.length === 1)
-            array = sample.arrays[0];
-        if (!array) {
-            throw new errors_UserError(`The sample ${sample.path} has no array for the model input '${meta.name}' (the server lists ${inputs.map((i) => `'${i.name}'`).join(', ')}; the sample holds ${names}).`, { file: sample.path, input: 'sample', hint: 'For several inputs, save an .npz with one array per input name (numpy.savez).' });
-        }
-        if (!isOipDatatype(meta.datatype)) {
-            throw new errors_UserError(`The model input '${meta.name}' has datatype ${meta.datatype}, which this action cannot send (numeric and BOOL inputs only).`, {
-                input: 'sample',
-            });
-        }
-        const datatype = meta.datatype;
-        if (!shapeFits(array.shape, meta.shape)) {
-            throw new errors_UserError(`The sample ${sample.path}${array.name ? ` (${array.name})` : ''} has shape ${fmt(array.shape)}; the model input '${meta.name}' takes ${fmt(meta.shape)} (-1: any size).`, { file: sample.path, input: 'sample' });
-        }
-        const data = array.values.map((v, i) => {
-            const c = castValue(v, datatype);
-            if (c === undefined) {
-                throw new errors_UserError(`The sample ${sample.path}${array.name ? ` (${array.name})` : ''} holds ${v} at element ${i}, outside the range of ${datatype} (input '${meta.name}').`, {
-                    file: sample.path,
-                    input: 'sample',
-                });
-            }
-            return c;
-        });
-        return { name: meta.name, datatype, shape: [...array.shape], data: data };
-    });
-}
-//# sourceMappingURL=sample.js.map
+//# sourceMappingURL=smoke-report.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: ../../node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(84);
 ;// CONCATENATED MODULE: ../../node_modules/@actions/tool-cache/lib/manifest.js
@@ -38082,87 +37268,118 @@ function packageDirOf(path) {
     const candidates = [path, (0,external_node_path_namespaceObject.join)(path, 'node_modules', 'onnxruntime-node')];
     return candidates.find((dir) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'package.json')) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'dist', 'index.js')));
 }
+function cacheEntry(cacheRoot, target) {
+    const versionDir = (0,external_node_path_namespaceObject.join)(cacheRoot, 'onnxruntime-node', ONNXRUNTIME_VERSION);
+    const installDir = (0,external_node_path_namespaceObject.join)(versionDir, target.name);
+    return { versionDir, installDir, packageDir: (0,external_node_path_namespaceObject.join)(installDir, 'node_modules', 'onnxruntime-node') };
+}
 /**
  * Finds or installs the pinned onnxruntime-node for the running platform, in this order: the
  * given path, the tool cache, a download from the npm registry (integrity-checked, only the
  * running platform's binaries kept, moved into the tool cache atomically).
  */
 async function provisionOnnxRuntime(options = {}) {
-    const platform = options.platform ?? process.platform;
-    const arch = options.arch ?? process.arch;
     const log = options.log ?? (() => { });
-    const target = `${platform}-${arch}`;
-    if (options.path) {
-        const dir = packageDirOf((0,external_node_path_namespaceObject.resolve)(options.path));
-        if (!dir) {
-            throw new errors_UserError(`onnxruntime-path ${options.path} holds no onnxruntime-node package.`, {
-                input: 'onnxruntime-path',
-                hint: `Point it at node_modules/onnxruntime-node of an install of onnxruntime-node@${ONNXRUNTIME_VERSION}, or leave it empty to download it.`,
-            });
-        }
-        const { version } = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(dir, 'package.json'), 'utf8'));
-        if (version !== ONNXRUNTIME_VERSION)
-            log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
-        return { packageDir: dir, version, source: 'path' };
-    }
-    if (!SUPPORTED_PLATFORMS.includes(target)) {
-        throw new errors_UserError(`onnxruntime-node ${ONNXRUNTIME_VERSION} ships no native binary for ${target}; supported: ${SUPPORTED_PLATFORMS.join(', ')}.`, { hint: 'Run the job on a supported runner, or install onnxruntime-node yourself and set onnxruntime-path.' });
-    }
-    // Same layout as @actions/tool-cache: <root>/<tool>/<version>/<arch> plus a sibling "<arch>.complete".
-    const versionDir = (0,external_node_path_namespaceObject.join)(options.cacheRoot ?? defaultCacheRoot(), 'onnxruntime-node', ONNXRUNTIME_VERSION);
-    const installDir = (0,external_node_path_namespaceObject.join)(versionDir, target);
-    const packageDir = (0,external_node_path_namespaceObject.join)(installDir, 'node_modules', 'onnxruntime-node');
-    if ((0,external_node_fs_namespaceObject.existsSync)(`${installDir}.complete`) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(packageDir, 'package.json'))) {
-        return { packageDir, version: ONNXRUNTIME_VERSION, source: 'cache' };
+    if (options.path)
+        return runtimeAtPath(options.path, log);
+    const target = supportedTarget(options.platform ?? process.platform, options.arch ?? process.arch);
+    const entry = cacheEntry(options.cacheRoot ?? defaultCacheRoot(), target);
+    if ((0,external_node_fs_namespaceObject.existsSync)(`${entry.installDir}.complete`) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(entry.packageDir, 'package.json'))) {
+        return { packageDir: entry.packageDir, version: ONNXRUNTIME_VERSION, source: 'cache' };
     }
     const registry = (options.registry || DEFAULT_REGISTRY).replace(/\/+$/, '');
-    const staging = (0,external_node_path_namespaceObject.join)(versionDir, `.staging-${(0,external_node_crypto_.randomUUID)()}`);
+    await installFromRegistry(registry, target, entry, log);
+    return { packageDir: entry.packageDir, version: ONNXRUNTIME_VERSION, source: 'download' };
+}
+/** The pre-installed onnxruntime-node of input onnxruntime-path, whatever its version (which is logged when not the pinned one). */
+async function runtimeAtPath(path, log) {
+    const dir = packageDirOf((0,external_node_path_namespaceObject.resolve)(path));
+    if (!dir) {
+        throw new UserError(`onnxruntime-path ${path} holds no onnxruntime-node package.`, {
+            input: 'onnxruntime-path',
+            hint: `Point it at node_modules/onnxruntime-node of an install of onnxruntime-node@${ONNXRUNTIME_VERSION}, or leave it empty to download it.`,
+        });
+    }
+    const manifest = (0,external_node_path_namespaceObject.join)(dir, 'package.json');
+    let version;
+    try {
+        ({ version } = JSON.parse(await (0,promises_namespaceObject.readFile)(manifest, 'utf8')));
+    }
+    catch (e) {
+        const problem = e instanceof SyntaxError ? `is not valid JSON: ${messageOf(e)}` : fileProblem(e);
+        throw new UserError(`onnxruntime-path: ${manifest} ${problem}.`, { input: 'onnxruntime-path', file: manifest });
+    }
+    if (version !== ONNXRUNTIME_VERSION)
+        log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
+    return { packageDir: dir, version, source: 'path' };
+}
+function supportedTarget(platform, arch) {
+    const name = `${platform}-${arch}`;
+    if (!SUPPORTED_PLATFORMS.includes(name)) {
+        throw new UserError(`onnxruntime-node ${ONNXRUNTIME_VERSION} ships no native binary for ${name}; supported: ${SUPPORTED_PLATFORMS.join(', ')}.`, { hint: 'Run the job on a supported runner, or install onnxruntime-node yourself and set onnxruntime-path.' });
+    }
+    return { platform, arch, name };
+}
+/**
+ * Downloads the pinned packages into a staging folder of their own (so that a half-done install
+ * is never seen), then moves them into the tool cache entry in one rename and marks it complete.
+ */
+async function installFromRegistry(registry, target, entry, log) {
+    const staging = (0,external_node_path_namespaceObject.join)(entry.versionDir, `.staging-${(0,external_node_crypto_.randomUUID)()}`);
+    const install = (0,external_node_path_namespaceObject.join)(staging, 'install');
     try {
         for (const name of Object.keys(ONNXRUNTIME_PACKAGES)) {
-            const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
-            const shown = withoutCredentials(url);
-            log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
-            const tarball = (0,external_node_path_namespaceObject.join)(staging, `${name}.tgz`);
-            await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
-            try {
-                await downloadTool(url, tarball);
-            }
-            catch (e) {
-                throw new errors_UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${messageOf(e)}.`, {
-                    hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
-                    cause: e,
-                });
-            }
-            await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
-            const dest = (0,external_node_path_namespaceObject.join)(staging, 'install', 'node_modules', name);
-            await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
-            const binaries = `package/bin/napi-v6/${platform}/${arch}/`;
-            await So({
-                file: tarball,
-                cwd: dest,
-                strip: 1,
-                // only what runs: the compiled JavaScript, the manifest and this platform's binaries
-                filter: (p) => !/^package\/(lib|script)\//.test(p) && (!p.startsWith('package/bin/') || p.startsWith(binaries) || binaries.startsWith(p)),
-            });
+            const tarball = await downloadPackage(registry, name, staging, log);
+            await extractPackage(tarball, (0,external_node_path_namespaceObject.join)(install, 'node_modules', name), target);
             await (0,promises_namespaceObject.rm)(tarball);
         }
-        if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(staging, 'install', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', platform, arch))) {
-            throw new errors_UserError(`The onnxruntime-node ${ONNXRUNTIME_VERSION} tarball holds no binaries for ${target}.`);
+        if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(install, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', target.platform, target.arch))) {
+            throw new UserError(`The onnxruntime-node ${ONNXRUNTIME_VERSION} tarball holds no binaries for ${target.name}.`);
         }
         try {
-            await (0,promises_namespaceObject.rename)((0,external_node_path_namespaceObject.join)(staging, 'install'), installDir);
+            await (0,promises_namespaceObject.rename)(install, entry.installDir);
         }
         catch (e) {
             // another job on this runner finished first: use its copy
-            if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(packageDir, 'package.json')))
+            if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(entry.packageDir, 'package.json')))
                 throw e;
         }
-        await (0,promises_namespaceObject.writeFile)(`${installDir}.complete`, '');
-        log(`Installed onnxruntime-node ${ONNXRUNTIME_VERSION} for ${target} in ${installDir}`);
-        return { packageDir, version: ONNXRUNTIME_VERSION, source: 'download' };
+        await (0,promises_namespaceObject.writeFile)(`${entry.installDir}.complete`, '');
+        log(`Installed onnxruntime-node ${ONNXRUNTIME_VERSION} for ${target.name} in ${entry.installDir}`);
     }
     finally {
         await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+    }
+}
+/** Downloads one pinned package's tarball into `dir` and checks its integrity; returns its path. */
+async function downloadPackage(registry, name, dir, log) {
+    const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
+    const shown = withoutCredentials(url);
+    log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
+    const tarball = (0,external_node_path_namespaceObject.join)(dir, `${name}.tgz`);
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    try {
+        await downloadTool(url, tarball);
+    }
+    catch (e) {
+        throw new UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${messageOf(e)}.`, {
+            hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
+            cause: e,
+        });
+    }
+    await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
+    return tarball;
+}
+/** Unpacks a package tarball into `dest`, keeping only what runs: the compiled JavaScript, the manifest and the target's binaries. */
+async function extractPackage(tarball, dest, target) {
+    const binaries = `package/bin/napi-v6/${target.platform}/${target.arch}/`;
+    const runs = (p) => !/^package\/(lib|script)\//.test(p) && (!p.startsWith('package/bin/') || p.startsWith(binaries) || binaries.startsWith(p));
+    try {
+        await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
+        await So({ file: tarball, cwd: dest, strip: 1, filter: runs });
+    }
+    catch (e) {
+        throw new UserError(`${tarball} cannot be extracted into ${dest}: ${messageOf(e)}.`, { cause: e });
     }
 }
 /** A URL fit for a log: user and password of a mirror's URL removed. */
@@ -38182,11 +37399,16 @@ function withoutCredentials(url) {
 async function verifyIntegrity(file, integrity, url) {
     const [algorithm, expected] = integrity.split('-', 2);
     const hash = (0,external_node_crypto_.createHash)(algorithm);
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
-        hash.update(chunk);
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+            hash.update(chunk);
+    }
+    catch (e) {
+        throw new UserError(`The downloaded ${url} (${file}) ${fileProblem(e)}.`, { cause: e });
+    }
     const actual = hash.digest('base64');
     if (actual !== expected) {
-        throw new errors_UserError(`${url} failed its integrity check: expected ${integrity}, got ${algorithm}-${actual}.`, {
+        throw new UserError(`${url} failed its integrity check: expected ${integrity}, got ${algorithm}-${actual}.`, {
             hint: 'The registry (or a proxy) served a different file; it was not used.',
         });
     }
@@ -38201,7 +37423,7 @@ async function loadOnnxRuntime(options = {}) {
             ort = (0,external_node_module_namespaceObject.createRequire)((0,external_node_path_namespaceObject.join)(runtime.packageDir, 'package.json'))(runtime.packageDir);
         }
         catch (e) {
-            throw new errors_UserError(`onnxruntime-node in ${runtime.packageDir} cannot be loaded: ${messageOf(e)}.`, {
+            throw new UserError(`onnxruntime-node in ${runtime.packageDir} cannot be loaded: ${messageOf(e)}.`, {
                 hint: 'Its native binary may not match this machine; delete that folder to download it again.',
                 cause: e,
             });
@@ -38215,9 +37437,10 @@ async function loadOnnxRuntime(options = {}) {
 
 
 
+
 function tensorInfo(meta, path, role) {
     if (!meta.isTensor) {
-        throw new errors_UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
+        throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
             file: path,
             hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
         });
@@ -38244,71 +37467,92 @@ function createSession(ort, path, threads = 0) {
         logSeverityLevel: 4,
     });
 }
-/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
-async function loadModel(ort, path, options) {
-    const { role, inputOfPath } = options;
+/**
+ * Checks that `path` is a file this process can read (stat alone would pass an unreadable file,
+ * which onnxruntime would then report as a corrupt model). The UserError keeps the file system's
+ * error as its cause, so that a caller can tell a missing file from an unreadable one.
+ */
+async function checkModelFile(path, role, inputOfPath) {
     try {
         const s = await (0,promises_namespaceObject.stat)(path);
+        if (s.isDirectory())
+            throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
         if (!s.isFile())
-            throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+            throw new Error('not a regular file');
+        await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
     }
     catch (e) {
-        const code = e.code;
-        const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, expected an .onnx file' : `cannot be read: ${messageOf(e)}`;
-        throw new errors_UserError(`The ${role} ${path} (input ${inputOfPath}) ${what}.`, { file: path, input: inputOfPath });
-    }
-    let session;
-    try {
-        session = await createSession(ort, path, options.threads);
-    }
-    catch (e) {
-        throw new errors_UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
+        throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${fileProblem(e, 'an .onnx file')}.`, {
             file: path,
             input: inputOfPath,
+            cause: e,
+        });
+    }
+}
+async function openSession(ort, path, options) {
+    try {
+        return await createSession(ort, path, options.threads);
+    }
+    catch (e) {
+        throw new UserError(`The ${options.role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
+            file: path,
+            input: options.inputOfPath,
             hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
             cause: e,
         });
     }
-    try {
-        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
-        const list = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
-        let input;
-        if (options.inputName) {
-            input = inputs.find((x) => x.name === options.inputName);
-            if (!input) {
-                throw new errors_UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
-                    file: path,
-                    input: 'input-name',
-                });
-            }
-        }
-        else if (inputs.length === 1) {
-            input = inputs[0];
-        }
-        else {
-            throw new errors_UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
+}
+const listTensors = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
+/** The input the features are fed to: the named one, or the only one; the model may have no other. */
+function pickInput(inputs, path, role, name) {
+    let input;
+    if (name) {
+        input = inputs.find((x) => x.name === name);
+        if (!input) {
+            throw new UserError(`The ${role} ${path} has no input '${name}'; its inputs are: ${listTensors(inputs)}.`, {
                 file: path,
                 input: 'input-name',
             });
         }
-        if (inputs.length > 1) {
-            const others = inputs.filter((x) => x !== input).map((x) => x.name);
-            throw new errors_UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
-        }
-        let output;
-        if (options.outputName) {
-            output = outputs.find((x) => x.name === options.outputName);
-            if (!output) {
-                throw new errors_UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
-                    file: path,
-                    input: 'output-name',
-                });
-            }
-        }
-        else {
-            output = outputs[0];
-        }
+    }
+    else if (inputs.length === 1) {
+        input = inputs[0];
+    }
+    else {
+        throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${listTensors(inputs)}); set input-name to the one that takes the features.`, {
+            file: path,
+            input: 'input-name',
+        });
+    }
+    if (inputs.length > 1) {
+        const others = inputs.filter((x) => x !== input).map((x) => x.name);
+        throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
+    }
+    return input;
+}
+/** The output scored: the named one, or the first. */
+function pickOutput(outputs, path, role, name) {
+    if (!name)
+        return outputs[0];
+    const output = outputs.find((x) => x.name === name);
+    if (!output) {
+        throw new UserError(`The ${role} ${path} has no output '${name}'; its outputs are: ${listTensors(outputs)}.`, {
+            file: path,
+            input: 'output-name',
+        });
+    }
+    return output;
+}
+/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
+async function loadModel(ort, path, options) {
+    const { role } = options;
+    await checkModelFile(path, role, options.inputOfPath);
+    const session = await openSession(ort, path, options);
+    try {
+        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
+        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+        const input = pickInput(inputs, path, role, options.inputName);
+        const output = pickOutput(outputs, path, role, options.outputName);
         return { path, session, inputs, outputs, input, output };
     }
     catch (e) {
@@ -38317,365 +37561,1416 @@ async function loadModel(ort, path, options) {
     }
 }
 //# sourceMappingURL=session.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
-/**
- * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
- * of seconds. Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const t = text.trim().toLowerCase();
-    if (t === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t) * 1000;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-    let total = 0;
-    let rest = t;
-    while (rest !== '') {
-        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
-        if (!m)
-            return undefined;
-        total += Number(m[1]) * unit[m[2]];
-        rest = rest.slice(m[0].length);
-    }
-    return total;
-}
-/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
-function formatDuration(ms) {
-    if (ms < 1)
-        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
-    if (ms < 1000)
-        return `${Number(ms.toPrecision(3))} ms`;
-    return `${Number((ms / 1000).toPrecision(3))} s`;
-}
-//# sourceMappingURL=duration.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/http/body-match.js
-function parseBodyExpectation(text) {
-    const m = /^\/(.*)\/([dgimsuvy]*)$/s.exec(text);
-    if (!m)
-        return { kind: 'substring', text };
-    try {
-        return { kind: 'regex', regex: new RegExp(m[1], m[2].replace(/[gy]/g, '')), source: text };
-    }
-    catch (e) {
-        return { error: `${text} is not a valid regular expression: ${e.message}` };
-    }
-}
-function bodyMatches(body, e) {
-    return e.kind === 'substring' ? body.includes(e.text) : e.regex.test(body);
-}
-function describeBodyExpectation(e) {
-    return e.kind === 'substring' ? `contains ${JSON.stringify(e.text)}` : `matches ${e.source}`;
-}
-//# sourceMappingURL=body-match.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/http/json-path.js
-class JsonPathError extends Error {
-}
-/** Parses a path at the start of `text`; returns it and where it ends. */
-function parseJsonPathPrefix(text) {
-    const segments = [];
-    let i = 0;
-    const s = text;
-    const fail = (why) => {
-        throw new JsonPathError(`'${s.trim()}' is not a JSON path: ${why} at character ${i + 1}`);
-    };
-    const name = /^[A-Za-z_$][\w$-]*/;
-    if (s[i] === '$')
-        i++;
-    else {
-        const m = name.exec(s.slice(i));
-        if (!m)
-            fail('expected $ or a name');
-        segments.push({ key: m[0] });
-        i += m[0].length;
-    }
-    for (;;) {
-        const c = s[i];
-        if (c === '.') {
-            i++;
-            const m = name.exec(s.slice(i)) ?? /^\d+/.exec(s.slice(i));
-            if (!m)
-                fail('expected a name after .');
-            segments.push({ key: m[0] });
-            i += m[0].length;
-        }
-        else if (c === '[') {
-            const rest = s.slice(i + 1);
-            let m;
-            if ((m = /^\s*(-?\d+)\s*\]/.exec(rest))) {
-                segments.push({ index: Number(m[1]) });
-            }
-            else if ((m = /^\s*'((?:[^'\\]|\\.)*)'\s*\]/.exec(rest)) || (m = /^\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest))) {
-                segments.push({ key: m[1].replace(/\\(.)/g, '$1') });
-            }
-            else {
-                fail("expected [index], ['name'] or [\"name\"]");
-            }
-            i += 1 + m[0].length;
-        }
-        else {
-            break;
-        }
-    }
-    return { path: { segments, text: s.slice(0, i) }, end: i };
-}
-function parseJsonPath(text) {
-    const t = text.trim();
-    const { path, end } = parseJsonPathPrefix(t);
-    if (end !== t.length)
-        throw new JsonPathError(`'${t}' is not a JSON path: unexpected '${t.slice(end, end + 10)}' at character ${end + 1}`);
-    return path;
-}
-/** The value at `path`, or found: false when a step does not exist. */
-function evaluateJsonPath(doc, path) {
-    let v = doc;
-    let where = '$';
-    for (const seg of path.segments) {
-        if ('index' in seg) {
-            if (!Array.isArray(v))
-                return { found: false, missing: `${where} is ${typeName(v)}, not an array` };
-            const i = seg.index < 0 ? v.length + seg.index : seg.index;
-            if (i < 0 || i >= v.length)
-                return { found: false, missing: `${where} has ${v.length} elements, no [${seg.index}]` };
-            v = v[i];
-            where += `[${seg.index}]`;
-        }
-        else {
-            if (seg.key === 'length' && (Array.isArray(v) || typeof v === 'string')) {
-                v = v.length;
-            }
-            else if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, seg.key)) {
-                v = v[seg.key];
-            }
-            else {
-                return { found: false, missing: `${where} ${v !== null && typeof v === 'object' && !Array.isArray(v) ? `has no key '${seg.key}'` : `is ${typeName(v)}, not an object`}` };
-            }
-            where += /^[A-Za-z_$][\w$-]*$/.test(seg.key) ? `.${seg.key}` : `[${JSON.stringify(seg.key)}]`;
-        }
-    }
-    return { found: true, value: v };
-}
-function typeName(v) {
-    return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
+
+/** The typed array onnxruntime-node takes for each element type this project feeds. */
+const INPUT_ARRAYS = {
+    float32: Float32Array,
+    float64: Float64Array,
+    int8: Int8Array,
+    uint8: Uint8Array,
+    int16: Int16Array,
+    uint16: Uint16Array,
+    int32: Int32Array,
+    uint32: Uint32Array,
+    int64: BigInt64Array,
+    uint64: BigUint64Array,
+    bool: Uint8Array,
+};
+function newInputArray(type, length) {
+    const Ctor = INPUT_ARRAYS[type];
+    return Ctor ? new Ctor(length) : undefined;
 }
 /**
- * Parses `expect-json`: one expectation per line (blank lines and # comments skipped), e.g.
- *   $.model_name == "demo"       (the value is JSON: "demo", 2, true, null, [1,2], {"a":1})
- *   $.model_version == 2         (not JSON-like text is a string: == v2 means "v2")
- *   $.outputs[0].shape[1] >= 3
- *   $.outputs[0].name =~ /^scores?$/
- *   $.outputs                    (exists)
+ * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
+ * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
  */
-function parseJsonExpectations(text) {
-    const out = [];
-    text.split(/\r?\n/).forEach((raw, i) => {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            return;
-        let parsed;
-        try {
-            parsed = parseJsonPathPrefix(line);
-        }
-        catch (e) {
-            throw new JsonPathError(`line ${i + 1}: ${e.message}`);
-        }
-        const rest = line.slice(parsed.end).trim();
-        if (rest === '') {
-            out.push({ path: parsed.path, op: 'exists', raw: '', line: i + 1 });
-            return;
-        }
-        const m = /^(==|!=|=~|>=|<=|>|<)\s*(.*)$/s.exec(rest);
-        if (!m)
-            throw new JsonPathError(`line ${i + 1}: expected ==, !=, =~, >, >=, <, <= or nothing after the path ${parsed.path.text}, found '${rest.slice(0, 20)}'`);
-        const op = m[1];
-        const value = m[2].trim();
-        if (value === '')
-            throw new JsonPathError(`line ${i + 1}: no value after ${op}`);
-        const e = { path: parsed.path, op, raw: value, line: i + 1 };
-        if (op === '=~') {
-            const r = /^\/(.*)\/([imsu]*)$/s.exec(value);
-            if (!r)
-                throw new JsonPathError(`line ${i + 1}: =~ takes a /regular expression/, found ${value}`);
-            try {
-                e.regex = new RegExp(r[1], r[2]);
-            }
-            catch (err) {
-                throw new JsonPathError(`line ${i + 1}: ${value} is not a valid regular expression: ${err.message}`);
-            }
-        }
-        else {
-            try {
-                e.expected = JSON.parse(value);
-            }
-            catch {
-                e.expected = value;
-            }
-            if (['>=', '<=', '>', '<'].includes(op) && typeof e.expected !== 'number') {
-                throw new JsonPathError(`line ${i + 1}: ${op} compares numbers; ${value} is not a number`);
-            }
-        }
-        out.push(e);
+function tensorValues(t) {
+    if (t.type === 'float16') {
+        const bits = t.data;
+        const values = new Float32Array(bits.length);
+        for (let i = 0; i < bits.length; i++)
+            values[i] = halfToNumber(bits[i]);
+        return values;
+    }
+    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
+        return Float64Array.from(t.data, Number);
+    return t.data;
+}
+//# sourceMappingURL=tensor-types.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/oip/local-model.js
+
+
+
+/** The values sent to the server, as a tensor of the model's input type (cast as numpy's astype). */
+function typedArray(type, data) {
+    const out = newInputArray(type, data.length);
+    if (!out)
+        throw new UserError(`The model's input has element type ${type}, which the parity check cannot feed.`, { input: 'model' });
+    data.forEach((v, i) => {
+        const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+        if (out instanceof BigInt64Array || out instanceof BigUint64Array)
+            out[i] = BigInt(Math.trunc(n));
+        else
+            out[i] = type === 'bool' ? (n !== 0 ? 1 : 0) : n;
     });
     return out;
 }
-function deepEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+/**
+ * The `model` input: the local model the served outputs are compared with. It is fed the arrays
+ * sent to the server, so it takes one input (loadModel's "which input" question has no answer here).
+ */
+async function loadParityModel(ort, path) {
+    try {
+        return await loadModel(ort, path, { role: 'model', inputOfPath: 'model', threads: 1 });
+    }
+    catch (e) {
+        if (e instanceof UserError && e.input === 'input-name') {
+            throw new UserError(`The model ${path} has several inputs; the parity check supports models with one input.`, {
+                file: path,
+                input: 'model',
+            });
+        }
+        throw e;
+    }
+}
+/**
+ * Runs the local model on the very values sent to the server (cast to the model's input type)
+ * and returns every output as numbers.
+ */
+async function runLocalModel(ort, model, inputs) {
+    const source = inputs.find((t) => t.name === model.input.name) ?? (inputs.length === 1 ? inputs[0] : undefined);
+    if (!source) {
+        throw new UserError(`The model ${model.path} takes '${model.input.name}', but the server's inputs are ${inputs.map((t) => `'${t.name}'`).join(', ')}.`, {
+            file: model.path,
+            input: 'model',
+        });
+    }
+    const feed = new ort.Tensor(model.input.type, typedArray(model.input.type, source.data), source.shape);
+    let results;
+    try {
+        results = await model.session.run({ [model.input.name]: feed });
+    }
+    catch (e) {
+        throw new UserError(`The model ${model.path} cannot run the sample: ${messageOf(e).trim()}`, { file: model.path, input: 'model' });
+    }
+    return model.outputs.map((o) => {
+        const t = results[o.name];
+        const data = Array.from(t.data, (v) => Number(v));
+        return { name: o.name, shape: [...t.dims], data };
+    });
+}
+//# sourceMappingURL=local-model.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
+const SIZES = {
+    f: [2, 4, 8],
+    i: [1, 2, 4, 8],
+    u: [1, 2, 4, 8],
+    b: [1],
+};
+/** Parses a dtype string; returns undefined for anything this project does not read. */
+function parseDType(descr) {
+    const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
+    if (!m)
+        return undefined;
+    const kind = m[2];
+    const size = Number(m[3]);
+    if (!SIZES[kind].includes(size))
+        return undefined;
+    // '|' (not applicable) and '=' (native) only occur for single bytes in files numpy writes;
+    // every platform numpy targets in practice is little-endian.
+    return { descr, kind, size, littleEndian: m[1] !== '>' };
+}
+function describeDType(d) {
+    const names = { f: 'float', i: 'int', u: 'uint', b: 'bool' };
+    const base = d.kind === 'b' ? 'bool' : `${names[d.kind]}${d.size * 8}`;
+    return d.size > 1 ? `${base} (${d.littleEndian ? 'little' : 'big'}-endian)` : base;
+}
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Whether `out`'s elements are exactly this dtype's bytes on this host (a plain copy will do). */
+function sameLayout(d, out) {
+    if (d.size > 1 && d.littleEndian !== HOST_LITTLE_ENDIAN)
         return false;
-    if (Array.isArray(a) !== Array.isArray(b))
-        return false;
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+    switch (d.kind) {
+        case 'f':
+            return (d.size === 4 && out instanceof Float32Array) || (d.size === 8 && out instanceof Float64Array);
+        case 'i':
+            return ((d.size === 1 && out instanceof Int8Array) ||
+                (d.size === 2 && out instanceof Int16Array) ||
+                (d.size === 4 && out instanceof Int32Array) ||
+                (d.size === 8 && out instanceof BigInt64Array));
+        case 'u':
+            return ((d.size === 1 && out instanceof Uint8Array) ||
+                (d.size === 2 && out instanceof Uint16Array) ||
+                (d.size === 4 && out instanceof Uint32Array) ||
+                (d.size === 8 && out instanceof BigUint64Array));
+        case 'b':
+            return false;
+    }
 }
-function describeJsonExpectation(e) {
-    return e.op === 'exists' ? `${e.path.text} exists` : `${e.path.text} ${e.op} ${e.raw}`;
+/** IEEE 754 half precision to a JavaScript number. */
+function dtype_halfToNumber(h) {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >> 10) & 0x1f;
+    const frac = h & 0x3ff;
+    if (exp === 0)
+        return sign * frac * 2 ** -24;
+    if (exp === 0x1f)
+        return frac ? NaN : sign * Infinity;
+    return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
-/** Shows a value compactly (truncated), with its JSON type visible: "2" vs 2. */
-function showJson(v, max = 120) {
-    const s = JSON.stringify(v) ?? String(v);
-    return s.length > max ? `${s.slice(0, max)}…` : s;
+function reader(d) {
+    const le = d.littleEndian;
+    switch (`${d.kind}${d.size}`) {
+        case 'f2':
+            return (v, o) => dtype_halfToNumber(v.getUint16(o, le));
+        case 'f4':
+            return (v, o) => v.getFloat32(o, le);
+        case 'f8':
+            return (v, o) => v.getFloat64(o, le);
+        case 'i1':
+            return (v, o) => v.getInt8(o);
+        case 'i2':
+            return (v, o) => v.getInt16(o, le);
+        case 'i4':
+            return (v, o) => v.getInt32(o, le);
+        case 'i8':
+            return (v, o) => Number(v.getBigInt64(o, le));
+        case 'u1':
+            return (v, o) => v.getUint8(o);
+        case 'u2':
+            return (v, o) => v.getUint16(o, le);
+        case 'u4':
+            return (v, o) => v.getUint32(o, le);
+        case 'u8':
+            return (v, o) => Number(v.getBigUint64(o, le));
+        case 'b1':
+            return (v, o) => (v.getUint8(o) === 0 ? 0 : 1);
+        default:
+            throw new Error(`no reader for dtype ${d.descr}`);
+    }
 }
-function checkJsonExpectation(doc, e) {
-    const r = evaluateJsonPath(doc, e.path);
-    if (!r.found)
-        return { passed: false, detail: `${describeJsonExpectation(e)}: not found (${r.missing})` };
-    const actual = r.value;
-    let passed;
-    switch (e.op) {
-        case 'exists':
-            passed = true;
-            break;
-        case '==':
-            passed = deepEqual(actual, e.expected);
-            break;
-        case '!=':
-            passed = !deepEqual(actual, e.expected);
-            break;
-        case '=~':
-            passed = typeof actual === 'string' && e.regex.test(actual);
-            break;
-        default: {
-            const x = e.expected;
-            passed =
-                typeof actual === 'number' &&
-                    (e.op === '>' ? actual > x : e.op === '>=' ? actual >= x : e.op === '<' ? actual < x : actual <= x);
+function toBigInt(x) {
+    // numpy's float -> int cast truncates toward zero; NaN and infinities have no integer value.
+    return Number.isFinite(x) ? BigInt(Math.trunc(x)) : 0n;
+}
+/**
+ * Decodes `count` elements of dtype `d` from `bytes` into `out[outOffset...]`, converting the
+ * way numpy's `astype` does (float -> int truncates, bool -> 0/1); `asBool`: `out` holds a bool
+ * tensor (0/1 bytes), so every non-zero value becomes 1.
+ */
+function decodeInto(d, bytes, count, out, outOffset = 0, asBool = false) {
+    const nbytes = count * d.size;
+    if (bytes.byteLength < nbytes)
+        throw new Error(`decodeInto: ${bytes.byteLength} bytes < ${nbytes}`);
+    if (asBool && d.kind !== 'b') {
+        // astype(bool): any value but 0 is True (NaN too); a plain Uint8Array store would wrap 256 to 0
+        const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+        const get = reader(d);
+        for (let i = 0; i < count; i++)
+            out[outOffset + i] = get(view, i * d.size) !== 0 ? 1 : 0;
+        return;
+    }
+    if (sameLayout(d, out)) {
+        new Uint8Array(out.buffer, out.byteOffset + outOffset * d.size, nbytes).set(bytes.subarray(0, nbytes));
+        return;
+    }
+    // A host-order float/int source viewed in place, then converted by typed-array assignment.
+    if ((d.size === 1 || d.littleEndian === HOST_LITTLE_ENDIAN) &&
+        !(out instanceof BigInt64Array || out instanceof BigUint64Array) &&
+        bytes.byteOffset % d.size === 0) {
+        const src = viewOf(d, bytes, count);
+        if (src) {
+            out.set(src, outOffset);
+            return;
         }
     }
-    return { passed, actual, detail: `${describeJsonExpectation(e)}: ${passed ? 'ok' : 'got'} ${showJson(actual)}` };
+    const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+    if ((out instanceof BigInt64Array || out instanceof BigUint64Array) && d.size === 8 && d.kind !== 'f') {
+        // 64-bit integers stay exact (no detour through a double); signed <-> unsigned wraps as numpy does
+        for (let i = 0; i < count; i++) {
+            const v = d.kind === 'i' ? view.getBigInt64(i * 8, d.littleEndian) : view.getBigUint64(i * 8, d.littleEndian);
+            out[outOffset + i] = out instanceof BigInt64Array ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+        }
+        return;
+    }
+    const get = reader(d);
+    if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
+        for (let i = 0; i < count; i++)
+            out[outOffset + i] = toBigInt(get(view, i * d.size));
+    }
+    else {
+        for (let i = 0; i < count; i++)
+            out[outOffset + i] = get(view, i * d.size);
+    }
 }
-//# sourceMappingURL=json-path.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/http/request.js
+/** A typed-array view of host-order bytes, for the dtypes JavaScript has a view type for. */
+function viewOf(d, bytes, count) {
+    const b = bytes.buffer;
+    const o = bytes.byteOffset;
+    switch (`${d.kind}${d.size}`) {
+        case 'f4':
+            return new Float32Array(b, o, count);
+        case 'f8':
+            return new Float64Array(b, o, count);
+        case 'i1':
+            return new Int8Array(b, o, count);
+        case 'i2':
+            return new Int16Array(b, o, count);
+        case 'i4':
+            return new Int32Array(b, o, count);
+        case 'u1':
+            return new Uint8Array(b, o, count);
+        case 'u2':
+            return new Uint16Array(b, o, count);
+        case 'u4':
+            return new Uint32Array(b, o, count);
+        default:
+            return undefined;
+    }
+}
+//# sourceMappingURL=dtype.js.map
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ../../node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(171);
+;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
+
 
 /**
- * Why no response came: `connection` (refused, reset, DNS, TLS), `timeout`, `redirect` (too many,
- * or a bad Location), `invalid` (fetch refused to send the request: a method or header it does not
- * support; retrying cannot help).
+ * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
+ * device would stream without end, a directory is not data: they are refused before a byte is
+ * read, with an error `fileProblem` (errors.ts) words.
  */
-class RequestError extends Error {
+class NotRegularFileError extends Error {
+    path;
     kind;
-    code;
-    constructor(message, kind, code) {
-        super(message);
+    code = 'ENOTREG';
+    constructor(path, 
+    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
+    kind) {
+        super(`${path} is ${kind}, not a regular file`);
+        this.path = path;
         this.kind = kind;
-        this.code = code;
-        this.name = 'RequestError';
+        this.name = 'NotRegularFileError';
     }
 }
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-function connectionError(e, realUrl, timeoutMs) {
-    const url = redactUrl(realUrl);
-    const err = e;
-    if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') {
-        return new RequestError(`no response from ${url} within ${Math.round(timeoutMs)} ms`, 'timeout', 'TIMEOUT');
-    }
-    const code = err?.cause?.code;
-    // fetch's own refusals: a TypeError thrown before any connection (unsupported method, bad header
-    // value), or undici's invalid-argument / not-supported errors (Transfer-Encoding, Expect, ...)
-    if ((err?.name === 'TypeError' && !err.cause) || code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') {
-        const detail = err?.cause?.message || err?.message || String(e);
-        return new RequestError(`the request to ${url} cannot be sent: ${detail}${code ? ` (${code})` : ''}`, 'invalid', code);
-    }
-    const what = {
-        ECONNREFUSED: 'connection refused',
-        ECONNRESET: 'connection reset',
-        ENOTFOUND: 'host not found',
-        EAI_AGAIN: 'host name lookup failed (temporary)',
-        EHOSTUNREACH: 'host unreachable',
-        ENETUNREACH: 'network unreachable',
-        UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
-        UND_ERR_SOCKET: 'the connection closed unexpectedly',
-    };
-    const detail = (code && what[code]) || err?.cause?.message || err?.message || String(e);
-    return new RequestError(`${detail}${code ? ` (${code})` : ''} for ${url}`, 'connection', code);
+function kindOf(s) {
+    if (s.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (s.isSocket())
+        return 'a socket';
+    if (s.isCharacterDevice())
+        return 'a character device';
+    if (s.isBlockDevice())
+        return 'a block device';
+    return 'not a regular file';
+}
+function check(path, s) {
+    if (s.isFile())
+        return;
+    if (s.isDirectory())
+        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
+    throw new NotRegularFileError(path, kindOf(s));
+}
+/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
+async function statRegularFile(path) {
+    const s = await (0,promises_namespaceObject.stat)(path);
+    check(path, s);
+    return s;
 }
 /**
- * One HTTP exchange with fetch, following redirects by hand (`redirect: 'manual'`) so that none of
- * the user's headers (Authorization, cookies, API keys) is sent to another origin. 303, and 301/302
- * after a POST, continue as GET without a body, as browsers do. Throws RequestError when there is
- * no HTTP response; any status is a response.
+ * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
+ * writer would block the open itself), then checked on the open handle, so that what is read is
+ * what was checked.
  */
-async function sendRequest(req) {
-    const t0 = performance.now();
-    const signal = AbortSignal.timeout(Math.max(1, Math.round(req.timeoutMs)));
-    const maxRedirects = req.maxRedirects ?? 5;
-    const origin = new URL(req.url).origin;
-    const redirects = [];
-    let url = req.url;
-    let method = req.method.toUpperCase();
-    let body = req.body;
-    for (;;) {
-        const sameOrigin = new URL(url).origin === origin;
-        const headers = new Headers(req.extraHeaders ?? {});
-        if (!headers.has('user-agent'))
-            headers.set('user-agent', 'ml-gate-smoke-test');
-        if (sameOrigin)
-            for (const h of req.headers)
-                headers.set(h.name, h.value);
-        let res;
-        let text;
-        try {
-            res = await fetch(url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body, redirect: 'manual', signal });
-            text = await res.text();
-        }
-        catch (e) {
-            throw connectionError(e, url, req.timeoutMs);
-        }
-        const location = res.headers.get('location');
-        if (REDIRECTS.has(res.status) && location) {
-            if (redirects.length >= maxRedirects)
-                throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
-            let next;
-            try {
-                next = new URL(location, url);
-            }
-            catch {
-                throw new RequestError(`${redactUrl(url)} redirects to an invalid location`, 'redirect');
-            }
-            if (next.protocol !== 'http:' && next.protocol !== 'https:')
-                throw new RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
-            const crossOrigin = next.origin !== origin;
-            redirects.push({ status: res.status, from: url, to: next.href, droppedHeaders: crossOrigin ? req.headers.map((h) => h.name) : [] });
-            if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
-                method = 'GET';
-                body = undefined;
-            }
-            url = next.href;
-            continue;
-        }
-        return {
-            status: res.status,
-            statusText: res.statusText,
-            contentType: res.headers.get('content-type') ?? '',
-            body: text,
-            url,
-            redirects,
-            latencyMs: performance.now() - t0,
-        };
+async function openRegularFile(path) {
+    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    try {
+        check(path, await handle.stat());
+        return handle;
+    }
+    catch (e) {
+        await handle.close();
+        throw e;
     }
 }
-//# sourceMappingURL=request.js.map
+//# sourceMappingURL=files.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/header-literal.js
+
+/** numpy refuses headers longer than this (format.py `_MAX_HEADER_SIZE`, the default max_header_size). */
+const MAX_HEADER_CHARS = 10_000;
+class Syntax {
+    text;
+    longSuffix;
+    i = 0;
+    constructor(text, longSuffix) {
+        this.text = text;
+        this.longSuffix = longSuffix;
+    }
+    fail(what) {
+        throw new HeaderSyntaxError(`${what} at character ${this.i + 1}`);
+    }
+    /**
+     * What Python skips between tokens inside brackets: spaces, tabs, line breaks, form feeds and
+     * comments (a subset: no backslash continuations; comments of printable ASCII only).
+     */
+    skipSpace() {
+        for (;;) {
+            const c = this.text[this.i];
+            if (c !== undefined && ' \t\n\r\f'.includes(c))
+                this.i++;
+            else if (c === '#')
+                this.comment();
+            else
+                return;
+        }
+    }
+    comment() {
+        while (this.i < this.text.length && this.text[this.i] !== '\n' && this.text[this.i] !== '\r') {
+            if (!/[\x20-\x7e\t]/.test(this.text[this.i]))
+                this.fail('a comment with a character other than printable ASCII (stricter than numpy)');
+            this.i++;
+        }
+    }
+    peek() {
+        this.skipSpace();
+        return this.text[this.i];
+    }
+    expect(char) {
+        if (this.peek() !== char)
+            this.fail(`expected '${char}'${this.found()}`);
+        this.i++;
+    }
+    found() {
+        const c = this.text[this.i];
+        return c === undefined ? ', found the end of the header' : `, found ${JSON.stringify(c)}`;
+    }
+    /** A plain Python string literal in single or double quotes, without escapes or prefixes. */
+    string() {
+        const quote = this.peek();
+        if (quote !== "'" && quote !== '"') {
+            const prefix = /^[rRuUbBfF]{1,2}(?=['"])/.exec(this.text.slice(this.i));
+            if (prefix)
+                this.fail(`a string prefix ${prefix[0]} (stricter than numpy)`);
+            this.fail(`expected a quoted string${this.found()}`);
+        }
+        const start = ++this.i;
+        while (this.i < this.text.length && this.text[this.i] !== quote) {
+            const c = this.text[this.i];
+            if (c === '\\')
+                this.fail('a backslash escape in a string (stricter than numpy: numpy never writes one)');
+            if (c === '\n' || c === '\r')
+                this.fail('a line break inside a string');
+            this.i++;
+        }
+        if (this.i >= this.text.length)
+            this.fail('a string that is never closed');
+        return this.text.slice(start, this.i++);
+    }
+    word() {
+        const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.i));
+        if (!m)
+            this.fail(`expected a value${this.found()}`);
+        this.i += m[0].length;
+        return m[0];
+    }
+    /** A non-negative decimal integer, as Python writes one (no leading zeros); `3L` in format 1.0/2.0. */
+    integer() {
+        this.skipSpace();
+        const m = /^(0+|[1-9][0-9]*)(?![0-9])/.exec(this.text.slice(this.i)); // Python: 00 is 0, 01 is an error
+        if (!m) {
+            if (/^-[0-9]/.test(this.text.slice(this.i))) {
+                this.fail('a negative size in shape (stricter than numpy, which infers a -1 from the file size: this reader takes only the sizes numpy.save writes)');
+            }
+            this.fail(`expected a size in shape${this.found()}`);
+        }
+        this.i += m[0].length;
+        if (this.longSuffix && this.text[this.i] === 'L')
+            this.i++;
+        if (/[A-Za-z0-9_.]/.test(this.text[this.i] ?? '')) {
+            this.fail('a size in shape that is not a plain decimal integer (stricter than numpy where Python would read it)');
+        }
+        const n = Number(m[1]);
+        if (!Number.isSafeInteger(n))
+            this.fail(`a size in shape larger than ${Number.MAX_SAFE_INTEGER}`);
+        return n;
+    }
+    /** `()`, `(n,)`, `(n, m)`, `(n, m,)`: a tuple, never a parenthesized integer. */
+    tuple() {
+        this.expect('(');
+        const next = this.peek();
+        if (next !== ')' && !/[0-9-]/.test(next ?? ''))
+            this.fail('a parenthesized value that is not a tuple of sizes (stricter than numpy)');
+        const sizes = [];
+        let comma = false;
+        while (this.peek() !== ')') {
+            if (sizes.length > 0 && !comma)
+                this.fail(`expected ',' or ')'${this.found()}`);
+            sizes.push(this.integer());
+            comma = this.peek() === ',';
+            if (comma)
+                this.i++;
+        }
+        this.i++;
+        if (sizes.length === 1 && !comma)
+            this.fail('shape (n) is a number, not a tuple: a one-dimensional shape is written (n,)');
+        return sizes;
+    }
+    value() {
+        const c = this.peek();
+        if (c === "'" || c === '"' || /^[rRuUbBfF]{1,2}['"]/.test(this.text.slice(this.i, this.i + 3)))
+            return { kind: 'string', value: this.string() };
+        if (c === '(')
+            return { kind: 'tuple', value: this.tuple() };
+        if (c === '[')
+            this.fail('a list (a structured dtype, or a shape written as a list): not read here (stricter than numpy)');
+        const word = this.word();
+        if (word === 'True' || word === 'False')
+            return { kind: 'bool', value: word === 'True' };
+        this.fail(`'${word}' is not a value numpy writes in a header`);
+    }
+    /** `{key: value, ...}` with an optional trailing comma; a later key replaces an earlier one. */
+    dict() {
+        this.expect('{');
+        const entries = new Map();
+        while (this.peek() !== '}') {
+            const key = this.string();
+            this.expect(':');
+            entries.set(key, this.value());
+            if (this.peek() === ',')
+                this.i++;
+            else if (this.peek() !== '}')
+                this.fail(`expected ',' or '}'${this.found()}`);
+        }
+        this.i++;
+        return entries;
+    }
+    /**
+     * The whole header as Python's literal_eval takes it at the top level, where line breaks and
+     * indentation matter: spaces and tabs (which literal_eval strips), blank lines, the dictionary at
+     * the start of its line; after it, on the same line, spaces, tabs and a comment, then at most one
+     * line break (numpy pads with spaces and one '\n'). Stricter than Python where it accepts more
+     * (blank lines after the dictionary).
+     */
+    header() {
+        this.i = /^[ \t]*\n*/.exec(this.text)[0].length;
+        if (this.text[this.i] === '(')
+            this.fail('a parenthesized dictionary (stricter than numpy)');
+        if (this.text[this.i] !== '{')
+            this.fail(`the header is not a dictionary: expected '{'${this.found()}`);
+        const d = this.dict();
+        while (this.text[this.i] === ' ' || this.text[this.i] === '\t')
+            this.i++;
+        if (this.text[this.i] === '#')
+            this.comment();
+        const end = /^(\r\n|\r|\n)?$/.exec(this.text.slice(this.i));
+        if (!end)
+            this.fail("text after the dictionary (stricter than numpy where it is blank: numpy writes spaces and one '\\n')");
+        return d;
+    }
+}
+class HeaderSyntaxError extends Error {
+}
+const KEYS = ['descr', 'fortran_order', 'shape'];
+/**
+ * The header dictionary of a format `major`.0 file. `text` is the header as numpy decodes it
+ * (latin-1 for 1.0 and 2.0, UTF-8 for 3.0).
+ */
+function parseNpyHeaderDict(text, major) {
+    if (text.length > MAX_HEADER_CHARS)
+        return errors_parseError(`the header is ${text.length} characters long; numpy reads at most ${MAX_HEADER_CHARS}`);
+    let entries;
+    try {
+        entries = new Syntax(text, major <= 2).header();
+    }
+    catch (e) {
+        if (e instanceof HeaderSyntaxError)
+            return errors_parseError(`the header is not the Python dictionary numpy writes: ${e.message}`);
+        throw e;
+    }
+    const keys = [...entries.keys()].sort();
+    if (keys.length !== KEYS.length || keys.some((k, i) => k !== KEYS[i])) {
+        return errors_parseError(`the header has the keys ${keys.map((k) => `'${k}'`).join(', ') || '(none)'}; numpy needs exactly 'descr', 'fortran_order' and 'shape'`);
+    }
+    const descr = entries.get('descr');
+    const fortran = entries.get('fortran_order');
+    const shape = entries.get('shape');
+    if (descr.kind !== 'string')
+        return errors_parseError(`its descr is not a string (structured dtypes are not read here)`);
+    if (fortran.kind !== 'bool')
+        return errors_parseError(`its fortran_order is not True or False`);
+    if (shape.kind !== 'tuple')
+        return errors_parseError(`its shape is not a tuple of sizes`);
+    return errors_parsed({ descr: descr.value, fortranOrder: fortran.value, shape: shape.value });
+}
+//# sourceMappingURL=header-literal.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/header.js
+
+
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+function corrupt(label, what) {
+    return new UserError(`${label} is not a valid .npy array: ${what}.`, {
+        file: label,
+        hint: 'Write it with numpy.save (or numpy.savez for an .npz).',
+    });
+}
+/** The header length field's size and the text encoding, per format version (numpy's _header_size_info). */
+const VERSIONS = {
+    1: { lengthBytes: 2, encoding: 'latin1' },
+    2: { lengthBytes: 4, encoding: 'latin1' },
+    3: { lengthBytes: 4, encoding: 'utf-8' },
+};
+/** numpy decodes format 1.0 and 2.0 headers as ISO-8859-1 (TextDecoder's 'latin1' is windows-1252). */
+function decodeHeader(raw, encoding) {
+    if (encoding === 'latin1')
+        return Array.from(raw, (b) => String.fromCharCode(b)).join('');
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The magic, the version and the header text: everything before the dictionary is read. */
+async function readHeaderText(source) {
+    const label = source.label;
+    if (source.size < 10)
+        throw corrupt(label, `it is only ${source.size} bytes long`);
+    const preamble = new Uint8Array(12);
+    await source.read(0, preamble.subarray(0, 10));
+    if (!MAGIC.every((b, i) => preamble[i] === b))
+        throw corrupt(label, 'it does not start with the \\x93NUMPY magic');
+    const [major, minor] = [preamble[6], preamble[7]];
+    const version = VERSIONS[major];
+    if (!version || minor !== 0)
+        throw corrupt(label, `format version ${major}.${minor} is unknown (numpy writes 1.0, 2.0 and 3.0)`);
+    if (version.lengthBytes === 4) {
+        if (source.size < 12)
+            throw corrupt(label, `it is only ${source.size} bytes long`);
+        await source.read(10, preamble.subarray(10, 12));
+    }
+    const headerStart = 8 + version.lengthBytes;
+    const headerLength = version.lengthBytes === 2 ? preamble[8] | (preamble[9] << 8) : new DataView(preamble.buffer).getUint32(8, true);
+    // checked before anything is allocated: a UTF-8 character takes at most 4 bytes
+    const maxBytes = version.encoding === 'utf-8' ? 4 * MAX_HEADER_CHARS : MAX_HEADER_CHARS;
+    if (headerLength > maxBytes)
+        throw corrupt(label, `its header is ${headerLength} bytes long; numpy reads at most ${MAX_HEADER_CHARS} characters`);
+    if (headerStart + headerLength > source.size)
+        throw corrupt(label, 'the header runs past the end of the file');
+    const raw = new Uint8Array(headerLength);
+    await source.read(headerStart, raw);
+    const text = decodeHeader(raw, version.encoding);
+    if (text === undefined)
+        throw corrupt(label, 'its format 3.0 header is not valid UTF-8');
+    return { text, major, dataOffset: headerStart + headerLength };
+}
+/** The data must be exactly as long as the header says: shorter is cut off, longer is not numpy's writing. */
+function checkDataLength(label, source, dtype, shape, dataOffset) {
+    // exact, whatever the sizes: a shape's product can pass 2^53 long before it is refused
+    const dataBytes = shape.reduce((n, d) => n * BigInt(d), 1n) * BigInt(dtype.size);
+    const expected = BigInt(dataOffset) + dataBytes;
+    const actual = BigInt(source.size);
+    if (actual === expected)
+        return;
+    const promise = `its header promises shape (${shape.join(', ')}) of ${describeDType(dtype)}, ${expected} bytes in all`;
+    if (actual < expected) {
+        throw new UserError(`${label} is truncated: ${promise}, but it holds ${actual}.`, {
+            file: label,
+            hint: 'The file was probably cut short while being written or copied; write it again with numpy.',
+        });
+    }
+    throw new UserError(`${label} has ${actual - expected} bytes after its data: ${promise}, but it holds ${actual}.`, {
+        file: label,
+        hint: 'numpy.save never writes them (numpy.load would ignore them; this reader refuses a file that is not what it says). Write it again with numpy.',
+    });
+}
+/**
+ * Reads and validates the header of a `.npy` stream (format versions 1.0, 2.0 and 3.0) exactly as
+ * numpy does (header-literal.ts), and checks that the data is exactly as long as it says, before
+ * anything of the data is read or allocated.
+ */
+async function readNpyHeader(source) {
+    const label = source.label;
+    const { text, major, dataOffset } = await readHeaderText(source);
+    const dict = parseNpyHeaderDict(text, major);
+    if (!dict.ok)
+        throw corrupt(label, dict.error);
+    const { descr, fortranOrder, shape } = dict.value;
+    const dtype = parseDType(descr);
+    if (!dtype) {
+        throw new UserError(`${label} holds dtype '${descr}', which this reader does not take as features or labels.`, {
+            file: label,
+            hint: "Supported: float16/32/64, int8-64, uint8-64 and bool, either byte order, written as numpy.save writes them ('<f4', '>i8', '|b1'); numpy reads other spellings too, this reader is stricter.",
+        });
+    }
+    checkDataLength(label, source, dtype, shape, dataOffset);
+    return { dtype, fortranOrder, shape, dataOffset };
+}
+//# sourceMappingURL=header.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/source.js
+
+
+
+function truncated(label, position, wanted, got) {
+    return new UserError(`${label} is truncated: expected ${wanted} bytes at offset ${position}, found ${got}.`, {
+        file: label,
+        hint: 'The file was probably cut short while being written or copied; write it again with numpy.',
+    });
+}
+class FileSource {
+    label;
+    handle;
+    start;
+    size;
+    randomAccess = true;
+    constructor(label, handle, start, size) {
+        this.label = label;
+        this.handle = handle;
+        this.start = start;
+        this.size = size;
+    }
+    /** A file, or the byte range [start, start + size) of it (a stored npz member). */
+    static async open(path, label = path, start = 0, size) {
+        const handle = await openRegularFile(path);
+        const total = size ?? (await handle.stat()).size - start;
+        return new FileSource(label, handle, start, total);
+    }
+    async read(position, into) {
+        let done = 0;
+        const wanted = into.byteLength;
+        const available = Math.max(0, Math.min(wanted, this.size - position));
+        while (done < available) {
+            const { bytesRead } = await this.handle.read(into, done, available - done, this.start + position + done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+        }
+        if (done < wanted)
+            throw truncated(this.label, position, wanted, done);
+    }
+    close() {
+        return this.handle.close();
+    }
+}
+/** A forward-only source over a stream (a deflated npz member); holds at most one chunk extra. */
+class StreamSource {
+    label;
+    stream;
+    size;
+    expectedCrc;
+    randomAccess = false;
+    chunks;
+    pending = Buffer.alloc(0);
+    position = 0;
+    crc = 0;
+    /** `expectedCrc`: the zip entry's CRC-32, checked once the last byte has been read. */
+    constructor(label, stream, size, expectedCrc) {
+        this.label = label;
+        this.stream = stream;
+        this.size = size;
+        this.expectedCrc = expectedCrc;
+        this.chunks = stream[Symbol.asyncIterator]();
+    }
+    /** Moves past `n` pending bytes, folding them into the running CRC-32. */
+    consume(n) {
+        const taken = this.pending.subarray(0, n);
+        if (this.expectedCrc !== undefined)
+            this.crc = (0,external_node_zlib_.crc32)(taken, this.crc);
+        this.pending = this.pending.subarray(n);
+        this.position += n;
+        if (this.position === this.size && this.expectedCrc !== undefined && this.crc >>> 0 !== this.expectedCrc >>> 0) {
+            throw new UserError(`${this.label} is corrupt: its CRC-32 is ${(this.crc >>> 0).toString(16)}, the archive records ${(this.expectedCrc >>> 0).toString(16)}.`, {
+                file: this.label,
+                hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+            });
+        }
+        return taken;
+    }
+    async read(position, into) {
+        if (position < this.position)
+            throw new Error(`${this.label}: backward read ${position} < ${this.position}`);
+        let skip = position - this.position;
+        let filled = 0;
+        while (filled < into.byteLength) {
+            if (this.pending.byteLength === 0) {
+                let next;
+                try {
+                    next = await this.chunks.next();
+                }
+                catch (e) {
+                    throw new UserError(`${this.label} cannot be decompressed: ${messageOf(e)}.`, { file: this.label, cause: e });
+                }
+                if (next.done)
+                    throw truncated(this.label, position, into.byteLength, filled);
+                this.pending = next.value;
+            }
+            if (skip > 0) {
+                const n = Math.min(skip, this.pending.byteLength);
+                this.consume(n);
+                skip -= n;
+                continue;
+            }
+            const n = Math.min(into.byteLength - filled, this.pending.byteLength);
+            into.set(this.consume(n), filled);
+            filled += n;
+        }
+    }
+    close() {
+        this.stream.destroy();
+        return Promise.resolve();
+    }
+}
+//# sourceMappingURL=source.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/shape.js
+/** The number of elements of a tensor of this shape (1 for a scalar's empty shape). */
+function elementCount(shape) {
+    let n = 1;
+    for (const d of shape)
+        n *= d;
+    return n;
+}
+/** The number of elements of one row: every dimension but the first. */
+function rowElementCount(shape) {
+    return elementCount(shape.slice(1));
+}
+//# sourceMappingURL=shape.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/array.js
+
+
+
+
+
+
+
+
+
+
+
+/** The largest row read (1 GiB): batches hold whole rows. */
+const MAX_ROW_BYTES = 2 ** 30;
+/**
+ * One array of a `.npy` file or `.npz` member, read a batch of rows at a time: memory holds one
+ * batch, never the whole array. Rows are the first axis; a row is everything after it, in C order
+ * whatever the file's order.
+ */
+class NpyArray {
+    source;
+    dtype;
+    shape;
+    fortranOrder;
+    dataOffset;
+    onClose;
+    rows;
+    /** Elements per row (the product of the shape after the first axis). */
+    rowLength;
+    scratch = new Uint8Array(0);
+    transposed = new Uint8Array(0);
+    /** For Fortran order: where each in-row element's column starts, in elements from the data start. */
+    columnStarts;
+    constructor(source, dtype, shape, fortranOrder, dataOffset, onClose) {
+        this.source = source;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.fortranOrder = fortranOrder;
+        this.dataOffset = dataOffset;
+        this.onClose = onClose;
+        if (shape.length === 0) {
+            throw new UserError(`${source.label} holds a single scalar; expected an array with one row per example.`, {
+                file: source.label,
+            });
+        }
+        this.rows = shape[0];
+        this.rowLength = rowElementCount(shape);
+        // A row is read whole: bound it before anything is allocated for it (with no rows, the header
+        // alone could otherwise describe rows of any size).
+        if (this.rowLength * dtype.size > MAX_ROW_BYTES) {
+            throw new UserError(`${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})), ${this.rowLength * dtype.size} bytes each; rows of at most ${MAX_ROW_BYTES} bytes are read.`, { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' });
+        }
+        if (fortranOrder && this.rowLength > 1 && this.rows > 0) {
+            // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
+            const inner = shape.slice(1);
+            const starts = new Float64Array(this.rowLength);
+            const index = new Array(inner.length).fill(0);
+            for (let j = 0; j < this.rowLength; j++) {
+                let f = 0;
+                for (let a = inner.length - 1; a >= 0; a--)
+                    f = f * inner[a] + index[a];
+                starts[j] = this.rows * f;
+                for (let a = inner.length - 1; a >= 0; a--) {
+                    if (++index[a] < inner[a])
+                        break;
+                    index[a] = 0;
+                }
+            }
+            this.columnStarts = starts;
+        }
+    }
+    get label() {
+        return this.source.label;
+    }
+    /** Opens a source; a forward-only source holding a Fortran-order array is first spilled to disk. */
+    static async fromSource(source, onClose = async () => { }) {
+        const header = await readNpyHeader(source);
+        return new NpyArray(source, header.dtype, header.shape, header.fortranOrder, header.dataOffset, async () => {
+            await source.close();
+            await onClose();
+        });
+    }
+    /** Decodes rows [start, start + count) into `out` (row-major), converting like numpy's astype (`asBool`: to a bool tensor). */
+    async readRows(start, count, out, outOffset = 0, asBool = false) {
+        if (start < 0 || start + count > this.rows)
+            throw new Error(`readRows(${start}, ${count}) outside ${this.rows} rows`);
+        const size = this.dtype.size;
+        const elements = count * this.rowLength;
+        const nbytes = elements * size;
+        if (this.scratch.byteLength < nbytes)
+            this.scratch = new Uint8Array(nbytes);
+        const bytes = this.scratch.subarray(0, nbytes);
+        if (!this.columnStarts) {
+            await this.source.read(this.dataOffset + start * this.rowLength * size, bytes);
+            decodeInto(this.dtype, bytes, elements, out, outOffset, asBool);
+            return;
+        }
+        // Fortran order: one contiguous run per column, then a byte-level transpose to row-major.
+        const columnBytes = count * size;
+        for (let j = 0; j < this.rowLength; j++) {
+            await this.source.read(this.dataOffset + (this.columnStarts[j] + start) * size, bytes.subarray(j * columnBytes, (j + 1) * columnBytes));
+        }
+        if (this.transposed.byteLength < nbytes)
+            this.transposed = new Uint8Array(nbytes);
+        const t = this.transposed;
+        const rowBytes = this.rowLength * size;
+        for (let j = 0; j < this.rowLength; j++) {
+            const col = j * columnBytes;
+            for (let i = 0; i < count; i++) {
+                const from = col + i * size;
+                const to = i * rowBytes + j * size;
+                for (let b = 0; b < size; b++)
+                    t[to + b] = bytes[from + b];
+            }
+        }
+        decodeInto(this.dtype, t.subarray(0, nbytes), elements, out, outOffset, asBool);
+    }
+    close() {
+        return this.onClose();
+    }
+}
+function notReadable(path, e, what) {
+    return new UserError(`${what} ${path} ${fileProblem(e)}.`, { file: path, cause: e });
+}
+/** Opens a `.npy` file. */
+async function openNpy(path) {
+    let source;
+    try {
+        source = await FileSource.open(path);
+    }
+    catch (e) {
+        throw notReadable(path, e, 'The .npy file');
+    }
+    try {
+        return await NpyArray.fromSource(source);
+    }
+    catch (e) {
+        await source.close();
+        throw e;
+    }
+}
+/**
+ * Inflates a member to `file`, checking its CRC-32 and its size against the archive's records as
+ * it goes (the random-access copy of a Fortran-order member is read from disk, past the point
+ * where a stream would check them).
+ */
+async function spillMember(stream, file, entry, label) {
+    const out = await (0,promises_namespaceObject.open)(file, 'w', 0o600);
+    let crc = 0;
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            crc = (0,external_node_zlib_.crc32)(chunk, crc);
+            size += chunk.byteLength;
+            await out.write(chunk);
+        }
+    }
+    finally {
+        await out.close();
+    }
+    if (size !== entry.uncompressedSize || crc >>> 0 !== entry.crc32 >>> 0) {
+        throw new UserError(`${label} is corrupt: it inflates to ${size} bytes with CRC-32 ${(crc >>> 0).toString(16)}, the archive records ${entry.uncompressedSize} bytes and ${(entry.crc32 >>> 0).toString(16)}.`, {
+            file: label,
+            hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+        });
+    }
+}
+/** An `.npz` archive (numpy.savez or savez_compressed); members are opened as streams. */
+class NpzArchive {
+    path;
+    zip;
+    entries;
+    constructor(path, zip, entries) {
+        this.path = path;
+        this.zip = zip;
+        this.entries = entries;
+    }
+    static async open(path) {
+        try {
+            await statRegularFile(path);
+        }
+        catch (e) {
+            throw notReadable(path, e, 'The .npz file');
+        }
+        const zip = await new Promise((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err ? reject(err) : resolve(z)))).catch((e) => {
+            throw new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, {
+                file: path,
+                hint: 'Write it with numpy.savez or numpy.savez_compressed.',
+            });
+        });
+        const entries = new Map();
+        await new Promise((resolve, reject) => {
+            zip.on('entry', (entry) => {
+                const key = entry.fileName.replace(/\.npy$/, '');
+                entries.set(key, { entry, key });
+                zip.readEntry();
+            });
+            zip.on('end', () => resolve());
+            zip.on('error', (e) => reject(new UserError(`${path} is not a valid .npz (zip) archive: ${messageOf(e)}.`, { file: path })));
+            zip.readEntry();
+        });
+        return new NpzArchive(path, zip, entries);
+    }
+    get keys() {
+        return [...this.entries.keys()];
+    }
+    has(key) {
+        return this.entries.has(key);
+    }
+    /** Opens member `key` (with or without `.npy`); `input` names the action input that chose it. */
+    async array(key, input) {
+        const found = this.entries.get(key.replace(/\.npy$/, ''));
+        if (!found) {
+            throw new UserError(`${this.path} has no array '${key}'; it holds: ${this.keys.join(', ') || 'nothing'}.`, {
+                file: this.path,
+                input,
+            });
+        }
+        const label = `${this.path}:${found.entry.fileName}`;
+        const stream = await this.openStream(found.entry, label);
+        const source = new StreamSource(label, stream, found.entry.uncompressedSize, found.entry.crc32);
+        const array = await NpyArray.fromSource(source).catch(async (e) => {
+            await source.close();
+            throw e;
+        });
+        if (!array.fortranOrder || array.rowLength <= 1)
+            return array;
+        // Fortran order needs random access: inflate the member once to a temporary file.
+        await array.close();
+        const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'npz-'));
+        const cleanUp = () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        try {
+            const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
+            await spillMember(await this.openStream(found.entry, label), file, found.entry, label);
+            return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
+        }
+        catch (e) {
+            await cleanUp();
+            if (e instanceof UserError)
+                throw e;
+            throw new UserError(`${label} cannot be decompressed to a temporary file: ${messageOf(e)}.`, { file: this.path, input, cause: e });
+        }
+    }
+    openStream(entry, label) {
+        return new Promise((resolve, reject) => this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))).catch((e) => {
+            throw new UserError(`${label} cannot be read from the archive: ${messageOf(e)}.`, { file: this.path, cause: e });
+        });
+    }
+    close() {
+        this.zip.close();
+    }
+}
+//# sourceMappingURL=array.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/oip/protocol.js
+/**
+ * The Open Inference Protocol (KServe V2) as a client sees it: model metadata, infer requests
+ * built from arrays, and infer responses, validated into plain values.
+ * https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/
+ */
+
+
+/** Tensor datatypes of the protocol this client can send and read (BYTES is not supported). */
+const OIP_DATATYPES = [
+    'BOOL',
+    'UINT8',
+    'UINT16',
+    'UINT32',
+    'UINT64',
+    'INT8',
+    'INT16',
+    'INT32',
+    'INT64',
+    'FP16',
+    'FP32',
+    'FP64',
+];
+function isOipDatatype(s) {
+    return typeof s === 'string' && OIP_DATATYPES.includes(s);
+}
+/** onnxruntime's name of each datatype's element type. */
+const ORT_TYPE_OF = {
+    BOOL: 'bool',
+    UINT8: 'uint8',
+    UINT16: 'uint16',
+    UINT32: 'uint32',
+    UINT64: 'uint64',
+    INT8: 'int8',
+    INT16: 'int16',
+    INT32: 'int32',
+    INT64: 'int64',
+    FP16: 'float16',
+    FP32: 'float32',
+    FP64: 'float64',
+};
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isShape = (v) => Array.isArray(v) && v.every((d) => Number.isInteger(d) && d >= -1);
+function tensorMetadata(v, where) {
+    if (!isObject(v))
+        return errors_parseError(`${where} is not an object`);
+    if (typeof v.name !== 'string')
+        return errors_parseError(`${where} has no name`);
+    if (typeof v.datatype !== 'string')
+        return errors_parseError(`${where} (${v.name}) has no datatype`);
+    if (!isShape(v.shape))
+        return errors_parseError(`${where} (${v.name}) has no shape (a list of integers, -1 for dynamic)`);
+    return errors_parsed({ name: v.name, datatype: v.datatype, shape: v.shape });
+}
+/** The metadata's `inputs` or `outputs` list (an absent list is empty). */
+function tensorList(json, key) {
+    const list = json[key];
+    if (list === undefined)
+        return errors_parsed([]);
+    if (!Array.isArray(list))
+        return errors_parseError(`the model metadata's ${key} is not a list`);
+    const out = [];
+    for (let i = 0; i < list.length; i++) {
+        const t = tensorMetadata(list[i], `${key}[${i}]`);
+        if (!t.ok)
+            return errors_parseError(`the model metadata's ${t.error}`);
+        out.push(t.value);
+    }
+    return errors_parsed(out);
+}
+/** Validates a `GET /v2/models/{name}` answer. */
+function parseModelMetadata(json) {
+    if (!isObject(json))
+        return errors_parseError('the model metadata is not a JSON object');
+    if (typeof json.name !== 'string')
+        return errors_parseError('the model metadata has no name');
+    const inputs = tensorList(json, 'inputs');
+    if (!inputs.ok)
+        return inputs;
+    const outputs = tensorList(json, 'outputs');
+    if (!outputs.ok)
+        return outputs;
+    const versions = Array.isArray(json.versions) ? json.versions.map(String) : undefined;
+    return errors_parsed({
+        name: json.name,
+        versions,
+        platform: typeof json.platform === 'string' ? json.platform : undefined,
+        inputs: inputs.value,
+        outputs: outputs.value,
+    });
+}
+/** The body of `POST /v2/models/{name}/infer`. */
+function buildInferRequest(inputs, id) {
+    return {
+        ...(id ? { id } : {}),
+        inputs: inputs.map((t) => ({ name: t.name, shape: t.shape, datatype: t.datatype, data: t.data })),
+    };
+}
+function flatten(v, out) {
+    if (Array.isArray(v))
+        return v.every((x) => flatten(x, out));
+    if (typeof v === 'number')
+        out.push(v);
+    else if (typeof v === 'boolean')
+        out.push(v ? 1 : 0);
+    else if (v === 'NaN' || v === 'Infinity' || v === '-Infinity')
+        out.push(Number(v));
+    else
+        return false;
+    return true;
+}
+/** One output of an infer response: a name, a shape and as many numbers as the shape holds. */
+function responseTensor(o, i) {
+    if (!isObject(o) || typeof o.name !== 'string')
+        return errors_parseError(`outputs[${i}] of the infer response has no name`);
+    if (!isShape(o.shape))
+        return errors_parseError(`output ${o.name} of the infer response has no valid shape`);
+    const data = [];
+    if (!flatten(o.data, data))
+        return errors_parseError(`output ${o.name} of the infer response has non-numeric data (BYTES outputs are not compared)`);
+    const n = elementCount(o.shape);
+    if (data.length !== n)
+        return errors_parseError(`output ${o.name} of the infer response has ${data.length} values for shape [${o.shape.join(', ')}] (${n})`);
+    return errors_parsed({ name: o.name, datatype: typeof o.datatype === 'string' ? o.datatype : '', shape: o.shape, data });
+}
+/** Validates an infer response: every output has a name, a shape and as many numbers as the shape holds. */
+function parseInferResponse(json) {
+    if (!isObject(json))
+        return errors_parseError('the infer response is not a JSON object');
+    if (!Array.isArray(json.outputs))
+        return errors_parseError('the infer response has no outputs list');
+    const outputs = [];
+    for (let i = 0; i < json.outputs.length; i++) {
+        const t = responseTensor(json.outputs[i], i);
+        if (!t.ok)
+            return t;
+        outputs.push(t.value);
+    }
+    const str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+    return errors_parsed({ modelName: str(json.model_name), modelVersion: str(json.model_version), id: str(json.id), outputs });
+}
+//# sourceMappingURL=protocol.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/oip/sample.js
+
+
+
+
+
+
+
+/** A sample is a smoke test's request: a few rows, not a data set. */
+const MAX_SAMPLE_ELEMENTS = 1_000_000;
+function tooLarge(path, n) {
+    return new UserError(`The sample ${path} holds ${n} values; a smoke test sends at most ${MAX_SAMPLE_ELEMENTS}.`, {
+        file: path,
+        input: 'sample',
+        hint: 'Save a few rows (e.g. numpy.save("sample.npy", x[:16])).',
+    });
+}
+async function readArray(array, path, name) {
+    const n = array.rows * array.rowLength;
+    if (n > MAX_SAMPLE_ELEMENTS)
+        throw tooLarge(path, n);
+    const d = array.dtype;
+    const out = d.kind === 'i' && d.size === 8 ? new BigInt64Array(n) : d.kind === 'u' && d.size === 8 ? new BigUint64Array(n) : new Float64Array(n);
+    await array.readRows(0, array.rows, out);
+    const values = new Array(n);
+    for (let i = 0; i < n; i++) {
+        const v = out[i];
+        if (typeof v === 'bigint') {
+            if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+                throw new UserError(`The sample ${array.label} holds ${v} at element ${i}, beyond what JSON numbers carry exactly (2^53).`, {
+                    file: path,
+                    input: 'sample',
+                });
+            }
+            values[i] = Number(v);
+        }
+        else {
+            values[i] = v;
+        }
+    }
+    return { name, shape: [...array.shape], dtype: describeDType(d), values };
+}
+function flattenJson(v, out) {
+    if (Array.isArray(v))
+        return v.every((x) => flattenJson(x, out));
+    if (typeof v === 'number')
+        out.push(v);
+    else if (typeof v === 'boolean')
+        out.push(v ? 1 : 0);
+    else
+        return false;
+    return true;
+}
+/** One input of an infer request, as a sample array. */
+function requestInput(raw, i) {
+    const t = raw;
+    if (!t || typeof t.name !== 'string')
+        return errors_parseError(`inputs[${i}] has no name`);
+    if (!Array.isArray(t.shape) || !t.shape.every((x) => Number.isInteger(x) && x >= 0))
+        return errors_parseError(`input ${t.name} has no shape`);
+    const values = [];
+    if (!flattenJson(t.data, values))
+        return errors_parseError(`input ${t.name} has non-numeric data`);
+    const shape = t.shape;
+    if (values.length !== elementCount(shape))
+        return errors_parseError(`input ${t.name} has ${values.length} values for shape [${shape.join(', ')}]`);
+    return errors_parsed({ name: t.name, shape, dtype: typeof t.datatype === 'string' ? t.datatype : 'number', values });
+}
+/** The inputs of an Open Inference Protocol infer request written as JSON. */
+function parseInferRequestInputs(text) {
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch (e) {
+        return errors_parseError(`invalid JSON (${messageOf(e)})`);
+    }
+    const inputs = json?.inputs;
+    if (!Array.isArray(inputs) || inputs.length === 0)
+        return errors_parseError('no inputs list');
+    const arrays = [];
+    for (let i = 0; i < inputs.length; i++) {
+        const a = requestInput(inputs[i], i);
+        if (!a.ok)
+            return a;
+        arrays.push(a.value);
+    }
+    return errors_parsed(arrays);
+}
+async function loadJsonSample(path) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (e) {
+        throw new UserError(`The sample ${path} ${fileProblem(e)}.`, { file: path, input: 'sample' });
+    }
+    const arrays = parseInferRequestInputs(text);
+    if (!arrays.ok) {
+        throw new UserError(`The sample ${path} is not an Open Inference Protocol infer request: ${arrays.error}.`, {
+            file: path,
+            input: 'sample',
+            hint: 'Expected {"inputs": [{"name": ..., "shape": [...], "datatype": "FP32", "data": [...]}]}.',
+        });
+    }
+    for (const a of arrays.value)
+        if (a.values.length > MAX_SAMPLE_ELEMENTS)
+            throw tooLarge(path, a.values.length);
+    return { path, format: 'json', arrays: arrays.value };
+}
+/** The npy reader's errors name the file but not the input: this one is the sample input. */
+function asSampleError(e) {
+    if (e instanceof UserError && !e.input)
+        throw new UserError(`Input sample: ${e.message}`, { file: e.file, input: 'sample', hint: e.hint, cause: e.cause });
+    throw e;
+}
+async function loadNpzSample(path) {
+    const archive = await NpzArchive.open(path).catch(asSampleError);
+    try {
+        const arrays = [];
+        for (const key of archive.keys) {
+            const array = await archive.array(key, 'sample').catch(asSampleError);
+            try {
+                arrays.push(await readArray(array, path, key));
+            }
+            finally {
+                await array.close();
+            }
+        }
+        if (arrays.length === 0)
+            throw new UserError(`The sample ${path} holds no arrays.`, { file: path, input: 'sample' });
+        return { path, format: 'npz', arrays };
+    }
+    finally {
+        archive.close();
+    }
+}
+async function loadNpySample(path) {
+    const array = await openNpy(path).catch(asSampleError);
+    try {
+        return { path, format: 'npy', arrays: [await readArray(array, path)] };
+    }
+    finally {
+        await array.close();
+    }
+}
+/** Reads the `sample` input: an .npy file, an .npz archive (one array per model input) or an infer request as JSON. */
+async function loadSample(path) {
+    const lower = path.toLowerCase();
+    if (lower.endsWith('.json'))
+        return loadJsonSample(path);
+    if (lower.endsWith('.npz'))
+        return loadNpzSample(path);
+    if (lower.endsWith('.npy'))
+        return loadNpySample(path);
+    throw new UserError(`The sample ${path} is neither .npy, .npz nor .json.`, { file: path, input: 'sample' });
+}
+const INT_RANGES = {
+    UINT8: [0, 255],
+    UINT16: [0, 65535],
+    UINT32: [0, 4294967295],
+    UINT64: [0, Number.MAX_SAFE_INTEGER],
+    INT8: [-128, 127],
+    INT16: [-32768, 32767],
+    INT32: [-2147483648, 2147483647],
+    INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+/**
+ * A value cast to a datatype the way numpy's astype does for values in range: float32 rounds to
+ * nearest, integers truncate toward zero, bool is "not zero". Out of range is an error (numpy's
+ * result there is platform-defined).
+ */
+function castValue(v, datatype) {
+    switch (datatype) {
+        case 'BOOL':
+            return v !== 0;
+        case 'FP64':
+            return v;
+        case 'FP32':
+        case 'FP16': // sent as float32 values; the server rounds to half precision
+            return Math.fround(v);
+        default: {
+            if (!Number.isFinite(v))
+                return undefined;
+            const t = Math.trunc(v);
+            const [lo, hi] = INT_RANGES[datatype];
+            return t < lo || t > hi ? undefined : t;
+        }
+    }
+}
+function shapeFits(shape, wanted) {
+    return shape.length === wanted.length && wanted.every((d, i) => d < 0 || d === shape[i]);
+}
+const fmt = (s) => `[${s.map((d) => (d < 0 ? '-1' : String(d))).join(', ')}]`;
+/** The sample array for a model input: the one of its name, or the only one for a model with one input. */
+function arrayFor(sample, meta, inputs) {
+    const array = sample.arrays.find((a) => a.name === meta.name) ?? (inputs.length === 1 && sample.arrays.length === 1 ? sample.arrays[0] : undefined);
+    if (array)
+        return array;
+    const names = sample.arrays.map((a) => a.name ?? '(the .npy array)').join(', ');
+    throw new UserError(`The sample ${sample.path} has no array for the model input '${meta.name}' (the server lists ${inputs.map((i) => `'${i.name}'`).join(', ')}; the sample holds ${names}).`, { file: sample.path, input: 'sample', hint: 'For several inputs, save an .npz with one array per input name (numpy.savez).' });
+}
+/** One request input: the array with its own shape (which must fit the input's), cast to the input's datatype. */
+function requestTensor(sample, array, meta) {
+    if (!isOipDatatype(meta.datatype)) {
+        throw new UserError(`The model input '${meta.name}' has datatype ${meta.datatype}, which this action cannot send (numeric and BOOL inputs only).`, {
+            input: 'sample',
+        });
+    }
+    const datatype = meta.datatype;
+    const what = `The sample ${sample.path}${array.name ? ` (${array.name})` : ''}`;
+    if (!shapeFits(array.shape, meta.shape)) {
+        throw new UserError(`${what} has shape ${fmt(array.shape)}; the model input '${meta.name}' takes ${fmt(meta.shape)} (-1: any size).`, {
+            file: sample.path,
+            input: 'sample',
+        });
+    }
+    const data = array.values.map((v, i) => {
+        const c = castValue(v, datatype);
+        if (c === undefined) {
+            throw new UserError(`${what} holds ${formatNumber(v, 6)} at element ${i}, outside the range of ${datatype} (input '${meta.name}').`, {
+                file: sample.path,
+                input: 'sample',
+            });
+        }
+        return c;
+    });
+    return { name: meta.name, datatype, shape: [...array.shape], data: data };
+}
+/**
+ * The inputs of an infer request: each input the server's metadata lists, from the sample array
+ * of that name (or the only array, for a model with one input), cast to the metadata's datatype,
+ * with the sample's shape (which must fit the metadata's, -1 being any size).
+ */
+function buildInferInputs(sample, inputs) {
+    if (inputs.length === 0)
+        throw new UserError('The server lists no inputs for the model; there is nothing to send the sample to.', { input: 'model-name' });
+    return inputs.map((meta) => requestTensor(sample, arrayFor(sample, meta, inputs), meta));
+}
+//# sourceMappingURL=sample.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/http/retry.js
 /** Retrying an operation with exponential backoff and jitter, never past a deadline. */
 /**
@@ -38726,6 +39021,700 @@ async function retryUntilDeadline(attempt, options) {
     }
 }
 //# sourceMappingURL=retry.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/http/text.js
+/** At most `max` characters of a response body, for messages and reports (never a whole body). */
+function truncate(text, max = 300) {
+    const oneLine = text.replace(/\s+/g, ' ').trim();
+    return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max)}… (${oneLine.length - max} more characters)`;
+}
+//# sourceMappingURL=text.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
+/**
+ * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
+ * of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const t = text.trim().toLowerCase();
+    if (t === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let rest = t;
+    while (rest !== '') {
+        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
+        if (!m)
+            return undefined;
+        total += Number(m[1]) * unit[m[2]];
+        rest = rest.slice(m[0].length);
+    }
+    return total;
+}
+/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
+function formatDuration(ms) {
+    if (ms < 1)
+        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
+    if (ms < 1000)
+        return `${Number(ms.toPrecision(3))} ms`;
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+//# sourceMappingURL=duration.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/http/body-match.js
+
+function parseBodyExpectation(text) {
+    const m = /^\/(.*)\/([dgimsuvy]*)$/s.exec(text);
+    if (!m)
+        return errors_parsed({ kind: 'substring', text });
+    // g and y would make test() stateful (lastIndex) across the retried attempts
+    try {
+        return errors_parsed({ kind: 'regex', regex: new RegExp(m[1], m[2].replace(/[gy]/g, '')), source: text });
+    }
+    catch (e) {
+        return errors_parseError(`${text} is not a valid regular expression: ${messageOf(e)}`);
+    }
+}
+function bodyMatches(body, e) {
+    return e.kind === 'substring' ? body.includes(e.text) : e.regex.test(body);
+}
+function describeBodyExpectation(e) {
+    return e.kind === 'substring' ? `contains ${JSON.stringify(e.text)}` : `matches ${e.source}`;
+}
+//# sourceMappingURL=body-match.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/http/json-path.js
+
+/** A name step: `.name` or a leading `name`. */
+const NAME = /^[A-Za-z_$][\w$-]*/;
+/**
+ * One `.name`, `[index]` or `['name']` step at s[i], or undefined when none starts there; on a
+ * malformed one, why and where (the character after the dot, or the bracket).
+ */
+function pathStep(s, i) {
+    if (s[i] === '.') {
+        const m = NAME.exec(s.slice(i + 1)) ?? /^\d+/.exec(s.slice(i + 1));
+        return m ? { segment: { key: m[0] }, length: 1 + m[0].length } : { why: 'expected a name after .', at: i + 1 };
+    }
+    if (s[i] !== '[')
+        return undefined;
+    const rest = s.slice(i + 1);
+    let m;
+    if ((m = /^\s*(-?\d+)\s*\]/.exec(rest)))
+        return { segment: { index: Number(m[1]) }, length: 1 + m[0].length };
+    if ((m = /^\s*'((?:[^'\\]|\\.)*)'\s*\]/.exec(rest)) || (m = /^\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest))) {
+        return { segment: { key: m[1].replace(/\\(.)/g, '$1') }, length: 1 + m[0].length };
+    }
+    return { why: 'expected [index], [\'name\'] or ["name"]', at: i };
+}
+/** Parses a path at the start of `text`: the path and where it ends. */
+function parseJsonPathPrefix(text) {
+    const s = text;
+    const fail = (why, at) => errors_parseError(`'${s.trim()}' is not a JSON path: ${why} at character ${at + 1}`);
+    const segments = [];
+    let i = 0;
+    if (s[i] === '$')
+        i++;
+    else {
+        const m = NAME.exec(s);
+        if (!m)
+            return fail('expected $ or a name', i);
+        segments.push({ key: m[0] });
+        i += m[0].length;
+    }
+    for (let step = pathStep(s, i); step; step = pathStep(s, i)) {
+        if ('why' in step)
+            return fail(step.why, step.at);
+        segments.push(step.segment);
+        i += step.length;
+    }
+    return errors_parsed({ path: { segments, text: s.slice(0, i) }, end: i });
+}
+function parseJsonPath(text) {
+    const t = text.trim();
+    const prefix = parseJsonPathPrefix(t);
+    if (!prefix.ok)
+        return prefix;
+    const { path, end } = prefix.value;
+    if (end !== t.length)
+        return parseError(`'${t}' is not a JSON path: unexpected '${t.slice(end, end + 10)}' at character ${end + 1}`);
+    return parsed(path);
+}
+/** The value at `path`, or found: false when a step does not exist. */
+function evaluateJsonPath(doc, path) {
+    let v = doc;
+    let where = '$';
+    for (const seg of path.segments) {
+        if ('index' in seg) {
+            if (!Array.isArray(v))
+                return { found: false, missing: `${where} is ${typeName(v)}, not an array` };
+            const i = seg.index < 0 ? v.length + seg.index : seg.index;
+            if (i < 0 || i >= v.length)
+                return { found: false, missing: `${where} has ${v.length} elements, no [${seg.index}]` };
+            v = v[i];
+            where += `[${seg.index}]`;
+        }
+        else {
+            if (seg.key === 'length' && (Array.isArray(v) || typeof v === 'string')) {
+                v = v.length;
+            }
+            else if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, seg.key)) {
+                v = v[seg.key];
+            }
+            else {
+                return {
+                    found: false,
+                    missing: `${where} ${v !== null && typeof v === 'object' && !Array.isArray(v) ? `has no key '${seg.key}'` : `is ${typeName(v)}, not an object`}`,
+                };
+            }
+            where += /^[A-Za-z_$][\w$-]*$/.test(seg.key) ? `.${seg.key}` : `[${JSON.stringify(seg.key)}]`;
+        }
+    }
+    return { found: true, value: v };
+}
+function typeName(v) {
+    return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+/** The value side of an expectation: a regular expression after =~, else JSON (or the text as a string). */
+function expectedValue(op, value) {
+    if (op === '=~') {
+        const r = /^\/(.*)\/([imsu]*)$/s.exec(value);
+        if (!r)
+            return errors_parseError(`=~ takes a /regular expression/, found ${value}`);
+        try {
+            return errors_parsed({ regex: new RegExp(r[1], r[2]) });
+        }
+        catch (e) {
+            return errors_parseError(`${value} is not a valid regular expression: ${messageOf(e)}`);
+        }
+    }
+    let expected;
+    try {
+        expected = JSON.parse(value);
+    }
+    catch {
+        expected = value;
+    }
+    if (['>=', '<=', '>', '<'].includes(op) && typeof expected !== 'number')
+        return errors_parseError(`${op} compares numbers; ${value} is not a number`);
+    return errors_parsed({ expected });
+}
+/** One non-blank line of `expect-json` (numbered from 1); errors are not yet prefixed with the line. */
+function parseJsonExpectationLine(line, n) {
+    const prefix = parseJsonPathPrefix(line);
+    if (!prefix.ok)
+        return prefix;
+    const { path, end } = prefix.value;
+    const rest = line.slice(end).trim();
+    if (rest === '')
+        return errors_parsed({ path, op: 'exists', raw: '', line: n });
+    const m = /^(==|!=|=~|>=|<=|>|<)\s*(.*)$/s.exec(rest);
+    if (!m)
+        return errors_parseError(`expected ==, !=, =~, >, >=, <, <= or nothing after the path ${path.text}, found '${rest.slice(0, 20)}'`);
+    const op = m[1];
+    const value = m[2].trim();
+    if (value === '')
+        return errors_parseError(`no value after ${op}`);
+    const expected = expectedValue(op, value);
+    return expected.ok ? errors_parsed({ path, op, raw: value, line: n, ...expected.value }) : expected;
+}
+/**
+ * Parses `expect-json`: one expectation per line (blank lines and # comments skipped), e.g.
+ *   $.model_name == "demo"       (the value is JSON: "demo", 2, true, null, [1,2], {"a":1})
+ *   $.model_version == 2         (not JSON-like text is a string: == v2 means "v2")
+ *   $.outputs[0].shape[1] >= 3
+ *   $.outputs[0].name =~ /^scores?$/
+ *   $.outputs                    (exists)
+ * The error of a bad line starts "line N: ".
+ */
+function parseJsonExpectations(text) {
+    const out = [];
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const e = parseJsonExpectationLine(line, i + 1);
+        if (!e.ok)
+            return errors_parseError(`line ${i + 1}: ${e.error}`);
+        out.push(e.value);
+    }
+    return errors_parsed(out);
+}
+function deepEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a) !== Array.isArray(b))
+        return false;
+    const x = a;
+    const y = b;
+    const ka = Object.keys(x);
+    return ka.length === Object.keys(y).length && ka.every((k) => Object.hasOwn(y, k) && deepEqual(x[k], y[k]));
+}
+function describeJsonExpectation(e) {
+    return e.op === 'exists' ? `${e.path.text} exists` : `${e.path.text} ${e.op} ${e.raw}`;
+}
+/** Shows a value compactly (truncated), with its JSON type visible: "2" vs 2. */
+function showJson(v, max = 120) {
+    const s = JSON.stringify(v) ?? String(v);
+    return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+function checkJsonExpectation(doc, e) {
+    const r = evaluateJsonPath(doc, e.path);
+    if (!r.found)
+        return { passed: false, detail: `${describeJsonExpectation(e)}: not found (${r.missing})` };
+    const actual = r.value;
+    let passed;
+    switch (e.op) {
+        case 'exists':
+            passed = true;
+            break;
+        case '==':
+            passed = deepEqual(actual, e.expected);
+            break;
+        case '!=':
+            passed = !deepEqual(actual, e.expected);
+            break;
+        case '=~':
+            passed = typeof actual === 'string' && e.regex.test(actual);
+            break;
+        default: {
+            const x = e.expected;
+            passed =
+                typeof actual === 'number' && (e.op === '>' ? actual > x : e.op === '>=' ? actual >= x : e.op === '<' ? actual < x : actual <= x);
+        }
+    }
+    return { passed, actual, detail: `${describeJsonExpectation(e)}: ${passed ? 'ok' : 'got'} ${showJson(actual)}` };
+}
+//# sourceMappingURL=json-path.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/oip/parity.js
+/**
+ * Prediction parity: the outputs the server returned against the local model's for the same
+ * inputs. `values`: numpy.allclose per element, |served - local| <= atol + rtol × |local| (the
+ * local model is the reference). `class`: the same argmax over the last axis in every row. An
+ * output of one column ([N] or [N, 1]) has no argmax: integer values are class ids, compared as
+ * they are; other values are binary scores, class 1 above a threshold: 0.5 when every value of
+ * both tensors lies in [0, 1] (probabilities), else 0 (logits).
+ */
+
+/** Index of the largest value of each row (the last axis); the first one on ties, like numpy. */
+function argmaxRows(data, shape) {
+    const width = shape.length >= 2 ? shape[shape.length - 1] : 1;
+    const rows = width === 0 ? 0 : data.length / width;
+    const out = [];
+    for (let r = 0; r < rows; r++) {
+        if (width === 1) {
+            out.push(data[r]);
+            continue;
+        }
+        let best = 0;
+        for (let j = 1; j < width; j++)
+            if (data[r * width + j] > data[r * width + best])
+                best = j;
+        out.push(best);
+    }
+    return out;
+}
+const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
+/** Counts a mismatch at `index`, keeping the first one. */
+function mismatch(result, index, served, local) {
+    if (result.mismatches === 0)
+        result.first = { index, served, local };
+    result.mismatches++;
+}
+/** The differences of every element; in values mode, the elements outside atol + rtol × |local| (NaN never matches). */
+function compareValues(served, local, o, result) {
+    for (let i = 0; i < local.data.length; i++) {
+        const s = served.data[i];
+        const l = local.data[i];
+        const diff = Math.abs(s - l);
+        if (diff > result.maxAbsDiff || Number.isNaN(diff))
+            result.maxAbsDiff = Number.isNaN(diff) ? NaN : Math.max(result.maxAbsDiff, diff);
+        if (l !== 0 && Number.isFinite(diff))
+            result.maxRelDiff = Math.max(result.maxRelDiff, diff / Math.abs(l));
+        if (o.mode === 'values' && !(diff <= o.atol + o.rtol * Math.abs(l)) && !(s === l))
+            mismatch(result, i, s, l);
+    }
+}
+/** The class of each row: the argmax, or for one column of scores, the side of the threshold. */
+function rowClasses(served, local) {
+    const width = local.shape.length >= 2 ? local.shape[local.shape.length - 1] : 1;
+    const all = width === 1 ? [...Array.from(served.data), ...Array.from(local.data)] : [];
+    if (width !== 1 || all.every((v) => Number.isInteger(v)))
+        return [argmaxRows(served.data, served.shape), argmaxRows(local.data, local.shape)];
+    const threshold = all.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
+    const binary = (d) => Array.from(d, (v) => (v > threshold ? 1 : 0));
+    return [binary(served.data), binary(local.data)];
+}
+function compareClasses(served, local, result) {
+    const [a, b] = rowClasses(served, local);
+    result.rows = b.length;
+    for (let r = 0; r < b.length; r++)
+        if (a[r] !== b[r])
+            mismatch(result, r, a[r], b[r]);
+}
+function compareOutput(served, local, o) {
+    const result = {
+        name: local.name,
+        shape: [...local.shape],
+        passed: false,
+        elements: local.data.length,
+        mismatches: 0,
+        maxAbsDiff: 0,
+        maxRelDiff: 0,
+    };
+    if (!sameShape(served.shape, local.shape)) {
+        result.problem = `the server returned shape [${served.shape.join(', ')}], the local model [${local.shape.join(', ')}]`;
+        return result;
+    }
+    compareValues(served, local, o, result);
+    if (o.mode === 'class')
+        compareClasses(served, local, result);
+    result.passed = result.mismatches === 0;
+    return result;
+}
+/** Compares every output of the local model with the served output of the same name. */
+function compareOutputs(served, local, o) {
+    const outputs = local.map((l) => {
+        const s = served.find((x) => x.name === l.name) ?? (served.length === 1 && local.length === 1 ? served[0] : undefined);
+        if (!s) {
+            return {
+                name: l.name,
+                shape: [...l.shape],
+                passed: false,
+                elements: l.data.length,
+                mismatches: 0,
+                maxAbsDiff: NaN,
+                maxRelDiff: NaN,
+                problem: `the server returned no output '${l.name}' (it returned ${served.map((x) => `'${x.name}'`).join(', ') || 'none'})`,
+            };
+        }
+        return compareOutput(s, l, o);
+    });
+    return { passed: outputs.every((x) => x.passed), mode: o.mode, atol: o.atol, rtol: o.rtol, outputs };
+}
+/** The tolerance as a reader sees it: "atol 1e-4 + rtol 0.001". */
+function describeTolerance(p) {
+    return `atol ${formatNumber(p.atol)} + rtol ${formatNumber(p.rtol)}`;
+}
+/** One output's verdict, for messages. */
+function describeOutputParity(x, p) {
+    if (x.problem)
+        return `${x.name}: ${x.problem}`;
+    const diffs = `max |served - local| ${formatNumber(x.maxAbsDiff)}, max relative ${formatNumber(x.maxRelDiff)}`;
+    if (x.passed)
+        return `${x.name}: ${p.mode === 'class' ? `same class in all ${x.rows} rows` : `all ${x.elements} values within ${describeTolerance(p)}`} (${diffs})`;
+    const f = x.first;
+    // six digits: a value outside the tolerance differs from the local one within them unless rtol is below 1e-6
+    const served = formatNumber(f.served, 6);
+    const local = formatNumber(f.local, 6);
+    return p.mode === 'class'
+        ? `${x.name}: ${x.mismatches} of ${x.rows} rows get another class (first: row ${f.index}, served ${served}, local ${local}; ${diffs})`
+        : `${x.name}: ${x.mismatches} of ${x.elements} values differ beyond ${describeTolerance(p)} × |local| (first: element ${f.index}, served ${served}, local ${local}; ${diffs})`;
+}
+/** One line per output, for messages. */
+function describeParity(p) {
+    return p.outputs.map((x) => describeOutputParity(x, p)).join('; ');
+}
+//# sourceMappingURL=parity.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/http/request.js
+
+
+
+/**
+ * Why no response came: `connection` (refused, reset, DNS, TLS), `timeout`, `redirect` (too many,
+ * or a bad Location), `invalid` (fetch refused to send the request: a method or header it does not
+ * support; retrying cannot help).
+ */
+class RequestError extends Error {
+    kind;
+    code;
+    constructor(message, kind, code) {
+        super(message);
+        this.kind = kind;
+        this.code = code;
+        this.name = 'RequestError';
+    }
+}
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+function connectionError(e, realUrl, timeoutMs) {
+    const url = redactUrl(realUrl);
+    const err = e;
+    if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') {
+        return new RequestError(`no response from ${url} within ${formatDuration(timeoutMs)}`, 'timeout', 'TIMEOUT');
+    }
+    const code = err?.cause?.code;
+    // fetch's own refusals: a TypeError thrown before any connection (unsupported method, bad header
+    // value), or undici's invalid-argument / not-supported errors (Transfer-Encoding, Expect, ...)
+    if ((err?.name === 'TypeError' && !err.cause) || code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') {
+        const detail = err?.cause?.message || messageOf(e);
+        return new RequestError(`the request to ${url} cannot be sent: ${detail}${code ? ` (${code})` : ''}`, 'invalid', code);
+    }
+    const what = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        ENOTFOUND: 'host not found',
+        EAI_AGAIN: 'host name lookup failed (temporary)',
+        EHOSTUNREACH: 'host unreachable',
+        ENETUNREACH: 'network unreachable',
+        UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+        UND_ERR_SOCKET: 'the connection closed unexpectedly',
+    };
+    const detail = (code && what[code]) || err?.cause?.message || messageOf(e);
+    return new RequestError(`${detail}${code ? ` (${code})` : ''} for ${url}`, 'connection', code);
+}
+/** The URL a redirect leads to: an http(s) URL, resolved against the one that answered. */
+function redirectTarget(location, url) {
+    let next;
+    try {
+        next = new URL(location, url);
+    }
+    catch {
+        throw new RequestError(`${redactUrl(url)} redirects to an invalid location`, 'redirect');
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+        throw new RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
+    return next;
+}
+/** One request of the exchange: the user's headers only to the first request's origin. */
+async function fetchOnce(req, url, method, body, signal) {
+    const headers = new Headers(req.extraHeaders ?? {});
+    if (!headers.has('user-agent'))
+        headers.set('user-agent', 'ml-gate-smoke-test');
+    if (new URL(url).origin === new URL(req.url).origin)
+        for (const h of req.headers)
+            headers.set(h.name, h.value);
+    try {
+        const res = await fetch(url, {
+            method,
+            headers,
+            body: method === 'GET' || method === 'HEAD' ? undefined : body,
+            redirect: 'manual',
+            signal,
+        });
+        return { res, text: await res.text() };
+    }
+    catch (e) {
+        throw connectionError(e, url, req.timeoutMs);
+    }
+}
+/**
+ * One HTTP exchange with fetch, following redirects by hand (`redirect: 'manual'`) so that none of
+ * the user's headers (Authorization, cookies, API keys) is sent to another origin. 303, and 301/302
+ * after a POST, continue as GET without a body, as browsers do. Throws RequestError when there is
+ * no HTTP response; any status is a response.
+ */
+async function sendRequest(req) {
+    const t0 = performance.now();
+    const signal = AbortSignal.timeout(Math.max(1, Math.round(req.timeoutMs)));
+    const maxRedirects = req.maxRedirects ?? 5;
+    const origin = new URL(req.url).origin;
+    const redirects = [];
+    let url = req.url;
+    let method = req.method.toUpperCase();
+    let body = req.body;
+    for (;;) {
+        const { res, text } = await fetchOnce(req, url, method, body, signal);
+        const location = res.headers.get('location');
+        if (!REDIRECTS.has(res.status) || !location) {
+            const contentType = res.headers.get('content-type') ?? '';
+            return { status: res.status, statusText: res.statusText, contentType, body: text, url, redirects, latencyMs: performance.now() - t0 };
+        }
+        if (redirects.length >= maxRedirects)
+            throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
+        const next = redirectTarget(location, url);
+        redirects.push({
+            status: res.status,
+            from: url,
+            to: next.href,
+            droppedHeaders: next.origin !== origin ? req.headers.map((h) => h.name) : [],
+        });
+        if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+            method = 'GET';
+            body = undefined;
+        }
+        url = next.href;
+    }
+}
+//# sourceMappingURL=request.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/smoke/outcome.js
+// How a failed attempt is classed: retried (the server may be starting, or rolling out) or final.
+
+
+
+const retry = (reason) => ({ kind: 'retry', reason });
+const fail = (reason) => ({ kind: 'fail', reason });
+const done = { kind: 'done', value: true };
+/** Whether a value an attempt step returns is its outcome (the attempt ends) rather than its result. */
+const isOutcome = (x) => 'kind' in x;
+/**
+ * No HTTP response to `what`: a request that cannot be sent or a redirect that cannot be followed
+ * is final (retrying cannot help); a connection error or timeout is retried under retry-on
+ * connection. Anything but a RequestError is a bug, rethrown.
+ */
+function transportOutcome(o, e, what) {
+    if (!(e instanceof RequestError))
+        throw e;
+    const reason = `${what}: ${e.message}`;
+    if (e.kind === 'redirect' || e.kind === 'invalid')
+        return fail(reason);
+    return o.retryOn.has('connection') ? retry(reason) : fail(reason);
+}
+/** A status expected-status does not accept: retried under retry-on 5xx, 4xx (by its class) or status. */
+function statusOutcome(o, res, what) {
+    const reason = `${what} answered HTTP ${res.status}, expected ${describeStatusRanges(o.expectedStatus)}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
+    const cls = res.status >= 500 ? '5xx' : res.status >= 400 && res.status < 500 ? '4xx' : undefined;
+    return (cls && o.retryOn.has(cls)) || o.retryOn.has('status') ? retry(reason) : fail(reason);
+}
+/** Content checks that failed: retried only under retry-on checks. */
+function checksOutcome(o, failed) {
+    if (failed.length === 0)
+        return done;
+    const reason = failed.join('; ');
+    return o.retryOn.has('checks') ? retry(reason) : fail(reason);
+}
+//# sourceMappingURL=outcome.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/smoke/content-checks.js
+
+
+
+
+
+
+function bodyCheck(run, probe, res) {
+    const expectation = run.o.expectBody;
+    if (!expectation)
+        return [];
+    const ok = bodyMatches(res.body, expectation);
+    const detail = `body ${describeBodyExpectation(expectation)}${ok ? '' : `; it starts ${JSON.stringify(truncate(res.body, 120))}`}`;
+    probe.checks.push({ name: 'expect-body', passed: ok, detail });
+    return ok ? [] : [detail];
+}
+function jsonChecks(run, probe, res, json) {
+    const failed = [];
+    for (const e of run.o.expectJson) {
+        const c = json.ok
+            ? checkJsonExpectation(json.value, e)
+            : { passed: false, detail: `${e.path.text}: the response is not JSON (${truncate(res.body, 80)})` };
+        probe.checks.push({ name: 'expect-json', passed: c.passed, detail: c.detail });
+        if (!c.passed)
+            failed.push(`expect-json line ${e.line}: ${c.detail}`);
+    }
+    return failed;
+}
+/** The local model's outputs for these inputs: computed once, kept for the next attempts. */
+async function localOutputs(run, parity, inputs) {
+    const key = JSON.stringify(inputs.map((t) => [t.name, t.datatype, t.shape]));
+    if (run.localOutputs?.key !== key)
+        run.localOutputs = { key, outputs: await parity.run(inputs) };
+    return run.localOutputs.outputs;
+}
+async function parityCheck(run, probe, json) {
+    const parity = run.o.parity;
+    if (!parity || !probe.inputs || !json.ok)
+        return [];
+    const served = parseInferResponse(json.value);
+    if (!served.ok)
+        return [served.error];
+    const p = compareOutputs(served.value.outputs, await localOutputs(run, parity, probe.inputs), parity);
+    probe.parity = { ...p, model: parity.model };
+    const detail = `${p.passed ? 'the server computes what' : 'the server does NOT compute what'} ${parity.model} computes: ${describeParity(p)}`;
+    probe.checks.push({ name: 'parity', passed: p.passed, detail });
+    return p.passed ? [] : [`parity: ${detail}`];
+}
+/** The content checks of an answer the status check accepted; a failure is retried only under retry-on checks. */
+async function contentChecks(run, probe, res, json) {
+    const failed = [...bodyCheck(run, probe, res), ...jsonChecks(run, probe, res, json), ...(await parityCheck(run, probe, json))];
+    return checksOutcome(run.o, failed);
+}
+//# sourceMappingURL=content-checks.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/smoke/smoke-options.js
+/** What a failed attempt may be retried for. */
+const RETRY_CLASSES = ['connection', '5xx', '4xx', 'status', 'checks'];
+/** The base URL joined with an absolute path: http://h:8080/prefix + /v2/x = http://h:8080/prefix/v2/x. */
+function joinUrl(base, path) {
+    const u = new URL(base);
+    u.pathname = `${u.pathname.replace(/\/+$/, '')}${path}`;
+    return u.href;
+}
+/** The Open Inference Protocol paths of a model: `/v2/models/NAME`, with NAME escaped. */
+function modelPath(modelName, rest = '') {
+    return `/v2/models/${encodeURIComponent(modelName ?? '')}${rest}`;
+}
+//# sourceMappingURL=smoke-options.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/smoke/probe.js
+
+
+
+function startSmokeRun(o) {
+    const now = o.now ?? (() => performance.now());
+    const start = now();
+    return { o, now, start, deadline: start + o.timeoutMs, inferBody: o.protocol === 'open-inference' ? o.body : undefined };
+}
+/** Time left before the deadline. */
+const remainingMs = (run) => run.deadline - run.now();
+/**
+ * One request with the user's headers, bounded by the request timeout and the time left. `json`:
+ * a JSON body (the infer request); the Open Inference Protocol answers JSON to every request.
+ */
+function send(run, url, method, remaining, body, json = false) {
+    const oip = run.o.protocol === 'open-inference';
+    return sendRequest({
+        url,
+        method,
+        headers: run.o.headers,
+        extraHeaders: json
+            ? { 'content-type': 'application/json', accept: 'application/json' }
+            : oip
+                ? { accept: 'application/json' }
+                : undefined,
+        body,
+        timeoutMs: Math.max(1, Math.min(run.o.requestTimeoutMs, remaining)),
+    });
+}
+/** The infer URL of the model under test. */
+const inferUrl = (o) => joinUrl(o.url, modelPath(o.modelName, '/infer'));
+/** The request whose answer the checks and the latency are about: the HTTP request, or the infer request. */
+function sendCheckedRequest(run, remaining) {
+    const { o } = run;
+    return o.protocol === 'open-inference'
+        ? send(run, inferUrl(o), 'POST', remaining, run.inferBody, true)
+        : send(run, o.url, o.method, remaining, o.body);
+}
+function parseJsonText(text) {
+    try {
+        return errors_parsed(JSON.parse(text));
+    }
+    catch {
+        return errors_parseError('it is not JSON');
+    }
+}
+//# sourceMappingURL=probe.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/smoke/http-attempt.js
+
+
+
+
+
+/** One attempt of protocol http: the request, its status, then the content checks. */
+async function httpAttempt(run, probe, remaining) {
+    const { o } = run;
+    const what = `${o.method} ${redactUrl(o.url)}`;
+    let res;
+    try {
+        res = await sendCheckedRequest(run, remaining);
+    }
+    catch (e) {
+        return transportOutcome(o, e, what);
+    }
+    probe.response = res;
+    const ok = statusMatches(res.status, o.expectedStatus);
+    probe.checks.push({ name: 'status', passed: ok, detail: `HTTP ${res.status}, expected ${describeStatusRanges(o.expectedStatus)}` });
+    if (!ok)
+        return statusOutcome(o, res, what);
+    return contentChecks(run, probe, res, parseJsonText(res.body));
+}
+//# sourceMappingURL=http-attempt.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/http/stats.js
 /**
  * The p-th percentile (0-100) of `values` by linear interpolation between the closest ranks,
@@ -38755,110 +39744,227 @@ function summarizeLatencies(ms) {
     };
 }
 //# sourceMappingURL=stats.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/http/text.js
-/** At most `max` characters of a response body, for messages and reports (never a whole body). */
-function truncate(text, max = 300) {
-    const oneLine = text.replace(/\s+/g, ' ').trim();
-    return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max)}… (${oneLine.length - max} more characters)`;
-}
-//# sourceMappingURL=text.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/oip/parity.js
-/** Index of the largest value of each row (the last axis); the first one on ties, like numpy. */
-function argmaxRows(data, shape) {
-    const width = shape.length >= 2 ? shape[shape.length - 1] : 1;
-    const rows = width === 0 ? 0 : data.length / width;
-    const out = [];
-    for (let r = 0; r < rows; r++) {
-        if (width === 1) {
-            out.push(data[r]);
-            continue;
+;// CONCATENATED MODULE: ../../packages/core/dist/smoke/latency.js
+// Latency: `requests` more requests after the first success, within the same deadline, and the
+// check of their percentiles against the p95 budget.
+
+
+
+
+
+
+async function measureLatency(run) {
+    const m = { latencies: [], failed: 0, firstFailure: '', stoppedEarly: false };
+    for (let i = 0; i < run.o.requests; i++) {
+        const remaining = remainingMs(run);
+        if (remaining < MIN_ATTEMPT_MS) {
+            m.stoppedEarly = true;
+            break;
         }
-        let best = 0;
-        for (let j = 1; j < width; j++)
-            if (data[r * width + j] > data[r * width + best])
-                best = j;
-        out.push(best);
-    }
-    return out;
-}
-const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
-function compareOutput(served, local, o) {
-    const result = { name: local.name, shape: [...local.shape], passed: false, elements: local.data.length, mismatches: 0, maxAbsDiff: 0, maxRelDiff: 0 };
-    if (!sameShape(served.shape, local.shape)) {
-        result.problem = `the server returned shape [${served.shape.join(', ')}], the local model [${local.shape.join(', ')}]`;
-        return result;
-    }
-    const n = local.data.length;
-    for (let i = 0; i < n; i++) {
-        const s = served.data[i];
-        const l = local.data[i];
-        const diff = Math.abs(s - l);
-        if (diff > result.maxAbsDiff || Number.isNaN(diff))
-            result.maxAbsDiff = Number.isNaN(diff) ? NaN : Math.max(result.maxAbsDiff, diff);
-        if (l !== 0 && Number.isFinite(diff))
-            result.maxRelDiff = Math.max(result.maxRelDiff, diff / Math.abs(l));
-        if (o.mode === 'values' && !(diff <= o.atol + o.rtol * Math.abs(l)) && !(s === l)) {
-            if (result.mismatches === 0)
-                result.first = { index: i, served: s, local: l };
-            result.mismatches++;
-        }
-    }
-    if (o.mode === 'class') {
-        const width = local.shape.length >= 2 ? local.shape[local.shape.length - 1] : 1;
-        let a = argmaxRows(served.data, served.shape);
-        let b = argmaxRows(local.data, local.shape);
-        if (width === 1) {
-            const all = [...Array.from(served.data), ...Array.from(local.data)];
-            if (!all.every((v) => Number.isInteger(v))) {
-                const threshold = all.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
-                const binary = (d) => Array.from(d, (v) => (v > threshold ? 1 : 0));
-                a = binary(served.data);
-                b = binary(local.data);
+        try {
+            const res = await sendCheckedRequest(run, remaining);
+            if (statusMatches(res.status, run.o.expectedStatus))
+                m.latencies.push(res.latencyMs);
+            else {
+                m.failed++;
+                m.firstFailure ||= `HTTP ${res.status}`;
             }
         }
-        result.rows = b.length;
-        for (let r = 0; r < b.length; r++) {
-            if (a[r] !== b[r]) {
-                if (result.mismatches === 0)
-                    result.first = { index: r, served: a[r], local: b[r] };
-                result.mismatches++;
-            }
+        catch (e) {
+            if (!(e instanceof RequestError))
+                throw e;
+            m.failed++;
+            m.firstFailure ||= e.message;
         }
     }
-    result.passed = result.mismatches === 0;
-    return result;
+    return m;
 }
-/** Compares every output of the local model with the served output of the same name. */
-function compareOutputs(served, local, o) {
-    const outputs = local.map((l) => {
-        const s = served.find((x) => x.name === l.name) ?? (served.length === 1 && local.length === 1 ? served[0] : undefined);
-        if (!s) {
-            return {
-                name: l.name, shape: [...l.shape], passed: false, elements: l.data.length, mismatches: 0, maxAbsDiff: NaN, maxRelDiff: NaN,
-                problem: `the server returned no output '${l.name}' (it returned ${served.map((x) => `'${x.name}'`).join(', ') || 'none'})`,
-            };
+/** The latency check: percentiles of the measured requests (with requests 0, of the first answer) against the p95 budget. */
+function latencyCheck(o, m, first) {
+    const summary = summarizeLatencies(o.requests > 0 ? m.latencies : [first.latencyMs]);
+    const budget = o.latencyP95Ms ?? null;
+    const parts = [];
+    let passed = true;
+    if (summary) {
+        parts.push(`p50 ${formatDuration(summary.p50Ms)}, p95 ${formatDuration(summary.p95Ms)}, max ${formatDuration(summary.maxMs)} over ${summary.count} request(s)`);
+        if (budget !== null) {
+            const within = summary.p95Ms <= budget;
+            passed &&= within;
+            parts.push(`${within ? 'within' : 'over'} the p95 budget of ${formatDuration(budget)}`);
         }
-        return compareOutput(s, l, o);
+    }
+    else {
+        passed = false;
+        parts.push('no request succeeded');
+    }
+    if (m.failed) {
+        passed = false;
+        parts.push(`${m.failed} of ${o.requests} request(s) failed (first: ${m.firstFailure})`);
+    }
+    if (m.stoppedEarly) {
+        passed = false;
+        parts.push(`the timeout of ${formatDuration(o.timeoutMs)} ended the measurement after ${m.latencies.length + m.failed} of ${o.requests} requests`);
+    }
+    return {
+        check: { name: 'latency', passed, detail: parts.join('; ') },
+        latency: summary && { ...summary, requested: o.requests, failed: m.failed, budgetMs: budget },
+        headline: parts[0],
+    };
+}
+//# sourceMappingURL=latency.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/smoke/oip-attempt.js
+// One attempt of protocol open-inference: server ready, model ready, model metadata (and the
+// version it lists), the infer request built for it, the infer response (and the version it
+// answers with), then the content checks.
+
+
+
+
+
+
+
+
+
+
+const NOT_READY = { 'server ready': 'the server is not ready: ', 'model ready': 'the model is not ready: ' };
+/** A readiness or metadata GET: any status but 200 means "not yet", except refused credentials. */
+async function readyGet(run, probe, name, path, remaining) {
+    const url = joinUrl(run.o.url, path);
+    let res;
+    try {
+        res = await send(run, url, 'GET', remaining);
+    }
+    catch (e) {
+        probe.checks.push({ name, passed: false, detail: `GET ${path}: ${messageOf(e)}` });
+        return transportOutcome(run.o, e, `GET ${redactUrl(url)}`);
+    }
+    const ok = res.status === 200;
+    probe.checks.push({ name, passed: ok, detail: `GET ${path}: HTTP ${res.status}` });
+    if (ok)
+        return res;
+    const reason = `GET ${redactUrl(url)} answered HTTP ${res.status}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
+    if (res.status === 401 || res.status === 403)
+        return fail(`${reason} (check the headers input's credentials)`);
+    return retry(`${NOT_READY[name] ?? ''}${reason}`);
+}
+/** The answer of an OIP request parsed, or what is wrong with it (not JSON: the start of the body). */
+function parseAnswer(res, parse, notJson) {
+    const json = parseJsonText(res.body);
+    return json.ok ? parse(json.value) : errors_parseError(`${notJson}: ${truncate(res.body, 120)}`);
+}
+/** Server and model ready, then the model's metadata, recorded in the probe. */
+async function modelMetadata(run, probe, remaining) {
+    const name = run.o.modelName;
+    const server = await readyGet(run, probe, 'server ready', '/v2/health/ready', remaining);
+    if (isOutcome(server))
+        return server;
+    const model = await readyGet(run, probe, 'model ready', modelPath(name, '/ready'), remainingMs(run));
+    if (isOutcome(model))
+        return model;
+    const res = await readyGet(run, probe, 'model metadata', modelPath(name), remainingMs(run));
+    if (isOutcome(res))
+        return res;
+    const metadata = parseAnswer(res, parseModelMetadata, 'it is not JSON');
+    // the metadata check readyGet recorded: failed after all, or told what the model takes
+    const last = probe.checks.length - 1;
+    if (!metadata.ok) {
+        probe.checks[last] = { name: 'model metadata', passed: false, detail: metadata.error };
+        return fail(`GET ${redactUrl(joinUrl(run.o.url, modelPath(name)))}: ${metadata.error}`);
+    }
+    const { inputs } = metadata.value;
+    probe.metadata = metadata.value;
+    probe.checks[last].detail +=
+        `: ${inputs.length} input(s) ${inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}`;
+    return metadata.value;
+}
+/** expected-model-version against the versions the metadata lists: another one is a rollout not yet done. */
+function listedVersionOutcome(run, probe, metadata) {
+    const want = run.o.expectedModelVersion;
+    if (!want || !metadata.versions?.length || metadata.versions.includes(want))
+        return undefined;
+    probe.checks.push({
+        name: 'model version',
+        passed: false,
+        detail: `the server lists versions ${metadata.versions.join(', ')}; expected ${want}`,
     });
-    return { passed: outputs.every((x) => x.passed), mode: o.mode, atol: o.atol, rtol: o.rtol, outputs };
+    return retry(`the server serves model version ${metadata.versions.join(', ')}, waiting for ${want}`);
 }
-/** One line per output, for messages. */
-function describeParity(p) {
-    return p.outputs
-        .map((x) => {
-        if (x.problem)
-            return `${x.name}: ${x.problem}`;
-        const diffs = `max |served - local| ${x.maxAbsDiff.toPrecision(3)}, max relative ${x.maxRelDiff.toPrecision(3)}`;
-        if (x.passed)
-            return `${x.name}: ${p.mode === 'class' ? `same class in all ${x.rows} rows` : `all ${x.elements} values within atol ${p.atol} + rtol ${p.rtol}`} (${diffs})`;
-        const f = x.first;
-        return p.mode === 'class'
-            ? `${x.name}: ${x.mismatches} of ${x.rows} rows get another class (first: row ${f.index}, served ${f.served}, local ${f.local}; ${diffs})`
-            : `${x.name}: ${x.mismatches} of ${x.elements} values differ beyond atol ${p.atol} + rtol ${p.rtol} × |local| (first: element ${f.index}, served ${f.served}, local ${f.local}; ${diffs})`;
-    })
-        .join('; ');
+/** The infer request (built from the sample for the metadata's inputs) and its answer, recorded in the probe. */
+async function infer(run, probe, metadata) {
+    const { o } = run;
+    if (o.sample) {
+        probe.inputs = buildInferInputs(o.sample, metadata.inputs);
+        run.inferBody = JSON.stringify(buildInferRequest(probe.inputs));
+    }
+    const path = modelPath(o.modelName, '/infer');
+    const what = `POST ${redactUrl(inferUrl(o))}`;
+    let res;
+    try {
+        res = await sendCheckedRequest(run, remainingMs(run));
+    }
+    catch (e) {
+        probe.checks.push({ name: 'infer', passed: false, detail: `POST ${path}: ${messageOf(e)}` });
+        return transportOutcome(o, e, what);
+    }
+    probe.response = res;
+    const ok = statusMatches(res.status, o.expectedStatus);
+    probe.checks.push({
+        name: 'infer',
+        passed: ok,
+        detail: `POST ${path}: HTTP ${res.status}${ok ? '' : `, expected ${describeStatusRanges(o.expectedStatus)}: ${truncate(res.body, 200)}`}`,
+    });
+    if (!ok)
+        return statusOutcome(o, res, what);
+    const answer = parseAnswer(res, parseInferResponse, 'the infer response is not JSON');
+    if (!answer.ok) {
+        probe.checks[probe.checks.length - 1] = { name: 'infer', passed: false, detail: answer.error };
+        return fail(`${what}: ${answer.error}`);
+    }
+    probe.checks[probe.checks.length - 1].detail +=
+        `, ${answer.value.outputs.length} output(s) ${answer.value.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}`;
+    probe.modelVersion = answer.value.modelVersion;
+    return { res, answer: answer.value };
 }
-//# sourceMappingURL=parity.js.map
+/**
+ * expected-model-version against the model_version the server answers with: another one is a
+ * rollout not yet done; none at all (and none listed) cannot be checked, a final failure.
+ */
+function servedVersionOutcome(run, probe, metadata, answer) {
+    const want = run.o.expectedModelVersion;
+    if (!want)
+        return undefined;
+    const served = answer.modelVersion;
+    if (served === undefined && !metadata.versions?.includes(want)) {
+        probe.checks.push({ name: 'model version', passed: false, detail: `the server reports no model_version; expected ${want}` });
+        return fail(`the server reports no model version (neither model_version in the infer response nor versions in the metadata); expected ${want}`);
+    }
+    if (served !== undefined && served !== want) {
+        probe.checks.push({
+            name: 'model version',
+            passed: false,
+            detail: `the server answers with model_version ${served}; expected ${want}`,
+        });
+        return retry(`the server answers with model_version ${served}, waiting for ${want}`);
+    }
+    probe.checks.push({ name: 'model version', passed: true, detail: `model_version ${served ?? want}` });
+    return undefined;
+}
+async function oipAttempt(run, probe, remaining) {
+    const metadata = await modelMetadata(run, probe, remaining);
+    if (isOutcome(metadata))
+        return metadata;
+    const listed = listedVersionOutcome(run, probe, metadata);
+    if (listed)
+        return listed;
+    const inferred = await infer(run, probe, metadata);
+    if (isOutcome(inferred))
+        return inferred;
+    const served = servedVersionOutcome(run, probe, metadata, inferred.answer);
+    if (served)
+        return served;
+    return contentChecks(run, probe, inferred.res, parseJsonText(inferred.res.body));
+}
+//# sourceMappingURL=oip-attempt.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/smoke/smoke-test.js
 
 
@@ -38868,214 +39974,26 @@ function describeParity(p) {
 
 
 
-
-
-
-
-/** What a failed attempt may be retried for. */
-const RETRY_CLASSES = ['connection', '5xx', '4xx', 'status', 'checks'];
-/** The base URL joined with an absolute path: http://h:8080/prefix + /v2/x = http://h:8080/prefix/v2/x. */
-function joinUrl(base, path) {
-    const u = new URL(base);
-    u.pathname = `${u.pathname.replace(/\/+$/, '')}${path}`;
-    return u.href;
-}
-const retry = (reason) => ({ kind: 'retry', reason });
-const fail = (reason) => ({ kind: 'fail', reason });
-function parseJson(text) {
-    try {
-        return { ok: true, value: JSON.parse(text) };
-    }
-    catch {
-        return { ok: false };
-    }
-}
-/**
- * Runs the smoke test against a live server and fills `report`: waits (retrying with backoff)
- * until the server answers as expected or the deadline passes, checks the answer, then measures
- * latency. Never runs past `timeoutMs` from its start. Bad input was rejected before this.
- */
-async function runSmokeTest(o, report) {
-    const now = o.now ?? (() => performance.now());
-    const log = o.log ?? (() => { });
-    const start = now();
-    const deadline = start + o.timeoutMs;
-    const requestTimeout = (remaining) => Math.max(1, Math.min(o.requestTimeoutMs, remaining));
-    const oip = o.protocol === 'open-inference';
-    let inferBody = oip ? o.body : undefined;
-    let localOutputs;
-    const send = (url, method, remaining, body, json = false) => sendRequest({
-        url,
-        method,
-        headers: o.headers,
-        extraHeaders: json ? { 'content-type': 'application/json', accept: 'application/json' } : oip ? { accept: 'application/json' } : undefined,
-        body,
-        timeoutMs: requestTimeout(remaining),
-    });
-    const transport = (e, what) => {
-        if (!(e instanceof RequestError))
-            throw e;
-        const reason = `${what}: ${e.message}`;
-        if (e.kind === 'redirect' || e.kind === 'invalid')
-            return fail(reason);
-        return o.retryOn.has('connection') ? retry(reason) : fail(reason);
-    };
-    const unexpectedStatus = (res, what) => {
-        const reason = `${what} answered HTTP ${res.status}, expected ${describeStatusRanges(o.expectedStatus)}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
-        const cls = res.status >= 500 ? '5xx' : res.status >= 400 && res.status < 500 ? '4xx' : undefined;
-        return (cls && o.retryOn.has(cls)) || o.retryOn.has('status') ? retry(reason) : fail(reason);
-    };
-    /** The content checks of a response the status check accepted; a failure is retried only for retry-on checks. */
-    async function contentChecks(probe, res, json, jsonOk) {
-        const failed = [];
-        if (o.expectBody) {
-            const ok = bodyMatches(res.body, o.expectBody);
-            const detail = `body ${describeBodyExpectation(o.expectBody)}${ok ? '' : `; it starts ${JSON.stringify(truncate(res.body, 120))}`}`;
-            probe.checks.push({ name: 'expect-body', passed: ok, detail });
-            if (!ok)
-                failed.push(detail);
-        }
-        for (const e of o.expectJson) {
-            const c = jsonOk ? checkJsonExpectation(json, e) : { passed: false, detail: `${e.path.text}: the response is not JSON (${truncate(res.body, 80)})` };
-            probe.checks.push({ name: 'expect-json', passed: c.passed, detail: c.detail });
-            if (!c.passed)
-                failed.push(`expect-json line ${e.line}: ${c.detail}`);
-        }
-        if (o.parity && probe.inputs && jsonOk) {
-            const served = parseInferResponse(json);
-            if ('error' in served) {
-                failed.push(served.error);
-            }
-            else {
-                const key = JSON.stringify(probe.inputs.map((t) => [t.name, t.datatype, t.shape]));
-                if (localOutputs?.key !== key)
-                    localOutputs = { key, outputs: await o.parity.run(probe.inputs) };
-                const p = compareOutputs(served.outputs, localOutputs.outputs, o.parity);
-                probe.parity = { ...p, model: o.parity.model };
-                const detail = `${p.passed ? 'the server computes what' : 'the server does NOT compute what'} ${o.parity.model} computes: ${describeParity(p)}`;
-                probe.checks.push({ name: 'parity', passed: p.passed, detail });
-                if (!p.passed)
-                    failed.push(`parity: ${detail}`);
-            }
-        }
-        if (failed.length === 0)
-            return { kind: 'done', value: true };
-        const reason = failed.join('; ');
-        return o.retryOn.has('checks') ? retry(reason) : fail(reason);
-    }
-    async function httpAttempt(probe, remaining) {
-        let res;
-        try {
-            res = await send(o.url, o.method, remaining, o.body);
-        }
-        catch (e) {
-            return transport(e, `${o.method} ${redactUrl(o.url)}`);
-        }
-        probe.response = res;
-        const ok = statusMatches(res.status, o.expectedStatus);
-        probe.checks.push({ name: 'status', passed: ok, detail: `HTTP ${res.status}, expected ${describeStatusRanges(o.expectedStatus)}` });
-        if (!ok)
-            return unexpectedStatus(res, `${o.method} ${redactUrl(o.url)}`);
-        const parsed = parseJson(res.body);
-        return contentChecks(probe, res, parsed.ok ? parsed.value : undefined, parsed.ok);
-    }
-    /** A readiness or metadata GET: any status but 200 means "not yet", except refused credentials. */
-    async function readyGet(probe, name, path, remaining) {
-        const url = joinUrl(o.url, path);
-        let res;
-        try {
-            res = await send(url, 'GET', remaining);
-        }
-        catch (e) {
-            probe.checks.push({ name, passed: false, detail: `GET ${path}: ${e.message}` });
-            return transport(e, `GET ${redactUrl(url)}`);
-        }
-        const ok = res.status === 200;
-        probe.checks.push({ name, passed: ok, detail: `GET ${path}: HTTP ${res.status}` });
-        if (ok)
-            return res;
-        const reason = `GET ${redactUrl(url)} answered HTTP ${res.status}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
-        if (res.status === 401 || res.status === 403)
-            return fail(`${reason} (check the headers input's credentials)`);
-        return retry(name === 'server ready' ? `the server is not ready: ${reason}` : name === 'model ready' ? `the model is not ready: ${reason}` : reason);
-    }
-    async function oipAttempt(probe, remaining) {
-        const model = encodeURIComponent(o.modelName ?? '');
-        const left = () => deadline - now();
-        const ready = await readyGet(probe, 'server ready', '/v2/health/ready', remaining);
-        if ('kind' in ready)
-            return ready;
-        const modelReady = await readyGet(probe, 'model ready', `/v2/models/${model}/ready`, left());
-        if ('kind' in modelReady)
-            return modelReady;
-        const meta = await readyGet(probe, 'model metadata', `/v2/models/${model}`, left());
-        if ('kind' in meta)
-            return meta;
-        const parsed = parseJson(meta.body);
-        const metadata = parsed.ok ? parseModelMetadata(parsed.value) : { error: `it is not JSON: ${truncate(meta.body, 120)}` };
-        if ('error' in metadata) {
-            probe.checks[probe.checks.length - 1] = { name: 'model metadata', passed: false, detail: metadata.error };
-            return fail(`GET ${redactUrl(joinUrl(o.url, `/v2/models/${model}`))}: ${metadata.error}`);
-        }
-        probe.metadata = metadata;
-        probe.checks[probe.checks.length - 1].detail += `: ${metadata.inputs.length} input(s) ${metadata.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}`;
-        const want = o.expectedModelVersion;
-        if (want && metadata.versions?.length && !metadata.versions.includes(want)) {
-            probe.checks.push({ name: 'model version', passed: false, detail: `the server lists versions ${metadata.versions.join(', ')}; expected ${want}` });
-            return retry(`the server serves model version ${metadata.versions.join(', ')}, waiting for ${want}`);
-        }
-        if (o.sample) {
-            probe.inputs = buildInferInputs(o.sample, metadata.inputs);
-            inferBody = JSON.stringify(buildInferRequest(probe.inputs));
-        }
-        const url = joinUrl(o.url, `/v2/models/${model}/infer`);
-        let res;
-        try {
-            res = await send(url, 'POST', left(), inferBody, true);
-        }
-        catch (e) {
-            probe.checks.push({ name: 'infer', passed: false, detail: `POST /v2/models/${model}/infer: ${e.message}` });
-            return transport(e, `POST ${redactUrl(url)}`);
-        }
-        probe.response = res;
-        const ok = statusMatches(res.status, o.expectedStatus);
-        probe.checks.push({ name: 'infer', passed: ok, detail: `POST /v2/models/${model}/infer: HTTP ${res.status}${ok ? '' : `, expected ${describeStatusRanges(o.expectedStatus)}: ${truncate(res.body, 200)}`}` });
-        if (!ok)
-            return unexpectedStatus(res, `POST ${redactUrl(url)}`);
-        const body = parseJson(res.body);
-        const infer = body.ok ? parseInferResponse(body.value) : { error: `the infer response is not JSON: ${truncate(res.body, 120)}` };
-        if ('error' in infer) {
-            probe.checks[probe.checks.length - 1] = { name: 'infer', passed: false, detail: infer.error };
-            return fail(`POST ${redactUrl(url)}: ${infer.error}`);
-        }
-        probe.checks[probe.checks.length - 1].detail += `, ${infer.outputs.length} output(s) ${infer.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}`;
-        probe.modelVersion = infer.modelVersion;
-        if (want) {
-            const served = infer.modelVersion;
-            if (served === undefined && !metadata.versions?.includes(want)) {
-                probe.checks.push({ name: 'model version', passed: false, detail: `the server reports no model_version; expected ${want}` });
-                return fail(`the server reports no model version (neither model_version in the infer response nor versions in the metadata); expected ${want}`);
-            }
-            if (served !== undefined && served !== want) {
-                probe.checks.push({ name: 'model version', passed: false, detail: `the server answers with model_version ${served}; expected ${want}` });
-                return retry(`the server answers with model_version ${served}, waiting for ${want}`);
-            }
-            probe.checks.push({ name: 'model version', passed: true, detail: `model_version ${served ?? want}` });
-        }
-        return contentChecks(probe, res, body.value, true);
-    }
+/** Attempts until the server answers as expected, a final failure, or the deadline; the last attempt's probe. */
+async function waitForServer(run) {
+    const { o } = run;
     let probe = { checks: [] };
+    const log = o.log ?? (() => { });
     const result = await retryUntilDeadline(async (remaining) => {
         probe = { checks: [] };
-        return oip ? oipAttempt(probe, remaining) : httpAttempt(probe, remaining);
+        return o.protocol === 'open-inference' ? oipAttempt(run, probe, remaining) : httpAttempt(run, probe, remaining);
     }, {
-        deadline,
+        deadline: run.deadline,
         baseDelayMs: o.retryDelayMs,
-        now,
+        now: run.now,
         sleep: o.sleep,
         random: o.random,
         onAttempt: (a) => log(`attempt ${a.attempt} at ${formatDuration(a.atMs)}: ${a.outcome}${a.reason ? `: ${a.reason}` : ''}`),
     });
+    return { result, probe };
+}
+/** The last attempt in the report: its checks, the answer they looked at (URLs redacted) and what the server said of itself. */
+function recordProbe(report, result, probe) {
     report.attempts = result.attempts;
     report.timedOut = result.timedOut;
     report.attemptLog = result.log.length > 40 ? [...result.log.slice(0, 30), ...result.log.slice(-10)] : result.log;
@@ -39084,147 +40002,180 @@ async function runSmokeTest(o, report) {
     if (probe.response) {
         const r = probe.response;
         const redirects = r.redirects.map((d) => ({ ...d, from: redactUrl(d.from), to: redactUrl(d.to) }));
-        report.response = { url: redactUrl(r.url), status: r.status, statusText: r.statusText, contentType: r.contentType, latencyMs: r.latencyMs, bodyExcerpt: truncate(r.body, 500), redirects };
+        report.response = {
+            url: redactUrl(r.url),
+            status: r.status,
+            statusText: r.statusText,
+            contentType: r.contentType,
+            latencyMs: r.latencyMs,
+            bodyExcerpt: truncate(r.body, 500),
+            redirects,
+        };
         for (const d of redirects.filter((x) => x.droppedHeaders.length)) {
             report.warnings.push(`${d.from} redirected to another origin, ${d.to}; the headers ${d.droppedHeaders.join(', ')} were not sent there.`);
         }
     }
     if (probe.metadata || probe.modelVersion) {
         const m = probe.metadata;
-        report.server = { modelName: m?.name, modelVersion: probe.modelVersion, versions: m?.versions, platform: m?.platform, inputs: m?.inputs, outputs: m?.outputs };
+        report.server = {
+            modelName: m?.name,
+            modelVersion: probe.modelVersion,
+            versions: m?.versions,
+            platform: m?.platform,
+            inputs: m?.inputs,
+            outputs: m?.outputs,
+        };
     }
-    if (result.outcome.kind !== 'done') {
-        report.elapsedMs = now() - start;
-        report.status = 'failed';
-        report.passed = false;
-        report.reason = result.timedOut
-            ? `Gave up after ${formatDuration(o.timeoutMs)} (timeout) and ${result.attempts} attempt(s); the last one: ${result.outcome.reason}.`
-            : `${result.outcome.reason}.`;
-        return;
-    }
-    // latency: `requests` more requests after the first success, within the same deadline
-    const latencies = [];
-    let failed = 0;
-    let firstFailure = '';
-    let stoppedEarly = false;
-    const first = probe.response;
-    for (let i = 0; i < o.requests; i++) {
-        const remaining = deadline - now();
-        if (remaining < MIN_ATTEMPT_MS) {
-            stoppedEarly = true;
-            break;
-        }
-        try {
-            const res = oip
-                ? await send(joinUrl(o.url, `/v2/models/${encodeURIComponent(o.modelName ?? '')}/infer`), 'POST', remaining, inferBody, true)
-                : await send(o.url, o.method, remaining, o.body);
-            if (statusMatches(res.status, o.expectedStatus))
-                latencies.push(res.latencyMs);
-            else {
-                failed++;
-                firstFailure ||= `HTTP ${res.status}`;
-            }
-        }
-        catch (e) {
-            if (!(e instanceof RequestError))
-                throw e;
-            failed++;
-            firstFailure ||= e.message;
-        }
-    }
-    const sample = o.requests > 0 ? latencies : [first.latencyMs];
-    const summary = summarizeLatencies(sample);
-    const budget = o.latencyP95Ms ?? null;
-    if (summary)
-        report.latency = { ...summary, requested: o.requests, failed, budgetMs: budget };
-    const parts = [];
-    let latencyOk = true;
-    if (summary) {
-        parts.push(`p50 ${formatDuration(summary.p50Ms)}, p95 ${formatDuration(summary.p95Ms)}, max ${formatDuration(summary.maxMs)} over ${summary.count} request(s)`);
-        if (budget !== null) {
-            const within = summary.p95Ms <= budget;
-            latencyOk &&= within;
-            parts.push(within ? `within the p95 budget of ${formatDuration(budget)}` : `over the p95 budget of ${formatDuration(budget)}`);
-        }
-    }
-    else {
-        latencyOk = false;
-        parts.push('no request succeeded');
-    }
-    if (failed) {
-        latencyOk = false;
-        parts.push(`${failed} of ${o.requests} request(s) failed (first: ${firstFailure})`);
-    }
-    if (stoppedEarly) {
-        latencyOk = false;
-        parts.push(`the timeout of ${formatDuration(o.timeoutMs)} ended the measurement after ${latencies.length + failed} of ${o.requests} requests`);
-    }
-    report.checks.push({ name: 'latency', passed: latencyOk, detail: parts.join('; ') });
-    report.elapsedMs = now() - start;
+}
+/** The server never answered as expected: the last attempt's reason, after the timeout or not. */
+function finishUnanswered(report, run, result, reason) {
+    report.elapsedMs = run.now() - run.start;
+    report.status = 'failed';
+    report.passed = false;
+    report.reason = result.timedOut
+        ? `Gave up after ${formatDuration(run.o.timeoutMs)} (timeout) and ${result.attempts} attempt(s); the last one: ${reason}.`
+        : `${reason}.`;
+}
+/** The verdict over every check: passed with the latency headline, or each failed check. */
+function finishReport(report, run, attempts, latencyHeadline) {
+    report.elapsedMs = run.now() - run.start;
     const bad = report.checks.filter((c) => !c.passed);
     report.passed = bad.length === 0;
     report.status = report.passed ? 'passed' : 'failed';
+    const version = report.server?.modelVersion ? `, serving model version ${report.server.modelVersion}` : '';
     report.reason = report.passed
-        ? `The server answered as expected after ${result.attempts} attempt(s)${report.server?.modelVersion ? `, serving model version ${report.server.modelVersion}` : ''}; ${parts[0]}.`
+        ? `The server answered as expected after ${attempts} attempt(s)${version}; ${latencyHeadline}.`
         : bad.map((c) => `${c.name}: ${c.detail}`).join('; ') + '.';
 }
+/**
+ * Runs the smoke test against a live server and fills `report`: waits (retrying with backoff)
+ * until the server answers as expected or the deadline passes, checks the answer, then measures
+ * latency. Never runs past `timeoutMs` from its start. Bad input was rejected before this.
+ */
+async function runSmokeTest(o, report) {
+    o.log?.(`Smoke-testing ${redactUrl(o.url)} (${o.protocol}), timeout ${formatDuration(o.timeoutMs)}`);
+    const run = startSmokeRun(o);
+    const { result, probe } = await waitForServer(run);
+    recordProbe(report, result, probe);
+    if (result.outcome.kind !== 'done')
+        return finishUnanswered(report, run, result, result.outcome.reason);
+    const latency = latencyCheck(o, await measureLatency(run), probe.response);
+    report.latency = latency.latency;
+    report.checks.push(latency.check);
+    finishReport(report, run, result.attempts, latency.headline);
+}
 //# sourceMappingURL=smoke-test.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/smoke/smoke-gate.js
+
+
+
+
+
+/**
+ * Loads the local side, then calls `use` with it and frees the model. It all happens before the
+ * server is contacted: bad input fails first, and none of it counts against the timeout.
+ */
+async function withLocalSide(local, report, log, use) {
+    const sample = local.sample ? await loadSample(local.sample) : undefined;
+    if (sample && report.request)
+        report.request.sample = describeSample(sample);
+    if (!local.model)
+        return use({ sample });
+    const { ort } = await loadOnnxRuntime({ path: local.onnxruntimePath, registry: local.onnxruntimeRegistry, log });
+    const model = await loadParityModel(ort, local.model);
+    try {
+        await use({ sample, parity: { model: local.model, ...local.parity, run: (inputs) => runLocalModel(ort, model, inputs) } });
+    }
+    finally {
+        await model.session.release();
+    }
+}
+/**
+ * The smoke test the action runs, between reading its inputs and publishing the report: the
+ * request described in the report, the local side loaded, the server probed. Fills `report` as it
+ * goes, so that a failure at any step leaves what was known.
+ */
+async function runSmokeGate(inputs, report, log) {
+    Object.assign(report, describeSmokeRequest(inputs.probe));
+    await withLocalSide(inputs.local, report, log, (side) => runSmokeTest({ ...inputs.probe, ...side, log }, report));
+}
+//# sourceMappingURL=smoke-gate.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/smoke/smoke-markdown.js
+
+
+
 
 
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
 /** Table cells: no pipes or newlines from server text. */
 const cell = (s) => s.replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/\r?\n/g, ' ');
 const smoke_markdown_ms = (v) => (v === undefined ? '' : formatDuration(v));
-/** The report as markdown, verdict first (the job summary). */
-function renderSmokeTestMarkdown(r) {
-    const out = [];
+function verdict(r) {
     const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
-    out.push(`## ${ICON[r.status]} Smoke test ${title}${r.request ? `: ${cell(r.request.url)}` : ''}`, '');
-    out.push(r.reason, '');
+    const out = [`## ${ICON[r.status]} Smoke test ${title}${r.request ? `: ${cell(r.request.url)}` : ''}`, '', r.reason, ''];
     for (const w of r.warnings)
         out.push(`> [!WARNING]\n> ${w}`, '');
-    if (r.request) {
-        const q = r.request;
-        out.push('| request | |', '|---|---|');
-        out.push(`| protocol | ${q.protocol} |`);
-        out.push(q.protocol === 'open-inference'
-            ? `| infer | POST ${cell(joinUrl(q.url, `/v2/models/${encodeURIComponent(q.modelName ?? '')}/infer`))} |`
-            : `| ${cell(q.method)} | ${cell(q.url)} |`);
-        if (q.modelName)
-            out.push(`| model | ${cell(q.modelName)}${q.expectedModelVersion ? `, expected version ${cell(q.expectedModelVersion)}` : ''} |`);
-        if (q.headers.length)
-            out.push(`| headers | ${q.headers.map((h) => `\`${h}\``).join(', ')} (values hidden) |`);
-        if (q.sample)
-            out.push(`| sample | ${cell(q.sample.path)}: ${q.sample.arrays.map((a) => `${a.name ?? 'array'} ${a.dtype} [${a.shape.join(', ')}]`).join('; ')} |`);
-        if (r.response) {
-            const s = r.response;
-            out.push(`| response | HTTP ${s.status}${s.statusText ? ` ${cell(s.statusText)}` : ''} in ${smoke_markdown_ms(s.latencyMs)}${s.redirects.length ? ` after ${s.redirects.length} redirect(s)` : ''} |`);
-        }
-        if (r.server?.modelVersion)
-            out.push(`| served version | ${cell(r.server.modelVersion)} |`);
-        out.push(`| attempts | ${r.attempts} in ${smoke_markdown_ms(r.elapsedMs)}${r.settings ? ` (timeout ${smoke_markdown_ms(r.settings.timeoutMs)})` : ''} |`, '');
+    return out;
+}
+function requestTable(r) {
+    if (!r.request)
+        return [];
+    const q = r.request;
+    const out = ['| request | |', '|---|---|', `| protocol | ${q.protocol} |`];
+    out.push(q.protocol === 'open-inference'
+        ? `| infer | POST ${cell(joinUrl(q.url, modelPath(q.modelName, '/infer')))} |`
+        : `| ${cell(q.method)} | ${cell(q.url)} |`);
+    if (q.modelName)
+        out.push(`| model | ${cell(q.modelName)}${q.expectedModelVersion ? `, expected version ${cell(q.expectedModelVersion)}` : ''} |`);
+    if (q.headers.length)
+        out.push(`| headers | ${q.headers.map((h) => `\`${h}\``).join(', ')} (values hidden) |`);
+    if (q.sample)
+        out.push(`| sample | ${cell(q.sample.path)}: ${q.sample.arrays.map((a) => `${a.name ?? 'array'} ${a.dtype} [${a.shape.join(', ')}]`).join('; ')} |`);
+    if (r.response) {
+        const s = r.response;
+        out.push(`| response | HTTP ${s.status}${s.statusText ? ` ${cell(s.statusText)}` : ''} in ${smoke_markdown_ms(s.latencyMs)}${s.redirects.length ? ` after ${s.redirects.length} redirect(s)` : ''} |`);
     }
-    if (r.checks.length) {
-        out.push('| check | result | detail |', '|---|---|---|');
-        for (const c of r.checks)
-            out.push(`| ${cell(c.name)} | ${c.passed ? '✅' : '❌'} | ${cell(c.detail)} |`);
-        out.push('');
+    if (r.server?.modelVersion)
+        out.push(`| served version | ${cell(r.server.modelVersion)} |`);
+    out.push(`| attempts | ${r.attempts} in ${smoke_markdown_ms(r.elapsedMs)}${r.settings ? ` (timeout ${smoke_markdown_ms(r.settings.timeoutMs)})` : ''} |`, '');
+    return out;
+}
+function checksTable(r) {
+    if (!r.checks.length)
+        return [];
+    return [
+        '| check | result | detail |',
+        '|---|---|---|',
+        ...r.checks.map((c) => `| ${cell(c.name)} | ${c.passed ? '✅' : '❌'} | ${cell(c.detail)} |`),
+        '',
+    ];
+}
+function latencyTable(r) {
+    if (!r.latency)
+        return [];
+    const l = r.latency;
+    return [
+        '| latency | p50 | p95 | max | mean | budget (p95) |',
+        '|---|---:|---:|---:|---:|---:|',
+        `| ${l.count} of ${l.requested} requests${l.failed ? `, ${l.failed} failed` : ''} | ${smoke_markdown_ms(l.p50Ms)} | ${smoke_markdown_ms(l.p95Ms)} | ${smoke_markdown_ms(l.maxMs)} | ${smoke_markdown_ms(l.meanMs)} | ${l.budgetMs === null ? '—' : smoke_markdown_ms(l.budgetMs)} |`,
+        '',
+    ];
+}
+function parityTable(r) {
+    if (!r.parity)
+        return [];
+    const p = r.parity;
+    const out = [`**Parity** with ${cell(p.model)} (${p.mode === 'class' ? 'same class per row' : describeTolerance(p)}):`, ''];
+    out.push('| output | shape | mismatches | max abs diff | max rel diff |', '|---|---|---:|---:|---:|');
+    for (const o of p.outputs) {
+        const mismatches = o.problem ? cell(o.problem) : `${o.mismatches} of ${p.mode === 'class' ? `${o.rows} rows` : o.elements}`;
+        out.push(`| ${cell(o.name)} | [${o.shape.join(', ')}] | ${mismatches} | ${formatNumber(o.maxAbsDiff)} | ${formatNumber(o.maxRelDiff)} |`);
     }
-    if (r.latency) {
-        const l = r.latency;
-        out.push('| latency | p50 | p95 | max | mean | budget (p95) |', '|---|---:|---:|---:|---:|---:|');
-        out.push(`| ${l.count} of ${l.requested} requests${l.failed ? `, ${l.failed} failed` : ''} | ${smoke_markdown_ms(l.p50Ms)} | ${smoke_markdown_ms(l.p95Ms)} | ${smoke_markdown_ms(l.maxMs)} | ${smoke_markdown_ms(l.meanMs)} | ${l.budgetMs === null ? '—' : smoke_markdown_ms(l.budgetMs)} |`, '');
-    }
-    if (r.parity) {
-        const p = r.parity;
-        out.push(`**Parity** with ${cell(p.model)} (${p.mode === 'class' ? 'same class per row' : `atol ${p.atol}, rtol ${p.rtol}`}):`, '');
-        out.push('| output | shape | mismatches | max abs diff | max rel diff |', '|---|---|---:|---:|---:|');
-        for (const o of p.outputs) {
-            out.push(`| ${cell(o.name)} | [${o.shape.join(', ')}] | ${o.problem ? cell(o.problem) : `${o.mismatches} of ${p.mode === 'class' ? `${o.rows} rows` : o.elements}`} | ${o.maxAbsDiff.toPrecision(3)} | ${o.maxRelDiff.toPrecision(3)} |`);
-        }
-        out.push('');
-    }
+    out.push('');
+    return out;
+}
+function details(r) {
+    const out = [];
     if (r.response?.bodyExcerpt)
         out.push('<details><summary>Response body (truncated)</summary>', '', '```', r.response.bodyExcerpt.replace(/```/g, "'''"), '```', '</details>', '');
     if (r.attemptLog.length > 1) {
@@ -39233,26 +40184,22 @@ function renderSmokeTestMarkdown(r) {
             out.push(`| ${a.attempt} | ${smoke_markdown_ms(a.atMs)} | ${smoke_markdown_ms(a.durationMs)} | ${a.outcome}${a.reason ? `: ${cell(a.reason)}` : ''} |`);
         out.push('', '</details>', '');
     }
-    return out.join('\n');
+    return out;
+}
+/** The report as markdown, verdict first, the commit and run last (the job summary). */
+function renderSmokeTestMarkdown(r) {
+    const footer = renderRunFooter(r.run);
+    return [
+        ...verdict(r),
+        ...requestTable(r),
+        ...checksTable(r),
+        ...latencyTable(r),
+        ...parityTable(r),
+        ...details(r),
+        ...(footer ? [footer, ''] : []),
+    ].join('\n');
 }
 //# sourceMappingURL=smoke-markdown.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/smoke/smoke-report.js
-function newSmokeTestReport() {
-    return {
-        schema: 'ml-gate/smoke-test/v1',
-        createdAt: new Date().toISOString(),
-        status: 'error',
-        passed: false,
-        reason: 'The smoke test did not run.',
-        attempts: 0,
-        elapsedMs: 0,
-        timedOut: false,
-        attemptLog: [],
-        checks: [],
-        warnings: [],
-    };
-}
-//# sourceMappingURL=smoke-report.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
 
 
@@ -39260,7 +40207,7 @@ function newSmokeTestReport() {
 function stringInput(name, options = {}) {
     const value = getInput(name);
     if (options.required && value === '') {
-        throw new errors_UserError(`Input ${name} is required and was not given.`, { input: name });
+        throw new UserError(`Input ${name} is required and was not given.`, { input: name });
     }
     return value;
 }
@@ -39282,7 +40229,7 @@ function numberInput(name, fallback, options = {}) {
         (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
         (max !== undefined && value > max);
     if (bad)
-        throw new errors_UserError(`Input ${name} is '${raw}'; expected ${wanted}.`, { input: name });
+        throw errors_badInputValue(name, raw, wanted);
     return value;
 }
 function optionalNumberInput(name, options = {}) {
@@ -39294,7 +40241,7 @@ function choiceInput(name, choices, fallback) {
         return fallback;
     const value = raw.toLowerCase();
     if (!choices.includes(value)) {
-        throw new errors_UserError(`Input ${name} is '${raw}'; expected one of: ${choices.join(', ')}.`, { input: name });
+        throw errors_badInputValue(name, raw, `one of: ${choices.join(', ')}`);
     }
     return value;
 }
@@ -39306,10 +40253,11 @@ function booleanInput(name, fallback) {
         return true;
     if (/^(false|no|off|0)$/i.test(raw))
         return false;
-    throw new UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
+    throw badInputValue(name, raw, 'true or false');
 }
 //# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/http/headers.js
+
 // RFC 9110 token characters
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /**
@@ -39325,18 +40273,18 @@ function parseHeaderLines(text) {
             continue;
         const colon = line.indexOf(':');
         if (colon <= 0)
-            return { error: `line ${i + 1} is not 'Name: value' (no colon after a header name)` };
+            return errors_parseError(`line ${i + 1} is not 'Name: value' (no colon after a header name)`);
         const name = line.slice(0, colon).trim();
         const value = line.slice(colon + 1).trim();
         // the text is not echoed: in `Authorization Bearer sk-live-abc:xyz` it is the secret
         if (!TOKEN.test(name)) {
-            return { error: `line ${i + 1}: the text before its first colon is not a valid header name (a header name has no spaces; the line is not shown, it may hold a secret)` };
+            return errors_parseError(`line ${i + 1}: the text before its first colon is not a valid header name (a header name has no spaces; the line is not shown, it may hold a secret)`);
         }
         if (/[\0\r\n]/.test(value))
-            return { error: `line ${i + 1}: the value of ${name} has a control character` };
+            return errors_parseError(`line ${i + 1}: the value of ${name} has a control character`);
         headers.push({ name, value });
     }
-    return headers;
+    return errors_parsed(headers);
 }
 //# sourceMappingURL=headers.js.map
 ;// CONCATENATED MODULE: ./src/config.ts
@@ -39345,14 +40293,22 @@ function parseHeaderLines(text) {
 
 
 
-
-
-
-
-
-
 /** Below this, retries hammer a server that is starting (retry-delay: 0 made 848 attempts in 2 s). */
 const MIN_RETRY_DELAY_MS = 100;
+/** Headers fetch refuses (undici: Transfer-Encoding, Expect, Keep-Alive, Upgrade) or manages itself (Host, Content-Length, Connection). */
+const FETCH_CONTROLLED_HEADERS = new Set([
+    'host',
+    'content-length',
+    'transfer-encoding',
+    'connection',
+    'keep-alive',
+    'upgrade',
+    'expect',
+    'te',
+    'trailer',
+]);
+/** Methods fetch refuses to send. */
+const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 /** The report path first, so that a bad value elsewhere still gets its report written. */
 function readReportPath() {
     return stringInput('report') || 'smoke_test_report.json';
@@ -39361,10 +40317,9 @@ function durationInput(name, fallback, min) {
     const raw = stringInput(name) || fallback;
     const ms = parseDuration(raw);
     if (ms === undefined || ms < min) {
+        // the bound as the input is written (100ms), not as a measured duration is printed
         const bound = min >= 100 ? ` of at least ${min}ms` : min > 0 ? ' above 0' : '';
-        throw new errors_UserError(`Input ${name} is '${raw}'; expected a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds).`, {
-            input: name,
-        });
+        throw errors_badInputValue(name, raw, `a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds)`);
     }
     return ms;
 }
@@ -39379,31 +40334,28 @@ function urlInput(protocol) {
         u = new URL(raw);
     }
     catch {
-        throw new errors_UserError(`Input url is '${redactUrl(raw)}', which is not an absolute URL; expected e.g. https://staging.example.com${protocol === 'http' ? '/healthz' : ''}.`, {
+        throw new UserError(`Input url is '${redactUrl(raw)}', which is not an absolute URL; expected e.g. https://staging.example.com${protocol === 'http' ? '/healthz' : ''}.`, {
             input: 'url',
         });
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-        throw new errors_UserError(`Input url has the scheme ${u.protocol.replace(/:$/, '')}; expected http or https.`, { input: 'url' });
+        throw new UserError(`Input url has the scheme ${u.protocol.replace(/:$/, '')}; expected http or https.`, { input: 'url' });
     }
     if (u.username || u.password) {
         core_setSecret(u.password);
-        throw new errors_UserError('Input url holds credentials (user:password@); they would be logged with the URL.', {
+        throw new UserError('Input url holds credentials (user:password@); they would be logged with the URL.', {
             input: 'url',
             hint: 'Put them in headers instead, e.g. "Authorization: Basic <base64>", and pass the value from a secret.',
         });
     }
     return u.href;
 }
-function headersInput() {
-    const raw = stringInput('headers');
-    const parsed = parseHeaderLines(raw);
-    if ('error' in parsed) {
-        throw new errors_UserError(`Input headers is malformed: ${parsed.error}; expected one 'Name: value' per line.`, { input: 'headers' });
-    }
-    // every value may be a credential: masked before anything can print it, and also the token
-    // after an auth scheme ("Bearer abc" -> "abc") in case it is printed alone
-    for (const h of parsed) {
+/**
+ * Every header value may be a credential: masked before anything can print it, and so is the
+ * token after an auth scheme ("Bearer abc" -> "abc"), in case it is printed alone.
+ */
+function maskHeaderValues(headers) {
+    for (const h of headers) {
         if (!h.value)
             continue;
         core_setSecret(h.value);
@@ -39411,36 +40363,49 @@ function headersInput() {
         if (scheme && scheme[1].length >= 6)
             core_setSecret(scheme[1]);
     }
-    for (const h of parsed) {
-        if (FETCH_CONTROLLED_HEADERS.has(h.name.toLowerCase())) {
-            throw new errors_UserError(`Input headers sets ${h.name}, which the HTTP client sets itself (or refuses to send).`, {
-                input: 'headers',
-                hint: `Remove it; headers may not set ${[...FETCH_CONTROLLED_HEADERS].join(', ')}.`,
-            });
-        }
-    }
-    return parsed;
 }
-/** Headers fetch refuses (undici: Transfer-Encoding, Expect, Keep-Alive, Upgrade) or manages itself (Host, Content-Length, Connection). */
-const FETCH_CONTROLLED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
-/** Methods fetch refuses to send. */
-const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+function headersInput() {
+    // the text is never shown (no `shown`): a header line may hold a secret
+    const headers = inputValue('headers', parseHeaderLines(stringInput('headers')), { expected: "one 'Name: value' per line" });
+    maskHeaderValues(headers);
+    const controlled = headers.find((h) => FETCH_CONTROLLED_HEADERS.has(h.name.toLowerCase()));
+    if (controlled) {
+        throw new UserError(`Input headers sets ${controlled.name}, which the HTTP client sets itself (or refuses to send).`, {
+            input: 'headers',
+            hint: `Remove it; headers may not set ${[...FETCH_CONTROLLED_HEADERS].join(', ')}.`,
+        });
+    }
+    return headers;
+}
+function methodInput() {
+    const method = (stringInput('method') || 'GET').toUpperCase();
+    if (!/^[A-Z]+$/.test(method))
+        throw errors_badInputValue('method', method, 'an HTTP method such as GET, POST or HEAD');
+    if (FETCH_FORBIDDEN_METHODS.has(method)) {
+        throw new UserError(`Input method is ${method}, which the HTTP client (fetch) refuses to send; expected a method such as GET, POST or HEAD.`, { input: 'method' });
+    }
+    return method;
+}
 function retryOnInput() {
     const raw = stringInput('retry-on') || 'connection, 5xx';
-    const items = raw.split(/[\s,]+/).filter(Boolean).map((s) => s.toLowerCase());
+    const items = raw
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((s) => s.toLowerCase());
     if (items.length === 1 && items[0] === 'none')
         return new Set();
     const bad = items.filter((i) => !RETRY_CLASSES.includes(i));
     if (bad.length || items.length === 0) {
-        throw new errors_UserError(`Input retry-on is '${raw}'; expected a comma-separated list of ${RETRY_CLASSES.join(', ')}, or none.`, { input: 'retry-on' });
+        throw errors_badInputValue('retry-on', raw, `a comma-separated list of ${RETRY_CLASSES.join(', ')}, or none`);
     }
     return new Set(items);
 }
+/** The request body and the input it came from (body or body-file). */
 async function bodyInput() {
     const body = stringInput('body');
     const file = stringInput('body-file');
     if (body && file)
-        throw new errors_UserError('Inputs body and body-file are both given; give one.', { input: 'body-file' });
+        throw new UserError('Inputs body and body-file are both given; give one.', { input: 'body-file' });
     if (body)
         return { body, source: 'body' };
     if (!file)
@@ -39449,103 +40414,99 @@ async function bodyInput() {
         return { body: await (0,promises_namespaceObject.readFile)(file, 'utf8'), source: 'body-file' };
     }
     catch (e) {
-        const code = e.code;
-        const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read: ${messageOf(e)}`;
-        throw new errors_UserError(`Input body-file ${file} ${what}.`, { input: 'body-file', file });
+        throw new UserError(`Input body-file ${file} ${fileProblem(e)}.`, { input: 'body-file', file });
     }
+}
+function expectationInputs() {
+    const status = stringInput('expected-status') || '200';
+    const body = stringInput('expect-body');
+    return {
+        expectedStatus: inputValue('expected-status', parseStatusRanges(status), {
+            shown: status,
+            expected: 'codes, ranges or classes such as 200, 200-299, 2xx',
+        }),
+        expectBody: body ? inputValue('expect-body', parseBodyExpectation(body)) : undefined,
+        expectJson: inputValue('expect-json', parseJsonExpectations(stringInput('expect-json')), {
+            hint: 'Each line: a path like $.outputs[0].name, an operator (==, !=, =~, >, >=, <, <=) and a JSON value, e.g. $.model_name == "demo".',
+        }),
+    };
+}
+/** The inputs of protocol open-inference; each is refused with protocol http. */
+const OIP_INPUTS = ['model-name', 'expected-model-version', 'sample', 'model'];
+/** What each protocol needs of the other inputs, and what it cannot use. */
+function checkProtocolInputs(protocol, method, request, oip) {
+    const { body, source } = request;
+    if (protocol === 'http') {
+        const given = OIP_INPUTS.find((name) => oip[name]);
+        if (given)
+            throw new UserError(`Input ${given} is only used with protocol open-inference (protocol is http).`, { input: given });
+        if (body && (method === 'GET' || method === 'HEAD')) {
+            throw new UserError(`Input ${source} is given, but method ${method} sends no body.`, {
+                input: source,
+                hint: 'Set method: POST (or PUT, PATCH).',
+            });
+        }
+        return;
+    }
+    if (!oip['model-name'])
+        throw new UserError('Input model-name is required with protocol open-inference.', { input: 'model-name' });
+    if (!oip.sample && !body) {
+        throw new UserError('Protocol open-inference sends a real infer request: give its inputs as sample (.npy, .npz or .json), or the request as body or body-file.', {
+            input: 'sample',
+        });
+    }
+    if (oip.sample && body)
+        throw new UserError(`Inputs sample and ${source} are both given; with open-inference the infer request comes from one of them.`, {
+            input: source,
+        });
+    if (oip.model && !oip.sample)
+        throw new UserError('Input model (the parity check) needs sample: the local model runs on the same arrays.', { input: 'model' });
+}
+/** How long to wait and retry, and how many requests to time against which budget. */
+function timingInputs() {
+    return {
+        latencyP95Ms: optionalNumberInput('latency-p95-ms', { min: 0, exclusiveMin: true }),
+        timeoutMs: durationInput('timeout', '120s', 1),
+        retryDelayMs: durationInput('retry-delay', '2s', MIN_RETRY_DELAY_MS),
+        retryOn: retryOnInput(),
+        requestTimeoutMs: durationInput('request-timeout', '30s', 1),
+        requests: numberInput('requests', 20, { min: 0, max: 10_000, integer: true }),
+    };
+}
+function localSideInputs(oip) {
+    return {
+        sample: oip.sample || undefined,
+        model: oip.model || undefined,
+        parity: {
+            mode: choiceInput('parity', ['values', 'class'], 'values'),
+            atol: numberInput('atol', 1e-4, { min: 0 }),
+            rtol: numberInput('rtol', 1e-3, { min: 0 }),
+        },
+        onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || undefined,
+        onnxruntimeRegistry: process.env.ONNXRUNTIME_NODE_REGISTRY,
+    };
 }
 async function readConfig() {
     const headers = headersInput(); // first: mask the secrets before anything else is logged
     const protocol = choiceInput('protocol', ['http', 'open-inference'], 'http');
     const url = urlInput(protocol);
-    const method = (stringInput('method') || 'GET').toUpperCase();
-    if (!/^[A-Z]+$/.test(method))
-        throw new errors_UserError(`Input method is '${method}'; expected an HTTP method such as GET, POST or HEAD.`, { input: 'method' });
-    if (FETCH_FORBIDDEN_METHODS.has(method)) {
-        throw new errors_UserError(`Input method is ${method}, which the HTTP client (fetch) refuses to send; expected a method such as GET, POST or HEAD.`, { input: 'method' });
-    }
-    const { body, source } = await bodyInput();
-    const expectedStatusText = stringInput('expected-status') || '200';
-    const expectedStatus = parseStatusRanges(expectedStatusText);
-    if ('error' in expectedStatus) {
-        throw new errors_UserError(`Input expected-status is '${expectedStatusText}': ${expectedStatus.error}; expected codes, ranges or classes such as 200, 200-299, 2xx.`, {
-            input: 'expected-status',
-        });
-    }
-    const expectBodyRaw = stringInput('expect-body');
-    let expectBody;
-    if (expectBodyRaw) {
-        const parsed = parseBodyExpectation(expectBodyRaw);
-        if ('error' in parsed)
-            throw new errors_UserError(`Input expect-body: ${parsed.error}.`, { input: 'expect-body' });
-        expectBody = parsed;
-    }
-    let expectJson;
-    try {
-        expectJson = parseJsonExpectations(stringInput('expect-json'));
-    }
-    catch (e) {
-        if (!(e instanceof JsonPathError))
-            throw e;
-        throw new errors_UserError(`Input expect-json, ${e.message}.`, {
-            input: 'expect-json',
-            hint: 'Each line: a path like $.outputs[0].name, an operator (==, !=, =~, >, >=, <, <=) and a JSON value, e.g. $.model_name == "demo".',
-        });
-    }
-    const modelName = stringInput('model-name');
-    const expectedModelVersion = stringInput('expected-model-version');
-    const sample = stringInput('sample');
-    const model = stringInput('model');
-    if (protocol === 'http') {
-        for (const [name, value] of [['model-name', modelName], ['expected-model-version', expectedModelVersion], ['sample', sample], ['model', model]]) {
-            if (value)
-                throw new errors_UserError(`Input ${name} is only used with protocol open-inference (protocol is http).`, { input: name });
-        }
-        if (body && (method === 'GET' || method === 'HEAD')) {
-            throw new errors_UserError(`Input ${source} is given, but method ${method} sends no body.`, { input: source, hint: 'Set method: POST (or PUT, PATCH).' });
-        }
-    }
-    else {
-        if (!modelName)
-            throw new errors_UserError('Input model-name is required with protocol open-inference.', { input: 'model-name' });
-        if (!sample && !body) {
-            throw new errors_UserError('Protocol open-inference sends a real infer request: give its inputs as sample (.npy, .npz or .json), or the request as body or body-file.', {
-                input: 'sample',
-            });
-        }
-        if (sample && body)
-            throw new errors_UserError(`Inputs sample and ${source} are both given; with open-inference the infer request comes from one of them.`, { input: source });
-        if (model && !sample)
-            throw new errors_UserError('Input model (the parity check) needs sample: the local model runs on the same arrays.', { input: 'model' });
-    }
-    const latencyP95Ms = optionalNumberInput('latency-p95-ms', { min: 0, exclusiveMin: true });
-    return {
-        url,
+    const method = methodInput();
+    const request = await bodyInput();
+    const expectations = expectationInputs();
+    const oip = Object.fromEntries(OIP_INPUTS.map((name) => [name, stringInput(name)]));
+    checkProtocolInputs(protocol, method, request, oip);
+    const probe = {
         protocol,
+        url,
         method,
         headers,
-        body,
-        bodySource: source,
-        expectedStatus,
-        expectedStatusText,
-        expectBody,
-        expectJson,
-        timeoutMs: durationInput('timeout', '120s', 1),
-        retryDelayMs: durationInput('retry-delay', '2s', MIN_RETRY_DELAY_MS),
-        retryOn: retryOnInput(),
-        requestTimeoutMs: durationInput('request-timeout', '30s', 1),
-        modelName,
-        expectedModelVersion,
-        sample,
-        model,
-        parity: choiceInput('parity', ['values', 'class'], 'values'),
-        atol: numberInput('atol', 1e-4, { min: 0 }),
-        rtol: numberInput('rtol', 1e-3, { min: 0 }),
-        requests: numberInput('requests', 20, { min: 0, max: 10_000, integer: true }),
-        latencyP95Ms,
-        reportPath: readReportPath(),
-        onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || '',
+        body: request.body,
+        ...expectations,
+        ...timingInputs(),
+        modelName: oip['model-name'] || undefined,
+        expectedModelVersion: oip['expected-model-version'] || undefined,
     };
+    return { probe, local: localSideInputs(oip), reportPath: readReportPath() };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -39554,114 +40515,20 @@ async function readConfig() {
 
 
 
-
-
-
-
-
-
-
-
-const TITLE = 'smoke-test';
-function describeRequest(config, report) {
-    report.request = {
-        protocol: config.protocol,
-        url: redactUrl(config.url),
-        method: config.protocol === 'open-inference' ? 'POST' : config.method,
-        headers: config.headers.map((h) => h.name),
-        bodyBytes: config.body === undefined ? undefined : Buffer.byteLength(config.body),
-        modelName: config.modelName || undefined,
-        expectedModelVersion: config.expectedModelVersion || undefined,
-        expectedStatus: describeStatusRanges(config.expectedStatus),
-    };
-    report.settings = {
-        timeoutMs: config.timeoutMs,
-        retryDelayMs: config.retryDelayMs,
-        requestTimeoutMs: config.requestTimeoutMs,
-        retryOn: [...config.retryOn],
-        requests: config.requests,
-        latencyP95BudgetMs: config.latencyP95Ms ?? null,
-    };
-}
-/** Everything between reading the config and publishing the report; fills `report` as it goes. */
-async function smokeTest(config, report) {
-    describeRequest(config, report);
-    // the local side first (sample, model, runtime): bad input fails before the server is contacted,
-    // and none of it counts against the timeout
-    let sample;
-    if (config.sample) {
-        sample = await loadSample(config.sample);
-        report.request.sample = { path: sample.path, format: sample.format, arrays: sample.arrays.map((a) => ({ name: a.name, shape: a.shape, dtype: a.dtype })) };
-    }
-    let model;
-    try {
-        let parity;
-        if (config.model) {
-            const { ort } = await loadOnnxRuntime({
-                path: config.onnxruntimePath || undefined,
-                registry: process.env.ONNXRUNTIME_NODE_REGISTRY,
-                log: (m) => info(m),
-            });
-            try {
-                model = await loadModel(ort, config.model, { role: 'model', inputOfPath: 'model', threads: 1 });
-            }
-            catch (e) {
-                if (e instanceof errors_UserError && e.input === 'input-name') {
-                    throw new errors_UserError(`The model ${config.model} has several inputs; the parity check supports models with one input.`, { file: config.model, input: 'model' });
-                }
-                throw e;
-            }
-            const loaded = model;
-            parity = { model: config.model, mode: config.parity, atol: config.atol, rtol: config.rtol, run: (inputs) => runLocalModel(ort, loaded, inputs) };
-        }
-        info(`Smoke-testing ${redactUrl(config.url)} (${config.protocol}), timeout ${config.timeoutMs} ms`);
-        await runSmokeTest({
-            protocol: config.protocol,
-            url: config.url,
-            method: config.method,
-            headers: config.headers,
-            body: config.body,
-            expectedStatus: config.expectedStatus,
-            expectBody: config.expectBody,
-            expectJson: config.expectJson,
-            timeoutMs: config.timeoutMs,
-            retryDelayMs: config.retryDelayMs,
-            requestTimeoutMs: config.requestTimeoutMs,
-            retryOn: config.retryOn,
-            modelName: config.modelName || undefined,
-            expectedModelVersion: config.expectedModelVersion || undefined,
-            sample,
-            parity,
-            requests: config.requests,
-            latencyP95Ms: config.latencyP95Ms,
-            log: (m) => info(m),
-        }, report);
-    }
-    finally {
-        await model?.session.release();
-    }
-}
-const round = (v) => (v === undefined ? '' : String(Math.round(v * 1000) / 1000));
 async function run() {
     const report = newSmokeTestReport();
     await runReportedAction({
-        title: TITLE,
+        title: 'smoke-test',
         reportPath: readReportPath(),
         report,
-        body: async () => smokeTest(await readConfig(), report),
+        body: async () => runSmokeGate(await readConfig(), report, (m) => info(m)),
         recordError: markErrored,
-        outputs: (r) => ({
-            passed: String(r.passed),
-            status: r.response ? String(r.response.status) : '',
-            attempts: String(r.attempts),
-            'latency-p50-ms': round(r.latency?.p50Ms),
-            'latency-p95-ms': round(r.latency?.p95Ms),
-        }),
+        outputs: smokeTestOutputs,
         markdown: renderSmokeTestMarkdown,
         verdict: (r) => {
             info(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.reason}`);
             if (!r.passed)
-                throw new errors_UserError(`Smoke test failed: ${r.reason}`);
+                throw new UserError(`Smoke test failed: ${r.reason}`);
         },
     });
 }

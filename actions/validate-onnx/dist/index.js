@@ -43012,7 +43012,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7300);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5936);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43021,13 +43021,13 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7300:
+/***/ 5936:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ main_run)
+  e: () => (/* binding */ run)
 });
 
 ;// CONCATENATED MODULE: external "os"
@@ -44161,7 +44161,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_.promises;
+const { access: summary_access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -44184,7 +44184,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+                yield summary_access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -46063,12 +46063,223 @@ function formatBytes(bytes) {
 //# sourceMappingURL=format.js.map
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
+class errors_UserError extends Error {
+    file;
+    input;
+    hint;
+    constructor(message, details = {}) {
+        super(message, details.cause === undefined ? undefined : { cause: details.cause });
+        this.name = 'UserError';
+        this.file = details.file;
+        this.input = details.input;
+        this.hint = details.hint;
+    }
+    /** The message with the hint, as shown to the user. */
+    describe() {
+        return this.hint ? `${this.message} ${this.hint}` : this.message;
+    }
+}
+function isUserError(e) {
+    return e instanceof errors_UserError;
+}
+/** The message of any thrown value, for embedding in a UserError. */
+function errors_messageOf(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+const parsed = (value) => ({ ok: true, value });
+const parseError = (error) => ({ ok: false, error });
+/** "Input NAME is 'SHOWN'; expected WHAT IT ACCEPTS." — the one wording of a value of the wrong form. */
+function badInputValue(input, shown, expected, hint) {
+    return new errors_UserError(`Input ${input} is '${shown}'; expected ${expected}.`, { input, hint });
+}
+/**
+ * The value of a parse of input `input`, or a UserError naming the input:
+ * "Input NAME is 'TEXT': WHAT IS WRONG; expected WHAT IT ACCEPTS."
+ */
+function inputValue(input, result, wording = {}) {
+    if (result.ok)
+        return result.value;
+    const shown = wording.shown === undefined ? '' : ` is '${wording.shown}'`;
+    const expected = wording.expected ? `; expected ${wording.expected}` : '';
+    throw new errors_UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
+}
+/**
+ * Why a file could not be opened or read, from the error Node gave: "does not exist",
+ * "cannot be read (permission denied)", "is a directory, expected a file", ... — so that a
+ * missing file and an unreadable one are never told apart wrongly.
+ */
+function errors_fileProblem(e, expected = 'a file') {
+    const code = e?.code;
+    switch (code) {
+        case 'ENOTREG':
+            return `is ${e.kind ?? 'not a regular file'}, expected ${expected}`;
+        case 'ENOENT':
+            return 'does not exist';
+        case 'ENOTDIR':
+            return 'does not exist (a part of its path is not a directory)';
+        case 'EACCES':
+        case 'EPERM':
+            return 'cannot be read (permission denied)';
+        case 'EISDIR':
+            return `is a directory, expected ${expected}`;
+        case 'ELOOP':
+            return 'cannot be read (too many symbolic links)';
+        case 'ENAMETOOLONG':
+            return 'cannot be read (the path is too long)';
+        default:
+            return `cannot be read: ${errors_messageOf(e)}`;
+    }
+}
+//# sourceMappingURL=errors.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/run-info.js
+/** The run this process is a step of, from the runner's environment; empty outside a runner. */
+function runInfoFromEnv(env = process.env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id, GITHUB_RUN_ATTEMPT: attempt, GITHUB_SHA: sha } = env;
+    const base = server && repo ? `${server.replace(/\/+$/, '')}/${repo}` : undefined;
+    const info = {};
+    if (sha)
+        info.commit = sha;
+    if (sha && base)
+        info.commitUrl = `${base}/commit/${sha}`;
+    if (id && base)
+        info.runUrl = `${base}/actions/runs/${id}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+    return info;
+}
+/** The last line of every job summary: "Commit [0123456789ab](...) · [workflow run](...)"; empty when unknown. */
+function renderRunFooter(info) {
+    if (!info)
+        return '';
+    const parts = [];
+    if (info.commit)
+        parts.push(`Commit ${info.commitUrl ? `[\`${info.commit.slice(0, 12)}\`](${info.commitUrl})` : `\`${info.commit.slice(0, 12)}\``}`);
+    if (info.runUrl)
+        parts.push(`[workflow run](${info.runUrl})`);
+    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
+}
+//# sourceMappingURL=run-info.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/run-action.js
+
+
+
+/** The file an annotation points at: repository-relative, an .npz member's archive. */
+function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
+    if (!file)
+        return undefined;
+    const path = file.replace(/:[^:/\\]+\.npy$/, '');
+    if (workspace && (0,external_node_path_namespaceObject.isAbsolute)(path)) {
+        const rel = (0,external_node_path_namespaceObject.relative)(workspace, path);
+        return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel) ? path : rel.split('\\').join('/');
+    }
+    return path;
+}
+/**
+ * Runs an action's body the way every action here ends: a UserError becomes one error
+ * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
+ * error is a bug, reported with its stack in the debug log.
+ */
+async function runAction(title, body) {
+    try {
+        await body();
+    }
+    catch (e) {
+        process.exitCode = 1;
+        if (e instanceof errors_UserError) {
+            error(e.describe(), { title, file: annotationFile(e.file) });
+            return;
+        }
+        core_debug((e instanceof Error && e.stack) || errors_messageOf(e));
+        error(`Internal error in ${title}: ${errors_messageOf(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, { title });
+    }
+}
+//# sourceMappingURL=run-action.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
+
+
+
+
+
+
+/** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
+function markErrored(report, message) {
+    report.status = 'error';
+    report.passed = false;
+    report.reason = message;
+}
+/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
+function reportJson(report) {
+    return JSON.stringify(report, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}
+/**
+ * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
+ * whatever happened, the outputs are set, the JSON report written and the job summary added, so
+ * a failed or broken run still leaves its report. A UserError ends in one error annotation and
+ * exit code 1 (runAction).
+ */
+async function runReportedAction(a) {
+    await runAction(a.title, async () => {
+        a.report.run = runInfoFromEnv();
+        const failure = await bodyFailure(a);
+        try {
+            await publish(a);
+        }
+        catch (e) {
+            if (!failure)
+                throw e;
+            // the body's error is the one to report; this one is told on the side
+            warning(`The report could not be published: ${errors_messageOf(e)}`);
+        }
+        if (failure)
+            throw failure.thrown;
+        a.verdict?.(a.report);
+    });
+}
+/** Runs the body; what it threw (if it did) is returned, after being recorded in the report. */
+async function bodyFailure(a) {
+    try {
+        await a.body();
+        return undefined;
+    }
+    catch (e) {
+        const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${errors_messageOf(e)}`;
+        a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
+        a.recordError(a.report, message);
+        return { thrown: e };
+    }
+}
+/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
+async function publish(a) {
+    for (const [name, value] of Object.entries(a.outputs(a.report)))
+        setOutput(name, value);
+    setOutput('report-path', a.reportPath);
+    await writeReport(a.reportPath, a.report);
+    const markdown = a.markdown(a.report);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(markdown, true).write();
+    else
+        info(markdown);
+    await a.afterPublish?.(a.report);
+}
+async function writeReport(path, report) {
+    try {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(path, reportJson(report));
+    }
+    catch (e) {
+        // Node's own message, not fileProblem's: that one words failures to read
+        throw new errors_UserError(`The report cannot be written to ${path}: ${errors_messageOf(e)}.`, {
+            input: 'report',
+            hint: 'Input report must be a file path the job can write.',
+        });
+    }
+}
+//# sourceMappingURL=reported-action.js.map
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ../../node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(84);
 ;// CONCATENATED MODULE: ../../node_modules/@actions/tool-cache/lib/manifest.js
@@ -46888,69 +47099,6 @@ var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enum
 `).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case"path":case"linkpath":case"type":case"charset":case"comment":case"gname":case"uname":s[n]=o;break;case"ctime":case"atime":case"mtime":s[n]=new Date(Number(o)*1e3);break;case"size":let h=+o;h>=0&&(s[n]=h);break;case"gid":case"uid":case"dev":case"ino":case"nlink":case"mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=!1;ignore=!1;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=!1;absolute;unsupported=!1;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case"File":case"OldFile":case"Link":case"SymbolicLink":case"CharacterDevice":case"BlockDevice":case"Directory":case"FIFO":case"ContiguousFile":case"GNUDumpDir":break;case"NextFileHasLongLinkpath":case"NextFileHasLongPath":case"OldGnuLongPath":case"GlobalExtendedHeader":case"ExtendedHeader":case"OldExtendedHeader":this.meta=!0;break;default:this.ignore=!0}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,!0)}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?!0:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=!1){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))))}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==!1?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i))};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>!0,rt=class extends external_events_.EventEmitter{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=!0;readable=!1;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=!1;[w];[$]=!1;[It];[je]=!1;[ti]=!1;[Yt]=!1;[ae]=!1;[Yi]=!1;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===!1)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format")}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end")}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:!1;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?!0:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry)}warn(t,e,i={}){Dt(this,t,e,i)}[Vs](t,e){this[It]===void 0&&(this[It]=!1);let i;try{i=new F(t,e,this[V],this[he])}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=!0,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=!0,this[At]("nullBlock"));else if(this[je]=!1,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else{let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else{let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=!0)};n.on("end",o)}else this[It]=!0;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=!0,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())))}}}[$s](){queueMicrotask(()=>this.emit("close"))}[Zs](t){let e=!0;if(!t)this[it]=void 0,e=!1;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r)}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=!1);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"))}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return!this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i])}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case"ExtendedHeader":case"OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],!1);break;case"GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],!0);break;case"NextFileHasLongPath":case"OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case"NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>!0,e.end=()=>e,e.emit=()=>!1,e.destroy?.()}this[$]=!0,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:!1})}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),!1):!0}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),!1;if((this[w]===void 0||this.brotli===void 0&&this[w]===!1)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),!0;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=!1);let o=!1;if(this[w]===!1&&this.zstd!==!1){o=!0;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=!1;break}}let h=this.brotli===void 0&&!o;if(this[w]===!1&&h)if(t.length<512)if(this[ut])this.brotli=!0;else return this[p]=t,i?.(),!0;else try{new F(t.subarray(0,512)),this.brotli=!1}catch{this.brotli=!0}if(this[w]===void 0||this[w]===!1&&(this.brotli||o)){let a=this[ut];this[ut]=!1,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c)}),this[w].on("error",c=>{this[$]||this.abort(c)}),this[w].on("end",()=>{this[ut]=!0,this[Xe]()}),this[Yt]=!0,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=!1,i?.(),l}}this[Yt]=!0,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=!1;let n=this[st].length>0?!1:this[it]?this[it].flowing:!0;return!n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t)}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=!0;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end()}this[At](Je)}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=!0,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e)}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e)}this[ae]=!1}(!this[p]||this[ut])&&this[Qe]()}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case"begin":case"header":this[Vs](t,e),e+=512;break;case"ignore":case"body":e+=this[Ki](t,e);break;case"meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=!0,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume()}:e=>e.resume()},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),!0])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,!1),!1;let l=h||(0,external_path_namespaceObject.parse)(o).root||".",c;if(o===l)c=!1;else{let d=e.get(o);c=d!==void 0?d:n((0,external_path_namespaceObject.dirname)(o),l,a+1)}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o))},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=external_node_fs_namespaceObject.openSync(e,"r");let r=external_node_fs_namespaceObject.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=external_node_fs_namespaceObject.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h))}else{let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=external_node_fs_namespaceObject.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a))}t.end()}}finally{if(typeof i=="number")try{external_node_fs_namespaceObject.closeSync(i)}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),external_node_fs_namespaceObject.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s)});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=external_node_path_namespaceObject.win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s)}return[t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,index_min_tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),index_min_os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=!1;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=!1;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o)}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||external_path_namespaceObject.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]()}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=!0),super.emit(t,...e)}[ss](){external_fs_.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e)})}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[index_min_tr]()}[index_min_tr](){switch(this.type){case"File":return this[er]();case"Directory":return this[ir]();case"SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t)}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end()}[is](){external_fs_.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e)})}[ns](t){this.linkpath=f(t),this[fe](),this.end()}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(external_path_namespaceObject.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end()}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute)}if(this[fe](),this.stat.size===0)return this.end();this[index_min_os]()}[index_min_os](){external_fs_.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e)})}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]()}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");external_fs_.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h)})}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.close(this.fd,t)}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]())}[as](t){this.once("drain",t)}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]()}},ni=class extends de{sync=!0;[ss](){this[si](external_fs_.lstatSync(this.absolute))}[is](){this[ns](external_fs_.readlinkSync(this.absolute))}[index_min_os](){this[hs](external_fs_.openSync(this.absolute,"r"))}[ii](){let t=!0;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=external_fs_.readSync(e,i,r,n,o);this[rs](h),t=!1}finally{if(t)try{this[pt](()=>{})}catch{}}}[as](t){t()}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.closeSync(this.fd),t()}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=!1;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h)}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this)}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e)}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0}};var pi=class{path;absolute;entry;stat;readdir;pending=!1;pendingLink=!1;ignore=!1;piped=!1;constructor(t,e){this.path=t||"./",this.absolute=e}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),index_min_fs=Symbol("ondrain"),wt=class extends A{sync=!1;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=!1;[me]=!1;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=!0),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[index_min_fs]()),this.on("resume",()=>e.resume())}else this.on("drain",this[index_min_fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>!0,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=!1,this[me]=!1}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=!0,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else{let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i)}this[Ft]()}[ci](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]()}[ds](t){t.pending=!0,this[G]+=1;let e=this.follow?"stat":"lstat";external_fs_[e](t.absolute,(i,r)=>{t.pending=!1,this[G]-=1,i?this.emit("error",i):this[li](t,r)})}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=!0;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else{let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=!0,t.pending=!0}this[Ft]()}[us](t){t.pending=!0,this[G]+=1,external_fs_.readdir(t.absolute,(e,i)=>{if(t.pending=!1,this[G]-=1,e)return this.emit("error",e);this[fi](t,i)})}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]()}[Ft](){if(!this[Ee]){this[Ee]=!0;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e}this[Ee]=!1,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()))}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=!1,this[ai](n)}}this[Ft]()}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=!1,t.pendingLink=!1),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t)}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=!0;return}t===this[Et]&&!t.piped&&this[di](t)}}}[cs](t){return{onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e)}}[index_min_fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume()}[di](t){t.piped=!0,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause()}):e.on("data",r=>{super.write(r)||e.pause()})}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i)}},kt=class extends wt{sync=!0;constructor(t){super(t),this[ui]=ni}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,external_fs_[e](t.absolute))}[us](t){this[fi](t,external_fs_.readdirSync(t.absolute))}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r)}):e.on("data",r=>{super[lr](r)})}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t)},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o)});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_namespaceObject.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_namespaceObject.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>{s.add(i)}}):s.add(e);s.end()},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e},Qn=K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=external_fs_.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||external_fs_.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return external_node_fs_namespaceObject.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{external_node_fs_namespaceObject.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null)})},index_min_io=(s,t,e,i,r)=>{if(t.isDirectory())Es(external_node_path_namespaceObject.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=external_node_path_namespaceObject.resolve(s,t.name);Ei(o,e,i,r)});else{let n=external_node_path_namespaceObject.resolve(s,t.name);Ei(n,e,i,r)}},Es=(s,t,e,i)=>{external_node_fs_namespaceObject.readdir(s,{withFileTypes:!0},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)index_min_io(s,l,t,e,a)})},so=(s,t,e,i)=>{t.isDirectory()&&ws(external_node_path_namespaceObject.resolve(s,t.name),e,i),ps(external_node_path_namespaceObject.resolve(s,t.name),e,i)},ws=(s,t,e)=>{let i;try{i=external_node_fs_namespaceObject.readdirSync(s,{withFileTypes:!0})}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e}get name(){return"CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e}get name(){return"SymlinkError"}};var no=(s,t)=>{external_node_fs_namespaceObject.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e)})},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?external_node_fs_namespaceObject.chmod(s,r,e):e()};if(s===d)return no(s,y);if(l)return promises_namespaceObject.mkdir(s,{mode:r,recursive:!0}).then(E=>y(null,E??void 0),y);let D=f(external_node_path_namespaceObject.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y)},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(external_node_path_namespaceObject.resolve(s+"/"+h));external_node_fs_namespaceObject.mkdir(a,e,br(a,t,e,i,r,n,o))},br=(s,t,e,i,r,n,o)=>h=>{h?external_node_fs_namespaceObject.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)external_node_fs_namespaceObject.unlink(s,c=>{if(c)return o(c);external_node_fs_namespaceObject.mkdir(s,e,br(s,t,e,i,r,n,o))});else{if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h)}}):(n=n||s,Ss(s,t,e,i,r,n,o))},oo=s=>{let t=!1,e;try{t=external_node_fs_namespaceObject.statSync(s).isDirectory()}catch(i){e=i?.code}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&external_node_fs_namespaceObject.chmodSync(s,i)};if(s===c)return oo(c),d();if(a)return d(external_node_fs_namespaceObject.mkdirSync(s,{mode:i,recursive:!0})??void 0);let T=f(external_node_path_namespaceObject.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(external_node_path_namespaceObject.resolve(x));try{external_node_fs_namespaceObject.mkdirSync(x,i),D=D||x}catch{let Le=external_node_fs_namespaceObject.lstatSync(x);if(Le.isDirectory())continue;if(l){external_node_fs_namespaceObject.unlinkSync(x),external_node_fs_namespaceObject.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=(0,external_node_path_namespaceObject.join)(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt((0,external_node_path_namespaceObject.join)(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e])}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else{let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]))}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return{paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?!1:(this.#s.add(t),t(()=>this.#e(t)),!0)}#e(t){if(!this.#s.has(t))return!1;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l)}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l)}else a.delete(t)}return this.#s.delete(t),n.forEach(o=>this.#r(o)),!0}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return external_node_fs_namespaceObject.unlink(s,t);let e=s+".DELETE."+(0,external_node_crypto_.randomBytes)(16).toString("hex");external_node_fs_namespaceObject.rename(s,e,i=>{if(i)return t(i);external_node_fs_namespaceObject.unlink(e,t)})},po=s=>{if(!Te)return external_node_fs_namespaceObject.unlinkSync(s);let t=s+".DELETE."+(0,external_node_crypto_.randomBytes)(16).toString("hex");external_node_fs_namespaceObject.renameSync(s,t),external_node_fs_namespaceObject.unlinkSync(t)},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=!1;[Oe]=!1;[Ri]=0;reservations=new yi;transform;writable=!0;readable=!1;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=!0,this[bs]()},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=!0}else this.uid=void 0,this.gid=void 0,this.setOwner=!1;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===!0,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(external_node_path_namespaceObject.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e))}warn(t,e,i={}){return(t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=!1),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"))}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return!0;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),!1;let a=external_node_path_namespaceObject.posix.dirname(t.path),l=external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),!1}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),!0}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return!1;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return!1}i.splice(0,this.strip),t.path=i.join("/")}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),!1;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return!1;if(t.absolute=external_node_path_namespaceObject.isAbsolute(t.path)?f(external_node_path_namespaceObject.resolve(t.path)):f(external_node_path_namespaceObject.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),!1;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return!1;if(this.win32){let{root:r}=external_node_path_namespaceObject.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=external_node_path_namespaceObject.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length))}return!0}[Dr](t){if(!this[Fr](t))return t.resume();switch(external_node_assert_.equal(typeof t.absolute,"string"),t.type){case"Directory":case"GNUDumpDir":t.mode&&(t.mode=t.mode|448);case"File":case"OldFile":case"ContiguousFile":case"Link":case"SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume())}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i)}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:!1});r.on("error",a=>{r.fd&&external_node_fs_namespaceObject.close(r.fd,()=>{}),r.write=()=>!0,this[O](a,t),e()});let n=1,o=a=>{if(a){r.fd&&external_node_fs_namespaceObject.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&external_node_fs_namespaceObject.close(r.fd,l=>{l?this[O](l,t):this[$t](),e()})};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;external_node_fs_namespaceObject.futimes(l,c,d,y=>y?external_node_fs_namespaceObject.utimes(a,c,d,T=>o(T&&y)):o())}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&external_node_fs_namespaceObject.fchown(l,c,d,y=>y?external_node_fs_namespaceObject.chown(a,c,d,T=>o(T&&y)):o())}o()});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e()}),t.pipe(h)),h.pipe(r)}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume())};t.mtime&&!this.noMtime&&(n++,external_node_fs_namespaceObject.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,external_node_fs_namespaceObject.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o()})}[Cr](t){t.unsupported=!0,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume()}[Ar](t,e){let i=f(external_node_path_namespaceObject.relative(this.cwd,external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e()})}[Ir](t,e){let i=f(external_node_path_namespaceObject.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e()})}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=external_node_path_namespaceObject.resolve(e,o);external_node_fs_namespaceObject.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,external_node_path_namespaceObject.resolve(h,i.join("/"))));this[Re](t,h,i,r,n)})}[kr](){this[Ri]++}[$t](){this[Ri]--,this[bs]()}[Ls](t){this[$t](),t.resume()}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i))}[Nr](t,e){let i=h=>{e(h)},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=!0,n()})},n=()=>{if(t.absolute!==this.cwd){let h=f(external_node_path_namespaceObject.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o()})}o()},o=()=>{external_node_fs_namespaceObject.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?external_node_fs_namespaceObject.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return external_node_fs_namespaceObject.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i))})};this[Oe]?n():r()}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case"File":case"OldFile":case"ContiguousFile":return this[Ts](e,i);case"Link":return this[Ir](e,i);case"SymbolicLink":return this[Ar](e,i);case"Directory":case"GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){external_node_fs_namespaceObject[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r()})}},ye=s=>{try{return[null,s()]}catch(t){return[t,null]}},xe=class extends Xt{sync=!0;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=!0}if(t.absolute!==this.cwd){let n=f(external_node_path_namespaceObject.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>external_node_fs_namespaceObject.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{external_node_fs_namespaceObject.chmodSync(String(t.absolute),Number(t.mode))}):[];return this[P](h,t)}let[n]=ye(()=>external_node_fs_namespaceObject.rmdirSync(String(t.absolute)));this[P](n,t)}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{external_node_fs_namespaceObject.closeSync(n)}catch(l){a=l}(h||a)&&this[O](h||a,t),e()},n;try{n=external_node_fs_namespaceObject.openSync(String(t.absolute),ms(t.size),i)}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{external_node_fs_namespaceObject.writeSync(n,h,0,h.length)}catch(a){r(a)}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{external_node_fs_namespaceObject.futimesSync(n,a,l)}catch(c){try{external_node_fs_namespaceObject.utimesSync(String(t.absolute),a,l)}catch{h=c}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{external_node_fs_namespaceObject.fchownSync(n,Number(a),Number(l))}catch(c){try{external_node_fs_namespaceObject.chownSync(String(t.absolute),Number(a),Number(l))}catch{h=h||c}}}r(h)})}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{external_node_fs_namespaceObject.utimesSync(String(t.absolute),t.atime||new Date,t.mtime)}catch{}if(this[ge](t))try{external_node_fs_namespaceObject.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)))}catch{}e(),t.resume()}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=external_node_path_namespaceObject.resolve(o,h);let[a,l]=ye(()=>external_node_fs_namespaceObject.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,external_node_path_namespaceObject.resolve(e,i.join("/"))))}r()}[gi](t,e,i,r){let n=`${i}Sync`;try{external_node_fs_namespaceObject[n](e,String(t.absolute)),r(),t.resume()}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=external_node_fs_namespaceObject.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t)},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),external_node_fs_namespaceObject.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},So=K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t)});var yo=(s,t)=>{let e=new kt(s),i=!0,r,n;try{try{r=external_node_fs_namespaceObject.openSync(s.file,"r+")}catch(a){if(a?.code==="ENOENT")r=external_node_fs_namespaceObject.openSync(s.file,"w+");else throw a}let o=external_node_fs_namespaceObject.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=external_node_fs_namespaceObject.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime)}i=!1,Ro(s,e,n,r,t)}finally{if(i)try{external_node_fs_namespaceObject.closeSync(r)}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r)},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?external_node_fs_namespaceObject.close(n,E=>h(T)):h(null,D)},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return external_node_fs_namespaceObject.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,external_node_fs_namespaceObject.read(n,d,0,512,l,y)};external_node_fs_namespaceObject.read(n,d,0,512,l,y)};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",external_node_fs_namespaceObject.open(s.file,h,a);if(l||!c)return o(l);external_node_fs_namespaceObject.fstat(c,(d,y)=>{if(d)return external_node_fs_namespaceObject.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t)})})};external_node_fs_namespaceObject.open(s.file,h,a)})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_namespaceObject.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_namespaceObject.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e);s.end()},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});var Oo=K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s)}),To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0))};
 //# sourceMappingURL=index.min.js.map
 
-;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
-class errors_UserError extends Error {
-    file;
-    input;
-    hint;
-    constructor(message, details = {}) {
-        super(message, details.cause === undefined ? undefined : { cause: details.cause });
-        this.name = 'UserError';
-        this.file = details.file;
-        this.input = details.input;
-        this.hint = details.hint;
-    }
-    /** The message with the hint, as shown to the user. */
-    describe() {
-        return this.hint ? `${this.message} ${this.hint}` : this.message;
-    }
-}
-function isUserError(e) {
-    return e instanceof errors_UserError;
-}
-/** The message of any thrown value, for embedding in a UserError. */
-function errors_messageOf(e) {
-    return e instanceof Error ? e.message : String(e);
-}
-const parsed = (value) => ({ ok: true, value });
-const parseError = (error) => ({ ok: false, error });
-/**
- * The value of a parse of input `input`, or a UserError naming the input:
- * "Input NAME is 'TEXT': WHAT IS WRONG; expected WHAT IT ACCEPTS."
- */
-function inputValue(input, result, wording = {}) {
-    if (result.ok)
-        return result.value;
-    const shown = wording.shown === undefined ? '' : ` is '${wording.shown}'`;
-    const expected = wording.expected ? `; expected ${wording.expected}` : '';
-    throw new errors_UserError(`Input ${input}${shown}: ${result.error}${expected}.`, { input, hint: wording.hint });
-}
-/**
- * Why a file could not be opened or read, from the error Node gave: "does not exist",
- * "cannot be read (permission denied)", "is a directory, expected a file", ... — so that a
- * missing file and an unreadable one are never told apart wrongly.
- */
-function fileProblem(e, expected = 'a file') {
-    const code = e?.code;
-    switch (code) {
-        case 'ENOENT':
-            return 'does not exist';
-        case 'ENOTDIR':
-            return 'does not exist (a part of its path is not a directory)';
-        case 'EACCES':
-        case 'EPERM':
-            return 'cannot be read (permission denied)';
-        case 'EISDIR':
-            return `is a directory, expected ${expected}`;
-        case 'ELOOP':
-            return 'cannot be read (too many symbolic links)';
-        case 'ENAMETOOLONG':
-            return 'cannot be read (the path is too long)';
-        default:
-            return `cannot be read: ${errors_messageOf(e)}`;
-    }
-}
-//# sourceMappingURL=errors.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/runtime.js
 
 
@@ -46977,87 +47125,118 @@ function packageDirOf(path) {
     const candidates = [path, (0,external_node_path_namespaceObject.join)(path, 'node_modules', 'onnxruntime-node')];
     return candidates.find((dir) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'package.json')) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'dist', 'index.js')));
 }
+function cacheEntry(cacheRoot, target) {
+    const versionDir = (0,external_node_path_namespaceObject.join)(cacheRoot, 'onnxruntime-node', ONNXRUNTIME_VERSION);
+    const installDir = (0,external_node_path_namespaceObject.join)(versionDir, target.name);
+    return { versionDir, installDir, packageDir: (0,external_node_path_namespaceObject.join)(installDir, 'node_modules', 'onnxruntime-node') };
+}
 /**
  * Finds or installs the pinned onnxruntime-node for the running platform, in this order: the
  * given path, the tool cache, a download from the npm registry (integrity-checked, only the
  * running platform's binaries kept, moved into the tool cache atomically).
  */
 async function provisionOnnxRuntime(options = {}) {
-    const platform = options.platform ?? process.platform;
-    const arch = options.arch ?? process.arch;
     const log = options.log ?? (() => { });
-    const target = `${platform}-${arch}`;
-    if (options.path) {
-        const dir = packageDirOf((0,external_node_path_namespaceObject.resolve)(options.path));
-        if (!dir) {
-            throw new errors_UserError(`onnxruntime-path ${options.path} holds no onnxruntime-node package.`, {
-                input: 'onnxruntime-path',
-                hint: `Point it at node_modules/onnxruntime-node of an install of onnxruntime-node@${ONNXRUNTIME_VERSION}, or leave it empty to download it.`,
-            });
-        }
-        const { version } = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(dir, 'package.json'), 'utf8'));
-        if (version !== ONNXRUNTIME_VERSION)
-            log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
-        return { packageDir: dir, version, source: 'path' };
-    }
-    if (!SUPPORTED_PLATFORMS.includes(target)) {
-        throw new errors_UserError(`onnxruntime-node ${ONNXRUNTIME_VERSION} ships no native binary for ${target}; supported: ${SUPPORTED_PLATFORMS.join(', ')}.`, { hint: 'Run the job on a supported runner, or install onnxruntime-node yourself and set onnxruntime-path.' });
-    }
-    // Same layout as @actions/tool-cache: <root>/<tool>/<version>/<arch> plus a sibling "<arch>.complete".
-    const versionDir = (0,external_node_path_namespaceObject.join)(options.cacheRoot ?? defaultCacheRoot(), 'onnxruntime-node', ONNXRUNTIME_VERSION);
-    const installDir = (0,external_node_path_namespaceObject.join)(versionDir, target);
-    const packageDir = (0,external_node_path_namespaceObject.join)(installDir, 'node_modules', 'onnxruntime-node');
-    if ((0,external_node_fs_namespaceObject.existsSync)(`${installDir}.complete`) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(packageDir, 'package.json'))) {
-        return { packageDir, version: ONNXRUNTIME_VERSION, source: 'cache' };
+    if (options.path)
+        return runtimeAtPath(options.path, log);
+    const target = supportedTarget(options.platform ?? process.platform, options.arch ?? process.arch);
+    const entry = cacheEntry(options.cacheRoot ?? defaultCacheRoot(), target);
+    if ((0,external_node_fs_namespaceObject.existsSync)(`${entry.installDir}.complete`) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(entry.packageDir, 'package.json'))) {
+        return { packageDir: entry.packageDir, version: ONNXRUNTIME_VERSION, source: 'cache' };
     }
     const registry = (options.registry || DEFAULT_REGISTRY).replace(/\/+$/, '');
-    const staging = (0,external_node_path_namespaceObject.join)(versionDir, `.staging-${(0,external_node_crypto_.randomUUID)()}`);
+    await installFromRegistry(registry, target, entry, log);
+    return { packageDir: entry.packageDir, version: ONNXRUNTIME_VERSION, source: 'download' };
+}
+/** The pre-installed onnxruntime-node of input onnxruntime-path, whatever its version (which is logged when not the pinned one). */
+async function runtimeAtPath(path, log) {
+    const dir = packageDirOf((0,external_node_path_namespaceObject.resolve)(path));
+    if (!dir) {
+        throw new errors_UserError(`onnxruntime-path ${path} holds no onnxruntime-node package.`, {
+            input: 'onnxruntime-path',
+            hint: `Point it at node_modules/onnxruntime-node of an install of onnxruntime-node@${ONNXRUNTIME_VERSION}, or leave it empty to download it.`,
+        });
+    }
+    const manifest = (0,external_node_path_namespaceObject.join)(dir, 'package.json');
+    let version;
+    try {
+        ({ version } = JSON.parse(await (0,promises_namespaceObject.readFile)(manifest, 'utf8')));
+    }
+    catch (e) {
+        const problem = e instanceof SyntaxError ? `is not valid JSON: ${errors_messageOf(e)}` : errors_fileProblem(e);
+        throw new errors_UserError(`onnxruntime-path: ${manifest} ${problem}.`, { input: 'onnxruntime-path', file: manifest });
+    }
+    if (version !== ONNXRUNTIME_VERSION)
+        log(`Using onnxruntime-node ${version} from ${dir}; this release is tested with ${ONNXRUNTIME_VERSION}.`);
+    return { packageDir: dir, version, source: 'path' };
+}
+function supportedTarget(platform, arch) {
+    const name = `${platform}-${arch}`;
+    if (!SUPPORTED_PLATFORMS.includes(name)) {
+        throw new errors_UserError(`onnxruntime-node ${ONNXRUNTIME_VERSION} ships no native binary for ${name}; supported: ${SUPPORTED_PLATFORMS.join(', ')}.`, { hint: 'Run the job on a supported runner, or install onnxruntime-node yourself and set onnxruntime-path.' });
+    }
+    return { platform, arch, name };
+}
+/**
+ * Downloads the pinned packages into a staging folder of their own (so that a half-done install
+ * is never seen), then moves them into the tool cache entry in one rename and marks it complete.
+ */
+async function installFromRegistry(registry, target, entry, log) {
+    const staging = (0,external_node_path_namespaceObject.join)(entry.versionDir, `.staging-${(0,external_node_crypto_.randomUUID)()}`);
+    const install = (0,external_node_path_namespaceObject.join)(staging, 'install');
     try {
         for (const name of Object.keys(ONNXRUNTIME_PACKAGES)) {
-            const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
-            const shown = withoutCredentials(url);
-            log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
-            const tarball = (0,external_node_path_namespaceObject.join)(staging, `${name}.tgz`);
-            await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
-            try {
-                await downloadTool(url, tarball);
-            }
-            catch (e) {
-                throw new errors_UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${errors_messageOf(e)}.`, {
-                    hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
-                    cause: e,
-                });
-            }
-            await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
-            const dest = (0,external_node_path_namespaceObject.join)(staging, 'install', 'node_modules', name);
-            await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
-            const binaries = `package/bin/napi-v6/${platform}/${arch}/`;
-            await So({
-                file: tarball,
-                cwd: dest,
-                strip: 1,
-                // only what runs: the compiled JavaScript, the manifest and this platform's binaries
-                filter: (p) => !/^package\/(lib|script)\//.test(p) && (!p.startsWith('package/bin/') || p.startsWith(binaries) || binaries.startsWith(p)),
-            });
+            const tarball = await downloadPackage(registry, name, staging, log);
+            await extractPackage(tarball, (0,external_node_path_namespaceObject.join)(install, 'node_modules', name), target);
             await (0,promises_namespaceObject.rm)(tarball);
         }
-        if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(staging, 'install', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', platform, arch))) {
-            throw new errors_UserError(`The onnxruntime-node ${ONNXRUNTIME_VERSION} tarball holds no binaries for ${target}.`);
+        if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(install, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', target.platform, target.arch))) {
+            throw new errors_UserError(`The onnxruntime-node ${ONNXRUNTIME_VERSION} tarball holds no binaries for ${target.name}.`);
         }
         try {
-            await (0,promises_namespaceObject.rename)((0,external_node_path_namespaceObject.join)(staging, 'install'), installDir);
+            await (0,promises_namespaceObject.rename)(install, entry.installDir);
         }
         catch (e) {
             // another job on this runner finished first: use its copy
-            if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(packageDir, 'package.json')))
+            if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(entry.packageDir, 'package.json')))
                 throw e;
         }
-        await (0,promises_namespaceObject.writeFile)(`${installDir}.complete`, '');
-        log(`Installed onnxruntime-node ${ONNXRUNTIME_VERSION} for ${target} in ${installDir}`);
-        return { packageDir, version: ONNXRUNTIME_VERSION, source: 'download' };
+        await (0,promises_namespaceObject.writeFile)(`${entry.installDir}.complete`, '');
+        log(`Installed onnxruntime-node ${ONNXRUNTIME_VERSION} for ${target.name} in ${entry.installDir}`);
     }
     finally {
         await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+    }
+}
+/** Downloads one pinned package's tarball into `dir` and checks its integrity; returns its path. */
+async function downloadPackage(registry, name, dir, log) {
+    const url = `${registry}/${name}/-/${name}-${ONNXRUNTIME_VERSION}.tgz`;
+    const shown = withoutCredentials(url);
+    log(`Downloading ${name}@${ONNXRUNTIME_VERSION} from ${shown}`);
+    const tarball = (0,external_node_path_namespaceObject.join)(dir, `${name}.tgz`);
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    try {
+        await downloadTool(url, tarball);
+    }
+    catch (e) {
+        throw new errors_UserError(`Could not download ${name}@${ONNXRUNTIME_VERSION} from ${shown}: ${errors_messageOf(e)}.`, {
+            hint: 'An offline runner can install onnxruntime-node itself and set onnxruntime-path (or ONNXRUNTIME_NODE_PATH).',
+            cause: e,
+        });
+    }
+    await verifyIntegrity(tarball, ONNXRUNTIME_PACKAGES[name], shown);
+    return tarball;
+}
+/** Unpacks a package tarball into `dest`, keeping only what runs: the compiled JavaScript, the manifest and the target's binaries. */
+async function extractPackage(tarball, dest, target) {
+    const binaries = `package/bin/napi-v6/${target.platform}/${target.arch}/`;
+    const runs = (p) => !/^package\/(lib|script)\//.test(p) && (!p.startsWith('package/bin/') || p.startsWith(binaries) || binaries.startsWith(p));
+    try {
+        await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
+        await So({ file: tarball, cwd: dest, strip: 1, filter: runs });
+    }
+    catch (e) {
+        throw new errors_UserError(`${tarball} cannot be extracted into ${dest}: ${errors_messageOf(e)}.`, { cause: e });
     }
 }
 /** A URL fit for a log: user and password of a mirror's URL removed. */
@@ -47077,8 +47256,13 @@ function withoutCredentials(url) {
 async function verifyIntegrity(file, integrity, url) {
     const [algorithm, expected] = integrity.split('-', 2);
     const hash = (0,external_node_crypto_.createHash)(algorithm);
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
-        hash.update(chunk);
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+            hash.update(chunk);
+    }
+    catch (e) {
+        throw new errors_UserError(`The downloaded ${url} (${file}) ${errors_fileProblem(e)}.`, { cause: e });
+    }
     const actual = hash.digest('base64');
     if (actual !== expected) {
         throw new errors_UserError(`${url} failed its integrity check: expected ${integrity}, got ${algorithm}-${actual}.`, {
@@ -47106,160 +47290,23 @@ async function loadOnnxRuntime(options = {}) {
     return { ort, runtime };
 }
 //# sourceMappingURL=runtime.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/run-action.js
-
-
-
-/** The file an annotation points at: repository-relative, an .npz member's archive. */
-function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
-    if (!file)
-        return undefined;
-    const path = file.replace(/:[^:/\\]+\.npy$/, '');
-    if (workspace && (0,external_node_path_namespaceObject.isAbsolute)(path)) {
-        const rel = (0,external_node_path_namespaceObject.relative)(workspace, path);
-        return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel) ? path : rel.split('\\').join('/');
-    }
-    return path;
-}
-/**
- * Runs an action's body the way every action here ends: a UserError becomes one error
- * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
- * error is a bug, reported with its stack in the debug log.
- */
-async function runAction(title, body) {
-    try {
-        await body();
-    }
-    catch (e) {
-        process.exitCode = 1;
-        if (e instanceof errors_UserError) {
-            error(e.describe(), { title, file: annotationFile(e.file) });
-            return;
-        }
-        core_debug(e instanceof Error ? (e.stack ?? e.message) : String(e));
-        error(`Internal error in ${title}: ${e instanceof Error ? e.message : String(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, {
-            title,
-        });
-    }
-}
-//# sourceMappingURL=run-action.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
-
-
-
-
-
-/** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
-function markErrored(report, message) {
-    report.status = 'error';
-    report.passed = false;
-    report.reason = message;
-}
-/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
-function reportJson(report) {
-    return JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
-}
-/**
- * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
- * whatever happened, the outputs are set, the JSON report written and the job summary added, so
- * a failed or broken run still leaves its report. A UserError ends in one error annotation and
- * exit code 1 (runAction).
- */
-async function runReportedAction(a) {
-    await runAction(a.title, async () => {
-        let failure;
-        try {
-            await a.body();
-        }
-        catch (e) {
-            failure = e;
-            const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${errors_messageOf(e)}`;
-            a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
-            a.recordError(a.report, message);
-        }
-        try {
-            for (const [name, value] of Object.entries(a.outputs(a.report)))
-                setOutput(name, value);
-            setOutput('report-path', a.reportPath);
-            try {
-                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(a.reportPath), { recursive: true });
-                await (0,promises_namespaceObject.writeFile)(a.reportPath, reportJson(a.report));
-            }
-            catch (e) {
-                throw new errors_UserError(`The report cannot be written to ${a.reportPath}: ${errors_messageOf(e)}.`, { input: 'report' });
-            }
-            const markdown = a.markdown(a.report);
-            if (process.env.GITHUB_STEP_SUMMARY)
-                await summary.addRaw(markdown, true).write();
-            else
-                info(markdown);
-            await a.afterPublish?.(a.report);
-        }
-        catch (e) {
-            if (!failure)
-                throw e;
-            warning(`The report could not be published: ${errors_messageOf(e)}`);
-        }
-        if (failure)
-            throw failure;
-        a.verdict?.(a.report);
-    });
-}
-//# sourceMappingURL=reported-action.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/validation/validation-report.js
-const ICON = { pass: '✅', fail: '❌', skip: '➖' };
-function num(v) {
-    if (v === null || v === undefined)
-        return 'n/a';
-    if (!Number.isFinite(v))
-        return String(v);
-    return v === 0 ? '0' : v.toPrecision(3);
-}
-function renderValidationMarkdown(r) {
-    const out = [];
-    const name = r.model ? `\`${r.model.path}\`` : 'the model';
-    const head = r.status === 'passed' ? '✅ ONNX validation passed' : r.status === 'failed' ? '❌ ONNX validation failed' : '⚠️ ONNX validation could not run';
-    out.push(`## ${head}: ${name}`, '', r.reason, '');
-    if (r.checks.length) {
-        out.push('| | check | detail |', '|---|---|---|');
-        for (const c of r.checks)
-            out.push(`| ${ICON[c.status]} | ${c.title} | ${c.detail.replace(/\|/g, '\\|')} |`);
-        out.push('');
-    }
-    if (r.outputs.length) {
-        out.push('| output | shape | atol | rtol | max abs error | max rel error | outside tolerance | worst element |', '|---|---|---:|---:|---:|---:|---:|---|');
-        for (const o of r.outputs) {
-            const worst = o.worst ? `[${o.worst.index.join(', ')}]: ${o.worst.actual} vs ${o.worst.expected}` : '';
-            out.push(`| ${o.passed ? '✅' : '❌'} ${o.name} | [${o.shape.join(', ')}] | ${o.atol} | ${o.rtol} | ${num(o.maxAbsError)} | ${num(o.maxRelError)} | ${o.mismatches}/${o.elements} | ${worst} |`);
-        }
-        out.push('');
-    }
-    const m = r.model;
-    if (m) {
-        const ops = Object.entries(m.operators)
-            .sort((a, b) => b[1] - a[1])
-            .map(([op, n]) => `${op} ×${n}`)
-            .join(', ');
-        out.push('<details><summary>Model</summary>', '');
-        out.push('| | |', '|---|---|');
-        out.push(`| IR version | ${m.irVersion} |`);
-        out.push(`| opsets | ${m.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')} |`);
-        out.push(`| producer | ${m.producer.name} ${m.producer.version} |`);
-        out.push(`| inputs | ${m.inputs.map((v) => `\`${v.name}\` ${v.type}[${(v.shape ?? []).map((d) => d ?? '?').join(', ')}]`).join(', ')} |`);
-        out.push(`| outputs | ${m.outputs.map((v) => `\`${v.name}\` ${v.type}[${(v.shape ?? []).map((d) => d ?? '?').join(', ')}]`).join(', ')} |`);
-        out.push(`| operators | ${m.nodes} nodes: ${ops} |`);
-        out.push(`| parameters | ${m.parameters.toLocaleString('en-US')} in ${m.initializers} initializers |`);
-        out.push(`| size | ${(m.sizeBytes / 1024).toFixed(1)} KiB${m.externalData.length ? ` + external data (${m.externalData.length} tensors)` : ''} |`);
-        if (m.sha256)
-            out.push(`| sha256 | \`${m.sha256}\` |`);
-        out.push('', '</details>', '');
-    }
-    return out.join('\n');
-}
-//# sourceMappingURL=validation-report.js.map
 // EXTERNAL MODULE: ../../node_modules/onnx-proto/dist/onnx.js
 var onnx = __nccwpck_require__(2330);
+;// CONCATENATED MODULE: ../../packages/core/dist/util/shape.js
+/** The number of elements of a tensor of this shape (1 for a scalar's empty shape). */
+function elementCount(shape) {
+    let n = 1;
+    for (const d of shape)
+        n *= d;
+    return n;
+}
+/** The number of elements of one row: every dimension but the first. */
+function rowElementCount(shape) {
+    return elementCount(shape.slice(1));
+}
+//# sourceMappingURL=shape.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/model-file.js
+
 
 
 
@@ -47293,10 +47340,18 @@ const ONNX_TYPES = {
 function typeName(dataType) {
     return ONNX_TYPES[dataType ?? 0]?.name ?? `type ${dataType}`;
 }
+/**
+ * An int64 field as onnx-proto decodes it: a number or a Long. Typed unknown because onnx-proto's
+ * declarations name a global Long type that nothing declares (it is `any` to TypeScript).
+ */
 function toNumber(v) {
     if (v === null || v === undefined)
         return 0;
     return typeof v === 'number' ? v : v.toNumber();
+}
+/** "ai.onnx 13, ai.onnx.ml 3": the default domain by its name. */
+function formatOpsets(opsets) {
+    return opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
 }
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
 function isLfsPointer(bytes) {
@@ -47311,24 +47366,37 @@ function valueInfo(v) {
         name: v.name ?? '',
         type: typeName(tensor.elemType),
         // a dimension is a symbol, a size, or unknown (neither set; decoded as size 0)
-        shape: tensor.shape ? (dims ?? []).map((d) => (d.dimParam ? d.dimParam : toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : null)) : null,
+        shape: tensor.shape
+            ? (dims ?? []).map((d) => (d.dimParam ? d.dimParam : toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : null))
+            : null,
     };
 }
-function tensorElements(t) {
-    return (t.dims ?? []).reduce((a, d) => a * toNumber(d), 1);
+/** An initializer whose bytes are in an external data file, not in the model file. */
+function storedExternally(t) {
+    return t.dataLocation === model_file_onnx.TensorProto.DataLocation.EXTERNAL;
 }
-/** Reads and decodes an ONNX file (without its external data). */
-async function readModel(path) {
+function tensorElements(t) {
+    return elementCount((t.dims ?? []).map(toNumber));
+}
+/**
+ * stat of a regular file. Anything else throws, a directory with EISDIR (for fileProblem): asked
+ * first because reading a directory fails differently per platform, and reading a FIFO waits forever.
+ */
+async function statFile(path) {
+    const s = await (0,promises_namespaceObject.stat)(path);
+    if (!s.isFile())
+        throw Object.assign(new Error('not a regular file'), { code: s.isDirectory() ? 'EISDIR' : undefined });
+    return s;
+}
+/** The file's bytes; a missing, unreadable or LFS-pointer file is the user's error. */
+async function readModelBytes(path) {
     let bytes;
     try {
-        const s = await (0,promises_namespaceObject.stat)(path);
-        if (!s.isFile())
-            throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+        await statFile(path);
         bytes = await (0,promises_namespaceObject.readFile)(path);
     }
     catch (e) {
-        const code = e.code;
-        throw new errors_UserError(code === 'ENOENT' ? `The model ${path} does not exist.` : `The model ${path} cannot be read: ${errors_messageOf(e)}.`, { file: path, input: 'model' });
+        throw new errors_UserError(`The model ${path} ${errors_fileProblem(e, 'an ONNX model file')}.`, { file: path, input: 'model' });
     }
     if (isLfsPointer(bytes)) {
         throw new errors_UserError(`The model ${path} is a Git LFS pointer file, not the model.`, {
@@ -47337,6 +47405,9 @@ async function readModel(path) {
             hint: 'Check out with LFS (actions/checkout with lfs: true) or download the real file.',
         });
     }
+    return bytes;
+}
+function decodeModel(bytes, path) {
     let model;
     try {
         model = model_file_onnx.ModelProto.decode(bytes);
@@ -47350,28 +47421,37 @@ async function readModel(path) {
             input: 'model',
         });
     }
-    const graph = model.graph;
-    const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name));
+    return model;
+}
+/** Node count per operator, `domain::Op` for non-default domains. */
+function operatorCounts(graph) {
     const operators = {};
     for (const node of graph.node ?? []) {
         const key = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}::${node.opType}` : (node.opType ?? '?');
         operators[key] = (operators[key] ?? 0) + 1;
     }
-    const externalData = [];
-    let parameters = 0;
-    for (const t of graph.initializer ?? []) {
-        parameters += tensorElements(t);
-        if (t.dataLocation === model_file_onnx.TensorProto.DataLocation.EXTERNAL) {
-            const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-            const size = ONNX_TYPES[t.dataType ?? 0]?.size ?? 0;
-            externalData.push({
-                tensor: t.name ?? '',
-                location: entries.location ?? '',
-                offset: Number(entries.offset ?? 0),
-                length: entries.length !== undefined ? Number(entries.length) : Math.ceil(tensorElements(t) * size),
-            });
-        }
-    }
+    return operators;
+}
+/** Where the initializers stored outside the model file say their bytes are. */
+function externalDataRefs(graph) {
+    return (graph.initializer ?? []).filter(storedExternally).map((t) => {
+        const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+        const size = ONNX_TYPES[t.dataType ?? 0]?.size ?? 0;
+        return {
+            tensor: t.name ?? '',
+            location: entries.location ?? '',
+            offset: Number(entries.offset ?? 0),
+            length: entries.length !== undefined ? Number(entries.length) : Math.ceil(tensorElements(t) * size),
+        };
+    });
+}
+/** Reads and decodes an ONNX file (without its external data). */
+async function readModel(path) {
+    const bytes = await readModelBytes(path);
+    const model = decodeModel(bytes, path);
+    const graph = model.graph;
+    const initializers = graph.initializer ?? [];
+    const initializerNames = new Set(initializers.map((t) => t.name));
     const info = {
         path,
         sizeBytes: bytes.byteLength,
@@ -47386,30 +47466,262 @@ async function readModel(path) {
         // before IR 4, initializers were also listed as graph inputs
         inputs: (graph.input ?? []).filter((v) => !initializerNames.has(v.name)).map(valueInfo),
         outputs: (graph.output ?? []).map(valueInfo),
-        operators,
+        operators: operatorCounts(graph),
         nodes: (graph.node ?? []).length,
         initializers: initializerNames.size,
-        parameters,
-        externalData,
+        parameters: initializers.reduce((sum, t) => sum + tensorElements(t), 0),
+        externalData: externalDataRefs(graph),
     };
     return { model, info };
 }
 //# sourceMappingURL=model-file.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/check.js
-function pass(id, title, detail) {
-    return { id, title, status: 'pass', detail };
+/**
+ * Every check of a validation, in the order the report lists them, with its title: one table, so
+ * that a check has the same title whether it passed, failed or was skipped.
+ */
+const CHECKS = {
+    decodes: 'Decodes as ONNX',
+    'runtime-support': 'IR version and opsets supported',
+    signature: 'Signature',
+    'batch-dimension': 'Batch dimension is symbolic',
+    'external-data': 'External data',
+    'initializers-finite': 'Weights are finite',
+    size: 'Size',
+    loads: 'Loads in onnxruntime',
+    runs: 'Runs',
+    'outputs-finite': 'Outputs are finite',
+    'matches-reference': 'Matches the reference outputs',
+    'batch-consistency': 'Batch of 1 = batch of N',
+    deterministic: 'Deterministic',
+};
+function pass(id, detail) {
+    return { id, title: CHECKS[id], status: 'pass', detail };
 }
-function fail(id, title, detail) {
-    return { id, title, status: 'fail', detail };
+function fail(id, detail) {
+    return { id, title: CHECKS[id], status: 'fail', detail };
 }
-function skip(id, title, detail) {
-    return { id, title, status: 'skip', detail };
+function skip(id, detail) {
+    return { id, title: CHECKS[id], status: 'skip', detail };
+}
+/** The check: failed with the problems found, or passed with `detail`. */
+function verdict(id, problems, detail) {
+    return problems.length ? fail(id, problems.join('; ')) : pass(id, detail());
+}
+/** Every check listed after `id`, skipped for `reason` (the checks that need `id` to have passed). */
+function skipAfter(id, reason) {
+    const ids = Object.keys(CHECKS);
+    return ids.slice(ids.indexOf(id) + 1).map((later) => skip(later, reason));
 }
 //# sourceMappingURL=check.js.map
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ../../node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(171);
+;// CONCATENATED MODULE: ../../packages/core/dist/validation/external-data.js
+
+
+
+
+
+/** A path relative to a folder that leaves it. */
+function leaves(rel) {
+    return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel);
+}
+async function head(path, bytes) {
+    const handle = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const buffer = new Uint8Array(bytes);
+        await handle.read(buffer, 0, bytes, 0);
+        return buffer;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * The data file `ref` names (at `path`, inside `dir`) as found on disk, or what is wrong with it:
+ * missing or unreadable, a link leading out of the folder, a Git LFS pointer.
+ */
+async function inspectDataFile(dir, path, ref) {
+    try {
+        const { size } = await statFile(path);
+        // a link inside the folder may still lead out of it
+        const real = await (0,promises_namespaceObject.realpath)(path);
+        if (leaves((0,external_node_path_namespaceObject.relative)(await (0,promises_namespaceObject.realpath)(dir), real)))
+            return `tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${real})`;
+        if (isLfsPointer(await head(path, 64)))
+            return `${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`;
+        return { path, size };
+    }
+    catch (e) {
+        const where = e.code === 'ENOENT' ? ' next to the model' : '';
+        return `tensor '${ref.tensor}' needs ${ref.location}, which ${errors_fileProblem(e, 'a file of tensor data')}${where}`;
+    }
+}
+/**
+ * External data references (ONNX's `location`/`offset`/`length`) must stay inside the model's
+ * folder, name files that exist, that are long enough, and that are not Git LFS pointers.
+ */
+async function checkExternalData(info) {
+    const readable = new Map();
+    const dir = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(info.path));
+    const problems = [];
+    // a file's problem is told once, for the first tensor in it
+    const files = new Map();
+    for (const ref of info.externalData) {
+        const path = (0,external_node_path_namespaceObject.resolve)(dir, ref.location);
+        if (!ref.location || (0,external_node_path_namespaceObject.isAbsolute)(ref.location) || leaves((0,external_node_path_namespaceObject.relative)(dir, path))) {
+            problems.push(ref.location
+                ? `tensor '${ref.tensor}' points outside the model's folder (${ref.location})`
+                : `tensor '${ref.tensor}' is marked external but has no location`);
+            continue;
+        }
+        if (!files.has(path)) {
+            const found = await inspectDataFile(dir, path, ref);
+            if (typeof found === 'string')
+                problems.push(found);
+            files.set(path, typeof found === 'string' ? null : found);
+        }
+        const file = files.get(path);
+        if (!file)
+            continue;
+        if (ref.offset + ref.length > file.size)
+            problems.push(`tensor '${ref.tensor}' needs bytes ${ref.offset}..${ref.offset + ref.length} of ${ref.location}, which holds ${file.size}`);
+        else
+            readable.set(ref.tensor, { ref, path });
+    }
+    const found = [...files.values()].filter((f) => f !== null);
+    const check = verdict('external-data', problems, () => info.externalData.length
+        ? `${info.externalData.length} tensors in ${found.length} file(s), all present and complete`
+        : 'all tensors are stored in the model file');
+    return { check, readable, files: found };
+}
+//# sourceMappingURL=external-data.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
+
+
+
+
+function tensorInfo(meta, path, role) {
+    if (!meta.isTensor) {
+        throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
+            file: path,
+            hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
+        });
+    }
+    return { name: meta.name, type: meta.type, shape: meta.shape.map((d) => d) };
+}
+function formatShape(shape) {
+    return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
+}
+/**
+ * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
+ * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
+ * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
+ * other, and a spinning pool of one would take the core the other needs.
+ */
+function createSession(ort, path, threads = 0) {
+    return ort.InferenceSession.create(path, {
+        intraOpNumThreads: threads > 0 ? threads : (0,external_node_os_namespaceObject.availableParallelism)(),
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionProviders: ['cpu'],
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+        // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
+        logSeverityLevel: 4,
+    });
+}
+/**
+ * Checks that `path` is a file this process can read (stat alone would pass an unreadable file,
+ * which onnxruntime would then report as a corrupt model). The UserError keeps the file system's
+ * error as its cause, so that a caller can tell a missing file from an unreadable one.
+ */
+async function checkModelFile(path, role, inputOfPath) {
+    try {
+        const s = await stat(path);
+        if (s.isDirectory())
+            throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+        if (!s.isFile())
+            throw new Error('not a regular file');
+        await access(path, constants.R_OK);
+    }
+    catch (e) {
+        throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${fileProblem(e, 'an .onnx file')}.`, {
+            file: path,
+            input: inputOfPath,
+            cause: e,
+        });
+    }
+}
+async function openSession(ort, path, options) {
+    try {
+        return await createSession(ort, path, options.threads);
+    }
+    catch (e) {
+        throw new UserError(`The ${options.role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
+            file: path,
+            input: options.inputOfPath,
+            hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
+            cause: e,
+        });
+    }
+}
+const listTensors = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
+/** The input the features are fed to: the named one, or the only one; the model may have no other. */
+function pickInput(inputs, path, role, name) {
+    let input;
+    if (name) {
+        input = inputs.find((x) => x.name === name);
+        if (!input) {
+            throw new UserError(`The ${role} ${path} has no input '${name}'; its inputs are: ${listTensors(inputs)}.`, {
+                file: path,
+                input: 'input-name',
+            });
+        }
+    }
+    else if (inputs.length === 1) {
+        input = inputs[0];
+    }
+    else {
+        throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${listTensors(inputs)}); set input-name to the one that takes the features.`, {
+            file: path,
+            input: 'input-name',
+        });
+    }
+    if (inputs.length > 1) {
+        const others = inputs.filter((x) => x !== input).map((x) => x.name);
+        throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
+    }
+    return input;
+}
+/** The output scored: the named one, or the first. */
+function pickOutput(outputs, path, role, name) {
+    if (!name)
+        return outputs[0];
+    const output = outputs.find((x) => x.name === name);
+    if (!output) {
+        throw new UserError(`The ${role} ${path} has no output '${name}'; its outputs are: ${listTensors(outputs)}.`, {
+            file: path,
+            input: 'output-name',
+        });
+    }
+    return output;
+}
+/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
+async function loadModel(ort, path, options) {
+    const { role } = options;
+    await checkModelFile(path, role, options.inputOfPath);
+    const session = await openSession(ort, path, options);
+    try {
+        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
+        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+        const input = pickInput(inputs, path, role, options.inputName);
+        const output = pickOutput(outputs, path, role, options.outputName);
+        return { path, session, inputs, outputs, input, output };
+    }
+    catch (e) {
+        await session.release();
+        throw e;
+    }
+}
+//# sourceMappingURL=session.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
 const SIZES = {
     f: [2, 4, 8],
@@ -47579,7 +47891,320 @@ function viewOf(d, bytes, count) {
     }
 }
 //# sourceMappingURL=dtype.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
+
+/** The typed array onnxruntime-node takes for each element type this project feeds. */
+const INPUT_ARRAYS = {
+    float32: Float32Array,
+    float64: Float64Array,
+    int8: Int8Array,
+    uint8: Uint8Array,
+    int16: Int16Array,
+    uint16: Uint16Array,
+    int32: Int32Array,
+    uint32: Uint32Array,
+    int64: BigInt64Array,
+    uint64: BigUint64Array,
+    bool: Uint8Array,
+};
+function newInputArray(type, length) {
+    const Ctor = INPUT_ARRAYS[type];
+    return Ctor ? new Ctor(length) : undefined;
+}
+/**
+ * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
+ * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
+ */
+function tensorValues(t) {
+    if (t.type === 'float16') {
+        const bits = t.data;
+        const values = new Float32Array(bits.length);
+        for (let i = 0; i < bits.length; i++)
+            values[i] = halfToNumber(bits[i]);
+        return values;
+    }
+    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
+        return Float64Array.from(t.data, Number);
+    return t.data;
+}
+//# sourceMappingURL=tensor-types.js.map
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ../../node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(171);
+;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
+
+
+/**
+ * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
+ * device would stream without end, a directory is not data: they are refused before a byte is
+ * read, with an error `fileProblem` (errors.ts) words.
+ */
+class NotRegularFileError extends Error {
+    path;
+    kind;
+    code = 'ENOTREG';
+    constructor(path, 
+    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
+    kind) {
+        super(`${path} is ${kind}, not a regular file`);
+        this.path = path;
+        this.kind = kind;
+        this.name = 'NotRegularFileError';
+    }
+}
+function kindOf(s) {
+    if (s.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (s.isSocket())
+        return 'a socket';
+    if (s.isCharacterDevice())
+        return 'a character device';
+    if (s.isBlockDevice())
+        return 'a block device';
+    return 'not a regular file';
+}
+function check(path, s) {
+    if (s.isFile())
+        return;
+    if (s.isDirectory())
+        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
+    throw new NotRegularFileError(path, kindOf(s));
+}
+/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
+async function statRegularFile(path) {
+    const s = await (0,promises_namespaceObject.stat)(path);
+    check(path, s);
+    return s;
+}
+/**
+ * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
+ * writer would block the open itself), then checked on the open handle, so that what is read is
+ * what was checked.
+ */
+async function openRegularFile(path) {
+    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    try {
+        check(path, await handle.stat());
+        return handle;
+    }
+    catch (e) {
+        await handle.close();
+        throw e;
+    }
+}
+//# sourceMappingURL=files.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/header-literal.js
+
+/** numpy refuses headers longer than this (format.py `_MAX_HEADER_SIZE`, the default max_header_size). */
+const MAX_HEADER_CHARS = 10_000;
+class Syntax {
+    text;
+    longSuffix;
+    i = 0;
+    constructor(text, longSuffix) {
+        this.text = text;
+        this.longSuffix = longSuffix;
+    }
+    fail(what) {
+        throw new HeaderSyntaxError(`${what} at character ${this.i + 1}`);
+    }
+    /**
+     * What Python skips between tokens inside brackets: spaces, tabs, line breaks, form feeds and
+     * comments (a subset: no backslash continuations; comments of printable ASCII only).
+     */
+    skipSpace() {
+        for (;;) {
+            const c = this.text[this.i];
+            if (c !== undefined && ' \t\n\r\f'.includes(c))
+                this.i++;
+            else if (c === '#')
+                this.comment();
+            else
+                return;
+        }
+    }
+    comment() {
+        while (this.i < this.text.length && this.text[this.i] !== '\n' && this.text[this.i] !== '\r') {
+            if (!/[\x20-\x7e\t]/.test(this.text[this.i]))
+                this.fail('a comment with a character other than printable ASCII (stricter than numpy)');
+            this.i++;
+        }
+    }
+    peek() {
+        this.skipSpace();
+        return this.text[this.i];
+    }
+    expect(char) {
+        if (this.peek() !== char)
+            this.fail(`expected '${char}'${this.found()}`);
+        this.i++;
+    }
+    found() {
+        const c = this.text[this.i];
+        return c === undefined ? ', found the end of the header' : `, found ${JSON.stringify(c)}`;
+    }
+    /** A plain Python string literal in single or double quotes, without escapes or prefixes. */
+    string() {
+        const quote = this.peek();
+        if (quote !== "'" && quote !== '"') {
+            const prefix = /^[rRuUbBfF]{1,2}(?=['"])/.exec(this.text.slice(this.i));
+            if (prefix)
+                this.fail(`a string prefix ${prefix[0]} (stricter than numpy)`);
+            this.fail(`expected a quoted string${this.found()}`);
+        }
+        const start = ++this.i;
+        while (this.i < this.text.length && this.text[this.i] !== quote) {
+            const c = this.text[this.i];
+            if (c === '\\')
+                this.fail('a backslash escape in a string (stricter than numpy: numpy never writes one)');
+            if (c === '\n' || c === '\r')
+                this.fail('a line break inside a string');
+            this.i++;
+        }
+        if (this.i >= this.text.length)
+            this.fail('a string that is never closed');
+        return this.text.slice(start, this.i++);
+    }
+    word() {
+        const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.i));
+        if (!m)
+            this.fail(`expected a value${this.found()}`);
+        this.i += m[0].length;
+        return m[0];
+    }
+    /** A non-negative decimal integer, as Python writes one (no leading zeros); `3L` in format 1.0/2.0. */
+    integer() {
+        this.skipSpace();
+        const m = /^(0+|[1-9][0-9]*)(?![0-9])/.exec(this.text.slice(this.i)); // Python: 00 is 0, 01 is an error
+        if (!m) {
+            if (/^-[0-9]/.test(this.text.slice(this.i))) {
+                this.fail('a negative size in shape (stricter than numpy, which infers a -1 from the file size: this reader takes only the sizes numpy.save writes)');
+            }
+            this.fail(`expected a size in shape${this.found()}`);
+        }
+        this.i += m[0].length;
+        if (this.longSuffix && this.text[this.i] === 'L')
+            this.i++;
+        if (/[A-Za-z0-9_.]/.test(this.text[this.i] ?? '')) {
+            this.fail('a size in shape that is not a plain decimal integer (stricter than numpy where Python would read it)');
+        }
+        const n = Number(m[1]);
+        if (!Number.isSafeInteger(n))
+            this.fail(`a size in shape larger than ${Number.MAX_SAFE_INTEGER}`);
+        return n;
+    }
+    /** `()`, `(n,)`, `(n, m)`, `(n, m,)`: a tuple, never a parenthesized integer. */
+    tuple() {
+        this.expect('(');
+        const next = this.peek();
+        if (next !== ')' && !/[0-9-]/.test(next ?? ''))
+            this.fail('a parenthesized value that is not a tuple of sizes (stricter than numpy)');
+        const sizes = [];
+        let comma = false;
+        while (this.peek() !== ')') {
+            if (sizes.length > 0 && !comma)
+                this.fail(`expected ',' or ')'${this.found()}`);
+            sizes.push(this.integer());
+            comma = this.peek() === ',';
+            if (comma)
+                this.i++;
+        }
+        this.i++;
+        if (sizes.length === 1 && !comma)
+            this.fail('shape (n) is a number, not a tuple: a one-dimensional shape is written (n,)');
+        return sizes;
+    }
+    value() {
+        const c = this.peek();
+        if (c === "'" || c === '"' || /^[rRuUbBfF]{1,2}['"]/.test(this.text.slice(this.i, this.i + 3)))
+            return { kind: 'string', value: this.string() };
+        if (c === '(')
+            return { kind: 'tuple', value: this.tuple() };
+        if (c === '[')
+            this.fail('a list (a structured dtype, or a shape written as a list): not read here (stricter than numpy)');
+        const word = this.word();
+        if (word === 'True' || word === 'False')
+            return { kind: 'bool', value: word === 'True' };
+        this.fail(`'${word}' is not a value numpy writes in a header`);
+    }
+    /** `{key: value, ...}` with an optional trailing comma; a later key replaces an earlier one. */
+    dict() {
+        this.expect('{');
+        const entries = new Map();
+        while (this.peek() !== '}') {
+            const key = this.string();
+            this.expect(':');
+            entries.set(key, this.value());
+            if (this.peek() === ',')
+                this.i++;
+            else if (this.peek() !== '}')
+                this.fail(`expected ',' or '}'${this.found()}`);
+        }
+        this.i++;
+        return entries;
+    }
+    /**
+     * The whole header as Python's literal_eval takes it at the top level, where line breaks and
+     * indentation matter: spaces and tabs (which literal_eval strips), blank lines, the dictionary at
+     * the start of its line; after it, on the same line, spaces, tabs and a comment, then at most one
+     * line break (numpy pads with spaces and one '\n'). Stricter than Python where it accepts more
+     * (blank lines after the dictionary).
+     */
+    header() {
+        this.i = /^[ \t]*\n*/.exec(this.text)[0].length;
+        if (this.text[this.i] === '(')
+            this.fail('a parenthesized dictionary (stricter than numpy)');
+        if (this.text[this.i] !== '{')
+            this.fail(`the header is not a dictionary: expected '{'${this.found()}`);
+        const d = this.dict();
+        while (this.text[this.i] === ' ' || this.text[this.i] === '\t')
+            this.i++;
+        if (this.text[this.i] === '#')
+            this.comment();
+        const end = /^(\r\n|\r|\n)?$/.exec(this.text.slice(this.i));
+        if (!end)
+            this.fail("text after the dictionary (stricter than numpy where it is blank: numpy writes spaces and one '\\n')");
+        return d;
+    }
+}
+class HeaderSyntaxError extends Error {
+}
+const KEYS = ['descr', 'fortran_order', 'shape'];
+/**
+ * The header dictionary of a format `major`.0 file. `text` is the header as numpy decodes it
+ * (latin-1 for 1.0 and 2.0, UTF-8 for 3.0).
+ */
+function parseNpyHeaderDict(text, major) {
+    if (text.length > MAX_HEADER_CHARS)
+        return parseError(`the header is ${text.length} characters long; numpy reads at most ${MAX_HEADER_CHARS}`);
+    let entries;
+    try {
+        entries = new Syntax(text, major <= 2).header();
+    }
+    catch (e) {
+        if (e instanceof HeaderSyntaxError)
+            return parseError(`the header is not the Python dictionary numpy writes: ${e.message}`);
+        throw e;
+    }
+    const keys = [...entries.keys()].sort();
+    if (keys.length !== KEYS.length || keys.some((k, i) => k !== KEYS[i])) {
+        return parseError(`the header has the keys ${keys.map((k) => `'${k}'`).join(', ') || '(none)'}; numpy needs exactly 'descr', 'fortran_order' and 'shape'`);
+    }
+    const descr = entries.get('descr');
+    const fortran = entries.get('fortran_order');
+    const shape = entries.get('shape');
+    if (descr.kind !== 'string')
+        return parseError(`its descr is not a string (structured dtypes are not read here)`);
+    if (fortran.kind !== 'bool')
+        return parseError(`its fortran_order is not True or False`);
+    if (shape.kind !== 'tuple')
+        return parseError(`its shape is not a tuple of sizes`);
+    return parsed({ descr: descr.value, fortranOrder: fortran.value, shape: shape.value });
+}
+//# sourceMappingURL=header-literal.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/header.js
+
 
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -47589,8 +48214,25 @@ function corrupt(label, what) {
         hint: 'Write it with numpy.save (or numpy.savez for an .npz).',
     });
 }
-/** Reads and validates the header of a `.npy` stream (format versions 1.0, 2.0 and 3.0). */
-async function readNpyHeader(source) {
+/** The header length field's size and the text encoding, per format version (numpy's _header_size_info). */
+const VERSIONS = {
+    1: { lengthBytes: 2, encoding: 'latin1' },
+    2: { lengthBytes: 4, encoding: 'latin1' },
+    3: { lengthBytes: 4, encoding: 'utf-8' },
+};
+/** numpy decodes format 1.0 and 2.0 headers as ISO-8859-1 (TextDecoder's 'latin1' is windows-1252). */
+function decodeHeader(raw, encoding) {
+    if (encoding === 'latin1')
+        return Array.from(raw, (b) => String.fromCharCode(b)).join('');
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The magic, the version and the header text: everything before the dictionary is read. */
+async function readHeaderText(source) {
     const label = source.label;
     if (source.size < 10)
         throw corrupt(label, `it is only ${source.size} bytes long`);
@@ -47598,61 +48240,82 @@ async function readNpyHeader(source) {
     await source.read(0, preamble.subarray(0, 10));
     if (!MAGIC.every((b, i) => preamble[i] === b))
         throw corrupt(label, 'it does not start with the \\x93NUMPY magic');
-    const major = preamble[6];
-    let headerLength;
-    let headerStart;
-    if (major === 1) {
-        headerLength = preamble[8] | (preamble[9] << 8);
-        headerStart = 10;
-    }
-    else if (major === 2 || major === 3) {
+    const [major, minor] = [preamble[6], preamble[7]];
+    const version = VERSIONS[major];
+    if (!version || minor !== 0)
+        throw corrupt(label, `format version ${major}.${minor} is unknown (numpy writes 1.0, 2.0 and 3.0)`);
+    if (version.lengthBytes === 4) {
+        if (source.size < 12)
+            throw corrupt(label, `it is only ${source.size} bytes long`);
         await source.read(10, preamble.subarray(10, 12));
-        headerLength = new DataView(preamble.buffer).getUint32(8, true);
-        headerStart = 12;
     }
-    else {
-        throw corrupt(label, `format version ${major}.${preamble[7]} is unknown (1.0, 2.0 and 3.0 are supported)`);
-    }
+    const headerStart = 8 + version.lengthBytes;
+    const headerLength = version.lengthBytes === 2 ? preamble[8] | (preamble[9] << 8) : new DataView(preamble.buffer).getUint32(8, true);
+    // checked before anything is allocated: a UTF-8 character takes at most 4 bytes
+    const maxBytes = version.encoding === 'utf-8' ? 4 * MAX_HEADER_CHARS : MAX_HEADER_CHARS;
+    if (headerLength > maxBytes)
+        throw corrupt(label, `its header is ${headerLength} bytes long; numpy reads at most ${MAX_HEADER_CHARS} characters`);
     if (headerStart + headerLength > source.size)
         throw corrupt(label, 'the header runs past the end of the file');
     const raw = new Uint8Array(headerLength);
     await source.read(headerStart, raw);
-    const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(raw);
-    const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
-    const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-    if (descr === undefined || fortran === undefined || shapeText === undefined) {
-        throw corrupt(label, `the header ${JSON.stringify(text.trim())} lacks descr, fortran_order or shape`);
+    const text = decodeHeader(raw, version.encoding);
+    if (text === undefined)
+        throw corrupt(label, 'its format 3.0 header is not valid UTF-8');
+    return { text, major, dataOffset: headerStart + headerLength };
+}
+/** The data must be exactly as long as the header says: shorter is cut off, longer is not numpy's writing. */
+function checkDataLength(label, source, dtype, shape, dataOffset) {
+    // exact, whatever the sizes: a shape's product can pass 2^53 long before it is refused
+    const dataBytes = shape.reduce((n, d) => n * BigInt(d), 1n) * BigInt(dtype.size);
+    const expected = BigInt(dataOffset) + dataBytes;
+    const actual = BigInt(source.size);
+    if (actual === expected)
+        return;
+    const promise = `its header promises shape (${shape.join(', ')}) of ${describeDType(dtype)}, ${expected} bytes in all`;
+    if (actual < expected) {
+        throw new errors_UserError(`${label} is truncated: ${promise}, but it holds ${actual}.`, {
+            file: label,
+            hint: 'The file was probably cut short while being written or copied; write it again with numpy.',
+        });
     }
+    throw new errors_UserError(`${label} has ${actual - expected} bytes after its data: ${promise}, but it holds ${actual}.`, {
+        file: label,
+        hint: 'numpy.save never writes them (numpy.load would ignore them; this reader refuses a file that is not what it says). Write it again with numpy.',
+    });
+}
+/**
+ * Reads and validates the header of a `.npy` stream (format versions 1.0, 2.0 and 3.0) exactly as
+ * numpy does (header-literal.ts), and checks that the data is exactly as long as it says, before
+ * anything of the data is read or allocated.
+ */
+async function readNpyHeader(source) {
+    const label = source.label;
+    const { text, major, dataOffset } = await readHeaderText(source);
+    const dict = parseNpyHeaderDict(text, major);
+    if (!dict.ok)
+        throw corrupt(label, dict.error);
+    const { descr, fortranOrder, shape } = dict.value;
     const dtype = parseDType(descr);
     if (!dtype) {
-        throw new errors_UserError(`${label} holds dtype '${descr}', which cannot be used as features or labels.`, { file: label, hint: 'Supported: float16/32/64, int8-64, uint8-64 and bool, either byte order.' });
+        throw new errors_UserError(`${label} holds dtype '${descr}', which this reader does not take as features or labels.`, {
+            file: label,
+            hint: "Supported: float16/32/64, int8-64, uint8-64 and bool, either byte order, written as numpy.save writes them ('<f4', '>i8', '|b1'); numpy reads other spellings too, this reader is stricter.",
+        });
     }
-    const shape = shapeText
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '')
-        .map((s) => Number(s.replace(/L$/, '')));
-    if (shape.some((n) => !Number.isSafeInteger(n) || n < 0))
-        throw corrupt(label, `the shape (${shapeText}) is not a tuple of sizes`);
-    const dataOffset = headerStart + headerLength;
-    const elements = shape.reduce((a, b) => a * b, 1);
-    const expected = dataOffset + elements * dtype.size;
-    if (source.size < expected) {
-        throw new errors_UserError(`${label} is truncated: its header promises shape (${shape.join(', ')}) of ${describeDType(dtype)}, ` +
-            `${expected} bytes in all, but it holds ${source.size}.`, { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' });
-    }
-    return { dtype, fortranOrder: fortran === 'True', shape, dataOffset };
+    checkDataLength(label, source, dtype, shape, dataOffset);
+    return { dtype, fortranOrder, shape, dataOffset };
 }
 //# sourceMappingURL=header.js.map
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/source.js
 
 
 
 function truncated(label, position, wanted, got) {
-    return new errors_UserError(`${label} is truncated: expected ${wanted} bytes at offset ${position}, found ${got}.`, { file: label, hint: 'The file was probably cut short while being written or copied; write it again with numpy.' });
+    return new errors_UserError(`${label} is truncated: expected ${wanted} bytes at offset ${position}, found ${got}.`, {
+        file: label,
+        hint: 'The file was probably cut short while being written or copied; write it again with numpy.',
+    });
 }
 class FileSource {
     label;
@@ -47668,7 +48331,7 @@ class FileSource {
     }
     /** A file, or the byte range [start, start + size) of it (a stored npz member). */
     static async open(path, label = path, start = 0, size) {
-        const handle = await (0,promises_namespaceObject.open)(path, 'r');
+        const handle = await openRegularFile(path);
         const total = size ?? (await handle.stat()).size - start;
         return new FileSource(label, handle, start, total);
     }
@@ -47735,7 +48398,7 @@ class StreamSource {
                     next = await this.chunks.next();
                 }
                 catch (e) {
-                    throw new errors_UserError(`${this.label} cannot be decompressed: ${e.message}.`, { file: this.label, cause: e });
+                    throw new errors_UserError(`${this.label} cannot be decompressed: ${errors_messageOf(e)}.`, { file: this.label, cause: e });
                 }
                 if (next.done)
                     throw truncated(this.label, position, into.byteLength, filled);
@@ -47752,8 +48415,9 @@ class StreamSource {
             filled += n;
         }
     }
-    async close() {
+    close() {
         this.stream.destroy();
+        return Promise.resolve();
     }
 }
 //# sourceMappingURL=source.js.map
@@ -47768,6 +48432,9 @@ class StreamSource {
 
 
 
+
+/** The largest row read (1 GiB): batches hold whole rows. */
+const MAX_ROW_BYTES = 2 ** 30;
 /**
  * One array of a `.npy` file or `.npz` member, read a batch of rows at a time: memory holds one
  * batch, never the whole array. Rows are the first axis; a row is everything after it, in C order
@@ -47800,8 +48467,13 @@ class NpyArray {
             });
         }
         this.rows = shape[0];
-        this.rowLength = shape.slice(1).reduce((a, b) => a * b, 1);
-        if (fortranOrder && this.rowLength > 1) {
+        this.rowLength = rowElementCount(shape);
+        // A row is read whole: bound it before anything is allocated for it (with no rows, the header
+        // alone could otherwise describe rows of any size).
+        if (this.rowLength * dtype.size > MAX_ROW_BYTES) {
+            throw new errors_UserError(`${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})), ${this.rowLength * dtype.size} bytes each; rows of at most ${MAX_ROW_BYTES} bytes are read.`, { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' });
+        }
+        if (fortranOrder && this.rowLength > 1 && this.rows > 0) {
             // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
             const inner = shape.slice(1);
             const starts = new Float64Array(this.rowLength);
@@ -47871,12 +48543,7 @@ class NpyArray {
     }
 }
 function notReadable(path, e, what) {
-    const code = e?.code;
-    if (code === 'ENOENT')
-        return new errors_UserError(`${what} ${path} does not exist.`, { file: path });
-    if (code === 'EISDIR')
-        return new errors_UserError(`${what} ${path} is a directory, expected a file.`, { file: path });
-    return new errors_UserError(`${what} ${path} cannot be read: ${errors_messageOf(e)}.`, { file: path, cause: e });
+    return new errors_UserError(`${what} ${path} ${errors_fileProblem(e)}.`, { file: path, cause: e });
 }
 /** Opens a `.npy` file. */
 async function openNpy(path) {
@@ -47895,6 +48562,32 @@ async function openNpy(path) {
         throw e;
     }
 }
+/**
+ * Inflates a member to `file`, checking its CRC-32 and its size against the archive's records as
+ * it goes (the random-access copy of a Fortran-order member is read from disk, past the point
+ * where a stream would check them).
+ */
+async function spillMember(stream, file, entry, label) {
+    const out = await (0,promises_namespaceObject.open)(file, 'w', 0o600);
+    let crc = 0;
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            crc = (0,external_node_zlib_.crc32)(chunk, crc);
+            size += chunk.byteLength;
+            await out.write(chunk);
+        }
+    }
+    finally {
+        await out.close();
+    }
+    if (size !== entry.uncompressedSize || crc >>> 0 !== entry.crc32 >>> 0) {
+        throw new errors_UserError(`${label} is corrupt: it inflates to ${size} bytes with CRC-32 ${(crc >>> 0).toString(16)}, the archive records ${entry.uncompressedSize} bytes and ${(entry.crc32 >>> 0).toString(16)}.`, {
+            file: label,
+            hint: 'Write the archive again with numpy.savez or numpy.savez_compressed.',
+        });
+    }
+}
 /** An `.npz` archive (numpy.savez or savez_compressed); members are opened as streams. */
 class NpzArchive {
     path;
@@ -47907,7 +48600,7 @@ class NpzArchive {
     }
     static async open(path) {
         try {
-            await (0,promises_namespaceObject.stat)(path);
+            await statRegularFile(path);
         }
         catch (e) {
             throw notReadable(path, e, 'The .npz file');
@@ -47961,7 +48654,7 @@ class NpzArchive {
         const cleanUp = () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         try {
             const file = (0,external_node_path_namespaceObject.join)(dir, 'member.npy');
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.openStream(found.entry, label), (0,external_node_fs_namespaceObject.createWriteStream)(file));
+            await spillMember(await this.openStream(found.entry, label), file, found.entry, label);
             return await NpyArray.fromSource(await FileSource.open(file, label), cleanUp);
         }
         catch (e) {
@@ -47981,157 +48674,14 @@ class NpzArchive {
     }
 }
 //# sourceMappingURL=array.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
-
-
-
-function tensorInfo(meta, path, role) {
-    if (!meta.isTensor) {
-        throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
-            file: path,
-            hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
-        });
-    }
-    return { name: meta.name, type: meta.type, shape: meta.shape.map((d) => d) };
-}
-function formatShape(shape) {
-    return `[${shape.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
-}
-/**
- * An onnxruntime CPU session with the options every action uses. threads 0 means one per CPU the
- * process may use: onnxruntime-node 1.30's own default for 0 runs one thread (measured, see
- * docs/benchmarks.md). Idle pool threads do not spin: the actions run two sessions one after the
- * other, and a spinning pool of one would take the core the other needs.
- */
-function createSession(ort, path, threads = 0) {
-    return ort.InferenceSession.create(path, {
-        intraOpNumThreads: threads > 0 ? threads : (0,external_node_os_namespaceObject.availableParallelism)(),
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        executionProviders: ['cpu'],
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-        // onnxruntime would also print load errors to stderr; the callers report them as errors of ours
-        logSeverityLevel: 4,
-    });
-}
-/** Opens an ONNX model in onnxruntime and picks the input and output to use. */
-async function loadModel(ort, path, options) {
-    const { role, inputOfPath } = options;
-    try {
-        const s = await stat(path);
-        if (!s.isFile())
-            throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    }
-    catch (e) {
-        const code = e.code;
-        const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, expected an .onnx file' : `cannot be read: ${messageOf(e)}`;
-        throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${what}.`, { file: path, input: inputOfPath });
-    }
-    let session;
-    try {
-        session = await createSession(ort, path, options.threads);
-    }
-    catch (e) {
-        throw new UserError(`The ${role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
-            file: path,
-            input: inputOfPath,
-            hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
-            cause: e,
-        });
-    }
-    try {
-        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
-        const list = (xs) => xs.map((x) => `${x.name} ${x.type}${formatShape(x.shape)}`).join(', ');
-        let input;
-        if (options.inputName) {
-            input = inputs.find((x) => x.name === options.inputName);
-            if (!input) {
-                throw new UserError(`The ${role} ${path} has no input '${options.inputName}'; its inputs are: ${list(inputs)}.`, {
-                    file: path,
-                    input: 'input-name',
-                });
-            }
-        }
-        else if (inputs.length === 1) {
-            input = inputs[0];
-        }
-        else {
-            throw new UserError(`The ${role} ${path} has ${inputs.length} inputs (${list(inputs)}); set input-name to the one that takes the features.`, {
-                file: path,
-                input: 'input-name',
-            });
-        }
-        if (inputs.length > 1) {
-            const others = inputs.filter((x) => x !== input).map((x) => x.name);
-            throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
-        }
-        let output;
-        if (options.outputName) {
-            output = outputs.find((x) => x.name === options.outputName);
-            if (!output) {
-                throw new UserError(`The ${role} ${path} has no output '${options.outputName}'; its outputs are: ${list(outputs)}.`, {
-                    file: path,
-                    input: 'output-name',
-                });
-            }
-        }
-        else {
-            output = outputs[0];
-        }
-        return { path, session, inputs, outputs, input, output };
-    }
-    catch (e) {
-        await session.release();
-        throw e;
-    }
-}
-//# sourceMappingURL=session.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
-
-/** The typed array onnxruntime-node takes for each element type this project feeds. */
-const INPUT_ARRAYS = {
-    float32: Float32Array,
-    float64: Float64Array,
-    int8: Int8Array,
-    uint8: Uint8Array,
-    int16: Int16Array,
-    uint16: Uint16Array,
-    int32: Int32Array,
-    uint32: Uint32Array,
-    int64: BigInt64Array,
-    uint64: BigUint64Array,
-    bool: Uint8Array,
-};
-function newInputArray(type, length) {
-    const Ctor = INPUT_ARRAYS[type];
-    return Ctor ? new Ctor(length) : undefined;
-}
-/**
- * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
- * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
- */
-function tensorValues(t) {
-    if (t.type === 'float16') {
-        const bits = t.data;
-        const values = new Float32Array(bits.length);
-        for (let i = 0; i < bits.length; i++)
-            values[i] = halfToNumber(bits[i]);
-        return values;
-    }
-    if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
-        return Float64Array.from(t.data, Number);
-    return t.data;
-}
-//# sourceMappingURL=tensor-types.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/signature.js
-class SignatureSyntaxError extends Error {
-}
+
 const TYPE_ALIASES = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32' };
 /**
  * Parses a signature. Lines `inputs:` / `outputs:` open a section; an entry line outside a
  * section is an input until the first entry named in `outputs:`. Also accepts
  * `input features: float32[batch, 20]` and `output logits: ...` prefixes. `#` starts a comment.
+ * The error names the line it cannot read.
  */
 function parseSignature(text) {
     const sig = { inputs: [], outputs: [] };
@@ -48147,16 +48697,16 @@ function parseSignature(text) {
         }
         const m = /^(?:(input|output)\s+)?([^\s:]+)\s*:\s*([A-Za-z0-9]+)\s*\[([^\]]*)\]$/.exec(line);
         if (!m)
-            throw new SignatureSyntaxError(`line ${i + 1} '${rawLine.trim()}' is not 'name: type[dims]' (e.g. 'features: float32[batch, 20]')`);
+            return parseError(`line ${i + 1} '${rawLine.trim()}' is not 'name: type[dims]' (e.g. 'features: float32[batch, 20]')`);
         const target = m[1] ? (m[1] === 'input' ? 'inputs' : 'outputs') : section;
         const dims = m[4].trim() === '' ? [] : m[4].split(',').map((d) => d.trim());
         const shape = dims.map((d) => (d === '?' || d === '-1' ? null : /^\d+$/.test(d) ? Number(d) : d));
         if (shape.some((d) => d === ''))
-            throw new SignatureSyntaxError(`line ${i + 1} '${rawLine.trim()}' has an empty dimension`);
+            return parseError(`line ${i + 1} '${rawLine.trim()}' has an empty dimension`);
         const type = m[3].toLowerCase();
         sig[target].push({ name: m[2], type: TYPE_ALIASES[type] ?? type, shape });
     }
-    return sig;
+    return parsed(sig);
 }
 function formatEntry(e) {
     return `${e.name}: ${e.type}[${e.shape === null ? '...' : e.shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
@@ -48206,7 +48756,310 @@ function compareSignature(expected, inputs, outputs) {
     return problems;
 }
 //# sourceMappingURL=signature.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/validation/model-inputs.js
+
+
+
+
+
+
+/** Seeded uniform [0, 1) (mulberry32): the same random inputs on every run. */
+function rng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** Inputs of the declared shapes: a symbolic batch of 4, other unknown dimensions 8, standard normal values. */
+function randomFeeds(inputs, seed) {
+    const next = rng(seed);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    const feeds = {};
+    for (const input of inputs) {
+        const dims = (input.shape ?? []).map((d, a) => (typeof d === 'number' ? d : a === 0 ? 4 : 8));
+        const n = elementCount(dims);
+        const data = newInputArray(input.type, n);
+        if (!data)
+            throw new errors_UserError(`Input '${input.name}' has element type ${input.type}, which cannot be filled with random values; give reference-inputs.`, { input: 'reference-inputs' });
+        for (let i = 0; i < n; i++) {
+            if (data instanceof BigInt64Array || data instanceof BigUint64Array)
+                data[i] = BigInt(Math.floor(next() * 10));
+            else if (data instanceof Float32Array || data instanceof Float64Array)
+                data[i] = normal();
+            else
+                data[i] = input.type === 'bool' ? (next() < 0.5 ? 0 : 1) : Math.floor(next() * 10);
+        }
+        feeds[input.name] = { type: input.type, data, dims };
+    }
+    return feeds;
+}
+async function readWhole(array, type, input) {
+    try {
+        const data = newInputArray(type, array.rows * array.rowLength);
+        if (!data)
+            throw new errors_UserError(`${array.label} would feed an input of element type ${type}, which is not supported.`, {
+                input,
+                file: array.label,
+            });
+        await array.readRows(0, array.rows, data, 0, type === 'bool');
+        return { type, data, dims: [...array.shape] };
+    }
+    finally {
+        await array.close();
+    }
+}
+/** The error of opening a file the user named in `input`, naming that input. */
+function naming(input) {
+    return (e) => {
+        if (e instanceof errors_UserError)
+            throw new errors_UserError(e.message, { input, file: e.file, hint: e.hint });
+        throw e;
+    };
+}
+/** The arrays of an .npz, keyed by name; every key must be one of `names`. */
+async function readNpz(path, input, names, types) {
+    const npz = await NpzArchive.open(path).catch(naming(input));
+    try {
+        const extra = npz.keys.filter((k) => !names.includes(k));
+        if (extra.length) {
+            const kind = input === 'reference-inputs' ? 'inputs' : 'outputs';
+            throw new errors_UserError(`${path} holds ${extra.map((k) => `'${k}'`).join(', ')}, which the model does not have; its ${kind} are ${names.join(', ')}.`, { input, file: path });
+        }
+        const result = {};
+        for (const key of npz.keys)
+            result[key] = await readWhole(await npz.array(key, input), types[key], input);
+        return result;
+    }
+    finally {
+        npz.close();
+    }
+}
+/** Arrays of an .npz by name, or a bare .npy for the first of `names`. */
+async function readArrays(path, input, names, types) {
+    if (/\.npz$/i.test(path))
+        return readNpz(path, input, names, types);
+    const array = await openNpy(path).catch(naming(input));
+    return { [names[0]]: await readWhole(array, types[names[0]], input) };
+}
+function fits(dims, declared) {
+    if (declared === null)
+        return true;
+    return dims.length === declared.length && declared.every((d, a) => typeof d !== 'number' || d === dims[a]);
+}
+/** The reference inputs: one array for every input of the model, of a shape that fits it. */
+async function referenceFeeds(path, info) {
+    const names = info.inputs.map((i) => i.name);
+    if (!/\.npz$/i.test(path) && names.length !== 1) {
+        throw new errors_UserError(`reference-inputs ${path} is one .npy array, but the model has ${names.length} inputs (${names.join(', ')}); save them in an .npz keyed by input name.`, {
+            input: 'reference-inputs',
+        });
+    }
+    const feeds = await readArrays(path, 'reference-inputs', names, Object.fromEntries(info.inputs.map((i) => [i.name, i.type])));
+    for (const input of info.inputs) {
+        const f = feeds[input.name];
+        if (!f)
+            throw new errors_UserError(`reference-inputs ${path} has no array for input '${input.name}' (${formatEntry(input)}).`, {
+                input: 'reference-inputs',
+            });
+        if (!fits(f.dims, input.shape)) {
+            throw new errors_UserError(`reference-inputs: '${input.name}' has shape ${formatShape(f.dims)}, which does not fit the model's ${formatEntry(input)}.`, { input: 'reference-inputs' });
+        }
+    }
+    return feeds;
+}
+/** The inputs to run the model on: reference-inputs when given, otherwise seeded random ones. */
+async function modelInputs(info, referenceInputs, seed) {
+    if (referenceInputs)
+        return { source: 'reference', feeds: await referenceFeeds(referenceInputs, info), label: 'reference inputs' };
+    return { source: 'random', feeds: randomFeeds(info.inputs, seed), label: `seeded random inputs (seed ${seed})` };
+}
+/** The reference outputs by output name, as float64. */
+function referenceOutputs(path, info) {
+    const names = info.outputs.map((o) => o.name);
+    return readArrays(path, 'reference-outputs', names, Object.fromEntries(names.map((n) => [n, 'float64'])));
+}
+//# sourceMappingURL=model-inputs.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/validation/support.js
+/**
+ * What the pinned onnxruntime (1.30.0) loads, measured by loading models stamped with each IR
+ * version and opset (packages/core/src/validation/support.test.ts re-measures it on every run).
+ */
+const RUNTIME_SUPPORT = {
+    onnxruntime: '1.30.0',
+    maxIrVersion: 13,
+    /** Newest opset per domain; '' is ai.onnx. */
+    maxOpset: { '': 26, 'ai.onnx': 26, 'ai.onnx.ml': 5 },
+};
+/** Problems that keep the runtime from loading the model; custom domains are not judged here. */
+function runtimeSupportProblems(info, support = RUNTIME_SUPPORT) {
+    const problems = [];
+    if (info.irVersion > support.maxIrVersion) {
+        problems.push(`IR version ${info.irVersion} is newer than onnxruntime ${support.onnxruntime} supports (up to IR ${support.maxIrVersion})`);
+    }
+    for (const { domain, version } of info.opsets) {
+        const max = support.maxOpset[domain];
+        if (max !== undefined && version > max) {
+            problems.push(`opset ${version} of ${domain || 'ai.onnx'} is newer than onnxruntime ${support.onnxruntime} supports (up to ${max}); export with opset_version=${max} or lower`);
+        }
+    }
+    return problems;
+}
+//# sourceMappingURL=support.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/validation/static-checks.js
+
+
+
+
+
+
+
+// The checks of the decoded file, before onnxruntime sees it.
+const inputsAndOutputs = (info) => [...info.inputs, ...info.outputs];
+/** readModel decoded the file (or threw): what it found. */
+function checkDecodes(info) {
+    return pass('decodes', `IR ${info.irVersion}, ${info.nodes} nodes, ${info.initializers} initializers, producer ${info.producer.name || '?'} ${info.producer.version}`.trim());
+}
+function checkRuntimeSupport(info) {
+    const { onnxruntime, maxIrVersion, maxOpset } = RUNTIME_SUPPORT;
+    return verdict('runtime-support', runtimeSupportProblems(info), () => `IR ${info.irVersion}, ${formatOpsets(info.opsets)}; onnxruntime ${onnxruntime} supports up to IR ${maxIrVersion}, ai.onnx ${maxOpset['']}`);
+}
+/** The model's inputs and outputs against the signature input, when one is given. */
+function checkSignature(info, expected) {
+    const entries = inputsAndOutputs(info).map(formatEntry).join('; ');
+    if (!expected)
+        return skip('signature', `no signature given; the model has ${entries}`);
+    return verdict('signature', compareSignature(expected, info.inputs, info.outputs), () => entries);
+}
+/** With dynamic-batch, every input and output has a symbolic first dimension. */
+function checkBatchDimension(info, dynamicBatch) {
+    if (!dynamicBatch)
+        return skip('batch-dimension', 'dynamic-batch is false');
+    const fixed = inputsAndOutputs(info).filter((v) => !v.shape || v.shape.length === 0 || typeof v.shape[0] === 'number');
+    const problems = fixed.length
+        ? [`${fixed.map(formatEntry).join('; ')}: the first dimension is fixed; export with dynamic_axes={name: {0: 'batch'}}`]
+        : [];
+    return verdict('batch-dimension', problems, () => inputsAndOutputs(info)
+        .map((v) => `${v.name}[0] = ${v.shape[0] ?? '?'}`)
+        .join(', '));
+}
+function bfloat16(bits) {
+    return new Float32Array(new Uint32Array([bits << 16]).buffer)[0];
+}
+/** How each floating-point element type is read from little-endian bytes; the types checked. */
+const READ_FLOAT = {
+    1: (view, o) => view.getFloat32(o, true),
+    10: (view, o) => halfToNumber(view.getUint16(o, true)),
+    11: (view, o) => view.getFloat64(o, true),
+    16: (view, o) => bfloat16(view.getUint16(o, true)),
+};
+function decodeFloats(bytes, dataType) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const size = ONNX_TYPES[dataType].size;
+    const read = READ_FLOAT[dataType];
+    const values = new Float64Array(Math.floor(bytes.byteLength / size));
+    for (let i = 0; i < values.length; i++)
+        values[i] = read(view, i * size);
+    return values;
+}
+/** Counts NaN and Inf in `values`, numbering them from flat index `from`. */
+function countNonFinite(values, from = 0) {
+    let bad = 0;
+    let first = -1;
+    for (let i = 0; i < values.length; i++) {
+        if (Number.isFinite(values[i]))
+            continue;
+        bad++;
+        if (first < 0)
+            first = from + i;
+    }
+    return { bad, first };
+}
+/** The tensor's bytes in external data, read in chunks of about 1 MiB (whole elements). */
+async function externalNonFinite(external, dataType) {
+    const size = ONNX_TYPES[dataType].size;
+    const chunk = new Uint8Array(Math.max(size, (1 << 20) - ((1 << 20) % size)));
+    const total = { bad: 0, first: -1 };
+    const handle = await (0,promises_namespaceObject.open)(external.path, 'r');
+    try {
+        for (let done = 0; done < external.ref.length;) {
+            const want = Math.min(chunk.byteLength, external.ref.length - done);
+            const { bytesRead } = await handle.read(chunk, 0, want, external.ref.offset + done);
+            if (bytesRead === 0)
+                break;
+            const r = countNonFinite(decodeFloats(chunk.subarray(0, bytesRead), dataType), done / size);
+            if (total.first < 0)
+                total.first = r.first;
+            total.bad += r.bad;
+            done += bytesRead;
+        }
+        return total;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** A tensor's values stored in the model file. */
+function inlineValues(t, dataType) {
+    if (t.rawData && t.rawData.byteLength)
+        return decodeFloats(t.rawData, dataType);
+    // typed fields: float32 in float_data, float64 in double_data, 16-bit floats as bits in int32_data
+    if (dataType === 1)
+        return t.floatData ?? [];
+    if (dataType === 11)
+        return t.doubleData ?? [];
+    return (t.int32Data ?? []).map((b) => (dataType === 10 ? halfToNumber(b) : bfloat16(b)));
+}
+/** No initializer (weight) holds NaN or Inf, inline or in external data that is readable. */
+async function checkInitializersFinite(model, external) {
+    const problems = [];
+    let checked = 0;
+    let unreadable = 0;
+    for (const t of model.graph?.initializer ?? []) {
+        const dataType = t.dataType ?? 0;
+        if (!(dataType in READ_FLOAT))
+            continue;
+        const ext = storedExternally(t) ? external.get(t.name ?? '') : undefined;
+        if (storedExternally(t) && !ext) {
+            unreadable++;
+            continue;
+        }
+        checked++;
+        const { bad, first } = ext ? await externalNonFinite(ext, dataType) : countNonFinite(inlineValues(t, dataType));
+        if (bad)
+            problems.push(`'${t.name}' holds ${bad} NaN/Inf value(s) of ${tensorElements(t)} (first at flat index ${first})`);
+    }
+    if (!problems.length && checked === 0 && unreadable === 0)
+        return skip('initializers-finite', 'the model has no floating-point initializers');
+    return verdict('initializers-finite', problems, () => `${checked} floating-point initializer(s) hold no NaN or Inf${unreadable ? `; ${unreadable} with unreadable external data not checked` : ''}`);
+}
+function checkSize(info, files, maxMb) {
+    const total = info.sizeBytes + files.reduce((a, f) => a + f.size, 0);
+    const what = `${formatBytes(total)}${files.length ? ` (model file ${formatBytes(info.sizeBytes)} + ${files.length} external data file(s))` : ''}`;
+    if (maxMb === undefined)
+        return skip('size', `${what}; no max-size-mb set`);
+    const limit = `max-size-mb ${formatNumber(maxMb)}`;
+    // MB as max-size-mb's description means it: 1024 * 1024 bytes
+    return total / (1024 * 1024) <= maxMb ? pass('size', `${what} <= ${limit}`) : fail('size', `${what} exceeds ${limit}`);
+}
+//# sourceMappingURL=static-checks.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/tolerance.js
+
+
+/** The tolerance output `name` is held to. */
+function toleranceFor(settings, name) {
+    return { atol: settings.perOutputAtol[name] ?? settings.atol, rtol: settings.perOutputRtol[name] ?? settings.rtol, mode: settings.mode };
+}
+/**
+ * An element of an output or a reference, as a message shows it: seven significant digits, what
+ * float32 holds, so that an element and its reference that differ visibly print differently.
+ */
+function formatElement(v) {
+    return formatNumber(v, 7);
+}
 function unravelIndex(flat, shape) {
     const index = new Array(shape.length).fill(0);
     for (let a = shape.length - 1; a >= 0; a--) {
@@ -48252,12 +49105,15 @@ function compareArrays(actual, expected, shape, t) {
         mismatchRatio: n ? mismatches / n : 0,
         maxAbsError: maxAbs,
         maxRelError: maxRel,
-        worst: worstAt >= 0 ? { index: unravelIndex(worstAt, shape), actual: Number(actual[worstAt]), expected: Number(expected[worstAt]), absError: maxAbs } : undefined,
+        worst: worstAt >= 0
+            ? { index: unravelIndex(worstAt, shape), actual: Number(actual[worstAt]), expected: Number(expected[worstAt]), absError: maxAbs }
+            : undefined,
     };
 }
 /**
  * Parses a tolerance input: a default and per-output overrides, separated by commas, spaces or
- * lines: `1e-5`, `1e-5, logits:1e-4`. Returns undefined entries where the text is not a number.
+ * lines: `1e-5`, `1e-5, logits:1e-4`. The error is the first part that is not a number >= 0 or
+ * `output:number`, quoted.
  */
 function parsePerOutput(text, fallback) {
     let value = fallback;
@@ -48268,13 +49124,13 @@ function parsePerOutput(text, fallback) {
         const raw = at >= 0 ? part.slice(at + 1) : part;
         const v = Number(raw);
         if (raw === '' || !Number.isFinite(v) || v < 0 || name === '')
-            return { value, perOutput, bad: part };
+            return parseError(`'${part}'`);
         if (name === undefined)
             value = v;
         else
             perOutput[name] = v;
     }
-    return { value, perOutput };
+    return parsed({ value, perOutput });
 }
 //# sourceMappingURL=tolerance.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/runtime-checks.js
@@ -48285,112 +49141,123 @@ function parsePerOutput(text, fallback) {
 
 
 
-/** Seeded uniform [0, 1) (mulberry32): the same random inputs on every run. */
-function rng(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** Inputs of the declared shapes: a symbolic batch of 4, other unknown dimensions 8, standard normal values. */
-function randomFeeds(inputs, seed) {
-    const next = rng(seed);
-    const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-    const feeds = {};
-    for (const input of inputs) {
-        const dims = (input.shape ?? []).map((d, a) => (typeof d === 'number' ? d : a === 0 ? 4 : 8));
-        const n = dims.reduce((x, y) => x * y, 1);
-        const data = newInputArray(input.type, n);
-        if (!data)
-            throw new errors_UserError(`Input '${input.name}' has element type ${input.type}, which cannot be filled with random values; give reference-inputs.`, { input: 'reference-inputs' });
-        for (let i = 0; i < n; i++) {
-            if (data instanceof BigInt64Array || data instanceof BigUint64Array)
-                data[i] = BigInt(Math.floor(next() * 10));
-            else if (data instanceof Float32Array || data instanceof Float64Array)
-                data[i] = normal();
-            else
-                data[i] = input.type === 'bool' ? (next() < 0.5 ? 0 : 1) : Math.floor(next() * 10);
-        }
-        feeds[input.name] = { type: input.type, data, dims };
-    }
-    return feeds;
-}
-async function readWhole(array, type, input) {
-    const data = newInputArray(type, array.rows * array.rowLength);
-    if (!data)
-        throw new errors_UserError(`${array.label} would feed an input of element type ${type}, which is not supported.`, { input, file: array.label });
-    await array.readRows(0, array.rows, data, 0, type === 'bool');
-    return { type, data, dims: [...array.shape] };
-}
-/** Arrays of an .npz by name, or a bare .npy for `onlyName`. */
-async function readArrays(path, input, names, types) {
-    const result = {};
-    if (/\.npz$/i.test(path)) {
-        const npz = await NpzArchive.open(path);
-        try {
-            const extra = npz.keys.filter((k) => !names.includes(k));
-            if (extra.length) {
-                throw new errors_UserError(`${path} holds ${extra.map((k) => `'${k}'`).join(', ')}, which the model does not have; its ${input === 'reference-inputs' ? 'inputs' : 'outputs'} are ${names.join(', ')}.`, {
-                    input,
-                    file: path,
-                });
-            }
-            for (const key of npz.keys) {
-                const array = await npz.array(key, input);
-                try {
-                    result[key] = await readWhole(array, types[key], input);
-                }
-                finally {
-                    await array.close();
-                }
-            }
-        }
-        finally {
-            npz.close();
-        }
-        return result;
-    }
-    const array = await openNpy(path).catch((e) => {
-        if (e instanceof errors_UserError)
-            throw new errors_UserError(e.message, { input, file: e.file, hint: e.hint });
-        throw e;
-    });
-    try {
-        result[names[0]] = await readWhole(array, types[names[0]], input);
-    }
-    finally {
-        await array.close();
-    }
-    return result;
-}
-function fits(dims, declared) {
-    if (declared === null)
-        return true;
-    return dims.length === declared.length && declared.every((d, a) => typeof d !== 'number' || d === dims[a]);
-}
-async function run(session, ort, feeds) {
+
+
+async function runSession(session, ort, feeds) {
     const tensors = {};
     for (const [name, f] of Object.entries(feeds))
         tensors[name] = new ort.Tensor(f.type, f.data, f.dims);
     const out = await session.run(tensors);
     const result = {};
-    for (const [name, t] of Object.entries(out)) {
+    for (const [name, t] of Object.entries(out))
         result[name] = { data: tensorValues(t), dims: [...t.dims] };
-    }
     return result;
 }
+/**
+ * Loads the model in onnxruntime and runs it: on reference inputs (or seeded random ones),
+ * checking outputs are finite, match the references within tolerance, do not depend on the other
+ * rows of the batch, and are the same on a second run.
+ */
+async function runtimeChecks(options) {
+    let session;
+    try {
+        session = await createSession(options.ort, options.info.path, options.threads);
+    }
+    catch (e) {
+        const checks = [fail('loads', errors_messageOf(e).trim()), ...skipAfter('loads', 'the model does not load')];
+        return { checks, comparisons: [], inputs: { source: 'random', shapes: {} } };
+    }
+    try {
+        return await checkLoaded(session, options);
+    }
+    finally {
+        await session.release();
+    }
+}
+async function checkLoaded(session, options) {
+    const checks = [
+        pass('loads', `session created with inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`),
+    ];
+    const inputs = await modelInputs(options.info, options.referenceInputs, options.seed);
+    const shapes = Object.fromEntries(Object.entries(inputs.feeds).map(([k, f]) => [k, f.dims]));
+    const result = { checks, comparisons: [], inputs: { source: inputs.source, shapes } };
+    const runModel = (feeds) => runSession(session, options.ort, feeds);
+    let outputs;
+    try {
+        outputs = await runModel(inputs.feeds);
+    }
+    catch (e) {
+        checks.push(fail('runs', `onnxruntime failed on the ${inputs.label}: ${errors_messageOf(e).trim()}`), ...skipAfter('runs', 'the model does not run'));
+        return result;
+    }
+    checks.push(pass('runs', `on ${inputs.label} ${Object.entries(shapes)
+        .map(([k, d]) => `${k} ${formatShape(d)}`)
+        .join(', ')}`));
+    checks.push(checkOutputsFinite(outputs));
+    const reference = await checkMatchesReference(options, inputs, outputs);
+    result.comparisons = reference.comparisons;
+    checks.push(reference.check);
+    checks.push(await checkBatchConsistency(options, runModel, inputs.feeds, outputs));
+    checks.push(await checkDeterministic(runModel, inputs.feeds, outputs));
+    return result;
+}
+function checkOutputsFinite(outputs) {
+    const problems = Object.entries(outputs)
+        .map(([name, o]) => ({ name, bad: countNonFinite(o.data).bad, n: o.data.length }))
+        .filter((x) => x.bad > 0)
+        .map((x) => `'${x.name}' has ${x.bad} NaN/Inf of ${x.n} values`);
+    return verdict('outputs-finite', problems, () => 'no NaN or Inf in any output');
+}
+function describeComparison(c, settings) {
+    const worst = c.worst && c.mismatches
+        ? `, worst at [${c.worst.index.join(', ')}]: ${formatElement(c.worst.actual)} vs reference ${formatElement(c.worst.expected)}`
+        : '';
+    const outside = `${c.mismatches}/${c.elements} outside atol ${formatNumber(c.atol)} rtol ${formatNumber(c.rtol)} (${settings.mode})`;
+    return `'${c.name}': ${outside}, max abs ${formatNumber(c.maxAbsError)}, max rel ${formatNumber(c.maxRelError)}${worst}`;
+}
+/** Each output given in reference-outputs against the model's, within its tolerance. */
+async function checkMatchesReference(options, inputs, outputs) {
+    if (!options.referenceOutputs)
+        return { check: skip('matches-reference', 'no reference-outputs given'), comparisons: [] };
+    const settings = options.tolerance;
+    // references of random inputs cannot match: say what the model ran on, so that nobody hunts for a drift
+    const ranOn = inputs.source === 'random' ? `; the model ran on ${inputs.label}, as no reference-inputs were given` : '';
+    const comparisons = [];
+    for (const [name, ref] of Object.entries(await referenceOutputs(options.referenceOutputs, options.info))) {
+        const got = outputs[name];
+        if (got.dims.join(',') !== ref.dims.join(',')) {
+            throw new errors_UserError(`reference-outputs: '${name}' has shape ${formatShape(ref.dims)}, but the model computes ${formatShape(got.dims)} from the ${inputs.label}.`, {
+                input: 'reference-outputs',
+                hint: inputs.source === 'random' ? 'Give reference-inputs: the inputs the reference outputs were computed from.' : undefined,
+            });
+        }
+        const tolerance = toleranceFor(settings, name);
+        const d = compareArrays(got.data, ref.data, got.dims, tolerance);
+        comparisons.push({
+            name,
+            shape: got.dims,
+            atol: tolerance.atol,
+            rtol: tolerance.rtol,
+            ...d,
+            passed: d.mismatchRatio <= settings.maxMismatchRatio,
+        });
+    }
+    const failed = comparisons.filter((c) => !c.passed);
+    const check = failed.length
+        ? fail('matches-reference', `${failed.map((c) => describeComparison(c, settings)).join('; ')} (max-mismatch-ratio ${formatNumber(settings.maxMismatchRatio)})${ranOn}`)
+        : pass('matches-reference', comparisons.map((c) => describeComparison(c, settings)).join('; '));
+    return { check, comparisons };
+}
+/** Row `row` of every feed, as a batch of 1. */
 function sliceRow(feeds, row) {
     const one = {};
     for (const [name, f] of Object.entries(feeds)) {
-        const rowLength = f.dims.slice(1).reduce((a, b) => a * b, 1);
-        one[name] = { type: f.type, data: f.data.subarray(row * rowLength, (row + 1) * rowLength), dims: [1, ...f.dims.slice(1)] };
+        const rowLength = rowElementCount(f.dims);
+        one[name] = { ...f, data: f.data.subarray(row * rowLength, (row + 1) * rowLength), dims: [1, ...f.dims.slice(1)] };
     }
     return one;
 }
+/** The feeds repeated `times` times along the batch. */
 function tile(feeds, times) {
     const tiled = {};
     for (const [name, f] of Object.entries(feeds)) {
@@ -48401,360 +49268,46 @@ function tile(feeds, times) {
     }
     return tiled;
 }
-/**
- * Loads the model in onnxruntime and runs it: on reference inputs (or seeded random ones),
- * checking outputs are finite, match the references within tolerance, do not depend on the other
- * rows of the batch, and are the same on a second run.
- */
-async function runtimeChecks(options) {
-    const { ort, info, tolerance } = options;
-    const checks = [];
-    const comparisons = [];
-    let session;
-    try {
-        session = await createSession(ort, info.path, options.threads);
+const batchOf = (feeds) => Object.values(feeds)[0]?.dims[0] ?? 0;
+/** Rows of the batch run alone whose outputs differ from the batch's (up to 5). */
+async function rowsDifferingAlone(runModel, feeds, outputs, settings) {
+    const rows = Math.min(batchOf(feeds), 16);
+    const problems = [];
+    for (let r = 0; r < rows && problems.length < 5; r++) {
+        for (const [name, o] of Object.entries(await runModel(sliceRow(feeds, r)))) {
+            const rowLength = o.data.length;
+            const expected = Array.prototype.slice.call(outputs[name].data, r * rowLength, (r + 1) * rowLength);
+            const d = compareArrays(o.data, expected, o.dims, toleranceFor(settings, name));
+            if (d.mismatches)
+                problems.push(`row ${r} of '${name}' alone differs from the batch by up to ${formatNumber(d.maxAbsError)}`);
+        }
     }
-    catch (e) {
-        checks.push(fail('loads', 'Loads in onnxruntime', errors_messageOf(e).trim()));
-        for (const [id, title] of RUNTIME_CHECKS)
-            checks.push(skip(id, title, 'the model does not load'));
-        return { checks, comparisons, inputs: { source: 'random', shapes: {} } };
-    }
-    try {
-        checks.push(pass('loads', 'Loads in onnxruntime', `session created with inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`));
-        const inputTypes = Object.fromEntries(info.inputs.map((i) => [i.name, i.type]));
-        const inputNames = info.inputs.map((i) => i.name);
-        let feeds;
-        let source;
-        if (options.referenceInputs) {
-            source = 'reference';
-            if (!/\.npz$/i.test(options.referenceInputs) && inputNames.length !== 1) {
-                throw new errors_UserError(`reference-inputs ${options.referenceInputs} is one .npy array, but the model has ${inputNames.length} inputs (${inputNames.join(', ')}); save them in an .npz keyed by input name.`, {
-                    input: 'reference-inputs',
-                });
-            }
-            feeds = await readArrays(options.referenceInputs, 'reference-inputs', inputNames, inputTypes);
-            for (const input of info.inputs) {
-                const f = feeds[input.name];
-                if (!f)
-                    throw new errors_UserError(`reference-inputs ${options.referenceInputs} has no array for input '${input.name}' (${formatEntry(input)}).`, { input: 'reference-inputs' });
-                if (!fits(f.dims, input.shape)) {
-                    throw new errors_UserError(`reference-inputs: '${input.name}' has shape [${f.dims.join(', ')}], which does not fit the model's ${formatEntry(input)}.`, {
-                        input: 'reference-inputs',
-                    });
-                }
-            }
-        }
-        else {
-            source = 'random';
-            feeds = randomFeeds(info.inputs, options.seed);
-        }
-        const shapes = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, f.dims]));
-        let outputs;
-        try {
-            outputs = await run(session, ort, feeds);
-        }
-        catch (e) {
-            checks.push(fail('runs', 'Runs', `onnxruntime failed on the ${source} inputs: ${errors_messageOf(e).trim()}`));
-            for (const [id, title] of RUNTIME_CHECKS.slice(1))
-                checks.push(skip(id, title, 'the model does not run'));
-            return { checks, comparisons, inputs: { source, shapes } };
-        }
-        checks.push(pass('runs', 'Runs', `on ${source} inputs ${Object.entries(shapes).map(([k, d]) => `${k} [${d.join(', ')}]`).join(', ')}`));
-        const nonFinite = Object.entries(outputs)
-            .map(([name, o]) => ({ name, bad: Array.prototype.filter.call(o.data, (v) => !Number.isFinite(v)).length, n: o.data.length }))
-            .filter((x) => x.bad > 0);
-        checks.push(nonFinite.length
-            ? fail('outputs-finite', 'Outputs are finite', nonFinite.map((x) => `'${x.name}' has ${x.bad} NaN/Inf of ${x.n} values`).join('; '))
-            : pass('outputs-finite', 'Outputs are finite', 'no NaN or Inf in any output'));
-        // reference outputs
-        if (options.referenceOutputs) {
-            const outputNames = info.outputs.map((o) => o.name);
-            const outputTypes = Object.fromEntries(outputNames.map((n) => [n, 'float64']));
-            const refs = await readArrays(options.referenceOutputs, 'reference-outputs', outputNames, outputTypes);
-            for (const [name, ref] of Object.entries(refs)) {
-                const got = outputs[name];
-                if (got.dims.join(',') !== ref.dims.join(',')) {
-                    throw new errors_UserError(`reference-outputs: '${name}' has shape [${ref.dims.join(', ')}], but the model computes [${got.dims.join(', ')}] from the reference inputs.`, {
-                        input: 'reference-outputs',
-                    });
-                }
-                const atol = tolerance.perOutputAtol[name] ?? tolerance.atol;
-                const rtol = tolerance.perOutputRtol[name] ?? tolerance.rtol;
-                const d = compareArrays(got.data, ref.data, got.dims, { atol, rtol, mode: tolerance.mode });
-                comparisons.push({ name, shape: got.dims, atol, rtol, ...d, passed: d.mismatchRatio <= tolerance.maxMismatchRatio });
-            }
-            const failed = comparisons.filter((c) => !c.passed);
-            const describe = (c) => `'${c.name}': ${c.mismatches}/${c.elements} outside atol ${c.atol} rtol ${c.rtol} (${tolerance.mode}), max abs ${c.maxAbsError.toPrecision(3)}, max rel ${c.maxRelError.toPrecision(3)}` +
-                (c.worst && c.mismatches ? `, worst at [${c.worst.index.join(', ')}]: ${c.worst.actual} vs reference ${c.worst.expected}` : '');
-            checks.push(failed.length
-                ? fail('matches-reference', 'Matches the reference outputs', failed.map(describe).join('; ') + ` (max-mismatch-ratio ${tolerance.maxMismatchRatio})`)
-                : pass('matches-reference', 'Matches the reference outputs', comparisons.map(describe).join('; ')));
-        }
-        else {
-            checks.push(skip('matches-reference', 'Matches the reference outputs', 'no reference-outputs given'));
-        }
-        // batch of 1 vs batch of N
-        const firstInput = info.inputs[0];
-        if (!options.dynamicBatch) {
-            checks.push(skip('batch-consistency', 'Batch of 1 = batch of N', 'dynamic-batch is false'));
-        }
-        else if (!info.inputs.every((i) => i.shape && typeof i.shape[0] !== 'number')) {
-            checks.push(skip('batch-consistency', 'Batch of 1 = batch of N', `input '${firstInput?.name}' has no symbolic batch dimension (see the batch-dimension check)`));
-        }
-        else {
-            const n = Object.values(feeds)[0]?.dims[0] ?? 0;
-            const batchFeeds = n >= 2 ? feeds : tile(feeds, 3);
-            const batchOut = n >= 2 ? outputs : await run(session, ort, batchFeeds);
-            const rows = Math.min(Object.values(batchFeeds)[0].dims[0], 16);
-            const problems = [];
-            for (let r = 0; r < rows && problems.length < 5; r++) {
-                const single = await run(session, ort, sliceRow(batchFeeds, r));
-                for (const [name, o] of Object.entries(single)) {
-                    const full = batchOut[name];
-                    const rowLength = o.data.length;
-                    const expected = Array.prototype.slice.call(full.data, r * rowLength, (r + 1) * rowLength);
-                    const atol = tolerance.perOutputAtol[name] ?? tolerance.atol;
-                    const rtol = tolerance.perOutputRtol[name] ?? tolerance.rtol;
-                    const d = compareArrays(o.data, expected, o.dims, { atol, rtol, mode: tolerance.mode });
-                    if (d.mismatches)
-                        problems.push(`row ${r} of '${name}' alone differs from the batch by up to ${d.maxAbsError.toPrecision(3)}`);
-                }
-            }
-            checks.push(problems.length
-                ? fail('batch-consistency', 'Batch of 1 = batch of N', problems.join('; '))
-                : pass('batch-consistency', 'Batch of 1 = batch of N', `${rows} rows run alone match the batch of ${Object.values(batchFeeds)[0].dims[0]} within tolerance`));
-        }
-        // determinism: the same inputs twice give bit-identical outputs
-        const again = await run(session, ort, feeds);
-        const differing = Object.entries(outputs)
-            .map(([name, o]) => ({ name, d: compareArrays(again[name].data, o.data, o.dims, { atol: 0, rtol: 0, mode: 'numpy' }) }))
-            .filter((x) => x.d.mismatches > 0);
-        checks.push(differing.length
-            ? fail('deterministic', 'Deterministic', differing.map((x) => `'${x.name}' differs between two runs in ${x.d.mismatches}/${x.d.elements} values (up to ${x.d.maxAbsError.toPrecision(3)})`).join('; '))
-            : pass('deterministic', 'Deterministic', 'two runs on the same inputs gave identical outputs'));
-        return { checks, comparisons, inputs: { source, shapes } };
-    }
-    finally {
-        await session.release();
-    }
+    return { rows, problems };
 }
-const RUNTIME_CHECKS = [
-    ['runs', 'Runs'],
-    ['outputs-finite', 'Outputs are finite'],
-    ['matches-reference', 'Matches the reference outputs'],
-    ['batch-consistency', 'Batch of 1 = batch of N'],
-    ['deterministic', 'Deterministic'],
-];
+/** A row's outputs do not depend on the other rows of its batch (a batch of 1 = a batch of N). */
+async function checkBatchConsistency(options, runModel, feeds, outputs) {
+    if (!options.dynamicBatch)
+        return skip('batch-consistency', 'dynamic-batch is false');
+    const fixed = options.info.inputs.find((i) => !i.shape || typeof i.shape[0] === 'number');
+    if (fixed)
+        return skip('batch-consistency', `input '${fixed.name}' has no symbolic batch dimension (see the batch-dimension check)`);
+    // a batch of 1 (or none) says nothing: run three copies of it
+    const batchFeeds = batchOf(feeds) >= 2 ? feeds : tile(feeds, 3);
+    const batchOutputs = batchFeeds === feeds ? outputs : await runModel(batchFeeds);
+    const { rows, problems } = await rowsDifferingAlone(runModel, batchFeeds, batchOutputs, options.tolerance);
+    return verdict('batch-consistency', problems, () => `${rows} rows run alone match the batch of ${batchOf(batchFeeds)} within tolerance`);
+}
+/** The same inputs twice give bit-identical outputs. */
+async function checkDeterministic(runModel, feeds, outputs) {
+    const again = await runModel(feeds);
+    const problems = Object.entries(outputs)
+        .map(([name, o]) => ({ name, d: compareArrays(again[name].data, o.data, o.dims, { atol: 0, rtol: 0, mode: 'numpy' }) }))
+        .filter((x) => x.d.mismatches > 0)
+        .map((x) => `'${x.name}' differs between two runs in ${x.d.mismatches}/${x.d.elements} values (up to ${formatNumber(x.d.maxAbsError)})`);
+    return verdict('deterministic', problems, () => 'two runs on the same inputs gave identical outputs');
+}
 //# sourceMappingURL=runtime-checks.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/validation/static-checks.js
-
-
-
-
-
-/**
- * External data references (ONNX's `location`/`offset`/`length`) must stay inside the model's
- * folder, name files that exist, that are long enough, and that are not Git LFS pointers.
- */
-async function checkExternalData(info) {
-    const id = 'external-data';
-    const title = 'External data';
-    const readable = new Map();
-    if (info.externalData.length === 0)
-        return { check: pass(id, title, 'all tensors are stored in the model file'), readable, files: [] };
-    const dir = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(info.path));
-    const problems = [];
-    const files = new Map();
-    for (const ref of info.externalData) {
-        if (!ref.location) {
-            problems.push(`tensor '${ref.tensor}' is marked external but has no location`);
-            continue;
-        }
-        const path = (0,external_node_path_namespaceObject.resolve)(dir, ref.location);
-        const rel = (0,external_node_path_namespaceObject.relative)(dir, path);
-        if ((0,external_node_path_namespaceObject.isAbsolute)(ref.location) || rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel)) {
-            problems.push(`tensor '${ref.tensor}' points outside the model's folder (${ref.location})`);
-            continue;
-        }
-        if (!files.has(path)) {
-            try {
-                const s = await (0,promises_namespaceObject.stat)(path);
-                if (!s.isFile())
-                    throw new Error('not a file');
-                // a link inside the folder may still lead out of it
-                const real = (0,external_node_path_namespaceObject.relative)(await (0,promises_namespaceObject.realpath)(dir), await (0,promises_namespaceObject.realpath)(path));
-                if (real.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(real)) {
-                    problems.push(`tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${await (0,promises_namespaceObject.realpath)(path)})`);
-                    files.set(path, null);
-                    continue;
-                }
-                const handle = await (0,promises_namespaceObject.open)(path, 'r');
-                const head = new Uint8Array(64);
-                try {
-                    await handle.read(head, 0, 64, 0);
-                }
-                finally {
-                    await handle.close();
-                }
-                if (isLfsPointer(head)) {
-                    problems.push(`${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`);
-                    files.set(path, null);
-                }
-                else
-                    files.set(path, { path, size: s.size });
-            }
-            catch {
-                problems.push(`tensor '${ref.tensor}' needs ${ref.location}, which does not exist next to the model`);
-                files.set(path, null);
-            }
-        }
-        const file = files.get(path);
-        if (!file)
-            continue;
-        if (ref.offset + ref.length > file.size) {
-            problems.push(`tensor '${ref.tensor}' needs bytes ${ref.offset}..${ref.offset + ref.length} of ${ref.location}, which holds ${file.size}`);
-            continue;
-        }
-        readable.set(ref.tensor, { ref, path });
-    }
-    const found = [...files.values()].filter((f) => f !== null);
-    const check = problems.length
-        ? fail(id, title, problems.join('; '))
-        : pass(id, title, `${info.externalData.length} tensors in ${found.length} file(s), all present and complete`);
-    return { check, readable, files: found };
-}
-const FLOAT_TYPES = new Set([1, 10, 11, 16]); // float32, float16, float64, bfloat16
-function countNonFiniteBytes(bytes, dataType) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let bad = 0;
-    let first = -1;
-    const size = dataType === 11 ? 8 : dataType === 1 ? 4 : 2;
-    const n = Math.floor(bytes.byteLength / size);
-    for (let i = 0; i < n; i++) {
-        const o = i * size;
-        const v = dataType === 1
-            ? view.getFloat32(o, true)
-            : dataType === 11
-                ? view.getFloat64(o, true)
-                : dataType === 10
-                    ? halfToNumber(view.getUint16(o, true))
-                    : new Float32Array(new Uint32Array([view.getUint16(o, true) << 16]).buffer)[0]; // bfloat16
-        if (!Number.isFinite(v)) {
-            bad++;
-            if (first < 0)
-                first = i;
-        }
-    }
-    return { bad, first };
-}
-async function nonFinite(t, external) {
-    const type = t.dataType ?? 0;
-    if (external) {
-        const handle = await (0,promises_namespaceObject.open)(external.path, 'r');
-        try {
-            const size = type === 11 ? 8 : type === 1 ? 4 : 2;
-            const chunk = new Uint8Array(Math.max(size, (1 << 20) - ((1 << 20) % size)));
-            let bad = 0;
-            let first = -1;
-            for (let done = 0; done < external.ref.length;) {
-                const want = Math.min(chunk.byteLength, external.ref.length - done);
-                const { bytesRead } = await handle.read(chunk, 0, want, external.ref.offset + done);
-                if (bytesRead === 0)
-                    break;
-                const r = countNonFiniteBytes(chunk.subarray(0, bytesRead), type);
-                if (r.bad && first < 0)
-                    first = done / size + r.first;
-                bad += r.bad;
-                done += bytesRead;
-            }
-            return { bad, first };
-        }
-        finally {
-            await handle.close();
-        }
-    }
-    if (t.rawData && t.rawData.byteLength)
-        return countNonFiniteBytes(t.rawData, type);
-    // typed fields: float32 in float_data, float64 in double_data, 16-bit floats as bits in int32_data
-    const values = type === 1 ? (t.floatData ?? []) : type === 11 ? (t.doubleData ?? []) : (t.int32Data ?? []).map((b) => (type === 10 ? halfToNumber(b) : new Float32Array(new Uint32Array([b << 16]).buffer)[0]));
-    let bad = 0;
-    let first = -1;
-    values.forEach((v, i) => {
-        if (!Number.isFinite(v)) {
-            bad++;
-            if (first < 0)
-                first = i;
-        }
-    });
-    return { bad, first };
-}
-/** No initializer (weight) holds NaN or Inf, inline or in external data that is readable. */
-async function checkInitializersFinite(model, external) {
-    const id = 'initializers-finite';
-    const title = 'Weights are finite';
-    const problems = [];
-    let checked = 0;
-    let unreadable = 0;
-    for (const t of model.graph?.initializer ?? []) {
-        if (!FLOAT_TYPES.has(t.dataType ?? 0))
-            continue;
-        const isExternal = t.dataLocation === 1;
-        const ext = isExternal ? external.get(t.name ?? '') : undefined;
-        if (isExternal && !ext) {
-            unreadable++;
-            continue;
-        }
-        checked++;
-        const { bad, first } = await nonFinite(t, ext);
-        if (bad)
-            problems.push(`'${t.name}' holds ${bad} NaN/Inf value(s) of ${tensorElements(t)} (first at flat index ${first})`);
-    }
-    if (problems.length)
-        return fail(id, title, problems.join('; '));
-    if (checked === 0 && unreadable === 0)
-        return skip(id, title, 'the model has no floating-point initializers');
-    return pass(id, title, `${checked} floating-point initializer(s) hold no NaN or Inf${unreadable ? `; ${unreadable} with unreadable external data not checked` : ''}`);
-}
-function checkSize(info, files, maxMb) {
-    const total = info.sizeBytes + files.reduce((a, f) => a + f.size, 0);
-    const mb = total / (1024 * 1024);
-    const size = (bytes) => (bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(2)} MB`);
-    const what = `${size(total)}${files.length ? ` (model file ${size(info.sizeBytes)} + ${files.length} external data file(s))` : ''}`;
-    if (maxMb === undefined)
-        return skip('size', 'Size', `${what}; no max-size-mb set`);
-    return mb <= maxMb ? pass('size', 'Size', `${what} <= max-size-mb ${maxMb}`) : fail('size', 'Size', `${what} exceeds max-size-mb ${maxMb}`);
-}
-//# sourceMappingURL=static-checks.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/validation/support.js
-/**
- * What the pinned onnxruntime (1.30.0) loads, measured by loading models stamped with each IR
- * version and opset (packages/core/src/validation/support.test.ts re-measures it on every run).
- */
-const RUNTIME_SUPPORT = {
-    onnxruntime: '1.30.0',
-    maxIrVersion: 13,
-    /** Newest opset per domain; '' is ai.onnx. */
-    maxOpset: { '': 26, 'ai.onnx': 26, 'ai.onnx.ml': 5 },
-};
-/** Problems that keep the runtime from loading the model; custom domains are not judged here. */
-function checkRuntimeSupport(info, support = RUNTIME_SUPPORT) {
-    const problems = [];
-    if (info.irVersion > support.maxIrVersion) {
-        problems.push(`IR version ${info.irVersion} is newer than onnxruntime ${support.onnxruntime} supports (up to IR ${support.maxIrVersion})`);
-    }
-    for (const { domain, version } of info.opsets) {
-        const max = support.maxOpset[domain];
-        if (max !== undefined && version > max) {
-            problems.push(`opset ${version} of ${domain || 'ai.onnx'} is newer than onnxruntime ${support.onnxruntime} supports (up to ${max}); export with opset_version=${max} or lower`);
-        }
-    }
-    return problems;
-}
-//# sourceMappingURL=support.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/validate.js
-
-
 
 
 
@@ -48763,31 +49316,16 @@ function checkRuntimeSupport(info, support = RUNTIME_SUPPORT) {
 async function validateModel(options, onModel) {
     const { model, info } = await readModel(options.model);
     onModel?.(info);
-    const checks = [pass('decodes', 'Decodes as ONNX', `IR ${info.irVersion}, ${info.nodes} nodes, ${info.initializers} initializers, producer ${info.producer.name || '?'} ${info.producer.version}`.trim())];
-    const support = checkRuntimeSupport(info);
-    checks.push(support.length
-        ? fail('runtime-support', 'IR version and opsets supported', support.join('; '))
-        : pass('runtime-support', 'IR version and opsets supported', `IR ${info.irVersion}, ${info.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}; onnxruntime ${RUNTIME_SUPPORT.onnxruntime} supports up to IR ${RUNTIME_SUPPORT.maxIrVersion}, ai.onnx ${RUNTIME_SUPPORT.maxOpset['']}`));
-    if (options.signature) {
-        const problems = compareSignature(options.signature, info.inputs, info.outputs);
-        checks.push(problems.length ? fail('signature', 'Signature', problems.join('; ')) : pass('signature', 'Signature', [...info.inputs, ...info.outputs].map(formatEntry).join('; ')));
-    }
-    else {
-        checks.push(skip('signature', 'Signature', `no signature given; the model has ${[...info.inputs, ...info.outputs].map(formatEntry).join('; ')}`));
-    }
-    if (options.dynamicBatch) {
-        const fixed = [...info.inputs, ...info.outputs].filter((v) => !v.shape || v.shape.length === 0 || typeof v.shape[0] === 'number');
-        checks.push(fixed.length
-            ? fail('batch-dimension', 'Batch dimension is symbolic', `${fixed.map(formatEntry).join('; ')}: the first dimension is fixed; export with dynamic_axes={name: {0: 'batch'}}`)
-            : pass('batch-dimension', 'Batch dimension is symbolic', [...info.inputs, ...info.outputs].map((v) => `${v.name}[0] = ${v.shape[0] ?? '?'}`).join(', ')));
-    }
-    else {
-        checks.push(skip('batch-dimension', 'Batch dimension is symbolic', 'dynamic-batch is false'));
-    }
     const external = await checkExternalData(info);
-    checks.push(external.check);
-    checks.push(await checkInitializersFinite(model, external.readable));
-    checks.push(checkSize(info, external.files, options.maxSizeMb));
+    const checks = [
+        checkDecodes(info),
+        checkRuntimeSupport(info),
+        checkSignature(info, options.signature),
+        checkBatchDimension(info, options.dynamicBatch),
+        external.check,
+        await checkInitializersFinite(model, external.readable),
+        checkSize(info, external.files, options.maxSizeMb),
+    ];
     const runtime = await runtimeChecks({
         ort: options.ort,
         info,
@@ -48799,9 +49337,125 @@ async function validateModel(options, onModel) {
         seed: options.seed,
     });
     checks.push(...runtime.checks);
-    return { passed: checks.every((c) => c.status !== 'fail'), checks, model: info, comparisons: runtime.comparisons, inputs: runtime.inputs };
+    return {
+        passed: checks.every((c) => c.status !== 'fail'),
+        checks,
+        model: info,
+        comparisons: runtime.comparisons,
+        inputs: runtime.inputs,
+    };
 }
 //# sourceMappingURL=validate.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/validation/validation-report.js
+
+
+
+
+
+
+/** The report before anything ran: an error until the validation decides otherwise. */
+function newValidationReport() {
+    return {
+        schema: 'ml-gate/validate-onnx/v1',
+        createdAt: new Date().toISOString(),
+        status: 'error',
+        passed: false,
+        reason: 'The validation did not run.',
+        checks: [],
+        outputs: [],
+        summary: { maxAbsError: null, maxRelError: null, mismatchRatio: null },
+        settings: {},
+    };
+}
+function maxOf(values) {
+    return values.length ? Math.max(...values) : null;
+}
+/** "All 12 checks passed (1 skipped)." or "2 of 13 checks failed: Runs, Deterministic." */
+function reasonOf(checks) {
+    const count = (status) => checks.filter((c) => c.status === status).length;
+    const failed = checks.filter((c) => c.status === 'fail');
+    if (failed.length)
+        return `${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.title).join(', ')}.`;
+    return `All ${count('pass')} checks passed${count('skip') ? ` (${count('skip')} skipped)` : ''}.`;
+}
+/** Records the validation of the model file whose SHA-256 is `sha256`: its checks, errors and verdict. */
+function recordValidation(report, v, sha256) {
+    report.model = { ...v.model, sha256 };
+    report.checks = v.checks;
+    report.outputs = v.comparisons;
+    report.inputs = v.inputs;
+    report.summary = {
+        maxAbsError: maxOf(v.comparisons.map((c) => c.maxAbsError)),
+        maxRelError: maxOf(v.comparisons.map((c) => c.maxRelError)),
+        mismatchRatio: maxOf(v.comparisons.map((c) => c.mismatchRatio)),
+    };
+    report.passed = v.passed;
+    report.status = v.passed ? 'passed' : 'failed';
+    report.reason = reasonOf(v.checks);
+}
+const ICON = { pass: '✅', fail: '❌', skip: '➖' };
+const cell = (text) => text.replace(/\|/g, '\\|');
+const measured = (v) => (v === null || v === undefined ? 'n/a' : formatNumber(v));
+const validation_report_valueInfo = (v) => `\`${formatEntry(v)}\``;
+function checkTable(r) {
+    if (!r.checks.length)
+        return [];
+    return ['| | check | detail |', '|---|---|---|', ...r.checks.map((c) => `| ${ICON[c.status]} | ${c.title} | ${cell(c.detail)} |`), ''];
+}
+function outputTable(r) {
+    if (!r.outputs.length)
+        return [];
+    const rows = r.outputs.map((o) => {
+        const worst = o.worst ? `[${o.worst.index.join(', ')}]: ${formatElement(o.worst.actual)} vs ${formatElement(o.worst.expected)}` : '';
+        const errors = `${measured(o.maxAbsError)} | ${measured(o.maxRelError)} | ${o.mismatches}/${o.elements}`;
+        return `| ${o.passed ? '✅' : '❌'} ${o.name} | ${formatShape(o.shape)} | ${formatNumber(o.atol)} | ${formatNumber(o.rtol)} | ${errors} | ${worst} |`;
+    });
+    return [
+        '| output | shape | atol | rtol | max abs error | max rel error | outside tolerance | worst element |',
+        '|---|---|---:|---:|---:|---:|---:|---|',
+        ...rows,
+        '',
+    ];
+}
+function modelDetails(m) {
+    const ops = Object.entries(m.operators)
+        .sort((a, b) => b[1] - a[1])
+        .map(([op, n]) => `${op} ×${n}`)
+        .join(', ');
+    return [
+        '<details><summary>Model</summary>',
+        '',
+        '| | |',
+        '|---|---|',
+        `| IR version | ${m.irVersion} |`,
+        `| opsets | ${formatOpsets(m.opsets)} |`,
+        `| producer | ${m.producer.name} ${m.producer.version} |`,
+        `| inputs | ${m.inputs.map(validation_report_valueInfo).join(', ')} |`,
+        `| outputs | ${m.outputs.map(validation_report_valueInfo).join(', ')} |`,
+        `| operators | ${m.nodes} nodes: ${ops} |`,
+        `| parameters | ${m.parameters.toLocaleString('en-US')} in ${m.initializers} initializers |`,
+        `| size | ${formatBytes(m.sizeBytes)}${m.externalData.length ? ` + external data (${m.externalData.length} tensors)` : ''} |`,
+        ...(m.sha256 ? [`| sha256 | \`${m.sha256}\` |`] : []),
+        '',
+        '</details>',
+        '',
+    ];
+}
+/** The report as markdown (the job summary): verdict, checks, outputs, the model, the run last. */
+function renderValidationMarkdown(r) {
+    const name = r.model ? `\`${r.model.path}\`` : 'the model';
+    const head = r.status === 'passed'
+        ? '✅ ONNX validation passed'
+        : r.status === 'failed'
+            ? '❌ ONNX validation failed'
+            : '⚠️ ONNX validation could not run';
+    const out = [`## ${head}: ${name}`, '', r.reason, '', ...checkTable(r), ...outputTable(r), ...(r.model ? modelDetails(r.model) : [])];
+    const footer = renderRunFooter(r.run);
+    if (footer)
+        out.push(footer, '');
+    return out.join('\n');
+}
+//# sourceMappingURL=validation-report.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
 
 
@@ -48831,7 +49485,7 @@ function numberInput(name, fallback, options = {}) {
         (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
         (max !== undefined && value > max);
     if (bad)
-        throw new errors_UserError(`Input ${name} is '${raw}'; expected ${wanted}.`, { input: name });
+        throw badInputValue(name, raw, wanted);
     return value;
 }
 function optionalNumberInput(name, options = {}) {
@@ -48843,7 +49497,7 @@ function choiceInput(name, choices, fallback) {
         return fallback;
     const value = raw.toLowerCase();
     if (!choices.includes(value)) {
-        throw new errors_UserError(`Input ${name} is '${raw}'; expected one of: ${choices.join(', ')}.`, { input: name });
+        throw badInputValue(name, raw, `one of: ${choices.join(', ')}`);
     }
     return value;
 }
@@ -48855,11 +49509,10 @@ function booleanInput(name, fallback) {
         return true;
     if (/^(false|no|off|0)$/i.test(raw))
         return false;
-    throw new errors_UserError(`Input ${name} is '${raw}'; expected true or false.`, { input: name });
+    throw badInputValue(name, raw, 'true or false');
 }
 //# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./src/config.ts
-
 
 
 
@@ -48868,11 +49521,13 @@ function readReportPath() {
     return stringInput('report') || 'onnx_validation_report.json';
 }
 function tolerances(name, fallback) {
-    const parsed = parsePerOutput(stringInput(name), fallback);
-    if (parsed.bad !== undefined) {
-        throw new errors_UserError(`Input ${name} has '${parsed.bad}'; expected a number >= 0, or output:number (e.g. '1e-5, logits:1e-4').`, { input: name });
-    }
-    return parsed;
+    const result = parsePerOutput(stringInput(name), fallback);
+    if (result.ok)
+        return result.value;
+    // not inputValue: its "Input NAME: ..." cannot say "Input atol has 'x'", the wording users (and tests) know
+    throw new errors_UserError(`Input ${name} has ${result.error}; expected a number >= 0, or output:number (e.g. '1e-5, logits:1e-4').`, {
+        input: name,
+    });
 }
 function readSignature(text) {
     if (!text.trim())
@@ -48886,18 +49541,14 @@ function readSignature(text) {
             body = (0,external_node_fs_namespaceObject.readFileSync)(source, 'utf8');
         }
         catch (e) {
-            throw new errors_UserError(`Input signature names ${source}, which cannot be read: ${e.message}.`, { input: 'signature', file: source });
+            throw new errors_UserError(`Input signature names ${source}, which ${errors_fileProblem(e)}.`, { input: 'signature', file: source });
         }
     }
-    try {
-        return { signature: parseSignature(body), source };
-    }
-    catch (e) {
-        if (e instanceof SignatureSyntaxError) {
-            throw new errors_UserError(`Input signature${source ? ` (${source})` : ''}: ${e.message}.`, { input: 'signature', file: source });
-        }
-        throw e;
-    }
+    const result = parseSignature(body);
+    // a signature file is annotated itself: the line at fault is there, not in the workflow
+    if (!result.ok && source)
+        throw new errors_UserError(`Input signature (${source}): ${result.error}.`, { input: 'signature', file: source });
+    return { signature: inputValue('signature', result), source };
 }
 function readConfig() {
     const atol = tolerances('atol', 1e-5);
@@ -48933,11 +49584,7 @@ function readConfig() {
 
 
 
-
 const TITLE = 'validate-onnx';
-function maxOf(values) {
-    return values.length ? Math.max(...values) : null;
-}
 async function validate(config, report) {
     report.settings = { tolerance: config.tolerance, dynamicBatch: config.dynamicBatch, maxSizeMb: config.maxSizeMb ?? null };
     const { ort, runtime } = await loadOnnxRuntime({
@@ -48946,7 +49593,7 @@ async function validate(config, report) {
         log: (m) => info(m),
     });
     report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
-    const v = await validateModel({
+    const validation = await validateModel({
         ort,
         model: config.model,
         referenceInputs: config.referenceInputs,
@@ -48957,37 +49604,15 @@ async function validate(config, report) {
         maxSizeMb: config.maxSizeMb,
         seed: config.seed,
         threads: config.threads,
-    }, (info) => {
+    }, 
+    // a bad reference file ends the run: the report still describes the model it was for
+    (info) => {
         report.model = info;
     });
-    report.model = { ...v.model, sha256: await sha256Files(config.model) };
-    report.checks = v.checks;
-    report.outputs = v.comparisons;
-    report.inputs = v.inputs;
-    report.summary = {
-        maxAbsError: maxOf(v.comparisons.map((c) => c.maxAbsError)),
-        maxRelError: maxOf(v.comparisons.map((c) => c.maxRelError)),
-        mismatchRatio: maxOf(v.comparisons.map((c) => c.mismatchRatio)),
-    };
-    report.passed = v.passed;
-    report.status = v.passed ? 'passed' : 'failed';
-    const failed = v.checks.filter((c) => c.status === 'fail');
-    report.reason = v.passed
-        ? `All ${v.checks.filter((c) => c.status === 'pass').length} checks passed${v.checks.some((c) => c.status === 'skip') ? ` (${v.checks.filter((c) => c.status === 'skip').length} skipped)` : ''}.`
-        : `${failed.length} of ${v.checks.length} checks failed: ${failed.map((c) => c.title).join(', ')}.`;
+    recordValidation(report, validation, await sha256Files(config.model));
 }
-async function main_run() {
-    const report = {
-        schema: 'ml-gate/validate-onnx/v1',
-        createdAt: new Date().toISOString(),
-        status: 'error',
-        passed: false,
-        reason: 'The validation did not run.',
-        checks: [],
-        outputs: [],
-        summary: { maxAbsError: null, maxRelError: null, mismatchRatio: null },
-        settings: {},
-    };
+async function run() {
+    const report = newValidationReport();
     let config;
     await runReportedAction({
         title: TITLE,
