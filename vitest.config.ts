@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'actions/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['actions/*/test/e2e.test.ts'],
+          exclude: ['actions/*/test/e2e.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
         },
       },
       './vitest.config.integration.ts',

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 // Every action's README documents every input and output of its action.yml, with its default,
-// and nothing that is not there.
+// and nothing that is not there; its src/inputs.ts names the same inputs.
 const actionsDir = new URL('../actions/', import.meta.url);
 const actions = readdirSync(actionsDir).filter((a) => existsSync(new URL(`${a}/action.yml`, actionsDir)));
 
@@ -27,6 +27,10 @@ for (const action of actions) {
     it('lists exactly the inputs of action.yml', () => {
       expect(keysUnder(actionYml, 'inputs').length).toBeGreaterThan(0);
       expect(documented(readme, 'Inputs')).toEqual(keysUnder(actionYml, 'inputs'));
+    });
+    it('src/inputs.ts names exactly the inputs of action.yml (the action refuses any other)', async () => {
+      const { INPUTS } = (await import(new URL(`${action}/src/inputs.ts`, actionsDir).href)) as { INPUTS: readonly string[] };
+      expect([...INPUTS]).toEqual(keysUnder(actionYml, 'inputs'));
     });
     it('lists exactly the outputs of action.yml', () => {
       expect(keysUnder(actionYml, 'outputs').length).toBeGreaterThan(0);

@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(47);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2578);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 47:
+/***/ 2578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45426,122 +45426,6 @@ async function isOwnAuthor(octokit) {
     }
 }
 //# sourceMappingURL=pr-comment.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/run-action.js
-
-
-
-/** The file an annotation points at: repository-relative, an .npz member's archive. */
-function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
-    if (!file)
-        return undefined;
-    const path = file.replace(/:[^:/\\]+\.npy$/, '');
-    if (workspace && (0,external_node_path_namespaceObject.isAbsolute)(path)) {
-        const rel = (0,external_node_path_namespaceObject.relative)(workspace, path);
-        return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel) ? path : rel.split('\\').join('/');
-    }
-    return path;
-}
-/**
- * Runs an action's body the way every action here ends: a UserError becomes one error
- * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
- * error is a bug, reported with its stack in the debug log.
- */
-async function runAction(title, body) {
-    try {
-        await body();
-    }
-    catch (e) {
-        process.exitCode = 1;
-        if (e instanceof UserError) {
-            error(e.describe(), { title, file: annotationFile(e.file) });
-            return;
-        }
-        core_debug((e instanceof Error && e.stack) || messageOf(e));
-        error(`Internal error in ${title}: ${messageOf(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, { title });
-    }
-}
-//# sourceMappingURL=run-action.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
-
-
-
-
-
-
-/** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
-function markErrored(report, message) {
-    report.status = 'error';
-    report.passed = false;
-    report.reason = message;
-}
-/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
-function reportJson(report) {
-    return JSON.stringify(report, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
-}
-/**
- * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
- * whatever happened, the outputs are set, the JSON report written and the job summary added, so
- * a failed or broken run still leaves its report. A UserError ends in one error annotation and
- * exit code 1 (runAction).
- */
-async function runReportedAction(a) {
-    await runAction(a.title, async () => {
-        a.report.run = runInfoFromEnv();
-        const failure = await bodyFailure(a);
-        try {
-            await publish(a);
-        }
-        catch (e) {
-            if (!failure)
-                throw e;
-            // the body's error is the one to report; this one is told on the side
-            warning(`The report could not be published: ${messageOf(e)}`);
-        }
-        if (failure)
-            throw failure.thrown;
-        a.verdict?.(a.report);
-    });
-}
-/** Runs the body; what it threw (if it did) is returned, after being recorded in the report. */
-async function bodyFailure(a) {
-    try {
-        await a.body();
-        return undefined;
-    }
-    catch (e) {
-        const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
-        a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
-        a.recordError(a.report, message);
-        return { thrown: e };
-    }
-}
-/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
-async function publish(a) {
-    for (const [name, value] of Object.entries(a.outputs(a.report)))
-        setOutput(name, value);
-    setOutput('report-path', a.reportPath);
-    await writeReport(a.reportPath, a.report);
-    const markdown = a.markdown(a.report);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(markdown, true).write();
-    else
-        info(markdown);
-    await a.afterPublish?.(a.report);
-}
-async function writeReport(path, report) {
-    try {
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(path, reportJson(report));
-    }
-    catch (e) {
-        // Node's own message, not fileProblem's: that one words failures to read
-        throw new UserError(`The report cannot be written to ${path}: ${messageOf(e)}.`, {
-            input: 'report',
-            hint: 'Input report must be a file path the job can write.',
-        });
-    }
-}
-//# sourceMappingURL=reported-action.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
 
 
@@ -45597,7 +45481,179 @@ function booleanInput(name, fallback) {
         return false;
     throw badInputValue(name, raw, 'true or false');
 }
+/** The runner's environment variable of input `name` (upper case, spaces to underscores, as the runner writes it). */
+function inputVariable(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+function editDistance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diagonal = above;
+        }
+    }
+    return row[b.length];
+}
+/** The declared input closest to `given` (spelled with _ or -, any case), when one is close. */
+function closestInput(given, declared) {
+    const norm = (s) => s.toLowerCase().replace(/[_ ]/g, '-');
+    let best;
+    for (const name of declared) {
+        const distance = editDistance(norm(given), norm(name));
+        if (!best || distance < best.distance)
+            best = { name, distance };
+    }
+    return best && best.distance <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}
+/**
+ * Refuses inputs the action does not declare. The runner passes every `with:` key as INPUT_<NAME>,
+ * undeclared ones too, after a warning nobody reads: `min_improvement: '0.5'` would otherwise run
+ * with the default margin and pass.
+ */
+function checkInputsDeclared(action, declared, env = process.env) {
+    const known = new Set(declared.map(inputVariable));
+    const unknown = Object.keys(env)
+        .filter((k) => k.startsWith('INPUT_') && !known.has(k))
+        .map((k) => k.slice('INPUT_'.length).toLowerCase())
+        .sort();
+    if (unknown.length === 0)
+        return;
+    const first = unknown[0];
+    const suggestion = closestInput(first, declared);
+    const others = unknown.length > 1 ? ` (and ${unknown.slice(1).join(', ')})` : '';
+    throw new UserError(`Input ${first}${others} is not an input of ${action}${suggestion ? `; did you mean ${suggestion}?` : '.'}`, {
+        input: first,
+        hint: `${action} takes: ${declared.join(', ')}. An unknown input is refused, not ignored: a misspelt setting must not silently run with its default.`,
+    });
+}
 //# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/run-action.js
+
+
+
+/** The file an annotation points at: repository-relative, an .npz member's archive. */
+function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
+    if (!file)
+        return undefined;
+    const path = file.replace(/:[^:/\\]+\.npy$/, '');
+    if (workspace && (0,external_node_path_namespaceObject.isAbsolute)(path)) {
+        const rel = (0,external_node_path_namespaceObject.relative)(workspace, path);
+        return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel) ? path : rel.split('\\').join('/');
+    }
+    return path;
+}
+/**
+ * Runs an action's body the way every action here ends: a UserError becomes one error
+ * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
+ * error is a bug, reported with its stack in the debug log.
+ */
+async function runAction(title, body) {
+    try {
+        await body();
+    }
+    catch (e) {
+        process.exitCode = 1;
+        if (e instanceof UserError) {
+            error(e.describe(), { title, file: annotationFile(e.file) });
+            return;
+        }
+        core_debug((e instanceof Error && e.stack) || messageOf(e));
+        error(`Internal error in ${title}: ${messageOf(e)}. Please report it with the debug log (ACTIONS_STEP_DEBUG=true).`, { title });
+    }
+}
+//# sourceMappingURL=run-action.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
+
+
+
+
+
+
+
+/** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
+function markErrored(report, message) {
+    report.status = 'error';
+    report.passed = false;
+    report.reason = message;
+}
+/** JSON with non-finite numbers as strings ("Infinity"), which JSON itself cannot hold. */
+function reportJson(report) {
+    return JSON.stringify(report, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}
+/**
+ * Runs an action whose result is a report: the body fills it; an error is recorded in it; then,
+ * whatever happened, the outputs are set, the JSON report written and the job summary added, so
+ * a failed or broken run still leaves its report. A UserError ends in one error annotation and
+ * exit code 1 (runAction).
+ */
+async function runReportedAction(a) {
+    await runAction(a.title, async () => {
+        a.report.run = runInfoFromEnv();
+        const failure = await bodyFailure(a);
+        try {
+            await publish(a);
+        }
+        catch (e) {
+            if (!failure)
+                throw e;
+            // the body's error is the one to report; this one is told on the side
+            warning(`The report could not be published: ${messageOf(e)}`);
+        }
+        if (failure)
+            throw failure.thrown;
+        a.verdict?.(a.report);
+    });
+}
+/** Runs the body; what it threw (if it did) is returned, after being recorded in the report. */
+async function bodyFailure(a) {
+    try {
+        checkInputsDeclared(a.title, a.inputs);
+        await a.body();
+        return undefined;
+    }
+    catch (e) {
+        const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+        a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
+        a.recordError(a.report, message);
+        return { thrown: e };
+    }
+}
+/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
+async function publish(a) {
+    for (const [name, value] of Object.entries(a.outputs(a.report)))
+        setOutput(name, value);
+    setOutput('report-path', a.reportPath);
+    await writeReport(a.reportPath, a.report);
+    const markdown = a.markdown(a.report);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(markdown, true).write();
+    else
+        info(markdown);
+    await a.afterPublish?.(a.report);
+}
+async function writeReport(path, report) {
+    try {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(path, reportJson(report));
+    }
+    catch (e) {
+        // Node's own message, not fileProblem's: that one words failures to read
+        throw new UserError(`The report cannot be written to ${path}: ${messageOf(e)}.`, {
+            input: 'report',
+            hint: 'Input report must be a file path the job can write.',
+        });
+    }
+}
+//# sourceMappingURL=reported-action.js.map
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Every input action.yml declares, named once (test/action-readmes.test.ts checks the two agree).
+// The runner passes undeclared `with:` keys too; the action refuses them (checkInputsDeclared).
+const INPUTS = ['new-model', 'baseline-model', 'eval-data', 'features', 'labels', 'metric', 'min-improvement', 'significance-level', 'task', 'input-name', 'output-name', 'missing-baseline', 'batch-size', 'threads', 'report', 'comment', 'github-token', 'onnxruntime-path'];
+
 ;// CONCATENATED MODULE: ./src/config.ts
 
 
@@ -45653,6 +45709,7 @@ function readConfig() {
 
 
 
+
 const TITLE = 'evaluate-baseline';
 /** A run without a baseline says so out loud: a notice under missing-baseline pass, a warning under warn. */
 function announceMissingBaseline(report) {
@@ -45702,6 +45759,7 @@ async function run() {
     await runReportedAction({
         title: TITLE,
         reportPath: readReportPath(),
+        inputs: INPUTS,
         report,
         body: async () => {
             config = readConfig();

@@ -9,6 +9,7 @@ import {
 } from '@ml-gate/core/evaluation';
 import { markErrored, runReportedAction, upsertPullRequestComment } from '@ml-gate/core/github';
 
+import { INPUTS } from './inputs.js';
 import { readConfig, readReportPath, type Config } from './config.js';
 
 const TITLE = 'evaluate-baseline';
@@ -58,6 +59,7 @@ export async function run(): Promise<void> {
   await runReportedAction({
     title: TITLE,
     reportPath: readReportPath(),
+    inputs: INPUTS,
     report,
     body: async () => {
       config = readConfig();

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4459);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8856);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4459:
+/***/ 8856:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32279,6 +32279,111 @@ function fileProblem(e, expected = 'a file') {
     }
 }
 //# sourceMappingURL=errors.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
+
+
+/** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
+function stringInput(name, options = {}) {
+    const value = getInput(name);
+    if (options.required && value === '') {
+        throw new UserError(`Input ${name} is required and was not given.`, { input: name });
+    }
+    return value;
+}
+function numberInput(name, fallback, options = {}) {
+    const raw = core.getInput(name);
+    if (raw === '')
+        return fallback;
+    const value = Number(raw);
+    const { min, max, integer, exclusiveMin } = options;
+    const wanted = [
+        integer ? 'an integer' : 'a number',
+        min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
+        max !== undefined ? `<= ${max}` : '',
+    ]
+        .filter(Boolean)
+        .join(' ');
+    const bad = !Number.isFinite(value) ||
+        (integer && !Number.isInteger(value)) ||
+        (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
+        (max !== undefined && value > max);
+    if (bad)
+        throw badInputValue(name, raw, wanted);
+    return value;
+}
+function optionalNumberInput(name, options = {}) {
+    return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
+}
+function choiceInput(name, choices, fallback) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    const value = raw.toLowerCase();
+    if (!choices.includes(value)) {
+        throw errors_badInputValue(name, raw, `one of: ${choices.join(', ')}`);
+    }
+    return value;
+}
+function booleanInput(name, fallback) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    if (/^(true|yes|on|1)$/i.test(raw))
+        return true;
+    if (/^(false|no|off|0)$/i.test(raw))
+        return false;
+    throw errors_badInputValue(name, raw, 'true or false');
+}
+/** The runner's environment variable of input `name` (upper case, spaces to underscores, as the runner writes it). */
+function inputVariable(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+function editDistance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diagonal = above;
+        }
+    }
+    return row[b.length];
+}
+/** The declared input closest to `given` (spelled with _ or -, any case), when one is close. */
+function closestInput(given, declared) {
+    const norm = (s) => s.toLowerCase().replace(/[_ ]/g, '-');
+    let best;
+    for (const name of declared) {
+        const distance = editDistance(norm(given), norm(name));
+        if (!best || distance < best.distance)
+            best = { name, distance };
+    }
+    return best && best.distance <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}
+/**
+ * Refuses inputs the action does not declare. The runner passes every `with:` key as INPUT_<NAME>,
+ * undeclared ones too, after a warning nobody reads: `min_improvement: '0.5'` would otherwise run
+ * with the default margin and pass.
+ */
+function checkInputsDeclared(action, declared, env = process.env) {
+    const known = new Set(declared.map(inputVariable));
+    const unknown = Object.keys(env)
+        .filter((k) => k.startsWith('INPUT_') && !known.has(k))
+        .map((k) => k.slice('INPUT_'.length).toLowerCase())
+        .sort();
+    if (unknown.length === 0)
+        return;
+    const first = unknown[0];
+    const suggestion = closestInput(first, declared);
+    const others = unknown.length > 1 ? ` (and ${unknown.slice(1).join(', ')})` : '';
+    throw new UserError(`Input ${first}${others} is not an input of ${action}${suggestion ? `; did you mean ${suggestion}?` : '.'}`, {
+        input: first,
+        hint: `${action} takes: ${declared.join(', ')}. An unknown input is refused, not ignored: a misspelt setting must not silently run with its default.`,
+    });
+}
+//# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/run-action.js
 
 
@@ -32315,6 +32420,7 @@ async function runAction(title, body) {
 }
 //# sourceMappingURL=run-action.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/reported-action.js
+
 
 
 
@@ -32358,6 +32464,7 @@ async function runReportedAction(a) {
 /** Runs the body; what it threw (if it did) is returned, after being recorded in the report. */
 async function bodyFailure(a) {
     try {
+        checkInputsDeclared(a.title, a.inputs);
         await a.body();
         return undefined;
     }
@@ -38837,6 +38944,11 @@ function makeTarget(config, kubectl, runner) {
     });
 }
 //# sourceMappingURL=run.js.map
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Every input action.yml declares, named once (test/action-readmes.test.ts checks the two agree).
+// The runner passes undeclared `with:` keys too; the action refuses them (checkInputsDeclared).
+const INPUTS = ['mode', 'environment', 'version', 'expected-current', 'reason', 'trigger', 'verified', 'image', 'model', 'commit', 'ledger', 'ledger-configmap', 'target', 'deployment', 'container', 'namespace', 'context', 'kubeconfig', 'rollout-timeout', 'command', 'dry-run', 'report', 'github-token'];
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
 /**
  * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
@@ -38869,62 +38981,6 @@ function formatDuration(ms) {
     return `${Number((ms / 1000).toPrecision(3))} s`;
 }
 //# sourceMappingURL=duration.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
-
-
-/** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
-function stringInput(name, options = {}) {
-    const value = getInput(name);
-    if (options.required && value === '') {
-        throw new UserError(`Input ${name} is required and was not given.`, { input: name });
-    }
-    return value;
-}
-function numberInput(name, fallback, options = {}) {
-    const raw = core.getInput(name);
-    if (raw === '')
-        return fallback;
-    const value = Number(raw);
-    const { min, max, integer, exclusiveMin } = options;
-    const wanted = [
-        integer ? 'an integer' : 'a number',
-        min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
-        max !== undefined ? `<= ${max}` : '',
-    ]
-        .filter(Boolean)
-        .join(' ');
-    const bad = !Number.isFinite(value) ||
-        (integer && !Number.isInteger(value)) ||
-        (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
-        (max !== undefined && value > max);
-    if (bad)
-        throw badInputValue(name, raw, wanted);
-    return value;
-}
-function optionalNumberInput(name, options = {}) {
-    return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
-}
-function choiceInput(name, choices, fallback) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    const value = raw.toLowerCase();
-    if (!choices.includes(value)) {
-        throw errors_badInputValue(name, raw, `one of: ${choices.join(', ')}`);
-    }
-    return value;
-}
-function booleanInput(name, fallback) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    if (/^(true|yes|on|1)$/i.test(raw))
-        return true;
-    if (/^(false|no|off|0)$/i.test(raw))
-        return false;
-    throw errors_badInputValue(name, raw, 'true or false');
-}
-//# sourceMappingURL=inputs.js.map
 ;// CONCATENATED MODULE: ./src/config.ts
 
 
@@ -39073,6 +39129,7 @@ function readConfig(env = process.env) {
 
 
 
+
 const main_TITLE = 'rollback';
 /** The runner's side of a release run: its log, annotations, secret masking and environment. */
 function runner(env = process.env) {
@@ -39100,6 +39157,7 @@ async function run() {
     await runReportedAction({
         title: main_TITLE,
         reportPath: readReportPath(),
+        inputs: INPUTS,
         report,
         body: () => runRelease(readConfig(), report, runner()),
         recordError: markRollbackErrored,

@@ -11,6 +11,7 @@ import {
   type RollbackReport,
 } from '@ml-gate/core/release';
 
+import { INPUTS } from './inputs.js';
 import { readConfig, readReportPath } from './config.js';
 
 const TITLE = 'rollback';
@@ -43,6 +44,7 @@ export async function run(): Promise<void> {
   await runReportedAction({
     title: TITLE,
     reportPath: readReportPath(),
+    inputs: INPUTS,
     report,
     body: () => runRelease(readConfig(), report, runner()),
     recordError: markRollbackErrored,

@@ -3,6 +3,7 @@ import { UserError } from '@ml-gate/core';
 import { markErrored, runReportedAction } from '@ml-gate/core/github';
 import { newSmokeTestReport, renderSmokeTestMarkdown, runSmokeGate, smokeTestOutputs } from '@ml-gate/core/smoke';
 
+import { INPUTS } from './inputs.js';
 import { readConfig, readReportPath } from './config.js';
 
 export async function run(): Promise<void> {
@@ -10,6 +11,7 @@ export async function run(): Promise<void> {
   await runReportedAction({
     title: 'smoke-test',
     reportPath: readReportPath(),
+    inputs: INPUTS,
     report,
     body: async () => runSmokeGate(await readConfig(), report, (m) => core.info(m)),
     recordError: markErrored,

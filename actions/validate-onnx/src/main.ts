@@ -10,6 +10,7 @@ import {
   type ValidationReport,
 } from '@ml-gate/core/validation';
 
+import { INPUTS } from './inputs.js';
 import { readConfig, readReportPath, type Config } from './config.js';
 
 const TITLE = 'validate-onnx';
@@ -49,6 +50,7 @@ export async function run(): Promise<void> {
   await runReportedAction({
     title: TITLE,
     reportPath: readReportPath(),
+    inputs: INPUTS,
     report,
     body: async () => {
       config = readConfig();

@@ -60,3 +60,54 @@ export function booleanInput(name: string, fallback: boolean): boolean {
   if (/^(false|no|off|0)$/i.test(raw)) return false;
   throw badInputValue(name, raw, 'true or false');
 }
+
+/** The runner's environment variable of input `name` (upper case, spaces to underscores, as the runner writes it). */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The declared input closest to `given` (spelled with _ or -, any case), when one is close. */
+export function closestInput(given: string, declared: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[_ ]/g, '-');
+  let best: { name: string; distance: number } | undefined;
+  for (const name of declared) {
+    const distance = editDistance(norm(given), norm(name));
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}
+
+/**
+ * Refuses inputs the action does not declare. The runner passes every `with:` key as INPUT_<NAME>,
+ * undeclared ones too, after a warning nobody reads: `min_improvement: '0.5'` would otherwise run
+ * with the default margin and pass.
+ */
+export function checkInputsDeclared(action: string, declared: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  const known = new Set(declared.map(inputVariable));
+  const unknown = Object.keys(env)
+    .filter((k) => k.startsWith('INPUT_') && !known.has(k))
+    .map((k) => k.slice('INPUT_'.length).toLowerCase())
+    .sort();
+  if (unknown.length === 0) return;
+  const first = unknown[0];
+  const suggestion = closestInput(first, declared);
+  const others = unknown.length > 1 ? ` (and ${unknown.slice(1).join(', ')})` : '';
+  throw new UserError(`Input ${first}${others} is not an input of ${action}${suggestion ? `; did you mean ${suggestion}?` : '.'}`, {
+    input: first,
+    hint: `${action} takes: ${declared.join(', ')}. An unknown input is refused, not ignored: a misspelt setting must not silently run with its default.`,
+  });
+}

@@ -4,11 +4,12 @@
 // files the runner gives, the annotations from the workflow commands on stdout.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { UserError, type ReportError } from '../errors.js';
 import type { RunInfo } from '../util/run-info.js';
-import { expectNoStackTrace, readReport, runInProcess, type InProcessOptions } from '../../../../test/run-action.js';
+import { expectNoStackTrace, readActionMetadata, readReport, runInProcess, type InProcessOptions } from '../../../../test/run-action.js';
 import { markErrored, reportJson, runReportedAction, type ReportedAction } from './reported-action.js';
 
 interface TestReport {
@@ -21,6 +22,10 @@ interface TestReport {
 }
 
 const TITLE = 'Test gate';
+// the runner environment these tests borrow is validate-onnx's (runInProcess): its inputs are declared
+const DECLARED = (await readActionMetadata(fileURLToPath(new URL('../../../../actions/validate-onnx/', import.meta.url)))).inputs.map(
+  (i) => i.name,
+);
 const SHA = '0123456789abcdef0123456789abcdef01234567'; // run-action's GITHUB_SHA
 
 /** An action over TestReport whose steps are recorded in `steps`, in the order they ran. */
@@ -30,6 +35,7 @@ function testAction(overrides: Partial<ReportedAction<TestReport>> = {}) {
   const action: ReportedAction<TestReport> = {
     title: TITLE,
     reportPath: 'out/report.json',
+    inputs: DECLARED,
     report,
     body: () => {
       steps.push('body');

@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 
 import { UserError, messageOf, type ReportError } from '../errors.js';
 import { runInfoFromEnv, type RunInfo } from '../util/run-info.js';
+import { checkInputsDeclared } from './inputs.js';
 import { runAction } from './run-action.js';
 
 /** The report lifecycle every action shares; see runReportedAction. */
@@ -12,6 +13,8 @@ export interface ReportedAction<R extends { error?: ReportError; run?: RunInfo }
   title: string;
   /** Where the JSON report goes (read before anything else, so that bad input still gets a report). */
   reportPath: string;
+  /** Every input action.yml declares: any other INPUT_* is refused before the body runs. */
+  inputs: readonly string[];
   report: R;
   /** The action's work: fills `report`; throws a UserError on bad input. */
   body: () => Promise<void>;
@@ -64,6 +67,7 @@ export async function runReportedAction<R extends { error?: ReportError; run?: R
 /** Runs the body; what it threw (if it did) is returned, after being recorded in the report. */
 async function bodyFailure<R extends { error?: ReportError }>(a: ReportedAction<R>): Promise<{ thrown: unknown } | undefined> {
   try {
+    checkInputsDeclared(a.title, a.inputs);
     await a.body();
     return undefined;
   } catch (e) {

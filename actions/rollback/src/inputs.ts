@@ -1,0 +1,27 @@
+// Every input action.yml declares, named once (test/action-readmes.test.ts checks the two agree).
+// The runner passes undeclared `with:` keys too; the action refuses them (checkInputsDeclared).
+export const INPUTS = [
+  'mode',
+  'environment',
+  'version',
+  'expected-current',
+  'reason',
+  'trigger',
+  'verified',
+  'image',
+  'model',
+  'commit',
+  'ledger',
+  'ledger-configmap',
+  'target',
+  'deployment',
+  'container',
+  'namespace',
+  'context',
+  'kubeconfig',
+  'rollout-timeout',
+  'command',
+  'dry-run',
+  'report',
+  'github-token',
+] as const;

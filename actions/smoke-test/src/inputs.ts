@@ -1,0 +1,28 @@
+// Every input action.yml declares, named once (test/action-readmes.test.ts checks the two agree).
+// The runner passes undeclared `with:` keys too; the action refuses them (checkInputsDeclared).
+export const INPUTS = [
+  'url',
+  'protocol',
+  'method',
+  'headers',
+  'body',
+  'body-file',
+  'expected-status',
+  'expect-body',
+  'expect-json',
+  'timeout',
+  'retry-delay',
+  'retry-on',
+  'request-timeout',
+  'model-name',
+  'expected-model-version',
+  'sample',
+  'model',
+  'parity',
+  'atol',
+  'rtol',
+  'requests',
+  'latency-p95-ms',
+  'report',
+  'onnxruntime-path',
+] as const;
