@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2578);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2578:
+/***/ 2224:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45359,7 +45359,50 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/secrets.js
+/**
+ * The secrets of this run, and the one redaction step every file we write goes through: the JSON
+ * report, the job summary, the PR comment, outputs, ledger entries. The runner masks registered
+ * secrets in the log only; files are not masked, and a server may echo a header, a GitHub error
+ * may quote a token. Every value the action masks (github/secrets.ts `maskSecret`) is registered
+ * here, with the forms it takes when echoed inside JSON or a URL.
+ */
+const registered = new Set();
+/** Longest first, so that a secret containing another is replaced whole. */
+let ordered = [];
+const REDACTED = '***';
+/** Registers `value` (and its JSON-escaped and URL-encoded forms) as a secret of this run. */
+function registerSecret(value) {
+    // a one- or two-character "secret" would redact every occurrence of a letter: the runner refuses
+    // to mask those too; they are not secrets anyone relies on
+    if (value.length < 3)
+        return;
+    for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), ...value.split(/\r?\n/)]) {
+        if (form.length >= 3)
+            registered.add(form);
+    }
+    ordered = [...registered].sort((a, b) => b.length - a.length);
+}
+/** `text` with every registered secret replaced by ***. */
+function redactSecrets(text) {
+    let out = text;
+    for (const secret of ordered)
+        if (out.includes(secret))
+            out = out.split(secret).join(REDACTED);
+    return out;
+}
+/** Whether any secret has been registered (for tests and for skipping work). */
+function hasSecrets() {
+    return registered.size > 0;
+}
+/** Forgets every secret: tests only (an action registers for the whole process). */
+function forgetSecretsForTests() {
+    registered.clear();
+    ordered = [];
+}
+//# sourceMappingURL=secrets.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/pr-comment.js
+
 
 
 
@@ -45386,7 +45429,8 @@ async function upsertPullRequestComment(token, marker, body) {
     // the API URL of this call too: getOctokit's default was read when @actions/github was imported
     const octokit = getOctokit(token, { baseUrl: context.apiUrl });
     const target = { ...context.repo, issue_number: pr.number };
-    const text = body.includes(marker) ? body : `${marker}\n${body}`;
+    // a comment is a file others read: this run's secrets never reach it (util/secrets.ts)
+    const text = redactSecrets(body.includes(marker) ? body : `${marker}\n${body}`);
     try {
         return await upsertComment(octokit, target, marker, text);
     }
@@ -45574,6 +45618,7 @@ async function runAction(title, body) {
 
 
 
+
 /** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
 function markErrored(report, message) {
     report.status = 'error';
@@ -45622,13 +45667,17 @@ async function bodyFailure(a) {
         return { thrown: e };
     }
 }
-/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
+/**
+ * The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish.
+ * Every one goes through the redaction of this run's secrets (util/secrets.ts): a server may echo
+ * a header, an API error may quote a token, and none of these files is masked by the runner.
+ */
 async function publish(a) {
     for (const [name, value] of Object.entries(a.outputs(a.report)))
-        setOutput(name, value);
+        setOutput(name, redactSecrets(value));
     setOutput('report-path', a.reportPath);
     await writeReport(a.reportPath, a.report);
-    const markdown = a.markdown(a.report);
+    const markdown = redactSecrets(a.markdown(a.report));
     if (process.env.GITHUB_STEP_SUMMARY)
         await summary.addRaw(markdown, true).write();
     else
@@ -45638,7 +45687,7 @@ async function publish(a) {
 async function writeReport(path, report) {
     try {
         await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(path, reportJson(report));
+        await (0,promises_namespaceObject.writeFile)(path, redactSecrets(reportJson(report)));
     }
     catch (e) {
         // Node's own message, not fileProblem's: that one words failures to read
@@ -45652,7 +45701,26 @@ async function writeReport(path, report) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Every input action.yml declares, named once (test/action-readmes.test.ts checks the two agree).
 // The runner passes undeclared `with:` keys too; the action refuses them (checkInputsDeclared).
-const INPUTS = ['new-model', 'baseline-model', 'eval-data', 'features', 'labels', 'metric', 'min-improvement', 'significance-level', 'task', 'input-name', 'output-name', 'missing-baseline', 'batch-size', 'threads', 'report', 'comment', 'github-token', 'onnxruntime-path'];
+const INPUTS = [
+    'new-model',
+    'baseline-model',
+    'eval-data',
+    'features',
+    'labels',
+    'metric',
+    'min-improvement',
+    'significance-level',
+    'task',
+    'input-name',
+    'output-name',
+    'missing-baseline',
+    'batch-size',
+    'threads',
+    'report',
+    'comment',
+    'github-token',
+    'onnxruntime-path',
+];
 
 ;// CONCATENATED MODULE: ./src/config.ts
 

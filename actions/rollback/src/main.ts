@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { runInfoFromEnv } from '@ml-gate/core';
-import { runReportedAction } from '@ml-gate/core/github';
+import { maskSecret, runReportedAction } from '@ml-gate/core/github';
 import {
   markRollbackErrored,
   newRollbackReport,
@@ -21,7 +21,7 @@ function runner(env = process.env): ReleaseRunner {
   return {
     info: (line) => core.info(line),
     warning: (message) => core.warning(message, { title: TITLE }),
-    setSecret: (secret) => core.setSecret(secret),
+    setSecret: maskSecret,
     repository: env.GITHUB_REPOSITORY ?? '',
     apiUrl: env.GITHUB_API_URL || undefined,
     tempDir: env.RUNNER_TEMP || tmpdir(),

@@ -33025,7 +33025,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4160);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7087);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33034,7 +33034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4160:
+/***/ 7087:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36089,6 +36089,48 @@ function renderRunFooter(info) {
     return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
 }
 //# sourceMappingURL=run-info.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/secrets.js
+/**
+ * The secrets of this run, and the one redaction step every file we write goes through: the JSON
+ * report, the job summary, the PR comment, outputs, ledger entries. The runner masks registered
+ * secrets in the log only; files are not masked, and a server may echo a header, a GitHub error
+ * may quote a token. Every value the action masks (github/secrets.ts `maskSecret`) is registered
+ * here, with the forms it takes when echoed inside JSON or a URL.
+ */
+const registered = new Set();
+/** Longest first, so that a secret containing another is replaced whole. */
+let ordered = [];
+const REDACTED = '***';
+/** Registers `value` (and its JSON-escaped and URL-encoded forms) as a secret of this run. */
+function registerSecret(value) {
+    // a one- or two-character "secret" would redact every occurrence of a letter: the runner refuses
+    // to mask those too; they are not secrets anyone relies on
+    if (value.length < 3)
+        return;
+    for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), ...value.split(/\r?\n/)]) {
+        if (form.length >= 3)
+            registered.add(form);
+    }
+    ordered = [...registered].sort((a, b) => b.length - a.length);
+}
+/** `text` with every registered secret replaced by ***. */
+function redactSecrets(text) {
+    let out = text;
+    for (const secret of ordered)
+        if (out.includes(secret))
+            out = out.split(secret).join(REDACTED);
+    return out;
+}
+/** Whether any secret has been registered (for tests and for skipping work). */
+function hasSecrets() {
+    return registered.size > 0;
+}
+/** Forgets every secret: tests only (an action registers for the whole process). */
+function forgetSecretsForTests() {
+    registered.clear();
+    ordered = [];
+}
+//# sourceMappingURL=secrets.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
 
 
@@ -36237,6 +36279,7 @@ async function runAction(title, body) {
 
 
 
+
 /** recordError for a report with a verdict: it ended in an error, did not pass, and says why. */
 function markErrored(report, message) {
     report.status = 'error';
@@ -36285,13 +36328,17 @@ async function bodyFailure(a) {
         return { thrown: e };
     }
 }
-/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
+/**
+ * The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish.
+ * Every one goes through the redaction of this run's secrets (util/secrets.ts): a server may echo
+ * a header, an API error may quote a token, and none of these files is masked by the runner.
+ */
 async function publish(a) {
     for (const [name, value] of Object.entries(a.outputs(a.report)))
-        setOutput(name, value);
+        setOutput(name, redactSecrets(value));
     setOutput('report-path', a.reportPath);
     await writeReport(a.reportPath, a.report);
-    const markdown = a.markdown(a.report);
+    const markdown = redactSecrets(a.markdown(a.report));
     if (process.env.GITHUB_STEP_SUMMARY)
         await summary.addRaw(markdown, true).write();
     else
@@ -36301,7 +36348,7 @@ async function publish(a) {
 async function writeReport(path, report) {
     try {
         await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(path, reportJson(report));
+        await (0,promises_namespaceObject.writeFile)(path, redactSecrets(reportJson(report)));
     }
     catch (e) {
         // Node's own message, not fileProblem's: that one words failures to read
@@ -40310,8 +40357,51 @@ function renderSmokeTestMarkdown(r) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Every input action.yml declares, named once (test/action-readmes.test.ts checks the two agree).
 // The runner passes undeclared `with:` keys too; the action refuses them (checkInputsDeclared).
-const INPUTS = ['url', 'protocol', 'method', 'headers', 'body', 'body-file', 'expected-status', 'expect-body', 'expect-json', 'timeout', 'retry-delay', 'retry-on', 'request-timeout', 'model-name', 'expected-model-version', 'sample', 'model', 'parity', 'atol', 'rtol', 'requests', 'latency-p95-ms', 'report', 'onnxruntime-path'];
+const INPUTS = [
+    'url',
+    'protocol',
+    'method',
+    'headers',
+    'body',
+    'body-file',
+    'expected-status',
+    'expect-body',
+    'expect-json',
+    'timeout',
+    'retry-delay',
+    'retry-on',
+    'request-timeout',
+    'model-name',
+    'expected-model-version',
+    'sample',
+    'model',
+    'parity',
+    'atol',
+    'rtol',
+    'requests',
+    'latency-p95-ms',
+    'report',
+    'onnxruntime-path',
+];
 
+;// CONCATENATED MODULE: ../../packages/core/dist/github/secrets.js
+
+
+/**
+ * Masks `value` in the log (the runner's add-mask) and registers it for the redaction of every
+ * file the action writes (util/secrets.ts). Every secret goes through here, never core.setSecret
+ * alone. Multi-line values are masked line by line, as the runner matches a log line at a time.
+ */
+function maskSecret(value) {
+    if (!value)
+        return;
+    core_setSecret(value);
+    for (const line of value.split(/\r?\n/))
+        if (line && line !== value)
+            core_setSecret(line);
+    registerSecret(value);
+}
+//# sourceMappingURL=secrets.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/http/headers.js
 
 // RFC 9110 token characters
@@ -40344,7 +40434,6 @@ function parseHeaderLines(text) {
 }
 //# sourceMappingURL=headers.js.map
 ;// CONCATENATED MODULE: ./src/config.ts
-
 
 
 
@@ -40384,7 +40473,7 @@ function urlInput(protocol) {
     // a token in the query string (?code=, ?api_key=, ?sig=) is masked, and the URL is only ever
     // shown redacted (redactUrl)
     for (const secret of querySecrets(raw))
-        core_setSecret(secret);
+        maskSecret(secret);
     let u;
     try {
         u = new URL(raw);
@@ -40398,7 +40487,7 @@ function urlInput(protocol) {
         throw new UserError(`Input url has the scheme ${u.protocol.replace(/:$/, '')}; expected http or https.`, { input: 'url' });
     }
     if (u.username || u.password) {
-        core_setSecret(u.password);
+        maskSecret(u.password);
         throw new UserError('Input url holds credentials (user:password@); they would be logged with the URL.', {
             input: 'url',
             hint: 'Put them in headers instead, e.g. "Authorization: Basic <base64>", and pass the value from a secret.',
@@ -40414,10 +40503,10 @@ function maskHeaderValues(headers) {
     for (const h of headers) {
         if (!h.value)
             continue;
-        core_setSecret(h.value);
+        maskSecret(h.value);
         const scheme = /^\S+\s+(\S.*)$/.exec(h.value);
         if (scheme && scheme[1].length >= 6)
-            core_setSecret(scheme[1]);
+            maskSecret(scheme[1]);
     }
 }
 function headersInput() {

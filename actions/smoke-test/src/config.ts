@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import * as core from '@actions/core';
 import { UserError, badInputValue, fileProblem, inputValue, parseDuration } from '@ml-gate/core';
-import { choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
+import { choiceInput, maskSecret, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 import {
   RETRY_CLASSES,
   parseBodyExpectation,
@@ -60,7 +59,7 @@ function urlInput(protocol: string): string {
   const raw = stringInput('url', { required: true }).trim();
   // a token in the query string (?code=, ?api_key=, ?sig=) is masked, and the URL is only ever
   // shown redacted (redactUrl)
-  for (const secret of querySecrets(raw)) core.setSecret(secret);
+  for (const secret of querySecrets(raw)) maskSecret(secret);
   let u: URL;
   try {
     u = new URL(raw);
@@ -76,7 +75,7 @@ function urlInput(protocol: string): string {
     throw new UserError(`Input url has the scheme ${u.protocol.replace(/:$/, '')}; expected http or https.`, { input: 'url' });
   }
   if (u.username || u.password) {
-    core.setSecret(u.password);
+    maskSecret(u.password);
     throw new UserError('Input url holds credentials (user:password@); they would be logged with the URL.', {
       input: 'url',
       hint: 'Put them in headers instead, e.g. "Authorization: Basic <base64>", and pass the value from a secret.',
@@ -92,9 +91,9 @@ function urlInput(protocol: string): string {
 function maskHeaderValues(headers: readonly HeaderLine[]): void {
   for (const h of headers) {
     if (!h.value) continue;
-    core.setSecret(h.value);
+    maskSecret(h.value);
     const scheme = /^\S+\s+(\S.*)$/.exec(h.value);
-    if (scheme && scheme[1].length >= 6) core.setSecret(scheme[1]);
+    if (scheme && scheme[1].length >= 6) maskSecret(scheme[1]);
   }
 }
 

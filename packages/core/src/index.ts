@@ -6,4 +6,5 @@ export * from './util/duration.js';
 export * from './util/format.js';
 export * from './util/hash.js';
 export * from './util/run-info.js';
+export * from './util/secrets.js';
 export * from './util/shape.js';

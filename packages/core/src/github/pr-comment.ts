@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { context as contextAtImport, getOctokit } from '@actions/github';
 
 import { messageOf } from '../errors.js';
+import { redactSecrets } from '../util/secrets.js';
 
 export interface StickyCommentResult {
   action: 'created' | 'updated' | 'skipped';
@@ -45,7 +46,8 @@ export async function upsertPullRequestComment(token: string, marker: string, bo
   // the API URL of this call too: getOctokit's default was read when @actions/github was imported
   const octokit = getOctokit(token, { baseUrl: context.apiUrl });
   const target: PullRequestTarget = { ...context.repo, issue_number: pr.number };
-  const text = body.includes(marker) ? body : `${marker}\n${body}`;
+  // a comment is a file others read: this run's secrets never reach it (util/secrets.ts)
+  const text = redactSecrets(body.includes(marker) ? body : `${marker}\n${body}`);
   try {
     return await upsertComment(octokit, target, marker, text);
   } catch (e) {

@@ -3,6 +3,7 @@
 // GITHUB_STEP_SUMMARY, GITHUB_SHA, ...): the outputs and the job summary are read back from the
 // files the runner gives, the annotations from the workflow commands on stdout.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { UserError, type ReportError } from '../errors.js';
 import type { RunInfo } from '../util/run-info.js';
 import { expectNoStackTrace, readActionMetadata, readReport, runInProcess, type InProcessOptions } from '../../../../test/run-action.js';
 import { markErrored, reportJson, runReportedAction, type ReportedAction } from './reported-action.js';
+import { maskSecret } from './secrets.js';
 
 interface TestReport {
   status: string;
@@ -123,6 +125,26 @@ describe('runReportedAction', () => {
     expect(report.error).toEqual({ message, file: 'models/new.onnx', input: 'model' });
     expect(report).toMatchObject({ status: 'error', passed: false, reason: message, run: { commit: SHA } });
     expect(r.summary).toBe(`## ${TITLE}: error\n\n`);
+  });
+
+  it('a masked secret that a server echoed reaches no file: not the report, the summary or an output', async () => {
+    const secret = 'Bearer-echoed-token-0123456789';
+    const { action } = testAction({
+      body: () => {
+        maskSecret(secret);
+        throw new UserError(`the server answered 401: {"error": "bad token ${secret}"}`);
+      },
+      markdown: (r) => `## ${TITLE}: ${r.reason}\n`,
+      outputs: (r) => ({ reason: r.reason }),
+    });
+    const r = await run(action);
+    expect(r.exitCode).toBe(1);
+    expect(r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain(secret);
+    const reportText = await readFile(join(r.workspace, 'out/report.json'), 'utf8');
+    for (const text of [reportText, r.summary, r.outputs.reason]) {
+      expect(text).not.toContain(secret);
+      expect(text).toContain('bad token ***');
+    }
   });
 
   it('an internal error: recorded as one; its stack goes to the debug log only', async () => {

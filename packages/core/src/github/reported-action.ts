@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 
 import { UserError, messageOf, type ReportError } from '../errors.js';
 import { runInfoFromEnv, type RunInfo } from '../util/run-info.js';
+import { redactSecrets } from '../util/secrets.js';
 import { checkInputsDeclared } from './inputs.js';
 import { runAction } from './run-action.js';
 
@@ -78,12 +79,16 @@ async function bodyFailure<R extends { error?: ReportError }>(a: ReportedAction<
   }
 }
 
-/** The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish. */
+/**
+ * The report's renderings, in this order: outputs, the JSON file, the job summary, afterPublish.
+ * Every one goes through the redaction of this run's secrets (util/secrets.ts): a server may echo
+ * a header, an API error may quote a token, and none of these files is masked by the runner.
+ */
 async function publish<R extends { error?: ReportError }>(a: ReportedAction<R>): Promise<void> {
-  for (const [name, value] of Object.entries(a.outputs(a.report))) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(a.outputs(a.report))) core.setOutput(name, redactSecrets(value));
   core.setOutput('report-path', a.reportPath);
   await writeReport(a.reportPath, a.report);
-  const markdown = a.markdown(a.report);
+  const markdown = redactSecrets(a.markdown(a.report));
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
   else core.info(markdown);
   await a.afterPublish?.(a.report);
@@ -92,7 +97,7 @@ async function publish<R extends { error?: ReportError }>(a: ReportedAction<R>):
 async function writeReport(path: string, report: unknown): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, reportJson(report));
+    await writeFile(path, redactSecrets(reportJson(report)));
   } catch (e) {
     // Node's own message, not fileProblem's: that one words failures to read
     throw new UserError(`The report cannot be written to ${path}: ${messageOf(e)}.`, {
