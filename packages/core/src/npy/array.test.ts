@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,5 +156,26 @@ describe('openNpy: bad files', () => {
   });
   it('names a missing file', async () => {
     await expect(openNpy(fixture('npy', 'nope.npy'))).rejects.toThrow(/The \.npy file .*nope\.npy does not exist\./);
+  });
+  it('refuses a FIFO at once (a read would block forever), and a directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'npy-bad-'));
+    const fifo = join(dir, 'features.npy');
+    execFileSync('mkfifo', [fifo]);
+    const started = Date.now();
+    await expect(openNpy(fifo)).rejects.toThrow(/features\.npy is a FIFO \(named pipe\), expected a file\./);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(openNpy(dir)).rejects.toThrow(/is a directory, expected a file\./);
+    await expect(NpzArchive.open(fifo)).rejects.toThrow(/is a FIFO \(named pipe\)/);
+  });
+  it('refuses rows larger than 1 GiB before allocating: a Fortran-order array with 0 rows of 10^12 elements', async () => {
+    // the header numpy.save writes for np.empty((0, 1000000, 1000000), dtype='<f8', order='F')
+    const header = "{'descr': '<f8', 'fortran_order': True, 'shape': (0, 1000000, 1000000), }";
+    const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+    const file = Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length, 0]), Buffer.from(padded, 'latin1')]);
+    const path = join(await mkdtemp(join(tmpdir(), 'npy-rows-')), 'huge.npy');
+    await writeFile(path, file);
+    await expect(openNpy(path)).rejects.toThrow(
+      /huge\.npy has rows of 1000000000000 elements .* rows of at most 1073741824 bytes are read/,
+    );
   });
 });
