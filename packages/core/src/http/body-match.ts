@@ -1,17 +1,14 @@
-import { messageOf, parseError, parsed, type ParseResult } from '../errors.js';
+import { parsed, type ParseResult } from '../errors.js';
+import { compileUserRegex, type UserRegex } from './user-regex.js';
 
-/** `expect-body`: a substring, or a regular expression written `/source/flags`. */
-export type BodyExpectation = { kind: 'substring'; text: string } | { kind: 'regex'; regex: RegExp; source: string };
+/** `expect-body`: a substring, or a regular expression written `/source/flags` (run by RE2: linear time). */
+export type BodyExpectation = { kind: 'substring'; text: string } | { kind: 'regex'; regex: UserRegex; source: string };
 
 export function parseBodyExpectation(text: string): ParseResult<BodyExpectation> {
   const m = /^\/(.*)\/([dgimsuvy]*)$/s.exec(text);
   if (!m) return parsed({ kind: 'substring', text });
-  // g and y would make test() stateful (lastIndex) across the retried attempts
-  try {
-    return parsed({ kind: 'regex', regex: new RegExp(m[1], m[2].replace(/[gy]/g, '')), source: text });
-  } catch (e) {
-    return parseError(`${text} is not a valid regular expression: ${messageOf(e)}`);
-  }
+  const regex = compileUserRegex(m[1], m[2]);
+  return regex.ok ? parsed({ kind: 'regex', regex: regex.value, source: text }) : regex;
 }
 
 export function bodyMatches(body: string, e: BodyExpectation): boolean {

@@ -68,6 +68,15 @@ describe('expect-json lines', () => {
     expect(check('$.outputs[0].data[1] < 0.25').passed).toBe(true);
     expect(check('$.model_name <= 3').passed).toBe(false); // not a number
   });
+  it('=~ runs in linear time (RE2): no catastrophic backtracking; a backreference is refused', () => {
+    const e = valueOf(parseJsonExpectations('$.text =~ /^(a+)+$/'))[0];
+    const t0 = performance.now();
+    expect(checkJsonExpectation({ text: `${'a'.repeat(40)}!` }, e).passed).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(errorOf(parseJsonExpectations('$.a == 1\n$.b =~ /(x)\\1/'))).toMatch(
+      /^line 2: \/\(x\)\\1\/ uses a backreference \(\\1\), which the linear-time matcher \(RE2\) does not support/,
+    );
+  });
   it('a bare path must exist', () => {
     expect(check('$.outputs').passed).toBe(true);
     expect(check('$.missing')).toMatchObject({ passed: false, detail: "$.missing exists: not found ($ has no key 'missing')" });
