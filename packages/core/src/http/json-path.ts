@@ -1,4 +1,6 @@
-import { messageOf, parseError, parsed, type ParseResult } from '../errors.js';
+import { parseError, parsed, type ParseResult } from '../errors.js';
+import { redactSecrets } from '../util/secrets.js';
+import { compileUserRegex, type UserRegex } from './user-regex.js';
 
 /**
  * A small JSONPath subset for `expect-json`: `$` (the document), `.name`, `['name']` or
@@ -108,7 +110,8 @@ export interface JsonExpectation {
   raw: string;
   /** The expected value: JSON when the text parses as JSON, else the text as a string. */
   expected?: unknown;
-  regex?: RegExp;
+  /** After =~: run by RE2 (linear time), like expect-body's. */
+  regex?: UserRegex;
   line: number;
 }
 
@@ -117,11 +120,8 @@ function expectedValue(op: JsonOperator, value: string): ParseResult<Pick<JsonEx
   if (op === '=~') {
     const r = /^\/(.*)\/([imsu]*)$/s.exec(value);
     if (!r) return parseError(`=~ takes a /regular expression/, found ${value}`);
-    try {
-      return parsed({ regex: new RegExp(r[1], r[2]) });
-    } catch (e) {
-      return parseError(`${value} is not a valid regular expression: ${messageOf(e)}`);
-    }
+    const regex = compileUserRegex(r[1], r[2]);
+    return regex.ok ? parsed({ regex: regex.value }) : regex;
   }
   let expected: unknown;
   try {
@@ -186,9 +186,12 @@ export function describeJsonExpectation(e: JsonExpectation): string {
   return e.op === 'exists' ? `${e.path.text} exists` : `${e.path.text} ${e.op} ${e.raw}`;
 }
 
-/** Shows a value compactly (truncated), with its JSON type visible: "2" vs 2. */
+/**
+ * Shows a value compactly (truncated), with its JSON type visible: "2" vs 2. Secrets are redacted
+ * before the cut (a server may echo a header: half a token would escape the report's redaction).
+ */
 export function showJson(v: unknown, max = 120): string {
-  const s = JSON.stringify(v) ?? String(v);
+  const s = redactSecrets(JSON.stringify(v) ?? String(v));
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
