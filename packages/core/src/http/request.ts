@@ -1,5 +1,7 @@
 import { messageOf } from '../errors.js';
 import { formatDuration } from '../util/duration.js';
+import { formatBytes } from '../util/format.js';
+import { BodyTooLargeError, DEFAULT_MAX_RESPONSE_BYTES, readCappedBody } from './body.js';
 import type { HeaderLine } from './headers.js';
 import { redactUrl } from './redact.js';
 
@@ -14,6 +16,8 @@ export interface HttpRequest {
   /** For the whole exchange: connecting, redirects and reading the body. */
   timeoutMs: number;
   maxRedirects?: number;
+  /** The longest body read (of each response, redirects included); default DEFAULT_MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
 }
 
 export interface RedirectRecord {
@@ -39,12 +43,13 @@ export interface HttpResponse {
 /**
  * Why no response came: `connection` (refused, reset, DNS, TLS), `timeout`, `redirect` (too many,
  * or a bad Location), `invalid` (fetch refused to send the request: a method or header it does not
- * support; retrying cannot help).
+ * support; retrying cannot help), `too-large` (the body ran past maxResponseBytes: reading stopped
+ * and the exchange was aborted).
  */
 export class RequestError extends Error {
   constructor(
     message: string,
-    readonly kind: 'connection' | 'timeout' | 'redirect' | 'invalid',
+    readonly kind: 'connection' | 'timeout' | 'redirect' | 'invalid' | 'too-large',
     readonly code?: string,
   ) {
     super(message);
@@ -94,27 +99,47 @@ function redirectTarget(location: string, url: string): URL {
   return next;
 }
 
-/** One request of the exchange: the user's headers only to the first request's origin. */
+/** The exchange's signal: the timeout, or `abort` (a body past the cap). */
+interface Exchange {
+  signal: AbortSignal;
+  abort: () => void;
+}
+
+function startExchange(timeoutMs: number): Exchange {
+  const controller = new AbortController();
+  const signal = AbortSignal.any([AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))), controller.signal]);
+  return { signal, abort: () => controller.abort() };
+}
+
+/** One request of the exchange: the user's headers only to the first request's origin; the body read up to the cap. */
 async function fetchOnce(
   req: HttpRequest,
   url: string,
   method: string,
   body: string | undefined,
-  signal: AbortSignal,
+  exchange: Exchange,
 ): Promise<{ res: Response; text: string }> {
-  const headers = new Headers(req.extraHeaders ?? {});
-  if (!headers.has('user-agent')) headers.set('user-agent', 'ml-gate-smoke-test');
-  if (new URL(url).origin === new URL(req.url).origin) for (const h of req.headers) headers.set(h.name, h.value);
   try {
+    // inside the try: a header value Headers refuses (a character above U+00FF) is a request that
+    // cannot be sent, not a crash
+    const headers = new Headers(req.extraHeaders ?? {});
+    if (!headers.has('user-agent')) headers.set('user-agent', 'ml-gate-smoke-test');
+    if (new URL(url).origin === new URL(req.url).origin) for (const h of req.headers) headers.set(h.name, h.value);
     const res = await fetch(url, {
       method,
       headers,
       body: method === 'GET' || method === 'HEAD' ? undefined : body,
       redirect: 'manual',
-      signal,
+      signal: exchange.signal,
     });
-    return { res, text: await res.text() };
+    return { res, text: await readCappedBody(res, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, exchange.abort) };
   } catch (e) {
+    if (e instanceof BodyTooLargeError) {
+      throw new RequestError(
+        `the response from ${redactUrl(url)} is larger than ${formatBytes(e.maxBytes)}; reading stopped there`,
+        'too-large',
+      );
+    }
     throw connectionError(e, url, req.timeoutMs);
   }
 }
@@ -127,7 +152,7 @@ async function fetchOnce(
  */
 export async function sendRequest(req: HttpRequest): Promise<HttpResponse> {
   const t0 = performance.now();
-  const signal = AbortSignal.timeout(Math.max(1, Math.round(req.timeoutMs)));
+  const exchange = startExchange(req.timeoutMs);
   const maxRedirects = req.maxRedirects ?? 5;
   const origin = new URL(req.url).origin;
   const redirects: RedirectRecord[] = [];
@@ -135,7 +160,7 @@ export async function sendRequest(req: HttpRequest): Promise<HttpResponse> {
   let method = req.method.toUpperCase();
   let body = req.body;
   for (;;) {
-    const { res, text } = await fetchOnce(req, url, method, body, signal);
+    const { res, text } = await fetchOnce(req, url, method, body, exchange);
     const location = res.headers.get('location');
     if (!REDIRECTS.has(res.status) || !location) {
       const contentType = res.headers.get('content-type') ?? '';
