@@ -28,4 +28,14 @@ describe('headers', () => {
     expect(e).not.toContain('sk-live');
     expect(e).not.toContain('Authorization');
   });
+  it('a value outside ASCII (X-Note: café) or with a control character is refused, naming the line and the header, never the value', () => {
+    expect(errorOf('X-Ok: 1\nX-Note: café')).toBe(
+      'line 2: the value of X-Note has a character outside ASCII at character 4, which a header cannot carry as text (the value is not shown: it may hold a secret)',
+    );
+    expect(errorOf('Authorization: Bearer 日本-s3cret')).not.toContain('s3cret');
+    expect(errorOf('X-A: a\u0001b')).toBe(
+      'line 1: the value of X-A has a control character at character 2 (the value is not shown: it may hold a secret)',
+    );
+    expect(parseHeaderLines('X-A: a\tb')).toEqual({ ok: true, value: [{ name: 'X-A', value: 'a\tb' }] });
+  });
 });
