@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import { UserError, fileProblem, messageOf } from '../errors.js';
+import { statRegularFile } from '../util/files.js';
 import type { OnnxRuntime } from './runtime.js';
 
 export interface TensorInfo {
@@ -16,6 +17,8 @@ export interface TensorInfo {
 
 export interface LoadedModel {
   path: string;
+  /** The action input that named the file: every error about this model names it. */
+  pathInput: string;
   session: InferenceSession;
   inputs: TensorInfo[];
   outputs: TensorInfo[];
@@ -34,12 +37,16 @@ export interface LoadModelOptions {
   outputName?: string;
 }
 
-function tensorInfo(meta: InferenceSession.ValueMetadata, path: string, role: string): TensorInfo {
+function tensorInfo(meta: InferenceSession.ValueMetadata, path: string, options: LoadModelOptions): TensorInfo {
   if (!meta.isTensor) {
-    throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
-      file: path,
-      hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
-    });
+    throw new UserError(
+      `The ${options.role} ${path} (input ${options.inputOfPath}) has a non-tensor value '${meta.name}' (a sequence or map).`,
+      {
+        file: path,
+        input: options.inputOfPath,
+        hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
+      },
+    );
   }
   return { name: meta.name, type: meta.type, shape: meta.shape.map((d) => d) };
 }
@@ -67,15 +74,14 @@ export function createSession(ort: OnnxRuntime, path: string, threads = 0): Prom
 }
 
 /**
- * Checks that `path` is a file this process can read (stat alone would pass an unreadable file,
- * which onnxruntime would then report as a corrupt model). The UserError keeps the file system's
+ * Checks that `path` is a regular file this process can read (stat alone would pass an unreadable
+ * file, which onnxruntime would then report as a corrupt model; a FIFO would block onnxruntime's
+ * read past every deadline, a device stream without end). The UserError keeps the file system's
  * error as its cause, so that a caller can tell a missing file from an unreadable one.
  */
 async function checkModelFile(path: string, role: string, inputOfPath: string): Promise<void> {
   try {
-    const s = await stat(path);
-    if (s.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
-    if (!s.isFile()) throw new Error('not a regular file');
+    await statRegularFile(path);
     await access(path, constants.R_OK);
   } catch (e) {
     throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${fileProblem(e, 'an .onnx file')}.`, {
@@ -90,12 +96,15 @@ async function openSession(ort: OnnxRuntime, path: string, options: LoadModelOpt
   try {
     return await createSession(ort, path, options.threads);
   } catch (e) {
-    throw new UserError(`The ${options.role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
-      file: path,
-      input: options.inputOfPath,
-      hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
-      cause: e,
-    });
+    throw new UserError(
+      `The ${options.role} ${path} (input ${options.inputOfPath}) cannot be loaded by onnxruntime: ${messageOf(e).trim()}`,
+      {
+        file: path,
+        input: options.inputOfPath,
+        hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
+        cause: e,
+      },
+    );
   }
 }
 
@@ -107,7 +116,7 @@ function pickInput(inputs: TensorInfo[], path: string, role: string, name: strin
   if (name) {
     input = inputs.find((x) => x.name === name);
     if (!input) {
-      throw new UserError(`The ${role} ${path} has no input '${name}'; its inputs are: ${listTensors(inputs)}.`, {
+      throw new UserError(`The ${role} ${path} has no input '${name}' (input input-name); its inputs are: ${listTensors(inputs)}.`, {
         file: path,
         input: 'input-name',
       });
@@ -126,7 +135,7 @@ function pickInput(inputs: TensorInfo[], path: string, role: string, name: strin
   if (inputs.length > 1) {
     const others = inputs.filter((x) => x !== input).map((x) => x.name);
     throw new UserError(
-      `The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`,
+      `The ${role} ${path} also needs input(s) ${others.join(', ')}, but only one can be fed from eval-data: '${input.name}' (input input-name).`,
       { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' },
     );
   }
@@ -138,7 +147,7 @@ function pickOutput(outputs: TensorInfo[], path: string, role: string, name: str
   if (!name) return outputs[0];
   const output = outputs.find((x) => x.name === name);
   if (!output) {
-    throw new UserError(`The ${role} ${path} has no output '${name}'; its outputs are: ${listTensors(outputs)}.`, {
+    throw new UserError(`The ${role} ${path} has no output '${name}' (input output-name); its outputs are: ${listTensors(outputs)}.`, {
       file: path,
       input: 'output-name',
     });
@@ -152,11 +161,11 @@ export async function loadModel(ort: OnnxRuntime, path: string, options: LoadMod
   await checkModelFile(path, role, options.inputOfPath);
   const session = await openSession(ort, path, options);
   try {
-    const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-    const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+    const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, options));
+    const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, options));
     const input = pickInput(inputs, path, role, options.inputName);
     const output = pickOutput(outputs, path, role, options.outputName);
-    return { path, session, inputs, outputs, input, output };
+    return { path, pathInput: options.inputOfPath, session, inputs, outputs, input, output };
   } catch (e) {
     await session.release();
     throw e;
