@@ -1,8 +1,9 @@
-import type { Stats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
 
 import { UserError, fileProblem, messageOf } from '../errors.js';
+import { openRegularFile } from '../util/files.js';
+import { formatBytes } from '../util/format.js';
 import { elementCount } from '../util/shape.js';
 
 const { onnx } = onnxProto;
@@ -121,45 +122,97 @@ export function tensorElements(t: TensorProto): number {
 }
 
 /**
- * stat of a regular file. Anything else throws, a directory with EISDIR (for fileProblem): asked
- * first because reading a directory fails differently per platform, and reading a FIFO waits forever.
+ * The largest model file read (2 GiB - 1): protobuf cannot encode a larger ModelProto, so a larger
+ * .onnx is not a model (weights beyond it go to external data); checked before a byte is read.
  */
-export async function statFile(path: string): Promise<Stats> {
-  const s = await stat(path);
-  if (!s.isFile()) throw Object.assign(new Error('not a regular file'), { code: s.isDirectory() ? 'EISDIR' : undefined });
-  return s;
+export const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
+/** What a file that is no ONNX model often is instead, by its first bytes. */
+const FOREIGN_FORMATS: { is: (bytes: Uint8Array) => boolean; what: string; hint: string }[] = [
+  {
+    is: isLfsPointer,
+    what: 'is a Git LFS pointer file, not the model',
+    hint: 'Check out with LFS (actions/checkout with lfs: true) or download the real file.',
+  },
+  {
+    is: (b) => b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6),
+    what: 'is a zip archive, not an ONNX model',
+    hint: 'Unzip it and give the .onnx file inside (an .npz goes to reference-inputs or reference-outputs).',
+  },
+  {
+    is: (b) => b[0] === 0x1f && b[1] === 0x8b,
+    what: 'is gzip-compressed, not an ONNX model',
+    hint: 'Decompress it (gunzip) and give the .onnx file.',
+  },
+];
+
+/** Exactly `size` bytes of an open file: a file that grows while it is read is not read further. */
+async function readExactly(handle: FileHandle, size: number): Promise<Buffer> {
+  const bytes = Buffer.alloc(size);
+  let done = 0;
+  while (done < size) {
+    const { bytesRead } = await handle.read(bytes, done, size - done, done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return bytes.subarray(0, done);
 }
 
-/** The file's bytes; a missing, unreadable or LFS-pointer file is the user's error. */
+/**
+ * The file's bytes. It must be a regular file (a FIFO would block the read forever) of at most
+ * MAX_MODEL_BYTES, checked on the open handle before reading; a missing, unreadable, oversized,
+ * LFS-pointer, zip or gzip file is the user's error.
+ */
 async function readModelBytes(path: string): Promise<Buffer> {
+  const refuse = (what: string, hint?: string) => new UserError(`The model ${path} ${what}.`, { file: path, input: 'model', hint });
+  let handle: FileHandle;
+  try {
+    handle = await openRegularFile(path);
+  } catch (e) {
+    throw refuse(fileProblem(e, 'an ONNX model file'));
+  }
   let bytes: Buffer;
   try {
-    await statFile(path);
-    bytes = await readFile(path);
+    const { size } = await handle.stat();
+    if (size > MAX_MODEL_BYTES) {
+      throw refuse(
+        `is ${formatBytes(size)}, larger than any ONNX model file (protobuf's limit, 2 GiB)`,
+        'Save the weights as external data: onnx.save_model(model, path, save_as_external_data=True).',
+      );
+    }
+    bytes = await readExactly(handle, size);
   } catch (e) {
-    throw new UserError(`The model ${path} ${fileProblem(e, 'an ONNX model file')}.`, { file: path, input: 'model' });
+    throw e instanceof UserError ? e : refuse(fileProblem(e, 'an ONNX model file'));
+  } finally {
+    await handle.close();
   }
-  if (isLfsPointer(bytes)) {
-    throw new UserError(`The model ${path} is a Git LFS pointer file, not the model.`, {
-      file: path,
-      input: 'model',
-      hint: 'Check out with LFS (actions/checkout with lfs: true) or download the real file.',
-    });
-  }
+  const foreign = FOREIGN_FORMATS.find((f) => f.is(bytes));
+  if (foreign) throw refuse(foreign.what, foreign.hint);
   return bytes;
 }
+
+const REEXPORT_HINT = 'Export it again (torch.onnx.export, onnx.save), or copy the whole file again.';
 
 function decodeModel(bytes: Buffer, path: string): ModelProto & { graph: onnxProto.onnx.IGraphProto } {
   let model: ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new UserError(`The model ${path} does not decode as an ONNX ModelProto: ${messageOf(e)}.`, { file: path, input: 'model' });
+    // protobufjs reading past the end: a field announces more bytes than the file has left
+    const why = /index out of range/.test(messageOf(e))
+      ? `it ends inside a field after ${formatBytes(bytes.byteLength)} (${messageOf(e)}): the file is cut short`
+      : messageOf(e);
+    throw new UserError(`The model ${path} does not decode as an ONNX ModelProto: ${why}.`, {
+      file: path,
+      input: 'model',
+      hint: REEXPORT_HINT,
+    });
   }
   if (!model.graph || !model.irVersion) {
     throw new UserError(`The model ${path} does not decode as an ONNX model: it has no ${model.graph ? 'ir_version' : 'graph'}.`, {
       file: path,
       input: 'model',
+      hint: REEXPORT_HINT,
     });
   }
   return model as ModelProto & { graph: onnxProto.onnx.IGraphProto };
@@ -175,18 +228,42 @@ function operatorCounts(graph: onnxProto.onnx.IGraphProto): Record<string, numbe
   return operators;
 }
 
+/**
+ * A byte count of an external data entry: ONNX stores `offset` and `length` as decimal strings.
+ * Anything but a whole number from 0 to 2^53 - 1 is refused here, before any file is read (a
+ * negative or NaN position makes Node 24's FileHandle.read throw "out of range").
+ */
+function byteCount(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** The external data reference of tensor `t` of the model at `path`, its offset and length checked. */
+function externalDataRef(t: TensorProto, path: string): ExternalDataRef {
+  const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+  const tensor = t.name ?? '';
+  const location = entries.location ?? '';
+  const refuse = (what: string) =>
+    new UserError(
+      `The model ${path}: tensor '${tensor}' has external data ${what} (in ${location || 'no file'}); expected a whole number of bytes from 0 to 2^53 - 1.`,
+      { file: path, input: 'model', hint: 'Save the model again: onnx.save_model(model, path, save_as_external_data=True).' },
+    );
+  const offset = byteCount(entries.offset ?? '0');
+  if (offset === undefined) throw refuse(`offset '${entries.offset}'`);
+  // without `length`, the dims say it (and the dims of a crafted file may be negative)
+  const size = ONNX_TYPES[t.dataType ?? 0]?.size ?? 0;
+  const length = byteCount(entries.length ?? String(Math.ceil(tensorElements(t) * size)));
+  if (length === undefined) {
+    throw refuse(entries.length === undefined ? `dims [${(t.dims ?? []).map(toNumber).join(', ')}]` : `length '${entries.length}'`);
+  }
+  if (!Number.isSafeInteger(offset + length)) throw refuse(`offset ${offset} + length ${length}`);
+  return { tensor, location, offset, length };
+}
+
 /** Where the initializers stored outside the model file say their bytes are. */
-function externalDataRefs(graph: onnxProto.onnx.IGraphProto): ExternalDataRef[] {
-  return (graph.initializer ?? []).filter(storedExternally).map((t) => {
-    const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-    const size = ONNX_TYPES[t.dataType ?? 0]?.size ?? 0;
-    return {
-      tensor: t.name ?? '',
-      location: entries.location ?? '',
-      offset: Number(entries.offset ?? 0),
-      length: entries.length !== undefined ? Number(entries.length) : Math.ceil(tensorElements(t) * size),
-    };
-  });
+function externalDataRefs(graph: onnxProto.onnx.IGraphProto, path: string): ExternalDataRef[] {
+  return (graph.initializer ?? []).filter(storedExternally).map((t) => externalDataRef(t, path));
 }
 
 /** Reads and decodes an ONNX file (without its external data). */
@@ -214,7 +291,7 @@ export async function readModel(path: string): Promise<{ model: ModelProto; info
     nodes: (graph.node ?? []).length,
     initializers: initializerNames.size,
     parameters: initializers.reduce((sum, t) => sum + tensorElements(t), 0),
-    externalData: externalDataRefs(graph),
+    externalData: externalDataRefs(graph, path),
   };
   return { model, info };
 }

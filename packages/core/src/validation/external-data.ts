@@ -1,8 +1,9 @@
-import { open, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 
 import { fileProblem } from '../errors.js';
-import { isLfsPointer, statFile, type ExternalDataRef, type ModelInfo } from '../onnx/model-file.js';
+import { isLfsPointer, type ExternalDataRef, type ModelInfo } from '../onnx/model-file.js';
+import { openRegularFile } from '../util/files.js';
 import { verdict, type Check } from './check.js';
 
 /** An external data file as found on disk. */
@@ -29,12 +30,14 @@ function leaves(rel: string): boolean {
   return rel.startsWith('..') || isAbsolute(rel);
 }
 
-async function head(path: string, bytes: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
+/** The size and the first bytes of a regular file (a FIFO or a device is refused before it is read). */
+async function sizeAndHead(path: string, bytes: number): Promise<{ size: number; head: Uint8Array }> {
+  const handle = await openRegularFile(path);
   try {
-    const buffer = new Uint8Array(bytes);
-    await handle.read(buffer, 0, bytes, 0);
-    return buffer;
+    const head = new Uint8Array(bytes);
+    const { size } = await handle.stat();
+    const { bytesRead } = await handle.read(head, 0, bytes, 0);
+    return { size, head: head.subarray(0, bytesRead) };
   } finally {
     await handle.close();
   }
@@ -42,17 +45,16 @@ async function head(path: string, bytes: number): Promise<Uint8Array> {
 
 /**
  * The data file `ref` names (at `path`, inside `dir`) as found on disk, or what is wrong with it:
- * missing or unreadable, a link leading out of the folder, a Git LFS pointer.
+ * missing, unreadable or not a regular file, a link leading out of the folder, a Git LFS pointer.
  */
 async function inspectDataFile(dir: string, path: string, ref: ExternalDataRef): Promise<ExternalFile | string> {
   try {
-    const { size } = await statFile(path);
-    // a link inside the folder may still lead out of it
+    // a link inside the folder may still lead out of it: asked before the file is opened
     const real = await realpath(path);
     if (leaves(relative(await realpath(dir), real)))
       return `tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${real})`;
-    if (isLfsPointer(await head(path, 64)))
-      return `${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`;
+    const { size, head } = await sizeAndHead(real, 64);
+    if (isLfsPointer(head)) return `${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`;
     return { path, size };
   } catch (e) {
     const where = (e as NodeJS.ErrnoException).code === 'ENOENT' ? ' next to the model' : '';

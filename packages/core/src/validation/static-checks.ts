@@ -1,5 +1,3 @@
-import { open } from 'node:fs/promises';
-
 import { halfToNumber } from '../npy/dtype.js';
 import {
   ONNX_TYPES,
@@ -11,6 +9,7 @@ import {
   type TensorProto,
   type ValueInfo,
 } from '../onnx/model-file.js';
+import { openRegularFile } from '../util/files.js';
 import { formatBytes, formatNumber } from '../util/format.js';
 import { fail, pass, skip, verdict, type Check } from './check.js';
 import type { ExternalDataResult, ExternalFile, ReadableExternal } from './external-data.js';
@@ -104,7 +103,7 @@ async function externalNonFinite(external: ReadableExternal, dataType: number): 
   const size = ONNX_TYPES[dataType].size;
   const chunk = new Uint8Array(Math.max(size, (1 << 20) - ((1 << 20) % size)));
   const total: NonFinite = { bad: 0, first: -1 };
-  const handle = await open(external.path, 'r');
+  const handle = await openRegularFile(external.path);
   try {
     for (let done = 0; done < external.ref.length;) {
       const want = Math.min(chunk.byteLength, external.ref.length - done);
