@@ -96,7 +96,7 @@ async function checkLoaded(session: InferenceSession, options: RuntimeCheckOptio
         .join(', ')}`,
     ),
   );
-  checks.push(checkOutputsFinite(outputs));
+  checks.push(checkOutputsFinite(outputs, inputs));
   const reference = await checkMatchesReference(options, inputs, outputs);
   result.comparisons = reference.comparisons;
   checks.push(reference.check);
@@ -105,11 +105,13 @@ async function checkLoaded(session: InferenceSession, options: RuntimeCheckOptio
   return result;
 }
 
-function checkOutputsFinite(outputs: Outputs): Check {
+function checkOutputsFinite(outputs: Outputs, inputs: ModelInputs): Check {
   const problems = Object.entries(outputs)
     .map(([name, o]) => ({ name, bad: countNonFinite(o.data).bad, n: o.data.length }))
     .filter((x) => x.bad > 0)
     .map((x) => `'${x.name}' has ${x.bad} NaN/Inf of ${x.n} values`);
+  // NaN in, NaN out: say where it came from (a model may take NaN as a missing value, so it is not refused)
+  if (problems.length && inputs.nan) problems.push(`NaN in the ${inputs.label} gives NaN out: ${inputs.nan}`);
   return verdict('outputs-finite', problems, () => 'no NaN or Inf in any output');
 }
 
@@ -140,6 +142,7 @@ async function checkMatchesReference(
         `reference-outputs: '${name}' has shape ${formatShape(ref.dims)}, but the model computes ${formatShape(got.dims)} from the ${inputs.label}.`,
         {
           input: 'reference-outputs',
+          file: options.referenceOutputs,
           hint: inputs.source === 'random' ? 'Give reference-inputs: the inputs the reference outputs were computed from.' : undefined,
         },
       );
@@ -201,7 +204,8 @@ async function rowsDifferingAlone(
     for (const [name, o] of Object.entries(await runModel(sliceRow(feeds, r)))) {
       const rowLength = o.data.length;
       const expected = Array.prototype.slice.call(outputs[name].data, r * rowLength, (r + 1) * rowLength) as number[];
-      const d = compareArrays(o.data, expected, o.dims, toleranceFor(settings, name));
+      // the model against itself: a NaN the batch has too is the same value
+      const d = compareArrays(o.data, expected, o.dims, { ...toleranceFor(settings, name), equalNan: true });
       if (d.mismatches) problems.push(`row ${r} of '${name}' alone differs from the batch by up to ${formatNumber(d.maxAbsError)}`);
     }
   }
@@ -224,7 +228,7 @@ async function checkBatchConsistency(options: RuntimeCheckOptions, runModel: Run
 async function checkDeterministic(runModel: RunModel, feeds: Feeds, outputs: Outputs): Promise<Check> {
   const again = await runModel(feeds);
   const problems = Object.entries(outputs)
-    .map(([name, o]) => ({ name, d: compareArrays(again[name].data, o.data, o.dims, { atol: 0, rtol: 0, mode: 'numpy' }) }))
+    .map(([name, o]) => ({ name, d: compareArrays(again[name].data, o.data, o.dims, { atol: 0, rtol: 0, mode: 'numpy', equalNan: true }) }))
     .filter((x) => x.d.mismatches > 0)
     .map(
       (x) => `'${x.name}' differs between two runs in ${x.d.mismatches}/${x.d.elements} values (up to ${formatNumber(x.d.maxAbsError)})`,

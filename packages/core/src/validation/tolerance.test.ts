@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { parseError, parsed } from '../errors.js';
-import { compareArrays, isMismatch, parsePerOutput, unravelIndex } from './tolerance.js';
+import { checkToleranceNames, compareArrays, isMismatch, parsePerOutput, unravelIndex } from './tolerance.js';
 
 describe('isMismatch', () => {
   const numpy = { atol: 1e-5, rtol: 1e-4, mode: 'numpy' as const };
@@ -61,5 +61,32 @@ describe('parsePerOutput', () => {
     expect(parsePerOutput('logits:abc', 7)).toEqual(parseError("'logits:abc'"));
     expect(parsePerOutput('-1', 7)).toEqual(parseError("'-1'"));
     expect(parsePerOutput('1e-5, :0.1', 7)).toEqual(parseError("':0.1'"));
+  });
+});
+
+describe('equalNan: the model against itself', () => {
+  const self = { atol: 0, rtol: 0, mode: 'numpy' as const, equalNan: true };
+  it('a NaN in the same place is the same value; against a number it still differs', () => {
+    expect(isMismatch(NaN, NaN, self)).toBe(false);
+    expect(isMismatch(NaN, 1, self)).toBe(true);
+    expect(isMismatch(1, NaN, self)).toBe(true);
+    const d = compareArrays([NaN, 2, NaN], [NaN, 2, 3], [3], self);
+    expect(d).toMatchObject({ mismatches: 1, maxAbsError: Infinity, worst: { index: [2] } });
+    expect(compareArrays([NaN, 2], [NaN, 2], [2], self)).toMatchObject({ mismatches: 0, maxAbsError: 0 });
+  });
+});
+
+describe('checkToleranceNames', () => {
+  const settings = { atol: 1e-5, rtol: 1e-4, perOutputAtol: {}, perOutputRtol: {}, mode: 'numpy' as const, maxMismatchRatio: 0 };
+  it('takes overrides of outputs the model has', () => {
+    expect(() => checkToleranceNames({ ...settings, perOutputAtol: { logits: 1e-3 } }, ['logits', 'probs'])).not.toThrow();
+  });
+  it('refuses an override of an output the model does not have (a typo would hold logits to the default)', () => {
+    expect(() => checkToleranceNames({ ...settings, perOutputAtol: { logit: 1e-3 } }, ['logits', 'probs'])).toThrow(
+      "Input atol names 'logit', which the model does not have; its outputs are logits, probs.",
+    );
+    expect(() => checkToleranceNames({ ...settings, perOutputRtol: { a: 1, b: 2 } }, ['y'])).toThrow(
+      expect.objectContaining({ input: 'rtol', message: "Input rtol names 'a', 'b', which the model does not have; its outputs are y." }),
+    );
   });
 });

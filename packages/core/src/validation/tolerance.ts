@@ -1,4 +1,4 @@
-import { parseError, parsed, type ParseResult } from '../errors.js';
+import { UserError, parseError, parsed, type ParseResult } from '../errors.js';
 import { formatNumber } from '../util/format.js';
 
 /**
@@ -12,6 +12,11 @@ export interface Tolerance {
   atol: number;
   rtol: number;
   mode: ToleranceMode;
+  /**
+   * NaN matches NaN (numpy's equal_nan=True): for comparing the model with itself (two runs, a
+   * row alone and in its batch), never with a reference.
+   */
+  equalNan?: boolean;
 }
 
 /** The tolerance inputs: defaults, overrides by output name, and the share of elements allowed outside. */
@@ -57,9 +62,14 @@ export function unravelIndex(flat: number, shape: readonly number[]): number[] {
   return index;
 }
 
+/** Equal values, equal infinities, and two NaN where the tolerance says NaN matches NaN. */
+function same(a: number, b: number, t: Tolerance): boolean {
+  return a === b || (t.equalNan === true && Number.isNaN(a) && Number.isNaN(b));
+}
+
 export function isMismatch(a: number, b: number, t: Tolerance): boolean {
+  if (same(a, b, t)) return false;
   if (Number.isNaN(a) || Number.isNaN(b)) return true;
-  if (a === b) return false; // equal infinities too
   const abs = Math.abs(a - b);
   if (t.mode === 'numpy') return !(abs <= t.atol + t.rtol * Math.abs(b));
   return abs > t.atol && abs / Math.abs(b) > t.rtol;
@@ -76,7 +86,7 @@ export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<num
     const a = Number(actual[i]);
     const b = Number(expected[i]);
     if (isMismatch(a, b, t)) mismatches++;
-    const abs = a === b ? 0 : Math.abs(a - b);
+    const abs = same(a, b, t) ? 0 : Math.abs(a - b);
     const absOrNaN = Number.isNaN(abs) ? Infinity : abs;
     if (absOrNaN > maxAbs || (worstAt < 0 && absOrNaN >= maxAbs)) {
       maxAbs = absOrNaN;
@@ -121,4 +131,23 @@ export function parsePerOutput(text: string, fallback: number): ParseResult<PerO
     else perOutput[name] = v;
   }
   return parsed({ value, perOutput });
+}
+
+/**
+ * Per-output tolerances name outputs of the model: an override for an output it does not have (a
+ * typo: `logit:1e-3`) would otherwise be ignored and hold `logits` to the default silently.
+ */
+export function checkToleranceNames(settings: ToleranceSettings, outputs: string[]): void {
+  for (const [input, perOutput] of [
+    ['atol', settings.perOutputAtol],
+    ['rtol', settings.perOutputRtol],
+  ] as const) {
+    const unknown = Object.keys(perOutput).filter((name) => !outputs.includes(name));
+    if (unknown.length) {
+      throw new UserError(
+        `Input ${input} names ${unknown.map((n) => `'${n}'`).join(', ')}, which the model does not have; its outputs are ${outputs.join(', ') || 'none'}.`,
+        { input },
+      );
+    }
+  }
 }

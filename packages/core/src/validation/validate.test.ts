@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,7 +186,64 @@ describe('validateModel: each check fails for its reason', () => {
   });
 });
 
+describe('validateModel: external data the checks refused never reaches onnxruntime', () => {
+  const reason = 'onnxruntime is not given a model whose external data was refused (see External data)';
+  it('missing, short, LFS pointer, outside the folder: the runtime checks are skipped', async () => {
+    for (const dir of ['external_missing', 'external_short', 'external_lfs', 'external_escape']) {
+      const v = await validate(`${dir}/model.onnx`);
+      expect(
+        v.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+        dir,
+      ).toEqual(['external-data']);
+      const runtime = v.checks.slice(v.checks.findIndex((c) => c.id === 'loads'));
+      expect(runtime.map((c) => [c.id, c.status, c.detail])).toEqual(
+        ['loads', 'runs', 'outputs-finite', 'matches-reference', 'batch-consistency', 'deterministic'].map((id) => [id, 'skip', reason]),
+      );
+      expect(v.inputs, dir).toBeUndefined();
+    }
+  });
+
+  it('a FIFO as the data file fails at once (a read of it would block forever)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fifo-data-'));
+    await copyFile(fixture('onnx', 'external', 'model.onnx'), join(dir, 'model.onnx'));
+    execFileSync('mkfifo', [join(dir, 'weights.bin')]);
+    const started = Date.now();
+    const v = await validateModel({ ort, model: join(dir, 'model.onnx'), tolerance, dynamicBatch: true, seed: 0 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(detail(v, 'external-data')).toBe(
+      "tensor 'body.0.weight' needs weights.bin, which is a FIFO (named pipe), expected a file of tensor data",
+    );
+    expect(detail(v, 'initializers-finite')).toMatch(/4 with unreadable external data not checked$/);
+    expect(status(v).loads).toBe('skip');
+  });
+});
+
+describe('validateModel: NaN in the reference inputs', () => {
+  it('is said where the NaN outputs come from; the model against itself still matches (NaN = NaN)', async () => {
+    const v = await validate('two_heads_dynamic.onnx', { referenceInputs: fixture('onnx', 'inputs_nan.npz') });
+    // generate.py: features[1, 3] = NaN: row 1 of both outputs is NaN
+    expect(detail(v, 'outputs-finite')).toBe(
+      "'logits' has 3 NaN/Inf of 18 values; 'probs' has 3 NaN/Inf of 18 values; NaN in the reference inputs gives NaN out: 'features' holds 1 NaN of 48 values (first at [1, 3])",
+    );
+    expect(status(v)['batch-consistency']).toBe('pass');
+    expect(status(v).deterministic).toBe('pass');
+  });
+});
+
 describe('validateModel: bad input is an error, not a failed check', () => {
+  it('a per-output tolerance for an output the model does not have', async () => {
+    await expect(validate('two_heads_dynamic.onnx', { tolerance: { ...tolerance, perOutputAtol: { logit: 1e-3 } } })).rejects.toThrow(
+      "Input atol names 'logit', which the model does not have; its outputs are logits, probs.",
+    );
+  });
+  it('random inputs beyond the bound (fixed dimensions [100000, 100000, 20])', async () => {
+    await expect(validate('fixed_huge_input.onnx')).rejects.toThrow(/would hold 200,000,000,000 elements; validate-onnx generates at most/);
+  });
+  it('external data offsets that are not byte counts', async () => {
+    await expect(validate('external_offsets/negative_offset.onnx')).rejects.toThrow(
+      /negative_offset\.onnx: tensor 'body\.0\.weight' has external data offset '-64' \(in weights\.bin\)/,
+    );
+  });
   it('references named unlike the model', async () => {
     await expect(validate('two_heads_dynamic.onnx', { referenceInputs: fixture('onnx', 'outputs.npz') })).rejects.toThrow(
       /outputs\.npz holds 'logits', 'probs', which the model does not have; its inputs are features/,
