@@ -10,6 +10,7 @@ import { openEvalSet } from './eval-set.js';
 const multiclass = readJson('multiclass', 'expected.json');
 const binary = readJson('binary', 'expected.json');
 const regression = readJson('regression', 'expected.json');
+const oneColumn = readJson('binary_one_column', 'expected.json');
 
 let ort: OnnxRuntime;
 const opened: LoadedModel[] = [];
@@ -26,8 +27,11 @@ async function model(set: string, name: string, role = name): Promise<LoadedMode
   return m;
 }
 
-async function compare(set: string, options: Partial<Omit<CompareOptions, 'data'>> & { data?: string } = {}) {
-  const data = await openEvalSet(options.data ?? fixture(set));
+async function compare(
+  set: string,
+  options: Partial<Omit<CompareOptions, 'data'>> & { data?: string; labels?: string; features?: string } = {},
+) {
+  const data = await openEvalSet(options.data ?? fixture(set), options.features, options.labels);
   try {
     return await compareModels({
       ort,
@@ -101,6 +105,36 @@ describe('compareModels on models exported by PyTorch', () => {
     expect(c.paired).toBeUndefined();
   });
 
+  it('says why the task: class scores, a regression', async () => {
+    expect((await compare('multiclass')).taskReason).toBe('the new model outputs 3 scores per row, one per class: classification');
+    expect((await compare('regression')).taskReason).toMatch(
+      /^labels are not all whole numbers \(.* at row 0\) and the model has one output column: regression$/,
+    );
+    expect((await compare('regression', { task: 'regression' })).taskReason).toBe('set by input task: regression');
+  });
+
+  it('scores a one-column sigmoid classifier on float32 0/1 labels (BCELoss) as a binary classifier, like scikit-learn', async () => {
+    for (const labels of ['labels', 'labels_int', 'labels_bool']) {
+      const c = await compare('binary_one_column', { labels });
+      expect(c.task, labels).toBe('classification');
+      expect(c.taskReason).toBe('labels are all 0/1 and the model has one output column: binary classification');
+      expect(c.classes).toBe(2);
+      expect(c.new.outputKind).toBe('probabilities');
+      expect(c.baseline!.outputKind).toBe('logits');
+      expectClassification(c.new, oneColumn.new);
+      expectClassification(c.baseline, oneColumn.baseline);
+      expect(c.new.metrics['roc-auc']).toBeCloseTo(oneColumn.new['roc-auc'], 6);
+      expect(c.baseline!.metrics['roc-auc']).toBeCloseTo(oneColumn.baseline['roc-auc'], 6);
+      expect(c.paired).toMatchObject({ newOnlyCorrect: oneColumn.mcnemar.new_only, baselineOnlyCorrect: oneColumn.mcnemar.baseline_only });
+    }
+  });
+
+  it('task regression given for the same model still gates on its probabilities as values', async () => {
+    const c = await compare('binary_one_column', { task: 'regression' });
+    expect(c.task).toBe('regression');
+    expect((c.new.metrics.rmse as number) / oneColumn.new_probabilities_rmse).toBeCloseTo(1, 5);
+  });
+
   it('scores the new model alone when there is no baseline', async () => {
     const c = await compare('multiclass', { baseline: undefined });
     expect(c.baseline).toBeUndefined();
@@ -157,5 +191,33 @@ describe('compareModels: bad input', () => {
       /The new model .*nan_output\.onnx output 'scores' holds NaN for row 0 of the eval set/,
     );
     await data.close();
+  });
+
+  it('asks for input task when the labels of a one-column model could be either task', async () => {
+    for (const labels of ['labels_counts', 'labels_counts_float', 'labels_signed', 'labels_fractions']) {
+      await expect(compare('binary_one_column', { labels }), labels).rejects.toMatchObject({
+        input: 'task',
+        message: expect.stringMatching(/^Input task: auto cannot tell the task/),
+      });
+    }
+  });
+  it('blames the eval set, not the model, for NaN or Inf features (after the cast to the input type)', async () => {
+    // generate.py: features_nan[3, 5] = NaN; features_overflow[7, 2] = 1e300, Infinity as float32
+    for (const [features, row, value] of [
+      ['features_nan', 3, 'NaN'],
+      ['features_overflow', 7, 'Infinity'],
+    ] as const) {
+      await expect(compare('binary_one_column', { features, batchSize: 4 }), features).rejects.toMatchObject({
+        input: 'eval-data',
+        file: fixture('binary_one_column', `${features}.npy`),
+        message: expect.stringContaining(`the features of row ${row} in ${fixture('binary_one_column', `${features}.npy`)} hold ${value}`),
+      });
+    }
+  });
+  it('refuses an eval set with no rows', async () => {
+    await expect(compare('binary_one_column', { features: 'features_empty', labels: 'labels_empty' })).rejects.toMatchObject({
+      input: 'eval-data',
+      message: expect.stringMatching(/^Input eval-data: the eval set .*features_empty\.npy has no rows\.$/),
+    });
   });
 });

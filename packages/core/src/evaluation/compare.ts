@@ -1,8 +1,6 @@
 import type { Tensor } from 'onnxruntime-node';
 
-import { UserError } from '../errors.js';
 import type { TargetArray } from '../npy/dtype.js';
-import { describeDType } from '../npy/dtype.js';
 import type { NpyArray } from '../npy/array.js';
 import { ClassificationAccumulator, type PerClass, type ScoreKind } from '../metrics/classification.js';
 import type { MetricValues, Task } from '../metrics/definitions.js';
@@ -11,8 +9,12 @@ import { mcnemarExact } from '../metrics/significance.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, type LoadedModel } from '../onnx/session.js';
 import { INPUT_ARRAYS, tensorValues } from '../onnx/tensor-types.js';
+import { formatNumber } from '../util/format.js';
 import { rowElementCount } from '../util/shape.js';
 import type { EvalSet } from './eval-set.js';
+import { inputError } from './input-error.js';
+import { checkLabelsFit, surveyLabels } from './labels.js';
+import { checkOutputsFit, chooseTask, classesScored, type TaskChoice } from './task.js';
 
 export interface ModelEvaluation {
   /** What the scored output holds. */
@@ -27,6 +29,8 @@ export interface ModelEvaluation {
 
 export interface Comparison {
   task: Task;
+  /** Why this task (chooseTask): "labels are all 0/1 and the model has one output column: binary classification". */
+  taskReason: string;
   rows: number;
   classes?: number;
   batchSize: number;
@@ -44,7 +48,7 @@ export interface CompareOptions {
   task: Task | 'auto';
   batchSize: number;
   /** Called once the task and classes are known, before the full pass; may throw to stop early. */
-  checkTask?: (task: Task, classes: number | undefined) => void;
+  checkTask?: (task: Task, classes: number | undefined, choice: TaskChoice) => void;
 }
 
 const FLOAT_OUTPUTS = new Set<Tensor.Type>(['float32', 'float64', 'float16']);
@@ -73,6 +77,8 @@ interface Runner {
 /** The eval set cut into batches of `batchRows` rows, read into one of two slots. */
 interface Batches {
   rows: number;
+  /** The features' file, as messages name it. */
+  featuresLabel: string;
   batchRows: number;
   /** The features' own row shape (every dimension but the first) and its element count. */
   rowShape: readonly number[];
@@ -92,18 +98,20 @@ interface BatchOutput {
 /** The labels fit the features (one per row, one column) and there is a row to score. */
 function checkEvalSet({ features, labels }: EvalSet): void {
   if (labels.rows !== features.rows) {
-    throw new UserError(
-      `Labels ${labels.label} have ${labels.rows} rows but features ${features.label} have ${features.rows}; each feature row needs one label.`,
-      { file: labels.label, input: 'labels' },
+    throw inputError(
+      'labels',
+      `the labels in ${labels.label} have ${labels.rows} rows but the features in ${features.label} have ${features.rows}; each feature row needs one label.`,
+      { file: labels.label },
     );
   }
   if (!(labels.shape.length === 1 || (labels.shape.length === 2 && labels.shape[1] === 1))) {
-    throw new UserError(`Labels ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
+    throw inputError('labels', `the labels in ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
       file: labels.label,
-      input: 'labels',
+      // a 0/1 matrix of one column per class is the usual other shape
+      hint: labels.shape.length === 2 ? 'One class id per row: for one-hot labels, save labels.argmax(axis=1).' : undefined,
     });
   }
-  if (features.rows === 0) throw new UserError(`The eval set ${features.label} has no rows.`, { file: features.label, input: 'eval-data' });
+  if (features.rows === 0) throw inputError('eval-data', `the eval set ${features.label} has no rows.`, { file: features.label });
 }
 
 function checkFeatureShape(features: NpyArray, model: LoadedModel, role: string): void {
@@ -111,14 +119,16 @@ function checkFeatureShape(features: NpyArray, model: LoadedModel, role: string)
   const got = features.shape;
   const rowOk = want.length === got.length && want.slice(1).every((d, i) => typeof d !== 'number' || d < 0 || d === got[i + 1]);
   if (!rowOk) {
-    throw new UserError(
-      `Features ${features.label} have shape ${formatShape(got)}, which does not fit input '${model.input.name}' ` +
+    throw inputError(
+      'eval-data',
+      `the features in ${features.label} have shape ${formatShape(got)}, which does not fit input '${model.input.name}' ` +
         `${formatShape(want)} of the ${role} ${model.path}: expected ${formatShape(['rows', ...want.slice(1)])}.`,
-      { file: features.label, input: 'eval-data' },
+      { file: features.label },
     );
   }
   if (!INPUT_ARRAYS[model.input.type]) {
-    throw new UserError(
+    throw inputError(
+      model.pathInput,
       `Input '${model.input.name}' of the ${role} ${model.path} has element type ${model.input.type}; features can be fed as ` +
         `${Object.keys(INPUT_ARRAYS).join(', ')}.`,
       { file: model.path },
@@ -135,11 +145,10 @@ function fixedBatch(model: LoadedModel): number | undefined {
 function chooseBatchRows(models: readonly LoadedModel[], batchSize: number, rows: number): number {
   const fixed = [...new Set(models.map(fixedBatch).filter((b): b is number => b !== undefined))];
   if (fixed.length > 1) {
-    throw new UserError(
+    throw inputError(
+      models[0].pathInput,
       `The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`,
-      {
-        file: models[0].path,
-      },
+      { file: models[0].path },
     );
   }
   return fixed[0] ?? Math.min(batchSize, rows);
@@ -185,7 +194,7 @@ function batchesOf({ features, labels }: EvalSet, runners: Runner[], batchRows: 
     await labels.readRows(start, n, labelBuffers[slot]);
     return n;
   };
-  return { rows, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, read };
+  return { rows, featuresLabel: features.label, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, read };
 }
 
 /** Runs one batch; returns the output values (n rows) and the output's dims. */
@@ -202,39 +211,61 @@ async function runBatch(ort: OnnxRuntime, r: Runner, batches: Batches, slot: Slo
   const value = out[model.output.name];
   if (!value) throw new Error(`onnxruntime returned no '${model.output.name}'`);
   if (value.dims[0] !== batchRows) {
-    throw new UserError(
+    throw inputError(
+      'output-name',
       `Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
         `the first output dimension must be the batch.`,
-      { file: model.path, input: 'output-name' },
+      { file: model.path },
     );
   }
   const isFloat = FLOAT_OUTPUTS.has(value.type);
   if (!isFloat && !INTEGER_OUTPUTS.has(value.type)) {
-    throw new UserError(
+    throw inputError(
+      'output-name',
       `Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`,
-      { file: model.path, input: 'output-name' },
+      { file: model.path },
     );
   }
   const data = tensorValues(value);
   if (isFloat) {
     const width = rowElementCount(value.dims);
-    checkFinite(r, data, n * width, width, firstRow);
+    const i = firstNonFinite(data, n * width);
+    if (i >= 0) throw notFiniteOutput(r, data[i], firstRow + Math.floor(i / width), batches, slot, firstRow);
   }
   return { data, dims: value.dims, isFloat };
 }
 
-/** A NaN or infinite score cannot be scored: name the row it came from. */
-function checkFinite(r: Runner, data: ArrayLike<number>, count: number, width: number, firstRow: number): void {
-  for (let i = 0; i < count; i++) {
-    if (!Number.isFinite(data[i])) {
-      const row = firstRow + Math.floor(i / width);
-      throw new UserError(
-        `The ${r.role} ${r.model.path} output '${r.model.output.name}' holds ${data[i]} for row ${row} of the eval set; ` +
-          `a model that outputs NaN or Inf cannot be scored.`,
-        { file: r.model.path, hint: 'Check the export (and the features of that row) in the training framework.' },
-      );
-    }
+/** The index of the first NaN or infinite value among the first `count`, -1 for none. */
+function firstNonFinite(data: ArrayLike<number>, count: number): number {
+  for (let i = 0; i < count; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
+}
+
+/**
+ * A NaN or infinite score cannot be scored. NaN in, NaN out: when the features the model was fed
+ * for that row (after the cast to its input type, where 1e300 becomes float32 Infinity) are not
+ * finite, the eval set is at fault, not the model.
+ */
+function notFiniteOutput(r: Runner, value: number, row: number, batches: Batches, slot: Slot, firstRow: number) {
+  const fed = r.buffers[slot];
+  const { rowLength } = batches;
+  const start = (row - firstRow) * rowLength;
+  const features = fed instanceof Float32Array || fed instanceof Float64Array ? fed.subarray(start, start + rowLength) : [];
+  const bad = firstNonFinite(features, features.length);
+  if (bad >= 0) {
+    return inputError(
+      'eval-data',
+      `the features of row ${row} in ${batches.featuresLabel} hold ${formatNumber(features[bad])} (element ${bad} of the row, as the ` +
+        `${r.role}'s ${r.model.input.type} input), and the model outputs ${formatNumber(value)} for it; a row with NaN or Inf cannot be scored.`,
+      { file: batches.featuresLabel, hint: 'Impute or drop the rows with missing or infinite values before saving the eval set.' },
+    );
   }
+  return inputError(
+    r.model.pathInput,
+    `The ${r.role} ${r.model.path} output '${r.model.output.name}' holds ${formatNumber(value)} for row ${row} of the eval set; ` +
+      `a model that outputs NaN or Inf cannot be scored.`,
+    { file: r.model.path, hint: 'Check the export (and the features of that row) in the training framework.' },
+  );
 }
 
 /** Every model on the batch in `slot`, one after the other: each gets every core, and its own time is its own. */
@@ -245,8 +276,9 @@ async function runAll(ort: OnnxRuntime, runners: Runner[], batches: Batches, slo
 }
 
 /**
- * The first batch: learns each output's layout, decides the task and the classes, checks every
- * label, and sets up each model's accumulator. Returns the batch's outputs, to be scored first.
+ * The first batch: learns each output's layout, then decides the task and the classes from it and
+ * from every label (read once, before any model runs on the whole set), and sets up each model's
+ * accumulator. Returns the batch's outputs, to be scored first.
  */
 async function probeFirstBatch(options: CompareOptions, runners: Runner[], batches: Batches) {
   const n = await batches.read(0, 0);
@@ -257,15 +289,18 @@ async function probeFirstBatch(options: CompareOptions, runners: Runner[], batch
     r.outputShape = r.model.output.shape;
     r.scores = new Float64Array(batches.batchRows * r.width);
   });
-  const task = decideTask(options.task, runners[0], options.data.labels);
-  if (task === 'regression') for (const r of runners) checkRegressionOutput(r);
-  const classes = await checkLabels(await options.data.reopenLabels(), task, runners, batches.batchRows);
-  options.checkTask?.(task, classes);
+  const scorer = runners.find((r) => !r.outputIsLabels);
+  const limit = scorer && classesScored(scorer);
+  const survey = await surveyLabels(await options.data.reopenLabels(), batches.batchRows, limit);
+  const choice = chooseTask(options.task, runners[0], survey);
+  checkOutputsFit(choice, runners);
+  const classes = checkLabelsFit(survey, choice.task, { limit, scorer: scorer?.role ?? '', oneColumn: scorer?.width === 1 });
+  options.checkTask?.(choice.task, classes, choice);
   for (const r of runners) {
-    if (task === 'classification') r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes!);
+    if (choice.task === 'classification') r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes!);
     else r.regression = new RegressionAccumulator();
   }
-  return { task, classes, first, n };
+  return { choice, classes, first, n };
 }
 
 /**
@@ -395,7 +430,8 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   const runners = createRunners(models, batchRows, data.features.rowLength);
   const batches = batchesOf(data, runners, batchRows);
 
-  const { task, classes, first, n } = await probeFirstBatch(options, runners, batches);
+  const { choice, classes, first, n } = await probeFirstBatch(options, runners, batches);
+  const { task } = choice;
   const paired = task === 'classification' && runners.length === 2 ? new PairedCounts(runners[0], runners[1]) : undefined;
   let pending: BatchOutput[] | undefined = first;
   await streamBatches(batches, n, async (slot, start, count) => {
@@ -409,6 +445,7 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   const [newEvaluation, baselineEvaluation] = runners.map(modelEvaluation);
   return {
     task,
+    taskReason: choice.reason,
     rows: batches.rows,
     classes,
     batchSize: batchRows,
@@ -418,79 +455,12 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   };
 }
 
-function decideTask(requested: Task | 'auto', r: Runner, labels: NpyArray): Task {
-  if (requested !== 'auto') return requested;
-  if (r.outputIsLabels || r.width > 1) return 'classification';
-  // one float per row: integer or bool labels make it a binary classifier's score, float labels a regression
-  return labels.dtype.kind === 'f' ? 'regression' : 'classification';
-}
-
-/** Regression needs one float per row from every model. */
-function checkRegressionOutput(r: Runner): void {
-  if (r.width !== 1 || r.outputIsLabels) {
-    throw new UserError(
-      `Regression needs one number per row, but output '${r.model.output.name}' of the ${r.role} ${r.model.path} gives ` +
-        `${r.outputIsLabels ? 'integer class ids' : `${r.width} values per row`}.`,
-      { file: r.model.path, input: 'task' },
-    );
-  }
-}
-
-/**
- * Reads every label once (in batches), before any model runs on the whole set: a regression
- * target must be a finite number, a class label a class id the models score. Returns the number
- * of classes (classification).
- */
-async function checkLabels(labels: NpyArray, task: Task, runners: Runner[], batchRows: number): Promise<number | undefined> {
-  const scored = runners.filter((r) => !r.outputIsLabels);
-  const widths = [...new Set(scored.map((r) => (r.width === 1 ? 2 : r.width)))];
-  if (task === 'classification' && widths.length > 1) {
-    await labels.close();
-    throw new UserError(
-      `The models score different numbers of classes (${scored.map((r) => `${r.role}: ${r.width === 1 ? 2 : r.width}`).join(', ')}); ` +
-        `they must be compared on the same classes.`,
-      { file: scored[1].model.path },
-    );
-  }
-  const buffer = new Float64Array(batchRows);
-  let maxLabel = 0;
-  const limit = widths[0];
-  const bad = (y: number, row: number, expected: string, hint?: string) =>
-    new UserError(`Labels ${labels.label} hold ${y} at row ${row}; expected ${expected}.`, { file: labels.label, input: 'labels', hint });
-  try {
-    for (let start = 0; start < labels.rows; start += batchRows) {
-      const n = Math.min(batchRows, labels.rows - start);
-      await labels.readRows(start, n, buffer);
-      for (let i = 0; i < n; i++) {
-        const y = buffer[i];
-        if (task === 'regression') {
-          if (!Number.isFinite(y)) throw bad(y, start + i, 'a finite number (a regression target)');
-          continue;
-        }
-        if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
-          const expected =
-            limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
-          throw bad(
-            y,
-            start + i,
-            expected,
-            labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined,
-          );
-        }
-        if (y > maxLabel) maxLabel = y;
-      }
-    }
-  } finally {
-    await labels.close();
-  }
-  return task === 'classification' ? Math.max(limit ?? maxLabel + 1, 2) : undefined;
-}
-
 function checkPredictedClasses(r: Runner, predicted: Float64Array, n: number, classes: number, start: number): void {
   for (let i = 0; i < n; i++) {
     const p = predicted[i];
     if (!Number.isInteger(p) || p < 0 || p >= classes) {
-      throw new UserError(
+      throw inputError(
+        r.model.pathInput,
         `The ${r.role} ${r.model.path} predicts class ${p} for row ${start + i}, outside the classes 0..${classes - 1} found in the labels.`,
         { file: r.model.path },
       );

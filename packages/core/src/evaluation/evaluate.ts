@@ -6,6 +6,8 @@ import { loadModel, type LoadedModel } from '../onnx/session.js';
 import { sha256EachAndAll, sha256Files } from '../util/hash.js';
 import { compareModels, type Comparison, type ModelEvaluation } from './compare.js';
 import { openEvalSet, type EvalSet } from './eval-set.js';
+import { inputError } from './input-error.js';
+import type { TaskChoice } from './task.js';
 import type { EvaluationReport, ModelReport } from './evaluation-report.js';
 import { checkMetricFitsTask, decideGate, gateMetric, missingBaselineWarning, type MissingBaselinePolicy } from './gate.js';
 
@@ -36,7 +38,7 @@ export interface EvaluationSettings {
 }
 
 export interface EvaluateOptions {
-  /** Progress lines (the runtime's download). */
+  /** Progress lines (the runtime's download, the task chosen). */
   log?: (message: string) => void;
 }
 
@@ -69,7 +71,11 @@ export async function evaluateModels(s: EvaluationSettings, report: EvaluationRe
       data,
       task: s.task,
       batchSize: s.batchSize,
-      checkTask: (task, classes) => checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes),
+      checkTask: (task, classes, choice) => {
+        // recorded first: a metric that does not fit still leaves the task and why in the report
+        recordTask(report, choice, options);
+        checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes);
+      },
     });
     recordHashes(report, data, await hashes);
     recordComparison(report, comparison);
@@ -78,6 +84,12 @@ export async function evaluateModels(s: EvaluationSettings, report: EvaluationRe
     await data?.close();
     for (const m of opened) await m.session.release();
   }
+}
+
+function recordTask(report: EvaluationReport, choice: TaskChoice, options: EvaluateOptions): void {
+  report.task = choice.task;
+  report.taskReason = choice.reason;
+  options.log?.(`Task: ${choice.reason}.`);
 }
 
 function recordSettings(report: EvaluationReport, s: EvaluationSettings): void {
@@ -198,6 +210,7 @@ function addEvaluation(target: ModelReport, e: ModelEvaluation, rows: number): v
 
 function recordComparison(report: EvaluationReport, c: Comparison): void {
   report.task = c.task;
+  report.taskReason = c.taskReason;
   report.classes = c.classes;
   report.settings.batchSize = c.batchSize;
   addEvaluation(report.models.new!, c.new, c.rows);
@@ -208,7 +221,7 @@ function recordComparison(report: EvaluationReport, c: Comparison): void {
 function gateValue(e: ModelEvaluation, metric: MetricName, role: string, file: string): number {
   const value = e.metrics[metric];
   if (value === null || value === undefined) {
-    throw new UserError(`The ${role}'s ${metric} cannot be computed: ${e.unavailable[metric] ?? 'no value'}.`, { input: 'metric', file });
+    throw inputError('metric', `The ${role}'s ${metric} cannot be computed: ${e.unavailable[metric] ?? 'no value'}.`, { file });
   }
   return value;
 }

@@ -42,6 +42,7 @@ export function renderEvaluationMarkdown(r: EvaluationReport, options: { marker?
 function verdict(r: EvaluationReport): string[] {
   const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
   const out = [`## ${ICON[r.status]} Model evaluation ${title}: ${r.primary.metric}`, '', r.reason, ''];
+  if (r.taskReason) out.push(`**Task:** ${r.taskReason}.`, '');
   for (const w of r.warnings) out.push(`> [!WARNING]\n> ${w}`, '');
   return out;
 }

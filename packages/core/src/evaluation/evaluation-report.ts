@@ -14,6 +14,8 @@ export interface EvaluationReport {
   passed: boolean;
   reason: string;
   task?: Task;
+  /** Why this task: "labels are all 0/1 and the model has one output column: binary classification", "set by input task: regression". */
+  taskReason?: string;
   classes?: number;
   primary: {
     metric: MetricName;

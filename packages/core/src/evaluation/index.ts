@@ -3,6 +3,7 @@
 export * from '../metrics/index.js';
 export * from './eval-set.js';
 export * from './compare.js';
+export * from './task.js';
 export * from './gate.js';
 export * from './evaluation-report.js';
 export * from './evaluation-markdown.js';
