@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { UserError, fileProblem, inputValue } from '@ml-gate/core';
+import { existsSync } from 'node:fs';
+import { UserError, inputValue } from '@ml-gate/core';
 import { booleanInput, choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 import {
   parsePerOutput,
   parseSignature,
+  readSignatureFile,
   type PerOutput,
   type Signature,
   type ToleranceMode,
@@ -38,29 +39,30 @@ function tolerances(name: 'atol' | 'rtol', fallback: number): PerOutput {
   });
 }
 
-function readSignature(text: string): { signature?: Signature; source?: string } {
+/**
+ * The file the signature input names, if it names one: a single line that is an existing path, or
+ * that cannot be a signature (no `[`, not a comment or a section header) and so must be a path.
+ */
+function signaturePath(text: string): string | undefined {
+  const line = text.trim();
+  if (line.includes('\n')) return undefined;
+  const notSignature = !line.includes('[') && !line.startsWith('#') && !/:\s*$/.test(line);
+  return existsSync(line) || notSignature ? line : undefined;
+}
+
+async function readSignature(text: string): Promise<{ signature?: Signature; source?: string }> {
   if (!text.trim()) return {};
-  // one line without ':' that names a file: read the file
-  const isFile = !text.includes('\n') && existsSync(text.trim()) && statSync(text.trim()).isFile();
-  const source = isFile ? text.trim() : undefined;
-  let body = text;
-  if (source) {
-    try {
-      body = readFileSync(source, 'utf8');
-    } catch (e) {
-      throw new UserError(`Input signature names ${source}, which ${fileProblem(e)}.`, { input: 'signature', file: source });
-    }
-  }
-  const result = parseSignature(body);
+  const source = signaturePath(text);
+  const result = parseSignature(source ? await readSignatureFile(source) : text);
   // a signature file is annotated itself: the line at fault is there, not in the workflow
   if (!result.ok && source) throw new UserError(`Input signature (${source}): ${result.error}.`, { input: 'signature', file: source });
   return { signature: inputValue('signature', result), source };
 }
 
-export function readConfig(): Config {
+export async function readConfig(): Promise<Config> {
   const atol = tolerances('atol', 1e-5);
   const rtol = tolerances('rtol', 1e-4);
-  const { signature, source } = readSignature(stringInput('signature'));
+  const { signature, source } = await readSignature(stringInput('signature'));
   return {
     model: stringInput('model', { required: true }),
     referenceInputs: stringInput('reference-inputs') || undefined,

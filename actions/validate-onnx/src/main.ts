@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
     inputs: INPUTS,
     report,
     body: async () => {
-      config = readConfig();
+      config = await readConfig();
       await validate(config, report);
     },
     recordError: markErrored,

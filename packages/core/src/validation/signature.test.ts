@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { inputValue, parseError, parsed } from '../errors.js';
-import { compareSignature, parseSignature } from './signature.js';
+import { compareSignature, MAX_SIGNATURE_BYTES, parseSignature, readSignatureFile } from './signature.js';
 
 const signature = (text: string) => inputValue('signature', parseSignature(text));
 
@@ -28,6 +32,35 @@ describe('parseSignature', () => {
     expect(second.ok).toBe(false);
     expect(!second.ok && second.error).toMatch(/line 2 'logits: float32\(batch, 3\)'/);
     expect(parseSignature('x: float32[2, , 3]')).toEqual(parseError("line 1 'x: float32[2, , 3]' has an empty dimension"));
+  });
+  it('refuses a signature that names nothing (comments, headers alone)', () => {
+    const nothing = parseError("it lists no input or output; give one 'name: type[dims]' line each (e.g. 'features: float32[batch, 20]')");
+    expect(parseSignature('# to do')).toEqual(nothing);
+    expect(parseSignature('inputs:\noutputs:\n')).toEqual(nothing);
+  });
+});
+
+describe('readSignatureFile', () => {
+  it('reads a signature file', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'signature-')), 'signature.txt');
+    await writeFile(path, 'x: float32[batch, 4]\n');
+    expect(await readSignatureFile(path)).toBe('x: float32[batch, 4]\n');
+  });
+  it('refuses at once what is not a regular file, and a file over 1 MiB unread', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'signature-'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    await expect(readSignatureFile(join(dir, 'fifo'))).rejects.toThrow(
+      `Input signature names ${join(dir, 'fifo')}, which is a FIFO (named pipe), expected a signature file.`,
+    );
+    await expect(readSignatureFile(dir)).rejects.toThrow(`Input signature names ${dir}, which is a directory, expected a signature file.`);
+    await expect(readSignatureFile(join(dir, 'nope.txt'))).rejects.toThrow(
+      expect.objectContaining({ input: 'signature', message: `Input signature names ${join(dir, 'nope.txt')}, which does not exist.` }),
+    );
+    await writeFile(join(dir, 'big.txt'), '');
+    await truncate(join(dir, 'big.txt'), MAX_SIGNATURE_BYTES + 1);
+    await expect(readSignatureFile(join(dir, 'big.txt'))).rejects.toThrow(
+      /big\.txt, which is 1\.00 MiB; a signature file is at most 1 MiB\.$/,
+    );
   });
 });
 

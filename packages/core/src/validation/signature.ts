@@ -1,5 +1,9 @@
-import { parseError, parsed, type ParseResult } from '../errors.js';
+import type { FileHandle } from 'node:fs/promises';
+
+import { UserError, fileProblem, parseError, parsed, type ParseResult } from '../errors.js';
 import type { ValueInfo } from '../onnx/model-file.js';
+import { openRegularFile } from '../util/files.js';
+import { formatBytes } from '../util/format.js';
 
 /** One line of a signature: `name: type[dim, dim, ...]`; a dim is a size, a symbol, or `?`. */
 export interface SignatureEntry {
@@ -19,7 +23,7 @@ const TYPE_ALIASES: Record<string, string> = { float: 'float32', double: 'float6
  * Parses a signature. Lines `inputs:` / `outputs:` open a section; an entry line outside a
  * section is an input until the first entry named in `outputs:`. Also accepts
  * `input features: float32[batch, 20]` and `output logits: ...` prefixes. `#` starts a comment.
- * The error names the line it cannot read.
+ * The error names the line it cannot read; a text without any entry is an error too.
  */
 export function parseSignature(text: string): ParseResult<Signature> {
   const sig: Signature = { inputs: [], outputs: [] };
@@ -41,7 +45,33 @@ export function parseSignature(text: string): ParseResult<Signature> {
     const type = m[3].toLowerCase();
     sig[target].push({ name: m[2], type: TYPE_ALIASES[type] ?? type, shape });
   }
+  // nothing to hold the model to: comments or section headers alone are not a signature
+  if (!sig.inputs.length && !sig.outputs.length)
+    return parseError("it lists no input or output; give one 'name: type[dims]' line each (e.g. 'features: float32[batch, 20]')");
   return parsed(sig);
+}
+
+/** The most bytes read of a signature file (1 MiB): a signature is a few lines. */
+export const MAX_SIGNATURE_BYTES = 2 ** 20;
+
+/** The text of the signature file input `signature` names: a regular file (a FIFO would never end) of at most 1 MiB. */
+export async function readSignatureFile(path: string): Promise<string> {
+  const refuse = (what: string) => new UserError(`Input signature names ${path}, which ${what}.`, { input: 'signature', file: path });
+  let handle: FileHandle;
+  try {
+    handle = await openRegularFile(path);
+  } catch (e) {
+    throw refuse(fileProblem(e, 'a signature file'));
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_SIGNATURE_BYTES) throw refuse(`is ${formatBytes(size)}; a signature file is at most 1 MiB`);
+    return await handle.readFile('utf8');
+  } catch (e) {
+    throw e instanceof UserError ? e : refuse(fileProblem(e, 'a signature file'));
+  } finally {
+    await handle.close();
+  }
 }
 
 export function formatEntry(e: { name: string; type: string; shape: (number | string | null)[] | null }): string {
