@@ -2,8 +2,9 @@
 // environment, test/run-action.ts: runInProcess): they test the source, whether or not dist/ was
 // rebuilt. Expected values come from test/fixtures/*/expected.json (scikit-learn and scipy on
 // PyTorch's outputs, written by test/fixtures/generate.py), never from the code under test.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +14,19 @@ import { expectNoStackTrace, readReport, runInProcess, type ActionRun } from '..
 import { run } from '../src/main.js';
 
 const multiclass = readJson('multiclass', 'expected.json');
+const oneColumn = readJson('binary_one_column', 'expected.json');
 const MULTI = {
   'new-model': fixture('multiclass', 'new.onnx'),
   'baseline-model': fixture('multiclass', 'baseline.onnx'),
   'eval-data': fixture('multiclass').replace(/\/$/, ''),
 };
+/** A binary classifier with one output column: the new model ends in a sigmoid, the baseline gives the logit. */
+const ONE_COLUMN = {
+  'new-model': fixture('binary_one_column', 'new.onnx'),
+  'baseline-model': fixture('binary_one_column', 'baseline.onnx'),
+  'eval-data': fixture('binary_one_column'),
+};
+const BINARY_REASON = 'labels are all 0/1 and the model has one output column: binary classification';
 /** The metric as the report renders it (4 decimals in this range). */
 const f4 = (v: number) => v.toFixed(4);
 const sha256File = async (path: string) =>
@@ -197,5 +206,146 @@ describe('evaluate-baseline run(), in process: bad input', () => {
   it('a metric of the other task than the task input', async () => {
     const r = await evaluate({ ...MULTI, metric: 'accuracy', task: 'regression' });
     await expectInputError(r, 'metric', 'accuracy', 'task is regression');
+  });
+});
+
+describe('evaluate-baseline run(), in process: the task', () => {
+  it('a one-column sigmoid classifier with float32 0/1 labels (BCELoss) is gated on accuracy, as scikit-learn computes it', async () => {
+    const r = await evaluate(ONE_COLUMN);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.annotations).toEqual([]);
+    expect(r.outputs.metric).toBe('accuracy');
+    expect(Number(r.outputs['new-metric'])).toBeCloseTo(oneColumn.new.accuracy, 9);
+    expect(Number(r.outputs['baseline-metric'])).toBeCloseTo(oneColumn.baseline.accuracy, 9);
+    expect(Number(r.outputs['p-value']) / oneColumn.mcnemar.p_value).toBeCloseTo(1, 6);
+    const report = await readReport(r);
+    expect(report).toMatchObject({ status: 'passed', task: 'classification', taskReason: BINARY_REASON, classes: 2 });
+    expect(report.evalSet.labels.dtype).toBe('float32 (little-endian)');
+    expect(report.models.new.outputKind).toBe('probabilities');
+    expect(report.models.new.metrics['roc-auc']).toBeCloseTo(oneColumn.new['roc-auc'], 6);
+    expect(report.models.new.confusion).toEqual(oneColumn.new.confusion);
+    expect(r.summary).toContain(`**Task:** ${BINARY_REASON}.`);
+    expect(r.stdout).toContain(`Task: ${BINARY_REASON}.`);
+  });
+
+  it('the same labels as int64 or bool: the same gate', async () => {
+    for (const labels of ['labels_int', 'labels_bool']) {
+      const r = await evaluate({ ...ONE_COLUMN, labels });
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(Number(r.outputs['new-metric']), labels).toBeCloseTo(oneColumn.new.accuracy, 9);
+      expect((await readReport(r)).taskReason).toBe(BINARY_REASON);
+    }
+  });
+
+  it('task: regression given keeps gating the same model on the rmse of its outputs', async () => {
+    const r = await evaluate({ ...ONE_COLUMN, task: 'regression' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.outputs.metric).toBe('rmse');
+    expect(Number(r.outputs['new-metric']) / oneColumn.new_probabilities_rmse).toBeCloseTo(1, 5);
+    const report = await readReport(r);
+    expect(report).toMatchObject({ task: 'regression', taskReason: 'set by input task: regression' });
+    expect(r.summary).toContain('**Task:** set by input task: regression.');
+  });
+
+  it('labels auto cannot tell apart (counts, -1/1, fractions) ask for input task; the report is written', async () => {
+    for (const [labels, what] of [
+      ['labels_counts', 'whole numbers other than 0 and 1'],
+      ['labels_signed', 'whole numbers other than 0 and 1 (-1 at row'],
+      ['labels_fractions', 'fractions between 0 and 1 (0.9 at row 0)'],
+    ]) {
+      const r = await evaluate({ ...ONE_COLUMN, labels });
+      const report = await expectInputError(
+        r,
+        'task',
+        'auto cannot tell the task',
+        what,
+        'Set input task to classification or regression.',
+      );
+      expect(r.errors[0].properties.file).toBe(fixture('binary_one_column', `${labels}.npy`));
+      expect(report.task).toBeUndefined();
+    }
+  });
+
+  it('a metric that does not fit the task found still leaves the task and why in the report', async () => {
+    const r = await evaluate({ ...ONE_COLUMN, metric: 'rmse' });
+    const report = await expectInputError(r, 'metric', 'rmse', 'classification');
+    expect(report).toMatchObject({ task: 'classification', taskReason: BINARY_REASON });
+  });
+});
+
+describe('evaluate-baseline run(), in process: bad files, each named with its input', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'evaluate-baseline-bad-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const fifo = (name: string) => {
+    const path = join(dir, name);
+    execFileSync('mkfifo', [path]);
+    return path;
+  };
+  /** An eval-data directory: the one-column set's features.npy, and `labels` as labels.npy. */
+  async function evalDir(name: string, labels: string): Promise<string> {
+    const d = join(dir, name);
+    await mkdir(d);
+    await copyFile(fixture('binary_one_column', 'features.npy'), join(d, 'features.npy'));
+    await copyFile(labels, join(d, 'labels.npy'));
+    return d;
+  }
+
+  it('a FIFO as eval-data fails at once, naming it', async () => {
+    const path = fifo('holdout.npz');
+    const t0 = performance.now();
+    const r = await evaluate({ ...ONE_COLUMN, 'eval-data': path });
+    expect(performance.now() - t0).toBeLessThan(5000);
+    await expectInputError(r, 'eval-data', path, 'is a FIFO (named pipe), expected a directory or an .npz file');
+  });
+
+  it('a FIFO as new-model; as baseline-model it is an error, not a missing baseline, whatever the policy', async () => {
+    const path = fifo('model.onnx');
+    await expectInputError(await evaluate({ ...ONE_COLUMN, 'new-model': path }), 'new-model', path, 'is a FIFO (named pipe)');
+    const r = await evaluate({ ...ONE_COLUMN, 'baseline-model': path, 'missing-baseline': 'pass' });
+    const report = await expectInputError(r, 'baseline-model', path, 'is a FIFO (named pipe), expected an .onnx file');
+    expect(report.baselineMissing).toBeUndefined();
+    expect(r.notices).toEqual([]);
+  });
+
+  it('a directory where features.npy should be names that file and eval-data', async () => {
+    const d = join(dir, 'features-is-a-directory');
+    await mkdir(join(d, 'features.npy'), { recursive: true });
+    const r = await evaluate({ ...ONE_COLUMN, 'eval-data': d });
+    await expectInputError(r, 'eval-data', `${join(d, 'features.npy')} is a directory, expected an .npy file`);
+    expect(r.errors[0].properties.file).toBe(join(d, 'features.npy'));
+  });
+
+  it('NaN features: the eval set and the row are named, not the model', async () => {
+    const r = await evaluate({ ...ONE_COLUMN, features: 'features_nan' });
+    // generate.py: features_nan[3, 5] = NaN
+    await expectInputError(r, 'eval-data', 'the features of row 3', 'hold NaN (element 5 of the row');
+    expect(r.errors[0].properties.file).toBe(fixture('binary_one_column', 'features_nan.npy'));
+  });
+
+  it('an eval set with no rows; labels of another length', async () => {
+    const empty = await evaluate({ ...ONE_COLUMN, features: 'features_empty', labels: 'labels_empty' });
+    await expectInputError(empty, 'eval-data', 'has no rows');
+    const short = await evaluate({ ...MULTI, labels: 'labels_short' });
+    await expectInputError(short, 'labels', `have ${multiclass.rows - 1} rows`, `have ${multiclass.rows}`);
+  });
+
+  it('labels of a dtype the reader does not take; one-hot labels', async () => {
+    const complex = await evaluate({ ...ONE_COLUMN, 'eval-data': await evalDir('complex', fixture('npy', 'complex.npy')) });
+    await expectInputError(complex, 'labels', "holds dtype '<c8'");
+    const onehot = await evaluate({ ...ONE_COLUMN, labels: 'labels_onehot' });
+    await expectInputError(onehot, 'labels', `have shape [${oneColumn.rows}, 2]`, 'labels.argmax(axis=1)');
+  });
+
+  it('a model with two inputs; a model that outputs NaN', async () => {
+    const single = { ...MULTI, 'baseline-model': '', 'missing-baseline': 'pass' };
+    const two = await evaluate({ ...single, 'new-model': fixture('models', 'two_inputs.onnx') });
+    await expectInputError(two, 'input-name', '2 inputs', 'features', 'mask');
+    const nan = await evaluate({ ...single, 'new-model': fixture('models', 'nan_output.onnx') });
+    await expectInputError(nan, 'new-model', 'nan_output.onnx', 'holds NaN for row 0');
   });
 });
