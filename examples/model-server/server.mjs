@@ -6,7 +6,8 @@
 //   node examples/model-server/server.mjs --model model.onnx --name demo --version 2 --port 8080
 //
 // Endpoints: GET /v2/health/live, /v2/health/ready, /v2, /v2/models/{name},
-// /v2/models/{name}/ready (also under /versions/{version}), POST /v2/models/{name}/infer.
+// /v2/models/{name}/ready (also under /versions/{version}), POST /v2/models/{name}/infer,
+// POST /v2/repository/index (the models it serves, as Triton and KServe list them).
 // The model loads after the server starts listening: until then, and for --not-ready-for
 // seconds, the readiness endpoints answer 503.
 //
@@ -218,7 +219,12 @@ const server = http.createServer(async (req, res) => {
     const get = req.method === 'GET';
     if (get && path === '/v2/health/live') return send(res, 200, { live: true });
     if (get && path === '/v2/health/ready') return send(res, ready() ? 200 : 503, { ready: ready() });
-    if (get && path === '/v2') return send(res, 200, { name: 'ml-gate-example-model-server', version: '1', extensions: [] });
+    if (get && path === '/v2')
+      return send(res, 200, { name: 'ml-gate-example-model-server', version: '1', extensions: ['model_repository'] });
+    // the model repository extension's index (Triton, KServe): what a client lists for an unknown model name
+    if (req.method === 'POST' && path === '/v2/repository/index') {
+      return send(res, 200, [{ name: args.name, version: args.version, state: ready() ? 'READY' : 'UNAVAILABLE' }]);
+    }
     if (path === model || path === versioned || path.startsWith(`${model}/`)) {
       const rest = path.startsWith(versioned) ? path.slice(versioned.length) : path.slice(model.length);
       if (get && rest === '/ready') return send(res, ready() ? 200 : 503, { name: args.name, ready: ready() });

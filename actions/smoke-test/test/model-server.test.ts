@@ -30,6 +30,12 @@ describe('example model server', () => {
     });
   });
 
+  it('the repository index lists the model it serves (POST /v2/repository/index)', async () => {
+    const res = await fetch(`${s.url}/v2/repository/index`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([{ name: 'demo', version: '7', state: 'READY' }]);
+  });
+
   it("infer: numpy's scores for the sample request, with the configured model_version", async () => {
     const body = await readFile(fixture('smoke', 'sample_request.json'), 'utf8');
     const res = await fetch(`${s.url}/v2/models/demo/infer`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });

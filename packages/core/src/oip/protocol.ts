@@ -167,3 +167,23 @@ export function parseInferResponse(json: unknown): ParseResult<OipInferResponse>
   const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
   return parsed({ modelName: str(json.model_name), modelVersion: str(json.model_version), id: str(json.id), outputs });
 }
+
+/** A model of the repository index (`POST /v2/repository/index`: Triton, KServe's model repository extension). */
+export interface OipRepositoryModel {
+  name: string;
+  version?: string;
+  /** READY, UNAVAILABLE, LOADING... as the server words it. */
+  state?: string;
+}
+
+/** Validates a repository index: a list of objects with a name (version and state when given). */
+export function parseRepositoryIndex(json: unknown): ParseResult<OipRepositoryModel[]> {
+  if (!Array.isArray(json)) return parseError('the repository index is not a JSON list');
+  const models: OipRepositoryModel[] = [];
+  for (const m of json) {
+    if (!isObject(m) || typeof m.name !== 'string') return parseError('an entry of the repository index has no name');
+    const str = (v: unknown) => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined);
+    models.push({ name: m.name, version: str(m.version), state: str(m.state) });
+  }
+  return parsed(models);
+}

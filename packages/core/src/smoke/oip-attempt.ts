@@ -17,11 +17,28 @@ import { buildInferInputs } from '../oip/sample.js';
 import { contentChecks } from './content-checks.js';
 import { fail, isOutcome, retry, statusOutcome, transportOutcome, type Outcome } from './outcome.js';
 import { inferUrl, parseJsonText, remainingMs, sendCheckedRequest, send, type Probe, type SmokeRun } from './probe.js';
+import { listServedModels } from './model-listing.js';
 import { joinUrl, modelPath } from './smoke-options.js';
+import { describeStatus } from './status-hints.js';
 
 const NOT_READY: Record<string, string> = { 'server ready': 'the server is not ready: ', 'model ready': 'the model is not ready: ' };
 
-/** A readiness or metadata GET: any status but 200 means "not yet", except refused credentials. */
+/**
+ * A readiness or metadata GET that did not answer 200. Refused credentials are final, and so is a
+ * 404 for the model: the server is ready (asked first) and says it has no such model, which no
+ * wait will change; the reason lists the models it does serve. Anything else means "not yet".
+ */
+async function notReadyOutcome(run: SmokeRun, check: string, url: string, res: HttpResponse): Promise<Outcome> {
+  const context = check === 'server ready' ? 'server' : 'model';
+  // a 5xx here is what "not ready" already says; a 4xx gets the input it points at
+  const status = res.status < 500 ? describeStatus(run.o, res.status, context) : `HTTP ${res.status}`;
+  const reason = `GET ${redactUrl(url)} answered ${status}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
+  if (res.status === 401 || res.status === 403) return fail(reason);
+  if (res.status === 404 && context === 'model') return fail(`${reason}; ${await listServedModels(run)}`);
+  return retry(`${NOT_READY[check] ?? ''}${reason}`);
+}
+
+/** A readiness or metadata GET: any status but 200 means "not yet", except refused credentials and an unknown model. */
 async function readyGet(run: SmokeRun, probe: Probe, name: string, path: string, remaining: number): Promise<HttpResponse | Outcome> {
   const url = joinUrl(run.o.url, path);
   let res: HttpResponse;
@@ -33,10 +50,7 @@ async function readyGet(run: SmokeRun, probe: Probe, name: string, path: string,
   }
   const ok = res.status === 200;
   probe.checks.push({ name, passed: ok, detail: `GET ${path}: HTTP ${res.status}` });
-  if (ok) return res;
-  const reason = `GET ${redactUrl(url)} answered HTTP ${res.status}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
-  if (res.status === 401 || res.status === 403) return fail(`${reason} (check the headers input's credentials)`);
-  return retry(`${NOT_READY[name] ?? ''}${reason}`);
+  return ok ? res : notReadyOutcome(run, name, url, res);
 }
 
 /** The answer of an OIP request parsed, or what is wrong with it (not JSON: the start of the body). */

@@ -4,6 +4,7 @@ import { RequestError, type HttpResponse } from '../http/request.js';
 import type { AttemptOutcome } from '../http/retry.js';
 import { truncate } from '../http/text.js';
 import type { SmokeTestOptions } from './smoke-options.js';
+import { describeStatus, statusRetried } from './status-hints.js';
 
 export type Outcome = AttemptOutcome<true>;
 
@@ -22,15 +23,19 @@ export const isOutcome = <T extends object>(x: T | Outcome): x is Outcome => 'ki
 export function transportOutcome(o: SmokeTestOptions, e: unknown, what: string): Outcome {
   if (!(e instanceof RequestError)) throw e;
   const reason = `${what}: ${e.message}`;
+  // the same server would send the same endless body again
+  if (e.kind === 'too-large') return fail(`${reason} (input max-response-bytes; raise it if the server is meant to answer this much)`);
   if (e.kind === 'redirect' || e.kind === 'invalid') return fail(reason);
   return o.retryOn.has('connection') ? retry(reason) : fail(reason);
 }
 
-/** A status expected-status does not accept: retried under retry-on 5xx, 4xx (by its class) or status. */
+/**
+ * A status expected-status does not accept, with what it says of the input at fault: retried
+ * under retry-on 5xx, 4xx (by its class; 429 by either) or status.
+ */
 export function statusOutcome(o: SmokeTestOptions, res: HttpResponse, what: string): Outcome {
-  const reason = `${what} answered HTTP ${res.status}, expected ${describeStatusRanges(o.expectedStatus)}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
-  const cls = res.status >= 500 ? '5xx' : res.status >= 400 && res.status < 500 ? '4xx' : undefined;
-  return (cls && o.retryOn.has(cls)) || o.retryOn.has('status') ? retry(reason) : fail(reason);
+  const reason = `${what} answered ${describeStatus(o, res.status, 'request')}, expected ${describeStatusRanges(o.expectedStatus)}${res.body ? `: ${truncate(res.body, 200)}` : ''}`;
+  return statusRetried(o, res.status) ? retry(reason) : fail(reason);
 }
 
 /** Content checks that failed: retried only under retry-on checks. */
