@@ -1,11 +1,13 @@
 import type { Tensor } from 'onnxruntime-node';
 
-import { UserError, messageOf } from '../errors.js';
+import { UserError, fileProblem, messageOf } from '../errors.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
-import { loadModel, type LoadedModel } from '../onnx/session.js';
+import { formatShape, loadModel, type LoadedModel } from '../onnx/session.js';
 import { newInputArray } from '../onnx/tensor-types.js';
-import type { OipRequestTensor } from './protocol.js';
+import { statRegularFile } from '../util/files.js';
+import { OIP_DATATYPES, ORT_TYPE_OF, type OipRequestTensor } from './protocol.js';
 import type { ParityTensor } from './parity.js';
+import { checkDeclaredInputs, type Sample } from './sample.js';
 
 /** The values sent to the server, as a tensor of the model's input type (cast as numpy's astype). */
 function typedArray(type: string, data: readonly (number | boolean)[]): Tensor['data'] {
@@ -17,6 +19,55 @@ function typedArray(type: string, data: readonly (number | boolean)[]): Tensor['
     else out[i] = type === 'bool' ? (n !== 0 ? 1 : 0) : n;
   });
   return out;
+}
+
+/**
+ * The `model` input is a regular file: checked before onnxruntime is provisioned (a download on a
+ * fresh runner), so that a missing file or a FIFO fails at once.
+ */
+export async function checkParityModelFile(path: string): Promise<void> {
+  try {
+    await statRegularFile(path);
+  } catch (e) {
+    throw new UserError(`Input model ${path} ${fileProblem(e, 'an ONNX model file')}.`, { file: path, input: 'model' });
+  }
+}
+
+/** onnxruntime's element type as the Open Inference Protocol names it (FP32 for float32). */
+function oipDatatypeOf(type: string): string {
+  return OIP_DATATYPES.find((d) => ORT_TYPE_OF[d] === type) ?? type.toUpperCase();
+}
+
+/** A sample dimension against a model's: a symbolic or unknown (-1) dimension takes any size. */
+const shapeFitsModel = (shape: readonly number[], model: readonly (number | string)[]) =>
+  shape.length === model.length && model.every((d, i) => typeof d !== 'number' || d < 0 || d === shape[i]);
+
+/**
+ * The sample against the local model, before the server is contacted: a JSON sample's input names
+ * and datatypes (checkDeclaredInputs), and the shape of the array the model is fed (the one of its
+ * input's name, or the only one). The server's metadata is checked the same way before the first
+ * infer request; a mismatch with either is the sample's.
+ */
+export function checkSampleForLocalModel(sample: Sample, model: LoadedModel): void {
+  const { input } = model;
+  checkDeclaredInputs(sample, [{ name: input.name, datatype: oipDatatypeOf(input.type) }], `the model ${model.path}`);
+  const array = sample.arrays.find((a) => a.name === input.name) ?? (sample.arrays.length === 1 ? sample.arrays[0] : undefined);
+  if (!array) {
+    const held = sample.arrays.map((a) => `'${a.name ?? ''}'`).join(', ');
+    throw new UserError(
+      `The sample ${sample.path} has no array for '${input.name}', the input of the model ${model.path} (it holds ${held}).`,
+      {
+        file: sample.path,
+        input: 'sample',
+      },
+    );
+  }
+  if (!shapeFitsModel(array.shape, input.shape)) {
+    throw new UserError(
+      `The sample ${sample.path}${array.name ? ` (${array.name})` : ''} has shape [${array.shape.join(', ')}]; the model ${model.path} takes ${formatShape(input.shape)} for '${input.name}' (a name or ?: any size).`,
+      { file: sample.path, input: 'sample' },
+    );
+  }
 }
 
 /**

@@ -1,6 +1,9 @@
 // OIP request building from the committed samples (numpy wrote them; numpy's float32 cast of the
 // features is in test/fixtures/smoke/expected.json).
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { UserError } from '../errors.js';
@@ -81,6 +84,29 @@ describe('infer requests from a sample', () => {
     );
   });
 
+  it('a JSON sample naming an input the model does not have, or declaring another datatype: UserErrors naming sample', async () => {
+    const sample = await loadSample(`${FIX}smoke/sample_request.json`);
+    const error = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        expect((e as UserError).input).toBe('sample');
+        return (e as UserError).message;
+      }
+      throw new Error('no error');
+    };
+    expect(error(() => buildInferInputs(sample, [{ ...FEATURES, name: 'x' }]))).toBe(
+      `The sample ${FIX}smoke/sample_request.json fills the input 'features', which the server's model does not have (the server's model takes 'x' FP32).`,
+    );
+    expect(error(() => buildInferInputs(sample, [{ ...FEATURES, datatype: 'FP64' }]))).toBe(
+      `The sample ${FIX}smoke/sample_request.json declares the input 'features' as FP32; the server's model takes 'features' FP64.`,
+    );
+    // an .npz names no datatype (cast) and may hold arrays other models take
+    const npz = await loadSample(`${FIX}smoke/sample.npz`);
+    expect(buildInferInputs(npz, [{ ...FEATURES, datatype: 'FP64' }]).map((t) => t.name)).toEqual(['features']);
+  });
+
   it('unreadable samples', async () => {
     await expect(loadSample(`${FIX}smoke/none.npy`)).rejects.toMatchObject({
       input: 'sample',
@@ -97,6 +123,20 @@ describe('infer requests from a sample', () => {
     await expect(loadSample(`${FIX}multiclass/new.onnx`)).rejects.toMatchObject({
       input: 'sample',
       message: expect.stringContaining('neither .npy, .npz nor .json'),
+    });
+  });
+
+  it('a sample that is not a regular file fails at once: a FIFO (.json, .npy, .npz), a directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sample-'));
+    for (const ext of ['json', 'npy', 'npz']) {
+      const fifo = join(dir, `fifo.${ext}`);
+      execFileSync('mkfifo', [fifo]);
+      await expect(loadSample(fifo)).rejects.toMatchObject({ input: 'sample', message: expect.stringContaining('is a FIFO (named pipe)') });
+    }
+    mkdirSync(join(dir, 'dir.json'));
+    await expect(loadSample(join(dir, 'dir.json'))).rejects.toMatchObject({
+      input: 'sample',
+      message: `The sample ${dir}/dir.json is a directory, expected an infer request as JSON.`,
     });
   });
 });

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-
-import { UserError, fileProblem, messageOf, parseError, parsed, type ParseResult } from '../errors.js';
+import { UserError, messageOf, parseError, parsed, type ParseResult } from '../errors.js';
+import { readTextFileInput } from '../http/text-file.js';
 import { describeDType } from '../npy/dtype.js';
 import { NpzArchive, openNpy, type NpyArray } from '../npy/array.js';
 import { formatNumber } from '../util/format.js';
@@ -100,12 +99,7 @@ export function parseInferRequestInputs(text: string): ParseResult<SampleArray[]
 }
 
 async function loadJsonSample(path: string): Promise<Sample> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`The sample ${path} ${fileProblem(e)}.`, { file: path, input: 'sample' });
-  }
+  const text = await readTextFileInput(path, { input: 'sample', what: 'The sample', expected: 'an infer request as JSON' });
   const arrays = parseInferRequestInputs(text);
   if (!arrays.ok) {
     throw new UserError(`The sample ${path} is not an Open Inference Protocol infer request: ${arrays.error}.`, {
@@ -245,13 +239,50 @@ function requestTensor(sample: Sample, array: SampleArray, meta: OipTensorMetada
   return { name: meta.name, datatype, shape: [...array.shape], data: data as number[] | boolean[] };
 }
 
+/** A model input as a sample is checked against it: its name and Open Inference Protocol datatype. */
+export interface DeclaredInput {
+  name: string;
+  datatype: string;
+}
+
+/**
+ * An infer request written as JSON says which inputs it fills, and with which datatype: each must
+ * be an input `model` has (the server's model, or the local model file), with the datatype it
+ * takes. Sent as it is, a wrong name or type would pass unseen (cast, or answered with another
+ * model's error). An .npy or .npz sample names no datatype (its arrays are cast) and an .npz may
+ * hold arrays for other models.
+ */
+export function checkDeclaredInputs(sample: Sample, inputs: readonly DeclaredInput[], model: string): void {
+  if (sample.format !== 'json') return;
+  const takes = `${model} takes ${inputs.map((i) => `'${i.name}' ${i.datatype}`).join(', ')}`;
+  for (const a of sample.arrays) {
+    const input = inputs.find((i) => i.name === a.name);
+    if (!input) {
+      throw new UserError(`The sample ${sample.path} fills the input '${a.name ?? ''}', which ${model} does not have (${takes}).`, {
+        file: sample.path,
+        input: 'sample',
+        hint: 'Name each input of the infer request as the model names it.',
+      });
+    }
+    if (isOipDatatype(a.dtype) && a.dtype !== input.datatype) {
+      throw new UserError(`The sample ${sample.path} declares the input '${a.name ?? ''}' as ${a.dtype}; ${takes}.`, {
+        file: sample.path,
+        input: 'sample',
+        hint: 'Write the datatype the model takes, or leave datatype out to have the values cast to it.',
+      });
+    }
+  }
+}
+
 /**
  * The inputs of an infer request: each input the server's metadata lists, from the sample array
  * of that name (or the only array, for a model with one input), cast to the metadata's datatype,
- * with the sample's shape (which must fit the metadata's, -1 being any size).
+ * with the sample's shape (which must fit the metadata's, -1 being any size). A JSON sample's
+ * inputs must be the metadata's, with its datatypes (checkDeclaredInputs).
  */
 export function buildInferInputs(sample: Sample, inputs: readonly OipTensorMetadata[]): OipRequestTensor[] {
   if (inputs.length === 0)
     throw new UserError('The server lists no inputs for the model; there is nothing to send the sample to.', { input: 'model-name' });
+  checkDeclaredInputs(sample, inputs, "the server's model");
   return inputs.map((meta) => requestTensor(sample, arrayFor(sample, meta, inputs), meta));
 }

@@ -1,5 +1,5 @@
 import { loadOnnxRuntime } from '../onnx/runtime.js';
-import { loadParityModel, runLocalModel } from '../oip/local-model.js';
+import { checkParityModelFile, checkSampleForLocalModel, loadParityModel, runLocalModel } from '../oip/local-model.js';
 import type { ParityOptions } from '../oip/parity.js';
 import { loadSample } from '../oip/sample.js';
 import { describeSample, describeSmokeRequest, type SmokeTestReport } from './smoke-report.js';
@@ -37,9 +37,11 @@ async function withLocalSide(
   const sample = local.sample ? await loadSample(local.sample) : undefined;
   if (sample && report.request) report.request.sample = describeSample(sample);
   if (!local.model) return use({ sample });
+  await checkParityModelFile(local.model);
   const { ort } = await loadOnnxRuntime({ path: local.onnxruntimePath, registry: local.onnxruntimeRegistry, log });
   const model = await loadParityModel(ort, local.model);
   try {
+    if (sample) checkSampleForLocalModel(sample, model);
     await use({ sample, parity: { model: local.model, ...local.parity, run: (inputs) => runLocalModel(ort, model, inputs) } });
   } finally {
     await model.session.release();
