@@ -9,6 +9,7 @@
 //
 // Expected values come from test/fixtures/*/expected.json (scikit-learn and scipy on PyTorch's own
 // outputs, written by test/fixtures/generate.py), never from the code under test.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
@@ -51,6 +52,7 @@ interface ClassificationSet {
 }
 const multiclass = readJson<ClassificationSet>('multiclass', 'expected.json');
 const binary = readJson<ClassificationSet>('binary', 'expected.json');
+const oneColumn = readJson<ClassificationSet & { new_probabilities_rmse: number }>('binary_one_column', 'expected.json');
 const regression = readJson<{ rows: number; new: Record<'rmse' | 'mae' | 'r2', number>; baseline: Record<'rmse' | 'mae' | 'r2', number> }>(
   'regression',
   'expected.json',
@@ -610,6 +612,45 @@ describe('bad inputs: one error annotation with a specific message, no stack tra
     const r = await run({ ...base(), 'min-improvement': 'abc' });
     const { report } = await expectUserError(r, 'min-improvement', "'abc'", 'number');
     expect(report.error.input).toBe('min-improvement');
+  });
+});
+
+describe('fail closed: what the runner sees', () => {
+  const ONE_COLUMN = {
+    'new-model': fixture('binary_one_column', 'new.onnx'),
+    'baseline-model': fixture('binary_one_column', 'baseline.onnx'),
+    'eval-data': fixture('binary_one_column'),
+  };
+  const reason = 'labels are all 0/1 and the model has one output column: binary classification';
+
+  it('a one-column sigmoid classifier with float32 0/1 labels is gated on accuracy, equal to scikit-learn', async () => {
+    const r = await run(ONE_COLUMN);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.annotations).toEqual([]);
+    expect(r.outputs.metric).toBe('accuracy');
+    expect(Number(r.outputs['new-metric'])).toBeCloseTo(oneColumn.new.accuracy, 9);
+    expect(Number(r.outputs['baseline-metric'])).toBeCloseTo(oneColumn.baseline.accuracy, 9);
+    const report = await readReport(r);
+    expect(report).toMatchObject({ task: 'classification', taskReason: reason, classes: 2 });
+    expectClassificationReport(report.models.new, oneColumn.new, 'new');
+    expectClassificationReport(report.models.baseline, oneColumn.baseline, 'baseline');
+    expect(r.summary).toContain(`**Task:** ${reason}.`);
+  });
+
+  it('labels that could be either task: one error naming input task, the report written', async () => {
+    const r = await run({ ...ONE_COLUMN, labels: 'labels_counts' });
+    const { report } = await expectUserError(r, 'Input task:', 'auto cannot tell the task', 'Set input task');
+    expect(report.error.input).toBe('task');
+  });
+
+  it('a FIFO as eval-data finishes at once with a clear error, no hang', async () => {
+    const fifo = join(await mkdtemp(join(root, 'fifo-')), 'holdout.npz');
+    execFileSync('mkfifo', [fifo]);
+    const t0 = performance.now();
+    const r = await run({ ...ONE_COLUMN, 'eval-data': fifo }, { timeoutMs: 30_000 });
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    const { report } = await expectUserError(r, `Input eval-data: ${fifo} is a FIFO (named pipe)`);
+    expect(report.error).toMatchObject({ input: 'eval-data', file: fifo });
   });
 });
 
