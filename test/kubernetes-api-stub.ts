@@ -11,17 +11,30 @@
 // - deployments (apps/v1): GET one, GET the list (with fieldSelector metadata.name=...), WATCH
 //   (`?watch=true`, a stream of JSON events), PATCH (strategic-merge-patch, as `kubectl set image`
 //   sends it, merge-patch and JSON merge); status fields observedGeneration, replicas,
-//   updatedReplicas, readyReplicas, availableReplicas and the Progressing/Available conditions,
-//   as `kubectl rollout status` reads them;
+//   updatedReplicas, readyReplicas, availableReplicas, unavailableReplicas and the
+//   Progressing/Available conditions, as `kubectl rollout status` reads them (zero counts left
+//   out, as the API server's omitempty leaves them out);
+// - replicasets (apps/v1): GET one, GET the list with a labelSelector (equality- and set-based, as
+//   `kubectl get replicasets -l` sends it). As the real deployment controller keeps them: one
+//   ReplicaSet per pod template (named <deployment>-<pod-template-hash>, labelled and selected by
+//   pod-template-hash, owned by the deployment through a controller ownerReference), its revision
+//   in the annotation deployment.kubernetes.io/revision (a template that comes back reuses its
+//   ReplicaSet with the next revision), and the deployment's status summed over them;
 // - configmaps (v1): GET one, POST (create; 409 AlreadyExists), PATCH and PUT, with the
 //   resourceVersion check of optimistic concurrency (409 Conflict).
 //
-// A spec change of a deployment bumps metadata.generation; a simulated controller then moves its
-// status after `rolloutDelayMs`, per the deployment's `rollout` behaviour:
-// - 'complete': every replica updated and available (rollout status succeeds);
-// - 'stuck': the status never catches up (rollout status --timeout runs out, exit 1);
-// - 'deadline-exceeded': Progressing=False, reason ProgressDeadlineExceeded (rollout status fails).
+// A spec change of a deployment bumps metadata.generation; a simulated controller then, after
+// `rolloutDelayMs`, finds or makes the ReplicaSet of the new template and moves the replicas per
+// the deployment's `rollout` behaviour:
+// - 'complete': the new ReplicaSet has every replica available, the old ones are scaled to 0
+//   (rollout status succeeds);
+// - 'stuck': the new ReplicaSet gets its surge replica, which never becomes available; the old
+//   ReplicaSet keeps serving every replica (rollout status --timeout runs out, exit 1), as when
+//   the new image cannot be pulled or its pods never get ready;
+// - 'deadline-exceeded': the same, after progressDeadlineSeconds: Progressing=False, reason
+//   ProgressDeadlineExceeded (rollout status fails at once).
 // Every request is recorded (method, path, query, content type, parsed body, answer status).
+import { createHash } from 'node:crypto';
 import { type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 
@@ -97,6 +110,16 @@ const APPS_RESOURCES = {
   groupVersion: 'apps/v1',
   resources: [
     {
+      name: 'replicasets',
+      singularName: 'replicaset',
+      namespaced: true,
+      kind: 'ReplicaSet',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['rs'],
+      categories: ['all'],
+    },
+    { name: 'replicasets/status', singularName: '', namespaced: true, kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
+    {
       name: 'deployments',
       singularName: 'deployment',
       namespaced: true,
@@ -163,6 +186,49 @@ export function strategicMergePatch(target: any, patch: any): any {
   return out;
 }
 
+const REVISION = 'deployment.kubernetes.io/revision';
+
+/**
+ * The pod-template-hash of a template. Kubernetes hashes the template with FNV-32a and writes it
+ * in its "safe" alphabet (no vowels, no 0/1/3); any stable hash of the template written in that
+ * alphabet stands in for it.
+ */
+export function podTemplateHash(template: unknown): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  const bytes = createHash('sha256').update(JSON.stringify(template)).digest();
+  return [...bytes.subarray(0, 10)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** The requirements of a label selector, split on the commas outside `in (a,b)` lists. */
+function requirements(selector: string): string[] {
+  return selector
+    .split(/,(?![^(]*\))/)
+    .map((r) => r.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Whether `labels` match a label selector as the API server reads `?labelSelector=`: equality
+ * (`k=v`, `k==v`, `k!=v`), sets (`k in (a,b)`, `k notin (a,b)`) and existence (`k`, `!k`).
+ */
+export function matchesLabelSelector(labels: Record<string, string> = {}, selector: string): boolean {
+  return requirements(selector).every((r) => {
+    let m = /^(!?)([\w./-]+)$/.exec(r);
+    if (m) return m[2] in labels !== (m[1] === '!');
+    m = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(r);
+    if (m) return m[2] === '!=' ? labels[m[1]] !== m[3] : labels[m[1]] === m[3];
+    m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(r);
+    if (!m) throw new Error(`the stand-in cannot read the label selector requirement '${r}'`);
+    const inSet = m[3].split(',').some((v) => v.trim() === labels[m[1]]);
+    return m[2] === 'in' ? inSet : !inSet;
+  });
+}
+
+/** An object with its zero and empty fields left out, as the API server's omitempty leaves them out. */
+function omitEmpty<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== 0 && v !== undefined)) as T;
+}
+
 interface Watcher {
   namespace: string;
   name?: string;
@@ -175,6 +241,8 @@ export class KubernetesApiStub {
   readonly deployments = new Map<string, any>();
   /** "namespace/name" -> ConfigMap object. */
   readonly configMaps = new Map<string, any>();
+  /** "namespace/name" -> ReplicaSet object (the deployments' own, as the controller keeps them). */
+  readonly replicaSets = new Map<string, any>();
   private readonly rollouts = new Map<string, RolloutBehaviour>();
   private readonly watchers = new Set<Watcher>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -275,11 +343,10 @@ export class KubernetesApiStub {
     return path;
   }
 
-  /** Adds a deployment whose rollout is complete. */
+  /** Adds a deployment whose rollout is complete: one ReplicaSet (revision 1) serving every replica. */
   addDeployment(d: StubDeployment): any {
     const namespace = d.namespace ?? 'default';
     const replicas = d.replicas ?? 2;
-    const rv = this.nextVersion();
     const object = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -288,9 +355,10 @@ export class KubernetesApiStub {
         namespace,
         uid: `uid-${d.name}`,
         generation: 1,
-        resourceVersion: rv,
+        resourceVersion: this.nextVersion(),
         creationTimestamp: '2025-01-01T00:00:00Z',
         labels: { app: d.name },
+        annotations: { [REVISION]: '1' },
       },
       spec: {
         replicas,
@@ -302,10 +370,14 @@ export class KubernetesApiStub {
           spec: { containers: Object.entries(d.containers).map(([name, image]) => ({ name, image, ports: [{ containerPort: 8080 }] })) },
         },
       },
-      status: this.completeStatus(1, replicas),
+      status: {},
     };
-    this.deployments.set(`${namespace}/${d.name}`, object);
-    this.rollouts.set(`${namespace}/${d.name}`, d.rollout ?? 'complete');
+    const key = `${namespace}/${d.name}`;
+    this.deployments.set(key, object);
+    this.rollouts.set(key, d.rollout ?? 'complete');
+    const rs = this.currentReplicaSet(object);
+    this.scale(rs, replicas, replicas);
+    object.status = this.deploymentStatus(object, rs, 'complete');
     return object;
   }
 
@@ -317,6 +389,23 @@ export class KubernetesApiStub {
   image(name: string, container: string, namespace = 'default'): string | undefined {
     const d = this.deployments.get(`${namespace}/${name}`);
     return d?.spec.template.spec.containers.find((c: any) => c.name === container)?.image;
+  }
+
+  /** The ReplicaSets of a deployment, oldest revision first. */
+  replicaSetsOf(name: string, namespace = 'default'): any[] {
+    const d = this.deployments.get(`${namespace}/${name}`);
+    return d ? this.owned(d) : [];
+  }
+
+  /** What serves a deployment's container: the image of each ReplicaSet with available replicas, and how many. */
+  serving(name: string, container: string, namespace = 'default'): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const rs of this.replicaSetsOf(name, namespace)) {
+      const available = rs.status.availableReplicas ?? 0;
+      const image = rs.spec.template.spec.containers.find((c: any) => c.name === container)?.image;
+      if (available > 0) out[image] = (out[image] ?? 0) + available;
+    }
+    return out;
   }
 
   addConfigMap(name: string, data: Record<string, string>, namespace = 'default'): any {
@@ -343,16 +432,110 @@ export class KubernetesApiStub {
     return String(++this.resourceVersion);
   }
 
-  private completeStatus(generation: number, replicas: number) {
-    return {
-      observedGeneration: generation,
+  private owned(d: any): any[] {
+    return [...this.replicaSets.values()]
+      .filter((rs) => rs.metadata.namespace === d.metadata.namespace && rs.metadata.ownerReferences[0].uid === d.metadata.uid)
+      .sort((a, b) => Number(a.metadata.annotations[REVISION]) - Number(b.metadata.annotations[REVISION]));
+  }
+
+  /**
+   * The ReplicaSet of the deployment's current template, as the controller finds or makes it:
+   * a template seen before reuses its ReplicaSet, which then gets the next revision.
+   */
+  private currentReplicaSet(d: any): any {
+    const hash = podTemplateHash(d.spec.template);
+    const name = `${d.metadata.name}-${hash}`;
+    const key = `${d.metadata.namespace}/${name}`;
+    const owned = this.owned(d);
+    const newest = owned.length ? Number(owned[owned.length - 1].metadata.annotations[REVISION]) : 0;
+    let rs = this.replicaSets.get(key);
+    if (!rs) {
+      const labels = { ...d.spec.template.metadata.labels, 'pod-template-hash': hash };
+      rs = {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name,
+          namespace: d.metadata.namespace,
+          uid: `uid-rs-${name}`,
+          generation: 1,
+          creationTimestamp: '2025-01-01T00:00:00Z',
+          labels,
+          annotations: { [REVISION]: String(newest + 1), 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas) },
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: d.metadata.name,
+              uid: d.metadata.uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } },
+          template: { ...clone(d.spec.template), metadata: { labels } },
+        },
+        status: { replicas: 0 },
+      };
+      this.replicaSets.set(key, rs);
+    } else if (rs !== owned[owned.length - 1]) {
+      rs.metadata.annotations[REVISION] = String(newest + 1);
+    }
+    d.metadata.annotations = { ...d.metadata.annotations, [REVISION]: rs.metadata.annotations[REVISION] };
+    return rs;
+  }
+
+  /** Sets a ReplicaSet's replicas, `available` of them ready and available. */
+  private scale(rs: any, replicas: number, available: number): void {
+    rs.spec.replicas = replicas;
+    rs.status = omitEmpty({
       replicas,
-      updatedReplicas: replicas,
-      readyReplicas: replicas,
-      availableReplicas: replicas,
+      fullyLabeledReplicas: replicas,
+      readyReplicas: available,
+      availableReplicas: available,
+      observedGeneration: rs.metadata.generation,
+    });
+    rs.metadata.resourceVersion = this.nextVersion();
+  }
+
+  /** The deployment's status as the controller sums it over its ReplicaSets. */
+  private deploymentStatus(d: any, current: any, behaviour: RolloutBehaviour) {
+    const all = this.owned(d);
+    const sum = (f: (rs: any) => number | undefined) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
+    const replicas = sum((rs) => rs.status.replicas);
+    const available = sum((rs) => rs.status.availableReplicas);
+    const rsName = current.metadata.name;
+    const progressing = {
+      complete: { status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` },
+      stuck: { status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` },
+      'deadline-exceeded': {
+        status: 'False',
+        reason: 'ProgressDeadlineExceeded',
+        message: `ReplicaSet "${rsName}" has timed out progressing.`,
+      },
+    }[behaviour];
+    return {
+      ...omitEmpty({
+        observedGeneration: d.metadata.generation,
+        replicas,
+        updatedReplicas: current.status.replicas,
+        readyReplicas: sum((rs) => rs.status.readyReplicas),
+        availableReplicas: available,
+        unavailableReplicas: Math.max(0, replicas - available),
+      }),
       conditions: [
-        { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-        { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'ReplicaSet has successfully progressed.' },
+        available >= d.spec.replicas - Math.floor(d.spec.replicas / 4)
+          ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+          : {
+              type: 'Available',
+              status: 'False',
+              reason: 'MinimumReplicasUnavailable',
+              message: 'Deployment does not have minimum availability.',
+            },
+        { type: 'Progressing', ...progressing },
       ],
     };
   }
@@ -391,7 +574,11 @@ export class KubernetesApiStub {
     for (const w of this.watchers) if (this.matches(w, d)) w.res.write(JSON.stringify({ type: 'MODIFIED', object: d }) + '\n');
   }
 
-  /** The simulated deployment controller, after a spec change. */
+  /**
+   * The simulated deployment controller, after a spec change: the new template's ReplicaSet gets
+   * every replica (complete), or its surge replica, never available, while the old ones keep
+   * serving (stuck, deadline-exceeded).
+   */
   private progress(key: string): void {
     const t = setTimeout(() => {
       this.timers.delete(t);
@@ -399,38 +586,32 @@ export class KubernetesApiStub {
       if (!d) return;
       const replicas = d.spec.replicas ?? 1;
       const behaviour = this.rollouts.get(key) ?? 'complete';
-      if (behaviour === 'complete') d.status = this.completeStatus(d.metadata.generation, replicas);
-      else if (behaviour === 'stuck') {
-        d.status = {
-          ...d.status,
-          observedGeneration: d.metadata.generation,
-          replicas: replicas + 1,
-          updatedReplicas: 1,
-          availableReplicas: replicas,
-          readyReplicas: replicas,
-        };
+      const current = this.currentReplicaSet(d);
+      if (behaviour === 'complete') {
+        this.scale(current, replicas, replicas);
+        for (const rs of this.owned(d)) if (rs !== current) this.scale(rs, 0, 0);
       } else {
-        d.status = {
-          observedGeneration: d.metadata.generation,
-          replicas: replicas + 1,
-          updatedReplicas: 1,
-          readyReplicas: replicas,
-          availableReplicas: replicas,
-          conditions: [
-            { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-            {
-              type: 'Progressing',
-              status: 'False',
-              reason: 'ProgressDeadlineExceeded',
-              message: `ReplicaSet "${d.metadata.name}-2" has timed out progressing.`,
-            },
-          ],
-        };
+        this.scale(current, Math.max(1, Math.ceil(replicas / 4)), 0); // maxSurge 25%
       }
+      d.status = this.deploymentStatus(d, current, behaviour);
       d.metadata.resourceVersion = this.nextVersion();
       this.notify(d);
     }, this.options.rolloutDelayMs);
     this.timers.add(t);
+  }
+
+  /** GET one ReplicaSet, or the list of a namespace (`?labelSelector=` as the API server reads it). */
+  private getReplicaSets(r: KubeRequest, ns: string, name: string | undefined): [number, unknown] {
+    if (name) {
+      const rs = this.replicaSets.get(`${ns}/${name}`);
+      if (!rs) return [404, status(404, 'NotFound', `replicasets.apps "${name}" not found`, { name, group: 'apps', kind: 'replicasets' })];
+      return [200, rs];
+    }
+    const selector = r.query.get('labelSelector') ?? '';
+    const items = [...this.replicaSets.values()].filter(
+      (rs) => rs.metadata.namespace === ns && matchesLabelSelector(rs.metadata.labels, selector),
+    );
+    return [200, { kind: 'ReplicaSetList', apiVersion: 'apps/v1', metadata: { resourceVersion: String(this.resourceVersion) }, items }];
   }
 
   private handle(r: KubeRequest): [number, unknown] {
@@ -489,6 +670,10 @@ export class KubernetesApiStub {
       }
       return [405, status(405, 'MethodNotAllowed', `${r.method} is not supported by this stub`)];
     }
+
+    m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets(?:\/([^/]+))?$/.exec(r.path);
+    if (m && r.method === 'GET') return this.getReplicaSets(r, m[1], m[2]);
+    if (m) return [405, status(405, 'MethodNotAllowed', `${r.method} is not supported by this stub`)];
 
     m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps(?:\/([^/]+))?$/.exec(r.path);
     if (m) {
