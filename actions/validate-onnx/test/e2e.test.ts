@@ -2,6 +2,10 @@
 // GitHub runner runs it (test/run-action.ts), from a copy with no node_modules above it and a tool
 // cache that starts empty (the first run provisions onnxruntime-node from the npm registry).
 // Expected errors: numpy in test/fixtures/generate.py (expected_drift.json).
+import { execFileSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
@@ -121,5 +125,55 @@ describe('validate-onnx, committed bundle', () => {
       expect(rep.error.message).toBe(r.errors[0].message);
       expect(r.summary).toContain('could not run');
     }
+  });
+
+  it('fails closed at once: a FIFO as the model or as reference-inputs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fifo-'));
+    for (const name of ['model.onnx', 'inputs.npz']) execFileSync('mkfifo', [join(dir, name)]);
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ model: join(dir, 'model.onnx') }, /^The model .*model\.onnx is a FIFO \(named pipe\), expected an ONNX model file\.$/],
+      [
+        { model: onnx('two_heads_dynamic.onnx'), 'reference-inputs': join(dir, 'inputs.npz') },
+        /^reference-inputs: the \.npz file .*inputs\.npz is a FIFO \(named pipe\), expected a file\.$/,
+      ],
+    ];
+    for (const [inputs, message] of cases) {
+      // a read of a FIFO without a writer would block past this deadline
+      const r = await action.run(inputs, { timeoutMs: 30_000 });
+      expect(r.exitCode, r.stdout).toBe(1);
+      expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(message)]);
+      expect((await readReport(r)).status).toBe('error');
+      expectNoStackTrace(r);
+    }
+  });
+
+  it('external data offsets that are not byte counts: a clear error under the Node the bundle runs on (Node 24 threw "out of range")', async () => {
+    for (const [name, what] of [
+      ['negative_offset', "offset '-64'"],
+      ['text_offset', "offset 'abc'"],
+      ['negative_length', "length '-4'"],
+      ['huge_offset', "offset '9007199254740993'"],
+    ]) {
+      const model = onnx(`external_offsets/${name}.onnx`);
+      const r = await action.run({ model });
+      expect(r.exitCode, r.stdout).toBe(1);
+      expect(r.errors.map((e) => e.message)).toEqual([
+        `The model ${model}: tensor 'body.0.weight' has external data ${what} (in weights.bin); expected a whole number of bytes from 0 to 2^53 - 1. Save the model again: onnx.save_model(model, path, save_as_external_data=True).`,
+      ]);
+      expect(r.errors[0].properties.file).toBe(model);
+      const rep = await readReport(r);
+      expect(rep.error).toMatchObject({ input: 'model', file: model });
+      expectNoStackTrace(r);
+    }
+  });
+
+  it('random inputs of fixed dimensions [100000, 100000, 20]: refused, asking for reference-inputs', async () => {
+    const r = await action.run({ model: onnx('fixed_huge_input.onnx') });
+    expect(r.exitCode, r.stdout).toBe(1);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].message).toMatch(
+      /would hold 200,000,000,000 elements; validate-onnx generates at most 16,777,216 \(2\^24\)\. Give reference-inputs/,
+    );
+    expectNoStackTrace(r);
   });
 });

@@ -1,7 +1,8 @@
 // In-process tests of actions/validate-onnx/src (run() called directly with the runner's
 // environment): they test the source, whether or not dist/ was rebuilt.
 // Expected errors: numpy in test/fixtures/generate.py (expected_drift.json).
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { elementCount } from '@ml-gate/core';
@@ -24,6 +25,8 @@ async function expectBadInput(r: ActionRun, input: string, message: RegExp): Pro
   expect(r.errors, r.stdout).toHaveLength(1);
   expect(r.errors[0].message).toMatch(message);
   expect(r.errors[0].message).not.toMatch(/^Internal error/);
+  // the annotation itself says which input is at fault
+  expect(r.errors[0].message).toContain(input);
   expectNoStackTrace(r);
   const report = await readReport(r);
   expect(report.status).toBe('error');
@@ -43,6 +46,13 @@ async function zerosNpy(shape: number[]): Promise<string> {
   ]);
   const path = join(await mkdtemp(join(tmpdir(), 'npy-')), 'zeros.npy');
   await writeFile(path, Buffer.concat([prefix, Buffer.alloc(4 * elementCount(shape))]));
+  return path;
+}
+
+/** A FIFO with no writer: reading it would block forever. */
+async function fifo(name: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'fifo-')), name);
+  execFileSync('mkfifo', [path]);
   return path;
 }
 
@@ -201,5 +211,117 @@ describe('validate-onnx run(), in process', () => {
       /^'y' differs between two runs in 16\/16 values \(up to \S+\)$/,
     );
     expect(report.run.commit).toBe('0123456789abcdef0123456789abcdef01234567');
+  });
+
+  it('fail closed: every bad file or value ends in one clear error naming its input, exit 1, a report', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bad-'));
+    await writeFile(join(dir, 'cut.onnx'), (await readFile(model)).subarray(0, 700));
+    await copyFile(onnx('external_offsets/negative_offset.onnx'), join(dir, 'no-data.onnx'));
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [
+        { model: join(dir, 'cut.onnx') },
+        'model',
+        /^The model .*cut\.onnx does not decode as an ONNX ModelProto: it ends inside a field after 700 B .*: the file is cut short\. Export it again/,
+      ],
+      [{ model: onnx('inputs.npz') }, 'model', /^The model .*inputs\.npz is a zip archive, not an ONNX model\. Unzip it/],
+      [
+        { model: onnx('external_offsets/negative_offset.onnx') },
+        'model',
+        /^The model .*negative_offset\.onnx: tensor 'body\.0\.weight' has external data offset '-64' \(in weights\.bin\); expected a whole number of bytes from 0 to 2\^53 - 1\./,
+      ],
+      [
+        { model: onnx('external_offsets/text_offset.onnx') },
+        'model',
+        /tensor 'body\.0\.weight' has external data offset 'abc' \(in weights\.bin\)/,
+      ],
+      // refused before the data file is looked for
+      [{ model: join(dir, 'no-data.onnx') }, 'model', /has external data offset '-64' \(in weights\.bin\)/],
+      [
+        { model: onnx('fixed_huge_input.onnx') },
+        'reference-inputs',
+        /^Random inputs of the model's declared shapes \(x \[100000, 100000, 20\]\) would hold 200,000,000,000 elements; validate-onnx generates at most 16,777,216 \(2\^24\)\. Give reference-inputs/,
+      ],
+      [
+        { 'reference-inputs': onnx('inputs_huge_claim.npz') },
+        'reference-inputs',
+        /^reference-inputs: .*holds shape \(20000, 20000\), 400,000,000 elements; references are read whole, up to 134,217,728/,
+      ],
+      [
+        { 'reference-inputs': onnx('inputs_strings.npz') },
+        'reference-inputs',
+        /^reference-inputs: .*inputs_strings\.npz:features\.npy holds dtype '<U1'/,
+      ],
+      [
+        { 'reference-inputs': onnx('empty.npz') },
+        'reference-inputs',
+        /^reference-inputs .*empty\.npz holds no arrays; the model's inputs are features\.$/,
+      ],
+      [
+        { ...references, 'reference-outputs': onnx('outputs_nan.npz') },
+        'reference-outputs',
+        /^reference-outputs .*outputs_nan\.npz: 'logits' holds 1 NaN of 18 values \(first at \[2, 1\]\); a NaN never matches/,
+      ],
+      [
+        { ...references, 'reference-outputs': onnx('outputs_extra.npz') },
+        'reference-outputs',
+        /^reference-outputs .*outputs_extra\.npz holds 'labels', which the model does not have; its outputs are logits, probs\.$/,
+      ],
+      [
+        { 'reference-inputs': onnx('input.npy'), 'reference-outputs': onnx('inputs.npz') },
+        'reference-outputs',
+        /holds 'features', which the model does not have; its outputs are logits, probs/,
+      ],
+      [{ atol: '-1e-5' }, 'atol', /^Input atol has '-1e-5'; expected a number >= 0/],
+      [{ atol: '1e-5, logit:1e-3' }, 'atol', /^Input atol names 'logit', which the model does not have; its outputs are logits, probs\.$/],
+      [{ signature: '# to do' }, 'signature', /^Input signature: it lists no input or output; give one 'name: type\[dims\]' line each/],
+      [{ signature: 'signature.txt' }, 'signature', /^Input signature names signature\.txt, which does not exist\.$/],
+      [{ signature: dir }, 'signature', /^Input signature names .*, which is a directory, expected a signature file\.$/],
+    ];
+    for (const [inputs, input, message] of cases) await expectBadInput(await validate({ model, ...inputs }), input, message);
+  });
+
+  it('a FIFO given for any file input fails at once, never waits for a writer', async () => {
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [{ model: await fifo('model.onnx') }, 'model', /^The model .*model\.onnx is a FIFO \(named pipe\), expected an ONNX model file\.$/],
+      [
+        { 'reference-inputs': await fifo('inputs.npz') },
+        'reference-inputs',
+        /^reference-inputs: the \.npz file .* is a FIFO \(named pipe\), expected a file\.$/,
+      ],
+      [
+        { 'reference-outputs': await fifo('outputs.npy') },
+        'reference-outputs',
+        /^reference-outputs: the \.npy file .* is a FIFO \(named pipe\), expected a file\.$/,
+      ],
+      [
+        { signature: await fifo('signature.txt') },
+        'signature',
+        /^Input signature names .* which is a FIFO \(named pipe\), expected a signature file\.$/,
+      ],
+    ];
+    for (const [inputs, input, message] of cases) {
+      const started = Date.now();
+      const r = await validate({ model, ...inputs });
+      expect(Date.now() - started, input).toBeLessThan(5000);
+      const report = await expectBadInput(r, input, message);
+      expect(report.error.file).toBe(Object.values(inputs)[0]);
+    }
+  });
+
+  it('external data that is a FIFO is a failed check, at once; onnxruntime is not given the model', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fifo-data-'));
+    await copyFile(onnx('external/model.onnx'), join(dir, 'model.onnx'));
+    execFileSync('mkfifo', [join(dir, 'weights.bin')]);
+    const started = Date.now();
+    const r = await validate({ model: join(dir, 'model.onnx') });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.exitCode).toBe(1);
+    // one annotation: the runtime checks that would repeat it are skipped
+    expect(r.errors.map((e) => e.message)).toEqual([
+      "External data: tensor 'body.0.weight' needs weights.bin, which is a FIFO (named pipe), expected a file of tensor data",
+    ]);
+    const report = await readReport(r);
+    expect(report.status).toBe('failed');
+    expect(report.checks.find((c: any) => c.id === 'loads')).toMatchObject({ status: 'skip' });
   });
 });
