@@ -1,13 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { UserError, badInputValue, fileProblem, inputValue, parseDuration } from '@ml-gate/core';
+import { UserError, badInputValue, inputValue, parseDuration } from '@ml-gate/core';
 import { choiceInput, maskSecret, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 import {
   RETRY_CLASSES,
   parseBodyExpectation,
   parseHeaderLines,
   parseJsonExpectations,
+  parseMaxResponseBytes,
   parseStatusRanges,
   querySecrets,
+  readTextFileInput,
   redactUrl,
   type HeaderLine,
   type LocalSide,
@@ -55,6 +56,14 @@ function durationInput(name: string, fallback: string, min: number): number {
   return ms;
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function urlInput(protocol: string): string {
   const raw = stringInput('url', { required: true }).trim();
   // a token in the query string (?code=, ?api_key=, ?sig=) is masked, and the URL is only ever
@@ -75,7 +84,8 @@ function urlInput(protocol: string): string {
     throw new UserError(`Input url has the scheme ${u.protocol.replace(/:$/, '')}; expected http or https.`, { input: 'url' });
   }
   if (u.username || u.password) {
-    maskSecret(u.password);
+    // either may be the token (https://TOKEN@host, https://x-access-token:TOKEN@host): both masked, as written and decoded
+    for (const part of [u.username, u.password]) for (const form of [part, safeDecode(part)]) maskSecret(form);
     throw new UserError('Input url holds credentials (user:password@); they would be logged with the URL.', {
       input: 'url',
       hint: 'Put them in headers instead, e.g. "Authorization: Basic <base64>", and pass the value from a secret.',
@@ -144,11 +154,8 @@ async function bodyInput(): Promise<{ body?: string; source?: string }> {
   if (body && file) throw new UserError('Inputs body and body-file are both given; give one.', { input: 'body-file' });
   if (body) return { body, source: 'body' };
   if (!file) return {};
-  try {
-    return { body: await readFile(file, 'utf8'), source: 'body-file' };
-  } catch (e) {
-    throw new UserError(`Input body-file ${file} ${fileProblem(e)}.`, { input: 'body-file', file });
-  }
+  const text = await readTextFileInput(file, { input: 'body-file', what: 'Input body-file', expected: 'a file holding the request body' });
+  return { body: text, source: 'body-file' };
 }
 
 function expectationInputs(): Pick<ServerProbe, 'expectedStatus' | 'expectBody' | 'expectJson'> {
@@ -206,14 +213,26 @@ function checkProtocolInputs(
     throw new UserError('Input model (the parity check) needs sample: the local model runs on the same arrays.', { input: 'model' });
 }
 
-/** How long to wait and retry, and how many requests to time against which budget. */
-function timingInputs(): Pick<ServerProbe, 'latencyP95Ms' | 'timeoutMs' | 'retryDelayMs' | 'retryOn' | 'requestTimeoutMs' | 'requests'> {
+function maxResponseBytesInput(): number {
+  const raw = stringInput('max-response-bytes') || '10MiB';
+  return inputValue('max-response-bytes', parseMaxResponseBytes(raw), {
+    shown: raw,
+    expected: 'a size such as 10MiB, 512KiB, 1GB or 1048576 (bytes), at most 512MiB',
+  });
+}
+
+/** How long to wait and retry, how much of an answer to read, and how many requests to time against which budget. */
+function timingInputs(): Pick<
+  ServerProbe,
+  'latencyP95Ms' | 'timeoutMs' | 'retryDelayMs' | 'retryOn' | 'requestTimeoutMs' | 'maxResponseBytes' | 'requests'
+> {
   return {
     latencyP95Ms: optionalNumberInput('latency-p95-ms', { min: 0, exclusiveMin: true }),
     timeoutMs: durationInput('timeout', '120s', 1),
     retryDelayMs: durationInput('retry-delay', '2s', MIN_RETRY_DELAY_MS),
     retryOn: retryOnInput(),
     requestTimeoutMs: durationInput('request-timeout', '30s', 1),
+    maxResponseBytes: maxResponseBytesInput(),
     requests: numberInput('requests', 20, { min: 0, max: 10_000, integer: true }),
   };
 }

@@ -14,6 +14,7 @@ export const INPUTS = [
   'retry-delay',
   'retry-on',
   'request-timeout',
+  'max-response-bytes',
   'model-name',
   'expected-model-version',
   'sample',

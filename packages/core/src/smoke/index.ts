@@ -1,5 +1,6 @@
 // The smoke domain (smoke-test): the HTTP client it probes with, the Open Inference Protocol
 // client and parity against the local model, the smoke test and its report.
+export * from '../http/body.js';
 export * from '../http/body-match.js';
 export * from '../http/headers.js';
 export * from '../http/json-path.js';
@@ -9,6 +10,8 @@ export * from '../http/retry.js';
 export * from '../http/stats.js';
 export * from '../http/status.js';
 export * from '../http/text.js';
+export * from '../http/text-file.js';
+export * from '../http/user-regex.js';
 export * from '../oip/protocol.js';
 export * from '../oip/parity.js';
 export * from '../oip/sample.js';

@@ -54,6 +54,7 @@ export function send(run: SmokeRun, url: string, method: string, remaining: numb
         : undefined,
     body,
     timeoutMs: Math.max(1, Math.min(run.o.requestTimeoutMs, remaining)),
+    maxResponseBytes: run.o.maxResponseBytes,
   });
 }
 

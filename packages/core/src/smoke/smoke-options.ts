@@ -25,6 +25,8 @@ export interface ServerProbe {
   timeoutMs: number;
   retryDelayMs: number;
   requestTimeoutMs: number;
+  /** The longest response body read; past it the attempt fails (max-response-bytes). */
+  maxResponseBytes: number;
   retryOn: ReadonlySet<RetryClass>;
   modelName?: string;
   expectedModelVersion?: string;

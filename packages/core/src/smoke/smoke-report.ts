@@ -42,6 +42,7 @@ export interface SmokeTestReport {
     timeoutMs: number;
     retryDelayMs: number;
     requestTimeoutMs: number;
+    maxResponseBytes: number;
     retryOn: string[];
     requests: number;
     latencyP95BudgetMs: number | null;
@@ -113,6 +114,7 @@ export function describeSmokeRequest(probe: ServerProbe): Pick<SmokeTestReport, 
       timeoutMs: probe.timeoutMs,
       retryDelayMs: probe.retryDelayMs,
       requestTimeoutMs: probe.requestTimeoutMs,
+      maxResponseBytes: probe.maxResponseBytes,
       retryOn: [...probe.retryOn],
       requests: probe.requests,
       latencyP95BudgetMs: probe.latencyP95Ms ?? null,

@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../http/body.js';
 import { newSmokeTestReport } from './smoke-report.js';
 import type { SmokeTestOptions } from './smoke-options.js';
 import { runSmokeTest } from './smoke-test.js';
@@ -31,6 +32,7 @@ const options = (url: string, extra: Partial<SmokeTestOptions>): SmokeTestOption
   timeoutMs: 3000,
   retryDelayMs: 100,
   requestTimeoutMs: 1000,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
   retryOn: new Set(['connection', '5xx']),
   requests: 0,
   ...extra,
