@@ -1,7 +1,7 @@
 // Open Inference Protocol answers validated into plain values, by hand.
 import { describe, expect, it } from 'vitest';
 
-import { parseInferResponse, parseModelMetadata } from './protocol.js';
+import { parseInferResponse, parseModelMetadata, parseRepositoryIndex } from './protocol.js';
 
 const FEATURES = { name: 'features', datatype: 'FP32', shape: [-1, 8] };
 
@@ -58,5 +58,28 @@ describe('responses and metadata', () => {
       error: expect.any(String),
     });
     expect(parseInferResponse({})).toEqual({ ok: false, error: 'the infer response has no outputs list' });
+  });
+});
+
+describe('the repository index (POST /v2/repository/index)', () => {
+  it("Triton's and KServe's entries: a name, a version and a state when given", () => {
+    expect(
+      parseRepositoryIndex([
+        { name: 'demo', version: '2', state: 'READY' },
+        { name: 'other', version: 3, state: 'UNAVAILABLE', reason: 'unloaded' },
+        { name: 'bare' },
+      ]),
+    ).toEqual({
+      ok: true,
+      value: [
+        { name: 'demo', version: '2', state: 'READY' },
+        { name: 'other', version: '3', state: 'UNAVAILABLE' },
+        { name: 'bare', version: undefined, state: undefined },
+      ],
+    });
+  });
+  it('anything else is an error', () => {
+    expect(parseRepositoryIndex({ models: [] })).toEqual({ ok: false, error: 'the repository index is not a JSON list' });
+    expect(parseRepositoryIndex([{ version: '1' }])).toEqual({ ok: false, error: 'an entry of the repository index has no name' });
   });
 });
