@@ -11,6 +11,7 @@ import { formatShape, type LoadedModel } from '../onnx/session.js';
 import { INPUT_ARRAYS, tensorValues } from '../onnx/tensor-types.js';
 import { formatNumber } from '../util/format.js';
 import { rowElementCount } from '../util/shape.js';
+import { chooseBatchRows } from './batch-rows.js';
 import type { EvalSet } from './eval-set.js';
 import { inputError } from './input-error.js';
 import { checkLabelsFit, surveyLabels } from './labels.js';
@@ -47,6 +48,8 @@ export interface CompareOptions {
   data: EvalSet;
   task: Task | 'auto';
   batchSize: number;
+  /** Progress lines: a batch-size lowered to fit memory. */
+  log?: (message: string) => void;
   /** Called once the task and classes are known, before the full pass; may throw to stop early. */
   checkTask?: (task: Task, classes: number | undefined, choice: TaskChoice) => void;
 }
@@ -134,24 +137,6 @@ function checkFeatureShape(features: NpyArray, model: LoadedModel, role: string)
       { file: model.path },
     );
   }
-}
-
-function fixedBatch(model: LoadedModel): number | undefined {
-  const d = model.input.shape[0];
-  return typeof d === 'number' && d > 0 ? d : undefined;
-}
-
-/** A model exported with a fixed batch size runs in batches of that size (the last one padded). */
-function chooseBatchRows(models: readonly LoadedModel[], batchSize: number, rows: number): number {
-  const fixed = [...new Set(models.map(fixedBatch).filter((b): b is number => b !== undefined))];
-  if (fixed.length > 1) {
-    throw inputError(
-      models[0].pathInput,
-      `The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`,
-      { file: models[0].path },
-    );
-  }
-  return fixed[0] ?? Math.min(batchSize, rows);
 }
 
 function createRunners(models: [string, LoadedModel][], batchRows: number, rowLength: number): Runner[] {
@@ -422,11 +407,13 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   const models: [string, LoadedModel][] = [['new model', options.newModel]];
   if (options.baseline) models.push(['baseline model', options.baseline]);
   for (const [role, m] of models) checkFeatureShape(data.features, m, role);
-  const batchRows = chooseBatchRows(
+  const { rows: batchRows, lowered } = chooseBatchRows(
     models.map(([, m]) => m),
     options.batchSize,
     data.features.rows,
+    data.features.rowLength,
   );
+  if (lowered) options.log?.(lowered);
   const runners = createRunners(models, batchRows, data.features.rowLength);
   const batches = batchesOf(data, runners, batchRows);
 

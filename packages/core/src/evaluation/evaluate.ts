@@ -71,6 +71,7 @@ export async function evaluateModels(s: EvaluationSettings, report: EvaluationRe
       data,
       task: s.task,
       batchSize: s.batchSize,
+      log: options.log,
       checkTask: (task, classes, choice) => {
         // recorded first: a metric that does not fit still leaves the task and why in the report
         recordTask(report, choice, options);
