@@ -341,6 +341,11 @@ describe('evaluate-baseline run(), in process: bad files, each named with its in
     await expectInputError(onehot, 'labels', `have shape [${oneColumn.rows}, 2]`, 'labels.argmax(axis=1)');
   });
 
+  it('an output with no value per row', async () => {
+    const r = await evaluate({ ...ONE_COLUMN, 'new-model': fixture('binary_one_column', 'no_scores.onnx') });
+    await expectInputError(r, 'output-name', "Output 'scores'", 'no value per row to score');
+  });
+
   it('a model with two inputs; a model that outputs NaN', async () => {
     const single = { ...MULTI, 'baseline-model': '', 'missing-baseline': 'pass' };
     const two = await evaluate({ ...single, 'new-model': fixture('models', 'two_inputs.onnx') });

@@ -214,6 +214,15 @@ describe('compareModels: bad input', () => {
       });
     }
   });
+  it('refuses an output with no value per row ([batch, 0]), naming output-name', async () => {
+    const none = await model('binary_one_column', 'no_scores', 'new model');
+    await expect(compare('binary_one_column', { newModel: none, baseline: undefined })).rejects.toMatchObject({
+      input: 'output-name',
+      message: expect.stringMatching(
+        /^Input output-name: Output 'scores' of the new model .*no_scores\.onnx has shape \[64, 0\]: no value per row to score\.$/,
+      ),
+    });
+  });
   it('refuses an eval set with no rows', async () => {
     await expect(compare('binary_one_column', { features: 'features_empty', labels: 'labels_empty' })).rejects.toMatchObject({
       input: 'eval-data',

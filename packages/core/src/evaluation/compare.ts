@@ -260,6 +260,15 @@ async function runAll(ort: OnnxRuntime, runners: Runner[], batches: Batches, slo
   return results;
 }
 
+/** An output with an empty dimension ([batch, 0]) has nothing to score: no task fits it. */
+function noValues(r: Runner, dims: readonly number[]) {
+  return inputError(
+    'output-name',
+    `Output '${r.model.output.name}' of the ${r.role} ${r.model.path} has shape ${formatShape(dims)}: no value per row to score.`,
+    { file: r.model.path },
+  );
+}
+
 /**
  * The first batch: learns each output's layout, then decides the task and the classes from it and
  * from every label (read once, before any model runs on the whole set), and sets up each model's
@@ -270,6 +279,7 @@ async function probeFirstBatch(options: CompareOptions, runners: Runner[], batch
   const first = await runAll(options.ort, runners, batches, 0, n, 0);
   runners.forEach((r, i) => {
     r.width = rowElementCount(first[i].dims);
+    if (r.width === 0) throw noValues(r, first[i].dims);
     r.outputIsLabels = !first[i].isFloat;
     r.outputShape = r.model.output.shape;
     r.scores = new Float64Array(batches.batchRows * r.width);
