@@ -81,59 +81,66 @@ export class ClassificationAccumulator {
       this.argmax(scores, n, alt, 0);
       for (let i = 0; i < n; i++) this.confusionIfLogits[labels[i] * classes + alt[i]]++;
     }
-    if (this.outputIsLabels) {
-      this.rows += n;
-      return;
-    }
-    for (let i = 0; i < n; i++) {
-      const y = labels[i];
-      const o = i * width;
-      if (width === 1) {
-        const s = scores[o];
-        if (s < 0 || s > 1) this.allDistributions = false;
-        this.logLossIfProbabilities -= clipLog(y === 1 ? s : 1 - s);
-        // log sigmoid(s) and log(1 - sigmoid(s)), computed stably
-        const z = y === 1 ? s : -s;
-        this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-      } else {
-        let max = -Infinity;
-        for (let c = 0; c < width; c++) if (scores[o + c] > max) max = scores[o + c];
-        // the probability reading, only while every row so far is a distribution (once one is
-        // not, that reading is out and its work is skipped)
-        if (this.allDistributions) {
-          let sum = 0;
-          for (let c = 0; c < width; c++) {
-            const v = scores[o + c];
-            if (v < 0 || v > 1) this.allDistributions = false;
-            sum += v;
-          }
-          if (Math.abs(sum - 1) > 1e-3) this.allDistributions = false;
-          this.logLossIfProbabilities -= clipLog(scores[o + y]);
-        }
-        let expSum = 0;
-        for (let c = 0; c < width; c++) expSum += Math.exp(scores[o + c] - max);
-        // -log softmax(z)_y, clipped like the probabilities
-        this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
-      }
-    }
-    if (this.binaryScores && this.binaryLabels) {
-      const need = this.rows + n;
-      if (need > this.binaryScores.length) {
-        const size = Math.max(need, this.binaryScores.length * 2);
-        const s = new Float64Array(size);
-        s.set(this.binaryScores.subarray(0, this.rows));
-        const l = new Uint8Array(size);
-        l.set(this.binaryLabels.subarray(0, this.rows));
-        this.binaryScores = s;
-        this.binaryLabels = l;
-      }
+    if (!this.outputIsLabels) {
       for (let i = 0; i < n; i++) {
-        // a score increasing with P(class 1): the margin for two columns, the value for one
-        this.binaryScores[this.rows + i] = width === 1 ? scores[i] : scores[i * 2 + 1] - scores[i * 2];
-        this.binaryLabels[this.rows + i] = labels[i];
+        if (width === 1) this.addOneScoreLoss(scores[i], labels[i]);
+        else this.addClassScoresLoss(scores, i * width, labels[i]);
       }
+      this.keepBinaryScores(scores, labels, n);
     }
     this.rows += n;
+  }
+
+  /** One row's log-loss under both readings of one column: the probability of class 1, or its logit. */
+  private addOneScoreLoss(s: number, y: number): void {
+    if (s < 0 || s > 1) this.allDistributions = false;
+    this.logLossIfProbabilities -= clipLog(y === 1 ? s : 1 - s);
+    // log sigmoid(s) and log(1 - sigmoid(s)), computed stably
+    const z = y === 1 ? s : -s;
+    this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+  }
+
+  /** One row's log-loss under both readings of per-class scores (from `o`): probabilities, or logits. */
+  private addClassScoresLoss(scores: ArrayLike<number>, o: number, y: number): void {
+    const width = this.width;
+    let max = -Infinity;
+    for (let c = 0; c < width; c++) if (scores[o + c] > max) max = scores[o + c];
+    // the probability reading, only while every row so far is a distribution (once one is
+    // not, that reading is out and its work is skipped)
+    if (this.allDistributions) {
+      let sum = 0;
+      for (let c = 0; c < width; c++) {
+        const v = scores[o + c];
+        if (v < 0 || v > 1) this.allDistributions = false;
+        sum += v;
+      }
+      if (Math.abs(sum - 1) > 1e-3) this.allDistributions = false;
+      this.logLossIfProbabilities -= clipLog(scores[o + y]);
+    }
+    let expSum = 0;
+    for (let c = 0; c < width; c++) expSum += Math.exp(scores[o + c] - max);
+    // -log softmax(z)_y, clipped like the probabilities
+    this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
+  }
+
+  /** Binary tasks: every row's class-1 score and label, for roc-auc (grown by doubling). */
+  private keepBinaryScores(scores: ArrayLike<number>, labels: ArrayLike<number>, n: number): void {
+    if (!this.binaryScores || !this.binaryLabels) return;
+    const need = this.rows + n;
+    if (need > this.binaryScores.length) {
+      const size = Math.max(need, this.binaryScores.length * 2);
+      const s = new Float64Array(size);
+      s.set(this.binaryScores.subarray(0, this.rows));
+      const l = new Uint8Array(size);
+      l.set(this.binaryLabels.subarray(0, this.rows));
+      this.binaryScores = s;
+      this.binaryLabels = l;
+    }
+    for (let i = 0; i < n; i++) {
+      // a score increasing with P(class 1): the margin for two columns, the value for one
+      this.binaryScores[this.rows + i] = this.width === 1 ? scores[i] : scores[i * 2 + 1] - scores[i * 2];
+      this.binaryLabels[this.rows + i] = labels[i];
+    }
   }
 
   /** Whether the scores read as probabilities (every row a distribution); final after the last row. */
