@@ -25,12 +25,14 @@ export function newInputArray(type: string, length: number): TargetArray | undef
 }
 
 /**
- * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
- * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
+ * An output tensor's values as numbers: float16 decoded, 64-bit integers converted; other types as
+ * they are. onnxruntime-node gives float16 as the raw bits in a Uint16Array where the runtime has no
+ * Float16Array (Node 20), and as a Float16Array of values where it has one (Node 24, the runtime
+ * action.yml declares): only bits are decoded.
  */
 export function tensorValues(t: Pick<Tensor, 'type' | 'data'>): ArrayLike<number> {
-  if (t.type === 'float16') {
-    const bits = t.data as Uint16Array;
+  if (t.type === 'float16' && t.data instanceof Uint16Array) {
+    const bits = t.data;
     const values = new Float32Array(bits.length);
     for (let i = 0; i < bits.length; i++) values[i] = halfToNumber(bits[i]);
     return values;
