@@ -69,6 +69,18 @@ describe('checkLabelsFit', () => {
     }
   });
 
+  it('does not point NaN class labels at task: regression (a NaN is no target either)', async () => {
+    const s = await survey('binary_one_column', 'labels', 2);
+    s.nonFinite = { row: 9, value: NaN };
+    try {
+      checkLabelsFit(s, 'classification', scores(2, true));
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).toContain('hold NaN at row 9; expected a class id from 0 to 1');
+      expect((e as { hint?: string }).hint).toBeUndefined();
+    }
+  });
+
   it('refuses a regression target that is not finite', async () => {
     const s = await survey('regression', 'labels_nan');
     expect(() => checkLabelsFit(s, 'regression', scores(undefined))).toThrow(

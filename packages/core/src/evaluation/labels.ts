@@ -99,8 +99,8 @@ function checkClassIds(s: LabelSurvey, limit: number | undefined, scorer: string
   const bad = earliest(s.nonFinite, s.fraction, s.negative, limit === undefined ? undefined : s.tooLarge);
   if (!bad) return;
   const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scorer} scores ${limit} classes)` : 'a class id >= 0';
-  // only one column can be read as a regression's prediction
-  const hint = s.isFloat && oneColumn ? `They are ${s.dtype}; for a regression set task: regression.` : undefined;
+  // only one column can be read as a regression's prediction, and only a finite label is a target
+  const hint = s.isFloat && oneColumn && bad !== s.nonFinite ? `They are ${s.dtype}; for a regression set task: regression.` : undefined;
   throw badLabel(s, bad, expected, hint);
 }
 
