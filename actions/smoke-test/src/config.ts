@@ -84,8 +84,11 @@ function urlInput(protocol: string): string {
     throw new UserError(`Input url has the scheme ${u.protocol.replace(/:$/, '')}; expected http or https.`, { input: 'url' });
   }
   if (u.username || u.password) {
-    // either may be the token (https://TOKEN@host, https://x-access-token:TOKEN@host): both masked, as written and decoded
-    for (const part of [u.username, u.password]) for (const form of [part, safeDecode(part)]) maskSecret(form);
+    // the password is the secret (https://x-access-token:TOKEN@host), or without one the user is
+    // (https://TOKEN@host); masked as written and decoded. A user beside a password is a name
+    // ("user", "admin"): masking it would redact that word everywhere
+    const secret = u.password || u.username;
+    for (const form of [secret, safeDecode(secret)]) maskSecret(form);
     throw new UserError('Input url holds credentials (user:password@); they would be logged with the URL.', {
       input: 'url',
       hint: 'Put them in headers instead, e.g. "Authorization: Basic <base64>", and pass the value from a secret.',

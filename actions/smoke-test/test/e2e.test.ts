@@ -9,6 +9,7 @@
 // Expected numbers come from test/fixtures/smoke/expected.json (numpy on the ONNX files' weights,
 // written by test/fixtures/generate.py), never from the code under test.
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
+import { answering, closeServer, listenOnLoopback } from '../../../test/loopback.js';
 import { expectNoStackTrace, readReport, runAction, type ActionRun, type RunActionOptions } from '../../../test/run-action.js';
 import { startModelServer, type ModelServerOptions, type RunningServer } from './model-server.js';
 
@@ -32,6 +34,14 @@ let toolCache: string;
 let firstRun: ActionRun;
 let healthy: RunningServer;
 const servers: RunningServer[] = [];
+const standIns: HttpServer[] = [];
+
+/** A loopback server answering every request with `handler`; its base URL. */
+async function standIn(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const s = answering((req, res) => Promise.resolve(handler(req, res)));
+  standIns.push(s);
+  return listenOnLoopback(s);
+}
 
 async function server(o: Partial<ModelServerOptions> = {}): Promise<RunningServer> {
   const s = await startModelServer({ model: NEW, ...o });
@@ -134,6 +144,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
+  await Promise.all(standIns.map(closeServer));
   if (root) await rm(root, { recursive: true, force: true });
 });
 
@@ -432,5 +443,53 @@ describe('bad input: one error naming the input, exit 1, no stack trace, a repor
   it('a model that does not exist', async () => {
     const missing = join(root, 'nowhere', 'model.onnx');
     await expectUserError(await run({ ...base(), model: missing }), 'model', 'does not exist');
+  });
+});
+
+// Failing closed, as the runner sees it: the step ends within its deadline, whatever the server answers.
+describe('fail closed, through the bundle', () => {
+  it('expect-body /^(a+)+$/ against forty a and a !: timeout 5s ends the step within the deadline (RE2, linear time)', async () => {
+    const url = await standIn((_req, res) => void res.end(`${'a'.repeat(40)}!`));
+    const t0 = performance.now();
+    const r = await run({ url, 'expect-body': '/^(a+)+$/', timeout: '5s', 'retry-on': 'checks', 'retry-delay': '200ms', requests: '0' });
+    const wall = performance.now() - t0;
+    const report = await expectFailure(r, 'Gave up after 5 s (timeout)', 'body matches /^(a+)+$/');
+    expect(report.timedOut).toBe(true);
+    expect(report.elapsedMs).toBeLessThanOrEqual(5000);
+    // the deadline plus node's start-up, not a process stuck in a regular expression
+    expect(wall).toBeLessThan(5000 + 3000);
+  });
+
+  it('a backreference in expect-body is refused naming the input, saying why', async () => {
+    await expectUserError(
+      await run({ url: `${healthy.url}/v2/health/ready`, 'expect-body': '/(a)\\1/' }),
+      'expect-body',
+      'linear-time matcher (RE2)',
+    );
+  });
+
+  it('a server streaming without end: the attempt fails at the 10 MiB cap at once, naming the cap and max-response-bytes', async () => {
+    const url = await standIn((_req, res) => {
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      res.writeHead(200);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    const t0 = performance.now();
+    const r = await run({ url, timeout: '30s' });
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    const report = await expectFailure(r, 'is larger than 10.00 MiB; reading stopped there', 'input max-response-bytes');
+    expect(report).toMatchObject({ attempts: 1, timedOut: false });
+    const small = await run({ url, timeout: '30s', 'max-response-bytes': '256KiB' });
+    await expectFailure(small, 'is larger than 256.0 KiB');
+  });
+
+  it("a header value outside ASCII is refused naming headers (under the runner's Node too), the value not shown", async () => {
+    const r = await run({ url: `${healthy.url}/v2/health/ready`, headers: 'X-Note: café', timeout: '5s' });
+    await expectUserError(r, 'headers', 'outside ASCII');
+    expect(r.errors[0].message).not.toContain('café');
   });
 });
