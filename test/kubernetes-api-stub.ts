@@ -381,6 +381,7 @@ export class KubernetesApiStub {
     return object;
   }
 
+  /** How the deployment's next rollouts go (a rollout in flight keeps its behaviour). */
   setRollout(name: string, behaviour: RolloutBehaviour, namespace = 'default'): void {
     this.rollouts.set(`${namespace}/${name}`, behaviour);
   }

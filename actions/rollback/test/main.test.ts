@@ -289,6 +289,81 @@ describe('configmap ledger + kubernetes target', () => {
   });
 });
 
+describe('after a rollout that timed out: live is what serves, not what the spec asks for', () => {
+  /**
+   * v1, v2, v3 recorded, v3 live; an alert about v3 rolls back to v2, whose rollout times out: the
+   * new ReplicaSet never becomes available. The spec then says v2 while v3's pods still serve.
+   */
+  async function failedRollout() {
+    const { kube, kubeconfig } = await cluster();
+    kube.setRollout('model-server', 'stuck', NS);
+    seedLedger(kube, [rel(1, 'v1'), rel(2, 'v2'), rel(3, 'v3')]);
+    const env = { KUBECONFIG: kubeconfig };
+    const first = await rollback({ ...K8S, mode: 'rollback', 'expected-current': 'v3', 'rollout-timeout': '1s', reason: 'alert' }, { env });
+    await expectFailure(first, 'failed', 'The rollout of v2 did not complete');
+    expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
+    expect(kube.serving('model-server', 'server', NS)).toEqual({ [`${REPO}:v3`]: 2 });
+    expect(ledgerEvents(kube).at(-1)).toMatchObject({ type: 'rollback', from: 'v3', to: 'v2', outcome: 'failed' });
+    return { kube, env, writes: kube.writes().length };
+  }
+
+  const SERVING =
+    'No single version serves deployment ml/model-server, container server: its rollout is not complete (1 of 2 replicas updated). ' +
+    "Serving: v3 on 2 replicas; v2 (its spec's version) on none. Nothing was changed";
+
+  it('the same alert again is not a green no-op ("v2 is live"): it fails, saying which versions serve', async () => {
+    const { kube, env, writes } = await failedRollout();
+    const r = await rollback({ ...K8S, mode: 'rollback', 'expected-current': 'v3' }, { env });
+    const report = await expectFailure(r, 'error', SERVING, 'needs input version', 'v2 is the one its rollout is stuck on');
+    expect(report.error.input).toBe('version');
+    expect(report.live).toMatchObject({
+      version: '(no single version)',
+      aliases: [],
+      unsettled: {
+        versions: [
+          { version: 'v3', available: 2, asked: false },
+          { version: 'v2', available: 0, asked: true },
+        ],
+      },
+    });
+    expect(r.outputs).toMatchObject({ 'from-version': '', 'to-version': '', version: '' });
+    expect(kube.writes()).toHaveLength(writes);
+    expect(r.stdout).toContain('$ kubectl --namespace ml get replicasets -l app=model-server -o json');
+  });
+
+  it('without expected-current it does not go on from v2 to v1 (saying v2 came back): it fails the same way', async () => {
+    const { kube, env, writes } = await failedRollout();
+    const r = await rollback({ ...K8S, mode: 'rollback' }, { env });
+    await expectFailure(r, 'error', SERVING);
+    expect(kube.writes()).toHaveLength(writes);
+    expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
+  });
+
+  it('an explicit version goes ahead, from what serves (v3); expected-current is checked against what serves', async () => {
+    const { kube, env, writes } = await failedRollout();
+    const gone = await rollback({ ...K8S, mode: 'rollback', version: 'v1', 'expected-current': 'v2' }, { env });
+    const refused = await expectFailure(gone, 'error', 'Input expected-current is v2, which is not among the versions serving deployment');
+    expect(refused.error.input).toBe('expected-current');
+    expect(kube.writes()).toHaveLength(writes);
+
+    kube.setRollout('model-server', 'complete', NS); // the next rollout can complete
+    const r = await rollback({ ...K8S, mode: 'rollback', version: 'v1', 'expected-current': 'v3', reason: 'v2 never came up' }, { env });
+    expectOk(r);
+    expect(r.outputs).toMatchObject({
+      status: 'rolled-back',
+      'from-version': 'v3',
+      'to-version': 'v1',
+      'rolled-back': 'true',
+      version: 'v1',
+    });
+    expect((await readReport(r)).explanation).toMatch(
+      /^Rolling back from v3 to v1, as asked: no single version serves deployment ml\/model-server/,
+    );
+    expect(kube.serving('model-server', 'server', NS)).toEqual({ [`${REPO}:v1`]: 2 });
+    expect(ledgerEvents(kube).at(-1)).toMatchObject({ type: 'rollback', from: 'v3', to: 'v1', outcome: 'succeeded' });
+  });
+});
+
 describe('github-deployments ledger', () => {
   const GH = { environment: 'production', ledger: 'github-deployments' };
 

@@ -3,12 +3,21 @@
  * recorded version, then `kubectl rollout status --timeout`. A rollout that does not finish is
  * reported and fails the step; it is never undone (no flipping back and forth).
  */
-import { UserError } from '../errors.js';
+import { parseError, UserError } from '../errors.js';
 import { numberOutput } from '../util/format.js';
+import {
+  readDeployment,
+  readReplicaSets,
+  rolloutProgress,
+  selectorArgument,
+  type Container,
+  type DeploymentView,
+  type ReplicaSetView,
+} from './deployment.js';
 import { imageFor, imageVersions, parseImage } from './image.js';
 import { kubectlMessage, type Kubectl } from './kubectl.js';
 import type { ReleaseEvent } from './ledger.js';
-import { TargetFailure, type LiveReading, type Target } from './target.js';
+import { TargetFailure, type LiveReading, type Target, type UnsettledReading } from './target.js';
 
 export interface KubernetesTargetOptions {
   deployment: string;
@@ -20,11 +29,7 @@ export interface KubernetesTargetOptions {
 }
 
 /** The container to change (pure): the one named, or the only one. */
-export function chooseContainer(
-  containers: { name: string; image: string }[],
-  wanted: string | undefined,
-  deployment: string,
-): { name: string; image: string } {
+export function chooseContainer(containers: Container[], wanted: string | undefined, deployment: string): Container {
   const names = containers.map((c) => c.name).join(', ');
   if (wanted) {
     const c = containers.find((x) => x.name === wanted);
@@ -59,23 +64,53 @@ export class KubernetesTarget implements Target {
     this.container = options.container || undefined;
   }
 
+  /**
+   * What serves: the container's image in the deployment's spec once its rollout is complete;
+   * before that (or after it failed) the images of its ReplicaSets and their available replicas.
+   */
   async live(): Promise<LiveReading> {
-    const args = ['get', 'deployment', this.options.deployment, '-o', 'json'];
-    const r = await this.kubectl.run(args);
-    if (r.code !== 0) {
-      throw new UserError(
-        `Reading deployment ${this.options.deployment} failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`,
-        {
-          input: 'deployment',
-        },
-      );
-    }
-    const d = JSON.parse(r.stdout) as { spec?: { template?: { spec?: { containers?: { name: string; image: string }[] } } } };
-    const containers = d.spec?.template?.spec?.containers ?? [];
-    const c = chooseContainer(containers, this.options.container, this.options.deployment);
+    const d = await this.deployment();
+    const c = chooseContainer(d.containers, this.options.container, this.options.deployment);
     this.container = c.name;
     this.repository ??= parseImage(c.image).repository;
-    return { aliases: imageVersions(c.image), image: c.image, source: `image ${c.image} of container ${c.name} in ${this.description}` };
+    const progress = rolloutProgress(d);
+    if (progress.complete) {
+      return { aliases: imageVersions(c.image), image: c.image, source: `image ${c.image} of container ${c.name} in ${this.description}` };
+    }
+    return {
+      aliases: [],
+      image: c.image,
+      source: `${this.description}: ${progress.why}`,
+      unsettled: { asked: imageVersions(c.image), ...(await this.replicaSets(d, c.name)) },
+    };
+  }
+
+  private async deployment(): Promise<DeploymentView> {
+    const args = ['get', 'deployment', this.options.deployment, '-o', 'json'];
+    const r = await this.kubectl.run(args);
+    const failure = `Reading deployment ${this.options.deployment} failed: \`${this.kubectl.commandLine(args)}\``;
+    if (r.code !== 0) throw new UserError(`${failure} exited with ${r.code}: ${kubectlMessage(r)}`, { input: 'deployment' });
+    const d = readDeployment(r.stdout);
+    if (!d.ok) throw new UserError(`${failure}: ${d.error}.`, { input: 'deployment' });
+    return d.value;
+  }
+
+  /**
+   * The deployment's ReplicaSets (selected by its selector, owned by it): each one's image of the
+   * container, available replicas and revision. A failure to list them is told, not thrown: the
+   * rollout is not complete either way, and a rollback then needs an explicit version.
+   */
+  private async replicaSets(d: DeploymentView, container: string): Promise<Pick<UnsettledReading, 'replicaSets' | 'unreadable'>> {
+    const args = ['get', 'replicasets', '-l', selectorArgument(d.selector), '-o', 'json'];
+    const r = await this.kubectl.run(args);
+    const sets = r.code === 0 ? readReplicaSets(r.stdout, d.uid) : parseError<ReplicaSetView[]>(kubectlMessage(r));
+    if (!sets.ok) return { replicaSets: [], unreadable: `\`${this.kubectl.commandLine(args)}\`: ${sets.error}` };
+    return {
+      replicaSets: sets.value.flatMap((rs) => {
+        const image = rs.containers.find((x) => x.name === container)?.image;
+        return image ? [{ aliases: imageVersions(image), available: rs.available, revision: rs.revision }] : [];
+      }),
+    };
   }
 
   /** The image to set: the one recorded with the release, else repository:version. */

@@ -70,6 +70,12 @@ export function ledgerCurrent(events: readonly LedgerEvent[]): string | undefine
   return last.type === 'release' ? last.version : last.to;
 }
 
+/** The name the ledger knows a version by: the first of its names (an image's tag, its digest) that was recorded, else the first. */
+export function recordedName(events: readonly LedgerEvent[], aliases: readonly string[]): string {
+  const recorded = new Set(events.filter((e): e is ReleaseEvent => e.type === 'release').map((e) => e.version));
+  return aliases.find((a) => recorded.has(a)) ?? aliases[0];
+}
+
 /**
  * The versions that are bad: rolled away from after their newest release record. Recording a
  * version again (it went through the pipeline once more) makes it good again.

@@ -2,7 +2,7 @@
 import type { ReportError } from '../errors.js';
 import { renderRunFooter, type RunInfo } from '../util/run-info.js';
 import { badVersions, type Ledger, type LedgerEvent, type LedgerKind } from './ledger.js';
-import type { Skipped } from './select.js';
+import type { LiveVersion, Skipped } from './select.js';
 
 export type RollbackStatus = 'recorded' | 'rolled-back' | 'no-op' | 'dry-run' | 'failed' | 'error';
 
@@ -26,7 +26,8 @@ export interface RollbackReport {
   /** The version serving when the run ended (as far as the run knows). */
   version: string | null;
   request: { reason?: string; trigger?: string; version?: string; expectedCurrent?: string };
-  live?: { version: string; aliases: string[]; source: string };
+  /** What served at the start; `unsettled` when no single version did (what ran instead). */
+  live?: LiveVersion;
   skipped?: Skipped[];
   target?: { kind: string; description: string; commands: string[]; ran: boolean };
   ledger?: {

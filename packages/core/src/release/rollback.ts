@@ -9,6 +9,7 @@ import { ledgerSection, type RollbackReport } from './rollback-report.js';
 import type { ReleaseConfig, ReleaseRunner } from './run.js';
 import { liveFromLedger, planRollback, resolveLive, type LiveVersion, type RollbackPlan } from './select.js';
 import { TargetFailure, type Target } from './target.js';
+import { resolveUnsettled } from './unsettled.js';
 
 export type RollbackSettings = Pick<ReleaseConfig, 'version' | 'expectedCurrent' | 'reason' | 'trigger' | 'dryRun'>;
 
@@ -65,6 +66,7 @@ export async function rollBack(
 /** What serves now: the target's answer, or (a command target cannot be asked) the ledger's last entry. */
 async function liveVersion(events: LedgerEvent[], settings: RollbackSettings, ledger: Ledger, target: Target): Promise<LiveVersion> {
   const reading = await target.live();
+  if (reading?.unsettled) return resolveUnsettled(events, reading.source, reading.unsettled);
   if (reading) return resolveLive(events, reading.aliases, reading.source);
   const fromLedger = liveFromLedger(events, {
     version: settings.version,

@@ -180,6 +180,55 @@ describe('liveFromLedger: the live version when the target cannot be asked (find
   });
 });
 
+describe('planRollback from a deployment with no single live version (a rollout not complete)', () => {
+  const failed = [rel(1, 'v1'), rel(2, 'v2'), rel(3, 'v3'), rb(4, 'v3', 'v2', 'failed')];
+  const unsettled: LiveVersion = {
+    version: '(no single version)',
+    aliases: [],
+    source: "deployment ml/web: its rollout exceeded its progress deadline. Serving: v3 on 2 replicas; v2 (its spec's version) on none.",
+    unsettled: {
+      versions: [
+        { version: 'v3', aliases: ['v3'], available: 2, asked: false },
+        { version: 'v2', aliases: ['v2'], available: 0, asked: true },
+      ],
+    },
+  };
+
+  it('the same alert again (expected-current still serving) fails naming input version, not a green no-op', () => {
+    const e = thrown(() => plan(failed, unsettled, { expectedCurrent: 'v3' }));
+    expect(e.input).toBe('version');
+    expect(e.message).toMatch(
+      /^No single version serves deployment ml\/web: its rollout exceeded its progress deadline\. Serving: v3 on 2 replicas/,
+    );
+    expect(e.message).toContain('Nothing was changed');
+    expect(e.hint).toContain('v2 is the one its rollout is stuck on');
+  });
+
+  it('an alert about a version that serves nothing fails too; so does a rollback without version (never one more back)', () => {
+    expect(thrown(() => plan(failed, unsettled, { expectedCurrent: 'v2' })).input).toBe('version');
+    expect(thrown(() => plan(failed, unsettled)).input).toBe('version');
+  });
+
+  it('an explicit version goes from what serves most; expected-current must be among what serves', () => {
+    const p = plan(failed, unsettled, { version: 'v1', expectedCurrent: 'v3' });
+    if (p.action !== 'rollback') throw new Error(p.explanation);
+    expect([p.from, p.to.version]).toEqual(['v3', 'v1']);
+    expect(p.explanation).toBe(`Rolling back from v3 to v1, as asked: no single version serves ${unsettled.source}`);
+    const retry = plan(failed, unsettled, { version: 'v2' });
+    expect(retry.action === 'rollback' && [retry.from, retry.to.version]).toEqual(['v3', 'v2']);
+    const e = thrown(() => plan(failed, unsettled, { version: 'v1', expectedCurrent: 'v2' }));
+    expect(e.input).toBe('expected-current');
+    expect(e.message).toBe(
+      `Input expected-current is v2, which is not among the versions serving ${unsettled.source} Nothing was changed.`,
+    );
+  });
+
+  it('an explicit version is still checked against the ledger (bad, never recorded)', () => {
+    expect(thrown(() => plan(failed, unsettled, { version: 'v3' })).message).toContain('Input version is v3, which was rolled away from');
+    expect(thrown(() => plan(failed, unsettled, { version: 'v9' })).message).toContain('Input version is v9, which was never recorded');
+  });
+});
+
 describe('planRecord', () => {
   it('appends a new version; updates the last unverified one; a re-run does nothing', () => {
     expect(planRecord([], { version: 'v1', verified: true }).action).toBe('append');

@@ -3,7 +3,8 @@
  * No I/O: the action reads the ledger and the target, calls these, then acts on the plan.
  */
 import { UserError } from '../errors.js';
-import { badVersions, describeLedger, type LedgerEvent, type ReleaseEvent, type RollbackEvent } from './ledger.js';
+import { badVersions, describeLedger, recordedName, type LedgerEvent, type ReleaseEvent, type RollbackEvent } from './ledger.js';
+import { servingAliases, unsettledFrom, type Unsettled } from './unsettled.js';
 
 /** The version serving now, as the target (or the ledger) tells it. */
 export interface LiveVersion {
@@ -13,6 +14,8 @@ export interface LiveVersion {
   aliases: string[];
   /** Where it was read, e.g. "image reg/srv:v3 of container server in deployment ml/web". */
   source: string;
+  /** Set when no single version serves (a rollout in progress or failed): then `aliases` is empty. */
+  unsettled?: Unsettled;
 }
 
 export interface RollbackRequest {
@@ -36,8 +39,7 @@ export type RollbackPlan =
 
 /** The live version under the name the ledger knows it by, when one of its aliases was recorded. */
 export function resolveLive(events: readonly LedgerEvent[], aliases: string[], source: string): LiveVersion {
-  const recorded = new Set(events.filter((e): e is ReleaseEvent => e.type === 'release').map((e) => e.version));
-  const version = aliases.find((a) => recorded.has(a)) ?? aliases[0];
+  const version = recordedName(events, aliases);
   return { version, aliases: aliases.includes(version) ? aliases : [version, ...aliases], source };
 }
 
@@ -106,6 +108,7 @@ export function planRollback(events: readonly LedgerEvent[], request: RollbackRe
       hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
     });
   }
+  if (live.unsettled) return rollbackFromUnsettled(ledger, live, live.unsettled, request);
   if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent))
     return expectedCurrentGone(ledger, live, expectedCurrent);
   if (request.version) return rollbackToVersion(ledger, live, request.version);
@@ -141,6 +144,17 @@ function rollbackToVersion(ledger: LedgerView, live: LiveVersion, wanted: string
   if (live.aliases.includes(wanted)) {
     return { action: 'none', live: live.version, skipped: [], explanation: `Nothing to do: ${wanted} is already live (${live.source}).` };
   }
+  return {
+    action: 'rollback',
+    from: live.version,
+    to: verifiedRelease(ledger, wanted),
+    skipped: [],
+    explanation: `Rolling back from ${live.version} to ${wanted}, as asked.`,
+  };
+}
+
+/** The release of input version: recorded, verified and not bad, or a UserError that says which it is not. */
+function verifiedRelease(ledger: LedgerView, wanted: string): ReleaseEvent {
   const release = [...ledger.releases].reverse().find((r) => r.version === wanted);
   if (!release) throw new UserError(`Input version is ${wanted}, which was never recorded. ${ledger.held()}`, { input: 'version' });
   const b = ledger.bad.get(wanted);
@@ -159,12 +173,41 @@ function rollbackToVersion(ledger: LedgerView, live: LiveVersion, wanted: string
       { input: 'version' },
     );
   }
+  return release;
+}
+
+/**
+ * No single version serves (a rollout in progress, or one that failed: the spec names one
+ * version, the pods run another). What to roll back from is not known well enough to choose a
+ * target, so only an explicit `version` goes ahead — never a green no-op, never one more version
+ * back — and expected-current only when that version still serves.
+ */
+function rollbackFromUnsettled(ledger: LedgerView, live: LiveVersion, unsettled: Unsettled, request: RollbackRequest): RollbackPlan {
+  const asked = unsettled.versions.find((v) => v.asked)?.version;
+  if (!request.version) {
+    throw new UserError(
+      `No single version serves ${live.source} Nothing was changed: a rollback from a rollout that is not complete needs input version (the recorded version to deploy). ${ledger.held()}`,
+      {
+        input: 'version',
+        hint: `Look at the deployment (kubectl rollout status, kubectl describe), then run the rollback again with version: the verified version to deploy${asked ? ` (${asked} is the one its rollout is stuck on)` : ''}.`,
+      },
+    );
+  }
+  const { expectedCurrent } = request;
+  if (expectedCurrent && !servingAliases(unsettled).includes(expectedCurrent)) {
+    throw new UserError(
+      `Input expected-current is ${expectedCurrent}, which is not among the versions serving ${live.source} Nothing was changed.`,
+      { input: 'expected-current', hint: 'Give input version without expected-current to deploy it all the same.' },
+    );
+  }
+  const to = verifiedRelease(ledger, request.version);
+  const from = unsettledFrom(unsettled, to.version);
   return {
     action: 'rollback',
-    from: live.version,
-    to: release,
+    from,
+    to,
     skipped: [],
-    explanation: `Rolling back from ${live.version} to ${wanted}, as asked.`,
+    explanation: `Rolling back from ${from} to ${to.version}, as asked: no single version serves ${live.source}`,
   };
 }
 

@@ -3,12 +3,24 @@ import { UserError, type UserErrorDetails } from '../errors.js';
 import type { ReleaseEvent } from './ledger.js';
 
 export interface LiveReading {
-  /** Every name the live version goes by (an image's tag and digest). */
+  /** Every name the live version goes by (an image's tag and digest); none when `unsettled`. */
   aliases: string[];
-  /** Where it was read. */
+  /** Where it was read (and, when `unsettled`, why no single version serves). */
   source: string;
-  /** The image running now (kubernetes). */
+  /** The image the target is asked to run (kubernetes: the deployment's spec). */
   image?: string;
+  /** Set when no single version serves (a rollout in progress, or one that failed): what runs instead. */
+  unsettled?: UnsettledReading;
+}
+
+/** What runs a target whose rollout is not complete: the old and the new version side by side. */
+export interface UnsettledReading {
+  /** The names of the version the target is asked to run (the deployment's spec). */
+  asked: string[];
+  /** Each ReplicaSet of the deployment: the names of its image, its available replicas, its revision. */
+  replicaSets: { aliases: string[]; available: number; revision: number }[];
+  /** Why the ReplicaSets could not be read, when they could not: what serves is then unknown. */
+  unreadable?: string;
 }
 
 export interface Target {
