@@ -81,12 +81,13 @@ function modelInput(mode: Mode): string {
   return model;
 }
 
-function rolloutTimeoutInput(): number {
-  const raw = stringInput('rollout-timeout').trim() || '5m';
+/** A duration input in seconds, from 1 s to `max` (its words: '6h'). */
+function durationInput(name: string, fallback: string, max: { seconds: number; words: string }): number {
+  const raw = stringInput(name).trim() || fallback;
   const ms = parseDuration(raw);
   const seconds = ms === undefined ? undefined : ms / 1000;
-  if (seconds === undefined || seconds < 1 || seconds > 6 * 3600) {
-    refuse('rollout-timeout', raw, 'a duration from 1s to 6h such as 90s, 5m or 1h (a plain number is seconds)');
+  if (seconds === undefined || seconds < 1 || seconds > max.seconds) {
+    refuse(name, raw, `a duration from 1s to ${max.words} such as 90s, 5m or 1h (a plain number is seconds)`);
   }
   return seconds;
 }
@@ -131,7 +132,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const expectedCurrent = versionInput('expected-current');
   const image = imageInput();
   const model = modelInput(mode);
-  const rolloutTimeoutSeconds = rolloutTimeoutInput();
+  const rolloutTimeoutSeconds = durationInput('rollout-timeout', '5m', { seconds: 6 * 3600, words: '6h' });
   const { deployment, command } = targetInputs(mode, target);
   const commit = matching(
     'commit',
@@ -158,6 +159,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       DNS_SUBDOMAIN,
       'a ConfigMap name (lower-case letters, digits, - and .)',
     ),
+    ledgerTimeoutSeconds: durationInput('ledger-timeout', '60s', { seconds: 3600, words: '1h' }),
     target,
     deployment,
     container: matching('container', stringInput('container').trim(), DNS_LABEL, 'a container name (lower-case letters, digits and -)'),

@@ -13,6 +13,7 @@ export const INPUTS = [
   'commit',
   'ledger',
   'ledger-configmap',
+  'ledger-timeout',
   'target',
   'deployment',
   'container',

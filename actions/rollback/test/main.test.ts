@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubDeploymentsStub } from '../../../test/github-deployments-stub.js';
 import { KubernetesApiStub } from '../../../test/kubernetes-api-stub.js';
 import { expectNoStackTrace, readReport, runInProcess, type ActionRun, type InProcessOptions } from '../../../test/run-action.js';
+import { newRollbackReport, runRelease, type ReleaseConfig, type RollbackReport } from '@ml-gate/core/release';
 import { run } from '../src/main.js';
 
 const REPO = 'registry.example.com/ml/server';
@@ -49,8 +50,8 @@ afterAll(async () => {
 });
 
 /** A Kubernetes API stand-in with deployment ml/model-server (containers server + proxy) at `image`. */
-async function cluster(image = `${REPO}:v3`) {
-  const kube = await KubernetesApiStub.start({ rolloutDelayMs: 100 });
+async function cluster(image = `${REPO}:v3`, options: Parameters<typeof KubernetesApiStub.start>[0] = {}) {
+  const kube = await KubernetesApiStub.start({ rolloutDelayMs: 100, ...options });
   stubs.push(kube);
   kube.addDeployment({
     namespace: NS,
@@ -364,6 +365,99 @@ describe('after a rollout that timed out: live is what serves, not what the spec
   });
 });
 
+describe('ledger writes under contention (configmap ledger)', () => {
+  /** The config of a record of `version` into the ConfigMap ledger (what readConfig makes of the inputs). */
+  function recordConfig(version: string, kubeconfig: string): ReleaseConfig {
+    return {
+      mode: 'record',
+      environment: 'production',
+      version,
+      expectedCurrent: '',
+      reason: '',
+      trigger: '',
+      verified: true,
+      image: REPO,
+      model: '',
+      commit: SHA,
+      ledger: 'configmap',
+      ledgerConfigMap: CM,
+      ledgerTimeoutSeconds: 60,
+      target: 'kubernetes',
+      deployment: '',
+      container: '',
+      namespace: NS,
+      context: '',
+      kubeconfig,
+      rolloutTimeoutSeconds: 300,
+      command: '',
+      dryRun: false,
+      token: '',
+    };
+  }
+
+  it('eight records at once all land: a write that lost the race (409 Conflict) is read again and retried with backoff', async () => {
+    const { kube, kubeconfig } = await cluster();
+    seedLedger(kube, [rel(1, 'v0')]);
+    const text = await readFile(kubeconfig, 'utf8');
+    const versions = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
+    const runner = {
+      info() {},
+      warning() {},
+      setSecret() {},
+      repository: 'owner/repo',
+      tempDir: root,
+      run: { commit: SHA, runUrl: RUN_URL },
+    };
+    const savedHome = process.env.HOME;
+    process.env.HOME = home; // kubectl's discovery cache, not in the real HOME
+    let reports: RollbackReport[];
+    try {
+      reports = await Promise.all(
+        versions.map(async (v) => {
+          const report = newRollbackReport();
+          await runRelease(recordConfig(v, text), report, runner);
+          return report;
+        }),
+      );
+    } finally {
+      process.env.HOME = savedHome;
+    }
+    expect(reports.map((r) => [r.status, r.error])).toEqual(versions.map(() => ['recorded', undefined]));
+    const events = ledgerEvents(kube);
+    expect(events.map((e) => e.version).sort()).toEqual(['v0', ...versions]);
+    expect(events.map((e) => e.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    // they did race: some writes were refused for a stale resourceVersion, and retried
+    const patches = kube.requests.filter((q) => q.method === 'PATCH' && q.path === `/api/v1/namespaces/${NS}/configmaps/${CM}`);
+    expect(patches.filter((q) => q.status === 409).length).toBeGreaterThan(0);
+    expect(patches.filter((q) => q.status === 200)).toHaveLength(8);
+  });
+
+  it('a write that loses every race until ledger-timeout fails naming ledger-timeout, with what was tried', async () => {
+    const conflict = {
+      status: 409,
+      reason: 'Conflict',
+      message: `Operation cannot be fulfilled on configmaps "${CM}": the object has been modified; please apply your changes to the latest version and try again`,
+    };
+    const { kube, kubeconfig } = await cluster(`${REPO}:v3`, {
+      fail: (q) => (q.method === 'PATCH' && q.path.endsWith(`/configmaps/${CM}`) ? conflict : undefined),
+    });
+    seedLedger(kube, [rel(1, 'v1')]);
+    const r = await rollback({ ...K8S, mode: 'record', version: 'v2', 'ledger-timeout': '2s' }, { env: { KUBECONFIG: kubeconfig } });
+    const report = await expectFailure(
+      r,
+      'error',
+      `Writing the ledger (ConfigMap ml/${CM}, key production.json) failed: other writers changed it first every time (gave up after `,
+      'input ledger-timeout',
+      'the object has been modified',
+      'a concurrency group',
+    );
+    expect(report.error.input).toBe('ledger-timeout');
+    const patches = kube.requests.filter((q) => q.method === 'PATCH');
+    expect(patches.length).toBeGreaterThan(2);
+    expect(ledgerEvents(kube)).toHaveLength(1);
+  });
+});
+
 describe('github-deployments ledger', () => {
   const GH = { environment: 'production', ledger: 'github-deployments' };
 
@@ -467,6 +561,12 @@ describe('bad inputs: one error annotation naming the input', () => {
       { mode: 'record', environment: 'production', version: 'v1', image: 'ghcr.io/o/s:v1' },
       "Input image is 'ghcr.io/o/s:v1'; expected an image repository without tag",
       'image',
+    ],
+    [
+      'ledger-timeout not a duration',
+      { mode: 'record', environment: 'production', version: 'v1', 'ledger-timeout': 'soon' },
+      "Input ledger-timeout is 'soon'; expected a duration from 1s to 1h",
+      'ledger-timeout',
     ],
     [
       'rollout-timeout too long',

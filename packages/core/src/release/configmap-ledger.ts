@@ -9,8 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { messageOf, parseError, parsed, UserError, type ParseResult } from '../errors.js';
-import { isConflict, isNotFound, kubectlMessage, type Kubectl } from './kubectl.js';
-import type { Ledger, LedgerEvent, NewRelease, NewRollback, ReleaseEvent, RollbackEvent } from './ledger.js';
+import { isConflict, isNotFound, kubectlMessage, type Kubectl, type KubectlResult } from './kubectl.js';
+import {
+  redactEvent,
+  type Ledger,
+  type LedgerEvent,
+  type NewRelease,
+  type NewRollback,
+  type ReleaseEvent,
+  type RollbackEvent,
+} from './ledger.js';
+import { RetriesExhausted, withRetries, type RetryPolicy } from './retry.js';
 
 export const LEDGER_SCHEMA = 'ml-gate/release-ledger/v1';
 /** The oldest events are dropped beyond this many (a ConfigMap holds at most 1 MiB). */
@@ -61,42 +70,76 @@ export function appendEvent(events: readonly LedgerEvent[], event: Omit<ReleaseE
   return [...events, { ...event, id: String(next) }].slice(-MAX_EVENTS);
 }
 
+type Change<T> = (events: LedgerEvent[]) => { events: LedgerEvent[]; result: T };
+
+/** A ConfigMap from `kubectl get configmap -o json`: its data and resourceVersion. */
+export function readConfigMap(json: string): ParseResult<{ data: Record<string, string>; resourceVersion: string }> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch {
+    return parseError(`kubectl printed something that is not JSON: ${json.slice(0, 200)}`);
+  }
+  const cm = (typeof doc === 'object' && doc !== null ? doc : {}) as { data?: unknown; metadata?: { resourceVersion?: unknown } };
+  const data = typeof cm.data === 'object' && cm.data !== null ? (cm.data as Record<string, unknown>) : {};
+  const rv = cm.metadata?.resourceVersion;
+  return parsed({
+    data: Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    resourceVersion: typeof rv === 'string' ? rv : '',
+  });
+}
+
 interface Snapshot {
   events: LedgerEvent[];
   /** undefined: the ConfigMap does not exist. */
   resourceVersion?: string;
 }
 
+/** A write that lost the race: the ConfigMap changed (409 Conflict) or appeared (409 AlreadyExists) since it was read. */
+class StaleWrite extends Error {
+  constructor(
+    readonly command: string,
+    readonly result: KubectlResult,
+  ) {
+    super(kubectlMessage(result));
+  }
+}
+
+export interface ConfigMapLedgerOptions {
+  name: string;
+  environment: string;
+  /** How long a write keeps retrying after losing races to other writers (input ledger-timeout). */
+  retry: RetryPolicy;
+}
+
 export class ConfigMapLedger implements Ledger {
   readonly kind = 'configmap' as const;
   readonly location: string;
   readonly key: string;
+  readonly name: string;
+  readonly environment: string;
 
   constructor(
     private readonly kubectl: Kubectl,
-    readonly name: string,
-    readonly environment: string,
+    private readonly options: ConfigMapLedgerOptions,
   ) {
-    this.key = ledgerKey(environment);
+    this.name = options.name;
+    this.environment = options.environment;
+    this.key = ledgerKey(options.environment);
     const ns = kubectl.options.namespace ? `${kubectl.options.namespace}/` : '';
-    this.location = `ConfigMap ${ns}${name}, key ${this.key}`;
+    this.location = `ConfigMap ${ns}${options.name}, key ${this.key}`;
   }
 
   private async snapshot(): Promise<Snapshot> {
     const args = ['get', 'configmap', this.name, '-o', 'json'];
     const r = await this.kubectl.run(args);
     if (isNotFound(r)) return { events: [] };
-    if (r.code !== 0) {
-      throw new UserError(
-        `Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`,
-        {
-          input: 'ledger-configmap',
-        },
-      );
-    }
-    const cm = JSON.parse(r.stdout) as { data?: Record<string, string>; metadata?: { resourceVersion?: string } };
-    const text = cm.data?.[this.key];
-    return { events: text ? this.events(text) : [], resourceVersion: cm.metadata?.resourceVersion ?? '' };
+    const failure = `Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\``;
+    if (r.code !== 0) throw new UserError(`${failure} exited with ${r.code}: ${kubectlMessage(r)}`, { input: 'ledger-configmap' });
+    const cm = readConfigMap(r.stdout);
+    if (!cm.ok) throw new UserError(`${failure}: ${cm.error}.`, { input: 'ledger-configmap' });
+    const text = cm.value.data[this.key];
+    return { events: text ? this.events(text) : [], resourceVersion: cm.value.resourceVersion };
   }
 
   /** The events in this environment's key; a key that is not a ledger is the ConfigMap's fault (input ledger-configmap). */
@@ -113,44 +156,64 @@ export class ConfigMapLedger implements Ledger {
     return (await this.snapshot()).events;
   }
 
-  /** Read, change, write back only if nobody wrote in between; up to 5 tries. */
-  private async update<T extends LedgerEvent>(change: (events: LedgerEvent[]) => { events: LedgerEvent[]; result: T }): Promise<T> {
+  /**
+   * Read, change, write back only if nobody wrote in between (compare-and-swap on the
+   * resourceVersion); a write that lost the race is read again and retried with backoff, until
+   * ledger-timeout runs out.
+   */
+  private async update<T extends LedgerEvent>(change: Change<T>): Promise<T> {
     const dir = await mkdtemp(join(tmpdir(), 'ml-gate-ledger-'));
     try {
-      for (let attempt = 1; ; attempt++) {
-        const snap = await this.snapshot();
-        const { events, result } = change(snap.events);
-        const doc: LedgerDocument = { schema: LEDGER_SCHEMA, environment: this.environment, events };
-        const text = JSON.stringify(doc, null, 1);
-        let args: string[];
-        let input: string | undefined;
-        if (snap.resourceVersion === undefined) {
-          // our own fixed-shape document: no schema download needed (--validate=false)
-          args = ['create', '-f', '-', '--validate=false', '-o', 'name'];
-          input = JSON.stringify({
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } },
-            data: { [this.key]: text },
-          });
-        } else {
-          const file = join(dir, `patch-${attempt}.json`);
-          await writeFile(file, JSON.stringify({ metadata: { resourceVersion: snap.resourceVersion }, data: { [this.key]: text } }));
-          args = ['patch', 'configmap', this.name, '--type=merge', '--patch-file', file, '-o', 'name'];
-        }
-        const r = await this.kubectl.run(args, { input });
-        if (r.code === 0) return result;
-        if (isConflict(r) && attempt < 5) continue;
-        throw new UserError(
-          `Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`,
-          {
-            input: 'ledger-configmap',
-          },
-        );
-      }
+      return await withRetries(
+        (attempt) => this.write(change, dir, attempt),
+        (e) => (e instanceof StaleWrite ? {} : undefined),
+        this.options.retry,
+      );
+    } catch (e) {
+      if (!(e instanceof RetriesExhausted)) throw e;
+      const last = e.last as StaleWrite;
+      throw new UserError(
+        `Writing the ledger (${this.location}) failed: other writers changed it first every time (${e.message}, input ledger-timeout); the last: \`${last.command}\` exited with ${last.result.code}: ${last.message}`,
+        {
+          input: 'ledger-timeout',
+          hint: 'Run fewer writers of one ledger at once (a concurrency group), or give them a longer ledger-timeout.',
+        },
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** One attempt: read, change, write; a StaleWrite when another writer came first. */
+  private async write<T extends LedgerEvent>(change: Change<T>, dir: string, attempt: number): Promise<T> {
+    const snap = await this.snapshot();
+    const { events, result } = change(snap.events);
+    // what a ledger keeps is written to a file others read: no secret of this run goes in
+    const doc: LedgerDocument = { schema: LEDGER_SCHEMA, environment: this.environment, events: events.map(redactEvent) };
+    const { args, input } = await this.writeCommand(snap.resourceVersion, JSON.stringify(doc, null, 1), join(dir, `patch-${attempt}.json`));
+    const r = await this.kubectl.run(args, { input });
+    if (r.code === 0) return redactEvent(result);
+    if (isConflict(r)) throw new StaleWrite(this.kubectl.commandLine(args), r);
+    throw new UserError(
+      `Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`,
+      { input: 'ledger-configmap' },
+    );
+  }
+
+  /** Create the ConfigMap (none was read), or a merge patch that carries the resourceVersion read. */
+  private async writeCommand(resourceVersion: string | undefined, text: string, patchFile: string) {
+    if (resourceVersion === undefined) {
+      // our own fixed-shape document: no schema download needed (--validate=false)
+      const input = JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } },
+        data: { [this.key]: text },
+      });
+      return { args: ['create', '-f', '-', '--validate=false', '-o', 'name'], input };
+    }
+    await writeFile(patchFile, JSON.stringify({ metadata: { resourceVersion }, data: { [this.key]: text } }));
+    return { args: ['patch', 'configmap', this.name, '--type=merge', '--patch-file', patchFile, '-o', 'name'], input: undefined };
   }
 
   addRelease(release: NewRelease): Promise<ReleaseEvent> {

@@ -4,6 +4,7 @@
  * the events mean (which version is live, which ones are bad, what to roll back to) is decided
  * by pure functions over the log (here and in select.ts), the same for every store.
  */
+import { redactSecrets } from '../util/secrets.js';
 
 /** A version put into service and recorded (mode: record). */
 export interface ReleaseEvent {
@@ -61,6 +62,14 @@ export interface Ledger {
   /** Marks an already recorded release verified (its smoke test passed after it was recorded). */
   markVerified(release: ReleaseEvent, runUrl?: string): Promise<ReleaseEvent>;
   addRollback(rollback: NewRollback): Promise<RollbackEvent>;
+}
+
+/**
+ * An event with this run's secrets redacted from every text in it (util/secrets.ts): a ledger is
+ * written where others read it, and a reason, a trigger or a kubectl message may quote a secret.
+ */
+export function redactEvent<T extends object>(event: T): T {
+  return Object.fromEntries(Object.entries(event).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v])) as T;
 }
 
 /** The version the ledger says serves now: the last release, or the target of the last rollback. */

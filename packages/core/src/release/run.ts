@@ -36,6 +36,8 @@ export interface ReleaseConfig {
   commit: string;
   ledger: LedgerKind;
   ledgerConfigMap: string;
+  /** How long a ledger read or write keeps retrying (lost races, transient API errors). */
+  ledgerTimeoutSeconds: number;
   target: 'kubernetes' | 'command';
   deployment: string;
   container: string;
@@ -113,7 +115,9 @@ async function writeKubeconfig(kubeconfig: string, runner: ReleaseRunner): Promi
 }
 
 function makeLedger(config: ReleaseConfig, kubectl: Kubectl, runner: ReleaseRunner): Ledger {
-  if (config.ledger === 'configmap') return new ConfigMapLedger(kubectl, config.ledgerConfigMap, config.environment);
+  const retry = { deadlineMs: config.ledgerTimeoutSeconds * 1000 };
+  if (config.ledger === 'configmap')
+    return new ConfigMapLedger(kubectl, { name: config.ledgerConfigMap, environment: config.environment, retry });
   return new GitHubDeploymentsLedger({
     token: config.token,
     repository: runner.repository,
