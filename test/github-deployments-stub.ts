@@ -9,6 +9,11 @@
 //   GET  /repos/{o}/{r}/deployments/{id}/statuses   newest first
 //   POST /repos/{o}/{r}/deployments/{id}/statuses   201; 422 for an unknown state
 // Anything else answers 404 (and is recorded). Without a token: 401; `writable: false`: POST 403.
+// `tokens`: the tokens GitHub knows; any other gets GitHub's 401 "Bad credentials" (an expired or
+// revoked personal access token). `fail`: an answer given instead of the endpoint's, for the
+// errors GitHub really gives (see `gitHubErrors`: 5xx, 429 and the secondary rate limit's 403 with
+// retry-after, as https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api
+// describes them).
 import { GitHubApiStand, type GitHubApiStubBaseOptions, type JsonReply, type RecordedRequest } from './loopback.js';
 
 export interface StubDeployment {
@@ -42,7 +47,35 @@ export type GhRequest = RecordedRequest;
 export interface GitHubDeploymentsStubOptions extends GitHubApiStubBaseOptions {
   /** Refs that exist; undefined: every ref exists. */
   refs?: string[];
+  /** The tokens GitHub accepts; undefined: any. */
+  tokens?: string[];
+  /** An answer instead of the endpoint's (undefined: the endpoint answers). */
+  fail?: (r: GhRequest) => JsonReply | undefined;
 }
+
+/** Error answers as GitHub gives them (status, headers, body). */
+export const gitHubErrors = {
+  badCredentials: (): JsonReply => ({
+    status: 401,
+    json: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+  }),
+  serverError: (status = 502): JsonReply => ({ status, json: { message: status === 503 ? 'Service Unavailable' : 'Server Error' } }),
+  /** A secondary rate limit: 403 (or 429) with retry-after in seconds. */
+  secondaryRateLimit: (retryAfterSeconds: number, status = 403): JsonReply => ({
+    status,
+    headers: { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-remaining': '4990' },
+    json: {
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000:0000:00000000.',
+      documentation_url:
+        'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+    },
+  }),
+  notFound: (): JsonReply => ({
+    status: 404,
+    json: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/deployments/deployments', status: '404' },
+  }),
+};
 
 const STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
 
@@ -111,7 +144,16 @@ export class GitHubDeploymentsStub extends GitHubApiStand<GitHubDeploymentsStubO
     };
   }
 
+  /** What GitHub answers before the endpoint: an unknown token, or the failure a test asks for. */
+  private refused(r: GhRequest): JsonReply | undefined {
+    const token = /^(?:token|bearer) (\S+)$/i.exec(String(r.headers.authorization ?? ''))?.[1] ?? '';
+    if (this.options.tokens && !this.options.tokens.includes(token)) return gitHubErrors.badCredentials();
+    return this.options.fail?.(r);
+  }
+
   protected route(r: GhRequest): JsonReply | undefined {
+    const refused = this.refused(r);
+    if (refused) return refused;
     const forbidden = this.forbidden();
     let m = /^\/repos\/([^/]+)\/([^/]+)\/deployments$/.exec(r.path);
     if (m && r.method === 'GET') {

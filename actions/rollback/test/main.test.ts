@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { GitHubDeploymentsStub } from '../../../test/github-deployments-stub.js';
+import { gitHubErrors, GitHubDeploymentsStub } from '../../../test/github-deployments-stub.js';
 import { KubernetesApiStub } from '../../../test/kubernetes-api-stub.js';
 import { expectNoStackTrace, readReport, runInProcess, type ActionRun, type InProcessOptions } from '../../../test/run-action.js';
 import { newRollbackReport, runRelease, type ReleaseConfig, type RollbackReport } from '@ml-gate/core/release';
@@ -502,6 +502,85 @@ describe('github-deployments ledger', () => {
     expect(r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain(token);
     expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::') && l.includes(token))).toEqual([]);
     expect(r.summary).not.toContain(token);
+    expect(await readFile(join(r.workspace, r.outputs['report-path']), 'utf8')).not.toContain(token);
+  });
+});
+
+describe('github-deployments ledger: each HTTP status gets the hint that fits it', () => {
+  const GH = { environment: 'production', ledger: 'github-deployments', mode: 'record', version: 'v1' };
+
+  it('401 (an expired personal access token): invalid or expired, names github-token, not permissions:', async () => {
+    const gh = await github({ tokens: ['ghs_theWorkflowToken000000000000000000'] });
+    const r = await rollback(GH, { apiUrl: gh.url, token: 'github_pat_expired0000000000000000000000' });
+    const report = await expectFailure(r, 'error', 'HTTP 401: Bad credentials', 'the token in github-token', 'invalid or expired');
+    expect(report.error.input).toBe('github-token');
+    expect(r.errors[0].message).not.toContain('permissions');
+    expect(gh.writes()).toEqual([]);
+  });
+
+  it('403 (a read-only token): permissions: deployments: write, or a fork', async () => {
+    const gh = await github({ writable: false });
+    const r = await rollback(GH, { apiUrl: gh.url });
+    const report = await expectFailure(r, 'error', 'HTTP 403', '`permissions: deployments: write`', 'a pull request from a fork');
+    expect(report.error.input).toBe('github-token');
+  });
+
+  it('404: the repository, for this token', async () => {
+    const gh = await github({ fail: () => gitHubErrors.notFound() });
+    const r = await rollback(GH, { apiUrl: gh.url });
+    const report = await expectFailure(r, 'error', 'HTTP 404: Not Found', 'GitHub found no repository owner/repo (GITHUB_REPOSITORY)');
+    expect(report.error.input).toBe('github-token');
+  });
+
+  it('422 (a ref GitHub does not know): the ref, naming input commit', async () => {
+    const gh = await github({ refs: ['main'] });
+    const r = await rollback({ ...GH, commit: 'deadbeef' }, { apiUrl: gh.url });
+    const report = await expectFailure(
+      r,
+      'error',
+      'HTTP 422: No ref found for: deadbeef',
+      'GitHub could not create a deployment of deadbeef',
+      'input commit',
+    );
+    expect(report.error.input).toBe('commit');
+  });
+
+  it('5xx and a secondary rate limit (403 with retry-after) are retried, after the wait GitHub asks for', async () => {
+    const answers = [gitHubErrors.serverError(502), gitHubErrors.secondaryRateLimit(1), gitHubErrors.serverError(503)];
+    const gh = await github({ fail: (q) => (q.method === 'POST' && q.path.endsWith('/deployments') ? answers.shift() : undefined) });
+    const started = Date.now();
+    const r = await rollback(GH, { apiUrl: gh.url });
+    expectOk(r);
+    expect(r.outputs.status).toBe('recorded');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // retry-after: 1 honoured
+    const creates = gh.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/deployments'));
+    expect(creates.map((q) => q.status)).toEqual([502, 403, 503, 201]);
+    expect(gh.deployments.map((d) => (d.payload as any).version)).toEqual(['v1']);
+  });
+
+  it('a GitHub that keeps failing until ledger-timeout: the error names ledger-timeout and what was tried', async () => {
+    const gh = await github({ fail: () => gitHubErrors.serverError(503) });
+    const r = await rollback({ ...GH, 'ledger-timeout': '2s' }, { apiUrl: gh.url });
+    const report = await expectFailure(
+      r,
+      'error',
+      'HTTP 503: Service Unavailable (gave up after',
+      'input ledger-timeout',
+      'githubstatus.com',
+    );
+    expect(report.error.input).toBe('ledger-timeout');
+    expect(gh.requests.length).toBeGreaterThan(2);
+  });
+
+  it('a token quoted in an error body reaches neither the report, the summary, the outputs nor the log', async () => {
+    const token = 'ghs_quotedInTheBody0123456789abcdefXYZ';
+    const gh = await github({ fail: () => ({ status: 401, json: { message: `Bad credentials: token ${token} has expired` } }) });
+    const r = await rollback(GH, { apiUrl: gh.url, token });
+    await expectFailure(r, 'error', 'HTTP 401: Bad credentials: token *** has expired');
+    expect(r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain(token);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::') && l.includes(token))).toEqual([]);
+    expect(r.summary).not.toContain(token);
+    expect(JSON.stringify(r.outputs)).not.toContain(token);
     expect(await readFile(join(r.workspace, r.outputs['report-path']), 'utf8')).not.toContain(token);
   });
 });

@@ -7,8 +7,19 @@
  */
 import { getOctokit } from '@actions/github';
 
-import { messageOf, UserError } from '../errors.js';
-import type { Ledger, LedgerEvent, NewRelease, NewRollback, ReleaseEvent, RollbackEvent } from './ledger.js';
+import { UserError } from '../errors.js';
+import { redactSecrets } from '../util/secrets.js';
+import { gitHubFailure, gitHubRetry } from './github-api-errors.js';
+import {
+  redactEvent,
+  type Ledger,
+  type LedgerEvent,
+  type NewRelease,
+  type NewRollback,
+  type ReleaseEvent,
+  type RollbackEvent,
+} from './ledger.js';
+import { withRetries, type RetryPolicy } from './retry.js';
 
 export const DEPLOYMENT_TASK = 'deploy:ml-gate';
 /** The newest deployments read (each costs one request for its statuses). */
@@ -27,6 +38,8 @@ export interface GitHubDeploymentsLedgerOptions {
    * loaded. Given, it is the value of this run's environment, whenever the module was loaded.
    */
   apiUrl?: string;
+  /** How long a call keeps retrying GitHub's transient errors (input ledger-timeout). */
+  retry: RetryPolicy;
 }
 
 type Octokit = ReturnType<typeof getOctokit>;
@@ -107,47 +120,36 @@ export class GitHubDeploymentsLedger implements Ledger {
     this.location = `GitHub deployments of ${options.repository}, environment ${options.environment}, task ${DEPLOYMENT_TASK}`;
   }
 
-  private fail(what: string, e: unknown, input = 'github-token'): never {
-    const status = (e as { status?: number }).status;
-    const hint =
-      status === 401 || status === 403 || status === 404
-        ? 'The token needs `permissions: deployments: write` (read for a dry run) on this repository.'
-        : undefined;
-    throw new UserError(`${what} (${this.location}) failed: ${status ? `HTTP ${status}: ` : ''}${messageOf(e)}.`, {
-      input,
-      hint,
-      cause: e,
-    });
+  /**
+   * One API call: GitHub's transient errors (5xx, 429, a rate limit) retried with backoff, after
+   * the wait GitHub asks for, until ledger-timeout; any failure worded by gitHubFailure.
+   */
+  private async call<T>(what: string, request: () => Promise<T>, ref?: string): Promise<T> {
+    try {
+      return await withRetries(request, (e) => gitHubRetry(e), this.options.retry);
+    } catch (e) {
+      throw gitHubFailure(`${what} (${this.location})`, e, { repository: this.options.repository, ref });
+    }
   }
 
   async read(): Promise<LedgerEvent[]> {
     const { owner, repo } = this;
-    let deployments: { id: number; created_at: string; payload: unknown }[];
-    try {
-      deployments = await this.octokit.paginate(
+    const deployments = await this.call('Reading the ledger', () =>
+      this.octokit.paginate(
         this.octokit.rest.repos.listDeployments,
         { owner, repo, environment: this.options.environment, task: DEPLOYMENT_TASK, per_page: 100 },
         (response, done) => {
           if (response.data.length < 100) done();
           return response.data;
         },
-      );
-    } catch (e) {
-      this.fail('Reading the ledger', e);
-    }
+      ),
+    );
     const newest = [...deployments].sort((a, b) => b.id - a.id).slice(0, MAX_DEPLOYMENTS);
     const events: LedgerEvent[] = [];
     // statuses, a few requests at a time
     for (let i = 0; i < newest.length; i += 8) {
       const batch = newest.slice(i, i + 8);
-      const statuses = await Promise.all(
-        batch.map((d) =>
-          this.octokit.rest.repos
-            .listDeploymentStatuses({ owner, repo, deployment_id: d.id, per_page: 100 })
-            .then((r) => r.data.map((s) => s.state))
-            .catch((e: unknown) => this.fail(`Reading the statuses of deployment ${d.id}`, e)),
-        ),
-      );
+      const statuses = await Promise.all(batch.map((d) => this.states(d.id)));
       batch.forEach((d, j) => {
         const e = eventOfDeployment(d, statuses[j]);
         if (e) events.push(e);
@@ -156,6 +158,16 @@ export class GitHubDeploymentsLedger implements Ledger {
     return events.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
+  /** The states of a deployment's statuses, newest first. */
+  private async states(deploymentId: number): Promise<string[]> {
+    const { owner, repo } = this;
+    const r = await this.call(`Reading the statuses of deployment ${deploymentId}`, () =>
+      this.octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deploymentId, per_page: 100 }),
+    );
+    return r.data.map((s) => s.state);
+  }
+
+  /** A deployment of `ref` holding the event (secrets redacted), and its first status. */
   private async create(
     ref: string,
     payload: Record<string, unknown>,
@@ -165,30 +177,27 @@ export class GitHubDeploymentsLedger implements Ledger {
     logUrl?: string,
   ) {
     const { owner, repo } = this;
-    let id: number;
-    let createdAt: string;
-    try {
-      const { data } = await this.octokit.rest.repos.createDeployment({
-        owner,
-        repo,
-        ref,
-        task: DEPLOYMENT_TASK,
-        environment: this.options.environment,
-        payload: { schema: PAYLOAD_SCHEMA, ...payload },
-        description: statusDescription(description),
-        auto_merge: false,
-        required_contexts: [],
-        transient_environment: false,
-      });
-      if (!('id' in data)) throw new Error(`GitHub did not create the deployment: ${JSON.stringify(data)}`);
-      id = data.id;
-      createdAt = data.created_at;
-    } catch (e) {
-      const status = (e as { status?: number }).status;
-      this.fail(`Creating a deployment of ${ref}`, e, status === 422 || status === 409 ? 'commit' : 'github-token');
-    }
-    await this.status(id, state, statusText, logUrl);
-    return { id: String(id), createdAt };
+    const { data } = await this.call(
+      `Creating a deployment of ${ref}`,
+      () =>
+        this.octokit.rest.repos.createDeployment({
+          owner,
+          repo,
+          ref,
+          task: DEPLOYMENT_TASK,
+          environment: this.options.environment,
+          payload: redactEvent({ schema: PAYLOAD_SCHEMA, ...payload }),
+          description: statusDescription(redactSecrets(description)),
+          auto_merge: false,
+          required_contexts: [],
+          transient_environment: false,
+        }),
+      ref,
+    );
+    // 202: GitHub merged the default branch into the ref instead (auto_merge), which is never asked for
+    if (!('id' in data)) throw new UserError(`GitHub did not create a deployment of ${ref} (${this.location}): ${JSON.stringify(data)}`);
+    await this.status(data.id, state, statusText, logUrl);
+    return { id: String(data.id), createdAt: data.created_at };
   }
 
   private async status(
@@ -197,18 +206,16 @@ export class GitHubDeploymentsLedger implements Ledger {
     description: string,
     logUrl?: string,
   ): Promise<void> {
-    try {
-      await this.octokit.rest.repos.createDeploymentStatus({
+    await this.call(`Setting the status of deployment ${deploymentId}`, () =>
+      this.octokit.rest.repos.createDeploymentStatus({
         owner: this.owner,
         repo: this.repo,
         deployment_id: deploymentId,
         state,
-        description: statusDescription(description),
-        ...(logUrl ? { log_url: logUrl } : {}),
-      });
-    } catch (e) {
-      this.fail(`Setting the status of deployment ${deploymentId}`, e);
-    }
+        description: statusDescription(redactSecrets(description)),
+        ...(logUrl ? { log_url: redactSecrets(logUrl) } : {}),
+      }),
+    );
   }
 
   async addRelease(release: NewRelease): Promise<ReleaseEvent> {

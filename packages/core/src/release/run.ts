@@ -124,6 +124,7 @@ function makeLedger(config: ReleaseConfig, kubectl: Kubectl, runner: ReleaseRunn
     environment: config.environment,
     defaultRef: runner.run.commit || config.commit,
     apiUrl: runner.apiUrl,
+    retry,
   });
 }
 

@@ -1,0 +1,121 @@
+/**
+ * What a GitHub REST API error means for the github-deployments ledger (pure): whether to try
+ * again — a 5xx, a 429, a rate limit (403 with retry-after, x-ratelimit-remaining: 0 or "secondary
+ * rate limit"), after the wait GitHub asks for — and, when not, what the user can do about it: a
+ * hint that fits the status, and the input at fault. GitHub's own message is quoted with this
+ * run's secrets redacted (an error body may quote the token).
+ */
+import { messageOf, UserError } from '../errors.js';
+import { redactSecrets } from '../util/secrets.js';
+import { RetriesExhausted } from './retry.js';
+
+interface ApiError {
+  status?: number;
+  message: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+}
+
+/** The status, message and headers of what Octokit threw (a RequestError; a network failure is its status 500). */
+function apiError(e: unknown): ApiError {
+  const x = e as { status?: unknown; response?: { headers?: unknown } } | null | undefined;
+  const raw = x?.response?.headers;
+  const headers: Record<string, string> = {};
+  if (typeof raw === 'object' && raw !== null) {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      if (typeof v === 'string' || typeof v === 'number') headers[k.toLowerCase()] = String(v);
+    }
+  }
+  return { status: typeof x?.status === 'number' ? x.status : undefined, message: messageOf(e), headers };
+}
+
+/** 429, or a 403 that is a rate limit rather than a permission (GitHub answers both with 403). */
+function isRateLimit(a: ApiError): boolean {
+  if (a.status === 429) return true;
+  return (
+    a.status === 403 &&
+    (a.headers['retry-after'] !== undefined || a.headers['x-ratelimit-remaining'] === '0' || /secondary rate limit/i.test(a.message))
+  );
+}
+
+/**
+ * The wait GitHub asks for before a retry (ms), as its documentation says to read it: retry-after
+ * (seconds, or an HTTP date); else, x-ratelimit-remaining 0, until x-ratelimit-reset (epoch
+ * seconds); else, for a secondary rate limit, at least a minute.
+ */
+function rateLimitWait(a: ApiError, now: number): number {
+  const after = a.headers['retry-after'];
+  if (after !== undefined) {
+    const seconds = Number(after);
+    return Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(after) - now || 0);
+  }
+  if (a.headers['x-ratelimit-remaining'] === '0') return Math.max(0, Number(a.headers['x-ratelimit-reset']) * 1000 - now || 0);
+  return 60_000;
+}
+
+/** Whether an API error is worth another attempt, and the least wait GitHub asked for. */
+export function gitHubRetry(e: unknown, now = Date.now()): { afterMs?: number } | undefined {
+  const a = apiError(e);
+  if (a.status === undefined) return undefined;
+  if (isRateLimit(a)) return { afterMs: rateLimitWait(a, now) };
+  return a.status >= 500 ? {} : undefined;
+}
+
+/** What the call was about, for the hints: the repository (GITHUB_REPOSITORY) and, creating a deployment, its ref. */
+export interface ApiCallContext {
+  repository: string;
+  ref?: string;
+}
+
+/** The hint and the input at fault for a status that retrying does not change. */
+function statusAdvice(status: number | undefined, c: ApiCallContext): { input?: string; hint?: string } {
+  switch (status) {
+    case 401:
+      return {
+        input: 'github-token',
+        hint: "GitHub does not accept the token in github-token: it is invalid or expired (a personal access token past its expiry date, or revoked?). The default, the workflow's own token, is valid while the job runs.",
+      };
+    case 403:
+      return {
+        input: 'github-token',
+        hint: 'The token needs `permissions: deployments: write` (read for a dry run) on this repository; a pull request from a fork gets a read-only token, whatever `permissions:` says.',
+      };
+    case 404:
+      return {
+        input: 'github-token',
+        hint: `GitHub found no repository ${c.repository} (GITHUB_REPOSITORY), or no such deployment, for this token: a token without access to a private repository gets 404, not 403 (a fine-grained token for other repositories?).`,
+      };
+    case 409:
+    case 422:
+      return c.ref
+        ? {
+            input: 'commit',
+            hint: `GitHub could not create a deployment of ${c.ref}: it must be a commit, branch or tag of ${c.repository} (input commit; default: the run's commit) — a commit only in a fork is unknown here.`,
+          }
+        : {};
+    default:
+      return {};
+  }
+}
+
+/** A transient error that outlasted ledger-timeout. */
+function exhaustedAdvice(a: ApiError): { input: string; hint: string } {
+  return {
+    input: 'ledger-timeout',
+    hint: isRateLimit(a)
+      ? "GitHub's rate limit for this token was reached (runs that share a token share its limit): wait for it to reset, or give a longer ledger-timeout."
+      : "GitHub's API kept failing (https://www.githubstatus.com): run the step again later, or give a longer ledger-timeout.",
+  };
+}
+
+/** The UserError for a failed call: "WHAT failed: HTTP 401: Bad credentials.", the hint that fits, the input at fault. */
+export function gitHubFailure(what: string, e: unknown, context: ApiCallContext): UserError {
+  const exhausted = e instanceof RetriesExhausted ? e : undefined;
+  const a = apiError(exhausted ? exhausted.last : e);
+  const gaveUp = exhausted ? ` (${exhausted.message}, input ledger-timeout)` : '';
+  const advice = exhausted ? exhaustedAdvice(a) : statusAdvice(a.status, context);
+  return new UserError(`${what} failed: ${a.status ? `HTTP ${a.status}: ` : ''}${redactSecrets(a.message)}${gaveUp}.`, {
+    ...advice,
+    cause: e,
+  });
+}
