@@ -625,6 +625,73 @@ describe('kubeconfig input', () => {
   });
 });
 
+describe('kubeconfig input: every credential masked, not only token', () => {
+  it('client-key-data over several lines, a password, a client secret, a server URL password, exec env secrets', async () => {
+    const { kube, kubeconfig } = await cluster();
+    seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
+    // the stand-in's own kubeconfig, and users and a cluster kubectl does not use but whose secrets are as secret
+    const extra = [
+      '- name: other',
+      '  user:',
+      '    client-certificate-data: Q0VSVElGSUNBVEU=',
+      '    client-key-data: |',
+      '      cHJpdmF0ZS1rZXktYnl0ZXMtb2Yt',
+      '      YS11c2VyLW5vYm9keS1tYXktc2Vl',
+      '    password: "hunter2-quoted"',
+      '    auth-provider:',
+      '      name: oidc',
+      '      config: {client-secret: oidc-client-secret-1, id-token: eyJ.id.token}',
+      '- name: aws',
+      '  user:',
+      '    exec:',
+      '      command: aws',
+      '      env:',
+      '      - name: AWS_SECRET_ACCESS_KEY',
+      '        value: wJalrXUtnFEMI-K7MDENG',
+    ].join('\n');
+    const text = (await readFile(kubeconfig, 'utf8')) + extra + '\n';
+    const withCluster = text.replace(
+      'clusters:\n',
+      'clusters:\n- name: basic\n  cluster:\n    server: https://admin:s3cr3t-pw@k8s.example.com\n',
+    );
+    const r = await rollback({ ...K8S, mode: 'rollback', kubeconfig: withCluster }, { env: { KUBECONFIG: undefined } });
+    expectOk(r);
+    const masked = r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
+    const secrets = [
+      'stub-token-0123456789',
+      'cHJpdmF0ZS1rZXktYnl0ZXMtb2Yt', // each line of a value over several lines
+      'YS11c2VyLW5vYm9keS1tYXktc2Vl',
+      'hunter2-quoted',
+      'oidc-client-secret-1',
+      'eyJ.id.token',
+      'wJalrXUtnFEMI-K7MDENG',
+      's3cr3t-pw',
+    ];
+    expect(masked).toEqual(expect.arrayContaining(secrets));
+    expect(masked).not.toContain('admin');
+    const report = await readFile(join(r.workspace, r.outputs['report-path']), 'utf8');
+    for (const secret of secrets) {
+      expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::') && l.includes(secret))).toEqual([]);
+      expect(report).not.toContain(secret);
+    }
+  });
+});
+
+describe('ledger entries are redacted before they are written', () => {
+  it("a secret of this run in the reason (here the kubeconfig's token) is *** in the ConfigMap", async () => {
+    const { kube, kubeconfig } = await cluster();
+    seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
+    const text = await readFile(kubeconfig, 'utf8');
+    const r = await rollback(
+      { ...K8S, mode: 'rollback', kubeconfig: text, reason: 'pasted by mistake: stub-token-0123456789', trigger: 'alert' },
+      { env: { KUBECONFIG: undefined } },
+    );
+    expectOk(r);
+    expect(ledgerEvents(kube).at(-1)).toMatchObject({ type: 'rollback', reason: 'pasted by mistake: ***', trigger: 'alert' });
+    expect(JSON.stringify(kube.configMapData(CM, NS))).not.toContain('stub-token-0123456789');
+  });
+});
+
 describe('bad inputs: one error annotation naming the input', () => {
   const cases: [string, Record<string, string>, string, string][] = [
     ['mode unknown', { mode: 'undo', environment: 'production' }, "Input mode is 'undo'; expected one of: record, rollback.", 'mode'],

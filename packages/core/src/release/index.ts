@@ -7,6 +7,7 @@ export * from './github-api-errors.js';
 export * from './retry.js';
 export * from './image.js';
 export * from './kubectl.js';
+export * from './kubeconfig-secrets.js';
 export * from './deployment.js';
 export * from './kubernetes.js';
 export * from './command.js';

@@ -97,33 +97,3 @@ export function isNotFound(r: KubectlResult): boolean {
 export function isConflict(r: KubectlResult): boolean {
   return r.code !== 0 && /\((Conflict|AlreadyExists)\)/.test(r.stderr);
 }
-
-const KUBECONFIG_SECRET_KEYS = 'token|client-key-data|client-certificate-data|password|id-token|refresh-token';
-
-/**
- * The secret values of a kubeconfig, to mask in the log (pure). A kubeconfig is YAML or JSON; a
- * tolerant scan over both syntaxes finds the values of the keys that hold credentials, quoted or
- * not, in block YAML (`token: abc`), flow YAML (`user: {token: abc}`) and JSON (`"token": "abc"`).
- */
-export function kubeconfigSecrets(text: string): string[] {
-  const re = new RegExp(
-    `(?:^|[\\s{,])(["']?)(?:${KUBECONFIG_SECRET_KEYS})\\1\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|'(?:[^']|'')*'|[^\\s,{}\\[\\]#"']+)`,
-    'gm',
-  );
-  const out = new Set<string>();
-  for (const m of text.matchAll(re)) {
-    const raw = m[2];
-    let value = raw;
-    if (raw.startsWith('"')) {
-      try {
-        value = JSON.parse(raw) as string;
-      } catch {
-        value = raw.slice(1, -1);
-      }
-    } else if (raw.startsWith("'")) {
-      value = raw.slice(1, -1).replace(/''/g, "'");
-    }
-    if (value && value !== '|' && value !== '>' && value !== 'null') out.add(value);
-  }
-  return [...out];
-}
