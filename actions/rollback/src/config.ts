@@ -1,7 +1,6 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { badInputValue, fileProblem, parseDuration, UserError } from '@ml-gate/core';
+import { badInputValue, parseDuration, UserError } from '@ml-gate/core';
 import { booleanInput, choiceInput, stringInput } from '@ml-gate/core/github';
-import { isValidVersion, parseImage, type ReleaseConfig } from '@ml-gate/core/release';
+import { checkModelFile, isValidVersion, parseImage, type ReleaseConfig } from '@ml-gate/core/release';
 
 /** The inputs of action.yml, parsed once and validated. */
 export interface Config extends ReleaseConfig {
@@ -60,24 +59,10 @@ function imageInput(): string {
   return image;
 }
 
-/** The promoted model file (record only: its SHA-256 goes into the ledger), readable now rather than failing mid-record. */
-function modelInput(mode: Mode): string {
+/** The promoted model file (record only: its SHA-256 goes into the ledger), checked now rather than failing mid-record. */
+async function modelInput(mode: Mode): Promise<string> {
   const model = stringInput('model').trim();
-  if (mode !== 'record' || model === '') return model;
-  let isFile: boolean;
-  try {
-    isFile = statSync(model).isFile();
-    if (isFile) accessSync(model, constants.R_OK);
-  } catch (e) {
-    throw new UserError(`Input model is '${model}', which ${fileProblem(e)}.`, { input: 'model', file: model });
-  }
-  if (!isFile) {
-    throw new UserError(`Input model is '${model}', which is not a file.`, {
-      input: 'model',
-      file: model,
-      hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.',
-    });
-  }
+  if (mode === 'record' && model !== '') await checkModelFile(model);
   return model;
 }
 
@@ -123,7 +108,7 @@ function recordedVersionInput(mode: Mode): string {
 }
 
 /** The inputs in the order they are checked: the first bad one is the one reported. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export async function readConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
   const mode = choiceInput('mode', ['record', 'rollback'] as const, stringInput('mode', { required: true }) as Mode);
   const ledger = choiceInput('ledger', ['github-deployments', 'configmap'] as const, 'github-deployments');
   const target = choiceInput('target', ['kubernetes', 'command'] as const, 'kubernetes');
@@ -131,7 +116,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const version = recordedVersionInput(mode);
   const expectedCurrent = versionInput('expected-current');
   const image = imageInput();
-  const model = modelInput(mode);
+  const model = await modelInput(mode);
   const rolloutTimeoutSeconds = durationInput('rollout-timeout', '5m', { seconds: 6 * 3600, words: '6h' });
   const { deployment, command } = targetInputs(mode, target);
   const commit = matching(

@@ -46,7 +46,7 @@ export async function run(): Promise<void> {
     reportPath: readReportPath(),
     inputs: INPUTS,
     report,
-    body: () => runRelease(readConfig(), report, runner()),
+    body: async () => runRelease(await readConfig(), report, runner()),
     recordError: markRollbackErrored,
     outputs,
     markdown: renderRollbackMarkdown,

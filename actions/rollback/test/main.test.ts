@@ -4,6 +4,7 @@
 // test, and the github-deployments ledger to the GitHub Deployments stand-in; both record every
 // request, so "nothing changed" is "no write request reached them". Expected versions, images and
 // ledger entries are written out by hand, never taken from the code under test.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -735,7 +736,7 @@ describe('bad inputs: one error annotation naming the input', () => {
     [
       'model that is a directory',
       { mode: 'record', environment: 'production', version: 'v1', model: '.' },
-      "Input model is '.', which is not a file.",
+      "Input model is '.', which is not a file. It is a directory, expected the promoted model file (e.g. model.onnx), not its folder.",
       'model',
     ],
     [
@@ -751,6 +752,23 @@ describe('bad inputs: one error annotation naming the input', () => {
       'model',
     ],
   ];
+  it('model that is a FIFO (named pipe): refused at once, not read forever', async () => {
+    const gh = await github();
+    const workspace = await mkdtemp(join(root, 'ws-'));
+    execFileSync('mkfifo', [join(workspace, 'model.onnx')]);
+    const r = await rollback(
+      { mode: 'record', environment: 'production', version: 'v1', model: 'model.onnx' },
+      { apiUrl: gh.url, workspace },
+    );
+    const report = await expectFailure(
+      r,
+      'error',
+      "Input model is 'model.onnx', which is not a file. It is a FIFO (named pipe), expected the promoted model file (e.g. model.onnx).",
+    );
+    expect([report.error.input, report.error.file]).toEqual(['model', 'model.onnx']);
+    expect(gh.requests).toEqual([]);
+  });
+
   for (const [name, inputs, message, input] of cases) {
     it(name, async () => {
       const gh = await github();

@@ -2,12 +2,38 @@
  * mode: record — a promoted version written into the ledger (or, in a dry run, the entry that
  * would be written), as planRecord decides.
  */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+
+import { fileProblem, UserError } from '../errors.js';
+import { statRegularFile } from '../util/files.js';
 import { sha256Files } from '../util/hash.js';
 import { imageFor } from './image.js';
 import type { Ledger, NewRelease } from './ledger.js';
 import { ledgerSection, type RollbackReport } from './rollback-report.js';
 import type { ReleaseConfig, ReleaseRunner } from './run.js';
 import { planRecord, type RecordPlan } from './select.js';
+
+/**
+ * Input model is a regular file this job can read: a FIFO would block the hash past every
+ * deadline, a directory is not a model. Checked with the inputs, before the ledger is read.
+ */
+export async function checkModelFile(model: string): Promise<void> {
+  try {
+    await statRegularFile(model);
+    await access(model, constants.R_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'ENOTREG') {
+      throw new UserError(`Input model is '${model}', which ${fileProblem(e)}.`, { input: 'model', file: model });
+    }
+    throw new UserError(`Input model is '${model}', which is not a file.`, {
+      input: 'model',
+      file: model,
+      hint: `It ${fileProblem(e, 'the promoted model file (e.g. model.onnx)')}${code === 'EISDIR' ? ', not its folder' : ''}.`,
+    });
+  }
+}
 
 export type RecordSettings = Pick<ReleaseConfig, 'version' | 'verified' | 'image' | 'model' | 'commit' | 'dryRun'>;
 
