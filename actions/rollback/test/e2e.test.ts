@@ -8,6 +8,7 @@
 // github-deployments ledger talks to test/github-deployments-stub.ts. Both record every request,
 // so "nothing changed" is checked as "no write request reached them". Expected versions, images
 // and ledger entries are written out by hand below, never taken from the code under test.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -535,6 +536,85 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
   });
 });
 
+describe('fail closed: what serves, ledger contention, secrets (real kubectl)', () => {
+  it('after a rollout that timed out, the same alert again fails saying what serves (not "v2 is live"); an explicit version goes ahead from v3', async () => {
+    const { kube, kubeconfig } = await cluster();
+    kube.setRollout('model-server', 'stuck', NS);
+    seedLedger(kube, [rel(1, 'v1'), rel(2, 'v2'), rel(3, 'v3')]);
+    const env = { KUBECONFIG: kubeconfig };
+    const alert = { ...K8S, mode: 'rollback', 'expected-current': 'v3' };
+    await expectFailure(await run({ ...alert, 'rollout-timeout': '1s' }, { env }), 'failed', 'The rollout of v2 did not complete');
+    // the spec says v2; v3's ReplicaSet still serves every replica, v2's never became available
+    expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
+    expect(kube.serving('model-server', 'server', NS)).toEqual({ [`${REPO}:v3`]: 2 });
+    const writes = kube.writes().length;
+
+    const again = await run(alert, { env });
+    const { report } = await expectFailure(
+      again,
+      'error',
+      'No single version serves deployment ml/model-server, container server: its rollout is not complete (1 of 2 replicas updated).',
+      "Serving: v3 on 2 replicas; v2 (its spec's version) on none.",
+      'needs input version',
+    );
+    expect(report.error.input).toBe('version');
+    expect(report.live.unsettled.versions.map((v: any) => [v.version, v.available])).toEqual([
+      ['v3', 2],
+      ['v2', 0],
+    ]);
+    await expectFailure(await run({ ...K8S, mode: 'rollback' }, { env }), 'error', 'No single version serves');
+    expect(kube.writes()).toHaveLength(writes);
+
+    kube.setRollout('model-server', 'complete', NS);
+    const explicit = await run({ ...alert, version: 'v1' }, { env });
+    expectOk(explicit);
+    expect(explicit.outputs).toMatchObject({ status: 'rolled-back', 'from-version': 'v3', 'to-version': 'v1', version: 'v1' });
+    expect(kube.serving('model-server', 'server', NS)).toEqual({ [`${REPO}:v1`]: 2 });
+    expect(ledgerEvents(kube).at(-1)).toMatchObject({ type: 'rollback', from: 'v3', to: 'v1', outcome: 'succeeded' });
+  });
+
+  it('eight records at once (eight runs of the bundle): all land, the races retried with backoff', async () => {
+    const { kube, kubeconfig } = await cluster();
+    const versions = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
+    const runs = await Promise.all(versions.map((v) => run({ ...K8S, mode: 'record', version: v }, { env: { KUBECONFIG: kubeconfig } })));
+    for (const r of runs) expectOk(r);
+    expect(
+      ledgerEvents(kube)
+        .map((e) => e.version)
+        .sort(),
+    ).toEqual(versions);
+    expect(ledgerEvents(kube).map((e) => e.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+  });
+
+  it('401 from GitHub (an expired personal access token): the hint fits the status and names github-token', async () => {
+    const gh = await GitHubDeploymentsStub.start({ tokens: ['ghs_theWorkflowToken000000000000000000'] });
+    stubs.push(gh);
+    const r = await run(
+      { environment: 'production', mode: 'record', version: 'v1' },
+      { apiUrl: gh.url, token: 'github_pat_expired0000000000000000000000' },
+    );
+    const { report, message } = await expectFailure(
+      r,
+      'error',
+      'HTTP 401: Bad credentials',
+      'the token in github-token',
+      'invalid or expired',
+    );
+    expect(report.error.input).toBe('github-token');
+    expect(message).not.toContain('permissions');
+  });
+
+  it('a model that is a FIFO: refused at once', async () => {
+    const gh = await GitHubDeploymentsStub.start();
+    stubs.push(gh);
+    const workspace = await mkdtemp(join(root, 'ws-'));
+    execFileSync('mkfifo', [join(workspace, 'model.onnx')]);
+    const r = await run({ environment: 'production', mode: 'record', version: 'v1', model: 'model.onnx' }, { apiUrl: gh.url, workspace });
+    await expectFailure(r, 'error', "Input model is 'model.onnx', which is not a file. It is a FIFO (named pipe)");
+    expect(gh.requests).toEqual([]);
+  });
+});
+
 describe('bad inputs: one error annotation naming the input, no stack trace, a report', () => {
   const cases: [string, Record<string, string>, string[]][] = [
     ['mode missing', { environment: 'production' }, ['Input mode is required']],
@@ -565,6 +645,11 @@ describe('bad inputs: one error annotation naming the input, no stack trace, a r
       'rollout-timeout too long',
       { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': '7h' },
       ["Input rollout-timeout is '7h'", 'from 1s to 6h'],
+    ],
+    [
+      'ledger-timeout not a duration',
+      { mode: 'record', environment: 'production', version: 'v1', 'ledger-timeout': 'soon' },
+      ["Input ledger-timeout is 'soon'", 'from 1s to 1h'],
     ],
     [
       'ledger unknown',
