@@ -145,6 +145,12 @@ function status(code: number, reason: string, message: string, details?: Record<
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
 }
 
+const NOT_FOUND: [number, unknown] = [404, status(404, 'NotFound', 'the server could not find the requested resource')];
+const notSupported = (r: { method: string }): [number, unknown] => [
+  405,
+  status(405, 'MethodNotAllowed', `${r.method} is not supported by this stub`),
+];
+
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 function isObject(v: unknown): v is Record<string, any> {
@@ -445,48 +451,52 @@ export class KubernetesApiStub {
    */
   private currentReplicaSet(d: any): any {
     const hash = podTemplateHash(d.spec.template);
-    const name = `${d.metadata.name}-${hash}`;
-    const key = `${d.metadata.namespace}/${name}`;
+    const key = `${d.metadata.namespace}/${d.metadata.name}-${hash}`;
     const owned = this.owned(d);
-    const newest = owned.length ? Number(owned[owned.length - 1].metadata.annotations[REVISION]) : 0;
+    const next = String(owned.length ? Number(owned[owned.length - 1].metadata.annotations[REVISION]) + 1 : 1);
     let rs = this.replicaSets.get(key);
     if (!rs) {
-      const labels = { ...d.spec.template.metadata.labels, 'pod-template-hash': hash };
-      rs = {
-        apiVersion: 'apps/v1',
-        kind: 'ReplicaSet',
-        metadata: {
-          name,
-          namespace: d.metadata.namespace,
-          uid: `uid-rs-${name}`,
-          generation: 1,
-          creationTimestamp: '2025-01-01T00:00:00Z',
-          labels,
-          annotations: { [REVISION]: String(newest + 1), 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas) },
-          ownerReferences: [
-            {
-              apiVersion: 'apps/v1',
-              kind: 'Deployment',
-              name: d.metadata.name,
-              uid: d.metadata.uid,
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
-        },
-        spec: {
-          replicas: 0,
-          selector: { matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } },
-          template: { ...clone(d.spec.template), metadata: { labels } },
-        },
-        status: { replicas: 0 },
-      };
+      rs = this.newReplicaSet(d, hash, next);
       this.replicaSets.set(key, rs);
     } else if (rs !== owned[owned.length - 1]) {
-      rs.metadata.annotations[REVISION] = String(newest + 1);
+      rs.metadata.annotations[REVISION] = next;
     }
     d.metadata.annotations = { ...d.metadata.annotations, [REVISION]: rs.metadata.annotations[REVISION] };
     return rs;
+  }
+
+  /** A ReplicaSet of the deployment's template, with no replicas yet. */
+  private newReplicaSet(d: any, hash: string, revision: string): any {
+    const name = `${d.metadata.name}-${hash}`;
+    const labels = { ...d.spec.template.metadata.labels, 'pod-template-hash': hash };
+    const owner = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: d.metadata.name,
+      uid: d.metadata.uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    };
+    return {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name,
+        namespace: d.metadata.namespace,
+        uid: `uid-rs-${name}`,
+        generation: 1,
+        creationTimestamp: '2025-01-01T00:00:00Z',
+        labels,
+        annotations: { [REVISION]: revision, 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas) },
+        ownerReferences: [owner],
+      },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } },
+        template: { ...clone(d.spec.template), metadata: { labels } },
+      },
+      status: { replicas: 0 },
+    };
   }
 
   /** Sets a ReplicaSet's replicas, `available` of them ready and available. */
@@ -615,135 +625,113 @@ export class KubernetesApiStub {
     return [200, { kind: 'ReplicaSetList', apiVersion: 'apps/v1', metadata: { resourceVersion: String(this.resourceVersion) }, items }];
   }
 
+  /** The answer to a request, by resource: discovery, deployments, replicasets, configmaps; anything else 404. */
   private handle(r: KubeRequest): [number, unknown] {
-    const notFound: [number, unknown] = [404, status(404, 'NotFound', 'the server could not find the requested resource')];
-    if (r.method === 'GET') {
-      if (r.path === '/version') return [200, SERVER_VERSION];
-      if (r.path === '/api') {
-        return [
-          200,
-          {
-            kind: 'APIVersions',
-            versions: ['v1'],
-            serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: this.url.replace('http://', '') }],
-          },
-        ];
-      }
-      if (r.path === '/apis') {
-        const v = { groupVersion: 'apps/v1', version: 'v1' };
-        return [200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'apps', versions: [v], preferredVersion: v }] }];
-      }
-      if (r.path === '/api/v1') return [200, CORE_RESOURCES];
-      if (r.path === '/apis/apps/v1') return [200, APPS_RESOURCES];
-      // every namespace exists (kubectl looks one up to explain a NotFound)
-      const ns = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(r.path);
-      if (ns) return [200, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns[1] }, status: { phase: 'Active' } }];
-    }
-
+    const discovery = r.method === 'GET' ? this.discovery(r.path) : undefined;
+    if (discovery) return discovery;
     let m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments(?:\/([^/]+))?$/.exec(r.path);
-    if (m) {
-      const [, ns, name] = m;
-      if (!name && r.method === 'GET') {
-        const wanted = /metadata\.name=([^,]+)/.exec(r.query.get('fieldSelector') ?? '')?.[1];
-        const items = [...this.deployments.values()].filter((d) => d.metadata.namespace === ns && (!wanted || d.metadata.name === wanted));
-        return [200, { kind: 'DeploymentList', apiVersion: 'apps/v1', metadata: { resourceVersion: String(this.resourceVersion) }, items }];
-      }
-      if (!name) return notFound;
-      const key = `${ns}/${name}`;
-      const d = this.deployments.get(key);
-      if (!d) return [404, status(404, 'NotFound', `deployments.apps "${name}" not found`, { name, group: 'apps', kind: 'deployments' })];
-      if (r.method === 'GET') return [200, d];
-      if (r.method === 'PATCH') {
-        const patch = r.body;
-        if (!isObject(patch)) return [400, status(400, 'BadRequest', 'the patch is not a JSON object')];
-        const before = JSON.stringify(d.spec);
-        const next = r.contentType === 'application/strategic-merge-patch+json' ? strategicMergePatch(d, patch) : mergePatch(d, patch);
-        next.metadata = { ...d.metadata };
-        next.status = d.status;
-        if (JSON.stringify(next.spec) !== before) {
-          next.metadata.generation = d.metadata.generation + 1;
-          next.metadata.resourceVersion = this.nextVersion();
-          this.deployments.set(key, next);
-          this.notify(next);
-          this.progress(key);
-        }
-        return [200, this.deployments.get(key)];
-      }
-      return [405, status(405, 'MethodNotAllowed', `${r.method} is not supported by this stub`)];
-    }
-
+    if (m) return this.deploymentRequest(r, m[1], m[2]);
     m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets(?:\/([^/]+))?$/.exec(r.path);
-    if (m && r.method === 'GET') return this.getReplicaSets(r, m[1], m[2]);
-    if (m) return [405, status(405, 'MethodNotAllowed', `${r.method} is not supported by this stub`)];
-
+    if (m) return r.method === 'GET' ? this.getReplicaSets(r, m[1], m[2]) : notSupported(r);
     m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps(?:\/([^/]+))?$/.exec(r.path);
-    if (m) {
-      const [, ns, name] = m;
-      if (!name && r.method === 'POST') {
-        const body = r.body;
-        if (!isObject(body) || !body.metadata?.name)
-          return [422, status(422, 'Invalid', 'ConfigMap "" is invalid: metadata.name: Required value')];
-        const key = `${ns}/${body.metadata.name}`;
-        if (this.configMaps.has(key)) {
-          return [
-            409,
-            status(409, 'AlreadyExists', `configmaps "${body.metadata.name}" already exists`, {
-              name: body.metadata.name,
-              kind: 'configmaps',
-            }),
-          ];
-        }
-        if (r.query.get('dryRun')) return [201, body];
-        const object = {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          data: body.data ?? {},
-          metadata: {
-            ...body.metadata,
-            namespace: ns,
-            uid: `uid-cm-${body.metadata.name}`,
-            resourceVersion: this.nextVersion(),
-            creationTimestamp: new Date().toISOString(),
-          },
-        };
-        this.configMaps.set(key, object);
-        return [201, object];
-      }
-      if (!name) return notFound;
-      const key = `${ns}/${name}`;
-      const cm = this.configMaps.get(key);
-      if (!cm) return [404, status(404, 'NotFound', `configmaps "${name}" not found`, { name, kind: 'configmaps' })];
-      if (r.method === 'GET') return [200, cm];
-      if (r.method === 'PATCH' || r.method === 'PUT') {
-        const body = r.body;
-        if (!isObject(body)) return [400, status(400, 'BadRequest', 'the body is not a JSON object')];
-        const rv = body.metadata?.resourceVersion;
-        if (rv !== undefined && rv !== cm.metadata.resourceVersion) {
-          return [
-            409,
-            status(
-              409,
-              'Conflict',
-              `Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-              {
-                name,
-                kind: 'configmaps',
-              },
-            ),
-          ];
-        }
-        const next =
-          r.method === 'PUT'
-            ? clone(body)
-            : r.contentType === 'application/strategic-merge-patch+json'
-              ? strategicMergePatch(cm, body)
-              : mergePatch(cm, body);
-        next.metadata = { ...cm.metadata, resourceVersion: this.nextVersion() };
-        this.configMaps.set(key, next);
-        return [200, next];
-      }
-      return [405, status(405, 'MethodNotAllowed', `${r.method} is not supported by this stub`)];
+    if (m && !m[2]) return r.method === 'POST' ? this.createConfigMap(r, m[1]) : NOT_FOUND;
+    if (m) return this.configMapRequest(r, m[1], m[2]);
+    return NOT_FOUND;
+  }
+
+  /** The legacy discovery documents (and every namespace, which kubectl looks up to explain a NotFound). */
+  private discovery(path: string): [number, unknown] | undefined {
+    if (path === '/version') return [200, SERVER_VERSION];
+    if (path === '/api') {
+      const serverAddressByClientCIDRs = [{ clientCIDR: '0.0.0.0/0', serverAddress: this.url.replace('http://', '') }];
+      return [200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs }];
     }
-    return notFound;
+    if (path === '/apis') {
+      const v = { groupVersion: 'apps/v1', version: 'v1' };
+      return [200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'apps', versions: [v], preferredVersion: v }] }];
+    }
+    if (path === '/api/v1') return [200, CORE_RESOURCES];
+    if (path === '/apis/apps/v1') return [200, APPS_RESOURCES];
+    const ns = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path);
+    return ns ? [200, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns[1] }, status: { phase: 'Active' } }] : undefined;
+  }
+
+  /** GET the list (fieldSelector metadata.name=...), GET one, PATCH one (a spec change starts a rollout). */
+  private deploymentRequest(r: KubeRequest, ns: string, name: string | undefined): [number, unknown] {
+    if (!name && r.method === 'GET') {
+      const wanted = /metadata\.name=([^,]+)/.exec(r.query.get('fieldSelector') ?? '')?.[1];
+      const items = [...this.deployments.values()].filter((d) => d.metadata.namespace === ns && (!wanted || d.metadata.name === wanted));
+      return [200, { kind: 'DeploymentList', apiVersion: 'apps/v1', metadata: { resourceVersion: String(this.resourceVersion) }, items }];
+    }
+    if (!name) return NOT_FOUND;
+    const key = `${ns}/${name}`;
+    const d = this.deployments.get(key);
+    if (!d) return [404, status(404, 'NotFound', `deployments.apps "${name}" not found`, { name, group: 'apps', kind: 'deployments' })];
+    if (r.method === 'GET') return [200, d];
+    if (r.method !== 'PATCH') return notSupported(r);
+    const patch = r.body;
+    if (!isObject(patch)) return [400, status(400, 'BadRequest', 'the patch is not a JSON object')];
+    const next = r.contentType === 'application/strategic-merge-patch+json' ? strategicMergePatch(d, patch) : mergePatch(d, patch);
+    next.metadata = { ...d.metadata };
+    next.status = d.status;
+    if (JSON.stringify(next.spec) !== JSON.stringify(d.spec)) {
+      next.metadata.generation = d.metadata.generation + 1;
+      next.metadata.resourceVersion = this.nextVersion();
+      this.deployments.set(key, next);
+      this.notify(next);
+      this.progress(key);
+    }
+    return [200, this.deployments.get(key)];
+  }
+
+  /** POST: 409 AlreadyExists when it exists, as for two first writers. */
+  private createConfigMap(r: KubeRequest, ns: string): [number, unknown] {
+    const body = r.body;
+    if (!isObject(body) || !body.metadata?.name)
+      return [422, status(422, 'Invalid', 'ConfigMap "" is invalid: metadata.name: Required value')];
+    const name: string = body.metadata.name;
+    const key = `${ns}/${name}`;
+    if (this.configMaps.has(key))
+      return [409, status(409, 'AlreadyExists', `configmaps "${name}" already exists`, { name, kind: 'configmaps' })];
+    if (r.query.get('dryRun')) return [201, body];
+    const object = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      data: body.data ?? {},
+      metadata: {
+        ...body.metadata,
+        namespace: ns,
+        uid: `uid-cm-${name}`,
+        resourceVersion: this.nextVersion(),
+        creationTimestamp: new Date().toISOString(),
+      },
+    };
+    this.configMaps.set(key, object);
+    return [201, object];
+  }
+
+  /** GET, PATCH, PUT one; a write carrying a stale resourceVersion gets 409 Conflict (optimistic concurrency). */
+  private configMapRequest(r: KubeRequest, ns: string, name: string): [number, unknown] {
+    const key = `${ns}/${name}`;
+    const cm = this.configMaps.get(key);
+    if (!cm) return [404, status(404, 'NotFound', `configmaps "${name}" not found`, { name, kind: 'configmaps' })];
+    if (r.method === 'GET') return [200, cm];
+    if (r.method !== 'PATCH' && r.method !== 'PUT') return notSupported(r);
+    const body = r.body;
+    if (!isObject(body)) return [400, status(400, 'BadRequest', 'the body is not a JSON object')];
+    const rv = body.metadata?.resourceVersion;
+    if (rv !== undefined && rv !== cm.metadata.resourceVersion) {
+      const message = `Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please apply your changes to the latest version and try again`;
+      return [409, status(409, 'Conflict', message, { name, kind: 'configmaps' })];
+    }
+    const next =
+      r.method === 'PUT'
+        ? clone(body)
+        : r.contentType === 'application/strategic-merge-patch+json'
+          ? strategicMergePatch(cm, body)
+          : mergePatch(cm, body);
+    next.metadata = { ...cm.metadata, resourceVersion: this.nextVersion() };
+    this.configMaps.set(key, next);
+    return [200, next];
   }
 }
