@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 import { messageOf, parseError, parsed, UserError, type ParseResult } from '../errors.js';
 import { isConflict, isNotFound, kubectlMessage, type Kubectl, type KubectlResult } from './kubectl.js';
+import { object, readKubectlJson, text } from './kubectl-json.js';
 import {
   redactEvent,
   type Ledger,
@@ -74,19 +75,10 @@ type Change<T> = (events: LedgerEvent[]) => { events: LedgerEvent[]; result: T }
 
 /** A ConfigMap from `kubectl get configmap -o json`: its data and resourceVersion. */
 export function readConfigMap(json: string): ParseResult<{ data: Record<string, string>; resourceVersion: string }> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch {
-    return parseError(`kubectl printed something that is not JSON: ${json.slice(0, 200)}`);
-  }
-  const cm = (typeof doc === 'object' && doc !== null ? doc : {}) as { data?: unknown; metadata?: { resourceVersion?: unknown } };
-  const data = typeof cm.data === 'object' && cm.data !== null ? (cm.data as Record<string, unknown>) : {};
-  const rv = cm.metadata?.resourceVersion;
-  return parsed({
-    data: Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    resourceVersion: typeof rv === 'string' ? rv : '',
-  });
+  const cm = readKubectlJson(json, 'the ledger ConfigMap');
+  if (!cm.ok) return cm;
+  const entries = Object.entries(object(cm.value.data)).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return parsed({ data: Object.fromEntries(entries), resourceVersion: text(object(cm.value.metadata).resourceVersion) });
 }
 
 interface Snapshot {

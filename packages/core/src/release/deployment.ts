@@ -8,6 +8,7 @@
  */
 import { parseError, parsed, type ParseResult } from '../errors.js';
 import { numberOutput } from '../util/format.js';
+import { array, count, object, readKubectlJson, text } from './kubectl-json.js';
 
 export interface Container {
   name: string;
@@ -51,27 +52,13 @@ export interface ReplicaSetView {
 /** The condition reason of a rollout past its progressDeadlineSeconds (kubectl's TimedOutReason). */
 export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
 
-type Json = Record<string, unknown>;
-const object = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
-const array = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-const count = (v: unknown, absent = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : absent);
-
 function containersOf(podTemplate: unknown): Container[] {
   return array(object(object(podTemplate).spec).containers).map((c) => ({ name: text(object(c).name), image: text(object(c).image) }));
 }
 
-function parseJson(json: string, what: string): ParseResult<Json> {
-  try {
-    return parsed(object(JSON.parse(json)));
-  } catch {
-    return parseError(`kubectl printed something that is not JSON for ${what}: ${json.slice(0, 200)}`);
-  }
-}
-
 /** A Deployment from `kubectl get deployment NAME -o json`. */
 export function readDeployment(json: string): ParseResult<DeploymentView> {
-  const doc = parseJson(json, 'the deployment');
+  const doc = readKubectlJson(json, 'the deployment');
   if (!doc.ok) return doc;
   const { metadata, spec, status } = {
     metadata: object(doc.value.metadata),
@@ -111,7 +98,7 @@ export function readDeployment(json: string): ParseResult<DeploymentView> {
 
 /** The ReplicaSets a deployment controls (its uid in a controller ownerReference), from `kubectl get replicasets -o json`. */
 export function readReplicaSets(json: string, ownerUid: string): ParseResult<ReplicaSetView[]> {
-  const doc = parseJson(json, 'the replica sets');
+  const doc = readKubectlJson(json, 'the replica sets');
   if (!doc.ok) return doc;
   const owned = array(doc.value.items)
     .map(object)
