@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6767);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2224:
+/***/ 6767:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38267,15 +38267,79 @@ async function loadOnnxRuntime(options = {}) {
     return { ort, runtime };
 }
 //# sourceMappingURL=runtime.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
+
+
+/**
+ * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
+ * device would stream without end, a directory is not data: they are refused before a byte is
+ * read, with an error `fileProblem` (errors.ts) words.
+ */
+class NotRegularFileError extends Error {
+    path;
+    kind;
+    code = 'ENOTREG';
+    constructor(path, 
+    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
+    kind) {
+        super(`${path} is ${kind}, not a regular file`);
+        this.path = path;
+        this.kind = kind;
+        this.name = 'NotRegularFileError';
+    }
+}
+function kindOf(s) {
+    if (s.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (s.isSocket())
+        return 'a socket';
+    if (s.isCharacterDevice())
+        return 'a character device';
+    if (s.isBlockDevice())
+        return 'a block device';
+    return 'not a regular file';
+}
+function check(path, s) {
+    if (s.isFile())
+        return;
+    if (s.isDirectory())
+        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
+    throw new NotRegularFileError(path, kindOf(s));
+}
+/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
+async function statRegularFile(path) {
+    const s = await (0,promises_namespaceObject.stat)(path);
+    check(path, s);
+    return s;
+}
+/**
+ * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
+ * writer would block the open itself), then checked on the open handle, so that what is read is
+ * what was checked.
+ */
+async function openRegularFile(path) {
+    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    try {
+        check(path, await handle.stat());
+        return handle;
+    }
+    catch (e) {
+        await handle.close();
+        throw e;
+    }
+}
+//# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
 
 
 
 
-function tensorInfo(meta, path, role) {
+
+function tensorInfo(meta, path, options) {
     if (!meta.isTensor) {
-        throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
+        throw new UserError(`The ${options.role} ${path} (input ${options.inputOfPath}) has a non-tensor value '${meta.name}' (a sequence or map).`, {
             file: path,
+            input: options.inputOfPath,
             hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
         });
     }
@@ -38302,17 +38366,14 @@ function createSession(ort, path, threads = 0) {
     });
 }
 /**
- * Checks that `path` is a file this process can read (stat alone would pass an unreadable file,
- * which onnxruntime would then report as a corrupt model). The UserError keeps the file system's
+ * Checks that `path` is a regular file this process can read (stat alone would pass an unreadable
+ * file, which onnxruntime would then report as a corrupt model; a FIFO would block onnxruntime's
+ * read past every deadline, a device stream without end). The UserError keeps the file system's
  * error as its cause, so that a caller can tell a missing file from an unreadable one.
  */
 async function checkModelFile(path, role, inputOfPath) {
     try {
-        const s = await (0,promises_namespaceObject.stat)(path);
-        if (s.isDirectory())
-            throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
-        if (!s.isFile())
-            throw new Error('not a regular file');
+        await statRegularFile(path);
         await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
     }
     catch (e) {
@@ -38328,7 +38389,7 @@ async function openSession(ort, path, options) {
         return await createSession(ort, path, options.threads);
     }
     catch (e) {
-        throw new UserError(`The ${options.role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
+        throw new UserError(`The ${options.role} ${path} (input ${options.inputOfPath}) cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
             file: path,
             input: options.inputOfPath,
             hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
@@ -38343,7 +38404,7 @@ function pickInput(inputs, path, role, name) {
     if (name) {
         input = inputs.find((x) => x.name === name);
         if (!input) {
-            throw new UserError(`The ${role} ${path} has no input '${name}'; its inputs are: ${listTensors(inputs)}.`, {
+            throw new UserError(`The ${role} ${path} has no input '${name}' (input input-name); its inputs are: ${listTensors(inputs)}.`, {
                 file: path,
                 input: 'input-name',
             });
@@ -38360,7 +38421,7 @@ function pickInput(inputs, path, role, name) {
     }
     if (inputs.length > 1) {
         const others = inputs.filter((x) => x !== input).map((x) => x.name);
-        throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
+        throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only one can be fed from eval-data: '${input.name}' (input input-name).`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
     }
     return input;
 }
@@ -38370,7 +38431,7 @@ function pickOutput(outputs, path, role, name) {
         return outputs[0];
     const output = outputs.find((x) => x.name === name);
     if (!output) {
-        throw new UserError(`The ${role} ${path} has no output '${name}'; its outputs are: ${listTensors(outputs)}.`, {
+        throw new UserError(`The ${role} ${path} has no output '${name}' (input output-name); its outputs are: ${listTensors(outputs)}.`, {
             file: path,
             input: 'output-name',
         });
@@ -38383,11 +38444,11 @@ async function loadModel(ort, path, options) {
     await checkModelFile(path, role, options.inputOfPath);
     const session = await openSession(ort, path, options);
     try {
-        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, options));
+        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, options));
         const input = pickInput(inputs, path, role, options.inputName);
         const output = pickOutput(outputs, path, role, options.outputName);
-        return { path, session, inputs, outputs, input, output };
+        return { path, pathInput: options.inputOfPath, session, inputs, outputs, input, output };
     }
     catch (e) {
         await session.release();
@@ -38483,66 +38544,72 @@ class ClassificationAccumulator {
             for (let i = 0; i < n; i++)
                 this.confusionIfLogits[labels[i] * classes + alt[i]]++;
         }
-        if (this.outputIsLabels) {
-            this.rows += n;
-            return;
-        }
-        for (let i = 0; i < n; i++) {
-            const y = labels[i];
-            const o = i * width;
-            if (width === 1) {
-                const s = scores[o];
-                if (s < 0 || s > 1)
-                    this.allDistributions = false;
-                this.logLossIfProbabilities -= clipLog(y === 1 ? s : 1 - s);
-                // log sigmoid(s) and log(1 - sigmoid(s)), computed stably
-                const z = y === 1 ? s : -s;
-                this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-            }
-            else {
-                let max = -Infinity;
-                for (let c = 0; c < width; c++)
-                    if (scores[o + c] > max)
-                        max = scores[o + c];
-                // the probability reading, only while every row so far is a distribution (once one is
-                // not, that reading is out and its work is skipped)
-                if (this.allDistributions) {
-                    let sum = 0;
-                    for (let c = 0; c < width; c++) {
-                        const v = scores[o + c];
-                        if (v < 0 || v > 1)
-                            this.allDistributions = false;
-                        sum += v;
-                    }
-                    if (Math.abs(sum - 1) > 1e-3)
-                        this.allDistributions = false;
-                    this.logLossIfProbabilities -= clipLog(scores[o + y]);
-                }
-                let expSum = 0;
-                for (let c = 0; c < width; c++)
-                    expSum += Math.exp(scores[o + c] - max);
-                // -log softmax(z)_y, clipped like the probabilities
-                this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
-            }
-        }
-        if (this.binaryScores && this.binaryLabels) {
-            const need = this.rows + n;
-            if (need > this.binaryScores.length) {
-                const size = Math.max(need, this.binaryScores.length * 2);
-                const s = new Float64Array(size);
-                s.set(this.binaryScores.subarray(0, this.rows));
-                const l = new Uint8Array(size);
-                l.set(this.binaryLabels.subarray(0, this.rows));
-                this.binaryScores = s;
-                this.binaryLabels = l;
-            }
+        if (!this.outputIsLabels) {
             for (let i = 0; i < n; i++) {
-                // a score increasing with P(class 1): the margin for two columns, the value for one
-                this.binaryScores[this.rows + i] = width === 1 ? scores[i] : scores[i * 2 + 1] - scores[i * 2];
-                this.binaryLabels[this.rows + i] = labels[i];
+                if (width === 1)
+                    this.addOneScoreLoss(scores[i], labels[i]);
+                else
+                    this.addClassScoresLoss(scores, i * width, labels[i]);
             }
+            this.keepBinaryScores(scores, labels, n);
         }
         this.rows += n;
+    }
+    /** One row's log-loss under both readings of one column: the probability of class 1, or its logit. */
+    addOneScoreLoss(s, y) {
+        if (s < 0 || s > 1)
+            this.allDistributions = false;
+        this.logLossIfProbabilities -= clipLog(y === 1 ? s : 1 - s);
+        // log sigmoid(s) and log(1 - sigmoid(s)), computed stably
+        const z = y === 1 ? s : -s;
+        this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+    }
+    /** One row's log-loss under both readings of per-class scores (from `o`): probabilities, or logits. */
+    addClassScoresLoss(scores, o, y) {
+        const width = this.width;
+        let max = -Infinity;
+        for (let c = 0; c < width; c++)
+            if (scores[o + c] > max)
+                max = scores[o + c];
+        // the probability reading, only while every row so far is a distribution (once one is
+        // not, that reading is out and its work is skipped)
+        if (this.allDistributions) {
+            let sum = 0;
+            for (let c = 0; c < width; c++) {
+                const v = scores[o + c];
+                if (v < 0 || v > 1)
+                    this.allDistributions = false;
+                sum += v;
+            }
+            if (Math.abs(sum - 1) > 1e-3)
+                this.allDistributions = false;
+            this.logLossIfProbabilities -= clipLog(scores[o + y]);
+        }
+        let expSum = 0;
+        for (let c = 0; c < width; c++)
+            expSum += Math.exp(scores[o + c] - max);
+        // -log softmax(z)_y, clipped like the probabilities
+        this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
+    }
+    /** Binary tasks: every row's class-1 score and label, for roc-auc (grown by doubling). */
+    keepBinaryScores(scores, labels, n) {
+        if (!this.binaryScores || !this.binaryLabels)
+            return;
+        const need = this.rows + n;
+        if (need > this.binaryScores.length) {
+            const size = Math.max(need, this.binaryScores.length * 2);
+            const s = new Float64Array(size);
+            s.set(this.binaryScores.subarray(0, this.rows));
+            const l = new Uint8Array(size);
+            l.set(this.binaryLabels.subarray(0, this.rows));
+            this.binaryScores = s;
+            this.binaryLabels = l;
+        }
+        for (let i = 0; i < n; i++) {
+            // a score increasing with P(class 1): the margin for two columns, the value for one
+            this.binaryScores[this.rows + i] = this.width === 1 ? scores[i] : scores[i * 2 + 1] - scores[i * 2];
+            this.binaryLabels[this.rows + i] = labels[i];
+        }
     }
     /** Whether the scores read as probabilities (every row a distribution); final after the last row. */
     readsAsProbabilities() {
@@ -38733,11 +38800,13 @@ function newInputArray(type, length) {
     return Ctor ? new Ctor(length) : undefined;
 }
 /**
- * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
- * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
+ * An output tensor's values as numbers: float16 decoded, 64-bit integers converted; other types as
+ * they are. onnxruntime-node gives float16 as the raw bits in a Uint16Array where the runtime has no
+ * Float16Array (Node 20), and as a Float16Array of values where it has one (Node 24, the runtime
+ * action.yml declares): only bits are decoded.
  */
 function tensorValues(t) {
-    if (t.type === 'float16') {
+    if (t.type === 'float16' && t.data instanceof Uint16Array) {
         const bits = t.data;
         const values = new Float32Array(bits.length);
         for (let i = 0; i < bits.length; i++)
@@ -38762,7 +38831,245 @@ function rowElementCount(shape) {
     return elementCount(shape.slice(1));
 }
 //# sourceMappingURL=shape.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/input-error.js
+
+/**
+ * The errors of an evaluation name the action input at fault, in the annotation as in the report:
+ * "Input NAME: WHAT IS WRONG". The input is the one whose value the user changes to fix it.
+ */
+function inputError(input, message, details = {}) {
+    return new UserError(`Input ${input}: ${message}`, { ...details, input });
+}
+/**
+ * An error of a reader that knows files, not inputs (the .npy/.npz reader), naming the input that
+ * chose the file (or the one it named itself). Anything but a UserError is passed on as it is.
+ */
+function namingInput(e, input) {
+    if (!(e instanceof UserError))
+        return e;
+    return inputError(e.input ?? input, e.message, { file: e.file, hint: e.hint, cause: e.cause });
+}
+//# sourceMappingURL=input-error.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/batch-rows.js
+
+
+
+/**
+ * The most one batch of features takes in a model's input type. Two are kept (one read while the
+ * other is scored), beside the reader's own copy: with image rows (224 x 224 x 3 float32, 588 KiB)
+ * the default 4096 rows would take 2.3 GiB each and end the job out of memory, with no report.
+ */
+const MAX_BATCH_BYTES = 256 * 2 ** 20;
+function fixedBatch(model) {
+    const d = model.input.shape[0];
+    return typeof d === 'number' && d > 0 ? d : undefined;
+}
+/** Bytes of one row of `rowLength` features in the model's input type. */
+function rowBytes(model, rowLength) {
+    const Ctor = INPUT_ARRAYS[model.input.type];
+    return rowLength * (Ctor ? new Ctor(0).BYTES_PER_ELEMENT : 8);
+}
+/**
+ * A model exported with a fixed batch size runs in batches of that size (the last one padded);
+ * otherwise batch-size rows, fewer when the set is smaller or a batch would pass MAX_BATCH_BYTES
+ * (the metrics do not depend on the batch size).
+ */
+function chooseBatchRows(models, batchSize, rows, rowLength) {
+    const fixed = [...new Set(models.map(fixedBatch).filter((b) => b !== undefined))];
+    if (fixed.length > 1) {
+        throw inputError(models[0].pathInput, `The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`, { file: models[0].path });
+    }
+    if (fixed[0] !== undefined)
+        return { rows: fixed[0] };
+    const widest = Math.max(...models.map((m) => rowBytes(m, rowLength)));
+    const fit = Math.max(1, Math.floor(MAX_BATCH_BYTES / widest));
+    const wanted = Math.min(batchSize, rows);
+    if (fit >= wanted)
+        return { rows: wanted };
+    return {
+        rows: fit,
+        lowered: `batch-size ${batchSize} lowered to ${fit} rows: a row of features is ${formatBytes(widest)} in the model's input type, ` +
+            `and a batch is kept within ${formatBytes(MAX_BATCH_BYTES)}.`,
+    };
+}
+//# sourceMappingURL=batch-rows.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/labels.js
+
+
+
+/** Records `value` at `row` as the first of its kind. */
+function firstOf(at, row, value) {
+    return at ?? { row, value };
+}
+function surveyOne(s, y, row, classLimit) {
+    if (!Number.isFinite(y)) {
+        s.nonFinite = firstOf(s.nonFinite, row, y);
+        return;
+    }
+    if (!Number.isInteger(y))
+        s.fraction = firstOf(s.fraction, row, y);
+    if (y < 0)
+        s.negative = firstOf(s.negative, row, y);
+    if (y !== 0 && y !== 1)
+        s.notBinary = firstOf(s.notBinary, row, y);
+    if (classLimit !== undefined && y >= classLimit)
+        s.tooLarge = firstOf(s.tooLarge, row, y);
+    if (y < 0 || y > 1)
+        s.withinUnit = false;
+    if (y > s.max)
+        s.max = y;
+}
+/**
+ * Reads every label once, in batches of `batchRows` (memory holds one batch), and closes
+ * `labels`. `classLimit`: the number of classes the models score, when any model gives scores.
+ */
+async function surveyLabels(labels, batchRows, classLimit) {
+    const survey = {
+        label: labels.label,
+        dtype: describeDType(labels.dtype),
+        isFloat: labels.dtype.kind === 'f',
+        withinUnit: true,
+        max: -Infinity,
+    };
+    const buffer = new Float64Array(batchRows);
+    try {
+        for (let start = 0; start < labels.rows; start += batchRows) {
+            const n = Math.min(batchRows, labels.rows - start);
+            await labels.readRows(start, n, buffer);
+            for (let i = 0; i < n; i++)
+                surveyOne(survey, buffer[i], start + i, classLimit);
+        }
+    }
+    finally {
+        await labels.close();
+    }
+    return survey;
+}
+/** "Input labels: the labels in FILE hold VALUE at row ROW; expected WHAT." */
+function badLabel(s, at, expected, hint) {
+    return inputError('labels', `the labels in ${s.label} hold ${formatNumber(at.value, 7)} at row ${at.row}; expected ${expected}.`, {
+        file: s.label,
+        hint,
+    });
+}
+/** The earliest of the given rows (undefined ones left out). */
+function earliest(...ats) {
+    return ats.reduce((a, b) => (b && (!a || b.row < a.row) ? b : a), undefined);
+}
+/** What a classifier's labels must be: class ids from 0 (below `limit`, the classes the `scorer` scores). */
+function checkClassIds(s, limit, scorer, oneColumn) {
+    const bad = earliest(s.nonFinite, s.fraction, s.negative, limit === undefined ? undefined : s.tooLarge);
+    if (!bad)
+        return;
+    const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scorer} scores ${limit} classes)` : 'a class id >= 0';
+    // only one column can be read as a regression's prediction, and only a finite label is a target
+    const hint = s.isFloat && oneColumn && bad !== s.nonFinite ? `They are ${s.dtype}; for a regression set task: regression.` : undefined;
+    throw badLabel(s, bad, expected, hint);
+}
+/**
+ * Checks every label against the task: a regression target must be a finite number, a class label
+ * a class id the models score. Returns the number of classes (classification).
+ */
+function checkLabelsFit(s, task, scores) {
+    if (task === 'regression') {
+        if (s.nonFinite)
+            throw badLabel(s, s.nonFinite, 'a finite number (a regression target)');
+        return undefined;
+    }
+    checkClassIds(s, scores.limit, scores.scorer, scores.oneColumn);
+    return Math.max(scores.limit ?? s.max + 1, 2);
+}
+//# sourceMappingURL=labels.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/task.js
+
+
+/** How many classes a scoring output scores (one column: the score of class 1 of two). */
+const classesScored = (o) => (o.width === 1 ? 2 : o.width);
+const valueAt = (at) => `${formatNumber(at.value, 7)} at row ${at.row}`;
+/**
+ * task: auto never guesses into a weaker gate. The new model's output and every label decide
+ * (labels as read, whatever their dtype: float 0.0/1.0, int 0/1 and bool are the same labels):
+ *
+ * | new model's output    | labels                                      | task                      |
+ * |-----------------------|---------------------------------------------|---------------------------|
+ * | integer class ids     | any                                         | classification            |
+ * | float, k >= 2 columns | any                                         | classification, k classes |
+ * | float, one column     | all 0 or 1                                  | binary classification     |
+ * | float, one column     | some not whole, some outside [0, 1]         | regression                |
+ * | float, one column     | whole numbers, not all 0/1 (0..4, -1/1)     | none: input task asked    |
+ * | float, one column     | some not whole, all within [0, 1]           | none: input task asked    |
+ *
+ * "any" is then checked label by label: a classifier's labels must be class ids it scores
+ * (checkLabelsFit), and several columns are never a regression (checkOutputsFit). NaN or infinite
+ * labels fit no task and are refused there, naming the row. Why the last two rows are asked, not
+ * chosen: whole numbers past 0/1 are the targets of a count or rating regression as often as class
+ * ids (which one column cannot score past two), and -1/1 is a binary coding of its own; fractions
+ * within [0, 1] are soft labels (probabilities of class 1) or a regression target in that range.
+ * Either guess would gate on a metric nobody chose, as the old rule (float labels and one column:
+ * regression) gated a sigmoid classifier trained with BCELoss on the RMSE of its probabilities.
+ */
+function chooseTask(requested, output, labels) {
+    if (requested !== 'auto')
+        return { task: requested, reason: `set by input task: ${requested}`, fromInput: true };
+    const detected = (task, reason) => ({ task, reason, fromInput: false });
+    if (output.outputIsLabels) {
+        return detected('classification', `the new model outputs integer class ids: classification`);
+    }
+    if (output.width > 1) {
+        return detected('classification', `the new model outputs ${output.width} scores per row, one per class: classification`);
+    }
+    if (!labels.notBinary) {
+        return detected('classification', 'labels are all 0/1 and the model has one output column: binary classification');
+    }
+    if (labels.fraction && !labels.withinUnit) {
+        return detected('regression', `labels are not all whole numbers (${valueAt(labels.fraction)}) and the model has one output column: regression`);
+    }
+    throw ambiguousTask(output, labels);
+}
+/** The labels of a one-column model that could belong to either task. */
+function ambiguousTask(output, s) {
+    const [what, could, hint] = s.fraction
+        ? [
+            `fractions between 0 and 1 (${valueAt(s.fraction)})`,
+            'a regression target in [0, 1] or soft labels (the probability of class 1)',
+            'task: regression gates on rmse; a classifier is scored on hard 0/1 labels.',
+        ]
+        : [
+            `whole numbers other than 0 and 1 (${valueAt(s.notBinary)})`,
+            'the targets of a regression (counts, ratings) or class ids',
+            'task: regression gates on rmse; task: classification needs the classes of a one-column model as 0 and 1.',
+        ];
+    return inputError('task', `auto cannot tell the task: the labels in ${s.label} are ${what} and the new model ${output.model.path} has one output column, ` +
+        `so they could be ${could}. Set input task to classification or regression.`, { file: s.label, hint });
+}
+/**
+ * What the task needs of every model's output: one float per row for a regression; the same number
+ * of classes for a classification (outputs of class ids fit any).
+ */
+function checkOutputsFit(choice, outputs) {
+    if (choice.task === 'regression') {
+        for (const o of outputs)
+            checkRegressionOutput(choice, o);
+        return;
+    }
+    const scored = outputs.filter((o) => !o.outputIsLabels);
+    if (new Set(scored.map(classesScored)).size > 1) {
+        throw inputError(scored[1].model.pathInput, `The models score different numbers of classes (${scored.map((o) => `${o.role}: ${classesScored(o)}`).join(', ')}); ` +
+            `they must be compared on the same classes.`, { file: scored[1].model.path });
+    }
+}
+/** Regression needs one number per row: the task input is at fault when it chose regression, the model otherwise. */
+function checkRegressionOutput(choice, o) {
+    if (o.width === 1 && !o.outputIsLabels)
+        return;
+    throw inputError(choice.fromInput ? 'task' : o.model.pathInput, `Regression needs one number per row, but output '${o.model.output.name}' of the ${o.role} ${o.model.path} gives ` +
+        `${o.outputIsLabels ? 'integer class ids' : `${o.width} values per row`}.`, { file: o.model.path });
+}
+//# sourceMappingURL=task.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/compare.js
+
+
+
 
 
 
@@ -38776,43 +39083,30 @@ const INTEGER_OUTPUTS = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'u
 /** The labels fit the features (one per row, one column) and there is a row to score. */
 function checkEvalSet({ features, labels }) {
     if (labels.rows !== features.rows) {
-        throw new UserError(`Labels ${labels.label} have ${labels.rows} rows but features ${features.label} have ${features.rows}; each feature row needs one label.`, { file: labels.label, input: 'labels' });
+        throw inputError('labels', `the labels in ${labels.label} have ${labels.rows} rows but the features in ${features.label} have ${features.rows}; each feature row needs one label.`, { file: labels.label });
     }
     if (!(labels.shape.length === 1 || (labels.shape.length === 2 && labels.shape[1] === 1))) {
-        throw new UserError(`Labels ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
+        throw inputError('labels', `the labels in ${labels.label} have shape ${formatShape(labels.shape)}; expected [rows] or [rows, 1].`, {
             file: labels.label,
-            input: 'labels',
+            // a 0/1 matrix of one column per class is the usual other shape
+            hint: labels.shape.length === 2 ? 'One class id per row: for one-hot labels, save labels.argmax(axis=1).' : undefined,
         });
     }
     if (features.rows === 0)
-        throw new UserError(`The eval set ${features.label} has no rows.`, { file: features.label, input: 'eval-data' });
+        throw inputError('eval-data', `the eval set ${features.label} has no rows.`, { file: features.label });
 }
 function checkFeatureShape(features, model, role) {
     const want = model.input.shape;
     const got = features.shape;
     const rowOk = want.length === got.length && want.slice(1).every((d, i) => typeof d !== 'number' || d < 0 || d === got[i + 1]);
     if (!rowOk) {
-        throw new UserError(`Features ${features.label} have shape ${formatShape(got)}, which does not fit input '${model.input.name}' ` +
-            `${formatShape(want)} of the ${role} ${model.path}: expected ${formatShape(['rows', ...want.slice(1)])}.`, { file: features.label, input: 'eval-data' });
+        throw inputError('eval-data', `the features in ${features.label} have shape ${formatShape(got)}, which does not fit input '${model.input.name}' ` +
+            `${formatShape(want)} of the ${role} ${model.path}: expected ${formatShape(['rows', ...want.slice(1)])}.`, { file: features.label });
     }
     if (!INPUT_ARRAYS[model.input.type]) {
-        throw new UserError(`Input '${model.input.name}' of the ${role} ${model.path} has element type ${model.input.type}; features can be fed as ` +
+        throw inputError(model.pathInput, `Input '${model.input.name}' of the ${role} ${model.path} has element type ${model.input.type}; features can be fed as ` +
             `${Object.keys(INPUT_ARRAYS).join(', ')}.`, { file: model.path });
     }
-}
-function fixedBatch(model) {
-    const d = model.input.shape[0];
-    return typeof d === 'number' && d > 0 ? d : undefined;
-}
-/** A model exported with a fixed batch size runs in batches of that size (the last one padded). */
-function chooseBatchRows(models, batchSize, rows) {
-    const fixed = [...new Set(models.map(fixedBatch).filter((b) => b !== undefined))];
-    if (fixed.length > 1) {
-        throw new UserError(`The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`, {
-            file: models[0].path,
-        });
-    }
-    return fixed[0] ?? Math.min(batchSize, rows);
 }
 function createRunners(models, batchRows, rowLength) {
     const runners = models.map(([role, model]) => {
@@ -38856,7 +39150,7 @@ function batchesOf({ features, labels }, runners, batchRows) {
         await labels.readRows(start, n, labelBuffers[slot]);
         return n;
     };
-    return { rows, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, read };
+    return { rows, featuresLabel: features.label, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, read };
 }
 /** Runs one batch; returns the output values (n rows) and the output's dims. */
 async function runBatch(ort, r, batches, slot, n, firstRow) {
@@ -38873,29 +39167,46 @@ async function runBatch(ort, r, batches, slot, n, firstRow) {
     if (!value)
         throw new Error(`onnxruntime returned no '${model.output.name}'`);
     if (value.dims[0] !== batchRows) {
-        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
-            `the first output dimension must be the batch.`, { file: model.path, input: 'output-name' });
+        throw inputError('output-name', `Output '${model.output.name}' of the ${r.role} ${model.path} has ${value.dims[0]} rows for a batch of ${batchRows}; ` +
+            `the first output dimension must be the batch.`, { file: model.path });
     }
     const isFloat = FLOAT_OUTPUTS.has(value.type);
     if (!isFloat && !INTEGER_OUTPUTS.has(value.type)) {
-        throw new UserError(`Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`, { file: model.path, input: 'output-name' });
+        throw inputError('output-name', `Output '${model.output.name}' of the ${r.role} ${model.path} is ${value.type}; expected float scores or integer class ids.`, { file: model.path });
     }
     const data = tensorValues(value);
     if (isFloat) {
         const width = rowElementCount(value.dims);
-        checkFinite(r, data, n * width, width, firstRow);
+        const i = firstNonFinite(data, n * width);
+        if (i >= 0)
+            throw notFiniteOutput(r, data[i], firstRow + Math.floor(i / width), batches, slot, firstRow);
     }
     return { data, dims: value.dims, isFloat };
 }
-/** A NaN or infinite score cannot be scored: name the row it came from. */
-function checkFinite(r, data, count, width, firstRow) {
-    for (let i = 0; i < count; i++) {
-        if (!Number.isFinite(data[i])) {
-            const row = firstRow + Math.floor(i / width);
-            throw new UserError(`The ${r.role} ${r.model.path} output '${r.model.output.name}' holds ${data[i]} for row ${row} of the eval set; ` +
-                `a model that outputs NaN or Inf cannot be scored.`, { file: r.model.path, hint: 'Check the export (and the features of that row) in the training framework.' });
-        }
+/** The index of the first NaN or infinite value among the first `count`, -1 for none. */
+function firstNonFinite(data, count) {
+    for (let i = 0; i < count; i++)
+        if (!Number.isFinite(data[i]))
+            return i;
+    return -1;
+}
+/**
+ * A NaN or infinite score cannot be scored. NaN in, NaN out: when the features the model was fed
+ * for that row (after the cast to its input type, where 1e300 becomes float32 Infinity) are not
+ * finite, the eval set is at fault, not the model.
+ */
+function notFiniteOutput(r, value, row, batches, slot, firstRow) {
+    const fed = r.buffers[slot];
+    const { rowLength } = batches;
+    const start = (row - firstRow) * rowLength;
+    const features = fed instanceof Float32Array || fed instanceof Float64Array ? fed.subarray(start, start + rowLength) : [];
+    const bad = firstNonFinite(features, features.length);
+    if (bad >= 0) {
+        return inputError('eval-data', `the features of row ${row} in ${batches.featuresLabel} hold ${formatNumber(features[bad])} (element ${bad} of the row, as the ` +
+            `${r.role}'s ${r.model.input.type} input), and the model outputs ${formatNumber(value)} for it; a row with NaN or Inf cannot be scored.`, { file: batches.featuresLabel, hint: 'Impute or drop the rows with missing or infinite values before saving the eval set.' });
     }
+    return inputError(r.model.pathInput, `The ${r.role} ${r.model.path} output '${r.model.output.name}' holds ${formatNumber(value)} for row ${row} of the eval set; ` +
+        `a model that outputs NaN or Inf cannot be scored.`, { file: r.model.path, hint: 'Check the export (and the features of that row) in the training framework.' });
 }
 /** Every model on the batch in `slot`, one after the other: each gets every core, and its own time is its own. */
 async function runAll(ort, runners, batches, slot, n, start) {
@@ -38904,32 +39215,40 @@ async function runAll(ort, runners, batches, slot, n, start) {
         results.push(await runBatch(ort, r, batches, slot, n, start));
     return results;
 }
+/** An output with an empty dimension ([batch, 0]) has nothing to score: no task fits it. */
+function noValues(r, dims) {
+    return inputError('output-name', `Output '${r.model.output.name}' of the ${r.role} ${r.model.path} has shape ${formatShape(dims)}: no value per row to score.`, { file: r.model.path });
+}
 /**
- * The first batch: learns each output's layout, decides the task and the classes, checks every
- * label, and sets up each model's accumulator. Returns the batch's outputs, to be scored first.
+ * The first batch: learns each output's layout, then decides the task and the classes from it and
+ * from every label (read once, before any model runs on the whole set), and sets up each model's
+ * accumulator. Returns the batch's outputs, to be scored first.
  */
 async function probeFirstBatch(options, runners, batches) {
     const n = await batches.read(0, 0);
     const first = await runAll(options.ort, runners, batches, 0, n, 0);
     runners.forEach((r, i) => {
         r.width = rowElementCount(first[i].dims);
+        if (r.width === 0)
+            throw noValues(r, first[i].dims);
         r.outputIsLabels = !first[i].isFloat;
         r.outputShape = r.model.output.shape;
         r.scores = new Float64Array(batches.batchRows * r.width);
     });
-    const task = decideTask(options.task, runners[0], options.data.labels);
-    if (task === 'regression')
-        for (const r of runners)
-            checkRegressionOutput(r);
-    const classes = await checkLabels(await options.data.reopenLabels(), task, runners, batches.batchRows);
-    options.checkTask?.(task, classes);
+    const scorer = runners.find((r) => !r.outputIsLabels);
+    const limit = scorer && classesScored(scorer);
+    const survey = await surveyLabels(await options.data.reopenLabels(), batches.batchRows, limit);
+    const choice = chooseTask(options.task, runners[0], survey);
+    checkOutputsFit(choice, runners);
+    const classes = checkLabelsFit(survey, choice.task, { limit, scorer: scorer?.role ?? '', oneColumn: scorer?.width === 1 });
+    options.checkTask?.(choice.task, classes, choice);
     for (const r of runners) {
-        if (task === 'classification')
+        if (choice.task === 'classification')
             r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes);
         else
             r.regression = new RegressionAccumulator();
     }
-    return { task, classes, first, n };
+    return { choice, classes, first, n };
 }
 /**
  * Calls `use` on every batch in order while the next one is read into the other slot, so that
@@ -39050,10 +39369,13 @@ async function compareModels(options) {
         models.push(['baseline model', options.baseline]);
     for (const [role, m] of models)
         checkFeatureShape(data.features, m, role);
-    const batchRows = chooseBatchRows(models.map(([, m]) => m), options.batchSize, data.features.rows);
+    const { rows: batchRows, lowered } = chooseBatchRows(models.map(([, m]) => m), options.batchSize, data.features.rows, data.features.rowLength);
+    if (lowered)
+        options.log?.(lowered);
     const runners = createRunners(models, batchRows, data.features.rowLength);
     const batches = batchesOf(data, runners, batchRows);
-    const { task, classes, first, n } = await probeFirstBatch(options, runners, batches);
+    const { choice, classes, first, n } = await probeFirstBatch(options, runners, batches);
+    const { task } = choice;
     const paired = task === 'classification' && runners.length === 2 ? new PairedCounts(runners[0], runners[1]) : undefined;
     let pending = first;
     await streamBatches(batches, n, async (slot, start, count) => {
@@ -39066,6 +39388,7 @@ async function compareModels(options) {
     const [newEvaluation, baselineEvaluation] = runners.map(modelEvaluation);
     return {
         task,
+        taskReason: choice.reason,
         rows: batches.rows,
         classes,
         batchSize: batchRows,
@@ -39074,68 +39397,11 @@ async function compareModels(options) {
         paired: paired?.result(),
     };
 }
-function decideTask(requested, r, labels) {
-    if (requested !== 'auto')
-        return requested;
-    if (r.outputIsLabels || r.width > 1)
-        return 'classification';
-    // one float per row: integer or bool labels make it a binary classifier's score, float labels a regression
-    return labels.dtype.kind === 'f' ? 'regression' : 'classification';
-}
-/** Regression needs one float per row from every model. */
-function checkRegressionOutput(r) {
-    if (r.width !== 1 || r.outputIsLabels) {
-        throw new UserError(`Regression needs one number per row, but output '${r.model.output.name}' of the ${r.role} ${r.model.path} gives ` +
-            `${r.outputIsLabels ? 'integer class ids' : `${r.width} values per row`}.`, { file: r.model.path, input: 'task' });
-    }
-}
-/**
- * Reads every label once (in batches), before any model runs on the whole set: a regression
- * target must be a finite number, a class label a class id the models score. Returns the number
- * of classes (classification).
- */
-async function checkLabels(labels, task, runners, batchRows) {
-    const scored = runners.filter((r) => !r.outputIsLabels);
-    const widths = [...new Set(scored.map((r) => (r.width === 1 ? 2 : r.width)))];
-    if (task === 'classification' && widths.length > 1) {
-        await labels.close();
-        throw new UserError(`The models score different numbers of classes (${scored.map((r) => `${r.role}: ${r.width === 1 ? 2 : r.width}`).join(', ')}); ` +
-            `they must be compared on the same classes.`, { file: scored[1].model.path });
-    }
-    const buffer = new Float64Array(batchRows);
-    let maxLabel = 0;
-    const limit = widths[0];
-    const bad = (y, row, expected, hint) => new UserError(`Labels ${labels.label} hold ${y} at row ${row}; expected ${expected}.`, { file: labels.label, input: 'labels', hint });
-    try {
-        for (let start = 0; start < labels.rows; start += batchRows) {
-            const n = Math.min(batchRows, labels.rows - start);
-            await labels.readRows(start, n, buffer);
-            for (let i = 0; i < n; i++) {
-                const y = buffer[i];
-                if (task === 'regression') {
-                    if (!Number.isFinite(y))
-                        throw bad(y, start + i, 'a finite number (a regression target)');
-                    continue;
-                }
-                if (!Number.isInteger(y) || y < 0 || (limit !== undefined && y >= limit)) {
-                    const expected = limit !== undefined ? `a class id from 0 to ${limit - 1} (the ${scored[0].role} scores ${limit} classes)` : 'a class id >= 0';
-                    throw bad(y, start + i, expected, labels.dtype.kind === 'f' ? `They are ${describeDType(labels.dtype)}; for a regression set task: regression.` : undefined);
-                }
-                if (y > maxLabel)
-                    maxLabel = y;
-            }
-        }
-    }
-    finally {
-        await labels.close();
-    }
-    return task === 'classification' ? Math.max(limit ?? maxLabel + 1, 2) : undefined;
-}
 function checkPredictedClasses(r, predicted, n, classes, start) {
     for (let i = 0; i < n; i++) {
         const p = predicted[i];
         if (!Number.isInteger(p) || p < 0 || p >= classes) {
-            throw new UserError(`The ${r.role} ${r.model.path} predicts class ${p} for row ${start + i}, outside the classes 0..${classes - 1} found in the labels.`, { file: r.model.path });
+            throw inputError(r.model.pathInput, `The ${r.role} ${r.model.path} predicts class ${p} for row ${start + i}, outside the classes 0..${classes - 1} found in the labels.`, { file: r.model.path });
         }
     }
 }
@@ -39144,68 +39410,6 @@ function checkPredictedClasses(r, predicted, n, classes, start) {
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ../../node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(171);
-;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
-
-
-/**
- * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
- * device would stream without end, a directory is not data: they are refused before a byte is
- * read, with an error `fileProblem` (errors.ts) words.
- */
-class NotRegularFileError extends Error {
-    path;
-    kind;
-    code = 'ENOTREG';
-    constructor(path, 
-    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
-    kind) {
-        super(`${path} is ${kind}, not a regular file`);
-        this.path = path;
-        this.kind = kind;
-        this.name = 'NotRegularFileError';
-    }
-}
-function kindOf(s) {
-    if (s.isFIFO())
-        return 'a FIFO (named pipe)';
-    if (s.isSocket())
-        return 'a socket';
-    if (s.isCharacterDevice())
-        return 'a character device';
-    if (s.isBlockDevice())
-        return 'a block device';
-    return 'not a regular file';
-}
-function check(path, s) {
-    if (s.isFile())
-        return;
-    if (s.isDirectory())
-        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
-    throw new NotRegularFileError(path, kindOf(s));
-}
-/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
-async function statRegularFile(path) {
-    const s = await (0,promises_namespaceObject.stat)(path);
-    check(path, s);
-    return s;
-}
-/**
- * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
- * writer would block the open itself), then checked on the open handle, so that what is read is
- * what was checked.
- */
-async function openRegularFile(path) {
-    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
-    try {
-        check(path, await handle.stat());
-        return handle;
-    }
-    catch (e) {
-        await handle.close();
-        throw e;
-    }
-}
-//# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/header-literal.js
 
 /** numpy refuses headers longer than this (format.py `_MAX_HEADER_SIZE`, the default max_header_size). */
@@ -39891,39 +40095,46 @@ class NpzArchive {
 
 
 
+
+
 const EVAL_DATA_HINT = 'Expected a directory with features.npy and labels.npy, or an .npz file.';
 /**
  * Opens the held-out set: a directory with `<features>.npy` and `<labels>.npy`, or an `.npz`
- * holding arrays named `features` and `labels` (names overridable).
+ * holding arrays named `features` and `labels` (names overridable). Every error names the input
+ * at fault: eval-data for where the set is, features or labels for what an array holds.
  */
 async function openEvalSet(path, featuresName = 'features', labelsName = 'labels') {
-    let isDirectory;
-    try {
-        isDirectory = (await (0,promises_namespaceObject.stat)(path)).isDirectory();
-    }
-    catch (e) {
-        throw new UserError(`eval-data ${path} ${fileProblem(e, 'a directory or an .npz file')}.`, {
-            file: path,
-            input: 'eval-data',
-            hint: EVAL_DATA_HINT,
-        });
-    }
-    if (isDirectory)
+    if (await isEvalDirectory(path))
         return openNpyPair(path, featuresName, labelsName);
     if (!/\.npz$/i.test((0,external_node_path_namespaceObject.basename)(path))) {
-        throw new UserError(`eval-data ${path} is a file but not an .npz archive.`, { file: path, input: 'eval-data', hint: EVAL_DATA_HINT });
+        throw inputError('eval-data', `${path} is a file but not an .npz archive.`, { file: path, hint: EVAL_DATA_HINT });
     }
     return openNpzMembers(path, featuresName, labelsName);
+}
+/**
+ * Whether eval-data is a directory; otherwise it must be a regular file (a FIFO would block the
+ * first read past every deadline, a device stream without end), refused before a byte is read.
+ */
+async function isEvalDirectory(path) {
+    try {
+        if ((await (0,promises_namespaceObject.stat)(path)).isDirectory())
+            return true;
+        await statRegularFile(path);
+        return false;
+    }
+    catch (e) {
+        throw inputError('eval-data', `${path} ${fileProblem(e, 'a directory or an .npz file')}.`, { file: path, hint: EVAL_DATA_HINT });
+    }
 }
 /** The set as two .npy files in one directory. */
 async function openNpyPair(dir, featuresName, labelsName) {
     const file = (name) => (0,external_node_path_namespaceObject.join)(dir, name.endsWith('.npy') ? name : `${name}.npy`);
     const features = await openNpy(file(featuresName)).catch((e) => {
-        throw withInput(e, 'features');
+        throw arrayFileError(e, 'features', featuresName);
     });
     const labels = await openNpy(file(labelsName)).catch(async (e) => {
         await features.close();
-        throw withInput(e, 'labels');
+        throw arrayFileError(e, 'labels', labelsName);
     });
     return {
         features,
@@ -39938,12 +40149,16 @@ async function openNpyPair(dir, featuresName, labelsName) {
 }
 /** The set as two members of one .npz archive. */
 async function openNpzMembers(path, featuresName, labelsName) {
-    const npz = await NpzArchive.open(path);
+    const npz = await NpzArchive.open(path).catch((e) => {
+        throw namingInput(e, 'eval-data');
+    });
     try {
-        const features = await npz.array(featuresName, 'features');
+        const features = await npz.array(featuresName, 'features').catch((e) => {
+            throw namingInput(e, 'features');
+        });
         const labels = await npz.array(labelsName, 'labels').catch(async (e) => {
             await features.close();
-            throw e;
+            throw namingInput(e, 'labels');
         });
         return {
             features,
@@ -39962,14 +40177,25 @@ async function openNpzMembers(path, featuresName, labelsName) {
         throw e;
     }
 }
-function withInput(e, input) {
-    if (e instanceof UserError && !e.input) {
-        return new UserError(e.message, { file: e.file, input, hint: e.hint, cause: e.cause });
-    }
-    return e;
+/**
+ * An .npy file of the set that cannot be opened. Where it is not a readable regular file (missing,
+ * a directory, a FIFO), the fault is eval-data's, unless the features or labels input chose another
+ * name; what it holds is the fault of the input that chose it.
+ */
+function arrayFileError(e, input, name) {
+    const cause = e instanceof UserError ? e.cause : undefined;
+    if (!(e instanceof UserError) || typeof cause?.code !== 'string')
+        return namingInput(e, input);
+    const at = name === input ? 'eval-data' : input;
+    return inputError(at, `the ${input} file ${e.file} ${fileProblem(cause, 'an .npy file')}.`, {
+        file: e.file,
+        hint: at === 'eval-data' ? EVAL_DATA_HINT : `Input ${input} names a file in eval-data (without .npy) or a key of the .npz.`,
+        cause,
+    });
 }
 //# sourceMappingURL=eval-set.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/evaluate.js
+
 
 
 
@@ -40001,7 +40227,12 @@ async function evaluateModels(s, report, options = {}) {
             data,
             task: s.task,
             batchSize: s.batchSize,
-            checkTask: (task, classes) => checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes),
+            log: options.log,
+            checkTask: (task, classes, choice) => {
+                // recorded first: a metric that does not fit still leaves the task and why in the report
+                recordTask(report, choice, options);
+                checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes);
+            },
         });
         recordHashes(report, data, await hashes);
         recordComparison(report, comparison);
@@ -40012,6 +40243,11 @@ async function evaluateModels(s, report, options = {}) {
         for (const m of opened)
             await m.session.release();
     }
+}
+function recordTask(report, choice, options) {
+    report.task = choice.task;
+    report.taskReason = choice.reason;
+    options.log?.(`Task: ${choice.reason}.`);
 }
 function recordSettings(report, s) {
     report.primary.minImprovement = s.minImprovement;
@@ -40119,6 +40355,7 @@ function addEvaluation(target, e, rows) {
 }
 function recordComparison(report, c) {
     report.task = c.task;
+    report.taskReason = c.taskReason;
     report.classes = c.classes;
     report.settings.batchSize = c.batchSize;
     addEvaluation(report.models.new, c.new, c.rows);
@@ -40129,7 +40366,7 @@ function recordComparison(report, c) {
 function gateValue(e, metric, role, file) {
     const value = e.metrics[metric];
     if (value === null || value === undefined) {
-        throw new UserError(`The ${role}'s ${metric} cannot be computed: ${e.unavailable[metric] ?? 'no value'}.`, { input: 'metric', file });
+        throw inputError('metric', `The ${role}'s ${metric} cannot be computed: ${e.unavailable[metric] ?? 'no value'}.`, { file });
     }
     return value;
 }
@@ -40251,6 +40488,8 @@ function renderEvaluationMarkdown(r, options = {}) {
 function verdict(r) {
     const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
     const out = [`## ${ICON[r.status]} Model evaluation ${title}: ${r.primary.metric}`, '', r.reason, ''];
+    if (r.taskReason)
+        out.push(`**Task:** ${r.taskReason}.`, '');
     for (const w of r.warnings)
         out.push(`> [!WARNING]\n> ${w}`, '');
     return out;
@@ -45591,6 +45830,19 @@ function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
     return path;
 }
 /**
+ * The message of a UserError's annotation: it names the input at fault — "Input NAME ...",
+ * "NAME: ...", "NAME file ..." — or gets "(input NAME)" at its end.
+ */
+function annotationMessage(e) {
+    const text = e.describe();
+    const input = e.input;
+    if (!input)
+        return text;
+    const named = text.startsWith(`${input} `) ||
+        [`nput ${input}`, `nputs ${input}`, `${input}: `, `input ${input})`].some((form) => text.includes(form));
+    return named ? text : `${text} (input ${input})`;
+}
+/**
  * Runs an action's body the way every action here ends: a UserError becomes one error
  * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
  * error is a bug, reported with its stack in the debug log.
@@ -45602,7 +45854,7 @@ async function runAction(title, body) {
     catch (e) {
         process.exitCode = 1;
         if (e instanceof UserError) {
-            error(e.describe(), { title, file: annotationFile(e.file) });
+            error(annotationMessage(e), { title, file: annotationFile(e.file) });
             return;
         }
         core_debug((e instanceof Error && e.stack) || messageOf(e));
@@ -45661,7 +45913,7 @@ async function bodyFailure(a) {
         return undefined;
     }
     catch (e) {
-        const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+        const message = e instanceof UserError ? annotationMessage(e) : `Internal error: ${messageOf(e)}`;
         a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
         a.recordError(a.report, message);
         return { thrown: e };

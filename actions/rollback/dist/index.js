@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4636);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6090);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4636:
+/***/ 6090:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32460,6 +32460,19 @@ function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
     return path;
 }
 /**
+ * The message of a UserError's annotation: it names the input at fault — "Input NAME ...",
+ * "NAME: ...", "NAME file ..." — or gets "(input NAME)" at its end.
+ */
+function annotationMessage(e) {
+    const text = e.describe();
+    const input = e.input;
+    if (!input)
+        return text;
+    const named = text.startsWith(`${input} `) ||
+        [`nput ${input}`, `nputs ${input}`, `${input}: `, `input ${input})`].some((form) => text.includes(form));
+    return named ? text : `${text} (input ${input})`;
+}
+/**
  * Runs an action's body the way every action here ends: a UserError becomes one error
  * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
  * error is a bug, reported with its stack in the debug log.
@@ -32471,7 +32484,7 @@ async function runAction(title, body) {
     catch (e) {
         process.exitCode = 1;
         if (e instanceof UserError) {
-            error(e.describe(), { title, file: annotationFile(e.file) });
+            error(annotationMessage(e), { title, file: annotationFile(e.file) });
             return;
         }
         core_debug((e instanceof Error && e.stack) || messageOf(e));
@@ -32530,7 +32543,7 @@ async function bodyFailure(a) {
         return undefined;
     }
     catch (e) {
-        const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+        const message = e instanceof UserError ? annotationMessage(e) : `Internal error: ${messageOf(e)}`;
         a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
         a.recordError(a.report, message);
         return { thrown: e };
@@ -32574,12 +32587,25 @@ async function writeReport(path, report) {
  * the events mean (which version is live, which ones are bad, what to roll back to) is decided
  * by pure functions over the log (here and in select.ts), the same for every store.
  */
+
+/**
+ * An event with this run's secrets redacted from every text in it (util/secrets.ts): a ledger is
+ * written where others read it, and a reason, a trigger or a kubectl message may quote a secret.
+ */
+function redactEvent(event) {
+    return Object.fromEntries(Object.entries(event).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v]));
+}
 /** The version the ledger says serves now: the last release, or the target of the last rollback. */
 function ledgerCurrent(events) {
     const last = events[events.length - 1];
     if (!last)
         return undefined;
     return last.type === 'release' ? last.version : last.to;
+}
+/** The name the ledger knows a version by: the first of its names (an image's tag, its digest) that was recorded, else the first. */
+function recordedName(events, aliases) {
+    const recorded = new Set(events.filter((e) => e.type === 'release').map((e) => e.version));
+    return aliases.find((a) => recorded.has(a)) ?? aliases[0];
 }
 /**
  * The versions that are bad: rolled away from after their newest release record. Recording a
@@ -32822,34 +32848,6 @@ function isNotFound(r) {
 function isConflict(r) {
     return r.code !== 0 && /\((Conflict|AlreadyExists)\)/.test(r.stderr);
 }
-const KUBECONFIG_SECRET_KEYS = 'token|client-key-data|client-certificate-data|password|id-token|refresh-token';
-/**
- * The secret values of a kubeconfig, to mask in the log (pure). A kubeconfig is YAML or JSON; a
- * tolerant scan over both syntaxes finds the values of the keys that hold credentials, quoted or
- * not, in block YAML (`token: abc`), flow YAML (`user: {token: abc}`) and JSON (`"token": "abc"`).
- */
-function kubeconfigSecrets(text) {
-    const re = new RegExp(`(?:^|[\\s{,])(["']?)(?:${KUBECONFIG_SECRET_KEYS})\\1\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|'(?:[^']|'')*'|[^\\s,{}\\[\\]#"']+)`, 'gm');
-    const out = new Set();
-    for (const m of text.matchAll(re)) {
-        const raw = m[2];
-        let value = raw;
-        if (raw.startsWith('"')) {
-            try {
-                value = JSON.parse(raw);
-            }
-            catch {
-                value = raw.slice(1, -1);
-            }
-        }
-        else if (raw.startsWith("'")) {
-            value = raw.slice(1, -1).replace(/''/g, "'");
-        }
-        if (value && value !== '|' && value !== '>' && value !== 'null')
-            out.add(value);
-    }
-    return [...out];
-}
 //# sourceMappingURL=kubectl.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/target.js
 /** What a rollback changes: a Kubernetes deployment, or whatever a user's command changes. */
@@ -32984,6 +32982,168 @@ class CommandTarget {
     }
 }
 //# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/kubectl-json.js
+/**
+ * What `kubectl get ... -o json` prints, read as unknown and narrowed field by field (pure): a
+ * missing or mistyped field reads as empty (the API server leaves out zero counts and empty
+ * fields), never as a crash.
+ */
+
+const object = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
+const array = (v) => (Array.isArray(v) ? v : []);
+const kubectl_json_text = (v) => (typeof v === 'string' ? v : '');
+const count = (v, absent = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : absent);
+/** The object kubectl printed for `what`; an error when it is not JSON. */
+function readKubectlJson(json, what) {
+    try {
+        return parsed(object(JSON.parse(json)));
+    }
+    catch {
+        return parseError(`kubectl printed something that is not JSON for ${what}: ${json.slice(0, 200)}`);
+    }
+}
+//# sourceMappingURL=kubectl-json.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
+/**
+ * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
+ * of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const t = text.trim().toLowerCase();
+    if (t === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let rest = t;
+    while (rest !== '') {
+        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
+        if (!m)
+            return undefined;
+        total += Number(m[1]) * unit[m[2]];
+        rest = rest.slice(m[0].length);
+    }
+    return total;
+}
+/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
+function formatDuration(ms) {
+    if (ms < 1)
+        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
+    if (ms < 1000)
+        return `${Number(ms.toPrecision(3))} ms`;
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+//# sourceMappingURL=duration.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
+/**
+ * How every number the actions print is written. One module, so that a summary, a log line, an
+ * annotation and an output never disagree on the same value:
+ * - measured values (errors, differences, tolerances, ratios): `formatNumber`, three significant
+ *   digits, exponent notation outside [1e-3, 1e6) (`5.72e-6`, `0.0123`, `12.3`, `0`);
+ * - metric values: `formatMetric`, four decimals inside [1e-3, 1000) so that a column of metrics
+ *   lines up (`0.8790`), otherwise like formatNumber with six significant digits;
+ * - action outputs: `numberOutput`, twelve significant digits (`0.04`, not `0.040000000000000036`),
+ *   with the same exponent rule, so that a step reading it gets the value, not a rendering;
+ * - sizes: `formatBytes`.
+ */
+function significant(v, digits) {
+    if (!Number.isFinite(v))
+        return String(v);
+    if (v === 0)
+        return '0';
+    const a = Math.abs(v);
+    if (a < 1e-3 || a >= 1e6) {
+        // toExponential keeps trailing zeros (5.70e-6); Number() drops them, as it does in plain form
+        const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
+        return `${Number(mantissa)}e${exponent}`;
+    }
+    return String(Number(v.toPrecision(digits)));
+}
+/** A measured value: 5.72e-6, 0.0123, 12.3, 0, NaN, Infinity. */
+function formatNumber(v, digits = 3) {
+    return significant(v, digits);
+}
+/** A metric value: 0.8790 (four decimals in [1e-3, 1000)), n/a when there is none. */
+function formatMetric(v) {
+    if (v === null || v === undefined)
+        return 'n/a';
+    if (!Number.isFinite(v))
+        return String(v);
+    const a = Math.abs(v);
+    return a >= 1000 || (v !== 0 && a < 1e-3) ? significant(v, 6) : v.toFixed(4);
+}
+/** A number as an action output: twelve significant digits; empty when absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : significant(v, 12);
+}
+/** 812 B, 1.5 KiB, 3.25 MiB, 1.10 GiB. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 ** 2)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 ** 3)
+        return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
+    return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/retry.js
+/**
+ * Retrying a ledger operation that lost a race (a ConfigMap write whose resourceVersion went stale)
+ * or met a transient failure (GitHub's 5xx, 429, a secondary rate limit): exponential backoff with
+ * jitter, until a deadline (input ledger-timeout). Without backoff, writers that collided collide
+ * again at once; without jitter, in step; without a deadline, forever. A wait the server asks for
+ * (Retry-After) is honoured, and a wait that would end past the deadline is not started.
+ */
+
+
+/** The deadline ran out (or the next wait would end past it): the last error, and what was tried. */
+class RetriesExhausted extends Error {
+    last;
+    attempts;
+    elapsedMs;
+    constructor(last, attempts, elapsedMs) {
+        super(`gave up after ${numberOutput(attempts)} attempts over ${formatDuration(elapsedMs)}`, { cause: last });
+        this.last = last;
+        this.attempts = attempts;
+        this.elapsedMs = elapsedMs;
+        this.name = 'RetriesExhausted';
+    }
+}
+const sleepFor = (ms) => new Promise((done) => setTimeout(done, ms));
+/**
+ * The wait before attempt `attempt + 1` (pure): "equal jitter", a random point in the upper half
+ * of an exponentially growing window, so that collided writers spread out but never retry at once.
+ */
+function backoffDelay(attempt, policy, random = Math.random) {
+    const window = Math.min(policy.maxDelayMs ?? 10_000, (policy.baseDelayMs ?? 250) * 2 ** (attempt - 1));
+    return window / 2 + random() * (window / 2);
+}
+/**
+ * Runs `attempt` until it succeeds; an error `retryable` accepts is retried after a backoff, until
+ * the deadline; any other error is thrown as it is. Exhausted: a RetriesExhausted with the last error.
+ */
+async function withRetries(attempt, retryable, policy) {
+    const now = policy.now ?? Date.now;
+    const sleep = policy.sleep ?? sleepFor;
+    const start = now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (e) {
+            const retry = retryable(e);
+            if (!retry)
+                throw e;
+            const wait = Math.max(backoffDelay(n, policy, policy.random), retry.afterMs ?? 0);
+            if (now() + wait - start > policy.deadlineMs)
+                throw new RetriesExhausted(e, n, now() - start);
+            await sleep(wait);
+        }
+    }
+}
+//# sourceMappingURL=retry.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/configmap-ledger.js
 /**
  * A ledger in a Kubernetes ConfigMap, read and written with kubectl: one key per environment
@@ -32991,6 +33151,9 @@ class CommandTarget {
  * ConfigMap's resourceVersion (a concurrent writer makes the write fail with Conflict; it is
  * read again and retried), so two runs never lose each other's entries.
  */
+
+
+
 
 
 
@@ -33035,34 +33198,54 @@ function appendEvent(events, event) {
     const next = events.reduce((m, e) => Math.max(m, Number(e.id) || 0), 0) + 1;
     return [...events, { ...event, id: String(next) }].slice(-MAX_EVENTS);
 }
+/** A ConfigMap from `kubectl get configmap -o json`: its data and resourceVersion. */
+function readConfigMap(json) {
+    const cm = readKubectlJson(json, 'the ledger ConfigMap');
+    if (!cm.ok)
+        return cm;
+    const entries = Object.entries(object(cm.value.data)).filter((e) => typeof e[1] === 'string');
+    return parsed({ data: Object.fromEntries(entries), resourceVersion: kubectl_json_text(object(cm.value.metadata).resourceVersion) });
+}
+/** A write that lost the race: the ConfigMap changed (409 Conflict) or appeared (409 AlreadyExists) since it was read. */
+class StaleWrite extends Error {
+    command;
+    result;
+    constructor(command, result) {
+        super(kubectlMessage(result));
+        this.command = command;
+        this.result = result;
+    }
+}
 class ConfigMapLedger {
     kubectl;
-    name;
-    environment;
+    options;
     kind = 'configmap';
     location;
     key;
-    constructor(kubectl, name, environment) {
+    name;
+    environment;
+    constructor(kubectl, options) {
         this.kubectl = kubectl;
-        this.name = name;
-        this.environment = environment;
-        this.key = ledgerKey(environment);
+        this.options = options;
+        this.name = options.name;
+        this.environment = options.environment;
+        this.key = ledgerKey(options.environment);
         const ns = kubectl.options.namespace ? `${kubectl.options.namespace}/` : '';
-        this.location = `ConfigMap ${ns}${name}, key ${this.key}`;
+        this.location = `ConfigMap ${ns}${options.name}, key ${this.key}`;
     }
     async snapshot() {
         const args = ['get', 'configmap', this.name, '-o', 'json'];
         const r = await this.kubectl.run(args);
         if (isNotFound(r))
             return { events: [] };
-        if (r.code !== 0) {
-            throw new UserError(`Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
-                input: 'ledger-configmap',
-            });
-        }
-        const cm = JSON.parse(r.stdout);
-        const text = cm.data?.[this.key];
-        return { events: text ? this.events(text) : [], resourceVersion: cm.metadata?.resourceVersion ?? '' };
+        const failure = `Reading the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\``;
+        if (r.code !== 0)
+            throw new UserError(`${failure} exited with ${r.code}: ${kubectlMessage(r)}`, { input: 'ledger-configmap' });
+        const cm = readConfigMap(r.stdout);
+        if (!cm.ok)
+            throw new UserError(`${failure}: ${cm.error}.`, { input: 'ledger-configmap' });
+        const text = cm.value.data[this.key];
+        return { events: text ? this.events(text) : [], resourceVersion: cm.value.resourceVersion };
     }
     /** The events in this environment's key; a key that is not a ledger is the ConfigMap's fault (input ledger-configmap). */
     events(text) {
@@ -33077,45 +33260,57 @@ class ConfigMapLedger {
     async read() {
         return (await this.snapshot()).events;
     }
-    /** Read, change, write back only if nobody wrote in between; up to 5 tries. */
+    /**
+     * Read, change, write back only if nobody wrote in between (compare-and-swap on the
+     * resourceVersion); a write that lost the race is read again and retried with backoff, until
+     * ledger-timeout runs out.
+     */
     async update(change) {
         const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-gate-ledger-'));
         try {
-            for (let attempt = 1;; attempt++) {
-                const snap = await this.snapshot();
-                const { events, result } = change(snap.events);
-                const doc = { schema: LEDGER_SCHEMA, environment: this.environment, events };
-                const text = JSON.stringify(doc, null, 1);
-                let args;
-                let input;
-                if (snap.resourceVersion === undefined) {
-                    // our own fixed-shape document: no schema download needed (--validate=false)
-                    args = ['create', '-f', '-', '--validate=false', '-o', 'name'];
-                    input = JSON.stringify({
-                        apiVersion: 'v1',
-                        kind: 'ConfigMap',
-                        metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } },
-                        data: { [this.key]: text },
-                    });
-                }
-                else {
-                    const file = (0,external_node_path_namespaceObject.join)(dir, `patch-${attempt}.json`);
-                    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify({ metadata: { resourceVersion: snap.resourceVersion }, data: { [this.key]: text } }));
-                    args = ['patch', 'configmap', this.name, '--type=merge', '--patch-file', file, '-o', 'name'];
-                }
-                const r = await this.kubectl.run(args, { input });
-                if (r.code === 0)
-                    return result;
-                if (isConflict(r) && attempt < 5)
-                    continue;
-                throw new UserError(`Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
-                    input: 'ledger-configmap',
-                });
-            }
+            return await withRetries((attempt) => this.write(change, dir, attempt), (e) => (e instanceof StaleWrite ? {} : undefined), this.options.retry);
+        }
+        catch (e) {
+            if (!(e instanceof RetriesExhausted))
+                throw e;
+            const last = e.last;
+            throw new UserError(`Writing the ledger (${this.location}) failed: other writers changed it first every time (${e.message}, input ledger-timeout); the last: \`${last.command}\` exited with ${last.result.code}: ${last.message}`, {
+                input: 'ledger-timeout',
+                hint: 'Run fewer writers of one ledger at once (a concurrency group), or give them a longer ledger-timeout.',
+            });
         }
         finally {
             await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         }
+    }
+    /** One attempt: read, change, write; a StaleWrite when another writer came first. */
+    async write(change, dir, attempt) {
+        const snap = await this.snapshot();
+        const { events, result } = change(snap.events);
+        // what a ledger keeps is written to a file others read: no secret of this run goes in
+        const doc = { schema: LEDGER_SCHEMA, environment: this.environment, events: events.map(redactEvent) };
+        const { args, input } = await this.writeCommand(snap.resourceVersion, JSON.stringify(doc, null, 1), (0,external_node_path_namespaceObject.join)(dir, `patch-${attempt}.json`));
+        const r = await this.kubectl.run(args, { input });
+        if (r.code === 0)
+            return redactEvent(result);
+        if (isConflict(r))
+            throw new StaleWrite(this.kubectl.commandLine(args), r);
+        throw new UserError(`Writing the ledger (${this.location}) failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, { input: 'ledger-configmap' });
+    }
+    /** Create the ConfigMap (none was read), or a merge patch that carries the resourceVersion read. */
+    async writeCommand(resourceVersion, text, patchFile) {
+        if (resourceVersion === undefined) {
+            // our own fixed-shape document: no schema download needed (--validate=false)
+            const input = JSON.stringify({
+                apiVersion: 'v1',
+                kind: 'ConfigMap',
+                metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': 'ml-gate' } },
+                data: { [this.key]: text },
+            });
+            return { args: ['create', '-f', '-', '--validate=false', '-o', 'name'], input };
+        }
+        await (0,promises_namespaceObject.writeFile)(patchFile, JSON.stringify({ metadata: { resourceVersion }, data: { [this.key]: text } }));
+        return { args: ['patch', 'configmap', this.name, '--type=merge', '--patch-file', patchFile, '-o', 'name'], input: undefined };
     }
     addRelease(release) {
         return this.update((events) => {
@@ -38138,6 +38333,112 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/github-api-errors.js
+/**
+ * What a GitHub REST API error means for the github-deployments ledger (pure): whether to try
+ * again — a 5xx, a 429, a rate limit (403 with retry-after, x-ratelimit-remaining: 0 or "secondary
+ * rate limit"), after the wait GitHub asks for — and, when not, what the user can do about it: a
+ * hint that fits the status, and the input at fault. GitHub's own message is quoted with this
+ * run's secrets redacted (an error body may quote the token).
+ */
+
+
+
+/** The status, message and headers of what Octokit threw (a RequestError; a network failure is its status 500). */
+function apiError(e) {
+    const x = e;
+    const raw = x?.response?.headers;
+    const headers = {};
+    if (typeof raw === 'object' && raw !== null) {
+        for (const [k, v] of Object.entries(raw)) {
+            if (typeof v === 'string' || typeof v === 'number')
+                headers[k.toLowerCase()] = String(v);
+        }
+    }
+    return { status: typeof x?.status === 'number' ? x.status : undefined, message: messageOf(e), headers };
+}
+/** 429, or a 403 that is a rate limit rather than a permission (GitHub answers both with 403). */
+function isRateLimit(a) {
+    if (a.status === 429)
+        return true;
+    return (a.status === 403 &&
+        (a.headers['retry-after'] !== undefined || a.headers['x-ratelimit-remaining'] === '0' || /secondary rate limit/i.test(a.message)));
+}
+/**
+ * The wait GitHub asks for before a retry (ms), as its documentation says to read it: retry-after
+ * (seconds, or an HTTP date); else, x-ratelimit-remaining 0, until x-ratelimit-reset (epoch
+ * seconds); else, for a secondary rate limit, at least a minute.
+ */
+function rateLimitWait(a, now) {
+    const after = a.headers['retry-after'];
+    if (after !== undefined) {
+        const seconds = Number(after);
+        return Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(after) - now || 0);
+    }
+    if (a.headers['x-ratelimit-remaining'] === '0')
+        return Math.max(0, Number(a.headers['x-ratelimit-reset']) * 1000 - now || 0);
+    return 60_000;
+}
+/** Whether an API error is worth another attempt, and the least wait GitHub asked for. */
+function gitHubRetry(e, now = Date.now()) {
+    const a = apiError(e);
+    if (a.status === undefined)
+        return undefined;
+    if (isRateLimit(a))
+        return { afterMs: rateLimitWait(a, now) };
+    return a.status >= 500 ? {} : undefined;
+}
+/** The hint and the input at fault for a status that retrying does not change. */
+function statusAdvice(status, c) {
+    switch (status) {
+        case 401:
+            return {
+                input: 'github-token',
+                hint: "GitHub does not accept the token in github-token: it is invalid or expired (a personal access token past its expiry date, or revoked?). The default, the workflow's own token, is valid while the job runs.",
+            };
+        case 403:
+            return {
+                input: 'github-token',
+                hint: 'The token needs `permissions: deployments: write` (read for a dry run) on this repository; a pull request from a fork gets a read-only token, whatever `permissions:` says.',
+            };
+        case 404:
+            return {
+                input: 'github-token',
+                hint: `GitHub found no repository ${c.repository} (GITHUB_REPOSITORY), or no such deployment, for this token: a token without access to a private repository gets 404, not 403 (a fine-grained token for other repositories?).`,
+            };
+        case 409:
+        case 422:
+            return c.ref
+                ? {
+                    input: 'commit',
+                    hint: `GitHub could not create a deployment of ${c.ref}: it must be a commit, branch or tag of ${c.repository} (input commit; default: the run's commit) — a commit only in a fork is unknown here.`,
+                }
+                : {};
+        default:
+            return {};
+    }
+}
+/** A transient error that outlasted ledger-timeout. */
+function exhaustedAdvice(a) {
+    return {
+        input: 'ledger-timeout',
+        hint: isRateLimit(a)
+            ? "GitHub's rate limit for this token was reached (runs that share a token share its limit): wait for it to reset, or give a longer ledger-timeout."
+            : "GitHub's API kept failing (https://www.githubstatus.com): run the step again later, or give a longer ledger-timeout.",
+    };
+}
+/** The UserError for a failed call: "WHAT failed: HTTP 401: Bad credentials.", the hint that fits, the input at fault. */
+function gitHubFailure(what, e, context) {
+    const exhausted = e instanceof RetriesExhausted ? e : undefined;
+    const a = apiError(exhausted ? exhausted.last : e);
+    const gaveUp = exhausted ? ` (${exhausted.message}, input ledger-timeout)` : '';
+    const advice = exhausted ? exhaustedAdvice(a) : statusAdvice(a.status, context);
+    return new UserError(`${what} failed: ${a.status ? `HTTP ${a.status}: ` : ''}${redactSecrets(a.message)}${gaveUp}.`, {
+        ...advice,
+        cause: e,
+    });
+}
+//# sourceMappingURL=github-api-errors.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/github-deployments-ledger.js
 /**
  * A ledger in GitHub Deployments: every event is a deployment of the environment with task
@@ -38146,6 +38447,10 @@ function getOctokit(token, options, ...additionalPlugins) {
  * GITHUB_TOKEN and `permissions: deployments: write` (repository variables would need more).
  * Deployments GitHub Actions creates for `environment:` jobs have another task and are ignored.
  */
+
+
+
+
 
 
 const DEPLOYMENT_TASK = 'deploy:ml-gate';
@@ -38227,39 +38532,31 @@ class GitHubDeploymentsLedger {
         this.octokit = getOctokit(options.token, options.apiUrl ? { baseUrl: options.apiUrl } : {});
         this.location = `GitHub deployments of ${options.repository}, environment ${options.environment}, task ${DEPLOYMENT_TASK}`;
     }
-    fail(what, e, input = 'github-token') {
-        const status = e.status;
-        const hint = status === 401 || status === 403 || status === 404
-            ? 'The token needs `permissions: deployments: write` (read for a dry run) on this repository.'
-            : undefined;
-        throw new UserError(`${what} (${this.location}) failed: ${status ? `HTTP ${status}: ` : ''}${messageOf(e)}.`, {
-            input,
-            hint,
-            cause: e,
-        });
+    /**
+     * One API call: GitHub's transient errors (5xx, 429, a rate limit) retried with backoff, after
+     * the wait GitHub asks for, until ledger-timeout; any failure worded by gitHubFailure.
+     */
+    async call(what, request, ref) {
+        try {
+            return await withRetries(request, (e) => gitHubRetry(e), this.options.retry);
+        }
+        catch (e) {
+            throw gitHubFailure(`${what} (${this.location})`, e, { repository: this.options.repository, ref });
+        }
     }
     async read() {
         const { owner, repo } = this;
-        let deployments;
-        try {
-            deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, { owner, repo, environment: this.options.environment, task: DEPLOYMENT_TASK, per_page: 100 }, (response, done) => {
-                if (response.data.length < 100)
-                    done();
-                return response.data;
-            });
-        }
-        catch (e) {
-            this.fail('Reading the ledger', e);
-        }
+        const deployments = await this.call('Reading the ledger', () => this.octokit.paginate(this.octokit.rest.repos.listDeployments, { owner, repo, environment: this.options.environment, task: DEPLOYMENT_TASK, per_page: 100 }, (response, done) => {
+            if (response.data.length < 100)
+                done();
+            return response.data;
+        }));
         const newest = [...deployments].sort((a, b) => b.id - a.id).slice(0, MAX_DEPLOYMENTS);
         const events = [];
         // statuses, a few requests at a time
         for (let i = 0; i < newest.length; i += 8) {
             const batch = newest.slice(i, i + 8);
-            const statuses = await Promise.all(batch.map((d) => this.octokit.rest.repos
-                .listDeploymentStatuses({ owner, repo, deployment_id: d.id, per_page: 100 })
-                .then((r) => r.data.map((s) => s.state))
-                .catch((e) => this.fail(`Reading the statuses of deployment ${d.id}`, e))));
+            const statuses = await Promise.all(batch.map((d) => this.states(d.id)));
             batch.forEach((d, j) => {
                 const e = eventOfDeployment(d, statuses[j]);
                 if (e)
@@ -38268,49 +38565,42 @@ class GitHubDeploymentsLedger {
         }
         return events.sort((a, b) => Number(a.id) - Number(b.id));
     }
+    /** The states of a deployment's statuses, newest first. */
+    async states(deploymentId) {
+        const { owner, repo } = this;
+        const r = await this.call(`Reading the statuses of deployment ${deploymentId}`, () => this.octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deploymentId, per_page: 100 }));
+        return r.data.map((s) => s.state);
+    }
+    /** A deployment of `ref` holding the event (secrets redacted), and its first status. */
     async create(ref, payload, description, state, statusText, logUrl) {
         const { owner, repo } = this;
-        let id;
-        let createdAt;
-        try {
-            const { data } = await this.octokit.rest.repos.createDeployment({
-                owner,
-                repo,
-                ref,
-                task: DEPLOYMENT_TASK,
-                environment: this.options.environment,
-                payload: { schema: PAYLOAD_SCHEMA, ...payload },
-                description: statusDescription(description),
-                auto_merge: false,
-                required_contexts: [],
-                transient_environment: false,
-            });
-            if (!('id' in data))
-                throw new Error(`GitHub did not create the deployment: ${JSON.stringify(data)}`);
-            id = data.id;
-            createdAt = data.created_at;
-        }
-        catch (e) {
-            const status = e.status;
-            this.fail(`Creating a deployment of ${ref}`, e, status === 422 || status === 409 ? 'commit' : 'github-token');
-        }
-        await this.status(id, state, statusText, logUrl);
-        return { id: String(id), createdAt };
+        const { data } = await this.call(`Creating a deployment of ${ref}`, () => this.octokit.rest.repos.createDeployment({
+            owner,
+            repo,
+            ref,
+            task: DEPLOYMENT_TASK,
+            environment: this.options.environment,
+            payload: redactEvent({ schema: PAYLOAD_SCHEMA, ...payload }),
+            description: statusDescription(redactSecrets(description)),
+            auto_merge: false,
+            required_contexts: [],
+            transient_environment: false,
+        }), ref);
+        // 202: GitHub merged the default branch into the ref instead (auto_merge), which is never asked for
+        if (!('id' in data))
+            throw new UserError(`GitHub did not create a deployment of ${ref} (${this.location}): ${JSON.stringify(data)}`);
+        await this.status(data.id, state, statusText, logUrl);
+        return { id: String(data.id), createdAt: data.created_at };
     }
     async status(deploymentId, state, description, logUrl) {
-        try {
-            await this.octokit.rest.repos.createDeploymentStatus({
-                owner: this.owner,
-                repo: this.repo,
-                deployment_id: deploymentId,
-                state,
-                description: statusDescription(description),
-                ...(logUrl ? { log_url: logUrl } : {}),
-            });
-        }
-        catch (e) {
-            this.fail(`Setting the status of deployment ${deploymentId}`, e);
-        }
+        await this.call(`Setting the status of deployment ${deploymentId}`, () => this.octokit.rest.repos.createDeploymentStatus({
+            owner: this.owner,
+            repo: this.repo,
+            deployment_id: deploymentId,
+            state,
+            description: statusDescription(redactSecrets(description)),
+            ...(logUrl ? { log_url: redactSecrets(logUrl) } : {}),
+        }));
     }
     async addRelease(release) {
         const { verified, ...payload } = release;
@@ -38327,59 +38617,369 @@ class GitHubDeploymentsLedger {
     }
 }
 //# sourceMappingURL=github-deployments-ledger.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
+;// CONCATENATED MODULE: ../../packages/core/dist/release/kubeconfig-secrets.js
 /**
- * How every number the actions print is written. One module, so that a summary, a log line, an
- * annotation and an output never disagree on the same value:
- * - measured values (errors, differences, tolerances, ratios): `formatNumber`, three significant
- *   digits, exponent notation outside [1e-3, 1e6) (`5.72e-6`, `0.0123`, `12.3`, `0`);
- * - metric values: `formatMetric`, four decimals inside [1e-3, 1000) so that a column of metrics
- *   lines up (`0.8790`), otherwise like formatNumber with six significant digits;
- * - action outputs: `numberOutput`, twelve significant digits (`0.04`, not `0.040000000000000036`),
- *   with the same exponent rule, so that a step reading it gets the value, not a rendering;
- * - sizes: `formatBytes`.
+ * The secret values of a kubeconfig, to mask before kubectl runs (pure). A kubeconfig is YAML (as
+ * kubectl, cloud CLIs and people write it) or JSON. Its credentials: the values of the keys that
+ * hold them (`token`, `client-key-data`, `password`, `client-secret`, `access-token`, `id-token`,
+ * `refresh-token`; `client-certificate-data`, not secret, masked all the same), a password in a
+ * server URL (`https://user:pw@host`), and the `value` of an exec plugin's `env` entry whose `name`
+ * looks like a secret's (AWS_SECRET_ACCESS_KEY, VAULT_TOKEN, ...).
+ *
+ * No YAML library is bundled, so this reads the part of YAML kubeconfigs use, tolerantly: block
+ * mappings and sequences, flow collections (and JSON, which is one), plain, quoted ('...', "...",
+ * over several lines) and block scalars (| and >). It never throws: text it cannot read is
+ * skipped, and a value it reads wrong is masked wrong, never left out where the key is seen.
  */
-function significant(v, digits) {
-    if (!Number.isFinite(v))
-        return String(v);
-    if (v === 0)
-        return '0';
-    const a = Math.abs(v);
-    if (a < 1e-3 || a >= 1e6) {
-        // toExponential keeps trailing zeros (5.70e-6); Number() drops them, as it does in plain form
-        const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
-        return `${Number(mantissa)}e${exponent}`;
+/** Keys whose values are credentials (any case). */
+const SECRET_KEYS = /^(token|client-key-data|client-certificate-data|password|client-secret|access-token|id-token|refresh-token)$/i;
+/** An exec plugin env variable named like a secret. */
+const SECRET_ENV_NAME = /secret|token|passw|pwd|key|credential|auth/i;
+/** userinfo with a password in a URL: scheme://user:password@host. */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:'"]*:([^\s/@'"]+)@/gi;
+function kubeconfigSecrets(text) {
+    const mappings = [];
+    if (/^\s*[{[]/.test(text))
+        new FlowReader(text, mappings).node(text.search(/\S/));
+    else
+        blockMappings(text, mappings);
+    const out = new Set();
+    for (const m of mappings) {
+        for (const [k, v] of m)
+            if (SECRET_KEYS.test(k))
+                out.add(v);
+        const name = m.get('name');
+        const value = m.get('value');
+        if (name !== undefined && value !== undefined && SECRET_ENV_NAME.test(name))
+            out.add(value);
     }
-    return String(Number(v.toPrecision(digits)));
+    for (const [, password] of text.matchAll(URL_PASSWORD)) {
+        out.add(password);
+        out.add(decodedOrSame(password));
+    }
+    return [...out].filter((v) => v !== '' && v !== 'null' && v !== '~');
 }
-/** A measured value: 5.72e-6, 0.0123, 12.3, 0, NaN, Infinity. */
-function formatNumber(v, digits = 3) {
-    return significant(v, digits);
+function decodedOrSame(s) {
+    try {
+        return decodeURIComponent(s);
+    }
+    catch {
+        return s;
+    }
 }
-/** A metric value: 0.8790 (four decimals in [1e-3, 1000)), n/a when there is none. */
-function formatMetric(v) {
-    if (v === null || v === undefined)
-        return 'n/a';
-    if (!Number.isFinite(v))
-        return String(v);
-    const a = Math.abs(v);
-    return a >= 1000 || (v !== 0 && a < 1e-3) ? significant(v, 6) : v.toFixed(4);
+/** YAML's folding of a quoted scalar's line breaks: one break is a space, n breaks are n-1 newlines. */
+function fold(raw) {
+    return raw.replace(/[ \t]*\r?\n[ \t]*((?:\r?\n[ \t]*)*)/g, (_m, more) => (more ? '\n'.repeat(more.split('\n').length - 1) : ' '));
 }
-/** A number as an action output: twelve significant digits; empty when absent. */
-function numberOutput(v) {
-    return v === null || v === undefined ? '' : significant(v, 12);
+const ESCAPES = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    b: '\b',
+    f: '\f',
+    '0': '\0',
+    a: '\x07',
+    e: '\x1b',
+    v: '\v',
+    ' ': ' ',
+    '/': '/',
+    '"': '"',
+    '\\': '\\',
+    N: '\u0085',
+    _: '\u00a0',
+};
+/** The value of a double-quoted scalar's body: YAML's escapes (JSON's among them), folded line breaks. */
+function doubleQuoted(body) {
+    return fold(body.replace(/\\\r?\n[ \t]*/g, '')).replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_m, e) => e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e));
 }
-/** 812 B, 1.5 KiB, 3.25 MiB, 1.10 GiB. */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 ** 2)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    if (bytes < 1024 ** 3)
-        return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
-    return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+/**
+ * Flow collections (`{a: b, c: [d]}`, JSON) from an offset: each mapping's scalar entries go to
+ * `out` (a mapping is added when it opens, so that `out` is in document order).
+ */
+class FlowReader {
+    text;
+    out;
+    constructor(text, out) {
+        this.text = text;
+        this.out = out;
+    }
+    space(i) {
+        let j = i;
+        for (;;) {
+            while (j < this.text.length && /\s/.test(this.text[j]))
+                j++;
+            if (this.text[j] !== '#' || (j > 0 && !/\s/.test(this.text[j - 1])))
+                return j;
+            while (j < this.text.length && this.text[j] !== '\n')
+                j++;
+        }
+    }
+    /** A node at `i`: its value when it is a scalar, and where it ends. */
+    node(i) {
+        const j = this.space(i);
+        const c = this.text[j];
+        if (c === '{' || c === '[')
+            return { end: this.collection(j) };
+        if (c === '"' || c === "'")
+            return this.quoted(j);
+        return this.plain(j);
+    }
+    /** A plain scalar: up to `,`, `]`, `}`, a `:` before a space or one of those, or a ` #` comment. */
+    plain(i) {
+        let k = i;
+        for (; k < this.text.length; k++) {
+            const c = this.text[k];
+            if (c === ',' || c === ']' || c === '}')
+                break;
+            if (c === ':' && /^$|[\s,\]}]/.test(this.text[k + 1] ?? ''))
+                break;
+            if (c === '#' && k > i && /\s/.test(this.text[k - 1]))
+                break;
+        }
+        return { value: fold(this.text.slice(i, k)).trim(), end: k };
+    }
+    /** A quoted scalar at `i` ('...' with '' for a quote, "..." with escapes); an unterminated one runs to the end. */
+    quoted(i) {
+        const q = this.text[i];
+        const re = q === '"' ? /^"((?:[^"\\]|\\[\s\S])*)("?)/ : /^'((?:[^']|'')*)('?)/;
+        const m = re.exec(this.text.slice(i));
+        const value = q === '"' ? doubleQuoted(m[1]) : fold(m[1]).replace(/''/g, "'");
+        return { value, end: i + m[0].length };
+    }
+    /** `{...}` or `[...]` at `i`; returns where it ends. */
+    collection(i) {
+        const mapping = this.text[i] === '{' ? new Map() : undefined;
+        if (mapping)
+            this.out.push(mapping);
+        const close = mapping ? '}' : ']';
+        let j = i + 1;
+        for (;;) {
+            j = this.space(j);
+            if (j >= this.text.length || this.text[j] === close)
+                return j + 1;
+            if (this.text[j] === ',') {
+                j++;
+                continue;
+            }
+            const key = this.node(j);
+            if (key.end === j) {
+                j++; // a character no node starts with (a stray ':'): skipped
+                continue;
+            }
+            j = this.space(key.end);
+            if (this.text[j] !== ':')
+                continue;
+            const value = this.node(j + 1);
+            if (mapping && key.value !== undefined && value.value !== undefined)
+                mapping.set(key.value, value.value);
+            j = value.end;
+        }
+    }
 }
-//# sourceMappingURL=format.js.map
+function splitLine(raw) {
+    const indent = raw.length - raw.trimStart().length;
+    let content = raw.slice(indent);
+    let at = indent;
+    let itemIndent;
+    for (let m = /^-(\s+|$)/.exec(content); m; m = /^-(\s+|$)/.exec(content)) {
+        at += m[0].length;
+        content = content.slice(m[0].length);
+        itemIndent = at;
+    }
+    return { indent: itemIndent ?? indent, content, itemIndent };
+}
+/**
+ * Block YAML, a line at a time: each `key: value` goes into the mapping open at its indentation
+ * (a `- ` item opens a new one); a value that is a quoted scalar, a flow collection, a block scalar
+ * or a plain scalar over several lines is read whole, then reading goes on after it.
+ */
+function blockMappings(text, out) {
+    const lines = text.split(/\r?\n/);
+    const open = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = splitLine(lines[i]);
+        const key = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#"'{[][^:#]*?)[ \t]*:(?:[ \t]+|$)/.exec(line.content);
+        if (/^[{[]/.test(line.content))
+            i = flowValue(lines, i, lines[i].length - line.content.length, out).lastLine; // `- {name: X, value: Y}`
+        if (!key || /^(---|\.\.\.|%)/.test(line.content))
+            continue;
+        while (open.length &&
+            (open[open.length - 1].indent > line.indent || (line.itemIndent !== undefined && open[open.length - 1].indent >= line.indent)))
+            open.pop();
+        if (!open.length || open[open.length - 1].indent !== line.indent) {
+            open.push({ indent: line.indent, map: new Map() });
+            out.push(open[open.length - 1].map);
+        }
+        const name = /^["']/.test(key[1]) ? new FlowReader(key[1], []).quoted(0).value : key[1].trim();
+        const rest = line.content.slice(key[0].length).replace(/^(?:[&!]\S*[ \t]+)+/, '');
+        const value = blockValue(lines, i, lines[i].length - rest.length, line.indent, out);
+        if (value.value !== undefined)
+            open[open.length - 1].map.set(name, value.value);
+        i = value.lastLine;
+    }
+}
+/** The text from line `i`, column `col`, to the end (for a value that may span lines) and a column -> line mapper. */
+function textFrom(lines, i, col) {
+    const text = [lines[i].slice(col), ...lines.slice(i + 1)].join('\n');
+    return { text, lineAt: (offset) => i + (text.slice(0, offset).match(/\n/g)?.length ?? 0) };
+}
+/** A quoted scalar or a flow collection from line `i`, column `col`, over as many lines as it takes. */
+function flowValue(lines, i, col, out) {
+    const { text, lineAt } = textFrom(lines, i, col);
+    const reader = new FlowReader(text, out);
+    const r = /^["']/.test(text) ? reader.quoted(0) : { end: reader.collection(0), value: undefined };
+    return { value: r.value, lastLine: lineAt(r.end) };
+}
+/** The more indented lines after line `i` (blank ones among them), for block and multi-line plain scalars. */
+function deeperLines(lines, i, indent) {
+    const out = [];
+    for (let j = i + 1; j < lines.length; j++) {
+        const l = lines[j];
+        if (l.trim() !== '' && l.length - l.trimStart().length <= indent)
+            break;
+        out.push(l);
+    }
+    while (out.length && out[out.length - 1].trim() === '')
+        out.pop();
+    return out;
+}
+/** The value after `key:` on line `i` from column `col`: its scalar (if it is one) and the last line it takes. */
+function blockValue(lines, i, col, indent, out) {
+    const rest = lines[i].slice(col);
+    if (/^["'{[]/.test(rest))
+        return flowValue(lines, i, col, out);
+    const header = /^([|>])[0-9+-]*[ \t]*(#.*)?$/.exec(rest);
+    const more = deeperLines(lines, i, indent);
+    if (header) {
+        const margin = Math.min(...more.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+        const body = more.map((l) => l.slice(margin));
+        return { value: header[1] === '|' ? body.join('\n') : fold(body.join('\n')), lastLine: i + more.length };
+    }
+    const first = rest.replace(/[ \t]+#.*$/, '').trim();
+    // a key alone on its line opens a block (its lines are read as they come), unless a plain scalar continues there
+    if (more.length && /^\s*(-(\s|$)|[^\s#][^:#]*:(\s|$)|#)/.test(more[0]))
+        return { value: first || undefined, lastLine: i };
+    const value = fold([first, ...more.map((l) => l.trim())].filter(Boolean).join('\n'));
+    return { value: value || undefined, lastLine: i + more.length };
+}
+//# sourceMappingURL=kubeconfig-secrets.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/deployment.js
+/**
+ * A Kubernetes Deployment and its ReplicaSets as a rollback reads them (pure): what
+ * `kubectl get deployment -o json` and `kubectl get replicasets -o json` print, narrowed from
+ * unknown JSON, and whether the deployment's rollout is complete, decided exactly as
+ * `kubectl rollout status` decides it. The spec says what a deployment is asked to run; only a
+ * complete rollout makes that what serves. Otherwise the ReplicaSets with available replicas are
+ * what serves (a new one that never became available serves nothing).
+ */
+
+
+
+/** The condition reason of a rollout past its progressDeadlineSeconds (kubectl's TimedOutReason). */
+const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
+function containersOf(podTemplate) {
+    return array(object(object(podTemplate).spec).containers).map((c) => ({ name: kubectl_json_text(object(c).name), image: kubectl_json_text(object(c).image) }));
+}
+/** A Deployment from `kubectl get deployment NAME -o json`. */
+function readDeployment(json) {
+    const doc = readKubectlJson(json, 'the deployment');
+    if (!doc.ok)
+        return doc;
+    const { metadata, spec, status } = {
+        metadata: object(doc.value.metadata),
+        spec: object(doc.value.spec),
+        status: object(doc.value.status),
+    };
+    if (doc.value.kind !== 'Deployment')
+        return parseError(`kubectl printed a ${kubectl_json_text(doc.value.kind) || 'document'}, not a Deployment`);
+    const selector = object(spec.selector);
+    const progressing = array(status.conditions)
+        .map(object)
+        .find((c) => c.type === 'Progressing');
+    return parsed({
+        name: kubectl_json_text(metadata.name),
+        uid: kubectl_json_text(metadata.uid),
+        generation: count(metadata.generation),
+        replicas: count(spec.replicas, 1),
+        selector: {
+            matchLabels: Object.fromEntries(Object.entries(object(selector.matchLabels)).map(([k, v]) => [k, kubectl_json_text(v)])),
+            matchExpressions: array(selector.matchExpressions).map((e) => ({
+                key: kubectl_json_text(object(e).key),
+                operator: kubectl_json_text(object(e).operator),
+                values: array(object(e).values).map(kubectl_json_text),
+            })),
+        },
+        containers: containersOf(object(spec.template)),
+        status: {
+            observedGeneration: count(status.observedGeneration),
+            replicas: count(status.replicas),
+            updatedReplicas: count(status.updatedReplicas),
+            availableReplicas: count(status.availableReplicas),
+            ...(progressing
+                ? { progressing: { status: kubectl_json_text(progressing.status), reason: kubectl_json_text(progressing.reason), message: kubectl_json_text(progressing.message) } }
+                : {}),
+        },
+    });
+}
+/** The ReplicaSets a deployment controls (its uid in a controller ownerReference), from `kubectl get replicasets -o json`. */
+function readReplicaSets(json, ownerUid) {
+    const doc = readKubectlJson(json, 'the replica sets');
+    if (!doc.ok)
+        return doc;
+    const owned = array(doc.value.items)
+        .map(object)
+        .filter((rs) => array(object(rs.metadata).ownerReferences).some((o) => object(o).controller === true && object(o).uid === ownerUid));
+    return parsed(owned.map((rs) => {
+        const metadata = object(rs.metadata);
+        return {
+            name: kubectl_json_text(metadata.name),
+            revision: Number(kubectl_json_text(object(metadata.annotations)['deployment.kubernetes.io/revision'])) || 0,
+            containers: containersOf(object(object(rs.spec).template)),
+            available: count(object(rs.status).availableReplicas),
+            replicas: count(object(rs.spec).replicas),
+        };
+    }));
+}
+/** The selector as `kubectl get -l` takes it: `app=web,tier in (a,b),!canary`. */
+function selectorArgument(selector) {
+    const labels = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
+    const expressions = selector.matchExpressions.map(({ key, operator, values }) => {
+        if (operator === 'Exists')
+            return key;
+        if (operator === 'DoesNotExist')
+            return `!${key}`;
+        return `${key} ${operator === 'NotIn' ? 'notin' : 'in'} (${values.join(',')})`;
+    });
+    return [...labels, ...expressions].join(',');
+}
+/** "2 replicas", "1 replica": counts in messages. */
+const replicaCount = (n) => `${numberOutput(n)} replica${n === 1 ? '' : 's'}`;
+/**
+ * Whether the deployment's rollout is complete, as `kubectl rollout status` decides it, and if
+ * not, why, in its words: a change not yet observed by the controller, a progress deadline
+ * exceeded, replicas not yet updated, old replicas still running, updated replicas not available.
+ */
+function rolloutProgress(d) {
+    const s = d.status;
+    const incomplete = (why) => ({ complete: false, why });
+    if (d.generation > s.observedGeneration) {
+        return incomplete(`its latest change (generation ${numberOutput(d.generation)}) is not yet observed by the deployment controller`);
+    }
+    if (s.progressing?.reason === PROGRESS_DEADLINE_EXCEEDED) {
+        return incomplete(`its rollout exceeded its progress deadline${s.progressing.message ? ` (${s.progressing.message})` : ''}`);
+    }
+    if (s.updatedReplicas < d.replicas) {
+        return incomplete(`its rollout is not complete (${numberOutput(s.updatedReplicas)} of ${replicaCount(d.replicas)} updated)`);
+    }
+    if (s.replicas > s.updatedReplicas) {
+        return incomplete(`its rollout is not complete (${replicaCount(s.replicas - s.updatedReplicas)} of an older version still running)`);
+    }
+    if (s.availableReplicas < s.updatedReplicas) {
+        return incomplete(`its rollout is not complete (${numberOutput(s.availableReplicas)} of ${replicaCount(s.updatedReplicas)} updated available)`);
+    }
+    return { complete: true };
+}
+//# sourceMappingURL=deployment.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/image.js
 /** Container image references, as far as a rollback needs them (pure). */
 /** Splits `registry:5000/org/name:tag@sha256:...` into repository, tag and digest. */
@@ -38425,6 +39025,7 @@ function isValidVersion(version) {
 
 
 
+
 /** The container to change (pure): the one named, or the only one. */
 function chooseContainer(containers, wanted, deployment) {
     const names = containers.map((c) => c.name).join(', ');
@@ -38456,20 +39057,54 @@ class KubernetesTarget {
         this.repository = options.imageRepository || undefined;
         this.container = options.container || undefined;
     }
+    /**
+     * What serves: the container's image in the deployment's spec once its rollout is complete;
+     * before that (or after it failed) the images of its ReplicaSets and their available replicas.
+     */
     async live() {
-        const args = ['get', 'deployment', this.options.deployment, '-o', 'json'];
-        const r = await this.kubectl.run(args);
-        if (r.code !== 0) {
-            throw new UserError(`Reading deployment ${this.options.deployment} failed: \`${this.kubectl.commandLine(args)}\` exited with ${r.code}: ${kubectlMessage(r)}`, {
-                input: 'deployment',
-            });
-        }
-        const d = JSON.parse(r.stdout);
-        const containers = d.spec?.template?.spec?.containers ?? [];
-        const c = chooseContainer(containers, this.options.container, this.options.deployment);
+        const d = await this.deployment();
+        const c = chooseContainer(d.containers, this.options.container, this.options.deployment);
         this.container = c.name;
         this.repository ??= parseImage(c.image).repository;
-        return { aliases: imageVersions(c.image), image: c.image, source: `image ${c.image} of container ${c.name} in ${this.description}` };
+        const progress = rolloutProgress(d);
+        if (progress.complete) {
+            return { aliases: imageVersions(c.image), image: c.image, source: `image ${c.image} of container ${c.name} in ${this.description}` };
+        }
+        return {
+            aliases: [],
+            image: c.image,
+            source: `${this.description}: ${progress.why}`,
+            unsettled: { asked: imageVersions(c.image), ...(await this.replicaSets(d, c.name)) },
+        };
+    }
+    async deployment() {
+        const args = ['get', 'deployment', this.options.deployment, '-o', 'json'];
+        const r = await this.kubectl.run(args);
+        const failure = `Reading deployment ${this.options.deployment} failed: \`${this.kubectl.commandLine(args)}\``;
+        if (r.code !== 0)
+            throw new UserError(`${failure} exited with ${r.code}: ${kubectlMessage(r)}`, { input: 'deployment' });
+        const d = readDeployment(r.stdout);
+        if (!d.ok)
+            throw new UserError(`${failure}: ${d.error}.`, { input: 'deployment' });
+        return d.value;
+    }
+    /**
+     * The deployment's ReplicaSets (selected by its selector, owned by it): each one's image of the
+     * container, available replicas and revision. A failure to list them is told, not thrown: the
+     * rollout is not complete either way, and a rollback then needs an explicit version.
+     */
+    async replicaSets(d, container) {
+        const args = ['get', 'replicasets', '-l', selectorArgument(d.selector), '-o', 'json'];
+        const r = await this.kubectl.run(args);
+        const sets = r.code === 0 ? readReplicaSets(r.stdout, d.uid) : parseError(kubectlMessage(r));
+        if (!sets.ok)
+            return { replicaSets: [], unreadable: `\`${this.kubectl.commandLine(args)}\`: ${sets.error}` };
+        return {
+            replicaSets: sets.value.flatMap((rs) => {
+                const image = rs.containers.find((x) => x.name === container)?.image;
+                return image ? [{ aliases: imageVersions(image), available: rs.available, revision: rs.revision }] : [];
+            }),
+        };
     }
     /** The image to set: the one recorded with the release, else repository:version. */
     imageOf(to) {
@@ -38508,6 +39143,68 @@ class KubernetesTarget {
 //# sourceMappingURL=kubernetes.js.map
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
+
+
+/**
+ * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
+ * device would stream without end, a directory is not data: they are refused before a byte is
+ * read, with an error `fileProblem` (errors.ts) words.
+ */
+class NotRegularFileError extends Error {
+    path;
+    kind;
+    code = 'ENOTREG';
+    constructor(path, 
+    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
+    kind) {
+        super(`${path} is ${kind}, not a regular file`);
+        this.path = path;
+        this.kind = kind;
+        this.name = 'NotRegularFileError';
+    }
+}
+function kindOf(s) {
+    if (s.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (s.isSocket())
+        return 'a socket';
+    if (s.isCharacterDevice())
+        return 'a character device';
+    if (s.isBlockDevice())
+        return 'a block device';
+    return 'not a regular file';
+}
+function check(path, s) {
+    if (s.isFile())
+        return;
+    if (s.isDirectory())
+        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
+    throw new NotRegularFileError(path, kindOf(s));
+}
+/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
+async function statRegularFile(path) {
+    const s = await (0,promises_namespaceObject.stat)(path);
+    check(path, s);
+    return s;
+}
+/**
+ * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
+ * writer would block the open itself), then checked on the open handle, so that what is read is
+ * what was checked.
+ */
+async function openRegularFile(path) {
+    const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+        check(path, await handle.stat());
+        return handle;
+    }
+    catch (e) {
+        await handle.close();
+        throw e;
+    }
+}
+//# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
 
 
@@ -38535,6 +39232,66 @@ async function sha256EachAndAll(paths) {
     return { each, all: all.digest('hex') };
 }
 //# sourceMappingURL=hash.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/unsettled.js
+/**
+ * A target with no single live version (pure): a Kubernetes deployment whose rollout is in
+ * progress, or failed, runs its old and its new version side by side, or only the old one when
+ * the new one never became available. What its spec asks for is then not what serves. Its
+ * versions are named as the ledger knows them and ordered by what serves most; a rollback from
+ * such a target must be told where to go (select.ts), and goes from what serves most.
+ */
+
+
+/** LiveVersion.version of a target with no single live version. */
+const NO_SINGLE_VERSION = '(no single version)';
+/** The versions an unsettled reading runs, named by the ledger, what serves most first. */
+function runningVersions(events, reading) {
+    const byName = new Map();
+    const asked = recordedName(events, reading.asked);
+    const add = (aliases, available, revision) => {
+        const version = recordedName(events, aliases);
+        const v = byName.get(version) ?? { version, aliases: [], available: 0, asked: version === asked, revision };
+        v.aliases = [...new Set([...v.aliases, ...aliases])];
+        v.available += available;
+        v.revision = Math.max(v.revision, revision);
+        byName.set(version, v);
+    };
+    for (const rs of reading.replicaSets)
+        add(rs.aliases, rs.available, rs.revision);
+    if (!byName.has(asked))
+        add(reading.asked, 0, Number.MAX_SAFE_INTEGER); // its ReplicaSet is not made yet
+    return [...byName.values()]
+        .sort((a, b) => b.available - a.available || Number(b.asked) - Number(a.asked) || b.revision - a.revision)
+        .map(({ version, aliases, available, asked: isAsked }) => ({ version, aliases, available, asked: isAsked }));
+}
+/** "Serving: v3 on 2 replicas; v2 (its spec's version) on none." */
+function describeServing(u) {
+    if (u.unreadable)
+        return `What serves is unknown: its ReplicaSets could not be listed (${u.unreadable}).`;
+    const shown = u.versions.filter((v) => v.available > 0 || v.asked);
+    const parts = shown.map((v) => `${v.version}${v.asked ? " (its spec's version)" : ''} on ${v.available > 0 ? replicaCount(v.available) : 'none'}`);
+    return `Serving: ${parts.join('; ')}.`;
+}
+/** The live version of a target whose rollout is not complete: none single, and what runs instead. */
+function resolveUnsettled(events, source, reading) {
+    const unsettled = {
+        versions: reading.unreadable ? runningVersions(events, { ...reading, replicaSets: [] }) : runningVersions(events, reading),
+        ...(reading.unreadable ? { unreadable: reading.unreadable } : {}),
+    };
+    return { version: NO_SINGLE_VERSION, aliases: [], source: `${source}. ${describeServing(unsettled)}`, unsettled };
+}
+/** The names of every version with available replicas. */
+function servingAliases(u) {
+    return u.versions.filter((v) => v.available > 0).flatMap((v) => v.aliases);
+}
+/**
+ * What a rollback to `to` goes from: the version serving most that is not `to`; when only `to`
+ * serves (or nothing does), the version the deployment was asked to run, or an older one.
+ */
+function unsettledFrom(u, to) {
+    return u.versions.find((v) => v.version !== to && !v.aliases.includes(to))?.version ?? NO_SINGLE_VERSION;
+}
+//# sourceMappingURL=unsettled.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/select.js
 /**
  * Pure decisions over a ledger's events: what a rollback goes back to, and what a record writes.
@@ -38542,10 +39299,10 @@ async function sha256EachAndAll(paths) {
  */
 
 
+
 /** The live version under the name the ledger knows it by, when one of its aliases was recorded. */
 function resolveLive(events, aliases, source) {
-    const recorded = new Set(events.filter((e) => e.type === 'release').map((e) => e.version));
-    const version = aliases.find((a) => recorded.has(a)) ?? aliases[0];
+    const version = recordedName(events, aliases);
     return { version, aliases: aliases.includes(version) ? aliases : [version, ...aliases], source };
 }
 /**
@@ -38605,6 +39362,8 @@ function planRollback(events, request) {
             hint: 'Record every promoted version with mode: record (after its smoke test passed), so that a rollback has somewhere to go.',
         });
     }
+    if (live.unsettled)
+        return rollbackFromUnsettled(ledger, live, live.unsettled, request);
     if (expectedCurrent !== undefined && expectedCurrent !== '' && !live.aliases.includes(expectedCurrent))
         return expectedCurrentGone(ledger, live, expectedCurrent);
     if (request.version)
@@ -38629,6 +39388,16 @@ function rollbackToVersion(ledger, live, wanted) {
     if (live.aliases.includes(wanted)) {
         return { action: 'none', live: live.version, skipped: [], explanation: `Nothing to do: ${wanted} is already live (${live.source}).` };
     }
+    return {
+        action: 'rollback',
+        from: live.version,
+        to: verifiedRelease(ledger, wanted),
+        skipped: [],
+        explanation: `Rolling back from ${live.version} to ${wanted}, as asked.`,
+    };
+}
+/** The release of input version: recorded, verified and not bad, or a UserError that says which it is not. */
+function verifiedRelease(ledger, wanted) {
     const release = [...ledger.releases].reverse().find((r) => r.version === wanted);
     if (!release)
         throw new UserError(`Input version is ${wanted}, which was never recorded. ${ledger.held()}`, { input: 'version' });
@@ -38642,12 +39411,34 @@ function rollbackToVersion(ledger, live, wanted) {
     if (!ledger.releases.some((r) => r.version === wanted && r.verified)) {
         throw new UserError(`Input version is ${wanted}, which was recorded but never verified (its smoke test did not pass). ${ledger.held()}`, { input: 'version' });
     }
+    return release;
+}
+/**
+ * No single version serves (a rollout in progress, or one that failed: the spec names one
+ * version, the pods run another). What to roll back from is not known well enough to choose a
+ * target, so only an explicit `version` goes ahead — never a green no-op, never one more version
+ * back — and expected-current only when that version still serves.
+ */
+function rollbackFromUnsettled(ledger, live, unsettled, request) {
+    const asked = unsettled.versions.find((v) => v.asked)?.version;
+    if (!request.version) {
+        throw new UserError(`No single version serves ${live.source} Nothing was changed: a rollback from a rollout that is not complete needs input version (the recorded version to deploy). ${ledger.held()}`, {
+            input: 'version',
+            hint: `Look at the deployment (kubectl rollout status, kubectl describe), then run the rollback again with version: the verified version to deploy${asked ? ` (${asked} is the one its rollout is stuck on)` : ''}.`,
+        });
+    }
+    const { expectedCurrent } = request;
+    if (expectedCurrent && !servingAliases(unsettled).includes(expectedCurrent)) {
+        throw new UserError(`Input expected-current is ${expectedCurrent}, which is not among the versions serving ${live.source} Nothing was changed.`, { input: 'expected-current', hint: 'Give input version without expected-current to deploy it all the same.' });
+    }
+    const to = verifiedRelease(ledger, request.version);
+    const from = unsettledFrom(unsettled, to.version);
     return {
         action: 'rollback',
-        from: live.version,
-        to: release,
+        from,
+        to,
         skipped: [],
-        explanation: `Rolling back from ${live.version} to ${wanted}, as asked.`,
+        explanation: `Rolling back from ${from} to ${to.version}, as asked: no single version serves ${live.source}`,
     };
 }
 /** The index of the newest record of the live version; -1 when it was never recorded. */
@@ -38748,6 +39539,31 @@ function planRecord(events, request) {
 
 
 
+
+
+
+
+/**
+ * Input model is a regular file this job can read: a FIFO would block the hash past every
+ * deadline, a directory is not a model. Checked with the inputs, before the ledger is read.
+ */
+async function checkModelFile(model) {
+    try {
+        await statRegularFile(model);
+        await (0,promises_namespaceObject.access)(model, external_node_fs_namespaceObject.constants.R_OK);
+    }
+    catch (e) {
+        const code = e.code;
+        if (code !== 'EISDIR' && code !== 'ENOTREG') {
+            throw new UserError(`Input model is '${model}', which ${fileProblem(e)}.`, { input: 'model', file: model });
+        }
+        throw new UserError(`Input model is '${model}', which is not a file.`, {
+            input: 'model',
+            file: model,
+            hint: `It ${fileProblem(e, 'the promoted model file (e.g. model.onnx)')}${code === 'EISDIR' ? ', not its folder' : ''}.`,
+        });
+    }
+}
 async function recordRelease(settings, ledger, report, runner) {
     const events = await ledger.read();
     report.ledger = ledgerSection(ledger, events);
@@ -38822,6 +39638,7 @@ async function writeEntry(report, dryRun, w) {
 
 
 
+
 async function rollBack(settings, ledger, target, report, runner) {
     const events = await ledger.read();
     report.ledger = ledgerSection(ledger, events);
@@ -38863,6 +39680,8 @@ async function rollBack(settings, ledger, target, report, runner) {
 /** What serves now: the target's answer, or (a command target cannot be asked) the ledger's last entry. */
 async function liveVersion(events, settings, ledger, target) {
     const reading = await target.live();
+    if (reading?.unsettled)
+        return resolveUnsettled(events, reading.source, reading.unsettled);
     if (reading)
         return resolveLive(events, reading.aliases, reading.source);
     const fromLedger = liveFromLedger(events, {
@@ -38938,6 +39757,7 @@ async function recordSuccess(plan, target, ledger, entry, report) {
 
 
 
+
 async function runRelease(config, report, runner) {
     if (config.token)
         runner.setSecret(config.token);
@@ -38988,14 +39808,16 @@ async function writeKubeconfig(kubeconfig, runner) {
     return path;
 }
 function makeLedger(config, kubectl, runner) {
+    const retry = { deadlineMs: config.ledgerTimeoutSeconds * 1000 };
     if (config.ledger === 'configmap')
-        return new ConfigMapLedger(kubectl, config.ledgerConfigMap, config.environment);
+        return new ConfigMapLedger(kubectl, { name: config.ledgerConfigMap, environment: config.environment, retry });
     return new GitHubDeploymentsLedger({
         token: config.token,
         repository: runner.repository,
         environment: config.environment,
         defaultRef: runner.run.commit || config.commit,
         apiUrl: runner.apiUrl,
+        retry,
     });
 }
 function makeTarget(config, kubectl, runner) {
@@ -39025,6 +39847,7 @@ const INPUTS = [
     'commit',
     'ledger',
     'ledger-configmap',
+    'ledger-timeout',
     'target',
     'deployment',
     'container',
@@ -39038,40 +39861,7 @@ const INPUTS = [
     'github-token',
 ];
 
-;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
-/**
- * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
- * of seconds. Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const t = text.trim().toLowerCase();
-    if (t === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t) * 1000;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-    let total = 0;
-    let rest = t;
-    while (rest !== '') {
-        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
-        if (!m)
-            return undefined;
-        total += Number(m[1]) * unit[m[2]];
-        rest = rest.slice(m[0].length);
-    }
-    return total;
-}
-/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
-function formatDuration(ms) {
-    if (ms < 1)
-        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
-    if (ms < 1000)
-        return `${Number(ms.toPrecision(3))} ms`;
-    return `${Number((ms / 1000).toPrecision(3))} s`;
-}
-//# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ./src/config.ts
-
 
 
 
@@ -39116,35 +39906,20 @@ function imageInput() {
     }
     return image;
 }
-/** The promoted model file (record only: its SHA-256 goes into the ledger), readable now rather than failing mid-record. */
-function modelInput(mode) {
+/** The promoted model file (record only: its SHA-256 goes into the ledger), checked now rather than failing mid-record. */
+async function modelInput(mode) {
     const model = stringInput('model').trim();
-    if (mode !== 'record' || model === '')
-        return model;
-    let isFile;
-    try {
-        isFile = (0,external_node_fs_namespaceObject.statSync)(model).isFile();
-        if (isFile)
-            (0,external_node_fs_namespaceObject.accessSync)(model, external_node_fs_namespaceObject.constants.R_OK);
-    }
-    catch (e) {
-        throw new UserError(`Input model is '${model}', which ${fileProblem(e)}.`, { input: 'model', file: model });
-    }
-    if (!isFile) {
-        throw new UserError(`Input model is '${model}', which is not a file.`, {
-            input: 'model',
-            file: model,
-            hint: 'Give the path of the promoted model file (e.g. model.onnx), not its folder.',
-        });
-    }
+    if (mode === 'record' && model !== '')
+        await checkModelFile(model);
     return model;
 }
-function rolloutTimeoutInput() {
-    const raw = stringInput('rollout-timeout').trim() || '5m';
+/** A duration input in seconds, from 1 s to `max` (its words: '6h'). */
+function durationInput(name, fallback, max) {
+    const raw = stringInput(name).trim() || fallback;
     const ms = parseDuration(raw);
     const seconds = ms === undefined ? undefined : ms / 1000;
-    if (seconds === undefined || seconds < 1 || seconds > 6 * 3600) {
-        refuse('rollout-timeout', raw, 'a duration from 1s to 6h such as 90s, 5m or 1h (a plain number is seconds)');
+    if (seconds === undefined || seconds < 1 || seconds > max.seconds) {
+        refuse(name, raw, `a duration from 1s to ${max.words} such as 90s, 5m or 1h (a plain number is seconds)`);
     }
     return seconds;
 }
@@ -39172,7 +39947,7 @@ function recordedVersionInput(mode) {
     return version;
 }
 /** The inputs in the order they are checked: the first bad one is the one reported. */
-function readConfig(env = process.env) {
+async function readConfig(env = process.env) {
     const mode = choiceInput('mode', ['record', 'rollback'], stringInput('mode', { required: true }));
     const ledger = choiceInput('ledger', ['github-deployments', 'configmap'], 'github-deployments');
     const target = choiceInput('target', ['kubernetes', 'command'], 'kubernetes');
@@ -39180,8 +39955,8 @@ function readConfig(env = process.env) {
     const version = recordedVersionInput(mode);
     const expectedCurrent = versionInput('expected-current');
     const image = imageInput();
-    const model = modelInput(mode);
-    const rolloutTimeoutSeconds = rolloutTimeoutInput();
+    const model = await modelInput(mode);
+    const rolloutTimeoutSeconds = durationInput('rollout-timeout', '5m', { seconds: 6 * 3600, words: '6h' });
     const { deployment, command } = targetInputs(mode, target);
     const commit = matching('commit', stringInput('commit').trim() || env.GITHUB_SHA || '', /^[A-Za-z0-9._/-]{1,255}$/, 'a commit SHA or ref');
     return {
@@ -39197,6 +39972,7 @@ function readConfig(env = process.env) {
         commit,
         ledger,
         ledgerConfigMap: matching('ledger-configmap', stringInput('ledger-configmap').trim() || 'ml-gate-releases', DNS_SUBDOMAIN, 'a ConfigMap name (lower-case letters, digits, - and .)'),
+        ledgerTimeoutSeconds: durationInput('ledger-timeout', '60s', { seconds: 3600, words: '1h' }),
         target,
         deployment,
         container: matching('container', stringInput('container').trim(), DNS_LABEL, 'a container name (lower-case letters, digits and -)'),
@@ -39248,7 +40024,7 @@ async function run() {
         reportPath: readReportPath(),
         inputs: INPUTS,
         report,
-        body: () => runRelease(readConfig(), report, runner()),
+        body: async () => runRelease(await readConfig(), report, runner()),
         recordError: markRollbackErrored,
         outputs,
         markdown: renderRollbackMarkdown,

@@ -383,7 +383,7 @@ describe('fail closed: the sample against the served model and the local model, 
     const sample = await request('input_1', 'FP32');
     const report = await expectUserError(await oip({ sample }), 'sample');
     expect(report.error.message).toBe(
-      `The sample ${sample} fills the input 'input_1', which the server's model does not have (the server's model takes 'features' FP32). Name each input of the infer request as the model names it.`,
+      `The sample ${sample} fills the input 'input_1', which the server's model does not have (the server's model takes 'features' FP32). Name each input of the infer request as the model names it. (input sample)`,
     );
     expect(report.checks.map((c: any) => c.name)).toEqual(['server ready', 'model ready', 'model metadata']);
   });

@@ -44484,7 +44484,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -44515,7 +44515,7 @@ const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield io_util_stat(fsPath);
+            yield stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -44528,7 +44528,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield io_util_stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -44558,7 +44558,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield io_util_stat(filePath);
+            stats = yield stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -44586,7 +44586,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield io_util_stat(filePath);
+                stats = yield stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -46323,6 +46323,19 @@ function annotationFile(file, workspace = process.env.GITHUB_WORKSPACE) {
     return path;
 }
 /**
+ * The message of a UserError's annotation: it names the input at fault — "Input NAME ...",
+ * "NAME: ...", "NAME file ..." — or gets "(input NAME)" at its end.
+ */
+function annotationMessage(e) {
+    const text = e.describe();
+    const input = e.input;
+    if (!input)
+        return text;
+    const named = text.startsWith(`${input} `) ||
+        [`nput ${input}`, `nputs ${input}`, `${input}: `, `input ${input})`].some((form) => text.includes(form));
+    return named ? text : `${text} (input ${input})`;
+}
+/**
  * Runs an action's body the way every action here ends: a UserError becomes one error
  * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
  * error is a bug, reported with its stack in the debug log.
@@ -46334,7 +46347,7 @@ async function runAction(title, body) {
     catch (e) {
         process.exitCode = 1;
         if (e instanceof errors_UserError) {
-            error(e.describe(), { title, file: annotationFile(e.file) });
+            error(annotationMessage(e), { title, file: annotationFile(e.file) });
             return;
         }
         core_debug((e instanceof Error && e.stack) || errors_messageOf(e));
@@ -46393,7 +46406,7 @@ async function bodyFailure(a) {
         return undefined;
     }
     catch (e) {
-        const message = e instanceof errors_UserError ? e.describe() : `Internal error: ${errors_messageOf(e)}`;
+        const message = e instanceof errors_UserError ? annotationMessage(e) : `Internal error: ${errors_messageOf(e)}`;
         a.report.error = e instanceof errors_UserError ? { message, file: e.file, input: e.input } : { message };
         a.recordError(a.report, message);
         return { thrown: e };
@@ -47446,6 +47459,68 @@ async function loadOnnxRuntime(options = {}) {
 //# sourceMappingURL=runtime.js.map
 // EXTERNAL MODULE: ../../node_modules/onnx-proto/dist/onnx.js
 var onnx = __nccwpck_require__(2330);
+;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
+
+
+/**
+ * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
+ * device would stream without end, a directory is not data: they are refused before a byte is
+ * read, with an error `fileProblem` (errors.ts) words.
+ */
+class NotRegularFileError extends Error {
+    path;
+    kind;
+    code = 'ENOTREG';
+    constructor(path, 
+    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
+    kind) {
+        super(`${path} is ${kind}, not a regular file`);
+        this.path = path;
+        this.kind = kind;
+        this.name = 'NotRegularFileError';
+    }
+}
+function kindOf(s) {
+    if (s.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (s.isSocket())
+        return 'a socket';
+    if (s.isCharacterDevice())
+        return 'a character device';
+    if (s.isBlockDevice())
+        return 'a block device';
+    return 'not a regular file';
+}
+function check(path, s) {
+    if (s.isFile())
+        return;
+    if (s.isDirectory())
+        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
+    throw new NotRegularFileError(path, kindOf(s));
+}
+/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
+async function files_statRegularFile(path) {
+    const s = await (0,promises_namespaceObject.stat)(path);
+    check(path, s);
+    return s;
+}
+/**
+ * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
+ * writer would block the open itself), then checked on the open handle, so that what is read is
+ * what was checked.
+ */
+async function openRegularFile(path) {
+    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    try {
+        check(path, await handle.stat());
+        return handle;
+    }
+    catch (e) {
+        await handle.close();
+        throw e;
+    }
+}
+//# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/shape.js
 /** The number of elements of a tensor of this shape (1 for a scalar's empty shape). */
 function elementCount(shape) {
@@ -47460,6 +47535,7 @@ function rowElementCount(shape) {
 }
 //# sourceMappingURL=shape.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/model-file.js
+
 
 
 
@@ -47533,46 +47609,95 @@ function tensorElements(t) {
     return elementCount((t.dims ?? []).map(toNumber));
 }
 /**
- * stat of a regular file. Anything else throws, a directory with EISDIR (for fileProblem): asked
- * first because reading a directory fails differently per platform, and reading a FIFO waits forever.
+ * The largest model file read (2 GiB - 1): protobuf cannot encode a larger ModelProto, so a larger
+ * .onnx is not a model (weights beyond it go to external data); checked before a byte is read.
  */
-async function statFile(path) {
-    const s = await (0,promises_namespaceObject.stat)(path);
-    if (!s.isFile())
-        throw Object.assign(new Error('not a regular file'), { code: s.isDirectory() ? 'EISDIR' : undefined });
-    return s;
+const MAX_MODEL_BYTES = 2 ** 31 - 1;
+/** What a file that is no ONNX model often is instead, by its first bytes. */
+const FOREIGN_FORMATS = [
+    {
+        is: isLfsPointer,
+        what: 'is a Git LFS pointer file, not the model',
+        hint: 'Check out with LFS (actions/checkout with lfs: true) or download the real file.',
+    },
+    {
+        is: (b) => b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6),
+        what: 'is a zip archive, not an ONNX model',
+        hint: 'Unzip it and give the .onnx file inside (an .npz goes to reference-inputs or reference-outputs).',
+    },
+    {
+        is: (b) => b[0] === 0x1f && b[1] === 0x8b,
+        what: 'is gzip-compressed, not an ONNX model',
+        hint: 'Decompress it (gunzip) and give the .onnx file.',
+    },
+];
+/** Exactly `size` bytes of an open file: a file that grows while it is read is not read further. */
+async function readExactly(handle, size) {
+    const bytes = Buffer.alloc(size);
+    let done = 0;
+    while (done < size) {
+        const { bytesRead } = await handle.read(bytes, done, size - done, done);
+        if (bytesRead === 0)
+            break;
+        done += bytesRead;
+    }
+    return bytes.subarray(0, done);
 }
-/** The file's bytes; a missing, unreadable or LFS-pointer file is the user's error. */
+/**
+ * The file's bytes. It must be a regular file (a FIFO would block the read forever) of at most
+ * MAX_MODEL_BYTES, checked on the open handle before reading; a missing, unreadable, oversized,
+ * LFS-pointer, zip or gzip file is the user's error.
+ */
 async function readModelBytes(path) {
-    let bytes;
+    const refuse = (what, hint) => new errors_UserError(`The model ${path} ${what}.`, { file: path, input: 'model', hint });
+    let handle;
     try {
-        await statFile(path);
-        bytes = await (0,promises_namespaceObject.readFile)(path);
+        handle = await openRegularFile(path);
     }
     catch (e) {
-        throw new errors_UserError(`The model ${path} ${errors_fileProblem(e, 'an ONNX model file')}.`, { file: path, input: 'model' });
+        throw refuse(errors_fileProblem(e, 'an ONNX model file'));
     }
-    if (isLfsPointer(bytes)) {
-        throw new errors_UserError(`The model ${path} is a Git LFS pointer file, not the model.`, {
-            file: path,
-            input: 'model',
-            hint: 'Check out with LFS (actions/checkout with lfs: true) or download the real file.',
-        });
+    let bytes;
+    try {
+        const { size } = await handle.stat();
+        if (size > MAX_MODEL_BYTES) {
+            throw refuse(`is ${formatBytes(size)}, larger than any ONNX model file (protobuf's limit, 2 GiB)`, 'Save the weights as external data: onnx.save_model(model, path, save_as_external_data=True).');
+        }
+        bytes = await readExactly(handle, size);
     }
+    catch (e) {
+        throw e instanceof errors_UserError ? e : refuse(errors_fileProblem(e, 'an ONNX model file'));
+    }
+    finally {
+        await handle.close();
+    }
+    const foreign = FOREIGN_FORMATS.find((f) => f.is(bytes));
+    if (foreign)
+        throw refuse(foreign.what, foreign.hint);
     return bytes;
 }
+const REEXPORT_HINT = 'Export it again (torch.onnx.export, onnx.save), or copy the whole file again.';
 function decodeModel(bytes, path) {
     let model;
     try {
         model = model_file_onnx.ModelProto.decode(bytes);
     }
     catch (e) {
-        throw new errors_UserError(`The model ${path} does not decode as an ONNX ModelProto: ${errors_messageOf(e)}.`, { file: path, input: 'model' });
+        // protobufjs reading past the end: a field announces more bytes than the file has left
+        const why = /index out of range/.test(errors_messageOf(e))
+            ? `it ends inside a field after ${formatBytes(bytes.byteLength)} (${errors_messageOf(e)}): the file is cut short`
+            : errors_messageOf(e);
+        throw new errors_UserError(`The model ${path} does not decode as an ONNX ModelProto: ${why}.`, {
+            file: path,
+            input: 'model',
+            hint: REEXPORT_HINT,
+        });
     }
     if (!model.graph || !model.irVersion) {
         throw new errors_UserError(`The model ${path} does not decode as an ONNX model: it has no ${model.graph ? 'ir_version' : 'graph'}.`, {
             file: path,
             input: 'model',
+            hint: REEXPORT_HINT,
         });
     }
     return model;
@@ -47586,18 +47711,39 @@ function operatorCounts(graph) {
     }
     return operators;
 }
+/**
+ * A byte count of an external data entry: ONNX stores `offset` and `length` as decimal strings.
+ * Anything but a whole number from 0 to 2^53 - 1 is refused here, before any file is read (a
+ * negative or NaN position makes Node 24's FileHandle.read throw "out of range").
+ */
+function byteCount(text) {
+    if (!/^\d+$/.test(text))
+        return undefined;
+    const n = Number(text);
+    return Number.isSafeInteger(n) ? n : undefined;
+}
+/** The external data reference of tensor `t` of the model at `path`, its offset and length checked. */
+function externalDataRef(t, path) {
+    const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+    const tensor = t.name ?? '';
+    const location = entries.location ?? '';
+    const refuse = (what) => new errors_UserError(`The model ${path}: tensor '${tensor}' has external data ${what} (in ${location || 'no file'}); expected a whole number of bytes from 0 to 2^53 - 1.`, { file: path, input: 'model', hint: 'Save the model again: onnx.save_model(model, path, save_as_external_data=True).' });
+    const offset = byteCount(entries.offset ?? '0');
+    if (offset === undefined)
+        throw refuse(`offset '${entries.offset}'`);
+    // without `length`, the dims say it (and the dims of a crafted file may be negative)
+    const size = ONNX_TYPES[t.dataType ?? 0]?.size ?? 0;
+    const length = byteCount(entries.length ?? String(Math.ceil(tensorElements(t) * size)));
+    if (length === undefined) {
+        throw refuse(entries.length === undefined ? `dims [${(t.dims ?? []).map(toNumber).join(', ')}]` : `length '${entries.length}'`);
+    }
+    if (!Number.isSafeInteger(offset + length))
+        throw refuse(`offset ${offset} + length ${length}`);
+    return { tensor, location, offset, length };
+}
 /** Where the initializers stored outside the model file say their bytes are. */
-function externalDataRefs(graph) {
-    return (graph.initializer ?? []).filter(storedExternally).map((t) => {
-        const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-        const size = ONNX_TYPES[t.dataType ?? 0]?.size ?? 0;
-        return {
-            tensor: t.name ?? '',
-            location: entries.location ?? '',
-            offset: Number(entries.offset ?? 0),
-            length: entries.length !== undefined ? Number(entries.length) : Math.ceil(tensorElements(t) * size),
-        };
-    });
+function externalDataRefs(graph, path) {
+    return (graph.initializer ?? []).filter(storedExternally).map((t) => externalDataRef(t, path));
 }
 /** Reads and decodes an ONNX file (without its external data). */
 async function readModel(path) {
@@ -47624,7 +47770,7 @@ async function readModel(path) {
         nodes: (graph.node ?? []).length,
         initializers: initializerNames.size,
         parameters: initializers.reduce((sum, t) => sum + tensorElements(t), 0),
-        externalData: externalDataRefs(graph),
+        externalData: externalDataRefs(graph, path),
     };
     return { model, info };
 }
@@ -47674,16 +47820,19 @@ function skipAfter(id, reason) {
 
 
 
+
 /** A path relative to a folder that leaves it. */
 function leaves(rel) {
     return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel);
 }
-async function head(path, bytes) {
-    const handle = await (0,promises_namespaceObject.open)(path, 'r');
+/** The size and the first bytes of a regular file (a FIFO or a device is refused before it is read). */
+async function sizeAndHead(path, bytes) {
+    const handle = await openRegularFile(path);
     try {
-        const buffer = new Uint8Array(bytes);
-        await handle.read(buffer, 0, bytes, 0);
-        return buffer;
+        const head = new Uint8Array(bytes);
+        const { size } = await handle.stat();
+        const { bytesRead } = await handle.read(head, 0, bytes, 0);
+        return { size, head: head.subarray(0, bytesRead) };
     }
     finally {
         await handle.close();
@@ -47691,16 +47840,16 @@ async function head(path, bytes) {
 }
 /**
  * The data file `ref` names (at `path`, inside `dir`) as found on disk, or what is wrong with it:
- * missing or unreadable, a link leading out of the folder, a Git LFS pointer.
+ * missing, unreadable or not a regular file, a link leading out of the folder, a Git LFS pointer.
  */
 async function inspectDataFile(dir, path, ref) {
     try {
-        const { size } = await statFile(path);
-        // a link inside the folder may still lead out of it
+        // a link inside the folder may still lead out of it: asked before the file is opened
         const real = await (0,promises_namespaceObject.realpath)(path);
         if (leaves((0,external_node_path_namespaceObject.relative)(await (0,promises_namespaceObject.realpath)(dir), real)))
             return `tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${real})`;
-        if (isLfsPointer(await head(path, 64)))
+        const { size, head } = await sizeAndHead(real, 64);
+        if (isLfsPointer(head))
             return `${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`;
         return { path, size };
     }
@@ -47753,10 +47902,12 @@ async function checkExternalData(info) {
 
 
 
-function tensorInfo(meta, path, role) {
+
+function tensorInfo(meta, path, options) {
     if (!meta.isTensor) {
-        throw new UserError(`The ${role} ${path} has a non-tensor value '${meta.name}' (a sequence or map).`, {
+        throw new UserError(`The ${options.role} ${path} (input ${options.inputOfPath}) has a non-tensor value '${meta.name}' (a sequence or map).`, {
             file: path,
+            input: options.inputOfPath,
             hint: 'Export the model with plain tensor inputs and outputs (for skl2onnx: options={"zipmap": False}).',
         });
     }
@@ -47783,17 +47934,14 @@ function createSession(ort, path, threads = 0) {
     });
 }
 /**
- * Checks that `path` is a file this process can read (stat alone would pass an unreadable file,
- * which onnxruntime would then report as a corrupt model). The UserError keeps the file system's
+ * Checks that `path` is a regular file this process can read (stat alone would pass an unreadable
+ * file, which onnxruntime would then report as a corrupt model; a FIFO would block onnxruntime's
+ * read past every deadline, a device stream without end). The UserError keeps the file system's
  * error as its cause, so that a caller can tell a missing file from an unreadable one.
  */
 async function checkModelFile(path, role, inputOfPath) {
     try {
-        const s = await stat(path);
-        if (s.isDirectory())
-            throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
-        if (!s.isFile())
-            throw new Error('not a regular file');
+        await statRegularFile(path);
         await access(path, constants.R_OK);
     }
     catch (e) {
@@ -47809,7 +47957,7 @@ async function openSession(ort, path, options) {
         return await createSession(ort, path, options.threads);
     }
     catch (e) {
-        throw new UserError(`The ${options.role} ${path} cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
+        throw new UserError(`The ${options.role} ${path} (input ${options.inputOfPath}) cannot be loaded by onnxruntime: ${messageOf(e).trim()}`, {
             file: path,
             input: options.inputOfPath,
             hint: 'Check that it is a complete ONNX file (not a Git LFS pointer) whose opset this onnxruntime supports.',
@@ -47824,7 +47972,7 @@ function pickInput(inputs, path, role, name) {
     if (name) {
         input = inputs.find((x) => x.name === name);
         if (!input) {
-            throw new UserError(`The ${role} ${path} has no input '${name}'; its inputs are: ${listTensors(inputs)}.`, {
+            throw new UserError(`The ${role} ${path} has no input '${name}' (input input-name); its inputs are: ${listTensors(inputs)}.`, {
                 file: path,
                 input: 'input-name',
             });
@@ -47841,7 +47989,7 @@ function pickInput(inputs, path, role, name) {
     }
     if (inputs.length > 1) {
         const others = inputs.filter((x) => x !== input).map((x) => x.name);
-        throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only '${input.name}' can be fed from eval-data.`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
+        throw new UserError(`The ${role} ${path} also needs input(s) ${others.join(', ')}, but only one can be fed from eval-data: '${input.name}' (input input-name).`, { file: path, input: 'input-name', hint: 'Export the model with the features as its only input.' });
     }
     return input;
 }
@@ -47851,7 +47999,7 @@ function pickOutput(outputs, path, role, name) {
         return outputs[0];
     const output = outputs.find((x) => x.name === name);
     if (!output) {
-        throw new UserError(`The ${role} ${path} has no output '${name}'; its outputs are: ${listTensors(outputs)}.`, {
+        throw new UserError(`The ${role} ${path} has no output '${name}' (input output-name); its outputs are: ${listTensors(outputs)}.`, {
             file: path,
             input: 'output-name',
         });
@@ -47864,11 +48012,11 @@ async function loadModel(ort, path, options) {
     await checkModelFile(path, role, options.inputOfPath);
     const session = await openSession(ort, path, options);
     try {
-        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, role));
-        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, role));
+        const inputs = session.inputMetadata.map((m) => tensorInfo(m, path, options));
+        const outputs = session.outputMetadata.map((m) => tensorInfo(m, path, options));
         const input = pickInput(inputs, path, role, options.inputName);
         const output = pickOutput(outputs, path, role, options.outputName);
-        return { path, session, inputs, outputs, input, output };
+        return { path, pathInput: options.inputOfPath, session, inputs, outputs, input, output };
     }
     catch (e) {
         await session.release();
@@ -48066,11 +48214,13 @@ function newInputArray(type, length) {
     return Ctor ? new Ctor(length) : undefined;
 }
 /**
- * An output tensor's values as numbers: float16 (which onnxruntime-node returns as the raw bits
- * in a Uint16Array) decoded, 64-bit integers converted; other types as they are.
+ * An output tensor's values as numbers: float16 decoded, 64-bit integers converted; other types as
+ * they are. onnxruntime-node gives float16 as the raw bits in a Uint16Array where the runtime has no
+ * Float16Array (Node 20), and as a Float16Array of values where it has one (Node 24, the runtime
+ * action.yml declares): only bits are decoded.
  */
 function tensorValues(t) {
-    if (t.type === 'float16') {
+    if (t.type === 'float16' && t.data instanceof Uint16Array) {
         const bits = t.data;
         const values = new Float32Array(bits.length);
         for (let i = 0; i < bits.length; i++)
@@ -48086,68 +48236,6 @@ function tensorValues(t) {
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ../../node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(171);
-;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
-
-
-/**
- * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
- * device would stream without end, a directory is not data: they are refused before a byte is
- * read, with an error `fileProblem` (errors.ts) words.
- */
-class NotRegularFileError extends Error {
-    path;
-    kind;
-    code = 'ENOTREG';
-    constructor(path, 
-    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
-    kind) {
-        super(`${path} is ${kind}, not a regular file`);
-        this.path = path;
-        this.kind = kind;
-        this.name = 'NotRegularFileError';
-    }
-}
-function kindOf(s) {
-    if (s.isFIFO())
-        return 'a FIFO (named pipe)';
-    if (s.isSocket())
-        return 'a socket';
-    if (s.isCharacterDevice())
-        return 'a character device';
-    if (s.isBlockDevice())
-        return 'a block device';
-    return 'not a regular file';
-}
-function check(path, s) {
-    if (s.isFile())
-        return;
-    if (s.isDirectory())
-        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
-    throw new NotRegularFileError(path, kindOf(s));
-}
-/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
-async function statRegularFile(path) {
-    const s = await (0,promises_namespaceObject.stat)(path);
-    check(path, s);
-    return s;
-}
-/**
- * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
- * writer would block the open itself), then checked on the open handle, so that what is read is
- * what was checked.
- */
-async function openRegularFile(path) {
-    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
-    try {
-        check(path, await handle.stat());
-        return handle;
-    }
-    catch (e) {
-        await handle.close();
-        throw e;
-    }
-}
-//# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/header-literal.js
 
 /** numpy refuses headers longer than this (format.py `_MAX_HEADER_SIZE`, the default max_header_size). */
@@ -48754,7 +48842,7 @@ class NpzArchive {
     }
     static async open(path) {
         try {
-            await statRegularFile(path);
+            await files_statRegularFile(path);
         }
         catch (e) {
             throw notReadable(path, e, 'The .npz file');
@@ -48830,12 +48918,14 @@ class NpzArchive {
 //# sourceMappingURL=array.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/signature.js
 
+
+
 const TYPE_ALIASES = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32' };
 /**
  * Parses a signature. Lines `inputs:` / `outputs:` open a section; an entry line outside a
  * section is an input until the first entry named in `outputs:`. Also accepts
  * `input features: float32[batch, 20]` and `output logits: ...` prefixes. `#` starts a comment.
- * The error names the line it cannot read.
+ * The error names the line it cannot read; a text without any entry is an error too.
  */
 function parseSignature(text) {
     const sig = { inputs: [], outputs: [] };
@@ -48860,7 +48950,35 @@ function parseSignature(text) {
         const type = m[3].toLowerCase();
         sig[target].push({ name: m[2], type: TYPE_ALIASES[type] ?? type, shape });
     }
+    // nothing to hold the model to: comments or section headers alone are not a signature
+    if (!sig.inputs.length && !sig.outputs.length)
+        return parseError("it lists no input or output; give one 'name: type[dims]' line each (e.g. 'features: float32[batch, 20]')");
     return parsed(sig);
+}
+/** The most bytes read of a signature file (1 MiB): a signature is a few lines. */
+const MAX_SIGNATURE_BYTES = 2 ** 20;
+/** The text of the signature file input `signature` names: a regular file (a FIFO would never end) of at most 1 MiB. */
+async function readSignatureFile(path) {
+    const refuse = (what) => new errors_UserError(`Input signature names ${path}, which ${what}.`, { input: 'signature', file: path });
+    let handle;
+    try {
+        handle = await openRegularFile(path);
+    }
+    catch (e) {
+        throw refuse(errors_fileProblem(e, 'a signature file'));
+    }
+    try {
+        const { size } = await handle.stat();
+        if (size > MAX_SIGNATURE_BYTES)
+            throw refuse(`is ${formatBytes(size)}; a signature file is at most 1 MiB`);
+        return await handle.readFile('utf8');
+    }
+    catch (e) {
+        throw e instanceof errors_UserError ? e : refuse(errors_fileProblem(e, 'a signature file'));
+    }
+    finally {
+        await handle.close();
+    }
 }
 function formatEntry(e) {
     return `${e.name}: ${e.type}[${e.shape === null ? '...' : e.shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
@@ -48910,6 +49028,112 @@ function compareSignature(expected, inputs, outputs) {
     return problems;
 }
 //# sourceMappingURL=signature.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/validation/tolerance.js
+
+
+/** The tolerance output `name` is held to. */
+function toleranceFor(settings, name) {
+    return { atol: settings.perOutputAtol[name] ?? settings.atol, rtol: settings.perOutputRtol[name] ?? settings.rtol, mode: settings.mode };
+}
+/**
+ * An element of an output or a reference, as a message shows it: seven significant digits, what
+ * float32 holds, so that an element and its reference that differ visibly print differently.
+ */
+function formatElement(v) {
+    return formatNumber(v, 7);
+}
+function unravelIndex(flat, shape) {
+    const index = new Array(shape.length).fill(0);
+    for (let a = shape.length - 1; a >= 0; a--) {
+        index[a] = flat % shape[a];
+        flat = Math.floor(flat / shape[a]);
+    }
+    return index;
+}
+/** Equal values, equal infinities, and two NaN where the tolerance says NaN matches NaN. */
+function same(a, b, t) {
+    return a === b || (t.equalNan === true && Number.isNaN(a) && Number.isNaN(b));
+}
+function isMismatch(a, b, t) {
+    if (same(a, b, t))
+        return false;
+    if (Number.isNaN(a) || Number.isNaN(b))
+        return true;
+    const abs = Math.abs(a - b);
+    if (t.mode === 'numpy')
+        return !(abs <= t.atol + t.rtol * Math.abs(b));
+    return abs > t.atol && abs / Math.abs(b) > t.rtol;
+}
+/** Compares `actual` with `expected` element by element (both row-major, same length). */
+function compareArrays(actual, expected, shape, t) {
+    const n = expected.length;
+    let mismatches = 0;
+    let maxAbs = 0;
+    let maxRel = 0;
+    let worstAt = -1;
+    for (let i = 0; i < n; i++) {
+        const a = Number(actual[i]);
+        const b = Number(expected[i]);
+        if (isMismatch(a, b, t))
+            mismatches++;
+        const abs = same(a, b, t) ? 0 : Math.abs(a - b);
+        const absOrNaN = Number.isNaN(abs) ? Infinity : abs;
+        if (absOrNaN > maxAbs || (worstAt < 0 && absOrNaN >= maxAbs)) {
+            maxAbs = absOrNaN;
+            worstAt = i;
+        }
+        if (b !== 0 && abs / Math.abs(b) > maxRel)
+            maxRel = abs / Math.abs(b);
+    }
+    return {
+        elements: n,
+        mismatches,
+        mismatchRatio: n ? mismatches / n : 0,
+        maxAbsError: maxAbs,
+        maxRelError: maxRel,
+        worst: worstAt >= 0
+            ? { index: unravelIndex(worstAt, shape), actual: Number(actual[worstAt]), expected: Number(expected[worstAt]), absError: maxAbs }
+            : undefined,
+    };
+}
+/**
+ * Parses a tolerance input: a default and per-output overrides, separated by commas, spaces or
+ * lines: `1e-5`, `1e-5, logits:1e-4`. The error is the first part that is not a number >= 0 or
+ * `output:number`, quoted.
+ */
+function parsePerOutput(text, fallback) {
+    let value = fallback;
+    const perOutput = {};
+    for (const part of text.split(/[\s,]+/).filter(Boolean)) {
+        const at = part.lastIndexOf(':');
+        const name = at >= 0 ? part.slice(0, at) : undefined;
+        const raw = at >= 0 ? part.slice(at + 1) : part;
+        const v = Number(raw);
+        if (raw === '' || !Number.isFinite(v) || v < 0 || name === '')
+            return parseError(`'${part}'`);
+        if (name === undefined)
+            value = v;
+        else
+            perOutput[name] = v;
+    }
+    return parsed({ value, perOutput });
+}
+/**
+ * Per-output tolerances name outputs of the model: an override for an output it does not have (a
+ * typo: `logit:1e-3`) would otherwise be ignored and hold `logits` to the default silently.
+ */
+function checkToleranceNames(settings, outputs) {
+    for (const [input, perOutput] of [
+        ['atol', settings.perOutputAtol],
+        ['rtol', settings.perOutputRtol],
+    ]) {
+        const unknown = Object.keys(perOutput).filter((name) => !outputs.includes(name));
+        if (unknown.length) {
+            throw new errors_UserError(`Input ${input} names ${unknown.map((n) => `'${n}'`).join(', ')}, which the model does not have; its outputs are ${outputs.join(', ') || 'none'}.`, { input });
+        }
+    }
+}
+//# sourceMappingURL=tolerance.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/model-inputs.js
 
 
@@ -48917,6 +49141,20 @@ function compareSignature(expected, inputs, outputs) {
 
 
 
+
+// What the model is run on in the runtime checks: the reference inputs, or seeded random ones;
+// and the reference outputs, read the same way.
+/**
+ * The most elements generated as random inputs, over all inputs together (2^24: 64 MiB of
+ * float32). Fixed dimensions such as [100000, 100000, 20] would otherwise ask for an allocation
+ * no runner has; beyond it the inputs must be given (reference-inputs).
+ */
+const MAX_RANDOM_ELEMENTS = 2 ** 24;
+/**
+ * The most elements of one reference array (2^27: 512 MiB of float32, 1 GiB as the float64 the
+ * outputs are compared in). References are held whole; an .npz member may declare any shape.
+ */
+const MAX_REFERENCE_ELEMENTS = 2 ** 27;
 /** Seeded uniform [0, 1) (mulberry32): the same random inputs on every run. */
 function rng(seed) {
     let a = seed >>> 0;
@@ -48928,13 +49166,28 @@ function rng(seed) {
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
 }
-/** Inputs of the declared shapes: a symbolic batch of 4, other unknown dimensions 8, standard normal values. */
-function randomFeeds(inputs, seed) {
+/** The shapes of the random inputs (a symbolic batch of 4, other unknown dimensions 8), bounded in all. */
+function randomShapes(info) {
+    const shapes = info.inputs.map((input) => (input.shape ?? []).map((d, a) => (typeof d === 'number' ? d : a === 0 ? 4 : 8)));
+    const total = shapes.reduce((sum, dims) => sum + elementCount(dims), 0);
+    if (total > MAX_RANDOM_ELEMENTS) {
+        const shown = info.inputs.map((input, i) => `${input.name} ${formatShape(shapes[i])}`).join(', ');
+        throw new errors_UserError(`Random inputs of the model's declared shapes (${shown}) would hold ${total.toLocaleString('en-US')} elements; validate-onnx generates at most ${MAX_RANDOM_ELEMENTS.toLocaleString('en-US')} (2^24).`, {
+            input: 'reference-inputs',
+            file: info.path,
+            hint: 'Give reference-inputs: the inputs to run the model on, an .npz keyed by input name.',
+        });
+    }
+    return shapes;
+}
+/** Inputs of the declared shapes, standard normal values (integers 0-9, booleans). */
+function randomFeeds(info, seed) {
     const next = rng(seed);
     const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    const shapes = randomShapes(info);
     const feeds = {};
-    for (const input of inputs) {
-        const dims = (input.shape ?? []).map((d, a) => (typeof d === 'number' ? d : a === 0 ? 4 : 8));
+    for (const [index, input] of info.inputs.entries()) {
+        const dims = shapes[index];
         const n = elementCount(dims);
         const data = newInputArray(input.type, n);
         if (!data)
@@ -48951,14 +49204,16 @@ function randomFeeds(inputs, seed) {
     }
     return feeds;
 }
-async function readWhole(array, type, input) {
+/** The whole array, converted to `type`; bounded before anything is allocated for it. */
+async function readWhole(array, type) {
     try {
-        const data = newInputArray(type, array.rows * array.rowLength);
+        const elements = array.rows * array.rowLength;
+        if (elements > MAX_REFERENCE_ELEMENTS) {
+            throw new errors_UserError(`${array.label} holds shape (${array.shape.join(', ')}), ${elements.toLocaleString('en-US')} elements; references are read whole, up to ${MAX_REFERENCE_ELEMENTS.toLocaleString('en-US')} elements (2^27) an array.`, { file: array.label, hint: 'Save fewer rows: a few batches show a drift as well as the whole set.' });
+        }
+        const data = newInputArray(type, elements);
         if (!data)
-            throw new errors_UserError(`${array.label} would feed an input of element type ${type}, which is not supported.`, {
-                input,
-                file: array.label,
-            });
+            throw new errors_UserError(`${array.label} would feed an input of element type ${type}, which is not supported.`, { file: array.label });
         await array.readRows(0, array.rows, data, 0, type === 'bool');
         return { type, data, dims: [...array.shape] };
     }
@@ -48966,26 +49221,36 @@ async function readWhole(array, type, input) {
         await array.close();
     }
 }
-/** The error of opening a file the user named in `input`, naming that input. */
-function naming(input) {
-    return (e) => {
-        if (e instanceof errors_UserError)
-            throw new errors_UserError(e.message, { input, file: e.file, hint: e.hint });
-        throw e;
-    };
-}
-/** The arrays of an .npz, keyed by name; every key must be one of `names`. */
-async function readNpz(path, input, names, types) {
-    const npz = await NpzArchive.open(path).catch(naming(input));
+/**
+ * Runs `read` of the file given in `input`; a UserError it throws (from the .npy/.npz reader too)
+ * starts with the input's name and names it, so that the annotation says which input is at fault.
+ */
+async function asInput(input, path, read) {
     try {
+        return await read();
+    }
+    catch (e) {
+        if (!(e instanceof errors_UserError))
+            throw e;
+        const message = e.message.startsWith(input) ? e.message : `${input}: ${e.message.replace(/^The /, 'the ')}`;
+        throw new errors_UserError(message, { input, file: e.file ?? path, hint: e.hint, cause: e.cause });
+    }
+}
+/** The arrays of an .npz, keyed by name; every key must be one of `names`, and there must be one. */
+async function readNpz(path, input, names, types) {
+    const npz = await NpzArchive.open(path);
+    try {
+        const kind = input === 'reference-inputs' ? 'inputs' : 'outputs';
         const extra = npz.keys.filter((k) => !names.includes(k));
-        if (extra.length) {
-            const kind = input === 'reference-inputs' ? 'inputs' : 'outputs';
-            throw new errors_UserError(`${path} holds ${extra.map((k) => `'${k}'`).join(', ')}, which the model does not have; its ${kind} are ${names.join(', ')}.`, { input, file: path });
+        if (extra.length || !npz.keys.length) {
+            const held = extra.length
+                ? `holds ${extra.map((k) => `'${k}'`).join(', ')}, which the model does not have; its ${kind}`
+                : `holds no arrays; the model's ${kind}`;
+            throw new errors_UserError(`${input} ${path} ${held} are ${names.join(', ')}.`, { input, file: path });
         }
         const result = {};
         for (const key of npz.keys)
-            result[key] = await readWhole(await npz.array(key, input), types[key], input);
+            result[key] = await readWhole(await npz.array(key, input), types[key]);
         return result;
     }
     finally {
@@ -48993,11 +49258,12 @@ async function readNpz(path, input, names, types) {
     }
 }
 /** Arrays of an .npz by name, or a bare .npy for the first of `names`. */
-async function readArrays(path, input, names, types) {
-    if (/\.npz$/i.test(path))
-        return readNpz(path, input, names, types);
-    const array = await openNpy(path).catch(naming(input));
-    return { [names[0]]: await readWhole(array, types[names[0]], input) };
+function readArrays(path, input, names, types) {
+    return asInput(input, path, async () => {
+        if (/\.npz$/i.test(path))
+            return readNpz(path, input, names, types);
+        return { [names[0]]: await readWhole(await openNpy(path), types[names[0]]) };
+    });
 }
 function fits(dims, declared) {
     if (declared === null)
@@ -49007,34 +49273,66 @@ function fits(dims, declared) {
 /** The reference inputs: one array for every input of the model, of a shape that fits it. */
 async function referenceFeeds(path, info) {
     const names = info.inputs.map((i) => i.name);
+    const refuse = (message) => new errors_UserError(message, { input: 'reference-inputs', file: path });
     if (!/\.npz$/i.test(path) && names.length !== 1) {
-        throw new errors_UserError(`reference-inputs ${path} is one .npy array, but the model has ${names.length} inputs (${names.join(', ')}); save them in an .npz keyed by input name.`, {
-            input: 'reference-inputs',
-        });
+        throw refuse(`reference-inputs ${path} is one .npy array, but the model has ${names.length} inputs (${names.join(', ')}); save them in an .npz keyed by input name.`);
     }
     const feeds = await readArrays(path, 'reference-inputs', names, Object.fromEntries(info.inputs.map((i) => [i.name, i.type])));
     for (const input of info.inputs) {
         const f = feeds[input.name];
         if (!f)
-            throw new errors_UserError(`reference-inputs ${path} has no array for input '${input.name}' (${formatEntry(input)}).`, {
-                input: 'reference-inputs',
-            });
-        if (!fits(f.dims, input.shape)) {
-            throw new errors_UserError(`reference-inputs: '${input.name}' has shape ${formatShape(f.dims)}, which does not fit the model's ${formatEntry(input)}.`, { input: 'reference-inputs' });
-        }
+            throw refuse(`reference-inputs ${path} has no array for input '${input.name}' (${formatEntry(input)}).`);
+        if (!fits(f.dims, input.shape))
+            throw refuse(`reference-inputs: '${input.name}' has shape ${formatShape(f.dims)}, which does not fit the model's ${formatEntry(input)}.`);
     }
     return feeds;
 }
+/** "'logits' holds 1 NaN of 18 values (first at [2, 1])", or undefined when it holds none. */
+function describeNaN(name, feed) {
+    if (!(feed.data instanceof Float32Array || feed.data instanceof Float64Array))
+        return undefined;
+    let count = 0;
+    let first = -1;
+    feed.data.forEach((v, i) => {
+        if (!Number.isNaN(v))
+            return;
+        count++;
+        if (first < 0)
+            first = i;
+    });
+    return count
+        ? `'${name}' holds ${count} NaN of ${feed.data.length} values (first at [${unravelIndex(first, feed.dims).join(', ')}])`
+        : undefined;
+}
+function describeAllNaN(feeds) {
+    const found = Object.entries(feeds)
+        .map(([name, feed]) => describeNaN(name, feed))
+        .filter((d) => d !== undefined);
+    return found.length ? found.join('; ') : undefined;
+}
 /** The inputs to run the model on: reference-inputs when given, otherwise seeded random ones. */
 async function modelInputs(info, referenceInputs, seed) {
-    if (referenceInputs)
-        return { source: 'reference', feeds: await referenceFeeds(referenceInputs, info), label: 'reference inputs' };
-    return { source: 'random', feeds: randomFeeds(info.inputs, seed), label: `seeded random inputs (seed ${seed})` };
+    if (!referenceInputs)
+        return { source: 'random', feeds: randomFeeds(info, seed), label: `seeded random inputs (seed ${seed})` };
+    const feeds = await referenceFeeds(referenceInputs, info);
+    return { source: 'reference', feeds, label: 'reference inputs', nan: describeAllNaN(feeds) };
 }
-/** The reference outputs by output name, as float64. */
-function referenceOutputs(path, info) {
+/**
+ * The reference outputs by output name, as float64. A NaN is refused: it never matches (as in
+ * numpy.allclose), so references holding one could not pass whatever the model computes.
+ */
+async function referenceOutputs(path, info) {
     const names = info.outputs.map((o) => o.name);
-    return readArrays(path, 'reference-outputs', names, Object.fromEntries(names.map((n) => [n, 'float64'])));
+    const feeds = await readArrays(path, 'reference-outputs', names, Object.fromEntries(names.map((n) => [n, 'float64'])));
+    const nan = describeAllNaN(feeds);
+    if (nan) {
+        throw new errors_UserError(`reference-outputs ${path}: ${nan}; a NaN never matches (as in numpy.allclose), so these references cannot pass.`, {
+            input: 'reference-outputs',
+            file: path,
+            hint: 'Save references of finite outputs (with finite reference-inputs).',
+        });
+    }
+    return feeds;
 }
 //# sourceMappingURL=model-inputs.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/support.js
@@ -49137,7 +49435,7 @@ async function externalNonFinite(external, dataType) {
     const size = ONNX_TYPES[dataType].size;
     const chunk = new Uint8Array(Math.max(size, (1 << 20) - ((1 << 20) % size)));
     const total = { bad: 0, first: -1 };
-    const handle = await (0,promises_namespaceObject.open)(external.path, 'r');
+    const handle = await openRegularFile(external.path);
     try {
         for (let done = 0; done < external.ref.length;) {
             const want = Math.min(chunk.byteLength, external.ref.length - done);
@@ -49200,93 +49498,6 @@ function checkSize(info, files, maxMb) {
     return total / (1024 * 1024) <= maxMb ? pass('size', `${what} <= ${limit}`) : fail('size', `${what} exceeds ${limit}`);
 }
 //# sourceMappingURL=static-checks.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/validation/tolerance.js
-
-
-/** The tolerance output `name` is held to. */
-function toleranceFor(settings, name) {
-    return { atol: settings.perOutputAtol[name] ?? settings.atol, rtol: settings.perOutputRtol[name] ?? settings.rtol, mode: settings.mode };
-}
-/**
- * An element of an output or a reference, as a message shows it: seven significant digits, what
- * float32 holds, so that an element and its reference that differ visibly print differently.
- */
-function formatElement(v) {
-    return formatNumber(v, 7);
-}
-function unravelIndex(flat, shape) {
-    const index = new Array(shape.length).fill(0);
-    for (let a = shape.length - 1; a >= 0; a--) {
-        index[a] = flat % shape[a];
-        flat = Math.floor(flat / shape[a]);
-    }
-    return index;
-}
-function isMismatch(a, b, t) {
-    if (Number.isNaN(a) || Number.isNaN(b))
-        return true;
-    if (a === b)
-        return false; // equal infinities too
-    const abs = Math.abs(a - b);
-    if (t.mode === 'numpy')
-        return !(abs <= t.atol + t.rtol * Math.abs(b));
-    return abs > t.atol && abs / Math.abs(b) > t.rtol;
-}
-/** Compares `actual` with `expected` element by element (both row-major, same length). */
-function compareArrays(actual, expected, shape, t) {
-    const n = expected.length;
-    let mismatches = 0;
-    let maxAbs = 0;
-    let maxRel = 0;
-    let worstAt = -1;
-    for (let i = 0; i < n; i++) {
-        const a = Number(actual[i]);
-        const b = Number(expected[i]);
-        if (isMismatch(a, b, t))
-            mismatches++;
-        const abs = a === b ? 0 : Math.abs(a - b);
-        const absOrNaN = Number.isNaN(abs) ? Infinity : abs;
-        if (absOrNaN > maxAbs || (worstAt < 0 && absOrNaN >= maxAbs)) {
-            maxAbs = absOrNaN;
-            worstAt = i;
-        }
-        if (b !== 0 && abs / Math.abs(b) > maxRel)
-            maxRel = abs / Math.abs(b);
-    }
-    return {
-        elements: n,
-        mismatches,
-        mismatchRatio: n ? mismatches / n : 0,
-        maxAbsError: maxAbs,
-        maxRelError: maxRel,
-        worst: worstAt >= 0
-            ? { index: unravelIndex(worstAt, shape), actual: Number(actual[worstAt]), expected: Number(expected[worstAt]), absError: maxAbs }
-            : undefined,
-    };
-}
-/**
- * Parses a tolerance input: a default and per-output overrides, separated by commas, spaces or
- * lines: `1e-5`, `1e-5, logits:1e-4`. The error is the first part that is not a number >= 0 or
- * `output:number`, quoted.
- */
-function parsePerOutput(text, fallback) {
-    let value = fallback;
-    const perOutput = {};
-    for (const part of text.split(/[\s,]+/).filter(Boolean)) {
-        const at = part.lastIndexOf(':');
-        const name = at >= 0 ? part.slice(0, at) : undefined;
-        const raw = at >= 0 ? part.slice(at + 1) : part;
-        const v = Number(raw);
-        if (raw === '' || !Number.isFinite(v) || v < 0 || name === '')
-            return parseError(`'${part}'`);
-        if (name === undefined)
-            value = v;
-        else
-            perOutput[name] = v;
-    }
-    return parsed({ value, perOutput });
-}
-//# sourceMappingURL=tolerance.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/runtime-checks.js
 
 
@@ -49347,7 +49558,7 @@ async function checkLoaded(session, options) {
     checks.push(pass('runs', `on ${inputs.label} ${Object.entries(shapes)
         .map(([k, d]) => `${k} ${formatShape(d)}`)
         .join(', ')}`));
-    checks.push(checkOutputsFinite(outputs));
+    checks.push(checkOutputsFinite(outputs, inputs));
     const reference = await checkMatchesReference(options, inputs, outputs);
     result.comparisons = reference.comparisons;
     checks.push(reference.check);
@@ -49355,11 +49566,14 @@ async function checkLoaded(session, options) {
     checks.push(await checkDeterministic(runModel, inputs.feeds, outputs));
     return result;
 }
-function checkOutputsFinite(outputs) {
+function checkOutputsFinite(outputs, inputs) {
     const problems = Object.entries(outputs)
         .map(([name, o]) => ({ name, bad: countNonFinite(o.data).bad, n: o.data.length }))
         .filter((x) => x.bad > 0)
         .map((x) => `'${x.name}' has ${x.bad} NaN/Inf of ${x.n} values`);
+    // NaN in, NaN out: say where it came from (a model may take NaN as a missing value, so it is not refused)
+    if (problems.length && inputs.nan)
+        problems.push(`NaN in the ${inputs.label} gives NaN out: ${inputs.nan}`);
     return verdict('outputs-finite', problems, () => 'no NaN or Inf in any output');
 }
 function describeComparison(c, settings) {
@@ -49382,6 +49596,7 @@ async function checkMatchesReference(options, inputs, outputs) {
         if (got.dims.join(',') !== ref.dims.join(',')) {
             throw new errors_UserError(`reference-outputs: '${name}' has shape ${formatShape(ref.dims)}, but the model computes ${formatShape(got.dims)} from the ${inputs.label}.`, {
                 input: 'reference-outputs',
+                file: options.referenceOutputs,
                 hint: inputs.source === 'random' ? 'Give reference-inputs: the inputs the reference outputs were computed from.' : undefined,
             });
         }
@@ -49431,7 +49646,8 @@ async function rowsDifferingAlone(runModel, feeds, outputs, settings) {
         for (const [name, o] of Object.entries(await runModel(sliceRow(feeds, r)))) {
             const rowLength = o.data.length;
             const expected = Array.prototype.slice.call(outputs[name].data, r * rowLength, (r + 1) * rowLength);
-            const d = compareArrays(o.data, expected, o.dims, toleranceFor(settings, name));
+            // the model against itself: a NaN the batch has too is the same value
+            const d = compareArrays(o.data, expected, o.dims, { ...toleranceFor(settings, name), equalNan: true });
             if (d.mismatches)
                 problems.push(`row ${r} of '${name}' alone differs from the batch by up to ${formatNumber(d.maxAbsError)}`);
         }
@@ -49455,7 +49671,7 @@ async function checkBatchConsistency(options, runModel, feeds, outputs) {
 async function checkDeterministic(runModel, feeds, outputs) {
     const again = await runModel(feeds);
     const problems = Object.entries(outputs)
-        .map(([name, o]) => ({ name, d: compareArrays(again[name].data, o.data, o.dims, { atol: 0, rtol: 0, mode: 'numpy' }) }))
+        .map(([name, o]) => ({ name, d: compareArrays(again[name].data, o.data, o.dims, { atol: 0, rtol: 0, mode: 'numpy', equalNan: true }) }))
         .filter((x) => x.d.mismatches > 0)
         .map((x) => `'${x.name}' differs between two runs in ${x.d.mismatches}/${x.d.elements} values (up to ${formatNumber(x.d.maxAbsError)})`);
     return verdict('deterministic', problems, () => 'two runs on the same inputs gave identical outputs');
@@ -49466,10 +49682,33 @@ async function checkDeterministic(runModel, feeds, outputs) {
 
 
 
+
+
+/**
+ * The runtime checks, or all skipped when the external data was refused: onnxruntime never opens
+ * a file the checks refused (a FIFO, a link out of the folder, an LFS pointer).
+ */
+async function runtimeUnlessRefused(options, info, external) {
+    if (external.status === 'fail') {
+        const reason = 'onnxruntime is not given a model whose external data was refused (see External data)';
+        return { checks: [skip('loads', reason), ...skipAfter('loads', reason)] };
+    }
+    return runtimeChecks({
+        ort: options.ort,
+        info,
+        threads: options.threads,
+        referenceInputs: options.referenceInputs,
+        referenceOutputs: options.referenceOutputs,
+        tolerance: options.tolerance,
+        dynamicBatch: options.dynamicBatch,
+        seed: options.seed,
+    });
+}
 /** Every check of an ONNX file: static ones on the decoded file, then runtime ones in onnxruntime. */
 async function validateModel(options, onModel) {
     const { model, info } = await readModel(options.model);
     onModel?.(info);
+    checkToleranceNames(options.tolerance, info.outputs.map((o) => o.name));
     const external = await checkExternalData(info);
     const checks = [
         checkDecodes(info),
@@ -49480,22 +49719,13 @@ async function validateModel(options, onModel) {
         await checkInitializersFinite(model, external.readable),
         checkSize(info, external.files, options.maxSizeMb),
     ];
-    const runtime = await runtimeChecks({
-        ort: options.ort,
-        info,
-        threads: options.threads,
-        referenceInputs: options.referenceInputs,
-        referenceOutputs: options.referenceOutputs,
-        tolerance: options.tolerance,
-        dynamicBatch: options.dynamicBatch,
-        seed: options.seed,
-    });
-    checks.push(...runtime.checks);
+    const runtime = await runtimeUnlessRefused(options, info, external.check);
+    checks.push(...(runtime.checks ?? []));
     return {
         passed: checks.every((c) => c.status !== 'fail'),
         checks,
         model: info,
-        comparisons: runtime.comparisons,
+        comparisons: runtime.comparisons ?? [],
         inputs: runtime.inputs,
     };
 }
@@ -49647,31 +49877,31 @@ function tolerances(name, fallback) {
         input: name,
     });
 }
-function readSignature(text) {
+/**
+ * The file the signature input names, if it names one: a single line that is an existing path, or
+ * that cannot be a signature (no `[`, not a comment or a section header) and so must be a path.
+ */
+function signaturePath(text) {
+    const line = text.trim();
+    if (line.includes('\n'))
+        return undefined;
+    const notSignature = !line.includes('[') && !line.startsWith('#') && !/:\s*$/.test(line);
+    return (0,external_node_fs_namespaceObject.existsSync)(line) || notSignature ? line : undefined;
+}
+async function readSignature(text) {
     if (!text.trim())
         return {};
-    // one line without ':' that names a file: read the file
-    const isFile = !text.includes('\n') && (0,external_node_fs_namespaceObject.existsSync)(text.trim()) && (0,external_node_fs_namespaceObject.statSync)(text.trim()).isFile();
-    const source = isFile ? text.trim() : undefined;
-    let body = text;
-    if (source) {
-        try {
-            body = (0,external_node_fs_namespaceObject.readFileSync)(source, 'utf8');
-        }
-        catch (e) {
-            throw new errors_UserError(`Input signature names ${source}, which ${errors_fileProblem(e)}.`, { input: 'signature', file: source });
-        }
-    }
-    const result = parseSignature(body);
+    const source = signaturePath(text);
+    const result = parseSignature(source ? await readSignatureFile(source) : text);
     // a signature file is annotated itself: the line at fault is there, not in the workflow
     if (!result.ok && source)
         throw new errors_UserError(`Input signature (${source}): ${result.error}.`, { input: 'signature', file: source });
     return { signature: inputValue('signature', result), source };
 }
-function readConfig() {
+async function readConfig() {
     const atol = tolerances('atol', 1e-5);
     const rtol = tolerances('rtol', 1e-4);
-    const { signature, source } = readSignature(stringInput('signature'));
+    const { signature, source } = await readSignature(stringInput('signature'));
     return {
         model: stringInput('model', { required: true }),
         referenceInputs: stringInput('reference-inputs') || undefined,
@@ -49739,7 +49969,7 @@ async function run() {
         inputs: INPUTS,
         report,
         body: async () => {
-            config = readConfig();
+            config = await readConfig();
             await validate(config, report);
         },
         recordError: markErrored,

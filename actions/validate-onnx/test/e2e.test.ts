@@ -131,7 +131,10 @@ describe('validate-onnx, committed bundle', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fifo-'));
     for (const name of ['model.onnx', 'inputs.npz']) execFileSync('mkfifo', [join(dir, name)]);
     const cases: [Record<string, string>, RegExp][] = [
-      [{ model: join(dir, 'model.onnx') }, /^The model .*model\.onnx is a FIFO \(named pipe\), expected an ONNX model file\.$/],
+      [
+        { model: join(dir, 'model.onnx') },
+        /^The model .*model\.onnx is a FIFO \(named pipe\), expected an ONNX model file\. \(input model\)$/,
+      ],
       [
         { model: onnx('two_heads_dynamic.onnx'), 'reference-inputs': join(dir, 'inputs.npz') },
         /^reference-inputs: the \.npz file .*inputs\.npz is a FIFO \(named pipe\), expected a file\.$/,
@@ -158,7 +161,7 @@ describe('validate-onnx, committed bundle', () => {
       const r = await action.run({ model });
       expect(r.exitCode, r.stdout).toBe(1);
       expect(r.errors.map((e) => e.message)).toEqual([
-        `The model ${model}: tensor 'body.0.weight' has external data ${what} (in weights.bin); expected a whole number of bytes from 0 to 2^53 - 1. Save the model again: onnx.save_model(model, path, save_as_external_data=True).`,
+        `The model ${model}: tensor 'body.0.weight' has external data ${what} (in weights.bin); expected a whole number of bytes from 0 to 2^53 - 1. Save the model again: onnx.save_model(model, path, save_as_external_data=True). (input model)`,
       ]);
       expect(r.errors[0].properties.file).toBe(model);
       const rep = await readReport(r);

@@ -173,9 +173,13 @@ describe('validate-onnx run(), in process', () => {
     await expectBadInput(
       await validate({ model: onnx('external') }),
       'model',
-      /^The model .*external is a directory, expected an ONNX model file\.$/,
+      /^The model .*external is a directory, expected an ONNX model file\. \(input model\)$/,
     );
-    await expectBadInput(await validate({ model: onnx('missing.onnx') }), 'model', /^The model .*missing\.onnx does not exist\.$/);
+    await expectBadInput(
+      await validate({ model: onnx('missing.onnx') }),
+      'model',
+      /^The model .*missing\.onnx does not exist\. \(input model\)$/,
+    );
   });
 
   it('reference-outputs without reference-inputs: says the model ran on seeded random inputs', async () => {
@@ -282,7 +286,11 @@ describe('validate-onnx run(), in process', () => {
 
   it('a FIFO given for any file input fails at once, never waits for a writer', async () => {
     const cases: [Record<string, string>, string, RegExp][] = [
-      [{ model: await fifo('model.onnx') }, 'model', /^The model .*model\.onnx is a FIFO \(named pipe\), expected an ONNX model file\.$/],
+      [
+        { model: await fifo('model.onnx') },
+        'model',
+        /^The model .*model\.onnx is a FIFO \(named pipe\), expected an ONNX model file\. \(input model\)$/,
+      ],
       [
         { 'reference-inputs': await fifo('inputs.npz') },
         'reference-inputs',

@@ -113,7 +113,8 @@ describe('runReportedAction', () => {
     });
     const r = await run(action);
     expect(r.exitCode).toBe(1);
-    const message = 'models/new.onnx is not an ONNX model. Export it again.';
+    // the annotation and the report name the input at fault (annotationMessage)
+    const message = 'models/new.onnx is not an ONNX model. Export it again. (input model)';
     expect(steps).toEqual([`recordError: ${message}`, 'afterPublish: report written']);
     expect(r.errors).toHaveLength(1);
     expect(r.annotations).toHaveLength(1);

@@ -6,7 +6,7 @@ import { UserError, messageOf, type ReportError } from '../errors.js';
 import { runInfoFromEnv, type RunInfo } from '../util/run-info.js';
 import { redactSecrets } from '../util/secrets.js';
 import { checkInputsDeclared } from './inputs.js';
-import { runAction } from './run-action.js';
+import { annotationMessage, runAction } from './run-action.js';
 
 /** The report lifecycle every action shares; see runReportedAction. */
 export interface ReportedAction<R extends { error?: ReportError; run?: RunInfo }> {
@@ -72,7 +72,7 @@ async function bodyFailure<R extends { error?: ReportError }>(a: ReportedAction<
     await a.body();
     return undefined;
   } catch (e) {
-    const message = e instanceof UserError ? e.describe() : `Internal error: ${messageOf(e)}`;
+    const message = e instanceof UserError ? annotationMessage(e) : `Internal error: ${messageOf(e)}`;
     a.report.error = e instanceof UserError ? { message, file: e.file, input: e.input } : { message };
     a.recordError(a.report, message);
     return { thrown: e };

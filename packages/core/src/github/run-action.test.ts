@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { UserError } from '../errors.js';
 import { runInProcess } from '../../../../test/run-action.js';
-import { annotationFile, runAction } from './run-action.js';
+import { annotationFile, annotationMessage, runAction } from './run-action.js';
 
 describe('annotationFile', () => {
   it('points at the archive of an .npz member', () => {
@@ -44,5 +44,23 @@ describe('runAction', () => {
     const r = await step(() => Promise.resolve());
     expect(r.exitCode).toBe(0);
     expect(r.annotations).toEqual([]);
+  });
+});
+
+describe('annotationMessage', () => {
+  it('names the input at fault when the message does not', () => {
+    expect(annotationMessage(new UserError('The model m.onnx does not exist.', { input: 'model', file: 'm.onnx' }))).toBe(
+      'The model m.onnx does not exist. (input model)',
+    );
+    expect(annotationMessage(new UserError('Input atol is -1; expected a number >= 0.', { input: 'atol' }))).toBe(
+      'Input atol is -1; expected a number >= 0.',
+    );
+    expect(annotationMessage(new UserError('reference-inputs: x.npz holds no arrays.', { input: 'reference-inputs' }))).toBe(
+      'reference-inputs: x.npz holds no arrays.',
+    );
+    expect(annotationMessage(new UserError('Inputs body and body-file are both given; give one.', { input: 'body-file' }))).toContain(
+      '(input body-file)',
+    );
+    expect(annotationMessage(new UserError('No input at fault.'))).toBe('No input at fault.');
   });
 });

@@ -15,6 +15,20 @@ export function annotationFile(file: string | undefined, workspace = process.env
 }
 
 /**
+ * The message of a UserError's annotation: it names the input at fault — "Input NAME ...",
+ * "NAME: ...", "NAME file ..." — or gets "(input NAME)" at its end.
+ */
+export function annotationMessage(e: UserError): string {
+  const text = e.describe();
+  const input = e.input;
+  if (!input) return text;
+  const named =
+    text.startsWith(`${input} `) ||
+    [`nput ${input}`, `nputs ${input}`, `${input}: `, `input ${input})`].some((form) => text.includes(form));
+  return named ? text : `${text} (input ${input})`;
+}
+
+/**
  * Runs an action's body the way every action here ends: a UserError becomes one error
  * annotation (on its file when it names one) and exit code 1, without a stack trace; any other
  * error is a bug, reported with its stack in the debug log.
@@ -25,7 +39,7 @@ export async function runAction(title: string, body: () => Promise<void>): Promi
   } catch (e) {
     process.exitCode = 1;
     if (e instanceof UserError) {
-      core.error(e.describe(), { title, file: annotationFile(e.file) });
+      core.error(annotationMessage(e), { title, file: annotationFile(e.file) });
       return;
     }
     core.debug((e instanceof Error && e.stack) || messageOf(e));
