@@ -12,116 +12,45 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { GitHubDeploymentsStub } from '../../../test/github-deployments-stub.js';
-import { KubernetesApiStub } from '../../../test/kubernetes-api-stub.js';
-import { expectNoStackTrace, readReport, runAction, type ActionRun, type RunActionOptions } from '../../../test/run-action.js';
+import type { GitHubDeploymentsStub } from '../../../test/github-deployments-stub.js';
+import { readReport, runAction, type ActionRun, type RunActionOptions } from '../../../test/run-action.js';
+import {
+  CM,
+  deploymentPatches,
+  expectFailure,
+  expectOk,
+  K8S,
+  ledgerEvents,
+  NS,
+  recordThreeReleases,
+  recordV1,
+  rel,
+  REPO,
+  rollBackForAlert,
+  rollbackIn,
+  rollbackX,
+  SCHEMA,
+  seedLedger,
+  world,
+} from './world.js';
 
 const ACTION_SOURCE = fileURLToPath(new URL('..', import.meta.url));
-const REPO = 'registry.example.com/ml/server';
-const NS = 'ml';
-const CM = 'ml-gate-releases';
-const SCHEMA = 'ml-gate/release-ledger/v1';
 
-let root: string;
 let action: string;
-let home: string;
-const stubs: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'rollback-e2e-'));
+const w = world('rollback-e2e-', async (root) => {
   action = join(root, 'action');
-  home = join(root, 'home'); // kubectl's discovery cache goes here, not in the real HOME
   await mkdir(action);
-  await mkdir(home);
   await copyFile(join(ACTION_SOURCE, 'action.yml'), join(action, 'action.yml'));
   await cp(join(ACTION_SOURCE, 'dist'), join(action, 'dist'), { recursive: true });
 });
-
-afterEach(async () => {
-  await Promise.all(stubs.splice(0).map((s) => s.close()));
-});
-
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
-
-/** A Kubernetes API stand-in with deployment ml/model-server (containers server + proxy) at `image`. */
-async function cluster(image = `${REPO}:v3`, options: Parameters<typeof KubernetesApiStub.start>[0] = {}) {
-  const kube = await KubernetesApiStub.start({ rolloutDelayMs: 100, ...options });
-  stubs.push(kube);
-  kube.addDeployment({
-    namespace: NS,
-    name: 'model-server',
-    containers: { server: image, proxy: 'envoyproxy/envoy:v1.31.0' },
-    replicas: 2,
-  });
-  const kubeconfig = await kube.kubeconfig(join(await mkdtemp(join(root, 'kc-')), 'config'), { namespace: 'default' });
-  return { kube, kubeconfig };
-}
+const { cluster, github } = w;
 
 function run(inputs: Record<string, string>, options: Partial<RunActionOptions> = {}): Promise<ActionRun> {
-  return runAction({ action, tempDir: root, timeoutMs: 60_000, ...options, inputs, env: { HOME: home, ...options.env } });
-}
-
-const K8S = {
-  environment: 'production',
-  ledger: 'configmap',
-  namespace: NS,
-  deployment: 'model-server',
-  container: 'server',
-  'rollout-timeout': '20s',
-};
-
-function rel(id: number, version: string, verified = true) {
-  return { type: 'release', id: String(id), version, at: `2026-01-0${id}T10:00:00.000Z`, verified, commit: `c0mm1t${id}` };
-}
-
-/** Seeds the ConfigMap ledger with hand-written events. */
-function seedLedger(kube: KubernetesApiStub, events: unknown[], environment = 'production') {
-  kube.addConfigMap(CM, { [`${environment}.json`]: JSON.stringify({ schema: SCHEMA, environment, events }) }, NS);
-}
-
-function ledgerEvents(kube: KubernetesApiStub, environment = 'production'): any[] {
-  const data = kube.configMapData(CM, NS);
-  return data ? JSON.parse(data[`${environment}.json`]).events : [];
-}
-
-const deploymentPatches = (kube: KubernetesApiStub) =>
-  kube.writes().filter((r) => r.path === `/apis/apps/v1/namespaces/${NS}/deployments/model-server`);
-
-function expectOk(r: ActionRun): void {
-  expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-  expect(r.errors, r.stdout).toEqual([]);
-  expectNoStackTrace(r);
-}
-
-/** One error annotation titled rollback with these words, exit 1, no stack trace, a report. */
-async function expectFailure(
-  r: ActionRun,
-  status: 'error' | 'failed',
-  ...words: (string | RegExp)[]
-): Promise<{ report: any; message: string }> {
-  expect(r.exitCode, r.stdout + r.stderr).toBe(1);
-  expect(r.errors, r.stdout).toHaveLength(1);
-  const [error] = r.errors;
-  expect(error.properties.title).toBe('rollback');
-  expect(error.message).not.toMatch(/^Internal error/);
-  for (const w of words) {
-    if (typeof w === 'string') expect(error.message).toContain(w);
-    else expect(error.message).toMatch(w);
-  }
-  expectNoStackTrace(r);
-  const report = await readReport(r);
-  expect(report.status).toBe(status);
-  expect(report.rolledBack).toBe(false);
-  expect(r.outputs['rolled-back']).toBe('false');
-  expect(r.outputs.status).toBe(status);
-  return { report, message: error.message };
+  return runAction({ action, tempDir: w.root, timeoutMs: 60_000, ...options, inputs, env: { HOME: w.home, ...options.env } });
 }
 
 describe('the bundle under test', () => {
@@ -140,21 +69,7 @@ describe('the bundle under test', () => {
 
 describe('configmap ledger + kubernetes target (real kubectl)', () => {
   it('records three releases, then rolls back from v3 to v2 with set image + rollout status', async () => {
-    const { kube, kubeconfig } = await cluster();
-    const env = { KUBECONFIG: kubeconfig };
-    const workspace = await mkdtemp(join(root, 'ws-'));
-    await writeFile(join(workspace, 'model.onnx'), 'model bytes of v2');
-
-    for (const v of ['v1', 'v2', 'v3']) {
-      const r = await run(
-        { ...K8S, mode: 'record', version: v, image: REPO, ...(v === 'v2' ? { model: 'model.onnx' } : {}) },
-        { env, workspace },
-      );
-      expectOk(r);
-      expect(r.outputs.status).toBe('recorded');
-      expect(r.outputs.version).toBe(v);
-      expect(r.outputs['rolled-back']).toBe('false');
-    }
+    const { kube, env, workspace } = await recordThreeReleases(w, run);
     // the first record created the ConfigMap, the next two patched it with the resourceVersion
     const cmWrites = kube.writes().filter((w) => w.path.includes('/configmaps'));
     expect(cmWrites.map((w) => w.method)).toEqual(['POST', 'PATCH', 'PATCH']);
@@ -173,17 +88,7 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
     expect(recorded[0].runUrl).toBe('https://github.com/owner/repo/actions/runs/1');
 
     const before = kube.requests.length;
-    const r = await run({ ...K8S, mode: 'rollback', reason: 'error rate above 2%', trigger: 'alert HighErrorRate' }, { env, workspace });
-    expectOk(r);
-    expect(r.outputs).toMatchObject({
-      status: 'rolled-back',
-      'from-version': 'v3',
-      'to-version': 'v2',
-      'rolled-back': 'true',
-      version: 'v2',
-    });
-    expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
-    expect(kube.image('model-server', 'proxy', NS)).toBe('envoyproxy/envoy:v1.31.0');
+    const r = await rollBackForAlert(kube, run, { env, workspace });
 
     // kubectl set image: a strategic merge patch of that one container; then rollout status watched
     const patches = deploymentPatches(kube);
@@ -214,17 +119,7 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
         .sort(),
     ).toEqual(['get', 'list', 'patch', 'watch']);
 
-    const events = ledgerEvents(kube);
-    expect(events).toHaveLength(4);
-    expect(events[3]).toMatchObject({
-      type: 'rollback',
-      id: '4',
-      from: 'v3',
-      to: 'v2',
-      reason: 'error rate above 2%',
-      trigger: 'alert HighErrorRate',
-      outcome: 'succeeded',
-    });
+    expect(ledgerEvents(kube)).toHaveLength(4);
 
     const report = await readReport(r);
     expect(report.live).toMatchObject({ version: 'v3', aliases: ['v3'] });
@@ -437,7 +332,7 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
   it('kubectl missing from PATH: a clear error', async () => {
     const { kube, kubeconfig } = await cluster();
     seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
-    const empty = await mkdtemp(join(root, 'no-kubectl-'));
+    const empty = await mkdtemp(join(w.root, 'no-kubectl-'));
     const r = await run({ ...K8S, mode: 'rollback' }, { env: { KUBECONFIG: kubeconfig, PATH: empty } });
     await expectFailure(r, 'error', "kubectl was not found (looked for 'kubectl' on PATH)", 'kubernetes-client', 'target: command');
     expect(kube.requests).toEqual([]);
@@ -508,7 +403,7 @@ describe('configmap ledger + kubernetes target (real kubectl)', () => {
   it('a JSON kubeconfig given as input: its token is masked too', async () => {
     const { kube } = await cluster();
     seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
-    const path = await kube.kubeconfig(join(await mkdtemp(join(root, 'kc-')), 'config.json'), {
+    const path = await kube.kubeconfig(join(await mkdtemp(join(w.root, 'kc-')), 'config.json'), {
       namespace: 'default',
       token: 'json-token-9876543210',
       format: 'json',
@@ -587,8 +482,7 @@ describe('fail closed: what serves, ledger contention, secrets (real kubectl)', 
   });
 
   it('401 from GitHub (an expired personal access token): the hint fits the status and names github-token', async () => {
-    const gh = await GitHubDeploymentsStub.start({ tokens: ['ghs_theWorkflowToken000000000000000000'] });
-    stubs.push(gh);
+    const gh = await github({ tokens: ['ghs_theWorkflowToken000000000000000000'] });
     const r = await run(
       { environment: 'production', mode: 'record', version: 'v1' },
       { apiUrl: gh.url, token: 'github_pat_expired0000000000000000000000' },
@@ -605,9 +499,8 @@ describe('fail closed: what serves, ledger contention, secrets (real kubectl)', 
   });
 
   it('a model that is a FIFO: refused at once', async () => {
-    const gh = await GitHubDeploymentsStub.start();
-    stubs.push(gh);
-    const workspace = await mkdtemp(join(root, 'ws-'));
+    const gh = await github();
+    const workspace = await mkdtemp(join(w.root, 'ws-'));
     execFileSync('mkfifo', [join(workspace, 'model.onnx')]);
     const r = await run({ environment: 'production', mode: 'record', version: 'v1', model: 'model.onnx' }, { apiUrl: gh.url, workspace });
     await expectFailure(r, 'error', "Input model is 'model.onnx', which is not a file. It is a FIFO (named pipe)");
@@ -621,86 +514,33 @@ describe('bad inputs: one error annotation naming the input, no stack trace, a r
     ['mode unknown', { mode: 'undo', environment: 'production' }, ["Input mode is 'undo'; expected one of: record, rollback."]],
     ['environment missing', { mode: 'rollback' }, ['Input environment is required']],
     ['record without version', { mode: 'record', environment: 'production' }, ['Input version is required with mode: record']],
-    [
-      'version with a space',
-      { mode: 'record', environment: 'production', version: 'v 1' },
-      ["Input version is 'v 1'; expected an image tag"],
-    ],
-    [
-      'expected-current with a slash',
-      { mode: 'rollback', environment: 'production', deployment: 'x', 'expected-current': 'a/b' },
-      ["Input expected-current is 'a/b'"],
-    ],
+    ['version with a space', recordV1({ version: 'v 1' }), ["Input version is 'v 1'; expected an image tag"]],
+    ['expected-current with a slash', rollbackX({ 'expected-current': 'a/b' }), ["Input expected-current is 'a/b'"]],
     [
       'image with a tag',
-      { mode: 'record', environment: 'production', version: 'v1', image: 'ghcr.io/o/s:v1' },
+      recordV1({ image: 'ghcr.io/o/s:v1' }),
       ["Input image is 'ghcr.io/o/s:v1'; expected an image repository without tag"],
     ],
-    [
-      'rollout-timeout not a duration',
-      { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': 'soon' },
-      ["Input rollout-timeout is 'soon'"],
-    ],
-    [
-      'rollout-timeout too long',
-      { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': '7h' },
-      ["Input rollout-timeout is '7h'", 'from 1s to 6h'],
-    ],
-    [
-      'ledger-timeout not a duration',
-      { mode: 'record', environment: 'production', version: 'v1', 'ledger-timeout': 'soon' },
-      ["Input ledger-timeout is 'soon'", 'from 1s to 1h'],
-    ],
-    [
-      'ledger unknown',
-      { mode: 'rollback', environment: 'production', ledger: 'redis' },
-      ["Input ledger is 'redis'; expected one of: github-deployments, configmap."],
-    ],
-    [
-      'target unknown',
-      { mode: 'rollback', environment: 'production', target: 'helm' },
-      ["Input target is 'helm'; expected one of: kubernetes, command."],
-    ],
-    [
-      'kubernetes without deployment',
-      { mode: 'rollback', environment: 'production' },
-      ['Input deployment is required with target: kubernetes'],
-    ],
-    [
-      'deployment not a name',
-      { mode: 'rollback', environment: 'production', deployment: 'Model_Server' },
-      ["Input deployment is 'Model_Server'"],
-    ],
-    [
-      'command target without command',
-      { mode: 'rollback', environment: 'production', target: 'command' },
-      ['Input command is required with target: command'],
-    ],
-    [
-      'dry-run not a boolean',
-      { mode: 'rollback', environment: 'production', deployment: 'x', 'dry-run': 'maybe' },
-      ["Input dry-run is 'maybe'; expected true or false."],
-    ],
+    ['rollout-timeout not a duration', rollbackX({ 'rollout-timeout': 'soon' }), ["Input rollout-timeout is 'soon'"]],
+    ['rollout-timeout too long', rollbackX({ 'rollout-timeout': '7h' }), ["Input rollout-timeout is '7h'", 'from 1s to 6h']],
+    ['ledger-timeout not a duration', recordV1({ 'ledger-timeout': 'soon' }), ["Input ledger-timeout is 'soon'", 'from 1s to 1h']],
+    ['ledger unknown', rollbackIn({ ledger: 'redis' }), ["Input ledger is 'redis'; expected one of: github-deployments, configmap."]],
+    ['target unknown', rollbackIn({ target: 'helm' }), ["Input target is 'helm'; expected one of: kubernetes, command."]],
+    ['kubernetes without deployment', rollbackIn(), ['Input deployment is required with target: kubernetes']],
+    ['deployment not a name', rollbackIn({ deployment: 'Model_Server' }), ["Input deployment is 'Model_Server'"]],
+    ['command target without command', rollbackIn({ target: 'command' }), ['Input command is required with target: command']],
+    ['dry-run not a boolean', rollbackX({ 'dry-run': 'maybe' }), ["Input dry-run is 'maybe'; expected true or false."]],
     [
       'configmap environment with a space',
       { mode: 'record', environment: 'prod east', ledger: 'configmap', version: 'v1' },
       ["Input environment is 'prod east'"],
     ],
-    [
-      'model that is a directory',
-      { mode: 'record', environment: 'production', version: 'v1', model: '.' },
-      ["Input model is '.', which is not a file."],
-    ],
-    [
-      'model that does not exist',
-      { mode: 'record', environment: 'production', version: 'v1', model: 'missing.onnx' },
-      ["Input model is 'missing.onnx', which does not exist."],
-    ],
+    ['model that is a directory', recordV1({ model: '.' }), ["Input model is '.', which is not a file."]],
+    ['model that does not exist', recordV1({ model: 'missing.onnx' }), ["Input model is 'missing.onnx', which does not exist."]],
   ];
   for (const [name, inputs, words] of cases) {
     it(name, async () => {
-      const gh = await GitHubDeploymentsStub.start();
-      stubs.push(gh);
+      const gh = await github();
       const r = await run(inputs, { apiUrl: gh.url });
       const { report } = await expectFailure(r, 'error', ...words);
       expect(report.error.input).toBeTruthy();
@@ -737,8 +577,7 @@ describe('github-deployments ledger (GitHub API stand-in)', () => {
   const payloads = (gh: GitHubDeploymentsStub) => gh.deployments.filter((d) => d.task === 'deploy:ml-gate').map((d) => d.payload as any);
 
   it('records releases as deployments, ignores the ones GitHub made for environment jobs, rolls back with kubectl', async () => {
-    const gh = await GitHubDeploymentsStub.start();
-    stubs.push(gh);
+    const gh = await github();
     const { kube, kubeconfig } = await cluster();
     // what GitHub Actions creates for a job with `environment: production`: not ours
     gh.seed({ environment: 'production', task: 'deploy', payload: {}, states: ['success'] });
@@ -800,8 +639,7 @@ describe('github-deployments ledger (GitHub API stand-in)', () => {
   });
 
   it('verifying a recorded release adds a success status to the same deployment', async () => {
-    const gh = await GitHubDeploymentsStub.start();
-    stubs.push(gh);
+    const gh = await github();
     expectOk(await run({ ...GH, mode: 'record', version: 'v7', verified: 'false' }, { apiUrl: gh.url }));
     expectOk(await run({ ...GH, mode: 'record', version: 'v7' }, { apiUrl: gh.url }));
     expect(gh.deployments).toHaveLength(1);
@@ -809,16 +647,14 @@ describe('github-deployments ledger (GitHub API stand-in)', () => {
   });
 
   it('a read-only token: a clear error naming github-token and the permission', async () => {
-    const gh = await GitHubDeploymentsStub.start({ writable: false });
-    stubs.push(gh);
+    const gh = await github({ writable: false });
     const r = await run({ ...GH, mode: 'record', version: 'v1' }, { apiUrl: gh.url });
     const { report } = await expectFailure(r, 'error', 'HTTP 403', 'deployments: write');
     expect(report.error.input).toBe('github-token');
   });
 
   it('dry-run against GitHub: reads only', async () => {
-    const gh = await GitHubDeploymentsStub.start();
-    stubs.push(gh);
+    const gh = await github();
     const r = await run({ ...GH, mode: 'record', version: 'v1', 'dry-run': 'true' }, { apiUrl: gh.url });
     expectOk(r);
     expect(r.outputs.status).toBe('dry-run');
@@ -845,9 +681,8 @@ describe('command target', () => {
   }
 
   it("runs the command without a shell, the version in ML_GATE_VERSION; the live version is the ledger's", async () => {
-    const gh = await GitHubDeploymentsStub.start();
-    stubs.push(gh);
-    const workspace = await mkdtemp(join(root, 'ws-'));
+    const gh = await github();
+    const workspace = await mkdtemp(join(w.root, 'ws-'));
     await deployScript(workspace);
     for (const v of ['2026.01.1', '2026.01.2'])
       expectOk(await run({ ...GH, mode: 'record', version: v, image: REPO }, { apiUrl: gh.url, workspace }));
@@ -875,9 +710,8 @@ describe('command target', () => {
   });
 
   it('a failing command fails the step and is recorded as a failed rollback', async () => {
-    const gh = await GitHubDeploymentsStub.start();
-    stubs.push(gh);
-    const workspace = await mkdtemp(join(root, 'ws-'));
+    const gh = await github();
+    const workspace = await mkdtemp(join(w.root, 'ws-'));
     await deployScript(workspace, 3);
     for (const v of ['v1', 'v2']) expectOk(await run({ ...GH, mode: 'record', version: v }, { apiUrl: gh.url, workspace }));
     const r = await run({ ...GH, mode: 'rollback', command: 'node deploy.mjs' }, { apiUrl: gh.url, workspace });
@@ -888,9 +722,8 @@ describe('command target', () => {
   });
 
   it('after a failed rollback the live version is unknown: the same alert again fails asking for version; an explicit version retries', async () => {
-    const gh = await GitHubDeploymentsStub.start();
-    stubs.push(gh);
-    const workspace = await mkdtemp(join(root, 'ws-'));
+    const gh = await github();
+    const workspace = await mkdtemp(join(w.root, 'ws-'));
     await deployScript(workspace, 3);
     for (const v of ['v1', 'v2', 'v3']) expectOk(await run({ ...GH, mode: 'record', version: v }, { apiUrl: gh.url, workspace }));
     await expectFailure(

@@ -6,124 +6,45 @@
 // ledger entries are written out by hand, never taken from the code under test.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { gitHubErrors, GitHubDeploymentsStub } from '../../../test/github-deployments-stub.js';
-import { KubernetesApiStub } from '../../../test/kubernetes-api-stub.js';
-import { expectNoStackTrace, readReport, runInProcess, type ActionRun, type InProcessOptions } from '../../../test/run-action.js';
+import { gitHubErrors } from '../../../test/github-deployments-stub.js';
+import { readReport, runInProcess, type ActionRun, type InProcessOptions } from '../../../test/run-action.js';
 import { newRollbackReport, runRelease, type ReleaseConfig, type RollbackReport } from '@ml-gate/core/release';
 import { run } from '../src/main.js';
+import {
+  CM,
+  deploymentPatches,
+  expectFailure,
+  expectOk,
+  K8S,
+  ledgerEvents,
+  NS,
+  recordV1,
+  rel,
+  recordThreeReleases,
+  rollBackForAlert,
+  rollbackIn,
+  rollbackX,
+  REPO,
+  RUN_URL,
+  seedLedger,
+  SHA,
+  world,
+} from './world.js';
 
-const REPO = 'registry.example.com/ml/server';
-const NS = 'ml';
-const CM = 'ml-gate-releases';
-const SCHEMA = 'ml-gate/release-ledger/v1';
-const SHA = '0123456789abcdef0123456789abcdef01234567'; // GITHUB_SHA of every run (test/run-action.ts)
-const RUN_URL = 'https://github.com/owner/repo/actions/runs/1';
-const K8S = {
-  environment: 'production',
-  ledger: 'configmap',
-  namespace: NS,
-  deployment: 'model-server',
-  container: 'server',
-  'rollout-timeout': '20s',
-};
-
-let root: string;
-let home: string;
-const stubs: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'rollback-main-'));
-  home = join(root, 'home'); // kubectl's discovery cache goes here, not in the real HOME
-  await mkdir(home);
-});
-
-afterEach(async () => {
-  await Promise.all(stubs.splice(0).map((s) => s.close()));
-});
-
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
-
-/** A Kubernetes API stand-in with deployment ml/model-server (containers server + proxy) at `image`. */
-async function cluster(image = `${REPO}:v3`, options: Parameters<typeof KubernetesApiStub.start>[0] = {}) {
-  const kube = await KubernetesApiStub.start({ rolloutDelayMs: 100, ...options });
-  stubs.push(kube);
-  kube.addDeployment({
-    namespace: NS,
-    name: 'model-server',
-    containers: { server: image, proxy: 'envoyproxy/envoy:v1.31.0' },
-    replicas: 2,
-  });
-  const kubeconfig = await kube.kubeconfig(join(await mkdtemp(join(root, 'kc-')), 'config'), { namespace: 'default' });
-  return { kube, kubeconfig };
-}
-
-async function github(options: Parameters<typeof GitHubDeploymentsStub.start>[0] = {}) {
-  const gh = await GitHubDeploymentsStub.start(options);
-  stubs.push(gh);
-  return gh;
-}
+const w = world('rollback-main-');
+const { cluster, github } = w;
 
 function rollback(inputs: Record<string, string>, options: Partial<InProcessOptions> = {}): Promise<ActionRun> {
-  return runInProcess(run, { name: 'rollback', tempDir: root, ...options, inputs, env: { HOME: home, ...options.env } });
-}
-
-function rel(id: number, version: string, verified = true) {
-  return { type: 'release', id: String(id), version, at: `2026-01-0${id}T10:00:00.000Z`, verified, commit: `c0mm1t${id}` };
-}
-
-function seedLedger(kube: KubernetesApiStub, events: unknown[]) {
-  kube.addConfigMap(CM, { 'production.json': JSON.stringify({ schema: SCHEMA, environment: 'production', events }) }, NS);
-}
-
-function ledgerEvents(kube: KubernetesApiStub): any[] {
-  const data = kube.configMapData(CM, NS);
-  return data ? JSON.parse(data['production.json']).events : [];
-}
-
-const deploymentPatches = (kube: KubernetesApiStub) =>
-  kube.writes().filter((r) => r.path === `/apis/apps/v1/namespaces/${NS}/deployments/model-server`);
-
-function expectOk(r: ActionRun): void {
-  expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-  expect(r.errors, r.stdout).toEqual([]);
-  expectNoStackTrace(r);
-}
-
-/** One error annotation titled rollback with these words, exit 1, no stack trace; the report. */
-async function expectFailure(r: ActionRun, status: 'error' | 'failed', ...words: string[]): Promise<any> {
-  expect(r.exitCode, r.stdout + r.stderr).toBe(1);
-  expect(r.errors, r.stdout).toHaveLength(1);
-  expect(r.errors[0].properties.title).toBe('rollback');
-  for (const w of words) expect(r.errors[0].message).toContain(w);
-  expectNoStackTrace(r);
-  const report = await readReport(r);
-  expect(report.status).toBe(status);
-  expect(r.outputs.status).toBe(status);
-  expect(r.outputs['rolled-back']).toBe('false');
-  return report;
+  return runInProcess(run, { name: 'rollback', tempDir: w.root, ...options, inputs, env: { HOME: w.home, ...options.env } });
 }
 
 describe('configmap ledger + kubernetes target', () => {
   it('records three releases, then rolls back from v3 to v2', async () => {
-    const { kube, kubeconfig } = await cluster();
-    const env = { KUBECONFIG: kubeconfig };
-    const workspace = await mkdtemp(join(root, 'ws-'));
-    await writeFile(join(workspace, 'model.onnx'), 'model bytes of v2');
-    for (const v of ['v1', 'v2', 'v3']) {
-      const r = await rollback(
-        { ...K8S, mode: 'record', version: v, image: REPO, ...(v === 'v2' ? { model: 'model.onnx' } : {}) },
-        { env, workspace },
-      );
-      expectOk(r);
-      expect(r.outputs).toMatchObject({ status: 'recorded', version: v, 'rolled-back': 'false' });
-    }
+    const { kube, env, workspace } = await recordThreeReleases(w, rollback);
     expect(deploymentPatches(kube)).toEqual([]);
     const recorded = ledgerEvents(kube);
     expect(recorded.map((e) => [e.type, e.id, e.version, e.verified, e.image, e.commit, e.runUrl])).toEqual([
@@ -135,31 +56,8 @@ describe('configmap ledger + kubernetes target', () => {
     const modelSha256 = createHash('sha256').update('model bytes of v2').digest('hex');
     expect(recorded[1].modelSha256).toBe(modelSha256);
 
-    const r = await rollback(
-      { ...K8S, mode: 'rollback', reason: 'error rate above 2%', trigger: 'alert HighErrorRate' },
-      { env, workspace },
-    );
-    expectOk(r);
-    expect(r.outputs).toMatchObject({
-      status: 'rolled-back',
-      'from-version': 'v3',
-      'to-version': 'v2',
-      'rolled-back': 'true',
-      version: 'v2',
-    });
-    expect(kube.image('model-server', 'server', NS)).toBe(`${REPO}:v2`);
-    expect(kube.image('model-server', 'proxy', NS)).toBe('envoyproxy/envoy:v1.31.0');
+    const r = await rollBackForAlert(kube, rollback, { env, workspace });
     expect(deploymentPatches(kube)).toHaveLength(1);
-    expect(ledgerEvents(kube)[3]).toMatchObject({
-      type: 'rollback',
-      id: '4',
-      from: 'v3',
-      to: 'v2',
-      reason: 'error rate above 2%',
-      trigger: 'alert HighErrorRate',
-      outcome: 'succeeded',
-      runUrl: RUN_URL,
-    });
     const report = await readReport(r);
     expect(report.ledger.events[1].modelSha256).toBe(modelSha256);
     expect(report.ledger.entryWritten).toBe(true);
@@ -261,7 +159,13 @@ describe('configmap ledger + kubernetes target', () => {
     kube.setRollout('model-server', 'stuck', NS);
     seedLedger(kube, [rel(1, 'v2'), rel(2, 'v3')]);
     const r = await rollback({ ...K8S, mode: 'rollback', 'rollout-timeout': '2s', reason: 'alert' }, { env: { KUBECONFIG: kubeconfig } });
-    const report = await expectFailure(r, 'failed', 'The rollout of v2 did not complete', '--timeout=2s', 'not rolled back again to v3');
+    const { report } = await expectFailure(
+      r,
+      'failed',
+      'The rollout of v2 did not complete',
+      '--timeout=2s',
+      'not rolled back again to v3',
+    );
     expect(r.outputs).toMatchObject({ 'from-version': 'v3', 'to-version': 'v2', version: 'v2' });
     expect(deploymentPatches(kube)).toHaveLength(1);
     const last = ledgerEvents(kube).at(-1);
@@ -280,7 +184,7 @@ describe('configmap ledger + kubernetes target', () => {
     const { kube, kubeconfig } = await cluster();
     kube.addConfigMap(CM, { 'production.json': '{"events": [' }, NS);
     const r = await rollback({ ...K8S, mode: 'rollback' }, { env: { KUBECONFIG: kubeconfig } });
-    const report = await expectFailure(
+    const { report } = await expectFailure(
       r,
       'error',
       `The ledger ConfigMap ml/${CM}, key production.json is not valid JSON (`,
@@ -316,7 +220,7 @@ describe('after a rollout that timed out: live is what serves, not what the spec
   it('the same alert again is not a green no-op ("v2 is live"): it fails, saying which versions serve', async () => {
     const { kube, env, writes } = await failedRollout();
     const r = await rollback({ ...K8S, mode: 'rollback', 'expected-current': 'v3' }, { env });
-    const report = await expectFailure(r, 'error', SERVING, 'needs input version', 'v2 is the one its rollout is stuck on');
+    const { report } = await expectFailure(r, 'error', SERVING, 'needs input version', 'v2 is the one its rollout is stuck on');
     expect(report.error.input).toBe('version');
     expect(report.live).toMatchObject({
       version: '(no single version)',
@@ -344,7 +248,11 @@ describe('after a rollout that timed out: live is what serves, not what the spec
   it('an explicit version goes ahead, from what serves (v3); expected-current is checked against what serves', async () => {
     const { kube, env, writes } = await failedRollout();
     const gone = await rollback({ ...K8S, mode: 'rollback', version: 'v1', 'expected-current': 'v2' }, { env });
-    const refused = await expectFailure(gone, 'error', 'Input expected-current is v2, which is not among the versions serving deployment');
+    const { report: refused } = await expectFailure(
+      gone,
+      'error',
+      'Input expected-current is v2, which is not among the versions serving deployment',
+    );
     expect(refused.error.input).toBe('expected-current');
     expect(kube.writes()).toHaveLength(writes);
 
@@ -406,11 +314,11 @@ describe('ledger writes under contention (configmap ledger)', () => {
       warning() {},
       setSecret() {},
       repository: 'owner/repo',
-      tempDir: root,
+      tempDir: w.root,
       run: { commit: SHA, runUrl: RUN_URL },
     };
     const savedHome = process.env.HOME;
-    process.env.HOME = home; // kubectl's discovery cache, not in the real HOME
+    process.env.HOME = w.home; // kubectl's discovery cache, not in the real HOME
     let reports: RollbackReport[];
     try {
       reports = await Promise.all(
@@ -444,7 +352,7 @@ describe('ledger writes under contention (configmap ledger)', () => {
     });
     seedLedger(kube, [rel(1, 'v1')]);
     const r = await rollback({ ...K8S, mode: 'record', version: 'v2', 'ledger-timeout': '2s' }, { env: { KUBECONFIG: kubeconfig } });
-    const report = await expectFailure(
+    const { report } = await expectFailure(
       r,
       'error',
       `Writing the ledger (ConfigMap ml/${CM}, key production.json) failed: other writers changed it first every time (gave up after `,
@@ -497,7 +405,7 @@ describe('github-deployments ledger', () => {
     const token = 'ghs_inProcessSecret0123456789abcdefXYZ';
     const gh = await github({ writable: false }); // the 403 puts an API error in every output
     const r = await rollback({ ...GH, mode: 'record', version: 'v1' }, { apiUrl: gh.url, token });
-    const report = await expectFailure(r, 'error', 'HTTP 403', 'deployments: write');
+    const { report } = await expectFailure(r, 'error', 'HTTP 403', 'deployments: write');
     expect(report.error.input).toBe('github-token');
     expect(gh.requests.some((q) => q.headers.authorization === `token ${token}`)).toBe(true); // the token was used
     expect(r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain(token);
@@ -513,7 +421,7 @@ describe('github-deployments ledger: each HTTP status gets the hint that fits it
   it('401 (an expired personal access token): invalid or expired, names github-token, not permissions:', async () => {
     const gh = await github({ tokens: ['ghs_theWorkflowToken000000000000000000'] });
     const r = await rollback(GH, { apiUrl: gh.url, token: 'github_pat_expired0000000000000000000000' });
-    const report = await expectFailure(r, 'error', 'HTTP 401: Bad credentials', 'the token in github-token', 'invalid or expired');
+    const { report } = await expectFailure(r, 'error', 'HTTP 401: Bad credentials', 'the token in github-token', 'invalid or expired');
     expect(report.error.input).toBe('github-token');
     expect(r.errors[0].message).not.toContain('permissions');
     expect(gh.writes()).toEqual([]);
@@ -522,21 +430,21 @@ describe('github-deployments ledger: each HTTP status gets the hint that fits it
   it('403 (a read-only token): permissions: deployments: write, or a fork', async () => {
     const gh = await github({ writable: false });
     const r = await rollback(GH, { apiUrl: gh.url });
-    const report = await expectFailure(r, 'error', 'HTTP 403', '`permissions: deployments: write`', 'a pull request from a fork');
+    const { report } = await expectFailure(r, 'error', 'HTTP 403', '`permissions: deployments: write`', 'a pull request from a fork');
     expect(report.error.input).toBe('github-token');
   });
 
   it('404: the repository, for this token', async () => {
     const gh = await github({ fail: () => gitHubErrors.notFound() });
     const r = await rollback(GH, { apiUrl: gh.url });
-    const report = await expectFailure(r, 'error', 'HTTP 404: Not Found', 'GitHub found no repository owner/repo (GITHUB_REPOSITORY)');
+    const { report } = await expectFailure(r, 'error', 'HTTP 404: Not Found', 'GitHub found no repository owner/repo (GITHUB_REPOSITORY)');
     expect(report.error.input).toBe('github-token');
   });
 
   it('422 (a ref GitHub does not know): the ref, naming input commit', async () => {
     const gh = await github({ refs: ['main'] });
     const r = await rollback({ ...GH, commit: 'deadbeef' }, { apiUrl: gh.url });
-    const report = await expectFailure(
+    const { report } = await expectFailure(
       r,
       'error',
       'HTTP 422: No ref found for: deadbeef',
@@ -562,7 +470,7 @@ describe('github-deployments ledger: each HTTP status gets the hint that fits it
   it('a GitHub that keeps failing until ledger-timeout: the error names ledger-timeout and what was tried', async () => {
     const gh = await github({ fail: () => gitHubErrors.serverError(503) });
     const r = await rollback({ ...GH, 'ledger-timeout': '2s' }, { apiUrl: gh.url });
-    const report = await expectFailure(
+    const { report } = await expectFailure(
       r,
       'error',
       'HTTP 503: Service Unavailable (gave up after',
@@ -589,7 +497,7 @@ describe('github-deployments ledger: each HTTP status gets the hint that fits it
 describe('command target', () => {
   it('a failing command fails the step and is recorded as a failed rollback', async () => {
     const gh = await github();
-    const workspace = await mkdtemp(join(root, 'ws-'));
+    const workspace = await mkdtemp(join(w.root, 'ws-'));
     await writeFile(join(workspace, 'deploy.mjs'), "console.log('deploying ' + process.env.ML_GATE_VERSION); process.exit(3);\n");
     const inputs = { environment: 'staging', target: 'command' };
     for (const v of ['v1', 'v2']) expectOk(await rollback({ ...inputs, mode: 'record', version: v }, { apiUrl: gh.url, workspace }));
@@ -603,7 +511,7 @@ describe('command target', () => {
     const gh = await github();
     expectOk(await rollback({ environment: 'staging', mode: 'record', version: 'v1' }, { apiUrl: gh.url }));
     const r = await rollback({ environment: 'staging', target: 'command', mode: 'rollback', command: "deploy 'oops" }, { apiUrl: gh.url });
-    const report = await expectFailure(r, 'error', "Input command is 'deploy 'oops': it has an unterminated ' quote.");
+    const { report } = await expectFailure(r, 'error', "Input command is 'deploy 'oops': it has an unterminated ' quote.");
     expect(report.error.input).toBe('command');
   });
 });
@@ -697,70 +605,47 @@ describe('bad inputs: one error annotation naming the input', () => {
   const cases: [string, Record<string, string>, string, string][] = [
     ['mode unknown', { mode: 'undo', environment: 'production' }, "Input mode is 'undo'; expected one of: record, rollback.", 'mode'],
     ['record without version', { mode: 'record', environment: 'production' }, 'Input version is required with mode: record', 'version'],
-    [
-      'version with a space',
-      { mode: 'record', environment: 'production', version: 'v 1' },
-      "Input version is 'v 1'; expected an image tag",
-      'version',
-    ],
+    ['version with a space', recordV1({ version: 'v 1' }), "Input version is 'v 1'; expected an image tag", 'version'],
     [
       'image with a tag',
-      { mode: 'record', environment: 'production', version: 'v1', image: 'ghcr.io/o/s:v1' },
+      recordV1({ image: 'ghcr.io/o/s:v1' }),
       "Input image is 'ghcr.io/o/s:v1'; expected an image repository without tag",
       'image',
     ],
     [
       'ledger-timeout not a duration',
-      { mode: 'record', environment: 'production', version: 'v1', 'ledger-timeout': 'soon' },
+      recordV1({ 'ledger-timeout': 'soon' }),
       "Input ledger-timeout is 'soon'; expected a duration from 1s to 1h",
       'ledger-timeout',
     ],
     [
       'rollout-timeout too long',
-      { mode: 'rollback', environment: 'production', deployment: 'x', 'rollout-timeout': '7h' },
+      rollbackX({ 'rollout-timeout': '7h' }),
       "Input rollout-timeout is '7h'; expected a duration from 1s to 6h",
       'rollout-timeout',
     ],
-    [
-      'kubernetes without deployment',
-      { mode: 'rollback', environment: 'production' },
-      'Input deployment is required with target: kubernetes',
-      'deployment',
-    ],
-    [
-      'container not a name',
-      { mode: 'rollback', environment: 'production', deployment: 'x', container: 'Server' },
-      "Input container is 'Server'; expected a container name",
-      'container',
-    ],
+    ['kubernetes without deployment', rollbackIn(), 'Input deployment is required with target: kubernetes', 'deployment'],
+    ['container not a name', rollbackX({ container: 'Server' }), "Input container is 'Server'; expected a container name", 'container'],
     [
       'model that is a directory',
-      { mode: 'record', environment: 'production', version: 'v1', model: '.' },
+      recordV1({ model: '.' }),
       "Input model is '.', which is not a file. It is a directory, expected the promoted model file (e.g. model.onnx), not its folder.",
       'model',
     ],
-    [
-      'model that does not exist',
-      { mode: 'record', environment: 'production', version: 'v1', model: 'missing.onnx' },
-      "Input model is 'missing.onnx', which does not exist.",
-      'model',
-    ],
+    ['model that does not exist', recordV1({ model: 'missing.onnx' }), "Input model is 'missing.onnx', which does not exist.", 'model'],
     [
       'model under a file',
-      { mode: 'record', environment: 'production', version: 'v1', model: 'rollback_report.json/model.onnx' },
+      recordV1({ model: 'rollback_report.json/model.onnx' }),
       'which does not exist (a part of its path is not a directory)',
       'model',
     ],
   ];
   it('model that is a FIFO (named pipe): refused at once, not read forever', async () => {
     const gh = await github();
-    const workspace = await mkdtemp(join(root, 'ws-'));
+    const workspace = await mkdtemp(join(w.root, 'ws-'));
     execFileSync('mkfifo', [join(workspace, 'model.onnx')]);
-    const r = await rollback(
-      { mode: 'record', environment: 'production', version: 'v1', model: 'model.onnx' },
-      { apiUrl: gh.url, workspace },
-    );
-    const report = await expectFailure(
+    const r = await rollback(recordV1({ model: 'model.onnx' }), { apiUrl: gh.url, workspace });
+    const { report } = await expectFailure(
       r,
       'error',
       "Input model is 'model.onnx', which is not a file. It is a FIFO (named pipe), expected the promoted model file (e.g. model.onnx).",
@@ -772,10 +657,10 @@ describe('bad inputs: one error annotation naming the input', () => {
   for (const [name, inputs, message, input] of cases) {
     it(name, async () => {
       const gh = await github();
-      const workspace = await mkdtemp(join(root, 'ws-'));
+      const workspace = await mkdtemp(join(w.root, 'ws-'));
       await writeFile(join(workspace, 'rollback_report.json'), '{}'); // a file where model's path wants a folder
       const r = await rollback(inputs, { apiUrl: gh.url, workspace });
-      const report = await expectFailure(r, 'error', message);
+      const { report } = await expectFailure(r, 'error', message);
       expect(report.error.input).toBe(input);
       expect(gh.requests).toEqual([]);
     });
