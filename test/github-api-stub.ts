@@ -5,6 +5,8 @@
 // Implemented: GET /user, GET /repos/{o}/{r}/issues/{n}/comments (paginated with a Link header,
 // like GitHub), POST /repos/{o}/{r}/issues/{n}/comments, PATCH /repos/{o}/{r}/issues/comments/{id}.
 // Anything else answers 404 (and is recorded, so a test can see the unexpected call).
+import { afterAll } from 'vitest';
+
 import { GitHubApiStand, type GitHubApiStubBaseOptions, type JsonReply, type RecordedRequest } from './loopback.js';
 
 export interface StubComment {
@@ -90,4 +92,41 @@ export class GitHubApiStub extends GitHubApiStand<GitHubApiStubOptions> {
     }
     return undefined;
   }
+}
+
+/** The event of a `pull_request` (synchronize) workflow run on pull request `number` of owner/repo. */
+export function pullRequestEvent(number: number) {
+  return {
+    name: 'pull_request',
+    payload: {
+      action: 'synchronize',
+      number,
+      pull_request: { number, head: { ref: 'feature', sha: 'a'.repeat(40) }, base: { ref: 'main', sha: 'b'.repeat(40) } },
+      repository: { name: 'repo', full_name: 'owner/repo', owner: { login: 'owner' } },
+    },
+  };
+}
+
+/** A start() whose stand-ins are closed after all the tests of the file or describe block that calls this. */
+export function gitHubApiStubs(): (options?: GitHubApiStubOptions) => Promise<GitHubApiStub> {
+  const stubs: GitHubApiStub[] = [];
+  afterAll(async () => {
+    await Promise.all(stubs.map((s) => s.close()));
+  });
+  return async (options = {}) => {
+    const stub = await GitHubApiStub.start(options);
+    stubs.push(stub);
+    return stub;
+  };
+}
+
+/**
+ * Seeds pull request `pr` with more than one page of other people's comments (the API gives at
+ * most 100 a page): a reviewer's that quotes `marker`, then 120 by a reviewer and renovate[bot].
+ */
+export function seedOthersComments(stub: GitHubApiStub, pr: number, marker: string): { others: StubComment; othersBody: string } {
+  const othersBody = `Quoting the bot:\n${marker}\nplease look at this`;
+  const others = stub.seed(pr, 'a-reviewer', othersBody);
+  for (let i = 0; i < 120; i++) stub.seed(pr, i % 2 ? 'a-reviewer' : 'renovate[bot]', `comment ${i}`);
+  return { others, othersBody };
 }

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
-import { BOT_LOGIN, GitHubApiStub } from '../../../test/github-api-stub.js';
+import { BOT_LOGIN, gitHubApiStubs, pullRequestEvent, seedOthersComments, type GitHubApiStub } from '../../../test/github-api-stub.js';
 import {
   committedAction,
   expectNoStackTrace,
@@ -28,6 +28,7 @@ import {
   type CommittedAction,
   type RunActionOptions,
 } from '../../../test/run-action.js';
+import { expectMissingBaselineFails } from './expect-gate.js';
 
 const ACTION_SOURCE = fileURLToPath(new URL('..', import.meta.url));
 const ORT_VERSION = '1.30.0';
@@ -64,6 +65,13 @@ const MULTI = {
   data: fixture('multiclass').replace(/\/$/, ''),
 };
 
+/** The inputs of a fixture set: its new.onnx, baseline.onnx and its folder as eval-data. */
+const fixtureSet = (set: string) => ({
+  'new-model': fixture(set, 'new.onnx'),
+  'baseline-model': fixture(set, 'baseline.onnx'),
+  'eval-data': fixture(set),
+});
+
 /** The metric as the report renders it (4 decimals in this range). */
 const f4 = (v: number) => v.toFixed(4);
 
@@ -93,6 +101,14 @@ function expectClassificationReport(model: any, want: ClassificationExpected, ro
     want.per_class[k].forEach((v, c) => expect(model.perClass[k][c], `${role} ${k}[${c}]`).toBeCloseTo(v, 9));
   }
   expect(model.perClass.support).toEqual(want.per_class.support);
+}
+
+/** A run that passed: exit 0, no annotation, output passed true, and output metric `metric` when given. */
+function expectPassed(r: ActionRun, metric?: string): void {
+  expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+  expect(r.annotations).toEqual([]);
+  expect(r.outputs.passed).toBe('true');
+  if (metric !== undefined) expect(r.outputs.metric).toBe(metric);
 }
 
 /** Every error path: one error annotation, no stack trace anywhere, a report with status error. */
@@ -219,13 +235,10 @@ describe('classification gate', () => {
       { 'new-model': 'models/new.onnx', 'baseline-model': 'models/baseline.onnx', 'eval-data': 'data/eval', report: 'out/eval.json' },
       { workspace },
     );
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(r.annotations).toEqual([]);
+    expectPassed(r, 'accuracy');
     expectNoStackTrace(r);
 
     const want = multiclass;
-    expect(r.outputs.passed).toBe('true');
-    expect(r.outputs.metric).toBe('accuracy');
     expect(Number(r.outputs['new-metric'])).toBeCloseTo(want.new.accuracy, 9);
     expect(Number(r.outputs['baseline-metric'])).toBeCloseTo(want.baseline.accuracy, 9);
     expect(Number(r.outputs.improvement)).toBeCloseTo(want.new.accuracy - want.baseline.accuracy, 9);
@@ -279,9 +292,7 @@ describe('classification gate', () => {
   it('reads the same set from a deflated .npz (float32 features, int32 labels) with the same metrics', async () => {
     const npz = fixture('multiclass', 'eval.npz');
     const r = await run({ 'new-model': MULTI.new, 'baseline-model': MULTI.baseline, 'eval-data': npz });
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(r.annotations).toEqual([]);
-    expect(r.outputs.passed).toBe('true');
+    expectPassed(r);
     expect(Number(r.outputs['new-metric'])).toBeCloseTo(multiclass.new.accuracy, 9);
     expect(Number(r.outputs['baseline-metric'])).toBeCloseTo(multiclass.baseline.accuracy, 9);
     const report = await readReport(r);
@@ -312,11 +323,7 @@ describe('classification gate', () => {
   });
 
   it("significance-level: a gain that clears the margin but not McNemar's test fails", async () => {
-    const binaryInputs = {
-      'new-model': fixture('binary', 'new.onnx'),
-      'baseline-model': fixture('binary', 'baseline.onnx'),
-      'eval-data': fixture('binary'),
-    };
+    const binaryInputs = fixtureSet('binary');
     // scipy's p is about 0.0088: significant at 0.01, not at 0.005
     expect(binary.mcnemar.p_value).toBeGreaterThan(0.005);
     expect(binary.mcnemar.p_value).toBeLessThan(0.01);
@@ -386,16 +393,8 @@ describe('classification gate', () => {
   });
 
   it('binary: gates on roc-auc equal to scikit-learn', async () => {
-    const r = await run({
-      'new-model': fixture('binary', 'new.onnx'),
-      'baseline-model': fixture('binary', 'baseline.onnx'),
-      'eval-data': fixture('binary'),
-      metric: 'roc-auc',
-    });
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(r.annotations).toEqual([]);
-    expect(r.outputs.passed).toBe('true');
-    expect(r.outputs.metric).toBe('roc-auc');
+    const r = await run({ ...fixtureSet('binary'), metric: 'roc-auc' });
+    expectPassed(r, 'roc-auc');
     expect(Number(r.outputs['new-metric'])).toBeCloseTo(binary.new['roc-auc']!, 6);
     expect(Number(r.outputs['baseline-metric'])).toBeCloseTo(binary.baseline['roc-auc']!, 6);
     expect(Number(r.outputs.improvement)).toBeCloseTo(binary.new['roc-auc']! - binary.baseline['roc-auc']!, 6);
@@ -413,16 +412,8 @@ describe('classification gate', () => {
 
 describe('regression gate', () => {
   it('task auto finds a regression (float labels, one output); rmse, mae and r2 equal scikit-learn', async () => {
-    const r = await run({
-      'new-model': fixture('regression', 'new.onnx'),
-      'baseline-model': fixture('regression', 'baseline.onnx'),
-      'eval-data': fixture('regression'),
-      task: 'auto',
-    });
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(r.annotations).toEqual([]);
-    expect(r.outputs.passed).toBe('true');
-    expect(r.outputs.metric).toBe('rmse');
+    const r = await run({ ...fixtureSet('regression'), task: 'auto' });
+    expectPassed(r, 'rmse');
     expectRelClose(Number(r.outputs['new-metric']), regression.new.rmse, 1e-4, 'new rmse');
     expectRelClose(Number(r.outputs['baseline-metric']), regression.baseline.rmse, 1e-4, 'baseline rmse');
     expectRelClose(Number(r.outputs.improvement), regression.baseline.rmse - regression.new.rmse, 1e-4, 'improvement');
@@ -476,17 +467,7 @@ describe('missing baseline', () => {
     }
     it(`${c.what}, missing-baseline fail (the default): fails`, async () => {
       const r = await run({ 'new-model': MULTI.new, 'baseline-model': c.baseline, 'eval-data': MULTI.data });
-      expect(r.exitCode).toBe(1);
-      expect(r.warnings).toEqual([]);
-      expect(r.errors).toHaveLength(1);
-      expect(r.errors[0].message).toContain(c.detail);
-      expect(r.errors[0].message).toContain('missing-baseline');
-      expectNoStackTrace(r);
-      expect(r.outputs.passed).toBe('false');
-      const report = await readReport(r);
-      expect(report.status).toBe('failed');
-      expect(report.baselineMissing.policy).toBe('fail');
-      expect(r.summary.startsWith('## ❌ Model evaluation failed')).toBe(true);
+      await expectMissingBaselineFails(r, c.detail, 'missing-baseline');
     });
   }
 });
@@ -616,11 +597,7 @@ describe('bad inputs: one error annotation with a specific message, no stack tra
 });
 
 describe('fail closed: what the runner sees', () => {
-  const ONE_COLUMN = {
-    'new-model': fixture('binary_one_column', 'new.onnx'),
-    'baseline-model': fixture('binary_one_column', 'baseline.onnx'),
-    'eval-data': fixture('binary_one_column'),
-  };
+  const ONE_COLUMN = fixtureSet('binary_one_column');
   const reason = 'labels are all 0/1 and the model has one output column: binary classification';
 
   it('a one-column sigmoid classifier with float32 0/1 labels is gated on accuracy, equal to scikit-learn', async () => {
@@ -656,32 +633,15 @@ describe('fail closed: what the runner sees', () => {
 
 describe('sticky PR comment', () => {
   const PR = 7;
-  const pullRequestEvent = {
-    name: 'pull_request',
-    payload: {
-      action: 'synchronize',
-      number: PR,
-      pull_request: { number: PR, head: { ref: 'feature', sha: 'a'.repeat(40) }, base: { ref: 'main', sha: 'b'.repeat(40) } },
-      repository: { name: 'repo', full_name: 'owner/repo', owner: { login: 'owner' } },
-    },
-  };
   // The marker the action puts in its comment: workflow/job/new-model/eval-data (GITHUB_WORKFLOW=e2e and
   // GITHUB_JOB=test are set by run-action). The test checks the created comment carries it.
   const marker = `<!-- ml-gate:evaluate-baseline e2e/test/${MULTI.new}/${MULTI.data} -->`;
-  const stubs: GitHubApiStub[] = [];
-  afterAll(async () => {
-    await Promise.all(stubs.map((s) => s.close()));
-  });
-  const start = async (options: Parameters<typeof GitHubApiStub.start>[0] = {}) => {
-    const stub = await GitHubApiStub.start(options);
-    stubs.push(stub);
-    return stub;
-  };
+  const start = gitHubApiStubs();
   const runOnPr = (stub: GitHubApiStub) =>
     run(
       { 'new-model': MULTI.new, 'baseline-model': MULTI.baseline, 'eval-data': MULTI.data },
       {
-        event: pullRequestEvent,
+        event: pullRequestEvent(PR),
         apiUrl: stub.url,
         env: { NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
       },
@@ -690,10 +650,7 @@ describe('sticky PR comment', () => {
   it("creates one comment, then updates it; leaves another user's comment with the same marker alone", async () => {
     // A loopback server stands in for api.github.com: the real API cannot be reached here.
     const stub = await start();
-    const othersBody = `Quoting the bot:\n${marker}\nplease look at this`;
-    const others = stub.seed(PR, 'a-reviewer', othersBody);
-    // more than one page of comments (the API gives at most 100 per page)
-    for (let i = 0; i < 120; i++) stub.seed(PR, i % 2 ? 'a-reviewer' : 'renovate[bot]', `comment ${i}`);
+    const { others, othersBody } = seedOthersComments(stub, PR, marker);
 
     const first = await runOnPr(stub);
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);

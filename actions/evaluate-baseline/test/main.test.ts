@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, readJson } from '../../../test/fixtures.js';
 import { expectNoStackTrace, readReport, runInProcess, type ActionRun } from '../../../test/run-action.js';
 import { run } from '../src/main.js';
+import { expectMissingBaselineFails } from './expect-gate.js';
 
 const multiclass = readJson('multiclass', 'expected.json');
 const oneColumn = readJson('binary_one_column', 'expected.json');
@@ -154,18 +155,8 @@ describe('evaluate-baseline run(), in process: a missing baseline', () => {
 
   it('missing-baseline fail (the default): the gate fails, with no warning', async () => {
     const r = await evaluate({ ...MULTI, 'baseline-model': missingFile() });
-    expect(r.exitCode).toBe(1);
-    expect(r.warnings).toEqual([]);
+    await expectMissingBaselineFails(r, 'does not exist', 'missing-baseline is fail');
     expect(r.notices).toEqual([]);
-    expect(r.errors).toHaveLength(1);
-    expect(r.errors[0].message).toContain('does not exist');
-    expect(r.errors[0].message).toContain('missing-baseline is fail');
-    expectNoStackTrace(r);
-    expect(r.outputs.passed).toBe('false');
-    const report = await readReport(r);
-    expect(report.status).toBe('failed');
-    expect(report.baselineMissing.policy).toBe('fail');
-    expect(r.summary.startsWith('## ❌ Model evaluation failed')).toBe(true);
   });
 
   it('a baseline that is there but is a directory is bad input, not a missing baseline', async () => {

@@ -2,9 +2,9 @@
 // GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL, ...). The GitHub API it talks to is the
 // loopback stand-in test/github-api-stub.ts: the real API cannot be reached here, and a test
 // must not post anywhere.
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import { BOT_LOGIN, GitHubApiStub } from '../../../../test/github-api-stub.js';
+import { BOT_LOGIN, gitHubApiStubs, pullRequestEvent, seedOthersComments, type GitHubApiStub } from '../../../../test/github-api-stub.js';
 import { FAKE_TOKEN, runInProcess, type ActionRun } from '../../../../test/run-action.js';
 import { upsertPullRequestComment, type StickyCommentResult } from './pr-comment.js';
 
@@ -16,31 +16,13 @@ vi.hoisted(() => {
 
 const PR = 7;
 const MARKER = '<!-- ml-gate:test e2e/test/model.onnx/eval.npz -->';
-const pullRequestEvent = {
-  name: 'pull_request',
-  payload: {
-    action: 'synchronize',
-    number: PR,
-    pull_request: { number: PR, head: { ref: 'feature', sha: 'a'.repeat(40) }, base: { ref: 'main', sha: 'b'.repeat(40) } },
-    repository: { name: 'repo', full_name: 'owner/repo', owner: { login: 'owner' } },
-  },
-};
-
-const stubs: GitHubApiStub[] = [];
-afterAll(async () => {
-  await Promise.all(stubs.map((s) => s.close()));
-});
-async function start(options: Parameters<typeof GitHubApiStub.start>[0] = {}): Promise<GitHubApiStub> {
-  const stub = await GitHubApiStub.start(options);
-  stubs.push(stub);
-  return stub;
-}
+const start = gitHubApiStubs();
 
 /** One step of evaluate-baseline (the action that comments) calling upsertPullRequestComment. */
 async function upsert(
   stub: GitHubApiStub | undefined,
   body: string,
-  { token = FAKE_TOKEN, event = pullRequestEvent }: { token?: string; event?: { name: string; payload: unknown } } = {},
+  { token = FAKE_TOKEN, event = pullRequestEvent(PR) }: { token?: string; event?: { name: string; payload: unknown } } = {},
 ): Promise<{ result: StickyCommentResult; run: ActionRun }> {
   let result: StickyCommentResult | undefined;
   const run = await runInProcess(
@@ -55,9 +37,7 @@ async function upsert(
 describe('upsertPullRequestComment', () => {
   it('creates one comment, then updates that same one; leaves others quoting the marker alone', async () => {
     const stub = await start();
-    const othersBody = `Quoting the bot:\n${MARKER}\nplease look at this`;
-    const others = stub.seed(PR, 'a-reviewer', othersBody);
-    for (let i = 0; i < 120; i++) stub.seed(PR, i % 2 ? 'a-reviewer' : 'renovate[bot]', `comment ${i}`);
+    const { others, othersBody } = seedOthersComments(stub, PR, MARKER);
 
     const first = await upsert(stub, '## Model evaluation passed');
     expect(first.result).toMatchObject({ action: 'created', url: expect.stringContaining('#issuecomment-') });
