@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { fixture } from '../../../../test/fixtures.js';
-import { UserError } from '../errors.js';
+import { thrownUserError } from '../../../../test/user-error.js';
 import { openNpy } from '../npy/array.js';
 import type { LoadedModel } from '../onnx/session.js';
 import { surveyLabels, type LabelSurvey } from './labels.js';
@@ -16,17 +16,6 @@ function output(width: number, outputIsLabels = false, role = 'new model'): Outp
   const pathInput = role === 'new model' ? 'new-model' : 'baseline-model';
   const model = { path: `/models/${pathInput}.onnx`, pathInput, output: { name: 'scores', type: 'float32', shape: ['batch', width] } };
   return { role, model: model as unknown as LoadedModel, width, outputIsLabels };
-}
-
-/** The UserError `f` throws. */
-function thrown(f: () => unknown): UserError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return e as UserError;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('chooseTask: task auto', () => {
@@ -64,7 +53,7 @@ describe('chooseTask: task auto', () => {
       ['labels_signed', /whole numbers other than 0 and 1 \(-1 at row \d+\)/],
     ] as const) {
       const labels = await survey('binary_one_column', name, 2);
-      const e = thrown(() => chooseTask('auto', output(1), labels));
+      const e = thrownUserError(() => chooseTask('auto', output(1), labels));
       expect(e.input, name).toBe('task');
       expect(e.file).toBe(labels.label);
       expect(e.message).toMatch(/^Input task: auto cannot tell the task: the labels in .*\.npy are /);
@@ -76,7 +65,7 @@ describe('chooseTask: task auto', () => {
 
   it('one column and fractions within [0, 1] (soft labels or a bounded target): asks for input task', async () => {
     const labels = await survey('binary_one_column', 'labels_fractions', 2);
-    const error = thrown(() => chooseTask('auto', output(1), labels));
+    const error = thrownUserError(() => chooseTask('auto', output(1), labels));
     expect(error.input).toBe('task');
     expect(error.message).toContain('fractions between 0 and 1 (0.9 at row 0)');
     expect(error.message).toContain('soft labels');
@@ -100,12 +89,12 @@ describe('checkOutputsFit', () => {
 
   it('regression refuses several columns or class ids, naming task when it was set, the model otherwise', () => {
     expect(() => checkOutputsFit(regression(true), [output(1), output(1, false, 'baseline model')])).not.toThrow();
-    const byInput = thrown(() => checkOutputsFit(regression(true), [output(3)]));
+    const byInput = thrownUserError(() => checkOutputsFit(regression(true), [output(3)]));
     expect(byInput.input).toBe('task');
     expect(byInput.message).toMatch(
       /^Input task: Regression needs one number per row, but output 'scores' of the new model .* gives 3 values per row\.$/,
     );
-    const detected = thrown(() => checkOutputsFit(regression(false), [output(1), output(1, true, 'baseline model')]));
+    const detected = thrownUserError(() => checkOutputsFit(regression(false), [output(1), output(1, true, 'baseline model')]));
     expect(detected.input).toBe('baseline-model');
     expect(detected.message).toContain('gives integer class ids');
   });
@@ -114,7 +103,7 @@ describe('checkOutputsFit', () => {
     const classification: TaskChoice = { task: 'classification', reason: '', fromInput: false };
     expect(() => checkOutputsFit(classification, [output(1), output(2, false, 'baseline model')])).not.toThrow();
     expect(() => checkOutputsFit(classification, [output(3), output(1, true, 'baseline model')])).not.toThrow();
-    const e = thrown(() => checkOutputsFit(classification, [output(1), output(3, false, 'baseline model')]));
+    const e = thrownUserError(() => checkOutputsFit(classification, [output(1), output(3, false, 'baseline model')]));
     expect(e.input).toBe('baseline-model');
     expect(e.message).toContain('(new model: 2, baseline model: 3)');
   });

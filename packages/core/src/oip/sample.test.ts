@@ -6,13 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { UserError } from '../errors.js';
+import { thrownUserError } from '../../../../test/user-error.js';
 import { buildInferRequest } from './protocol.js';
 import { buildInferInputs, castValue, loadSample } from './sample.js';
 
 const FIX = new URL('../../../../test/fixtures/', import.meta.url).pathname;
 const expected = JSON.parse(readFileSync(`${FIX}smoke/expected.json`, 'utf8')) as { rows: number; features_fp32: number[]; ids: number[] };
 const FEATURES = { name: 'features', datatype: 'FP32', shape: [-1, 8] };
+
+/** The message of the UserError naming input sample that `f` throws. */
+function sampleError(f: () => unknown): string {
+  const e = thrownUserError(f);
+  expect(e.input).toBe('sample');
+  return e.message;
+}
 
 describe('infer requests from a sample', () => {
   it(".npy (float64) to FP32: numpy's float32 values, the sample's shape", async () => {
@@ -62,44 +69,24 @@ describe('infer requests from a sample', () => {
 
   it('a shape the server does not take, a missing input, an out-of-range value: UserErrors naming sample', async () => {
     const sample = await loadSample(`${FIX}smoke/sample.npy`);
-    const err = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(UserError);
-        expect((e as UserError).input).toBe('sample');
-        return (e as UserError).message;
-      }
-      throw new Error('no error');
-    };
-    expect(err(() => buildInferInputs(sample, [{ ...FEATURES, shape: [-1, 7] }]))).toContain(
+    expect(sampleError(() => buildInferInputs(sample, [{ ...FEATURES, shape: [-1, 7] }]))).toContain(
       "has shape [16, 8]; the model input 'features' takes [-1, 7]",
     );
-    expect(err(() => buildInferInputs(sample, [{ ...FEATURES, shape: [-1, 8, 1] }]))).toContain('takes [-1, 8, 1]');
-    expect(err(() => buildInferInputs(sample, [FEATURES, { name: 'mask', datatype: 'BOOL', shape: [-1] }]))).toContain(
+    expect(sampleError(() => buildInferInputs(sample, [{ ...FEATURES, shape: [-1, 8, 1] }]))).toContain('takes [-1, 8, 1]');
+    expect(sampleError(() => buildInferInputs(sample, [FEATURES, { name: 'mask', datatype: 'BOOL', shape: [-1] }]))).toContain(
       "no array for the model input 'features'",
     );
-    expect(err(() => buildInferInputs(sample, [{ ...FEATURES, datatype: 'UINT8' }]))).toMatch(
+    expect(sampleError(() => buildInferInputs(sample, [{ ...FEATURES, datatype: 'UINT8' }]))).toMatch(
       /holds -?[\d.e-]+ at element \d+, outside the range of UINT8/,
     );
   });
 
   it('a JSON sample naming an input the model does not have, or declaring another datatype: UserErrors naming sample', async () => {
     const sample = await loadSample(`${FIX}smoke/sample_request.json`);
-    const error = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(UserError);
-        expect((e as UserError).input).toBe('sample');
-        return (e as UserError).message;
-      }
-      throw new Error('no error');
-    };
-    expect(error(() => buildInferInputs(sample, [{ ...FEATURES, name: 'x' }]))).toBe(
+    expect(sampleError(() => buildInferInputs(sample, [{ ...FEATURES, name: 'x' }]))).toBe(
       `The sample ${FIX}smoke/sample_request.json fills the input 'features', which the server's model does not have (the server's model takes 'x' FP32).`,
     );
-    expect(error(() => buildInferInputs(sample, [{ ...FEATURES, datatype: 'FP64' }]))).toBe(
+    expect(sampleError(() => buildInferInputs(sample, [{ ...FEATURES, datatype: 'FP64' }]))).toBe(
       `The sample ${FIX}smoke/sample_request.json declares the input 'features' as FP32; the server's model takes 'features' FP64.`,
     );
     // an .npz names no datatype (cast) and may hold arrays other models take

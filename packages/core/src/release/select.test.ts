@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { UserError } from '../errors.js';
+import { thrownUserError } from '../../../../test/user-error.js';
 import { badVersions, describeLedger, ledgerCurrent, type LedgerEvent, type ReleaseEvent, type RollbackEvent } from './ledger.js';
 import { liveFromLedger, planRecord, planRollback, resolveLive, type LiveVersion } from './select.js';
 
@@ -24,16 +24,6 @@ const rb = (id: number, from: string, to: string, outcome: RollbackEvent['outcom
 const live = (version: string, ...more: string[]): LiveVersion => ({ version, aliases: [version, ...more], source: 'test' });
 const plan = (events: LedgerEvent[], l: LiveVersion, extra: { expectedCurrent?: string; version?: string } = {}) =>
   planRollback(events, { live: l, location: 'L', ...extra });
-
-function thrown(f: () => unknown): UserError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return e as UserError;
-  }
-  throw new Error('did not throw');
-}
 
 describe('ledger helpers', () => {
   it('the current version is the last release or the last rollback target', () => {
@@ -104,18 +94,22 @@ describe('planRollback', () => {
     const p = plan(events, live('v4'), { version: 'v1' });
     expect(p.action === 'rollback' && p.to.version).toBe('v1');
     expect(plan(events, live('v4'), { version: 'v4' })).toMatchObject({ action: 'none' });
-    expect(thrown(() => plan(events, live('v4'), { version: 'v3' })).message).toContain('v3, which was rolled away from at t4 (to v1: r4)');
-    expect(thrown(() => plan(events, live('v4'), { version: 'v2' })).message).toContain('v2, which was recorded but never verified');
-    const missing = thrown(() => plan(events, live('v4'), { version: 'v9' }));
+    expect(thrownUserError(() => plan(events, live('v4'), { version: 'v3' })).message).toContain(
+      'v3, which was rolled away from at t4 (to v1: r4)',
+    );
+    expect(thrownUserError(() => plan(events, live('v4'), { version: 'v2' })).message).toContain(
+      'v2, which was recorded but never verified',
+    );
+    const missing = thrownUserError(() => plan(events, live('v4'), { version: 'v9' }));
     expect(missing.message).toContain('v9, which was never recorded');
     expect(missing.input).toBe('version');
   });
 
   it('an empty ledger, or nothing older and verified: fails listing the ledger', () => {
-    expect(thrown(() => plan([], live('v1'))).message).toBe(
+    expect(thrownUserError(() => plan([], live('v1'))).message).toBe(
       'No recorded version to roll back to: The ledger (L) holds: nothing (no release was ever recorded).',
     );
-    expect(thrown(() => plan([rel(1, 'v1', false), rel(2, 'v2')], live('v2'))).message).toBe(
+    expect(thrownUserError(() => plan([rel(1, 'v1', false), rel(2, 'v2')], live('v2'))).message).toBe(
       'No verified version older than the live v2 to roll back to (v2 is live: test). The ledger (L) holds: release v2 (verified, t2); release v1 (not verified, t1).',
     );
   });
@@ -136,7 +130,7 @@ describe('planRollback', () => {
 
 describe('empty ledger (finding 4)', () => {
   it('an empty ledger fails even with expected-current, instead of a green no-op', () => {
-    const e = thrown(() => plan([], { version: 'hotfix', aliases: ['hotfix'], source: 'test' }, { expectedCurrent: 'v3' }));
+    const e = thrownUserError(() => plan([], { version: 'hotfix', aliases: ['hotfix'], source: 'test' }, { expectedCurrent: 'v3' }));
     expect(e.message).toBe('No recorded version to roll back to: The ledger (L) holds: nothing (no release was ever recorded).');
     expect(e.input).toBe('environment');
   });
@@ -154,14 +148,14 @@ describe('liveFromLedger: the live version when the target cannot be asked (find
   });
 
   it('after a failed rollback the live version is unknown: re-running the same alert fails, naming input version', () => {
-    const e = thrown(() => ask(failed, { expectedCurrent: 'v3' }));
+    const e = thrownUserError(() => ask(failed, { expectedCurrent: 'v3' }));
     expect(e.input).toBe('version');
     expect(e.message).toContain('The version serving is unknown: the last rollback, from v3 to v2 at t4, failed');
     expect(e.message).toContain('Give input version');
   });
 
   it('after a failed rollback, without expected-current and version: fails rather than going to v1', () => {
-    const e = thrown(() => ask(failed));
+    const e = thrownUserError(() => ask(failed));
     expect(e.input).toBe('version');
   });
 
@@ -175,7 +169,7 @@ describe('liveFromLedger: the live version when the target cannot be asked (find
   });
 
   it('after a failed rollback, an explicit version with expected-current fails: it cannot be checked', () => {
-    const e = thrown(() => ask(failed, { version: 'v2', expectedCurrent: 'v3' }));
+    const e = thrownUserError(() => ask(failed, { version: 'v2', expectedCurrent: 'v3' }));
     expect(e.input).toBe('expected-current');
   });
 });
@@ -195,7 +189,7 @@ describe('planRollback from a deployment with no single live version (a rollout 
   };
 
   it('the same alert again (expected-current still serving) fails naming input version, not a green no-op', () => {
-    const e = thrown(() => plan(failed, unsettled, { expectedCurrent: 'v3' }));
+    const e = thrownUserError(() => plan(failed, unsettled, { expectedCurrent: 'v3' }));
     expect(e.input).toBe('version');
     expect(e.message).toMatch(
       /^No single version serves deployment ml\/web: its rollout exceeded its progress deadline\. Serving: v3 on 2 replicas/,
@@ -205,8 +199,8 @@ describe('planRollback from a deployment with no single live version (a rollout 
   });
 
   it('an alert about a version that serves nothing fails too; so does a rollback without version (never one more back)', () => {
-    expect(thrown(() => plan(failed, unsettled, { expectedCurrent: 'v2' })).input).toBe('version');
-    expect(thrown(() => plan(failed, unsettled)).input).toBe('version');
+    expect(thrownUserError(() => plan(failed, unsettled, { expectedCurrent: 'v2' })).input).toBe('version');
+    expect(thrownUserError(() => plan(failed, unsettled)).input).toBe('version');
   });
 
   it('an explicit version goes from what serves most; expected-current must be among what serves', () => {
@@ -216,7 +210,7 @@ describe('planRollback from a deployment with no single live version (a rollout 
     expect(p.explanation).toBe(`Rolling back from v3 to v1, as asked: no single version serves ${unsettled.source}`);
     const retry = plan(failed, unsettled, { version: 'v2' });
     expect(retry.action === 'rollback' && [retry.from, retry.to.version]).toEqual(['v3', 'v2']);
-    const e = thrown(() => plan(failed, unsettled, { version: 'v1', expectedCurrent: 'v2' }));
+    const e = thrownUserError(() => plan(failed, unsettled, { version: 'v1', expectedCurrent: 'v2' }));
     expect(e.input).toBe('expected-current');
     expect(e.message).toBe(
       `Input expected-current is v2, which is not among the versions serving ${unsettled.source} Nothing was changed.`,
@@ -224,8 +218,12 @@ describe('planRollback from a deployment with no single live version (a rollout 
   });
 
   it('an explicit version is still checked against the ledger (bad, never recorded)', () => {
-    expect(thrown(() => plan(failed, unsettled, { version: 'v3' })).message).toContain('Input version is v3, which was rolled away from');
-    expect(thrown(() => plan(failed, unsettled, { version: 'v9' })).message).toContain('Input version is v9, which was never recorded');
+    expect(thrownUserError(() => plan(failed, unsettled, { version: 'v3' })).message).toContain(
+      'Input version is v3, which was rolled away from',
+    );
+    expect(thrownUserError(() => plan(failed, unsettled, { version: 'v9' })).message).toContain(
+      'Input version is v9, which was never recorded',
+    );
   });
 });
 
