@@ -35,21 +35,16 @@
 //   ProgressDeadlineExceeded (rollout status fails at once).
 // Every request is recorded (method, path, query, content type, parsed body, answer status).
 import { createHash } from 'node:crypto';
-import { type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { type Server, type ServerResponse } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 
-import { answering, closeServer, listenOnLoopback, readBody } from './loopback.js';
+import { answering, closeServer, listenOnLoopback, recordRequest, type RecordedRequest } from './loopback.js';
 
 export type RolloutBehaviour = 'complete' | 'stuck' | 'deadline-exceeded';
 
-export interface KubeRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
+/** A request as test/loopback.ts records it, with its content type (without parameters). */
+export interface KubeRequest extends RecordedRequest {
   contentType: string;
-  body: any;
-  status: number;
 }
 
 export interface StubDeployment {
@@ -104,31 +99,27 @@ const CORE_RESOURCES = {
   ],
 };
 
+/** A namespaced apps/v1 workload resource with every verb (in category all), and its status subresource. */
+const workload = (name: string, kind: string, shortName: string) => [
+  {
+    name,
+    singularName: kind.toLowerCase(),
+    namespaced: true,
+    kind,
+    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+    shortNames: [shortName],
+    categories: ['all'],
+  },
+  { name: `${name}/status`, singularName: '', namespaced: true, kind, verbs: ['get', 'patch', 'update'] },
+];
+
 const APPS_RESOURCES = {
   kind: 'APIResourceList',
   apiVersion: 'v1',
   groupVersion: 'apps/v1',
   resources: [
-    {
-      name: 'replicasets',
-      singularName: 'replicaset',
-      namespaced: true,
-      kind: 'ReplicaSet',
-      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-      shortNames: ['rs'],
-      categories: ['all'],
-    },
-    { name: 'replicasets/status', singularName: '', namespaced: true, kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
-    {
-      name: 'deployments',
-      singularName: 'deployment',
-      namespaced: true,
-      kind: 'Deployment',
-      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-      shortNames: ['deploy'],
-      categories: ['all'],
-    },
-    { name: 'deployments/status', singularName: '', namespaced: true, kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
+    ...workload('replicasets', 'ReplicaSet', 'rs'),
+    ...workload('deployments', 'Deployment', 'deploy'),
     {
       name: 'deployments/scale',
       singularName: '',
@@ -260,17 +251,7 @@ export class KubernetesApiStub {
   private constructor(options: KubernetesApiStubOptions) {
     this.options = { rolloutDelayMs: 150, ...options };
     this.server = answering(async (req, res) => {
-      const body = await readBody(req);
-      const url = new URL(req.url ?? '/', 'http://stub');
-      const record: KubeRequest = {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        contentType: String(req.headers['content-type'] ?? '').split(';')[0],
-        body,
-        status: 0,
-      };
+      const record: KubeRequest = { ...(await recordRequest(req)), contentType: String(req.headers['content-type'] ?? '').split(';')[0] };
       this.requests.push(record);
       const failure = this.options.fail?.(record);
       if (failure) {
@@ -278,7 +259,7 @@ export class KubernetesApiStub {
         this.send(res, failure.status, status(failure.status, failure.reason, failure.message));
         return;
       }
-      if (record.method === 'GET' && url.searchParams.get('watch') === 'true') {
+      if (record.method === 'GET' && record.query.get('watch') === 'true') {
         record.status = 200;
         this.watch(record, res);
         return;

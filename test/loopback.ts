@@ -59,19 +59,17 @@ export interface JsonReply {
   headers?: Record<string, string>;
 }
 
+/** The record of a request, its body read; status 0 until the stand-in answers. */
+export async function recordRequest(req: IncomingMessage): Promise<RecordedRequest> {
+  const body = await readBody(req);
+  const url = new URL(req.url ?? '/', 'http://stub');
+  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0 };
+}
+
 /** A server that records every request in `requests` and answers what `handle` returns, as JSON. */
 export function jsonApiServer(requests: RecordedRequest[], handle: (request: RecordedRequest) => JsonReply): Server {
   return answering(async (req, res) => {
-    const body = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://stub');
-    const record: RecordedRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      headers: req.headers,
-      body,
-      status: 0,
-    };
+    const record = await recordRequest(req);
     requests.push(record);
     const { status, json, headers } = handle(record);
     record.status = status;
