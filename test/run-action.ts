@@ -433,6 +433,24 @@ export function expectNoStackTrace(run: ActionRun): void {
   }
 }
 
+/**
+ * A run that ended on an error: exit 1, one error annotation titled `title` that is not an internal
+ * error and holds `words` (a string contained, a RegExp matched), no stack trace. The annotation.
+ */
+export function expectErrorAnnotation(run: ActionRun, title: string, ...words: (string | RegExp)[]): WorkflowCommand {
+  expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+  expect(run.errors, run.stdout).toHaveLength(1);
+  const [error] = run.errors;
+  expect(error.properties.title).toBe(title);
+  expect(error.message).not.toMatch(/^Internal error/);
+  for (const w of words) {
+    if (typeof w === 'string') expect(error.message).toContain(w);
+    else expect(error.message).toMatch(w);
+  }
+  expectNoStackTrace(run);
+  return error;
+}
+
 /** The JSON report the run wrote, found through its report-path output. */
 export async function readReport(run: ActionRun): Promise<any> {
   expect(run.outputs['report-path']).toBeTruthy();

@@ -21,6 +21,7 @@ import { fixture, readJson } from '../../../test/fixtures.js';
 import { BOT_LOGIN, gitHubApiStubs, pullRequestEvent, seedOthersComments, type GitHubApiStub } from '../../../test/github-api-stub.js';
 import {
   committedAction,
+  expectErrorAnnotation,
   expectNoStackTrace,
   FAKE_TOKEN,
   readReport,
@@ -113,16 +114,7 @@ function expectPassed(r: ActionRun, metric?: string): void {
 
 /** Every error path: one error annotation, no stack trace anywhere, a report with status error. */
 async function expectUserError(run: ActionRun, ...keywords: (string | RegExp)[]): Promise<{ report: any; message: string }> {
-  expect(run.exitCode, run.stdout + run.stderr).toBe(1);
-  expect(run.errors, run.stdout).toHaveLength(1);
-  const [error] = run.errors;
-  expect(error.properties.title).toBe('evaluate-baseline');
-  expect(error.message).not.toMatch(/^Internal error/);
-  for (const k of keywords) {
-    if (typeof k === 'string') expect(error.message).toContain(k);
-    else expect(error.message).toMatch(k);
-  }
-  expectNoStackTrace(run);
+  const error = expectErrorAnnotation(run, 'evaluate-baseline', ...keywords);
   expect(run.outputs.passed).toBe('false');
   const report = await readReport(run);
   expect(report.status).toBe('error');

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 import { GitHubDeploymentsStub } from '../../../test/github-deployments-stub.js';
 import { KubernetesApiStub } from '../../../test/kubernetes-api-stub.js';
-import { expectNoStackTrace, readReport, type ActionRun } from '../../../test/run-action.js';
+import { expectErrorAnnotation, expectNoStackTrace, readReport, type ActionRun } from '../../../test/run-action.js';
 
 export const REPO = 'registry.example.com/ml/server';
 export const NS = 'ml';
@@ -123,16 +123,7 @@ export async function expectFailure(
   status: 'error' | 'failed',
   ...words: (string | RegExp)[]
 ): Promise<{ report: Record<string, any>; message: string }> {
-  expect(r.exitCode, r.stdout + r.stderr).toBe(1);
-  expect(r.errors, r.stdout).toHaveLength(1);
-  const [error] = r.errors;
-  expect(error.properties.title).toBe('rollback');
-  expect(error.message).not.toMatch(/^Internal error/);
-  for (const w of words) {
-    if (typeof w === 'string') expect(error.message).toContain(w);
-    else expect(error.message).toMatch(w);
-  }
-  expectNoStackTrace(r);
+  const error = expectErrorAnnotation(r, 'rollback', ...words);
   const report = (await readReport(r)) as Record<string, any>;
   expect(report.status).toBe(status);
   expect(report.rolledBack).toBe(false);

@@ -18,7 +18,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
 import { answering, closeServer, listenOnLoopback } from '../../../test/loopback.js';
-import { expectNoStackTrace, readReport, runAction, type ActionRun, type RunActionOptions } from '../../../test/run-action.js';
+import {
+  expectErrorAnnotation,
+  expectNoStackTrace,
+  readReport,
+  runAction,
+  type ActionRun,
+  type RunActionOptions,
+} from '../../../test/run-action.js';
 import { startModelServer, type ModelServerOptions, type RunningServer } from './model-server.js';
 
 const ACTION_SOURCE = fileURLToPath(new URL('..', import.meta.url));
@@ -92,17 +99,7 @@ async function expectFailure(r: ActionRun, ...words: (string | RegExp)[]): Promi
 
 /** Bad input: exit 1, one error annotation naming the input, no stack trace, a report with status error. */
 async function expectUserError(r: ActionRun, input: string, ...words: (string | RegExp)[]): Promise<any> {
-  expect(r.exitCode, r.stdout + r.stderr).toBe(1);
-  expect(r.errors, r.stdout).toHaveLength(1);
-  const [error] = r.errors;
-  expect(error.properties.title).toBe('smoke-test');
-  expect(error.message).not.toMatch(/^Internal error/);
-  expect(error.message).toContain(input);
-  for (const w of words) {
-    if (typeof w === 'string') expect(error.message).toContain(w);
-    else expect(error.message).toMatch(w);
-  }
-  expectNoStackTrace(r);
+  const error = expectErrorAnnotation(r, 'smoke-test', input, ...words);
   expect(r.outputs.passed).toBe('false');
   const report = await readReport(r);
   expect(report.status).toBe('error');
