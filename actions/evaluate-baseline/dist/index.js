@@ -37027,11 +37027,26 @@ function checkMetricFitsTask(metric, task, taskFrom, classes) {
     }
 }
 /**
+ * significance-level tests the gating metric's gain, and the one test there is so far is McNemar's
+ * exact test, a test of accuracy: with any other metric it would test something the gate does not
+ * decide on (a candidate significantly worse on accuracy once passed a log-loss gate at
+ * significance-level 0.05), so it is refused rather than applied to the wrong metric.
+ */
+function checkSignificanceFits(metric, significanceLevel) {
+    if (significanceLevel === undefined || metric === 'accuracy')
+        return;
+    throw new UserError(`Input significance-level tests the gain of the gating metric with McNemar's exact test, a test of accuracy; the gating metric is ${metric}.`, {
+        input: 'significance-level',
+        hint: 'Gate on accuracy (metric: accuracy) to require a significant gain, or remove significance-level: no test of other metrics is implemented yet.',
+    });
+}
+/**
  * The promotion rule (TFMA's change threshold with an absolute margin): for a higher-is-better
  * metric, pass when new - baseline >= margin; for lower-is-better, when baseline - new >= margin.
  * A negative margin tolerates that much regression. Without a baseline (null), the
  * missing-baseline policy decides.
  */
+/** `pValue`: McNemar's one-sided p that the new model is better (mcnemarExactNewBetter). */
 function decideGate(config, newValue, baselineValue, pValue) {
     if (baselineValue === null)
         return decideWithoutBaseline(config, newValue);
@@ -37051,12 +37066,15 @@ function decideGate(config, newValue, baselineValue, pValue) {
                 `its improvement is ${formatMetric(improvement)}.`,
         };
     }
-    if (config.significanceLevel !== undefined && pValue !== undefined && !(pValue < config.significanceLevel)) {
+    if (config.significanceLevel !== undefined && !(pValue !== undefined && pValue < config.significanceLevel)) {
+        const test = pValue === undefined
+            ? 'no paired test could be made'
+            : `McNemar's one-sided test (is the new model better?) gives p = ${formatMetric(pValue)}`;
         return {
             passed: false,
             improvement,
             required,
-            reason: `${values} clears the margin, but McNemar's test gives p = ${formatMetric(pValue)}, not below significance-level ${config.significanceLevel}: the gain may be noise.`,
+            reason: `${values} clears the margin, but ${test}, not below significance-level ${config.significanceLevel}: the new model is not significantly better.`,
         };
     }
     return {
@@ -38755,11 +38773,22 @@ class RegressionAccumulator {
 }
 //# sourceMappingURL=regression.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/metrics/significance.js
+/** log P[X <= k] for X ~ Binomial(n, 1/2): pmf(i) = pmf(i-1) * (n-i+1)/i, summed in log space. */
+function logLowerTail(n, k) {
+    let logPmf = -n * Math.LN2;
+    let logCdf = logPmf;
+    for (let i = 1; i <= k; i++) {
+        logPmf += Math.log((n - i + 1) / i);
+        const hi = Math.max(logCdf, logPmf);
+        logCdf = hi + Math.log(Math.exp(logCdf - hi) + Math.exp(logPmf - hi));
+    }
+    return logCdf;
+}
 /**
  * McNemar's exact test on paired outcomes: of the rows exactly one model gets right, are the
  * new model's wins (`newOnly`) and the baseline's (`baselineOnly`) a fair coin's split?
  * Two-sided p-value: min(1, 2 * P[X <= min(b, c)]) for X ~ Binomial(b + c, 1/2), as
- * scipy.stats.binomtest gives for p = 0.5.
+ * scipy.stats.binomtest gives for p = 0.5. Reported; the gate uses the one-sided test below.
  */
 function mcnemarExact(newOnly, baselineOnly) {
     const n = newOnly + baselineOnly;
@@ -38768,15 +38797,24 @@ function mcnemarExact(newOnly, baselineOnly) {
     const k = Math.min(newOnly, baselineOnly);
     if (2 * k === n)
         return 1;
-    // log pmf(i) by the recurrence pmf(i) = pmf(i-1) * (n-i+1)/i, summed in log space
-    let logPmf = -n * Math.LN2;
-    let logCdf = logPmf;
-    for (let i = 1; i <= k; i++) {
-        logPmf += Math.log((n - i + 1) / i);
-        const hi = Math.max(logCdf, logPmf);
-        logCdf = hi + Math.log(Math.exp(logCdf - hi) + Math.exp(logPmf - hi));
-    }
-    return Math.min(1, 2 * Math.exp(logCdf));
+    return Math.min(1, 2 * Math.exp(logLowerTail(n, k)));
+}
+/**
+ * McNemar's exact test, one-sided: is the new model better? The probability of `newOnly` or more
+ * wins among the `newOnly + baselineOnly` rows where the two disagree, if each were a fair coin:
+ * P[X >= b] for X ~ Binomial(b + c, 1/2), as scipy.stats.binomtest(b, b + c, 0.5,
+ * alternative='greater') gives. Small only when the new model wins the disagreements: a model
+ * that is significantly worse gets a p near 1, never a pass.
+ */
+function mcnemarExactNewBetter(newOnly, baselineOnly) {
+    const n = newOnly + baselineOnly;
+    if (n === 0 || newOnly === 0)
+        return 1;
+    // by symmetry P[X >= b] = P[X <= n - b]: the shorter tail is summed, for precision and speed
+    const k = n - newOnly;
+    if (k <= n / 2)
+        return Math.min(1, Math.exp(logLowerTail(n, k)));
+    return Math.max(0, 1 - Math.exp(logLowerTail(n, newOnly - 1)));
 }
 //# sourceMappingURL=significance.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
@@ -39338,7 +39376,7 @@ class PairedCounts {
         const [ra, rb] = [reading(this.a), reading(this.b)];
         const b = this.newOnly[ra][rb];
         const c = this.baselineOnly[ra][rb];
-        return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
+        return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c), pValueNewBetter: mcnemarExactNewBetter(b, c) };
     }
 }
 function modelEvaluation(r) {
@@ -40232,6 +40270,7 @@ async function evaluateModels(s, report, options = {}) {
                 // recorded first: a metric that does not fit still leaves the task and why in the report
                 recordTask(report, choice, options);
                 checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes);
+                checkSignificanceFits(gateMetric(s.metric, task), s.significanceLevel);
             },
         });
         recordHashes(report, data, await hashes);
@@ -40382,7 +40421,7 @@ function decide(report, s, c) {
     const baselineValue = c.baseline ? gateValue(c.baseline, metric, 'baseline model', s.baselineModel) : null;
     if (c.paired)
         report.significance = { test: 'mcnemar-exact', ...c.paired, level: s.significanceLevel ?? null };
-    const decision = decideGate({ metric, minImprovement: s.minImprovement, significanceLevel: s.significanceLevel, missingBaseline: report.baselineMissing }, newValue, baselineValue, c.paired?.pValue);
+    const decision = decideGate({ metric, minImprovement: s.minImprovement, significanceLevel: s.significanceLevel, missingBaseline: report.baselineMissing }, newValue, baselineValue, c.paired?.pValueNewBetter);
     p.improvement = decision.improvement;
     p.required = decision.required;
     report.passed = decision.passed;
@@ -40517,7 +40556,8 @@ function significance(r) {
         return [];
     return [
         `McNemar's exact test: the new model alone is right on ${s.newOnlyCorrect} rows, the baseline alone on ${s.baselineOnlyCorrect}; ` +
-            `p = ${formatMetric(s.pValue)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}.`,
+            `one-sided p (is the new model better?) = ${formatMetric(s.pValueNewBetter)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}, ` +
+            `two-sided p (do they differ?) = ${formatMetric(s.pValue)}.`,
         '',
     ];
 }
@@ -45995,6 +46035,10 @@ function readMetricAndTask() {
 }
 function readEvaluationSettings() {
     const { metric, task } = readMetricAndTask();
+    const significanceLevel = optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true });
+    // a metric given is checked now; the default one (from the task) once the task is known
+    if (metric)
+        checkSignificanceFits(metric, significanceLevel);
     return {
         newModel: stringInput('new-model', { required: true }),
         baselineModel: stringInput('baseline-model'),
@@ -46004,7 +46048,7 @@ function readEvaluationSettings() {
         metric,
         task,
         minImprovement: numberInput('min-improvement', 0.01),
-        significanceLevel: optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true }),
+        significanceLevel,
         inputName: stringInput('input-name'),
         outputName: stringInput('output-name'),
         missingBaseline: choiceInput('missing-baseline', ['pass', 'warn', 'fail'], 'fail'),

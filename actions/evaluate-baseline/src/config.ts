@@ -2,6 +2,7 @@ import { inputValue } from '@ml-gate/core';
 import {
   METRIC_NAMES,
   checkMetricFitsTask,
+  checkSignificanceFits,
   parseMetricName,
   type EvaluationSettings,
   type MetricName,
@@ -34,6 +35,9 @@ function readMetricAndTask(): { metric?: MetricName; task: Task | 'auto' } {
 
 function readEvaluationSettings(): EvaluationSettings {
   const { metric, task } = readMetricAndTask();
+  const significanceLevel = optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true });
+  // a metric given is checked now; the default one (from the task) once the task is known
+  if (metric) checkSignificanceFits(metric, significanceLevel);
   return {
     newModel: stringInput('new-model', { required: true }),
     baselineModel: stringInput('baseline-model'),
@@ -43,7 +47,7 @@ function readEvaluationSettings(): EvaluationSettings {
     metric,
     task,
     minImprovement: numberInput('min-improvement', 0.01),
-    significanceLevel: optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true }),
+    significanceLevel,
     inputName: stringInput('input-name'),
     outputName: stringInput('output-name'),
     missingBaseline: choiceInput('missing-baseline', ['pass', 'warn', 'fail'] as const, 'fail'),

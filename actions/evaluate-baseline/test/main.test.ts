@@ -51,6 +51,49 @@ async function expectInputError(r: ActionRun, input: string, ...parts: string[])
   return report;
 }
 
+describe('significance-level: one-sided, and only on the metric it tests', () => {
+  // the binary set's models the other way round: the candidate is worse on accuracy, and the
+  // disagreements (51 vs 27 rows) are significant; scipy's p-values in test/fixtures/significance
+  const worse = readJson<{ fixtures: { binary: { b: number; c: number; greater: number; two_sided: number } } }>(
+    'significance',
+    'mcnemar.json',
+  ).fixtures.binary;
+  const SWAPPED = {
+    'new-model': fixture('binary', 'baseline.onnx'),
+    'baseline-model': fixture('binary', 'new.onnx'),
+    'eval-data': fixture('binary', 'eval.npz'),
+  };
+  it('a candidate significantly WORSE on accuracy fails, even with a tolerated regression (it passed before: p was two-sided)', async () => {
+    expect(worse.two_sided).toBeLessThan(0.05);
+    const r = await evaluate({ ...SWAPPED, 'min-improvement': '-0.2', 'significance-level': '0.05' });
+    expect(r.exitCode, r.stdout).toBe(1);
+    expect(r.outputs.passed).toBe('false');
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].message).toContain('the new model is not significantly better');
+    const report = await readReport(r);
+    expect(report.significance).toMatchObject({ newOnlyCorrect: worse.c, baselineOnlyCorrect: worse.b });
+    // P[X >= 27] for X ~ Binomial(78, 1/2): the candidate won 27 of 78 disagreements
+    expect(report.significance.pValueNewBetter).toBeGreaterThan(0.99);
+    expect(report.significance.pValue / worse.two_sided).toBeCloseTo(1, 6);
+  });
+  it('a better candidate: the gate uses the one-sided p (scipy binomtest, alternative greater)', async () => {
+    const r = await evaluate({
+      ...SWAPPED,
+      'new-model': SWAPPED['baseline-model'],
+      'baseline-model': SWAPPED['new-model'],
+      'significance-level': '0.005',
+    });
+    expect(r.exitCode, r.stdout).toBe(0);
+    const report = await readReport(r);
+    expect(report.significance.pValueNewBetter / worse.greater).toBeCloseTo(1, 6);
+    expect(r.summary).toContain(`one-sided p (is the new model better?) = ${f4(worse.greater)} (gate: p < 0.005)`);
+  });
+  it('with a gating metric McNemar does not test, significance-level is refused naming it', async () => {
+    const r = await evaluate({ ...MULTI, metric: 'log-loss', 'significance-level': '0.05' });
+    await expectInputError(r, 'significance-level', 'the gating metric is log-loss');
+  });
+});
+
 describe('evaluate-baseline run(), in process: the gate', () => {
   it('passes a better model: outputs, a report with full SHA-256s and the run, a summary ending with the run footer', async () => {
     const r = await evaluate(MULTI);

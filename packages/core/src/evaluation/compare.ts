@@ -5,7 +5,7 @@ import type { NpyArray } from '../npy/array.js';
 import { ClassificationAccumulator, type PerClass, type ScoreKind } from '../metrics/classification.js';
 import type { MetricValues, Task } from '../metrics/definitions.js';
 import { RegressionAccumulator } from '../metrics/regression.js';
-import { mcnemarExact } from '../metrics/significance.js';
+import { mcnemarExact, mcnemarExactNewBetter } from '../metrics/significance.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, type LoadedModel } from '../onnx/session.js';
 import { INPUT_ARRAYS, tensorValues } from '../onnx/tensor-types.js';
@@ -37,8 +37,11 @@ export interface Comparison {
   batchSize: number;
   new: ModelEvaluation;
   baseline?: ModelEvaluation;
-  /** Classification with a baseline: rows only one model gets right, and McNemar's exact p-value. */
-  paired?: { newOnlyCorrect: number; baselineOnlyCorrect: number; pValue: number };
+  /**
+   * Classification with a baseline: rows only one model gets right, McNemar's exact p-value
+   * (two-sided, reported) and its one-sided p that the new model is better (what the gate uses).
+   */
+  paired?: { newOnlyCorrect: number; baselineOnlyCorrect: number; pValue: number; pValueNewBetter: number };
 }
 
 export interface CompareOptions {
@@ -386,7 +389,7 @@ class PairedCounts {
     const [ra, rb] = [reading(this.a), reading(this.b)];
     const b = this.newOnly[ra][rb];
     const c = this.baselineOnly[ra][rb];
-    return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c) };
+    return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c), pValueNewBetter: mcnemarExactNewBetter(b, c) };
   }
 }
 

@@ -9,7 +9,14 @@ import { openEvalSet, type EvalSet } from './eval-set.js';
 import { inputError } from './input-error.js';
 import type { TaskChoice } from './task.js';
 import type { EvaluationReport, ModelReport } from './evaluation-report.js';
-import { checkMetricFitsTask, decideGate, gateMetric, missingBaselineWarning, type MissingBaselinePolicy } from './gate.js';
+import {
+  checkMetricFitsTask,
+  checkSignificanceFits,
+  decideGate,
+  gateMetric,
+  missingBaselineWarning,
+  type MissingBaselinePolicy,
+} from './gate.js';
 
 /** What an evaluation is asked to do: evaluate-baseline's inputs, parsed and validated. */
 export interface EvaluationSettings {
@@ -76,6 +83,7 @@ export async function evaluateModels(s: EvaluationSettings, report: EvaluationRe
         // recorded first: a metric that does not fit still leaves the task and why in the report
         recordTask(report, choice, options);
         checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes);
+        checkSignificanceFits(gateMetric(s.metric, task), s.significanceLevel);
       },
     });
     recordHashes(report, data, await hashes);
@@ -242,7 +250,7 @@ function decide(report: EvaluationReport, s: EvaluationSettings, c: Comparison):
     { metric, minImprovement: s.minImprovement, significanceLevel: s.significanceLevel, missingBaseline: report.baselineMissing },
     newValue,
     baselineValue,
-    c.paired?.pValue,
+    c.paired?.pValueNewBetter,
   );
   p.improvement = decision.improvement;
   p.required = decision.required;

@@ -74,7 +74,8 @@ function significance(r: EvaluationReport): string[] {
   if (!s) return [];
   return [
     `McNemar's exact test: the new model alone is right on ${s.newOnlyCorrect} rows, the baseline alone on ${s.baselineOnlyCorrect}; ` +
-      `p = ${formatMetric(s.pValue)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}.`,
+      `one-sided p (is the new model better?) = ${formatMetric(s.pValueNewBetter)}${s.level !== null ? ` (gate: p < ${s.level})` : ''}, ` +
+      `two-sided p (do they differ?) = ${formatMetric(s.pValue)}.`,
     '',
   ];
 }

@@ -31,7 +31,10 @@ export interface EvaluationReport {
     test: 'mcnemar-exact';
     newOnlyCorrect: number;
     baselineOnlyCorrect: number;
+    /** Two-sided: do the two models differ? (the p-value output) */
     pValue: number;
+    /** One-sided: is the new model better? What significance-level gates on. */
+    pValueNewBetter: number;
     level: number | null;
   };
   models: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { UserError } from '../errors.js';
-import { checkMetricFitsTask, decideGate, gateMetric, missingBaselineWarning } from './gate.js';
+import { checkMetricFitsTask, checkSignificanceFits, decideGate, gateMetric, missingBaselineWarning } from './gate.js';
 
 describe('decideGate', () => {
   it('passes a higher-is-better metric that gains at least the margin, absorbing rounding', () => {
@@ -33,6 +33,20 @@ describe('decideGate', () => {
     expect(d.passed).toBe(false);
     expect(d.reason).toMatch(/p = 0\.2000, not below significance-level 0\.05/);
     expect(decideGate({ metric: 'accuracy', minImprovement: 0.01, significanceLevel: 0.05 }, 0.9, 0.85, 0.01).passed).toBe(true);
+  });
+  it('with a level set, no paired test is no pass', () => {
+    const d = decideGate({ metric: 'accuracy', minImprovement: 0.01, significanceLevel: 0.05 }, 0.9, 0.85);
+    expect(d.passed).toBe(false);
+    expect(d.reason).toMatch(/no paired test could be made, not below significance-level 0\.05: the new model is not significantly better/);
+  });
+  it('significance-level is refused with a gating metric McNemar does not test', () => {
+    for (const metric of ['log-loss', 'f1-macro', 'rmse'] as const) {
+      expect(() => checkSignificanceFits(metric, 0.05)).toThrow(
+        /Input significance-level tests .* a test of accuracy; the gating metric is /,
+      );
+      expect(() => checkSignificanceFits(metric, undefined)).not.toThrow();
+    }
+    expect(() => checkSignificanceFits('accuracy', 0.05)).not.toThrow();
   });
 });
 

@@ -69,11 +69,29 @@ export function checkMetricFitsTask(metric: MetricName, task: Task, taskFrom: 'i
 }
 
 /**
+ * significance-level tests the gating metric's gain, and the one test there is so far is McNemar's
+ * exact test, a test of accuracy: with any other metric it would test something the gate does not
+ * decide on (a candidate significantly worse on accuracy once passed a log-loss gate at
+ * significance-level 0.05), so it is refused rather than applied to the wrong metric.
+ */
+export function checkSignificanceFits(metric: MetricName, significanceLevel: number | undefined): void {
+  if (significanceLevel === undefined || metric === 'accuracy') return;
+  throw new UserError(
+    `Input significance-level tests the gain of the gating metric with McNemar's exact test, a test of accuracy; the gating metric is ${metric}.`,
+    {
+      input: 'significance-level',
+      hint: 'Gate on accuracy (metric: accuracy) to require a significant gain, or remove significance-level: no test of other metrics is implemented yet.',
+    },
+  );
+}
+
+/**
  * The promotion rule (TFMA's change threshold with an absolute margin): for a higher-is-better
  * metric, pass when new - baseline >= margin; for lower-is-better, when baseline - new >= margin.
  * A negative margin tolerates that much regression. Without a baseline (null), the
  * missing-baseline policy decides.
  */
+/** `pValue`: McNemar's one-sided p that the new model is better (mcnemarExactNewBetter). */
 export function decideGate(config: GateConfig, newValue: number, baselineValue: number | null, pValue?: number): GateDecision {
   if (baselineValue === null) return decideWithoutBaseline(config, newValue);
   const { metric, minImprovement } = config;
@@ -93,12 +111,16 @@ export function decideGate(config: GateConfig, newValue: number, baselineValue: 
         `its improvement is ${formatMetric(improvement)}.`,
     };
   }
-  if (config.significanceLevel !== undefined && pValue !== undefined && !(pValue < config.significanceLevel)) {
+  if (config.significanceLevel !== undefined && !(pValue !== undefined && pValue < config.significanceLevel)) {
+    const test =
+      pValue === undefined
+        ? 'no paired test could be made'
+        : `McNemar's one-sided test (is the new model better?) gives p = ${formatMetric(pValue)}`;
     return {
       passed: false,
       improvement,
       required,
-      reason: `${values} clears the margin, but McNemar's test gives p = ${formatMetric(pValue)}, not below significance-level ${config.significanceLevel}: the gain may be noise.`,
+      reason: `${values} clears the margin, but ${test}, not below significance-level ${config.significanceLevel}: the new model is not significantly better.`,
     };
   }
   return {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
+import { readJson } from '../../../../test/fixtures.js';
 import { ClassificationAccumulator, rocAuc } from './classification.js';
 import { RegressionAccumulator } from './regression.js';
-import { mcnemarExact } from './significance.js';
+import { mcnemarExact, mcnemarExactNewBetter } from './significance.js';
 
 function classify(width: number, classes: number, scores: number[], labels: number[], batch = 2, outputIsLabels = false) {
   const acc = new ClassificationAccumulator(width, outputIsLabels, classes);
@@ -150,4 +151,22 @@ describe('mcnemarExact', () => {
       expect(mcnemarExact(b, c) / p).toBeCloseTo(1, 6);
     });
   }
+});
+
+describe('mcnemarExactNewBetter (one-sided: the new model is better)', () => {
+  // expected: scipy.stats.binomtest(b, b + c, 0.5, alternative='greater').pvalue, written by
+  // test/fixtures/significance/make_mcnemar.py (also the two-sided p, checked against mcnemarExact)
+  const { grid } = readJson<{ grid: { b: number; c: number; greater: number; two_sided: number }[] }>('significance', 'mcnemar.json');
+  for (const { b, c, greater, two_sided: twoSided } of grid) {
+    it(`b=${b} c=${c}: one-sided p=${greater}, two-sided ${twoSided}`, () => {
+      const p = mcnemarExactNewBetter(b, c);
+      if (greater > 1e-300) expect(p / greater).toBeCloseTo(1, 6);
+      else expect(p).toBeLessThan(1e-300);
+      expect(mcnemarExact(b, c) / twoSided).toBeCloseTo(1, 6);
+    });
+  }
+  it('a model that wins fewer disagreements than it loses is never significantly better', () => {
+    expect(mcnemarExactNewBetter(27, 51)).toBeGreaterThan(0.99);
+    expect(mcnemarExactNewBetter(0, 30)).toBe(1);
+  });
 });
