@@ -166,7 +166,8 @@ describe('configmap ledger + kubernetes target', () => {
       '--timeout=2s',
       'not rolled back again to v3',
     );
-    expect(r.outputs).toMatchObject({ 'from-version': 'v3', 'to-version': 'v2', version: 'v2' });
+    // changed but not rolled out: no single version is known to serve, so none is named
+    expect(r.outputs).toMatchObject({ 'from-version': 'v3', 'to-version': 'v2', version: '' });
     expect(deploymentPatches(kube)).toHaveLength(1);
     const last = ledgerEvents(kube).at(-1);
     expect(last).toMatchObject({ type: 'rollback', from: 'v3', to: 'v2', reason: 'alert', outcome: 'failed' });
@@ -454,17 +455,28 @@ describe('github-deployments ledger: each HTTP status gets the hint that fits it
     expect(report.error.input).toBe('commit');
   });
 
-  it('5xx and a secondary rate limit (403 with retry-after) are retried, after the wait GitHub asks for', async () => {
-    const answers = [gitHubErrors.serverError(502), gitHubErrors.secondaryRateLimit(1), gitHubErrors.serverError(503)];
-    const gh = await github({ fail: (q) => (q.method === 'POST' && q.path.endsWith('/deployments') ? answers.shift() : undefined) });
+  it('5xx on reads and a secondary rate limit (403 with retry-after) are retried, after the wait GitHub asks for', async () => {
+    const reads = [gitHubErrors.serverError(502), gitHubErrors.serverError(503)];
+    const creates = [gitHubErrors.secondaryRateLimit(1)];
+    const gh = await github({
+      fail: (q) => (q.path.endsWith('/deployments') ? (q.method === 'POST' ? creates.shift() : reads.shift()) : undefined),
+    });
     const started = Date.now();
     const r = await rollback(GH, { apiUrl: gh.url });
     expectOk(r);
     expect(r.outputs.status).toBe('recorded');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // retry-after: 1 honoured
-    const creates = gh.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/deployments'));
-    expect(creates.map((q) => q.status)).toEqual([502, 403, 503, 201]);
+    const requests = gh.requests.filter((q) => q.path.endsWith('/deployments'));
+    expect(requests.map((q) => `${q.method} ${q.status}`)).toEqual(['GET 502', 'GET 503', 'GET 200', 'POST 403', 'POST 201']);
     expect(gh.deployments.map((d) => (d.payload as any).version)).toEqual(['v1']);
+  });
+
+  it('a 5xx creating a deployment is not retried: GitHub may have created it, and a second would be a second entry', async () => {
+    const creates = [gitHubErrors.serverError(502)];
+    const gh = await github({ fail: (q) => (q.method === 'POST' && q.path.endsWith('/deployments') ? creates.shift() : undefined) });
+    const r = await rollback(GH, { apiUrl: gh.url });
+    await expectFailure(r, 'error', 'Creating a deployment', 'HTTP 502');
+    expect(gh.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/deployments')).map((q) => q.status)).toEqual([502]);
   });
 
   it('a GitHub that keeps failing until ledger-timeout: the error names ledger-timeout and what was tried', async () => {

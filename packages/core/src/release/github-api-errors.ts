@@ -53,6 +53,16 @@ function rateLimitWait(a: ApiError, now: number): number {
   return 60_000;
 }
 
+/**
+ * For a request that is not idempotent (creating a deployment): another attempt only when GitHub
+ * refused the request (a rate limit) — after a 5xx or a dropped connection the deployment may
+ * exist already, and a second one would be a second, wrong ledger entry.
+ */
+export function gitHubRetryRefusedOnly(e: unknown, now = Date.now()): { afterMs?: number } | undefined {
+  const a = apiError(e);
+  return a.status !== undefined && isRateLimit(a) ? { afterMs: rateLimitWait(a, now) } : undefined;
+}
+
 /** Whether an API error is worth another attempt, and the least wait GitHub asked for. */
 export function gitHubRetry(e: unknown, now = Date.now()): { afterMs?: number } | undefined {
   const a = apiError(e);

@@ -9,7 +9,7 @@ import { getOctokit } from '@actions/github';
 
 import { UserError } from '../errors.js';
 import { redactSecrets } from '../util/secrets.js';
-import { gitHubFailure, gitHubRetry } from './github-api-errors.js';
+import { gitHubFailure, gitHubRetry, gitHubRetryRefusedOnly } from './github-api-errors.js';
 import {
   redactEvent,
   type Ledger,
@@ -124,9 +124,9 @@ export class GitHubDeploymentsLedger implements Ledger {
    * One API call: GitHub's transient errors (5xx, 429, a rate limit) retried with backoff, after
    * the wait GitHub asks for, until ledger-timeout; any failure worded by gitHubFailure.
    */
-  private async call<T>(what: string, request: () => Promise<T>, ref?: string): Promise<T> {
+  private async call<T>(what: string, request: () => Promise<T>, ref?: string, retryOn = gitHubRetry): Promise<T> {
     try {
-      return await withRetries(request, (e) => gitHubRetry(e), this.options.retry);
+      return await withRetries(request, (e) => retryOn(e), this.options.retry);
     } catch (e) {
       throw gitHubFailure(`${what} (${this.location})`, e, { repository: this.options.repository, ref });
     }
@@ -193,6 +193,7 @@ export class GitHubDeploymentsLedger implements Ledger {
           transient_environment: false,
         }),
       ref,
+      gitHubRetryRefusedOnly,
     );
     // 202: GitHub merged the default branch into the ref instead (auto_merge), which is never asked for
     if (!('id' in data)) throw new UserError(`GitHub did not create a deployment of ${ref} (${this.location}): ${JSON.stringify(data)}`);

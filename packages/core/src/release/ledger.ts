@@ -64,12 +64,19 @@ export interface Ledger {
   addRollback(rollback: NewRollback): Promise<RollbackEvent>;
 }
 
+/** The fields of an event that are free text a person or an alert wrote, where a secret could hide. */
+const FREE_TEXT = new Set(['reason', 'trigger', 'detail', 'description']);
+
 /**
- * An event with this run's secrets redacted from every text in it (util/secrets.ts): a ledger is
- * written where others read it, and a reason, a trigger or a kubectl message may quote a secret.
+ * An event with this run's secrets redacted from its free text (reason, trigger, detail), before it
+ * is written. Only there: the fields that name versions and entries (version, from, to, id, image,
+ * commit) are what the rollback decides on, and a secret that happened to occur inside one must
+ * not rewrite the history every later write carries.
  */
 export function redactEvent<T extends object>(event: T): T {
-  return Object.fromEntries(Object.entries(event).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v])) as T;
+  return Object.fromEntries(
+    Object.entries(event).map(([k, v]) => [k, typeof v === 'string' && FREE_TEXT.has(k) ? redactSecrets(v) : v]),
+  ) as T;
 }
 
 /** The version the ledger says serves now: the last release, or the target of the last rollback. */

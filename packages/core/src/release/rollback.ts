@@ -100,7 +100,8 @@ async function apply(plan: Rollback, target: Target, ledger: Ledger, entry: Roll
   } catch (e) {
     report.status = 'failed';
     if (e instanceof TargetFailure && e.changed) {
-      report.version = plan.to.version;
+      // changed but not rolled out: no single version is known to serve (deployment.ts)
+      report.version = null;
       try {
         report.ledger!.entry = { ...(await ledger.addRollback(entry('failed', e.message))) };
         report.ledger!.entryWritten = true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { parseError, parsed } from '../errors.js';
-import { checkToleranceNames, compareArrays, isMismatch, parsePerOutput, unravelIndex } from './tolerance.js';
+import { checkToleranceNames, compareArrays, isMismatch, parsePerOutput, toleranceFor, unravelIndex } from './tolerance.js';
 
 describe('isMismatch', () => {
   const numpy = { atol: 1e-5, rtol: 1e-4, mode: 'numpy' as const };
@@ -88,5 +88,26 @@ describe('checkToleranceNames', () => {
     expect(() => checkToleranceNames({ ...settings, perOutputRtol: { a: 1, b: 2 } }, ['y'])).toThrow(
       expect.objectContaining({ input: 'rtol', message: "Input rtol names 'a', 'b', which the model does not have; its outputs are y." }),
     );
+  });
+});
+
+describe('infinities and odd output names', () => {
+  // numpy: np.isclose(1, inf) False, np.isclose(inf, inf) True, np.isclose(inf, -inf) False
+  it('an infinity matches only the same infinity, in both modes', () => {
+    for (const mode of ['numpy', 'either'] as const) {
+      const t = { atol: 1e-5, rtol: 1e-3, mode };
+      expect(isMismatch(1, Infinity, t)).toBe(true);
+      expect(isMismatch(Infinity, 1, t)).toBe(true);
+      expect(isMismatch(Infinity, -Infinity, t)).toBe(true);
+      expect(isMismatch(Infinity, Infinity, t)).toBe(false);
+      expect(isMismatch(-Infinity, -Infinity, t)).toBe(false);
+    }
+  });
+  it('an output named like an Object property gets the default tolerance, or its own', () => {
+    const settings = { atol: 1e-5, rtol: 1e-3, perOutputAtol: {}, perOutputRtol: {}, mode: 'either' as const, maxMismatchRatio: 0 };
+    expect(toleranceFor(settings, 'constructor')).toEqual({ atol: 1e-5, rtol: 1e-3, mode: 'either' });
+    const result = parsePerOutput('1e-4, constructor:0.5, __proto__:0.25', 1e-5);
+    expect(result.ok && result.value.perOutput.constructor).toBe(0.5);
+    expect(result.ok && Object.keys(result.value.perOutput)).toEqual(['constructor', '__proto__']);
   });
 });

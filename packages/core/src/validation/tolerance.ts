@@ -31,7 +31,9 @@ export interface ToleranceSettings {
 
 /** The tolerance output `name` is held to. */
 export function toleranceFor(settings: ToleranceSettings, name: string): Tolerance {
-  return { atol: settings.perOutputAtol[name] ?? settings.atol, rtol: settings.perOutputRtol[name] ?? settings.rtol, mode: settings.mode };
+  // own properties only: an output named 'constructor' or 'toString' must not find Object's
+  const own = (m: Record<string, number>) => (Object.hasOwn(m, name) ? m[name] : undefined);
+  return { atol: own(settings.perOutputAtol) ?? settings.atol, rtol: own(settings.perOutputRtol) ?? settings.rtol, mode: settings.mode };
 }
 
 /**
@@ -67,9 +69,14 @@ function same(a: number, b: number, t: Tolerance): boolean {
   return a === b || (t.equalNan === true && Number.isNaN(a) && Number.isNaN(b));
 }
 
+/**
+ * Whether `a` (the model's) is outside the tolerance of `b` (the reference). Infinities match only
+ * an equal infinity, as numpy's isclose has it (`Inf <= atol + rtol * Inf` would admit anything).
+ */
 export function isMismatch(a: number, b: number, t: Tolerance): boolean {
   if (same(a, b, t)) return false;
   if (Number.isNaN(a) || Number.isNaN(b)) return true;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return true;
   const abs = Math.abs(a - b);
   if (t.mode === 'numpy') return !(abs <= t.atol + t.rtol * Math.abs(b));
   return abs > t.atol && abs / Math.abs(b) > t.rtol;
@@ -120,7 +127,8 @@ export interface PerOutput {
  */
 export function parsePerOutput(text: string, fallback: number): ParseResult<PerOutput> {
   let value = fallback;
-  const perOutput: Record<string, number> = {};
+  // no prototype: an output named '__proto__' or 'constructor' is a key like any other
+  const perOutput = Object.create(null) as Record<string, number>;
   for (const part of text.split(/[\s,]+/).filter(Boolean)) {
     const at = part.lastIndexOf(':');
     const name = at >= 0 ? part.slice(0, at) : undefined;
