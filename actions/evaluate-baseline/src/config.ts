@@ -8,7 +8,7 @@ import {
   type MetricName,
   type Task,
 } from '@ml-gate/core/evaluation';
-import { booleanInput, choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
+import { booleanInput, choiceInput, maskSecret, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 
 /** The inputs of action.yml, parsed once and validated: what core evaluates, and how it is published. */
 export interface Config extends EvaluationSettings {
@@ -63,6 +63,13 @@ export function readConfig(): Config {
     ...readEvaluationSettings(),
     reportPath: readReportPath(),
     comment: booleanInput('comment', true),
-    token: stringInput('github-token'),
+    token: maskedInput('github-token'),
   };
+}
+
+/** An input that holds a secret: masked in the log and registered for the redaction of every file written. */
+function maskedInput(name: string): string {
+  const value = stringInput(name);
+  maskSecret(value);
+  return value;
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../test/fixtures.js';
-import { expectNoStackTrace, readReport, runInProcess, type ActionRun } from '../../../test/run-action.js';
+import { FAKE_TOKEN, expectNoStackTrace, readReport, runInProcess, type ActionRun } from '../../../test/run-action.js';
 import { run } from '../src/main.js';
 import { expectMissingBaselineFails } from './expect-gate.js';
 
@@ -50,6 +50,13 @@ async function expectInputError(r: ActionRun, input: string, ...parts: string[])
   expect(r.summary.startsWith('## ⚠️ Model evaluation could not run')).toBe(true);
   return report;
 }
+
+describe('github-token', () => {
+  it('is masked and registered for redaction before anything runs', async () => {
+    const r = await evaluate(MULTI);
+    expect(r.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain(FAKE_TOKEN);
+  });
+});
 
 describe('significance-level: one-sided, and only on the metric it tests', () => {
   // the binary set's models the other way round: the candidate is worse on accuracy, and the

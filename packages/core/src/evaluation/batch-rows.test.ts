@@ -19,6 +19,16 @@ describe('chooseBatchRows', () => {
     );
   });
 
+  it('refuses a fixed batch too large to hold, before any buffer is made, naming the model', () => {
+    // 65536 rows of 224 x 224 x 3 float32: 36.75 GiB a batch, by hand
+    expect(() => chooseBatchRows([model('float32', 65536)], 4096, 100_000, 224 * 224 * 3)).toThrow(
+      expect.objectContaining({
+        input: 'new-model',
+        message: expect.stringContaining('fixed batch of 65536 rows of 588.0 KiB: 36.75 GiB a batch, more than the 256.00 MiB'),
+      }),
+    );
+  });
+
   it('lowers batch-size when a batch of the widest input type would pass MAX_BATCH_BYTES, and says so', () => {
     // an image row, 224 x 224 x 3: 588 KiB as float32, twice that as float64
     const row = 224 * 224 * 3;

@@ -42,8 +42,19 @@ export function chooseBatchRows(models: readonly LoadedModel[], batchSize: numbe
       { file: models[0].path },
     );
   }
-  if (fixed[0] !== undefined) return { rows: fixed[0] };
   const widest = Math.max(...models.map((m) => rowBytes(m, rowLength)));
+  if (fixed[0] !== undefined) {
+    // a fixed batch cannot be lowered: too large, it is refused before two such buffers are made
+    if (fixed[0] * widest > MAX_BATCH_BYTES) {
+      throw inputError(
+        models[0].pathInput,
+        `The model ${models[0].path} was exported with a fixed batch of ${fixed[0]} rows of ${formatBytes(widest)}: ` +
+          `${formatBytes(fixed[0] * widest)} a batch, more than the ${formatBytes(MAX_BATCH_BYTES)} evaluated at once.`,
+        { file: models[0].path, hint: 'Export it with a dynamic batch axis (torch.onnx.export dynamic_axes), or a smaller fixed batch.' },
+      );
+    }
+    return { rows: fixed[0] };
+  }
   const fit = Math.max(1, Math.floor(MAX_BATCH_BYTES / widest));
   const wanted = Math.min(batchSize, rows);
   if (fit >= wanted) return { rows: wanted };

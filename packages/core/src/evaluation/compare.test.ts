@@ -135,6 +135,17 @@ describe('compareModels on models exported by PyTorch', () => {
     expect((c.new.metrics.rmse as number) / oneColumn.new_probabilities_rmse).toBeCloseTo(1, 5);
   });
 
+  it('refuses an integer output with two values per row (one-hot ids), instead of reading it as one class id per row', async () => {
+    // test/fixtures/integer_output/make.py: Cast of [batch, 2] features to int64
+    await expect(
+      compare('integer_output', {
+        newModel: await model('integer_output', 'one_hot_ids', 'new model'),
+        baseline: undefined,
+        data: fixture('integer_output', 'eval.npz'),
+      }),
+    ).rejects.toThrow(/Input output-name: Output 'ids' of the new model .*one_hot_ids\.onnx holds integers of shape \[8, 2\]: 2 per row/);
+  });
+
   it('scores the new model alone when there is no baseline', async () => {
     const c = await compare('multiclass', { baseline: undefined });
     expect(c.baseline).toBeUndefined();

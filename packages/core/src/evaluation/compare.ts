@@ -264,6 +264,22 @@ async function runAll(ort: OnnxRuntime, runners: Runner[], batches: Batches, slo
 }
 
 /** An output with an empty dimension ([batch, 0]) has nothing to score: no task fits it. */
+/**
+ * An integer output is read as one class id per row; several integers per row (a one-hot int
+ * output, top-k ids) would be read from the wrong rows, so they are refused.
+ */
+function severalClassIds(r: Runner, dims: readonly number[]) {
+  return inputError(
+    'output-name',
+    `Output '${r.model.output.name}' of the ${r.role} ${r.model.path} holds integers of shape ${formatShape(dims)}: ${r.width} per row, ` +
+      'where an integer output is read as one class id per row.',
+    {
+      file: r.model.path,
+      hint: 'Name the output of scores (logits or probabilities) with output-name, or export the argmax as [batch] ids.',
+    },
+  );
+}
+
 function noValues(r: Runner, dims: readonly number[]) {
   return inputError(
     'output-name',
@@ -284,6 +300,7 @@ async function probeFirstBatch(options: CompareOptions, runners: Runner[], batch
     r.width = rowElementCount(first[i].dims);
     if (r.width === 0) throw noValues(r, first[i].dims);
     r.outputIsLabels = !first[i].isFloat;
+    if (r.outputIsLabels && r.width !== 1) throw severalClassIds(r, first[i].dims);
     r.outputShape = r.model.output.shape;
     r.scores = new Float64Array(batches.batchRows * r.width);
   });

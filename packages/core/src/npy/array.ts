@@ -46,9 +46,10 @@ export class NpyArray {
     this.rowLength = rowElementCount(shape);
     // A row is read whole: bound it before anything is allocated for it (with no rows, the header
     // alone could otherwise describe rows of any size).
-    if (this.rowLength * dtype.size > MAX_ROW_BYTES) {
+    // (a Fortran-order row also keeps one 8-byte column offset per element)
+    if (this.rowLength * (dtype.size + (fortranOrder ? 8 : 0)) > MAX_ROW_BYTES) {
       throw new UserError(
-        `${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})), ${this.rowLength * dtype.size} bytes each; rows of at most ${MAX_ROW_BYTES} bytes are read.`,
+        `${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})${fortranOrder ? ', Fortran order' : ''}), ${this.rowLength * (dtype.size + (fortranOrder ? 8 : 0))} bytes each to read; rows of at most ${MAX_ROW_BYTES} bytes are read.`,
         { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' },
       );
     }
