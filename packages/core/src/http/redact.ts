@@ -53,3 +53,11 @@ export function querySecrets(url: string): string[] {
   }
   return [...out].filter((v) => v.trim() !== '');
 }
+
+/**
+ * Free text (an error message) with every URL in it as redactUrl shows it: fetch quotes URLs whole,
+ * credentials included. The user:password@ part goes even from a URL that does not parse.
+ */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, (u) => redactUrl(u.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1')));
+}

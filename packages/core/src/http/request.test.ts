@@ -1,9 +1,11 @@
 // sendRequest against loopback servers: redirects across origins lose the user's headers,
 // connection errors and timeouts are told apart.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { redactUrl, querySecrets } from './redact.js';
+import { redactUrl, redactUrlsIn, querySecrets } from './redact.js';
 import { RequestError, sendRequest } from './request.js';
 
 const servers: Server[] = [];
@@ -102,6 +104,70 @@ describe('sendRequest', () => {
     expect(took).toBeLessThan(1500);
   });
 
+  it('the timeout holds through garbage collections (Node 20 collected an AbortSignal.timeout combined by AbortSignal.any)', async () => {
+    // a full GC every 20 ms while a server never answers: the request must still end at ~300 ms
+    const gc = (globalThis as { gc?: () => void }).gc ?? (setFlagsFromString('--expose-gc'), runInNewContext('gc') as () => void);
+    const sockets = new Set<import('node:net').Socket>();
+    const url = await serve(() => {});
+    servers.at(-1)!.on('connection', (c) => sockets.add(c));
+    const pressure = setInterval(() => {
+      Array.from({ length: 20_000 }, (_, i) => ({ i }));
+      gc();
+    }, 20);
+    const hung = Symbol('hung');
+    let guard: NodeJS.Timeout | undefined;
+    try {
+      const t0 = performance.now();
+      const e = await Promise.race([
+        sendRequest({ url, method: 'GET', headers: [], timeoutMs: 300 }).catch((x: unknown) => x),
+        new Promise((r) => (guard = setTimeout(() => r(hung), 4000))),
+      ]);
+      const took = performance.now() - t0;
+      expect(e, 'the request was still pending 4 s after its 300 ms timeout').not.toBe(hung);
+      expect(e).toMatchObject({ kind: 'timeout' });
+      expect((e as RequestError).message).toContain('within 300 ms');
+      expect(took).toBeGreaterThanOrEqual(250);
+      expect(took).toBeLessThan(1500);
+    } finally {
+      clearInterval(pressure);
+      clearTimeout(guard);
+      for (const c of sockets) c.destroy();
+    }
+  });
+
+  it('a redirect to a URL holding a user name or password is refused, and the credentials are shown nowhere', async () => {
+    let hits = 0;
+    const target = await serve((_req, res) => {
+      hits++;
+      res.end('followed');
+    });
+    const withCredentials = target.replace('http://', 'http://admin:hunter2pw@');
+    const url = await serve((_req, res) => {
+      res.writeHead(302, { location: `${withCredentials}/x` }).end();
+    });
+    const e = (await sendRequest({ url: `${url}/start`, method: 'GET', headers: [], timeoutMs: 5000 }).catch(
+      (x: unknown) => x,
+    )) as RequestError;
+    expect(e).toBeInstanceOf(RequestError);
+    expect(e.kind).toBe('redirect');
+    expect(e.message).toBe(`${url}/start redirects to a URL holding a user name or password (not followed, not shown)`);
+    expect(hits).toBe(0);
+  });
+
+  it("fetch's own messages quoting a URL with credentials are shown redacted", async () => {
+    // fetch refuses a URL with credentials with a TypeError quoting it whole
+    const e = (await sendRequest({
+      url: 'http://admin:hunter2pw@127.0.0.1:1/x?token=t0ken',
+      method: 'GET',
+      headers: [],
+      timeoutMs: 2000,
+    }).catch((x: unknown) => x)) as RequestError;
+    expect(e).toBeInstanceOf(RequestError);
+    expect(e.kind).toBe('invalid');
+    expect(e.message).toContain('http://127.0.0.1:1/x?token=***');
+    expect(e.message).not.toMatch(/hunter2pw|admin|t0ken/);
+  });
+
   it('a request fetch refuses (method TRACE, header Transfer-Encoding or Expect) is a final "invalid" error, not a connection error', async () => {
     let hits = 0;
     const url = await serve((_req, res) => {
@@ -152,6 +218,13 @@ describe('redactUrl / querySecrets', () => {
     expect(redactUrl('http://h/p?sk-live-abc')).toBe('http://h/p?***');
     expect(redactUrl('http://h/p')).toBe('http://h/p');
     expect(redactUrl('not a url ?token=abc&b=2')).toBe('not a url ?token=***&b=***');
+  });
+  it('redactUrlsIn: every URL in free text as redactUrl shows it, credentials dropped even from one that does not parse', () => {
+    expect(redactUrlsIn('cannot: http://u:pw@h.example/x?k=v. Also https://h2/y#f and none')).toBe(
+      'cannot: http://h.example/x?k=*** Also https://h2/y#*** and none',
+    );
+    expect(redactUrlsIn('bad http://u:p@ss@[::1/x end')).toBe('bad http://[::1/x end');
+    expect(redactUrlsIn('no url here')).toBe('no url here');
   });
   it('masks secret-named values of any length, long values of any name, raw and decoded', () => {
     expect(querySecrets('https://h/x?code=ab&model=demo&sig=AbC%2Fd%3D&v=2')).toEqual(['ab', 'AbC%2Fd%3D', 'AbC/d=']);

@@ -3,7 +3,7 @@ import { formatDuration } from '../util/duration.js';
 import { formatBytes } from '../util/format.js';
 import { BodyTooLargeError, DEFAULT_MAX_RESPONSE_BYTES, readCappedBody } from './body.js';
 import type { HeaderLine } from './headers.js';
-import { redactUrl } from './redact.js';
+import { redactUrl, redactUrlsIn } from './redact.js';
 
 export interface HttpRequest {
   url: string;
@@ -69,7 +69,8 @@ function connectionError(e: unknown, realUrl: string, timeoutMs: number): Reques
   // fetch's own refusals: a TypeError thrown before any connection (unsupported method, bad header
   // value), or undici's invalid-argument / not-supported errors (Transfer-Encoding, Expect, ...)
   if ((err?.name === 'TypeError' && !err.cause) || code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') {
-    const detail = err?.cause?.message || messageOf(e);
+    // fetch's message may quote the URL whole (credentials in it: "a URL that includes credentials: http://user:pw@...")
+    const detail = redactUrlsIn(err?.cause?.message || messageOf(e));
     return new RequestError(`the request to ${url} cannot be sent: ${detail}${code ? ` (${code})` : ''}`, 'invalid', code);
   }
   const what: Record<string, string> = {
@@ -82,7 +83,7 @@ function connectionError(e: unknown, realUrl: string, timeoutMs: number): Reques
     UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
     UND_ERR_SOCKET: 'the connection closed unexpectedly',
   };
-  const detail = (code && what[code]) || err?.cause?.message || messageOf(e);
+  const detail = (code && what[code]) || redactUrlsIn(err?.cause?.message || messageOf(e));
   return new RequestError(`${detail}${code ? ` (${code})` : ''} for ${url}`, 'connection', code);
 }
 
@@ -96,19 +97,32 @@ function redirectTarget(location: string, url: string): URL {
   }
   if (next.protocol !== 'http:' && next.protocol !== 'https:')
     throw new RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
+  // fetch refuses such a URL with a message quoting it whole, password included; the target is not shown
+  if (next.username || next.password)
+    throw new RequestError(`${redactUrl(url)} redirects to a URL holding a user name or password (not followed, not shown)`, 'redirect');
   return next;
 }
 
-/** The exchange's signal: the timeout, or `abort` (a body past the cap). */
+/** The exchange's signal: the timeout, or `abort` (a body past the cap); `end` clears the timer. */
 interface Exchange {
   signal: AbortSignal;
   abort: () => void;
+  end: () => void;
 }
 
+/**
+ * A timer that aborts the controller, not AbortSignal.any([AbortSignal.timeout(ms), ...]): on Node
+ * 20 nothing holds the timeout signal strongly once it is combined, a garbage collection deleted it,
+ * and a request to a server that never answered hung past every deadline. The pending timer holds
+ * the controller until `end`.
+ */
 function startExchange(timeoutMs: number): Exchange {
   const controller = new AbortController();
-  const signal = AbortSignal.any([AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))), controller.signal]);
-  return { signal, abort: () => controller.abort() };
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    Math.max(1, Math.round(timeoutMs)),
+  );
+  return { signal: controller.signal, abort: () => controller.abort(), end: () => clearTimeout(timer) };
 }
 
 /** One request of the exchange: the user's headers only to the first request's origin; the body read up to the cap. */
@@ -152,33 +166,45 @@ async function fetchOnce(
  */
 export async function sendRequest(req: HttpRequest): Promise<HttpResponse> {
   const t0 = performance.now();
-  const exchange = startExchange(req.timeoutMs);
   const maxRedirects = req.maxRedirects ?? 5;
   const origin = new URL(req.url).origin;
   const redirects: RedirectRecord[] = [];
   let url = req.url;
   let method = req.method.toUpperCase();
   let body = req.body;
-  for (;;) {
-    const { res, text } = await fetchOnce(req, url, method, body, exchange);
-    const location = res.headers.get('location');
-    if (!REDIRECTS.has(res.status) || !location) {
-      const contentType = res.headers.get('content-type') ?? '';
-      return { status: res.status, statusText: res.statusText, contentType, body: text, url, redirects, latencyMs: performance.now() - t0 };
+  const exchange = startExchange(req.timeoutMs);
+  try {
+    for (;;) {
+      const { res, text } = await fetchOnce(req, url, method, body, exchange);
+      const location = res.headers.get('location');
+      if (!REDIRECTS.has(res.status) || !location) {
+        const contentType = res.headers.get('content-type') ?? '';
+        return {
+          status: res.status,
+          statusText: res.statusText,
+          contentType,
+          body: text,
+          url,
+          redirects,
+          latencyMs: performance.now() - t0,
+        };
+      }
+      if (redirects.length >= maxRedirects)
+        throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
+      const next = redirectTarget(location, url);
+      redirects.push({
+        status: res.status,
+        from: url,
+        to: next.href,
+        droppedHeaders: next.origin !== origin ? req.headers.map((h) => h.name) : [],
+      });
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+      url = next.href;
     }
-    if (redirects.length >= maxRedirects)
-      throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
-    const next = redirectTarget(location, url);
-    redirects.push({
-      status: res.status,
-      from: url,
-      to: next.href,
-      droppedHeaders: next.origin !== origin ? req.headers.map((h) => h.name) : [],
-    });
-    if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
-      method = 'GET';
-      body = undefined;
-    }
-    url = next.href;
+  } finally {
+    exchange.end();
   }
 }

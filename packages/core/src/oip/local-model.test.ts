@@ -34,6 +34,66 @@ describe('runLocalModel', () => {
   });
 });
 
+describe('runLocalModel: the values cast to an integer input (numpy astype truncates toward zero)', () => {
+  /** new.onnx's loaded model, its input declared `type`, and a session that hands back what it was fed. */
+  async function feed(type: string, data: number[]): Promise<ArrayLike<number | bigint>> {
+    let fed: ArrayLike<number | bigint> = [];
+    const stub = {
+      ...model,
+      input: { ...model.input, type },
+      outputs: [],
+      session: {
+        run: (feeds: Record<string, { data: ArrayLike<number | bigint> }>) => {
+          fed = feeds.features.data;
+          return Promise.resolve({});
+        },
+      },
+    } as unknown as LoadedModel;
+    await runLocalModel(ort, stub, [{ name: 'features', datatype: 'FP64', shape: [data.length], data }]);
+    return Array.from(fed);
+  }
+  const range = (type: string, min: string, max: string) =>
+    `which the ${type} input 'features' of the model ${NEW} cannot hold (${type} takes integers from ${min} to ${max}).`;
+
+  it('values the type holds: truncated toward zero, the ends of the range included', async () => {
+    expect(await feed('int64', [1.9, -1.9, 2 ** 53, -(2 ** 63)])).toEqual([1n, -1n, 9007199254740992n, -9223372036854775808n]);
+    // the largest double below 2^64 is 2^64 - 2048
+    expect(await feed('uint64', [0, 18446744073709549568])).toEqual([0n, 18446744073709549568n]);
+    expect(await feed('uint8', [255.7, -0.5, 0])).toEqual([255, 0, 0]);
+    expect(await feed('int32', [2147483647, -2147483648])).toEqual([2147483647, -2147483648]);
+    expect(await feed('float32', [Number.NaN])).toEqual([Number.NaN]); // a float input takes NaN as it is
+  });
+
+  it("NaN or ±Infinity for an integer input is the sample's error, not an internal one", async () => {
+    expect(await userError(() => feed('int64', [1, Number.NaN]))).toBe(
+      `The sample holds NaN (element 1 of the values sent), ${range('int64', '-9223372036854775808', '9223372036854775807')}`,
+    );
+    expect(await userError(() => feed('int64', [Number.POSITIVE_INFINITY]))).toContain('The sample holds Infinity (element 0');
+    expect(await userError(() => feed('uint64', [Number.NEGATIVE_INFINITY]))).toContain('The sample holds -Infinity (element 0');
+    // Int32Array would store NaN as 0 without a word
+    expect(await userError(() => feed('int32', [Number.NaN]))).toContain(range('int32', '-2147483648', '2147483647'));
+  });
+
+  it('a value beyond the integer type is refused, not wrapped', async () => {
+    // 2^63 would wrap to -2^63 in a BigInt64Array; 2^64 to 0 in a BigUint64Array
+    expect(await userError(() => feed('int64', [2 ** 63]))).toBe(
+      `The sample holds 9223372036854776000 (element 0 of the values sent), ${range('int64', '-9223372036854775808', '9223372036854775807')}`,
+    );
+    expect(await userError(() => feed('uint64', [2 ** 64]))).toContain(range('uint64', '0', '18446744073709551615'));
+    expect(await userError(() => feed('uint64', [-1]))).toContain('The sample holds -1 (element 0');
+    // 256 would wrap to 0, -1 to 255, 128 to -128, 2^31 to -2^31
+    expect(await userError(() => feed('uint8', [3, 256]))).toBe(
+      `The sample holds 256 (element 1 of the values sent), ${range('uint8', '0', '255')}`,
+    );
+    expect(await userError(() => feed('uint8', [-1]))).toContain(range('uint8', '0', '255'));
+    expect(await userError(() => feed('int8', [128]))).toContain(range('int8', '-128', '127'));
+    expect(await userError(() => feed('uint16', [65536]))).toContain(range('uint16', '0', '65535'));
+    expect(await userError(() => feed('int16', [-32769]))).toContain(range('int16', '-32768', '32767'));
+    expect(await userError(() => feed('int32', [2 ** 31]))).toContain(range('int32', '-2147483648', '2147483647'));
+    expect(await userError(() => feed('uint32', [2 ** 32]))).toContain(range('uint32', '0', '4294967295'));
+  });
+});
+
 /** The UserError `f` throws: it names input sample (or `input`); its message. */
 async function userError(f: () => unknown, input = 'sample'): Promise<string> {
   try {

@@ -9,14 +9,40 @@ import { OIP_DATATYPES, ORT_TYPE_OF, type OipRequestTensor } from './protocol.js
 import type { ParityTensor } from './parity.js';
 import { checkDeclaredInputs, type Sample } from './sample.js';
 
-/** The values sent to the server, as a tensor of the model's input type (cast as numpy's astype). */
-function typedArray(type: string, data: readonly (number | boolean)[]): Tensor['data'] {
+/** The integers each integer element type holds: [min, max + 1), both exact as doubles. */
+const INTEGER_RANGES: Record<string, [number, number]> = {
+  int8: [-(2 ** 7), 2 ** 7],
+  uint8: [0, 2 ** 8],
+  int16: [-(2 ** 15), 2 ** 15],
+  uint16: [0, 2 ** 16],
+  int32: [-(2 ** 31), 2 ** 31],
+  uint32: [0, 2 ** 32],
+  int64: [-(2 ** 63), 2 ** 63],
+  uint64: [0, 2 ** 64],
+};
+
+/**
+ * The values sent to the server, as a tensor of the model's input type (cast as numpy's astype:
+ * an integer type truncates toward zero). A value an integer input cannot hold (NaN, ±Infinity, or
+ * beyond the type's range once truncated) is the sample's error, not wrapped nor read as 0.
+ */
+function typedArray(type: string, data: readonly (number | boolean)[], model: LoadedModel): Tensor['data'] {
   const out = newInputArray(type, data.length);
   if (!out) throw new UserError(`The model's input has element type ${type}, which the parity check cannot feed.`, { input: 'model' });
+  const range = INTEGER_RANGES[type];
   data.forEach((v, i) => {
     const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-    if (out instanceof BigInt64Array || out instanceof BigUint64Array) out[i] = BigInt(Math.trunc(n));
-    else out[i] = type === 'bool' ? (n !== 0 ? 1 : 0) : n;
+    if (range) {
+      const t = Math.trunc(n);
+      if (!(t >= range[0] && t < range[1])) {
+        throw new UserError(
+          `The sample holds ${n} (element ${i} of the values sent), which the ${type} input '${model.input.name}' of the model ${model.path} cannot hold (${type} takes integers from ${BigInt(range[0])} to ${BigInt(range[1]) - 1n}).`,
+          { input: 'sample' },
+        );
+      }
+      if (out instanceof BigInt64Array || out instanceof BigUint64Array) out[i] = BigInt(t);
+      else out[i] = t;
+    } else out[i] = type === 'bool' ? (n !== 0 ? 1 : 0) : n;
   });
   return out;
 }
@@ -103,7 +129,7 @@ export async function runLocalModel(ort: OnnxRuntime, model: LoadedModel, inputs
       },
     );
   }
-  const feed = new ort.Tensor(model.input.type as any, typedArray(model.input.type, source.data) as any, source.shape);
+  const feed = new ort.Tensor(model.input.type as any, typedArray(model.input.type, source.data, model) as any, source.shape);
   let results: Record<string, Tensor>;
   try {
     results = await model.session.run({ [model.input.name]: feed });

@@ -64,6 +64,33 @@ describe('parity, by hand', () => {
     });
     expect(r.passed).toBe(false);
   });
+  it('class: a served NaN or ±Infinity has no class, a mismatch said so (an all-NaN server passed for rows of local class 0)', () => {
+    const cls = (shape: number[], served: number[], local: number[]) =>
+      compareOutputs([{ name: 'p', shape, data: served }], [{ name: 'p', shape, data: local }], { mode: 'class', atol: 1e-4, rtol: 1e-3 });
+    // [2, 3]: local argmax 0 in both rows; served all NaN
+    const nan = cls([2, 3], Array(6).fill(Number.NaN), [0.9, 0.05, 0.05, 0.8, 0.1, 0.1]);
+    expect(nan.passed).toBe(false);
+    expect(nan.outputs[0]).toMatchObject({ mismatches: 2, rows: 2, nonFiniteRows: 2, first: { index: 0, served: Number.NaN, local: 0 } });
+    expect(describeParity(nan)).toContain('p: 2 of 2 rows get another class (first: row 0, served NaN, local 0;');
+    expect(describeParity(nan)).toContain('2 of them hold NaN or ±Infinity in the served output, which has no class there');
+    // +Infinity where the local class is that column: still no class
+    const inf = cls([1, 3], [Number.POSITIVE_INFINITY, 0, 0], [1, 0, 0]);
+    expect(inf.outputs[0]).toMatchObject({ passed: false, mismatches: 1, nonFiniteRows: 1 });
+    // one column of logits, local class 0 (below 0) in both rows; served NaN and -Infinity
+    expect(cls([2, 1], [Number.NaN, Number.NEGATIVE_INFINITY], [-1, -2]).outputs[0]).toMatchObject({
+      passed: false,
+      mismatches: 2,
+      nonFiniteRows: 2,
+    });
+    // one column of probabilities: a served NaN does not turn the threshold into 0 for the other rows
+    // (row 1: served 0.3 is class 0, local 0.7 class 1, by the 0.5 threshold)
+    expect(cls([2, 1], [Number.NaN, 0.3], [0.1, 0.7]).outputs[0]).toMatchObject({ mismatches: 2, nonFiniteRows: 1, first: { index: 0 } });
+    // class ids in one column: row 1 served id 1, local id 2
+    expect(cls([2, 1], [Number.NaN, 1], [1, 2]).outputs[0]).toMatchObject({ mismatches: 2, nonFiniteRows: 1 });
+    // finite rows alone: no count
+    expect(cls([1, 3], [0.2, 0.5, 0.3], [0.1, 0.7, 0.2]).outputs[0]).toMatchObject({ passed: true, mismatches: 0 });
+    expect(cls([1, 3], [0.2, 0.5, 0.3], [0.1, 0.7, 0.2]).outputs[0].nonFiniteRows).toBeUndefined();
+  });
   it('numbers a reader can trust: no difference reads 0 (not 0.00), a tiny one in exponent form, the tolerance as given', () => {
     const same = compareOutputs([local], [local], { mode: 'values', atol: 1e-4, rtol: 1e-3 });
     expect(describeParity(same)).toBe('y: all 6 values within atol 1e-4 + rtol 0.001 (max |served - local| 0, max relative 0)');

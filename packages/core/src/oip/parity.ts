@@ -29,6 +29,8 @@ export interface OutputParity {
   elements: number;
   /** values mode: elements outside the tolerance; class mode: rows whose class differs. */
   mismatches: number;
+  /** class mode: rows where the served output holds NaN or ±Infinity (no class; each a mismatch). */
+  nonFiniteRows?: number;
   maxAbsDiff: number;
   /** max |served - local| / |local| over elements where local is not 0. */
   maxRelDiff: number;
@@ -82,10 +84,15 @@ function compareValues(served: ParityTensor, local: ParityTensor, o: ParityOptio
   }
 }
 
-/** The class of each row: the argmax, or for one column of scores, the side of the threshold. */
+const rowWidth = (shape: readonly number[]) => (shape.length >= 2 ? shape[shape.length - 1] : 1);
+
+/**
+ * The class of each row: the argmax, or for one column of scores, the side of the threshold. Only
+ * finite values choose between ids and scores and the threshold (a served NaN row is a mismatch anyway).
+ */
 function rowClasses(served: ParityTensor, local: ParityTensor): [number[], number[]] {
-  const width = local.shape.length >= 2 ? local.shape[local.shape.length - 1] : 1;
-  const all = width === 1 ? [...Array.from(served.data), ...Array.from(local.data)] : [];
+  const width = rowWidth(local.shape);
+  const all = width === 1 ? [...Array.from(served.data), ...Array.from(local.data)].filter((v) => Number.isFinite(v)) : [];
   if (width !== 1 || all.every((v) => Number.isInteger(v)))
     return [argmaxRows(served.data, served.shape), argmaxRows(local.data, local.shape)];
   const threshold = all.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
@@ -93,10 +100,28 @@ function rowClasses(served: ParityTensor, local: ParityTensor): [number[], numbe
   return [binary(served.data), binary(local.data)];
 }
 
+/** The first value of row `r` that is NaN or ±Infinity, if any. */
+function nonFiniteIn(data: ArrayLike<number>, width: number, r: number): number | undefined {
+  for (let j = r * width; j < (r + 1) * width; j++) if (!Number.isFinite(data[j])) return data[j];
+  return undefined;
+}
+
+/**
+ * Row by row: a served row holding NaN or ±Infinity has no class and is a mismatch (argmax would
+ * read an all-NaN row as class 0, and the threshold a NaN score as class 0: a broken server passed
+ * for rows of class 0); any other row, the same class or a mismatch.
+ */
 function compareClasses(served: ParityTensor, local: ParityTensor, result: OutputParity): void {
   const [a, b] = rowClasses(served, local);
+  const width = rowWidth(served.shape);
   result.rows = b.length;
-  for (let r = 0; r < b.length; r++) if (a[r] !== b[r]) mismatch(result, r, a[r], b[r]);
+  for (let r = 0; r < b.length; r++) {
+    const bad = nonFiniteIn(served.data, width, r);
+    if (bad !== undefined) {
+      result.nonFiniteRows = (result.nonFiniteRows ?? 0) + 1;
+      mismatch(result, r, bad, b[r]);
+    } else if (a[r] !== b[r]) mismatch(result, r, a[r], b[r]);
+  }
 }
 
 export function compareOutput(served: ParityTensor, local: ParityTensor, o: ParityOptions): OutputParity {
@@ -155,8 +180,11 @@ function describeOutputParity(x: OutputParity, p: ParityResult): string {
   // six digits: a value outside the tolerance differs from the local one within them unless rtol is below 1e-6
   const served = formatNumber(f.served, 6);
   const local = formatNumber(f.local, 6);
+  const nonFinite = x.nonFiniteRows
+    ? `; ${x.nonFiniteRows} of them hold NaN or ±Infinity in the served output, which has no class there`
+    : '';
   return p.mode === 'class'
-    ? `${x.name}: ${x.mismatches} of ${x.rows} rows get another class (first: row ${f.index}, served ${served}, local ${local}; ${diffs})`
+    ? `${x.name}: ${x.mismatches} of ${x.rows} rows get another class (first: row ${f.index}, served ${served}, local ${local}; ${diffs})${nonFinite}`
     : `${x.name}: ${x.mismatches} of ${x.elements} values differ beyond ${describeTolerance(p)} × |local| (first: element ${f.index}, served ${served}, local ${local}; ${diffs})`;
 }
 
