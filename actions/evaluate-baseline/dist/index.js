@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6767);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2829);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6767:
+/***/ 2829:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36591,7 +36591,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -38917,9 +38917,15 @@ function chooseBatchRows(models, batchSize, rows, rowLength) {
     if (fixed.length > 1) {
         throw inputError(models[0].pathInput, `The models were exported with different fixed batch sizes (${fixed.join(' and ')}); export them with a dynamic batch axis.`, { file: models[0].path });
     }
-    if (fixed[0] !== undefined)
-        return { rows: fixed[0] };
     const widest = Math.max(...models.map((m) => rowBytes(m, rowLength)));
+    if (fixed[0] !== undefined) {
+        // a fixed batch cannot be lowered: too large, it is refused before two such buffers are made
+        if (fixed[0] * widest > MAX_BATCH_BYTES) {
+            throw inputError(models[0].pathInput, `The model ${models[0].path} was exported with a fixed batch of ${fixed[0]} rows of ${formatBytes(widest)}: ` +
+                `${formatBytes(fixed[0] * widest)} a batch, more than the ${formatBytes(MAX_BATCH_BYTES)} evaluated at once.`, { file: models[0].path, hint: 'Export it with a dynamic batch axis (torch.onnx.export dynamic_axes), or a smaller fixed batch.' });
+        }
+        return { rows: fixed[0] };
+    }
     const fit = Math.max(1, Math.floor(MAX_BATCH_BYTES / widest));
     const wanted = Math.min(batchSize, rows);
     if (fit >= wanted)
@@ -39254,6 +39260,17 @@ async function runAll(ort, runners, batches, slot, n, start) {
     return results;
 }
 /** An output with an empty dimension ([batch, 0]) has nothing to score: no task fits it. */
+/**
+ * An integer output is read as one class id per row; several integers per row (a one-hot int
+ * output, top-k ids) would be read from the wrong rows, so they are refused.
+ */
+function severalClassIds(r, dims) {
+    return inputError('output-name', `Output '${r.model.output.name}' of the ${r.role} ${r.model.path} holds integers of shape ${formatShape(dims)}: ${r.width} per row, ` +
+        'where an integer output is read as one class id per row.', {
+        file: r.model.path,
+        hint: 'Name the output of scores (logits or probabilities) with output-name, or export the argmax as [batch] ids.',
+    });
+}
 function noValues(r, dims) {
     return inputError('output-name', `Output '${r.model.output.name}' of the ${r.role} ${r.model.path} has shape ${formatShape(dims)}: no value per row to score.`, { file: r.model.path });
 }
@@ -39270,6 +39287,8 @@ async function probeFirstBatch(options, runners, batches) {
         if (r.width === 0)
             throw noValues(r, first[i].dims);
         r.outputIsLabels = !first[i].isFloat;
+        if (r.outputIsLabels && r.width !== 1)
+            throw severalClassIds(r, first[i].dims);
         r.outputShape = r.model.output.shape;
         r.scores = new Float64Array(batches.batchRows * r.width);
     });
@@ -39924,8 +39943,9 @@ class NpyArray {
         this.rowLength = rowElementCount(shape);
         // A row is read whole: bound it before anything is allocated for it (with no rows, the header
         // alone could otherwise describe rows of any size).
-        if (this.rowLength * dtype.size > MAX_ROW_BYTES) {
-            throw new UserError(`${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})), ${this.rowLength * dtype.size} bytes each; rows of at most ${MAX_ROW_BYTES} bytes are read.`, { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' });
+        // (a Fortran-order row also keeps one 8-byte column offset per element)
+        if (this.rowLength * (dtype.size + (fortranOrder ? 8 : 0)) > MAX_ROW_BYTES) {
+            throw new UserError(`${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})${fortranOrder ? ', Fortran order' : ''}), ${this.rowLength * (dtype.size + (fortranOrder ? 8 : 0))} bytes each to read; rows of at most ${MAX_ROW_BYTES} bytes are read.`, { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' });
         }
         if (fortranOrder && this.rowLength > 1 && this.rows > 0) {
             // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
@@ -46014,6 +46034,24 @@ const INPUTS = [
     'onnxruntime-path',
 ];
 
+;// CONCATENATED MODULE: ../../packages/core/dist/github/secrets.js
+
+
+/**
+ * Masks `value` in the log (the runner's add-mask) and registers it for the redaction of every
+ * file the action writes (util/secrets.ts). Every secret goes through here, never core.setSecret
+ * alone. Multi-line values are masked line by line, as the runner matches a log line at a time.
+ */
+function maskSecret(value) {
+    if (!value)
+        return;
+    core_setSecret(value);
+    for (const line of value.split(/\r?\n/))
+        if (line && line !== value)
+            core_setSecret(line);
+    registerSecret(value);
+}
+//# sourceMappingURL=secrets.js.map
 ;// CONCATENATED MODULE: ./src/config.ts
 
 
@@ -46063,8 +46101,14 @@ function readConfig() {
         ...readEvaluationSettings(),
         reportPath: readReportPath(),
         comment: booleanInput('comment', true),
-        token: stringInput('github-token'),
+        token: maskedInput('github-token'),
     };
+}
+/** An input that holds a secret: masked in the log and registered for the redaction of every file written. */
+function maskedInput(name) {
+    const value = stringInput(name);
+    maskSecret(value);
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

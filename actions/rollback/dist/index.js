@@ -32588,12 +32588,16 @@ async function writeReport(path, report) {
  * by pure functions over the log (here and in select.ts), the same for every store.
  */
 
+/** The fields of an event that are free text a person or an alert wrote, where a secret could hide. */
+const FREE_TEXT = new Set(['reason', 'trigger', 'detail', 'description']);
 /**
- * An event with this run's secrets redacted from every text in it (util/secrets.ts): a ledger is
- * written where others read it, and a reason, a trigger or a kubectl message may quote a secret.
+ * An event with this run's secrets redacted from its free text (reason, trigger, detail), before it
+ * is written. Only there: the fields that name versions and entries (version, from, to, id, image,
+ * commit) are what the rollback decides on, and a secret that happened to occur inside one must
+ * not rewrite the history every later write carries.
  */
 function redactEvent(event) {
-    return Object.fromEntries(Object.entries(event).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v]));
+    return Object.fromEntries(Object.entries(event).map(([k, v]) => [k, typeof v === 'string' && FREE_TEXT.has(k) ? redactSecrets(v) : v]));
 }
 /** The version the ledger says serves now: the last release, or the target of the last rollback. */
 function ledgerCurrent(events) {
@@ -38379,6 +38383,15 @@ function rateLimitWait(a, now) {
         return Math.max(0, Number(a.headers['x-ratelimit-reset']) * 1000 - now || 0);
     return 60_000;
 }
+/**
+ * For a request that is not idempotent (creating a deployment): another attempt only when GitHub
+ * refused the request (a rate limit) — after a 5xx or a dropped connection the deployment may
+ * exist already, and a second one would be a second, wrong ledger entry.
+ */
+function gitHubRetryRefusedOnly(e, now = Date.now()) {
+    const a = apiError(e);
+    return a.status !== undefined && isRateLimit(a) ? { afterMs: rateLimitWait(a, now) } : undefined;
+}
 /** Whether an API error is worth another attempt, and the least wait GitHub asked for. */
 function gitHubRetry(e, now = Date.now()) {
     const a = apiError(e);
@@ -38536,9 +38549,9 @@ class GitHubDeploymentsLedger {
      * One API call: GitHub's transient errors (5xx, 429, a rate limit) retried with backoff, after
      * the wait GitHub asks for, until ledger-timeout; any failure worded by gitHubFailure.
      */
-    async call(what, request, ref) {
+    async call(what, request, ref, retryOn = gitHubRetry) {
         try {
-            return await withRetries(request, (e) => gitHubRetry(e), this.options.retry);
+            return await withRetries(request, (e) => retryOn(e), this.options.retry);
         }
         catch (e) {
             throw gitHubFailure(`${what} (${this.location})`, e, { repository: this.options.repository, ref });
@@ -38585,7 +38598,7 @@ class GitHubDeploymentsLedger {
             auto_merge: false,
             required_contexts: [],
             transient_environment: false,
-        }), ref);
+        }), ref, gitHubRetryRefusedOnly);
         // 202: GitHub merged the default branch into the ref instead (auto_merge), which is never asked for
         if (!('id' in data))
             throw new UserError(`GitHub did not create a deployment of ${ref} (${this.location}): ${JSON.stringify(data)}`);
@@ -39715,7 +39728,8 @@ async function apply(plan, target, ledger, entry, report) {
     catch (e) {
         report.status = 'failed';
         if (e instanceof TargetFailure && e.changed) {
-            report.version = plan.to.version;
+            // changed but not rolled out: no single version is known to serve (deployment.ts)
+            report.version = null;
             try {
                 report.ledger.entry = { ...(await ledger.addRollback(entry('failed', e.message))) };
                 report.ledger.entryWritten = true;

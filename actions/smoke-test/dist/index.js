@@ -36471,6 +36471,13 @@ function querySecrets(url) {
     }
     return [...out].filter((v) => v.trim() !== '');
 }
+/**
+ * Free text (an error message) with every URL in it as redactUrl shows it: fetch quotes URLs whole,
+ * credentials included. The user:password@ part goes even from a URL that does not parse.
+ */
+function redactUrlsIn(text) {
+    return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, (u) => redactUrl(u.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1')));
+}
 //# sourceMappingURL=redact.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
 /**
@@ -38669,8 +38676,9 @@ class NpyArray {
         this.rowLength = rowElementCount(shape);
         // A row is read whole: bound it before anything is allocated for it (with no rows, the header
         // alone could otherwise describe rows of any size).
-        if (this.rowLength * dtype.size > MAX_ROW_BYTES) {
-            throw new UserError(`${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})), ${this.rowLength * dtype.size} bytes each; rows of at most ${MAX_ROW_BYTES} bytes are read.`, { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' });
+        // (a Fortran-order row also keeps one 8-byte column offset per element)
+        if (this.rowLength * (dtype.size + (fortranOrder ? 8 : 0)) > MAX_ROW_BYTES) {
+            throw new UserError(`${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})${fortranOrder ? ', Fortran order' : ''}), ${this.rowLength * (dtype.size + (fortranOrder ? 8 : 0))} bytes each to read; rows of at most ${MAX_ROW_BYTES} bytes are read.`, { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' });
         }
         if (fortranOrder && this.rowLength > 1 && this.rows > 0) {
             // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
@@ -39145,15 +39153,39 @@ function buildInferInputs(sample, inputs) {
 
 
 
-/** The values sent to the server, as a tensor of the model's input type (cast as numpy's astype). */
-function typedArray(type, data) {
+/** The integers each integer element type holds: [min, max + 1), both exact as doubles. */
+const INTEGER_RANGES = {
+    int8: [-(2 ** 7), 2 ** 7],
+    uint8: [0, 2 ** 8],
+    int16: [-(2 ** 15), 2 ** 15],
+    uint16: [0, 2 ** 16],
+    int32: [-(2 ** 31), 2 ** 31],
+    uint32: [0, 2 ** 32],
+    int64: [-(2 ** 63), 2 ** 63],
+    uint64: [0, 2 ** 64],
+};
+/**
+ * The values sent to the server, as a tensor of the model's input type (cast as numpy's astype:
+ * an integer type truncates toward zero). A value an integer input cannot hold (NaN, ±Infinity, or
+ * beyond the type's range once truncated) is the sample's error, not wrapped nor read as 0.
+ */
+function typedArray(type, data, model) {
     const out = newInputArray(type, data.length);
     if (!out)
         throw new UserError(`The model's input has element type ${type}, which the parity check cannot feed.`, { input: 'model' });
+    const range = INTEGER_RANGES[type];
     data.forEach((v, i) => {
         const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-        if (out instanceof BigInt64Array || out instanceof BigUint64Array)
-            out[i] = BigInt(Math.trunc(n));
+        if (range) {
+            const t = Math.trunc(n);
+            if (!(t >= range[0] && t < range[1])) {
+                throw new UserError(`The sample holds ${n} (element ${i} of the values sent), which the ${type} input '${model.input.name}' of the model ${model.path} cannot hold (${type} takes integers from ${BigInt(range[0])} to ${BigInt(range[1]) - 1n}).`, { input: 'sample' });
+            }
+            if (out instanceof BigInt64Array || out instanceof BigUint64Array)
+                out[i] = BigInt(t);
+            else
+                out[i] = t;
+        }
         else
             out[i] = type === 'bool' ? (n !== 0 ? 1 : 0) : n;
     });
@@ -39228,7 +39260,7 @@ async function runLocalModel(ort, model, inputs) {
             input: 'model',
         });
     }
-    const feed = new ort.Tensor(model.input.type, typedArray(model.input.type, source.data), source.shape);
+    const feed = new ort.Tensor(model.input.type, typedArray(model.input.type, source.data, model), source.shape);
     let results;
     try {
         results = await model.session.run({ [model.input.name]: feed });
@@ -46488,22 +46520,45 @@ function compareValues(served, local, o, result) {
             mismatch(result, i, s, l);
     }
 }
-/** The class of each row: the argmax, or for one column of scores, the side of the threshold. */
+const rowWidth = (shape) => (shape.length >= 2 ? shape[shape.length - 1] : 1);
+/**
+ * The class of each row: the argmax, or for one column of scores, the side of the threshold. Only
+ * finite values choose between ids and scores and the threshold (a served NaN row is a mismatch anyway).
+ */
 function rowClasses(served, local) {
-    const width = local.shape.length >= 2 ? local.shape[local.shape.length - 1] : 1;
-    const all = width === 1 ? [...Array.from(served.data), ...Array.from(local.data)] : [];
+    const width = rowWidth(local.shape);
+    const all = width === 1 ? [...Array.from(served.data), ...Array.from(local.data)].filter((v) => Number.isFinite(v)) : [];
     if (width !== 1 || all.every((v) => Number.isInteger(v)))
         return [argmaxRows(served.data, served.shape), argmaxRows(local.data, local.shape)];
     const threshold = all.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
     const binary = (d) => Array.from(d, (v) => (v > threshold ? 1 : 0));
     return [binary(served.data), binary(local.data)];
 }
+/** The first value of row `r` that is NaN or ±Infinity, if any. */
+function nonFiniteIn(data, width, r) {
+    for (let j = r * width; j < (r + 1) * width; j++)
+        if (!Number.isFinite(data[j]))
+            return data[j];
+    return undefined;
+}
+/**
+ * Row by row: a served row holding NaN or ±Infinity has no class and is a mismatch (argmax would
+ * read an all-NaN row as class 0, and the threshold a NaN score as class 0: a broken server passed
+ * for rows of class 0); any other row, the same class or a mismatch.
+ */
 function compareClasses(served, local, result) {
     const [a, b] = rowClasses(served, local);
+    const width = rowWidth(served.shape);
     result.rows = b.length;
-    for (let r = 0; r < b.length; r++)
-        if (a[r] !== b[r])
+    for (let r = 0; r < b.length; r++) {
+        const bad = nonFiniteIn(served.data, width, r);
+        if (bad !== undefined) {
+            result.nonFiniteRows = (result.nonFiniteRows ?? 0) + 1;
+            mismatch(result, r, bad, b[r]);
+        }
+        else if (a[r] !== b[r])
             mismatch(result, r, a[r], b[r]);
+    }
 }
 function compareOutput(served, local, o) {
     const result = {
@@ -46560,8 +46615,11 @@ function describeOutputParity(x, p) {
     // six digits: a value outside the tolerance differs from the local one within them unless rtol is below 1e-6
     const served = formatNumber(f.served, 6);
     const local = formatNumber(f.local, 6);
+    const nonFinite = x.nonFiniteRows
+        ? `; ${x.nonFiniteRows} of them hold NaN or ±Infinity in the served output, which has no class there`
+        : '';
     return p.mode === 'class'
-        ? `${x.name}: ${x.mismatches} of ${x.rows} rows get another class (first: row ${f.index}, served ${served}, local ${local}; ${diffs})`
+        ? `${x.name}: ${x.mismatches} of ${x.rows} rows get another class (first: row ${f.index}, served ${served}, local ${local}; ${diffs})${nonFinite}`
         : `${x.name}: ${x.mismatches} of ${x.elements} values differ beyond ${describeTolerance(p)} × |local| (first: element ${f.index}, served ${served}, local ${local}; ${diffs})`;
 }
 /** One line per output, for messages. */
@@ -46681,7 +46739,8 @@ function connectionError(e, realUrl, timeoutMs) {
     // fetch's own refusals: a TypeError thrown before any connection (unsupported method, bad header
     // value), or undici's invalid-argument / not-supported errors (Transfer-Encoding, Expect, ...)
     if ((err?.name === 'TypeError' && !err.cause) || code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') {
-        const detail = err?.cause?.message || messageOf(e);
+        // fetch's message may quote the URL whole (credentials in it: "a URL that includes credentials: http://user:pw@...")
+        const detail = redactUrlsIn(err?.cause?.message || messageOf(e));
         return new RequestError(`the request to ${url} cannot be sent: ${detail}${code ? ` (${code})` : ''}`, 'invalid', code);
     }
     const what = {
@@ -46694,7 +46753,7 @@ function connectionError(e, realUrl, timeoutMs) {
         UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
         UND_ERR_SOCKET: 'the connection closed unexpectedly',
     };
-    const detail = (code && what[code]) || err?.cause?.message || messageOf(e);
+    const detail = (code && what[code]) || redactUrlsIn(err?.cause?.message || messageOf(e));
     return new RequestError(`${detail}${code ? ` (${code})` : ''} for ${url}`, 'connection', code);
 }
 /** The URL a redirect leads to: an http(s) URL, resolved against the one that answered. */
@@ -46708,12 +46767,21 @@ function redirectTarget(location, url) {
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:')
         throw new RequestError(`${redactUrl(url)} redirects to a ${next.protocol} URL`, 'redirect');
+    // fetch refuses such a URL with a message quoting it whole, password included; the target is not shown
+    if (next.username || next.password)
+        throw new RequestError(`${redactUrl(url)} redirects to a URL holding a user name or password (not followed, not shown)`, 'redirect');
     return next;
 }
+/**
+ * A timer that aborts the controller, not AbortSignal.any([AbortSignal.timeout(ms), ...]): on Node
+ * 20 nothing holds the timeout signal strongly once it is combined, a garbage collection deleted it,
+ * and a request to a server that never answered hung past every deadline. The pending timer holds
+ * the controller until `end`.
+ */
 function startExchange(timeoutMs) {
     const controller = new AbortController();
-    const signal = AbortSignal.any([AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))), controller.signal]);
-    return { signal, abort: () => controller.abort() };
+    const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), Math.max(1, Math.round(timeoutMs)));
+    return { signal: controller.signal, abort: () => controller.abort(), end: () => clearTimeout(timer) };
 }
 /** One request of the exchange: the user's headers only to the first request's origin; the body read up to the cap. */
 async function fetchOnce(req, url, method, body, exchange) {
@@ -46750,34 +46818,47 @@ async function fetchOnce(req, url, method, body, exchange) {
  */
 async function sendRequest(req) {
     const t0 = performance.now();
-    const exchange = startExchange(req.timeoutMs);
     const maxRedirects = req.maxRedirects ?? 5;
     const origin = new URL(req.url).origin;
     const redirects = [];
     let url = req.url;
     let method = req.method.toUpperCase();
     let body = req.body;
-    for (;;) {
-        const { res, text } = await fetchOnce(req, url, method, body, exchange);
-        const location = res.headers.get('location');
-        if (!REDIRECTS.has(res.status) || !location) {
-            const contentType = res.headers.get('content-type') ?? '';
-            return { status: res.status, statusText: res.statusText, contentType, body: text, url, redirects, latencyMs: performance.now() - t0 };
+    const exchange = startExchange(req.timeoutMs);
+    try {
+        for (;;) {
+            const { res, text } = await fetchOnce(req, url, method, body, exchange);
+            const location = res.headers.get('location');
+            if (!REDIRECTS.has(res.status) || !location) {
+                const contentType = res.headers.get('content-type') ?? '';
+                return {
+                    status: res.status,
+                    statusText: res.statusText,
+                    contentType,
+                    body: text,
+                    url,
+                    redirects,
+                    latencyMs: performance.now() - t0,
+                };
+            }
+            if (redirects.length >= maxRedirects)
+                throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
+            const next = redirectTarget(location, url);
+            redirects.push({
+                status: res.status,
+                from: url,
+                to: next.href,
+                droppedHeaders: next.origin !== origin ? req.headers.map((h) => h.name) : [],
+            });
+            if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+                method = 'GET';
+                body = undefined;
+            }
+            url = next.href;
         }
-        if (redirects.length >= maxRedirects)
-            throw new RequestError(`more than ${maxRedirects} redirects from ${redactUrl(req.url)}`, 'redirect');
-        const next = redirectTarget(location, url);
-        redirects.push({
-            status: res.status,
-            from: url,
-            to: next.href,
-            droppedHeaders: next.origin !== origin ? req.headers.map((h) => h.name) : [],
-        });
-        if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
-            method = 'GET';
-            body = undefined;
-        }
-        url = next.href;
+    }
+    finally {
+        exchange.end();
     }
 }
 //# sourceMappingURL=request.js.map

@@ -48712,8 +48712,9 @@ class NpyArray {
         this.rowLength = rowElementCount(shape);
         // A row is read whole: bound it before anything is allocated for it (with no rows, the header
         // alone could otherwise describe rows of any size).
-        if (this.rowLength * dtype.size > MAX_ROW_BYTES) {
-            throw new errors_UserError(`${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})), ${this.rowLength * dtype.size} bytes each; rows of at most ${MAX_ROW_BYTES} bytes are read.`, { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' });
+        // (a Fortran-order row also keeps one 8-byte column offset per element)
+        if (this.rowLength * (dtype.size + (fortranOrder ? 8 : 0)) > MAX_ROW_BYTES) {
+            throw new errors_UserError(`${source.label} has rows of ${this.rowLength} elements (shape (${shape.join(', ')})${fortranOrder ? ', Fortran order' : ''}), ${this.rowLength * (dtype.size + (fortranOrder ? 8 : 0))} bytes each to read; rows of at most ${MAX_ROW_BYTES} bytes are read.`, { file: source.label, hint: 'The first axis is the examples; each example must fit in memory.' });
         }
         if (fortranOrder && this.rowLength > 1 && this.rows > 0) {
             // Element (r, j1..jk) of a Fortran-order array lives at r + N*(j1 + d1*(j2 + d2*(...))).
@@ -49033,7 +49034,9 @@ function compareSignature(expected, inputs, outputs) {
 
 /** The tolerance output `name` is held to. */
 function toleranceFor(settings, name) {
-    return { atol: settings.perOutputAtol[name] ?? settings.atol, rtol: settings.perOutputRtol[name] ?? settings.rtol, mode: settings.mode };
+    // own properties only: an output named 'constructor' or 'toString' must not find Object's
+    const own = (m) => (Object.hasOwn(m, name) ? m[name] : undefined);
+    return { atol: own(settings.perOutputAtol) ?? settings.atol, rtol: own(settings.perOutputRtol) ?? settings.rtol, mode: settings.mode };
 }
 /**
  * An element of an output or a reference, as a message shows it: seven significant digits, what
@@ -49054,10 +49057,16 @@ function unravelIndex(flat, shape) {
 function same(a, b, t) {
     return a === b || (t.equalNan === true && Number.isNaN(a) && Number.isNaN(b));
 }
+/**
+ * Whether `a` (the model's) is outside the tolerance of `b` (the reference). Infinities match only
+ * an equal infinity, as numpy's isclose has it (`Inf <= atol + rtol * Inf` would admit anything).
+ */
 function isMismatch(a, b, t) {
     if (same(a, b, t))
         return false;
     if (Number.isNaN(a) || Number.isNaN(b))
+        return true;
+    if (!Number.isFinite(a) || !Number.isFinite(b))
         return true;
     const abs = Math.abs(a - b);
     if (t.mode === 'numpy')
@@ -49103,7 +49112,8 @@ function compareArrays(actual, expected, shape, t) {
  */
 function parsePerOutput(text, fallback) {
     let value = fallback;
-    const perOutput = {};
+    // no prototype: an output named '__proto__' or 'constructor' is a key like any other
+    const perOutput = Object.create(null);
     for (const part of text.split(/[\s,]+/).filter(Boolean)) {
         const at = part.lastIndexOf(':');
         const name = at >= 0 ? part.slice(0, at) : undefined;
