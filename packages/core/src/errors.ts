@@ -1,3 +1,5 @@
+import { formatBytes } from './util/format.js';
+
 /**
  * The one user-facing error type. Anything thrown that is not a UserError is a bug in this
  * project: the action shell prints its stack trace to the debug log; a UserError becomes an
@@ -90,6 +92,10 @@ export function inputValue<T>(input: string, result: ParseResult<T>, wording: In
 export function fileProblem(e: unknown, expected = 'a file'): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
+    case 'ETOOLARGE': {
+      const { size, limit } = e as { size: number; limit: number };
+      return `is ${formatBytes(size)}, more than the ${formatBytes(limit)} read of ${expected}`;
+    }
     case 'ENOTREG':
       return `is ${(e as { kind?: string }).kind ?? 'not a regular file'}, expected ${expected}`;
     case 'ENOENT':

@@ -1,5 +1,8 @@
 import { UserError, fileProblem } from '../errors.js';
-import { openRegularFile } from '../util/files.js';
+import { readRegularFile } from '../util/files.js';
+
+/** A request body or JSON sample is read whole: bounded like a response (512 MiB, max-response-bytes' ceiling). */
+const MAX_TEXT_FILE_BYTES = 512 * 1024 * 1024;
 
 /**
  * A request body an input names as a file (body-file, a sample written as an infer request), as
@@ -8,12 +11,7 @@ import { openRegularFile } from '../util/files.js';
  */
 export async function readTextFileInput(path: string, o: { input: string; what: string; expected: string }): Promise<string> {
   try {
-    const handle = await openRegularFile(path);
-    try {
-      return await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
+    return (await readRegularFile(path, MAX_TEXT_FILE_BYTES)).toString('utf8');
   } catch (e) {
     throw new UserError(`${o.what} ${path} ${fileProblem(e, o.expected)}.`, { input: o.input, file: path });
   }

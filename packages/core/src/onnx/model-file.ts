@@ -1,8 +1,7 @@
-import type { FileHandle } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
 
 import { UserError, fileProblem, messageOf } from '../errors.js';
-import { openRegularFile } from '../util/files.js';
+import { FileTooLargeError, readRegularFile } from '../util/files.js';
 import { formatBytes } from '../util/format.js';
 import { elementCount } from '../util/shape.js';
 
@@ -146,18 +145,6 @@ const FOREIGN_FORMATS: { is: (bytes: Uint8Array) => boolean; what: string; hint:
   },
 ];
 
-/** Exactly `size` bytes of an open file: a file that grows while it is read is not read further. */
-async function readExactly(handle: FileHandle, size: number): Promise<Buffer> {
-  const bytes = Buffer.alloc(size);
-  let done = 0;
-  while (done < size) {
-    const { bytesRead } = await handle.read(bytes, done, size - done, done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return bytes.subarray(0, done);
-}
-
 /**
  * The file's bytes. It must be a regular file (a FIFO would block the read forever) of at most
  * MAX_MODEL_BYTES, checked on the open handle before reading; a missing, unreadable, oversized,
@@ -165,26 +152,17 @@ async function readExactly(handle: FileHandle, size: number): Promise<Buffer> {
  */
 async function readModelBytes(path: string): Promise<Buffer> {
   const refuse = (what: string, hint?: string) => new UserError(`The model ${path} ${what}.`, { file: path, input: 'model', hint });
-  let handle: FileHandle;
-  try {
-    handle = await openRegularFile(path);
-  } catch (e) {
-    throw refuse(fileProblem(e, 'an ONNX model file'));
-  }
   let bytes: Buffer;
   try {
-    const { size } = await handle.stat();
-    if (size > MAX_MODEL_BYTES) {
+    bytes = await readRegularFile(path, MAX_MODEL_BYTES);
+  } catch (e) {
+    if (e instanceof FileTooLargeError) {
       throw refuse(
-        `is ${formatBytes(size)}, larger than any ONNX model file (protobuf's limit, 2 GiB)`,
+        `is ${formatBytes(e.size)}, larger than any ONNX model file (protobuf's limit, 2 GiB)`,
         'Save the weights as external data: onnx.save_model(model, path, save_as_external_data=True).',
       );
     }
-    bytes = await readExactly(handle, size);
-  } catch (e) {
-    throw e instanceof UserError ? e : refuse(fileProblem(e, 'an ONNX model file'));
-  } finally {
-    await handle.close();
+    throw refuse(fileProblem(e, 'an ONNX model file'));
   }
   const foreign = FOREIGN_FORMATS.find((f) => f.is(bytes));
   if (foreign) throw refuse(foreign.what, foreign.hint);

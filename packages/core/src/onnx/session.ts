@@ -1,10 +1,8 @@
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import { UserError, fileProblem, messageOf } from '../errors.js';
-import { statRegularFile } from '../util/files.js';
+import { checkReadableRegularFile } from '../util/files.js';
 import type { OnnxRuntime } from './runtime.js';
 
 export interface TensorInfo {
@@ -81,8 +79,7 @@ export function createSession(ort: OnnxRuntime, path: string, threads = 0): Prom
  */
 async function checkModelFile(path: string, role: string, inputOfPath: string): Promise<void> {
   try {
-    await statRegularFile(path);
-    await access(path, constants.R_OK);
+    await checkReadableRegularFile(path);
   } catch (e) {
     throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${fileProblem(e, 'an .onnx file')}.`, {
       file: path,

@@ -2,11 +2,9 @@
  * mode: record — a promoted version written into the ledger (or, in a dry run, the entry that
  * would be written), as planRecord decides.
  */
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 
 import { fileProblem, UserError } from '../errors.js';
-import { statRegularFile } from '../util/files.js';
+import { checkReadableRegularFile } from '../util/files.js';
 import { sha256Files } from '../util/hash.js';
 import { imageFor } from './image.js';
 import type { Ledger, NewRelease } from './ledger.js';
@@ -20,8 +18,7 @@ import { planRecord, type RecordPlan } from './select.js';
  */
 export async function checkModelFile(model: string): Promise<void> {
   try {
-    await statRegularFile(model);
-    await access(model, constants.R_OK);
+    await checkReadableRegularFile(model);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EISDIR' && code !== 'ENOTREG') {

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { access, open, stat, type FileHandle } from 'node:fs/promises';
 
 /**
  * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
@@ -53,4 +53,46 @@ export async function openRegularFile(path: string): Promise<FileHandle> {
     await handle.close();
     throw e;
   }
+}
+
+/** A regular file larger than the reader takes; `fileProblem` words it with the size and the limit. */
+export class FileTooLargeError extends Error {
+  readonly code = 'ETOOLARGE';
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${path} is ${size} bytes, more than ${limit}`);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/**
+ * The whole of a regular file, at most `maxBytes` (checked on the open handle before a byte is
+ * read). Errors carry a code for `fileProblem`: ENOENT, EISDIR, ENOTREG, ETOOLARGE, ...
+ */
+export async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
+  const handle = await openRegularFile(path);
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) throw new FileTooLargeError(path, size, maxBytes);
+    // exactly the size checked: a file that grows meanwhile is not read past the bound
+    const bytes = Buffer.alloc(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await handle.read(bytes, done, size - done, done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return bytes.subarray(0, done);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Throws unless `path` is a regular file this process may read (no byte of it is read). */
+export async function checkReadableRegularFile(path: string): Promise<void> {
+  await statRegularFile(path);
+  await access(path, constants.R_OK);
 }

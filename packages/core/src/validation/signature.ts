@@ -1,8 +1,6 @@
-import type { FileHandle } from 'node:fs/promises';
-
 import { UserError, fileProblem, parseError, parsed, type ParseResult } from '../errors.js';
 import type { ValueInfo } from '../onnx/model-file.js';
-import { openRegularFile } from '../util/files.js';
+import { FileTooLargeError, readRegularFile } from '../util/files.js';
 import { formatBytes } from '../util/format.js';
 
 /** One line of a signature: `name: type[dim, dim, ...]`; a dim is a size, a symbol, or `?`. */
@@ -57,20 +55,11 @@ export const MAX_SIGNATURE_BYTES = 2 ** 20;
 /** The text of the signature file input `signature` names: a regular file (a FIFO would never end) of at most 1 MiB. */
 export async function readSignatureFile(path: string): Promise<string> {
   const refuse = (what: string) => new UserError(`Input signature names ${path}, which ${what}.`, { input: 'signature', file: path });
-  let handle: FileHandle;
   try {
-    handle = await openRegularFile(path);
+    return (await readRegularFile(path, MAX_SIGNATURE_BYTES)).toString('utf8');
   } catch (e) {
+    if (e instanceof FileTooLargeError) throw refuse(`is ${formatBytes(e.size)}; a signature file is at most 1 MiB`);
     throw refuse(fileProblem(e, 'a signature file'));
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_SIGNATURE_BYTES) throw refuse(`is ${formatBytes(size)}; a signature file is at most 1 MiB`);
-    return await handle.readFile('utf8');
-  } catch (e) {
-    throw e instanceof UserError ? e : refuse(fileProblem(e, 'a signature file'));
-  } finally {
-    await handle.close();
   }
 }
 
