@@ -34,6 +34,21 @@ describe('runLocalModel', () => {
   });
 });
 
+describe('runLocalModel: a float16 output', () => {
+  it('is decoded to values (numpy astype(float16) of the same outputs, exactly), whatever Node hands over', async () => {
+    const { openNpz } = await import('../../../../test/npz-values.js');
+    const x = await openNpz(`${FIX}onnx/float16_inputs.npz`, 'x');
+    const y = await openNpz(`${FIX}onnx/float16_outputs.npz`, 'y');
+    const m = await loadModel(ort, `${FIX}onnx/float16_output.onnx`, { role: 'model', inputOfPath: 'model', threads: 1 });
+    try {
+      const [out] = await runLocalModel(ort, m, [{ name: m.input.name, datatype: 'FP32', shape: x.shape, data: x.values }]);
+      expect(out.data).toEqual(y.values);
+    } finally {
+      await m.session.release();
+    }
+  });
+});
+
 describe('runLocalModel: the values cast to an integer input (numpy astype truncates toward zero)', () => {
   /** new.onnx's loaded model, its input declared `type`, and a session that hands back what it was fed. */
   async function feed(type: string, data: number[]): Promise<ArrayLike<number | bigint>> {

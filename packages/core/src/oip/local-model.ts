@@ -3,7 +3,7 @@ import type { Tensor } from 'onnxruntime-node';
 import { UserError, fileProblem, messageOf } from '../errors.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, loadModel, type LoadedModel } from '../onnx/session.js';
-import { newInputArray } from '../onnx/tensor-types.js';
+import { newInputArray, tensorValues } from '../onnx/tensor-types.js';
 import { statRegularFile } from '../util/files.js';
 import { OIP_DATATYPES, ORT_TYPE_OF, type OipRequestTensor } from './protocol.js';
 import type { ParityTensor } from './parity.js';
@@ -138,7 +138,7 @@ export async function runLocalModel(ort: OnnxRuntime, model: LoadedModel, inputs
   }
   return model.outputs.map((o) => {
     const t = results[o.name];
-    const data = Array.from(t.data as ArrayLike<number | bigint | boolean>, (v) => Number(v));
-    return { name: o.name, shape: [...t.dims], data };
+    // tensorValues: float16 decoded (bits on Node 20), 64-bit integers as numbers
+    return { name: o.name, shape: [...t.dims], data: Array.from(tensorValues(t)) };
   });
 }
