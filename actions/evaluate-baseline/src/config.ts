@@ -12,7 +12,6 @@ import { booleanInput, choiceInput, maskSecret, numberInput, optionalNumberInput
 
 /** The inputs of action.yml, parsed once and validated: what core evaluates, and how it is published. */
 export interface Config extends EvaluationSettings {
-  reportPath: string;
   comment: boolean;
   token: string;
 }
@@ -61,7 +60,6 @@ function readEvaluationSettings(): EvaluationSettings {
 export function readConfig(): Config {
   return {
     ...readEvaluationSettings(),
-    reportPath: readReportPath(),
     comment: booleanInput('comment', true),
     token: maskedInput('github-token'),
   };

@@ -3,9 +3,7 @@ import { booleanInput, choiceInput, stringInput } from '@ml-gate/core/github';
 import { checkModelFile, isValidVersion, parseImage, type ReleaseConfig } from '@ml-gate/core/release';
 
 /** The inputs of action.yml, parsed once and validated. */
-export interface Config extends ReleaseConfig {
-  reportPath: string;
-}
+export type Config = ReleaseConfig;
 
 type Mode = Config['mode'];
 
@@ -154,7 +152,6 @@ export async function readConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     rolloutTimeoutSeconds,
     command,
     dryRun: booleanInput('dry-run', false),
-    reportPath: readReportPath(),
     token: stringInput('github-token'),
   };
 }

@@ -18,9 +18,7 @@ import {
 } from '@ml-gate/core/smoke';
 
 /** The inputs of action.yml, parsed once and validated. */
-export interface Config extends SmokeGateInputs {
-  reportPath: string;
-}
+export type Config = SmokeGateInputs;
 
 /** Below this, retries hammer a server that is starting (retry-delay: 0 made 848 attempts in 2 s). */
 const MIN_RETRY_DELAY_MS = 100;
@@ -274,5 +272,5 @@ export async function readConfig(): Promise<Config> {
     modelName: oip['model-name'] || undefined,
     expectedModelVersion: oip['expected-model-version'] || undefined,
   };
-  return { probe, local: localSideInputs(oip), reportPath: readReportPath() };
+  return { probe, local: localSideInputs(oip) };
 }

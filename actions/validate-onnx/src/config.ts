@@ -22,7 +22,6 @@ export interface Config {
   maxSizeMb?: number;
   seed: number;
   threads: number;
-  reportPath: string;
   onnxruntimePath: string;
 }
 
@@ -81,7 +80,6 @@ export async function readConfig(): Promise<Config> {
     maxSizeMb: optionalNumberInput('max-size-mb', { min: 0, exclusiveMin: true }),
     seed: numberInput('seed', 0, { min: 0, max: 2 ** 32 - 1, integer: true }),
     threads: numberInput('threads', 0, { min: 0, max: 1024, integer: true }),
-    reportPath: readReportPath(),
     onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || '',
   };
 }
