@@ -41,7 +41,8 @@ async function validate(config: Config, report: ValidationReport): Promise<void>
       report.model = info;
     },
   );
-  recordValidation(report, validation, await sha256Files(config.model));
+  // hashed from the bytes validated when the model decoded; read again only when it did not
+  recordValidation(report, validation, validation.model?.sha256 ?? (await sha256Files(config.model)));
 }
 
 export async function run(): Promise<void> {

@@ -37,6 +37,14 @@ describe('readModel', () => {
   });
 });
 
+describe('readModel: the SHA-256 of the bytes it decoded', () => {
+  it("is the file's SHA-256 (as sha256sum computes it)", async () => {
+    const path = onnx('two_heads_dynamic.onnx');
+    const { info } = await readModel(path);
+    expect(info.sha256).toBe(execFileSync('sha256sum', [path], { encoding: 'utf8' }).split(' ')[0]);
+  });
+});
+
 describe('readModel refuses what is not a model file, naming the model input', () => {
   it('a FIFO at once (it would block a read forever), a directory, a device, a missing file', async () => {
     const dir = await scratch();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import onnxProto from 'onnx-proto';
 
 import { UserError, fileProblem, messageOf } from '../errors.js';
@@ -67,6 +68,8 @@ export interface ExternalDataRef {
 export interface ModelInfo {
   path: string;
   sizeBytes: number;
+  /** SHA-256 of the bytes decoded (the full 64 hex digits): the file is read once, hashed from memory. */
+  sha256: string;
   irVersion: number;
   opsets: { domain: string; version: number }[];
   producer: { name: string; version: string };
@@ -254,6 +257,7 @@ export async function readModel(path: string): Promise<{ model: ModelProto; info
   const info: ModelInfo = {
     path,
     sizeBytes: bytes.byteLength,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
     irVersion: toNumber(model.irVersion),
     opsets: (model.opsetImport ?? []).map((o) => ({ domain: o.domain ?? '', version: toNumber(o.version) })),
     producer: { name: model.producerName ?? '', version: model.producerVersion ?? '' },

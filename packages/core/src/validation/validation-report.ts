@@ -17,7 +17,7 @@ export interface ValidationReport {
   passed: boolean;
   reason: string;
   /** The model as decoded; sha256 is the full 64 hex digits of the model file. */
-  model?: ModelInfo & { sha256?: string };
+  model?: Omit<ModelInfo, 'sha256'> & { sha256?: string };
   checks: Check[];
   outputs: OutputComparison[];
   /** The largest errors over all outputs compared with references. */
@@ -103,7 +103,7 @@ function outputTable(r: ValidationReport): string[] {
   ];
 }
 
-function modelDetails(m: ModelInfo & { sha256?: string }): string[] {
+function modelDetails(m: Omit<ModelInfo, 'sha256'> & { sha256?: string }): string[] {
   const ops = Object.entries(m.operators)
     .sort((a, b) => b[1] - a[1])
     .map(([op, n]) => `${op} ×${n}`)
