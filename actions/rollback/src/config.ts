@@ -1,5 +1,5 @@
-import { badInputValue, parseDuration, UserError } from '@ml-gate/core';
-import { booleanInput, choiceInput, stringInput } from '@ml-gate/core/github';
+import { badInputValue, UserError } from '@ml-gate/core';
+import { booleanInput, choiceInput, durationInput, stringInput } from '@ml-gate/core/github';
 import { checkModelFile, isValidVersion, parseImage, type ReleaseConfig } from '@ml-gate/core/release';
 
 /** The inputs of action.yml, parsed once and validated. */
@@ -65,14 +65,9 @@ async function modelInput(mode: Mode): Promise<string> {
 }
 
 /** A duration input in seconds, from 1 s to `max` (its words: '6h'). */
-function durationInput(name: string, fallback: string, max: { seconds: number; words: string }): number {
-  const raw = stringInput(name).trim() || fallback;
-  const ms = parseDuration(raw);
-  const seconds = ms === undefined ? undefined : ms / 1000;
-  if (seconds === undefined || seconds < 1 || seconds > max.seconds) {
-    refuse(name, raw, `a duration from 1s to ${max.words} such as 90s, 5m or 1h (a plain number is seconds)`);
-  }
-  return seconds;
+function secondsInput(name: string, fallback: string, max: { seconds: number; words: string }): number {
+  const expected = `a duration from 1s to ${max.words} such as 90s, 5m or 1h (a plain number is seconds)`;
+  return durationInput(name, fallback, { minMs: 1000, maxMs: max.seconds * 1000, expected }) / 1000;
 }
 
 /** What a rollback changes: the deployment (target kubernetes) or the command (target command), the one the target needs required. */
@@ -115,7 +110,7 @@ export async function readConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const expectedCurrent = versionInput('expected-current');
   const image = imageInput();
   const model = await modelInput(mode);
-  const rolloutTimeoutSeconds = durationInput('rollout-timeout', '5m', { seconds: 6 * 3600, words: '6h' });
+  const rolloutTimeoutSeconds = secondsInput('rollout-timeout', '5m', { seconds: 6 * 3600, words: '6h' });
   const { deployment, command } = targetInputs(mode, target);
   const commit = matching(
     'commit',
@@ -142,7 +137,7 @@ export async function readConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       DNS_SUBDOMAIN,
       'a ConfigMap name (lower-case letters, digits, - and .)',
     ),
-    ledgerTimeoutSeconds: durationInput('ledger-timeout', '60s', { seconds: 3600, words: '1h' }),
+    ledgerTimeoutSeconds: secondsInput('ledger-timeout', '60s', { seconds: 3600, words: '1h' }),
     target,
     deployment,
     container: matching('container', stringInput('container').trim(), DNS_LABEL, 'a container name (lower-case letters, digits and -)'),

@@ -1,5 +1,5 @@
-import { UserError, badInputValue, inputValue, parseDuration } from '@ml-gate/core';
-import { choiceInput, maskSecret, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
+import { UserError, badInputValue, inputValue } from '@ml-gate/core';
+import { choiceInput, durationInput, maskSecret, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 import {
   RETRY_CLASSES,
   parseBodyExpectation,
@@ -43,15 +43,13 @@ export function readReportPath(): string {
   return stringInput('report') || 'smoke_test_report.json';
 }
 
-function durationInput(name: string, fallback: string, min: number): number {
-  const raw = stringInput(name) || fallback;
-  const ms = parseDuration(raw);
-  if (ms === undefined || ms < min) {
-    // the bound as the input is written (100ms), not as a measured duration is printed
-    const bound = min >= 100 ? ` of at least ${min}ms` : min > 0 ? ' above 0' : '';
-    throw badInputValue(name, raw, `a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds)`);
-  }
-  return ms;
+/** A duration of at least `min` ms, worded as the input is written (100ms), not as a measured duration is printed. */
+function msInput(name: string, fallback: string, min: number): number {
+  const bound = min >= 100 ? ` of at least ${min}ms` : min > 0 ? ' above 0' : '';
+  return durationInput(name, fallback, {
+    minMs: min,
+    expected: `a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds)`,
+  });
 }
 
 function safeDecode(text: string): string {
@@ -229,10 +227,10 @@ function timingInputs(): Pick<
 > {
   return {
     latencyP95Ms: optionalNumberInput('latency-p95-ms', { min: 0, exclusiveMin: true }),
-    timeoutMs: durationInput('timeout', '120s', 1),
-    retryDelayMs: durationInput('retry-delay', '2s', MIN_RETRY_DELAY_MS),
+    timeoutMs: msInput('timeout', '120s', 1),
+    retryDelayMs: msInput('retry-delay', '2s', MIN_RETRY_DELAY_MS),
     retryOn: retryOnInput(),
-    requestTimeoutMs: durationInput('request-timeout', '30s', 1),
+    requestTimeoutMs: msInput('request-timeout', '30s', 1),
     maxResponseBytes: maxResponseBytesInput(),
     requests: numberInput('requests', 20, { min: 0, max: 10_000, integer: true }),
   };

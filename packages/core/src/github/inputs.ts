@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 
 import { UserError, badInputValue } from '../errors.js';
+import { parseDuration } from '../util/duration.js';
 
 /** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
 export function stringInput(name: string, options: { required?: boolean } = {}): string {
@@ -41,6 +42,17 @@ export function optionalNumberInput(
   options: { min?: number; max?: number; exclusiveMin?: boolean } = {},
 ): number | undefined {
   return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
+}
+
+/**
+ * A duration input (`120s`, `2m`, `1m30s`, `500ms`, a bare number of seconds; util/duration.ts) in
+ * milliseconds, within [minMs, maxMs]; otherwise "Input NAME is 'VALUE'; expected <expected>".
+ */
+export function durationInput(name: string, fallback: string, bounds: { minMs: number; maxMs?: number; expected: string }): number {
+  const raw = core.getInput(name).trim() || fallback;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms < bounds.minMs || ms > (bounds.maxMs ?? Infinity)) throw badInputValue(name, raw, bounds.expected);
+  return ms;
 }
 
 export function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {
