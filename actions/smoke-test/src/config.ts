@@ -1,4 +1,4 @@
-import { UserError, badInputValue, inputValue } from '@ml-gate/core';
+import { UserError, badInputValue, inputValue, uriDecodedOrSame } from '@ml-gate/core';
 import { choiceInput, durationInput, maskSecret, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
 import {
   RETRY_CLASSES,
@@ -52,14 +52,6 @@ function msInput(name: string, fallback: string, min: number): number {
   });
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 function urlInput(protocol: string): string {
   const raw = stringInput('url', { required: true }).trim();
   // a token in the query string (?code=, ?api_key=, ?sig=) is masked, and the URL is only ever
@@ -84,7 +76,7 @@ function urlInput(protocol: string): string {
     // (https://TOKEN@host); masked as written and decoded. A user beside a password is a name
     // ("user", "admin"): masking it would redact that word everywhere
     const secret = u.password || u.username;
-    for (const form of [secret, safeDecode(secret)]) maskSecret(form);
+    for (const form of [secret, uriDecodedOrSame(secret)]) maskSecret(form);
     throw new UserError('Input url holds credentials (user:password@); they would be logged with the URL.', {
       input: 'url',
       hint: 'Put them in headers instead, e.g. "Authorization: Basic <base64>", and pass the value from a secret.',

@@ -1,3 +1,5 @@
+import { uriDecodedOrSame } from '../util/secrets.js';
+
 /**
  * The secret values of a kubeconfig, to mask before kubectl runs (pure). A kubeconfig is YAML (as
  * kubectl, cloud CLIs and people write it) or JSON. Its credentials: the values of the keys that
@@ -35,17 +37,9 @@ export function kubeconfigSecrets(text: string): string[] {
   }
   for (const [, password] of text.matchAll(URL_PASSWORD)) {
     out.add(password);
-    out.add(decodedOrSame(password));
+    out.add(uriDecodedOrSame(password));
   }
   return [...out].filter((v) => v !== '' && v !== 'null' && v !== '~');
-}
-
-function decodedOrSame(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 /** YAML's folding of a quoted scalar's line breaks: one break is a space, n breaks are n-1 newlines. */

@@ -39,3 +39,12 @@ export function forgetSecretsForTests(): void {
   registered.clear();
   ordered = [];
 }
+
+/** `text` percent-decoded (a password in a URL is masked as written and as meant), or as it is when it does not decode. */
+export function uriDecodedOrSame(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
