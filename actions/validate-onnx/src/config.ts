@@ -17,7 +17,6 @@ export interface Config {
   referenceOutputs?: string;
   tolerance: ToleranceSettings;
   signature?: Signature;
-  signatureSource?: string;
   dynamicBatch: boolean;
   maxSizeMb?: number;
   seed: number;
@@ -49,19 +48,19 @@ function signaturePath(text: string): string | undefined {
   return existsSync(line) || notSignature ? line : undefined;
 }
 
-async function readSignature(text: string): Promise<{ signature?: Signature; source?: string }> {
-  if (!text.trim()) return {};
+async function readSignature(text: string): Promise<Signature | undefined> {
+  if (!text.trim()) return undefined;
   const source = signaturePath(text);
   const result = parseSignature(source ? await readSignatureFile(source) : text);
   // a signature file is annotated itself: the line at fault is there, not in the workflow
   if (!result.ok && source) throw new UserError(`Input signature (${source}): ${result.error}.`, { input: 'signature', file: source });
-  return { signature: inputValue('signature', result), source };
+  return inputValue('signature', result);
 }
 
 export async function readConfig(): Promise<Config> {
   const atol = tolerances('atol', 1e-5);
   const rtol = tolerances('rtol', 1e-4);
-  const { signature, source } = await readSignature(stringInput('signature'));
+  const signature = await readSignature(stringInput('signature'));
   return {
     model: stringInput('model', { required: true }),
     referenceInputs: stringInput('reference-inputs') || undefined,
@@ -75,7 +74,6 @@ export async function readConfig(): Promise<Config> {
       maxMismatchRatio: numberInput('max-mismatch-ratio', 0, { min: 0, max: 1 }),
     },
     signature,
-    signatureSource: source,
     dynamicBatch: booleanInput('dynamic-batch', true),
     maxSizeMb: optionalNumberInput('max-size-mb', { min: 0, exclusiveMin: true }),
     seed: numberInput('seed', 0, { min: 0, max: 2 ** 32 - 1, integer: true }),

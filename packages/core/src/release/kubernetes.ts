@@ -75,11 +75,10 @@ export class KubernetesTarget implements Target {
     this.repository ??= parseImage(c.image).repository;
     const progress = rolloutProgress(d);
     if (progress.complete) {
-      return { aliases: imageVersions(c.image), image: c.image, source: `image ${c.image} of container ${c.name} in ${this.description}` };
+      return { aliases: imageVersions(c.image), source: `image ${c.image} of container ${c.name} in ${this.description}` };
     }
     return {
       aliases: [],
-      image: c.image,
       source: `${this.description}: ${progress.why}`,
       unsettled: { asked: imageVersions(c.image), ...(await this.replicaSets(d, c.name)) },
     };

@@ -7,8 +7,6 @@ export interface LiveReading {
   aliases: string[];
   /** Where it was read (and, when `unsettled`, why no single version serves). */
   source: string;
-  /** The image the target is asked to run (kubernetes: the deployment's spec). */
-  image?: string;
   /** Set when no single version serves (a rollout in progress, or one that failed): what runs instead. */
   unsettled?: UnsettledReading;
 }

@@ -29,11 +29,6 @@ export function redactSecrets(text: string): string {
   return out;
 }
 
-/** Whether any secret has been registered (for tests and for skipping work). */
-export function hasSecrets(): boolean {
-  return registered.size > 0;
-}
-
 /** Forgets every secret: tests only (an action registers for the whole process). */
 export function forgetSecretsForTests(): void {
   registered.clear();
