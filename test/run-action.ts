@@ -235,6 +235,8 @@ export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
 }
 
 /** INPUT_<NAME> as the runner spells it: upper case, spaces to underscores, hyphens kept. */
+// Written here, not imported from core's github/inputs.ts: this is the runner's side, the
+// independent source the action's own reading of INPUT_* is tested against.
 export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
