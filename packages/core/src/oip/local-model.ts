@@ -3,23 +3,11 @@ import type { Tensor } from 'onnxruntime-node';
 import { UserError, fileProblem, messageOf } from '../errors.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, loadModel, type LoadedModel } from '../onnx/session.js';
-import { newInputArray, tensorValues } from '../onnx/tensor-types.js';
+import { INTEGER_RANGES, newInputArray, tensorValues } from '../onnx/tensor-types.js';
 import { statRegularFile } from '../util/files.js';
 import { OIP_DATATYPES, ORT_TYPE_OF, type OipRequestTensor } from './protocol.js';
 import type { ParityTensor } from './parity.js';
 import { checkDeclaredInputs, type Sample } from './sample.js';
-
-/** The integers each integer element type holds: [min, max + 1), both exact as doubles. */
-const INTEGER_RANGES: Record<string, [number, number]> = {
-  int8: [-(2 ** 7), 2 ** 7],
-  uint8: [0, 2 ** 8],
-  int16: [-(2 ** 15), 2 ** 15],
-  uint16: [0, 2 ** 16],
-  int32: [-(2 ** 31), 2 ** 31],
-  uint32: [0, 2 ** 32],
-  int64: [-(2 ** 63), 2 ** 63],
-  uint64: [0, 2 ** 64],
-};
 
 /**
  * The values sent to the server, as a tensor of the model's input type (cast as numpy's astype:

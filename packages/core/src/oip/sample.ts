@@ -4,7 +4,8 @@ import { describeDType } from '../npy/dtype.js';
 import { NpzArchive, openNpy, type NpyArray } from '../npy/array.js';
 import { formatNumber } from '../util/format.js';
 import { elementCount } from '../util/shape.js';
-import { isOipDatatype, type OipDatatype, type OipRequestTensor, type OipTensorMetadata } from './protocol.js';
+import { INTEGER_RANGES } from '../onnx/tensor-types.js';
+import { ORT_TYPE_OF, isOipDatatype, type OipDatatype, type OipRequestTensor, type OipTensorMetadata } from './protocol.js';
 
 /** One array of the sample, with its values as numbers (exact for every dtype but huge 64-bit integers). */
 export interface SampleArray {
@@ -156,17 +157,6 @@ export async function loadSample(path: string): Promise<Sample> {
   throw new UserError(`The sample ${path} is neither .npy, .npz nor .json.`, { file: path, input: 'sample' });
 }
 
-const INT_RANGES: Partial<Record<OipDatatype, [number, number]>> = {
-  UINT8: [0, 255],
-  UINT16: [0, 65535],
-  UINT32: [0, 4294967295],
-  UINT64: [0, Number.MAX_SAFE_INTEGER],
-  INT8: [-128, 127],
-  INT16: [-32768, 32767],
-  INT32: [-2147483648, 2147483647],
-  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-};
-
 /**
  * A value cast to a datatype the way numpy's astype does for values in range: float32 rounds to
  * nearest, integers truncate toward zero, bool is "not zero". Out of range is an error (numpy's
@@ -184,8 +174,9 @@ export function castValue(v: number, datatype: OipDatatype): number | boolean | 
     default: {
       if (!Number.isFinite(v)) return undefined;
       const t = Math.trunc(v);
-      const [lo, hi] = INT_RANGES[datatype]!;
-      return t < lo || t > hi ? undefined : t;
+      // the type's range, within the integers a JSON number holds exactly
+      const [lo, end] = INTEGER_RANGES[ORT_TYPE_OF[datatype]];
+      return t < Math.max(lo, Number.MIN_SAFE_INTEGER) || t > Math.min(end - 1, Number.MAX_SAFE_INTEGER) ? undefined : t;
     }
   }
 }

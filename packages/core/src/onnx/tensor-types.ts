@@ -40,3 +40,18 @@ export function tensorValues(t: Pick<Tensor, 'type' | 'data'>): ArrayLike<number
   if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array) return Float64Array.from(t.data, Number);
   return t.data as ArrayLike<number>;
 }
+
+/**
+ * The integers each integer element type holds, [min, max + 1), both exact as doubles: one table for
+ * every cast to an integer tensor (a sample's values, the local model's feed).
+ */
+export const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  int8: [-(2 ** 7), 2 ** 7],
+  uint8: [0, 2 ** 8],
+  int16: [-(2 ** 15), 2 ** 15],
+  uint16: [0, 2 ** 16],
+  int32: [-(2 ** 31), 2 ** 31],
+  uint32: [0, 2 ** 32],
+  int64: [-(2 ** 63), 2 ** 63],
+  uint64: [0, 2 ** 64],
+};
