@@ -8,7 +8,15 @@ import {
   type MetricName,
   type Task,
 } from '@ml-gate/core/evaluation';
-import { booleanInput, choiceInput, maskSecret, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
+import {
+  booleanInput,
+  choiceInput,
+  maskSecret,
+  numberInput,
+  onnxruntimeInput,
+  optionalNumberInput,
+  stringInput,
+} from '@ml-gate/core/github';
 
 /** The inputs of action.yml, parsed once and validated: what core evaluates, and how it is published. */
 export interface Config extends EvaluationSettings {
@@ -52,8 +60,7 @@ function readEvaluationSettings(): EvaluationSettings {
     missingBaseline: choiceInput('missing-baseline', ['pass', 'warn', 'fail'] as const, 'fail'),
     batchSize: numberInput('batch-size', 4096, { min: 1, max: 1 << 20, integer: true }),
     threads: numberInput('threads', 0, { min: 0, max: 1024, integer: true }),
-    onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || '',
-    onnxruntimeRegistry: process.env.ONNXRUNTIME_NODE_REGISTRY,
+    onnxruntime: onnxruntimeInput(),
   };
 }
 

@@ -1,5 +1,13 @@
 import { UserError, badInputValue, inputValue, uriDecodedOrSame } from '@ml-gate/core';
-import { choiceInput, durationInput, maskSecret, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
+import {
+  choiceInput,
+  durationInput,
+  maskSecret,
+  numberInput,
+  onnxruntimeInput,
+  optionalNumberInput,
+  stringInput,
+} from '@ml-gate/core/github';
 import {
   RETRY_CLASSES,
   parseBodyExpectation,
@@ -237,8 +245,7 @@ function localSideInputs(oip: OipInputs): LocalSide {
       atol: numberInput('atol', 1e-4, { min: 0 }),
       rtol: numberInput('rtol', 1e-3, { min: 0 }),
     },
-    onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || undefined,
-    onnxruntimeRegistry: process.env.ONNXRUNTIME_NODE_REGISTRY,
+    onnxruntime: onnxruntimeInput(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UserError, inputValue } from '@ml-gate/core';
-import { booleanInput, choiceInput, numberInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
+import { booleanInput, choiceInput, numberInput, onnxruntimeInput, optionalNumberInput, stringInput } from '@ml-gate/core/github';
+import type { RuntimeLocation } from '@ml-gate/core/onnx';
 import {
   parsePerOutput,
   parseSignature,
@@ -21,7 +22,7 @@ export interface Config {
   maxSizeMb?: number;
   seed: number;
   threads: number;
-  onnxruntimePath: string;
+  onnxruntime: RuntimeLocation;
 }
 
 export function readReportPath(): string {
@@ -78,6 +79,6 @@ export async function readConfig(): Promise<Config> {
     maxSizeMb: optionalNumberInput('max-size-mb', { min: 0, exclusiveMin: true }),
     seed: numberInput('seed', 0, { min: 0, max: 2 ** 32 - 1, integer: true }),
     threads: numberInput('threads', 0, { min: 0, max: 1024, integer: true }),
-    onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || '',
+    onnxruntime: onnxruntimeInput(),
   };
 }

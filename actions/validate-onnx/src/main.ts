@@ -17,11 +17,7 @@ const TITLE = 'validate-onnx';
 
 async function validate(config: Config, report: ValidationReport): Promise<void> {
   report.settings = { tolerance: config.tolerance, dynamicBatch: config.dynamicBatch, maxSizeMb: config.maxSizeMb ?? null };
-  const { ort, runtime } = await loadOnnxRuntime({
-    path: config.onnxruntimePath || undefined,
-    registry: process.env.ONNXRUNTIME_NODE_REGISTRY,
-    log: (m) => core.info(m),
-  });
+  const { ort, runtime } = await loadOnnxRuntime({ ...config.onnxruntime, log: (m) => core.info(m) });
   report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
   const validation = await validateModel(
     {

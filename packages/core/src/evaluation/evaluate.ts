@@ -1,7 +1,7 @@
 import { UserError, fileProblem } from '../errors.js';
 import { higherIsBetter, type MetricName, type Task } from '../metrics/definitions.js';
 import { describeDType } from '../npy/dtype.js';
-import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
+import { loadOnnxRuntime, type OnnxRuntime, type RuntimeLocation } from '../onnx/runtime.js';
 import { loadModel, type LoadedModel } from '../onnx/session.js';
 import { sha256EachAndAll, sha256Files } from '../util/hash.js';
 import { compareModels, type Comparison, type ModelEvaluation } from './compare.js';
@@ -38,10 +38,8 @@ export interface EvaluationSettings {
   missingBaseline: MissingBaselinePolicy;
   batchSize: number;
   threads: number;
-  /** A pre-installed onnxruntime-node (empty: provision the pinned one). */
-  onnxruntimePath: string;
-  /** The npm registry onnxruntime-node is downloaded from (undefined: npmjs). */
-  onnxruntimeRegistry?: string;
+  /** Where onnxruntime-node comes from (nothing given: the pinned one, provisioned). */
+  onnxruntime: RuntimeLocation;
 }
 
 export interface EvaluateOptions {
@@ -111,11 +109,7 @@ function recordSettings(report: EvaluationReport, s: EvaluationSettings): void {
 }
 
 async function loadRuntime(report: EvaluationReport, s: EvaluationSettings, options: EvaluateOptions): Promise<OnnxRuntime> {
-  const { ort, runtime } = await loadOnnxRuntime({
-    path: s.onnxruntimePath || undefined,
-    registry: s.onnxruntimeRegistry,
-    log: options.log,
-  });
+  const { ort, runtime } = await loadOnnxRuntime({ ...s.onnxruntime, log: options.log });
   report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
   return ort;
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 
 import { UserError, badInputValue } from '../errors.js';
+import type { RuntimeLocation } from '../onnx/runtime.js';
 import { parseDuration } from '../util/duration.js';
 
 /** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
@@ -53,6 +54,18 @@ export function durationInput(name: string, fallback: string, bounds: { minMs: n
   const ms = parseDuration(raw);
   if (ms === undefined || ms < bounds.minMs || ms > (bounds.maxMs ?? Infinity)) throw badInputValue(name, raw, bounds.expected);
   return ms;
+}
+
+/**
+ * Where onnxruntime-node comes from, read the same way by every action that runs a model: input
+ * onnxruntime-path, else ONNXRUNTIME_NODE_PATH (an offline runner's install); a registry mirror
+ * from ONNXRUNTIME_NODE_REGISTRY. Empty: the pinned version is provisioned from npmjs.
+ */
+export function onnxruntimeInput(env: NodeJS.ProcessEnv = process.env): RuntimeLocation {
+  return {
+    path: core.getInput('onnxruntime-path') || env.ONNXRUNTIME_NODE_PATH || undefined,
+    registry: env.ONNXRUNTIME_NODE_REGISTRY || undefined,
+  };
 }
 
 export function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {

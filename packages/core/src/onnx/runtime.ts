@@ -25,6 +25,9 @@ export const DEFAULT_REGISTRY = 'https://registry.npmjs.org';
 /** The onnxruntime-node module (its public API, as typed by the package). */
 export type OnnxRuntime = typeof import('onnxruntime-node');
 
+/** Where onnxruntime-node comes from, as a workflow says it: a pre-installed one, or a registry mirror. */
+export type RuntimeLocation = Pick<RuntimeOptions, 'path' | 'registry'>;
+
 export interface RuntimeOptions {
   /** A pre-installed onnxruntime-node: its package folder, or a folder with node_modules/onnxruntime-node. */
   path?: string;

@@ -1,4 +1,4 @@
-import { loadOnnxRuntime } from '../onnx/runtime.js';
+import { loadOnnxRuntime, type RuntimeLocation } from '../onnx/runtime.js';
 import { checkParityModelFile, checkSampleForLocalModel, loadParityModel, runLocalModel } from '../oip/local-model.js';
 import type { ParityOptions } from '../oip/parity.js';
 import { loadSample } from '../oip/sample.js';
@@ -13,9 +13,8 @@ export interface LocalSide {
   /** The model input's path: the parity check's local model (needs sample). */
   model?: string;
   parity: ParityOptions;
-  /** A pre-installed onnxruntime-node; else it is provisioned (only with a model). */
-  onnxruntimePath?: string;
-  onnxruntimeRegistry?: string;
+  /** Where onnxruntime-node comes from (only with a model). */
+  onnxruntime: RuntimeLocation;
 }
 
 /** What the smoke-test action is asked: the server probe and the local side. */
@@ -38,7 +37,7 @@ async function withLocalSide(
   if (sample && report.request) report.request.sample = describeSample(sample);
   if (!local.model) return use({ sample });
   await checkParityModelFile(local.model);
-  const { ort } = await loadOnnxRuntime({ path: local.onnxruntimePath, registry: local.onnxruntimeRegistry, log });
+  const { ort } = await loadOnnxRuntime({ ...local.onnxruntime, log });
   const model = await loadParityModel(ort, local.model);
   try {
     if (sample) checkSampleForLocalModel(sample, model);
