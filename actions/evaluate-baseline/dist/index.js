@@ -36885,6 +36885,7 @@ function formatBytes(bytes) {
 }
 //# sourceMappingURL=format.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
+
 class UserError extends Error {
     file;
     input;
@@ -36911,7 +36912,7 @@ function messageOf(e) {
 const parsed = (value) => ({ ok: true, value });
 const parseError = (error) => ({ ok: false, error });
 /** "Input NAME is 'SHOWN'; expected WHAT IT ACCEPTS." — the one wording of a value of the wrong form. */
-function badInputValue(input, shown, expected, hint) {
+function errors_badInputValue(input, shown, expected, hint) {
     return new UserError(`Input ${input} is '${shown}'; expected ${expected}.`, { input, hint });
 }
 /**
@@ -36933,6 +36934,10 @@ function inputValue(input, result, wording = {}) {
 function fileProblem(e, expected = 'a file') {
     const code = e?.code;
     switch (code) {
+        case 'ETOOLARGE': {
+            const { size, limit } = e;
+            return `is ${formatBytes(size)}, more than the ${formatBytes(limit)} read of ${expected}`;
+        }
         case 'ENOTREG':
             return `is ${e.kind ?? 'not a regular file'}, expected ${expected}`;
         case 'ENOENT':
@@ -38346,10 +38351,52 @@ async function openRegularFile(path) {
         throw e;
     }
 }
+/** A regular file larger than the reader takes; `fileProblem` words it with the size and the limit. */
+class FileTooLargeError extends Error {
+    path;
+    size;
+    limit;
+    code = 'ETOOLARGE';
+    constructor(path, size, limit) {
+        super(`${path} is ${size} bytes, more than ${limit}`);
+        this.path = path;
+        this.size = size;
+        this.limit = limit;
+        this.name = 'FileTooLargeError';
+    }
+}
+/**
+ * The whole of a regular file, at most `maxBytes` (checked on the open handle before a byte is
+ * read). Errors carry a code for `fileProblem`: ENOENT, EISDIR, ENOTREG, ETOOLARGE, ...
+ */
+async function readRegularFile(path, maxBytes) {
+    const handle = await openRegularFile(path);
+    try {
+        const { size } = await handle.stat();
+        if (size > maxBytes)
+            throw new FileTooLargeError(path, size, maxBytes);
+        // exactly the size checked: a file that grows meanwhile is not read past the bound
+        const bytes = Buffer.alloc(size);
+        let done = 0;
+        while (done < size) {
+            const { bytesRead } = await handle.read(bytes, done, size - done, done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+        }
+        return bytes.subarray(0, done);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Throws unless `path` is a regular file this process may read (no byte of it is read). */
+async function checkReadableRegularFile(path) {
+    await statRegularFile(path);
+    await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
+}
 //# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
-
-
 
 
 
@@ -38391,8 +38438,7 @@ function createSession(ort, path, threads = 0) {
  */
 async function checkModelFile(path, role, inputOfPath) {
     try {
-        await statRegularFile(path);
-        await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
+        await checkReadableRegularFile(path);
     }
     catch (e) {
         throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${fileProblem(e, 'an .onnx file')}.`, {
@@ -38855,6 +38901,20 @@ function tensorValues(t) {
         return Float64Array.from(t.data, Number);
     return t.data;
 }
+/**
+ * The integers each integer element type holds, [min, max + 1), both exact as doubles: one table for
+ * every cast to an integer tensor (a sample's values, the local model's feed).
+ */
+const INTEGER_RANGES = {
+    int8: [-(2 ** 7), 2 ** 7],
+    uint8: [0, 2 ** 8],
+    int16: [-(2 ** 15), 2 ** 15],
+    uint16: [0, 2 ** 16],
+    int32: [-(2 ** 31), 2 ** 31],
+    uint32: [0, 2 ** 32],
+    int64: [-(2 ** 63), 2 ** 63],
+    uint64: [0, 2 ** 64],
+};
 //# sourceMappingURL=tensor-types.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/shape.js
 /** The number of elements of a tensor of this shape (1 for a scalar's empty shape). */
@@ -40317,11 +40377,7 @@ function recordSettings(report, s) {
     report.settings = { batchSize: s.batchSize, threads: s.threads };
 }
 async function loadRuntime(report, s, options) {
-    const { ort, runtime } = await loadOnnxRuntime({
-        path: s.onnxruntimePath || undefined,
-        registry: s.onnxruntimeRegistry,
-        log: options.log,
-    });
+    const { ort, runtime } = await loadOnnxRuntime({ ...s.onnxruntime, log: options.log });
     report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
     return ort;
 }
@@ -40454,7 +40510,7 @@ function decide(report, s, c) {
  * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
  * of seconds. Returns milliseconds, or undefined when the text is not a duration.
  */
-function parseDuration(text) {
+function duration_parseDuration(text) {
     const t = text.trim().toLowerCase();
     if (t === '')
         return undefined;
@@ -45690,14 +45746,19 @@ function redactSecrets(text) {
             out = out.split(secret).join(REDACTED);
     return out;
 }
-/** Whether any secret has been registered (for tests and for skipping work). */
-function hasSecrets() {
-    return registered.size > 0;
-}
 /** Forgets every secret: tests only (an action registers for the whole process). */
 function forgetSecretsForTests() {
     registered.clear();
     ordered = [];
+}
+/** `text` percent-decoded (a password in a URL is masked as written and as meant), or as it is when it does not decode. */
+function uriDecodedOrSame(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
 }
 //# sourceMappingURL=secrets.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/pr-comment.js
@@ -45772,6 +45833,7 @@ async function isOwnAuthor(octokit) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
 
 
+
 /** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
 function stringInput(name, options = {}) {
     const value = getInput(name);
@@ -45798,11 +45860,33 @@ function numberInput(name, fallback, options = {}) {
         (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
         (max !== undefined && value > max);
     if (bad)
-        throw badInputValue(name, raw, wanted);
+        throw errors_badInputValue(name, raw, wanted);
     return value;
 }
 function optionalNumberInput(name, options = {}) {
     return getInput(name) === '' ? undefined : numberInput(name, 0, options);
+}
+/**
+ * A duration input (`120s`, `2m`, `1m30s`, `500ms`, a bare number of seconds; util/duration.ts) in
+ * milliseconds, within [minMs, maxMs]; otherwise "Input NAME is 'VALUE'; expected <expected>".
+ */
+function durationInput(name, fallback, bounds) {
+    const raw = core.getInput(name).trim() || fallback;
+    const ms = parseDuration(raw);
+    if (ms === undefined || ms < bounds.minMs || ms > (bounds.maxMs ?? Infinity))
+        throw badInputValue(name, raw, bounds.expected);
+    return ms;
+}
+/**
+ * Where onnxruntime-node comes from, read the same way by every action that runs a model: input
+ * onnxruntime-path, else ONNXRUNTIME_NODE_PATH (an offline runner's install); a registry mirror
+ * from ONNXRUNTIME_NODE_REGISTRY. Empty: the pinned version is provisioned from npmjs.
+ */
+function onnxruntimeInput(env = process.env) {
+    return {
+        path: getInput('onnxruntime-path') || env.ONNXRUNTIME_NODE_PATH || undefined,
+        registry: env.ONNXRUNTIME_NODE_REGISTRY || undefined,
+    };
 }
 function choiceInput(name, choices, fallback) {
     const raw = getInput(name);
@@ -45810,7 +45894,7 @@ function choiceInput(name, choices, fallback) {
         return fallback;
     const value = raw.toLowerCase();
     if (!choices.includes(value)) {
-        throw badInputValue(name, raw, `one of: ${choices.join(', ')}`);
+        throw errors_badInputValue(name, raw, `one of: ${choices.join(', ')}`);
     }
     return value;
 }
@@ -45822,7 +45906,7 @@ function booleanInput(name, fallback) {
         return true;
     if (/^(false|no|off|0)$/i.test(raw))
         return false;
-    throw badInputValue(name, raw, 'true or false');
+    throw errors_badInputValue(name, raw, 'true or false');
 }
 /** The runner's environment variable of input `name` (upper case, spaces to underscores, as the runner writes it). */
 function inputVariable(name) {
@@ -46092,14 +46176,12 @@ function readEvaluationSettings() {
         missingBaseline: choiceInput('missing-baseline', ['pass', 'warn', 'fail'], 'fail'),
         batchSize: numberInput('batch-size', 4096, { min: 1, max: 1 << 20, integer: true }),
         threads: numberInput('threads', 0, { min: 0, max: 1024, integer: true }),
-        onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || '',
-        onnxruntimeRegistry: process.env.ONNXRUNTIME_NODE_REGISTRY,
+        onnxruntime: onnxruntimeInput(),
     };
 }
 function readConfig() {
     return {
         ...readEvaluationSettings(),
-        reportPath: readReportPath(),
         comment: booleanInput('comment', true),
         token: maskedInput('github-token'),
     };

@@ -32238,14 +32238,19 @@ function redactSecrets(text) {
             out = out.split(secret).join(REDACTED);
     return out;
 }
-/** Whether any secret has been registered (for tests and for skipping work). */
-function hasSecrets() {
-    return registered.size > 0;
-}
 /** Forgets every secret: tests only (an action registers for the whole process). */
 function forgetSecretsForTests() {
     registered.clear();
     ordered = [];
+}
+/** `text` percent-decoded (a password in a URL is masked as written and as meant), or as it is when it does not decode. */
+function uriDecodedOrSame(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
 }
 //# sourceMappingURL=secrets.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/secrets.js
@@ -32270,7 +32275,61 @@ function maskSecret(value) {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
+/**
+ * How every number the actions print is written. One module, so that a summary, a log line, an
+ * annotation and an output never disagree on the same value:
+ * - measured values (errors, differences, tolerances, ratios): `formatNumber`, three significant
+ *   digits, exponent notation outside [1e-3, 1e6) (`5.72e-6`, `0.0123`, `12.3`, `0`);
+ * - metric values: `formatMetric`, four decimals inside [1e-3, 1000) so that a column of metrics
+ *   lines up (`0.8790`), otherwise like formatNumber with six significant digits;
+ * - action outputs: `numberOutput`, twelve significant digits (`0.04`, not `0.040000000000000036`),
+ *   with the same exponent rule, so that a step reading it gets the value, not a rendering;
+ * - sizes: `formatBytes`.
+ */
+function significant(v, digits) {
+    if (!Number.isFinite(v))
+        return String(v);
+    if (v === 0)
+        return '0';
+    const a = Math.abs(v);
+    if (a < 1e-3 || a >= 1e6) {
+        // toExponential keeps trailing zeros (5.70e-6); Number() drops them, as it does in plain form
+        const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
+        return `${Number(mantissa)}e${exponent}`;
+    }
+    return String(Number(v.toPrecision(digits)));
+}
+/** A measured value: 5.72e-6, 0.0123, 12.3, 0, NaN, Infinity. */
+function formatNumber(v, digits = 3) {
+    return significant(v, digits);
+}
+/** A metric value: 0.8790 (four decimals in [1e-3, 1000)), n/a when there is none. */
+function formatMetric(v) {
+    if (v === null || v === undefined)
+        return 'n/a';
+    if (!Number.isFinite(v))
+        return String(v);
+    const a = Math.abs(v);
+    return a >= 1000 || (v !== 0 && a < 1e-3) ? significant(v, 6) : v.toFixed(4);
+}
+/** A number as an action output: twelve significant digits; empty when absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : significant(v, 12);
+}
+/** 812 B, 1.5 KiB, 3.25 MiB, 1.10 GiB. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 ** 2)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 ** 3)
+        return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
+    return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+//# sourceMappingURL=format.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
+
 class UserError extends Error {
     file;
     input;
@@ -32319,6 +32378,10 @@ function inputValue(input, result, wording = {}) {
 function fileProblem(e, expected = 'a file') {
     const code = e?.code;
     switch (code) {
+        case 'ETOOLARGE': {
+            const { size, limit } = e;
+            return `is ${formatBytes(size)}, more than the ${formatBytes(limit)} read of ${expected}`;
+        }
         case 'ENOTREG':
             return `is ${e.kind ?? 'not a regular file'}, expected ${expected}`;
         case 'ENOENT':
@@ -32339,7 +32402,40 @@ function fileProblem(e, expected = 'a file') {
     }
 }
 //# sourceMappingURL=errors.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
+/**
+ * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
+ * of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const t = text.trim().toLowerCase();
+    if (t === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let rest = t;
+    while (rest !== '') {
+        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
+        if (!m)
+            return undefined;
+        total += Number(m[1]) * unit[m[2]];
+        rest = rest.slice(m[0].length);
+    }
+    return total;
+}
+/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
+function formatDuration(ms) {
+    if (ms < 1)
+        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
+    if (ms < 1000)
+        return `${Number(ms.toPrecision(3))} ms`;
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+//# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
+
 
 
 /** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
@@ -32373,6 +32469,28 @@ function numberInput(name, fallback, options = {}) {
 }
 function optionalNumberInput(name, options = {}) {
     return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
+}
+/**
+ * A duration input (`120s`, `2m`, `1m30s`, `500ms`, a bare number of seconds; util/duration.ts) in
+ * milliseconds, within [minMs, maxMs]; otherwise "Input NAME is 'VALUE'; expected <expected>".
+ */
+function durationInput(name, fallback, bounds) {
+    const raw = getInput(name).trim() || fallback;
+    const ms = parseDuration(raw);
+    if (ms === undefined || ms < bounds.minMs || ms > (bounds.maxMs ?? Infinity))
+        throw errors_badInputValue(name, raw, bounds.expected);
+    return ms;
+}
+/**
+ * Where onnxruntime-node comes from, read the same way by every action that runs a model: input
+ * onnxruntime-path, else ONNXRUNTIME_NODE_PATH (an offline runner's install); a registry mirror
+ * from ONNXRUNTIME_NODE_REGISTRY. Empty: the pinned version is provisioned from npmjs.
+ */
+function onnxruntimeInput(env = process.env) {
+    return {
+        path: core.getInput('onnxruntime-path') || env.ONNXRUNTIME_NODE_PATH || undefined,
+        registry: env.ONNXRUNTIME_NODE_REGISTRY || undefined,
+    };
 }
 function choiceInput(name, choices, fallback) {
     const raw = getInput(name);
@@ -33007,91 +33125,6 @@ function readKubectlJson(json, what) {
     }
 }
 //# sourceMappingURL=kubectl-json.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
-/**
- * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
- * of seconds. Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const t = text.trim().toLowerCase();
-    if (t === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t) * 1000;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-    let total = 0;
-    let rest = t;
-    while (rest !== '') {
-        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
-        if (!m)
-            return undefined;
-        total += Number(m[1]) * unit[m[2]];
-        rest = rest.slice(m[0].length);
-    }
-    return total;
-}
-/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
-function formatDuration(ms) {
-    if (ms < 1)
-        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
-    if (ms < 1000)
-        return `${Number(ms.toPrecision(3))} ms`;
-    return `${Number((ms / 1000).toPrecision(3))} s`;
-}
-//# sourceMappingURL=duration.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
-/**
- * How every number the actions print is written. One module, so that a summary, a log line, an
- * annotation and an output never disagree on the same value:
- * - measured values (errors, differences, tolerances, ratios): `formatNumber`, three significant
- *   digits, exponent notation outside [1e-3, 1e6) (`5.72e-6`, `0.0123`, `12.3`, `0`);
- * - metric values: `formatMetric`, four decimals inside [1e-3, 1000) so that a column of metrics
- *   lines up (`0.8790`), otherwise like formatNumber with six significant digits;
- * - action outputs: `numberOutput`, twelve significant digits (`0.04`, not `0.040000000000000036`),
- *   with the same exponent rule, so that a step reading it gets the value, not a rendering;
- * - sizes: `formatBytes`.
- */
-function significant(v, digits) {
-    if (!Number.isFinite(v))
-        return String(v);
-    if (v === 0)
-        return '0';
-    const a = Math.abs(v);
-    if (a < 1e-3 || a >= 1e6) {
-        // toExponential keeps trailing zeros (5.70e-6); Number() drops them, as it does in plain form
-        const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
-        return `${Number(mantissa)}e${exponent}`;
-    }
-    return String(Number(v.toPrecision(digits)));
-}
-/** A measured value: 5.72e-6, 0.0123, 12.3, 0, NaN, Infinity. */
-function formatNumber(v, digits = 3) {
-    return significant(v, digits);
-}
-/** A metric value: 0.8790 (four decimals in [1e-3, 1000)), n/a when there is none. */
-function formatMetric(v) {
-    if (v === null || v === undefined)
-        return 'n/a';
-    if (!Number.isFinite(v))
-        return String(v);
-    const a = Math.abs(v);
-    return a >= 1000 || (v !== 0 && a < 1e-3) ? significant(v, 6) : v.toFixed(4);
-}
-/** A number as an action output: twelve significant digits; empty when absent. */
-function numberOutput(v) {
-    return v === null || v === undefined ? '' : significant(v, 12);
-}
-/** 812 B, 1.5 KiB, 3.25 MiB, 1.10 GiB. */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 ** 2)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    if (bytes < 1024 ** 3)
-        return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
-    return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}
-//# sourceMappingURL=format.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/retry.js
 /**
  * Retrying a ledger operation that lost a race (a ConfigMap write whose resourceVersion went stale)
@@ -38631,6 +38664,7 @@ class GitHubDeploymentsLedger {
 }
 //# sourceMappingURL=github-deployments-ledger.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/kubeconfig-secrets.js
+
 /**
  * The secret values of a kubeconfig, to mask before kubectl runs (pure). A kubeconfig is YAML (as
  * kubectl, cloud CLIs and people write it) or JSON. Its credentials: the values of the keys that
@@ -38668,17 +38702,9 @@ function kubeconfigSecrets(text) {
     }
     for (const [, password] of text.matchAll(URL_PASSWORD)) {
         out.add(password);
-        out.add(decodedOrSame(password));
+        out.add(uriDecodedOrSame(password));
     }
     return [...out].filter((v) => v !== '' && v !== 'null' && v !== '~');
-}
-function decodedOrSame(s) {
-    try {
-        return decodeURIComponent(s);
-    }
-    catch {
-        return s;
-    }
 }
 /** YAML's folding of a quoted scalar's line breaks: one break is a space, n breaks are n-1 newlines. */
 function fold(raw) {
@@ -39081,11 +39107,10 @@ class KubernetesTarget {
         this.repository ??= parseImage(c.image).repository;
         const progress = rolloutProgress(d);
         if (progress.complete) {
-            return { aliases: imageVersions(c.image), image: c.image, source: `image ${c.image} of container ${c.name} in ${this.description}` };
+            return { aliases: imageVersions(c.image), source: `image ${c.image} of container ${c.name} in ${this.description}` };
         }
         return {
             aliases: [],
-            image: c.image,
             source: `${this.description}: ${progress.why}`,
             unsettled: { asked: imageVersions(c.image), ...(await this.replicaSets(d, c.name)) },
         };
@@ -39216,6 +39241,50 @@ async function openRegularFile(path) {
         await handle.close();
         throw e;
     }
+}
+/** A regular file larger than the reader takes; `fileProblem` words it with the size and the limit. */
+class FileTooLargeError extends Error {
+    path;
+    size;
+    limit;
+    code = 'ETOOLARGE';
+    constructor(path, size, limit) {
+        super(`${path} is ${size} bytes, more than ${limit}`);
+        this.path = path;
+        this.size = size;
+        this.limit = limit;
+        this.name = 'FileTooLargeError';
+    }
+}
+/**
+ * The whole of a regular file, at most `maxBytes` (checked on the open handle before a byte is
+ * read). Errors carry a code for `fileProblem`: ENOENT, EISDIR, ENOTREG, ETOOLARGE, ...
+ */
+async function readRegularFile(path, maxBytes) {
+    const handle = await openRegularFile(path);
+    try {
+        const { size } = await handle.stat();
+        if (size > maxBytes)
+            throw new FileTooLargeError(path, size, maxBytes);
+        // exactly the size checked: a file that grows meanwhile is not read past the bound
+        const bytes = Buffer.alloc(size);
+        let done = 0;
+        while (done < size) {
+            const { bytesRead } = await handle.read(bytes, done, size - done, done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+        }
+        return bytes.subarray(0, done);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Throws unless `path` is a regular file this process may read (no byte of it is read). */
+async function checkReadableRegularFile(path) {
+    await statRegularFile(path);
+    await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
 }
 //# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
@@ -39554,16 +39623,13 @@ function planRecord(events, request) {
 
 
 
-
-
 /**
  * Input model is a regular file this job can read: a FIFO would block the hash past every
  * deadline, a directory is not a model. Checked with the inputs, before the ledger is read.
  */
 async function checkModelFile(model) {
     try {
-        await statRegularFile(model);
-        await (0,promises_namespaceObject.access)(model, external_node_fs_namespaceObject.constants.R_OK);
+        await checkReadableRegularFile(model);
     }
     catch (e) {
         const code = e.code;
@@ -39928,14 +39994,9 @@ async function modelInput(mode) {
     return model;
 }
 /** A duration input in seconds, from 1 s to `max` (its words: '6h'). */
-function durationInput(name, fallback, max) {
-    const raw = stringInput(name).trim() || fallback;
-    const ms = parseDuration(raw);
-    const seconds = ms === undefined ? undefined : ms / 1000;
-    if (seconds === undefined || seconds < 1 || seconds > max.seconds) {
-        refuse(name, raw, `a duration from 1s to ${max.words} such as 90s, 5m or 1h (a plain number is seconds)`);
-    }
-    return seconds;
+function secondsInput(name, fallback, max) {
+    const expected = `a duration from 1s to ${max.words} such as 90s, 5m or 1h (a plain number is seconds)`;
+    return durationInput(name, fallback, { minMs: 1000, maxMs: max.seconds * 1000, expected }) / 1000;
 }
 /** What a rollback changes: the deployment (target kubernetes) or the command (target command), the one the target needs required. */
 function targetInputs(mode, target) {
@@ -39970,7 +40031,7 @@ async function readConfig(env = process.env) {
     const expectedCurrent = versionInput('expected-current');
     const image = imageInput();
     const model = await modelInput(mode);
-    const rolloutTimeoutSeconds = durationInput('rollout-timeout', '5m', { seconds: 6 * 3600, words: '6h' });
+    const rolloutTimeoutSeconds = secondsInput('rollout-timeout', '5m', { seconds: 6 * 3600, words: '6h' });
     const { deployment, command } = targetInputs(mode, target);
     const commit = matching('commit', stringInput('commit').trim() || env.GITHUB_SHA || '', /^[A-Za-z0-9._/-]{1,255}$/, 'a commit SHA or ref');
     return {
@@ -39986,7 +40047,7 @@ async function readConfig(env = process.env) {
         commit,
         ledger,
         ledgerConfigMap: matching('ledger-configmap', stringInput('ledger-configmap').trim() || 'ml-gate-releases', DNS_SUBDOMAIN, 'a ConfigMap name (lower-case letters, digits, - and .)'),
-        ledgerTimeoutSeconds: durationInput('ledger-timeout', '60s', { seconds: 3600, words: '1h' }),
+        ledgerTimeoutSeconds: secondsInput('ledger-timeout', '60s', { seconds: 3600, words: '1h' }),
         target,
         deployment,
         container: matching('container', stringInput('container').trim(), DNS_LABEL, 'a container name (lower-case letters, digits and -)'),
@@ -39996,7 +40057,6 @@ async function readConfig(env = process.env) {
         rolloutTimeoutSeconds,
         command,
         dryRun: booleanInput('dry-run', false),
-        reportPath: readReportPath(),
         token: stringInput('github-token'),
     };
 }

@@ -35990,7 +35990,61 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
+/**
+ * How every number the actions print is written. One module, so that a summary, a log line, an
+ * annotation and an output never disagree on the same value:
+ * - measured values (errors, differences, tolerances, ratios): `formatNumber`, three significant
+ *   digits, exponent notation outside [1e-3, 1e6) (`5.72e-6`, `0.0123`, `12.3`, `0`);
+ * - metric values: `formatMetric`, four decimals inside [1e-3, 1000) so that a column of metrics
+ *   lines up (`0.8790`), otherwise like formatNumber with six significant digits;
+ * - action outputs: `numberOutput`, twelve significant digits (`0.04`, not `0.040000000000000036`),
+ *   with the same exponent rule, so that a step reading it gets the value, not a rendering;
+ * - sizes: `formatBytes`.
+ */
+function significant(v, digits) {
+    if (!Number.isFinite(v))
+        return String(v);
+    if (v === 0)
+        return '0';
+    const a = Math.abs(v);
+    if (a < 1e-3 || a >= 1e6) {
+        // toExponential keeps trailing zeros (5.70e-6); Number() drops them, as it does in plain form
+        const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
+        return `${Number(mantissa)}e${exponent}`;
+    }
+    return String(Number(v.toPrecision(digits)));
+}
+/** A measured value: 5.72e-6, 0.0123, 12.3, 0, NaN, Infinity. */
+function formatNumber(v, digits = 3) {
+    return significant(v, digits);
+}
+/** A metric value: 0.8790 (four decimals in [1e-3, 1000)), n/a when there is none. */
+function formatMetric(v) {
+    if (v === null || v === undefined)
+        return 'n/a';
+    if (!Number.isFinite(v))
+        return String(v);
+    const a = Math.abs(v);
+    return a >= 1000 || (v !== 0 && a < 1e-3) ? significant(v, 6) : v.toFixed(4);
+}
+/** A number as an action output: twelve significant digits; empty when absent. */
+function numberOutput(v) {
+    return v === null || v === undefined ? '' : significant(v, 12);
+}
+/** 812 B, 1.5 KiB, 3.25 MiB, 1.10 GiB. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 ** 2)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 ** 3)
+        return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
+    return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+//# sourceMappingURL=format.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
+
 class UserError extends Error {
     file;
     input;
@@ -36039,6 +36093,10 @@ function inputValue(input, result, wording = {}) {
 function fileProblem(e, expected = 'a file') {
     const code = e?.code;
     switch (code) {
+        case 'ETOOLARGE': {
+            const { size, limit } = e;
+            return `is ${formatBytes(size)}, more than the ${formatBytes(limit)} read of ${expected}`;
+        }
         case 'ENOTREG':
             return `is ${e.kind ?? 'not a regular file'}, expected ${expected}`;
         case 'ENOENT':
@@ -36121,17 +36179,55 @@ function redactSecrets(text) {
             out = out.split(secret).join(REDACTED);
     return out;
 }
-/** Whether any secret has been registered (for tests and for skipping work). */
-function hasSecrets() {
-    return registered.size > 0;
-}
 /** Forgets every secret: tests only (an action registers for the whole process). */
 function forgetSecretsForTests() {
     registered.clear();
     ordered = [];
 }
+/** `text` percent-decoded (a password in a URL is masked as written and as meant), or as it is when it does not decode. */
+function uriDecodedOrSame(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
 //# sourceMappingURL=secrets.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
+/**
+ * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
+ * of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const t = text.trim().toLowerCase();
+    if (t === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let rest = t;
+    while (rest !== '') {
+        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
+        if (!m)
+            return undefined;
+        total += Number(m[1]) * unit[m[2]];
+        rest = rest.slice(m[0].length);
+    }
+    return total;
+}
+/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
+function formatDuration(ms) {
+    if (ms < 1)
+        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
+    if (ms < 1000)
+        return `${Number(ms.toPrecision(3))} ms`;
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+//# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
+
 
 
 /** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
@@ -36165,6 +36261,28 @@ function numberInput(name, fallback, options = {}) {
 }
 function optionalNumberInput(name, options = {}) {
     return getInput(name) === '' ? undefined : numberInput(name, 0, options);
+}
+/**
+ * A duration input (`120s`, `2m`, `1m30s`, `500ms`, a bare number of seconds; util/duration.ts) in
+ * milliseconds, within [minMs, maxMs]; otherwise "Input NAME is 'VALUE'; expected <expected>".
+ */
+function durationInput(name, fallback, bounds) {
+    const raw = getInput(name).trim() || fallback;
+    const ms = parseDuration(raw);
+    if (ms === undefined || ms < bounds.minMs || ms > (bounds.maxMs ?? Infinity))
+        throw errors_badInputValue(name, raw, bounds.expected);
+    return ms;
+}
+/**
+ * Where onnxruntime-node comes from, read the same way by every action that runs a model: input
+ * onnxruntime-path, else ONNXRUNTIME_NODE_PATH (an offline runner's install); a registry mirror
+ * from ONNXRUNTIME_NODE_REGISTRY. Empty: the pinned version is provisioned from npmjs.
+ */
+function onnxruntimeInput(env = process.env) {
+    return {
+        path: getInput('onnxruntime-path') || env.ONNXRUNTIME_NODE_PATH || undefined,
+        registry: env.ONNXRUNTIME_NODE_REGISTRY || undefined,
+    };
 }
 function choiceInput(name, choices, fallback) {
     const raw = getInput(name);
@@ -36479,59 +36597,6 @@ function redactUrlsIn(text) {
     return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, (u) => redactUrl(u.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1')));
 }
 //# sourceMappingURL=redact.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
-/**
- * How every number the actions print is written. One module, so that a summary, a log line, an
- * annotation and an output never disagree on the same value:
- * - measured values (errors, differences, tolerances, ratios): `formatNumber`, three significant
- *   digits, exponent notation outside [1e-3, 1e6) (`5.72e-6`, `0.0123`, `12.3`, `0`);
- * - metric values: `formatMetric`, four decimals inside [1e-3, 1000) so that a column of metrics
- *   lines up (`0.8790`), otherwise like formatNumber with six significant digits;
- * - action outputs: `numberOutput`, twelve significant digits (`0.04`, not `0.040000000000000036`),
- *   with the same exponent rule, so that a step reading it gets the value, not a rendering;
- * - sizes: `formatBytes`.
- */
-function significant(v, digits) {
-    if (!Number.isFinite(v))
-        return String(v);
-    if (v === 0)
-        return '0';
-    const a = Math.abs(v);
-    if (a < 1e-3 || a >= 1e6) {
-        // toExponential keeps trailing zeros (5.70e-6); Number() drops them, as it does in plain form
-        const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
-        return `${Number(mantissa)}e${exponent}`;
-    }
-    return String(Number(v.toPrecision(digits)));
-}
-/** A measured value: 5.72e-6, 0.0123, 12.3, 0, NaN, Infinity. */
-function formatNumber(v, digits = 3) {
-    return significant(v, digits);
-}
-/** A metric value: 0.8790 (four decimals in [1e-3, 1000)), n/a when there is none. */
-function formatMetric(v) {
-    if (v === null || v === undefined)
-        return 'n/a';
-    if (!Number.isFinite(v))
-        return String(v);
-    const a = Math.abs(v);
-    return a >= 1000 || (v !== 0 && a < 1e-3) ? significant(v, 6) : v.toFixed(4);
-}
-/** A number as an action output: twelve significant digits; empty when absent. */
-function numberOutput(v) {
-    return v === null || v === undefined ? '' : significant(v, 12);
-}
-/** 812 B, 1.5 KiB, 3.25 MiB, 1.10 GiB. */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 ** 2)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    if (bytes < 1024 ** 3)
-        return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
-    return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}
-//# sourceMappingURL=format.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/smoke/smoke-report.js
 
 
@@ -37669,10 +37734,52 @@ async function openRegularFile(path) {
         throw e;
     }
 }
+/** A regular file larger than the reader takes; `fileProblem` words it with the size and the limit. */
+class FileTooLargeError extends Error {
+    path;
+    size;
+    limit;
+    code = 'ETOOLARGE';
+    constructor(path, size, limit) {
+        super(`${path} is ${size} bytes, more than ${limit}`);
+        this.path = path;
+        this.size = size;
+        this.limit = limit;
+        this.name = 'FileTooLargeError';
+    }
+}
+/**
+ * The whole of a regular file, at most `maxBytes` (checked on the open handle before a byte is
+ * read). Errors carry a code for `fileProblem`: ENOENT, EISDIR, ENOTREG, ETOOLARGE, ...
+ */
+async function readRegularFile(path, maxBytes) {
+    const handle = await openRegularFile(path);
+    try {
+        const { size } = await handle.stat();
+        if (size > maxBytes)
+            throw new FileTooLargeError(path, size, maxBytes);
+        // exactly the size checked: a file that grows meanwhile is not read past the bound
+        const bytes = Buffer.alloc(size);
+        let done = 0;
+        while (done < size) {
+            const { bytesRead } = await handle.read(bytes, done, size - done, done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+        }
+        return bytes.subarray(0, done);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Throws unless `path` is a regular file this process may read (no byte of it is read). */
+async function checkReadableRegularFile(path) {
+    await statRegularFile(path);
+    await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
+}
 //# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js
-
-
 
 
 
@@ -37714,8 +37821,7 @@ function createSession(ort, path, threads = 0) {
  */
 async function checkModelFile(path, role, inputOfPath) {
     try {
-        await statRegularFile(path);
-        await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
+        await checkReadableRegularFile(path);
     }
     catch (e) {
         throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${fileProblem(e, 'an .onnx file')}.`, {
@@ -37797,6 +37903,175 @@ async function loadModel(ort, path, options) {
     }
 }
 //# sourceMappingURL=session.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
+const SIZES = {
+    f: [2, 4, 8],
+    i: [1, 2, 4, 8],
+    u: [1, 2, 4, 8],
+    b: [1],
+};
+/** Parses a dtype string; returns undefined for anything this project does not read. */
+function parseDType(descr) {
+    const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
+    if (!m)
+        return undefined;
+    const kind = m[2];
+    const size = Number(m[3]);
+    if (!SIZES[kind].includes(size))
+        return undefined;
+    // '|' (not applicable) and '=' (native) only occur for single bytes in files numpy writes;
+    // every platform numpy targets in practice is little-endian.
+    return { descr, kind, size, littleEndian: m[1] !== '>' };
+}
+function describeDType(d) {
+    const names = { f: 'float', i: 'int', u: 'uint', b: 'bool' };
+    const base = d.kind === 'b' ? 'bool' : `${names[d.kind]}${d.size * 8}`;
+    return d.size > 1 ? `${base} (${d.littleEndian ? 'little' : 'big'}-endian)` : base;
+}
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Whether `out`'s elements are exactly this dtype's bytes on this host (a plain copy will do). */
+function sameLayout(d, out) {
+    if (d.size > 1 && d.littleEndian !== HOST_LITTLE_ENDIAN)
+        return false;
+    switch (d.kind) {
+        case 'f':
+            return (d.size === 4 && out instanceof Float32Array) || (d.size === 8 && out instanceof Float64Array);
+        case 'i':
+            return ((d.size === 1 && out instanceof Int8Array) ||
+                (d.size === 2 && out instanceof Int16Array) ||
+                (d.size === 4 && out instanceof Int32Array) ||
+                (d.size === 8 && out instanceof BigInt64Array));
+        case 'u':
+            return ((d.size === 1 && out instanceof Uint8Array) ||
+                (d.size === 2 && out instanceof Uint16Array) ||
+                (d.size === 4 && out instanceof Uint32Array) ||
+                (d.size === 8 && out instanceof BigUint64Array));
+        case 'b':
+            return false;
+    }
+}
+/** IEEE 754 half precision to a JavaScript number. */
+function halfToNumber(h) {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >> 10) & 0x1f;
+    const frac = h & 0x3ff;
+    if (exp === 0)
+        return sign * frac * 2 ** -24;
+    if (exp === 0x1f)
+        return frac ? NaN : sign * Infinity;
+    return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+function reader(d) {
+    const le = d.littleEndian;
+    switch (`${d.kind}${d.size}`) {
+        case 'f2':
+            return (v, o) => halfToNumber(v.getUint16(o, le));
+        case 'f4':
+            return (v, o) => v.getFloat32(o, le);
+        case 'f8':
+            return (v, o) => v.getFloat64(o, le);
+        case 'i1':
+            return (v, o) => v.getInt8(o);
+        case 'i2':
+            return (v, o) => v.getInt16(o, le);
+        case 'i4':
+            return (v, o) => v.getInt32(o, le);
+        case 'i8':
+            return (v, o) => Number(v.getBigInt64(o, le));
+        case 'u1':
+            return (v, o) => v.getUint8(o);
+        case 'u2':
+            return (v, o) => v.getUint16(o, le);
+        case 'u4':
+            return (v, o) => v.getUint32(o, le);
+        case 'u8':
+            return (v, o) => Number(v.getBigUint64(o, le));
+        case 'b1':
+            return (v, o) => (v.getUint8(o) === 0 ? 0 : 1);
+        default:
+            throw new Error(`no reader for dtype ${d.descr}`);
+    }
+}
+function toBigInt(x) {
+    // numpy's float -> int cast truncates toward zero; NaN and infinities have no integer value.
+    return Number.isFinite(x) ? BigInt(Math.trunc(x)) : 0n;
+}
+/**
+ * Decodes `count` elements of dtype `d` from `bytes` into `out[outOffset...]`, converting the
+ * way numpy's `astype` does (float -> int truncates, bool -> 0/1); `asBool`: `out` holds a bool
+ * tensor (0/1 bytes), so every non-zero value becomes 1.
+ */
+function decodeInto(d, bytes, count, out, outOffset = 0, asBool = false) {
+    const nbytes = count * d.size;
+    if (bytes.byteLength < nbytes)
+        throw new Error(`decodeInto: ${bytes.byteLength} bytes < ${nbytes}`);
+    if (asBool && d.kind !== 'b') {
+        // astype(bool): any value but 0 is True (NaN too); a plain Uint8Array store would wrap 256 to 0
+        const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+        const get = reader(d);
+        for (let i = 0; i < count; i++)
+            out[outOffset + i] = get(view, i * d.size) !== 0 ? 1 : 0;
+        return;
+    }
+    if (sameLayout(d, out)) {
+        new Uint8Array(out.buffer, out.byteOffset + outOffset * d.size, nbytes).set(bytes.subarray(0, nbytes));
+        return;
+    }
+    // A host-order float/int source viewed in place, then converted by typed-array assignment.
+    if ((d.size === 1 || d.littleEndian === HOST_LITTLE_ENDIAN) &&
+        !(out instanceof BigInt64Array || out instanceof BigUint64Array) &&
+        bytes.byteOffset % d.size === 0) {
+        const src = viewOf(d, bytes, count);
+        if (src) {
+            out.set(src, outOffset);
+            return;
+        }
+    }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
+    if ((out instanceof BigInt64Array || out instanceof BigUint64Array) && d.size === 8 && d.kind !== 'f') {
+        // 64-bit integers stay exact (no detour through a double); signed <-> unsigned wraps as numpy does
+        for (let i = 0; i < count; i++) {
+            const v = d.kind === 'i' ? view.getBigInt64(i * 8, d.littleEndian) : view.getBigUint64(i * 8, d.littleEndian);
+            out[outOffset + i] = out instanceof BigInt64Array ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+        }
+        return;
+    }
+    const get = reader(d);
+    if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
+        for (let i = 0; i < count; i++)
+            out[outOffset + i] = toBigInt(get(view, i * d.size));
+    }
+    else {
+        for (let i = 0; i < count; i++)
+            out[outOffset + i] = get(view, i * d.size);
+    }
+}
+/** A typed-array view of host-order bytes, for the dtypes JavaScript has a view type for. */
+function viewOf(d, bytes, count) {
+    const b = bytes.buffer;
+    const o = bytes.byteOffset;
+    switch (`${d.kind}${d.size}`) {
+        case 'f4':
+            return new Float32Array(b, o, count);
+        case 'f8':
+            return new Float64Array(b, o, count);
+        case 'i1':
+            return new Int8Array(b, o, count);
+        case 'i2':
+            return new Int16Array(b, o, count);
+        case 'i4':
+            return new Int32Array(b, o, count);
+        case 'u1':
+            return new Uint8Array(b, o, count);
+        case 'u2':
+            return new Uint16Array(b, o, count);
+        case 'u4':
+            return new Uint32Array(b, o, count);
+        default:
+            return undefined;
+    }
+}
+//# sourceMappingURL=dtype.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
 
 /** The typed array onnxruntime-node takes for each element type this project feeds. */
@@ -37835,6 +38110,20 @@ function tensorValues(t) {
         return Float64Array.from(t.data, Number);
     return t.data;
 }
+/**
+ * The integers each integer element type holds, [min, max + 1), both exact as doubles: one table for
+ * every cast to an integer tensor (a sample's values, the local model's feed).
+ */
+const INTEGER_RANGES = {
+    int8: [-(2 ** 7), 2 ** 7],
+    uint8: [0, 2 ** 8],
+    int16: [-(2 ** 15), 2 ** 15],
+    uint16: [0, 2 ** 16],
+    int32: [-(2 ** 31), 2 ** 31],
+    uint32: [0, 2 ** 32],
+    int64: [-(2 ** 63), 2 ** 63],
+    uint64: [0, 2 ** 64],
+};
 //# sourceMappingURL=tensor-types.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/shape.js
 /** The number of elements of a tensor of this shape (1 for a scalar's empty shape). */
@@ -38007,6 +38296,8 @@ function parseRepositoryIndex(json) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/http/text-file.js
 
 
+/** A request body or JSON sample is read whole: bounded like a response (512 MiB, max-response-bytes' ceiling). */
+const MAX_TEXT_FILE_BYTES = 512 * 1024 * 1024;
 /**
  * A request body an input names as a file (body-file, a sample written as an infer request), as
  * UTF-8 text. Only a regular file: a FIFO would block the read past every deadline, a device
@@ -38014,188 +38305,13 @@ function parseRepositoryIndex(json) {
  */
 async function readTextFileInput(path, o) {
     try {
-        const handle = await openRegularFile(path);
-        try {
-            return await handle.readFile('utf8');
-        }
-        finally {
-            await handle.close();
-        }
+        return (await readRegularFile(path, MAX_TEXT_FILE_BYTES)).toString('utf8');
     }
     catch (e) {
         throw new UserError(`${o.what} ${path} ${fileProblem(e, o.expected)}.`, { input: o.input, file: path });
     }
 }
 //# sourceMappingURL=text-file.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
-const SIZES = {
-    f: [2, 4, 8],
-    i: [1, 2, 4, 8],
-    u: [1, 2, 4, 8],
-    b: [1],
-};
-/** Parses a dtype string; returns undefined for anything this project does not read. */
-function parseDType(descr) {
-    const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
-    if (!m)
-        return undefined;
-    const kind = m[2];
-    const size = Number(m[3]);
-    if (!SIZES[kind].includes(size))
-        return undefined;
-    // '|' (not applicable) and '=' (native) only occur for single bytes in files numpy writes;
-    // every platform numpy targets in practice is little-endian.
-    return { descr, kind, size, littleEndian: m[1] !== '>' };
-}
-function describeDType(d) {
-    const names = { f: 'float', i: 'int', u: 'uint', b: 'bool' };
-    const base = d.kind === 'b' ? 'bool' : `${names[d.kind]}${d.size * 8}`;
-    return d.size > 1 ? `${base} (${d.littleEndian ? 'little' : 'big'}-endian)` : base;
-}
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/** Whether `out`'s elements are exactly this dtype's bytes on this host (a plain copy will do). */
-function sameLayout(d, out) {
-    if (d.size > 1 && d.littleEndian !== HOST_LITTLE_ENDIAN)
-        return false;
-    switch (d.kind) {
-        case 'f':
-            return (d.size === 4 && out instanceof Float32Array) || (d.size === 8 && out instanceof Float64Array);
-        case 'i':
-            return ((d.size === 1 && out instanceof Int8Array) ||
-                (d.size === 2 && out instanceof Int16Array) ||
-                (d.size === 4 && out instanceof Int32Array) ||
-                (d.size === 8 && out instanceof BigInt64Array));
-        case 'u':
-            return ((d.size === 1 && out instanceof Uint8Array) ||
-                (d.size === 2 && out instanceof Uint16Array) ||
-                (d.size === 4 && out instanceof Uint32Array) ||
-                (d.size === 8 && out instanceof BigUint64Array));
-        case 'b':
-            return false;
-    }
-}
-/** IEEE 754 half precision to a JavaScript number. */
-function dtype_halfToNumber(h) {
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >> 10) & 0x1f;
-    const frac = h & 0x3ff;
-    if (exp === 0)
-        return sign * frac * 2 ** -24;
-    if (exp === 0x1f)
-        return frac ? NaN : sign * Infinity;
-    return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-function reader(d) {
-    const le = d.littleEndian;
-    switch (`${d.kind}${d.size}`) {
-        case 'f2':
-            return (v, o) => dtype_halfToNumber(v.getUint16(o, le));
-        case 'f4':
-            return (v, o) => v.getFloat32(o, le);
-        case 'f8':
-            return (v, o) => v.getFloat64(o, le);
-        case 'i1':
-            return (v, o) => v.getInt8(o);
-        case 'i2':
-            return (v, o) => v.getInt16(o, le);
-        case 'i4':
-            return (v, o) => v.getInt32(o, le);
-        case 'i8':
-            return (v, o) => Number(v.getBigInt64(o, le));
-        case 'u1':
-            return (v, o) => v.getUint8(o);
-        case 'u2':
-            return (v, o) => v.getUint16(o, le);
-        case 'u4':
-            return (v, o) => v.getUint32(o, le);
-        case 'u8':
-            return (v, o) => Number(v.getBigUint64(o, le));
-        case 'b1':
-            return (v, o) => (v.getUint8(o) === 0 ? 0 : 1);
-        default:
-            throw new Error(`no reader for dtype ${d.descr}`);
-    }
-}
-function toBigInt(x) {
-    // numpy's float -> int cast truncates toward zero; NaN and infinities have no integer value.
-    return Number.isFinite(x) ? BigInt(Math.trunc(x)) : 0n;
-}
-/**
- * Decodes `count` elements of dtype `d` from `bytes` into `out[outOffset...]`, converting the
- * way numpy's `astype` does (float -> int truncates, bool -> 0/1); `asBool`: `out` holds a bool
- * tensor (0/1 bytes), so every non-zero value becomes 1.
- */
-function decodeInto(d, bytes, count, out, outOffset = 0, asBool = false) {
-    const nbytes = count * d.size;
-    if (bytes.byteLength < nbytes)
-        throw new Error(`decodeInto: ${bytes.byteLength} bytes < ${nbytes}`);
-    if (asBool && d.kind !== 'b') {
-        // astype(bool): any value but 0 is True (NaN too); a plain Uint8Array store would wrap 256 to 0
-        const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
-        const get = reader(d);
-        for (let i = 0; i < count; i++)
-            out[outOffset + i] = get(view, i * d.size) !== 0 ? 1 : 0;
-        return;
-    }
-    if (sameLayout(d, out)) {
-        new Uint8Array(out.buffer, out.byteOffset + outOffset * d.size, nbytes).set(bytes.subarray(0, nbytes));
-        return;
-    }
-    // A host-order float/int source viewed in place, then converted by typed-array assignment.
-    if ((d.size === 1 || d.littleEndian === HOST_LITTLE_ENDIAN) &&
-        !(out instanceof BigInt64Array || out instanceof BigUint64Array) &&
-        bytes.byteOffset % d.size === 0) {
-        const src = viewOf(d, bytes, count);
-        if (src) {
-            out.set(src, outOffset);
-            return;
-        }
-    }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
-    if ((out instanceof BigInt64Array || out instanceof BigUint64Array) && d.size === 8 && d.kind !== 'f') {
-        // 64-bit integers stay exact (no detour through a double); signed <-> unsigned wraps as numpy does
-        for (let i = 0; i < count; i++) {
-            const v = d.kind === 'i' ? view.getBigInt64(i * 8, d.littleEndian) : view.getBigUint64(i * 8, d.littleEndian);
-            out[outOffset + i] = out instanceof BigInt64Array ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
-        }
-        return;
-    }
-    const get = reader(d);
-    if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
-        for (let i = 0; i < count; i++)
-            out[outOffset + i] = toBigInt(get(view, i * d.size));
-    }
-    else {
-        for (let i = 0; i < count; i++)
-            out[outOffset + i] = get(view, i * d.size);
-    }
-}
-/** A typed-array view of host-order bytes, for the dtypes JavaScript has a view type for. */
-function viewOf(d, bytes, count) {
-    const b = bytes.buffer;
-    const o = bytes.byteOffset;
-    switch (`${d.kind}${d.size}`) {
-        case 'f4':
-            return new Float32Array(b, o, count);
-        case 'f8':
-            return new Float64Array(b, o, count);
-        case 'i1':
-            return new Int8Array(b, o, count);
-        case 'i2':
-            return new Int16Array(b, o, count);
-        case 'i4':
-            return new Int32Array(b, o, count);
-        case 'u1':
-            return new Uint8Array(b, o, count);
-        case 'u2':
-            return new Uint16Array(b, o, count);
-        case 'u4':
-            return new Uint32Array(b, o, count);
-        default:
-            return undefined;
-    }
-}
-//# sourceMappingURL=dtype.js.map
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ../../node_modules/yauzl/index.js
@@ -38889,6 +39005,7 @@ class NpzArchive {
 
 
 
+
 /** A sample is a smoke test's request: a few rows, not a data set. */
 const MAX_SAMPLE_ELEMENTS = 1_000_000;
 function tooLarge(path, n) {
@@ -39032,16 +39149,6 @@ async function loadSample(path) {
         return loadNpySample(path);
     throw new UserError(`The sample ${path} is neither .npy, .npz nor .json.`, { file: path, input: 'sample' });
 }
-const INT_RANGES = {
-    UINT8: [0, 255],
-    UINT16: [0, 65535],
-    UINT32: [0, 4294967295],
-    UINT64: [0, Number.MAX_SAFE_INTEGER],
-    INT8: [-128, 127],
-    INT16: [-32768, 32767],
-    INT32: [-2147483648, 2147483647],
-    INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-};
 /**
  * A value cast to a datatype the way numpy's astype does for values in range: float32 rounds to
  * nearest, integers truncate toward zero, bool is "not zero". Out of range is an error (numpy's
@@ -39060,8 +39167,9 @@ function castValue(v, datatype) {
             if (!Number.isFinite(v))
                 return undefined;
             const t = Math.trunc(v);
-            const [lo, hi] = INT_RANGES[datatype];
-            return t < lo || t > hi ? undefined : t;
+            // the type's range, within the integers a JSON number holds exactly
+            const [lo, end] = INTEGER_RANGES[ORT_TYPE_OF[datatype]];
+            return t < Math.max(lo, Number.MIN_SAFE_INTEGER) || t > Math.min(end - 1, Number.MAX_SAFE_INTEGER) ? undefined : t;
         }
     }
 }
@@ -39153,17 +39261,6 @@ function buildInferInputs(sample, inputs) {
 
 
 
-/** The integers each integer element type holds: [min, max + 1), both exact as doubles. */
-const INTEGER_RANGES = {
-    int8: [-(2 ** 7), 2 ** 7],
-    uint8: [0, 2 ** 8],
-    int16: [-(2 ** 15), 2 ** 15],
-    uint16: [0, 2 ** 16],
-    int32: [-(2 ** 31), 2 ** 31],
-    uint32: [0, 2 ** 32],
-    int64: [-(2 ** 63), 2 ** 63],
-    uint64: [0, 2 ** 64],
-};
 /**
  * The values sent to the server, as a tensor of the model's input type (cast as numpy's astype:
  * an integer type truncates toward zero). A value an integer input cannot hold (NaN, ±Infinity, or
@@ -39270,8 +39367,8 @@ async function runLocalModel(ort, model, inputs) {
     }
     return model.outputs.map((o) => {
         const t = results[o.name];
-        const data = Array.from(t.data, (v) => Number(v));
-        return { name: o.name, shape: [...t.dims], data };
+        // tensorValues: float16 decoded (bits on Node 20), 64-bit integers as numbers
+        return { name: o.name, shape: [...t.dims], data: Array.from(tensorValues(t)) };
     });
 }
 //# sourceMappingURL=local-model.js.map
@@ -39337,38 +39434,6 @@ function truncate(text, max = 300) {
     return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max)}… (${oneLine.length - max} more characters)`;
 }
 //# sourceMappingURL=text.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
-/**
- * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
- * of seconds. Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const t = text.trim().toLowerCase();
-    if (t === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t) * 1000;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-    let total = 0;
-    let rest = t;
-    while (rest !== '') {
-        const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/.exec(rest);
-        if (!m)
-            return undefined;
-        total += Number(m[1]) * unit[m[2]];
-        rest = rest.slice(m[0].length);
-    }
-    return total;
-}
-/** 1234 -> "1.23 s", 250 -> "250 ms", 3.284 -> "3.28 ms", 0.0006 -> "0 ms", 90000 -> "90 s". */
-function formatDuration(ms) {
-    if (ms < 1)
-        return `${Number(ms.toFixed(2))} ms`; // 0.000642 -> "0 ms", not "0.000642 ms"
-    if (ms < 1000)
-        return `${Number(ms.toPrecision(3))} ms`;
-    return `${Number((ms / 1000).toPrecision(3))} s`;
-}
-//# sourceMappingURL=duration.js.map
 ;// CONCATENATED MODULE: ../../node_modules/re2js/build/index.js
 /*!
 * re2js
@@ -47548,7 +47613,7 @@ async function withLocalSide(local, report, log, use) {
     if (!local.model)
         return use({ sample });
     await checkParityModelFile(local.model);
-    const { ort } = await loadOnnxRuntime({ path: local.onnxruntimePath, registry: local.onnxruntimeRegistry, log });
+    const { ort } = await loadOnnxRuntime({ ...local.onnxruntime, log });
     const model = await loadParityModel(ort, local.model);
     try {
         if (sample)
@@ -47789,23 +47854,13 @@ const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 function readReportPath() {
     return stringInput('report') || 'smoke_test_report.json';
 }
-function durationInput(name, fallback, min) {
-    const raw = stringInput(name) || fallback;
-    const ms = parseDuration(raw);
-    if (ms === undefined || ms < min) {
-        // the bound as the input is written (100ms), not as a measured duration is printed
-        const bound = min >= 100 ? ` of at least ${min}ms` : min > 0 ? ' above 0' : '';
-        throw errors_badInputValue(name, raw, `a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds)`);
-    }
-    return ms;
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
+/** A duration of at least `min` ms, worded as the input is written (100ms), not as a measured duration is printed. */
+function msInput(name, fallback, min) {
+    const bound = min >= 100 ? ` of at least ${min}ms` : min > 0 ? ' above 0' : '';
+    return durationInput(name, fallback, {
+        minMs: min,
+        expected: `a duration${bound} such as 120s, 2m, 1m30s or 500ms (a bare number is seconds)`,
+    });
 }
 function urlInput(protocol) {
     const raw = stringInput('url', { required: true }).trim();
@@ -47830,7 +47885,7 @@ function urlInput(protocol) {
         // (https://TOKEN@host); masked as written and decoded. A user beside a password is a name
         // ("user", "admin"): masking it would redact that word everywhere
         const secret = u.password || u.username;
-        for (const form of [secret, safeDecode(secret)])
+        for (const form of [secret, uriDecodedOrSame(secret)])
             maskSecret(form);
         throw new UserError('Input url holds credentials (user:password@); they would be logged with the URL.', {
             input: 'url',
@@ -47958,10 +48013,10 @@ function maxResponseBytesInput() {
 function timingInputs() {
     return {
         latencyP95Ms: optionalNumberInput('latency-p95-ms', { min: 0, exclusiveMin: true }),
-        timeoutMs: durationInput('timeout', '120s', 1),
-        retryDelayMs: durationInput('retry-delay', '2s', MIN_RETRY_DELAY_MS),
+        timeoutMs: msInput('timeout', '120s', 1),
+        retryDelayMs: msInput('retry-delay', '2s', MIN_RETRY_DELAY_MS),
         retryOn: retryOnInput(),
-        requestTimeoutMs: durationInput('request-timeout', '30s', 1),
+        requestTimeoutMs: msInput('request-timeout', '30s', 1),
         maxResponseBytes: maxResponseBytesInput(),
         requests: numberInput('requests', 20, { min: 0, max: 10_000, integer: true }),
     };
@@ -47975,8 +48030,7 @@ function localSideInputs(oip) {
             atol: numberInput('atol', 1e-4, { min: 0 }),
             rtol: numberInput('rtol', 1e-3, { min: 0 }),
         },
-        onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || undefined,
-        onnxruntimeRegistry: process.env.ONNXRUNTIME_NODE_REGISTRY,
+        onnxruntime: onnxruntimeInput(),
     };
 }
 async function readConfig() {
@@ -47999,7 +48053,7 @@ async function readConfig() {
         modelName: oip['model-name'] || undefined,
         expectedModelVersion: oip['expected-model-version'] || undefined,
     };
-    return { probe, local: localSideInputs(oip), reportPath: readReportPath() };
+    return { probe, local: localSideInputs(oip) };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

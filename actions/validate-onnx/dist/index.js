@@ -46066,6 +46066,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ../../packages/core/dist/errors.js
+
 class errors_UserError extends Error {
     file;
     input;
@@ -46092,7 +46093,7 @@ function errors_messageOf(e) {
 const parsed = (value) => ({ ok: true, value });
 const parseError = (error) => ({ ok: false, error });
 /** "Input NAME is 'SHOWN'; expected WHAT IT ACCEPTS." — the one wording of a value of the wrong form. */
-function badInputValue(input, shown, expected, hint) {
+function errors_badInputValue(input, shown, expected, hint) {
     return new errors_UserError(`Input ${input} is '${shown}'; expected ${expected}.`, { input, hint });
 }
 /**
@@ -46114,6 +46115,10 @@ function inputValue(input, result, wording = {}) {
 function errors_fileProblem(e, expected = 'a file') {
     const code = e?.code;
     switch (code) {
+        case 'ETOOLARGE': {
+            const { size, limit } = e;
+            return `is ${formatBytes(size)}, more than the ${formatBytes(limit)} read of ${expected}`;
+        }
         case 'ENOTREG':
             return `is ${e.kind ?? 'not a regular file'}, expected ${expected}`;
         case 'ENOENT':
@@ -46192,17 +46197,23 @@ function redactSecrets(text) {
             out = out.split(secret).join(REDACTED);
     return out;
 }
-/** Whether any secret has been registered (for tests and for skipping work). */
-function hasSecrets() {
-    return registered.size > 0;
-}
 /** Forgets every secret: tests only (an action registers for the whole process). */
 function forgetSecretsForTests() {
     registered.clear();
     ordered = [];
 }
+/** `text` percent-decoded (a password in a URL is masked as written and as meant), or as it is when it does not decode. */
+function uriDecodedOrSame(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
 //# sourceMappingURL=secrets.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/inputs.js
+
 
 
 /** Typed readers of action inputs; a bad value is a UserError naming the input and what it accepts. */
@@ -46231,11 +46242,33 @@ function numberInput(name, fallback, options = {}) {
         (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
         (max !== undefined && value > max);
     if (bad)
-        throw badInputValue(name, raw, wanted);
+        throw errors_badInputValue(name, raw, wanted);
     return value;
 }
 function optionalNumberInput(name, options = {}) {
     return getInput(name) === '' ? undefined : numberInput(name, 0, options);
+}
+/**
+ * A duration input (`120s`, `2m`, `1m30s`, `500ms`, a bare number of seconds; util/duration.ts) in
+ * milliseconds, within [minMs, maxMs]; otherwise "Input NAME is 'VALUE'; expected <expected>".
+ */
+function durationInput(name, fallback, bounds) {
+    const raw = core.getInput(name).trim() || fallback;
+    const ms = parseDuration(raw);
+    if (ms === undefined || ms < bounds.minMs || ms > (bounds.maxMs ?? Infinity))
+        throw badInputValue(name, raw, bounds.expected);
+    return ms;
+}
+/**
+ * Where onnxruntime-node comes from, read the same way by every action that runs a model: input
+ * onnxruntime-path, else ONNXRUNTIME_NODE_PATH (an offline runner's install); a registry mirror
+ * from ONNXRUNTIME_NODE_REGISTRY. Empty: the pinned version is provisioned from npmjs.
+ */
+function onnxruntimeInput(env = process.env) {
+    return {
+        path: getInput('onnxruntime-path') || env.ONNXRUNTIME_NODE_PATH || undefined,
+        registry: env.ONNXRUNTIME_NODE_REGISTRY || undefined,
+    };
 }
 function choiceInput(name, choices, fallback) {
     const raw = getInput(name);
@@ -46243,7 +46276,7 @@ function choiceInput(name, choices, fallback) {
         return fallback;
     const value = raw.toLowerCase();
     if (!choices.includes(value)) {
-        throw badInputValue(name, raw, `one of: ${choices.join(', ')}`);
+        throw errors_badInputValue(name, raw, `one of: ${choices.join(', ')}`);
     }
     return value;
 }
@@ -46255,7 +46288,7 @@ function booleanInput(name, fallback) {
         return true;
     if (/^(false|no|off|0)$/i.test(raw))
         return false;
-    throw badInputValue(name, raw, 'true or false');
+    throw errors_badInputValue(name, raw, 'true or false');
 }
 /** The runner's environment variable of input `name` (upper case, spaces to underscores, as the runner writes it). */
 function inputVariable(name) {
@@ -47499,7 +47532,7 @@ function check(path, s) {
     throw new NotRegularFileError(path, kindOf(s));
 }
 /** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
-async function files_statRegularFile(path) {
+async function statRegularFile(path) {
     const s = await (0,promises_namespaceObject.stat)(path);
     check(path, s);
     return s;
@@ -47520,6 +47553,50 @@ async function openRegularFile(path) {
         throw e;
     }
 }
+/** A regular file larger than the reader takes; `fileProblem` words it with the size and the limit. */
+class FileTooLargeError extends Error {
+    path;
+    size;
+    limit;
+    code = 'ETOOLARGE';
+    constructor(path, size, limit) {
+        super(`${path} is ${size} bytes, more than ${limit}`);
+        this.path = path;
+        this.size = size;
+        this.limit = limit;
+        this.name = 'FileTooLargeError';
+    }
+}
+/**
+ * The whole of a regular file, at most `maxBytes` (checked on the open handle before a byte is
+ * read). Errors carry a code for `fileProblem`: ENOENT, EISDIR, ENOTREG, ETOOLARGE, ...
+ */
+async function readRegularFile(path, maxBytes) {
+    const handle = await openRegularFile(path);
+    try {
+        const { size } = await handle.stat();
+        if (size > maxBytes)
+            throw new FileTooLargeError(path, size, maxBytes);
+        // exactly the size checked: a file that grows meanwhile is not read past the bound
+        const bytes = Buffer.alloc(size);
+        let done = 0;
+        while (done < size) {
+            const { bytesRead } = await handle.read(bytes, done, size - done, done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+        }
+        return bytes.subarray(0, done);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Throws unless `path` is a regular file this process may read (no byte of it is read). */
+async function files_checkReadableRegularFile(path) {
+    await statRegularFile(path);
+    await access(path, constants.R_OK);
+}
 //# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/shape.js
 /** The number of elements of a tensor of this shape (1 for a scalar's empty shape). */
@@ -47535,6 +47612,7 @@ function rowElementCount(shape) {
 }
 //# sourceMappingURL=shape.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/model-file.js
+
 
 
 
@@ -47631,18 +47709,6 @@ const FOREIGN_FORMATS = [
         hint: 'Decompress it (gunzip) and give the .onnx file.',
     },
 ];
-/** Exactly `size` bytes of an open file: a file that grows while it is read is not read further. */
-async function readExactly(handle, size) {
-    const bytes = Buffer.alloc(size);
-    let done = 0;
-    while (done < size) {
-        const { bytesRead } = await handle.read(bytes, done, size - done, done);
-        if (bytesRead === 0)
-            break;
-        done += bytesRead;
-    }
-    return bytes.subarray(0, done);
-}
 /**
  * The file's bytes. It must be a regular file (a FIFO would block the read forever) of at most
  * MAX_MODEL_BYTES, checked on the open handle before reading; a missing, unreadable, oversized,
@@ -47650,26 +47716,15 @@ async function readExactly(handle, size) {
  */
 async function readModelBytes(path) {
     const refuse = (what, hint) => new errors_UserError(`The model ${path} ${what}.`, { file: path, input: 'model', hint });
-    let handle;
-    try {
-        handle = await openRegularFile(path);
-    }
-    catch (e) {
-        throw refuse(errors_fileProblem(e, 'an ONNX model file'));
-    }
     let bytes;
     try {
-        const { size } = await handle.stat();
-        if (size > MAX_MODEL_BYTES) {
-            throw refuse(`is ${formatBytes(size)}, larger than any ONNX model file (protobuf's limit, 2 GiB)`, 'Save the weights as external data: onnx.save_model(model, path, save_as_external_data=True).');
-        }
-        bytes = await readExactly(handle, size);
+        bytes = await readRegularFile(path, MAX_MODEL_BYTES);
     }
     catch (e) {
-        throw e instanceof errors_UserError ? e : refuse(errors_fileProblem(e, 'an ONNX model file'));
-    }
-    finally {
-        await handle.close();
+        if (e instanceof FileTooLargeError) {
+            throw refuse(`is ${formatBytes(e.size)}, larger than any ONNX model file (protobuf's limit, 2 GiB)`, 'Save the weights as external data: onnx.save_model(model, path, save_as_external_data=True).');
+        }
+        throw refuse(errors_fileProblem(e, 'an ONNX model file'));
     }
     const foreign = FOREIGN_FORMATS.find((f) => f.is(bytes));
     if (foreign)
@@ -47755,6 +47810,7 @@ async function readModel(path) {
     const info = {
         path,
         sizeBytes: bytes.byteLength,
+        sha256: (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex'),
         irVersion: toNumber(model.irVersion),
         opsets: (model.opsetImport ?? []).map((o) => ({ domain: o.domain ?? '', version: toNumber(o.version) })),
         producer: { name: model.producerName ?? '', version: model.producerVersion ?? '' },
@@ -47901,8 +47957,6 @@ async function checkExternalData(info) {
 
 
 
-
-
 function tensorInfo(meta, path, options) {
     if (!meta.isTensor) {
         throw new UserError(`The ${options.role} ${path} (input ${options.inputOfPath}) has a non-tensor value '${meta.name}' (a sequence or map).`, {
@@ -47941,8 +47995,7 @@ function createSession(ort, path, threads = 0) {
  */
 async function checkModelFile(path, role, inputOfPath) {
     try {
-        await statRegularFile(path);
-        await access(path, constants.R_OK);
+        await checkReadableRegularFile(path);
     }
     catch (e) {
         throw new UserError(`The ${role} ${path} (input ${inputOfPath}) ${fileProblem(e, 'an .onnx file')}.`, {
@@ -48231,6 +48284,20 @@ function tensorValues(t) {
         return Float64Array.from(t.data, Number);
     return t.data;
 }
+/**
+ * The integers each integer element type holds, [min, max + 1), both exact as doubles: one table for
+ * every cast to an integer tensor (a sample's values, the local model's feed).
+ */
+const INTEGER_RANGES = {
+    int8: [-(2 ** 7), 2 ** 7],
+    uint8: [0, 2 ** 8],
+    int16: [-(2 ** 15), 2 ** 15],
+    uint16: [0, 2 ** 16],
+    int32: [-(2 ** 31), 2 ** 31],
+    uint32: [0, 2 ** 32],
+    int64: [-(2 ** 63), 2 ** 63],
+    uint64: [0, 2 ** 64],
+};
 //# sourceMappingURL=tensor-types.js.map
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
@@ -48843,7 +48910,7 @@ class NpzArchive {
     }
     static async open(path) {
         try {
-            await files_statRegularFile(path);
+            await statRegularFile(path);
         }
         catch (e) {
             throw notReadable(path, e, 'The .npz file');
@@ -48961,24 +49028,13 @@ const MAX_SIGNATURE_BYTES = 2 ** 20;
 /** The text of the signature file input `signature` names: a regular file (a FIFO would never end) of at most 1 MiB. */
 async function readSignatureFile(path) {
     const refuse = (what) => new errors_UserError(`Input signature names ${path}, which ${what}.`, { input: 'signature', file: path });
-    let handle;
     try {
-        handle = await openRegularFile(path);
+        return (await readRegularFile(path, MAX_SIGNATURE_BYTES)).toString('utf8');
     }
     catch (e) {
+        if (e instanceof FileTooLargeError)
+            throw refuse(`is ${formatBytes(e.size)}; a signature file is at most 1 MiB`);
         throw refuse(errors_fileProblem(e, 'a signature file'));
-    }
-    try {
-        const { size } = await handle.stat();
-        if (size > MAX_SIGNATURE_BYTES)
-            throw refuse(`is ${formatBytes(size)}; a signature file is at most 1 MiB`);
-        return await handle.readFile('utf8');
-    }
-    catch (e) {
-        throw e instanceof errors_UserError ? e : refuse(errors_fileProblem(e, 'a signature file'));
-    }
-    finally {
-        await handle.close();
     }
 }
 function formatEntry(e) {
@@ -49900,18 +49956,18 @@ function signaturePath(text) {
 }
 async function readSignature(text) {
     if (!text.trim())
-        return {};
+        return undefined;
     const source = signaturePath(text);
     const result = parseSignature(source ? await readSignatureFile(source) : text);
     // a signature file is annotated itself: the line at fault is there, not in the workflow
     if (!result.ok && source)
         throw new errors_UserError(`Input signature (${source}): ${result.error}.`, { input: 'signature', file: source });
-    return { signature: inputValue('signature', result), source };
+    return inputValue('signature', result);
 }
 async function readConfig() {
     const atol = tolerances('atol', 1e-5);
     const rtol = tolerances('rtol', 1e-4);
-    const { signature, source } = await readSignature(stringInput('signature'));
+    const signature = await readSignature(stringInput('signature'));
     return {
         model: stringInput('model', { required: true }),
         referenceInputs: stringInput('reference-inputs') || undefined,
@@ -49925,13 +49981,11 @@ async function readConfig() {
             maxMismatchRatio: numberInput('max-mismatch-ratio', 0, { min: 0, max: 1 }),
         },
         signature,
-        signatureSource: source,
         dynamicBatch: booleanInput('dynamic-batch', true),
         maxSizeMb: optionalNumberInput('max-size-mb', { min: 0, exclusiveMin: true }),
         seed: numberInput('seed', 0, { min: 0, max: 2 ** 32 - 1, integer: true }),
         threads: numberInput('threads', 0, { min: 0, max: 1024, integer: true }),
-        reportPath: readReportPath(),
-        onnxruntimePath: stringInput('onnxruntime-path') || process.env.ONNXRUNTIME_NODE_PATH || '',
+        onnxruntime: onnxruntimeInput(),
     };
 }
 
@@ -49946,11 +50000,7 @@ async function readConfig() {
 const TITLE = 'validate-onnx';
 async function validate(config, report) {
     report.settings = { tolerance: config.tolerance, dynamicBatch: config.dynamicBatch, maxSizeMb: config.maxSizeMb ?? null };
-    const { ort, runtime } = await loadOnnxRuntime({
-        path: config.onnxruntimePath || undefined,
-        registry: process.env.ONNXRUNTIME_NODE_REGISTRY,
-        log: (m) => info(m),
-    });
+    const { ort, runtime } = await loadOnnxRuntime({ ...config.onnxruntime, log: (m) => info(m) });
     report.settings.onnxruntime = { version: runtime.version, source: runtime.source };
     const validation = await validateModel({
         ort,
@@ -49968,7 +50018,8 @@ async function validate(config, report) {
     (info) => {
         report.model = info;
     });
-    recordValidation(report, validation, await sha256Files(config.model));
+    // hashed from the bytes validated when the model decoded; read again only when it did not
+    recordValidation(report, validation, validation.model?.sha256 ?? (await sha256Files(config.model)));
 }
 async function run() {
     const report = newValidationReport();
