@@ -3,6 +3,7 @@ import type { MetricName, MetricValues, Task } from '../metrics/definitions.js';
 import type { ReportError } from '../errors.js';
 import type { TensorInfo } from '../onnx/session.js';
 import type { RunInfo } from '../util/run-info.js';
+import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
 import type { MissingBaseline } from './gate.js';
 
 /** The evaluate-baseline report: the JSON file, the job summary and the PR comment all render this. */
@@ -37,6 +38,20 @@ export interface EvaluationReport {
     pValueNewBetter: number;
     level: number | null;
   };
+  /** How the gate decided: the rule, its numbers, and the statement the summary shows. */
+  decision?: DecisionReport;
+  /** How the intervals and tests were computed (level, confidence, replicates, seed). */
+  inference?: InferenceSettings;
+  /** Every metric of both models with the interval and tests of its improvement; the gating metric first. */
+  comparisons?: MetricComparison[];
+  /** Per class (classification): support and precision/recall/F1 of both models, compared. */
+  perClass?: ClassComparison[];
+  /** The thresholds input, one row per line: failed rows first. */
+  thresholds?: ThresholdReport[];
+  /** max-class-regression: the per-class regression guard. */
+  classGuard?: GuardReport;
+  /** slices: per slice column and value, both models' metrics and the slice regression guard. */
+  slices?: SliceReport[];
   models: {
     new?: ModelReport;
     baseline?: ModelReport;
@@ -96,4 +111,78 @@ export interface ModelReport {
   perClass?: PerClass;
   confusion?: number[][];
   timing?: { loadMs: number; inferenceMs: number; rowsPerSecond: number };
+}
+
+/** The gate's decision on the gating metric under its rule(s). */
+export interface DecisionReport {
+  /** 'min-improvement' (the default rule), plus 'significance' and/or 'confidence' when those inputs are set. */
+  rules: ('min-improvement' | 'significance' | 'confidence')[];
+  metric: MetricName;
+  minImprovement: number;
+  significanceLevel: number | null;
+  confidence: number | null;
+  /** The improvement (positive = better), its interval, its lower bound at `confidence`, its p. */
+  improvement: number | null;
+  lowerBound: number | null;
+  pNewBetter: number | null;
+  /** Did each part hold: the margin, the significance, the confidence bound, the thresholds, the guards. */
+  checks: { name: string; passed: boolean; detail: string }[];
+}
+
+/** One line of the thresholds input, judged. */
+export interface ThresholdReport {
+  /** The line as written, and its number in the input (1-based). */
+  text: string;
+  line: number;
+  metric: string;
+  /** value: a bound on the new model's value; improvement / regression: on the change. */
+  kind: 'value' | 'improvement' | 'regression';
+  /** What was compared with the bound: the new model's value, the improvement, or its lower confidence bound. */
+  basis: 'value' | 'improvement' | 'lower-bound';
+  /** The compared number (null: it could not be computed, and the threshold fails). */
+  actual: number | null;
+  op: '>=' | '<=';
+  bound: number;
+  relative: boolean;
+  passed: boolean;
+  reason: string;
+}
+
+/** A regression guard (per class or per slice): which rows of the family dropped, and whether that blocks. */
+export interface GuardReport {
+  /** The metric guarded and the largest drop tolerated (in the metric's units), per metric. */
+  tolerances: Record<string, number>;
+  /** With significance-level: a drop blocks only when significant after Holm's correction across the family. */
+  significanceLevel: number | null;
+  passed: boolean;
+  rows: GuardRow[];
+}
+
+export interface GuardRow {
+  /** 'class 3', or 'region = EU' */
+  subject: string;
+  metric: string;
+  rows: number;
+  new: number | null;
+  baseline: number | null;
+  /** baseline better by this much (in the better direction; negative = the new model is better). */
+  drop: number | null;
+  pNewWorse: number | null;
+  /** Holm-adjusted across the family (null without significance-level). */
+  pHolm: number | null;
+  /** Whether this row is gated at all (a slice under min-slice-rows is reported, not gated). */
+  gated: boolean;
+  failed: boolean;
+  /** Why it failed, or why a drop did not block ("not significant after Holm: p = 0.41", "12 rows < min-slice-rows 100"). */
+  note: string;
+}
+
+/** One slice column: its values, each with both models' metrics compared. */
+export interface SliceReport {
+  column: string;
+  /** The file the column was read from. */
+  file: string;
+  minRows: number;
+  slices: { code: number; name?: string; rows: number; comparisons: MetricComparison[] }[];
+  guard?: GuardReport;
 }

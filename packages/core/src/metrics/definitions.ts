@@ -7,17 +7,26 @@ export const CLASSIFICATION_METRICS = [
   'f1-macro',
   'precision-macro',
   'recall-macro',
+  'mcc',
+  'top-k-accuracy',
   'log-loss',
+  'brier',
+  'ece',
   'roc-auc',
+  'average-precision',
 ] as const;
-export const REGRESSION_METRICS = ['rmse', 'mae', 'r2'] as const;
+export const REGRESSION_METRICS = ['rmse', 'mse', 'mae', 'r2'] as const;
+
+/** The per-class metrics, addressable as `recall[3]` in thresholds and guarded by max-class-regression. */
+export const PER_CLASS_METRICS = ['precision', 'recall', 'f1'] as const;
+export type PerClassMetric = (typeof PER_CLASS_METRICS)[number];
 
 export type ClassificationMetric = (typeof CLASSIFICATION_METRICS)[number];
 export type RegressionMetric = (typeof REGRESSION_METRICS)[number];
 export type MetricName = ClassificationMetric | RegressionMetric;
 export type Task = 'classification' | 'regression';
 
-const LOWER_IS_BETTER: ReadonlySet<MetricName> = new Set(['log-loss', 'rmse', 'mae']);
+const LOWER_IS_BETTER: ReadonlySet<MetricName> = new Set(['log-loss', 'brier', 'ece', 'rmse', 'mse', 'mae']);
 
 export function higherIsBetter(metric: MetricName): boolean {
   return !LOWER_IS_BETTER.has(metric);
