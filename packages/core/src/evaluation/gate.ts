@@ -140,10 +140,10 @@ export function decisionRules(config: GateConfig): DecisionRule[] {
  */
 export function decideGate(config: GateConfig, primary: MetricComparison): GateDecision {
   const rules = decisionRules(config);
-  if (primary.new === null) return notComparable(config, rules, `the new model's ${config.metric} cannot be computed`, primary);
+  if (primary.new === null) return notComparable(rules, `the new model's ${config.metric} cannot be computed`, primary);
   if (primary.baseline === null) {
     if (config.missingBaseline) return decideWithoutBaseline(config, primary.new, rules);
-    return notComparable(config, rules, `there is no baseline value of ${config.metric} to compare with`, primary);
+    return notComparable(rules, `there is no baseline value of ${config.metric} to compare with`, primary);
   }
   const improvement = primary.improvement ?? NaN;
   const required = primary.higherIsBetter ? primary.baseline + config.minImprovement : primary.baseline - config.minImprovement;
@@ -153,7 +153,7 @@ export function decideGate(config: GateConfig, primary: MetricComparison): GateD
   if (config.confidence !== undefined) checks.push(confidenceCheck(config, primary));
   const passed = checks.every((c) => c.passed);
   const values = `${config.metric} ${formatMetric(primary.new)} vs baseline ${formatMetric(primary.baseline)}`;
-  const reason = `${values}: ${passed ? passReason(checks) : failReason(config, improvement, margin, checks)}`;
+  const reason = `${values}: ${passed ? passReason(checks) : failReason(improvement, margin, checks)}`;
   return { passed, reason, improvement, required, rules, checks, warnings: noiseWarnings(config, rules, passed, primary) };
 }
 
@@ -211,7 +211,7 @@ function passReason(checks: DecisionCheck[]): string {
  * The margin's failure when it fails (never "the gain may be noise" when there is no gain);
  * otherwise the margin held and the failing evidence rules say why they did not.
  */
-function failReason(config: GateConfig, improvement: number, margin: DecisionCheck, checks: DecisionCheck[]): string {
+function failReason(improvement: number, margin: DecisionCheck, checks: DecisionCheck[]): string {
   if (!margin.passed) return `${margin.detail}.`;
   const verdict = improvement > 0 ? ': the gain may be noise' : ': the new model is not significantly better';
   const failures = checks.filter((c) => !c.passed).map((c) => (c.name === 'significance' ? `${c.detail}${verdict}` : c.detail));
@@ -232,7 +232,7 @@ function noiseWarnings(config: GateConfig, rules: DecisionRule[], passed: boolea
 }
 
 /** A comparison without a number to judge: fails closed, saying why. */
-function notComparable(config: GateConfig, rules: DecisionRule[], what: string, primary: MetricComparison): GateDecision {
+function notComparable(rules: DecisionRule[], what: string, primary: MetricComparison): GateDecision {
   const why = primary.unavailable ? `: ${primary.unavailable}` : '';
   const reason = `${what}${why}; the gate fails closed.`;
   const checks = rules.map((name) => ({ name, passed: false, detail: `${what}${why}` }));
