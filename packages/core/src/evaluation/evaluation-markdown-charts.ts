@@ -136,10 +136,13 @@ export interface ClassChangeChartInput {
   note?: string;
 }
 
-/** The y-axis range: every change, 0 and -tolerance, with a tenth of the span as margin. */
+/**
+ * The y-axis range: every change, 0 and -tolerance, with a tenth of the span as margin, rounded
+ * outwards to the 4 decimals written (ignoring float noise: 0.05 + 0.023 is 0.07300000000000001).
+ */
 function axisRange(values: number[]): [string, string] {
   const [lo, hi] = rulerSpan(values);
-  return [mermaidNumber(Math.floor(lo * 1e4) / 1e4), mermaidNumber(Math.ceil(hi * 1e4) / 1e4)];
+  return [mermaidNumber(Math.floor(lo * 1e4 + 1e-6) / 1e4), mermaidNumber(Math.ceil(hi * 1e4 - 1e-6) / 1e4)];
 }
 
 /**
