@@ -45,8 +45,11 @@ export interface IntervalPictureInput {
 }
 
 const RULER_WIDTH = 49;
-const LEFT = 'worse ◂ ';
-const RIGHT = ' ▸ better';
+// Only ASCII and the box-drawing block (U+2500-257F) in the ruler: monospace code fonts carry
+// both at cell width, so the marker row under it stays aligned (a glyph from a fallback font may
+// be wider and shift everything after it).
+const LEFT = 'worse < ';
+const RIGHT = ' > better';
 
 /** The column of value v on a ruler of RULER_WIDTH cells spanning [lo, hi]. */
 function column(v: number, lo: number, hi: number): number {
@@ -61,15 +64,15 @@ function rulerSpan(values: number[]): [number, number] {
   return [min - pad, max + pad];
 }
 
-/** The ruler line: dots outside the interval, ├━━━●━━┤ inside it. */
+/** The ruler line: ─ outside the interval, ├━━━┿━━┤ inside it, ┿ at the improvement. */
 function rulerLine(p: IntervalPictureInput, lo: number, hi: number): string {
-  const cells: string[] = Array.from({ length: RULER_WIDTH }, () => '·');
+  const cells: string[] = Array.from({ length: RULER_WIDTH }, () => '─');
   const a = column(p.interval.lower, lo, hi);
   const b = column(p.interval.upper, lo, hi);
   for (let i = a; i <= b; i++) cells[i] = '━';
   cells[a] = '├';
   cells[b] = '┤';
-  if (p.improvement !== null && Number.isFinite(p.improvement)) cells[column(p.improvement, lo, hi)] = '●';
+  if (p.improvement !== null && Number.isFinite(p.improvement)) cells[column(p.improvement, lo, hi)] = '┿';
   else if (a === b) cells[a] = '┃';
   return LEFT + cells.join('') + RIGHT;
 }
@@ -103,7 +106,7 @@ export function intervalPicture(p: IntervalPictureInput): string[] {
   if (p.lowerBound) markers.push({ char: 'L', col: column(p.lowerBound.value, lo, hi) });
   const pct = `${Math.round(p.interval.level * 1000) / 10}%`;
   const key = [
-    p.improvement !== null ? `● the improvement ${signedMetric(p.improvement)}` : '',
+    p.improvement !== null ? `┿ the improvement ${signedMetric(p.improvement)}` : '',
     `├━┤ its ${pct} interval [${signedMetric(p.interval.lower)}, ${signedMetric(p.interval.upper)}]`,
     '0 no change',
     `m min-improvement ${signedMetric(p.minImprovement)}`,

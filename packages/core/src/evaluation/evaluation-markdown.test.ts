@@ -232,12 +232,12 @@ describe('renderEvaluationMarkdown: decision, interval picture, thresholds', () 
     // col(v) = round((v + 0.0048) / 0.0576 * 48): 0 -> 4, 0.01 -> 12.33 -> 12, 0.012 -> 14,
     // 0.02 -> 20.67 -> 21, 0.03 -> 29, 0.048 -> 44
     const ruler = md[at + 1];
-    const left = 'worse ◂ '.length;
-    expect(ruler.startsWith('worse ◂ ')).toBe(true);
-    expect(ruler.endsWith(' ▸ better')).toBe(true);
-    expect([...ruler].length).toBe(left + 49 + ' ▸ better'.length);
+    const left = 'worse < '.length;
+    expect(ruler.startsWith('worse < ')).toBe(true);
+    expect(ruler.endsWith(' > better')).toBe(true);
+    expect([...ruler].length).toBe(left + 49 + ' > better'.length);
     expect(ruler.indexOf('├') - left).toBe(14);
-    expect(ruler.indexOf('●') - left).toBe(29);
+    expect(ruler.indexOf('┿') - left).toBe(29);
     expect(ruler.indexOf('┤') - left).toBe(44);
     const markers = md[at + 2];
     expect(markers.indexOf('0') - left).toBe(4);
@@ -245,7 +245,7 @@ describe('renderEvaluationMarkdown: decision, interval picture, thresholds', () 
     expect(markers.indexOf('L') - left).toBe(21);
     expect(md[at + 3]).toBe('```');
     expect(md[at + 4]).toBe(
-      'Improvement of accuracy (positive = the new model is better): ● the improvement +0.0300; ├━┤ its 95% interval [+0.0120, +0.0480]; 0 no change; m min-improvement +0.0100; L the 0.95 lower confidence bound +0.0200.',
+      'Improvement of accuracy (positive = the new model is better): ┿ the improvement +0.0300; ├━┤ its 95% interval [+0.0120, +0.0480]; 0 no change; m min-improvement +0.0100; L the 0.95 lower confidence bound +0.0200.',
     );
   });
 
@@ -257,7 +257,7 @@ describe('renderEvaluationMarkdown: decision, interval picture, thresholds', () 
       minImprovement: 0,
     });
     expect(pic[0]).toBe('```text');
-    const left = 'worse ◂ '.length;
+    const left = 'worse < '.length;
     // span [-0.03, 0.01] padded by 0.004 -> [-0.034, 0.014]: col(0) = round(0.034 / 0.048 * 48) = 34
     expect(pic[2].indexOf('0') - left).toBe(34);
     expect(pic[3].indexOf('m') - left).toBe(34);

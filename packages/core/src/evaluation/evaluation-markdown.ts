@@ -237,7 +237,7 @@ function metricName(r: EvaluationReport, c: MetricComparison): string {
 }
 
 /** The change in words by the metric's direction: "▲ better by 0.0120", "▼ worse by 0.0400", "= no change". */
-export function changeWords(c: MetricComparison): string | null {
+function changeWords(c: MetricComparison): string | null {
   if (c.improvement === null || !Number.isFinite(c.improvement)) return null;
   if (c.improvement === 0) return '= no change';
   return `${c.improvement > 0 ? '▲ better' : '▼ worse'} by ${formatMetric(Math.abs(c.improvement))}`;
