@@ -391,17 +391,21 @@ describe('renderEvaluationMarkdown: per class', () => {
     expect(rows[0].startsWith('| ❌ | 70 | 10 |')).toBe(true);
   });
 
-  it('builds the per-class table from the models of a report written before comparisons (no guard)', () => {
+  it('without a class guard: no guard line, no ✗, only the zero line in the chart', () => {
     const r = passedClassification();
-    r.comparisons = undefined;
-    r.models.new!.metrics = { accuracy: 0.86 };
-    r.models.baseline!.metrics = { accuracy: 0.83 };
-    r.models.new!.perClass = { precision: [0.9, 0.8], recall: [0.7, 0.95], f1: [0.79, 0.87], support: [10, 20] };
-    r.models.baseline!.perClass = { precision: [0.9, 0.8], recall: [0.75, 0.9], f1: [0.79, 0.87], support: [10, 20] };
+    r.perClass = classes(
+      [
+        [0.7, 0.75],
+        [0.95, 0.9],
+      ],
+      [10, 20],
+    );
     const md = renderEvaluationMarkdown(r);
     expectValidMarkdown(md);
-    expect(lines(md)).toContain('|  | 0 | 10 | 0.7000 | 0.7500 | ▼ -0.0500 | 0.9000 | = no change | 0.7900 | = no change |  |');
-    expect(md).toContain('    line [-0.0500, 0.0500]');
+    expect(md).not.toContain('Class guard');
+    expect(lines(md)).toContain('|  | 0 | 10 | 0.7000 | 0.7500 | ▼ -0.0500 | 0.8000 | = no change | 0.7500 | ▲ +0.0500 |  |');
+    expect(md).toContain('    x-axis "class" ["0", "1"]');
+    expect(md).toContain('    line [-0.0500, 0.0500]\n```');
     expect(md).toContain("The line: each class's change of recall, new - baseline (above 0 = better). Flat line: 0.");
   });
 });

@@ -314,26 +314,6 @@ function newOnlyTable(r: EvaluationReport, list: MetricComparison[]): string[] {
   return out;
 }
 
-/** Per class comparisons: the report's own, or built from the two models' per-class values (no intervals). */
-function classesOf(r: EvaluationReport): ClassComparison[] {
-  if (r.perClass) return r.perClass;
-  const pc = r.models.new?.perClass;
-  if (!pc) return [];
-  const bp = r.models.baseline?.perClass;
-  const compare = (name: string, nv: number, bv: number | undefined): MetricComparison => {
-    const c: MetricComparison = { metric: name, higherIsBetter: true, new: nv, baseline: bv ?? null, improvement: null };
-    if (bv !== undefined) c.improvement = nv - bv;
-    return c;
-  };
-  return pc.support.map((support, k) => ({
-    class: k,
-    support,
-    precision: compare(`precision[${k}]`, pc.precision[k], bp?.precision[k]),
-    recall: compare(`recall[${k}]`, pc.recall[k], bp?.recall[k]),
-    f1: compare(`f1[${k}]`, pc.f1[k], bp?.f1[k]),
-  }));
-}
-
 /** The guard row of one subject ('class 3', 'region = EU') for one metric, if the guard has one. */
 function guardRowOf(guard: GuardReport | undefined, subject: string, metric?: string): GuardRow | undefined {
   return guard?.rows.find(
@@ -387,7 +367,7 @@ function classOrder(
 
 /** Per class: support and the three per-class metrics of both models, guard failures flagged, and the chart. */
 function perClassSection(r: EvaluationReport): string[] {
-  const list = classesOf(r);
+  const list = r.perClass ?? [];
   if (!list.length) return [];
   const metric = guardedClassMetric(r);
   const guard = r.classGuard;
