@@ -2,8 +2,9 @@ import { inputValue } from '@ml-gate/core';
 import {
   METRIC_NAMES,
   checkMetricFitsTask,
-  checkSignificanceFits,
+  parseClassRegression,
   parseMetricName,
+  parseThresholds,
   type EvaluationSettings,
   type MetricName,
   type Task,
@@ -40,11 +41,43 @@ function readMetricAndTask(): { metric?: MetricName; task: Task | 'auto' } {
   return { metric, task };
 }
 
+/** How the improvement is judged: the decision rules, the bootstrap, the thresholds and guards. */
+function readEvidenceSettings() {
+  const thresholds = stringInput('thresholds');
+  const classRegression = stringInput('max-class-regression');
+  return {
+    significanceLevel: optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }),
+    // below 0.5 a "lower" bound would sit above the improvement itself
+    confidence: optionalNumberInput('confidence', { min: 0.5, max: 1, exclusiveMin: true, exclusiveMax: true }),
+    replicates: numberInput('bootstrap-replicates', 2000, { min: 100, max: 1_000_000, integer: true }),
+    seed: numberInput('seed', 1, { min: 0, max: 2 ** 32 - 1, integer: true }),
+    // the parser's message names the line and what it expects
+    thresholds: thresholds ? inputValue('thresholds', parseThresholds(thresholds)) : [],
+    classRegression: classRegression
+      ? inputValue('max-class-regression', parseClassRegression(classRegression), {
+          shown: classRegression,
+          expected: 'a number (the largest recall drop tolerated), or per metric "recall 0.05, f1 0.1"',
+        })
+      : undefined,
+    topK: numberInput('top-k', 5, { min: 1, max: 1 << 20, integer: true }),
+  };
+}
+
+/** Slice columns of the eval set and their guard. */
+function readSliceSettings() {
+  return {
+    slices: stringInput('slices')
+      .split(/[,\n]/)
+      .map((name) => name.trim())
+      .filter(Boolean),
+    sliceNames: stringInput('slice-names'),
+    minSliceRows: numberInput('min-slice-rows', 100, { min: 1, integer: true }),
+    maxSliceRegression: optionalNumberInput('max-slice-regression', { min: 0 }),
+  };
+}
+
 function readEvaluationSettings(): EvaluationSettings {
   const { metric, task } = readMetricAndTask();
-  const significanceLevel = optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true });
-  // a metric given is checked now; the default one (from the task) once the task is known
-  if (metric) checkSignificanceFits(metric, significanceLevel);
   return {
     newModel: stringInput('new-model', { required: true }),
     baselineModel: stringInput('baseline-model'),
@@ -54,7 +87,8 @@ function readEvaluationSettings(): EvaluationSettings {
     metric,
     task,
     minImprovement: numberInput('min-improvement', 0.01),
-    significanceLevel,
+    ...readEvidenceSettings(),
+    ...readSliceSettings(),
     inputName: stringInput('input-name'),
     outputName: stringInput('output-name'),
     missingBaseline: choiceInput('missing-baseline', ['pass', 'warn', 'fail'] as const, 'fail'),

@@ -2,10 +2,7 @@ import type { Tensor } from 'onnxruntime-node';
 
 import type { TargetArray } from '../npy/dtype.js';
 import type { NpyArray } from '../npy/array.js';
-import { ClassificationAccumulator, type PerClass, type ScoreKind } from '../metrics/classification.js';
-import type { MetricValues, Task } from '../metrics/definitions.js';
-import { RegressionAccumulator } from '../metrics/regression.js';
-import { mcnemarExact, mcnemarExactNewBetter } from '../metrics/significance.js';
+import type { Task } from '../metrics/definitions.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, type LoadedModel } from '../onnx/session.js';
 import { INPUT_ARRAYS, tensorValues } from '../onnx/tensor-types.js';
@@ -16,15 +13,19 @@ import type { EvalSet } from './eval-set.js';
 import { inputError } from './input-error.js';
 import { checkLabelsFit, surveyLabels } from './labels.js';
 import { checkOutputsFit, chooseTask, classesScored, type TaskChoice } from './task.js';
+import { RowValues } from './row-values.js';
+import { ClassificationAccumulator, RegressionAccumulator, type SubsetStatistics } from './statistics.js';
+import { SliceAccumulators, type SliceStatistics } from './slice-statistics.js';
+import { RankCollector, type RankData } from './rank-collector.js';
 
+/** What a classifier's output holds, as the report says it. */
+export type ScoreKind = 'probabilities' | 'logits' | 'labels';
+
+/** What is known of one model's output after the pass (its metrics come from the statistics). */
 export interface ModelEvaluation {
   /** What the scored output holds. */
   outputKind: ScoreKind | 'values';
   outputShape: (number | string)[];
-  metrics: MetricValues;
-  unavailable: Record<string, string>;
-  perClass?: PerClass;
-  confusion?: number[][];
   inferenceMs: number;
 }
 
@@ -37,11 +38,12 @@ export interface Comparison {
   batchSize: number;
   new: ModelEvaluation;
   baseline?: ModelEvaluation;
-  /**
-   * Classification with a baseline: rows only one model gets right, McNemar's exact p-value
-   * (two-sided, reported) and its one-sided p that the new model is better (what the gate uses).
-   */
-  paired?: { newOnlyCorrect: number; baselineOnlyCorrect: number; pValue: number; pValueNewBetter: number };
+  /** The sufficient statistics of every row: metrics, intervals and the decision are computed from them. */
+  statistics: SubsetStatistics;
+  /** Per slice column, the statistics of each code's rows. */
+  slices: SliceStatistics[];
+  /** Classification: the per-row scores of the rank metrics, or why they were not kept. */
+  ranks?: RankData;
 }
 
 export interface CompareOptions {
@@ -55,6 +57,10 @@ export interface CompareOptions {
   log?: (message: string) => void;
   /** Called once the task and classes are known, before the full pass; may throw to stop early. */
   checkTask?: (task: Task, classes: number | undefined, choice: TaskChoice) => void;
+  /** k of top-k-accuracy. */
+  topK: number;
+  /** Keep the per-row scores of roc-auc and average-precision whatever they weigh (the gate or a threshold needs them). */
+  rankMetricsNeeded: boolean;
 }
 
 const FLOAT_OUTPUTS = new Set<Tensor.Type>(['float32', 'float64', 'float16']);
@@ -73,11 +79,8 @@ interface Runner {
   outputIsLabels: boolean;
   outputShape: (number | string)[];
   scores: Float64Array;
-  predicted: Int32Array;
-  /** One-column scores: the predictions under the logit reading (see ClassificationAccumulator.add). */
-  predictedIfLogits: Int32Array;
-  classification?: ClassificationAccumulator;
-  regression?: RegressionAccumulator;
+  /** Classification: what the batch's scores say about each row (predicted class, losses, ...). */
+  values?: RowValues;
 }
 
 /** The eval set cut into batches of `batchRows` rows, read into one of two slots. */
@@ -91,6 +94,8 @@ interface Batches {
   rowLength: number;
   /** The labels of the batch in each slot. */
   labels: [Float64Array, Float64Array];
+  /** Each slice column's codes of the batch in each slot. */
+  codes: [Int32Array, Int32Array][];
   /** Reads rows [start, start + batchRows) (fewer at the end) into `slot`; returns how many. */
   read(start: number, slot: Slot): Promise<number>;
 }
@@ -154,8 +159,6 @@ function createRunners(models: [string, LoadedModel][], batchRows: number, rowLe
       outputIsLabels: false,
       outputShape: [],
       scores: new Float64Array(0),
-      predicted: new Int32Array(batchRows),
-      predictedIfLogits: new Int32Array(batchRows),
     };
   });
   // models with the same input type share the decoded batch
@@ -165,10 +168,11 @@ function createRunners(models: [string, LoadedModel][], batchRows: number, rowLe
   return runners;
 }
 
-function batchesOf({ features, labels }: EvalSet, runners: Runner[], batchRows: number): Batches {
+function batchesOf({ features, labels, slices }: EvalSet, runners: Runner[], batchRows: number): Batches {
   const rows = features.rows;
   const rowLength = features.rowLength;
   const labelBuffers: [Float64Array, Float64Array] = [new Float64Array(batchRows), new Float64Array(batchRows)];
+  const codes = slices.map((): [Int32Array, Int32Array] => [new Int32Array(batchRows), new Int32Array(batchRows)]);
   const read = async (start: number, slot: Slot): Promise<number> => {
     const n = Math.min(batchRows, rows - start);
     const decoded = new Set<TargetArray>();
@@ -180,9 +184,10 @@ function batchesOf({ features, labels }: EvalSet, runners: Runner[], batchRows: 
       decoded.add(buffer);
     }
     await labels.readRows(start, n, labelBuffers[slot]);
+    for (let c = 0; c < slices.length; c++) await slices[c].readCodes(start, n, codes[c][slot]);
     return n;
   };
-  return { rows, featuresLabel: features.label, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, read };
+  return { rows, featuresLabel: features.label, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, codes, read };
 }
 
 /** Runs one batch; returns the output values (n rows) and the output's dims. */
@@ -311,9 +316,8 @@ async function probeFirstBatch(options: CompareOptions, runners: Runner[], batch
   checkOutputsFit(choice, runners);
   const classes = checkLabelsFit(survey, choice.task, { limit, scorer: scorer?.role ?? '', oneColumn: scorer?.width === 1 });
   options.checkTask?.(choice.task, classes, choice);
-  for (const r of runners) {
-    if (choice.task === 'classification') r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes!);
-    else r.regression = new RegressionAccumulator();
+  if (choice.task === 'classification') {
+    for (const r of runners) r.values = new RowValues(r.width, r.outputIsLabels, classes!, batches.batchRows, options.topK);
   }
   return { choice, classes, first, n };
 }
@@ -348,83 +352,56 @@ async function streamBatches(
   }
 }
 
-/** Adds one model's outputs for a batch (rows start .. start + n) to its accumulator. */
+/** Reads one model's outputs for a batch (rows start .. start + n) into its scores and per-row values. */
 function scoreBatch(r: Runner, output: BatchOutput, y: Float64Array, n: number, classes: number | undefined, start: number): void {
   const raw = output.data;
   const count = n * r.width;
   for (let j = 0; j < count; j++) r.scores[j] = Number(raw[j]);
-  if (r.classification) {
-    if (r.outputIsLabels) checkPredictedClasses(r, r.scores, n, classes!, start);
-    r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
-  } else r.regression!.add(r.scores, y, n);
+  if (!r.values) return;
+  if (r.outputIsLabels) checkPredictedClasses(r, r.scores, n, classes!, start);
+  r.values.compute(r.scores, y, n);
 }
 
-/**
- * McNemar's counts (rows only one model gets right) under each reading (0: probabilities,
- * 1: logits) of each model's scores; which reading holds is known after the last row (they
- * differ only for one-column scores).
- */
-class PairedCounts {
-  private readonly newOnly = [
-    [0, 0],
-    [0, 0],
-  ];
-  private readonly baselineOnly = [
-    [0, 0],
-    [0, 0],
-  ];
-  private readonly readings: [number[], number[]];
+/** The statistics a pass fills: of every row, of each slice, and the rank metrics' scores. */
+interface Accumulators {
+  all: ClassificationAccumulator | RegressionAccumulator;
+  slices: SliceAccumulators[];
+  ranks?: RankCollector;
+}
 
-  constructor(
-    private readonly a: Runner,
-    private readonly b: Runner,
-  ) {
-    const readings = (r: Runner) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
-    this.readings = [readings(a), readings(b)];
-  }
+function createAccumulators(options: CompareOptions, runners: Runner[], batchRows: number, task: Task, classes: number | undefined): Accumulators {
+  const values = runners.map((r) => r.values!);
+  const paired = runners.length === 2;
+  const subset = () => (task === 'classification' ? new ClassificationAccumulator(classes!, values) : new RegressionAccumulator(paired));
+  const slices = options.data.slices.map((column) => new SliceAccumulators(column, subset, runners, batchRows));
+  const ranks = task === 'classification' ? RankCollector.create(runners, classes!, options.data.features.rows, batchRows, options.rankMetricsNeeded) : undefined;
+  return { all: subset(), slices, ranks };
+}
 
-  /** The batch's predictions (each runner's, after scoreBatch) against its labels. */
-  add(y: Float64Array, n: number): void {
-    for (const ra of this.readings[0]) {
-      const pa = ra === 1 ? this.a.predictedIfLogits : this.a.predicted;
-      for (const rb of this.readings[1]) {
-        const pb = rb === 1 ? this.b.predictedIfLogits : this.b.predicted;
-        const newOnly = this.newOnly[ra];
-        const baselineOnly = this.baselineOnly[ra];
-        for (let i = 0; i < n; i++) {
-          const newRight = pa[i] === y[i];
-          const baseRight = pb[i] === y[i];
-          if (newRight && !baseRight) newOnly[rb]++;
-          else if (baseRight && !newRight) baselineOnly[rb]++;
-        }
-      }
-    }
-  }
-
-  result(): NonNullable<Comparison['paired']> {
-    const reading = (r: Runner) => (r.width === 1 && !r.outputIsLabels && !r.classification!.readsAsProbabilities() ? 1 : 0);
-    const [ra, rb] = [reading(this.a), reading(this.b)];
-    const b = this.newOnly[ra][rb];
-    const c = this.baselineOnly[ra][rb];
-    return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c), pValueNewBetter: mcnemarExactNewBetter(b, c) };
+/** Adds the batch in `slot` (its outputs already scored by each runner) to every statistic. */
+function accumulate(acc: Accumulators, runners: Runner[], batches: Batches, slot: Slot, n: number): void {
+  const y = batches.labels[slot];
+  if (acc.all instanceof ClassificationAccumulator) {
+    const values = runners.map((r) => r.values!);
+    acc.all.add(y, values, n);
+    acc.slices.forEach((s, c) => s.addClassification(batches.codes[c][slot], y, values, n));
+    acc.ranks?.add(runners, y, n);
+  } else {
+    const predictions = runners.map((r) => r.scores);
+    acc.all.add(y, predictions, n);
+    acc.slices.forEach((s, c) => s.addRegression(batches.codes[c][slot], y, predictions, n));
   }
 }
 
 function modelEvaluation(r: Runner): ModelEvaluation {
-  const common = { outputShape: r.outputShape, inferenceMs: r.inferenceMs };
-  if (r.classification) {
-    const res = r.classification.result();
-    return {
-      outputKind: res.scoreKind,
-      metrics: res.metrics,
-      unavailable: res.unavailable,
-      perClass: res.perClass,
-      confusion: res.confusion,
-      ...common,
-    };
-  }
-  const res = r.regression!.result();
-  return { outputKind: 'values', metrics: res.metrics, unavailable: res.unavailable, ...common };
+  const outputKind: ModelEvaluation['outputKind'] = !r.values
+    ? 'values'
+    : r.outputIsLabels
+      ? 'labels'
+      : r.values.finalReading() === 0
+        ? 'probabilities'
+        : 'logits';
+  return { outputKind, outputShape: r.outputShape, inferenceMs: r.inferenceMs };
 }
 
 /**
@@ -449,14 +426,13 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
 
   const { choice, classes, first, n } = await probeFirstBatch(options, runners, batches);
   const { task } = choice;
-  const paired = task === 'classification' && runners.length === 2 ? new PairedCounts(runners[0], runners[1]) : undefined;
+  const acc = createAccumulators(options, runners, batchRows, task, classes);
   let pending: BatchOutput[] | undefined = first;
   await streamBatches(batches, n, async (slot, start, count) => {
     const outputs = pending ?? (await runAll(ort, runners, batches, slot, count, start));
     pending = undefined;
-    const y = batches.labels[slot];
-    runners.forEach((r, i) => scoreBatch(r, outputs[i], y, count, classes, start));
-    paired?.add(y, count);
+    runners.forEach((r, i) => scoreBatch(r, outputs[i], batches.labels[slot], count, classes, start));
+    accumulate(acc, runners, batches, slot, count);
   });
 
   const [newEvaluation, baselineEvaluation] = runners.map(modelEvaluation);
@@ -468,7 +444,9 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
     batchSize: batchRows,
     new: newEvaluation,
     baseline: baselineEvaluation,
-    paired: paired?.result(),
+    statistics: acc.all.finish(),
+    slices: acc.slices.map((s) => s.finish()),
+    ranks: acc.ranks?.finish(runners),
   };
 }
 

@@ -1,22 +1,22 @@
 import { UserError, fileProblem } from '../errors.js';
-import { higherIsBetter, type MetricName, type Task } from '../metrics/definitions.js';
+import { higherIsBetter, type MetricName, type MetricValues, type Task } from '../metrics/definitions.js';
+import { decodeCells, type PairedConfusion } from '../metrics/paired-confusion.js';
+import { mcnemarExact, mcnemarExactNewBetter } from '../metrics/significance.js';
 import { describeDType } from '../npy/dtype.js';
 import { loadOnnxRuntime, type OnnxRuntime, type RuntimeLocation } from '../onnx/runtime.js';
 import { loadModel, type LoadedModel } from '../onnx/session.js';
 import { sha256EachAndAll, sha256Files } from '../util/hash.js';
 import { compareModels, type Comparison, type ModelEvaluation } from './compare.js';
+import type { InferenceSettings, MetricComparison } from './comparison.js';
 import { openEvalSet, type EvalSet } from './eval-set.js';
 import { inputError } from './input-error.js';
 import type { TaskChoice } from './task.js';
 import type { EvaluationReport, ModelReport } from './evaluation-report.js';
-import {
-  checkMetricFitsTask,
-  checkSignificanceFits,
-  decideGate,
-  gateMetric,
-  missingBaselineWarning,
-  type MissingBaselinePolicy,
-} from './gate.js';
+import { checkMetricFitsTask, gateMetric, missingBaselineWarning, type MissingBaselinePolicy } from './gate.js';
+import { decideOnEvidence } from './decide.js';
+import type { ClassTolerances } from './guards.js';
+import { compareStatistics } from './metric-comparisons.js';
+import type { Threshold } from './thresholds.js';
 
 /** What an evaluation is asked to do: evaluate-baseline's inputs, parsed and validated. */
 export interface EvaluationSettings {
@@ -30,7 +30,24 @@ export interface EvaluationSettings {
   /** Undefined: the task's default (accuracy or rmse). */
   metric?: MetricName;
   minImprovement: number;
+  /** significance-level: the improvement must also be significant at this level (one-sided). */
   significanceLevel?: number;
+  /** confidence: the improvement's lower confidence bound at this level must reach min-improvement. */
+  confidence?: number;
+  /** Bootstrap replicates and seed. */
+  replicates: number;
+  seed: number;
+  /** The thresholds input, parsed. */
+  thresholds: Threshold[];
+  /** max-class-regression, parsed (undefined: no per-class guard). */
+  classRegression?: ClassTolerances;
+  /** k of top-k-accuracy. */
+  topK: number;
+  /** Slice columns of the eval set, their names file (empty: none), and the slice guard. */
+  slices: string[];
+  sliceNames: string;
+  minSliceRows: number;
+  maxSliceRegression?: number;
   task: Task | 'auto';
   /** Empty: the model's only input, its first output. */
   inputName: string;
@@ -77,11 +94,12 @@ export async function evaluateModels(s: EvaluationSettings, report: EvaluationRe
       task: s.task,
       batchSize: s.batchSize,
       log: options.log,
-      checkTask: (task, classes, choice) => {
+      topK: s.topK,
+      rankMetricsNeeded: ranksNeeded(s),
+      checkTask: (task, _classes, choice) => {
         // recorded first: a metric that does not fit still leaves the task and why in the report
         recordTask(report, choice, options);
-        checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes);
-        checkSignificanceFits(gateMetric(s.metric, task), s.significanceLevel);
+        checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected');
       },
     });
     recordHashes(report, data, await hashes);
@@ -166,8 +184,14 @@ function recordMissingBaseline(report: EvaluationReport, policy: MissingBaseline
   if (warning) report.warnings.push(warning);
 }
 
+/** Whether the gate or a threshold ranks: then the per-row scores are kept whatever they weigh. */
+function ranksNeeded(s: EvaluationSettings): boolean {
+  const ranks = new Set<string>(['roc-auc', 'average-precision']);
+  return (s.metric !== undefined && ranks.has(s.metric)) || s.thresholds.some((t) => ranks.has(t.metric));
+}
+
 async function openData(s: EvaluationSettings, report: EvaluationReport): Promise<EvalSet> {
-  const data = await openEvalSet(s.evalData, s.features, s.labels);
+  const data = await openEvalSet(s.evalData, s.features, s.labels, { slices: s.slices, sliceNames: s.sliceNames || undefined });
   const { features, labels } = data;
   report.evalSet = {
     path: s.evalData,
@@ -203,10 +227,6 @@ function recordHashes(report: EvaluationReport, data: EvalSet, [newSha, baseline
 
 function addEvaluation(target: ModelReport, e: ModelEvaluation, rows: number): void {
   target.outputKind = e.outputKind;
-  target.metrics = e.metrics;
-  target.unavailable = e.unavailable;
-  target.perClass = e.perClass;
-  target.confusion = e.confusion;
   const rowsPerSecond = e.inferenceMs > 0 ? rows / (e.inferenceMs / 1000) : 0;
   target.timing = { loadMs: target.timing?.loadMs ?? 0, inferenceMs: e.inferenceMs, rowsPerSecond };
 }
@@ -220,35 +240,57 @@ function recordComparison(report: EvaluationReport, c: Comparison): void {
   if (report.models.baseline && c.baseline) addEvaluation(report.models.baseline, c.baseline, c.rows);
 }
 
-/** The gate metric of one model; a model whose value cannot be computed cannot be judged. */
-function gateValue(e: ModelEvaluation, metric: MetricName, role: string, file: string): number {
-  const value = e.metrics[metric];
-  if (value === null || value === undefined) {
-    throw inputError('metric', `The ${role}'s ${metric} cannot be computed: ${e.unavailable[metric] ?? 'no value'}.`, { file });
+/** Each model's metric values (the report's models.*.metrics) and confusion matrix, from the comparisons. */
+function recordModelMetrics(report: EvaluationReport, comparisons: MetricComparison[], c: Comparison): void {
+  const values = (pick: (m: MetricComparison) => number | null) => {
+    const out: MetricValues = {};
+    const unavailable: Record<string, string> = {};
+    for (const m of comparisons) {
+      out[m.metric as MetricName] = pick(m);
+      if (pick(m) === null && m.unavailable) unavailable[m.metric] = m.unavailable;
+    }
+    return { metrics: out, unavailable };
+  };
+  Object.assign(report.models.new!, values((m) => m.new));
+  if (report.models.baseline && c.baseline) Object.assign(report.models.baseline, values((m) => m.baseline));
+  if (c.statistics.task === 'classification') {
+    const { confusion, classes } = c.statistics;
+    report.models.new!.confusion = matrix(confusion.confusion('new'), classes);
+    if (report.models.baseline && c.baseline) report.models.baseline.confusion = matrix(confusion.confusion('baseline'), classes);
   }
-  return value;
 }
 
-/** The gate on the comparison: the primary metric of both models, then the decision. */
+function matrix(flat: Float64Array, k: number): number[][] {
+  return Array.from({ length: k }, (_, t) => Array.from(flat.subarray(t * k, (t + 1) * k)));
+}
+
+/** McNemar's counts and both p-values from the paired table (the report's significance block and the p-value output). */
+function mcnemar(table: PairedConfusion, classes: number, level: number | undefined): NonNullable<EvaluationReport['significance']> {
+  const { keys, counts } = table.cells();
+  const { label, newClass, baselineClass } = decodeCells(keys, classes);
+  let b = 0;
+  let c = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const newRight = newClass[i] === label[i];
+    if (newRight !== (baselineClass[i] === label[i])) {
+      if (newRight) b += counts[i];
+      else c += counts[i];
+    }
+  }
+  return { test: 'mcnemar-exact', newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c), pValueNewBetter: mcnemarExactNewBetter(b, c), level: level ?? null };
+}
+
+/** The metrics compared, the decision under its rules, the thresholds and the guards: the report's verdict. */
 function decide(report: EvaluationReport, s: EvaluationSettings, c: Comparison): void {
   const metric = gateMetric(s.metric, c.task);
-  const p = report.primary;
-  p.metric = metric;
-  p.higherIsBetter = higherIsBetter(metric);
-  p.new = c.new.metrics[metric] ?? null;
-  p.baseline = c.baseline?.metrics[metric] ?? null;
-  const newValue = gateValue(c.new, metric, 'new model', s.newModel);
-  const baselineValue = c.baseline ? gateValue(c.baseline, metric, 'baseline model', s.baselineModel) : null;
-  if (c.paired) report.significance = { test: 'mcnemar-exact', ...c.paired, level: s.significanceLevel ?? null };
-  const decision = decideGate(
-    { metric, minImprovement: s.minImprovement, significanceLevel: s.significanceLevel, missingBaseline: report.baselineMissing },
-    newValue,
-    baselineValue,
-    c.paired?.pValueNewBetter,
-  );
-  p.improvement = decision.improvement;
-  p.required = decision.required;
-  report.passed = decision.passed;
-  report.status = decision.passed ? 'passed' : 'failed';
-  report.reason = decision.reason;
+  const inference: InferenceSettings = { level: 0.95, confidence: s.confidence, replicates: s.replicates, seed: s.seed };
+  report.inference = inference;
+  const all = compareStatistics(c.statistics, inference, { subset: 0, ranks: c.ranks, first: metric });
+  report.comparisons = all.comparisons;
+  report.perClass = all.perClass;
+  recordModelMetrics(report, all.comparisons, c);
+  if (c.statistics.task === 'classification' && c.statistics.paired) {
+    report.significance = mcnemar(c.statistics.confusion, c.statistics.classes, s.significanceLevel);
+  }
+  decideOnEvidence(report, s, c, metric, inference);
 }

@@ -1,8 +1,8 @@
-import type { PerClass, ScoreKind } from '../metrics/classification.js';
 import type { MetricName, MetricValues, Task } from '../metrics/definitions.js';
 import type { ReportError } from '../errors.js';
 import type { TensorInfo } from '../onnx/session.js';
 import type { RunInfo } from '../util/run-info.js';
+import type { ScoreKind } from './compare.js';
 import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
 import type { MissingBaseline } from './gate.js';
 
@@ -108,7 +108,7 @@ export interface ModelReport {
   outputKind?: ScoreKind | 'values';
   metrics?: MetricValues;
   unavailable?: Record<string, string>;
-  perClass?: PerClass;
+  /** confusion[true][predicted], as scikit-learn's confusion_matrix. */
   confusion?: number[][];
   timing?: { loadMs: number; inferenceMs: number; rowsPerSecond: number };
 }

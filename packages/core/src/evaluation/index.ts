@@ -1,6 +1,12 @@
 // The evaluation domain (evaluate-baseline): the eval set, the paired comparison of two models,
 // the metrics, the gate and its report.
 export * from '../metrics/index.js';
+export * from '../stats/index.js';
+export * from './comparison.js';
+export * from './statistics.js';
+export * from './metric-comparisons.js';
+export * from './thresholds.js';
+export * from './guards.js';
 export * from './eval-set.js';
 export * from './compare.js';
 export * from './task.js';

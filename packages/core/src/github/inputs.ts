@@ -16,16 +16,16 @@ export function stringInput(name: string, options: { required?: boolean } = {}):
 export function numberInput(
   name: string,
   fallback: number,
-  options: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {},
+  options: NumberBounds & { integer?: boolean } = {},
 ): number {
   const raw = core.getInput(name);
   if (raw === '') return fallback;
   const value = Number(raw);
-  const { min, max, integer, exclusiveMin } = options;
+  const { min, max, integer, exclusiveMin, exclusiveMax } = options;
   const wanted = [
     integer ? 'an integer' : 'a number',
     min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
-    max !== undefined ? `<= ${max}` : '',
+    max !== undefined ? `${exclusiveMax ? '<' : '<='} ${max}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -33,15 +33,20 @@ export function numberInput(
     !Number.isFinite(value) ||
     (integer && !Number.isInteger(value)) ||
     (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
-    (max !== undefined && value > max);
+    (max !== undefined && (exclusiveMax ? value >= max : value > max));
   if (bad) throw badInputValue(name, raw, wanted);
   return value;
 }
 
-export function optionalNumberInput(
-  name: string,
-  options: { min?: number; max?: number; exclusiveMin?: boolean } = {},
-): number | undefined {
+/** The range a number input accepts (each end inclusive unless said exclusive). */
+export interface NumberBounds {
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+}
+
+export function optionalNumberInput(name: string, options: NumberBounds = {}): number | undefined {
   return core.getInput(name) === '' ? undefined : numberInput(name, 0, options);
 }
 

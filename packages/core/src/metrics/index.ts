@@ -1,4 +1,2 @@
 export * from './definitions.js';
-export * from './classification.js';
-export * from './regression.js';
 export * from './significance.js';

@@ -1,0 +1,124 @@
+/**
+ * The verdict of an evaluation from its comparisons: the gate's rule(s) on the gating metric, the
+ * thresholds, the per-class and per-slice regression guards; all must hold. Fills the report's
+ * decision, thresholds, classGuard and slices, and its verdict (passed, status, reason).
+ */
+import { UserError } from '../errors.js';
+import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
+import type { Comparison } from './compare.js';
+import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
+import type { EvaluationSettings } from './evaluate.js';
+import type { EvaluationReport, GuardReport, SliceReport } from './evaluation-report.js';
+import { combineDecision, decideGate, decisionReport, type GateConfig } from './gate.js';
+import { guardClasses, guardSlices, sliceGuardsByColumn, type SliceComparison } from './guards.js';
+import { inputError } from './input-error.js';
+import { compareStatistics } from './metric-comparisons.js';
+import { checkThresholds } from './thresholds.js';
+
+export function decideOnEvidence(
+  report: EvaluationReport,
+  s: EvaluationSettings,
+  c: Comparison,
+  metric: MetricName,
+  inference: InferenceSettings,
+): void {
+  const comparisons = report.comparisons ?? [];
+  const primary = gatePrimary(comparisons, metric, s, c);
+  const config: GateConfig = {
+    metric,
+    minImprovement: s.minImprovement,
+    significanceLevel: s.significanceLevel,
+    confidence: s.confidence,
+    missingBaseline: report.baselineMissing,
+  };
+  const gate = decideGate(config, primary);
+  const lookup = lookupIn(comparisons, report.perClass);
+  const thresholds = s.thresholds.length
+    ? checkThresholds(s.thresholds, lookup, { confidence: s.confidence, classes: c.classes, task: c.task })
+    : undefined;
+  const paired = c.baseline !== undefined;
+  const classGuard =
+    s.classRegression && paired && report.perClass ? guardClasses(report.perClass, s.classRegression, s.significanceLevel) : undefined;
+  const sliceGuard = compareSlices(report, s, c, metric, inference);
+  const combined = combineDecision(gate, { thresholds, classGuard, sliceGuard });
+
+  const p = report.primary;
+  p.metric = metric;
+  p.higherIsBetter = higherIsBetter(metric);
+  p.new = primary.new;
+  p.baseline = primary.baseline;
+  p.improvement = gate.improvement;
+  p.required = gate.required;
+  report.decision = decisionReport(config, primary, combined.checks);
+  report.thresholds = thresholds;
+  report.classGuard = classGuard;
+  report.warnings.push(...gate.warnings);
+  report.passed = combined.passed;
+  report.status = combined.passed ? 'passed' : 'failed';
+  report.reason = combined.reason;
+}
+
+/** The gating metric's comparison; a model whose value of it cannot be computed cannot be judged. */
+function gatePrimary(comparisons: MetricComparison[], metric: MetricName, s: EvaluationSettings, c: Comparison): MetricComparison {
+  const primary = comparisons.find((m) => m.metric === metric);
+  const why = primary?.unavailable ?? 'no value';
+  if (!primary || primary.new === null) {
+    throw inputError('metric', `The new model's ${metric} cannot be computed: ${why}.`, { file: s.newModel });
+  }
+  if (c.baseline && primary.baseline === null) {
+    throw inputError('metric', `The baseline model's ${metric} cannot be computed: ${why}.`, { file: s.baselineModel });
+  }
+  return primary;
+}
+
+/** A threshold's metric by name: 'accuracy', or per class 'recall[3]'. */
+function lookupIn(comparisons: MetricComparison[], perClass: ClassComparison[] | undefined) {
+  return (name: string): MetricComparison | undefined => {
+    const perClassName = /^(precision|recall|f1)\[(\d+)\]$/.exec(name);
+    if (!perClassName) return comparisons.find((m) => m.metric === name);
+    const row = perClass?.find((r) => r.class === Number(perClassName[2]));
+    return row?.[perClassName[1] as 'precision' | 'recall' | 'f1'];
+  };
+}
+
+/** Every slice's metrics compared (report.slices), and the slice guard when max-slice-regression is set. */
+function compareSlices(
+  report: EvaluationReport,
+  s: EvaluationSettings,
+  c: Comparison,
+  metric: MetricName,
+  inference: InferenceSettings,
+): GuardReport | undefined {
+  if (c.slices.length === 0) return undefined;
+  const guarded: SliceComparison[] = [];
+  let subset = 0;
+  const reports: SliceReport[] = c.slices.map((column) => ({
+    column: column.column,
+    file: column.file,
+    minRows: s.minSliceRows,
+    slices: [...column.subsets].map(([code, stats]) => {
+      const { comparisons } = compareStatistics(stats, inference, { subset: ++subset, first: metric });
+      const name = column.names?.get(code);
+      guarded.push({ column: column.column, code, name, rows: stats.rows, comparison: comparisons[0] });
+      return { code, ...(name === undefined ? {} : { name }), rows: stats.rows, comparisons };
+    }),
+  }));
+  report.slices = reports;
+  if (s.maxSliceRegression === undefined || c.baseline === undefined) return undefined;
+  checkSliceMetric(metric, guarded);
+  const guard = guardSlices(guarded, { tolerance: s.maxSliceRegression, significanceLevel: s.significanceLevel, minRows: s.minSliceRows });
+  const byColumn = sliceGuardsByColumn(guarded, guard);
+  for (const r of reports) r.guard = byColumn.get(r.column);
+  return guard;
+}
+
+/** The slice guard guards the gating metric per slice; the rank metrics are not computed per slice. */
+function checkSliceMetric(metric: MetricName, slices: SliceComparison[]): void {
+  const missing = slices.find((x) => x.comparison.metric !== metric || x.comparison.improvement === null);
+  if (!missing) return;
+  throw new UserError(
+    `Input max-slice-regression guards the gating metric ${metric} in every slice, but it cannot be compared in slice ` +
+      `${missing.column} = ${missing.name ?? missing.code}: ${missing.comparison.unavailable ?? 'no value'}.`,
+    { input: 'max-slice-regression', hint: 'Gate on a metric computed per slice (accuracy, f1-macro, log-loss, ...), or remove max-slice-regression.' },
+  );
+}

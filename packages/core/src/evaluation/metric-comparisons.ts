@@ -1,0 +1,96 @@
+/**
+ * Every metric of a set of rows (the whole eval set, or one slice), both models compared, from the
+ * set's sufficient statistics (statistics.ts): the confusion-derived metrics and top-k accuracy by
+ * the paired bootstrap over their count tables (McNemar's exact test for the accuracies), the means
+ * of per-row values (log-loss, Brier) by the normal interval of the paired differences, the
+ * calibration error by the bootstrap over its cells, the rank metrics by DeLong (roc-auc) and the
+ * jackknife (average-precision), the regression metrics by the normal and delta methods.
+ */
+import { compareCalibration } from '../metrics/calibration.js';
+import { compareConfusion } from '../metrics/compare-confusion.js';
+import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
+import { standardErrorComparison, withoutBaseline } from '../metrics/metric-comparison.js';
+import { compareHits } from '../metrics/paired-hits.js';
+import { compareRank } from '../metrics/rank-comparison.js';
+import { compareRegression } from '../metrics/regression-comparison.js';
+import type { PairedMeanStats } from '../stats/index.js';
+import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
+import type { RankData } from './rank-collector.js';
+import type { ClassificationStatistics, SubsetStatistics } from './statistics.js';
+
+/** Every metric compared, and per class (classification). */
+export interface MetricComparisons {
+  comparisons: MetricComparison[];
+  perClass?: ClassComparison[];
+}
+
+/**
+ * Bootstrap streams: each subset of rows (`subset` 0: every row; 1 + i: the i-th slice) and each
+ * count table in it draws from its own stream of the seed, so that no two bootstraps share draws
+ * and adding a slice cannot change another's interval.
+ */
+const STREAMS_PER_SUBSET = 4;
+
+export function compareStatistics(
+  stats: SubsetStatistics,
+  s: InferenceSettings,
+  options: { subset: number; ranks?: RankData; first?: MetricName },
+): MetricComparisons {
+  const result = stats.task === 'classification' ? compareClassification(stats, s, options.subset, options.ranks) : regression(stats, s);
+  const first = result.comparisons.findIndex((c) => c.metric === options.first);
+  if (first > 0) result.comparisons.unshift(...result.comparisons.splice(first, 1));
+  return result;
+}
+
+function regression(stats: Extract<SubsetStatistics, { task: 'regression' }>, s: InferenceSettings): MetricComparisons {
+  return { comparisons: compareRegression(stats.squaredError, stats.absoluteError, stats.target, s) };
+}
+
+function compareClassification(stats: ClassificationStatistics, s: InferenceSettings, subset: number, ranks?: RankData): MetricComparisons {
+  const { paired, classes } = stats;
+  const stream = subset * STREAMS_PER_SUBSET;
+  const confusion = compareConfusion(stats.confusion, classes, s, { paired, stream });
+  const comparisons = [...confusion.metrics];
+  comparisons.push(
+    stats.topK
+      ? compareHits(stats.topK, s, { paired, stream: stream + 1 })
+      : withoutBaseline('top-k-accuracy', true, null, 'top-k accuracy needs three or more score columns and top-k below their number'),
+  );
+  comparisons.push(...scoreComparisons(stats, s, stream + 2));
+  comparisons.push(...rankComparisons(ranks, s, subset));
+  return { comparisons, perClass: confusion.perClass };
+}
+
+/** log-loss, brier and ece, or why they are not there (class ids, not scores). */
+function scoreComparisons(stats: ClassificationStatistics, s: InferenceSettings, stream: number): MetricComparison[] {
+  const { logLoss, brier, calibration } = stats;
+  if (!logLoss || !brier || !calibration) {
+    const why = stats.scoresUnavailable ?? 'no scores';
+    return (['log-loss', 'brier', 'ece'] as const).map((m) => withoutBaseline(m, false, null, why));
+  }
+  return [meanComparison('log-loss', logLoss, s), meanComparison('brier', brier, s), compareCalibration(calibration, s, { paired: stats.paired, stream })];
+}
+
+/**
+ * A metric that is the mean of per-row values: the two means, and the normal interval of the mean
+ * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs).
+ */
+export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: InferenceSettings): MetricComparison {
+  const up = higherIsBetter(metric);
+  const n = stats.new.count;
+  if (n === 0) return withoutBaseline(metric, up, null, 'no rows');
+  if (!stats.baseline || !stats.diff) return withoutBaseline(metric, up, stats.new.mean());
+  const values = { metric, higherIsBetter: up, new: stats.new.mean(), baseline: stats.baseline.mean() };
+  if (n < 2) return { ...withoutBaseline(metric, up, values.new, 'an interval needs at least two rows'), baseline: values.baseline };
+  return standardErrorComparison(values, Math.sqrt(stats.diff.variance() / n), s, { interval: 'normal', test: 'z' });
+}
+
+/** roc-auc and average-precision over the whole set; per slice they are not computed (the scores are not kept per slice). */
+function rankComparisons(ranks: RankData | undefined, s: InferenceSettings, subset: number): MetricComparison[] {
+  const why =
+    subset > 0 ? 'rank metrics are computed on the whole eval set, not per slice' : ranks && 'unavailable' in ranks ? ranks.unavailable : undefined;
+  if (why !== undefined || !ranks || !('scores' in ranks)) {
+    return (['roc-auc', 'average-precision'] as const).map((m) => withoutBaseline(m, true, null, why ?? 'no scores'));
+  }
+  return compareRank(ranks.scores, s);
+}

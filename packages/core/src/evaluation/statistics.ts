@@ -1,0 +1,234 @@
+/**
+ * The evaluation's mergeable sufficient statistics: what scoring streams rows into, and everything
+ * else (metrics, intervals, tests, the decision, the report) is computed from.
+ *
+ * Classification: the sparse table of (label, new class, baseline class) counts (confusion-derived
+ * metrics and their paired bootstrap), the per-row log-loss and Brier score of both models and of
+ * their paired differences (exact sums: normal intervals), the calibration cells (ECE), the top-k
+ * hits, and, within a memory budget, the per-row scores the rank metrics need. Regression: the
+ * squared and absolute errors of both models and their differences, and the targets' sums.
+ *
+ * Counts are exact; sums are exact (stats/exact-sum.ts), so that neither the batch size nor the
+ * order in which subsets are merged can change a digit.
+ *
+ * Which reading of a float output holds (probabilities or logits: row-values.ts) is known only after
+ * the last row: until then every statistic that depends on it is kept per reading (per pair of
+ * readings for paired ones), and `finish` keeps the ones that hold.
+ */
+import { CalibrationCells } from '../metrics/calibration.js';
+import { PairedConfusion } from '../metrics/paired-confusion.js';
+import { PairedHits } from '../metrics/paired-hits.js';
+import { MeanStats, PairedMeanStats } from '../stats/index.js';
+import type { Reading, RowValues } from './row-values.js';
+
+/** The statistics of a classification over a set of rows (all of them, or one slice). */
+export interface ClassificationStatistics {
+  task: 'classification';
+  classes: number;
+  /** Whether a baseline was scored on the same rows. */
+  paired: boolean;
+  rows: number;
+  confusion: PairedConfusion;
+  /** Per-row values of both models (absent when the new model outputs class ids). */
+  logLoss?: PairedMeanStats;
+  brier?: PairedMeanStats;
+  calibration?: CalibrationCells;
+  /** Why a score-based statistic is missing: "the new model outputs class ids, not scores". */
+  scoresUnavailable?: string;
+  topK?: PairedHits;
+}
+
+/** The statistics of a regression over a set of rows. */
+export interface RegressionStatistics {
+  task: 'regression';
+  paired: boolean;
+  rows: number;
+  squaredError: PairedMeanStats;
+  absoluteError: PairedMeanStats;
+  /** The targets themselves (for r2's total sum of squares). */
+  target: MeanStats;
+}
+
+export type SubsetStatistics = ClassificationStatistics | RegressionStatistics;
+
+/** A pair of readings (new model's, baseline's) as one index 0..3; without a baseline, the new model's reading. */
+const pairIndex = (a: Reading, b: Reading) => a * 2 + b;
+
+/** Per-reading statistics of one model's per-row values (log-loss or Brier). */
+type PerReading = [MeanStats, MeanStats];
+const perReading = (): PerReading => [new MeanStats(), new MeanStats()];
+
+/**
+ * The classification statistics of one subset of rows while the readings are undecided. `add`
+ * takes a batch of per-row values (RowValues of each model, already computed for the batch).
+ */
+export class ClassificationAccumulator {
+  private rows = 0;
+  /** By pair of prediction readings (only one-column outputs have two). */
+  private readonly confusion: (PairedConfusion | undefined)[] = [];
+  private readonly loss: PerReading[] = [];
+  private readonly brier: PerReading[] = [];
+  /** By pair of score readings: the paired differences and the calibration cells. */
+  private readonly lossDiff: MeanStats[] = [];
+  private readonly brierDiff: MeanStats[] = [];
+  private readonly calibration: CalibrationCells[] = [];
+  private readonly topK?: PairedHits;
+
+  constructor(
+    readonly classes: number,
+    private readonly models: readonly RowValues[],
+  ) {
+    // four pairs of readings at most; the tables are made when a pair is first seen (a dense one is classes^3 counts)
+    for (let i = 0; i < 4; i++) {
+      this.lossDiff.push(new MeanStats());
+      this.brierDiff.push(new MeanStats());
+      this.calibration.push(new CalibrationCells());
+    }
+    for (let m = 0; m < models.length; m++) {
+      this.loss.push(perReading());
+      this.brier.push(perReading());
+    }
+    if (models[0].topKHit && (models.length === 1 || models[1].topKHit)) this.topK = new PairedHits();
+  }
+
+  /** Adds the first `n` rows of the batch: `labels` and each model's RowValues for them. */
+  add(labels: Float64Array, values: readonly RowValues[], n: number): void {
+    const [a, b] = values;
+    for (const ra of a.predictionReadings()) {
+      for (const rb of b ? b.predictionReadings() : [0 as Reading]) {
+        this.confusionOf(pairIndex(ra, rb)).addRows(labels, a.predicted[ra], b?.predicted[rb], n);
+      }
+    }
+    values.forEach((v, m) => {
+      for (const r of v.scoreReadings()) {
+        addAll(this.loss[m][r], v.loss[r], n);
+        addAll(this.brier[m][r], v.brier[r], n);
+      }
+    });
+    if (a.hasScores) this.addScorePairs(labels, a, b, n);
+    if (this.topK) addHits(this.topK, a.topKHit!, b?.topKHit, n);
+    this.rows += n;
+  }
+
+  private confusionOf(pair: number): PairedConfusion {
+    return (this.confusion[pair] ??= new PairedConfusion(this.classes));
+  }
+
+  /** The paired differences and calibration cells, for every pair of score readings still possible. */
+  private addScorePairs(labels: Float64Array, a: RowValues, b: RowValues | undefined, n: number): void {
+    const bReadings: Reading[] = b?.hasScores ? b.scoreReadings() : [0];
+    for (const ra of a.scoreReadings()) {
+      for (const rb of bReadings) {
+        const k = pairIndex(ra, rb);
+        const paired = b?.hasScores ? b : undefined;
+        if (paired) {
+          addDifferences(this.lossDiff[k], a.loss[ra], paired.loss[rb], n);
+          addDifferences(this.brierDiff[k], a.brier[ra], paired.brier[rb], n);
+        }
+        addCalibration(this.calibration[k], labels, [a, ra], paired && [paired, rb], n);
+      }
+    }
+  }
+
+  /** The statistics under the readings that held to the last row. */
+  finish(): ClassificationStatistics {
+    const [a, b] = this.models;
+    const ra = a.finalReading();
+    const rb = b ? b.finalReading() : 0;
+    const predictionPair = pairIndex(a.predictionReadings().length > 1 ? ra : 0, b && b.predictionReadings().length > 1 ? rb : 0);
+    const stats: ClassificationStatistics = {
+      task: 'classification',
+      classes: this.classes,
+      paired: b !== undefined,
+      rows: this.rows,
+      confusion: this.confusionOf(predictionPair),
+      topK: this.topK,
+    };
+    const unavailable = scoresUnavailable(a, b);
+    if (unavailable) return { ...stats, scoresUnavailable: unavailable };
+    const k = pairIndex(ra, rb);
+    const pair = (perModel: PerReading[], diff: MeanStats[]) =>
+      new PairedMeanStats(perModel[0][ra], b ? perModel[1][rb] : undefined, b ? diff[k] : undefined);
+    return { ...stats, logLoss: pair(this.loss, this.lossDiff), brier: pair(this.brier, this.brierDiff), calibration: this.calibration[k] };
+  }
+}
+
+/** Why the score-based metrics of a pair of models cannot be compared, if they cannot. */
+function scoresUnavailable(a: RowValues, b: RowValues | undefined): string | undefined {
+  if (!a.hasScores) return 'the new model outputs class ids, not scores';
+  if (b && !b.hasScores) return 'the baseline model outputs class ids, not scores';
+  return undefined;
+}
+
+function addHits(hits: PairedHits, a: Uint8Array, b: Uint8Array | undefined, n: number): void {
+  for (let i = 0; i < n; i++) hits.add(a[i] === 1, b !== undefined && b[i] === 1);
+}
+
+/** Each row's top-class confidence and whether the prediction is right, under the readings given. */
+function addCalibration(
+  cells: CalibrationCells,
+  labels: Float64Array,
+  [a, ra]: [RowValues, Reading],
+  b: [RowValues, Reading] | undefined,
+  n: number,
+): void {
+  const [predA, confA] = [a.predicted[ra], a.confidence[ra]];
+  if (!b) {
+    for (let i = 0; i < n; i++) cells.addNew(confA[i], predA[i] === labels[i]);
+    return;
+  }
+  const [predB, confB] = [b[0].predicted[b[1]], b[0].confidence[b[1]]];
+  for (let i = 0; i < n; i++) cells.add(confA[i], predA[i] === labels[i], confB[i], predB[i] === labels[i]);
+}
+
+function addAll(stats: MeanStats, values: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) stats.add(values[i]);
+}
+
+function addDifferences(stats: MeanStats, a: Float64Array, b: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) stats.add(a[i] - b[i]);
+}
+
+/** The regression statistics of one subset of rows: predictions of each model against the targets. */
+export class RegressionAccumulator {
+  private rows = 0;
+  private readonly squared: [MeanStats, MeanStats, MeanStats] = [new MeanStats(), new MeanStats(), new MeanStats()];
+  private readonly absolute: [MeanStats, MeanStats, MeanStats] = [new MeanStats(), new MeanStats(), new MeanStats()];
+  private readonly target = new MeanStats();
+
+  constructor(private readonly paired: boolean) {}
+
+  /** Adds `n` rows: the targets and each model's predictions (one value per row). */
+  add(targets: Float64Array, predictions: readonly Float64Array[], n: number): void {
+    const [a, b] = predictions;
+    const [sqA, sqB, sqD] = this.squared;
+    const [abA, abB, abD] = this.absolute;
+    for (let i = 0; i < n; i++) {
+      const y = targets[i];
+      const ea = a[i] - y;
+      this.target.add(y);
+      sqA.add(ea * ea);
+      abA.add(Math.abs(ea));
+      if (b) {
+        const eb = b[i] - y;
+        sqB.add(eb * eb);
+        abB.add(Math.abs(eb));
+        sqD.add(ea * ea - eb * eb);
+        abD.add(Math.abs(ea) - Math.abs(eb));
+      }
+    }
+    this.rows += n;
+  }
+
+  finish(): RegressionStatistics {
+    const pair = ([a, b, d]: MeanStats[]) => new PairedMeanStats(a, this.paired ? b : undefined, this.paired ? d : undefined);
+    return {
+      task: 'regression',
+      paired: this.paired,
+      rows: this.rows,
+      squaredError: pair(this.squared),
+      absoluteError: pair(this.absolute),
+      target: this.target,
+    };
+  }
+}
