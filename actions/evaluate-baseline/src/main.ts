@@ -43,12 +43,15 @@ async function postComment(report: EvaluationReport, config: Config): Promise<vo
 }
 
 function outputs(r: EvaluationReport): Record<string, string> {
+  const interval = r.comparisons?.find((c) => c.metric === r.primary.metric)?.interval;
   return {
     passed: String(r.passed),
     metric: r.primary.metric,
     'new-metric': numberOutput(r.primary.new),
     'baseline-metric': numberOutput(r.primary.baseline),
     improvement: numberOutput(r.primary.improvement),
+    'improvement-lower': numberOutput(interval?.lower),
+    'improvement-upper': numberOutput(interval?.upper),
     'p-value': numberOutput(r.significance?.pValue),
   };
 }
