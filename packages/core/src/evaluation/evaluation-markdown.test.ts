@@ -514,7 +514,15 @@ describe('renderEvaluationMarkdown: errors, legacy reports, length', () => {
       passed: false,
       rows: Array.from({ length: n }, (_, k) => guardRow(`class ${k}`, `recall[${k}]`, 0.1, true, 'x'.repeat(200))),
     };
-    const column = (k: number): SliceReport => ({ ...slicesOf(k), guard: undefined });
+    const column = (k: number): SliceReport => ({
+      ...slicesOf(k),
+      guard: {
+        tolerances: { accuracy: 0.01 },
+        significanceLevel: null,
+        passed: false,
+        rows: [guardRow(`c${k} = 7`, 'accuracy', 0.1, true, 'drop')],
+      },
+    });
     const slicesOf = (k: number): SliceReport => ({
       column: `column ${k} ${'y'.repeat(100)}`,
       file: 'f.npy',
@@ -536,6 +544,12 @@ describe('renderEvaluationMarkdown: errors, legacy reports, length', () => {
     expect(md.startsWith(`${marker}\n## ✅ Model evaluation passed: accuracy`)).toBe(true);
     expect(md).toMatch(/> \[!NOTE\]\n> Shortened to fit GitHub's comment limit: the (slices|per-class details)/);
     expect(md).toContain('**Next:**');
+    // what failed stays, whatever was dropped: the guards' verdicts and their first failures
+    expect(md).toContain(
+      '**Class guard** (recall may drop by at most 0.05): ❌ 2,000 classes failed.\n\n- ❌ class 0, recall[0] 0.7200 → 0.6200 (drop 0.1000, 600 rows): xxx',
+    );
+    expect(md).toContain('… 1,980 more failed classes (all of them are in the JSON report).');
+    for (let k = 0; k < 20; k++) expect(md).toContain(`- ❌ c${k} = 7, accuracy`);
   });
 });
 

@@ -29,14 +29,21 @@ export function tableCell(text: string): string {
 /** The first `cap` items, and the line saying how many more there are (in the JSON report). */
 function capped<T>(items: T[], cap: number, what: string): { shown: T[]; more: string[] } {
   if (items.length <= cap) return { shown: items, more: [] };
-  return { shown: items.slice(0, cap), more: [`… ${items.length - cap} more ${what} (all of them are in the JSON report).`] };
+  return {
+    shown: items.slice(0, cap),
+    more: [`… ${(items.length - cap).toLocaleString('en-US')} more ${what} (all of them are in the JSON report).`],
+  };
 }
 
-/** One titled part of the summary; `optional` parts are the first dropped when the summary is too long. */
+/**
+ * One titled part of the summary; `optional` parts are dropped, bulkiest first, when the summary is
+ * too long, leaving `whenDropped` (what must stay: the guard's failures) in their place.
+ */
 interface Section {
   name: string;
   lines: string[];
   optional?: boolean;
+  whenDropped?: string[];
 }
 
 /**
@@ -51,8 +58,8 @@ export function renderEvaluationMarkdown(r: EvaluationReport, options: { marker?
     { name: 'decision', lines: decisionBlock(r) },
     { name: 'thresholds', lines: thresholdSection(r) },
     { name: 'metrics', lines: metricSection(r) },
-    { name: 'per-class details', lines: perClassSection(r), optional: true },
-    { name: 'slices', lines: sliceSections(r), optional: true },
+    { name: 'per-class details', lines: perClassSection(r), optional: true, whenDropped: classGuardLines(r) },
+    { name: 'slices', lines: sliceSections(r), optional: true, whenDropped: sliceGuardLines(r) },
     { name: 'confusion matrices', lines: confusionMatrices(r), optional: true },
     { name: 'models and data', lines: modelsAndData(r), optional: true },
     { name: 'next', lines: ['**Next:** ' + nextStep(r), ''] },
@@ -75,7 +82,7 @@ function fitToLimit(head: string[], sections: Section[]): string {
   while (join(kept).length > MARKDOWN_LIMIT) {
     const bulkiest = kept.filter((s) => s.optional && s.lines.length).sort((a, b) => size(b) - size(a))[0];
     if (!bulkiest) break;
-    kept = kept.filter((s) => s !== bulkiest);
+    kept = kept.map((s) => (s === bulkiest ? { name: s.name, lines: s.whenDropped ?? [] } : s));
     dropped.push(bulkiest.name);
   }
   if (dropped.length) {
@@ -332,7 +339,7 @@ function guardSummary(title: string, guard: GuardReport, what: { one: string; ma
       : '';
   const failed = guard.rows.filter((g) => g.failed);
   const verdictText = failed.length
-    ? `❌ ${failed.length} ${failed.length === 1 ? what.one : what.many} failed`
+    ? `❌ ${failed.length.toLocaleString('en-US')} ${failed.length === 1 ? what.one : what.many} failed`
     : `✅ no ${what.one} dropped beyond its tolerance`;
   const out = [`**${title}** (${tol}${holm}): ${verdictText}.`, ''];
   const { shown, more } = capped(failed, LIST_CAP, `failed ${what.many}`);
@@ -365,6 +372,20 @@ function classOrder(
   return [...list].sort((a, b) => Number(failed(b)) - Number(failed(a)) || change(a) - change(b) || a.class - b.class);
 }
 
+/** The class guard's verdict and its failed classes. */
+function classGuardLines(r: EvaluationReport): string[] {
+  return r.classGuard ? guardSummary('Class guard', r.classGuard, { one: 'class', many: 'classes' }) : [];
+}
+
+/** Each slice column's guard verdict and its failed slices. */
+function sliceGuardLines(r: EvaluationReport): string[] {
+  return (r.slices ?? []).flatMap((s) => (s.guard ? sliceGuardSummary(s, s.guard) : []));
+}
+
+function sliceGuardSummary(s: SliceReport, guard: GuardReport): string[] {
+  return guardSummary(`Slice guard on ${s.column}`, guard, { one: 'slice', many: 'slices' });
+}
+
 /** Per class: support and the three per-class metrics of both models, guard failures flagged, and the chart. */
 function perClassSection(r: EvaluationReport): string[] {
   const list = r.perClass ?? [];
@@ -379,7 +400,7 @@ function perClassSection(r: EvaluationReport): string[] {
   const { more } = capped(list, ROW_CAP, 'classes');
   const chart = withBaseline && list.length <= CHART_CLASSES ? classChart(list, metric, guard, failed) : [];
   const body = [...table, '', ...more, ...(more.length ? [''] : []), ...chart];
-  const out = guard ? guardSummary('Class guard', guard, { one: 'class', many: 'classes' }) : [];
+  const out = classGuardLines(r);
   const nFailed = list.filter(failed).length;
   if (list.length <= OPEN_CLASSES) return [...out, '**Per class**', '', ...body];
   const title = `Per class: ${list.length} classes${nFailed ? `, ${nFailed} failed ❌` : ''}`;
@@ -450,7 +471,7 @@ function sliceSection(s: SliceReport, gate: string): string[] {
   const { shown, more } = capped(ordered, ROW_CAP, `slices of ${s.column}`);
   const head = `**Slices by \`${tableCell(s.column)}\`** (\`${tableCell(s.file)}\`; slices under ${s.minRows.toLocaleString('en-US')} rows are reported, not gated)`;
   const out = [head, ''];
-  if (s.guard) out.push(...guardSummary(`Slice guard on ${s.column}`, s.guard, { one: 'slice', many: 'slices' }));
+  if (s.guard) out.push(...sliceGuardSummary(s, s.guard));
   const level = levelText(
     undefined,
     s.slices.flatMap((k) => k.comparisons),
