@@ -36,42 +36,87 @@ export function writeSortKeys(
   }
 }
 
-/** One stable counting pass on the 16-bit digit of `keys` at `shift`, from `from` into `to`; false (nothing moved) when every key has the same digit. */
-function radixPass(keys: Uint32Array, shift: number, n: number, from: Uint32Array, to: Uint32Array, counts: Uint32Array): boolean {
-  counts.fill(0);
-  for (let i = 0; i < n; i++) counts[(keys[from[i]] >>> shift) & 0xffff]++;
-  if (counts[(keys[from[0]] >>> shift) & 0xffff] === n) return false;
+/** The digits, least significant first: [word (0 low, 1 high), shift, bits]. 11-bit digits: 2,048 buckets stay in cache. */
+const DIGITS: readonly (readonly [0 | 1, number, number])[] = [
+  [0, 0, 11],
+  [0, 11, 11],
+  [0, 22, 10],
+  [1, 0, 11],
+  [1, 11, 11],
+  [1, 22, 10],
+];
+const BUCKETS = 2048;
+
+/** The keys sorted with their row indices: sorted high / low words and the row of each. */
+export interface SortedKeys {
+  high: Uint32Array;
+  low: Uint32Array;
+  rows: Uint32Array;
+}
+
+/**
+ * Buffers for sorting up to `capacity` keys: the keys and rows, and a second copy each pass
+ * scatters into. Reused column after column (no allocation per sort).
+ */
+export class KeySorter {
+  private readonly a: SortedKeys;
+  private readonly b: SortedKeys;
+  private readonly histograms = new Uint32Array(DIGITS.length * BUCKETS);
+
+  constructor(capacity: number) {
+    this.a = { high: new Uint32Array(capacity), low: new Uint32Array(capacity), rows: new Uint32Array(capacity) };
+    this.b = { high: new Uint32Array(capacity), low: new Uint32Array(capacity), rows: new Uint32Array(capacity) };
+  }
+
+  /**
+   * Sorts the `n` doubles values[offset + i·stride] ascending (writeSortKeys's order; ties keep
+   * row order: the sort is stable). Six 11-bit counting passes, each skipped when every key has
+   * the same digit; one sequential sweep counts all six histograms first. The result's arrays
+   * are this sorter's buffers, valid until the next sort.
+   */
+  sort(values: ArrayLike<number>, offset: number, stride: number, n: number): SortedKeys {
+    let from = this.a;
+    let to = this.b;
+    writeSortKeys(values, offset, stride, n, from.high, from.low);
+    for (let i = 0; i < n; i++) from.rows[i] = i;
+    const histograms = this.histograms;
+    histograms.fill(0);
+    for (let i = 0; i < n; i++) {
+      const l = from.low[i];
+      const h = from.high[i];
+      histograms[l & 0x7ff]++;
+      histograms[BUCKETS + ((l >>> 11) & 0x7ff)]++;
+      histograms[2 * BUCKETS + (l >>> 22)]++;
+      histograms[3 * BUCKETS + (h & 0x7ff)]++;
+      histograms[4 * BUCKETS + ((h >>> 11) & 0x7ff)]++;
+      histograms[5 * BUCKETS + (h >>> 22)]++;
+    }
+    for (let d = 0; d < DIGITS.length && n > 1; d++) {
+      const [word, shift, width] = DIGITS[d];
+      const counts = histograms.subarray(d * BUCKETS, (d + 1) * BUCKETS);
+      const first = ((word === 0 ? from.low[0] : from.high[0]) >>> shift) & ((1 << width) - 1);
+      if (counts[first] === n) continue;
+      scatter(from, to, n, word, shift, (1 << width) - 1, counts);
+      [from, to] = [to, from];
+    }
+    return { high: from.high.subarray(0, n), low: from.low.subarray(0, n), rows: from.rows.subarray(0, n) };
+  }
+}
+
+/** One stable counting pass: moves keys and rows from `from` to `to` by the digit (word >>> shift) & mask. */
+function scatter(from: SortedKeys, to: SortedKeys, n: number, word: 0 | 1, shift: number, mask: number, counts: Uint32Array): void {
   let sum = 0;
-  for (let d = 0; d < 65536; d++) {
+  for (let d = 0; d < counts.length; d++) {
     const c = counts[d];
     counts[d] = sum;
     sum += c;
   }
+  const digits = word === 0 ? from.low : from.high;
+  const { high, low, rows } = from;
   for (let i = 0; i < n; i++) {
-    const r = from[i];
-    to[counts[(keys[r] >>> shift) & 0xffff]++] = r;
+    const at = counts[(digits[i] >>> shift) & mask]++;
+    to.high[at] = high[i];
+    to.low[at] = low[i];
+    to.rows[at] = rows[i];
   }
-  return true;
-}
-
-/**
- * The row indices 0..n−1 in ascending order of their keys (writeSortKeys), ties in index order:
- * four stable 16-bit passes (low word, then high word), skipping a digit every key shares.
- * `order` and `scratch` hold at least n; the result is one of them (returned). O(n + 2^16) per pass.
- */
-export function ascendingOrder(high: Uint32Array, low: Uint32Array, n: number, order: Uint32Array, scratch: Uint32Array): Uint32Array {
-  for (let i = 0; i < n; i++) order[i] = i;
-  if (n < 2) return order;
-  const counts = new Uint32Array(65536);
-  let from = order;
-  let to = scratch;
-  for (const [keys, shift] of [
-    [low, 0],
-    [low, 16],
-    [high, 0],
-    [high, 16],
-  ] as const) {
-    if (radixPass(keys, shift, n, from, to, counts)) [from, to] = [to, from];
-  }
-  return from;
 }

@@ -3,7 +3,7 @@
 // (folded into each row's influence on the macro AUC difference), the average precision, and the
 // average precision with each jackknife group left out.
 
-import { ascendingOrder, writeSortKeys } from './rank-order.js';
+import { KeySorter } from './rank-order.js';
 import type { RankScores } from './rank-scores.js';
 
 /** The grouped jackknife's groups: row index mod JACKKNIFE_GROUPS. */
@@ -38,10 +38,7 @@ export function rankedClasses(scores: RankScores): { classes: RankedClass[]; row
 
 /** Buffers for ranking one column of n rows, reused column after column. */
 export class RankWorkspace {
-  readonly high: Uint32Array;
-  readonly low: Uint32Array;
-  readonly order: Uint32Array;
-  readonly scratch: Uint32Array;
+  readonly sorter: KeySorter;
   /** Per jackknife group: positives / negatives above the current block, in it, the group's positives, and the sums. */
   readonly above = new Float64Array(2 * JACKKNIFE_GROUPS);
   readonly inBlock = new Float64Array(2 * JACKKNIFE_GROUPS);
@@ -49,10 +46,7 @@ export class RankWorkspace {
   readonly groupSums = new Float64Array(JACKKNIFE_GROUPS);
 
   constructor(rows: number) {
-    this.high = new Uint32Array(rows);
-    this.low = new Uint32Array(rows);
-    this.order = new Uint32Array(rows);
-    this.scratch = new Uint32Array(rows);
+    this.sorter = new KeySorter(rows);
   }
 }
 
@@ -83,53 +77,39 @@ export function rankColumn(
 ): ColumnRanking {
   const n = scores.rows;
   const labels = scores.labels();
-  writeSortKeys(scores.scores(model), k.column, scores.width, n, ws.high, ws.low);
-  const order = ascendingOrder(ws.high, ws.low, n, ws.order, ws.scratch);
+  const { high, low, rows } = ws.sorter.sort(scores.scores(model), k.column, scores.width, n);
   if (jackknife) startGroups(ws, labels, k.label);
-  const { high, low } = ws;
   const { label, positives: m, negatives } = k;
+  const values = influence?.values;
+  const positiveWeight = influence ? influence.weight / m : 0;
+  const negativeWeight = influence ? influence.weight / negatives : 0;
   let positivesAbove = 0;
   let negativesAbove = 0;
   let v10Sum = 0;
   let apSum = 0;
   for (let i = n - 1; i >= 0;) {
-    const top = order[i];
     let j = i;
-    while (j > 0 && high[order[j - 1]] === high[top] && low[order[j - 1]] === low[top]) j--;
+    while (j > 0 && high[j - 1] === high[i] && low[j - 1] === low[i]) j--;
     let positivesIn = 0;
-    for (let t = j; t <= i; t++) if (labels[order[t]] === label) positivesIn++;
+    for (let t = j; t <= i; t++) if (labels[rows[t]] === label) positivesIn++;
     const negativesIn = i - j + 1 - positivesIn;
     const v10 = (negatives - negativesAbove - 0.5 * negativesIn) / negatives;
     const v01 = (positivesAbove + 0.5 * positivesIn) / m;
     v10Sum += positivesIn * v10;
-    if (influence) addInfluence(influence, order, labels, j, i, k, v10 / m, v01 / negatives);
-    if (positivesIn > 0)
-      apSum += (positivesIn * (positivesAbove + positivesIn)) / (positivesAbove + positivesIn + negativesAbove + negativesIn);
-    if (jackknife) groupBlock(ws, order, labels, j, i, label, positivesAbove + positivesIn, negativesAbove + negativesIn);
-    positivesAbove += positivesIn;
-    negativesAbove += negativesIn;
+    if (values !== undefined) {
+      for (let t = j; t <= i; t++) values[rows[t]] += labels[rows[t]] === label ? positiveWeight * v10 : negativeWeight * v01;
+    }
+    const tp = positivesAbove + positivesIn;
+    const fp = negativesAbove + negativesIn;
+    if (positivesIn > 0) apSum += (positivesIn * tp) / (tp + fp);
+    if (jackknife && i === j) groupRow(ws, rows[i] % JACKKNIFE_GROUPS, positivesIn === 1, tp, fp);
+    else if (jackknife) groupBlock(ws, rows, labels, j, i, label, tp, fp);
+    positivesAbove = tp;
+    negativesAbove = fp;
     i = j - 1;
   }
   if (jackknife) for (let g = 0; g < JACKKNIFE_GROUPS; g++) ws.groupSums[g] /= m - ws.groupPositives[g];
   return { auc: v10Sum / m, averagePrecision: apSum / m };
-}
-
-/** Adds a block's structural components (already over m or n) to its rows' influence. */
-function addInfluence(
-  influence: { values: Float64Array; weight: number },
-  order: Uint32Array,
-  labels: Int32Array,
-  from: number,
-  to: number,
-  k: RankedClass,
-  positive: number,
-  negative: number,
-): void {
-  const { values, weight } = influence;
-  for (let t = from; t <= to; t++) {
-    const r = order[t];
-    values[r] += weight * (labels[r] === k.label ? positive : negative);
-  }
 }
 
 /** Resets the per-group counters and counts each group's positives. */
@@ -139,6 +119,26 @@ function startGroups(ws: RankWorkspace, labels: Int32Array, label: number): void
   ws.groupPositives.fill(0);
   ws.groupSums.fill(0);
   for (let r = 0; r < labels.length; r++) if (labels[r] === label) ws.groupPositives[r % JACKKNIFE_GROUPS]++;
+}
+
+/**
+ * A block of one row (of group `group`; the common case, scores rarely tie) for every
+ * leave-one-group-out average precision: a positive adds TP_g/(TP_g + FP_g) to every other group's
+ * sum (see groupBlock), then the row joins its group's counts above.
+ */
+function groupRow(ws: RankWorkspace, group: number, positive: boolean, tp: number, fp: number): void {
+  const G = JACKKNIFE_GROUPS;
+  const { above, groupSums } = ws;
+  if (positive) {
+    for (let g = 0; g < G; g++) {
+      if (g === group) continue;
+      const tpOut = tp - above[g];
+      groupSums[g] += tpOut / (tpOut + fp - above[G + g]);
+    }
+    above[group]++;
+  } else {
+    above[G + group]++;
+  }
 }
 
 /**

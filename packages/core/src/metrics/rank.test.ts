@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { readJson } from '../../../../test/fixtures.js';
-import { ascendingOrder, writeSortKeys } from './rank-order.js';
+import type { InferenceSettings } from '../evaluation/comparison.js';
+import { compareRank } from './compare-rank.js';
+import { KeySorter } from './rank-order.js';
 import { RankScores } from './rank-scores.js';
 import { RankWorkspace, rankColumn, rankedClasses, stratifiedVariance } from './rank-statistics.js';
 import { studentTCdf } from './student-t.js';
@@ -10,7 +12,7 @@ import { studentTCdf } from './student-t.js';
 // test/fixtures/metrics/make_rank.py: score sets, scikit-learn's AUC / AP, DeLong from the paper
 const fixture = readJson('metrics', 'rank.json');
 
-export function rankScoresOf(set: any, paired = true, batch = 64): RankScores {
+function rankScoresOf(set: any, paired = true, batch = 64): RankScores {
   const scores = new RankScores(set.classes, paired);
   const w = scores.width;
   for (let r = 0; r < set.labels.length; r += batch) {
@@ -25,8 +27,9 @@ export function rankScoresOf(set: any, paired = true, batch = 64): RankScores {
   return scores;
 }
 
-describe('ascendingOrder (radix sort of doubles)', () => {
-  it('orders any doubles as a stable comparison sort does, ±0 tied', () => {
+describe('KeySorter (radix sort of doubles)', () => {
+  const sorter = new KeySorter(400);
+  it('orders any doubles as a stable comparison sort does, ±0 tied, keys equal exactly for equal values', () => {
     fc.assert(
       fc.property(
         fc.array(fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(0, -0, 1, -1, Infinity, -Infinity, 5e-324, -5e-324)), {
@@ -34,22 +37,22 @@ describe('ascendingOrder (radix sort of doubles)', () => {
         }),
         (values) => {
           const n = values.length;
-          const high = new Uint32Array(n);
-          const low = new Uint32Array(n);
-          writeSortKeys(values, 0, 1, n, high, low);
-          const order = ascendingOrder(high, low, n, new Uint32Array(n), new Uint32Array(n));
+          const sorted = sorter.sort(values, 0, 1, n);
           const expected = values.map((_, i) => i).sort((a, b) => (values[a] === values[b] ? a - b : values[a] - values[b]));
-          expect(Array.from(order)).toEqual(expected);
+          expect(Array.from(sorted.rows)).toEqual(expected);
+          for (let i = 1; i < n; i++) {
+            const same = sorted.high[i] === sorted.high[i - 1] && sorted.low[i] === sorted.low[i - 1];
+            expect(same).toBe(values[expected[i]] === values[expected[i - 1]]);
+          }
         },
       ),
     );
   });
-  it('sorts across every 16-bit digit (values that differ only in the low bits)', () => {
-    const values = [1 + 2 ** -52, 1, 1 + 2 ** -40, 1 + 2 ** -20, -1 - 2 ** -52, -1];
-    const high = new Uint32Array(6);
-    const low = new Uint32Array(6);
-    writeSortKeys(values, 0, 1, 6, high, low);
-    expect(Array.from(ascendingOrder(high, low, 6, new Uint32Array(6), new Uint32Array(6)))).toEqual([4, 5, 1, 0, 2, 3]);
+  it('sorts across every digit (values that differ only in the low bits), a strided column', () => {
+    const values = [1 + 2 ** -52, 1, 1 + 2 ** -40, 1 + 2 ** -20, -1 - 2 ** -52, -1, 2 ** -1000, 3e300];
+    // the column at offset 1, stride 2 of interleaved rows
+    const interleaved = values.flatMap((v) => [0, v]);
+    expect(Array.from(sorter.sort(interleaved, 1, 2, values.length).rows)).toEqual([4, 5, 6, 1, 0, 2, 3, 7]);
   });
 });
 
@@ -113,5 +116,111 @@ describe('studentTCdf (against scipy.stats.t.cdf)', () => {
   it('refuses non-integer degrees of freedom', () => {
     expect(() => studentTCdf(1, 2.5)).toThrow(RangeError);
     expect(studentTCdf(Infinity, 3)).toBe(1);
+  });
+});
+
+const s: InferenceSettings = { level: fixture.level, confidence: fixture.confidence, replicates: 2000, seed: 5 };
+
+/** |a − b| within `relative` of b's size (at least 1e-3: values near 0 are compared absolutely at that scale). */
+function close(actual: number | undefined, expected: number, relative: number): void {
+  expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(relative * Math.max(1e-3, Math.abs(expected)));
+}
+
+describe('compareRank', () => {
+  for (const name of ['binary', 'binary-ties', 'three', 'four-absent']) {
+    it(`${name}: values, DeLong's interval and z tests, the jackknife's t interval and tests`, () => {
+      const set = fixture.sets[name];
+      const [auc, ap] = compareRank(rankScoresOf(set), s);
+      expect(auc.metric).toBe('roc-auc');
+      close(auc.new as number, set.auc[0], 1e-12);
+      close(auc.baseline as number, set.auc[1], 1e-12);
+      // the variance agrees to ~1e-12 (sums in another order); the normal quantile and cdf to ~1e-15
+      const d = set.delong;
+      close(auc.improvement as number, d.improvement, 1e-12);
+      close(auc.interval?.lower, d.interval[0], 1e-9);
+      close(auc.interval?.upper, d.interval[1], 1e-9);
+      expect(auc.interval?.level).toBe(fixture.level);
+      close(auc.lowerBound?.value, d.lowerBound, 1e-9);
+      close(auc.pNewBetter, d.pNewBetter, 1e-9);
+      close(auc.pNewWorse, d.pNewWorse, 1e-9);
+      expect(auc.method).toEqual({ interval: 'delong', test: 'delong' });
+      expect(ap.metric).toBe('average-precision');
+      close(ap.new as number, set.ap[0], 1e-12);
+      close(ap.baseline as number, set.ap[1], 1e-12);
+      // Student t quantile (stats/normal.ts) to 1e-9, the cdf (student-t.ts) to 1e-15
+      const j = set.jackknife;
+      close(ap.interval?.lower, j.interval[0], 1e-8);
+      close(ap.interval?.upper, j.interval[1], 1e-8);
+      close(ap.lowerBound?.value, j.lowerBound, 1e-8);
+      close(ap.pNewBetter, j.pNewBetter, 1e-9);
+      close(ap.pNewWorse, j.pNewWorse, 1e-9);
+      expect(ap.method).toEqual({ interval: 'jackknife', test: 'jackknife-t' });
+    });
+  }
+
+  for (const name of ['three', 'four-absent']) {
+    it(`${name}: the macro AUC difference's DeLong se is within 15 % of numpy's row-bootstrap sd`, () => {
+      // 2,000 bootstrap replicates estimate an sd to ~1.6 % (1/sqrt(2B)); the rest of the 15 % is
+      // the asymptotics (DeLong conditions on the class counts, the row bootstrap does not)
+      const set = fixture.sets[name];
+      const [auc] = compareRank(rankScoresOf(set), s);
+      const se = ((auc.interval?.upper as number) - (auc.interval?.lower as number)) / 2 / 1.959963984540054;
+      expect(Math.abs(se / set.bootstrapSd - 1)).toBeLessThan(0.15);
+    });
+  }
+
+  it('same numbers however the rows were batched and merged (in order)', () => {
+    const set = fixture.sets.three;
+    const whole = compareRank(rankScoresOf(set, true, 600), s);
+    const first = rankScoresOf(
+      { ...set, labels: set.labels.slice(0, 250), new: set.new.slice(0, 750), baseline: set.baseline.slice(0, 750) },
+      true,
+      7,
+    );
+    first.merge(
+      rankScoresOf({ ...set, labels: set.labels.slice(250), new: set.new.slice(750), baseline: set.baseline.slice(750) }, true, 33),
+    );
+    expect(compareRank(first, s)).toEqual(whole);
+  });
+
+  it('without a baseline: the new model only', () => {
+    const set = fixture.sets.binary;
+    const [auc, ap] = compareRank(rankScoresOf(set, false), s);
+    expect(auc).toEqual({
+      metric: 'roc-auc',
+      higherIsBetter: true,
+      new: auc.new,
+      baseline: null,
+      improvement: null,
+      unavailable: 'no baseline',
+    });
+    close(auc.new as number, set.auc[0], 1e-12);
+    close(ap.new as number, set.ap[0], 1e-12);
+  });
+
+  it('says why when it cannot rank: one class, a NaN score, no rows', () => {
+    const one = new RankScores(2, true);
+    one.addRows([1, 1, 1], [0.1, 0.2, 0.3], [0.3, 0.2, 0.1], 3);
+    expect(compareRank(one, s).map((m) => m.unavailable)).toEqual(['the labels hold a single class', 'the labels hold a single class']);
+    const nan = new RankScores(2, true);
+    nan.addRows([0, 1], [0.1, NaN], [0.3, 0.2], 2);
+    expect(compareRank(nan, s)[0].unavailable).toBe('a score is NaN');
+    expect(compareRank(new RankScores(3, false), s)[1].unavailable).toBe('no rows');
+  });
+
+  it('identical models: improvement 0, a zero-width interval, neither better nor worse', () => {
+    const scores = new RankScores(2, true);
+    const x = [0.1, 0.9, 0.4, 0.35, 0.8, 0.2, 0.7, 0.6];
+    scores.addRows([0, 1, 0, 1, 1, 0, 1, 0], x, x, 8);
+    const [auc] = compareRank(scores, s);
+    expect(auc.improvement).toBe(0);
+    expect(auc.interval).toEqual({ level: fixture.level, lower: 0, upper: 0 });
+    expect([auc.pNewBetter, auc.pNewWorse]).toEqual([1, 1]);
+  });
+
+  it('counts its memory', () => {
+    const scores = new RankScores(3, true);
+    // labels 4 bytes, 3 + 3 scores of 8 bytes, 1024 rows reserved at first
+    expect(scores.bytes()).toBe(1024 * (4 + 48));
   });
 });

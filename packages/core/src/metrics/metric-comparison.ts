@@ -1,0 +1,123 @@
+// Building MetricComparison values (evaluation/comparison.ts) from the three kinds of evidence the
+// metrics produce: a bootstrap's replicates, a normal approximation (estimate and standard error),
+// or a Student t one (the jackknife). One place decides how an interval, a lower bound and the two
+// one-sided p-values are attached, and how a missing baseline reads.
+
+import type { IntervalMethod, MetricComparison, InferenceSettings, TestName } from '../evaluation/comparison.js';
+import { normalCdf, normalQuantile, studentTQuantile, summarizeBootstrap } from '../stats/index.js';
+import { studentTCdf } from './student-t.js';
+
+/** Why a comparison carries only the new model's value. */
+export const NO_BASELINE = 'no baseline';
+
+/** The improvement of `newValue` over `baselineValue`: positive when the new model is better. */
+export function improvementOf(newValue: number, baselineValue: number, higherIsBetter: boolean): number {
+  return higherIsBetter ? newValue - baselineValue : baselineValue - newValue;
+}
+
+/**
+ * A comparison with nothing to compare: the new model's value alone (null when it cannot be
+ * computed), and why the rest is missing (by default: there is no baseline).
+ */
+export function withoutBaseline(
+  metric: string,
+  higherIsBetter: boolean,
+  value: number | null,
+  unavailable: string = NO_BASELINE,
+): MetricComparison {
+  return { metric, higherIsBetter, new: value, baseline: null, improvement: null, unavailable };
+}
+
+/** Both models' values of one metric, before its interval is attached. */
+export interface MetricValuePair {
+  metric: string;
+  higherIsBetter: boolean;
+  new: number;
+  baseline: number;
+}
+
+/** An exact test's one-sided p-values that replace the bootstrap's (McNemar's for accuracy). */
+export interface ExactTest {
+  test: TestName;
+  pNewBetter: number;
+  pNewWorse: number;
+}
+
+/**
+ * A comparison whose interval (and, unless `exact` is given, p-values) come from bootstrap
+ * replicates of the improvement: output `index` of `values` (replicate-major, `outputs` per
+ * replicate), summarized by stats/bootstrap.ts (percentile interval, the lower bound at
+ * s.confidence, p-values consistent with the interval). Replicates on which the improvement is
+ * undefined (NaN) are left out; when every one is, the interval is missing and says why.
+ */
+export function bootstrapComparison(
+  values: MetricValuePair,
+  replicates: { values: Float64Array; outputs: number; index: number },
+  s: InferenceSettings,
+  exact?: ExactTest,
+): MetricComparison {
+  const out = pairWithImprovement(values);
+  const summary = summarizeBootstrap(replicates.values, replicates.outputs, replicates.index, { level: s.level, confidence: s.confidence });
+  const [lower, upper] = summary.interval;
+  const hasInterval = Number.isFinite(lower) && Number.isFinite(upper);
+  if (hasInterval) {
+    out.interval = { level: s.level, lower, upper };
+    if (s.confidence !== undefined && summary.lowerBound !== undefined) out.lowerBound = { level: s.confidence, value: summary.lowerBound };
+  }
+  if (exact) {
+    out.pNewBetter = exact.pNewBetter;
+    out.pNewWorse = exact.pNewWorse;
+  } else if (hasInterval) {
+    out.pNewBetter = summary.pNewBetter;
+    out.pNewWorse = summary.pNewWorse;
+  }
+  if (hasInterval || exact) out.method = { interval: 'bootstrap', test: exact?.test ?? 'bootstrap', replicates: s.replicates };
+  if (!hasInterval) out.unavailable = 'the metric is undefined on every bootstrap resample';
+  return out;
+}
+
+/** The pair's MetricComparison fields without interval or test. */
+function pairWithImprovement(v: MetricValuePair): MetricComparison {
+  return {
+    metric: v.metric,
+    higherIsBetter: v.higherIsBetter,
+    new: v.new,
+    baseline: v.baseline,
+    improvement: improvementOf(v.new, v.baseline, v.higherIsBetter),
+  };
+}
+
+/**
+ * A comparison from an estimate of the improvement with a standard error and a reference
+ * distribution: the standard normal (`degreesOfFreedom` undefined: DeLong's z) or Student's t
+ * (the jackknife). Interval: improvement ± q_{(1+level)/2}·se; lower bound: improvement −
+ * q_confidence·se; pNewBetter = P[T >= improvement/se], pNewWorse = P[T <= improvement/se]. With
+ * se = 0 the improvement is certain: p = 0 in its direction, 1 against (both 1 when it is 0).
+ */
+export function standardErrorComparison(
+  values: MetricValuePair,
+  standardError: number,
+  s: InferenceSettings,
+  how: { interval: IntervalMethod; test: TestName; degreesOfFreedom?: number },
+): MetricComparison {
+  const base = pairWithImprovement(values);
+  const improvement = base.improvement as number;
+  if (!Number.isFinite(standardError) || !Number.isFinite(improvement))
+    return { ...base, unavailable: 'the standard error of the improvement is not finite' };
+  const df = how.degreesOfFreedom;
+  const quantile = (p: number) => (df === undefined ? normalQuantile(p) : studentTQuantile(p, df));
+  const cdf = (x: number) => (df === undefined ? normalCdf(x) : studentTCdf(x, df));
+  const half = quantile((1 + s.level) / 2) * standardError;
+  const out: MetricComparison = { ...base, interval: { level: s.level, lower: improvement - half, upper: improvement + half } };
+  if (s.confidence !== undefined) out.lowerBound = { level: s.confidence, value: improvement - quantile(s.confidence) * standardError };
+  if (standardError > 0) {
+    const t = improvement / standardError;
+    out.pNewBetter = cdf(-t);
+    out.pNewWorse = cdf(t);
+  } else {
+    out.pNewBetter = improvement > 0 ? 0 : 1;
+    out.pNewWorse = improvement < 0 ? 0 : 1;
+  }
+  out.method = { interval: how.interval, test: how.test };
+  return out;
+}
