@@ -11,6 +11,21 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'packages', 'core', 'dist');
 const SRC = join(ROOT, 'packages', 'core', 'src');
 
+/**
+ * The modules the action decides with, from the domain dist files (not every one is re-exported
+ * from an index yet): the statistics, the comparisons and the decision.
+ */
+const MODULES = [
+  'stats/index.js',
+  'metrics/paired-confusion.js',
+  'metrics/compare-confusion.js',
+  'metrics/rank-scores.js',
+  'metrics/compare-rank.js',
+  'metrics/regression-comparison.js',
+  'evaluation/metric-comparisons.js',
+  'evaluation/gate.js',
+];
+
 /** Newest modification time (ms) of the files under dir whose names pass keep. */
 function newest(dir, keep) {
   let latest = 0;
@@ -22,8 +37,10 @@ function newest(dir, keep) {
 
 /** Throws when the core is not built; returns a warning when its sources are newer than the build. */
 export function checkBuild() {
-  const entry = join(DIST, 'evaluation', 'index.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: build the core first (node scripts/build.mjs)`);
+  for (const path of MODULES) {
+    if (!existsSync(join(DIST, path)))
+      throw new Error(`packages/core/dist/${path} is missing: build the core first (node scripts/build.mjs)`);
+  }
   const source = newest(SRC, (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
   const built = newest(DIST, (n) => n.endsWith('.js'));
   return source > built
@@ -31,16 +48,10 @@ export function checkBuild() {
     : undefined;
 }
 
-/** The core's modules, loaded once. */
+/** The core's modules, loaded once, as one namespace. */
 export async function loadCore() {
-  const load = (path) => import(pathToFileURL(join(DIST, path)).href);
-  const [evaluation, metrics, stats, gate] = await Promise.all([
-    load('evaluation/index.js'),
-    load('metrics/index.js'),
-    load('stats/index.js'),
-    load('evaluation/gate.js'),
-  ]);
-  return { ...stats, ...metrics, ...gate, ...evaluation };
+  const modules = await Promise.all(MODULES.map((path) => import(pathToFileURL(join(DIST, path)).href)));
+  return Object.assign({}, ...modules);
 }
 
 function pick(comparisons, metric) {
@@ -61,37 +72,37 @@ function confusionComparator(core, metric) {
   };
 }
 
-/** log-loss: the per-row losses of both models streamed into PairedMeanStats, the normal (CLT) comparison. */
+/** log-loss: the per-row losses of both models streamed into PairedMeanStats, the action's meanComparison (normal interval of the mean paired difference). */
 function logLossComparator(core) {
   return (sampler, settings) => {
     const stats = new core.PairedMeanStats();
     for (let i = 0; i < sampler.n; i++) stats.add(sampler.lossNew[i], sampler.lossBase[i]);
-    return core.compareMeanMetric('log-loss', stats, settings);
+    return core.meanComparison('log-loss', stats, settings);
   };
 }
 
 /** rmse: squared and absolute errors of both models and the targets, compared by the delta method. */
 function rmseComparator(core) {
   return (sampler, settings) => {
-    const squared = new core.PairedMeanStats();
-    const absolute = new core.PairedMeanStats();
-    const targets = new core.MeanStats();
+    const squaredError = new core.PairedMeanStats();
+    const absoluteError = new core.PairedMeanStats();
+    const target = new core.MeanStats();
     for (let i = 0; i < sampler.n; i++) {
       const en = sampler.errorNew[i];
       const eb = sampler.errorBase[i];
-      squared.add(en * en, eb * eb);
-      absolute.add(Math.abs(en), Math.abs(eb));
-      targets.add(0);
+      squaredError.add(en * en, eb * eb);
+      absoluteError.add(Math.abs(en), Math.abs(eb));
+      target.add(0); // the targets only set r2's scale; rmse does not read them
     }
-    return pick(core.compareRegression({ squared, absolute, targets }, settings), 'rmse');
+    return pick(core.compareRegression({ squaredError, absoluteError, target }, settings, { paired: true }), 'rmse');
   };
 }
 
 /** roc-auc: labels and both models' scores kept as RankScores, DeLong's paired comparison. */
 function aucComparator(core) {
   return (sampler, settings) => {
-    const scores = new core.RankScores(2);
-    scores.addBinary(sampler.labels, sampler.scoreNew, sampler.scoreBase, sampler.n);
+    const scores = new core.RankScores(2, true);
+    scores.addRows(sampler.labels, sampler.scoreNew, sampler.scoreBase, sampler.n);
     return pick(core.compareRank(scores, settings), 'roc-auc');
   };
 }
