@@ -8,6 +8,8 @@
 // sequences — one stream per metric or per bootstrap keeps them independent and reproducible. The
 // 64-bit state is kept as two 32-bit halves (no BigInt on the hot path).
 
+import { stirlingRemainder } from './special.js';
+
 /** The PCG 64-bit multiplier 6364136223846793005, as 32-bit halves, the low one as 16-bit halves. */
 const MULTIPLIER_HIGH = 0x5851f42d;
 const MULTIPLIER_LOW = 0x4c957f2d;
@@ -223,16 +225,6 @@ function btpeSetup(n: number, r: number): BtpeSetup {
 }
 
 /**
- * Stirling's series of log Γ(x) beyond (x - 1/2) log x - x + log √(2π): 1/(12x) - 1/(360x^3) +
- * 1/(1260x^5) - 1/(1680x^7) + 1/(1188x^9), times 166320/166320 (166320 / 12 = 13860: numpy's port
- * had the digits swapped, 13680, until 2026).
- */
-function stirlingCorrection(x: number): number {
-  const x2 = x * x;
-  return (13860 - (462 - (132 - (99 - 140 / x2) / x2) / x2) / x2) / x / 166320;
-}
-
-/**
  * Step 5 of BTPE: is (y, v) under the binomial's probability f(y) / f(m)? Explicitly by the
  * recurrence of f when y is near m (5.1), else by the squeeze on log f (5.2) and, between the
  * bounds, Stirling's approximation of the factorials (5.3). In 5.3, log f(y)/f(m) takes the
@@ -261,15 +253,16 @@ function btpeAccepts(setup: BtpeSetup, n: number, r: number, y: number, v: numbe
   const f1 = m + 1;
   const z = n + 1 - m; // z - w = y - m
   const w = n - y + 1;
-  // log(f1 / x1) and log(z / w) as log1p of their exact integer differences: the ratios are within
+  // Stirling's remainders (all arguments are > 20 here) to 8 terms, where the paper has 5 (and
+  // numpy's port has 13680 for 166320 / 12 = 13860 until 2026); log(f1 / x1) and log(z / w) as log1p of their exact integer differences: the ratios are within
   // k / n of 1, and rounding them first would cost n * 1e-16 in the bound (0.9 at n = 2^53)
   const bound =
     xm * Math.log1p((m - y) / x1) +
     (n - m + 0.5) * Math.log1p((y - m) / w) +
     (y - m) * Math.log((w * r) / (x1 * q)) +
-    stirlingCorrection(f1) +
-    stirlingCorrection(z) -
-    stirlingCorrection(x1) -
-    stirlingCorrection(w);
+    stirlingRemainder(f1) +
+    stirlingRemainder(z) -
+    stirlingRemainder(x1) -
+    stirlingRemainder(w);
   return logV <= bound;
 }
