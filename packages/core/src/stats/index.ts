@@ -1,0 +1,11 @@
+// Statistics primitives of the paired comparison (issue 10): exact mergeable sums, seeded random
+// variates, the normal and Student t distributions, Holm's correction, the cell bootstrap and the
+// comparisons of mean metrics. Plain functions and classes, no I/O.
+export { ExactSum } from './exact-sum.js';
+export { SeededRandom } from './random.js';
+export { normalCdf, normalQuantile, studentTQuantile } from './normal.js';
+export { holmAdjust } from './holm.js';
+export { bootstrapCells, quantileOfSorted, summarizeBootstrap } from './bootstrap.js';
+export type { BootstrapOptions, BootstrapSummary } from './bootstrap.js';
+export { deltaSqrtComparison, MeanStats, normalMeanComparison, PairedMeanStats } from './paired-mean.js';
+export type { MeanComparison, MeanComparisonOptions, MeanStatsJson, PairedMeanStatsJson } from './paired-mean.js';
