@@ -2,7 +2,7 @@
 // per-row errors (stats/paired-mean.ts) and of the targets.
 
 import type { InferenceSettings, MetricComparison } from '../evaluation/comparison.js';
-import { deltaSqrtComparison, normalMeanComparison, type MeanStats, type PairedMeanStats } from '../stats/index.js';
+import { deltaSqrtComparison, normalMeanComparison, type MeanComparison, type MeanStats, type PairedMeanStats } from '../stats/index.js';
 import { higherIsBetter, type RegressionMetric } from './definitions.js';
 import { improvementOf, withoutBaseline } from './metric-comparison.js';
 
@@ -16,13 +16,11 @@ export interface RegressionStatistics {
   target: MeanStats;
 }
 
-type NormalSummary = ReturnType<typeof normalMeanComparison>;
-
 /** A comparison from a normal or delta-method summary of the improvement, its numbers scaled by `scale` (r2). */
 function fromSummary(
   metric: RegressionMetric,
   values: [number, number],
-  summary: NormalSummary,
+  summary: MeanComparison,
   s: InferenceSettings,
   how: 'normal' | 'delta',
   scale = 1,
@@ -92,9 +90,7 @@ export function compareRegression(stats: RegressionStatistics, s: InferenceSetti
   const o = { level: s.level, confidence: s.confidence };
   const mseSummary = normalMeanComparison(sq, { ...o, higherIsBetter: false });
   return [
-    rmse[0] > 0 && rmse[1] > 0
-      ? fromSummary('rmse', rmse, deltaSqrtComparison(sq, { ...o, higherIsBetter: false }), s, 'delta')
-      : pairWithoutInterval('rmse', rmse, 'a model fits every row exactly: the delta method needs rmse > 0'),
+    fromSummary('rmse', rmse, deltaSqrtComparison(sq, { ...o, higherIsBetter: false }), s, 'delta'),
     fromSummary('mse', mse, mseSummary, s, 'normal'),
     fromSummary('mae', mae, normalMeanComparison(abs, { ...o, higherIsBetter: false }), s, 'normal'),
     sst > 0
