@@ -7,7 +7,7 @@ import { higherIsBetter, type RegressionMetric } from './definitions.js';
 import { improvementOf, withoutBaseline } from './metric-comparison.js';
 
 /** What the regression metrics follow from: both models' per-row squared and absolute errors, and the targets. */
-export interface RegressionStatistics {
+export interface RegressionComparisonInput {
   /** (prediction − target)² per row, of each model and their paired difference. */
   squaredError: PairedMeanStats;
   /** |prediction − target| per row, likewise. */
@@ -63,7 +63,11 @@ function r2Of(sse: number, sst: number): number {
  * Fewer than two rows: no interval (and no r2, which scikit-learn leaves undefined). Without a
  * baseline (`options.paired` false) only the new model's values are given.
  */
-export function compareRegression(stats: RegressionStatistics, s: InferenceSettings, options: { paired: boolean }): MetricComparison[] {
+export function compareRegression(
+  stats: RegressionComparisonInput,
+  s: InferenceSettings,
+  options: { paired: boolean },
+): MetricComparison[] {
   const { squaredError: sq, absoluteError: abs, target } = stats;
   const n = sq.new.count;
   if (n === 0)
