@@ -171,6 +171,7 @@ describe('summarizeBootstrap', () => {
     expect(s.pNewWorse).toBe(5 / 6);
     expect(s.dropped).toBe(1);
     expect(summarizeBootstrap(values, 2, 1, { level: 0.9 }).lowerBound).toBeUndefined();
+    expect(() => summarizeBootstrap(values, 2, 2, { level: 0.9 })).toThrow(/index 2 is not one of 2 outputs/);
   });
 
   it('the p-value and the lower bound make one decision (all replicates above 0: p = 1 / (B + 1))', () => {

@@ -99,6 +99,8 @@ export function summarizeBootstrap(
   index: number,
   options: { level: number; confidence?: number },
 ): BootstrapSummary {
+  if (!(Number.isInteger(index) && index >= 0 && index < outputs))
+    throw new RangeError(`summarizeBootstrap: index ${index} is not one of ${outputs} outputs`);
   const replicates = Math.floor(values.length / outputs);
   const kept = new Float64Array(replicates);
   let count = 0;

@@ -107,8 +107,8 @@ export class ExactSum {
       return;
     }
     const k = exponent >>> 5;
-    // x = m * 2^(e - 1075) with m < 2^53 (e >= 1; subnormals: e = 1, as zero's exponent field says 0
-    // but k = 0 covers both), so y = x * 2^(1075 - 32k) = m * 2^(e - 32k) is an integer < 2^84
+    // a normal x is m * 2^(e - 1075) with m < 2^53, a subnormal or zero (e = 0) m * 2^(1 - 1075):
+    // either way y = x * 2^(1075 - 32k) is an integer below 2^53 * 2^31 = 2^84
     const y = x * SCALE_FIRST[k] * SCALE_SECOND[k];
     const high = Math.trunc(y * 2 ** -64);
     const rest = y - high * 2 ** 64;

@@ -186,5 +186,11 @@ describe('SeededRandom.multinomial: conditional binomials', () => {
     expect(() => rng.multinomial(5, [1, 2, 3, 4], out)).toThrow(/out has 3 cells, weights 4/);
     rng.multinomial(5, [0, 2, 0], out);
     expect(Array.from(out)).toEqual([0, 5, 0]);
+    // fractional weights whose running remainder rounds: the draws still sum to n
+    const tenths = new Float64Array(10);
+    for (let d = 0; d < 200; d++) {
+      rng.multinomial(1000, [0.1, 0.2, 0.3, 0.1, 0.1, 0.1, 0.05, 0.05, 1e-17, 0], tenths);
+      expect(tenths.reduce((a, b) => a + b, 0)).toBe(1000);
+    }
   });
 });

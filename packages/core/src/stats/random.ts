@@ -110,12 +110,14 @@ export class SeededRandom {
     const cells = weights.length;
     if (out.length < cells) throw new RangeError(`multinomial: out has ${out.length} cells, weights ${cells}`);
     let weightLeft = 0;
+    let lastWithWeight = -1;
     for (let i = 0; i < cells; i++) {
       const w = weights[i];
       if (!(w >= 0 && w < Infinity)) throw new RangeError(`multinomial weights must be finite and non-negative, got ${w} at ${i}`);
       weightLeft += w;
+      if (w > 0) lastWithWeight = i;
     }
-    if (n > 0 && !(weightLeft > 0)) throw new RangeError('multinomial weights are all zero');
+    if (n > 0 && lastWithWeight < 0) throw new RangeError('multinomial weights are all zero');
     let left = n;
     for (let i = 0; i < cells; i++) {
       const w = weights[i];
@@ -123,8 +125,9 @@ export class SeededRandom {
         out[i] = 0;
         continue;
       }
-      // the last cell with weight takes the rest (also when rounding left weightLeft slightly off)
-      const drawn = w >= weightLeft ? left : this.binomial(left, w / weightLeft);
+      // the last cell with weight takes the rest (so the draws sum to n even where rounding has
+      // left weightLeft a little off the sum of the weights still to come)
+      const drawn = i === lastWithWeight ? left : this.binomial(left, Math.min(1, w / weightLeft));
       out[i] = drawn;
       left -= drawn;
       weightLeft -= w;
@@ -137,17 +140,17 @@ export class SeededRandom {
    */
   private binomialInversion(n: number, r: number): number {
     const q = 1 - r;
-    const q_n = Math.exp(n * Math.log1p(-r));
+    const qToTheN = Math.exp(n * Math.log1p(-r));
     const bound = Math.min(n, r * n + 10 * Math.sqrt(r * n * q + 1));
     let x = 0;
-    let probability = q_n;
+    let probability = qToTheN;
     let u = this.uniform();
     while (u > probability) {
       x++;
       if (x > bound) {
         // past 10 standard deviations: rounding has eaten u; start over (as numpy does)
         x = 0;
-        probability = q_n;
+        probability = qToTheN;
         u = this.uniform();
       } else {
         u -= probability;
