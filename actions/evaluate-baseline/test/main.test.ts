@@ -93,15 +93,35 @@ describe('significance-level: one-sided, and only on the metric it tests', () =>
     expect(r.exitCode, r.stdout).toBe(0);
     const report = await readReport(r);
     expect(report.significance.pValueNewBetter / worse.greater).toBeCloseTo(1, 6);
-    expect(r.summary).toContain(`one-sided p (is the new model better?) = ${f4(worse.greater)} (gate: p < 0.005)`);
+    expect(report.decision.pNewBetter / worse.greater).toBeCloseTo(1, 6);
+    expect(report.decision.checks.find((c: { name: string }) => c.name === 'significance')).toMatchObject({ passed: true });
+    expect(r.summary).toContain("McNemar's exact test");
   });
-  it('with a gating metric McNemar does not test, significance-level is refused naming it', async () => {
-    const r = await evaluate({ ...MULTI, metric: 'log-loss', 'significance-level': '0.05' });
-    await expectInputError(r, 'significance-level', 'the gating metric is log-loss');
+  it("with another gating metric, significance-level tests that metric's own improvement (log-loss: z test of the paired differences)", async () => {
+    // the demo's pair: accuracy better, log-loss worse (0.566 -> 0.606): a log-loss gate must not pass on accuracy's test
+    const r = await evaluate({ ...MULTI, metric: 'log-loss', 'min-improvement': '-1', 'significance-level': '0.05' });
+    expect(r.exitCode).toBe(1);
+    const report = await readReport(r);
+    expect(report.comparisons[0]).toMatchObject({ metric: 'log-loss', method: { interval: 'normal', test: 'z' } });
+    expect(report.comparisons[0].pNewBetter).toBeGreaterThan(0.5);
+    expect(report.decision.checks.map((c: { name: string; passed: boolean }) => [c.name, c.passed])).toEqual([
+      ['min-improvement', true],
+      ['significance', false],
+    ]);
   });
 });
 
 describe('evaluate-baseline run(), in process: the gate', () => {
+  it('gates on roc-auc of a 3-class set: one-vs-rest macro, its interval by DeLong', async () => {
+    const r = await evaluate({ ...MULTI, metric: 'roc-auc', 'min-improvement': '-1' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    const report = await readReport(r);
+    const auc = report.comparisons[0];
+    expect(auc).toMatchObject({ metric: 'roc-auc', method: { interval: 'delong', test: 'delong' } });
+    expect(auc.new).toBeGreaterThan(0.5);
+    expect(auc.interval.lower).toBeLessThan(auc.improvement);
+    expect(auc.interval.upper).toBeGreaterThan(auc.improvement);
+  });
   it('passes a better model: outputs, a report with full SHA-256s and the run, a summary ending with the run footer', async () => {
     const r = await evaluate(MULTI);
     expect(r.exitCode, r.stdout).toBe(0);
@@ -239,10 +259,6 @@ describe('evaluate-baseline run(), in process: bad input', () => {
     await expectInputError(r, 'metric', 'rmse', 'regression', 'classification');
   });
 
-  it('roc-auc on a 3-class set', async () => {
-    const r = await evaluate({ ...MULTI, metric: 'roc-auc' });
-    await expectInputError(r, 'metric', 'roc-auc', 'binary', `${multiclass.new.confusion.length} classes`);
-  });
 
   it('a metric of the other task than the task input', async () => {
     const r = await evaluate({ ...MULTI, metric: 'accuracy', task: 'regression' });

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fixture, readJson } from '../../../../test/fixtures.js';
+import { decodeCells } from '../metrics/paired-confusion.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
 import { loadModel, type LoadedModel } from '../onnx/session.js';
-import { compareModels, type CompareOptions } from './compare.js';
+import { compareModels, type CompareOptions, type Comparison } from './compare.js';
+import type { MetricComparison } from './comparison.js';
 import { openEvalSet } from './eval-set.js';
+import { compareStatistics } from './metric-comparisons.js';
 
 // Expected values: scikit-learn on PyTorch's outputs (test/fixtures/generate.py).
 const multiclass = readJson('multiclass', 'expected.json');
@@ -27,13 +30,50 @@ async function model(set: string, name: string, role = name): Promise<LoadedMode
   return m;
 }
 
+/** One model's side of a comparison, as the report gives it: metric values, confusion, per class. */
+interface Side {
+  metrics: Record<string, number | null>;
+  confusion?: number[][];
+  perClass?: { support: number[]; f1: number[] };
+}
+
+/** The comparison and each model's side, computed from its statistics (few replicates: the values are what is checked here). */
+type Compared = Comparison & { sides: { new: Side; baseline?: Side }; mcnemar?: { newOnly: number; baselineOnly: number } };
+
+function sides(c: Comparison): Compared {
+  const { comparisons, perClass } = compareStatistics(c.statistics, { level: 0.95, replicates: 200, seed: 1 }, { subset: 0, ranks: c.ranks });
+  const side = (pick: (m: MetricComparison) => number | null, model: 'new' | 'baseline'): Side => {
+    const out: Side = { metrics: Object.fromEntries(comparisons.map((m) => [m.metric, pick(m)])) };
+    if (c.statistics.task === 'classification') {
+      const k = c.statistics.classes;
+      const flat = c.statistics.confusion.confusion(model);
+      out.confusion = Array.from({ length: k }, (_, t) => Array.from(flat.subarray(t * k, (t + 1) * k)));
+      out.perClass = { support: perClass!.map((p) => p.support), f1: perClass!.map((p) => (model === 'new' ? p.f1.new! : p.f1.baseline!)) };
+    }
+    return out;
+  };
+  const result: Compared = { ...c, sides: { new: side((m) => m.new, 'new') } };
+  if (c.baseline) result.sides.baseline = side((m) => m.baseline, 'baseline');
+  if (c.statistics.task === 'classification' && c.baseline) {
+    // McNemar's counts from the paired table: rows right by one model only
+    const { keys, counts } = c.statistics.confusion.cells();
+    const { label, newClass, baselineClass } = decodeCells(keys, c.statistics.classes);
+    result.mcnemar = { newOnly: 0, baselineOnly: 0 };
+    keys.forEach((_, i) => {
+      if (newClass[i] === label[i] && baselineClass[i] !== label[i]) result.mcnemar!.newOnly += counts[i];
+      if (baselineClass[i] === label[i] && newClass[i] !== label[i]) result.mcnemar!.baselineOnly += counts[i];
+    });
+  }
+  return result;
+}
+
 async function compare(
   set: string,
   options: Partial<Omit<CompareOptions, 'data'>> & { data?: string; labels?: string; features?: string } = {},
-) {
+): Promise<Compared> {
   const data = await openEvalSet(options.data ?? fixture(set), options.features, options.labels);
   try {
-    return await compareModels({
+    const c = await compareModels({
       ort,
       newModel: options.newModel ?? (await model(set, 'new')),
       baseline: 'baseline' in options ? options.baseline : await model(set, 'baseline'),
@@ -41,7 +81,10 @@ async function compare(
       task: options.task ?? 'auto',
       batchSize: options.batchSize ?? 64,
       checkTask: options.checkTask,
+      topK: 2,
+      rankMetricsNeeded: false,
     });
+    return sides(c);
   } finally {
     await data.close();
   }
@@ -66,32 +109,30 @@ describe('compareModels on models exported by PyTorch', () => {
     expect(c.rows).toBe(1000);
     expect(c.new.outputKind).toBe('probabilities'); // the new model ends in softmax
     expect(c.baseline!.outputKind).toBe('logits');
-    expectClassification(c.new, multiclass.new);
-    expectClassification(c.baseline, multiclass.baseline);
-    expect(c.new.metrics['roc-auc']).toBeNull();
-    expect(c.paired).toMatchObject({ newOnlyCorrect: multiclass.mcnemar.new_only, baselineOnlyCorrect: multiclass.mcnemar.baseline_only });
-    expect(c.paired!.pValue / multiclass.mcnemar.p_value).toBeCloseTo(1, 6);
+    expectClassification(c.sides.new, multiclass.new);
+    expectClassification(c.sides.baseline, multiclass.baseline);
+    expect(c.mcnemar).toEqual({ newOnly: multiclass.mcnemar.new_only, baselineOnly: multiclass.mcnemar.baseline_only });
   });
 
   it('gives the same numbers from a deflated .npz (float32 features, int32 labels) and any batch size', async () => {
     const c = await compare('multiclass', { data: fixture('multiclass', 'eval.npz'), batchSize: 999 });
-    expectClassification(c.new, multiclass.new);
-    expectClassification(c.baseline, multiclass.baseline);
+    expectClassification(c.sides.new, multiclass.new);
+    expectClassification(c.sides.baseline, multiclass.baseline);
   });
 
   it('runs a model exported with a fixed batch of 7 in padded batches of 7', async () => {
     const c = await compare('multiclass', { newModel: await model('multiclass', 'new_fixed_batch7'), batchSize: 4096 });
     expect(c.batchSize).toBe(7);
-    expectClassification(c.new, multiclass.new);
-    expectClassification(c.baseline, multiclass.baseline);
+    expectClassification(c.sides.new, multiclass.new);
+    expectClassification(c.sides.baseline, multiclass.baseline);
   });
 
   it('computes roc-auc for a binary pair', async () => {
     const c = await compare('binary');
     expect(c.classes).toBe(2);
-    expect(c.new.metrics['roc-auc']).toBeCloseTo(binary.new['roc-auc'], 6);
-    expect(c.baseline!.metrics['roc-auc']).toBeCloseTo(binary.baseline['roc-auc'], 6);
-    expectClassification(c.new, binary.new);
+    expect(c.sides.new.metrics['roc-auc']).toBeCloseTo(binary.new['roc-auc'], 6);
+    expect(c.sides.baseline!.metrics['roc-auc']).toBeCloseTo(binary.baseline['roc-auc'], 6);
+    expectClassification(c.sides.new, binary.new);
   });
 
   it('detects a regression from float labels and one output value', async () => {
@@ -99,10 +140,10 @@ describe('compareModels on models exported by PyTorch', () => {
     expect(c.task).toBe('regression');
     for (const side of ['new', 'baseline'] as const) {
       for (const m of ['rmse', 'mae', 'r2'] as const) {
-        expect((c[side]!.metrics[m] as number) / regression[side][m], `${side} ${m}`).toBeCloseTo(1, 5);
+        expect((c.sides[side]!.metrics[m] as number) / regression[side][m], `${side} ${m}`).toBeCloseTo(1, 5);
       }
     }
-    expect(c.paired).toBeUndefined();
+    expect(c.mcnemar).toBeUndefined();
   });
 
   it('says why the task: class scores, a regression', async () => {
@@ -121,18 +162,18 @@ describe('compareModels on models exported by PyTorch', () => {
       expect(c.classes).toBe(2);
       expect(c.new.outputKind).toBe('probabilities');
       expect(c.baseline!.outputKind).toBe('logits');
-      expectClassification(c.new, oneColumn.new);
-      expectClassification(c.baseline, oneColumn.baseline);
-      expect(c.new.metrics['roc-auc']).toBeCloseTo(oneColumn.new['roc-auc'], 6);
-      expect(c.baseline!.metrics['roc-auc']).toBeCloseTo(oneColumn.baseline['roc-auc'], 6);
-      expect(c.paired).toMatchObject({ newOnlyCorrect: oneColumn.mcnemar.new_only, baselineOnlyCorrect: oneColumn.mcnemar.baseline_only });
+      expectClassification(c.sides.new, oneColumn.new);
+      expectClassification(c.sides.baseline, oneColumn.baseline);
+      expect(c.sides.new.metrics['roc-auc']).toBeCloseTo(oneColumn.new['roc-auc'], 6);
+      expect(c.sides.baseline!.metrics['roc-auc']).toBeCloseTo(oneColumn.baseline['roc-auc'], 6);
+      expect(c.mcnemar).toEqual({ newOnly: oneColumn.mcnemar.new_only, baselineOnly: oneColumn.mcnemar.baseline_only });
     }
   });
 
   it('task regression given for the same model still gates on its probabilities as values', async () => {
     const c = await compare('binary_one_column', { task: 'regression' });
     expect(c.task).toBe('regression');
-    expect((c.new.metrics.rmse as number) / oneColumn.new_probabilities_rmse).toBeCloseTo(1, 5);
+    expect((c.sides.new.metrics.rmse as number) / oneColumn.new_probabilities_rmse).toBeCloseTo(1, 5);
   });
 
   it('refuses an integer output with two values per row (one-hot ids), instead of reading it as one class id per row', async () => {
@@ -149,7 +190,7 @@ describe('compareModels on models exported by PyTorch', () => {
   it('scores the new model alone when there is no baseline', async () => {
     const c = await compare('multiclass', { baseline: undefined });
     expect(c.baseline).toBeUndefined();
-    expectClassification(c.new, multiclass.new);
+    expectClassification(c.sides.new, multiclass.new);
   });
 
   it('stops before the full pass when checkTask throws', async () => {
@@ -163,11 +204,14 @@ describe('compareModels on models exported by PyTorch', () => {
   });
 });
 
+/** The options a caller that asks for nothing in particular passes. */
+const UNASKED = { topK: 5, rankMetricsNeeded: false };
+
 describe('compareModels: bad input', () => {
   it('names both shapes when features do not fit the model', async () => {
     const data = await openEvalSet(fixture('multiclass'), 'features_wrong_width');
     await expect(
-      compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64 }),
+      compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64, ...UNASKED }),
     ).rejects.toThrow(
       /features_wrong_width\.npy have shape \[1000, 7\], which does not fit input 'features' \[batch, 8\] of the new model .*new\.onnx: expected \[rows, 8\]/,
     );
@@ -176,21 +220,21 @@ describe('compareModels: bad input', () => {
   it('names the row of a label outside the classes', async () => {
     const data = await openEvalSet(fixture('multiclass'), 'features', 'labels_out_of_range');
     await expect(
-      compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64 }),
+      compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'auto', batchSize: 64, ...UNASKED }),
     ).rejects.toThrow(/labels_out_of_range\.npy hold 5 at row 17; expected a class id from 0 to 2 \(the new model scores 3 classes\)/);
     await data.close();
   });
   it('names the row of a regression target that is not a number', async () => {
     const data = await openEvalSet(fixture('regression'), 'features', 'labels_nan');
     await expect(
-      compareModels({ ort, newModel: await model('regression', 'new', 'new model'), data, task: 'auto', batchSize: 64 }),
+      compareModels({ ort, newModel: await model('regression', 'new', 'new model'), data, task: 'auto', batchSize: 64, ...UNASKED }),
     ).rejects.toThrow(/labels_nan\.npy hold NaN at row 5; expected a finite number \(a regression target\)/);
     await data.close();
   });
   it('refuses a regression metric task for class scores', async () => {
     const data = await openEvalSet(fixture('multiclass'));
     await expect(
-      compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'regression', batchSize: 64 }),
+      compareModels({ ort, newModel: await model('multiclass', 'new', 'new model'), data, task: 'regression', batchSize: 64, ...UNASKED }),
     ).rejects.toThrow(/Regression needs one number per row, but output 'scores' of the new model .* gives 3 values per row/);
     await data.close();
   });
@@ -198,7 +242,7 @@ describe('compareModels: bad input', () => {
     const data = await openEvalSet(fixture('multiclass'));
     const nan = await loadModel(ort, fixture('models', 'nan_output.onnx'), { role: 'new model', inputOfPath: 'new-model' });
     opened.push(nan);
-    await expect(compareModels({ ort, newModel: nan, data, task: 'auto', batchSize: 64 })).rejects.toThrow(
+    await expect(compareModels({ ort, newModel: nan, data, task: 'auto', batchSize: 64, ...UNASKED })).rejects.toThrow(
       /The new model .*nan_output\.onnx output 'scores' holds NaN for row 0 of the eval set/,
     );
     await data.close();

@@ -11,7 +11,7 @@ import { compareConfusion } from '../metrics/compare-confusion.js';
 import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
 import { standardErrorComparison, withoutBaseline } from '../metrics/metric-comparison.js';
 import { compareHits } from '../metrics/paired-hits.js';
-import { compareRank } from '../metrics/rank-comparison.js';
+import { compareRank } from '../metrics/compare-rank.js';
 import { compareRegression } from '../metrics/regression-comparison.js';
 import type { PairedMeanStats } from '../stats/index.js';
 import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
@@ -43,7 +43,7 @@ export function compareStatistics(
 }
 
 function regression(stats: Extract<SubsetStatistics, { task: 'regression' }>, s: InferenceSettings): MetricComparisons {
-  return { comparisons: compareRegression(stats.squaredError, stats.absoluteError, stats.target, s) };
+  return { comparisons: compareRegression(stats, s, { paired: stats.paired }) };
 }
 
 function compareClassification(stats: ClassificationStatistics, s: InferenceSettings, subset: number, ranks?: RankData): MetricComparisons {

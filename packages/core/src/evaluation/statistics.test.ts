@@ -1,18 +1,40 @@
 import { describe, expect, it } from 'vitest';
 
 import { readJson } from '../../../../test/fixtures.js';
-import { ClassificationAccumulator, rocAuc } from './classification.js';
-import { RegressionAccumulator } from './regression.js';
-import { mcnemarExact, mcnemarExactNewBetter } from './significance.js';
+import { mcnemarExact, mcnemarExactNewBetter } from '../metrics/significance.js';
+import { compareStatistics } from './metric-comparisons.js';
+import { RowValues } from './row-values.js';
+import { ClassificationAccumulator, RegressionAccumulator } from './statistics.js';
 
+const INFERENCE = { level: 0.95, replicates: 200, seed: 1 };
+
+/**
+ * One model's rows streamed in batches through RowValues and the statistics, then compared: its
+ * metric values, why any is missing, per class, the confusion matrix and the reading of its scores.
+ */
 function classify(width: number, classes: number, scores: number[], labels: number[], batch = 2, outputIsLabels = false) {
-  const acc = new ClassificationAccumulator(width, outputIsLabels, classes);
-  const predicted = new Int32Array(batch);
+  const values = new RowValues(width, outputIsLabels, classes, batch, 5);
+  const acc = new ClassificationAccumulator(classes, [values]);
   for (let r = 0; r < labels.length; r += batch) {
     const n = Math.min(batch, labels.length - r);
-    acc.add(scores.slice(r * width, (r + n) * width), labels.slice(r, r + n), n, predicted);
+    const y = Float64Array.from(labels.slice(r, r + n));
+    values.compute(Float64Array.from(scores.slice(r * width, (r + n) * width)), y, n);
+    acc.add(y, [values], n);
   }
-  return acc.result();
+  const stats = acc.finish();
+  const { comparisons, perClass } = compareStatistics(stats, INFERENCE, { subset: 0 });
+  const flat = stats.confusion.confusion('new');
+  return {
+    metrics: Object.fromEntries(comparisons.map((m) => [m.metric, m.new])),
+    unavailable: Object.fromEntries(comparisons.filter((m) => m.new === null).map((m) => [m.metric, m.unavailable])),
+    perClass: {
+      precision: perClass!.map((p) => p.precision.new),
+      recall: perClass!.map((p) => p.recall.new),
+      f1: perClass!.map((p) => p.f1.new),
+    },
+    confusion: Array.from({ length: classes }, (_, t) => Array.from(flat.subarray(t * classes, (t + 1) * classes))),
+    scoreKind: outputIsLabels ? 'labels' : values.finalReading() === 0 ? 'probabilities' : 'logits',
+  };
 }
 
 describe('ClassificationAccumulator (hand-calculated)', () => {
@@ -67,7 +89,7 @@ describe('ClassificationAccumulator (hand-calculated)', () => {
     const s = classify(1, 3, [0, 2, 2, 1], [0, 2, 1, 1], 3, true);
     expect(s.metrics.accuracy).toBe(0.75);
     expect(s.metrics['log-loss']).toBeNull();
-    expect(s.unavailable['log-loss']).toMatch(/predicted labels/);
+    expect(s.unavailable['log-loss']).toMatch(/class ids, not scores/);
   });
   it('decides the reading of one column from every row, not the first batch (batches of 1)', () => {
     // the first row, 0.3, lies in [0, 1], but later rows do not: these are logits (threshold 0)
@@ -96,40 +118,35 @@ describe('ClassificationAccumulator (hand-calculated)', () => {
       -(Math.log(sig(2)) + Math.log(sig(-1)) + Math.log(1 - sig(0.5)) + Math.log(1 - sig(-3))) / 4,
       12,
     );
-    expect(logit.metrics['roc-auc']).toBeCloseTo(0.75, 12);
-  });
-});
-
-describe('rocAuc', () => {
-  it('averages tied ranks like scikit-learn (roc_auc_score = 0.6666666666666667)', () => {
-    expect(rocAuc(Float64Array.from([0.1, 0.4, 0.35, 0.8, 0.4, 0.4]), Uint8Array.from([0, 0, 1, 1, 1, 0]))).toBeCloseTo(
-      0.6666666666666667,
-      14,
-    );
-  });
-  it('is undefined with one class', () => {
-    expect(rocAuc(Float64Array.from([0.1, 0.2]), Uint8Array.from([1, 1]))).toBeNull();
+    // Brier: (p1 - y)^2 of the sigmoid's probabilities, as scikit-learn's brier_score_loss
+    expect(logit.metrics.brier).toBeCloseTo(((1 - sig(2)) ** 2 + (1 - sig(-1)) ** 2 + sig(0.5) ** 2 + sig(-3) ** 2) / 4, 12);
   });
 });
 
 describe('RegressionAccumulator', () => {
-  it('computes rmse, mae and r2 by hand', () => {
-    const acc = new RegressionAccumulator();
-    acc.add([2.5, 0, 2], [3, -0.5, 2], 3);
-    acc.add([8], [7], 1);
-    const { metrics } = acc.result();
+  function regress(batches: [number[], number[]][]) {
+    const acc = new RegressionAccumulator(false);
+    for (const [predictions, targets] of batches) acc.add(Float64Array.from(targets), [Float64Array.from(predictions)], targets.length);
+    const { comparisons } = compareStatistics(acc.finish(), INFERENCE, { subset: 0 });
+    return Object.fromEntries(comparisons.map((m) => [m.metric, m.new]));
+  }
+  it('computes rmse, mse, mae and r2 by hand', () => {
+    const metrics = regress([
+      [
+        [2.5, 0, 2],
+        [3, -0.5, 2],
+      ],
+      [[8], [7]],
+    ]);
     // scikit-learn's documented example: mse 0.375, mae 0.5, r2 0.9486081370449679
     expect(metrics.rmse).toBeCloseTo(Math.sqrt(0.375), 12);
+    expect(metrics.mse).toBeCloseTo(0.375, 12);
     expect(metrics.mae).toBeCloseTo(0.5, 12);
     expect(metrics.r2).toBeCloseTo(0.9486081370449679, 12);
   });
   it('gives r2 for constant targets as scikit-learn does (r2_score([3, 3], [1, 2]) = 0.0, a perfect fit 1.0)', () => {
-    const acc = new RegressionAccumulator();
-    acc.add([1, 2], [3, 3], 2);
-    expect(acc.result().metrics.r2).toBe(0);
-    const perfect = new RegressionAccumulator();
-    perfect.add([3, 3], [3, 3], 2);
-    expect(perfect.result().metrics.r2).toBe(1);
+    expect(regress([[[1, 2], [3, 3]]]).r2).toBe(0);
+    expect(regress([[[3, 3], [3, 3]]]).r2).toBe(1);
   });
 });
 
