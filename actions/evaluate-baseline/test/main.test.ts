@@ -259,7 +259,6 @@ describe('evaluate-baseline run(), in process: bad input', () => {
     await expectInputError(r, 'metric', 'rmse', 'regression', 'classification');
   });
 
-
   it('a metric of the other task than the task input', async () => {
     const r = await evaluate({ ...MULTI, metric: 'accuracy', task: 'regression' });
     await expectInputError(r, 'metric', 'accuracy', 'task is regression');

@@ -187,7 +187,16 @@ function batchesOf({ features, labels, slices }: EvalSet, runners: Runner[], bat
     for (let c = 0; c < slices.length; c++) await slices[c].readCodes(start, n, codes[c][slot]);
     return n;
   };
-  return { rows, featuresLabel: features.label, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, codes, read };
+  return {
+    rows,
+    featuresLabel: features.label,
+    batchRows,
+    rowShape: features.shape.slice(1),
+    rowLength,
+    labels: labelBuffers,
+    codes,
+    read,
+  };
 }
 
 /** Runs one batch; returns the output values (n rows) and the output's dims. */
@@ -369,12 +378,21 @@ interface Accumulators {
   ranks?: RankCollector;
 }
 
-function createAccumulators(options: CompareOptions, runners: Runner[], batchRows: number, task: Task, classes: number | undefined): Accumulators {
+function createAccumulators(
+  options: CompareOptions,
+  runners: Runner[],
+  batchRows: number,
+  task: Task,
+  classes: number | undefined,
+): Accumulators {
   const values = runners.map((r) => r.values!);
   const paired = runners.length === 2;
   const subset = () => (task === 'classification' ? new ClassificationAccumulator(classes!, values) : new RegressionAccumulator(paired));
   const slices = options.data.slices.map((column) => new SliceAccumulators(column, subset, runners, batchRows));
-  const ranks = task === 'classification' ? RankCollector.create(runners, classes!, options.data.features.rows, batchRows, options.rankMetricsNeeded) : undefined;
+  const ranks =
+    task === 'classification'
+      ? RankCollector.create(runners, classes!, options.data.features.rows, batchRows, options.rankMetricsNeeded)
+      : undefined;
   return { all: subset(), slices, ranks };
 }
 

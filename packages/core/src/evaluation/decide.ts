@@ -119,6 +119,9 @@ function checkSliceMetric(metric: MetricName, slices: SliceComparison[]): void {
   throw new UserError(
     `Input max-slice-regression guards the gating metric ${metric} in every slice, but it cannot be compared in slice ` +
       `${missing.column} = ${missing.name ?? missing.code}: ${missing.comparison.unavailable ?? 'no value'}.`,
-    { input: 'max-slice-regression', hint: 'Gate on a metric computed per slice (accuracy, f1-macro, log-loss, ...), or remove max-slice-regression.' },
+    {
+      input: 'max-slice-regression',
+      hint: 'Gate on a metric computed per slice (accuracy, f1-macro, log-loss, ...), or remove max-slice-regression.',
+    },
   );
 }

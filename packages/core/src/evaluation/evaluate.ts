@@ -9,7 +9,6 @@ import { sha256EachAndAll, sha256Files } from '../util/hash.js';
 import { compareModels, type Comparison, type ModelEvaluation } from './compare.js';
 import type { InferenceSettings, MetricComparison } from './comparison.js';
 import { openEvalSet, type EvalSet } from './eval-set.js';
-import { inputError } from './input-error.js';
 import type { TaskChoice } from './task.js';
 import type { EvaluationReport, ModelReport } from './evaluation-report.js';
 import { checkMetricFitsTask, gateMetric, missingBaselineWarning, type MissingBaselinePolicy } from './gate.js';
@@ -251,8 +250,15 @@ function recordModelMetrics(report: EvaluationReport, comparisons: MetricCompari
     }
     return { metrics: out, unavailable };
   };
-  Object.assign(report.models.new!, values((m) => m.new));
-  if (report.models.baseline && c.baseline) Object.assign(report.models.baseline, values((m) => m.baseline));
+  Object.assign(
+    report.models.new!,
+    values((m) => m.new),
+  );
+  if (report.models.baseline && c.baseline)
+    Object.assign(
+      report.models.baseline,
+      values((m) => m.baseline),
+    );
   if (c.statistics.task === 'classification') {
     const { confusion, classes } = c.statistics;
     report.models.new!.confusion = matrix(confusion.confusion('new'), classes);
@@ -277,7 +283,14 @@ function mcnemar(table: PairedConfusion, classes: number, level: number | undefi
       else c += counts[i];
     }
   }
-  return { test: 'mcnemar-exact', newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c), pValueNewBetter: mcnemarExactNewBetter(b, c), level: level ?? null };
+  return {
+    test: 'mcnemar-exact',
+    newOnlyCorrect: b,
+    baselineOnlyCorrect: c,
+    pValue: mcnemarExact(b, c),
+    pValueNewBetter: mcnemarExactNewBetter(b, c),
+    level: level ?? null,
+  };
 }
 
 /** The metrics compared, the decision under its rules, the thresholds and the guards: the report's verdict. */

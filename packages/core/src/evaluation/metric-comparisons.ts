@@ -68,7 +68,11 @@ function scoreComparisons(stats: ClassificationStatistics, s: InferenceSettings,
     const why = stats.scoresUnavailable ?? 'no scores';
     return (['log-loss', 'brier', 'ece'] as const).map((m) => withoutBaseline(m, false, null, why));
   }
-  return [meanComparison('log-loss', logLoss, s), meanComparison('brier', brier, s), compareCalibration(calibration, s, { paired: stats.paired, stream })];
+  return [
+    meanComparison('log-loss', logLoss, s),
+    meanComparison('brier', brier, s),
+    compareCalibration(calibration, s, { paired: stats.paired, stream }),
+  ];
 }
 
 /**
@@ -88,7 +92,11 @@ export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: In
 /** roc-auc and average-precision over the whole set; per slice they are not computed (the scores are not kept per slice). */
 function rankComparisons(ranks: RankData | undefined, s: InferenceSettings, subset: number): MetricComparison[] {
   const why =
-    subset > 0 ? 'rank metrics are computed on the whole eval set, not per slice' : ranks && 'unavailable' in ranks ? ranks.unavailable : undefined;
+    subset > 0
+      ? 'rank metrics are computed on the whole eval set, not per slice'
+      : ranks && 'unavailable' in ranks
+        ? ranks.unavailable
+        : undefined;
   if (why !== undefined || !ranks || !('scores' in ranks)) {
     return (['roc-auc', 'average-precision'] as const).map((m) => withoutBaseline(m, true, null, why ?? 'no scores'));
   }

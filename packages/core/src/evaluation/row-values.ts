@@ -188,5 +188,4 @@ export class RowValues {
     this.brier[0][i] = brierFromSums(squares, s[o + y], this.classes);
     this.confidence[0][i] = max;
   }
-
 }

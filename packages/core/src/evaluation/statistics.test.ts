@@ -145,8 +145,22 @@ describe('RegressionAccumulator', () => {
     expect(metrics.r2).toBeCloseTo(0.9486081370449679, 12);
   });
   it('gives r2 for constant targets as scikit-learn does (r2_score([3, 3], [1, 2]) = 0.0, a perfect fit 1.0)', () => {
-    expect(regress([[[1, 2], [3, 3]]]).r2).toBe(0);
-    expect(regress([[[3, 3], [3, 3]]]).r2).toBe(1);
+    expect(
+      regress([
+        [
+          [1, 2],
+          [3, 3],
+        ],
+      ]).r2,
+    ).toBe(0);
+    expect(
+      regress([
+        [
+          [3, 3],
+          [3, 3],
+        ],
+      ]).r2,
+    ).toBe(1);
   });
 });
 

@@ -13,11 +13,7 @@ export function stringInput(name: string, options: { required?: boolean } = {}):
   return value;
 }
 
-export function numberInput(
-  name: string,
-  fallback: number,
-  options: NumberBounds & { integer?: boolean } = {},
-): number {
+export function numberInput(name: string, fallback: number, options: NumberBounds & { integer?: boolean } = {}): number {
   const raw = core.getInput(name);
   if (raw === '') return fallback;
   const value = Number(raw);
