@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { readJson } from '../../../../test/fixtures.js';
 import type { InferenceSettings } from '../evaluation/comparison.js';
 import { normalQuantile } from '../stats/index.js';
-import { CalibrationCells, calibrationBin, compareCalibration } from './calibration.js';
+import fc from 'fast-check';
+
+import { ExactSum } from '../stats/index.js';
+import { CalibrationCells, ConfidenceSums, calibrationBin, compareCalibration } from './calibration.js';
 
 // test/fixtures/metrics/make_per_row.py: paired confidences, numpy's ECE (10 bins, floor(10·conf)
 // clamped to 9) and numpy's bootstrap that resamples the rows (20,000 replicates) of ECE_base − ECE_new
@@ -23,6 +26,29 @@ describe('calibrationBin', () => {
   it('bins i/10 <= conf < (i+1)/10, the last bin closed at 1, anything else in bin 0', () => {
     expect([0, 0.05, 0.1, 0.5, 0.7, 0.9, 0.95, 1].map(calibrationBin)).toEqual([0, 0, 1, 5, 7, 9, 9, 9]);
     expect([-0.2, NaN, 1.5].map(calibrationBin)).toEqual([0, 0, 9]);
+  });
+});
+
+describe('ConfidenceSums', () => {
+  it('sums the values truncated to multiples of 2^-52 exactly, however split, merged and spilled', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 60 }),
+        fc.nat(60),
+        fc.integer({ min: 1, max: 9 }),
+        (xs, cut, every) => {
+          // the truncation written another way: floor(x·2^52)/2^52, summed by ExactSum
+          const expected = new ExactSum();
+          for (const x of xs) expected.add(Math.floor(x * 2 ** 52) / 2 ** 52);
+          const a = new ConfidenceSums(1, every);
+          const b = new ConfidenceSums(2, every);
+          xs.forEach((x, i) => (i < cut ? a.add(0, x) : b.add(1, x)));
+          a.mergeSlot(0, b, 1);
+          expect(a.total(0).toJSON()).toEqual(expected.toJSON());
+          expect(Math.abs(a.total(0).value() - xs.reduce((s, x) => s + x, 0))).toBeLessThanOrEqual(xs.length * 2 ** -52);
+        },
+      ),
+    );
   });
 });
 
