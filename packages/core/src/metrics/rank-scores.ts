@@ -6,29 +6,34 @@
  * probability of class 1, its logit, or the margin of two logits). Multiclass (K >= 3): the K
  * class probabilities per row per model, as scikit-learn ranks them (one-vs-rest); logits must be
  * softmaxed by the caller, since the order of a class's logits across rows is not the order of its
- * probabilities. Memory: 4 + 8·w bytes a row per model (w = 1 or K), grown by doubling, so up to
- * twice that; bytes() says how much, for a memory budget; compareRank needs about 24 bytes a row
- * more while it runs. Merging is concatenation: row order matters only to the jackknife's groups
- * (row index mod 20), so merge shards in a fixed order.
+ * probabilities. Memory: 4 + 8·w bytes a row for the label and each model's scores (w = 1 or K),
+ * grown by doubling (so up to twice that) unless `expectedRows` reserves it all at once; bytes()
+ * says how much, for a memory budget. compareRank needs 32 bytes a row more while it runs.
+ * Merging is concatenation: row order matters only to the jackknife's groups (row index mod 20),
+ * so merge shards in a fixed order.
  */
 export class RankScores {
   /** Scores per row per model: 1 (binary) or K. */
   readonly width: number;
-  private labelsBuffer = new Int32Array(1024);
+  private labelsBuffer: Int32Array;
   private newBuffer: Float64Array;
   private baselineBuffer?: Float64Array;
   private count = 0;
   private nan = false;
 
+  /** `expectedRows`: the rows to reserve room for at once (1,024 by default, then doubling). */
   constructor(
     readonly classes: number,
     readonly paired: boolean,
+    expectedRows = 1024,
   ) {
     if (!Number.isInteger(classes) || classes < 2)
       throw new RangeError(`RankScores: the number of classes must be an integer >= 2, got ${classes}`);
     this.width = classes === 2 ? 1 : classes;
-    this.newBuffer = new Float64Array(1024 * this.width);
-    if (paired) this.baselineBuffer = new Float64Array(1024 * this.width);
+    const rows = Math.max(1, Math.floor(expectedRows));
+    this.labelsBuffer = new Int32Array(rows);
+    this.newBuffer = new Float64Array(rows * this.width);
+    if (paired) this.baselineBuffer = new Float64Array(rows * this.width);
   }
 
   /** Rows held. */

@@ -222,5 +222,9 @@ describe('compareRank', () => {
     const scores = new RankScores(3, true);
     // labels 4 bytes, 3 + 3 scores of 8 bytes, 1024 rows reserved at first
     expect(scores.bytes()).toBe(1024 * (4 + 48));
+    // rows reserved up front: no doubling slack
+    const exact = new RankScores(2, false, 3000);
+    exact.addRows(new Float64Array(3000), new Float64Array(3000), undefined, 3000);
+    expect(exact.bytes()).toBe(3000 * (4 + 8));
   });
 });
