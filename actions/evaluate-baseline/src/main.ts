@@ -30,6 +30,9 @@ async function evaluate(config: Config, report: EvaluationReport): Promise<void>
     // also when a later step failed: the policy was applied before it
     announceMissingBaseline(report);
   }
+  // what the decision passed but had to say (a gain within noise) is an annotation too
+  const missing = report.baselineMissing && missingBaselineWarning(report.baselineMissing);
+  for (const w of report.warnings) if (w !== missing) core.warning(w, { title: TITLE });
 }
 
 async function postComment(report: EvaluationReport, config: Config): Promise<void> {
