@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2829);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1820);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2829:
+/***/ 1820:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36967,11 +36967,18 @@ const CLASSIFICATION_METRICS = [
     'f1-macro',
     'precision-macro',
     'recall-macro',
+    'mcc',
+    'top-k-accuracy',
     'log-loss',
+    'brier',
+    'ece',
     'roc-auc',
+    'average-precision',
 ];
-const REGRESSION_METRICS = ['rmse', 'mae', 'r2'];
-const LOWER_IS_BETTER = new Set(['log-loss', 'rmse', 'mae']);
+const REGRESSION_METRICS = ['rmse', 'mse', 'mae', 'r2'];
+/** The per-class metrics, addressable as `recall[3]` in thresholds and guarded by max-class-regression. */
+const PER_CLASS_METRICS = ['precision', 'recall', 'f1'];
+const LOWER_IS_BETTER = new Set(['log-loss', 'brier', 'ece', 'rmse', 'mse', 'mae']);
 function higherIsBetter(metric) {
     return !LOWER_IS_BETTER.has(metric);
 }
@@ -36995,8 +37002,40 @@ function defaultMetric(task) {
 
 
 
-/** Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80). */
+/** Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80), in every bound of the decision. */
 const ROUNDING = 1e-12;
+/**
+ * Whether `actual` satisfies `op bound`, absorbing ROUNDING. Written so that NaN fails: a value
+ * that is not a number clears no bound.
+ */
+function clearsBound(actual, op, bound) {
+    return op === '>=' ? actual + ROUNDING >= bound : actual - ROUNDING <= bound;
+}
+/** A level or fraction as a percentage: 0.95 -> "95%", 0.975 -> "97.5%", 0.031 -> "3.1%". */
+function formatPercent(fraction) {
+    return `${formatNumber(fraction * 100, 6)}%`;
+}
+/** A p-value as printed in a reason or note: 0.012, 4.1e-5. */
+function formatP(p) {
+    return formatNumber(p, 2);
+}
+function formatInterval(i) {
+    return `${formatPercent(i.level)} interval [${formatMetric(i.lower)}, ${formatMetric(i.upper)}]`;
+}
+const TESTS = {
+    'mcnemar-exact': "McNemar's exact test",
+    bootstrap: 'the paired bootstrap',
+    z: 'the paired z-test',
+    delong: "DeLong's test",
+    'jackknife-t': 'the grouped jackknife t-test',
+};
+/** The one-sided test behind a comparison's p-values, named for a reader ("the paired bootstrap (2000 replicates)"). */
+function describeTest(method) {
+    if (!method)
+        return "the metric's test";
+    const replicates = method.test === 'bootstrap' && method.replicates !== undefined ? ` (${method.replicates} replicates)` : '';
+    return `${TESTS[method.test]}${replicates}`;
+}
 /**
  * What a run without a baseline says out loud (a notice under pass, a warning under warn); none
  * under fail, where the gate's failure says it.
@@ -37011,94 +37050,416 @@ function gateMetric(requested, task) {
     return requested ?? defaultMetric(task);
 }
 /**
- * Refuses a metric that does not fit the task: one of the other task, or roc-auc for more than two
- * classes. `taskFrom`: whether the task was set by the task input or detected from the new model's
- * output and the labels (the message says which).
+ * Refuses a metric of the other task (rmse for a classification). Every classification metric
+ * works for two classes or more (roc-auc and average-precision one-vs-rest, macro, as scikit-learn).
+ * `taskFrom`: whether the task was set by the task input or detected from the new model's output
+ * and the labels (the message says which).
  */
-function checkMetricFitsTask(metric, task, taskFrom, classes) {
-    if (taskOf(metric) !== task) {
-        const detected = taskFrom === 'detected';
-        const but = detected ? `this is a ${task} task (from the new model's output and the labels)` : `task is ${task}`;
-        throw new UserError(`Input metric is ${metric}, a ${taskOf(metric)} metric, but ${but}.`, {
-            input: 'metric',
-            hint: detected ? 'Choose a metric of that task, or set task explicitly.' : undefined,
-        });
-    }
-    if (metric === 'roc-auc' && classes !== undefined && classes !== 2) {
-        throw new UserError(`Input metric is roc-auc, which needs a binary task; the labels and model have ${classes} classes.`, {
-            input: 'metric',
-            hint: 'Use f1-macro, balanced-accuracy or log-loss for several classes.',
-        });
-    }
-}
-/**
- * significance-level tests the gating metric's gain, and the one test there is so far is McNemar's
- * exact test, a test of accuracy: with any other metric it would test something the gate does not
- * decide on (a candidate significantly worse on accuracy once passed a log-loss gate at
- * significance-level 0.05), so it is refused rather than applied to the wrong metric.
- */
-function checkSignificanceFits(metric, significanceLevel) {
-    if (significanceLevel === undefined || metric === 'accuracy')
+function checkMetricFitsTask(metric, task, taskFrom) {
+    if (taskOf(metric) === task)
         return;
-    throw new UserError(`Input significance-level tests the gain of the gating metric with McNemar's exact test, a test of accuracy; the gating metric is ${metric}.`, {
-        input: 'significance-level',
-        hint: 'Gate on accuracy (metric: accuracy) to require a significant gain, or remove significance-level: no test of other metrics is implemented yet.',
+    const detected = taskFrom === 'detected';
+    const but = detected ? `this is a ${task} task (from the new model's output and the labels)` : `task is ${task}`;
+    throw new UserError(`Input metric is ${metric}, a ${taskOf(metric)} metric, but ${but}.`, {
+        input: 'metric',
+        hint: detected ? 'Choose a metric of that task, or set task explicitly.' : undefined,
     });
 }
+/** The rules a configuration applies: the margin, then significance and confidence when set. */
+function decisionRules(config) {
+    const rules = ['min-improvement'];
+    if (config.significanceLevel !== undefined)
+        rules.push('significance');
+    if (config.confidence !== undefined)
+        rules.push('confidence');
+    return rules;
+}
 /**
- * The promotion rule (TFMA's change threshold with an absolute margin): for a higher-is-better
- * metric, pass when new - baseline >= margin; for lower-is-better, when baseline - new >= margin.
- * A negative margin tolerates that much regression. Without a baseline (null), the
- * missing-baseline policy decides.
+ * The promotion decision on the gating metric's comparison. Rules (all that are set must hold):
+ * - min-improvement (always; TFMA's change threshold with an absolute margin): improvement >=
+ *   min-improvement, improvement being positive when the new model is better whatever the
+ *   metric's direction; a negative margin tolerates that much regression;
+ * - significance (significance-level a): pNewBetter < a, the one-sided p of the metric's own test
+ *   (McNemar's exact test for accuracy, the bootstrap, a z-test, DeLong...); no p fails closed;
+ * - confidence (confidence c): the improvement's one-sided lower confidence bound at c >=
+ *   min-improvement ("confidently at least min-improvement better"); no bound fails closed.
+ * Without a baseline (missingBaseline set), its policy decides. A value that could not be computed
+ * fails. When only the margin is asked for and it passes on a gain whose interval includes 0, a
+ * warning says that the gain is within noise.
  */
-/** `pValue`: McNemar's one-sided p that the new model is better (mcnemarExactNewBetter). */
-function decideGate(config, newValue, baselineValue, pValue) {
-    if (baselineValue === null)
-        return decideWithoutBaseline(config, newValue);
-    const { metric, minImprovement } = config;
-    const up = higherIsBetter(metric);
-    const improvement = up ? newValue - baselineValue : baselineValue - newValue;
-    const required = up ? baselineValue + minImprovement : baselineValue - minImprovement;
-    const sign = up ? '>=' : '<=';
-    const values = `${metric} ${formatMetric(newValue)} vs baseline ${formatMetric(baselineValue)}`;
-    // written so that NaN fails: a model whose metric is not a number is not better
-    if (!(improvement + ROUNDING >= minImprovement)) {
+function decideGate(config, primary) {
+    const rules = decisionRules(config);
+    if (primary.new === null)
+        return notComparable(rules, `the new model's ${config.metric} cannot be computed`, primary);
+    if (primary.baseline === null) {
+        if (config.missingBaseline)
+            return decideWithoutBaseline(config, primary.new, rules);
+        return notComparable(rules, `there is no baseline value of ${config.metric} to compare with`, primary);
+    }
+    const improvement = primary.improvement ?? NaN;
+    const required = primary.higherIsBetter ? primary.baseline + config.minImprovement : primary.baseline - config.minImprovement;
+    const margin = marginCheck(config, primary, improvement, required);
+    const checks = [margin];
+    if (config.significanceLevel !== undefined)
+        checks.push(significanceCheck(config.significanceLevel, primary));
+    if (config.confidence !== undefined)
+        checks.push(confidenceCheck(config, primary));
+    const passed = checks.every((c) => c.passed);
+    const values = `${config.metric} ${formatMetric(primary.new)} vs baseline ${formatMetric(primary.baseline)}`;
+    const reason = `${values}: ${passed ? passReason(checks) : failReason(improvement, margin, checks)}`;
+    return { passed, reason, improvement, required, rules, checks, warnings: noiseWarnings(config, rules, passed, primary) };
+}
+/** "improvement 0.0500 (95% interval [0.0200, 0.0800])" */
+function describeImprovement(improvement, primary) {
+    const interval = primary.interval ? ` (${formatInterval(primary.interval)})` : '';
+    return `improvement ${formatMetric(improvement)}${interval}`;
+}
+function marginCheck(config, primary, improvement, required) {
+    const passed = clearsBound(improvement, '>=', config.minImprovement);
+    const sign = primary.higherIsBetter ? '>=' : '<=';
+    const plus = primary.higherIsBetter ? '+' : '-';
+    const detail = passed
+        ? `${describeImprovement(improvement, primary)} meets min-improvement ${config.minImprovement}`
+        : `the new model must reach ${sign} ${formatMetric(required)} (baseline ${plus} min-improvement ${config.minImprovement}), its ${describeImprovement(improvement, primary)}`;
+    return { name: 'min-improvement', passed, detail };
+}
+function significanceCheck(level, primary) {
+    const p = primary.pNewBetter;
+    if (p === undefined) {
+        const why = primary.unavailable ? ` (${primary.unavailable})` : '';
         return {
+            name: 'significance',
             passed: false,
-            improvement,
-            required,
-            reason: `${values}: the new model must reach ${sign} ${formatMetric(required)} (baseline ${up ? '+' : '-'} min-improvement ${minImprovement}), ` +
-                `its improvement is ${formatMetric(improvement)}.`,
+            detail: `no one-sided test of the gain could be made${why}, so significance-level ${level} cannot be met`,
         };
     }
-    if (config.significanceLevel !== undefined && !(pValue !== undefined && pValue < config.significanceLevel)) {
-        const test = pValue === undefined
-            ? 'no paired test could be made'
-            : `McNemar's one-sided test (is the new model better?) gives p = ${formatMetric(pValue)}`;
-        return {
-            passed: false,
-            improvement,
-            required,
-            reason: `${values} clears the margin, but ${test}, not below significance-level ${config.significanceLevel}: the new model is not significantly better.`,
-        };
+    const passed = p < level;
+    const test = `${describeTest(primary.method)}, one-sided (is the new model better?), gives p = ${formatP(p)}`;
+    return { name: 'significance', passed, detail: `${test}, ${passed ? 'below' : 'not below'} significance-level ${level}` };
+}
+function confidenceCheck(config, primary) {
+    const level = formatPercent(config.confidence ?? NaN);
+    const bound = primary.lowerBound;
+    if (bound === undefined) {
+        const why = primary.unavailable ? ` (${primary.unavailable})` : '';
+        return { name: 'confidence', passed: false, detail: `the improvement has no ${level} lower confidence bound${why}` };
     }
+    const passed = clearsBound(bound.value, '>=', config.minImprovement);
+    const detail = passed
+        ? `confidently at least ${config.minImprovement} better: the ${level} lower confidence bound of the improvement is ${formatMetric(bound.value)}`
+        : `its ${level} lower confidence bound is ${formatMetric(bound.value)}, below min-improvement ${config.minImprovement}: the new model is not confidently at least ${config.minImprovement} better`;
+    return { name: 'confidence', passed, detail };
+}
+function passReason(checks) {
+    const [margin, ...rest] = checks;
+    return [margin.detail, ...rest.map((c) => (c.name === 'significance' ? `significant: ${c.detail}` : c.detail))].join('; ') + '.';
+}
+/**
+ * The margin's failure when it fails (never "the gain may be noise" when there is no gain);
+ * otherwise the margin held and the failing evidence rules say why they did not.
+ */
+function failReason(improvement, margin, checks) {
+    if (!margin.passed)
+        return `${margin.detail}.`;
+    const verdict = improvement > 0 ? ': the gain may be noise' : ': the new model is not significantly better';
+    const failures = checks.filter((c) => !c.passed).map((c) => (c.name === 'significance' ? `${c.detail}${verdict}` : c.detail));
+    return `${margin.detail}, but ${failures.join('; and ')}.`;
+}
+/**
+ * The default rule alone passed on a gain whose interval reaches 0 or below: say so, and how to
+ * require evidence. (A tolerated regression, improvement <= 0, is what the user asked for: no warning.)
+ */
+function noiseWarnings(config, rules, passed, primary) {
+    const { interval, improvement } = primary;
+    if (!passed || rules.length > 1 || !interval || improvement === null || !(improvement > 0) || interval.lower > 0)
+        return [];
+    return [
+        `The gain in ${config.metric} of ${formatMetric(improvement)} is within noise: its ${formatInterval(interval)} includes 0. ` +
+            'Set confidence: 0.95 or significance-level: 0.05 to require evidence of a gain.',
+    ];
+}
+/** A comparison without a number to judge: fails closed, saying why. */
+function notComparable(rules, what, primary) {
+    const why = primary.unavailable ? `: ${primary.unavailable}` : '';
+    const reason = `${what}${why}; the gate fails closed.`;
+    const checks = rules.map((name) => ({ name, passed: false, detail: `${what}${why}` }));
     return {
-        passed: true,
-        improvement,
-        required,
-        reason: `${values}: improvement ${formatMetric(improvement)} meets min-improvement ${minImprovement}.`,
+        passed: false,
+        reason: reason[0].toUpperCase() + reason.slice(1),
+        improvement: null,
+        required: null,
+        rules,
+        checks,
+        warnings: [],
     };
 }
-function decideWithoutBaseline(config, newValue) {
+function decideWithoutBaseline(config, newValue, rules) {
     const { policy, detail } = config.missingBaseline ?? { policy: 'fail', detail: 'no baseline was given' };
     const value = `${config.metric} ${formatMetric(newValue)}`;
     const passed = policy !== 'fail';
     const reason = passed
         ? `No baseline to beat (${detail}); the new model passes on its own with ${value} (missing-baseline: ${policy}).`
         : `${detail}, and missing-baseline is fail: there is nothing to compare ${value} against.`;
-    return { passed, reason, improvement: null, required: null };
+    const checks = [{ name: 'missing-baseline', passed, detail: `${detail} (missing-baseline: ${policy})` }];
+    return { passed, reason, improvement: null, required: null, rules, checks, warnings: [] };
+}
+/** The report's decision block: the rules, their settings, the gating metric's numbers, and every check. */
+function decisionReport(config, primary, checks) {
+    return {
+        rules: decisionRules(config),
+        metric: config.metric,
+        minImprovement: config.minImprovement,
+        significanceLevel: config.significanceLevel ?? null,
+        confidence: config.confidence ?? null,
+        improvement: primary.improvement,
+        lowerBound: primary.lowerBound?.value ?? null,
+        pNewBetter: primary.pNewBetter ?? null,
+        checks,
+    };
+}
+/**
+ * Adds the thresholds and the regression guards to the gate's decision: each becomes a check
+ * ('thresholds', 'class-regression', 'slice-regression'), and the run passes only when the gate
+ * and every part pass. The reason starts with the gate's and names every failed threshold line and
+ * guarded row, so the summary's one line says everything that blocked.
+ */
+function combineDecision(gate, parts) {
+    const extra = [];
+    if (parts.thresholds && parts.thresholds.length > 0)
+        extra.push(thresholdsCheck(parts.thresholds));
+    if (parts.classGuard)
+        extra.push(guardCheck('class-regression', 'class', parts.classGuard));
+    if (parts.sliceGuard)
+        extra.push(guardCheck('slice-regression', 'slice', parts.sliceGuard));
+    const failed = extra.filter((c) => !c.passed);
+    const passed = gate.passed && failed.length === 0;
+    const more = failed.map((c) => `${c.detail}.`).join(' ');
+    const reason = failed.length === 0 ? gate.reason : `${gate.reason} ${gate.passed ? 'But ' : 'Also: '}${more}`;
+    return { passed, reason, checks: [...gate.checks, ...extra] };
+}
+/** One check for the thresholds input: "2 of 5 thresholds failed: line 3 (log-loss regression <= 0.01): ..." */
+function thresholdsCheck(rows) {
+    const failed = rows.filter((r) => !r.passed);
+    const n = `${rows.length} threshold${rows.length === 1 ? '' : 's'}`;
+    if (failed.length === 0)
+        return { name: 'thresholds', passed: true, detail: `all ${n} hold` };
+    const lines = failed.map((r) => `line ${r.line} (${r.text}): ${r.reason}`).join('; ');
+    return { name: 'thresholds', passed: false, detail: `${failed.length} of ${n} failed: ${lines}` };
+}
+/** One check for a regression guard: which classes or slices regressed, or that none did. */
+function guardCheck(name, family, guard) {
+    const failed = guard.rows.filter((r) => r.failed);
+    if (failed.length === 0) {
+        const gated = guard.rows.filter((r) => r.gated).length;
+        return { name, passed: true, detail: `no ${family} regressed beyond its tolerance (${gated} gated)` };
+    }
+    const rows = failed.map((r) => `${r.subject} ${r.metric} ${r.note}`).join('; ');
+    return { name, passed: false, detail: `${failed.length} ${family} regression${failed.length === 1 ? '' : 's'}: ${rows}` };
 }
 //# sourceMappingURL=gate.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/paired-confusion.js
+/** Above this many cells (K³ > 2^22, K > 161) the table is a Map of its non-empty cells. */
+const DENSE_CELLS_LIMIT = 2 ** 22;
+/** Keys (y·K + a)·K + b must fit an Int32Array: K³ <= 2^31 − 1. */
+const MAX_PAIRED_CLASSES = 1290;
+/**
+ * The sufficient statistic of every confusion-derived metric of two models on the same rows: the
+ * count of rows per (label y, new model's class a, baseline's class b), K classes. Each model's
+ * confusion matrix is a margin of it, and a paired bootstrap is a multinomial resample of its
+ * cells (compare-confusion.ts). Without a baseline, b is always 0 and the table is the new model's
+ * confusion.
+ *
+ * Storage: a dense Float64Array of K³ counts indexed by the key (y·K + a)·K + b while K³ <= 2^22
+ * (32 MiB at most, K <= 161), else a Map from key to count holding only the non-empty cells (at
+ * most one per row). Counts are integers held in doubles, exact up to 2^53 rows; merging is adding
+ * counts, so the table does not depend on the order rows arrive or shards are merged.
+ */
+class PairedConfusion {
+    classes;
+    dense;
+    sparse;
+    total = 0;
+    constructor(classes) {
+        this.classes = classes;
+        if (!Number.isInteger(classes) || classes < 1 || classes > MAX_PAIRED_CLASSES) {
+            throw new RangeError(`PairedConfusion: the number of classes must be an integer in [1, ${MAX_PAIRED_CLASSES}], got ${classes}`);
+        }
+        const cells = classes ** 3;
+        if (cells <= DENSE_CELLS_LIMIT)
+            this.dense = new Float64Array(cells);
+        else
+            this.sparse = new Map();
+    }
+    /**
+     * Adds `n` rows: row i has label labels[i], the new model's class predictedNew[i] and the
+     * baseline's predictedBaseline[i] (0 without a baseline). Every id must be an integer in
+     * [0, K); anything else throws a RangeError (a bug upstream, not user input). The hot path:
+     * no allocation, one increment per row.
+     */
+    addRows(labels, predictedNew, predictedBaseline, n) {
+        const k = this.classes;
+        const dense = this.dense;
+        for (let i = 0; i < n; i++) {
+            const y = labels[i];
+            const a = predictedNew[i];
+            const b = predictedBaseline === undefined ? 0 : predictedBaseline[i];
+            // `>>> 0` maps negatives far above K; the `| 0` test refuses fractions and NaN
+            if ((y | 0) !== y || y >>> 0 >= k || a >>> 0 >= k || b >>> 0 >= k)
+                this.refuse(y, a, b);
+            const key = (y * k + a) * k + b;
+            if (dense !== undefined)
+                dense[key]++;
+            else
+                this.addSparse(key, 1);
+        }
+        this.total += n;
+    }
+    refuse(y, a, b) {
+        throw new RangeError(`PairedConfusion: class ids must be integers in [0, ${this.classes}): label ${y}, new ${a}, baseline ${b}`);
+    }
+    addSparse(key, count) {
+        const map = this.sparse;
+        map.set(key, (map.get(key) ?? 0) + count);
+    }
+    /** Adds another table's counts (same number of classes) to this one. */
+    merge(other) {
+        if (other.classes !== this.classes)
+            throw new RangeError(`PairedConfusion.merge: ${other.classes} classes into ${this.classes}`);
+        const { keys, counts } = other.cells();
+        for (let i = 0; i < keys.length; i++)
+            this.addCount(keys[i], counts[i]);
+    }
+    addCount(key, count) {
+        this.total += count;
+        if (this.dense !== undefined)
+            this.dense[key] += count;
+        else
+            this.addSparse(key, count);
+    }
+    /** The non-empty cells, keys (y·K + a)·K + b in increasing order with their counts: deterministic. */
+    cells() {
+        if (this.dense !== undefined) {
+            const dense = this.dense;
+            let filled = 0;
+            for (let key = 0; key < dense.length; key++)
+                if (dense[key] !== 0)
+                    filled++;
+            const keys = new Int32Array(filled);
+            const counts = new Float64Array(filled);
+            for (let key = 0, i = 0; key < dense.length; key++) {
+                if (dense[key] === 0)
+                    continue;
+                keys[i] = key;
+                counts[i++] = dense[key];
+            }
+            return { keys, counts };
+        }
+        const map = this.sparse;
+        const keys = Int32Array.from(map.keys()).sort();
+        const counts = new Float64Array(keys.length);
+        for (let i = 0; i < keys.length; i++)
+            counts[i] = map.get(keys[i]);
+        return { keys, counts };
+    }
+    /** Number of rows added. */
+    rows() {
+        return this.total;
+    }
+    /** One model's K x K confusion matrix, [true * K + predicted], as scikit-learn's confusion_matrix. */
+    confusion(model) {
+        const k = this.classes;
+        const out = new Float64Array(k * k);
+        const { keys, counts } = this.cells();
+        const { label, newClass, baselineClass } = decodeCells(keys, k);
+        const predicted = model === 'new' ? newClass : baselineClass;
+        for (let i = 0; i < keys.length; i++)
+            out[label[i] * k + predicted[i]] += counts[i];
+        return out;
+    }
+    /** The non-empty cells as [label, new class, baseline class, count], in key order. */
+    toJSON() {
+        const k = this.classes;
+        const { keys, counts } = this.cells();
+        const { label, newClass, baselineClass } = decodeCells(keys, k);
+        const cells = [];
+        for (let i = 0; i < keys.length; i++)
+            cells.push([label[i], newClass[i], baselineClass[i], counts[i]]);
+        return { classes: k, cells };
+    }
+    /** The table toJSON wrote; ids out of range or counts that are not non-negative integers throw a RangeError. */
+    static fromJSON(json) {
+        const table = new PairedConfusion(json.classes);
+        const k = json.classes;
+        for (const [y, a, b, count] of json.cells) {
+            const ids = [y, a, b];
+            if (ids.some((id) => !Number.isInteger(id) || id < 0 || id >= k) || !Number.isInteger(count) || count < 0) {
+                throw new RangeError(`PairedConfusion.fromJSON: bad cell [${y}, ${a}, ${b}, ${count}] for ${k} classes`);
+            }
+            table.addCount((y * k + a) * k + b, count);
+        }
+        return table;
+    }
+}
+/** Decodes cell keys (y·K + a)·K + b into their label, new model's class and baseline's class. */
+function decodeCells(keys, classes) {
+    const n = keys.length;
+    const label = new Int32Array(n);
+    const newClass = new Int32Array(n);
+    const baselineClass = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+        const key = keys[i];
+        label[i] = Math.floor(key / (classes * classes));
+        newClass[i] = Math.floor(key / classes) % classes;
+        baselineClass[i] = key % classes;
+    }
+    return { label, newClass, baselineClass };
+}
+//# sourceMappingURL=paired-confusion.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/significance.js
+/** log P[X <= k] for X ~ Binomial(n, 1/2): pmf(i) = pmf(i-1) * (n-i+1)/i, summed in log space. */
+function logLowerTail(n, k) {
+    let logPmf = -n * Math.LN2;
+    let logCdf = logPmf;
+    for (let i = 1; i <= k; i++) {
+        logPmf += Math.log((n - i + 1) / i);
+        const hi = Math.max(logCdf, logPmf);
+        logCdf = hi + Math.log(Math.exp(logCdf - hi) + Math.exp(logPmf - hi));
+    }
+    return logCdf;
+}
+/**
+ * McNemar's exact test on paired outcomes: of the rows exactly one model gets right, are the
+ * new model's wins (`newOnly`) and the baseline's (`baselineOnly`) a fair coin's split?
+ * Two-sided p-value: min(1, 2 * P[X <= min(b, c)]) for X ~ Binomial(b + c, 1/2), as
+ * scipy.stats.binomtest gives for p = 0.5. Reported; the gate uses the one-sided test below.
+ */
+function mcnemarExact(newOnly, baselineOnly) {
+    const n = newOnly + baselineOnly;
+    if (n === 0)
+        return 1;
+    const k = Math.min(newOnly, baselineOnly);
+    if (2 * k === n)
+        return 1;
+    return Math.min(1, 2 * Math.exp(logLowerTail(n, k)));
+}
+/**
+ * McNemar's exact test, one-sided: is the new model better? The probability of `newOnly` or more
+ * wins among the `newOnly + baselineOnly` rows where the two disagree, if each were a fair coin:
+ * P[X >= b] for X ~ Binomial(b + c, 1/2), as scipy.stats.binomtest(b, b + c, 0.5,
+ * alternative='greater') gives. Small only when the new model wins the disagreements: a model
+ * that is significantly worse gets a p near 1, never a pass.
+ */
+function mcnemarExactNewBetter(newOnly, baselineOnly) {
+    const n = newOnly + baselineOnly;
+    if (n === 0 || newOnly === 0)
+        return 1;
+    // by symmetry P[X >= b] = P[X <= n - b]: the shorter tail is summed, for precision and speed
+    const k = n - newOnly;
+    if (k <= n / 2)
+        return Math.min(1, Math.exp(logLowerTail(n, k)));
+    return Math.max(0, 1 - Math.exp(logLowerTail(n, newOnly - 1)));
+}
+//# sourceMappingURL=significance.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
 const SIZES = {
     f: [2, 4, 8],
@@ -38547,322 +38908,6 @@ async function sha256EachAndAll(paths) {
     return { each, all: all.digest('hex') };
 }
 //# sourceMappingURL=hash.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/classification.js
-const EPS = 1e-15;
-function clipLog(p) {
-    return Math.log(Math.min(Math.max(p, EPS), 1 - EPS));
-}
-/**
- * Streams a classifier's outputs and integer labels, batch by batch, into the metrics
- * scikit-learn computes (macro averages over the classes seen in labels or predictions, zero
- * where undefined, as zero_division=0). Memory is O(classes^2), except roc-auc, which needs every
- * binary score (8 bytes a row, only for binary tasks).
- *
- * Scores are `width` values per row: width >= 2 are per-class scores (probabilities when every
- * row is a distribution, logits otherwise); width 1 is one score for class 1 of a binary task;
- * `labels: true` means the output holds predicted class ids.
- */
-class ClassificationAccumulator {
-    width;
-    outputIsLabels;
-    /** confusion counts under the probability reading (and the only ones for width >= 2 or labels) */
-    confusion;
-    /** width 1: the counts under the logit reading (threshold 0 instead of 0.5) */
-    confusionIfLogits;
-    rows = 0;
-    /** -sum log p(true) if outputs are probabilities / logits; which one holds is known at the end. */
-    logLossIfProbabilities = 0;
-    logLossIfLogits = 0;
-    allDistributions = true;
-    binaryScores;
-    binaryLabels;
-    classes;
-    constructor(width, outputIsLabels, 
-    /** Number of classes (>= 2). */
-    classes) {
-        this.width = width;
-        this.outputIsLabels = outputIsLabels;
-        this.classes = classes;
-        this.confusion = new Float64Array(classes * classes);
-        if (width === 1 && !outputIsLabels)
-            this.confusionIfLogits = new Float64Array(classes * classes);
-        if (classes === 2 && !outputIsLabels) {
-            this.binaryScores = new Float64Array(1024);
-            this.binaryLabels = new Uint8Array(1024);
-        }
-    }
-    /**
-     * Adds `n` rows: `scores` holds n*width values, `labels` n class ids in [0, classes). Writes the
-     * predicted class of each row into `predicted`; for one column, under the probability reading
-     * (score > 0.5) there and under the logit reading (score > 0) into `predictedIfLogits`: which
-     * reading holds is known only after the last row (readsAsProbabilities).
-     */
-    add(scores, labels, n, predicted, predictedIfLogits) {
-        const { width, classes } = this;
-        this.argmax(scores, n, predicted, 0.5);
-        for (let i = 0; i < n; i++)
-            this.confusion[labels[i] * classes + predicted[i]]++;
-        if (this.confusionIfLogits) {
-            const alt = predictedIfLogits ?? new Int32Array(n);
-            this.argmax(scores, n, alt, 0);
-            for (let i = 0; i < n; i++)
-                this.confusionIfLogits[labels[i] * classes + alt[i]]++;
-        }
-        if (!this.outputIsLabels) {
-            for (let i = 0; i < n; i++) {
-                if (width === 1)
-                    this.addOneScoreLoss(scores[i], labels[i]);
-                else
-                    this.addClassScoresLoss(scores, i * width, labels[i]);
-            }
-            this.keepBinaryScores(scores, labels, n);
-        }
-        this.rows += n;
-    }
-    /** One row's log-loss under both readings of one column: the probability of class 1, or its logit. */
-    addOneScoreLoss(s, y) {
-        if (s < 0 || s > 1)
-            this.allDistributions = false;
-        this.logLossIfProbabilities -= clipLog(y === 1 ? s : 1 - s);
-        // log sigmoid(s) and log(1 - sigmoid(s)), computed stably
-        const z = y === 1 ? s : -s;
-        this.logLossIfLogits += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-    }
-    /** One row's log-loss under both readings of per-class scores (from `o`): probabilities, or logits. */
-    addClassScoresLoss(scores, o, y) {
-        const width = this.width;
-        let max = -Infinity;
-        for (let c = 0; c < width; c++)
-            if (scores[o + c] > max)
-                max = scores[o + c];
-        // the probability reading, only while every row so far is a distribution (once one is
-        // not, that reading is out and its work is skipped)
-        if (this.allDistributions) {
-            let sum = 0;
-            for (let c = 0; c < width; c++) {
-                const v = scores[o + c];
-                if (v < 0 || v > 1)
-                    this.allDistributions = false;
-                sum += v;
-            }
-            if (Math.abs(sum - 1) > 1e-3)
-                this.allDistributions = false;
-            this.logLossIfProbabilities -= clipLog(scores[o + y]);
-        }
-        let expSum = 0;
-        for (let c = 0; c < width; c++)
-            expSum += Math.exp(scores[o + c] - max);
-        // -log softmax(z)_y, clipped like the probabilities
-        this.logLossIfLogits -= Math.max(scores[o + y] - max - Math.log(expSum), Math.log(EPS));
-    }
-    /** Binary tasks: every row's class-1 score and label, for roc-auc (grown by doubling). */
-    keepBinaryScores(scores, labels, n) {
-        if (!this.binaryScores || !this.binaryLabels)
-            return;
-        const need = this.rows + n;
-        if (need > this.binaryScores.length) {
-            const size = Math.max(need, this.binaryScores.length * 2);
-            const s = new Float64Array(size);
-            s.set(this.binaryScores.subarray(0, this.rows));
-            const l = new Uint8Array(size);
-            l.set(this.binaryLabels.subarray(0, this.rows));
-            this.binaryScores = s;
-            this.binaryLabels = l;
-        }
-        for (let i = 0; i < n; i++) {
-            // a score increasing with P(class 1): the margin for two columns, the value for one
-            this.binaryScores[this.rows + i] = this.width === 1 ? scores[i] : scores[i * 2 + 1] - scores[i * 2];
-            this.binaryLabels[this.rows + i] = labels[i];
-        }
-    }
-    /** Whether the scores read as probabilities (every row a distribution); final after the last row. */
-    readsAsProbabilities() {
-        return !this.outputIsLabels && this.allDistributions;
-    }
-    /** Predicted class per row (first maximum wins, as numpy's argmax; one column: score > threshold). */
-    argmax(scores, n, predicted, threshold) {
-        const width = this.width;
-        if (this.outputIsLabels) {
-            for (let i = 0; i < n; i++)
-                predicted[i] = scores[i];
-        }
-        else if (width === 1) {
-            for (let i = 0; i < n; i++)
-                predicted[i] = scores[i] > threshold ? 1 : 0;
-        }
-        else {
-            for (let i = 0; i < n; i++) {
-                const o = i * width;
-                let best = 0;
-                for (let c = 1; c < width; c++)
-                    if (scores[o + c] > scores[o + best])
-                        best = c;
-                predicted[i] = best;
-            }
-        }
-    }
-    result() {
-        const k = this.classes;
-        const confusion = [];
-        const counts = this.confusionIfLogits && !this.allDistributions ? this.confusionIfLogits : this.confusion;
-        for (let t = 0; t < k; t++)
-            confusion.push(Array.from(counts.subarray(t * k, (t + 1) * k)));
-        const support = confusion.map((row) => row.reduce((a, b) => a + b, 0));
-        const predictedCount = confusion[0].map((_, p) => confusion.reduce((a, row) => a + row[p], 0));
-        const tp = confusion.map((row, c) => row[c]);
-        const precision = tp.map((x, c) => (predictedCount[c] ? x / predictedCount[c] : 0));
-        const recall = tp.map((x, c) => (support[c] ? x / support[c] : 0));
-        const f1 = precision.map((p, c) => (p + recall[c] ? (2 * p * recall[c]) / (p + recall[c]) : 0));
-        const seen = support.map((s, c) => s > 0 || predictedCount[c] > 0);
-        const mean = (xs, keep) => {
-            const kept = xs.filter((_, c) => keep[c]);
-            return kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0;
-        };
-        const correct = tp.reduce((a, b) => a + b, 0);
-        const metrics = {
-            accuracy: this.rows ? correct / this.rows : null,
-            'balanced-accuracy': mean(recall, support.map((s) => s > 0)),
-            'f1-macro': mean(f1, seen),
-            'precision-macro': mean(precision, seen),
-            'recall-macro': mean(recall, seen),
-        };
-        const unavailable = {};
-        let scoreKind = 'labels';
-        if (this.outputIsLabels) {
-            metrics['log-loss'] = null;
-            unavailable['log-loss'] = 'the output holds predicted labels, not scores';
-        }
-        else {
-            scoreKind = this.allDistributions ? 'probabilities' : 'logits';
-            metrics['log-loss'] = (this.allDistributions ? this.logLossIfProbabilities : this.logLossIfLogits) / this.rows;
-        }
-        if (k !== 2) {
-            metrics['roc-auc'] = null;
-            unavailable['roc-auc'] = `roc-auc is computed for binary tasks; this one has ${k} classes`;
-        }
-        else if (!this.binaryScores || !this.binaryLabels) {
-            metrics['roc-auc'] = null;
-            unavailable['roc-auc'] = 'the output holds predicted labels, not scores';
-        }
-        else {
-            const auc = rocAuc(this.binaryScores.subarray(0, this.rows), this.binaryLabels.subarray(0, this.rows));
-            metrics['roc-auc'] = auc;
-            if (auc === null)
-                unavailable['roc-auc'] = 'roc-auc needs both classes in the labels';
-        }
-        return { metrics, unavailable, perClass: { precision, recall, f1, support }, confusion, scoreKind, rows: this.rows };
-    }
-}
-/** Area under the ROC curve by the rank-sum (Mann-Whitney U) statistic, ties averaged. */
-function rocAuc(scores, labels) {
-    const n = scores.length;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++)
-        order[i] = i;
-    order.sort((a, b) => scores[a] - scores[b]);
-    let positives = 0;
-    let rankSum = 0;
-    for (let i = 0; i < n;) {
-        let j = i;
-        while (j + 1 < n && scores[order[j + 1]] === scores[order[i]])
-            j++;
-        const rank = (i + j) / 2 + 1;
-        for (let t = i; t <= j; t++) {
-            if (labels[order[t]] === 1) {
-                positives++;
-                rankSum += rank;
-            }
-        }
-        i = j + 1;
-    }
-    const negatives = n - positives;
-    if (positives === 0 || negatives === 0)
-        return null;
-    return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-//# sourceMappingURL=classification.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/regression.js
-/** Streams predictions and targets into rmse, mae and r2 (r2 by Welford's running variance). */
-class RegressionAccumulator {
-    rows = 0;
-    squaredError = 0;
-    absoluteError = 0;
-    mean = 0;
-    m2 = 0;
-    add(predictions, targets, n) {
-        for (let i = 0; i < n; i++) {
-            const y = targets[i];
-            const e = predictions[i] - y;
-            this.squaredError += e * e;
-            this.absoluteError += Math.abs(e);
-            this.rows++;
-            const d = y - this.mean;
-            this.mean += d / this.rows;
-            this.m2 += d * (y - this.mean);
-        }
-    }
-    result() {
-        const n = this.rows;
-        const unavailable = {};
-        // constant targets: scikit-learn's r2_score (force_finite) gives 1 for a perfect fit, else 0
-        let r2 = this.m2 > 0 ? 1 - this.squaredError / this.m2 : this.squaredError === 0 ? 1 : 0;
-        if (n < 2) {
-            r2 = null;
-            unavailable.r2 = 'r2 needs at least two rows';
-        }
-        return {
-            metrics: { rmse: Math.sqrt(this.squaredError / n), mae: this.absoluteError / n, r2 },
-            unavailable,
-            rows: n,
-        };
-    }
-}
-//# sourceMappingURL=regression.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/significance.js
-/** log P[X <= k] for X ~ Binomial(n, 1/2): pmf(i) = pmf(i-1) * (n-i+1)/i, summed in log space. */
-function logLowerTail(n, k) {
-    let logPmf = -n * Math.LN2;
-    let logCdf = logPmf;
-    for (let i = 1; i <= k; i++) {
-        logPmf += Math.log((n - i + 1) / i);
-        const hi = Math.max(logCdf, logPmf);
-        logCdf = hi + Math.log(Math.exp(logCdf - hi) + Math.exp(logPmf - hi));
-    }
-    return logCdf;
-}
-/**
- * McNemar's exact test on paired outcomes: of the rows exactly one model gets right, are the
- * new model's wins (`newOnly`) and the baseline's (`baselineOnly`) a fair coin's split?
- * Two-sided p-value: min(1, 2 * P[X <= min(b, c)]) for X ~ Binomial(b + c, 1/2), as
- * scipy.stats.binomtest gives for p = 0.5. Reported; the gate uses the one-sided test below.
- */
-function mcnemarExact(newOnly, baselineOnly) {
-    const n = newOnly + baselineOnly;
-    if (n === 0)
-        return 1;
-    const k = Math.min(newOnly, baselineOnly);
-    if (2 * k === n)
-        return 1;
-    return Math.min(1, 2 * Math.exp(logLowerTail(n, k)));
-}
-/**
- * McNemar's exact test, one-sided: is the new model better? The probability of `newOnly` or more
- * wins among the `newOnly + baselineOnly` rows where the two disagree, if each were a fair coin:
- * P[X >= b] for X ~ Binomial(b + c, 1/2), as scipy.stats.binomtest(b, b + c, 0.5,
- * alternative='greater') gives. Small only when the new model wins the disagreements: a model
- * that is significantly worse gets a p near 1, never a pass.
- */
-function mcnemarExactNewBetter(newOnly, baselineOnly) {
-    const n = newOnly + baselineOnly;
-    if (n === 0 || newOnly === 0)
-        return 1;
-    // by symmetry P[X >= b] = P[X <= n - b]: the shorter tail is summed, for precision and speed
-    const k = n - newOnly;
-    if (k <= n / 2)
-        return Math.min(1, Math.exp(logLowerTail(n, k)));
-    return Math.max(0, 1 - Math.exp(logLowerTail(n, newOnly - 1)));
-}
-//# sourceMappingURL=significance.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/tensor-types.js
 
 /** The typed array onnxruntime-node takes for each element type this project feeds. */
@@ -39170,7 +39215,2166 @@ function checkRegressionOutput(choice, o) {
         `${o.outputIsLabels ? 'integer class ids' : `${o.width} values per row`}.`, { file: o.model.path });
 }
 //# sourceMappingURL=task.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/per-row.js
+// Per-row values of a classifier's scores that the evaluation's hot loop averages or counts: the
+// Brier score and whether the label is among the top k. Tiny, allocation-free, monomorphic: called
+// once per row on millions of rows.
+/**
+ * The Brier score of one row from two sums over the K classes' probabilities p_c:
+ * `sumOfSquares` = Σ_c p_c² and `labelProbability` = p_y. Multiclass (K > 2):
+ * Σ_c (p_c − [c = y])² = Σ_c p_c² − 2·p_y + 1. Binary (K = 2): half of it, (p_1 − y)², which is
+ * scikit-learn 1.7's brier_score_loss (scale_by_half='auto': the binary score is halved so that it
+ * stays the classic (p − y)²). From logits z, with e_c = exp(z_c − max z) and S = Σ e_c as the
+ * log-loss loop already has them: sumOfSquares = Σ e_c² / S², labelProbability = e_y / S — the
+ * loop adds e_c² beside e_c, nothing else. Rounding: the expansion loses nothing relative to
+ * the scores' own precision above ~1e-15 (absolute error a few ulp of 1); a slightly negative
+ * result of a perfect row is 0.
+ */
+function brierFromSums(sumOfSquares, labelProbability, classes) {
+    const sum = sumOfSquares - 2 * labelProbability + 1;
+    const v = sum > 0 ? sum : 0;
+    return classes === 2 ? v / 2 : v;
+}
+/**
+ * The Brier score of one row of probabilities: `width` values from `offset` (per-class
+ * probabilities, K = width classes), or one value, P(class 1) of a binary task (width 1: (p − y)²).
+ * See brierFromSums.
+ */
+function brierOfProbabilities(scores, offset, width, label) {
+    if (width === 1) {
+        const e = scores[offset] - label;
+        return e * e;
+    }
+    let squares = 0;
+    for (let c = 0; c < width; c++)
+        squares += scores[offset + c] * scores[offset + c];
+    return brierFromSums(squares, scores[offset + label], width);
+}
+/**
+ * The Brier score of one row of logits (`width` >= 2 values from `offset`): softmax, then
+ * brierFromSums. `max` is the row's largest logit (the loop has it from its argmax). The
+ * evaluation loop that already computes exp(z_c − max) for log-loss calls brierFromSums itself.
+ */
+function brierOfLogits(scores, offset, width, label, max) {
+    let expSum = 0;
+    let expSquares = 0;
+    for (let c = 0; c < width; c++) {
+        const e = Math.exp(scores[offset + c] - max);
+        expSum += e;
+        expSquares += e * e;
+    }
+    return brierFromSums(expSquares / (expSum * expSum), Math.exp(scores[offset + label] - max) / expSum, width);
+}
+/**
+ * Whether the label is among the k highest of `width` scores from `offset`: a hit iff fewer than
+ * k classes score strictly higher than the label, #{c : s_c > s_y} < k. Ties count in the label's
+ * favour (a label tied with others at the k-th place is a hit; scikit-learn's
+ * top_k_accuracy_score breaks ties by its sort instead, so they agree on scores without ties). A
+ * NaN label score is a miss; a NaN elsewhere never scores higher. Stops at the k-th higher score.
+ */
+function topKHit(scores, offset, width, label, k) {
+    const labelScore = scores[offset + label];
+    if (labelScore !== labelScore)
+        return false;
+    let higher = 0;
+    for (let c = 0; c < width; c++)
+        if (scores[offset + c] > labelScore && ++higher >= k)
+            return false;
+    return true;
+}
+//# sourceMappingURL=per-row.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/row-values.js
+/**
+ * What a classifier's scores say about each row of a batch, under each way of reading them.
+ *
+ * A float output is read as probabilities while every row is a distribution (each value in [0, 1],
+ * summing to 1 for several columns), else as logits (softmax, or the sigmoid of one column). Which
+ * reading holds is known only after the last row, so both are computed while both are possible
+ * (reading 0: probabilities, or class ids for an integer output; reading 1: logits) and the
+ * statistics keep both until the end (statistics.ts). The predicted class differs between the
+ * readings only for one column (score > 0.5 against score > 0); the argmax of several columns is the
+ * same under both.
+ */
+
+/** log(p) clipped as scikit-learn's log_loss clips p to [eps, 1 - eps]. */
+const EPS = 1e-15;
+const LOG_EPS = Math.log(EPS);
+function clippedLog(p) {
+    return Math.log(Math.min(Math.max(p, EPS), 1 - EPS));
+}
+/**
+ * Per row of the current batch, under each live reading: the predicted class, and for scores the
+ * log-loss, the Brier score, the top-class confidence (expected calibration error) and, for three
+ * or more columns, whether the label is among the k best scores. Buffers are reused batch after
+ * batch: nothing is allocated per row.
+ */
+class RowValues {
+    width;
+    outputIsLabels;
+    classes;
+    topK;
+    /** Predicted class per row under each reading (the same array for both when they agree). */
+    predicted;
+    loss;
+    brier;
+    confidence;
+    /** 1 when the label is among the top k scores (three or more columns, k < columns). */
+    topKHit;
+    /** Still possible: every row so far is a distribution (for an integer output: always, as class ids). */
+    probabilitiesPossible = true;
+    constructor(width, outputIsLabels, classes, batchRows, topK) {
+        this.width = width;
+        this.outputIsLabels = outputIsLabels;
+        this.classes = classes;
+        this.topK = topK;
+        const predicted = new Int32Array(batchRows);
+        this.predicted = [predicted, width === 1 && !outputIsLabels ? new Int32Array(batchRows) : predicted];
+        const pair = () => [new Float64Array(batchRows), new Float64Array(batchRows)];
+        this.loss = pair();
+        this.brier = pair();
+        this.confidence = pair();
+        if (this.hasTopK())
+            this.topKHit = new Uint8Array(batchRows);
+    }
+    /** Whether this output has scores (log-loss, Brier, calibration, ranks) rather than class ids. */
+    get hasScores() {
+        return !this.outputIsLabels;
+    }
+    /** top-k accuracy is defined here: three or more scored columns, and k below their number. */
+    hasTopK() {
+        return !this.outputIsLabels && this.width >= 3 && this.topK < this.width;
+    }
+    /** The readings whose predictions differ: both for one score column, else reading 0 alone. */
+    predictionReadings() {
+        return this.predicted[0] === this.predicted[1] ? [0] : [0, 1];
+    }
+    /** The readings still possible for the scores: logits always, probabilities while every row is a distribution. */
+    scoreReadings() {
+        if (this.outputIsLabels)
+            return [];
+        return this.probabilitiesPossible ? [0, 1] : [1];
+    }
+    /** The reading that holds once every row is in: the final answer after the last batch. */
+    finalReading() {
+        return this.outputIsLabels || this.probabilitiesPossible ? 0 : 1;
+    }
+    /**
+     * Copies rows `order[offset .. offset + count)` of `from` (a RowValues of the same model) into
+     * rows 0 .. count of this one: the rows of one slice of the batch.
+     */
+    gather(from, order, offset, count) {
+        this.probabilitiesPossible = from.probabilitiesPossible;
+        const copy = (to, source) => {
+            for (let i = 0; i < count; i++)
+                to[i] = source[order[offset + i]];
+        };
+        copy(this.predicted[0], from.predicted[0]);
+        if (this.predicted[1] !== this.predicted[0])
+            copy(this.predicted[1], from.predicted[1]);
+        if (this.outputIsLabels)
+            return;
+        for (const r of [0, 1]) {
+            copy(this.loss[r], from.loss[r]);
+            copy(this.brier[r], from.brier[r]);
+            copy(this.confidence[r], from.confidence[r]);
+        }
+        if (this.topKHit && from.topKHit)
+            copy(this.topKHit, from.topKHit);
+    }
+    /** Fills the per-row values of `n` rows (`scores`: n * width values, `labels`: class ids). */
+    compute(scores, labels, n) {
+        if (this.outputIsLabels) {
+            const p = this.predicted[0];
+            for (let i = 0; i < n; i++)
+                p[i] = scores[i];
+        }
+        else if (this.width === 1) {
+            this.computeOneColumn(scores, labels, n);
+        }
+        else {
+            this.computeColumns(scores, labels, n);
+        }
+    }
+    /** One column: the probability of class 1, or its logit. */
+    computeOneColumn(s, y, n) {
+        const [pP, pL] = this.predicted;
+        const probabilities = this.probabilitiesPossible;
+        for (let i = 0; i < n; i++) {
+            const v = s[i];
+            const one = y[i] === 1;
+            pP[i] = v > 0.5 ? 1 : 0;
+            pL[i] = v > 0 ? 1 : 0;
+            if (probabilities) {
+                if (v < 0 || v > 1)
+                    this.probabilitiesPossible = false;
+                this.setBinary(0, i, v, one);
+            }
+            // log sigmoid(z), computed stably, with z the logit of the label's class
+            const z = one ? v : -v;
+            const nll = z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+            const sig = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+            this.setBinary(1, i, sig, one);
+            this.loss[1][i] = Math.min(nll, -LOG_EPS);
+        }
+    }
+    /** Reading r of one column with p = P(class 1): log-loss (reading 0), Brier, top-class confidence. */
+    setBinary(r, i, p, one) {
+        const q = one ? p : 1 - p;
+        if (r === 0)
+            this.loss[0][i] = -clippedLog(q);
+        const e = (one ? 1 : 0) - p;
+        this.brier[r][i] = e * e;
+        this.confidence[r][i] = p > 0.5 ? p : 1 - p;
+    }
+    /** Several columns: per-class probabilities, or logits (softmax). */
+    computeColumns(s, labels, n) {
+        const width = this.width;
+        const predicted = this.predicted[0];
+        for (let i = 0; i < n; i++) {
+            const o = i * width;
+            const y = labels[i];
+            let best = 0;
+            for (let c = 1; c < width; c++)
+                if (s[o + c] > s[o + best])
+                    best = c;
+            predicted[i] = best;
+            const max = s[o + best];
+            if (this.probabilitiesPossible)
+                this.probabilityReading(s, o, y, i, max);
+            // softmax: p_c = e_c / S with e_c = exp(s_c - max); Brier = sum p_c^2 - 2 p_y + 1
+            let expSum = 0;
+            let expSquares = 0;
+            for (let c = 0; c < width; c++) {
+                const e = Math.exp(s[o + c] - max);
+                expSum += e;
+                expSquares += e * e;
+            }
+            const py = Math.exp(s[o + y] - max) / expSum;
+            this.loss[1][i] = -Math.max(s[o + y] - max - Math.log(expSum), LOG_EPS);
+            this.brier[1][i] = brierFromSums(expSquares / (expSum * expSum), py, this.classes);
+            this.confidence[1][i] = 1 / expSum;
+            if (this.topKHit)
+                this.topKHit[i] = topKHit(s, o, width, y, this.topK) ? 1 : 0;
+        }
+    }
+    /** Reading 0 of one row of several columns, while every row so far is a distribution. */
+    probabilityReading(s, o, y, i, max) {
+        let sum = 0;
+        let squares = 0;
+        for (let c = 0; c < this.width; c++) {
+            const v = s[o + c];
+            if (v < 0 || v > 1)
+                this.probabilitiesPossible = false;
+            sum += v;
+            squares += v * v;
+        }
+        if (Math.abs(sum - 1) > 1e-3)
+            this.probabilitiesPossible = false;
+        this.loss[0][i] = -clippedLog(s[o + y]);
+        this.brier[0][i] = brierFromSums(squares, s[o + y], this.classes);
+        this.confidence[0][i] = max;
+    }
+}
+//# sourceMappingURL=row-values.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/exact-sum.js
+// An exact floating-point sum whose value depends only on the multiset of numbers added: not on
+// their order, nor on how they were split into shards and merged. value() is the exact sum
+// rounded once, correctly (round half to even): math.fsum's result.
+//
+// Why not Shewchuk's partials (math.fsum's own algorithm)? Its cost per add grows with the number
+// of partials: ~19 ns per add on per-row log-losses (7 partials), against a budget of a few ns
+// (tens of millions of adds per evaluation). This is a fixed-point "small superaccumulator"
+// (Neal, "Fast exact summation using small and large superaccumulators", arXiv:1505.05571, 2015;
+// Kulisch's long accumulator): every double is an integer multiple of 2^-1075; its at most 53
+// significant bits are cut at fixed 32-bit boundaries of that scale into three pieces, each added
+// to the chunk of its boundary. A chunk is a double holding an integer below 2^53, so the adds are
+// exact; carries are propagated every 2^20 adds. Constant time per add, no allocation, no loop.
+/** Bits per chunk: a double is cut into pieces of at most 32 bits (in its chunk's unit). */
+const CHUNK_BITS = 32;
+const CHUNK = 2 ** CHUNK_BITS;
+/**
+ * Chunks cover 2^-1075 .. 2^1077 * 2^53 (a sum of 2^53 maximal doubles): 68 * 32 = 2176 bits. A double
+ * of biased exponent e lands in chunks e>>5 .. (e>>5) + 2 <= 65; chunks 66, 67 take the carries.
+ */
+const CHUNKS = 68;
+/**
+ * Adds between carries: pieces are below 2^32 in magnitude and carried chunks below 2^32, so a
+ * chunk stays below 2^32 * (2^20 + 1) < 2^53 and every add to it is exact.
+ */
+const ADDS_PER_CARRY = 2 ** 20;
+/**
+ * 2^(1075 - 32k) for each chunk k — the factor that turns a double of chunk k into an integer
+ * below 2^84 — as two factors, each a double (2^1075 itself is not): x * FIRST[k] * SECOND[k]
+ * is exact (both products are powers of two times x and stay normal).
+ */
+const SCALE_FIRST = new Float64Array(64);
+const SCALE_SECOND = new Float64Array(64);
+for (let k = 0; k < 64; k++) {
+    const exponent = 1075 - CHUNK_BITS * k;
+    SCALE_FIRST[k] = 2 ** Math.ceil(exponent / 2);
+    SCALE_SECOND[k] = 2 ** (exponent - Math.ceil(exponent / 2));
+}
+const scratch = new Float64Array(1);
+/** The high 32 bits of scratch[0] (little-endian, as on every platform Node runs on). */
+const scratchHigh = new Uint32Array(scratch.buffer, 4, 1);
+const scratchBits = new BigUint64Array(scratch.buffer);
+const MANTISSA_MASK = (1n << 52n) - 1n;
+const IMPLICIT_BIT = 1n << 52n;
+/** The finite double x as an exact integer count of 2^-1075 (half the smallest subnormal). */
+function toUnits(x) {
+    scratch[0] = x;
+    const bits = scratchBits[0];
+    const exponent = Number((bits >> 52n) & 0x7ffn);
+    const mantissa = bits & MANTISSA_MASK;
+    const units = exponent === 0 ? mantissa << 1n : (mantissa | IMPLICIT_BIT) << BigInt(exponent);
+    return bits >> 63n === 1n ? -units : units;
+}
+/** 2^k for an integer k >= -1074, exactly (from its bits); Infinity above 2^1023. */
+function powerOfTwo(k) {
+    if (k > 1023)
+        return Infinity;
+    scratchBits[0] = k >= -1022 ? BigInt(k + 1023) << 52n : 1n << BigInt(k + 1074);
+    return scratch[0];
+}
+/** units * 2^-1075 correctly rounded to a double (ties to even); ±Infinity past the largest double. */
+function fromUnits(units) {
+    const negative = units < 0n;
+    const magnitude = negative ? -units : units;
+    if (magnitude === 0n)
+        return 0;
+    // keep 53 bits, and never a bit below 2^-1074 (units of 2): subnormal results round there
+    const shift = Math.max(magnitude.toString(2).length - 53, 1);
+    const bigShift = BigInt(shift);
+    let kept = magnitude >> bigShift;
+    const dropped = magnitude - (kept << bigShift);
+    const half = 1n << (bigShift - 1n);
+    if (dropped > half || (dropped === half && (kept & 1n) === 1n))
+        kept += 1n;
+    // kept <= 2^53 and shift - 1075 >= -1074: exact unless the result overflows
+    const result = Number(kept) * powerOfTwo(shift - 1075);
+    return negative ? -result : result;
+}
+/**
+ * The exact sum of a stream of doubles, correctly rounded on demand. Merging two sums adds them
+ * exactly, so shards summed separately and merged give the digits of one pass in any order — what
+ * the evaluation's mergeable statistics rely on.
+ *
+ * Non-finite addends: a NaN makes value() NaN; +Infinity and -Infinity make it ±Infinity, and NaN
+ * when both were added (where math.fsum raises). Finite addends never overflow an intermediate
+ * (math.fsum raises when a partial sum passes the largest double); only a correctly rounded total
+ * past it is ±Infinity. Exact for fewer than 2^53 addends.
+ *
+ * add() is the hot path (several per row): constant time, no allocation.
+ */
+class ExactSum {
+    /** chunks[k] * 2^(32k - 1075), summed over k, is the exact sum; each an integer below 2^53. */
+    chunks = new Float64Array(CHUNKS);
+    addsUntilCarry = ADDS_PER_CARRY;
+    /** Sum of the non-finite addends: 0 when there were none, else NaN or ±Infinity. */
+    special = 0;
+    /** Adds x exactly. */
+    add(x) {
+        scratch[0] = x;
+        const exponent = (scratchHigh[0] >>> 20) & 0x7ff;
+        if (exponent === 0x7ff) {
+            this.special += x;
+            return;
+        }
+        const k = exponent >>> 5;
+        // a normal x is m * 2^(e - 1075) with m < 2^53, a subnormal or zero (e = 0) m * 2^(1 - 1075):
+        // either way y = x * 2^(1075 - 32k) is an integer below 2^53 * 2^31 = 2^84
+        const y = x * SCALE_FIRST[k] * SCALE_SECOND[k];
+        const high = Math.trunc(y * 2 ** -64);
+        const rest = y - high * 2 ** 64;
+        const middle = Math.trunc(rest * 2 ** -32);
+        const chunks = this.chunks;
+        chunks[k] += rest - middle * CHUNK;
+        chunks[k + 1] += middle;
+        chunks[k + 2] += high;
+        if (--this.addsUntilCarry === 0)
+            this.carry();
+    }
+    /** Adds everything `other` holds, exactly (as if its addends had been added here). */
+    merge(other) {
+        other.carry();
+        this.carry();
+        for (let k = 0; k < CHUNKS; k++)
+            this.chunks[k] += other.chunks[k];
+        this.carry();
+        this.special += other.special;
+    }
+    /** The exact sum correctly rounded to the nearest double (ties to even), as math.fsum gives. */
+    value() {
+        if (this.special !== 0)
+            return this.special;
+        return fromUnits(this.units());
+    }
+    /**
+     * Doubles whose exact sum is this sum, largest first, each the correctly rounded remainder of
+     * the ones before: canonical — the same sum gives the same array whatever the order of adds or
+     * merges, so a shard's JSON does not depend on it either. A non-finite sum is the single number
+     * NaN or ±Infinity, which JSON.stringify writes as null; fromJSON reads null back as NaN.
+     */
+    toJSON() {
+        if (this.special !== 0)
+            return [this.special];
+        const out = [];
+        let rest = this.units();
+        while (rest !== 0n) {
+            const part = Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, fromUnits(rest)));
+            out.push(part);
+            rest -= toUnits(part);
+        }
+        return out;
+    }
+    /** The sum of `partials` (toJSON's output, or any numbers), exactly; null (a JSON'd NaN) is NaN. */
+    static fromJSON(partials) {
+        const sum = new ExactSum();
+        for (const x of partials)
+            sum.add(typeof x === 'number' ? x : NaN);
+        return sum;
+    }
+    /** The exact sum as an integer count of 2^-1075. */
+    units() {
+        let units = 0n;
+        for (let k = CHUNKS - 1; k >= 0; k--)
+            units = (units << BigInt(CHUNK_BITS)) + BigInt(this.chunks[k]);
+        return units;
+    }
+    /** Moves each chunk's multiples of 2^32 into the next chunk, restoring the headroom of 2^20 adds. */
+    carry() {
+        const chunks = this.chunks;
+        for (let k = 0; k < CHUNKS - 1; k++) {
+            const carried = Math.trunc(chunks[k] / CHUNK);
+            chunks[k] -= carried * CHUNK;
+            chunks[k + 1] += carried;
+        }
+        this.addsUntilCarry = ADDS_PER_CARRY;
+    }
+}
+//# sourceMappingURL=exact-sum.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/special.js
+// Special functions behind the distributions of stats/: log Γ, log B and the regularized
+// incomplete beta function, accurate to a few ulps of the result's logarithm — including for large
+// arguments, where log Γ(a) - log Γ(a + b) cancels and is instead taken from Stirling's series.
+const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+/** Stirling's series is used from this argument up; below, the recurrence Γ(x + 1) = x Γ(x) lifts x to it. */
+const STIRLING_FROM = 10;
+/**
+ * Stirling's remainder δ(x) = log Γ(x) - ((x - 1/2) log x - x + log √(2π)) for x >= 10: the
+ * asymptotic series Σ B_2k / (2k (2k - 1) x^(2k-1)), eight terms (the ninth is 2e-18 at x = 10).
+ */
+function stirlingRemainder(x) {
+    const x2 = 1 / (x * x);
+    return ((1 / 12 -
+        x2 * (1 / 360 - x2 * (1 / 1260 - x2 * (1 / 1680 - x2 * (1 / 1188 - x2 * (691 / 360360 - x2 * (1 / 156 - (x2 * 3617) / 122400))))))) /
+        x);
+}
+/** log Γ(x) for x > 0. */
+function logGamma(x) {
+    let shift = 0;
+    let product = 1;
+    while (x + shift < STIRLING_FROM)
+        product *= x + shift++;
+    const y = x + shift;
+    return (y - 0.5) * Math.log(y) - y + HALF_LOG_TWO_PI + stirlingRemainder(y) - Math.log(product);
+}
+/**
+ * log B(a, b) = log Γ(a) + log Γ(b) - log Γ(a + b) for a, b > 0, without the cancellation of
+ * the three large terms when an argument is large (as R's lbeta: Stirling's leading terms cancel
+ * analytically, leaving log1p and the remainders).
+ */
+function logBeta(a, b) {
+    const small = Math.min(a, b);
+    const large = Math.max(a, b);
+    const sum = a + b;
+    if (large < STIRLING_FROM)
+        return logGamma(a) + logGamma(b) - logGamma(sum);
+    if (small < STIRLING_FROM) {
+        const remainders = stirlingRemainder(large) - stirlingRemainder(sum);
+        return logGamma(small) + remainders + small - small * Math.log(sum) + (large - 0.5) * Math.log1p(-small / sum);
+    }
+    const remainders = stirlingRemainder(small) + stirlingRemainder(large) - stirlingRemainder(sum);
+    return -0.5 * Math.log(large) + HALF_LOG_TWO_PI + remainders + (small - 0.5) * Math.log(small / sum) + large * Math.log1p(-small / sum);
+}
+/**
+ * The continued fraction of I_x(a, b) (Numerical Recipes' betacf), 1 / (1 + d1 / (1 + d2 / (1 +
+ * ...))) with d(2m+1) = -(a+m)(a+b+m)x / ((a+2m)(a+2m+1)) and d(2m) = m(b-m)x / ((a+2m-1)(a+2m)),
+ * evaluated backward from `depth`. Not by Lentz's forward recurrence: for large a and x near 1
+ * each 1 + d(2m+1) is a difference of nearly equal numbers (1.7e-10 relative error at a = 5e6,
+ * x = 1 - 5e-7); backward, each level is formed from 1 + d(2m+1), which for x > 1/2 is expanded
+ * exactly in y = 1 - x: (a(2m+1-b) + 3m^2 + m(2-b) + (a+m)(a+b+m)y) / ((a+2m)(a+2m+1)).
+ */
+function betaContinuedFractionAt(a, b, x, y, depth) {
+    // below = T(k+1) - 1, where T(k) = 1 + d(k) / T(k+1) is the fraction from level k down
+    let below = 0;
+    for (let m = depth;; m--) {
+        const denominator = (a + 2 * m) * (a + 2 * m + 1);
+        const onePlusOdd = x > 0.5
+            ? (a * (2 * m + 1 - b) + 3 * m * m + m * (2 - b) + (a + m) * (a + b + m) * y) / denominator
+            : 1 - ((a + m) * (a + b + m) * x) / denominator;
+        // T(2m+1) = 1 + d / (1 + below) = (1 + d + below) / (1 + below)
+        const odd = (onePlusOdd + below) / (1 + below);
+        if (m === 0)
+            return 1 / odd;
+        below = (m * (b - m) * x) / ((a - 1 + 2 * m) * (a + 2 * m)) / odd;
+    }
+}
+/** The continued fraction, deepened (doubling) until two depths agree to 2 ulps. */
+function betaContinuedFraction(a, b, x, y) {
+    let previous = betaContinuedFractionAt(a, b, x, y, 8);
+    for (let depth = 16; depth <= 2 ** 20; depth *= 2) {
+        const current = betaContinuedFractionAt(a, b, x, y, depth);
+        if (Math.abs(current - previous) <= 2 * Number.EPSILON * Math.abs(current))
+            return current;
+        previous = current;
+    }
+    throw new Error(`incomplete beta: no convergence for a = ${a}, b = ${b}, x = ${x}`);
+}
+/**
+ * The regularized incomplete beta function I_x(a, b) for a, b > 0 and x in [0, 1], given also
+ * y = 1 - x (computed by the caller without cancellation, e.g. t^2 / (df + t^2) and df / (df +
+ * t^2)): relative accuracy ~1e-15 where the result is small, the case a tail probability needs.
+ */
+function incompleteBeta(a, b, x, y) {
+    if (x <= 0)
+        return 0;
+    if (y <= 0)
+        return 1;
+    // log x as log1p(-y) when x is near 1 (and log y likewise): a * log x would otherwise carry
+    // a * 1e-16 of x's rounding (5e-10 at a = 5e6, the t distribution's df / 2)
+    const logX = x > 0.5 ? Math.log1p(-y) : Math.log(x);
+    const logY = y > 0.5 ? Math.log1p(-x) : Math.log(y);
+    const front = Math.exp(a * logX + b * logY - logBeta(a, b));
+    if (x < (a + 1) / (a + b + 2))
+        return (front * betaContinuedFraction(a, b, x, y)) / a;
+    return 1 - (front * betaContinuedFraction(b, a, y, x)) / b;
+}
+//# sourceMappingURL=special.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/random.js
+// Seeded random numbers for the bootstrap: PCG32 (O'Neill, "PCG: A Family of Simple Fast
+// Space-Efficient Statistically Good Algorithms for Random Number Generation", 2014; the
+// pcg32_random_r / pcg32_srandom_r of the reference pcg-c-basic), and exact binomial and
+// multinomial variates on top of it.
+//
+// PCG32 is a 64-bit linear congruential generator with a permuted 32-bit output (XSH-RR). Its
+// increment selects one of 2^63 streams: the same seed on different streams gives unrelated
+// sequences — one stream per metric or per bootstrap keeps them independent and reproducible. The
+// 64-bit state is kept as two 32-bit halves (no BigInt on the hot path).
+
+/** The PCG 64-bit multiplier 6364136223846793005, as 32-bit halves, the low one as 16-bit halves. */
+const MULTIPLIER_HIGH = 0x5851f42d;
+const MULTIPLIER_LOW = 0x4c957f2d;
+const MULTIPLIER_LOW_LOW = MULTIPLIER_LOW & 0xffff;
+const MULTIPLIER_LOW_HIGH = MULTIPLIER_LOW >>> 16;
+const TWO_32 = 2 ** 32;
+/** A non-negative safe integer as its high and low 32-bit halves. */
+function halves(value, name) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+        throw new RangeError(`${name} must be an integer from 0 to 2^53 - 1, got ${value}`);
+    }
+    return [Math.floor(value / TWO_32), value % TWO_32];
+}
+/**
+ * A seedable pseudo-random generator (PCG32) with independent streams: `new SeededRandom(seed,
+ * stream)` reproduces pcg32_srandom_r(seed, stream) of the reference implementation, so its
+ * sequence is the published one (seed 42, stream 54 starts 0xa15c02b7 0x7b47f409 ...). Seed and
+ * stream are integers from 0 to 2^53 - 1.
+ */
+class SeededRandom {
+    stateHigh = 0;
+    stateLow = 0;
+    incrementHigh;
+    incrementLow;
+    constructor(seed, stream = 0) {
+        const [seedHigh, seedLow] = halves(seed, 'seed');
+        const [streamHigh, streamLow] = halves(stream, 'stream');
+        // increment = (stream << 1) | 1, mod 2^64
+        this.incrementHigh = ((streamHigh << 1) | (streamLow >>> 31)) >>> 0;
+        this.incrementLow = ((streamLow << 1) | 1) >>> 0;
+        this.nextUint32();
+        const low = this.stateLow + seedLow;
+        this.stateLow = low >>> 0;
+        this.stateHigh = (this.stateHigh + seedHigh + (low >= TWO_32 ? 1 : 0)) >>> 0;
+        this.nextUint32();
+    }
+    /** The next 32-bit output, an integer in [0, 2^32). */
+    nextUint32() {
+        const high = this.stateHigh;
+        const low = this.stateLow;
+        // output from the old state: xorshifted = ((state >> 18) ^ state) >> 27, rotated by state >> 59
+        const xorHigh = high ^ (high >>> 18);
+        const xorLow = low ^ ((low >>> 18) | (high << 14));
+        const xorshifted = ((xorLow >>> 27) | (xorHigh << 5)) >>> 0;
+        const rotation = high >>> 27;
+        // state = state * MULTIPLIER + increment (mod 2^64); low * MULTIPLIER_LOW in full, by 16-bit halves
+        const partLow = low * MULTIPLIER_LOW_LOW; // < 2^48, exact
+        const partHigh = low * MULTIPLIER_LOW_HIGH; // < 2^47, exact
+        const partHighTop = Math.floor(partHigh / 65536);
+        const lowProduct = partLow + (partHigh - partHighTop * 65536) * 65536; // < 2^49, exact
+        const carryIntoHigh = partHighTop + Math.floor(lowProduct / TWO_32);
+        const newLow = (lowProduct % TWO_32) + this.incrementLow;
+        this.stateLow = newLow >>> 0;
+        this.stateHigh =
+            (carryIntoHigh +
+                Math.imul(high, MULTIPLIER_LOW) +
+                Math.imul(low, MULTIPLIER_HIGH) +
+                this.incrementHigh +
+                (newLow >= TWO_32 ? 1 : 0)) >>>
+                0;
+        return ((xorshifted >>> rotation) | (xorshifted << (-rotation & 31))) >>> 0;
+    }
+    /** A uniform number in [0, 1) with 53 random bits (two outputs: 27 high bits and 26 low). */
+    uniform() {
+        const high = this.nextUint32() >>> 5;
+        const low = this.nextUint32() >>> 6;
+        return (high * 67108864 + low) / 9007199254740992;
+    }
+    /**
+     * A Binomial(n, p) variate, exact in distribution, for integer n from 0 to 2^53 - 1 and p in
+     * [0, 1]. As numpy's generator: by inversion when min(p, 1 - p) * n <= 30, else by BTPE
+     * (Kachitvichyanukul & Schmeiser, "Binomial random variate generation", Comm. ACM 31(2):216-222,
+     * 1988), on min(p, 1 - p) and reflected.
+     */
+    binomial(n, p) {
+        if (!Number.isSafeInteger(n) || n < 0)
+            throw new RangeError(`binomial n must be an integer from 0 to 2^53 - 1, got ${n}`);
+        if (!(p >= 0 && p <= 1))
+            throw new RangeError(`binomial p must be in [0, 1], got ${p}`);
+        if (n === 0 || p === 0)
+            return 0;
+        if (p === 1)
+            return n;
+        const reflected = p > 0.5;
+        const r = reflected ? 1 - p : p;
+        const x = r * n <= 30 ? this.binomialInversion(n, r) : this.binomialBtpe(n, r);
+        return reflected ? n - x : x;
+    }
+    /**
+     * Draws n items into cells with probabilities proportional to `weights` (non-negative, finite,
+     * not all zero unless n is 0; counts need not sum to 1): out[i] = the items in cell i, summing to
+     * n. By conditional binomials: cell i takes Binomial(items left, w_i / weight left).
+     */
+    multinomial(n, weights, out) {
+        const cells = weights.length;
+        if (out.length < cells)
+            throw new RangeError(`multinomial: out has ${out.length} cells, weights ${cells}`);
+        let weightLeft = 0;
+        let lastWithWeight = -1;
+        for (let i = 0; i < cells; i++) {
+            const w = weights[i];
+            if (!(w >= 0 && w < Infinity))
+                throw new RangeError(`multinomial weights must be finite and non-negative, got ${w} at ${i}`);
+            weightLeft += w;
+            if (w > 0)
+                lastWithWeight = i;
+        }
+        if (n > 0 && lastWithWeight < 0)
+            throw new RangeError('multinomial weights are all zero');
+        let left = n;
+        for (let i = 0; i < cells; i++) {
+            const w = weights[i];
+            if (left === 0 || w === 0) {
+                out[i] = 0;
+                continue;
+            }
+            // the last cell with weight takes the rest (so the draws sum to n even where rounding has
+            // left weightLeft a little off the sum of the weights still to come)
+            const drawn = i === lastWithWeight ? left : this.binomial(left, Math.min(1, w / weightLeft));
+            out[i] = drawn;
+            left -= drawn;
+            weightLeft -= w;
+        }
+    }
+    /**
+     * Inversion (sequential search from 0) for r * n <= 30, r <= 1/2: numpy's algorithm, with
+     * (1 - r)^n as exp(n * log1p(-r)), which keeps its precision for tiny r and huge n.
+     */
+    binomialInversion(n, r) {
+        const q = 1 - r;
+        const qToTheN = Math.exp(n * Math.log1p(-r));
+        const bound = Math.min(n, r * n + 10 * Math.sqrt(r * n * q + 1));
+        let x = 0;
+        let probability = qToTheN;
+        let u = this.uniform();
+        while (u > probability) {
+            x++;
+            if (x > bound) {
+                // past 10 standard deviations: rounding has eaten u; start over (as numpy does)
+                x = 0;
+                probability = qToTheN;
+                u = this.uniform();
+            }
+            else {
+                u -= probability;
+                probability = ((n - x + 1) * r * probability) / (x * q);
+            }
+        }
+        return x;
+    }
+    /** BTPE for r * n > 30, r <= 1/2 (steps numbered as in the paper and in numpy's port). */
+    binomialBtpe(n, r) {
+        const setup = btpeSetup(n, r);
+        for (;;) {
+            // Step 1: the triangular centre, accepted at once
+            const u = this.uniform() * setup.p4;
+            let v = this.uniform();
+            if (u <= setup.p1)
+                return Math.floor(setup.xm - setup.p1 * v + u);
+            let y;
+            if (u <= setup.p2) {
+                // Step 2: the parallelograms
+                const x = setup.xl + (u - setup.p1) / setup.c;
+                v = v * setup.c + 1 - Math.abs(setup.m - x + 0.5) / setup.p1;
+                if (v > 1)
+                    continue;
+                y = Math.floor(x);
+            }
+            else if (u <= setup.p3) {
+                // Step 3: the left exponential tail
+                y = Math.floor(setup.xl + Math.log(v) / setup.laml);
+                if (y < 0 || v === 0)
+                    continue;
+                v = v * (u - setup.p2) * setup.laml;
+            }
+            else {
+                // Step 4: the right exponential tail
+                y = Math.floor(setup.xr - Math.log(v) / setup.lamr);
+                if (y > n || v === 0)
+                    continue;
+                v = v * (u - setup.p3) * setup.lamr;
+            }
+            if (btpeAccepts(setup, n, r, y, v))
+                return y;
+        }
+    }
+}
+function btpeSetup(n, r) {
+    const q = 1 - r;
+    const fm = n * r + r;
+    const m = Math.floor(fm);
+    const nrq = n * r * q;
+    const p1 = Math.floor(2.195 * Math.sqrt(nrq) - 4.6 * q) + 0.5;
+    const xm = m + 0.5;
+    const xl = xm - p1;
+    const xr = xm + p1;
+    const c = 0.134 + 20.5 / (15.3 + m);
+    let a = (fm - xl) / (fm - xl * r);
+    const laml = a * (1 + a / 2);
+    a = (xr - fm) / (xr * q);
+    const lamr = a * (1 + a / 2);
+    const p2 = p1 * (1 + 2 * c);
+    const p3 = p2 + c / laml;
+    const p4 = p3 + c / lamr;
+    return { m, p1, xm, xl, xr, c, laml, lamr, p2, p3, p4, nrq };
+}
+/**
+ * Step 5 of BTPE: is (y, v) under the binomial's probability f(y) / f(m)? Explicitly by the
+ * recurrence of f when y is near m (5.1), else by the squeeze on log f (5.2) and, between the
+ * bounds, Stirling's approximation of the factorials (5.3). In 5.3, log f(y)/f(m) takes the
+ * corrections of m! and (n-m)! with a plus sign and those of y! and (n-y)! with a minus sign (the
+ * paper adds all four, an error numpy and others inherited; its effect is far below what a test
+ * can see, but this is the correct bound).
+ */
+function btpeAccepts(setup, n, r, y, v) {
+    const { m, nrq, xm } = setup;
+    const q = 1 - r;
+    const k = Math.abs(y - m);
+    if (k <= 20 || k >= nrq / 2 - 1) {
+        const s = r / q;
+        const a = s * (n + 1);
+        let f = 1;
+        if (m < y)
+            for (let i = m + 1; i <= y; i++)
+                f *= a / i - s;
+        else if (m > y)
+            for (let i = y + 1; i <= m; i++)
+                f /= a / i - s;
+        return v <= f;
+    }
+    const rho = (k / nrq) * ((k * (k / 3 + 0.625) + 0.16666666666666666) / nrq + 0.5);
+    const t = (-k * k) / (2 * nrq);
+    const logV = Math.log(v);
+    if (logV < t - rho)
+        return true;
+    if (logV > t + rho)
+        return false;
+    const x1 = y + 1;
+    const f1 = m + 1;
+    const z = n + 1 - m; // z - w = y - m
+    const w = n - y + 1;
+    // Stirling's remainders (all arguments are > 20 here) to 8 terms, where the paper has 5 (and
+    // numpy's port has 13680 for 166320 / 12 = 13860 until 2026); log(f1 / x1) and log(z / w) as log1p of their exact integer differences: the ratios are within
+    // k / n of 1, and rounding them first would cost n * 1e-16 in the bound (0.9 at n = 2^53)
+    const bound = xm * Math.log1p((m - y) / x1) +
+        (n - m + 0.5) * Math.log1p((y - m) / w) +
+        (y - m) * Math.log((w * r) / (x1 * q)) +
+        stirlingRemainder(f1) +
+        stirlingRemainder(z) -
+        stirlingRemainder(x1) -
+        stirlingRemainder(w);
+    return logV <= bound;
+}
+//# sourceMappingURL=random.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/bootstrap.js
+// The paired bootstrap over a table of counts. Resampling N rows with replacement and counting
+// them into the table's cells draws the cell counts from Multinomial(N, counts / N): drawing that
+// multinomial directly (random.ts) is the same bootstrap in O(replicates x cells) instead of
+// O(replicates x rows). For confusion-derived metrics the cells are the (label, new model's class,
+// baseline's class) triples, so both models are resampled together: the bootstrap is paired.
+
+/**
+ * Draws `options.replicates` multinomial resamples of the table `counts` (non-negative integer
+ * counts; total = their sum, the rows) and returns `statistic` of each: `statistic(resampled,
+ * out)` reads the resampled counts and writes `outputs` numbers into `out` (prefilled with NaN, so
+ * a number it leaves unwritten reads as undefined). The result holds replicates x outputs numbers,
+ * replicate-major: replicate r's output i at r * outputs + i.
+ */
+function bootstrapCells(counts, outputs, statistic, options) {
+    const { replicates } = options;
+    if (!Number.isInteger(replicates) || replicates < 1)
+        throw new RangeError(`bootstrap replicates must be a positive integer, got ${replicates}`);
+    if (!Number.isInteger(outputs) || outputs < 1)
+        throw new RangeError(`bootstrap outputs must be a positive integer, got ${outputs}`);
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) {
+        const c = counts[i];
+        if (!(Number.isInteger(c) && c >= 0))
+            throw new RangeError(`bootstrap counts must be non-negative integers, got ${c} at ${i}`);
+        total += c;
+    }
+    const random = new SeededRandom(options.seed, options.stream);
+    const resampled = new Float64Array(counts.length);
+    const out = new Float64Array(outputs);
+    const values = new Float64Array(replicates * outputs);
+    for (let r = 0; r < replicates; r++) {
+        random.multinomial(total, counts, resampled);
+        out.fill(NaN);
+        statistic(resampled, out);
+        values.set(out, r * outputs);
+    }
+    return values;
+}
+/**
+ * The q-quantile of ascending `sorted` values by numpy's default (np.quantile, method 'linear',
+ * Hyndman & Fan's type 7): at virtual index h = (n - 1) q, between the values at floor(h) and the
+ * next, interpolated as numpy's _lerp does (from the nearer end). NaN when there are no values.
+ */
+function quantileOfSorted(sorted, q) {
+    const n = sorted.length;
+    if (n === 0)
+        return NaN;
+    const h = (n - 1) * q;
+    const below = Math.min(Math.max(Math.floor(h), 0), n - 1);
+    const above = Math.min(below + 1, n - 1);
+    const t = h - below;
+    const a = sorted[below];
+    const b = sorted[above];
+    const difference = b - a;
+    return t >= 0.5 ? b - difference * (1 - t) : a + difference * t;
+}
+/**
+ * Summarizes output `index` of bootstrapCells' values, a statistic that is an *improvement*
+ * (positive = the new model better): its percentile interval at `level` (quantiles (1 - level) / 2
+ * and (1 + level) / 2, numpy's type 7), the lower bound at `confidence`, and the one-sided
+ * p-values; B counts the replicates that are not NaN.
+ *
+ * The p-value agrees with the interval: pNewBetter < a exactly when fewer than a (B + 1) - 1
+ * replicates are <= 0, i.e. (up to the +1, which keeps a p-value from being 0, and to the
+ * interpolation between neighbouring replicates) when the a-quantile — the one-sided lower bound
+ * at confidence 1 - a — is above 0. "Significant at a" and "lower bound at 1 - a clears 0" are one
+ * decision, not two that can disagree.
+ */
+function summarizeBootstrap(values, outputs, index, options) {
+    if (!(Number.isInteger(index) && index >= 0 && index < outputs))
+        throw new RangeError(`summarizeBootstrap: index ${index} is not one of ${outputs} outputs`);
+    const replicates = Math.floor(values.length / outputs);
+    const kept = new Float64Array(replicates);
+    let count = 0;
+    let atMostZero = 0;
+    let atLeastZero = 0;
+    for (let r = 0; r < replicates; r++) {
+        const v = values[r * outputs + index];
+        if (Number.isNaN(v))
+            continue;
+        kept[count++] = v;
+        if (v <= 0)
+            atMostZero++;
+        if (v >= 0)
+            atLeastZero++;
+    }
+    const sorted = kept.subarray(0, count).sort();
+    const { level, confidence } = options;
+    const summary = {
+        interval: [quantileOfSorted(sorted, (1 - level) / 2), quantileOfSorted(sorted, (1 + level) / 2)],
+        pNewBetter: (1 + atMostZero) / (count + 1),
+        pNewWorse: (1 + atLeastZero) / (count + 1),
+        dropped: replicates - count,
+    };
+    if (confidence !== undefined)
+        summary.lowerBound = quantileOfSorted(sorted, 1 - confidence);
+    return summary;
+}
+//# sourceMappingURL=bootstrap.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/normal.js
+// The standard normal distribution and Student's t quantile, for the intervals and p-values of the
+// paired comparisons: Φ by Cody's rational Chebyshev approximations ("Rational Chebyshev
+// approximations for the error function", Math. Comp. 23, 1969; the coefficients of his ANORM,
+// as R's pnorm uses them), Φ^-1 by Wichura's AS 241 (PPND16, Applied Statistics 37(3), 1988),
+// both accurate to about 1e-16 relative; Student's t quantile by Newton's method on its tail
+// probability, an incomplete beta function (special.ts). The coefficients are the published
+// ones written as the doubles they denote (shortest round-trip form).
+
+const ONE_OVER_SQRT_TWO_PI = 0.3989422804014327;
+/** Cody's coefficients: |x| <= 0.674 (a, b), up to √32 (c, d), beyond (p, q). */
+const normal_A = [2.2352520354606837, 161.02823106855587, 1067.6894854603709, 18154.98125334356, 0.06568233791820745];
+const normal_B = [47.202581904688245, 976.0985517377767, 10260.932208618979, 45507.78933502673];
+const normal_C = [
+    0.39894151208813466, 8.883149794388377, 93.50665613217785, 597.2702763948002, 2494.5375852903726, 6848.190450536283, 11602.65143764735,
+    9842.714838383978, 1.0765576773720192e-8,
+];
+const D = [
+    22.266688044328117, 235.387901782625, 1519.3775994075547, 6485.558298266761, 18615.571640885097, 34900.95272114598, 38912.00328609327,
+    19685.429676859992,
+];
+const normal_P = [
+    0.215898534057957, 0.12740116116024736, 0.022235277870649807, 0.0014216191932278934, 0.000029112874951168793, 0.023073441764940174,
+];
+const normal_Q = [1.284260096144911, 0.4682382124808651, 0.06598813786892856, 0.0037823963320275824, 0.00007297515550839662];
+/**
+ * exp(-y^2 / 2) * factor, with y^2 split as (y rounded down to 1/16)^2 + the rest, whose product
+ * is exact: the tail keeps its relative accuracy where y^2 / 2 is large (Cody's device).
+ */
+function gaussianTail(y, factor) {
+    const coarse = Math.trunc(y * 16) / 16;
+    const rest = (y - coarse) * (y + coarse);
+    return Math.exp(-coarse * coarse * 0.5) * Math.exp(-rest * 0.5) * factor;
+}
+/** P[Z > y] for y > 0.674 (Cody's second and third ranges). */
+function upperTail(y) {
+    if (y <= Math.sqrt(32)) {
+        let numerator = normal_C[8] * y;
+        let denominator = y;
+        for (let i = 0; i < 7; i++) {
+            numerator = (numerator + normal_C[i]) * y;
+            denominator = (denominator + D[i]) * y;
+        }
+        return gaussianTail(y, (numerator + normal_C[7]) / (denominator + D[7]));
+    }
+    const inverseSquare = 1 / (y * y);
+    let numerator = normal_P[5] * inverseSquare;
+    let denominator = inverseSquare;
+    for (let i = 0; i < 4; i++) {
+        numerator = (numerator + normal_P[i]) * inverseSquare;
+        denominator = (denominator + normal_Q[i]) * inverseSquare;
+    }
+    const correction = (inverseSquare * (numerator + normal_P[4])) / (denominator + normal_Q[4]);
+    return gaussianTail(y, (ONE_OVER_SQRT_TWO_PI - correction) / y);
+}
+/** Φ(x) = P[Z <= x] for a standard normal Z; the lower tail keeps full relative accuracy down to x = -37.5. */
+function normalCdf(x) {
+    const y = Math.abs(x);
+    if (Number.isNaN(x))
+        return NaN;
+    // past 40 the tail, below 4e-350, is 0 in doubles
+    if (y >= 40)
+        return x > 0 ? 1 : 0;
+    if (y <= 0.67448975) {
+        const square = y > Number.EPSILON / 2 ? x * x : 0;
+        let numerator = normal_A[4] * square;
+        let denominator = square;
+        for (let i = 0; i < 3; i++) {
+            numerator = (numerator + normal_A[i]) * square;
+            denominator = (denominator + normal_B[i]) * square;
+        }
+        return 0.5 + (x * (numerator + normal_A[3])) / (denominator + normal_B[3]);
+    }
+    const tail = upperTail(y);
+    return x > 0 ? 1 - tail : tail;
+}
+/** Wichura's coefficients: |p - 1/2| <= 0.425 (a, b), then r = √(-log min(p, 1-p)) <= 5 (c, d), beyond (e, f). */
+const AS241_A = [
+    3.3871328727963665, 133.14166789178438, 1971.5909503065513, 13731.69376550946, 45921.95393154987, 67265.7709270087, 33430.57558358813,
+    2509.0809287301227,
+];
+const AS241_B = [
+    1, 42.31333070160091, 687.1870074920579, 5394.196021424751, 21213.794301586597, 39307.89580009271, 28729.085735721943, 5226.495278852854,
+];
+const AS241_C = [
+    1.4234371107496835, 4.630337846156546, 5.769497221460691, 3.6478483247632045, 1.2704582524523684, 0.2417807251774506,
+    0.022723844989269184, 0.0007745450142783414,
+];
+const AS241_D = [
+    1, 2.053191626637759, 1.6763848301838038, 0.6897673349851, 0.14810397642748008, 0.015198666563616457, 0.0005475938084995345,
+    1.0507500716444169e-9,
+];
+const AS241_E = [
+    6.657904643501103, 5.463784911164114, 1.7848265399172913, 0.29656057182850487, 0.026532189526576124, 0.0012426609473880784,
+    0.000027115555687434876, 2.0103343992922881e-7,
+];
+const AS241_F = [
+    1, 0.599832206555888, 0.1369298809227358, 0.014875361290850615, 0.0007868691311456133, 0.000018463183175100548, 1.421511758316446e-7,
+    2.0442631033899397e-15,
+];
+/** c[0] + c[1] x + ... + c[7] x^7 (Horner). */
+function polynomial(c, x) {
+    let value = c[7];
+    for (let i = 6; i >= 0; i--)
+        value = value * x + c[i];
+    return value;
+}
+/** Φ^-1(p), the standard normal quantile, for p in [0, 1] (±Infinity at 0 and 1, NaN outside). */
+function normalQuantile(p) {
+    if (!(p >= 0 && p <= 1))
+        return NaN;
+    if (p === 0)
+        return -Infinity;
+    if (p === 1)
+        return Infinity;
+    const q = p - 0.5;
+    if (Math.abs(q) <= 0.425) {
+        const r = 0.180625 - q * q;
+        return (q * polynomial(AS241_A, r)) / polynomial(AS241_B, r);
+    }
+    let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+    let value;
+    if (r <= 5) {
+        r -= 1.6;
+        value = polynomial(AS241_C, r) / polynomial(AS241_D, r);
+    }
+    else {
+        r -= 5;
+        value = polynomial(AS241_E, r) / polynomial(AS241_F, r);
+    }
+    return q < 0 ? -value : value;
+}
+/**
+ * For t > 0 and df degrees of freedom: log of P[T > t] (tail = true) or of P[0 < T <= t], and the
+ * derivative of that logarithm in log t. Both from I_x(df/2, 1/2) with x and 1 - x formed from t
+ * without cancellation, so each keeps its relative accuracy where it is small.
+ */
+function logProbabilityAndSlope(t, df, tail) {
+    const t2 = t * t;
+    const x = df / (df + t2);
+    const y = t2 / (df + t2);
+    const probability = tail ? 0.5 * incompleteBeta(df / 2, 0.5, x, y) : 0.5 * incompleteBeta(0.5, df / 2, y, x);
+    const logDensity = -((df + 1) / 2) * Math.log1p(t2 / df) - 0.5 * Math.log(df) - logBeta(df / 2, 0.5);
+    const slope = (t * Math.exp(logDensity)) / probability;
+    return [Math.log(probability), tail ? -slope : slope];
+}
+/**
+ * Student's t quantile: the t with P[T <= t] = p for df > 0 degrees of freedom (df need not be an
+ * integer; Infinity is the normal). Newton's method in log t on the log of the smaller of the
+ * tail P[T > |t|] (p far from 1/2) and the centre P[0 < T <= |t|] (p near 1/2), both nearly
+ * linear in log t, bracketed by bisection; accurate to ~1e-14 relative.
+ */
+function studentTQuantile(p, df) {
+    if (!(df > 0))
+        throw new RangeError(`studentTQuantile: degrees of freedom must be positive, got ${df}`);
+    if (df === Infinity)
+        return normalQuantile(p);
+    if (!(p >= 0 && p <= 1))
+        return NaN;
+    if (p === 0)
+        return -Infinity;
+    if (p === 1)
+        return Infinity;
+    if (p === 0.5)
+        return 0;
+    const smaller = Math.min(p, 1 - p);
+    const tail = smaller < 0.25;
+    // the target: log P[T > t] = log(smaller), or log P[0 < T <= t] = log(1/2 - smaller) (exact: smaller >= 1/4)
+    const target = Math.log(tail ? smaller : 0.5 - smaller);
+    const t = solveInLogT(df, tail, target, Math.log(Math.max(Math.abs(normalQuantile(smaller)), 1e-300)));
+    return p < 0.5 ? -t : t;
+}
+/**
+ * Safeguarded Newton on u = log t for g(u) = logProbability(e^u) - target, monotone in u
+ * (decreasing for the tail, increasing for the centre): every evaluation narrows a bracket of the
+ * root, and a Newton step that leaves it is replaced by bisection (or, while the bracket is open
+ * on one side, by a step of 4 in log t towards that side).
+ */
+function solveInLogT(df, tail, target, start) {
+    let lower = -Infinity;
+    let upper = Infinity;
+    let u = start;
+    for (let iteration = 0; iteration < 200; iteration++) {
+        const [logProbability, slope] = logProbabilityAndSlope(Math.exp(u), df, tail);
+        const g = logProbability - target;
+        if (g === 0)
+            break;
+        // the root is above u when g < 0 for the increasing centre, or g > 0 for the decreasing tail
+        if (g < 0 !== tail)
+            lower = u;
+        else
+            upper = u;
+        let next = u - g / slope;
+        if (!(next > lower && next < upper)) {
+            if (lower === -Infinity)
+                next = upper - 4;
+            else if (upper === Infinity)
+                next = lower + 4;
+            else
+                next = (lower + upper) / 2;
+        }
+        const done = Math.abs(next - u) <= 4 * Number.EPSILON * Math.max(1, Math.abs(u));
+        u = next;
+        if (done)
+            break;
+    }
+    return Math.exp(u);
+}
+//# sourceMappingURL=normal.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/student-t.js
+
+/**
+ * Student's t cumulative distribution P[T <= t] for df > 0 degrees of freedom, from the
+ * regularized incomplete beta function (stats/special.ts): the tail P[T > |t|] =
+ * I_{df/(df+t²)}(df/2, 1/2)/2 (Abramowitz & Stegun 26.7.1), computed directly, so a small tail
+ * keeps its relative precision. The jackknife's p-values need it; stats/normal.ts has the quantile.
+ */
+function studentTCdf(t, df) {
+    if (!(df > 0))
+        throw new RangeError(`studentTCdf: degrees of freedom must be positive, got ${df}`);
+    if (Number.isNaN(t))
+        return NaN;
+    if (t === 0)
+        return 0.5;
+    const t2 = t * t;
+    const tail = t2 === Infinity ? 0 : 0.5 * incompleteBeta(df / 2, 0.5, df / (df + t2), t2 / (df + t2));
+    return t > 0 ? 1 - tail : tail;
+}
+//# sourceMappingURL=student-t.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/metric-comparison.js
+// Building MetricComparison values (evaluation/comparison.ts) from the three kinds of evidence the
+// metrics produce: a bootstrap's replicates, a normal approximation (estimate and standard error),
+// or a Student t one (the jackknife). One place decides how an interval, a lower bound and the two
+// one-sided p-values are attached, and how a missing baseline reads.
+
+
+/** Why a comparison carries only the new model's value. */
+const NO_BASELINE = 'no baseline';
+/** The improvement of `newValue` over `baselineValue`: positive when the new model is better. */
+function improvementOf(newValue, baselineValue, higherIsBetter) {
+    return higherIsBetter ? newValue - baselineValue : baselineValue - newValue;
+}
+/**
+ * A comparison with nothing to compare: the new model's value alone (null when it cannot be
+ * computed), and why the rest is missing (by default: there is no baseline).
+ */
+function withoutBaseline(metric, higherIsBetter, value, unavailable = NO_BASELINE) {
+    return { metric, higherIsBetter, new: value, baseline: null, improvement: null, unavailable };
+}
+/**
+ * A comparison whose interval (and, unless `exact` is given, p-values) come from bootstrap
+ * replicates of the improvement: output `index` of `values` (replicate-major, `outputs` per
+ * replicate), summarized by stats/bootstrap.ts (percentile interval, the lower bound at
+ * s.confidence, p-values consistent with the interval). Replicates on which the improvement is
+ * undefined (NaN) are left out; when every one is, the interval is missing and says why.
+ */
+function bootstrapComparison(values, replicates, s, exact) {
+    const out = pairWithImprovement(values);
+    const summary = summarizeBootstrap(replicates.values, replicates.outputs, replicates.index, { level: s.level, confidence: s.confidence });
+    const [lower, upper] = summary.interval;
+    const hasInterval = Number.isFinite(lower) && Number.isFinite(upper);
+    if (hasInterval) {
+        out.interval = { level: s.level, lower, upper };
+        if (s.confidence !== undefined && summary.lowerBound !== undefined)
+            out.lowerBound = { level: s.confidence, value: summary.lowerBound };
+    }
+    if (exact) {
+        out.pNewBetter = exact.pNewBetter;
+        out.pNewWorse = exact.pNewWorse;
+    }
+    else if (hasInterval) {
+        out.pNewBetter = summary.pNewBetter;
+        out.pNewWorse = summary.pNewWorse;
+    }
+    if (hasInterval || exact)
+        out.method = { interval: 'bootstrap', test: exact?.test ?? 'bootstrap', replicates: s.replicates };
+    if (!hasInterval)
+        out.unavailable = 'the metric is undefined on every bootstrap resample';
+    return out;
+}
+/** The pair's MetricComparison fields without interval or test. */
+function pairWithImprovement(v) {
+    return {
+        metric: v.metric,
+        higherIsBetter: v.higherIsBetter,
+        new: v.new,
+        baseline: v.baseline,
+        improvement: improvementOf(v.new, v.baseline, v.higherIsBetter),
+    };
+}
+/**
+ * A comparison from an estimate of the improvement with a standard error and a reference
+ * distribution: the standard normal (`degreesOfFreedom` undefined: DeLong's z) or Student's t
+ * (the jackknife). Interval: improvement ± q_{(1+level)/2}·se; lower bound: improvement −
+ * q_confidence·se; pNewBetter = P[T >= improvement/se], pNewWorse = P[T <= improvement/se]. With
+ * se = 0 the improvement is certain: p = 0 in its direction, 1 against (both 1 when it is 0).
+ */
+function standardErrorComparison(values, standardError, s, how) {
+    const base = pairWithImprovement(values);
+    const improvement = base.improvement;
+    if (!Number.isFinite(standardError) || !Number.isFinite(improvement))
+        return { ...base, unavailable: 'the standard error of the improvement is not finite' };
+    const df = how.degreesOfFreedom;
+    const quantile = (p) => (df === undefined ? normalQuantile(p) : studentTQuantile(p, df));
+    const cdf = (x) => (df === undefined ? normalCdf(x) : studentTCdf(x, df));
+    const half = quantile((1 + s.level) / 2) * standardError;
+    const out = { ...base, interval: { level: s.level, lower: improvement - half, upper: improvement + half } };
+    if (s.confidence !== undefined)
+        out.lowerBound = { level: s.confidence, value: improvement - quantile(s.confidence) * standardError };
+    if (standardError > 0) {
+        const t = improvement / standardError;
+        out.pNewBetter = cdf(-t);
+        out.pNewWorse = cdf(t);
+    }
+    else {
+        out.pNewBetter = improvement > 0 ? 0 : 1;
+        out.pNewWorse = improvement < 0 ? 0 : 1;
+    }
+    out.method = { interval: how.interval, test: how.test };
+    return out;
+}
+//# sourceMappingURL=metric-comparison.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/calibration.js
+// Expected calibration error of two models on the same rows, from mergeable cells, and the paired
+// bootstrap of its improvement.
+
+
+/** Equal-width bins of the top-class confidence on [0, 1]. */
+const CALIBRATION_BINS = 10;
+/** Cells: (bin of new, bin of baseline, new right, baseline right). */
+const CELLS = CALIBRATION_BINS * CALIBRATION_BINS * 4;
+/**
+ * The bin of a top-class confidence: bin i holds i/10 <= conf < (i+1)/10 (the last bin also holds
+ * 1), computed as floor(10·conf) in floating point and clamped to [0, 9]; a confidence below 0 or
+ * NaN falls in bin 0 (its NaN then makes the ECE NaN, never a silently wrong number).
+ */
+function calibrationBin(confidence) {
+    if (!(confidence > 0))
+        return 0;
+    const bin = Math.floor(confidence * CALIBRATION_BINS);
+    return bin < CALIBRATION_BINS ? bin : CALIBRATION_BINS - 1;
+}
+/** A confidence is cut into two digits of 26 bits: x ≈ high·2^-26 + low·2^-52. */
+const DIGIT = 2 ** 26;
+/** Adds to a slot before its digit sums move into its ExactSum: each digit is at most 2^26, so the sums stay below 2^53, exact. */
+const ADDS_PER_SPILL = 2 ** 26;
+/**
+ * Exact sums of confidences, one per slot, fast enough for every row: each value is truncated to
+ * a multiple of 2^-52 (an error below 2.3e-16, absolute, which a calibration error — itself an
+ * absolute difference of means — cannot show) and its two 26-bit digits are added to integer sums
+ * held in doubles, exact; every 2^26 adds a slot's digit sums move into its ExactSum. So the sums
+ * do not depend on the order of the rows nor on how shards are merged (identical digits), at
+ * ~5 ns an add where an ExactSum add costs ~20 ns. For values in [0, 1] (top-class
+ * confidences); NaN or ±Infinity make the slot's sum NaN.
+ */
+class ConfidenceSums {
+    addsPerSpill;
+    high;
+    low;
+    adds;
+    spilled;
+    /** `addsPerSpill` (at most 2^26, the default) is lower only in tests, to reach the spill. */
+    constructor(slots, addsPerSpill = ADDS_PER_SPILL) {
+        this.addsPerSpill = addsPerSpill;
+        this.high = new Float64Array(slots);
+        this.low = new Float64Array(slots);
+        this.adds = new Float64Array(slots);
+        this.spilled = new Array(slots).fill(undefined);
+    }
+    add(slot, x) {
+        const scaled = x * DIGIT;
+        const high = Math.floor(scaled);
+        this.high[slot] += high;
+        this.low[slot] += Math.floor((scaled - high) * DIGIT);
+        if (++this.adds[slot] >= this.addsPerSpill)
+            this.spill(slot);
+    }
+    /** Moves a slot's digit sums into its ExactSum (high·2^-26 and low·2^-52 are exact doubles). */
+    spill(slot) {
+        const sum = (this.spilled[slot] ??= new ExactSum());
+        sum.add(this.high[slot] / DIGIT);
+        sum.add(this.low[slot] / (DIGIT * DIGIT));
+        this.high[slot] = this.low[slot] = this.adds[slot] = 0;
+    }
+    /** Adds another set's slot `from` into slot `slot` of this one. */
+    mergeSlot(slot, other, from) {
+        this.high[slot] += other.high[from];
+        this.low[slot] += other.low[from];
+        this.adds[slot] += other.adds[from];
+        // both had fewer than 2^26 adds: the digit sums are still below 2^53 here
+        if (this.adds[slot] >= this.addsPerSpill)
+            this.spill(slot);
+        const spilled = other.spilled[from];
+        if (spilled !== undefined)
+            (this.spilled[slot] ??= new ExactSum()).merge(spilled);
+    }
+    /** Adds an exact sum (a shard's, read from JSON) to a slot. */
+    addExact(slot, sum) {
+        (this.spilled[slot] ??= new ExactSum()).merge(sum);
+    }
+    /** The slot's exact sum. */
+    total(slot) {
+        const sum = new ExactSum();
+        const spilled = this.spilled[slot];
+        if (spilled !== undefined)
+            sum.merge(spilled);
+        sum.add(this.high[slot] / DIGIT);
+        sum.add(this.low[slot] / (DIGIT * DIGIT));
+        return sum;
+    }
+}
+/**
+ * The sufficient statistic of the expected calibration error (ECE, Guo et al. 2017, "On
+ * Calibration of Modern Neural Networks") of two models on the same rows: rows counted per cell
+ * (bin of the new model's top-class confidence, bin of the baseline's, whether each model is
+ * right), with each cell's sums of both models' confidences. ECE = Σ_b (n_b/N)·|acc_b − conf_b| =
+ * (1/N) Σ_b |right_b − Σ conf over bin b|, over CALIBRATION_BINS equal-width bins (calibrationBin).
+ *
+ * The confidence sums are exact (ConfidenceSums: confidences truncated to multiples of 2^-52, then
+ * summed exactly): merging shards or reordering rows cannot change a digit. 400 cells. Without a
+ * baseline, add with confidence 0 and `baselineRight` false (addNew), and compare with
+ * `paired: false`.
+ */
+class CalibrationCells {
+    counts = new Float64Array(CELLS);
+    confidenceNew = new ConfidenceSums(CELLS);
+    confidenceBaseline = new ConfidenceSums(CELLS);
+    /** One row: each model's top-class confidence and whether its predicted class is the label. */
+    add(confidenceNew, newRight, confidenceBaseline, baselineRight) {
+        const cell = ((calibrationBin(confidenceNew) * CALIBRATION_BINS + calibrationBin(confidenceBaseline)) * 2 + (newRight ? 1 : 0)) * 2 +
+            (baselineRight ? 1 : 0);
+        this.counts[cell]++;
+        this.confidenceNew.add(cell, confidenceNew);
+        this.confidenceBaseline.add(cell, confidenceBaseline);
+    }
+    /** One row without a baseline. */
+    addNew(confidence, right) {
+        this.add(confidence, right, 0, false);
+    }
+    /** Adds another set of cells to these. */
+    merge(other) {
+        for (let cell = 0; cell < CELLS; cell++) {
+            if (other.counts[cell] === 0)
+                continue;
+            this.counts[cell] += other.counts[cell];
+            this.confidenceNew.mergeSlot(cell, other.confidenceNew, cell);
+            this.confidenceBaseline.mergeSlot(cell, other.confidenceBaseline, cell);
+        }
+    }
+    /** The non-empty cells in cell order: their key parts, counts and mean confidences of each model. */
+    cells() {
+        const filled = [];
+        for (let cell = 0; cell < CELLS; cell++)
+            if (this.counts[cell] > 0)
+                filled.push(cell);
+        const n = filled.length;
+        const out = {
+            binNew: new Int32Array(n),
+            binBaseline: new Int32Array(n),
+            newRight: new Int32Array(n),
+            baselineRight: new Int32Array(n),
+            counts: new Float64Array(n),
+            meanNew: new Float64Array(n),
+            meanBaseline: new Float64Array(n),
+        };
+        filled.forEach((cell, i) => {
+            out.binNew[i] = Math.floor(cell / (4 * CALIBRATION_BINS));
+            out.binBaseline[i] = Math.floor(cell / 4) % CALIBRATION_BINS;
+            out.newRight[i] = (cell >> 1) & 1;
+            out.baselineRight[i] = cell & 1;
+            out.counts[i] = this.counts[cell];
+            out.meanNew[i] = this.confidenceNew.total(cell).value() / this.counts[cell];
+            out.meanBaseline[i] = this.confidenceBaseline.total(cell).value() / this.counts[cell];
+        });
+        return out;
+    }
+    /** The non-empty cells, in cell order, each confidence sum as its ExactSum's canonical partials. */
+    toJSON() {
+        const out = [];
+        for (let cell = 0; cell < CELLS; cell++) {
+            if (this.counts[cell] === 0)
+                continue;
+            const [binNew, binBaseline] = [Math.floor(cell / (4 * CALIBRATION_BINS)), Math.floor(cell / 4) % CALIBRATION_BINS];
+            const sums = [this.confidenceNew.total(cell).toJSON(), this.confidenceBaseline.total(cell).toJSON()];
+            out.push([binNew, binBaseline, ((cell >> 1) & 1), (cell & 1), this.counts[cell], sums[0], sums[1]]);
+        }
+        return out;
+    }
+    /** The cells toJSON wrote; a cell out of range or a count that is not a positive integer throws a RangeError. */
+    static fromJSON(json) {
+        const cells = new CalibrationCells();
+        for (const [binNew, binBaseline, newRight, baselineRight, count, sumNew, sumBaseline] of json) {
+            const bins = [binNew, binBaseline];
+            const bad = bins.some((b) => !Number.isInteger(b) || b < 0 || b >= CALIBRATION_BINS) ||
+                ![0, 1].includes(newRight) ||
+                ![0, 1].includes(baselineRight);
+            if (bad || !Number.isInteger(count) || count <= 0) {
+                throw new RangeError(`CalibrationCells.fromJSON: bad cell [${binNew}, ${binBaseline}, ${newRight}, ${baselineRight}, ${count}]`);
+            }
+            const cell = ((binNew * CALIBRATION_BINS + binBaseline) * 2 + newRight) * 2 + baselineRight;
+            cells.counts[cell] += count;
+            cells.confidenceNew.addExact(cell, ExactSum.fromJSON(sumNew));
+            cells.confidenceBaseline.addExact(cell, ExactSum.fromJSON(sumBaseline));
+        }
+        return cells;
+    }
+}
+/**
+ * Both models' ECE from cell counts `counts` (the cells' own, or a bootstrap resample of them),
+ * each cell contributing count × its mean confidence to its bin's confidence sum. `scratch` holds
+ * 4·CALIBRATION_BINS numbers (right rows and confidence sums per bin, per model).
+ */
+function expectedCalibrationErrors(c, counts, scratch, out) {
+    scratch.fill(0);
+    let rows = 0;
+    for (let i = 0; i < counts.length; i++) {
+        const r = counts[i];
+        if (r === 0)
+            continue;
+        rows += r;
+        scratch[c.binNew[i]] += r * c.newRight[i];
+        scratch[CALIBRATION_BINS + c.binNew[i]] += r * c.meanNew[i];
+        scratch[2 * CALIBRATION_BINS + c.binBaseline[i]] += r * c.baselineRight[i];
+        scratch[3 * CALIBRATION_BINS + c.binBaseline[i]] += r * c.meanBaseline[i];
+    }
+    let eceNew = 0;
+    let eceBaseline = 0;
+    for (let b = 0; b < CALIBRATION_BINS; b++) {
+        eceNew += Math.abs(scratch[b] - scratch[CALIBRATION_BINS + b]);
+        eceBaseline += Math.abs(scratch[2 * CALIBRATION_BINS + b] - scratch[3 * CALIBRATION_BINS + b]);
+    }
+    out.new = eceNew / rows;
+    out.baseline = eceBaseline / rows;
+}
+/**
+ * Compares the two models' ECE (lower is better; improvement = ECE_baseline − ECE_new). Interval
+ * and p-values: the paired bootstrap over the cells (stats/bootstrap.ts, s.replicates resamples,
+ * seed s.seed, stream `options.stream`). Approximation: a resampled cell keeps its mean
+ * confidences, so the spread of the confidences within a cell is not resampled. Each cell lies in
+ * one 0.1-wide bin per model, so the variance left out is at most (0.1)²/4 = 0.0025 per row,
+ * against the p(1 − p) per row of whether the model is right (0.0475 at 95 % accuracy); the tests
+ * bound the effect on the interval against a numpy bootstrap that resamples
+ * the rows. Without a baseline (`options.paired` false) only the new model's ECE is given.
+ */
+function compareCalibration(cells, s, options) {
+    const c = cells.cells();
+    const scratch = new Float64Array(4 * CALIBRATION_BINS);
+    const values = { new: NaN, baseline: NaN };
+    expectedCalibrationErrors(c, c.counts, scratch, values);
+    if (c.counts.length === 0)
+        return withoutBaseline('ece', false, null, 'no rows');
+    if (!options.paired)
+        return withoutBaseline('ece', false, values.new);
+    const replicate = { new: NaN, baseline: NaN };
+    const statistic = (resampled, out) => {
+        expectedCalibrationErrors(c, resampled, scratch, replicate);
+        out[0] = replicate.baseline - replicate.new;
+    };
+    const replicates = bootstrapCells(c.counts, 1, statistic, { replicates: s.replicates, seed: s.seed, stream: options.stream });
+    return bootstrapComparison({ metric: 'ece', higherIsBetter: false, ...values }, { values: replicates, outputs: 1, index: 0 }, s);
+}
+//# sourceMappingURL=calibration.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/paired-hits.js
+// Top-k accuracy of two models on the same rows: a 2 x 2 table of paired hits, McNemar's exact
+// test and the paired bootstrap of its improvement.
+
+
+
+/**
+ * The sufficient statistic of a paired hit-rate metric (top-k accuracy, topKHit in per-row.ts):
+ * rows counted by (new model hits, baseline hits), cell newHit·2 + baselineHit. Counts are
+ * integers in doubles (exact to 2^53); merging adds them. Without a baseline, add with
+ * `baselineHit` false and compare with `paired: false`.
+ */
+class PairedHits {
+    counts = new Float64Array(4);
+    /** One row. */
+    add(newHit, baselineHit) {
+        this.counts[(newHit ? 2 : 0) + (baselineHit ? 1 : 0)]++;
+    }
+    /** Adds another table's counts. */
+    merge(other) {
+        for (let i = 0; i < 4; i++)
+            this.counts[i] += other.counts[i];
+    }
+    /** The four counts: [neither, baseline only, new only, both]. */
+    cells() {
+        return this.counts.slice();
+    }
+    toJSON() {
+        const [a, b, c, d] = this.counts;
+        return { counts: [a, b, c, d] };
+    }
+    /** The table toJSON wrote; counts that are not four non-negative integers throw a RangeError. */
+    static fromJSON(json) {
+        if (json.counts.length !== 4 || json.counts.some((x) => !Number.isInteger(x) || x < 0)) {
+            throw new RangeError(`PairedHits.fromJSON: bad counts ${JSON.stringify(json.counts)}`);
+        }
+        const hits = new PairedHits();
+        hits.counts.set(json.counts);
+        return hits;
+    }
+}
+/**
+ * Compares the two models' hit rates as `metric` (default 'top-k-accuracy'): values
+ * (new-model hits)/N and (baseline hits)/N; improvement their difference; p-values McNemar's
+ * exact one-sided tests on the rows where exactly one model hits; interval the paired bootstrap
+ * over the 4 cells (s.replicates resamples, seed s.seed, stream `options.stream`). Without a
+ * baseline (`options.paired` false) only the new model's rate is given.
+ */
+function compareHits(hits, s, options) {
+    const metric = options.metric ?? 'top-k-accuracy';
+    const [neither, baselineOnly, newOnly, both] = hits.cells();
+    const rows = neither + baselineOnly + newOnly + both;
+    if (rows === 0)
+        return withoutBaseline(metric, true, null, 'no rows');
+    const values = { metric, higherIsBetter: true, new: (newOnly + both) / rows, baseline: (baselineOnly + both) / rows };
+    if (!options.paired)
+        return withoutBaseline(metric, true, values.new);
+    const statistic = (resampled, out) => {
+        out[0] = (resampled[2] - resampled[1]) / rows;
+    };
+    const replicates = bootstrapCells(hits.cells(), 1, statistic, { replicates: s.replicates, seed: s.seed, stream: options.stream });
+    const exact = {
+        test: 'mcnemar-exact',
+        pNewBetter: mcnemarExactNewBetter(newOnly, baselineOnly),
+        pNewWorse: mcnemarExactNewBetter(baselineOnly, newOnly),
+    };
+    return bootstrapComparison(values, { values: replicates, outputs: 1, index: 0 }, s, exact);
+}
+//# sourceMappingURL=paired-hits.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/paired-mean.js
+// Mergeable statistics of per-row values of both models, for the metrics that are means of them
+// (log-loss, Brier score, absolute and squared error), and the paired comparisons they give: a
+// normal (CLT) interval of the mean paired difference, and the delta method for RMSE. The sums are
+// exact (ExactSum): shards merged in any order give the same digits as one pass.
+
+
+/**
+ * Count, Σx and Σx² of a stream of values, exactly: mean and sample variance on demand, the same
+ * whatever the order of adds and merges. (Not Welford's running mean and M2: those depend on the
+ * order; exact sums do not.) Each x² is rounded once before it is summed, so the variance is
+ * accurate to about 1e-16 (variance + mean²) — to the last digits for values that vary, and a
+ * constant's variance is 0 or about 1e-16 mean², never negative.
+ */
+class MeanStats {
+    /** The number of values added. */
+    count;
+    values;
+    squares;
+    constructor(values = new ExactSum(), squares = new ExactSum(), count = 0) {
+        this.values = values;
+        this.squares = squares;
+        this.count = count;
+    }
+    /** Adds one value (the hot path: two exact adds, no allocation). */
+    add(x) {
+        this.count++;
+        this.values.add(x);
+        this.squares.add(x * x);
+    }
+    merge(other) {
+        this.count += other.count;
+        this.values.merge(other.values);
+        this.squares.merge(other.squares);
+    }
+    /** Σx, correctly rounded. */
+    sum() {
+        return this.values.value();
+    }
+    /** Σx², correctly rounded (of the rounded squares). */
+    sumOfSquares() {
+        return this.squares.value();
+    }
+    /** Σx / n; NaN for no values. */
+    mean() {
+        return this.count === 0 ? NaN : this.sum() / this.count;
+    }
+    /** The sample variance (Σx² - (Σx)² / n) / (n - 1), never below 0; NaN under two values. */
+    variance() {
+        if (this.count < 2)
+            return NaN;
+        const sum = this.sum();
+        const secondMoment = this.sumOfSquares() - sum * (sum / this.count);
+        return Math.max(0, secondMoment) / (this.count - 1);
+    }
+    toJSON() {
+        return { count: this.count, sum: this.values.toJSON(), sumOfSquares: this.squares.toJSON() };
+    }
+    static fromJSON(json) {
+        return new MeanStats(ExactSum.fromJSON(json.sum), ExactSum.fromJSON(json.sumOfSquares), json.count);
+    }
+}
+/**
+ * Per-row values of the new model, of the baseline, and of their difference (new - baseline, per
+ * row): what the paired comparisons of a mean metric need. An accumulator may keep the three
+ * parts separately (per model, per reading) and assemble them here at the end.
+ */
+class PairedMeanStats {
+    new;
+    baseline;
+    diff;
+    constructor(newStats = new MeanStats(), baseline = new MeanStats(), diff = new MeanStats()) {
+        this.new = newStats;
+        this.baseline = baseline;
+        this.diff = diff;
+    }
+    /** One row's value under each model. */
+    add(newValue, baselineValue) {
+        this.new.add(newValue);
+        this.baseline.add(baselineValue);
+        this.diff.add(newValue - baselineValue);
+    }
+    /** One row's value of the new model alone (no baseline to compare with). */
+    addNew(newValue) {
+        this.new.add(newValue);
+    }
+    merge(other) {
+        this.new.merge(other.new);
+        this.baseline.merge(other.baseline);
+        this.diff.merge(other.diff);
+    }
+    toJSON() {
+        return { new: this.new.toJSON(), baseline: this.baseline.toJSON(), diff: this.diff.toJSON() };
+    }
+    static fromJSON(json) {
+        return new PairedMeanStats(MeanStats.fromJSON(json.new), MeanStats.fromJSON(json.baseline), MeanStats.fromJSON(json.diff));
+    }
+}
+/** The paired rows: every row has both values (else the differences are not the models' difference). */
+function pairedCount(s) {
+    const n = s.diff.count;
+    if (s.new.count !== n || s.baseline.count !== n) {
+        throw new RangeError(`a paired comparison needs both values on every row: ${s.new.count} new, ${s.baseline.count} baseline, ${n} paired`);
+    }
+    return n;
+}
+/** new - baseline as an improvement: itself for a higher-is-better metric, negated otherwise (0 stays +0). */
+function oriented(newMinusBaseline, higherIsBetter) {
+    return higherIsBetter ? newMinusBaseline : 0 - newMinusBaseline;
+}
+/**
+ * The normal-approximation summary of an improvement with a standard error: interval
+ * improvement ± z_{(1+level)/2} se, lower bound improvement - z_confidence se, pNewBetter =
+ * 1 - Φ(improvement / se) and pNewWorse = Φ(improvement / se). With se = 0 (every row's
+ * difference the same) the test is decided by the sign: p = 0 on the side the improvement is
+ * on, 1 otherwise (both 1 at 0). NaN (fewer than two rows) gives NaN.
+ */
+function normalSummary(improvement, standardError, o) {
+    const z = normalQuantile((1 + o.level) / 2);
+    const result = {
+        improvement,
+        standardError,
+        interval: [improvement - z * standardError, improvement + z * standardError],
+        pNewBetter: standardError === 0 ? (improvement > 0 ? 0 : 1) : normalCdf(-improvement / standardError),
+        pNewWorse: standardError === 0 ? (improvement < 0 ? 0 : 1) : normalCdf(improvement / standardError),
+    };
+    if (o.confidence !== undefined)
+        result.lowerBound = improvement - normalQuantile(o.confidence) * standardError;
+    return result;
+}
+/**
+ * A mean metric's improvement by the CLT on the per-row paired differences d = new - baseline:
+ * improvement = ±mean(d) (by the metric's direction), se = sd(d) / √n.
+ */
+function normalMeanComparison(s, o) {
+    const n = pairedCount(s);
+    return normalSummary(oriented(s.diff.mean(), o.higherIsBetter), Math.sqrt(s.diff.variance() / n), o);
+}
+/**
+ * The improvement of the square root of a mean — RMSE = √MSE, from the per-row squared errors a
+ * (new) and b (baseline) — by the delta method: for g = √A - √B at the means A, B,
+ * Var g ≈ (Var a / (4A) + Var b / (4B) - 2 Cov(a, b) / (4 √(AB))) / n, with the covariance of the
+ * paired rows from the three variances the statistics hold: Cov(a, b) = (Var a + Var b - Var(a - b)) / 2.
+ * A model with MSE 0 (all its errors 0) has no variance: its terms are 0.
+ */
+function deltaSqrtComparison(s, o) {
+    const n = pairedCount(s);
+    const meanNew = s.new.mean();
+    const meanBaseline = s.baseline.mean();
+    const varianceNew = s.new.variance();
+    const varianceBaseline = s.baseline.variance();
+    const covariance = (varianceNew + varianceBaseline - s.diff.variance()) / 2;
+    // d g / d A = 1 / (2 √A), d g / d B = -1 / (2 √B); 0 where the mean (and so its variance) is 0
+    const gradientNew = meanNew === 0 ? 0 : 1 / (2 * Math.sqrt(meanNew));
+    const gradientBaseline = meanBaseline === 0 ? 0 : -1 / (2 * Math.sqrt(meanBaseline));
+    const variance = (gradientNew ** 2 * varianceNew + gradientBaseline ** 2 * varianceBaseline + 2 * gradientNew * gradientBaseline * covariance) / n;
+    const improvement = oriented(Math.sqrt(meanNew) - Math.sqrt(meanBaseline), o.higherIsBetter);
+    return normalSummary(improvement, Math.sqrt(Math.max(0, variance)), o);
+}
+//# sourceMappingURL=paired-mean.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/statistics.js
+/**
+ * The evaluation's mergeable sufficient statistics: what scoring streams rows into, and everything
+ * else (metrics, intervals, tests, the decision, the report) is computed from.
+ *
+ * Classification: the sparse table of (label, new class, baseline class) counts (confusion-derived
+ * metrics and their paired bootstrap), the per-row log-loss and Brier score of both models and of
+ * their paired differences (exact sums: normal intervals), the calibration cells (ECE), the top-k
+ * hits, and, within a memory budget, the per-row scores the rank metrics need. Regression: the
+ * squared and absolute errors of both models and their differences, and the targets' sums.
+ *
+ * Counts are exact; sums are exact (stats/exact-sum.ts), so that neither the batch size nor the
+ * order in which subsets are merged can change a digit.
+ *
+ * Which reading of a float output holds (probabilities or logits: row-values.ts) is known only after
+ * the last row: until then every statistic that depends on it is kept per reading (per pair of
+ * readings for paired ones), and `finish` keeps the ones that hold.
+ */
+
+
+
+
+/** A pair of readings (new model's, baseline's) as one index 0..3; without a baseline, the new model's reading. */
+const pairIndex = (a, b) => a * 2 + b;
+const perReading = () => [new MeanStats(), new MeanStats()];
+/**
+ * The classification statistics of one subset of rows while the readings are undecided. `add`
+ * takes a batch of per-row values (RowValues of each model, already computed for the batch).
+ */
+class ClassificationAccumulator {
+    classes;
+    models;
+    rows = 0;
+    /** By pair of prediction readings (only one-column outputs have two). */
+    confusion = [];
+    loss = [];
+    brier = [];
+    /** By pair of score readings: the paired differences and the calibration cells. */
+    lossDiff = [];
+    brierDiff = [];
+    calibration = [];
+    topK;
+    constructor(classes, models) {
+        this.classes = classes;
+        this.models = models;
+        // four pairs of readings at most; the tables are made when a pair is first seen (a dense one is classes^3 counts)
+        for (let i = 0; i < 4; i++) {
+            this.lossDiff.push(new MeanStats());
+            this.brierDiff.push(new MeanStats());
+            this.calibration.push(new CalibrationCells());
+        }
+        for (let m = 0; m < models.length; m++) {
+            this.loss.push(perReading());
+            this.brier.push(perReading());
+        }
+        if (models[0].topKHit && (models.length === 1 || models[1].topKHit))
+            this.topK = new PairedHits();
+    }
+    /** Adds the first `n` rows of the batch: `labels` and each model's RowValues for them. */
+    add(labels, values, n) {
+        const [a, b] = values;
+        for (const ra of a.predictionReadings()) {
+            for (const rb of b ? b.predictionReadings() : [0]) {
+                this.confusionOf(pairIndex(ra, rb)).addRows(labels, a.predicted[ra], b?.predicted[rb], n);
+            }
+        }
+        values.forEach((v, m) => {
+            for (const r of v.scoreReadings()) {
+                addAll(this.loss[m][r], v.loss[r], n);
+                addAll(this.brier[m][r], v.brier[r], n);
+            }
+        });
+        if (a.hasScores)
+            this.addScorePairs(labels, a, b, n);
+        if (this.topK)
+            addHits(this.topK, a.topKHit, b?.topKHit, n);
+        this.rows += n;
+    }
+    confusionOf(pair) {
+        return (this.confusion[pair] ??= new PairedConfusion(this.classes));
+    }
+    /** The paired differences and calibration cells, for every pair of score readings still possible. */
+    addScorePairs(labels, a, b, n) {
+        const bReadings = b?.hasScores ? b.scoreReadings() : [0];
+        for (const ra of a.scoreReadings()) {
+            for (const rb of bReadings) {
+                const k = pairIndex(ra, rb);
+                const paired = b?.hasScores ? b : undefined;
+                if (paired) {
+                    addDifferences(this.lossDiff[k], a.loss[ra], paired.loss[rb], n);
+                    addDifferences(this.brierDiff[k], a.brier[ra], paired.brier[rb], n);
+                }
+                addCalibration(this.calibration[k], labels, [a, ra], paired && [paired, rb], n);
+            }
+        }
+    }
+    /** The statistics under the readings that held to the last row. */
+    finish() {
+        const [a, b] = this.models;
+        const ra = a.finalReading();
+        const rb = b ? b.finalReading() : 0;
+        const predictionPair = pairIndex(a.predictionReadings().length > 1 ? ra : 0, b && b.predictionReadings().length > 1 ? rb : 0);
+        const stats = {
+            task: 'classification',
+            classes: this.classes,
+            paired: b !== undefined,
+            rows: this.rows,
+            confusion: this.confusionOf(predictionPair),
+            topK: this.topK,
+        };
+        const unavailable = scoresUnavailable(a, b);
+        if (unavailable)
+            return { ...stats, scoresUnavailable: unavailable };
+        const k = pairIndex(ra, rb);
+        const pair = (perModel, diff) => new PairedMeanStats(perModel[0][ra], b ? perModel[1][rb] : undefined, b ? diff[k] : undefined);
+        return { ...stats, logLoss: pair(this.loss, this.lossDiff), brier: pair(this.brier, this.brierDiff), calibration: this.calibration[k] };
+    }
+}
+/** Why the score-based metrics of a pair of models cannot be compared, if they cannot. */
+function scoresUnavailable(a, b) {
+    if (!a.hasScores)
+        return 'the new model outputs class ids, not scores';
+    if (b && !b.hasScores)
+        return 'the baseline model outputs class ids, not scores';
+    return undefined;
+}
+function addHits(hits, a, b, n) {
+    for (let i = 0; i < n; i++)
+        hits.add(a[i] === 1, b !== undefined && b[i] === 1);
+}
+/** Each row's top-class confidence and whether the prediction is right, under the readings given. */
+function addCalibration(cells, labels, [a, ra], b, n) {
+    const [predA, confA] = [a.predicted[ra], a.confidence[ra]];
+    if (!b) {
+        for (let i = 0; i < n; i++)
+            cells.addNew(confA[i], predA[i] === labels[i]);
+        return;
+    }
+    const [predB, confB] = [b[0].predicted[b[1]], b[0].confidence[b[1]]];
+    for (let i = 0; i < n; i++)
+        cells.add(confA[i], predA[i] === labels[i], confB[i], predB[i] === labels[i]);
+}
+function addAll(stats, values, n) {
+    for (let i = 0; i < n; i++)
+        stats.add(values[i]);
+}
+function addDifferences(stats, a, b, n) {
+    for (let i = 0; i < n; i++)
+        stats.add(a[i] - b[i]);
+}
+/** The regression statistics of one subset of rows: predictions of each model against the targets. */
+class RegressionAccumulator {
+    paired;
+    rows = 0;
+    squared = [new MeanStats(), new MeanStats(), new MeanStats()];
+    absolute = [new MeanStats(), new MeanStats(), new MeanStats()];
+    target = new MeanStats();
+    constructor(paired) {
+        this.paired = paired;
+    }
+    /** Adds `n` rows: the targets and each model's predictions (one value per row). */
+    add(targets, predictions, n) {
+        const [a, b] = predictions;
+        const [sqA, sqB, sqD] = this.squared;
+        const [abA, abB, abD] = this.absolute;
+        for (let i = 0; i < n; i++) {
+            const y = targets[i];
+            const ea = a[i] - y;
+            this.target.add(y);
+            sqA.add(ea * ea);
+            abA.add(Math.abs(ea));
+            if (b) {
+                const eb = b[i] - y;
+                sqB.add(eb * eb);
+                abB.add(Math.abs(eb));
+                sqD.add(ea * ea - eb * eb);
+                abD.add(Math.abs(ea) - Math.abs(eb));
+            }
+        }
+        this.rows += n;
+    }
+    finish() {
+        const pair = ([a, b, d]) => new PairedMeanStats(a, this.paired ? b : undefined, this.paired ? d : undefined);
+        return {
+            task: 'regression',
+            paired: this.paired,
+            rows: this.rows,
+            squaredError: pair(this.squared),
+            absoluteError: pair(this.absolute),
+            target: this.target,
+        };
+    }
+}
+//# sourceMappingURL=statistics.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/slice-statistics.js
+/**
+ * The statistics of each slice of the eval set: for a slice column (a region, a device), the rows
+ * of each code get statistics of their own, the same kind as the whole set's (statistics.ts), so
+ * that every metric, interval and test of the whole set exists per slice too. Each batch's rows are
+ * grouped by code and handed to that code's accumulator; nothing grows with the rows.
+ */
+
+class SliceAccumulators {
+    column;
+    make;
+    subsets = new Map();
+    /** Rows of the batch grouped by code, and where each code's group starts. */
+    order;
+    labels;
+    values;
+    predictions;
+    constructor(column, make, models, batchRows) {
+        this.column = column;
+        this.make = make;
+        this.order = new Int32Array(batchRows);
+        this.labels = new Float64Array(batchRows);
+        this.values = models.flatMap((m) => m.values ? [new RowValues(m.values.width, m.values.outputIsLabels, m.values.classes, batchRows, m.values.topK)] : []);
+        this.predictions = models.map(() => new Float64Array(batchRows));
+    }
+    /** Adds a classification batch: `codes` of its rows, labels, and each model's per-row values. */
+    addClassification(codes, labels, values, n) {
+        for (const [code, offset, count] of this.groups(codes, n)) {
+            this.gatherLabels(labels, offset, count);
+            values.forEach((v, m) => this.values[m].gather(v, this.order, offset, count));
+            this.subsetOf(code).add(this.labels, this.values, count);
+        }
+    }
+    /** Adds a regression batch: `codes` of its rows, targets, and each model's predictions. */
+    addRegression(codes, targets, predictions, n) {
+        for (const [code, offset, count] of this.groups(codes, n)) {
+            this.gatherLabels(targets, offset, count);
+            predictions.forEach((p, m) => {
+                const out = this.predictions[m];
+                for (let i = 0; i < count; i++)
+                    out[i] = p[this.order[offset + i]];
+            });
+            this.subsetOf(code).add(this.labels, this.predictions.slice(0, predictions.length), count);
+        }
+    }
+    finish() {
+        const codes = [...this.subsets.keys()].sort((a, b) => a - b);
+        const subsets = new Map(codes.map((code) => [code, this.subsets.get(code).finish()]));
+        return { column: this.column.name, file: this.column.file, names: this.column.names, subsets };
+    }
+    subsetOf(code) {
+        let subset = this.subsets.get(code);
+        if (!subset)
+            this.subsets.set(code, (subset = this.make()));
+        return subset;
+    }
+    gatherLabels(labels, offset, count) {
+        for (let i = 0; i < count; i++)
+            this.labels[i] = labels[this.order[offset + i]];
+    }
+    /** The batch's rows grouped by code (a counting sort into `order`): [code, offset, count] per code, in code order. */
+    groups(codes, n) {
+        const counts = new Map();
+        for (let i = 0; i < n; i++)
+            counts.set(codes[i], (counts.get(codes[i]) ?? 0) + 1);
+        const groups = [];
+        const next = new Map();
+        let offset = 0;
+        for (const code of [...counts.keys()].sort((a, b) => a - b)) {
+            groups.push([code, offset, counts.get(code)]);
+            next.set(code, offset);
+            offset += counts.get(code);
+        }
+        for (let i = 0; i < n; i++) {
+            const at = next.get(codes[i]);
+            this.order[at] = i;
+            next.set(codes[i], at + 1);
+        }
+        return groups;
+    }
+}
+//# sourceMappingURL=slice-statistics.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/rank-scores.js
+/**
+ * Every row's label and both models' scores, for the rank metrics (ROC-AUC, average precision),
+ * which — unlike the others — have no sufficient statistic smaller than the rows.
+ *
+ * Binary (2 classes): one score per row per model, any score increasing with P(class 1) (the
+ * probability of class 1, its logit, or the margin of two logits). Multiclass (K >= 3): the K
+ * class probabilities per row per model, as scikit-learn ranks them (one-vs-rest); logits must be
+ * softmaxed by the caller, since the order of a class's logits across rows is not the order of its
+ * probabilities. Memory: 4 + 8·w bytes a row for the label and each model's scores (w = 1 or K),
+ * grown by doubling (so up to twice that) unless `expectedRows` reserves it all at once; bytes()
+ * says how much, for a memory budget. compareRank needs 32 bytes a row more while it runs. Merging is concatenation: row order matters only to the jackknife's groups
+ * (row index mod 20), so merge shards in a fixed order.
+ */
+class RankScores {
+    classes;
+    paired;
+    /** Scores per row per model: 1 (binary) or K. */
+    width;
+    labelsBuffer;
+    newBuffer;
+    baselineBuffer;
+    count = 0;
+    nan = false;
+    /** `expectedRows`: the rows to reserve room for at once (1,024 by default, then doubling). */
+    constructor(classes, paired, expectedRows = 1024) {
+        this.classes = classes;
+        this.paired = paired;
+        if (!Number.isInteger(classes) || classes < 2)
+            throw new RangeError(`RankScores: the number of classes must be an integer >= 2, got ${classes}`);
+        this.width = classes === 2 ? 1 : classes;
+        const rows = Math.max(1, Math.floor(expectedRows));
+        this.labelsBuffer = new Int32Array(rows);
+        this.newBuffer = new Float64Array(rows * this.width);
+        if (paired)
+            this.baselineBuffer = new Float64Array(rows * this.width);
+    }
+    /** Rows held. */
+    get rows() {
+        return this.count;
+    }
+    /** Whether some score is NaN (the rank metrics are then unavailable). */
+    get hasNaN() {
+        return this.nan;
+    }
+    /**
+     * Adds `n` rows: labels (class ids in [0, K), checked), and `width` scores per row of each model
+     * (the baseline's only when paired; ignored otherwise).
+     */
+    addRows(labels, scoresNew, scoresBaseline, n) {
+        if (this.paired && scoresBaseline === undefined)
+            throw new RangeError('RankScores.addRows: paired scores need the baseline scores');
+        this.reserve(this.count + n);
+        const w = this.width;
+        const start = this.count;
+        for (let i = 0; i < n; i++) {
+            const y = labels[i];
+            if ((y | 0) !== y || y >>> 0 >= this.classes)
+                throw new RangeError(`RankScores.addRows: label ${y} is not a class id in [0, ${this.classes})`);
+            this.labelsBuffer[start + i] = y;
+        }
+        this.copyScores(this.newBuffer, scoresNew, start * w, n * w);
+        if (this.baselineBuffer && scoresBaseline)
+            this.copyScores(this.baselineBuffer, scoresBaseline, start * w, n * w);
+        this.count += n;
+    }
+    copyScores(into, from, at, length) {
+        for (let i = 0; i < length; i++) {
+            const v = from[i];
+            if (v !== v)
+                this.nan = true;
+            into[at + i] = v;
+        }
+    }
+    /** Grows the buffers (doubling) to hold `rows` rows. */
+    reserve(rows) {
+        if (rows <= this.labelsBuffer.length)
+            return;
+        const size = Math.max(rows, this.labelsBuffer.length * 2);
+        const grow = (old, make, perRow) => {
+            const bigger = make(size * perRow);
+            bigger.set(old.subarray(0, this.count * perRow));
+            return bigger;
+        };
+        this.labelsBuffer = grow(this.labelsBuffer, (k) => new Int32Array(k), 1);
+        this.newBuffer = grow(this.newBuffer, (k) => new Float64Array(k), this.width);
+        if (this.baselineBuffer)
+            this.baselineBuffer = grow(this.baselineBuffer, (k) => new Float64Array(k), this.width);
+    }
+    /** Appends another set's rows after these (same classes and pairing). */
+    merge(other) {
+        if (other.classes !== this.classes || other.paired !== this.paired)
+            throw new RangeError('RankScores.merge: different classes or pairing');
+        this.addRows(other.labels(), other.scores('new'), other.paired ? other.scores('baseline') : undefined, other.rows);
+    }
+    /** Bytes held by the buffers (their capacity, not only the rows in use). */
+    bytes() {
+        return this.labelsBuffer.byteLength + this.newBuffer.byteLength + (this.baselineBuffer?.byteLength ?? 0);
+    }
+    /** The labels of the rows held (a view, valid until the next add). */
+    labels() {
+        return this.labelsBuffer.subarray(0, this.count);
+    }
+    /** One model's scores, `width` per row (a view, valid until the next add). */
+    scores(model) {
+        const buffer = model === 'new' ? this.newBuffer : this.baselineBuffer;
+        if (!buffer)
+            throw new RangeError('RankScores.scores: no baseline scores in an unpaired set');
+        return buffer.subarray(0, this.count * this.width);
+    }
+}
+//# sourceMappingURL=rank-scores.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/rank-collector.js
+/**
+ * Keeps the per-row scores that roc-auc and average-precision rank (metrics/rank-scores.ts): the
+ * one part of the evaluation whose memory grows with the rows, so it is bounded. Within
+ * RANK_SCORES_BUDGET the scores are always kept; beyond it only when the gate or a threshold names a
+ * rank metric (then the memory is what it takes, and the log says how much), and otherwise the
+ * metrics are reported unavailable with the reason.
+ */
+
+
+/** Per-row scores kept without being asked for: 64 MiB (a binary set of 2,000,000 rows takes 40 MB). */
+const RANK_SCORES_BUDGET = 64 * 2 ** 20;
+class RankCollector {
+    data;
+    margins;
+    constructor(data, batchRows, models) {
+        this.data = data;
+        this.margins = Array.from({ length: models }, () => new Float64Array(batchRows));
+    }
+    /** Decides, before the pass, whether the scores are kept (`needed`: the gate or a threshold ranks). */
+    static create(models, classes, rows, batchRows, needed) {
+        const skip = (unavailable) => new RankCollector({ unavailable }, 0, 0);
+        const labels = models.find((m) => m.outputIsLabels);
+        if (labels)
+            return skip(`the ${labels === models[0] ? 'new' : 'baseline'} model outputs class ids, not scores to rank`);
+        const width = classes === 2 ? 1 : classes;
+        const bytes = rows * (4 + 8 * width * models.length);
+        if (!needed && bytes > RANK_SCORES_BUDGET) {
+            return skip(`not computed: ranking needs every row's scores (${formatBytes(bytes)} for ${rows} rows), more than the ` +
+                `${formatBytes(RANK_SCORES_BUDGET)} kept unasked; name it in metric or thresholds to compute it`);
+        }
+        return new RankCollector({ scores: new RankScores(classes, models.length === 2) }, batchRows, models.length);
+    }
+    /** Adds a batch: each model's scores (binary: one increasing with P(class 1) per row; else every class's). */
+    add(models, labels, n) {
+        if (!('scores' in this.data))
+            return;
+        const ranks = this.data.scores;
+        const perModel = models.map((m, i) => (ranks.width === 1 ? this.binaryScores(m, this.margins[i], n) : m.scores));
+        ranks.addRows(labels, perModel[0], perModel[1], n);
+    }
+    /** One column as it is; two columns as the margin s1 - s0, which orders rows as P(class 1) does under either reading. */
+    binaryScores(m, out, n) {
+        if (m.width === 1)
+            return m.scores;
+        for (let i = 0; i < n; i++)
+            out[i] = m.scores[2 * i + 1] - m.scores[2 * i];
+        return out;
+    }
+    /** The scores, as probabilities where the outputs turned out to be logits (several classes: softmax per row). */
+    finish(models) {
+        if (!('scores' in this.data))
+            return this.data;
+        const ranks = this.data.scores;
+        if (ranks.width > 1) {
+            models.forEach((m, i) => {
+                if (m.values?.finalReading() === 1)
+                    softmaxRows(ranks.scores(i === 0 ? 'new' : 'baseline'), ranks.width);
+            });
+        }
+        return this.data;
+    }
+}
+/** Replaces each row of `width` logits by its softmax, in place. */
+function softmaxRows(scores, width) {
+    for (let o = 0; o < scores.length; o += width) {
+        let max = -Infinity;
+        for (let c = 0; c < width; c++)
+            if (scores[o + c] > max)
+                max = scores[o + c];
+        let sum = 0;
+        for (let c = 0; c < width; c++)
+            sum += scores[o + c] = Math.exp(scores[o + c] - max);
+        for (let c = 0; c < width; c++)
+            scores[o + c] /= sum;
+    }
+}
+//# sourceMappingURL=rank-collector.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/compare.js
+
 
 
 
@@ -39224,8 +41428,6 @@ function createRunners(models, batchRows, rowLength) {
             outputIsLabels: false,
             outputShape: [],
             scores: new Float64Array(0),
-            predicted: new Int32Array(batchRows),
-            predictedIfLogits: new Int32Array(batchRows),
         };
     });
     // models with the same input type share the decoded batch
@@ -39235,10 +41437,11 @@ function createRunners(models, batchRows, rowLength) {
     }
     return runners;
 }
-function batchesOf({ features, labels }, runners, batchRows) {
+function batchesOf({ features, labels, slices }, runners, batchRows) {
     const rows = features.rows;
     const rowLength = features.rowLength;
     const labelBuffers = [new Float64Array(batchRows), new Float64Array(batchRows)];
+    const codes = slices.map(() => [new Int32Array(batchRows), new Int32Array(batchRows)]);
     const read = async (start, slot) => {
         const n = Math.min(batchRows, rows - start);
         const decoded = new Set();
@@ -39252,9 +41455,20 @@ function batchesOf({ features, labels }, runners, batchRows) {
             decoded.add(buffer);
         }
         await labels.readRows(start, n, labelBuffers[slot]);
+        for (let c = 0; c < slices.length; c++)
+            await slices[c].readCodes(start, n, codes[c][slot]);
         return n;
     };
-    return { rows, featuresLabel: features.label, batchRows, rowShape: features.shape.slice(1), rowLength, labels: labelBuffers, read };
+    return {
+        rows,
+        featuresLabel: features.label,
+        batchRows,
+        rowShape: features.shape.slice(1),
+        rowLength,
+        labels: labelBuffers,
+        codes,
+        read,
+    };
 }
 /** Runs one batch; returns the output values (n rows) and the output's dims. */
 async function runBatch(ort, r, batches, slot, n, firstRow) {
@@ -39359,11 +41573,9 @@ async function probeFirstBatch(options, runners, batches) {
     checkOutputsFit(choice, runners);
     const classes = checkLabelsFit(survey, choice.task, { limit, scorer: scorer?.role ?? '', oneColumn: scorer?.width === 1 });
     options.checkTask?.(choice.task, classes, choice);
-    for (const r of runners) {
-        if (choice.task === 'classification')
-            r.classification = new ClassificationAccumulator(r.width, r.outputIsLabels, classes);
-        else
-            r.regression = new RegressionAccumulator();
+    if (choice.task === 'classification') {
+        for (const r of runners)
+            r.values = new RowValues(r.width, r.outputIsLabels, classes, batches.batchRows, options.topK);
     }
     return { choice, classes, first, n };
 }
@@ -39394,85 +41606,52 @@ async function streamBatches(batches, firstRows, use) {
         slot = nextSlot;
     }
 }
-/** Adds one model's outputs for a batch (rows start .. start + n) to its accumulator. */
+/** Reads one model's outputs for a batch (rows start .. start + n) into its scores and per-row values. */
 function scoreBatch(r, output, y, n, classes, start) {
     const raw = output.data;
     const count = n * r.width;
     for (let j = 0; j < count; j++)
         r.scores[j] = Number(raw[j]);
-    if (r.classification) {
-        if (r.outputIsLabels)
-            checkPredictedClasses(r, r.scores, n, classes, start);
-        r.classification.add(r.scores, y, n, r.predicted, r.predictedIfLogits);
-    }
-    else
-        r.regression.add(r.scores, y, n);
+    if (!r.values)
+        return;
+    if (r.outputIsLabels)
+        checkPredictedClasses(r, r.scores, n, classes, start);
+    r.values.compute(r.scores, y, n);
 }
-/**
- * McNemar's counts (rows only one model gets right) under each reading (0: probabilities,
- * 1: logits) of each model's scores; which reading holds is known after the last row (they
- * differ only for one-column scores).
- */
-class PairedCounts {
-    a;
-    b;
-    newOnly = [
-        [0, 0],
-        [0, 0],
-    ];
-    baselineOnly = [
-        [0, 0],
-        [0, 0],
-    ];
-    readings;
-    constructor(a, b) {
-        this.a = a;
-        this.b = b;
-        const readings = (r) => (r.width === 1 && !r.outputIsLabels ? [0, 1] : [0]);
-        this.readings = [readings(a), readings(b)];
+function createAccumulators(options, runners, batchRows, task, classes) {
+    const values = runners.map((r) => r.values);
+    const paired = runners.length === 2;
+    const subset = () => (task === 'classification' ? new ClassificationAccumulator(classes, values) : new RegressionAccumulator(paired));
+    const slices = options.data.slices.map((column) => new SliceAccumulators(column, subset, runners, batchRows));
+    const ranks = task === 'classification'
+        ? RankCollector.create(runners, classes, options.data.features.rows, batchRows, options.rankMetricsNeeded)
+        : undefined;
+    return { all: subset(), slices, ranks };
+}
+/** Adds the batch in `slot` (its outputs already scored by each runner) to every statistic. */
+function accumulate(acc, runners, batches, slot, n) {
+    const y = batches.labels[slot];
+    if (acc.all instanceof ClassificationAccumulator) {
+        const values = runners.map((r) => r.values);
+        acc.all.add(y, values, n);
+        acc.slices.forEach((s, c) => s.addClassification(batches.codes[c][slot], y, values, n));
+        acc.ranks?.add(runners, y, n);
     }
-    /** The batch's predictions (each runner's, after scoreBatch) against its labels. */
-    add(y, n) {
-        for (const ra of this.readings[0]) {
-            const pa = ra === 1 ? this.a.predictedIfLogits : this.a.predicted;
-            for (const rb of this.readings[1]) {
-                const pb = rb === 1 ? this.b.predictedIfLogits : this.b.predicted;
-                const newOnly = this.newOnly[ra];
-                const baselineOnly = this.baselineOnly[ra];
-                for (let i = 0; i < n; i++) {
-                    const newRight = pa[i] === y[i];
-                    const baseRight = pb[i] === y[i];
-                    if (newRight && !baseRight)
-                        newOnly[rb]++;
-                    else if (baseRight && !newRight)
-                        baselineOnly[rb]++;
-                }
-            }
-        }
-    }
-    result() {
-        const reading = (r) => (r.width === 1 && !r.outputIsLabels && !r.classification.readsAsProbabilities() ? 1 : 0);
-        const [ra, rb] = [reading(this.a), reading(this.b)];
-        const b = this.newOnly[ra][rb];
-        const c = this.baselineOnly[ra][rb];
-        return { newOnlyCorrect: b, baselineOnlyCorrect: c, pValue: mcnemarExact(b, c), pValueNewBetter: mcnemarExactNewBetter(b, c) };
+    else {
+        const predictions = runners.map((r) => r.scores);
+        acc.all.add(y, predictions, n);
+        acc.slices.forEach((s, c) => s.addRegression(batches.codes[c][slot], y, predictions, n));
     }
 }
 function modelEvaluation(r) {
-    const common = { outputShape: r.outputShape, inferenceMs: r.inferenceMs };
-    if (r.classification) {
-        const res = r.classification.result();
-        return {
-            outputKind: res.scoreKind,
-            metrics: res.metrics,
-            unavailable: res.unavailable,
-            perClass: res.perClass,
-            confusion: res.confusion,
-            ...common,
-        };
-    }
-    const res = r.regression.result();
-    return { outputKind: 'values', metrics: res.metrics, unavailable: res.unavailable, ...common };
+    const outputKind = !r.values
+        ? 'values'
+        : r.outputIsLabels
+            ? 'labels'
+            : r.values.finalReading() === 0
+                ? 'probabilities'
+                : 'logits';
+    return { outputKind, outputShape: r.outputShape, inferenceMs: r.inferenceMs };
 }
 /**
  * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
@@ -39493,14 +41672,13 @@ async function compareModels(options) {
     const batches = batchesOf(data, runners, batchRows);
     const { choice, classes, first, n } = await probeFirstBatch(options, runners, batches);
     const { task } = choice;
-    const paired = task === 'classification' && runners.length === 2 ? new PairedCounts(runners[0], runners[1]) : undefined;
+    const acc = createAccumulators(options, runners, batchRows, task, classes);
     let pending = first;
     await streamBatches(batches, n, async (slot, start, count) => {
         const outputs = pending ?? (await runAll(ort, runners, batches, slot, count, start));
         pending = undefined;
-        const y = batches.labels[slot];
-        runners.forEach((r, i) => scoreBatch(r, outputs[i], y, count, classes, start));
-        paired?.add(y, count);
+        runners.forEach((r, i) => scoreBatch(r, outputs[i], batches.labels[slot], count, classes, start));
+        accumulate(acc, runners, batches, slot, count);
     });
     const [newEvaluation, baselineEvaluation] = runners.map(modelEvaluation);
     return {
@@ -39511,7 +41689,9 @@ async function compareModels(options) {
         batchSize: batchRows,
         new: newEvaluation,
         baseline: baselineEvaluation,
-        paired: paired?.result(),
+        statistics: acc.all.finish(),
+        slices: acc.slices.map((s) => s.finish()),
+        ranks: acc.ranks?.finish(runners),
     };
 }
 function checkPredictedClasses(r, predicted, n, classes, start) {
@@ -40215,19 +42395,27 @@ class NpzArchive {
 
 
 
+
+
+/**
+ * Codes are below 2^20: they index arrays of per-slice counts (and the names), so a stray large
+ * value (an id, a hash, a timestamp saved by mistake) is refused rather than allocated for.
+ */
+const SLICE_CODE_LIMIT = 2 ** 20;
 const EVAL_DATA_HINT = 'Expected a directory with features.npy and labels.npy, or an .npz file.';
 /**
  * Opens the held-out set: a directory with `<features>.npy` and `<labels>.npy`, or an `.npz`
  * holding arrays named `features` and `labels` (names overridable). Every error names the input
  * at fault: eval-data for where the set is, features or labels for what an array holds.
  */
-async function openEvalSet(path, featuresName = 'features', labelsName = 'labels') {
+async function openEvalSet(path, featuresName = 'features', labelsName = 'labels', options = {}) {
+    const slices = checkSliceInput(options.slices ?? []);
     if (await isEvalDirectory(path))
-        return openNpyPair(path, featuresName, labelsName);
+        return withSlices(await openNpyPair(path, featuresName, labelsName), slices, options.sliceNames);
     if (!/\.npz$/i.test((0,external_node_path_namespaceObject.basename)(path))) {
         throw inputError('eval-data', `${path} is a file but not an .npz archive.`, { file: path, hint: EVAL_DATA_HINT });
     }
-    return openNpzMembers(path, featuresName, labelsName);
+    return withSlices(await openNpzMembers(path, featuresName, labelsName), slices, options.sliceNames);
 }
 /**
  * Whether eval-data is a directory; otherwise it must be a regular file (a FIFO would block the
@@ -40244,9 +42432,13 @@ async function isEvalDirectory(path) {
         throw inputError('eval-data', `${path} ${fileProblem(e, 'a directory or an .npz file')}.`, { file: path, hint: EVAL_DATA_HINT });
     }
 }
-/** The set as two .npy files in one directory. */
+/** `<name>.npy` in `dir` (a name given with .npy is taken as it is). */
+function npyFile(dir, name) {
+    return (0,external_node_path_namespaceObject.join)(dir, name.endsWith('.npy') ? name : `${name}.npy`);
+}
+/** The set as .npy files in one directory. */
 async function openNpyPair(dir, featuresName, labelsName) {
-    const file = (name) => (0,external_node_path_namespaceObject.join)(dir, name.endsWith('.npy') ? name : `${name}.npy`);
+    const file = (name) => npyFile(dir, name);
     const features = await openNpy(file(featuresName)).catch((e) => {
         throw arrayFileError(e, 'features', featuresName);
     });
@@ -40254,9 +42446,10 @@ async function openNpyPair(dir, featuresName, labelsName) {
         await features.close();
         throw arrayFileError(e, 'labels', labelsName);
     });
-    return {
+    const set = {
         features,
         labels,
+        slices: [],
         files: [file(featuresName), file(labelsName)],
         reopenLabels: () => openNpy(file(labelsName)),
         close: async () => {
@@ -40264,8 +42457,12 @@ async function openNpyPair(dir, featuresName, labelsName) {
             await labels.close();
         },
     };
+    const open = (name) => openNpy(file(name)).catch(async (e) => {
+        throw await columnFileError(e, dir, name);
+    });
+    return { set, columns: { open, file, ownFiles: true } };
 }
-/** The set as two members of one .npz archive. */
+/** The set as members of one .npz archive. */
 async function openNpzMembers(path, featuresName, labelsName) {
     const npz = await NpzArchive.open(path).catch((e) => {
         throw namingInput(e, 'eval-data');
@@ -40278,9 +42475,10 @@ async function openNpzMembers(path, featuresName, labelsName) {
             await features.close();
             throw namingInput(e, 'labels');
         });
-        return {
+        const set = {
             features,
             labels,
+            slices: [],
             files: [path],
             reopenLabels: () => npz.array(labelsName, 'labels'),
             close: async () => {
@@ -40289,6 +42487,10 @@ async function openNpzMembers(path, featuresName, labelsName) {
                 npz.close();
             },
         };
+        const open = (name) => npz.array(name, 'slices').catch((e) => {
+            throw namingInput(e, 'slices');
+        });
+        return { set, columns: { open, file: () => path, ownFiles: false } };
     }
     catch (e) {
         npz.close();
@@ -40311,8 +42513,1642 @@ function arrayFileError(e, input, name) {
         cause,
     });
 }
+/** Input slices as a list of column names: none empty, none twice. */
+function checkSliceInput(slices) {
+    const seen = new Set();
+    for (const name of slices) {
+        if (name.trim() === '')
+            throw inputError('slices', 'a column name is empty.', { hint: 'Name one column per line (or comma-separated).' });
+        if (seen.has(name))
+            throw inputError('slices', `names column '${name}' twice.`);
+        seen.add(name);
+    }
+    return slices;
+}
+/**
+ * The set with its slice columns and their names opened and checked; on any error, everything
+ * opened so far (the features and labels too) is closed before the error is thrown.
+ */
+async function withSlices({ set, columns }, slices, sliceNamesPath) {
+    const opened = [];
+    try {
+        const names = sliceNamesPath === undefined ? new Map() : await readSliceNames(sliceNamesPath, slices);
+        for (const name of slices)
+            opened.push(await openSliceColumn(columns, name, names.get(name), set.features));
+    }
+    catch (e) {
+        for (const column of opened)
+            await column.close();
+        await set.close();
+        throw e;
+    }
+    return {
+        ...set,
+        slices: opened,
+        files: columns.ownFiles ? [...set.files, ...slices.map((name) => columns.file(name))] : set.files,
+        close: async () => {
+            for (const column of opened)
+                await column.close();
+            await set.close();
+        },
+    };
+}
+/** Opens column `name` and checks it holds one integer code per row of the features (closed again if not). */
+async function openSliceColumn(columns, name, names, features) {
+    const open = async () => {
+        const array = await columns.open(name);
+        try {
+            checkSliceArray(array, name, columns.file(name), features);
+            return array;
+        }
+        catch (e) {
+            await array.close();
+            throw e;
+        }
+    };
+    return new SliceCodeColumn(name, columns.file(name), await open(), names, open);
+}
+/** What a slice column must be: one code per feature row ([rows] or [rows, 1]), integers or bools. */
+function checkSliceArray(array, name, file, features) {
+    const column = `the slice column '${name}' in ${array.label}`;
+    if (array.rows !== features.rows) {
+        throw inputError('slices', `${column} has ${array.rows} rows but the features in ${features.label} have ${features.rows}; each row needs one code.`, {
+            file,
+        });
+    }
+    if (!(array.shape.length === 1 || (array.shape.length === 2 && array.shape[1] === 1))) {
+        throw inputError('slices', `${column} has shape ${formatShape(array.shape)}; expected [rows] or [rows, 1], one code per row.`, {
+            file,
+            hint: 'Save each slice column as its own 1-D array.',
+        });
+    }
+    if (array.dtype.kind === 'f') {
+        throw inputError('slices', `${column} holds ${describeDType(array.dtype)}; expected integer codes (or bools).`, {
+            file,
+            hint: "Save integer codes, e.g. df['region'].astype('category').cat.codes.to_numpy() with pandas, and name them in slice-names.",
+        });
+    }
+}
+/**
+ * A slice column's codes, read in batches. 8-byte integers are read as 64-bit integers and checked
+ * by their two 32-bit halves (exact, and without a detour through a double per row); every other
+ * dtype fits a double exactly.
+ */
+class SliceCodeColumn {
+    name;
+    file;
+    array;
+    names;
+    openArray;
+    wide;
+    doubles = new Float64Array(0);
+    integers = new BigInt64Array(0);
+    /** `integers` as 32-bit halves, low half first on a little-endian host. */
+    halves = new Int32Array(0);
+    constructor(name, file, array, names, openArray) {
+        this.name = name;
+        this.file = file;
+        this.array = array;
+        this.names = names;
+        this.openArray = openArray;
+        this.wide = array.dtype.kind !== 'b' && array.dtype.size === 8;
+    }
+    async readCodes(start, n, out) {
+        if (this.wide)
+            return this.readWide(start, n, out);
+        if (this.doubles.length < n)
+            this.doubles = new Float64Array(n);
+        const values = this.doubles;
+        await this.array.readRows(start, n, values);
+        for (let i = 0; i < n; i++) {
+            const code = values[i];
+            if (!(code >= 0 && code < SLICE_CODE_LIMIT && code === Math.floor(code)))
+                throw this.badCode(String(code), start + i);
+            out[i] = code;
+        }
+    }
+    async readWide(start, n, out) {
+        if (this.integers.length < n) {
+            this.integers = this.array.dtype.kind === 'u' ? new BigUint64Array(n) : new BigInt64Array(n);
+            this.halves = new Int32Array(this.integers.buffer);
+        }
+        await this.array.readRows(start, n, this.integers);
+        const halves = this.halves;
+        const low = eval_set_HOST_LITTLE_ENDIAN ? 0 : 1;
+        for (let i = 0; i < n; i++) {
+            const code = halves[2 * i + low];
+            if (halves[2 * i + 1 - low] !== 0 || code < 0 || code >= SLICE_CODE_LIMIT)
+                throw this.badCode(String(this.integers[i]), start + i);
+            out[i] = code;
+        }
+    }
+    badCode(value, row) {
+        return inputError('slices', `the slice column '${this.name}' in ${this.array.label} holds ${value} at row ${row}; expected a code from 0 to ${SLICE_CODE_LIMIT - 1}.`, {
+            file: this.file,
+            hint: 'Codes index arrays of per-slice counts, so each is a small integer from 0: number the slices 0, 1, 2, ... ' +
+                '(pandas .cat.codes writes -1 for a missing value: give those rows a code of their own) and name them in slice-names.',
+        });
+    }
+    async reopen() {
+        return new SliceCodeColumn(this.name, this.file, await this.openArray(), this.names, this.openArray);
+    }
+    close() {
+        return this.array.close();
+    }
+}
+const eval_set_HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** A slice column of the directory layout that cannot be opened: a missing one lists the arrays there are. */
+async function columnFileError(e, dir, name) {
+    const cause = e instanceof UserError ? e.cause : undefined;
+    if (!(e instanceof UserError) || typeof cause?.code !== 'string')
+        return namingInput(e, 'slices');
+    const file = npyFile(dir, name);
+    let message = `the slice column '${name}' file ${file} ${fileProblem(cause, 'an .npy file')}`;
+    if (cause.code === 'ENOENT') {
+        const arrays = (await (0,promises_namespaceObject.readdir)(dir).catch(() => []))
+            .filter((f) => f.endsWith('.npy'))
+            .map((f) => f.slice(0, -4))
+            .sort();
+        message += `; ${dir} holds: ${arrays.join(', ') || 'no .npy file'}`;
+    }
+    return inputError('slices', `${message}.`, {
+        file,
+        hint: 'Input slices names .npy files beside the features (without .npy), or keys of the .npz.',
+        cause,
+    });
+}
+/** The most bytes read of a slice-names file (64 MiB): names for every code below SLICE_CODE_LIMIT fit. */
+const MAX_SLICE_NAMES_BYTES = 64 * 2 ** 20;
+const SLICE_NAMES_EXAMPLE = 'e.g. {"region": {"0": "EU", "1": "US"}}';
+/** The text of the JSON kinds, as messages name them. */
+function jsonKind(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'an array';
+    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+/**
+ * Reads the slice-names file: for each column (one input slices lists), the name of each code.
+ * Every error names input slice-names and the file.
+ */
+async function readSliceNames(path, slices) {
+    const fail = (message, hint) => inputError('slice-names', message, { file: path, hint });
+    let json;
+    try {
+        json = JSON.parse((await readRegularFile(path, MAX_SLICE_NAMES_BYTES)).toString('utf8'));
+    }
+    catch (e) {
+        if (e instanceof SyntaxError)
+            throw fail(`${path} is not valid JSON (${messageOf(e)}).`);
+        throw fail(`the slice-names file ${path} ${fileProblem(e, 'a JSON file')}.`);
+    }
+    if (jsonKind(json) !== 'an object') {
+        throw fail(`${path} holds ${jsonKind(json)}; expected an object of slice columns, ${SLICE_NAMES_EXAMPLE}.`);
+    }
+    const result = new Map();
+    for (const [column, codes] of Object.entries(json)) {
+        if (!slices.includes(column)) {
+            const listed = slices.length ? `it lists: ${slices.join(', ')}` : 'it is empty';
+            throw fail(`${path} names codes of column '${column}', which input slices does not list (${listed}).`, 'Add the column to slices, or remove it from the file.');
+        }
+        result.set(column, codeNames(codes, column, fail));
+    }
+    return result;
+}
+/** One column's entry of the slice-names file: code (a non-negative integer, as a key) -> name. */
+function codeNames(codes, column, fail) {
+    if (jsonKind(codes) !== 'an object')
+        throw fail(`column '${column}' holds ${jsonKind(codes)}; expected an object of code -> name, ${SLICE_NAMES_EXAMPLE}.`);
+    const names = new Map();
+    for (const [key, name] of Object.entries(codes)) {
+        const code = /^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : NaN;
+        if (!(code < SLICE_CODE_LIMIT)) {
+            throw fail(`column '${column}' has code '${key}'; expected an integer from 0 to ${SLICE_CODE_LIMIT - 1} (a code of the column, written without leading zeros).`);
+        }
+        if (typeof name !== 'string')
+            throw fail(`column '${column}', code ${key}: the name is ${jsonKind(name)}; expected a string.`);
+        names.set(code, name);
+    }
+    return names;
+}
 //# sourceMappingURL=eval-set.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/holm.js
+// Holm's step-down correction for testing several hypotheses at once (Holm, "A simple sequentially
+// rejective multiple test procedure", Scand. J. Statist. 6(2), 1979): used where a gate tests
+// every class or every slice, so that one noisy class of twelve rows out of many does not fail a
+// release by chance alone.
+/**
+ * Holm–Bonferroni adjusted p-values, in the input order: sorted ascending, the i-th smallest (from
+ * 0) of m is multiplied by m - i, made non-decreasing by a running maximum, and capped at 1 — as
+ * statsmodels' multipletests(method='holm') and R's p.adjust(method = 'holm'). Rejecting where the
+ * adjusted p < a controls the family-wise error rate at a. NaN p-values (a test that could not be
+ * run) stay NaN and do not count in m, as in R. Throws on a p-value outside [0, 1].
+ */
+function holmAdjust(pValues) {
+    const order = [];
+    pValues.forEach((p, i) => {
+        if (Number.isNaN(p))
+            return;
+        if (!(p >= 0 && p <= 1))
+            throw new RangeError(`holmAdjust: p-values must be in [0, 1], got ${p} at ${i}`);
+        order.push(i);
+    });
+    order.sort((a, b) => pValues[a] - pValues[b]);
+    const adjusted = pValues.map(() => NaN);
+    const m = order.length;
+    let runningMax = 0;
+    order.forEach((index, rank) => {
+        runningMax = Math.max(runningMax, Math.min(1, (m - rank) * pValues[index]));
+        adjusted[index] = runningMax;
+    });
+    return adjusted;
+}
+//# sourceMappingURL=holm.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/guards.js
+
+
+
+
+
+/** The metric max-class-regression guards when the input is a bare number. */
+const DEFAULT_CLASS_METRIC = 'recall';
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+/**
+ * Parses max-class-regression: a number, the drop of recall tolerated (`0.05`), or per metric
+ * `recall 0.05, f1 0.1` (items separated by commas or newlines; `recall: 0.05` and `recall=0.05`
+ * too). Tolerances are >= 0, in the metric's units (0.05 = five points of recall), each metric at
+ * most once. The error is worded to follow "Input max-class-regression is 'TEXT': ".
+ */
+function parseClassRegression(text) {
+    const whole = text.trim();
+    if (whole === '')
+        return parseError('it is empty');
+    if (NUMBER.test(whole)) {
+        const t = tolerance(whole, DEFAULT_CLASS_METRIC);
+        return t.ok ? parsed({ [DEFAULT_CLASS_METRIC]: t.value }) : t;
+    }
+    const out = {};
+    for (const item of whole.split(/[,\n]/)) {
+        const part = item.trim();
+        if (part === '')
+            continue;
+        const m = /^([a-z0-9_-]+)\s*[:=]?\s*(\S*)$/i.exec(part);
+        const metric = m?.[1].toLowerCase() ?? '';
+        if (!m || !PER_CLASS_METRICS.includes(metric)) {
+            return parseError(`'${part}' does not start with a per-class metric (${PER_CLASS_METRICS.join(', ')})`);
+        }
+        if (out[metric] !== undefined)
+            return parseError(`${metric} is given twice`);
+        const t = tolerance(m[2], metric);
+        if (!t.ok)
+            return t;
+        out[metric] = t.value;
+    }
+    return parsed(out);
+}
+function tolerance(text, metric) {
+    if (text.endsWith('%'))
+        return parseError(`the tolerance of ${metric} is in the metric's units (0.05 for five points), not %`);
+    const value = NUMBER.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(value))
+        return parseError(`the tolerance of ${metric} is ${text === '' ? 'missing' : `'${text}', not a number`}`);
+    if (value < 0)
+        return parseError(`the tolerance of ${metric} is ${text}; a tolerated drop is 0 or more`);
+    return parsed(value);
+}
+/**
+ * The per-class regression guard (max-class-regression). Per class and guarded metric, the drop
+ * is -improvement (positive = the new model is worse); a class fails when the drop exceeds the
+ * metric's tolerance and, with significance-level, only when its pNewWorse, Holm-adjusted across
+ * the classes (one family per metric), is below the level — so that noise on a small class does
+ * not block a release, and its note says so. Classes without rows (support 0) are reported, not
+ * gated. Rows by class, then metric (precision, recall, f1 order).
+ */
+function guardClasses(perClass, tolerances, significanceLevel) {
+    const metrics = PER_CLASS_METRICS.filter((m) => tolerances[m] !== undefined);
+    const perMetric = metrics.map((metric) => judgeFamily(perClass.map((c) => ({
+        subject: `class ${c.class}`,
+        rows: c.support,
+        comparison: c[metric],
+        ungated: c.support === 0 ? `no row of class ${c.class} in the eval set: reported, not gated` : undefined,
+    })), tolerances[metric], significanceLevel, 'classes'));
+    const rows = [];
+    for (let i = 0; i < perClass.length; i++)
+        for (const judged of perMetric)
+            rows.push(judged[i]);
+    return guardReport(tolerances, significanceLevel, rows);
+}
+/**
+ * The per-slice regression guard: the class guard's rule on the gating metric of each slice, with
+ * Holm's correction across every gated slice of every column (one family). Slices with fewer than
+ * minRows rows are reported, not gated. One row per slice, in the order given.
+ */
+function guardSlices(slices, options) {
+    const rows = judgeFamily(slices.map((s) => ({
+        subject: `${s.column} = ${s.name ?? s.code}`,
+        rows: s.rows,
+        comparison: s.comparison,
+        ungated: s.rows < options.minRows ? `${s.rows} rows < min-slice-rows ${options.minRows}: reported, not gated` : undefined,
+    })), options.tolerance, options.significanceLevel, 'slices');
+    const metric = slices[0]?.comparison.metric;
+    return guardReport(metric === undefined ? {} : { [metric]: options.tolerance }, options.significanceLevel, rows);
+}
+/**
+ * guardSlices' report split per slice column (for each SliceReport.guard), rows in the order
+ * given; the Holm adjustment stays the one across all columns.
+ */
+function sliceGuardsByColumn(slices, guard) {
+    const byColumn = new Map();
+    slices.forEach((s, i) => {
+        const rows = byColumn.get(s.column) ?? [];
+        rows.push(guard.rows[i]);
+        byColumn.set(s.column, rows);
+    });
+    const out = new Map();
+    for (const [column, rows] of byColumn)
+        out.set(column, guardReport(guard.tolerances, guard.significanceLevel ?? undefined, rows));
+    return out;
+}
+function guardReport(tolerances, significanceLevel, rows) {
+    return { tolerances, significanceLevel: significanceLevel ?? null, passed: !rows.some((r) => r.failed), rows };
+}
+/**
+ * Judges one family: every candidate's drop against the tolerance and, with a level, its
+ * pNewWorse adjusted by Holm across the gated candidates that have one (not NaN). A drop beyond
+ * the tolerance without a p-value under a level fails closed.
+ */
+function judgeFamily(candidates, tol, level, family) {
+    const gated = candidates.map((c) => c.ungated === undefined && c.comparison.improvement !== null);
+    const tested = level === undefined ? [] : candidates.flatMap((c, i) => (gated[i] && hasP(c.comparison) ? [i] : []));
+    const adjusted = holmAdjust(tested.map((i) => candidates[i].comparison.pNewWorse));
+    const pHolm = new Array(candidates.length).fill(null);
+    tested.forEach((index, k) => (pHolm[index] = adjusted[k]));
+    const holm = { level, size: tested.length, family };
+    return candidates.map((c, i) => judgeCandidate(c, gated[i], tol, pHolm[i], holm));
+}
+/** A p-value to adjust: present and a number (a test that could not run leaves none, or NaN). */
+function hasP(c) {
+    return c.pNewWorse !== undefined && !Number.isNaN(c.pNewWorse);
+}
+function judgeCandidate(c, gated, tol, pHolm, holm) {
+    const { comparison } = c;
+    const drop = comparison.improvement === null ? null : -comparison.improvement;
+    const row = {
+        subject: c.subject,
+        metric: comparison.metric,
+        rows: c.rows,
+        new: comparison.new,
+        baseline: comparison.baseline,
+        drop,
+        pNewWorse: hasP(comparison) ? comparison.pNewWorse : null,
+        pHolm,
+        gated,
+    };
+    if (!gated || drop === null) {
+        const note = c.ungated ?? `not compared: ${comparison.unavailable ?? 'no baseline value'}`;
+        return { ...row, failed: false, note };
+    }
+    const change = `${formatMetric(comparison.baseline)} -> ${formatMetric(comparison.new)}`;
+    if (clearsBound(drop, '<=', tol))
+        return { ...row, failed: false, note: withinNote(drop, tol, change) };
+    const beyond = `dropped by ${formatMetric(drop)} (${change}) on ${c.rows} rows, more than the ${formatNumber(tol, 6)} tolerated`;
+    if (holm.level === undefined)
+        return { ...row, failed: true, note: beyond };
+    if (pHolm === null) {
+        const why = comparison.unavailable ? ` (${comparison.unavailable})` : '';
+        return { ...row, failed: true, note: `${beyond}; no test of the drop could be made${why}, so it blocks` };
+    }
+    const ps = `p = ${formatP(comparison.pNewWorse)}, Holm-adjusted across ${holm.size} ${holm.family} ${formatP(pHolm)}`;
+    if (pHolm < holm.level)
+        return { ...row, failed: true, note: `${beyond}, significant after Holm (${ps} < ${holm.level})` };
+    return { ...row, failed: false, note: `${beyond}, but not significant after Holm (${ps} >= ${holm.level}): it does not block` };
+}
+function withinNote(drop, tol, change) {
+    if (drop > 0)
+        return `dropped by ${formatMetric(drop)} (${change}), within the ${formatNumber(tol, 6)} tolerated`;
+    if (drop < 0)
+        return `improved by ${formatMetric(-drop)} (${change})`;
+    return `unchanged (${change})`;
+}
+//# sourceMappingURL=guards.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/confusion-metrics.js
+// The confusion-derived metrics of one model, as scikit-learn 1.2 defines them, from per-class
+// totals: computed once for the reported values and once per bootstrap replicate (compare-confusion.ts),
+// so this is the one definition of each.
+/** The aggregate confusion metrics, in the order writeConfusionMetrics writes them. */
+const CONFUSION_AGGREGATES = ['accuracy', 'balanced-accuracy', 'precision-macro', 'recall-macro', 'f1-macro', 'mcc'];
+/** Number of values writeConfusionMetrics writes for `classes` classes: the aggregates, then precision, recall, f1 per class. */
+function confusionMetricCount(classes) {
+    return CONFUSION_AGGREGATES.length + 3 * classes;
+}
+/**
+ * Writes the metrics of `t` into `out` (confusionMetricCount(classes) values): accuracy,
+ * balanced accuracy, precision / recall / F1 macro, MCC, then per class c precision, recall, F1 at
+ * 6 + 3c, 7 + 3c, 8 + 3c. Definitions (scikit-learn 1.2):
+ * - precision_c = tp/predicted (0 when nothing is predicted c: zero_division=0); recall_c =
+ *   tp/support, NaN here when no row is labelled c (undefined; the macro counts it as 0, as
+ *   zero_division=0 does); F1_c = 2PR/(P+R), 0 when P + R = 0;
+ * - the macros average over the classes present in the labels or the predictions;
+ * - balanced accuracy averages recall over the classes present in the labels;
+ * - MCC, multiclass (Gorodkin's R_K, sklearn's matthews_corrcoef): (c·s − Σ t_k p_k) /
+ *   sqrt((s² − Σ p_k²)(s² − Σ t_k²)) with c correct rows, s rows, t support, p predictions; 0 when
+ *   a factor of the denominator is 0, as scikit-learn returns.
+ * O(classes), no allocation: called once per bootstrap replicate.
+ */
+function writeConfusionMetrics(t, classes, out) {
+    const { truePositives, predicted, support } = t;
+    let rows = 0;
+    let correct = 0;
+    let present = 0;
+    let labelled = 0;
+    let precisionSum = 0;
+    let recallSum = 0;
+    let f1Sum = 0;
+    let supportTimesPredicted = 0;
+    let predictedSquares = 0;
+    let supportSquares = 0;
+    for (let c = 0; c < classes; c++) {
+        const tp = truePositives[c];
+        const p = predicted[c];
+        const s = support[c];
+        rows += s;
+        correct += tp;
+        supportTimesPredicted += s * p;
+        predictedSquares += p * p;
+        supportSquares += s * s;
+        const precision = p > 0 ? tp / p : 0;
+        const recall = s > 0 ? tp / s : NaN;
+        const recallOrZero = s > 0 ? recall : 0;
+        const f1 = precision + recallOrZero > 0 ? (2 * precision * recallOrZero) / (precision + recallOrZero) : 0;
+        out[6 + 3 * c] = precision;
+        out[7 + 3 * c] = recall;
+        out[8 + 3 * c] = f1;
+        if (s > 0) {
+            labelled++;
+            recallSum += recall;
+        }
+        if (s > 0 || p > 0) {
+            present++;
+            precisionSum += precision;
+            f1Sum += f1;
+        }
+    }
+    out[0] = correct / rows;
+    out[1] = recallSum / labelled;
+    out[2] = precisionSum / present;
+    out[3] = recallSum / present;
+    out[4] = f1Sum / present;
+    const covariance = correct * rows - supportTimesPredicted;
+    const predictedVariance = rows * rows - predictedSquares;
+    const labelVariance = rows * rows - supportSquares;
+    out[5] = predictedVariance * labelVariance === 0 ? 0 : covariance / Math.sqrt(labelVariance * predictedVariance);
+}
+/** Per-class totals of a K x K confusion matrix stored [true * K + predicted]. */
+function classTotals(confusion, classes) {
+    const t = {
+        truePositives: new Float64Array(classes),
+        predicted: new Float64Array(classes),
+        support: new Float64Array(classes),
+    };
+    for (let y = 0; y < classes; y++) {
+        for (let p = 0; p < classes; p++) {
+            const count = confusion[y * classes + p];
+            t.support[y] += count;
+            t.predicted[p] += count;
+        }
+        t.truePositives[y] = confusion[y * classes + y];
+    }
+    return t;
+}
+/**
+ * The metrics of a K x K confusion matrix (`confusion[true * K + predicted]`, as
+ * scikit-learn's confusion_matrix): accuracy, balanced accuracy, precision / recall / F1 macro,
+ * MCC and per-class precision / recall / F1 / support, equal to scikit-learn's accuracy_score,
+ * balanced_accuracy_score, precision_score / recall_score / f1_score (average='macro',
+ * zero_division=0), matthews_corrcoef and precision_recall_fscore_support(labels=range(K),
+ * zero_division=0). An empty matrix gives NaN aggregates (MCC 0).
+ */
+function confusionMetrics(confusion, classes) {
+    const t = classTotals(confusion, classes);
+    const out = new Float64Array(confusionMetricCount(classes));
+    writeConfusionMetrics(t, classes, out);
+    const perClass = {
+        precision: [],
+        recall: [],
+        f1: [],
+        support: Array.from(t.support),
+        predicted: Array.from(t.predicted),
+    };
+    for (let c = 0; c < classes; c++) {
+        perClass.precision.push(out[6 + 3 * c]);
+        // scikit-learn's zero_division=0: a class no row is labelled with has recall 0
+        perClass.recall.push(t.support[c] > 0 ? out[7 + 3 * c] : 0);
+        perClass.f1.push(out[8 + 3 * c]);
+    }
+    return {
+        accuracy: out[0],
+        'balanced-accuracy': out[1],
+        'precision-macro': out[2],
+        'recall-macro': out[3],
+        'f1-macro': out[4],
+        mcc: out[5],
+        perClass,
+    };
+}
+//# sourceMappingURL=confusion-metrics.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/compare-confusion.js
+// The paired comparison of every confusion-derived metric of two models, from their PairedConfusion
+// table: both models' values from its two margins, the intervals of every improvement from one
+// bootstrap over its cells, McNemar's exact test for accuracy and for each class's recall.
+
+
+
+
+
+/**
+ * Compares two models on every confusion-derived metric from their paired table (`K` classes).
+ *
+ * Values: scikit-learn's, from each model's confusion (confusion-metrics.ts). Intervals: one paired
+ * bootstrap over the table's cells (stats/bootstrap.ts: s.replicates multinomial resamples of
+ * the rows over the cells, seed s.seed, stream `options.stream` — the lead passes 0 for the whole
+ * set and 1 + i for slice i), every improvement computed from the same replicate in O(cells + K):
+ * resampling the cells is resampling the rows, so the interval is the paired row bootstrap's.
+ * Tests: accuracy's pNewBetter / pNewWorse are McNemar's exact one-sided tests on the rows where
+ * exactly one model is right; each class's recall uses McNemar on that class's rows; the rest take
+ * the bootstrap's p-values. A class no row is labelled with has no recall (unavailable).
+ *
+ * Without a baseline (`options.paired` false) only the new model's values are given. Same inputs,
+ * same numbers: the cells come in key order and the bootstrap is seeded.
+ */
+function compareConfusion(table, K, s, options) {
+    if (table.classes !== K)
+        throw new RangeError(`compareConfusion: a table of ${table.classes} classes compared as ${K}`);
+    const newMetrics = confusionMetrics(table.confusion('new'), K);
+    if (table.rows() === 0)
+        return { metrics: CONFUSION_AGGREGATES.map((metric) => withoutBaseline(metric, true, null, 'no rows')), perClass: [] };
+    if (!options.paired)
+        return newModelOnly(newMetrics, K);
+    const baseMetrics = confusionMetrics(table.confusion('baseline'), K);
+    const replicates = { values: bootstrapImprovements(table, K, s, options.stream), outputs: confusionMetricCount(K), index: 0 };
+    const disagreements = mcnemarCounts(table, K);
+    const metrics = CONFUSION_AGGREGATES.map((metric, index) => {
+        const values = { metric, higherIsBetter: true, new: newMetrics[metric], baseline: baseMetrics[metric] };
+        const exact = metric === 'accuracy' ? mcnemarTest(disagreements.newOnly, disagreements.baselineOnly) : undefined;
+        return bootstrapComparison(values, { ...replicates, index }, s, exact);
+    });
+    const perClass = [];
+    for (let c = 0; c < K; c++) {
+        const support = newMetrics.perClass.support[c];
+        if (support === 0 && !predictedBy(newMetrics, c) && !predictedBy(baseMetrics, c))
+            continue;
+        const recallTest = mcnemarTest(disagreements.newOnlyByClass[c], disagreements.baselineOnlyByClass[c]);
+        const compare = (which, offset, exact) => {
+            const values = {
+                metric: `${which}[${c}]`,
+                higherIsBetter: true,
+                new: newMetrics.perClass[which][c],
+                baseline: baseMetrics.perClass[which][c],
+            };
+            return bootstrapComparison(values, { ...replicates, index: CONFUSION_AGGREGATES.length + 3 * c + offset }, s, exact);
+        };
+        const recall = support > 0 ? compare('recall', 1, recallTest) : noRecall(c);
+        perClass.push({ class: c, support, precision: compare('precision', 0), recall, f1: compare('f1', 2) });
+    }
+    return { metrics, perClass };
+}
+/** The recall of a class no row is labelled with: undefined (0/0), whatever scikit-learn's zero_division says. */
+function noRecall(c) {
+    return withoutBaseline(`recall[${c}]`, true, null, `no row is labelled with class ${c}`);
+}
+/** Whether the model predicts class c on some row. */
+function predictedBy(m, c) {
+    return m.perClass.predicted[c] > 0;
+}
+/** The comparison of a table without baseline: the new model's values. */
+function newModelOnly(m, K) {
+    const metrics = CONFUSION_AGGREGATES.map((metric) => withoutBaseline(metric, true, m[metric]));
+    const perClass = [];
+    for (let c = 0; c < K; c++) {
+        const support = m.perClass.support[c];
+        if (support === 0 && !predictedBy(m, c))
+            continue;
+        const recall = support > 0 ? withoutBaseline(`recall[${c}]`, true, m.perClass.recall[c]) : noRecall(c);
+        perClass.push({
+            class: c,
+            support,
+            precision: withoutBaseline(`precision[${c}]`, true, m.perClass.precision[c]),
+            recall,
+            f1: withoutBaseline(`f1[${c}]`, true, m.perClass.f1[c]),
+        });
+    }
+    return { metrics, perClass };
+}
+/** McNemar's exact one-sided tests, both directions, from the two disagreement counts. */
+function mcnemarTest(newOnly, baselineOnly) {
+    return {
+        test: 'mcnemar-exact',
+        pNewBetter: mcnemarExactNewBetter(newOnly, baselineOnly),
+        pNewWorse: mcnemarExactNewBetter(baselineOnly, newOnly),
+    };
+}
+/** Rows only the new model gets right and rows only the baseline gets right, in all and per label. */
+function mcnemarCounts(table, K) {
+    const { keys, counts } = table.cells();
+    const { label, newClass, baselineClass } = decodeCells(keys, K);
+    const newOnlyByClass = new Float64Array(K);
+    const baselineOnlyByClass = new Float64Array(K);
+    let newOnly = 0;
+    let baselineOnly = 0;
+    for (let i = 0; i < keys.length; i++) {
+        const y = label[i];
+        const newRight = newClass[i] === y;
+        const baselineRight = baselineClass[i] === y;
+        if (newRight && !baselineRight) {
+            newOnly += counts[i];
+            newOnlyByClass[y] += counts[i];
+        }
+        else if (baselineRight && !newRight) {
+            baselineOnly += counts[i];
+            baselineOnlyByClass[y] += counts[i];
+        }
+    }
+    return { newOnly, baselineOnly, newOnlyByClass, baselineOnlyByClass };
+}
+/**
+ * The bootstrap replicates of every improvement (new − baseline; all these metrics are higher is
+ * better): per replicate, both models' per-class totals from the resampled cells (O(cells)), then
+ * their metrics (O(K)), confusionMetricCount(K) differences in writeConfusionMetrics's order. A
+ * class absent from a resample's labels has an undefined recall there (NaN: left out of that
+ * output's summary).
+ */
+function bootstrapImprovements(table, K, s, stream) {
+    const { keys, counts } = table.cells();
+    const { label, newClass, baselineClass } = decodeCells(keys, K);
+    const support = new Float64Array(K);
+    const newTotals = { truePositives: new Float64Array(K), predicted: new Float64Array(K), support };
+    const baseTotals = { truePositives: new Float64Array(K), predicted: new Float64Array(K), support };
+    const outputs = confusionMetricCount(K);
+    const newValues = new Float64Array(outputs);
+    const baseValues = new Float64Array(outputs);
+    const statistic = (resampled, out) => {
+        support.fill(0);
+        newTotals.truePositives.fill(0);
+        newTotals.predicted.fill(0);
+        baseTotals.truePositives.fill(0);
+        baseTotals.predicted.fill(0);
+        for (let i = 0; i < resampled.length; i++) {
+            const r = resampled[i];
+            if (r === 0)
+                continue;
+            const y = label[i];
+            const a = newClass[i];
+            const b = baselineClass[i];
+            support[y] += r;
+            newTotals.predicted[a] += r;
+            baseTotals.predicted[b] += r;
+            if (a === y)
+                newTotals.truePositives[y] += r;
+            if (b === y)
+                baseTotals.truePositives[y] += r;
+        }
+        writeConfusionMetrics(newTotals, K, newValues);
+        writeConfusionMetrics(baseTotals, K, baseValues);
+        for (let j = 0; j < outputs; j++)
+            out[j] = newValues[j] - baseValues[j];
+    };
+    return bootstrapCells(counts, outputs, statistic, { replicates: s.replicates, seed: s.seed, stream });
+}
+//# sourceMappingURL=compare-confusion.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/rank-order.js
+// Sorting millions of scores by value, with their row indices, in O(n): an LSD radix sort on the
+// scores' IEEE-754 bits. A comparator sort of indices (Array.prototype.sort with a closure) costs
+// ~0.5 s per 2 million rows and the rank metrics sort 2·K columns.
+/** Which 32-bit half of a float64 holds the sign and exponent on this machine (1 on little-endian). */
+const HIGH_WORD = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1 ? 1 : 0;
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+/**
+ * Sort keys of `n` doubles, values[offset + i·stride]: two unsigned 32-bit words per value
+ * (`high`, `low`) that order like the doubles do (negative values have every bit flipped,
+ * non-negative ones their sign bit set; −0 is read as +0 so that it ties with 0). Equal keys mean
+ * equal scores, so the keys also find ties. NaN has no place in the order: the caller refuses it.
+ */
+function writeSortKeys(values, offset, stride, n, high, low) {
+    for (let i = 0; i < n; i++) {
+        const v = values[offset + i * stride];
+        bits[0] = v === 0 ? 0 : v;
+        const h = words[HIGH_WORD];
+        const l = words[1 - HIGH_WORD];
+        if (h >>> 31 === 1) {
+            high[i] = ~h >>> 0;
+            low[i] = ~l >>> 0;
+        }
+        else {
+            high[i] = (h | 0x80000000) >>> 0;
+            low[i] = l;
+        }
+    }
+}
+/** The digits, least significant first: [word (0 low, 1 high), shift, bits]. 11-bit digits: 2,048 buckets stay in cache. */
+const DIGITS = [
+    [0, 0, 11],
+    [0, 11, 11],
+    [0, 22, 10],
+    [1, 0, 11],
+    [1, 11, 11],
+    [1, 22, 10],
+];
+const BUCKETS = 2048;
+/**
+ * Buffers for sorting up to `capacity` keys: the keys and rows, and a second copy each pass
+ * scatters into. Reused column after column (no allocation per sort).
+ */
+class KeySorter {
+    a;
+    b;
+    histograms = new Uint32Array(DIGITS.length * BUCKETS);
+    constructor(capacity) {
+        this.a = { high: new Uint32Array(capacity), low: new Uint32Array(capacity), rows: new Uint32Array(capacity) };
+        this.b = { high: new Uint32Array(capacity), low: new Uint32Array(capacity), rows: new Uint32Array(capacity) };
+    }
+    /**
+     * Sorts the `n` doubles values[offset + i·stride] ascending (writeSortKeys's order; ties keep
+     * row order: the sort is stable). Six 11-bit counting passes, each skipped when every key has
+     * the same digit; one sequential sweep counts all six histograms first. The result's arrays
+     * are this sorter's buffers, valid until the next sort.
+     */
+    sort(values, offset, stride, n) {
+        let from = this.a;
+        let to = this.b;
+        writeSortKeys(values, offset, stride, n, from.high, from.low);
+        for (let i = 0; i < n; i++)
+            from.rows[i] = i;
+        const histograms = this.histograms;
+        histograms.fill(0);
+        for (let i = 0; i < n; i++) {
+            const l = from.low[i];
+            const h = from.high[i];
+            histograms[l & 0x7ff]++;
+            histograms[BUCKETS + ((l >>> 11) & 0x7ff)]++;
+            histograms[2 * BUCKETS + (l >>> 22)]++;
+            histograms[3 * BUCKETS + (h & 0x7ff)]++;
+            histograms[4 * BUCKETS + ((h >>> 11) & 0x7ff)]++;
+            histograms[5 * BUCKETS + (h >>> 22)]++;
+        }
+        for (let d = 0; d < DIGITS.length && n > 1; d++) {
+            const [word, shift, width] = DIGITS[d];
+            const counts = histograms.subarray(d * BUCKETS, (d + 1) * BUCKETS);
+            const first = ((word === 0 ? from.low[0] : from.high[0]) >>> shift) & ((1 << width) - 1);
+            if (counts[first] === n)
+                continue;
+            scatter(from, to, n, word, shift, (1 << width) - 1, counts);
+            [from, to] = [to, from];
+        }
+        return { high: from.high.subarray(0, n), low: from.low.subarray(0, n), rows: from.rows.subarray(0, n) };
+    }
+}
+/** One stable counting pass: moves keys and rows from `from` to `to` by the digit (word >>> shift) & mask. */
+function scatter(from, to, n, word, shift, mask, counts) {
+    let sum = 0;
+    for (let d = 0; d < counts.length; d++) {
+        const c = counts[d];
+        counts[d] = sum;
+        sum += c;
+    }
+    const digits = word === 0 ? from.low : from.high;
+    const { high, low, rows } = from;
+    for (let i = 0; i < n; i++) {
+        const at = counts[(digits[i] >>> shift) & mask]++;
+        to.high[at] = high[i];
+        to.low[at] = low[i];
+        to.rows[at] = rows[i];
+    }
+}
+//# sourceMappingURL=rank-order.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/rank-statistics.js
+// What ROC-AUC, average precision and their paired inference need from the scores, in one sorted
+// pass per class and model: the AUC (Mann–Whitney, ties halved), DeLong's structural components
+// (folded into each row's influence on the macro AUC difference), the average precision, and the
+// average precision with each jackknife group left out.
+
+/** The grouped jackknife's groups: row index mod JACKKNIFE_GROUPS. */
+const JACKKNIFE_GROUPS = 20;
+/**
+ * The classes ROC-AUC and average precision average over: binary — class 1 against 0, scored by
+ * the one column; multiclass — every class present in the labels, scored by its own column
+ * (one-vs-rest). A class absent from the labels has no AUC and is left out of the macro
+ * (scikit-learn refuses the labels then). Also the rows per label, for DeLong's strata.
+ */
+function rankedClasses(scores) {
+    const labels = scores.labels();
+    const rowsPerLabel = new Float64Array(scores.classes);
+    for (let i = 0; i < labels.length; i++)
+        rowsPerLabel[labels[i]]++;
+    const n = labels.length;
+    const classes = [];
+    if (scores.width === 1)
+        classes.push({ label: 1, column: 0, positives: rowsPerLabel[1], negatives: rowsPerLabel[0] });
+    else
+        for (let c = 0; c < scores.classes; c++)
+            if (rowsPerLabel[c] > 0)
+                classes.push({ label: c, column: c, positives: rowsPerLabel[c], negatives: n - rowsPerLabel[c] });
+    return { classes, rowsPerLabel };
+}
+/** Buffers for ranking one column of n rows, reused column after column. */
+class RankWorkspace {
+    sorter;
+    /** Per jackknife group: positives / negatives above the current block, in it, the group's positives, and the sums. */
+    above = new Float64Array(2 * JACKKNIFE_GROUPS);
+    inBlock = new Float64Array(2 * JACKKNIFE_GROUPS);
+    groupPositives = new Float64Array(JACKKNIFE_GROUPS);
+    groupSums = new Float64Array(JACKKNIFE_GROUPS);
+    constructor(rows) {
+        this.sorter = new KeySorter(rows);
+    }
+}
+/**
+ * Ranks class `k` of one model: sorts the column (radix, rank-order.ts) and walks the tied blocks
+ * from the highest score down. For a positive row V10 = (#negatives below + #tied/2)/n, for a
+ * negative V01 = (#positives above + #tied/2)/m (DeLong's structural components, computed in
+ * O(n) after the sort as Sun & Xu 2014 do with midranks); each is added to the row's influence
+ * times `weight`/m or `weight`/n (when `influence` is given). Average precision adds, at each
+ * block holding positives, (positives in it)·TP/(TP + FP) over m. With `jackknife`, the same sum
+ * with each group's rows left out goes to ws.groupSums (divided by the positives left in).
+ */
+function rankColumn(ws, scores, model, k, influence, jackknife) {
+    const n = scores.rows;
+    const labels = scores.labels();
+    const { high, low, rows } = ws.sorter.sort(scores.scores(model), k.column, scores.width, n);
+    if (jackknife)
+        startGroups(ws, labels, k.label);
+    const { label, positives: m, negatives } = k;
+    const values = influence?.values;
+    const positiveWeight = influence ? influence.weight / m : 0;
+    const negativeWeight = influence ? influence.weight / negatives : 0;
+    let positivesAbove = 0;
+    let negativesAbove = 0;
+    let v10Sum = 0;
+    let apSum = 0;
+    for (let i = n - 1; i >= 0;) {
+        let j = i;
+        while (j > 0 && high[j - 1] === high[i] && low[j - 1] === low[i])
+            j--;
+        let positivesIn = 0;
+        for (let t = j; t <= i; t++)
+            if (labels[rows[t]] === label)
+                positivesIn++;
+        const negativesIn = i - j + 1 - positivesIn;
+        const v10 = (negatives - negativesAbove - 0.5 * negativesIn) / negatives;
+        const v01 = (positivesAbove + 0.5 * positivesIn) / m;
+        v10Sum += positivesIn * v10;
+        if (values !== undefined) {
+            for (let t = j; t <= i; t++)
+                values[rows[t]] += labels[rows[t]] === label ? positiveWeight * v10 : negativeWeight * v01;
+        }
+        const tp = positivesAbove + positivesIn;
+        const fp = negativesAbove + negativesIn;
+        if (positivesIn > 0)
+            apSum += (positivesIn * tp) / (tp + fp);
+        if (jackknife && i === j)
+            groupRow(ws, rows[i] % JACKKNIFE_GROUPS, positivesIn === 1, tp, fp);
+        else if (jackknife)
+            groupBlock(ws, rows, labels, j, i, label, tp, fp);
+        positivesAbove = tp;
+        negativesAbove = fp;
+        i = j - 1;
+    }
+    if (jackknife)
+        for (let g = 0; g < JACKKNIFE_GROUPS; g++)
+            ws.groupSums[g] /= m - ws.groupPositives[g];
+    return { auc: v10Sum / m, averagePrecision: apSum / m };
+}
+/** Resets the per-group counters and counts each group's positives. */
+function startGroups(ws, labels, label) {
+    ws.above.fill(0);
+    ws.inBlock.fill(0);
+    ws.groupPositives.fill(0);
+    ws.groupSums.fill(0);
+    for (let r = 0; r < labels.length; r++)
+        if (labels[r] === label)
+            ws.groupPositives[r % JACKKNIFE_GROUPS]++;
+}
+/**
+ * A block of one row (of group `group`; the common case, scores rarely tie) for every
+ * leave-one-group-out average precision: a positive adds TP_g/(TP_g + FP_g) to every other group's
+ * sum (see groupBlock), then the row joins its group's counts above.
+ */
+function groupRow(ws, group, positive, tp, fp) {
+    const G = JACKKNIFE_GROUPS;
+    const { above, groupSums } = ws;
+    if (positive) {
+        for (let g = 0; g < G; g++) {
+            if (g === group)
+                continue;
+            const tpOut = tp - above[g];
+            groupSums[g] += tpOut / (tpOut + fp - above[G + g]);
+        }
+        above[group]++;
+    }
+    else {
+        above[G + group]++;
+    }
+}
+/**
+ * One tied block for every leave-one-group-out average precision: with group g left out, the
+ * block adds (its positives outside g)·TP_g/(TP_g + FP_g), TP_g and FP_g the counts down to this
+ * block outside g. `tp`, `fp`: the counts down to this block over all rows. O(G) per block holding
+ * positives, O(block) otherwise.
+ */
+function groupBlock(ws, order, labels, from, to, label, tp, fp) {
+    const G = JACKKNIFE_GROUPS;
+    const { above, inBlock, groupSums } = ws;
+    let positivesIn = 0;
+    for (let t = from; t <= to; t++) {
+        const r = order[t];
+        const positive = labels[r] === label;
+        if (positive)
+            positivesIn++;
+        inBlock[(positive ? 0 : G) + (r % G)]++;
+    }
+    if (positivesIn > 0) {
+        for (let g = 0; g < G; g++) {
+            const left = positivesIn - inBlock[g];
+            if (left === 0)
+                continue;
+            const tpOut = tp - above[g] - inBlock[g];
+            const fpOut = fp - above[G + g] - inBlock[G + g];
+            groupSums[g] += (left * tpOut) / (tpOut + fpOut);
+        }
+    }
+    for (let t = from; t <= to; t++) {
+        const g = order[t] % G;
+        above[g] += inBlock[g];
+        above[G + g] += inBlock[G + g];
+        inBlock[g] = 0;
+        inBlock[G + g] = 0;
+    }
+}
+/**
+ * DeLong's variance of the (macro) AUC difference from the rows' influences: the sum over labels l
+ * of m_l/(m_l − 1)·Σ_{rows of l} (ψ_r − mean_l ψ)², the rows of each label being one sample as
+ * DeLong's positives and negatives are (their sample covariances divide by m − 1). NaN when a
+ * label has a single row.
+ */
+function stratifiedVariance(influence, labels, rowsPerLabel) {
+    const K = rowsPerLabel.length;
+    const sums = new Float64Array(K);
+    for (let r = 0; r < labels.length; r++)
+        sums[labels[r]] += influence[r];
+    const squares = new Float64Array(K);
+    for (let r = 0; r < labels.length; r++) {
+        const d = influence[r] - sums[labels[r]] / rowsPerLabel[labels[r]];
+        squares[labels[r]] += d * d;
+    }
+    let variance = 0;
+    for (let l = 0; l < K; l++) {
+        const m = rowsPerLabel[l];
+        if (m === 0)
+            continue;
+        if (m < 2)
+            return NaN;
+        variance += (m / (m - 1)) * squares[l];
+    }
+    return variance;
+}
+//# sourceMappingURL=rank-statistics.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/compare-rank.js
+// ROC-AUC and average precision of two models on the same rows, with their paired inference:
+// DeLong's test for the AUC, a grouped jackknife for average precision.
+
+
+/** Why the rank metrics cannot be computed on these scores, or undefined. */
+function unavailableReason(scores, classes) {
+    if (scores.rows === 0)
+        return 'no rows';
+    if (scores.hasNaN)
+        return 'a score is NaN';
+    if (classes.length === 0 || classes.some((k) => k.positives === 0 || k.negatives === 0))
+        return 'the labels hold a single class';
+    return undefined;
+}
+/**
+ * Both models' one-vs-rest macro AUC and AP (binary: of class 1), the rows' influence on the AUC
+ * difference and the jackknife's left-out AP differences (only the new model's values when
+ * unpaired). 2·C sorted passes over the rows, C the classes ranked.
+ */
+function analyse(scores, classes, rowsPerLabel) {
+    const n = scores.rows;
+    const models = scores.paired ? ['new', 'baseline'] : ['new'];
+    const ws = new RankWorkspace(n);
+    const influence = scores.paired ? new Float64Array(n) : undefined;
+    const out = { auc: [0, 0], averagePrecision: [0, 0], aucVariance: NaN, leftOut: new Float64Array(JACKKNIFE_GROUPS) };
+    // per group: the classes with positives left, and the sum of their AP differences
+    const groupClasses = new Float64Array(JACKKNIFE_GROUPS);
+    const C = classes.length;
+    for (const k of classes) {
+        models.forEach((model, index) => {
+            const sign = index === 0 ? 1 : -1;
+            const r = rankColumn(ws, scores, model, k, influence && { values: influence, weight: sign / C }, scores.paired);
+            out.auc[index] += r.auc / C;
+            out.averagePrecision[index] += r.averagePrecision / C;
+            for (let g = 0; g < JACKKNIFE_GROUPS && scores.paired; g++) {
+                if (Number.isNaN(ws.groupSums[g]))
+                    continue;
+                out.leftOut[g] += sign * ws.groupSums[g];
+                if (index === 0)
+                    groupClasses[g]++;
+            }
+        });
+    }
+    for (let g = 0; g < JACKKNIFE_GROUPS; g++)
+        out.leftOut[g] /= groupClasses[g];
+    if (influence)
+        out.aucVariance = stratifiedVariance(influence, scores.labels(), rowsPerLabel);
+    return out;
+}
+/**
+ * The grouped jackknife's standard error of an estimate from its leave-one-group-out values θ_g:
+ * sqrt((G − 1)/G · Σ_g (θ_g − mean θ)²) (Efron & Tibshirani 1993, §11.5, the delete-d jackknife
+ * with d = n/G). NaN when a θ_g is undefined.
+ */
+function jackknifeStandardError(leftOut) {
+    const G = leftOut.length;
+    let mean = 0;
+    for (let g = 0; g < G; g++)
+        mean += leftOut[g] / G;
+    let squares = 0;
+    for (let g = 0; g < G; g++)
+        squares += (leftOut[g] - mean) ** 2;
+    return Math.sqrt(((G - 1) / G) * squares);
+}
+/**
+ * ROC-AUC and average precision of two models from every row's scores, as scikit-learn computes
+ * them, with their paired inference. Returns [roc-auc, average-precision].
+ *
+ * - roc-auc: binary — the Mann–Whitney AUC of the class-1 score (ties count one half, as
+ *   roc_auc_score); multiclass — the macro mean over the classes present in the labels of each
+ *   class's one-vs-rest AUC of its probability (roc_auc_score(multi_class='ovr', average='macro');
+ *   a class absent from the labels is left out, where scikit-learn refuses). Inference: DeLong,
+ *   DeLong & Clarke-Pearson (1988) with the structural components computed after one sort per
+ *   column as Sun & Xu (2014); for the macro difference, each row's influence — its components in
+ *   every class it takes part in (positive of its own, negative of the others), over m_c or n_c,
+ *   over C — and variance Σ_labels m_l/(m_l − 1)·Σ (ψ − mean)² over the rows of each label, which
+ *   for two classes is DeLong's S10/m + S01/n exactly. Interval improvement ± z·se, one-sided z
+ *   p-values (method 'delong').
+ * - average-precision: binary — average_precision_score; multiclass — the macro mean over the
+ *   classes present in the labels of their one-vs-rest AP (average_precision_score on
+ *   label_binarize'd labels, average='macro'). Inference: a grouped (delete-a-group) jackknife,
+ *   G = 20 groups by row index mod 20, each left out once; se² = (G−1)/G·Σ(θ_g − θ̄)²; interval
+ *   and p-values from Student's t with G − 1 = 19 degrees of freedom (method 'jackknife'). AP
+ *   has no simple influence function (it is a ratio at every threshold) and a bootstrap would
+ *   re-rank the rows per replicate; the jackknife costs G sums in the same sorted pass.
+ *
+ * Memory while it runs: 32 bytes a row beyond the scores (the radix sort's keys and rows, twice, and
+ * the rows' influence). Time: about 0.2–0.5 s per million rows per class and model. Unpaired: the new model's values only.
+ */
+function compareRank(scores, s) {
+    const { classes, rowsPerLabel } = rankedClasses(scores);
+    const reason = unavailableReason(scores, classes);
+    if (reason !== undefined)
+        return [withoutBaseline('roc-auc', true, null, reason), withoutBaseline('average-precision', true, null, reason)];
+    const a = analyse(scores, classes, rowsPerLabel);
+    if (!scores.paired)
+        return [withoutBaseline('roc-auc', true, a.auc[0]), withoutBaseline('average-precision', true, a.averagePrecision[0])];
+    const auc = { metric: 'roc-auc', higherIsBetter: true, new: a.auc[0], baseline: a.auc[1] };
+    const ap = { metric: 'average-precision', higherIsBetter: true, new: a.averagePrecision[0], baseline: a.averagePrecision[1] };
+    const aucComparison = Number.isFinite(a.aucVariance)
+        ? standardErrorComparison(auc, Math.sqrt(a.aucVariance), s, { interval: 'delong', test: 'delong' })
+        : {
+            ...withoutBaseline('roc-auc', true, auc.new, "DeLong's variance needs at least two rows of each class"),
+            baseline: auc.baseline,
+            improvement: auc.new - auc.baseline,
+        };
+    const apError = jackknifeStandardError(a.leftOut);
+    const apComparison = Number.isFinite(apError)
+        ? standardErrorComparison(ap, apError, s, { interval: 'jackknife', test: 'jackknife-t', degreesOfFreedom: JACKKNIFE_GROUPS - 1 })
+        : {
+            ...withoutBaseline('average-precision', true, ap.new, 'too few rows of a class for the jackknife'),
+            baseline: ap.baseline,
+            improvement: ap.new - ap.baseline,
+        };
+    return [aucComparison, apComparison];
+}
+//# sourceMappingURL=compare-rank.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/regression-comparison.js
+// The paired comparison of two regressors on rmse, mse, mae and r2, from the streamed sums of their
+// per-row errors (stats/paired-mean.ts) and of the targets.
+
+
+
+/** A comparison from a normal or delta-method summary of the improvement, its numbers scaled by `scale` (r2). */
+function fromSummary(metric, values, summary, s, how, scale = 1) {
+    const out = {
+        metric,
+        higherIsBetter: higherIsBetter(metric),
+        new: values[0],
+        baseline: values[1],
+        improvement: improvementOf(values[0], values[1], higherIsBetter(metric)),
+        interval: { level: s.level, lower: summary.interval[0] * scale, upper: summary.interval[1] * scale },
+        pNewBetter: summary.pNewBetter,
+        pNewWorse: summary.pNewWorse,
+        method: { interval: how, test: 'z' },
+    };
+    if (s.confidence !== undefined && summary.lowerBound !== undefined)
+        out.lowerBound = { level: s.confidence, value: summary.lowerBound * scale };
+    return out;
+}
+/**
+ * r2 = 1 − SSE/SST of one model (SST = Σ(y − ȳ)² of the targets), scikit-learn's r2_score; with
+ * constant targets (SST = 0) its force_finite value: 1 for a perfect fit, else 0.
+ */
+function r2Of(sse, sst) {
+    if (sst > 0)
+        return 1 - sse / sst;
+    return sse === 0 ? 1 : 0;
+}
+/**
+ * Compares two regressors; returns [rmse, mse, mae, r2], values as scikit-learn's
+ * mean_squared_error (and its square root), mean_absolute_error and r2_score.
+ * - mse, mae: normalMeanComparison (stats/paired-mean.ts) — the CLT interval of the mean per-row
+ *   paired difference of the errors, z tests (method 'normal');
+ * - rmse: deltaSqrtComparison — sqrt(mse_base) − sqrt(mse_new) by the delta method (method 'delta');
+ * - r2: ΔR2 = (SSE_base − SSE_new)/SST = (n/SST)·(mse_base − mse_new), so its interval and lower
+ *   bound are the mse improvement's scaled by n/SST, and its p-values are mse's: SST, a property of
+ *   the targets shared by both models, is treated as fixed (its sampling error scales both models'
+ *   r2 alike). Constant targets: r2 is scikit-learn's force_finite value and has no interval.
+ * Fewer than two rows: no interval (and no r2, which scikit-learn leaves undefined). Without a
+ * baseline (`options.paired` false) only the new model's values are given.
+ */
+function compareRegression(stats, s, options) {
+    const { squaredError: sq, absoluteError: abs, target } = stats;
+    const n = sq.new.count;
+    if (n === 0)
+        return ['rmse', 'mse', 'mae', 'r2'].map((metric) => withoutBaseline(metric, higherIsBetter(metric), null, 'no rows'));
+    const sst = (n - 1) * target.variance();
+    const mse = [sq.new.mean(), sq.baseline.mean()];
+    const mae = [abs.new.mean(), abs.baseline.mean()];
+    const rmse = [Math.sqrt(mse[0]), Math.sqrt(mse[1])];
+    const r2 = [r2Of(sq.new.sum(), sst), r2Of(sq.baseline.sum(), sst)];
+    const r2Missing = n < 2 ? 'r2 needs at least two rows' : undefined;
+    if (!options.paired) {
+        return [
+            withoutBaseline('rmse', false, rmse[0]),
+            withoutBaseline('mse', false, mse[0]),
+            withoutBaseline('mae', false, mae[0]),
+            withoutBaseline('r2', true, r2Missing ? null : r2[0], r2Missing),
+        ];
+    }
+    if (n < 2) {
+        const noInterval = (metric, values) => pairWithoutInterval(metric, values, 'an interval needs at least two rows');
+        return [noInterval('rmse', rmse), noInterval('mse', mse), noInterval('mae', mae), withoutBaseline('r2', true, null, r2Missing)];
+    }
+    const o = { level: s.level, confidence: s.confidence };
+    const mseSummary = normalMeanComparison(sq, { ...o, higherIsBetter: false });
+    return [
+        fromSummary('rmse', rmse, deltaSqrtComparison(sq, { ...o, higherIsBetter: false }), s, 'delta'),
+        fromSummary('mse', mse, mseSummary, s, 'normal'),
+        fromSummary('mae', mae, normalMeanComparison(abs, { ...o, higherIsBetter: false }), s, 'normal'),
+        sst > 0
+            ? fromSummary('r2', r2, mseSummary, s, 'normal', n / sst)
+            : pairWithoutInterval('r2', r2, 'the targets are constant: r2 is 1 for a perfect fit, else 0'),
+    ];
+}
+/** Both values and the improvement, with why there is no interval. */
+function pairWithoutInterval(metric, values, unavailable) {
+    const higher = higherIsBetter(metric);
+    return {
+        metric,
+        higherIsBetter: higher,
+        new: values[0],
+        baseline: values[1],
+        improvement: improvementOf(values[0], values[1], higher),
+        unavailable,
+    };
+}
+//# sourceMappingURL=regression-comparison.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/metric-comparisons.js
+/**
+ * Every metric of a set of rows (the whole eval set, or one slice), both models compared, from the
+ * set's sufficient statistics (statistics.ts): the confusion-derived metrics and top-k accuracy by
+ * the paired bootstrap over their count tables (McNemar's exact test for the accuracies), the means
+ * of per-row values (log-loss, Brier) by the normal interval of the paired differences, the
+ * calibration error by the bootstrap over its cells, the rank metrics by DeLong (roc-auc) and the
+ * jackknife (average-precision), the regression metrics by the normal and delta methods.
+ */
+
+
+
+
+
+
+
+/**
+ * Bootstrap streams: each subset of rows (`subset` 0: every row; 1 + i: the i-th slice) and each
+ * count table in it draws from its own stream of the seed, so that no two bootstraps share draws
+ * and adding a slice cannot change another's interval.
+ */
+const STREAMS_PER_SUBSET = 4;
+function compareStatistics(stats, s, options) {
+    const result = stats.task === 'classification' ? compareClassification(stats, s, options.subset, options.ranks) : regression(stats, s);
+    const first = result.comparisons.findIndex((c) => c.metric === options.first);
+    if (first > 0)
+        result.comparisons.unshift(...result.comparisons.splice(first, 1));
+    return result;
+}
+function regression(stats, s) {
+    return { comparisons: compareRegression(stats, s, { paired: stats.paired }) };
+}
+function compareClassification(stats, s, subset, ranks) {
+    const { paired, classes } = stats;
+    const stream = subset * STREAMS_PER_SUBSET;
+    const confusion = compareConfusion(stats.confusion, classes, s, { paired, stream });
+    const comparisons = [...confusion.metrics];
+    comparisons.push(stats.topK
+        ? compareHits(stats.topK, s, { paired, stream: stream + 1 })
+        : withoutBaseline('top-k-accuracy', true, null, 'top-k accuracy needs three or more score columns and top-k below their number'));
+    comparisons.push(...scoreComparisons(stats, s, stream + 2));
+    comparisons.push(...rankComparisons(ranks, s, subset));
+    return { comparisons, perClass: confusion.perClass };
+}
+/** log-loss, brier and ece, or why they are not there (class ids, not scores). */
+function scoreComparisons(stats, s, stream) {
+    const { logLoss, brier, calibration } = stats;
+    if (!logLoss || !brier || !calibration) {
+        const why = stats.scoresUnavailable ?? 'no scores';
+        return ['log-loss', 'brier', 'ece'].map((m) => withoutBaseline(m, false, null, why));
+    }
+    return [
+        meanComparison('log-loss', logLoss, s),
+        meanComparison('brier', brier, s),
+        compareCalibration(calibration, s, { paired: stats.paired, stream }),
+    ];
+}
+/**
+ * A metric that is the mean of per-row values: the two means, and the normal interval of the mean
+ * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs).
+ */
+function meanComparison(metric, stats, s) {
+    const up = higherIsBetter(metric);
+    const n = stats.new.count;
+    if (n === 0)
+        return withoutBaseline(metric, up, null, 'no rows');
+    if (!stats.baseline || !stats.diff)
+        return withoutBaseline(metric, up, stats.new.mean());
+    const values = { metric, higherIsBetter: up, new: stats.new.mean(), baseline: stats.baseline.mean() };
+    if (n < 2)
+        return { ...withoutBaseline(metric, up, values.new, 'an interval needs at least two rows'), baseline: values.baseline };
+    return standardErrorComparison(values, Math.sqrt(stats.diff.variance() / n), s, { interval: 'normal', test: 'z' });
+}
+/** roc-auc and average-precision over the whole set; per slice they are not computed (the scores are not kept per slice). */
+function rankComparisons(ranks, s, subset) {
+    const why = subset > 0
+        ? 'rank metrics are computed on the whole eval set, not per slice'
+        : ranks && 'unavailable' in ranks
+            ? ranks.unavailable
+            : undefined;
+    if (why !== undefined || !ranks || !('scores' in ranks)) {
+        return ['roc-auc', 'average-precision'].map((m) => withoutBaseline(m, true, null, why ?? 'no scores'));
+    }
+    return compareRank(ranks.scores, s);
+}
+//# sourceMappingURL=metric-comparisons.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/thresholds.js
+
+
+
+
+
+/** The forms a line takes, for messages and the README. */
+const THRESHOLD_FORMS = "METRIC >= X or METRIC <= X (the new model's value), METRIC improvement >= X (absolute, or X% relative to the baseline), " +
+    'METRIC regression <= X (the worsening tolerated, absolute or X%); METRIC is a metric name or precision[C], recall[C], f1[C] for class C';
+const PER_CLASS = PER_CLASS_METRICS;
+const thresholds_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?/i;
+/**
+ * Parses the `thresholds` input: one bound per line; blank lines and `#` comments (to the end of
+ * a line) are ignored; names and keywords are case-insensitive. Grammar:
+ *
+ *     METRIC [ '[' CLASS ']' ] [ 'improvement' | 'regression' ] ( '>=' | '<=' ) NUMBER [ '%' ]
+ *
+ * - `accuracy >= 0.90`, `log-loss <= 0.45`: a bound on the new model's value, in the metric's units
+ *   (no %);
+ * - `recall[3] >= 0.90`: a per-class metric (precision, recall, f1) of class id 3;
+ * - `accuracy improvement >= 0.01`: the improvement (positive = better by the metric's direction)
+ *   is at least 0.01; a negative bound tolerates that much worsening; only `>=`;
+ * - `f1-macro improvement >= 2%`: relative, improvement / |baseline value| >= 0.02;
+ * - `log-loss regression <= 0.01`: the worsening (-improvement) is at most 0.01, i.e. the same as
+ *   `improvement >= -0.01`; only `<=`, a bound >= 0; `%` makes it relative too.
+ * Bounds are inclusive. An error names the line, quotes it and says what is expected; a line
+ * repeated identically is refused (one of the two is a mistake).
+ */
+function parseThresholds(text) {
+    const out = [];
+    const seen = new Map();
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const written = lines[i].replace(/#.*$/, '').trim();
+        if (written === '')
+            continue;
+        const where = `line ${i + 1} ('${written}')`;
+        const t = parseThresholdLine(written, i + 1);
+        if (!t.ok)
+            return parseError(`${where}: ${t.error}`);
+        const key = `${t.value.metric} ${t.value.kind} ${t.value.op} ${t.value.bound} ${t.value.relative}`;
+        const first = seen.get(key);
+        if (first)
+            return parseError(`${where} repeats line ${first.line} ('${first.text}'); remove one of them`);
+        seen.set(key, t.value);
+        out.push(t.value);
+    }
+    return parsed(out);
+}
+/** One non-blank line, comment removed: its metric, then the rest. */
+function parseThresholdLine(text, line) {
+    const m = /^([^\s[\]<>=!%]+)\s*(?:\[\s*([^\]]*?)\s*\])?\s*(.*)$/.exec(text);
+    if (!m)
+        return parseError(`expected a metric name first; the forms are ${THRESHOLD_FORMS}`);
+    const metric = parseMetric(m[1].toLowerCase(), m[2]);
+    if (!metric.ok)
+        return metric;
+    const bound = parseBound(m[3], metric.value.metric);
+    if (!bound.ok)
+        return bound;
+    return parsed({ line, text, ...metric.value, ...bound.value });
+}
+function parseMetric(name, classText) {
+    if (PER_CLASS.includes(name)) {
+        if (classText === undefined) {
+            return parseError(`${name} is a per-class metric: name the class, as in ${name}[3], or use ${name}-macro`);
+        }
+        if (!/^\d+$/.test(classText))
+            return parseError(`the class in ${name}[${classText}] is not a class id (0, 1, 2, ...)`);
+        const classId = Number(classText);
+        return parsed({ metric: `${name}[${classId}]`, name: name, classId });
+    }
+    if (!isMetricName(name)) {
+        return parseError(`unknown metric ${name}; the metrics are ${METRIC_NAMES.join(', ')}, and per class ${PER_CLASS.map((c) => `${c}[C]`).join(', ')}`);
+    }
+    if (classText !== undefined) {
+        return parseError(`${name} is not a per-class metric; only ${PER_CLASS.join(', ')} take a class, as in recall[3]`);
+    }
+    return parsed({ metric: name, name });
+}
+/** What follows the metric: `[improvement|regression] (>=|<=) NUMBER [%]`. */
+function parseBound(rest, metric) {
+    const m = /^(?:([a-z]+)\s*)?([<>=!]+)?\s*(.*)$/i.exec(rest);
+    const word = m[1]?.toLowerCase();
+    if (word !== undefined && word !== 'improvement' && word !== 'regression') {
+        return parseError(`expected improvement, regression, >= or <= after ${metric}, found '${m[1]}'`);
+    }
+    const kind = (word ?? 'value');
+    const op = parseOperator(m[2], kind, metric);
+    if (!op.ok)
+        return op;
+    const num = parseNumber(m[3].trim(), kind);
+    if (!num.ok)
+        return num;
+    const { bound, relative } = num.value;
+    if (kind === 'regression' && bound < 0) {
+        return parseError(`a tolerated regression is 0 or more; to require a gain write '${metric} improvement >= ${-bound}${relative ? '%' : ''}'`);
+    }
+    return parsed({ kind, op: op.value, bound: relative ? bound / 100 : bound, relative });
+}
+/** >= or <=, and only the one that makes sense for the kind. */
+function parseOperator(op, kind, metric) {
+    const what = kind === 'value' ? metric : `${metric} ${kind}`;
+    if (op === undefined)
+        return parseError(`expected >= or <= after ${what}`);
+    if (op !== '>=' && op !== '<=') {
+        const inclusive = op === '>' || op === '<' ? ' (bounds are inclusive)' : '';
+        return parseError(`'${op}' is not a comparison here: use >= or <=${inclusive}`);
+    }
+    if (kind === 'improvement' && op === '<=') {
+        return parseError(`an improvement takes >= (the least improvement required); to tolerate a worsening of at most X write '${metric} regression <= X'`);
+    }
+    if (kind === 'regression' && op === '>=') {
+        return parseError(`a regression takes <= (the largest worsening tolerated); to require a gain of at least X write '${metric} improvement >= X'`);
+    }
+    return parsed(op);
+}
+function parseNumber(text, kind) {
+    const m = thresholds_NUMBER.exec(text);
+    const rest = m ? text.slice(m[0].length).trim() : text;
+    if (!m || (rest !== '' && rest !== '%'))
+        return parseError(`expected a number after the comparison, found ${text === '' ? 'nothing' : `'${text}'`}`);
+    const bound = Number(m[0]);
+    if (!Number.isFinite(bound))
+        return parseError(`${m[0]} is not a finite number`);
+    const relative = rest === '%';
+    if (relative && kind === 'value') {
+        return parseError("a value bound is in the metric's own units (accuracy >= 0.9); % is for a relative change (accuracy improvement >= 2%)");
+    }
+    return parsed({ bound, relative });
+}
+/**
+ * Judges every threshold against the comparisons (`lookup` by Threshold.metric: 'accuracy',
+ * 'recall[3]'). A value bound judges the new model's value; a change bound the improvement, or with
+ * `confidence` set its lower confidence bound (the improvement the data supports at that level; a
+ * regression bound then judges the worsening's upper confidence bound, -lowerBound). Relative:
+ * divided by |baseline value|. What cannot be computed (no value, no baseline, no bound, a relative
+ * change of a baseline of 0) fails, saying why. A class id the task does not have, or a metric of
+ * the other task, is a UserError naming input thresholds and the line. Failed rows first, each part
+ * in line order.
+ */
+function checkThresholds(thresholds, lookup, options) {
+    const rows = thresholds.map((t) => {
+        checkApplies(t, options);
+        return judgeThreshold(t, lookup(t.metric), options.confidence);
+    });
+    return [...rows.filter((r) => !r.passed), ...rows.filter((r) => r.passed)];
+}
+function checkApplies(t, options) {
+    const where = `line ${t.line} ('${t.text}')`;
+    const task = t.classId === undefined ? taskOf(t.name) : 'classification';
+    if (options.task !== undefined && task !== options.task) {
+        throw inputError('thresholds', `${where}: ${t.name} is a ${task} metric, and this is a ${options.task} task.`, {
+            hint: `Remove the line, or use a metric of a ${options.task} task.`,
+        });
+    }
+    if (t.classId !== undefined && options.classes !== undefined && t.classId >= options.classes) {
+        throw inputError('thresholds', `${where}: there is no class ${t.classId}; the labels and model have ${options.classes} classes (0 to ${options.classes - 1}).`);
+    }
+}
+function judgeThreshold(t, c, confidence) {
+    const actual = actualOf(t, c, confidence);
+    const passed = actual.value !== null && clearsBound(actual.value, t.op, t.bound);
+    const bound = `${t.op === '>=' ? 'at least' : 'at most'} ${formatBound(t.bound, t.relative)}`;
+    const verdict = actual.value === null ? '' : passed ? `, ${bound}` : `, not ${bound}`;
+    return {
+        text: t.text,
+        line: t.line,
+        metric: t.metric,
+        kind: t.kind,
+        basis: actual.basis,
+        actual: actual.value,
+        op: t.op,
+        bound: t.bound,
+        relative: t.relative,
+        passed,
+        reason: `${actual.says}${verdict}`,
+    };
+}
+function formatBound(bound, relative) {
+    return relative ? formatPercent(bound) : formatNumber(bound, 6);
+}
+function actualOf(t, c, confidence) {
+    const basis = t.kind === 'value' ? 'value' : confidence === undefined ? 'improvement' : 'lower-bound';
+    const missing = (why) => ({ value: null, basis, says: why });
+    if (c === undefined)
+        return missing(`${t.metric} was not computed in this evaluation`);
+    const why = c.unavailable ? `: ${c.unavailable}` : '';
+    if (c.new === null)
+        return missing(`the new model's ${t.metric} cannot be computed${why}`);
+    if (t.kind === 'value')
+        return { value: c.new, basis, says: `the new model's ${t.metric} is ${formatMetric(c.new)}` };
+    if (c.baseline === null || c.improvement === null)
+        return missing(`no baseline value of ${t.metric} to compare with${why}`);
+    return changeOf(t, c, confidence, basis, missing);
+}
+/** A change bound's number: the improvement or its lower bound, relative or not, as a regression or not. */
+function changeOf(t, c, confidence, basis, missing) {
+    const baseline = c.baseline;
+    const values = `${formatMetric(c.new)} vs baseline ${formatMetric(baseline)}`;
+    let change = c.improvement;
+    let what = t.kind === 'regression' ? 'worsening' : 'improvement';
+    let context = values;
+    if (confidence !== undefined) {
+        if (c.lowerBound === undefined)
+            return missing(`the improvement of ${t.metric} has no ${formatPercent(confidence)} lower confidence bound`);
+        const point = t.kind === 'regression' ? -change : change;
+        change = c.lowerBound.value;
+        what = `${formatPercent(confidence)} ${t.kind === 'regression' ? 'upper confidence bound of the worsening' : 'lower confidence bound of the improvement'}`;
+        context = `${t.kind === 'regression' ? 'worsening' : 'improvement'} ${formatMetric(point)}, ${values}`;
+    }
+    const signed = t.kind === 'regression' ? -change : change;
+    if (!t.relative)
+        return { value: signed, basis, says: `the ${what} of ${t.metric} is ${formatMetric(signed)} (${context})` };
+    if (baseline === 0)
+        return missing(`the ${what} of ${t.metric} relative to the baseline is undefined: the baseline value is 0`);
+    const relative = signed / Math.abs(baseline);
+    return {
+        value: relative,
+        basis,
+        says: `the ${what} of ${t.metric} relative to the baseline is ${formatPercent(relative)} (${formatMetric(signed)} / |baseline| ${formatMetric(Math.abs(baseline))}; ${context})`,
+    };
+}
+//# sourceMappingURL=thresholds.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/decide.js
+/**
+ * The verdict of an evaluation from its comparisons: the gate's rule(s) on the gating metric, the
+ * thresholds, the per-class and per-slice regression guards; all must hold. Fills the report's
+ * decision, thresholds, classGuard and slices, and its verdict (passed, status, reason).
+ */
+
+
+
+
+
+
+
+function decideOnEvidence(report, s, c, metric, inference) {
+    const comparisons = report.comparisons ?? [];
+    const primary = gatePrimary(comparisons, metric, s, c);
+    const config = {
+        metric,
+        minImprovement: s.minImprovement,
+        significanceLevel: s.significanceLevel,
+        confidence: s.confidence,
+        missingBaseline: report.baselineMissing,
+    };
+    const gate = decideGate(config, primary);
+    const lookup = lookupIn(comparisons, report.perClass);
+    const thresholds = s.thresholds.length
+        ? checkThresholds(s.thresholds, lookup, { confidence: s.confidence, classes: c.classes, task: c.task })
+        : undefined;
+    const paired = c.baseline !== undefined;
+    const classGuard = s.classRegression && paired && report.perClass ? guardClasses(report.perClass, s.classRegression, s.significanceLevel) : undefined;
+    const sliceGuard = compareSlices(report, s, c, metric, inference);
+    const combined = combineDecision(gate, { thresholds, classGuard, sliceGuard });
+    const p = report.primary;
+    p.metric = metric;
+    p.higherIsBetter = higherIsBetter(metric);
+    p.new = primary.new;
+    p.baseline = primary.baseline;
+    p.improvement = gate.improvement;
+    p.required = gate.required;
+    report.decision = decisionReport(config, primary, combined.checks);
+    report.thresholds = thresholds;
+    report.classGuard = classGuard;
+    report.warnings.push(...gate.warnings);
+    report.passed = combined.passed;
+    report.status = combined.passed ? 'passed' : 'failed';
+    report.reason = combined.reason;
+}
+/** The gating metric's comparison; a model whose value of it cannot be computed cannot be judged. */
+function gatePrimary(comparisons, metric, s, c) {
+    const primary = comparisons.find((m) => m.metric === metric);
+    const why = primary?.unavailable ?? 'no value';
+    if (!primary || primary.new === null) {
+        throw inputError('metric', `The new model's ${metric} cannot be computed: ${why}.`, { file: s.newModel });
+    }
+    if (c.baseline && primary.baseline === null) {
+        throw inputError('metric', `The baseline model's ${metric} cannot be computed: ${why}.`, { file: s.baselineModel });
+    }
+    return primary;
+}
+/** A threshold's metric by name: 'accuracy', or per class 'recall[3]'. */
+function lookupIn(comparisons, perClass) {
+    return (name) => {
+        const perClassName = /^(precision|recall|f1)\[(\d+)\]$/.exec(name);
+        if (!perClassName)
+            return comparisons.find((m) => m.metric === name);
+        const row = perClass?.find((r) => r.class === Number(perClassName[2]));
+        return row?.[perClassName[1]];
+    };
+}
+/** Every slice's metrics compared (report.slices), and the slice guard when max-slice-regression is set. */
+function compareSlices(report, s, c, metric, inference) {
+    if (c.slices.length === 0)
+        return undefined;
+    const guarded = [];
+    let subset = 0;
+    const reports = c.slices.map((column) => ({
+        column: column.column,
+        file: column.file,
+        minRows: s.minSliceRows,
+        slices: [...column.subsets].map(([code, stats]) => {
+            const { comparisons } = compareStatistics(stats, inference, { subset: ++subset, first: metric });
+            const name = column.names?.get(code);
+            guarded.push({ column: column.column, code, name, rows: stats.rows, comparison: comparisons[0] });
+            return { code, ...(name === undefined ? {} : { name }), rows: stats.rows, comparisons };
+        }),
+    }));
+    report.slices = reports;
+    if (s.maxSliceRegression === undefined || c.baseline === undefined)
+        return undefined;
+    checkSliceMetric(metric, guarded);
+    const guard = guardSlices(guarded, { tolerance: s.maxSliceRegression, significanceLevel: s.significanceLevel, minRows: s.minSliceRows });
+    const byColumn = sliceGuardsByColumn(guarded, guard);
+    for (const r of reports)
+        r.guard = byColumn.get(r.column);
+    return guard;
+}
+/** The slice guard guards the gating metric per slice; the rank metrics are not computed per slice. */
+function checkSliceMetric(metric, slices) {
+    const missing = slices.find((x) => x.comparison.metric !== metric || x.comparison.improvement === null);
+    if (!missing)
+        return;
+    throw new UserError(`Input max-slice-regression guards the gating metric ${metric} in every slice, but it cannot be compared in slice ` +
+        `${missing.column} = ${missing.name ?? missing.code}: ${missing.comparison.unavailable ?? 'no value'}.`, {
+        input: 'max-slice-regression',
+        hint: 'Gate on a metric computed per slice (accuracy, f1-macro, log-loss, ...), or remove max-slice-regression.',
+    });
+}
+//# sourceMappingURL=decide.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/evaluate.js
+
+
+
 
 
 
@@ -40346,11 +44182,12 @@ async function evaluateModels(s, report, options = {}) {
             task: s.task,
             batchSize: s.batchSize,
             log: options.log,
-            checkTask: (task, classes, choice) => {
+            topK: s.topK,
+            rankMetricsNeeded: ranksNeeded(s),
+            checkTask: (task, _classes, choice) => {
                 // recorded first: a metric that does not fit still leaves the task and why in the report
                 recordTask(report, choice, options);
-                checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected', classes);
-                checkSignificanceFits(gateMetric(s.metric, task), s.significanceLevel);
+                checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected');
             },
         });
         recordHashes(report, data, await hashes);
@@ -40426,8 +44263,13 @@ function recordMissingBaseline(report, policy, detail) {
     if (warning)
         report.warnings.push(warning);
 }
+/** Whether the gate or a threshold ranks: then the per-row scores are kept whatever they weigh. */
+function ranksNeeded(s) {
+    const ranks = new Set(['roc-auc', 'average-precision']);
+    return (s.metric !== undefined && ranks.has(s.metric)) || s.thresholds.some((t) => ranks.has(t.metric));
+}
 async function openData(s, report) {
-    const data = await openEvalSet(s.evalData, s.features, s.labels);
+    const data = await openEvalSet(s.evalData, s.features, s.labels, { slices: s.slices, sliceNames: s.sliceNames || undefined });
     const { features, labels } = data;
     report.evalSet = {
         path: s.evalData,
@@ -40461,10 +44303,6 @@ function recordHashes(report, data, [newSha, baselineSha, dataShas]) {
 }
 function addEvaluation(target, e, rows) {
     target.outputKind = e.outputKind;
-    target.metrics = e.metrics;
-    target.unavailable = e.unavailable;
-    target.perClass = e.perClass;
-    target.confusion = e.confusion;
     const rowsPerSecond = e.inferenceMs > 0 ? rows / (e.inferenceMs / 1000) : 0;
     target.timing = { loadMs: target.timing?.loadMs ?? 0, inferenceMs: e.inferenceMs, rowsPerSecond };
 }
@@ -40477,32 +44315,68 @@ function recordComparison(report, c) {
     if (report.models.baseline && c.baseline)
         addEvaluation(report.models.baseline, c.baseline, c.rows);
 }
-/** The gate metric of one model; a model whose value cannot be computed cannot be judged. */
-function gateValue(e, metric, role, file) {
-    const value = e.metrics[metric];
-    if (value === null || value === undefined) {
-        throw inputError('metric', `The ${role}'s ${metric} cannot be computed: ${e.unavailable[metric] ?? 'no value'}.`, { file });
+/** Each model's metric values (the report's models.*.metrics) and confusion matrix, from the comparisons. */
+function recordModelMetrics(report, comparisons, c) {
+    const values = (pick) => {
+        const out = {};
+        const unavailable = {};
+        for (const m of comparisons) {
+            out[m.metric] = pick(m);
+            if (pick(m) === null && m.unavailable)
+                unavailable[m.metric] = m.unavailable;
+        }
+        return { metrics: out, unavailable };
+    };
+    Object.assign(report.models.new, values((m) => m.new));
+    if (report.models.baseline && c.baseline)
+        Object.assign(report.models.baseline, values((m) => m.baseline));
+    if (c.statistics.task === 'classification') {
+        const { confusion, classes } = c.statistics;
+        report.models.new.confusion = matrix(confusion.confusion('new'), classes);
+        if (report.models.baseline && c.baseline)
+            report.models.baseline.confusion = matrix(confusion.confusion('baseline'), classes);
     }
-    return value;
 }
-/** The gate on the comparison: the primary metric of both models, then the decision. */
+function matrix(flat, k) {
+    return Array.from({ length: k }, (_, t) => Array.from(flat.subarray(t * k, (t + 1) * k)));
+}
+/** McNemar's counts and both p-values from the paired table (the report's significance block and the p-value output). */
+function mcnemar(table, classes, level) {
+    const { keys, counts } = table.cells();
+    const { label, newClass, baselineClass } = decodeCells(keys, classes);
+    let b = 0;
+    let c = 0;
+    for (let i = 0; i < keys.length; i++) {
+        const newRight = newClass[i] === label[i];
+        if (newRight !== (baselineClass[i] === label[i])) {
+            if (newRight)
+                b += counts[i];
+            else
+                c += counts[i];
+        }
+    }
+    return {
+        test: 'mcnemar-exact',
+        newOnlyCorrect: b,
+        baselineOnlyCorrect: c,
+        pValue: mcnemarExact(b, c),
+        pValueNewBetter: mcnemarExactNewBetter(b, c),
+        level: level ?? null,
+    };
+}
+/** The metrics compared, the decision under its rules, the thresholds and the guards: the report's verdict. */
 function decide(report, s, c) {
     const metric = gateMetric(s.metric, c.task);
-    const p = report.primary;
-    p.metric = metric;
-    p.higherIsBetter = higherIsBetter(metric);
-    p.new = c.new.metrics[metric] ?? null;
-    p.baseline = c.baseline?.metrics[metric] ?? null;
-    const newValue = gateValue(c.new, metric, 'new model', s.newModel);
-    const baselineValue = c.baseline ? gateValue(c.baseline, metric, 'baseline model', s.baselineModel) : null;
-    if (c.paired)
-        report.significance = { test: 'mcnemar-exact', ...c.paired, level: s.significanceLevel ?? null };
-    const decision = decideGate({ metric, minImprovement: s.minImprovement, significanceLevel: s.significanceLevel, missingBaseline: report.baselineMissing }, newValue, baselineValue, c.paired?.pValueNewBetter);
-    p.improvement = decision.improvement;
-    p.required = decision.required;
-    report.passed = decision.passed;
-    report.status = decision.passed ? 'passed' : 'failed';
-    report.reason = decision.reason;
+    const inference = { level: 0.95, confidence: s.confidence, replicates: s.replicates, seed: s.seed };
+    report.inference = inference;
+    const all = compareStatistics(c.statistics, inference, { subset: 0, ranks: c.ranks, first: metric });
+    report.comparisons = all.comparisons;
+    report.perClass = all.perClass;
+    recordModelMetrics(report, all.comparisons, c);
+    if (c.statistics.task === 'classification' && c.statistics.paired) {
+        report.significance = mcnemar(c.statistics.confusion, c.statistics.classes, s.significanceLevel);
+    }
+    decideOnEvidence(report, s, c, metric, inference);
 }
 //# sourceMappingURL=evaluate.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
@@ -40563,70 +44437,319 @@ function renderRunFooter(info) {
     return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
 }
 //# sourceMappingURL=run-info.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/evaluation-markdown-charts.js
+// The two pictures of the evaluation summary, drawn in forms GitHub renders in a job summary and a
+// PR comment:
+//
+// 1. The gating metric's improvement interval against 0 and min-improvement, as a line of text in a
+//    code block: monospace text renders everywhere (summary, comment, e-mail, the log), and
+//    an interval on a ruler is one line.
+//
+// 2. The per-class changes, as a Mermaid `xychart-beta` chart. What GitHub's renderer supports,
+//    as found (2026):
+//    - GitHub renders ```mermaid blocks in every markdown field (issues, PR comments, files;
+//      github/roadmap#372) with the Mermaid release it bundles, which lags upstream (a v10.x line
+//      per the guide "Embedding Mermaid in a GitHub README", mermaid.aidalabs.kr, 2026-05).
+//    - XY charts exist since Mermaid 10.6.0 (SeptemberHX/joplin-plugin-enhancement#60), under the
+//      keyword `xychart-beta`; the bare `xychart` is newer (open-webui/open-webui#17117), and
+//      upstream's detector still accepts both (xychartDetector.ts: /^\s*xychart(-beta)?/). So:
+//      `xychart-beta`, and no frontmatter config or theme directives.
+//    - Public READMEs and generated reports on GitHub use `xychart-beta` with `bar` and `line`.
+//    - Two limits of the grammar and renderer (mermaid-js/mermaid, xychart.jison and barPlot.ts):
+//      numbers are plain decimals, `[+-]?(\d+(\.\d+)?|\.\d+)`: no exponent, so they are written with
+//      toFixed; and a bar is drawn from the bottom of the plot, not from 0 (mermaid#6517, open),
+//      so a bar of a negative change would read as a positive one. The changes are therefore a
+//      `line`, with flat lines at 0 and at the guard's tolerance, and no bars. The chart has no
+//      legend: the caption under it says what each line is.
+//    - Colours come from the theme's plotColorPalette by plot order (themes/theme-*.js): the first
+//      is a near-white lavender in the default (light) theme, so the zero line goes first, the
+//      changes second (slate; green in the dark theme) and the tolerance third (peach; red).
+//    Checked by rendering the output with Mermaid 10.9.8's and 11.17.2's own bundles in headless
+//    Chromium, in the default (light) and dark themes.
+
+/** A number with its sign: +0.0120, -0.0400, 0.0000. */
+function signedMetric(v) {
+    return `${v > 0 ? '+' : ''}${formatMetric(v)}`;
+}
+const RULER_WIDTH = 49;
+// Only ASCII and the box-drawing block (U+2500-257F) in the ruler: monospace code fonts carry
+// both at cell width, so the marker row under it stays aligned (a glyph from a fallback font may
+// be wider and shift everything after it).
+const LEFT = 'worse < ';
+const RIGHT = ' > better';
+/** The column of value v on a ruler of RULER_WIDTH cells spanning [lo, hi]. */
+function column(v, lo, hi) {
+    return Math.min(RULER_WIDTH - 1, Math.max(0, Math.round(((v - lo) / (hi - lo)) * (RULER_WIDTH - 1))));
+}
+/** The span the ruler covers: every value shown, with a tenth of the span as margin each side. */
+function rulerSpan(values) {
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    const pad = max > min ? (max - min) / 10 : Math.max(Math.abs(max), 0.01) / 10;
+    return [min - pad, max + pad];
+}
+/** The ruler line: ─ outside the interval, ├━━━┿━━┤ inside it, ┿ at the improvement. */
+function rulerLine(p, lo, hi) {
+    const cells = Array.from({ length: RULER_WIDTH }, () => '─');
+    const a = column(p.interval.lower, lo, hi);
+    const b = column(p.interval.upper, lo, hi);
+    for (let i = a; i <= b; i++)
+        cells[i] = '━';
+    cells[a] = '├';
+    cells[b] = '┤';
+    if (p.improvement !== null && Number.isFinite(p.improvement))
+        cells[column(p.improvement, lo, hi)] = '┿';
+    else if (a === b)
+        cells[a] = '┃';
+    return LEFT + cells.join('') + RIGHT;
+}
+/** Marker characters under the ruler, a second row where two would fall on the same cell. */
+function markerLines(markers) {
+    const rows = [];
+    for (const m of markers) {
+        let row = rows.find((r) => r[m.col] === ' ');
+        if (!row)
+            rows.push((row = Array.from({ length: RULER_WIDTH }, () => ' ')));
+        row[m.col] = m.char;
+    }
+    return rows.map((r) => (' '.repeat(LEFT.length) + r.join('')).trimEnd());
+}
+/**
+ * The improvement's interval on a ruler with 0 and min-improvement marked (and the lower confidence
+ * bound, when the confidence rule is set), as a text block and its key: whether the interval clears
+ * the margin, includes 0, or lies below it is seen at a glance.
+ */
+function intervalPicture(p) {
+    const values = [p.interval.lower, p.interval.upper, 0, p.minImprovement];
+    if (p.lowerBound)
+        values.push(p.lowerBound.value);
+    if (p.improvement !== null && Number.isFinite(p.improvement))
+        values.push(p.improvement);
+    if (!values.every(Number.isFinite))
+        return [];
+    const [lo, hi] = rulerSpan(values);
+    const markers = [
+        { char: '0', col: column(0, lo, hi) },
+        { char: 'm', col: column(p.minImprovement, lo, hi) },
+    ];
+    if (p.lowerBound)
+        markers.push({ char: 'L', col: column(p.lowerBound.value, lo, hi) });
+    const pct = `${Math.round(p.interval.level * 1000) / 10}%`;
+    const key = [
+        p.improvement !== null ? `┿ the improvement ${signedMetric(p.improvement)}` : '',
+        `├━┤ its ${pct} interval [${signedMetric(p.interval.lower)}, ${signedMetric(p.interval.upper)}]`,
+        '0 no change',
+        `m min-improvement ${signedMetric(p.minImprovement)}`,
+        p.lowerBound ? `L the ${p.lowerBound.level} lower confidence bound ${signedMetric(p.lowerBound.value)}` : '',
+    ].filter(Boolean);
+    return [
+        '```text',
+        rulerLine(p, lo, hi),
+        ...markerLines(markers),
+        '```',
+        `Improvement of ${p.metric} (positive = the new model is better): ${key.join('; ')}.`,
+        '',
+    ];
+}
+/** A number as Mermaid's xychart grammar reads it: plain decimal, never exponent notation. */
+function mermaidNumber(v) {
+    const text = v.toFixed(4);
+    return text === '-0.0000' ? '0.0000' : text;
+}
+/**
+ * The y-axis range: every change, 0 and -tolerance, with a tenth of the span as margin, rounded
+ * outwards to the 4 decimals written (ignoring float noise: 0.05 + 0.023 is 0.07300000000000001).
+ */
+function axisRange(values) {
+    const [lo, hi] = rulerSpan(values);
+    return [mermaidNumber(Math.floor(lo * 1e4 + 1e-6) / 1e4), mermaidNumber(Math.ceil(hi * 1e4 - 1e-6) / 1e4)];
+}
+/**
+ * A Mermaid xychart-beta of the per-class changes of the guarded metric, a flat line at 0 and one
+ * at -tolerance (see the note at the top of this file for why lines, not bars), and its caption.
+ * Empty with fewer than two classes (a line needs two points).
+ */
+function classChangeChart(c) {
+    if (c.classes.length < 2 || !c.classes.every((k) => Number.isFinite(k.change)))
+        return [];
+    const same = (v) => `[${c.classes.map(() => mermaidNumber(v)).join(', ')}]`;
+    const values = [0, ...c.classes.map((k) => k.change)];
+    if (c.tolerance !== undefined)
+        values.push(-c.tolerance);
+    const [lo, hi] = axisRange(values);
+    const name = c.metric.replace(/"/g, "'");
+    const lines = [
+        '```mermaid',
+        'xychart-beta',
+        `    title "Change of ${name} per class (new - baseline)"`,
+        `    x-axis "class" [${c.classes.map((k) => `"${k.label.replace(/"/g, "'")}${k.failed ? ' ✗' : ''}"`).join(', ')}]`,
+        `    y-axis "${name} change" ${lo} --> ${hi}`,
+        `    line ${same(0)}`,
+        `    line [${c.classes.map((k) => mermaidNumber(k.change)).join(', ')}]`,
+    ];
+    if (c.tolerance !== undefined)
+        lines.push(`    line ${same(-c.tolerance)}`);
+    lines.push('```');
+    const flat = c.tolerance !== undefined
+        ? `Flat lines: 0, and ${signedMetric(-c.tolerance)}, the largest drop max-class-regression tolerates; ✗ marks a class the guard failed.`
+        : 'Flat line: 0.';
+    const caption = `The line: each class's change of ${c.metric}, new - baseline (above 0 = better). ${flat}${c.note ? ` ${c.note}` : ''}`;
+    return [...lines, caption, ''];
+}
+//# sourceMappingURL=evaluation-markdown-charts.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/evaluation-markdown.js
 
 
 
 
+
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
-function cell(v) {
-    return formatMetric(v);
+/** GitHub refuses a comment longer than 65,536 characters; this leaves room for the marker and a note. */
+const MARKDOWN_LIMIT = 65_000;
+/** Rows of one table (metrics, thresholds, classes, slices of one column) shown before "… N more". */
+const ROW_CAP = 50;
+/** Per-class tables above this many classes fold into <details>. */
+const OPEN_CLASSES = 10;
+/** The per-class chart is drawn up to this many classes. */
+const CHART_CLASSES = 30;
+/** Confusion matrices are printed up to this many classes. */
+const MATRIX_CLASSES = 20;
+/** Warnings (and listed guard failures) shown before "… N more". */
+const LIST_CAP = 20;
+/** A table cell: no pipe or newline of the text breaks the row. */
+function tableCell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
-function delta(metric, a, b) {
-    if (a === null || a === undefined || b === null || b === undefined)
-        return '';
-    const d = a - b;
-    const better = higherIsBetter(metric) ? d > 0 : d < 0;
-    const arrow = d === 0 ? '' : better ? ' ▲' : ' ▼';
-    return `${d >= 0 ? '+' : ''}${formatMetric(d)}${arrow}`;
+/** The first `cap` items, and the line saying how many more there are (in the JSON report). */
+function capped(items, cap, what) {
+    if (items.length <= cap)
+        return { shown: items, more: [] };
+    return {
+        shown: items.slice(0, cap),
+        more: [`… ${(items.length - cap).toLocaleString('en-US')} more ${what} (all of them are in the JSON report).`],
+    };
 }
-function evaluation_markdown_short(sha) {
-    return sha ? `\`${sha.slice(0, 12)}\`` : '';
-}
-function matrix(title, m) {
-    const k = m.length;
-    const head = `| true \\ predicted | ${Array.from({ length: k }, (_, i) => i).join(' | ')} |`;
-    return [`**${title}**`, '', head, `|---|${'---:|'.repeat(k)}`, ...m.map((row, t) => `| **${t}** | ${row.join(' | ')} |`), ''];
-}
-/** The report as markdown, verdict first (job summary and PR comment), the run last. */
+/**
+ * The report as markdown, verdict first (job summary and PR comment), the run last: the decision
+ * and its rule, the improvement's interval against the margin, the thresholds (failed first), every
+ * metric of both models, per class and per slice, what was compared, the next step. Kept under
+ * GitHub's comment limit by dropping the bulkiest details first.
+ */
 function renderEvaluationMarkdown(r, options = {}) {
-    const out = [];
-    if (options.marker)
-        out.push(options.marker);
-    out.push(...verdict(r), ...metricTable(r), ...significance(r), ...perClassDetails(r), ...modelsAndData(r));
-    out.push('**Next:** ' + nextStep(r), '');
+    const sections = [
+        { name: 'verdict', lines: verdict(r) },
+        { name: 'decision', lines: decisionBlock(r) },
+        { name: 'thresholds', lines: thresholdSection(r) },
+        { name: 'metrics', lines: metricSection(r) },
+        { name: 'per-class details', lines: perClassSection(r), optional: true, whenDropped: classGuardLines(r) },
+        { name: 'slices', lines: sliceSections(r), optional: true, whenDropped: sliceGuardLines(r) },
+        { name: 'confusion matrices', lines: confusionMatrices(r), optional: true },
+        { name: 'models and data', lines: modelsAndData(r), optional: true },
+        { name: 'next', lines: ['**Next:** ' + nextStep(r), ''] },
+    ];
     const footer = renderRunFooter(r.run);
     if (footer)
-        out.push(footer, '');
-    return out.join('\n');
+        sections.push({ name: 'footer', lines: [footer, ''] });
+    const head = options.marker ? [options.marker] : [];
+    return fitToLimit(head, sections);
+}
+/**
+ * Drops optional sections, the bulkiest first, until the text fits MARKDOWN_LIMIT, and says which;
+ * past that (a report of enormous warnings), cuts at a line and closes what the cut left open.
+ */
+function fitToLimit(head, sections) {
+    const size = (s) => s.lines.reduce((n, l) => n + l.length + 1, 0);
+    const join = (parts) => [...head, ...parts.flatMap((s) => s.lines)].join('\n');
+    let kept = sections;
+    const dropped = [];
+    while (join(kept).length > MARKDOWN_LIMIT) {
+        const bulkiest = kept.filter((s) => s.optional && s.lines.length).sort((a, b) => size(b) - size(a))[0];
+        if (!bulkiest)
+            break;
+        kept = kept.map((s) => (s === bulkiest ? { name: s.name, lines: s.whenDropped ?? [] } : s));
+        dropped.push(bulkiest.name);
+    }
+    if (dropped.length) {
+        const note = `> [!NOTE]\n> Shortened to fit GitHub's comment limit: the ${dropped.join(', ')} are in the JSON report.`;
+        kept = [...kept.slice(0, -1), { name: 'note', lines: [note, ''] }, kept[kept.length - 1]];
+    }
+    const text = join(kept);
+    return text.length <= MARKDOWN_LIMIT ? text : cutAtLimit(text);
+}
+/** The text cut at a line before MARKDOWN_LIMIT, an open code fence and open <details> closed. */
+function cutAtLimit(text) {
+    const lines = text
+        .slice(0, MARKDOWN_LIMIT - 200)
+        .split('\n')
+        .slice(0, -1);
+    const fences = lines.filter((l) => l.startsWith('```')).length;
+    const open = lines.filter((l) => l.startsWith('<details>')).length - lines.filter((l) => l.startsWith('</details>')).length;
+    if (fences % 2)
+        lines.push('```');
+    for (let i = 0; i < open; i++)
+        lines.push('</details>');
+    lines.push('', "… cut at GitHub's comment limit: the JSON report has everything.", '');
+    return lines.join('\n');
 }
 function verdict(r) {
     const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
     const out = [`## ${ICON[r.status]} Model evaluation ${title}: ${r.primary.metric}`, '', r.reason, ''];
     if (r.taskReason)
         out.push(`**Task:** ${r.taskReason}.`, '');
-    for (const w of r.warnings)
-        out.push(`> [!WARNING]\n> ${w}`, '');
+    const { shown, more } = capped(r.warnings, LIST_CAP, 'warnings');
+    for (const w of shown)
+        out.push(`> [!WARNING]\n> ${w.replace(/\r?\n/g, '\n> ')}`, '');
+    if (more.length)
+        out.push(...more, '');
     return out;
 }
-/** Every metric of both models, the gate's first, and the threshold the new model had to reach. */
-function metricTable(r) {
-    const { new: n, baseline: b } = r.models;
-    if (!n?.metrics)
-        return [];
-    const p = r.primary;
-    const out = ['| metric | new | baseline | change |', '|---|---:|---:|---:|'];
-    for (const m of Object.keys(n.metrics)) {
-        const label = m === p.metric ? `**${m}** (gate${higherIsBetter(m) ? ', higher is better' : ', lower is better'})` : m;
-        out.push(`| ${label} | ${cell(n.metrics[m])} | ${b?.metrics ? cell(b.metrics[m]) : '—'} | ${delta(m, n.metrics[m], b?.metrics?.[m])} |`);
+/** The rule(s) in words with their numbers: "improvement ≥ 0.01 and its 0.95 lower confidence bound ≥ 0.01". */
+function ruleText(d) {
+    const parts = [];
+    for (const rule of d.rules) {
+        if (rule === 'min-improvement')
+            parts.push(`improvement ≥ ${formatNumber(d.minImprovement)} (min-improvement)`);
+        if (rule === 'significance' && d.significanceLevel !== null)
+            parts.push(`"the new model is better" significant at ${formatNumber(d.significanceLevel)} (one-sided p < significance-level)`);
+        if (rule === 'confidence' && d.confidence !== null)
+            parts.push(`the ${formatNumber(d.confidence)} lower confidence bound of the improvement ≥ ${formatNumber(d.minImprovement)}`);
     }
+    return parts.join(' and ');
+}
+/** How the gate decided: the rule and each check in one or two lines, then the interval against the margin. */
+function decisionBlock(r) {
+    const d = r.decision;
+    if (!d)
+        return [...legacyThreshold(r), ...legacySignificance(r)];
+    const out = [`**Rule on ${d.metric}:** ${ruleText(d) || 'none'}.`];
+    if (d.checks.length)
+        out.push('', d.checks.map((c) => `${c.passed ? '✅' : '❌'} ${c.name}: ${c.detail}`).join(' · '));
     out.push('');
-    if (p.required !== null) {
-        out.push(`Threshold: ${p.metric} ${p.higherIsBetter ? '≥' : '≤'} ${formatMetric(p.required)} (baseline ${p.higherIsBetter ? '+' : '−'} min-improvement ${p.minImprovement}).`, '');
+    const gating = comparisonsOf(r).find((c) => c.metric === d.metric);
+    if (gating?.interval) {
+        const bound = d.confidence !== null && d.lowerBound !== null ? { level: d.confidence, value: d.lowerBound } : gating.lowerBound;
+        out.push(...intervalPicture({
+            metric: d.metric,
+            improvement: d.improvement ?? gating.improvement,
+            interval: gating.interval,
+            minImprovement: d.minImprovement,
+            lowerBound: bound,
+        }));
     }
     return out;
 }
-function significance(r) {
+/** Reports without a decision block (written before issue 10): the threshold the new model had to reach. */
+function legacyThreshold(r) {
+    const p = r.primary;
+    if (p.required === null || !r.models.new?.metrics)
+        return [];
+    return [
+        `Threshold: ${p.metric} ${p.higherIsBetter ? '≥' : '≤'} ${formatMetric(p.required)} (baseline ${p.higherIsBetter ? '+' : '−'} min-improvement ${p.minImprovement}).`,
+        '',
+    ];
+}
+/** Reports without a decision block: McNemar's test as the old gate reported it. */
+function legacySignificance(r) {
     const s = r.significance;
     if (!s)
         return [];
@@ -40637,28 +44760,342 @@ function significance(r) {
         '',
     ];
 }
-function perClassDetails(r) {
-    const { new: n, baseline: b } = r.models;
-    const pc = n?.perClass;
-    if (!pc)
+/** A threshold's number: a metric value, or a percentage for a relative change bound (0.02 = 2%). */
+function thresholdNumber(t, v) {
+    return t.relative ? `${formatNumber(v * 100)}%` : formatMetric(v);
+}
+const BASIS = {
+    value: 'new value',
+    improvement: 'improvement',
+    'lower-bound': 'lower confidence bound of the improvement',
+};
+/** The thresholds input, one row per line, failed first. */
+function thresholdSection(r) {
+    const rows = r.thresholds ?? [];
+    if (!rows.length)
         return [];
-    const bp = b?.perClass;
-    const out = ['<details><summary>Per-class precision, recall and F1</summary>', ''];
-    out.push('| class | support | precision new | precision base | recall new | recall base | F1 new | F1 base |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
-    pc.precision.forEach((_, c) => {
-        out.push(`| ${c} | ${pc.support[c]} | ${cell(pc.precision[c])} | ${cell(bp?.precision[c])} | ${cell(pc.recall[c])} | ${cell(bp?.recall[c])} | ${cell(pc.f1[c])} | ${cell(bp?.f1[c])} |`);
+    const sorted = [...rows.filter((t) => !t.passed), ...rows.filter((t) => t.passed)];
+    const failed = rows.length - rows.filter((t) => t.passed).length;
+    const out = [
+        `**Thresholds:** ${failed ? `❌ ${failed} of ${rows.length} failed` : `✅ all ${rows.length} passed`}.`,
+        '',
+        '| | threshold | compared | actual | bound | why |',
+        '|---|---|---|---:|---:|---|',
+    ];
+    const { shown, more } = capped(sorted, ROW_CAP, 'thresholds');
+    for (const t of shown) {
+        const sign = t.actual !== null && t.actual > 0 && t.basis !== 'value' ? '+' : '';
+        const actual = t.actual === null ? 'n/a' : sign + thresholdNumber(t, t.actual);
+        out.push(`| ${t.passed ? '✅' : '❌'} | \`${tableCell(t.text)}\` (line ${t.line}) | ${BASIS[t.basis]}${t.relative ? ' ÷ \\|baseline\\|' : ''} | ${actual} | ${t.op === '>=' ? '≥' : '≤'} ${thresholdNumber(t, t.bound)} | ${tableCell(t.reason)} |`);
+    }
+    out.push('', ...more);
+    if (more.length)
+        out.push('');
+    return out;
+}
+/**
+ * Every metric of both models as comparisons: the report's own, or, for a report without them
+ * (written before issue 10), built from the two models' metric values (no intervals).
+ */
+function comparisonsOf(r) {
+    if (r.comparisons)
+        return r.comparisons;
+    const n = r.models.new;
+    if (!n?.metrics)
+        return [];
+    const b = r.models.baseline;
+    return Object.keys(n.metrics).map((m) => {
+        const up = higherIsBetter(m);
+        const nv = n.metrics?.[m] ?? null;
+        const bv = b?.metrics?.[m] ?? null;
+        const c = { metric: m, higherIsBetter: up, new: nv, baseline: bv, improvement: null };
+        if (nv !== null && bv !== null)
+            c.improvement = up ? nv - bv : bv - nv;
+        const why = n.unavailable?.[m] ?? b?.unavailable?.[m] ?? (b && bv === null ? "the baseline's value could not be computed" : undefined);
+        if (why)
+            c.unavailable = why;
+        return c;
     });
-    out.push('', ...matrix('Confusion matrix, new model', n.confusion ?? []));
+}
+/** The gating metric first, the others in the report's order. */
+function gatingFirst(r, list) {
+    const gate = r.decision?.metric ?? r.primary.metric;
+    return [...list.filter((c) => c.metric === gate), ...list.filter((c) => c.metric !== gate)];
+}
+/** The metric's name in its row: the gating metric bold, marked (gate). */
+function metricName(r, c) {
+    return c.metric === (r.decision?.metric ?? r.primary.metric) ? `**${tableCell(c.metric)}** (gate)` : tableCell(c.metric);
+}
+/** The change in words by the metric's direction: "▲ better by 0.0120", "▼ worse by 0.0400", "= no change". */
+function changeWords(c) {
+    if (c.improvement === null || !Number.isFinite(c.improvement))
+        return null;
+    if (c.improvement === 0)
+        return '= no change';
+    return `${c.improvement > 0 ? '▲ better' : '▼ worse'} by ${formatMetric(Math.abs(c.improvement))}`;
+}
+/** The change as a signed arrow for higher-is-better metrics (per-class): "▲ +0.0120". */
+function changeArrow(c) {
+    if (c.improvement === null || !Number.isFinite(c.improvement))
+        return null;
+    if (c.improvement === 0 || !c.higherIsBetter)
+        return changeWords(c);
+    return `${c.improvement > 0 ? '▲' : '▼'} ${signedMetric(c.improvement)}`;
+}
+function intervalText(c) {
+    return c.interval ? `[${signedMetric(c.interval.lower)}, ${signedMetric(c.interval.upper)}]` : null;
+}
+/** Why a cell of this comparison reads n/a: its own reason, never a bare n/a. */
+function reasonOf(c, r) {
+    if (c.unavailable)
+        return c.unavailable;
+    if (c.baseline === null && !r.models.baseline)
+        return 'no baseline';
+    return 'not computed for this report';
+}
+/** The level of the report's intervals, as a percentage ("95%"). */
+function levelText(r, list) {
+    const level = list.find((c) => c.interval)?.interval?.level ?? r?.inference?.level ?? 0.95;
+    return `${Math.round(level * 1000) / 10}%`;
+}
+/** The legend under the metrics table: arrows by direction, the sign of intervals, what p is. */
+function legend(list, withInterval, withP) {
+    const lower = [...new Set(list.filter((c) => !c.higherIsBetter).map((c) => c.metric))];
+    const parts = [`▲ better, ▼ worse, by each metric's direction${lower.length ? ` (lower is better: ${lower.join(', ')})` : ''}`];
+    if (withInterval || withP)
+        parts.push('the interval and p are of the improvement: positive = the new model is better');
+    if (withP)
+        parts.push('p: one-sided, of "the new model is better"');
+    return parts.join('; ') + '.';
+}
+/** Every metric of both models: values, the change in words, the improvement's interval, p, and why any is n/a. */
+function metricSection(r) {
+    const list = gatingFirst(r, comparisonsOf(r));
+    if (!list.length)
+        return [];
+    const hasBaseline = !!r.models.baseline || list.some((c) => c.baseline !== null);
+    if (!hasBaseline)
+        return newOnlyTable(r, list);
+    const withInterval = list.some((c) => c.interval);
+    const withP = list.some((c) => c.pNewBetter !== undefined);
+    const head = ['metric', 'new', 'baseline', 'change'];
+    if (withInterval)
+        head.push(`improvement, ${levelText(r, list)} interval`);
+    if (withP)
+        head.push('p (new better)');
+    const { shown, more } = capped(list, ROW_CAP, 'metrics');
+    const rows = shown.map((c) => {
+        const cells = [metricName(r, c), formatMetric(c.new), formatMetric(c.baseline), changeWords(c) ?? 'n/a'];
+        if (withInterval)
+            cells.push(intervalText(c) ?? 'n/a');
+        if (withP)
+            cells.push(c.pNewBetter !== undefined ? formatNumber(c.pNewBetter) : 'n/a');
+        return { cells, why: cells.includes('n/a') ? tableCell(reasonOf(c, r)) : '' };
+    });
+    const withWhy = rows.some((row) => row.why);
+    if (withWhy)
+        head.push('why n/a');
+    const out = [`| ${head.join(' | ')} |`, `|---|${'---:|'.repeat(head.length - (withWhy ? 2 : 1))}${withWhy ? '---|' : ''}`];
+    for (const row of rows)
+        out.push(`| ${[...row.cells, ...(withWhy ? [row.why] : [])].join(' | ')} |`);
+    out.push('', ...more, legend(list, withInterval, withP), '');
+    return out;
+}
+/** Without a baseline: the new model's values, and why any is n/a. */
+function newOnlyTable(r, list) {
+    const out = ['No baseline: the new model alone.', '', '| metric | new | why n/a |', '|---|---:|---|'];
+    const { shown, more } = capped(list, ROW_CAP, 'metrics');
+    for (const c of shown) {
+        out.push(`| ${metricName(r, c)} | ${formatMetric(c.new)} | ${c.new === null ? tableCell(reasonOf(c, r)) : ''} |`);
+    }
+    out.push('', ...more);
+    if (more.length)
+        out.push('');
+    return out;
+}
+/** The guard row of one subject ('class 3', 'region = EU') for one metric, if the guard has one. */
+function guardRowOf(guard, subject, metric) {
+    return guard?.rows.find((g) => g.subject === subject && (metric === undefined || g.metric === metric || g.metric.startsWith(`${metric}[`)));
+}
+/** The guard's verdict in a line, and each failed row, capped. */
+function guardSummary(title, guard, what) {
+    const tol = Object.entries(guard.tolerances)
+        .map(([m, t]) => `${m} may drop by at most ${formatNumber(t)}`)
+        .join(', ');
+    const holm = guard.significanceLevel !== null
+        ? `; a drop blocks only when significant at ${formatNumber(guard.significanceLevel)} after Holm's correction`
+        : '';
+    const failed = guard.rows.filter((g) => g.failed);
+    const verdictText = failed.length
+        ? `❌ ${failed.length.toLocaleString('en-US')} ${failed.length === 1 ? what.one : what.many} failed`
+        : `✅ no ${what.one} dropped beyond its tolerance`;
+    const out = [`**${title}** (${tol}${holm}): ${verdictText}.`, ''];
+    const { shown, more } = capped(failed, LIST_CAP, `failed ${what.many}`);
+    for (const g of shown)
+        out.push(`- ❌ ${guardRowText(g)}`);
+    if (shown.length)
+        out.push(...more, '');
+    return out;
+}
+/** "class 2, recall 0.8000 → 0.6200 (drop 0.1800, 612 rows): <note>" */
+function guardRowText(g) {
+    const values = g.new !== null && g.baseline !== null ? ` ${formatMetric(g.baseline)} → ${formatMetric(g.new)}` : '';
+    const drop = g.drop !== null ? `drop ${formatMetric(g.drop)}, ` : '';
+    return `${g.subject}, ${g.metric}${values} (${drop}${g.rows.toLocaleString('en-US')} rows)${g.note ? `: ${g.note}` : ''}`;
+}
+/** The metric the class guard watches (its first tolerance), recall when there is no guard. */
+function guardedClassMetric(r) {
+    const first = Object.keys(r.classGuard?.tolerances ?? {})[0];
+    return first === 'precision' || first === 'f1' ? first : 'recall';
+}
+/** Classes to show: all in order, or (beyond the cap) failed first, then the largest drops. */
+function classOrder(list, failed, metric) {
+    if (list.length <= ROW_CAP)
+        return list;
+    const change = (c) => c[metric].improvement ?? 0;
+    return [...list].sort((a, b) => Number(failed(b)) - Number(failed(a)) || change(a) - change(b) || a.class - b.class);
+}
+/** The class guard's verdict and its failed classes. */
+function classGuardLines(r) {
+    return r.classGuard ? guardSummary('Class guard', r.classGuard, { one: 'class', many: 'classes' }) : [];
+}
+/** Each slice column's guard verdict and its failed slices. */
+function sliceGuardLines(r) {
+    return (r.slices ?? []).flatMap((s) => (s.guard ? sliceGuardSummary(s, s.guard) : []));
+}
+function sliceGuardSummary(s, guard) {
+    return guardSummary(`Slice guard on ${s.column}`, guard, { one: 'slice', many: 'slices' });
+}
+/** Per class: support and the three per-class metrics of both models, guard failures flagged, and the chart. */
+function perClassSection(r) {
+    const list = r.perClass ?? [];
+    if (!list.length)
+        return [];
+    const metric = guardedClassMetric(r);
+    const guard = r.classGuard;
+    const flag = (c) => guardRowOf(guard, `class ${c.class}`, metric) ?? guardRowOf(guard, `class ${c.class}`);
+    const failed = (c) => guard?.rows.some((g) => g.failed && g.subject === `class ${c.class}`) ?? false;
+    const withBaseline = list.some((c) => c.recall.baseline !== null);
+    const metrics = [metric, ...['recall', 'precision', 'f1'].filter((m) => m !== metric)];
+    const table = classTable(classOrder(list, failed, metric), metrics, withBaseline, flag, failed);
+    const { more } = capped(list, ROW_CAP, 'classes');
+    const chart = withBaseline && list.length <= CHART_CLASSES ? classChart(list, metric, guard, failed) : [];
+    const body = [...table, '', ...more, ...(more.length ? [''] : []), ...chart];
+    const out = classGuardLines(r);
+    const nFailed = list.filter(failed).length;
+    if (list.length <= OPEN_CLASSES)
+        return [...out, '**Per class**', '', ...body];
+    const title = `Per class: ${list.length} classes${nFailed ? `, ${nFailed} failed ❌` : ''}`;
+    return [...out, `<details><summary>${title}</summary>`, '', ...body, '</details>', ''];
+}
+/** The per-class table: ❌ on failed rows, each metric's new / baseline / change, the guard's note. */
+function classTable(list, metrics, withBaseline, flag, failed) {
+    const label = { precision: 'precision', recall: 'recall', f1: 'F1' };
+    const head = ['', 'class', 'support'];
+    const guarded = metrics[0];
+    head.push(...(withBaseline ? [`${label[guarded]} new`, 'base', 'change'] : [label[guarded]]));
+    for (const m of metrics.slice(1))
+        head.push(...(withBaseline ? [label[m], 'change'] : [label[m]]));
+    head.push('guard');
+    const out = [`| ${head.join(' | ')} |`, `|---|${'---:|'.repeat(head.length - 2)}---|`];
+    for (const c of list.slice(0, ROW_CAP)) {
+        const cells = [failed(c) ? '❌' : '', String(c.class), c.support.toLocaleString('en-US')];
+        for (const m of metrics) {
+            const v = c[m];
+            cells.push(formatMetric(v.new));
+            if (withBaseline && m === guarded)
+                cells.push(formatMetric(v.baseline));
+            if (withBaseline)
+                cells.push(changeArrow(v) ?? 'n/a');
+        }
+        const note = flag(c)?.note ?? '';
+        const missing = cells.includes('n/a') ? (c[metrics[0]].unavailable ?? c.recall.unavailable ?? 'not computed for this class') : '';
+        cells.push(tableCell([note, missing].filter(Boolean).join('; ')));
+        out.push(`| ${cells.join(' | ')} |`);
+    }
+    return out;
+}
+/** The Mermaid chart of the guarded metric's per-class changes (classes with a change only). */
+function classChart(list, metric, guard, failed) {
+    const points = list.filter((c) => c[metric].improvement !== null && Number.isFinite(c[metric].improvement));
+    const left = list.length - points.length;
+    return classChangeChart({
+        metric,
+        classes: points.map((c) => ({ label: String(c.class), change: c[metric].improvement, failed: failed(c) })),
+        tolerance: guard?.tolerances[metric],
+        note: left ? `${left} of ${list.length} classes have no change (n/a) and are left out.` : undefined,
+    });
+}
+/** Each slice column: its slices with the gating metric of both models compared, and its guard. */
+function sliceSections(r) {
+    const gate = r.decision?.metric ?? r.primary.metric;
+    return (r.slices ?? []).flatMap((s) => sliceSection(s, gate));
+}
+function sliceSection(s, gate) {
+    const name = (slice) => slice.name ?? String(slice.code);
+    const subject = (slice) => `${s.column} = ${name(slice)}`;
+    const row = (slice) => guardRowOf(s.guard, subject(slice)) ?? guardRowOf(s.guard, `${s.column} = ${slice.code}`);
+    const ordered = s.slices.length > ROW_CAP ? [...s.slices].sort((a, b) => Number(row(b)?.failed ?? false) - Number(row(a)?.failed ?? false)) : s.slices;
+    const { shown, more } = capped(ordered, ROW_CAP, `slices of ${s.column}`);
+    const head = `**Slices by \`${tableCell(s.column)}\`** (\`${tableCell(s.file)}\`; slices under ${s.minRows.toLocaleString('en-US')} rows are reported, not gated)`;
+    const out = [head, ''];
+    if (s.guard)
+        out.push(...sliceGuardSummary(s, s.guard));
+    const level = levelText(undefined, s.slices.flatMap((k) => k.comparisons));
+    out.push(`| | ${tableCell(s.column)} | rows | ${gate} new | baseline | change | improvement, ${level} interval | guard |`, '|---|---|---:|---:|---:|---:|---:|---|');
+    for (const slice of shown) {
+        const c = slice.comparisons.find((k) => k.metric === gate) ?? slice.comparisons[0];
+        const g = row(slice);
+        const cells = [
+            g?.failed ? '❌' : '',
+            tableCell(name(slice)),
+            slice.rows.toLocaleString('en-US'),
+            formatMetric(c?.new),
+            formatMetric(c?.baseline),
+            (c && changeWords(c)) ?? 'n/a',
+            (c && intervalText(c)) ?? 'n/a',
+        ];
+        const missing = cells.includes('n/a') ? (c?.unavailable ?? 'not computed for this slice') : '';
+        cells.push(tableCell([g?.note ?? '', missing].filter(Boolean).join('; ')));
+        out.push(`| ${cells.join(' | ')} |`);
+    }
+    out.push('', ...more);
+    if (more.length)
+        out.push('');
+    return out;
+}
+function evaluation_markdown_matrix(title, m) {
+    const k = m.length;
+    const head = `| true \\ predicted | ${Array.from({ length: k }, (_, i) => i).join(' | ')} |`;
+    return [`**${title}**`, '', head, `|---|${'---:|'.repeat(k)}`, ...m.map((row, t) => `| **${t}** | ${row.join(' | ')} |`), ''];
+}
+/** Both confusion matrices, folded, for up to MATRIX_CLASSES classes (the JSON report has them always). */
+function confusionMatrices(r) {
+    const { new: n, baseline: b } = r.models;
+    if (!n?.confusion?.length || n.confusion.length > MATRIX_CLASSES)
+        return [];
+    const out = ['<details><summary>Confusion matrices</summary>', '', ...evaluation_markdown_matrix('New model', n.confusion)];
     if (b?.confusion)
-        out.push(...matrix('Confusion matrix, baseline', b.confusion));
+        out.push(...evaluation_markdown_matrix('Baseline', b.confusion));
     out.push('</details>', '');
     return out;
+}
+function evaluation_markdown_short(sha) {
+    return sha ? `\`${sha.slice(0, 12)}\`` : '';
 }
 function modelRow(name, m) {
     const t = m.timing
         ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)`
         : '';
     return `| ${name} | \`${m.path}\` | ${evaluation_markdown_short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`;
+}
+/** How the intervals were computed: level, replicates, seed (so that a reader can reproduce them). */
+function inferenceLine(r) {
+    const s = r.inference;
+    if (!s)
+        return '';
+    const conf = s.confidence !== undefined ? `; lower confidence bounds at ${formatNumber(s.confidence)} (one-sided)` : '';
+    return ` Intervals: ${Math.round(s.level * 1000) / 10}% two-sided${conf}; bootstrap replicates ${s.replicates.toLocaleString('en-US')}, seed ${s.seed}.`;
 }
 /** What was compared: the files, their SHA-256 (shortened here; in full in the JSON report), the run's settings. */
 function modelsAndData(r) {
@@ -40674,7 +45111,7 @@ function modelsAndData(r) {
         const e = r.evalSet;
         out.push(`| eval set | \`${e.path}\` | ${evaluation_markdown_short(e.sha256)} | ${e.rows.toLocaleString('en-US')} rows; features ${e.features.dtype} [${e.features.shape.join(', ')}], labels ${e.labels.dtype} | |`);
     }
-    out.push('', `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.`, '</details>', '');
+    out.push('', `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.${inferenceLine(r)}`, '</details>', '');
     return out;
 }
 function nextStep(r) {
@@ -40687,7 +45124,7 @@ function nextStep(r) {
         if (r.baselineMissing?.policy === 'fail') {
             return 'provide the production model as `baseline-model`, or set `missing-baseline: pass` for the very first model.';
         }
-        return 'this model does not replace production. Improve it and push again, or, if the margin is wrong, change `min-improvement` in the workflow (reviewed like any code change).';
+        return 'this model does not replace production. Improve it and push again, or, if a bound is wrong, change it in the workflow (`min-improvement`, `thresholds`, `max-class-regression`; reviewed like any code change).';
     }
     return 'package the model (validate-onnx) and deploy it to staging; a person approves production after reading this report.';
 }
@@ -45847,18 +50284,18 @@ function numberInput(name, fallback, options = {}) {
     if (raw === '')
         return fallback;
     const value = Number(raw);
-    const { min, max, integer, exclusiveMin } = options;
+    const { min, max, integer, exclusiveMin, exclusiveMax } = options;
     const wanted = [
         integer ? 'an integer' : 'a number',
         min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
-        max !== undefined ? `<= ${max}` : '',
+        max !== undefined ? `${exclusiveMax ? '<' : '<='} ${max}` : '',
     ]
         .filter(Boolean)
         .join(' ');
     const bad = !Number.isFinite(value) ||
         (integer && !Number.isInteger(value)) ||
         (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
-        (max !== undefined && value > max);
+        (max !== undefined && (exclusiveMax ? value >= max : value > max));
     if (bad)
         throw errors_badInputValue(name, raw, wanted);
     return value;
@@ -46106,6 +50543,16 @@ const INPUTS = [
     'metric',
     'min-improvement',
     'significance-level',
+    'confidence',
+    'bootstrap-replicates',
+    'seed',
+    'thresholds',
+    'max-class-regression',
+    'slices',
+    'slice-names',
+    'min-slice-rows',
+    'max-slice-regression',
+    'top-k',
     'task',
     'input-name',
     'output-name',
@@ -46155,12 +50602,41 @@ function readMetricAndTask() {
         checkMetricFitsTask(metric, task, 'input');
     return { metric, task };
 }
+/** How the improvement is judged: the decision rules, the bootstrap, the thresholds and guards. */
+function readEvidenceSettings() {
+    const thresholds = stringInput('thresholds');
+    const classRegression = stringInput('max-class-regression');
+    return {
+        significanceLevel: optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }),
+        // below 0.5 a "lower" bound would sit above the improvement itself
+        confidence: optionalNumberInput('confidence', { min: 0.5, max: 1, exclusiveMin: true, exclusiveMax: true }),
+        replicates: numberInput('bootstrap-replicates', 2000, { min: 100, max: 1_000_000, integer: true }),
+        seed: numberInput('seed', 1, { min: 0, max: 2 ** 32 - 1, integer: true }),
+        // the parser's message names the line and what it expects
+        thresholds: thresholds ? inputValue('thresholds', parseThresholds(thresholds)) : [],
+        classRegression: classRegression
+            ? inputValue('max-class-regression', parseClassRegression(classRegression), {
+                shown: classRegression,
+                expected: 'a number (the largest recall drop tolerated), or per metric "recall 0.05, f1 0.1"',
+            })
+            : undefined,
+        topK: numberInput('top-k', 5, { min: 1, max: 1 << 20, integer: true }),
+    };
+}
+/** Slice columns of the eval set and their guard. */
+function readSliceSettings() {
+    return {
+        slices: stringInput('slices')
+            .split(/[,\n]/)
+            .map((name) => name.trim())
+            .filter(Boolean),
+        sliceNames: stringInput('slice-names'),
+        minSliceRows: numberInput('min-slice-rows', 100, { min: 1, integer: true }),
+        maxSliceRegression: optionalNumberInput('max-slice-regression', { min: 0 }),
+    };
+}
 function readEvaluationSettings() {
     const { metric, task } = readMetricAndTask();
-    const significanceLevel = optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true });
-    // a metric given is checked now; the default one (from the task) once the task is known
-    if (metric)
-        checkSignificanceFits(metric, significanceLevel);
     return {
         newModel: stringInput('new-model', { required: true }),
         baselineModel: stringInput('baseline-model'),
@@ -46170,7 +50646,8 @@ function readEvaluationSettings() {
         metric,
         task,
         minImprovement: numberInput('min-improvement', 0.01),
-        significanceLevel,
+        ...readEvidenceSettings(),
+        ...readSliceSettings(),
         inputName: stringInput('input-name'),
         outputName: stringInput('output-name'),
         missingBaseline: choiceInput('missing-baseline', ['pass', 'warn', 'fail'], 'fail'),
@@ -46220,6 +50697,11 @@ async function evaluate(config, report) {
         // also when a later step failed: the policy was applied before it
         announceMissingBaseline(report);
     }
+    // what the decision passed but had to say (a gain within noise) is an annotation too
+    const missing = report.baselineMissing && missingBaselineWarning(report.baselineMissing);
+    for (const w of report.warnings)
+        if (w !== missing)
+            warning(w, { title: TITLE });
 }
 async function postComment(report, config) {
     if (!config.comment)
@@ -46234,12 +50716,15 @@ async function postComment(report, config) {
         info(`PR comment ${result.action}: ${result.url ?? ''}`);
 }
 function outputs(r) {
+    const interval = r.comparisons?.find((c) => c.metric === r.primary.metric)?.interval;
     return {
         passed: String(r.passed),
         metric: r.primary.metric,
         'new-metric': numberOutput(r.primary.new),
         'baseline-metric': numberOutput(r.primary.baseline),
         improvement: numberOutput(r.primary.improvement),
+        'improvement-lower': numberOutput(interval?.lower),
+        'improvement-upper': numberOutput(interval?.upper),
         'p-value': numberOutput(r.significance?.pValue),
     };
 }

@@ -32451,18 +32451,18 @@ function numberInput(name, fallback, options = {}) {
     if (raw === '')
         return fallback;
     const value = Number(raw);
-    const { min, max, integer, exclusiveMin } = options;
+    const { min, max, integer, exclusiveMin, exclusiveMax } = options;
     const wanted = [
         integer ? 'an integer' : 'a number',
         min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
-        max !== undefined ? `<= ${max}` : '',
+        max !== undefined ? `${exclusiveMax ? '<' : '<='} ${max}` : '',
     ]
         .filter(Boolean)
         .join(' ');
     const bad = !Number.isFinite(value) ||
         (integer && !Number.isInteger(value)) ||
         (min !== undefined && (exclusiveMin ? value <= min : value < min)) ||
-        (max !== undefined && value > max);
+        (max !== undefined && (exclusiveMax ? value >= max : value > max));
     if (bad)
         throw badInputValue(name, raw, wanted);
     return value;
