@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassComparison, MetricComparison } from './comparison.js';
 import { newEvaluationReport, type EvaluationReport, type GuardRow, type SliceReport, type ThresholdReport } from './evaluation-report.js';
-import { MARKDOWN_LIMIT, renderEvaluationMarkdown, tableCell } from './evaluation-markdown.js';
+import { tableCell } from '../util/markdown.js';
+import { MARKDOWN_LIMIT, renderEvaluationMarkdown } from './evaluation-markdown.js';
 import { classChangeChart, intervalPicture, mermaidNumber } from './evaluation-markdown-charts.js';
 
 // Every report here is built by hand and every expected line is written out by hand: the numbers

@@ -1,3 +1,4 @@
+import { tableCell } from '../util/markdown.js';
 import { formatMetric, formatNumber } from '../util/format.js';
 import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
 import { formatDuration } from '../util/duration.js';
@@ -20,11 +21,6 @@ const CHART_CLASSES = 30;
 const MATRIX_CLASSES = 20;
 /** Warnings (and listed guard failures) shown before "… N more". */
 const LIST_CAP = 20;
-
-/** A table cell: no pipe or newline of the text breaks the row. */
-export function tableCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 
 /** The first `cap` items, and the line saying how many more there are (in the JSON report). */
 function capped<T>(items: T[], cap: number, what: string): { shown: T[]; more: string[] } {

@@ -13,7 +13,7 @@ import { standardErrorComparison, withoutBaseline } from '../metrics/metric-comp
 import { compareHits } from '../metrics/paired-hits.js';
 import { compareRank } from '../metrics/compare-rank.js';
 import { compareRegression } from '../metrics/regression-comparison.js';
-import type { PairedMeanStats } from '../stats/index.js';
+import { normalMeanComparison, type PairedMeanStats } from '../stats/index.js';
 import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
 import type { RankData } from './rank-collector.js';
 import type { ClassificationStatistics, SubsetStatistics } from './statistics.js';
@@ -68,10 +68,11 @@ function scoreComparisons(stats: ClassificationStatistics, s: InferenceSettings,
     const why = stats.scoresUnavailable ?? 'no scores';
     return (['log-loss', 'brier', 'ece'] as const).map((m) => withoutBaseline(m, false, null, why));
   }
+  const { paired } = stats;
   return [
-    meanComparison('log-loss', logLoss, s),
-    meanComparison('brier', brier, s),
-    compareCalibration(calibration, s, { paired: stats.paired, stream }),
+    meanComparison('log-loss', logLoss, s, paired),
+    meanComparison('brier', brier, s, paired),
+    compareCalibration(calibration, s, { paired, stream }),
   ];
 }
 
@@ -79,14 +80,15 @@ function scoreComparisons(stats: ClassificationStatistics, s: InferenceSettings,
  * A metric that is the mean of per-row values: the two means, and the normal interval of the mean
  * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs).
  */
-export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: InferenceSettings): MetricComparison {
+export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: InferenceSettings, paired: boolean): MetricComparison {
   const up = higherIsBetter(metric);
   const n = stats.new.count;
   if (n === 0) return withoutBaseline(metric, up, null, 'no rows');
-  if (!stats.baseline || !stats.diff) return withoutBaseline(metric, up, stats.new.mean());
+  if (!paired) return withoutBaseline(metric, up, stats.new.mean());
   const values = { metric, higherIsBetter: up, new: stats.new.mean(), baseline: stats.baseline.mean() };
   if (n < 2) return { ...withoutBaseline(metric, up, values.new, 'an interval needs at least two rows'), baseline: values.baseline };
-  return standardErrorComparison(values, Math.sqrt(stats.diff.variance() / n), s, { interval: 'normal', test: 'z' });
+  const { standardError } = normalMeanComparison(stats, { higherIsBetter: up, level: s.level });
+  return standardErrorComparison(values, standardError, s, { interval: 'normal', test: 'z' });
 }
 
 /** roc-auc and average-precision over the whole set; per slice they are not computed (the scores are not kept per slice). */

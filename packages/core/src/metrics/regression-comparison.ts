@@ -4,7 +4,7 @@
 import type { InferenceSettings, MetricComparison } from '../evaluation/comparison.js';
 import { deltaSqrtComparison, normalMeanComparison, type MeanComparison, type MeanStats, type PairedMeanStats } from '../stats/index.js';
 import { higherIsBetter, type RegressionMetric } from './definitions.js';
-import { improvementOf, withoutBaseline } from './metric-comparison.js';
+import { improvementOf, standardErrorComparison, withoutBaseline } from './metric-comparison.js';
 
 /** What the regression metrics follow from: both models' per-row squared and absolute errors, and the targets. */
 export interface RegressionComparisonInput {
@@ -16,7 +16,11 @@ export interface RegressionComparisonInput {
   target: MeanStats;
 }
 
-/** A comparison from a normal or delta-method summary of the improvement, its numbers scaled by `scale` (r2). */
+/**
+ * A comparison from a normal or delta-method summary of the improvement: its standard error,
+ * scaled by `scale` (r2), turned into the interval, bound and p-values by standardErrorComparison,
+ * the one place that does it for every metric.
+ */
 function fromSummary(
   metric: RegressionMetric,
   values: [number, number],
@@ -25,20 +29,8 @@ function fromSummary(
   how: 'normal' | 'delta',
   scale = 1,
 ): MetricComparison {
-  const out: MetricComparison = {
-    metric,
-    higherIsBetter: higherIsBetter(metric),
-    new: values[0],
-    baseline: values[1],
-    improvement: improvementOf(values[0], values[1], higherIsBetter(metric)),
-    interval: { level: s.level, lower: summary.interval[0] * scale, upper: summary.interval[1] * scale },
-    pNewBetter: summary.pNewBetter,
-    pNewWorse: summary.pNewWorse,
-    method: { interval: how, test: 'z' },
-  };
-  if (s.confidence !== undefined && summary.lowerBound !== undefined)
-    out.lowerBound = { level: s.confidence, value: summary.lowerBound * scale };
-  return out;
+  const pair = { metric, higherIsBetter: higherIsBetter(metric), new: values[0], baseline: values[1] };
+  return standardErrorComparison(pair, summary.standardError * scale, s, { interval: how, test: 'z' });
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The rollback action's report: the JSON file and the job summary render this one object. */
 import type { ReportError } from '../errors.js';
 import { renderRunFooter, type RunInfo } from '../util/run-info.js';
+import { tableCell } from '../util/markdown.js';
 import { badVersions, type Ledger, type LedgerEvent, type LedgerKind } from './ledger.js';
 import type { LiveVersion, Skipped } from './select.js';
 
@@ -101,10 +102,6 @@ function code(v: string | undefined | null): string {
   return v === undefined || v === null || v === '' ? '' : `\`${v.replace(/`/g, "'")}\``;
 }
 
-function cellText(v: string): string {
-  return v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 /** The report as markdown for the job summary, verdict first. */
 export function renderRollbackMarkdown(r: RollbackReport): string {
   const out: string[] = [];
@@ -112,18 +109,18 @@ export function renderRollbackMarkdown(r: RollbackReport): string {
   const change =
     r.fromVersion && r.toVersion ? `: ${r.fromVersion} → ${r.toVersion}` : r.mode === 'record' && r.version ? `: ${r.version}` : '';
   out.push(`## ${ICON[r.status]} ${TITLE[r.status]}${where}${change}`, '');
-  out.push(cellText(r.explanation), '');
-  for (const w of r.warnings) out.push(`> [!WARNING]\n> ${cellText(w)}`, '');
+  out.push(tableCell(r.explanation), '');
+  for (const w of r.warnings) out.push(`> [!WARNING]\n> ${tableCell(w)}`, '');
 
   const rows: [string, string][] = [];
-  if (r.live) rows.push(['live at the start', `${code(r.live.version)} (${cellText(r.live.source)})`]);
+  if (r.live) rows.push(['live at the start', `${code(r.live.version)} (${tableCell(r.live.source)})`]);
   if (r.request.expectedCurrent) rows.push(['expected-current', code(r.request.expectedCurrent)]);
   if (r.request.version) rows.push([r.mode === 'record' ? 'version' : 'requested version', code(r.request.version)]);
-  if (r.request.reason) rows.push(['reason', cellText(r.request.reason)]);
-  if (r.request.trigger) rows.push(['trigger', cellText(r.request.trigger)]);
-  if (r.skipped?.length) rows.push(['skipped', r.skipped.map((s) => `${code(s.version)} (${cellText(s.why)})`).join(', ')]);
-  if (r.target) rows.push(['target', cellText(r.target.description)]);
-  if (r.ledger) rows.push(['ledger', cellText(r.ledger.location)]);
+  if (r.request.reason) rows.push(['reason', tableCell(r.request.reason)]);
+  if (r.request.trigger) rows.push(['trigger', tableCell(r.request.trigger)]);
+  if (r.skipped?.length) rows.push(['skipped', r.skipped.map((s) => `${code(s.version)} (${tableCell(s.why)})`).join(', ')]);
+  if (r.target) rows.push(['target', tableCell(r.target.description)]);
+  if (r.ledger) rows.push(['ledger', tableCell(r.ledger.location)]);
   if (rows.length) {
     out.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
   }
@@ -141,7 +138,7 @@ export function renderRollbackMarkdown(r: RollbackReport): string {
     );
   }
   if (r.ledger) out.push(...ledgerTable(r.ledger.events));
-  if (r.error) out.push(`**Error:** ${cellText(r.error.message)}`, '');
+  if (r.error) out.push(`**Error:** ${tableCell(r.error.message)}`, '');
   const footer = renderRunFooter(r.run);
   if (footer) out.push(footer, '');
   return out.join('\n');
@@ -165,7 +162,7 @@ function ledgerTable(events: LedgerEvent[], limit = 15): string[] {
       );
     } else {
       out.push(
-        `| rollback | ${code(e.from)} → ${code(e.to)} | ${e.outcome}: ${cellText(e.reason)} | ${e.at} | | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`,
+        `| rollback | ${code(e.from)} → ${code(e.to)} | ${e.outcome}: ${tableCell(e.reason)} | ${e.at} | | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`,
       );
     }
   }

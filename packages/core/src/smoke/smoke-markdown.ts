@@ -2,13 +2,15 @@ import { describeTolerance } from '../oip/parity.js';
 import { formatDuration } from '../util/duration.js';
 import { formatNumber } from '../util/format.js';
 import { renderRunFooter } from '../util/run-info.js';
+import { tableCell } from '../util/markdown.js';
 import type { SmokeTestReport } from './smoke-report.js';
 import { joinUrl, modelPath } from './smoke-options.js';
 
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' } as const;
 
 /** Table cells: no pipes or newlines from server text. */
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/\r?\n/g, ' ');
+/** A table cell, its `*` escaped too (URLs and status texts are not emphasis). */
+const cell = (s: string) => tableCell(s).replace(/\*/g, '\\*');
 const ms = (v: number | undefined) => (v === undefined ? '' : formatDuration(v));
 
 function verdict(r: SmokeTestReport): string[] {

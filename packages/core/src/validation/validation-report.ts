@@ -3,6 +3,7 @@ import { formatOpsets, type ModelInfo, type ValueInfo } from '../onnx/model-file
 import { formatShape } from '../onnx/session.js';
 import { formatBytes, formatNumber } from '../util/format.js';
 import { renderRunFooter, type RunInfo } from '../util/run-info.js';
+import { tableCell } from '../util/markdown.js';
 import type { Check } from './check.js';
 import type { OutputComparison } from './runtime-checks.js';
 import { formatEntry } from './signature.js';
@@ -79,13 +80,17 @@ export function recordValidation(report: ValidationReport, v: Validation, sha256
 
 const ICON: Record<Check['status'], string> = { pass: '✅', fail: '❌', skip: '➖' };
 
-const cell = (text: string) => text.replace(/\|/g, '\\|');
 const measured = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : formatNumber(v));
 const valueInfo = (v: ValueInfo) => `\`${formatEntry(v)}\``;
 
 function checkTable(r: ValidationReport): string[] {
   if (!r.checks.length) return [];
-  return ['| | check | detail |', '|---|---|---|', ...r.checks.map((c) => `| ${ICON[c.status]} | ${c.title} | ${cell(c.detail)} |`), ''];
+  return [
+    '| | check | detail |',
+    '|---|---|---|',
+    ...r.checks.map((c) => `| ${ICON[c.status]} | ${c.title} | ${tableCell(c.detail)} |`),
+    '',
+  ];
 }
 
 function outputTable(r: ValidationReport): string[] {
