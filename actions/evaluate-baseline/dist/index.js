@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1820);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6900);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1820:
+/***/ 6900:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41194,8 +41194,9 @@ class SliceAccumulators {
  * softmaxed by the caller, since the order of a class's logits across rows is not the order of its
  * probabilities. Memory: 4 + 8·w bytes a row for the label and each model's scores (w = 1 or K),
  * grown by doubling (so up to twice that) unless `expectedRows` reserves it all at once; bytes()
- * says how much, for a memory budget. compareRank needs 32 bytes a row more while it runs. Merging is concatenation: row order matters only to the jackknife's groups
- * (row index mod 20), so merge shards in a fixed order.
+ * says how much, for a memory budget. compareRank needs 32 bytes a row more while it runs.
+ * Merging is concatenation: row order matters only to the jackknife's groups (row index mod 20),
+ * so merge shards in a fixed order.
  */
 class RankScores {
     classes;
@@ -43641,22 +43642,14 @@ function compareRank(scores, s) {
 
 
 
-/** A comparison from a normal or delta-method summary of the improvement, its numbers scaled by `scale` (r2). */
+/**
+ * A comparison from a normal or delta-method summary of the improvement: its standard error,
+ * scaled by `scale` (r2), turned into the interval, bound and p-values by standardErrorComparison,
+ * the one place that does it for every metric.
+ */
 function fromSummary(metric, values, summary, s, how, scale = 1) {
-    const out = {
-        metric,
-        higherIsBetter: higherIsBetter(metric),
-        new: values[0],
-        baseline: values[1],
-        improvement: improvementOf(values[0], values[1], higherIsBetter(metric)),
-        interval: { level: s.level, lower: summary.interval[0] * scale, upper: summary.interval[1] * scale },
-        pNewBetter: summary.pNewBetter,
-        pNewWorse: summary.pNewWorse,
-        method: { interval: how, test: 'z' },
-    };
-    if (s.confidence !== undefined && summary.lowerBound !== undefined)
-        out.lowerBound = { level: s.confidence, value: summary.lowerBound * scale };
-    return out;
+    const pair = { metric, higherIsBetter: higherIsBetter(metric), new: values[0], baseline: values[1] };
+    return standardErrorComparison(pair, summary.standardError * scale, s, { interval: how, test: 'z' });
 }
 /**
  * r2 = 1 − SSE/SST of one model (SST = Σ(y − ȳ)² of the targets), scikit-learn's r2_score; with
@@ -43743,6 +43736,7 @@ function pairWithoutInterval(metric, values, unavailable) {
 
 
 
+
 /**
  * Bootstrap streams: each subset of rows (`subset` 0: every row; 1 + i: the i-th slice) and each
  * count table in it draws from its own stream of the seed, so that no two bootstraps share draws
@@ -43778,27 +43772,29 @@ function scoreComparisons(stats, s, stream) {
         const why = stats.scoresUnavailable ?? 'no scores';
         return ['log-loss', 'brier', 'ece'].map((m) => withoutBaseline(m, false, null, why));
     }
+    const { paired } = stats;
     return [
-        meanComparison('log-loss', logLoss, s),
-        meanComparison('brier', brier, s),
-        compareCalibration(calibration, s, { paired: stats.paired, stream }),
+        meanComparison('log-loss', logLoss, s, paired),
+        meanComparison('brier', brier, s, paired),
+        compareCalibration(calibration, s, { paired, stream }),
     ];
 }
 /**
  * A metric that is the mean of per-row values: the two means, and the normal interval of the mean
  * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs).
  */
-function meanComparison(metric, stats, s) {
+function meanComparison(metric, stats, s, paired) {
     const up = higherIsBetter(metric);
     const n = stats.new.count;
     if (n === 0)
         return withoutBaseline(metric, up, null, 'no rows');
-    if (!stats.baseline || !stats.diff)
+    if (!paired)
         return withoutBaseline(metric, up, stats.new.mean());
     const values = { metric, higherIsBetter: up, new: stats.new.mean(), baseline: stats.baseline.mean() };
     if (n < 2)
         return { ...withoutBaseline(metric, up, values.new, 'an interval needs at least two rows'), baseline: values.baseline };
-    return standardErrorComparison(values, Math.sqrt(stats.diff.variance() / n), s, { interval: 'normal', test: 'z' });
+    const { standardError } = normalMeanComparison(stats, { higherIsBetter: up, level: s.level });
+    return standardErrorComparison(values, standardError, s, { interval: 'normal', test: 'z' });
 }
 /** roc-auc and average-precision over the whole set; per slice they are not computed (the scores are not kept per slice). */
 function rankComparisons(ranks, s, subset) {
@@ -44379,6 +44375,15 @@ function decide(report, s, c) {
     decideOnEvidence(report, s, c, metric, inference);
 }
 //# sourceMappingURL=evaluate.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/markdown.js
+/**
+ * Text made safe for one cell of a markdown table (job summaries, PR comments): a `|` would end
+ * the cell and a line break the row, so the first is escaped and the second becomes a space.
+ */
+function tableCell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+//# sourceMappingURL=markdown.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/duration.js
 /**
  * Durations as action inputs write them: `120s`, `2m`, `1m30s`, `500ms`, `1.5s`, or a bare number
@@ -44603,6 +44608,7 @@ function classChangeChart(c) {
 
 
 
+
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
 /** GitHub refuses a comment longer than 65,536 characters; this leaves room for the marker and a note. */
 const MARKDOWN_LIMIT = 65_000;
@@ -44616,10 +44622,6 @@ const CHART_CLASSES = 30;
 const MATRIX_CLASSES = 20;
 /** Warnings (and listed guard failures) shown before "… N more". */
 const LIST_CAP = 20;
-/** A table cell: no pipe or newline of the text breaks the row. */
-function tableCell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 /** The first `cap` items, and the line saying how many more there are (in the JSON report). */
 function capped(items, cap, what) {
     if (items.length <= cap)

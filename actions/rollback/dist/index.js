@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6090);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8999);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6090:
+/***/ 8999:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32698,6 +32698,15 @@ async function writeReport(path, report) {
     }
 }
 //# sourceMappingURL=reported-action.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/markdown.js
+/**
+ * Text made safe for one cell of a markdown table (job summaries, PR comments): a `|` would end
+ * the cell and a line break the row, so the first is escaped and the second becomes a space.
+ */
+function tableCell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+//# sourceMappingURL=markdown.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/ledger.js
 /**
  * The release ledger: where the version history of one environment lives, as an ordered log of
@@ -32768,6 +32777,7 @@ function describeLedger(events, limit = 20) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/rollback-report.js
 
 
+
 /** The explanation of a report that nothing has filled in yet. */
 const NOT_RUN = 'The action did not run.';
 /** The report before the run: status error until the run says otherwise. */
@@ -32820,35 +32830,32 @@ const TITLE = {
 function code(v) {
     return v === undefined || v === null || v === '' ? '' : `\`${v.replace(/`/g, "'")}\``;
 }
-function cellText(v) {
-    return v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 /** The report as markdown for the job summary, verdict first. */
 function renderRollbackMarkdown(r) {
     const out = [];
     const where = r.environment ? ` (${r.environment})` : '';
     const change = r.fromVersion && r.toVersion ? `: ${r.fromVersion} → ${r.toVersion}` : r.mode === 'record' && r.version ? `: ${r.version}` : '';
     out.push(`## ${ICON[r.status]} ${TITLE[r.status]}${where}${change}`, '');
-    out.push(cellText(r.explanation), '');
+    out.push(tableCell(r.explanation), '');
     for (const w of r.warnings)
-        out.push(`> [!WARNING]\n> ${cellText(w)}`, '');
+        out.push(`> [!WARNING]\n> ${tableCell(w)}`, '');
     const rows = [];
     if (r.live)
-        rows.push(['live at the start', `${code(r.live.version)} (${cellText(r.live.source)})`]);
+        rows.push(['live at the start', `${code(r.live.version)} (${tableCell(r.live.source)})`]);
     if (r.request.expectedCurrent)
         rows.push(['expected-current', code(r.request.expectedCurrent)]);
     if (r.request.version)
         rows.push([r.mode === 'record' ? 'version' : 'requested version', code(r.request.version)]);
     if (r.request.reason)
-        rows.push(['reason', cellText(r.request.reason)]);
+        rows.push(['reason', tableCell(r.request.reason)]);
     if (r.request.trigger)
-        rows.push(['trigger', cellText(r.request.trigger)]);
+        rows.push(['trigger', tableCell(r.request.trigger)]);
     if (r.skipped?.length)
-        rows.push(['skipped', r.skipped.map((s) => `${code(s.version)} (${cellText(s.why)})`).join(', ')]);
+        rows.push(['skipped', r.skipped.map((s) => `${code(s.version)} (${tableCell(s.why)})`).join(', ')]);
     if (r.target)
-        rows.push(['target', cellText(r.target.description)]);
+        rows.push(['target', tableCell(r.target.description)]);
     if (r.ledger)
-        rows.push(['ledger', cellText(r.ledger.location)]);
+        rows.push(['ledger', tableCell(r.ledger.location)]);
     if (rows.length) {
         out.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
     }
@@ -32861,7 +32868,7 @@ function renderRollbackMarkdown(r) {
     if (r.ledger)
         out.push(...ledgerTable(r.ledger.events));
     if (r.error)
-        out.push(`**Error:** ${cellText(r.error.message)}`, '');
+        out.push(`**Error:** ${tableCell(r.error.message)}`, '');
     const footer = renderRunFooter(r.run);
     if (footer)
         out.push(footer, '');
@@ -32884,7 +32891,7 @@ function ledgerTable(events, limit = 15) {
             out.push(`| release | ${code(e.version)} | ${state} | ${e.at} | ${code(e.commit?.slice(0, 12))} | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`);
         }
         else {
-            out.push(`| rollback | ${code(e.from)} → ${code(e.to)} | ${e.outcome}: ${cellText(e.reason)} | ${e.at} | | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`);
+            out.push(`| rollback | ${code(e.from)} → ${code(e.to)} | ${e.outcome}: ${tableCell(e.reason)} | ${e.at} | | ${e.runUrl ? `[run](${e.runUrl})` : ''} |`);
         }
     }
     if (events.length > limit)

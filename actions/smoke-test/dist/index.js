@@ -33025,7 +33025,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2274);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1743);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33034,7 +33034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2274:
+/***/ 1743:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47634,7 +47634,17 @@ async function runSmokeGate(inputs, report, log) {
     await withLocalSide(inputs.local, report, log, (side) => runSmokeTest({ ...inputs.probe, ...side, log }, report));
 }
 //# sourceMappingURL=smoke-gate.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/markdown.js
+/**
+ * Text made safe for one cell of a markdown table (job summaries, PR comments): a `|` would end
+ * the cell and a line break the row, so the first is escaped and the second becomes a space.
+ */
+function tableCell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+//# sourceMappingURL=markdown.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/smoke/smoke-markdown.js
+
 
 
 
@@ -47642,7 +47652,8 @@ async function runSmokeGate(inputs, report, log) {
 
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' };
 /** Table cells: no pipes or newlines from server text. */
-const cell = (s) => s.replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/\r?\n/g, ' ');
+/** A table cell, its `*` escaped too (URLs and status texts are not emphasis). */
+const cell = (s) => tableCell(s).replace(/\*/g, '\\*');
 const smoke_markdown_ms = (v) => (v === undefined ? '' : formatDuration(v));
 function verdict(r) {
     const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';

@@ -43012,7 +43012,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1965);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8080);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43021,7 +43021,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1965:
+/***/ 8080:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49796,7 +49796,17 @@ async function validateModel(options, onModel) {
     };
 }
 //# sourceMappingURL=validate.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/util/markdown.js
+/**
+ * Text made safe for one cell of a markdown table (job summaries, PR comments): a `|` would end
+ * the cell and a line break the row, so the first is escaped and the second becomes a space.
+ */
+function tableCell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+//# sourceMappingURL=markdown.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/validation/validation-report.js
+
 
 
 
@@ -49844,13 +49854,17 @@ function recordValidation(report, v, sha256) {
     report.reason = reasonOf(v.checks);
 }
 const ICON = { pass: '✅', fail: '❌', skip: '➖' };
-const cell = (text) => text.replace(/\|/g, '\\|');
 const measured = (v) => (v === null || v === undefined ? 'n/a' : formatNumber(v));
 const validation_report_valueInfo = (v) => `\`${formatEntry(v)}\``;
 function checkTable(r) {
     if (!r.checks.length)
         return [];
-    return ['| | check | detail |', '|---|---|---|', ...r.checks.map((c) => `| ${ICON[c.status]} | ${c.title} | ${cell(c.detail)} |`), ''];
+    return [
+        '| | check | detail |',
+        '|---|---|---|',
+        ...r.checks.map((c) => `| ${ICON[c.status]} | ${c.title} | ${tableCell(c.detail)} |`),
+        '',
+    ];
 }
 function outputTable(r) {
     if (!r.outputs.length)
