@@ -9,7 +9,9 @@
  * squared and absolute errors of both models and their differences, and the targets' sums.
  *
  * Counts are exact; sums are exact (stats/exact-sum.ts), so that neither the batch size nor the
- * order in which subsets are merged can change a digit.
+ * order in which subsets are merged can change a digit: every part has merge() and toJSON(). The
+ * one exception is the rank metrics' per-row scores (rank-collector.ts), merged by concatenation
+ * in row order (the average-precision jackknife groups rows by index): shards merge in row order.
  *
  * Which reading of a float output holds (probabilities or logits: row-values.ts) is known only after
  * the last row: until then every statistic that depends on it is kept per reading (per pair of
