@@ -25,7 +25,6 @@ export type ScoreKind = 'probabilities' | 'logits' | 'labels';
 export interface ModelEvaluation {
   /** What the scored output holds. */
   outputKind: ScoreKind | 'values';
-  outputShape: (number | string)[];
   inferenceMs: number;
 }
 
@@ -77,7 +76,6 @@ interface Runner {
   inferenceMs: number;
   width: number;
   outputIsLabels: boolean;
-  outputShape: (number | string)[];
   scores: Float64Array;
   /** Classification: what the batch's scores say about each row (predicted class, losses, ...). */
   values?: RowValues;
@@ -157,7 +155,6 @@ function createRunners(models: [string, LoadedModel][], batchRows: number, rowLe
       inferenceMs: 0,
       width: 0,
       outputIsLabels: false,
-      outputShape: [],
       scores: new Float64Array(0),
     };
   });
@@ -315,7 +312,6 @@ async function probeFirstBatch(options: CompareOptions, runners: Runner[], batch
     if (r.width === 0) throw noValues(r, first[i].dims);
     r.outputIsLabels = !first[i].isFloat;
     if (r.outputIsLabels && r.width !== 1) throw severalClassIds(r, first[i].dims);
-    r.outputShape = r.model.output.shape;
     r.scores = new Float64Array(batches.batchRows * r.width);
   });
   const scorer = runners.find((r) => !r.outputIsLabels);
@@ -419,7 +415,7 @@ function modelEvaluation(r: Runner): ModelEvaluation {
       : r.values.finalReading() === 0
         ? 'probabilities'
         : 'logits';
-  return { outputKind, outputShape: r.outputShape, inferenceMs: r.inferenceMs };
+  return { outputKind, inferenceMs: r.inferenceMs };
 }
 
 /**

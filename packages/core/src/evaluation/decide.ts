@@ -4,7 +4,7 @@
  * decision, thresholds, classGuard and slices, and its verdict (passed, status, reason).
  */
 import { UserError } from '../errors.js';
-import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
+import { higherIsBetter, type MetricName, type PerClassMetric } from '../metrics/definitions.js';
 import type { Comparison } from './compare.js';
 import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
 import type { EvaluationSettings } from './evaluate.js';
@@ -13,7 +13,7 @@ import { combineDecision, decideGate, decisionReport, type GateConfig } from './
 import { guardClasses, guardSlices, sliceGuardsByColumn, type SliceComparison } from './guards.js';
 import { inputError } from './input-error.js';
 import { compareStatistics } from './metric-comparisons.js';
-import { checkThresholds } from './thresholds.js';
+import { checkThresholds, type Threshold } from './thresholds.js';
 
 export function decideOnEvidence(
   report: EvaluationReport,
@@ -71,13 +71,11 @@ function gatePrimary(comparisons: MetricComparison[], metric: MetricName, s: Eva
   return primary;
 }
 
-/** A threshold's metric by name: 'accuracy', or per class 'recall[3]'. */
+/** A threshold's comparison: a metric of the set, or per class (recall[3]) the class's row. */
 function lookupIn(comparisons: MetricComparison[], perClass: ClassComparison[] | undefined) {
-  return (name: string): MetricComparison | undefined => {
-    const perClassName = /^(precision|recall|f1)\[(\d+)\]$/.exec(name);
-    if (!perClassName) return comparisons.find((m) => m.metric === name);
-    const row = perClass?.find((r) => r.class === Number(perClassName[2]));
-    return row?.[perClassName[1] as 'precision' | 'recall' | 'f1'];
+  return (t: Threshold): MetricComparison | undefined => {
+    if (t.classId === undefined) return comparisons.find((m) => m.metric === t.metric);
+    return perClass?.find((r) => r.class === t.classId)?.[t.name as PerClassMetric];
   };
 }
 

@@ -1,6 +1,7 @@
 import { UserError, fileProblem } from '../errors.js';
 import { higherIsBetter, type MetricName, type MetricValues, type Task } from '../metrics/definitions.js';
-import { decodeCells, type PairedConfusion } from '../metrics/paired-confusion.js';
+import { mcnemarCounts } from '../metrics/compare-confusion.js';
+import type { PairedConfusion } from '../metrics/paired-confusion.js';
 import { mcnemarExact, mcnemarExactNewBetter } from '../metrics/significance.js';
 import { describeDType } from '../npy/dtype.js';
 import { loadOnnxRuntime, type OnnxRuntime, type RuntimeLocation } from '../onnx/runtime.js';
@@ -272,17 +273,7 @@ function matrix(flat: Float64Array, k: number): number[][] {
 
 /** McNemar's counts and both p-values from the paired table (the report's significance block and the p-value output). */
 function mcnemar(table: PairedConfusion, classes: number, level: number | undefined): NonNullable<EvaluationReport['significance']> {
-  const { keys, counts } = table.cells();
-  const { label, newClass, baselineClass } = decodeCells(keys, classes);
-  let b = 0;
-  let c = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const newRight = newClass[i] === label[i];
-    if (newRight !== (baselineClass[i] === label[i])) {
-      if (newRight) b += counts[i];
-      else c += counts[i];
-    }
-  }
+  const { newOnly: b, baselineOnly: c } = mcnemarCounts(table, classes);
   return {
     test: 'mcnemar-exact',
     newOnlyCorrect: b,

@@ -34,7 +34,7 @@ export interface EvaluationReport {
     baselineOnlyCorrect: number;
     /** Two-sided: do the two models differ? (the p-value output) */
     pValue: number;
-    /** One-sided: is the new model better? What significance-level gates on. */
+    /** One-sided: is the new model better? (significance-level gates on the gating metric's own test: decision.pNewBetter) */
     pValueNewBetter: number;
     level: number | null;
   };

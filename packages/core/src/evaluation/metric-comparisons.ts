@@ -9,7 +9,7 @@
 import { compareCalibration } from '../metrics/calibration.js';
 import { compareConfusion } from '../metrics/compare-confusion.js';
 import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
-import { standardErrorComparison, withoutBaseline } from '../metrics/metric-comparison.js';
+import { pairWithoutInterval, standardErrorComparison, withoutBaseline } from '../metrics/metric-comparison.js';
 import { compareHits } from '../metrics/paired-hits.js';
 import { compareRank } from '../metrics/compare-rank.js';
 import { compareRegression } from '../metrics/regression-comparison.js';
@@ -68,39 +68,34 @@ function scoreComparisons(stats: ClassificationStatistics, s: InferenceSettings,
     const why = stats.scoresUnavailable ?? 'no scores';
     return (['log-loss', 'brier', 'ece'] as const).map((m) => withoutBaseline(m, false, null, why));
   }
-  const { paired } = stats;
   return [
-    meanComparison('log-loss', logLoss, s, paired),
-    meanComparison('brier', brier, s, paired),
-    compareCalibration(calibration, s, { paired, stream }),
+    meanComparison('log-loss', logLoss, s),
+    meanComparison('brier', brier, s),
+    compareCalibration(calibration, s, { paired: stats.paired, stream }),
   ];
 }
 
 /**
  * A metric that is the mean of per-row values: the two means, and the normal interval of the mean
- * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs).
+ * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs). Without a
+ * baseline's values (no row added to it), the new model's mean alone.
  */
-export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: InferenceSettings, paired: boolean): MetricComparison {
+export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: InferenceSettings): MetricComparison {
   const up = higherIsBetter(metric);
   const n = stats.new.count;
   if (n === 0) return withoutBaseline(metric, up, null, 'no rows');
-  if (!paired) return withoutBaseline(metric, up, stats.new.mean());
+  if (stats.baseline.count === 0) return withoutBaseline(metric, up, stats.new.mean());
   const values = { metric, higherIsBetter: up, new: stats.new.mean(), baseline: stats.baseline.mean() };
-  if (n < 2) return { ...withoutBaseline(metric, up, values.new, 'an interval needs at least two rows'), baseline: values.baseline };
+  if (n < 2) return pairWithoutInterval(values, 'an interval needs at least two rows');
   const { standardError } = normalMeanComparison(stats, { higherIsBetter: up, level: s.level });
   return standardErrorComparison(values, standardError, s, { interval: 'normal', test: 'z' });
 }
 
 /** roc-auc and average-precision over the whole set; per slice they are not computed (the scores are not kept per slice). */
 function rankComparisons(ranks: RankData | undefined, s: InferenceSettings, subset: number): MetricComparison[] {
-  const why =
-    subset > 0
-      ? 'rank metrics are computed on the whole eval set, not per slice'
-      : ranks && 'unavailable' in ranks
-        ? ranks.unavailable
-        : undefined;
-  if (why !== undefined || !ranks || !('scores' in ranks)) {
-    return (['roc-auc', 'average-precision'] as const).map((m) => withoutBaseline(m, true, null, why ?? 'no scores'));
-  }
+  const none = (why: string) => (['roc-auc', 'average-precision'] as const).map((m) => withoutBaseline(m, true, null, why));
+  if (subset > 0) return none('rank metrics are computed on the whole eval set, not per slice');
+  if (!ranks) return none('no scores');
+  if ('unavailable' in ranks) return none(ranks.unavailable);
   return compareRank(ranks.scores, s);
 }

@@ -2,15 +2,19 @@
  * Keeps the per-row scores that roc-auc and average-precision rank (metrics/rank-scores.ts): the
  * one part of the evaluation whose memory grows with the rows, so it is bounded. Within
  * RANK_SCORES_BUDGET the scores are always kept; beyond it only when the gate or a threshold names a
- * rank metric (then the memory is what it takes, and the log says how much), and otherwise the
- * metrics are reported unavailable with the reason.
+ * rank metric (then the memory is what it takes: 4 + 8·w bytes a row per model, w = 1 for two
+ * classes, else the number of classes, and 32 bytes a row more while they are ranked), and
+ * otherwise the metrics are reported unavailable with the reason.
  */
 import { RankScores } from '../metrics/rank-scores.js';
 import { formatBytes } from '../util/format.js';
 import type { RowValues } from './row-values.js';
 
-/** Per-row scores kept without being asked for: 64 MiB (a binary set of 2,000,000 rows takes 40 MB). */
+/** Per-row scores kept without being asked for: 64 MiB (a binary set of 1,000,000 rows takes 52 MB). */
 export const RANK_SCORES_BUDGET = 64 * 2 ** 20;
+
+/** What ranking the scores takes besides them, a row (compareRank's sort keys and order). */
+const RANKING_BYTES_PER_ROW = 32;
 
 /** The rank metrics' scores, or why there are none. */
 export type RankData = { scores: RankScores } | { unavailable: string };
@@ -40,14 +44,14 @@ export class RankCollector {
     const labels = models.find((m) => m.outputIsLabels);
     if (labels) return skip(`the ${labels === models[0] ? 'new' : 'baseline'} model outputs class ids, not scores to rank`);
     const width = classes === 2 ? 1 : classes;
-    const bytes = rows * (4 + 8 * width * models.length);
+    const bytes = rows * (4 + 8 * width * models.length + RANKING_BYTES_PER_ROW);
     if (!needed && bytes > RANK_SCORES_BUDGET) {
       return skip(
         `not computed: ranking needs every row's scores (${formatBytes(bytes)} for ${rows} rows), more than the ` +
           `${formatBytes(RANK_SCORES_BUDGET)} kept unasked; name it in metric or thresholds to compute it`,
       );
     }
-    return new RankCollector({ scores: new RankScores(classes, models.length === 2) }, batchRows, models.length);
+    return new RankCollector({ scores: new RankScores(classes, models.length === 2, rows) }, batchRows, models.length);
   }
 
   /** Adds a batch: each model's scores (binary: one increasing with P(class 1) per row; else every class's). */

@@ -18,11 +18,9 @@ export interface SliceStatistics {
 
 type Accumulator = ClassificationAccumulator | RegressionAccumulator;
 
-/** What gathering needs of a model (RowValues for a classifier, its scores for a regression). */
+/** What gathering needs of a model: its RowValues (a classifier; a regression's are its scores). */
 interface ModelRows {
   values?: RowValues;
-  width: number;
-  outputIsLabels: boolean;
 }
 
 export class SliceAccumulators {

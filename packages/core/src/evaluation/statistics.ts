@@ -53,7 +53,7 @@ export interface RegressionStatistics {
 
 export type SubsetStatistics = ClassificationStatistics | RegressionStatistics;
 
-/** A pair of readings (new model's, baseline's) as one index 0..3; without a baseline, the new model's reading. */
+/** A pair of readings (new model's, baseline's) as one index 0..3 (without a baseline, b is 0). */
 const pairIndex = (a: Reading, b: Reading) => a * 2 + b;
 
 /** Per-reading statistics of one model's per-row values (log-loss or Brier). */

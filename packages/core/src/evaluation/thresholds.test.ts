@@ -154,7 +154,7 @@ const comparisons: Record<string, MetricComparison> = {
   mcc: cmp('mcc', true, 0.6, null, { unavailable: 'no baseline' }),
   'balanced-accuracy': cmp('balanced-accuracy', true, 0.8, 0.7, { unavailable: 'the bootstrap failed' }),
 };
-const lookup = (metric: string) => comparisons[metric];
+const lookup = (t: { metric: string }) => comparisons[t.metric];
 const check = (text: string, options: { confidence?: number; classes?: number } = {}) => checkThresholds(parse(text), lookup, options);
 
 describe('checkThresholds', () => {

@@ -183,7 +183,7 @@ export interface ThresholdOptions {
 }
 
 /**
- * Judges every threshold against the comparisons (`lookup` by Threshold.metric: 'accuracy',
+ * Judges every threshold against the comparisons (`lookup` finds a threshold's: by Threshold.metric, 'accuracy',
  * 'recall[3]'). A value bound judges the new model's value; a change bound the improvement, or with
  * `confidence` set its lower confidence bound (the improvement the data supports at that level; a
  * regression bound then judges the worsening's upper confidence bound, -lowerBound). Relative:
@@ -194,12 +194,12 @@ export interface ThresholdOptions {
  */
 export function checkThresholds(
   thresholds: readonly Threshold[],
-  lookup: (metric: string) => MetricComparison | undefined,
+  lookup: (t: Threshold) => MetricComparison | undefined,
   options: ThresholdOptions,
 ): ThresholdReport[] {
   const rows = thresholds.map((t) => {
     checkApplies(t, options);
-    return judgeThreshold(t, lookup(t.metric), options.confidence);
+    return judgeThreshold(t, lookup(t), options.confidence);
   });
   return [...rows.filter((r) => !r.passed), ...rows.filter((r) => r.passed)];
 }

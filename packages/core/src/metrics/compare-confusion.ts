@@ -29,8 +29,7 @@ export interface ConfusionComparison {
  *
  * Values: scikit-learn's, from each model's confusion (confusion-metrics.ts). Intervals: one paired
  * bootstrap over the table's cells (stats/bootstrap.ts: s.replicates multinomial resamples of
- * the rows over the cells, seed s.seed, stream `options.stream` — the lead passes 0 for the whole
- * set and 1 + i for slice i), every improvement computed from the same replicate in O(cells + K):
+ * the rows over the cells, seed s.seed, stream `options.stream`: each table its own), every improvement computed from the same replicate in O(cells + K):
  * resampling the cells is resampling the rows, so the interval is the paired row bootstrap's.
  * Tests: accuracy's pNewBetter / pNewWorse are McNemar's exact one-sided tests on the rows where
  * exactly one model is right; each class's recall uses McNemar on that class's rows; the rest take
@@ -108,7 +107,7 @@ function newModelOnly(m: ConfusionMetrics, K: number): ConfusionComparison {
 }
 
 /** McNemar's exact one-sided tests, both directions, from the two disagreement counts. */
-function mcnemarTest(newOnly: number, baselineOnly: number): ExactTest {
+export function mcnemarTest(newOnly: number, baselineOnly: number): ExactTest {
   return {
     test: 'mcnemar-exact',
     pNewBetter: mcnemarExactNewBetter(newOnly, baselineOnly),
@@ -117,7 +116,7 @@ function mcnemarTest(newOnly: number, baselineOnly: number): ExactTest {
 }
 
 /** Rows only the new model gets right and rows only the baseline gets right, in all and per label. */
-function mcnemarCounts(table: PairedConfusion, K: number) {
+export function mcnemarCounts(table: PairedConfusion, K: number) {
   const { keys, counts } = table.cells();
   const { label, newClass, baselineClass } = decodeCells(keys, K);
   const newOnlyByClass = new Float64Array(K);

@@ -76,6 +76,11 @@ export function bootstrapComparison(
   return out;
 }
 
+/** Both values and the improvement, and why there is no interval or test (too few rows, constant targets). */
+export function pairWithoutInterval(v: MetricValuePair, unavailable: string): MetricComparison {
+  return { ...pairWithImprovement(v), unavailable };
+}
+
 /** The pair's MetricComparison fields without interval or test. */
 function pairWithImprovement(v: MetricValuePair): MetricComparison {
   return {

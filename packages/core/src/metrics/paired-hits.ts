@@ -4,7 +4,7 @@
 import type { InferenceSettings, MetricComparison } from '../evaluation/comparison.js';
 import { bootstrapCells } from '../stats/index.js';
 import { bootstrapComparison, withoutBaseline } from './metric-comparison.js';
-import { mcnemarExactNewBetter } from './significance.js';
+import { mcnemarTest } from './compare-confusion.js';
 
 /** What PairedHits.toJSON writes: rows per (new hit, baseline hit), cell newHit·2 + baselineHit. */
 export interface PairedHitsJson {
@@ -74,10 +74,5 @@ export function compareHits(
     out[0] = (resampled[2] - resampled[1]) / rows;
   };
   const replicates = bootstrapCells(hits.cells(), 1, statistic, { replicates: s.replicates, seed: s.seed, stream: options.stream });
-  const exact = {
-    test: 'mcnemar-exact' as const,
-    pNewBetter: mcnemarExactNewBetter(newOnly, baselineOnly),
-    pNewWorse: mcnemarExactNewBetter(baselineOnly, newOnly),
-  };
-  return bootstrapComparison(values, { values: replicates, outputs: 1, index: 0 }, s, exact);
+  return bootstrapComparison(values, { values: replicates, outputs: 1, index: 0 }, s, mcnemarTest(newOnly, baselineOnly));
 }

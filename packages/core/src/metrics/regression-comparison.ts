@@ -4,7 +4,7 @@
 import type { InferenceSettings, MetricComparison } from '../evaluation/comparison.js';
 import { deltaSqrtComparison, normalMeanComparison, type MeanComparison, type MeanStats, type PairedMeanStats } from '../stats/index.js';
 import { higherIsBetter, type RegressionMetric } from './definitions.js';
-import { improvementOf, standardErrorComparison, withoutBaseline } from './metric-comparison.js';
+import { pairWithoutInterval, standardErrorComparison, withoutBaseline, type MetricValuePair } from './metric-comparison.js';
 
 /** What the regression metrics follow from: both models' per-row squared and absolute errors, and the targets. */
 export interface RegressionComparisonInput {
@@ -29,8 +29,12 @@ function fromSummary(
   how: 'normal' | 'delta',
   scale = 1,
 ): MetricComparison {
-  const pair = { metric, higherIsBetter: higherIsBetter(metric), new: values[0], baseline: values[1] };
-  return standardErrorComparison(pair, summary.standardError * scale, s, { interval: how, test: 'z' });
+  return standardErrorComparison(pairOf(metric, values), summary.standardError * scale, s, { interval: how, test: 'z' });
+}
+
+/** A regression metric's values of both models. */
+function pairOf(metric: RegressionMetric, [newValue, baseline]: [number, number]): MetricValuePair {
+  return { metric, higherIsBetter: higherIsBetter(metric), new: newValue, baseline };
 }
 
 /**
@@ -80,7 +84,7 @@ export function compareRegression(
   }
   if (n < 2) {
     const noInterval = (metric: RegressionMetric, values: [number, number]) =>
-      pairWithoutInterval(metric, values, 'an interval needs at least two rows');
+      pairWithoutInterval(pairOf(metric, values), 'an interval needs at least two rows');
     return [noInterval('rmse', rmse), noInterval('mse', mse), noInterval('mae', mae), withoutBaseline('r2', true, null, r2Missing)];
   }
   const o = { level: s.level, confidence: s.confidence };
@@ -91,19 +95,6 @@ export function compareRegression(
     fromSummary('mae', mae, normalMeanComparison(abs, { ...o, higherIsBetter: false }), s, 'normal'),
     sst > 0
       ? fromSummary('r2', r2, mseSummary, s, 'normal', n / sst)
-      : pairWithoutInterval('r2', r2, 'the targets are constant: r2 is 1 for a perfect fit, else 0'),
+      : pairWithoutInterval(pairOf('r2', r2), 'the targets are constant: r2 is 1 for a perfect fit, else 0'),
   ];
-}
-
-/** Both values and the improvement, with why there is no interval. */
-function pairWithoutInterval(metric: RegressionMetric, values: [number, number], unavailable: string): MetricComparison {
-  const higher = higherIsBetter(metric);
-  return {
-    metric,
-    higherIsBetter: higher,
-    new: values[0],
-    baseline: values[1],
-    improvement: improvementOf(values[0], values[1], higher),
-    unavailable,
-  };
 }
