@@ -10,4 +10,3 @@ export * from './paired-hits.js';
 export * from './rank-scores.js';
 export * from './compare-rank.js';
 export * from './regression-comparison.js';
-export * from './student-t.js';

@@ -4,8 +4,7 @@
 // one-sided p-values are attached, and how a missing baseline reads.
 
 import type { IntervalMethod, MetricComparison, InferenceSettings, TestName } from '../evaluation/comparison.js';
-import { normalCdf, normalQuantile, studentTQuantile, summarizeBootstrap } from '../stats/index.js';
-import { studentTCdf } from './student-t.js';
+import { normalCdf, normalQuantile, studentTCdf, studentTQuantile, summarizeBootstrap } from '../stats/index.js';
 
 /** Why a comparison carries only the new model's value. */
 export const NO_BASELINE = 'no baseline';

@@ -7,7 +7,7 @@ import { compareRank } from './compare-rank.js';
 import { KeySorter } from './rank-order.js';
 import { RankScores } from './rank-scores.js';
 import { RankWorkspace, rankColumn, rankedClasses, stratifiedVariance } from './rank-statistics.js';
-import { studentTCdf } from './student-t.js';
+import { studentTCdf } from '../stats/index.js';
 
 // test/fixtures/metrics/make_rank.py: score sets, scikit-learn's AUC / AP, DeLong from the paper
 const fixture = readJson('metrics', 'rank.json');
@@ -147,7 +147,7 @@ describe('compareRank', () => {
       expect(ap.metric).toBe('average-precision');
       close(ap.new as number, set.ap[0], 1e-12);
       close(ap.baseline as number, set.ap[1], 1e-12);
-      // Student t quantile (stats/normal.ts) to 1e-9, the cdf (student-t.ts) to 1e-15
+      // Student t quantile (stats/normal.ts) to 1e-9, the cdf (stats/normal.ts studentTCdf) to 1e-15
       const j = set.jackknife;
       close(ap.interval?.lower, j.interval[0], 1e-8);
       close(ap.interval?.upper, j.interval[1], 1e-8);

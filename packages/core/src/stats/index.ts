@@ -3,7 +3,7 @@
 // comparisons of mean metrics. Plain functions and classes, no I/O.
 export { ExactSum } from './exact-sum.js';
 export { SeededRandom } from './random.js';
-export { normalCdf, normalQuantile, studentTQuantile } from './normal.js';
+export { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from './normal.js';
 export { holmAdjust } from './holm.js';
 export { bootstrapCells, quantileOfSorted, summarizeBootstrap } from './bootstrap.js';
 export type { BootstrapOptions, BootstrapSummary } from './bootstrap.js';
