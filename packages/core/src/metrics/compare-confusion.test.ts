@@ -157,3 +157,22 @@ describe('compareConfusion: absent classes and no baseline', () => {
     expect(r.perClass).toEqual([]);
   });
 });
+
+describe('compareConfusion: one class set for both macros', () => {
+  it('averages both models over the classes in the labels or in either model predictions', () => {
+    // labels [0,0,1,1,1,0]; new [0,1,1,1,1,0]; baseline [0,0,1,1,2,0] predicts class 2, which no label has.
+    // Alone, scikit-learn averages the new model over {0, 1} (f1-macro 0.8286) and the baseline over
+    // {0, 1, 2} (0.6): an equally accurate candidate looked 0.23 better. Over one set, as
+    // f1_score(y, p, labels=[0, 1, 2], average='macro', zero_division=0) gives:
+    const table = new PairedConfusion(3);
+    table.addRows([0, 0, 1, 1, 1, 0], Int32Array.from([0, 1, 1, 1, 1, 0]), Int32Array.from([0, 0, 1, 1, 2, 0]), 6);
+    const { metrics } = compareConfusion(table, 3, { level: 0.95, replicates: 200, seed: 1 }, { paired: true, stream: 0 });
+    const f1 = metrics.find((m) => m.metric === 'f1-macro')!;
+    expect(f1.new).toBeCloseTo(0.5523809523809523, 12);
+    expect(f1.baseline).toBeCloseTo(0.6, 12);
+    expect(f1.improvement).toBeLessThan(0);
+    const precision = metrics.find((m) => m.metric === 'precision-macro')!;
+    expect(precision.new).toBeCloseTo(0.5833333333333334, 12);
+    expect(precision.baseline).toBeCloseTo(0.6666666666666666, 12);
+  });
+});

@@ -45,11 +45,13 @@ export function compareConfusion(
   options: { paired: boolean; stream: number },
 ): ConfusionComparison {
   if (table.classes !== K) throw new RangeError(`compareConfusion: a table of ${table.classes} classes compared as ${K}`);
-  const newMetrics = confusionMetrics(table.confusion('new'), K);
+  const alone = confusionMetrics(table.confusion('new'), K);
   if (table.rows() === 0)
     return { metrics: CONFUSION_AGGREGATES.map((metric) => withoutBaseline(metric, true, null, 'no rows')), perClass: [] };
-  if (!options.paired) return newModelOnly(newMetrics, K);
-  const baseMetrics = confusionMetrics(table.confusion('baseline'), K);
+  if (!options.paired) return newModelOnly(alone, K);
+  // one class set for both macros: the classes in the labels or in either model's predictions
+  const baseMetrics = confusionMetrics(table.confusion('baseline'), K, Float64Array.from(alone.perClass.predicted));
+  const newMetrics = confusionMetrics(table.confusion('new'), K, Float64Array.from(baseMetrics.perClass.predicted));
   const replicates = { values: bootstrapImprovements(table, K, s, options.stream), outputs: confusionMetricCount(K), index: 0 };
   const disagreements = mcnemarCounts(table, K);
   const metrics = CONFUSION_AGGREGATES.map((metric, index) => {
@@ -172,8 +174,8 @@ function bootstrapImprovements(table: PairedConfusion, K: number, s: InferenceSe
       if (a === y) newTotals.truePositives[y] += r;
       if (b === y) baseTotals.truePositives[y] += r;
     }
-    writeConfusionMetrics(newTotals, K, newValues);
-    writeConfusionMetrics(baseTotals, K, baseValues);
+    writeConfusionMetrics(newTotals, K, newValues, baseTotals.predicted);
+    writeConfusionMetrics(baseTotals, K, baseValues, newTotals.predicted);
     for (let j = 0; j < outputs; j++) out[j] = newValues[j] - baseValues[j];
   };
   return bootstrapCells(counts, outputs, statistic, { replicates: s.replicates, seed: s.seed, stream });

@@ -28,14 +28,18 @@ export interface ClassTotals {
  * - precision_c = tp/predicted (0 when nothing is predicted c: zero_division=0); recall_c =
  *   tp/support, NaN here when no row is labelled c (undefined; the macro counts it as 0, as
  *   zero_division=0 does); F1_c = 2PR/(P+R), 0 when P + R = 0;
- * - the macros average over the classes present in the labels or the predictions;
+ * - the macros average over the classes present in the labels or the predictions — of this model
+ *   and, when `otherPredicted` is given, of the model it is compared with: one class set for both,
+ *   so that a class only one model predicts cannot lower one macro and not the other (a baseline
+ *   that once predicted a class absent from the labels had its F1-macro averaged over one more
+ *   class, and a much worse candidate passed); alone, scikit-learn's set;
  * - balanced accuracy averages recall over the classes present in the labels;
  * - MCC, multiclass (Gorodkin's R_K, sklearn's matthews_corrcoef): (c·s − Σ t_k p_k) /
  *   sqrt((s² − Σ p_k²)(s² − Σ t_k²)) with c correct rows, s rows, t support, p predictions; 0 when
  *   a factor of the denominator is 0, as scikit-learn returns.
  * O(classes), no allocation: called once per bootstrap replicate.
  */
-export function writeConfusionMetrics(t: ClassTotals, classes: number, out: Float64Array): void {
+export function writeConfusionMetrics(t: ClassTotals, classes: number, out: Float64Array, otherPredicted?: Float64Array): void {
   const { truePositives, predicted, support } = t;
   let rows = 0;
   let correct = 0;
@@ -67,7 +71,7 @@ export function writeConfusionMetrics(t: ClassTotals, classes: number, out: Floa
       labelled++;
       recallSum += recall;
     }
-    if (s > 0 || p > 0) {
+    if (s > 0 || p > 0 || (otherPredicted !== undefined && otherPredicted[c] > 0)) {
       present++;
       precisionSum += precision;
       f1Sum += f1;
@@ -119,10 +123,10 @@ export function classTotals(confusion: Float64Array, classes: number): ClassTota
  * zero_division=0), matthews_corrcoef and precision_recall_fscore_support(labels=range(K),
  * zero_division=0). An empty matrix gives NaN aggregates (MCC 0).
  */
-export function confusionMetrics(confusion: Float64Array, classes: number): ConfusionMetrics {
+export function confusionMetrics(confusion: Float64Array, classes: number, otherPredicted?: Float64Array): ConfusionMetrics {
   const t = classTotals(confusion, classes);
   const out = new Float64Array(confusionMetricCount(classes));
-  writeConfusionMetrics(t, classes, out);
+  writeConfusionMetrics(t, classes, out, otherPredicted);
   const perClass = {
     precision: [] as number[],
     recall: [] as number[],
