@@ -1,4 +1,4 @@
-import { inputValue } from '@ml-gate/core';
+import { UserError, inputValue } from '@ml-gate/core';
 import {
   METRIC_NAMES,
   checkMetricFitsTask,
@@ -41,12 +41,25 @@ function readMetricAndTask(): { metric?: MetricName; task: Task | 'auto' } {
   return { metric, task };
 }
 
+/**
+ * significance-level: a test's level, at most 0.5. Above it a p-value "below the level" says
+ * nothing (0.95 let a gain with p = 0.28 pass as significant): the likely meaning is confidence.
+ */
+function readSignificanceLevel(): number | undefined {
+  const level = optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true });
+  if (level === undefined || level <= 0.5) return level;
+  throw new UserError(`Input significance-level is '${level}'; expected a number > 0 and <= 0.5 (a test's level, such as 0.05).`, {
+    input: 'significance-level',
+    hint: `For "confidently better" at ${level}, set confidence: ${level} instead.`,
+  });
+}
+
 /** How the improvement is judged: the decision rules, the bootstrap, the thresholds and guards. */
 function readEvidenceSettings() {
   const thresholds = stringInput('thresholds');
   const classRegression = stringInput('max-class-regression');
   return {
-    significanceLevel: optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }),
+    significanceLevel: readSignificanceLevel(),
     // below 0.5 a "lower" bound would sit above the improvement itself
     confidence: optionalNumberInput('confidence', { min: 0.5, max: 1, exclusiveMin: true, exclusiveMax: true }),
     replicates: numberInput('bootstrap-replicates', 2000, { min: 100, max: 1_000_000, integer: true }),

@@ -97,6 +97,11 @@ describe('significance-level: one-sided, and only on the metric it tests', () =>
     expect(report.decision.checks.find((c: { name: string }) => c.name === 'significance')).toMatchObject({ passed: true });
     expect(r.summary).toContain("McNemar's exact test");
   });
+  it('significance-level above 0.5 is refused, pointing at confidence (0.95 once made p = 0.28 "significant")', async () => {
+    const r = await evaluate({ ...MULTI, 'significance-level': '0.95' });
+    await expectInputError(r, 'significance-level', "'0.95'", '<= 0.5');
+    expect(r.errors[0].message).not.toMatch(/^Internal/);
+  });
   it("with another gating metric, significance-level tests that metric's own improvement (log-loss: z test of the paired differences)", async () => {
     // the demo's pair: accuracy better, log-loss worse (0.566 -> 0.606): a log-loss gate must not pass on accuracy's test
     const r = await evaluate({ ...MULTI, metric: 'log-loss', 'min-improvement': '-1', 'significance-level': '0.05' });

@@ -412,7 +412,11 @@ describe('helpers', () => {
   it('clearsBound absorbs rounding both ways and fails NaN', () => {
     expect(clearsBound(0.12 - 0.11, '>=', 0.01)).toBe(true);
     expect(clearsBound(0.0099, '>=', 0.01)).toBe(false);
-    expect(clearsBound(0.01 + 1e-13, '<=', 0.01)).toBe(true);
+    // 0.3 - 0.29 is 0.010000000000000009 in floating point
+    expect(clearsBound(0.3 - 0.29, '<=', 0.01)).toBe(true);
+    // relative, not absolute: on a metric of tiny values a real difference is not rounding
+    expect(clearsBound(-3.56e-13, '>=', 0)).toBe(false);
+    expect(clearsBound(4.46e-13, '<=', 9e-14)).toBe(false);
     expect(clearsBound(0.0101, '<=', 0.01)).toBe(false);
     expect(clearsBound(NaN, '>=', -Infinity)).toBe(false);
     expect(clearsBound(NaN, '<=', Infinity)).toBe(false);

@@ -47,15 +47,20 @@ export interface GateDecision {
   warnings: string[];
 }
 
-/** Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80), in every bound of the decision. */
+/**
+ * Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80), in every bound of the
+ * decision: relative to the numbers compared, so that on a metric of tiny values (an mse of 1e-13)
+ * it absorbs rounding and nothing more (an absolute 1e-12 once passed a model five times worse).
+ */
 export const ROUNDING = 1e-12;
 
 /**
- * Whether `actual` satisfies `op bound`, absorbing ROUNDING. Written so that NaN fails: a value
- * that is not a number clears no bound.
+ * Whether `actual` satisfies `op bound`, within ROUNDING of the larger of the two in magnitude.
+ * Written so that NaN fails: a value that is not a number clears no bound.
  */
 export function clearsBound(actual: number, op: '>=' | '<=', bound: number): boolean {
-  return op === '>=' ? actual + ROUNDING >= bound : actual - ROUNDING <= bound;
+  const slack = ROUNDING * Math.max(Math.abs(actual), Math.abs(bound));
+  return op === '>=' ? actual + slack >= bound : actual - slack <= bound;
 }
 
 /** A level or fraction as a percentage: 0.95 -> "95%", 0.975 -> "97.5%", 0.031 -> "3.1%". */
@@ -219,12 +224,20 @@ function failReason(improvement: number, margin: DecisionCheck, checks: Decision
 }
 
 /**
- * The default rule alone passed on a gain whose interval reaches 0 or below: say so, and how to
- * require evidence. (A tolerated regression, improvement <= 0, is what the user asked for: no warning.)
+ * The default rule alone passed on a gain whose interval reaches 0 or below, or that has no
+ * interval at all: say so, and how to require evidence. (A tolerated regression, improvement <= 0,
+ * is what the user asked for: no warning.)
  */
 function noiseWarnings(config: GateConfig, rules: DecisionRule[], passed: boolean, primary: MetricComparison): string[] {
   const { interval, improvement } = primary;
-  if (!passed || rules.length > 1 || !interval || improvement === null || !(improvement > 0) || interval.lower > 0) return [];
+  if (!passed || rules.length > 1 || improvement === null || !(improvement > 0)) return [];
+  if (!interval) {
+    return [
+      `The gain in ${config.metric} of ${formatMetric(improvement)} has no interval (${primary.unavailable ?? 'none could be computed'}): ` +
+        'nothing shows it is more than noise.',
+    ];
+  }
+  if (interval.lower > 0) return [];
   return [
     `The gain in ${config.metric} of ${formatMetric(improvement)} is within noise: its ${formatInterval(interval)} includes 0. ` +
       'Set confidence: 0.95 or significance-level: 0.05 to require evidence of a gain.',

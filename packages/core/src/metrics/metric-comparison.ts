@@ -96,7 +96,7 @@ function pairWithImprovement(v: MetricValuePair): MetricComparison {
  * distribution: the standard normal (`degreesOfFreedom` undefined: DeLong's z) or Student's t
  * (the jackknife). Interval: improvement ± q_{(1+level)/2}·se; lower bound: improvement −
  * q_confidence·se; pNewBetter = P[T >= improvement/se], pNewWorse = P[T <= improvement/se]. With
- * se = 0 the improvement is certain: p = 0 in its direction, 1 against (both 1 when it is 0).
+ * se = 0 there is no interval or test (unavailable): rows that do not vary are no evidence.
  */
 export function standardErrorComparison(
   values: MetricValuePair,
@@ -108,20 +108,17 @@ export function standardErrorComparison(
   const improvement = base.improvement as number;
   if (!Number.isFinite(standardError) || !Number.isFinite(improvement))
     return { ...base, unavailable: 'the standard error of the improvement is not finite' };
+  // no spread is no evidence: 4 rows a perfect ranker and a constant one once gave p = 0
+  if (!(standardError > 0)) return { ...base, unavailable: 'the improvement does not vary on these rows: no interval or test' };
   const df = how.degreesOfFreedom;
   const quantile = (p: number) => (df === undefined ? normalQuantile(p) : studentTQuantile(p, df));
   const cdf = (x: number) => (df === undefined ? normalCdf(x) : studentTCdf(x, df));
   const half = quantile((1 + s.level) / 2) * standardError;
   const out: MetricComparison = { ...base, interval: { level: s.level, lower: improvement - half, upper: improvement + half } };
   if (s.confidence !== undefined) out.lowerBound = { level: s.confidence, value: improvement - quantile(s.confidence) * standardError };
-  if (standardError > 0) {
-    const t = improvement / standardError;
-    out.pNewBetter = cdf(-t);
-    out.pNewWorse = cdf(t);
-  } else {
-    out.pNewBetter = improvement > 0 ? 0 : 1;
-    out.pNewWorse = improvement < 0 ? 0 : 1;
-  }
+  const t = improvement / standardError;
+  out.pNewBetter = cdf(-t);
+  out.pNewWorse = cdf(t);
   out.method = { interval: how.interval, test: how.test };
   return out;
 }

@@ -208,14 +208,23 @@ describe('compareRank', () => {
     expect(compareRank(new RankScores(3, false), s)[1].unavailable).toBe('no rows');
   });
 
-  it('identical models: improvement 0, a zero-width interval, neither better nor worse', () => {
+  it('identical models: improvement 0 and no interval or test (a difference that never varies is no evidence)', () => {
     const scores = new RankScores(2, true);
     const x = [0.1, 0.9, 0.4, 0.35, 0.8, 0.2, 0.7, 0.6];
     scores.addRows([0, 1, 0, 1, 1, 0, 1, 0], x, x, 8);
     const [auc] = compareRank(scores, s);
     expect(auc.improvement).toBe(0);
-    expect(auc.interval).toEqual({ level: fixture.level, lower: 0, upper: 0 });
-    expect([auc.pNewBetter, auc.pNewWorse]).toEqual([1, 1]);
+    expect(auc.interval).toBeUndefined();
+    expect(auc.pNewBetter).toBeUndefined();
+    expect(auc.unavailable).toMatch(/does not vary/);
+  });
+  it('a perfect ranker against a constant one on 4 rows: no p of 0 from a zero standard error', () => {
+    const scores = new RankScores(2, true);
+    scores.addRows([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9], [0.5, 0.5, 0.5, 0.5], 4);
+    const [auc] = compareRank(scores, s);
+    expect(auc.improvement).toBe(0.5);
+    expect(auc.pNewBetter).toBeUndefined();
+    expect(auc.lowerBound).toBeUndefined();
   });
 
   it('counts its memory', () => {
