@@ -62,7 +62,7 @@ function readEvidenceSettings() {
     significanceLevel: readSignificanceLevel(),
     // below 0.5 a "lower" bound would sit above the improvement itself
     confidence: optionalNumberInput('confidence', { min: 0.5, max: 1, exclusiveMin: true, exclusiveMax: true }),
-    replicates: numberInput('bootstrap-replicates', 2000, { min: 100, max: 1_000_000, integer: true }),
+    replicates: numberInput('bootstrap-replicates', 2000, { min: 100, max: 100_000, integer: true }),
     seed: numberInput('seed', 1, { min: 0, max: 2 ** 32 - 1, integer: true }),
     // the parser's message names the line and what it expects
     thresholds: thresholds ? inputValue('thresholds', parseThresholds(thresholds)) : [],

@@ -264,6 +264,19 @@ describe('evaluate-baseline run(), in process: bad input', () => {
     await expectInputError(r, 'metric', 'rmse', 'regression', 'classification');
   });
 
+  it('a guard that cannot apply: max-class-regression on a regression, max-slice-regression without slices', async () => {
+    const classes = await evaluate({ ...ONE_COLUMN, task: 'regression', 'max-class-regression': '0.05' });
+    await expectInputError(classes, 'max-class-regression', 'regression task');
+    const slices = await evaluate({ ...MULTI, 'max-slice-regression': '0.05' });
+    await expectInputError(slices, 'max-slice-regression', 'slices names none');
+  });
+
+  it('a class guard on bootstrap-tested metrics whose Holm correction could never reach significance-level', async () => {
+    // 3 classes, significance-level 0.0001: Holm needs p < 0.0001/3, the bootstrap gives p >= 1/2001
+    const r = await evaluate({ ...MULTI, 'max-class-regression': 'f1 0.05', 'significance-level': '0.0001' });
+    await expectInputError(r, 'bootstrap-replicates', 'Holm', 'at least 30000');
+  });
+
   it('a metric of the other task than the task input', async () => {
     const r = await evaluate({ ...MULTI, metric: 'accuracy', task: 'regression' });
     await expectInputError(r, 'metric', 'accuracy', 'task is regression');

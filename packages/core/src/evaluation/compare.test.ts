@@ -41,11 +41,7 @@ interface Side {
 type Compared = Comparison & { sides: { new: Side; baseline?: Side }; mcnemar?: { newOnly: number; baselineOnly: number } };
 
 function sides(c: Comparison): Compared {
-  const { comparisons, perClass } = compareStatistics(
-    c.statistics,
-    { level: 0.95, replicates: 200, seed: 1 },
-    { subset: 0, ranks: c.ranks },
-  );
+  const { comparisons, perClass } = compareStatistics(c.statistics, { level: 0.95, replicates: 200, seed: 1 }, { ranks: c.ranks });
   const side = (pick: (m: MetricComparison) => number | null, model: 'new' | 'baseline'): Side => {
     const out: Side = { metrics: Object.fromEntries(comparisons.map((m) => [m.metric, pick(m)])) };
     if (c.statistics.task === 'classification') {

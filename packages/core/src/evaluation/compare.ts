@@ -3,6 +3,7 @@ import type { Tensor } from 'onnxruntime-node';
 import type { TargetArray } from '../npy/dtype.js';
 import type { NpyArray } from '../npy/array.js';
 import type { Task } from '../metrics/definitions.js';
+import { MAX_PAIRED_CLASSES } from '../metrics/paired-confusion.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import { formatShape, type LoadedModel } from '../onnx/session.js';
 import { INPUT_ARRAYS, tensorValues } from '../onnx/tensor-types.js';
@@ -165,6 +166,20 @@ function createRunners(models: [string, LoadedModel][], batchRows: number, rowLe
   return runners;
 }
 
+/**
+ * Models with different input element types get the rows decoded once each; an .npz member can be
+ * read only once, front to back, so that needs the features as an .npy file.
+ */
+function checkFeaturesReadOnce({ features }: EvalSet, runners: Runner[]): void {
+  const types = [...new Set(runners.map((r) => r.model.input.type))];
+  if (types.length < 2 || features.randomAccess) return;
+  throw inputError(
+    'eval-data',
+    `the models take the features as ${types.join(' and ')}, and ${features.label}, a member of an .npz, can be read only once.`,
+    { file: features.label, hint: 'Save eval-data as a directory of .npy files, or export both models with the same input type.' },
+  );
+}
+
 function batchesOf({ features, labels, slices }: EvalSet, runners: Runner[], batchRows: number): Batches {
   const rows = features.rows;
   const rowLength = features.rowLength;
@@ -291,6 +306,16 @@ function severalClassIds(r: Runner, dims: readonly number[]) {
   );
 }
 
+/** The paired count table indexes (label, new class, baseline class) in 32 bits: at most MAX_PAIRED_CLASSES classes. */
+function tooManyClasses(classes: number, r: Runner) {
+  return inputError(
+    'labels',
+    `The task has ${classes} classes (from the labels and output '${r.model.output.name}' of the ${r.role} ${r.model.path}); ` +
+      `evaluate-baseline compares at most ${MAX_PAIRED_CLASSES} classes.`,
+    { hint: 'Group rare classes, or evaluate a coarser label.' },
+  );
+}
+
 function noValues(r: Runner, dims: readonly number[]) {
   return inputError(
     'output-name',
@@ -321,6 +346,7 @@ async function probeFirstBatch(options: CompareOptions, runners: Runner[], batch
   checkOutputsFit(choice, runners);
   const classes = checkLabelsFit(survey, choice.task, { limit, scorer: scorer?.role ?? '', oneColumn: scorer?.width === 1 });
   options.checkTask?.(choice.task, classes, choice);
+  if (classes !== undefined && classes > MAX_PAIRED_CLASSES) throw tooManyClasses(classes, runners[0]);
   if (choice.task === 'classification') {
     for (const r of runners) r.values = new RowValues(r.width, r.outputIsLabels, classes!, batches.batchRows, options.topK);
   }
@@ -436,6 +462,7 @@ export async function compareModels(options: CompareOptions): Promise<Comparison
   );
   if (lowered) options.log?.(lowered);
   const runners = createRunners(models, batchRows, data.features.rowLength);
+  checkFeaturesReadOnce(data, runners);
   const batches = batchesOf(data, runners, batchRows);
 
   const { choice, classes, first, n } = await probeFirstBatch(options, runners, batches);

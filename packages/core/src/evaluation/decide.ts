@@ -22,6 +22,7 @@ export function decideOnEvidence(
   metric: MetricName,
   inference: InferenceSettings,
 ): void {
+  checkGuardsApply(s, c);
   const comparisons = report.comparisons ?? [];
   const primary = gatePrimary(comparisons, metric, s, c);
   const config: GateConfig = {
@@ -37,8 +38,7 @@ export function decideOnEvidence(
     ? checkThresholds(s.thresholds, lookup, { confidence: s.confidence, classes: c.classes, task: c.task })
     : undefined;
   const paired = c.baseline !== undefined;
-  const classGuard =
-    s.classRegression && paired && report.perClass ? guardClasses(report.perClass, s.classRegression, s.significanceLevel) : undefined;
+  const classGuard = s.classRegression && paired && report.perClass ? guardOfClasses(report.perClass, s) : undefined;
   const sliceGuard = compareSlices(report, s, c, metric, inference);
   const combined = combineDecision(gate, { thresholds, classGuard, sliceGuard });
 
@@ -56,6 +56,45 @@ export function decideOnEvidence(
   report.passed = combined.passed;
   report.status = combined.passed ? 'passed' : 'failed';
   report.reason = combined.reason;
+}
+
+function guardOfClasses(perClass: ClassComparison[], s: EvaluationSettings): GuardReport {
+  const gated = perClass.filter((c) => c.support > 0).length;
+  const bootstrapped = Object.keys(s.classRegression ?? {}).some((m) => m !== 'recall');
+  if (bootstrapped) checkHolmCanBlock(gated, 'classes', 'max-class-regression', s);
+  return guardClasses(perClass, s.classRegression!, s.significanceLevel);
+}
+
+/**
+ * A bootstrap p-value is at least 1/(B + 1), and Holm multiplies the smallest by the family's size
+ * m: when m/(B + 1) is not below significance-level, no drop could ever block, and the guard would
+ * pass whatever happened. Refused instead, with the replicates it takes.
+ */
+function checkHolmCanBlock(family: number, what: string, input: string, s: EvaluationSettings): void {
+  const level = s.significanceLevel;
+  if (level === undefined || family / (s.replicates + 1) < level) return;
+  const needed = Math.ceil(family / level);
+  throw new UserError(
+    `Input ${input} with significance-level ${level} over ${family} ${what}: a bootstrap p-value is at least 1/(bootstrap-replicates + 1) = ` +
+      `1/${s.replicates + 1}, and Holm's correction multiplies it by ${family}, so no drop could be significant.`,
+    { input: 'bootstrap-replicates', hint: `Set bootstrap-replicates to at least ${needed}.` },
+  );
+}
+
+/** A guard asked for where it cannot apply is a mistake, not a guard that passes. */
+function checkGuardsApply(s: EvaluationSettings, c: Comparison): void {
+  if (s.classRegression && c.task !== 'classification') {
+    throw new UserError(`Input max-class-regression guards the classes of a classification; this is a ${c.task} task.`, {
+      input: 'max-class-regression',
+      hint: 'Remove max-class-regression, or set task if the task was read wrong.',
+    });
+  }
+  if (s.maxSliceRegression !== undefined && s.slices.length === 0) {
+    throw new UserError('Input max-slice-regression guards the slices of the eval set, but input slices names none.', {
+      input: 'max-slice-regression',
+      hint: 'Name the slice columns in slices (e.g. slices: region), or remove max-slice-regression.',
+    });
+  }
 }
 
 /** The gating metric's comparison; a model whose value of it cannot be computed cannot be judged. */
@@ -89,13 +128,12 @@ function compareSlices(
 ): GuardReport | undefined {
   if (c.slices.length === 0) return undefined;
   const guarded: SliceComparison[] = [];
-  let subset = 0;
   const reports: SliceReport[] = c.slices.map((column) => ({
     column: column.column,
     file: column.file,
     minRows: s.minSliceRows,
     slices: [...column.subsets].map(([code, stats]) => {
-      const { comparisons } = compareStatistics(stats, inference, { subset: ++subset, first: metric });
+      const { comparisons } = compareStatistics(stats, inference, { slice: { column: column.column, code }, first: metric });
       const name = column.names?.get(code);
       guarded.push({ column: column.column, code, name, rows: stats.rows, comparison: comparisons[0] });
       return { code, ...(name === undefined ? {} : { name }), rows: stats.rows, comparisons };
@@ -103,7 +141,9 @@ function compareSlices(
   }));
   report.slices = reports;
   if (s.maxSliceRegression === undefined || c.baseline === undefined) return undefined;
-  checkSliceMetric(metric, guarded);
+  const gated = guarded.filter((x) => x.rows >= s.minSliceRows);
+  checkSliceMetric(metric, gated);
+  if (gated.some((x) => x.comparison.method?.test === 'bootstrap')) checkHolmCanBlock(gated.length, 'slices', 'max-slice-regression', s);
   const guard = guardSlices(guarded, { tolerance: s.maxSliceRegression, significanceLevel: s.significanceLevel, minRows: s.minSliceRows });
   const byColumn = sliceGuardsByColumn(guarded, guard);
   for (const r of reports) r.guard = byColumn.get(r.column);

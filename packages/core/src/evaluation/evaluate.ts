@@ -289,7 +289,7 @@ function decide(report: EvaluationReport, s: EvaluationSettings, c: Comparison):
   const metric = gateMetric(s.metric, c.task);
   const inference: InferenceSettings = { level: 0.95, confidence: s.confidence, replicates: s.replicates, seed: s.seed };
   report.inference = inference;
-  const all = compareStatistics(c.statistics, inference, { subset: 0, ranks: c.ranks, first: metric });
+  const all = compareStatistics(c.statistics, inference, { ranks: c.ranks, first: metric });
   report.comparisons = all.comparisons;
   report.perClass = all.perClass;
   recordModelMetrics(report, all.comparisons, c);

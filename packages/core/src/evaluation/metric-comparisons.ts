@@ -6,6 +6,8 @@
  * calibration error by the bootstrap over its cells, the rank metrics by DeLong (roc-auc) and the
  * jackknife (average-precision), the regression metrics by the normal and delta methods.
  */
+import { createHash } from 'node:crypto';
+
 import { compareCalibration } from '../metrics/calibration.js';
 import { compareConfusion } from '../metrics/compare-confusion.js';
 import { higherIsBetter, type MetricName } from '../metrics/definitions.js';
@@ -25,18 +27,40 @@ export interface MetricComparisons {
 }
 
 /**
- * Bootstrap streams: each subset of rows (`subset` 0: every row; 1 + i: the i-th slice) and each
- * count table in it draws from its own stream of the seed, so that no two bootstraps share draws
- * and adding a slice cannot change another's interval.
+ * Bootstrap streams: each set of rows and each count table in it draws from its own stream of the
+ * seed, so that no two bootstraps share draws. The whole set's streams start at 0; a slice's at a
+ * number derived from its column and code alone (SHA-256), so that the order of the slices input
+ * or another slice cannot change its interval.
  */
 const STREAMS_PER_SUBSET = 4;
 
+/** The first bootstrap stream of a slice (column, code): never the whole set's, the same in every run. */
+function sliceStream(slice: { column: string; code: number }): number {
+  const digest = createHash('sha256').update(`${slice.column}\u0000${slice.code}`).digest();
+  // 44 bits of the digest, times 4 streams, plus 4: below 2^53, above the whole set's 0..3
+  return (digest.readUIntBE(0, 6) % 2 ** 44) * STREAMS_PER_SUBSET + STREAMS_PER_SUBSET;
+}
+
+/**
+ * Every metric of a set of rows compared: the whole eval set (with `ranks`, its rank metrics'
+ * scores), or one slice. `first`: the gating metric, put first.
+ */
 export function compareStatistics(
   stats: SubsetStatistics,
   s: InferenceSettings,
-  options: { subset: number; ranks?: RankData; first?: MetricName },
+  options: { slice?: { column: string; code: number }; ranks?: RankData; first?: MetricName } = {},
 ): MetricComparisons {
-  const result = stats.task === 'classification' ? compareClassification(stats, s, options.subset, options.ranks) : regression(stats, s);
+  const stream = options.slice ? sliceStream(options.slice) : 0;
+  const result =
+    stats.task === 'classification'
+      ? compareClassification(
+          stats,
+          s,
+          stream,
+          options.slice ? undefined : (options.ranks ?? { unavailable: 'no scores' }),
+          !!options.slice,
+        )
+      : regression(stats, s);
   const first = result.comparisons.findIndex((c) => c.metric === options.first);
   if (first > 0) result.comparisons.unshift(...result.comparisons.splice(first, 1));
   return result;
@@ -46,9 +70,14 @@ function regression(stats: Extract<SubsetStatistics, { task: 'regression' }>, s:
   return { comparisons: compareRegression(stats, s, { paired: stats.paired }) };
 }
 
-function compareClassification(stats: ClassificationStatistics, s: InferenceSettings, subset: number, ranks?: RankData): MetricComparisons {
+function compareClassification(
+  stats: ClassificationStatistics,
+  s: InferenceSettings,
+  stream: number,
+  ranks: RankData | undefined,
+  slice: boolean,
+): MetricComparisons {
   const { paired, classes } = stats;
-  const stream = subset * STREAMS_PER_SUBSET;
   const confusion = compareConfusion(stats.confusion, classes, s, { paired, stream });
   const comparisons = [...confusion.metrics];
   comparisons.push(
@@ -57,7 +86,7 @@ function compareClassification(stats: ClassificationStatistics, s: InferenceSett
       : withoutBaseline('top-k-accuracy', true, null, 'top-k accuracy needs three or more score columns and top-k below their number'),
   );
   comparisons.push(...scoreComparisons(stats, s, stream + 2));
-  comparisons.push(...rankComparisons(ranks, s, subset));
+  comparisons.push(...rankComparisons(ranks, s, slice));
   return { comparisons, perClass: confusion.perClass };
 }
 
@@ -92,10 +121,9 @@ export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: In
 }
 
 /** roc-auc and average-precision over the whole set; per slice they are not computed (the scores are not kept per slice). */
-function rankComparisons(ranks: RankData | undefined, s: InferenceSettings, subset: number): MetricComparison[] {
+function rankComparisons(ranks: RankData | undefined, s: InferenceSettings, slice: boolean): MetricComparison[] {
   const none = (why: string) => (['roc-auc', 'average-precision'] as const).map((m) => withoutBaseline(m, true, null, why));
-  if (subset > 0) return none('rank metrics are computed on the whole eval set, not per slice');
-  if (!ranks) return none('no scores');
+  if (slice || !ranks) return none('rank metrics are computed on the whole eval set, not per slice');
   if ('unavailable' in ranks) return none(ranks.unavailable);
   return compareRank(ranks.scores, s);
 }

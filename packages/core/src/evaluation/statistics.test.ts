@@ -22,7 +22,7 @@ function classify(width: number, classes: number, scores: number[], labels: numb
     acc.add(y, [values], n);
   }
   const stats = acc.finish();
-  const { comparisons, perClass } = compareStatistics(stats, INFERENCE, { subset: 0 });
+  const { comparisons, perClass } = compareStatistics(stats, INFERENCE);
   const flat = stats.confusion.confusion('new');
   return {
     metrics: Object.fromEntries(comparisons.map((m) => [m.metric, m.new])),
@@ -127,7 +127,7 @@ describe('RegressionAccumulator', () => {
   function regress(batches: [number[], number[]][]) {
     const acc = new RegressionAccumulator(false);
     for (const [predictions, targets] of batches) acc.add(Float64Array.from(targets), [Float64Array.from(predictions)], targets.length);
-    const { comparisons } = compareStatistics(acc.finish(), INFERENCE, { subset: 0 });
+    const { comparisons } = compareStatistics(acc.finish(), INFERENCE);
     return Object.fromEntries(comparisons.map((m) => [m.metric, m.new]));
   }
   it('computes rmse, mse, mae and r2 by hand', () => {

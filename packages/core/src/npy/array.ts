@@ -75,6 +75,11 @@ export class NpyArray {
     return this.source.label;
   }
 
+  /** Whether rows can be read again (a file); an .npz member's stream reads forward only, once. */
+  get randomAccess(): boolean {
+    return this.source.randomAccess;
+  }
+
   /** Opens a source; a forward-only source holding a Fortran-order array is first spilled to disk. */
   static async fromSource(source: ByteSource, onClose: () => Promise<void> = async () => {}): Promise<NpyArray> {
     const header = await readNpyHeader(source);
