@@ -33866,7 +33866,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6900);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8091);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33875,7 +33875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6900:
+/***/ 8091:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37002,14 +37002,19 @@ function defaultMetric(task) {
 
 
 
-/** Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80), in every bound of the decision. */
+/**
+ * Absorbs rounding in `baseline + margin` (0.79 + 0.01 must admit 0.80), in every bound of the
+ * decision: relative to the numbers compared, so that on a metric of tiny values (an mse of 1e-13)
+ * it absorbs rounding and nothing more (an absolute 1e-12 once passed a model five times worse).
+ */
 const ROUNDING = 1e-12;
 /**
- * Whether `actual` satisfies `op bound`, absorbing ROUNDING. Written so that NaN fails: a value
- * that is not a number clears no bound.
+ * Whether `actual` satisfies `op bound`, within ROUNDING of the larger of the two in magnitude.
+ * Written so that NaN fails: a value that is not a number clears no bound.
  */
 function clearsBound(actual, op, bound) {
-    return op === '>=' ? actual + ROUNDING >= bound : actual - ROUNDING <= bound;
+    const slack = ROUNDING * Math.max(Math.abs(actual), Math.abs(bound));
+    return op === '>=' ? actual + slack >= bound : actual - slack <= bound;
 }
 /** A level or fraction as a percentage: 0.95 -> "95%", 0.975 -> "97.5%", 0.031 -> "3.1%". */
 function formatPercent(fraction) {
@@ -37166,12 +37171,21 @@ function failReason(improvement, margin, checks) {
     return `${margin.detail}, but ${failures.join('; and ')}.`;
 }
 /**
- * The default rule alone passed on a gain whose interval reaches 0 or below: say so, and how to
- * require evidence. (A tolerated regression, improvement <= 0, is what the user asked for: no warning.)
+ * The default rule alone passed on a gain whose interval reaches 0 or below, or that has no
+ * interval at all: say so, and how to require evidence. (A tolerated regression, improvement <= 0,
+ * is what the user asked for: no warning.)
  */
 function noiseWarnings(config, rules, passed, primary) {
     const { interval, improvement } = primary;
-    if (!passed || rules.length > 1 || !interval || improvement === null || !(improvement > 0) || interval.lower > 0)
+    if (!passed || rules.length > 1 || improvement === null || !(improvement > 0))
+        return [];
+    if (!interval) {
+        return [
+            `The gain in ${config.metric} of ${formatMetric(improvement)} has no interval (${primary.unavailable ?? 'none could be computed'}): ` +
+                'nothing shows it is more than noise.',
+        ];
+    }
+    if (interval.lower > 0)
         return [];
     return [
         `The gain in ${config.metric} of ${formatMetric(improvement)} is within noise: its ${formatInterval(interval)} includes 0. ` +
@@ -37257,6 +37271,917 @@ function guardCheck(name, family, guard) {
     return { name, passed: false, detail: `${failed.length} ${family} regression${failed.length === 1 ? '' : 's'}: ${rows}` };
 }
 //# sourceMappingURL=gate.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/special.js
+// Special functions behind the distributions of stats/: log Γ, log B and the regularized
+// incomplete beta function, accurate to a few ulps of the result's logarithm — including for large
+// arguments, where log Γ(a) - log Γ(a + b) cancels and is instead taken from Stirling's series.
+const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+/** Stirling's series is used from this argument up; below, the recurrence Γ(x + 1) = x Γ(x) lifts x to it. */
+const STIRLING_FROM = 10;
+/**
+ * Stirling's remainder δ(x) = log Γ(x) - ((x - 1/2) log x - x + log √(2π)) for x >= 10: the
+ * asymptotic series Σ B_2k / (2k (2k - 1) x^(2k-1)), eight terms (the ninth is 2e-18 at x = 10).
+ */
+function stirlingRemainder(x) {
+    const x2 = 1 / (x * x);
+    return ((1 / 12 -
+        x2 * (1 / 360 - x2 * (1 / 1260 - x2 * (1 / 1680 - x2 * (1 / 1188 - x2 * (691 / 360360 - x2 * (1 / 156 - (x2 * 3617) / 122400))))))) /
+        x);
+}
+/** log Γ(x) for x > 0. */
+function logGamma(x) {
+    let shift = 0;
+    let product = 1;
+    while (x + shift < STIRLING_FROM)
+        product *= x + shift++;
+    const y = x + shift;
+    return (y - 0.5) * Math.log(y) - y + HALF_LOG_TWO_PI + stirlingRemainder(y) - Math.log(product);
+}
+/**
+ * log B(a, b) = log Γ(a) + log Γ(b) - log Γ(a + b) for a, b > 0, without the cancellation of
+ * the three large terms when an argument is large (as R's lbeta: Stirling's leading terms cancel
+ * analytically, leaving log1p and the remainders).
+ */
+function logBeta(a, b) {
+    const small = Math.min(a, b);
+    const large = Math.max(a, b);
+    const sum = a + b;
+    if (large < STIRLING_FROM)
+        return logGamma(a) + logGamma(b) - logGamma(sum);
+    if (small < STIRLING_FROM) {
+        const remainders = stirlingRemainder(large) - stirlingRemainder(sum);
+        return logGamma(small) + remainders + small - small * Math.log(sum) + (large - 0.5) * Math.log1p(-small / sum);
+    }
+    const remainders = stirlingRemainder(small) + stirlingRemainder(large) - stirlingRemainder(sum);
+    return -0.5 * Math.log(large) + HALF_LOG_TWO_PI + remainders + (small - 0.5) * Math.log(small / sum) + large * Math.log1p(-small / sum);
+}
+/**
+ * The continued fraction of I_x(a, b) (Numerical Recipes' betacf), 1 / (1 + d1 / (1 + d2 / (1 +
+ * ...))) with d(2m+1) = -(a+m)(a+b+m)x / ((a+2m)(a+2m+1)) and d(2m) = m(b-m)x / ((a+2m-1)(a+2m)),
+ * evaluated backward from `depth`. Not by Lentz's forward recurrence: for large a and x near 1
+ * each 1 + d(2m+1) is a difference of nearly equal numbers (1.7e-10 relative error at a = 5e6,
+ * x = 1 - 5e-7); backward, each level is formed from 1 + d(2m+1), which for x > 1/2 is expanded
+ * exactly in y = 1 - x: (a(2m+1-b) + 3m^2 + m(2-b) + (a+m)(a+b+m)y) / ((a+2m)(a+2m+1)).
+ */
+function betaContinuedFractionAt(a, b, x, y, depth) {
+    // below = T(k+1) - 1, where T(k) = 1 + d(k) / T(k+1) is the fraction from level k down
+    let below = 0;
+    for (let m = depth;; m--) {
+        const denominator = (a + 2 * m) * (a + 2 * m + 1);
+        const onePlusOdd = x > 0.5
+            ? (a * (2 * m + 1 - b) + 3 * m * m + m * (2 - b) + (a + m) * (a + b + m) * y) / denominator
+            : 1 - ((a + m) * (a + b + m) * x) / denominator;
+        // T(2m+1) = 1 + d / (1 + below) = (1 + d + below) / (1 + below)
+        const odd = (onePlusOdd + below) / (1 + below);
+        if (m === 0)
+            return 1 / odd;
+        below = (m * (b - m) * x) / ((a - 1 + 2 * m) * (a + 2 * m)) / odd;
+    }
+}
+/** The continued fraction, deepened (doubling) until two depths agree to 2 ulps. */
+function betaContinuedFraction(a, b, x, y) {
+    let previous = betaContinuedFractionAt(a, b, x, y, 8);
+    for (let depth = 16; depth <= 2 ** 20; depth *= 2) {
+        const current = betaContinuedFractionAt(a, b, x, y, depth);
+        if (Math.abs(current - previous) <= 2 * Number.EPSILON * Math.abs(current))
+            return current;
+        previous = current;
+    }
+    throw new Error(`incomplete beta: no convergence for a = ${a}, b = ${b}, x = ${x}`);
+}
+/**
+ * The regularized incomplete beta function I_x(a, b) for a, b > 0 and x in [0, 1], given also
+ * y = 1 - x (computed by the caller without cancellation, e.g. t^2 / (df + t^2) and df / (df +
+ * t^2)): relative accuracy ~1e-15 where the result is small, the case a tail probability needs.
+ */
+function incompleteBeta(a, b, x, y) {
+    if (x <= 0)
+        return 0;
+    if (y <= 0)
+        return 1;
+    // log x as log1p(-y) when x is near 1 (and log y likewise): a * log x would otherwise carry
+    // a * 1e-16 of x's rounding (5e-10 at a = 5e6, the t distribution's df / 2)
+    const logX = x > 0.5 ? Math.log1p(-y) : Math.log(x);
+    const logY = y > 0.5 ? Math.log1p(-x) : Math.log(y);
+    const front = Math.exp(a * logX + b * logY - logBeta(a, b));
+    if (x < (a + 1) / (a + b + 2))
+        return (front * betaContinuedFraction(a, b, x, y)) / a;
+    return 1 - (front * betaContinuedFraction(b, a, y, x)) / b;
+}
+//# sourceMappingURL=special.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/random.js
+// Seeded random numbers for the bootstrap: PCG32 (O'Neill, "PCG: A Family of Simple Fast
+// Space-Efficient Statistically Good Algorithms for Random Number Generation", 2014; the
+// pcg32_random_r / pcg32_srandom_r of the reference pcg-c-basic), and exact binomial and
+// multinomial variates on top of it.
+//
+// PCG32 is a 64-bit linear congruential generator with a permuted 32-bit output (XSH-RR). Its
+// increment selects one of 2^63 streams: the same seed on different streams gives unrelated
+// sequences — one stream per metric or per bootstrap keeps them independent and reproducible. The
+// 64-bit state is kept as two 32-bit halves (no BigInt on the hot path).
+
+/** The PCG 64-bit multiplier 6364136223846793005, as 32-bit halves, the low one as 16-bit halves. */
+const MULTIPLIER_HIGH = 0x5851f42d;
+const MULTIPLIER_LOW = 0x4c957f2d;
+const MULTIPLIER_LOW_LOW = MULTIPLIER_LOW & 0xffff;
+const MULTIPLIER_LOW_HIGH = MULTIPLIER_LOW >>> 16;
+const TWO_32 = 2 ** 32;
+/** A non-negative safe integer as its high and low 32-bit halves. */
+function halves(value, name) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+        throw new RangeError(`${name} must be an integer from 0 to 2^53 - 1, got ${value}`);
+    }
+    return [Math.floor(value / TWO_32), value % TWO_32];
+}
+/**
+ * A seedable pseudo-random generator (PCG32) with independent streams: `new SeededRandom(seed,
+ * stream)` reproduces pcg32_srandom_r(seed, stream) of the reference implementation, so its
+ * sequence is the published one (seed 42, stream 54 starts 0xa15c02b7 0x7b47f409 ...). Seed and
+ * stream are integers from 0 to 2^53 - 1.
+ */
+class SeededRandom {
+    stateHigh = 0;
+    stateLow = 0;
+    incrementHigh;
+    incrementLow;
+    constructor(seed, stream = 0) {
+        const [seedHigh, seedLow] = halves(seed, 'seed');
+        const [streamHigh, streamLow] = halves(stream, 'stream');
+        // increment = (stream << 1) | 1, mod 2^64
+        this.incrementHigh = ((streamHigh << 1) | (streamLow >>> 31)) >>> 0;
+        this.incrementLow = ((streamLow << 1) | 1) >>> 0;
+        this.nextUint32();
+        const low = this.stateLow + seedLow;
+        this.stateLow = low >>> 0;
+        this.stateHigh = (this.stateHigh + seedHigh + (low >= TWO_32 ? 1 : 0)) >>> 0;
+        this.nextUint32();
+    }
+    /** The next 32-bit output, an integer in [0, 2^32). */
+    nextUint32() {
+        const high = this.stateHigh;
+        const low = this.stateLow;
+        // output from the old state: xorshifted = ((state >> 18) ^ state) >> 27, rotated by state >> 59
+        const xorHigh = high ^ (high >>> 18);
+        const xorLow = low ^ ((low >>> 18) | (high << 14));
+        const xorshifted = ((xorLow >>> 27) | (xorHigh << 5)) >>> 0;
+        const rotation = high >>> 27;
+        // state = state * MULTIPLIER + increment (mod 2^64); low * MULTIPLIER_LOW in full, by 16-bit halves
+        const partLow = low * MULTIPLIER_LOW_LOW; // < 2^48, exact
+        const partHigh = low * MULTIPLIER_LOW_HIGH; // < 2^47, exact
+        const partHighTop = Math.floor(partHigh / 65536);
+        const lowProduct = partLow + (partHigh - partHighTop * 65536) * 65536; // < 2^49, exact
+        const carryIntoHigh = partHighTop + Math.floor(lowProduct / TWO_32);
+        const newLow = (lowProduct % TWO_32) + this.incrementLow;
+        this.stateLow = newLow >>> 0;
+        this.stateHigh =
+            (carryIntoHigh +
+                Math.imul(high, MULTIPLIER_LOW) +
+                Math.imul(low, MULTIPLIER_HIGH) +
+                this.incrementHigh +
+                (newLow >= TWO_32 ? 1 : 0)) >>>
+                0;
+        return ((xorshifted >>> rotation) | (xorshifted << (-rotation & 31))) >>> 0;
+    }
+    /** A uniform number in [0, 1) with 53 random bits (two outputs: 27 high bits and 26 low). */
+    uniform() {
+        const high = this.nextUint32() >>> 5;
+        const low = this.nextUint32() >>> 6;
+        return (high * 67108864 + low) / 9007199254740992;
+    }
+    /**
+     * A Binomial(n, p) variate, exact in distribution, for integer n from 0 to 2^53 - 1 and p in
+     * [0, 1]. As numpy's generator: by inversion when min(p, 1 - p) * n <= 30, else by BTPE
+     * (Kachitvichyanukul & Schmeiser, "Binomial random variate generation", Comm. ACM 31(2):216-222,
+     * 1988), on min(p, 1 - p) and reflected.
+     */
+    binomial(n, p) {
+        if (!Number.isSafeInteger(n) || n < 0)
+            throw new RangeError(`binomial n must be an integer from 0 to 2^53 - 1, got ${n}`);
+        if (!(p >= 0 && p <= 1))
+            throw new RangeError(`binomial p must be in [0, 1], got ${p}`);
+        if (n === 0 || p === 0)
+            return 0;
+        if (p === 1)
+            return n;
+        const reflected = p > 0.5;
+        const r = reflected ? 1 - p : p;
+        const x = r * n <= 30 ? this.binomialInversion(n, r) : this.binomialBtpe(n, r);
+        return reflected ? n - x : x;
+    }
+    /**
+     * Draws n items into cells with probabilities proportional to `weights` (non-negative, finite,
+     * not all zero unless n is 0; counts need not sum to 1): out[i] = the items in cell i, summing to
+     * n. By conditional binomials: cell i takes Binomial(items left, w_i / weight left).
+     */
+    multinomial(n, weights, out) {
+        const cells = weights.length;
+        if (out.length < cells)
+            throw new RangeError(`multinomial: out has ${out.length} cells, weights ${cells}`);
+        let weightLeft = 0;
+        let lastWithWeight = -1;
+        for (let i = 0; i < cells; i++) {
+            const w = weights[i];
+            if (!(w >= 0 && w < Infinity))
+                throw new RangeError(`multinomial weights must be finite and non-negative, got ${w} at ${i}`);
+            weightLeft += w;
+            if (w > 0)
+                lastWithWeight = i;
+        }
+        if (n > 0 && lastWithWeight < 0)
+            throw new RangeError('multinomial weights are all zero');
+        let left = n;
+        for (let i = 0; i < cells; i++) {
+            const w = weights[i];
+            if (left === 0 || w === 0) {
+                out[i] = 0;
+                continue;
+            }
+            // the last cell with weight takes the rest (so the draws sum to n even where rounding has
+            // left weightLeft a little off the sum of the weights still to come)
+            const drawn = i === lastWithWeight ? left : this.binomial(left, Math.min(1, w / weightLeft));
+            out[i] = drawn;
+            left -= drawn;
+            weightLeft -= w;
+        }
+    }
+    /**
+     * Inversion (sequential search from 0) for r * n <= 30, r <= 1/2: numpy's algorithm, with
+     * (1 - r)^n as exp(n * log1p(-r)), which keeps its precision for tiny r and huge n.
+     */
+    binomialInversion(n, r) {
+        const q = 1 - r;
+        const qToTheN = Math.exp(n * Math.log1p(-r));
+        const bound = Math.min(n, r * n + 10 * Math.sqrt(r * n * q + 1));
+        let x = 0;
+        let probability = qToTheN;
+        let u = this.uniform();
+        while (u > probability) {
+            x++;
+            if (x > bound) {
+                // past 10 standard deviations: rounding has eaten u; start over (as numpy does)
+                x = 0;
+                probability = qToTheN;
+                u = this.uniform();
+            }
+            else {
+                u -= probability;
+                probability = ((n - x + 1) * r * probability) / (x * q);
+            }
+        }
+        return x;
+    }
+    /** BTPE for r * n > 30, r <= 1/2 (steps numbered as in the paper and in numpy's port). */
+    binomialBtpe(n, r) {
+        const setup = btpeSetup(n, r);
+        for (;;) {
+            // Step 1: the triangular centre, accepted at once
+            const u = this.uniform() * setup.p4;
+            let v = this.uniform();
+            if (u <= setup.p1)
+                return Math.floor(setup.xm - setup.p1 * v + u);
+            let y;
+            if (u <= setup.p2) {
+                // Step 2: the parallelograms
+                const x = setup.xl + (u - setup.p1) / setup.c;
+                v = v * setup.c + 1 - Math.abs(setup.m - x + 0.5) / setup.p1;
+                if (v > 1)
+                    continue;
+                y = Math.floor(x);
+            }
+            else if (u <= setup.p3) {
+                // Step 3: the left exponential tail
+                y = Math.floor(setup.xl + Math.log(v) / setup.laml);
+                if (y < 0 || v === 0)
+                    continue;
+                v = v * (u - setup.p2) * setup.laml;
+            }
+            else {
+                // Step 4: the right exponential tail
+                y = Math.floor(setup.xr - Math.log(v) / setup.lamr);
+                if (y > n || v === 0)
+                    continue;
+                v = v * (u - setup.p3) * setup.lamr;
+            }
+            if (btpeAccepts(setup, n, r, y, v))
+                return y;
+        }
+    }
+}
+function btpeSetup(n, r) {
+    const q = 1 - r;
+    const fm = n * r + r;
+    const m = Math.floor(fm);
+    const nrq = n * r * q;
+    const p1 = Math.floor(2.195 * Math.sqrt(nrq) - 4.6 * q) + 0.5;
+    const xm = m + 0.5;
+    const xl = xm - p1;
+    const xr = xm + p1;
+    const c = 0.134 + 20.5 / (15.3 + m);
+    let a = (fm - xl) / (fm - xl * r);
+    const laml = a * (1 + a / 2);
+    a = (xr - fm) / (xr * q);
+    const lamr = a * (1 + a / 2);
+    const p2 = p1 * (1 + 2 * c);
+    const p3 = p2 + c / laml;
+    const p4 = p3 + c / lamr;
+    return { m, p1, xm, xl, xr, c, laml, lamr, p2, p3, p4, nrq };
+}
+/**
+ * Step 5 of BTPE: is (y, v) under the binomial's probability f(y) / f(m)? Explicitly by the
+ * recurrence of f when y is near m (5.1), else by the squeeze on log f (5.2) and, between the
+ * bounds, Stirling's approximation of the factorials (5.3). In 5.3, log f(y)/f(m) takes the
+ * corrections of m! and (n-m)! with a plus sign and those of y! and (n-y)! with a minus sign (the
+ * paper adds all four, an error numpy and others inherited; its effect is far below what a test
+ * can see, but this is the correct bound).
+ */
+function btpeAccepts(setup, n, r, y, v) {
+    const { m, nrq, xm } = setup;
+    const q = 1 - r;
+    const k = Math.abs(y - m);
+    if (k <= 20 || k >= nrq / 2 - 1) {
+        const s = r / q;
+        const a = s * (n + 1);
+        let f = 1;
+        if (m < y)
+            for (let i = m + 1; i <= y; i++)
+                f *= a / i - s;
+        else if (m > y)
+            for (let i = y + 1; i <= m; i++)
+                f /= a / i - s;
+        return v <= f;
+    }
+    const rho = (k / nrq) * ((k * (k / 3 + 0.625) + 0.16666666666666666) / nrq + 0.5);
+    const t = (-k * k) / (2 * nrq);
+    const logV = Math.log(v);
+    if (logV < t - rho)
+        return true;
+    if (logV > t + rho)
+        return false;
+    const x1 = y + 1;
+    const f1 = m + 1;
+    const z = n + 1 - m; // z - w = y - m
+    const w = n - y + 1;
+    // Stirling's remainders (all arguments are > 20 here) to 8 terms, where the paper has 5 (and
+    // numpy's port has 13680 for 166320 / 12 = 13860 until 2026); log(f1 / x1) and log(z / w) as log1p of their exact integer differences: the ratios are within
+    // k / n of 1, and rounding them first would cost n * 1e-16 in the bound (0.9 at n = 2^53)
+    const bound = xm * Math.log1p((m - y) / x1) +
+        (n - m + 0.5) * Math.log1p((y - m) / w) +
+        (y - m) * Math.log((w * r) / (x1 * q)) +
+        stirlingRemainder(f1) +
+        stirlingRemainder(z) -
+        stirlingRemainder(x1) -
+        stirlingRemainder(w);
+    return logV <= bound;
+}
+//# sourceMappingURL=random.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/bootstrap.js
+// The paired bootstrap over a table of counts. Resampling N rows with replacement and counting
+// them into the table's cells draws the cell counts from Multinomial(N, counts / N): drawing that
+// multinomial directly (random.ts) is the same bootstrap in O(replicates x cells) instead of
+// O(replicates x rows). For confusion-derived metrics the cells are the (label, new model's class,
+// baseline's class) triples, so both models are resampled together: the bootstrap is paired.
+
+/**
+ * Draws `options.replicates` multinomial resamples of the table `counts` (non-negative integer
+ * counts; total = their sum, the rows) and returns `statistic` of each: `statistic(resampled,
+ * out)` reads the resampled counts and writes `outputs` numbers into `out` (prefilled with NaN, so
+ * a number it leaves unwritten reads as undefined). The result holds replicates x outputs numbers,
+ * replicate-major: replicate r's output i at r * outputs + i.
+ */
+function bootstrapCells(counts, outputs, statistic, options) {
+    const { replicates } = options;
+    if (!Number.isInteger(replicates) || replicates < 1)
+        throw new RangeError(`bootstrap replicates must be a positive integer, got ${replicates}`);
+    if (!Number.isInteger(outputs) || outputs < 1)
+        throw new RangeError(`bootstrap outputs must be a positive integer, got ${outputs}`);
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) {
+        const c = counts[i];
+        if (!(Number.isInteger(c) && c >= 0))
+            throw new RangeError(`bootstrap counts must be non-negative integers, got ${c} at ${i}`);
+        total += c;
+    }
+    const random = new SeededRandom(options.seed, options.stream);
+    const resampled = new Float64Array(counts.length);
+    const out = new Float64Array(outputs);
+    const values = new Float64Array(replicates * outputs);
+    for (let r = 0; r < replicates; r++) {
+        random.multinomial(total, counts, resampled);
+        out.fill(NaN);
+        statistic(resampled, out);
+        values.set(out, r * outputs);
+    }
+    return values;
+}
+/**
+ * The q-quantile of ascending `sorted` values by numpy's default (np.quantile, method 'linear',
+ * Hyndman & Fan's type 7): at virtual index h = (n - 1) q, between the values at floor(h) and the
+ * next, interpolated as numpy's _lerp does (from the nearer end). NaN when there are no values.
+ */
+function quantileOfSorted(sorted, q) {
+    const n = sorted.length;
+    if (n === 0)
+        return NaN;
+    const h = (n - 1) * q;
+    const below = Math.min(Math.max(Math.floor(h), 0), n - 1);
+    const above = Math.min(below + 1, n - 1);
+    const t = h - below;
+    const a = sorted[below];
+    const b = sorted[above];
+    const difference = b - a;
+    return t >= 0.5 ? b - difference * (1 - t) : a + difference * t;
+}
+/**
+ * Summarizes output `index` of bootstrapCells' values, a statistic that is an *improvement*
+ * (positive = the new model better): its percentile interval at `level` (quantiles (1 - level) / 2
+ * and (1 + level) / 2, numpy's type 7), the lower bound at `confidence`, and the one-sided
+ * p-values; B counts the replicates that are not NaN.
+ *
+ * The p-value agrees with the interval: pNewBetter < a exactly when fewer than a (B + 1) - 1
+ * replicates are <= 0, i.e. (up to the +1, which keeps a p-value from being 0, and to the
+ * interpolation between neighbouring replicates) when the a-quantile — the one-sided lower bound
+ * at confidence 1 - a — is above 0. "Significant at a" and "lower bound at 1 - a clears 0" are one
+ * decision, not two that can disagree.
+ */
+function summarizeBootstrap(values, outputs, index, options) {
+    if (!(Number.isInteger(index) && index >= 0 && index < outputs))
+        throw new RangeError(`summarizeBootstrap: index ${index} is not one of ${outputs} outputs`);
+    const replicates = Math.floor(values.length / outputs);
+    const kept = new Float64Array(replicates);
+    let count = 0;
+    let atMostZero = 0;
+    let atLeastZero = 0;
+    for (let r = 0; r < replicates; r++) {
+        const v = values[r * outputs + index];
+        if (Number.isNaN(v))
+            continue;
+        kept[count++] = v;
+        if (v <= 0)
+            atMostZero++;
+        if (v >= 0)
+            atLeastZero++;
+    }
+    const sorted = kept.subarray(0, count).sort();
+    const { level, confidence } = options;
+    const summary = {
+        interval: [quantileOfSorted(sorted, (1 - level) / 2), quantileOfSorted(sorted, (1 + level) / 2)],
+        pNewBetter: (1 + atMostZero) / (count + 1),
+        pNewWorse: (1 + atLeastZero) / (count + 1),
+        dropped: replicates - count,
+    };
+    if (confidence !== undefined)
+        summary.lowerBound = quantileOfSorted(sorted, 1 - confidence);
+    return summary;
+}
+//# sourceMappingURL=bootstrap.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/confusion-metrics.js
+// The confusion-derived metrics of one model, as scikit-learn 1.2 defines them, from per-class
+// totals: computed once for the reported values and once per bootstrap replicate (compare-confusion.ts),
+// so this is the one definition of each.
+/** The aggregate confusion metrics, in the order writeConfusionMetrics writes them. */
+const CONFUSION_AGGREGATES = ['accuracy', 'balanced-accuracy', 'precision-macro', 'recall-macro', 'f1-macro', 'mcc'];
+/** Number of values writeConfusionMetrics writes for `classes` classes: the aggregates, then precision, recall, f1 per class. */
+function confusionMetricCount(classes) {
+    return CONFUSION_AGGREGATES.length + 3 * classes;
+}
+/**
+ * Writes the metrics of `t` into `out` (confusionMetricCount(classes) values): accuracy,
+ * balanced accuracy, precision / recall / F1 macro, MCC, then per class c precision, recall, F1 at
+ * 6 + 3c, 7 + 3c, 8 + 3c. Definitions (scikit-learn 1.2):
+ * - precision_c = tp/predicted (0 when nothing is predicted c: zero_division=0); recall_c =
+ *   tp/support, NaN here when no row is labelled c (undefined; the macro counts it as 0, as
+ *   zero_division=0 does); F1_c = 2PR/(P+R), 0 when P + R = 0;
+ * - the macros average over the classes present in the labels or the predictions — of this model
+ *   and, when `otherPredicted` is given, of the model it is compared with: one class set for both,
+ *   so that a class only one model predicts cannot lower one macro and not the other (a baseline
+ *   that once predicted a class absent from the labels had its F1-macro averaged over one more
+ *   class, and a much worse candidate passed); alone, scikit-learn's set;
+ * - balanced accuracy averages recall over the classes present in the labels;
+ * - MCC, multiclass (Gorodkin's R_K, sklearn's matthews_corrcoef): (c·s − Σ t_k p_k) /
+ *   sqrt((s² − Σ p_k²)(s² − Σ t_k²)) with c correct rows, s rows, t support, p predictions; 0 when
+ *   a factor of the denominator is 0, as scikit-learn returns.
+ * O(classes), no allocation: called once per bootstrap replicate.
+ */
+function writeConfusionMetrics(t, classes, out, otherPredicted) {
+    const { truePositives, predicted, support } = t;
+    let rows = 0;
+    let correct = 0;
+    let present = 0;
+    let labelled = 0;
+    let precisionSum = 0;
+    let recallSum = 0;
+    let f1Sum = 0;
+    let supportTimesPredicted = 0;
+    let predictedSquares = 0;
+    let supportSquares = 0;
+    for (let c = 0; c < classes; c++) {
+        const tp = truePositives[c];
+        const p = predicted[c];
+        const s = support[c];
+        rows += s;
+        correct += tp;
+        supportTimesPredicted += s * p;
+        predictedSquares += p * p;
+        supportSquares += s * s;
+        const precision = p > 0 ? tp / p : 0;
+        const recall = s > 0 ? tp / s : NaN;
+        const recallOrZero = s > 0 ? recall : 0;
+        const f1 = precision + recallOrZero > 0 ? (2 * precision * recallOrZero) / (precision + recallOrZero) : 0;
+        out[6 + 3 * c] = precision;
+        out[7 + 3 * c] = recall;
+        out[8 + 3 * c] = f1;
+        if (s > 0) {
+            labelled++;
+            recallSum += recall;
+        }
+        if (s > 0 || p > 0 || (otherPredicted !== undefined && otherPredicted[c] > 0)) {
+            present++;
+            precisionSum += precision;
+            f1Sum += f1;
+        }
+    }
+    out[0] = correct / rows;
+    out[1] = recallSum / labelled;
+    out[2] = precisionSum / present;
+    out[3] = recallSum / present;
+    out[4] = f1Sum / present;
+    const covariance = correct * rows - supportTimesPredicted;
+    const predictedVariance = rows * rows - predictedSquares;
+    const labelVariance = rows * rows - supportSquares;
+    out[5] = predictedVariance * labelVariance === 0 ? 0 : covariance / Math.sqrt(labelVariance * predictedVariance);
+}
+/** Per-class totals of a K x K confusion matrix stored [true * K + predicted]. */
+function classTotals(confusion, classes) {
+    const t = {
+        truePositives: new Float64Array(classes),
+        predicted: new Float64Array(classes),
+        support: new Float64Array(classes),
+    };
+    for (let y = 0; y < classes; y++) {
+        for (let p = 0; p < classes; p++) {
+            const count = confusion[y * classes + p];
+            t.support[y] += count;
+            t.predicted[p] += count;
+        }
+        t.truePositives[y] = confusion[y * classes + y];
+    }
+    return t;
+}
+/**
+ * The metrics of a K x K confusion matrix (`confusion[true * K + predicted]`, as
+ * scikit-learn's confusion_matrix): accuracy, balanced accuracy, precision / recall / F1 macro,
+ * MCC and per-class precision / recall / F1 / support, equal to scikit-learn's accuracy_score,
+ * balanced_accuracy_score, precision_score / recall_score / f1_score (average='macro',
+ * zero_division=0), matthews_corrcoef and precision_recall_fscore_support(labels=range(K),
+ * zero_division=0). An empty matrix gives NaN aggregates (MCC 0).
+ */
+function confusionMetrics(confusion, classes, otherPredicted) {
+    const t = classTotals(confusion, classes);
+    const out = new Float64Array(confusionMetricCount(classes));
+    writeConfusionMetrics(t, classes, out, otherPredicted);
+    const perClass = {
+        precision: [],
+        recall: [],
+        f1: [],
+        support: Array.from(t.support),
+        predicted: Array.from(t.predicted),
+    };
+    for (let c = 0; c < classes; c++) {
+        perClass.precision.push(out[6 + 3 * c]);
+        // scikit-learn's zero_division=0: a class no row is labelled with has recall 0
+        perClass.recall.push(t.support[c] > 0 ? out[7 + 3 * c] : 0);
+        perClass.f1.push(out[8 + 3 * c]);
+    }
+    return {
+        accuracy: out[0],
+        'balanced-accuracy': out[1],
+        'precision-macro': out[2],
+        'recall-macro': out[3],
+        'f1-macro': out[4],
+        mcc: out[5],
+        perClass,
+    };
+}
+//# sourceMappingURL=confusion-metrics.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/stats/normal.js
+// The standard normal distribution and Student's t quantile, for the intervals and p-values of the
+// paired comparisons: Φ by Cody's rational Chebyshev approximations ("Rational Chebyshev
+// approximations for the error function", Math. Comp. 23, 1969; the coefficients of his ANORM,
+// as R's pnorm uses them), Φ^-1 by Wichura's AS 241 (PPND16, Applied Statistics 37(3), 1988),
+// both accurate to about 1e-16 relative; Student's t quantile by Newton's method on its tail
+// probability, an incomplete beta function (special.ts). The coefficients are the published
+// ones written as the doubles they denote (shortest round-trip form).
+
+const ONE_OVER_SQRT_TWO_PI = 0.3989422804014327;
+/** Cody's coefficients: |x| <= 0.674 (a, b), up to √32 (c, d), beyond (p, q). */
+const A = [2.2352520354606837, 161.02823106855587, 1067.6894854603709, 18154.98125334356, 0.06568233791820745];
+const B = [47.202581904688245, 976.0985517377767, 10260.932208618979, 45507.78933502673];
+const C = [
+    0.39894151208813466, 8.883149794388377, 93.50665613217785, 597.2702763948002, 2494.5375852903726, 6848.190450536283, 11602.65143764735,
+    9842.714838383978, 1.0765576773720192e-8,
+];
+const D = [
+    22.266688044328117, 235.387901782625, 1519.3775994075547, 6485.558298266761, 18615.571640885097, 34900.95272114598, 38912.00328609327,
+    19685.429676859992,
+];
+const P = [
+    0.215898534057957, 0.12740116116024736, 0.022235277870649807, 0.0014216191932278934, 0.000029112874951168793, 0.023073441764940174,
+];
+const Q = [1.284260096144911, 0.4682382124808651, 0.06598813786892856, 0.0037823963320275824, 0.00007297515550839662];
+/**
+ * exp(-y^2 / 2) * factor, with y^2 split as (y rounded down to 1/16)^2 + the rest, whose product
+ * is exact: the tail keeps its relative accuracy where y^2 / 2 is large (Cody's device).
+ */
+function gaussianTail(y, factor) {
+    const coarse = Math.trunc(y * 16) / 16;
+    const rest = (y - coarse) * (y + coarse);
+    return Math.exp(-coarse * coarse * 0.5) * Math.exp(-rest * 0.5) * factor;
+}
+/** P[Z > y] for y > 0.674 (Cody's second and third ranges). */
+function upperTail(y) {
+    if (y <= Math.sqrt(32)) {
+        let numerator = C[8] * y;
+        let denominator = y;
+        for (let i = 0; i < 7; i++) {
+            numerator = (numerator + C[i]) * y;
+            denominator = (denominator + D[i]) * y;
+        }
+        return gaussianTail(y, (numerator + C[7]) / (denominator + D[7]));
+    }
+    const inverseSquare = 1 / (y * y);
+    let numerator = P[5] * inverseSquare;
+    let denominator = inverseSquare;
+    for (let i = 0; i < 4; i++) {
+        numerator = (numerator + P[i]) * inverseSquare;
+        denominator = (denominator + Q[i]) * inverseSquare;
+    }
+    const correction = (inverseSquare * (numerator + P[4])) / (denominator + Q[4]);
+    return gaussianTail(y, (ONE_OVER_SQRT_TWO_PI - correction) / y);
+}
+/** Φ(x) = P[Z <= x] for a standard normal Z; the lower tail keeps full relative accuracy down to x = -37.5. */
+function normalCdf(x) {
+    const y = Math.abs(x);
+    if (Number.isNaN(x))
+        return NaN;
+    // past 40 the tail, below 4e-350, is 0 in doubles
+    if (y >= 40)
+        return x > 0 ? 1 : 0;
+    if (y <= 0.67448975) {
+        const square = y > Number.EPSILON / 2 ? x * x : 0;
+        let numerator = A[4] * square;
+        let denominator = square;
+        for (let i = 0; i < 3; i++) {
+            numerator = (numerator + A[i]) * square;
+            denominator = (denominator + B[i]) * square;
+        }
+        return 0.5 + (x * (numerator + A[3])) / (denominator + B[3]);
+    }
+    const tail = upperTail(y);
+    return x > 0 ? 1 - tail : tail;
+}
+/** Wichura's coefficients: |p - 1/2| <= 0.425 (a, b), then r = √(-log min(p, 1-p)) <= 5 (c, d), beyond (e, f). */
+const AS241_A = [
+    3.3871328727963665, 133.14166789178438, 1971.5909503065513, 13731.69376550946, 45921.95393154987, 67265.7709270087, 33430.57558358813,
+    2509.0809287301227,
+];
+const AS241_B = [
+    1, 42.31333070160091, 687.1870074920579, 5394.196021424751, 21213.794301586597, 39307.89580009271, 28729.085735721943, 5226.495278852854,
+];
+const AS241_C = [
+    1.4234371107496835, 4.630337846156546, 5.769497221460691, 3.6478483247632045, 1.2704582524523684, 0.2417807251774506,
+    0.022723844989269184, 0.0007745450142783414,
+];
+const AS241_D = [
+    1, 2.053191626637759, 1.6763848301838038, 0.6897673349851, 0.14810397642748008, 0.015198666563616457, 0.0005475938084995345,
+    1.0507500716444169e-9,
+];
+const AS241_E = [
+    6.657904643501103, 5.463784911164114, 1.7848265399172913, 0.29656057182850487, 0.026532189526576124, 0.0012426609473880784,
+    0.000027115555687434876, 2.0103343992922881e-7,
+];
+const AS241_F = [
+    1, 0.599832206555888, 0.1369298809227358, 0.014875361290850615, 0.0007868691311456133, 0.000018463183175100548, 1.421511758316446e-7,
+    2.0442631033899397e-15,
+];
+/** c[0] + c[1] x + ... + c[7] x^7 (Horner). */
+function polynomial(c, x) {
+    let value = c[7];
+    for (let i = 6; i >= 0; i--)
+        value = value * x + c[i];
+    return value;
+}
+/** Φ^-1(p), the standard normal quantile, for p in [0, 1] (±Infinity at 0 and 1, NaN outside). */
+function normalQuantile(p) {
+    if (!(p >= 0 && p <= 1))
+        return NaN;
+    if (p === 0)
+        return -Infinity;
+    if (p === 1)
+        return Infinity;
+    const q = p - 0.5;
+    if (Math.abs(q) <= 0.425) {
+        const r = 0.180625 - q * q;
+        return (q * polynomial(AS241_A, r)) / polynomial(AS241_B, r);
+    }
+    let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+    let value;
+    if (r <= 5) {
+        r -= 1.6;
+        value = polynomial(AS241_C, r) / polynomial(AS241_D, r);
+    }
+    else {
+        r -= 5;
+        value = polynomial(AS241_E, r) / polynomial(AS241_F, r);
+    }
+    return q < 0 ? -value : value;
+}
+/**
+ * Student's t cumulative distribution P[T <= t] for df > 0 degrees of freedom, from the
+ * regularized incomplete beta function (stats/special.ts): the tail P[T > |t|] =
+ * I_{df/(df+t²)}(df/2, 1/2)/2 (Abramowitz & Stegun 26.7.1), computed directly, so a small tail
+ * keeps its relative precision. The jackknife's p-values need it; studentTQuantile below inverts it.
+ */
+function studentTCdf(t, df) {
+    if (!(df > 0))
+        throw new RangeError(`studentTCdf: degrees of freedom must be positive, got ${df}`);
+    if (Number.isNaN(t))
+        return NaN;
+    if (t === 0)
+        return 0.5;
+    const t2 = t * t;
+    const tail = t2 === Infinity ? 0 : 0.5 * incompleteBeta(df / 2, 0.5, df / (df + t2), t2 / (df + t2));
+    return t > 0 ? 1 - tail : tail;
+}
+/**
+ * For t > 0 and df degrees of freedom: log of P[T > t] (tail = true) or of P[0 < T <= t], and the
+ * derivative of that logarithm in log t. Both from I_x(df/2, 1/2) with x and 1 - x formed from t
+ * without cancellation, so each keeps its relative accuracy where it is small.
+ */
+function logProbabilityAndSlope(t, df, tail) {
+    const t2 = t * t;
+    const x = df / (df + t2);
+    const y = t2 / (df + t2);
+    const probability = tail ? 0.5 * incompleteBeta(df / 2, 0.5, x, y) : 0.5 * incompleteBeta(0.5, df / 2, y, x);
+    const logDensity = -((df + 1) / 2) * Math.log1p(t2 / df) - 0.5 * Math.log(df) - logBeta(df / 2, 0.5);
+    const slope = (t * Math.exp(logDensity)) / probability;
+    return [Math.log(probability), tail ? -slope : slope];
+}
+/**
+ * Student's t quantile: the t with P[T <= t] = p for df > 0 degrees of freedom (df need not be an
+ * integer; Infinity is the normal). Newton's method in log t on the log of the smaller of the
+ * tail P[T > |t|] (p far from 1/2) and the centre P[0 < T <= |t|] (p near 1/2), both nearly
+ * linear in log t, bracketed by bisection; accurate to ~1e-14 relative.
+ */
+function studentTQuantile(p, df) {
+    if (!(df > 0))
+        throw new RangeError(`studentTQuantile: degrees of freedom must be positive, got ${df}`);
+    if (df === Infinity)
+        return normalQuantile(p);
+    if (!(p >= 0 && p <= 1))
+        return NaN;
+    if (p === 0)
+        return -Infinity;
+    if (p === 1)
+        return Infinity;
+    if (p === 0.5)
+        return 0;
+    const smaller = Math.min(p, 1 - p);
+    const tail = smaller < 0.25;
+    // the target: log P[T > t] = log(smaller), or log P[0 < T <= t] = log(1/2 - smaller) (exact: smaller >= 1/4)
+    const target = Math.log(tail ? smaller : 0.5 - smaller);
+    const t = solveInLogT(df, tail, target, Math.log(Math.max(Math.abs(normalQuantile(smaller)), 1e-300)));
+    return p < 0.5 ? -t : t;
+}
+/**
+ * Safeguarded Newton on u = log t for g(u) = logProbability(e^u) - target, monotone in u
+ * (decreasing for the tail, increasing for the centre): every evaluation narrows a bracket of the
+ * root, and a Newton step that leaves it is replaced by bisection (or, while the bracket is open
+ * on one side, by a step of 4 in log t towards that side).
+ */
+function solveInLogT(df, tail, target, start) {
+    let lower = -Infinity;
+    let upper = Infinity;
+    let u = start;
+    for (let iteration = 0; iteration < 200; iteration++) {
+        const [logProbability, slope] = logProbabilityAndSlope(Math.exp(u), df, tail);
+        const g = logProbability - target;
+        if (g === 0)
+            break;
+        // the root is above u when g < 0 for the increasing centre, or g > 0 for the decreasing tail
+        if (g < 0 !== tail)
+            lower = u;
+        else
+            upper = u;
+        let next = u - g / slope;
+        if (!(next > lower && next < upper)) {
+            if (lower === -Infinity)
+                next = upper - 4;
+            else if (upper === Infinity)
+                next = lower + 4;
+            else
+                next = (lower + upper) / 2;
+        }
+        const done = Math.abs(next - u) <= 4 * Number.EPSILON * Math.max(1, Math.abs(u));
+        u = next;
+        if (done)
+            break;
+    }
+    return Math.exp(u);
+}
+//# sourceMappingURL=normal.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/metric-comparison.js
+// Building MetricComparison values (evaluation/comparison.ts) from the three kinds of evidence the
+// metrics produce: a bootstrap's replicates, a normal approximation (estimate and standard error),
+// or a Student t one (the jackknife). One place decides how an interval, a lower bound and the two
+// one-sided p-values are attached, and how a missing baseline reads.
+
+/** Why a comparison carries only the new model's value. */
+const NO_BASELINE = 'no baseline';
+/** The improvement of `newValue` over `baselineValue`: positive when the new model is better. */
+function improvementOf(newValue, baselineValue, higherIsBetter) {
+    return higherIsBetter ? newValue - baselineValue : baselineValue - newValue;
+}
+/**
+ * A comparison with nothing to compare: the new model's value alone (null when it cannot be
+ * computed), and why the rest is missing (by default: there is no baseline).
+ */
+function withoutBaseline(metric, higherIsBetter, value, unavailable = NO_BASELINE) {
+    return { metric, higherIsBetter, new: value, baseline: null, improvement: null, unavailable };
+}
+/**
+ * A comparison whose interval (and, unless `exact` is given, p-values) come from bootstrap
+ * replicates of the improvement: output `index` of `values` (replicate-major, `outputs` per
+ * replicate), summarized by stats/bootstrap.ts (percentile interval, the lower bound at
+ * s.confidence, p-values consistent with the interval). Replicates on which the improvement is
+ * undefined (NaN) are left out; when every one is, the interval is missing and says why.
+ */
+function bootstrapComparison(values, replicates, s, exact) {
+    const out = pairWithImprovement(values);
+    const summary = summarizeBootstrap(replicates.values, replicates.outputs, replicates.index, { level: s.level, confidence: s.confidence });
+    const [lower, upper] = summary.interval;
+    const hasInterval = Number.isFinite(lower) && Number.isFinite(upper);
+    if (hasInterval) {
+        out.interval = { level: s.level, lower, upper };
+        if (s.confidence !== undefined && summary.lowerBound !== undefined)
+            out.lowerBound = { level: s.confidence, value: summary.lowerBound };
+    }
+    if (exact) {
+        out.pNewBetter = exact.pNewBetter;
+        out.pNewWorse = exact.pNewWorse;
+    }
+    else if (hasInterval) {
+        out.pNewBetter = summary.pNewBetter;
+        out.pNewWorse = summary.pNewWorse;
+    }
+    if (hasInterval || exact)
+        out.method = { interval: 'bootstrap', test: exact?.test ?? 'bootstrap', replicates: s.replicates };
+    if (!hasInterval)
+        out.unavailable = 'the metric is undefined on every bootstrap resample';
+    return out;
+}
+/** Both values and the improvement, and why there is no interval or test (too few rows, constant targets). */
+function pairWithoutInterval(v, unavailable) {
+    return { ...pairWithImprovement(v), unavailable };
+}
+/** The pair's MetricComparison fields without interval or test. */
+function pairWithImprovement(v) {
+    return {
+        metric: v.metric,
+        higherIsBetter: v.higherIsBetter,
+        new: v.new,
+        baseline: v.baseline,
+        improvement: improvementOf(v.new, v.baseline, v.higherIsBetter),
+    };
+}
+/**
+ * A comparison from an estimate of the improvement with a standard error and a reference
+ * distribution: the standard normal (`degreesOfFreedom` undefined: DeLong's z) or Student's t
+ * (the jackknife). Interval: improvement ± q_{(1+level)/2}·se; lower bound: improvement −
+ * q_confidence·se; pNewBetter = P[T >= improvement/se], pNewWorse = P[T <= improvement/se]. With
+ * se = 0 there is no interval or test (unavailable): rows that do not vary are no evidence.
+ */
+function standardErrorComparison(values, standardError, s, how) {
+    const base = pairWithImprovement(values);
+    const improvement = base.improvement;
+    if (!Number.isFinite(standardError) || !Number.isFinite(improvement))
+        return { ...base, unavailable: 'the standard error of the improvement is not finite' };
+    // no spread is no evidence: 4 rows a perfect ranker and a constant one once gave p = 0
+    if (!(standardError > 0))
+        return { ...base, unavailable: 'the improvement does not vary on these rows: no interval or test' };
+    const df = how.degreesOfFreedom;
+    const quantile = (p) => (df === undefined ? normalQuantile(p) : studentTQuantile(p, df));
+    const cdf = (x) => (df === undefined ? normalCdf(x) : studentTCdf(x, df));
+    const half = quantile((1 + s.level) / 2) * standardError;
+    const out = { ...base, interval: { level: s.level, lower: improvement - half, upper: improvement + half } };
+    if (s.confidence !== undefined)
+        out.lowerBound = { level: s.confidence, value: improvement - quantile(s.confidence) * standardError };
+    const t = improvement / standardError;
+    out.pNewBetter = cdf(-t);
+    out.pNewWorse = cdf(t);
+    out.method = { interval: how.interval, test: how.test };
+    return out;
+}
+//# sourceMappingURL=metric-comparison.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/metrics/paired-confusion.js
 /** Above this many cells (K³ > 2^22, K > 161) the table is a Map of its non-empty cells. */
 const DENSE_CELLS_LIMIT = 2 ** 22;
@@ -37460,6 +38385,170 @@ function mcnemarExactNewBetter(newOnly, baselineOnly) {
     return Math.max(0, 1 - Math.exp(logLowerTail(n, newOnly - 1)));
 }
 //# sourceMappingURL=significance.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/metrics/compare-confusion.js
+// The paired comparison of every confusion-derived metric of two models, from their PairedConfusion
+// table: both models' values from its two margins, the intervals of every improvement from one
+// bootstrap over its cells, McNemar's exact test for accuracy and for each class's recall.
+
+
+
+
+
+/**
+ * Compares two models on every confusion-derived metric from their paired table (`K` classes).
+ *
+ * Values: scikit-learn's, from each model's confusion (confusion-metrics.ts). Intervals: one paired
+ * bootstrap over the table's cells (stats/bootstrap.ts: s.replicates multinomial resamples of
+ * the rows over the cells, seed s.seed, stream `options.stream`: each table its own), every improvement computed from the same replicate in O(cells + K):
+ * resampling the cells is resampling the rows, so the interval is the paired row bootstrap's.
+ * Tests: accuracy's pNewBetter / pNewWorse are McNemar's exact one-sided tests on the rows where
+ * exactly one model is right; each class's recall uses McNemar on that class's rows; the rest take
+ * the bootstrap's p-values. A class no row is labelled with has no recall (unavailable).
+ *
+ * Without a baseline (`options.paired` false) only the new model's values are given. Same inputs,
+ * same numbers: the cells come in key order and the bootstrap is seeded.
+ */
+function compareConfusion(table, K, s, options) {
+    if (table.classes !== K)
+        throw new RangeError(`compareConfusion: a table of ${table.classes} classes compared as ${K}`);
+    const alone = confusionMetrics(table.confusion('new'), K);
+    if (table.rows() === 0)
+        return { metrics: CONFUSION_AGGREGATES.map((metric) => withoutBaseline(metric, true, null, 'no rows')), perClass: [] };
+    if (!options.paired)
+        return newModelOnly(alone, K);
+    // one class set for both macros: the classes in the labels or in either model's predictions
+    const baseMetrics = confusionMetrics(table.confusion('baseline'), K, Float64Array.from(alone.perClass.predicted));
+    const newMetrics = confusionMetrics(table.confusion('new'), K, Float64Array.from(baseMetrics.perClass.predicted));
+    const replicates = { values: bootstrapImprovements(table, K, s, options.stream), outputs: confusionMetricCount(K), index: 0 };
+    const disagreements = mcnemarCounts(table, K);
+    const metrics = CONFUSION_AGGREGATES.map((metric, index) => {
+        const values = { metric, higherIsBetter: true, new: newMetrics[metric], baseline: baseMetrics[metric] };
+        const exact = metric === 'accuracy' ? mcnemarTest(disagreements.newOnly, disagreements.baselineOnly) : undefined;
+        return bootstrapComparison(values, { ...replicates, index }, s, exact);
+    });
+    const perClass = [];
+    for (let c = 0; c < K; c++) {
+        const support = newMetrics.perClass.support[c];
+        if (support === 0 && !predictedBy(newMetrics, c) && !predictedBy(baseMetrics, c))
+            continue;
+        const recallTest = mcnemarTest(disagreements.newOnlyByClass[c], disagreements.baselineOnlyByClass[c]);
+        const compare = (which, offset, exact) => {
+            const values = {
+                metric: `${which}[${c}]`,
+                higherIsBetter: true,
+                new: newMetrics.perClass[which][c],
+                baseline: baseMetrics.perClass[which][c],
+            };
+            return bootstrapComparison(values, { ...replicates, index: CONFUSION_AGGREGATES.length + 3 * c + offset }, s, exact);
+        };
+        const recall = support > 0 ? compare('recall', 1, recallTest) : noRecall(c);
+        perClass.push({ class: c, support, precision: compare('precision', 0), recall, f1: compare('f1', 2) });
+    }
+    return { metrics, perClass };
+}
+/** The recall of a class no row is labelled with: undefined (0/0), whatever scikit-learn's zero_division says. */
+function noRecall(c) {
+    return withoutBaseline(`recall[${c}]`, true, null, `no row is labelled with class ${c}`);
+}
+/** Whether the model predicts class c on some row. */
+function predictedBy(m, c) {
+    return m.perClass.predicted[c] > 0;
+}
+/** The comparison of a table without baseline: the new model's values. */
+function newModelOnly(m, K) {
+    const metrics = CONFUSION_AGGREGATES.map((metric) => withoutBaseline(metric, true, m[metric]));
+    const perClass = [];
+    for (let c = 0; c < K; c++) {
+        const support = m.perClass.support[c];
+        if (support === 0 && !predictedBy(m, c))
+            continue;
+        const recall = support > 0 ? withoutBaseline(`recall[${c}]`, true, m.perClass.recall[c]) : noRecall(c);
+        perClass.push({
+            class: c,
+            support,
+            precision: withoutBaseline(`precision[${c}]`, true, m.perClass.precision[c]),
+            recall,
+            f1: withoutBaseline(`f1[${c}]`, true, m.perClass.f1[c]),
+        });
+    }
+    return { metrics, perClass };
+}
+/** McNemar's exact one-sided tests, both directions, from the two disagreement counts. */
+function mcnemarTest(newOnly, baselineOnly) {
+    return {
+        test: 'mcnemar-exact',
+        pNewBetter: mcnemarExactNewBetter(newOnly, baselineOnly),
+        pNewWorse: mcnemarExactNewBetter(baselineOnly, newOnly),
+    };
+}
+/** Rows only the new model gets right and rows only the baseline gets right, in all and per label. */
+function mcnemarCounts(table, K) {
+    const { keys, counts } = table.cells();
+    const { label, newClass, baselineClass } = decodeCells(keys, K);
+    const newOnlyByClass = new Float64Array(K);
+    const baselineOnlyByClass = new Float64Array(K);
+    let newOnly = 0;
+    let baselineOnly = 0;
+    for (let i = 0; i < keys.length; i++) {
+        const y = label[i];
+        const newRight = newClass[i] === y;
+        const baselineRight = baselineClass[i] === y;
+        if (newRight && !baselineRight) {
+            newOnly += counts[i];
+            newOnlyByClass[y] += counts[i];
+        }
+        else if (baselineRight && !newRight) {
+            baselineOnly += counts[i];
+            baselineOnlyByClass[y] += counts[i];
+        }
+    }
+    return { newOnly, baselineOnly, newOnlyByClass, baselineOnlyByClass };
+}
+/**
+ * The bootstrap replicates of every improvement (new − baseline; all these metrics are higher is
+ * better): per replicate, both models' per-class totals from the resampled cells (O(cells)), then
+ * their metrics (O(K)), confusionMetricCount(K) differences in writeConfusionMetrics's order. A
+ * class absent from a resample's labels has an undefined recall there (NaN: left out of that
+ * output's summary).
+ */
+function bootstrapImprovements(table, K, s, stream) {
+    const { keys, counts } = table.cells();
+    const { label, newClass, baselineClass } = decodeCells(keys, K);
+    const support = new Float64Array(K);
+    const newTotals = { truePositives: new Float64Array(K), predicted: new Float64Array(K), support };
+    const baseTotals = { truePositives: new Float64Array(K), predicted: new Float64Array(K), support };
+    const outputs = confusionMetricCount(K);
+    const newValues = new Float64Array(outputs);
+    const baseValues = new Float64Array(outputs);
+    const statistic = (resampled, out) => {
+        support.fill(0);
+        newTotals.truePositives.fill(0);
+        newTotals.predicted.fill(0);
+        baseTotals.truePositives.fill(0);
+        baseTotals.predicted.fill(0);
+        for (let i = 0; i < resampled.length; i++) {
+            const r = resampled[i];
+            if (r === 0)
+                continue;
+            const y = label[i];
+            const a = newClass[i];
+            const b = baselineClass[i];
+            support[y] += r;
+            newTotals.predicted[a] += r;
+            baseTotals.predicted[b] += r;
+            if (a === y)
+                newTotals.truePositives[y] += r;
+            if (b === y)
+                baseTotals.truePositives[y] += r;
+        }
+        writeConfusionMetrics(newTotals, K, newValues, baseTotals.predicted);
+        writeConfusionMetrics(baseTotals, K, baseValues, newTotals.predicted);
+        for (let j = 0; j < outputs; j++)
+            out[j] = newValues[j] - baseValues[j];
+    };
+    return bootstrapCells(counts, outputs, statistic, { replicates: s.replicates, seed: s.seed, stream });
+}
+//# sourceMappingURL=compare-confusion.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/npy/dtype.js
 const SIZES = {
     f: [2, 4, 8],
@@ -38455,9 +39544,9 @@ var external_zlib_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "node:assert"
 var external_node_assert_ = __nccwpck_require__(4589);
 ;// CONCATENATED MODULE: ../../node_modules/tar/dist/esm/index.min.js
-var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:!0})};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof A||s instanceof external_node_stream_||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.pipe=="function"&&s.pipe!==external_node_stream_.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.write=="function"&&typeof s.end=="function",Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain)}unpipe(){this.dest.removeListener("drain",this.ondrain)}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end()}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe()}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors)}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",A=class extends external_node_events_.EventEmitter{[g]=!1;[Qt]=!1;[N]=[];[b]=[];[L];[z];[Z];[Mt];[Q]=!1;[nt]=!1;[De]=!1;[Ne]=!1;[qt]=null;[_]=0;[S]=!1;[Jt];[Ce]=!1;[Rt]=0;[C]=!1;writable=!0;readable=!0;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=!0,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=!1):(this[L]=!1,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new external_node_string_decoder_namespaceObject.StringDecoder(this[z]):null,e&&e.debugExposeBuffer===!0&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===!0&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()))}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t}[xi](){this[Ce]=!0,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason)}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return!1;if(this[Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),!0;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[C]=!1,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else{let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t)}return this.emit("data",e),!this[b].length&&!this[Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[Q]=!0,this.writable=!1,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[C]=!0),this[Qt]=!1,this[g]=!0,this.emit("resume"),this[b].length?this[Ae]():this[Q]?this[J]():this.emit("drain"))}resume(){return this[Bt]()}pause(){this[g]=!1,this[Qt]=!0,this[C]=!1}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t)}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=!1){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[Q]&&this.emit("drain")}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[C]=!1;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=!1:e.end=e.end!==!1,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=!1),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe())}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[C]=!1,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt])}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[C]&&!this[N].length&&(this[g]=!1)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return(t==="data"||t===void 0)&&(this[Rt]=0,!this[C]&&!this[N].length&&(this[g]=!1)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[Q]&&(this[De]=!0,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=!1)}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return!1;if(t==="data")return!this[L]&&!i?!1:this[Z]?(jt(()=>this[Oi](i)),!0):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=!0,!this[nt]&&!this[S])return!1;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):!1;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===!1&&this.pause();let e=this[C]?!1:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?!1:(this[nt]=!0,this.readable=!1,this[Z]?(jt(()=>this[Ti]()),!0):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[C]||super.emit("data",e)}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length)}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t())})}[Symbol.asyncIterator](){this[C]=!1;let t=!1,e=async()=>(this.pause(),t=!0,{value:void 0,done:!0});return{next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:!1,value:r});if(this[Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d)},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[Q]})},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:!0,value:void 0})},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a)})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[C]=!1;let t=!1,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=!0,{done:!0,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:!1,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=!0,this[C]=!0,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=external_fs_.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends A{[bt]=!1;[m];[U];[Ci];[j]=!1;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=!0,this.writable=!1,typeof t!="string")throw new TypeError("path must be a string");this[bt]=!1,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=!1,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0,typeof this[m]=="number"?this[zt]():this[at]()}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[at](){external_fs_.open(this[U],"r",(t,e)=>this[Ht](t,e))}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]())}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=!0;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));external_fs_.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r))}}[Ii](t,e,i){this[j]=!1,t?this[Ut](t):this[ki](e,i)&&this[zt]()}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}[Ut](t){this[j]=!0,this[H](),this.emit("error",t)}[ki](t,e){let i=!1;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=!1,this[H](),super.end()),i}emit(t,...e){switch(t){case"prefinish":case"finish":return!1;case"drain":return typeof this[m]=="number"&&this[zt](),!1;case"error":return this[bt]?!1:(this[bt]=!0,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[at](){let t=!0;try{this[Ht](null,external_fs_.openSync(this[U],"r")),t=!1}finally{t&&this[H]()}}[zt](){let t=!0;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:external_fs_.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1}t=!1}finally{t&&this[H]()}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}},et=class extends external_events_{readable=!1;writable=!0;[bt]=!1;[gt]=!1;[te]=!1;[Y]=[];[ke]=!1;[U];[ie];[ht];[m];[Me];[tt];[Ni]=!1;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[at]()}emit(t,...e){if(t==="error"){if(this[bt])return!1;this[bt]=!0}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=!0,this.emit("error",t)}[at](){external_fs_.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e))}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]())}end(t,e){return t&&this.write(t,e),this[te]=!0,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),!1):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=!0,!1):(this[gt]=!0,this[ve](t),!0)}[ve](t){external_fs_.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i))}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=!1,this[te]&&!this[Ni]?(this[Ni]=!0,this[H](),this.emit("finish")):this[ke]&&(this[ke]=!1,this.emit("drain"))))}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else{let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i))}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}},Wt=class extends et{[at](){let t;if(this[Me]&&this[tt]==="r+")try{t=external_fs_.openSync(this[U],this[tt],this[ie])}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[at]();throw e}else t=external_fs_.openSync(this[U],this[tt],this[ie]);this[Ht](null,t)}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}[ve](t){let e=!0;try{this[Pt](null,external_fs_.writeSync(this[m],t,0,t.length,this[ot])),e=!1}finally{if(e)try{this[H]()}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return{};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i}return t.chmod===void 0&&t.noChmod===!1&&(t.chmod=!0),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=external_zlib_.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=external_buffer_namespaceObject.Buffer.concat,zs=Object.getOwnPropertyDescriptor(external_buffer_namespaceObject.Buffer,"concat"),nn=s=>s,Bi=zs?.writable===!0||zs?.set!==void 0?s=>{external_buffer_namespaceObject.Buffer.concat=s?nn:rn}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor)}get name(){return"ZlibError"}},Pi=Symbol("flushFlag"),re=class extends A{#t=!1;#i=!1;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof external_zlib_namespaceObject[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new external_zlib_namespaceObject[e](t)}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=!0,this.close(),this.emit("error",i))},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close)}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"))}reset(){if(!this.#t)return external_assert_(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(external_buffer_namespaceObject.Buffer.alloc(0),{[Pi]:t})))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=!0,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=external_buffer_namespaceObject.Buffer.from(t,e)),this.#t)return;external_assert_(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(!0);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1)}catch(l){Bi(!1),this.#o(new Gt(l,this.write))}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"))}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](external_buffer_namespaceObject.Buffer.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c])}else a=this[Tt](external_buffer_namespaceObject.Buffer.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),external_assert_(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.()};try{this.handle.params(t,e)}finally{this.handle.flush=i}this.handle&&(this.#t=t,this.#i=e)}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable}[Tt](t){return this.#t?(this.#t=!1,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip")}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e)}},We=class extends He{constructor(t){super(t,"BrotliCompress")}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress")}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e)}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress")}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress")}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256)},an=(s,t)=>{t[0]=255;var e=!1;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=!0,t[i-1]=Gs(r))}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=!1,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=!0,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1))}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1))}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=!1;needPax=!1;nullBlock=!1;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t)}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,!0),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path}else{let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12)}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=!0)}#i(t,e=!1){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))))}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=!0,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=external_node_path_namespaceObject.posix.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,!1];else{r=external_node_path_namespaceObject.posix.dirname(i),i=external_node_path_namespaceObject.posix.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,!1]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,!0]:(i=external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.basename(r),i),r=external_node_path_namespaceObject.posix.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",!0])}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?!1:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),!0):(yn(s,t,e,i),!1),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?!1:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?!1:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=!1){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+(0,external_node_path_namespaceObject.basename)(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return"";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
+var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:!0})};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof index_min_A||s instanceof external_node_stream_||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.pipe=="function"&&s.pipe!==external_node_stream_.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.write=="function"&&typeof s.end=="function",index_min_Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),index_min_C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain)}unpipe(){this.dest.removeListener("drain",this.ondrain)}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end()}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe()}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors)}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",index_min_A=class extends external_node_events_.EventEmitter{[g]=!1;[Qt]=!1;[N]=[];[b]=[];[L];[z];[Z];[Mt];[index_min_Q]=!1;[nt]=!1;[De]=!1;[Ne]=!1;[qt]=null;[_]=0;[S]=!1;[Jt];[Ce]=!1;[Rt]=0;[index_min_C]=!1;writable=!0;readable=!0;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=!0,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=!1):(this[L]=!1,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new external_node_string_decoder_namespaceObject.StringDecoder(this[z]):null,e&&e.debugExposeBuffer===!0&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===!0&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()))}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t}[xi](){this[Ce]=!0,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason)}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return!1;if(this[index_min_Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),!0;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[index_min_C]=!1,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else{let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t)}return this.emit("data",e),!this[b].length&&!this[index_min_Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[index_min_Q]=!0,this.writable=!1,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[index_min_C]=!0),this[Qt]=!1,this[g]=!0,this.emit("resume"),this[b].length?this[Ae]():this[index_min_Q]?this[J]():this.emit("drain"))}resume(){return this[Bt]()}pause(){this[g]=!1,this[Qt]=!0,this[index_min_C]=!1}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t)}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=!1){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[index_min_Q]&&this.emit("drain")}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[index_min_C]=!1;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=!1:e.end=e.end!==!1,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=!1),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe())}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[index_min_C]=!1,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt])}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[index_min_C]&&!this[N].length&&(this[g]=!1)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return(t==="data"||t===void 0)&&(this[Rt]=0,!this[index_min_C]&&!this[N].length&&(this[g]=!1)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[index_min_Q]&&(this[De]=!0,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=!1)}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return!1;if(t==="data")return!this[L]&&!i?!1:this[Z]?(jt(()=>this[Oi](i)),!0):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=!0,!this[nt]&&!this[S])return!1;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):!1;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===!1&&this.pause();let e=this[index_min_C]?!1:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?!1:(this[nt]=!0,this.readable=!1,this[Z]?(jt(()=>this[Ti]()),!0):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[index_min_C]||super.emit("data",e)}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length)}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t())})}[Symbol.asyncIterator](){this[index_min_C]=!1;let t=!1,e=async()=>(this.pause(),t=!0,{value:void 0,done:!0});return{next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:!1,value:r});if(this[index_min_Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d)},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[index_min_Q]})},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:!0,value:void 0})},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a)})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[index_min_C]=!1;let t=!1,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=!0,{done:!0,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:!1,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=!0,this[index_min_C]=!0,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=external_fs_.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends index_min_A{[bt]=!1;[m];[U];[Ci];[j]=!1;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=!0,this.writable=!1,typeof t!="string")throw new TypeError("path must be a string");this[bt]=!1,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=!1,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0,typeof this[m]=="number"?this[zt]():this[at]()}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[at](){external_fs_.open(this[U],"r",(t,e)=>this[Ht](t,e))}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]())}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=!0;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));external_fs_.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r))}}[Ii](t,e,i){this[j]=!1,t?this[Ut](t):this[ki](e,i)&&this[zt]()}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}[Ut](t){this[j]=!0,this[H](),this.emit("error",t)}[ki](t,e){let i=!1;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=!1,this[H](),super.end()),i}emit(t,...e){switch(t){case"prefinish":case"finish":return!1;case"drain":return typeof this[m]=="number"&&this[zt](),!1;case"error":return this[bt]?!1:(this[bt]=!0,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[at](){let t=!0;try{this[Ht](null,external_fs_.openSync(this[U],"r")),t=!1}finally{t&&this[H]()}}[zt](){let t=!0;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:external_fs_.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1}t=!1}finally{t&&this[H]()}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}},et=class extends external_events_{readable=!1;writable=!0;[bt]=!1;[gt]=!1;[te]=!1;[Y]=[];[ke]=!1;[U];[ie];[ht];[m];[Me];[tt];[Ni]=!1;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[at]()}emit(t,...e){if(t==="error"){if(this[bt])return!1;this[bt]=!0}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=!0,this.emit("error",t)}[at](){external_fs_.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e))}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]())}end(t,e){return t&&this.write(t,e),this[te]=!0,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),!1):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=!0,!1):(this[gt]=!0,this[ve](t),!0)}[ve](t){external_fs_.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i))}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=!1,this[te]&&!this[Ni]?(this[Ni]=!0,this[H](),this.emit("finish")):this[ke]&&(this[ke]=!1,this.emit("drain"))))}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else{let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i))}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}},Wt=class extends et{[at](){let t;if(this[Me]&&this[tt]==="r+")try{t=external_fs_.openSync(this[U],this[tt],this[ie])}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[at]();throw e}else t=external_fs_.openSync(this[U],this[tt],this[ie]);this[Ht](null,t)}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}[ve](t){let e=!0;try{this[Pt](null,external_fs_.writeSync(this[m],t,0,t.length,this[ot])),e=!1}finally{if(e)try{this[H]()}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return{};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i}return t.chmod===void 0&&t.noChmod===!1&&(t.chmod=!0),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=external_zlib_.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=external_buffer_namespaceObject.Buffer.concat,zs=Object.getOwnPropertyDescriptor(external_buffer_namespaceObject.Buffer,"concat"),nn=s=>s,Bi=zs?.writable===!0||zs?.set!==void 0?s=>{external_buffer_namespaceObject.Buffer.concat=s?nn:rn}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor)}get name(){return"ZlibError"}},Pi=Symbol("flushFlag"),re=class extends index_min_A{#t=!1;#i=!1;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof external_zlib_namespaceObject[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new external_zlib_namespaceObject[e](t)}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=!0,this.close(),this.emit("error",i))},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close)}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"))}reset(){if(!this.#t)return external_assert_(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(external_buffer_namespaceObject.Buffer.alloc(0),{[Pi]:t})))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=!0,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=external_buffer_namespaceObject.Buffer.from(t,e)),this.#t)return;external_assert_(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(!0);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1)}catch(l){Bi(!1),this.#o(new Gt(l,this.write))}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"))}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](external_buffer_namespaceObject.Buffer.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c])}else a=this[Tt](external_buffer_namespaceObject.Buffer.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),external_assert_(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.()};try{this.handle.params(t,e)}finally{this.handle.flush=i}this.handle&&(this.#t=t,this.#i=e)}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable}[Tt](t){return this.#t?(this.#t=!1,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip")}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e)}},We=class extends He{constructor(t){super(t,"BrotliCompress")}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress")}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e)}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress")}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress")}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256)},an=(s,t)=>{t[0]=255;var e=!1;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=!0,t[i-1]=Gs(r))}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=!1,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=!0,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1))}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1))}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=!1;needPax=!1;nullBlock=!1;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t)}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,!0),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path}else{let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12)}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=!0)}#i(t,e=!1){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))))}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=!0,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=external_node_path_namespaceObject.posix.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,!1];else{r=external_node_path_namespaceObject.posix.dirname(i),i=external_node_path_namespaceObject.posix.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,!1]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,!0]:(i=external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.basename(r),i),r=external_node_path_namespaceObject.posix.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",!0])}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?!1:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),!0):(yn(s,t,e,i),!1),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?!1:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?!1:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=!1){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+(0,external_node_path_namespaceObject.basename)(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return"";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
 `,n=Buffer.byteLength(r),o=Math.floor(Math.log(n)/Math.log(10))+1;return n+o>=Math.pow(10,o)&&(o+=1),o+n+r}static parse(t,e,i=!1){return new s(On(Tn(t),e),i)}},On=(s,t)=>t?Object.assign({},t,s):s,Tn=s=>s.replace(/\n$/,"").split(`
-`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case"path":case"linkpath":case"type":case"charset":case"comment":case"gname":case"uname":s[n]=o;break;case"ctime":case"atime":case"mtime":s[n]=new Date(Number(o)*1e3);break;case"size":let h=+o;h>=0&&(s[n]=h);break;case"gid":case"uid":case"dev":case"ino":case"nlink":case"mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=!1;ignore=!1;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=!1;absolute;unsupported=!1;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case"File":case"OldFile":case"Link":case"SymbolicLink":case"CharacterDevice":case"BlockDevice":case"Directory":case"FIFO":case"ContiguousFile":case"GNUDumpDir":break;case"NextFileHasLongLinkpath":case"NextFileHasLongPath":case"OldGnuLongPath":case"GlobalExtendedHeader":case"ExtendedHeader":case"OldExtendedHeader":this.meta=!0;break;default:this.ignore=!0}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,!0)}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?!0:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=!1){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))))}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==!1?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i))};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>!0,rt=class extends external_events_.EventEmitter{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=!0;readable=!1;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=!1;[w];[$]=!1;[It];[je]=!1;[ti]=!1;[Yt]=!1;[ae]=!1;[Yi]=!1;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===!1)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format")}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end")}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:!1;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?!0:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry)}warn(t,e,i={}){Dt(this,t,e,i)}[Vs](t,e){this[It]===void 0&&(this[It]=!1);let i;try{i=new F(t,e,this[V],this[he])}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=!0,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=!0,this[At]("nullBlock"));else if(this[je]=!1,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else{let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else{let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=!0)};n.on("end",o)}else this[It]=!0;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=!0,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())))}}}[$s](){queueMicrotask(()=>this.emit("close"))}[Zs](t){let e=!0;if(!t)this[it]=void 0,e=!1;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r)}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=!1);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"))}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return!this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i])}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case"ExtendedHeader":case"OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],!1);break;case"GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],!0);break;case"NextFileHasLongPath":case"OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case"NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>!0,e.end=()=>e,e.emit=()=>!1,e.destroy?.()}this[$]=!0,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:!1})}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),!1):!0}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),!1;if((this[w]===void 0||this.brotli===void 0&&this[w]===!1)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),!0;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=!1);let o=!1;if(this[w]===!1&&this.zstd!==!1){o=!0;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=!1;break}}let h=this.brotli===void 0&&!o;if(this[w]===!1&&h)if(t.length<512)if(this[ut])this.brotli=!0;else return this[p]=t,i?.(),!0;else try{new F(t.subarray(0,512)),this.brotli=!1}catch{this.brotli=!0}if(this[w]===void 0||this[w]===!1&&(this.brotli||o)){let a=this[ut];this[ut]=!1,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c)}),this[w].on("error",c=>{this[$]||this.abort(c)}),this[w].on("end",()=>{this[ut]=!0,this[Xe]()}),this[Yt]=!0,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=!1,i?.(),l}}this[Yt]=!0,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=!1;let n=this[st].length>0?!1:this[it]?this[it].flowing:!0;return!n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t)}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=!0;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end()}this[At](Je)}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=!0,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e)}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e)}this[ae]=!1}(!this[p]||this[ut])&&this[Qe]()}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case"begin":case"header":this[Vs](t,e),e+=512;break;case"ignore":case"body":e+=this[Ki](t,e);break;case"meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=!0,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume()}:e=>e.resume()},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),!0])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,!1),!1;let l=h||(0,external_path_namespaceObject.parse)(o).root||".",c;if(o===l)c=!1;else{let d=e.get(o);c=d!==void 0?d:n((0,external_path_namespaceObject.dirname)(o),l,a+1)}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o))},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=external_node_fs_namespaceObject.openSync(e,"r");let r=external_node_fs_namespaceObject.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=external_node_fs_namespaceObject.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h))}else{let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=external_node_fs_namespaceObject.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a))}t.end()}}finally{if(typeof i=="number")try{external_node_fs_namespaceObject.closeSync(i)}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),external_node_fs_namespaceObject.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s)});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=external_node_path_namespaceObject.win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s)}return[t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,index_min_tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),index_min_os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=!1;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=!1;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o)}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||external_path_namespaceObject.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]()}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=!0),super.emit(t,...e)}[ss](){external_fs_.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e)})}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[index_min_tr]()}[index_min_tr](){switch(this.type){case"File":return this[er]();case"Directory":return this[ir]();case"SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t)}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end()}[is](){external_fs_.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e)})}[ns](t){this.linkpath=f(t),this[fe](),this.end()}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(external_path_namespaceObject.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end()}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute)}if(this[fe](),this.stat.size===0)return this.end();this[index_min_os]()}[index_min_os](){external_fs_.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e)})}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]()}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");external_fs_.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h)})}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.close(this.fd,t)}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]())}[as](t){this.once("drain",t)}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]()}},ni=class extends de{sync=!0;[ss](){this[si](external_fs_.lstatSync(this.absolute))}[is](){this[ns](external_fs_.readlinkSync(this.absolute))}[index_min_os](){this[hs](external_fs_.openSync(this.absolute,"r"))}[ii](){let t=!0;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=external_fs_.readSync(e,i,r,n,o);this[rs](h),t=!1}finally{if(t)try{this[pt](()=>{})}catch{}}}[as](t){t()}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.closeSync(this.fd),t()}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=!1;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h)}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this)}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e)}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0}};var pi=class{path;absolute;entry;stat;readdir;pending=!1;pendingLink=!1;ignore=!1;piped=!1;constructor(t,e){this.path=t||"./",this.absolute=e}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),index_min_fs=Symbol("ondrain"),wt=class extends A{sync=!1;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=!1;[me]=!1;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=!0),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[index_min_fs]()),this.on("resume",()=>e.resume())}else this.on("drain",this[index_min_fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>!0,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=!1,this[me]=!1}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=!0,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else{let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i)}this[Ft]()}[ci](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]()}[ds](t){t.pending=!0,this[G]+=1;let e=this.follow?"stat":"lstat";external_fs_[e](t.absolute,(i,r)=>{t.pending=!1,this[G]-=1,i?this.emit("error",i):this[li](t,r)})}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=!0;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else{let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=!0,t.pending=!0}this[Ft]()}[us](t){t.pending=!0,this[G]+=1,external_fs_.readdir(t.absolute,(e,i)=>{if(t.pending=!1,this[G]-=1,e)return this.emit("error",e);this[fi](t,i)})}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]()}[Ft](){if(!this[Ee]){this[Ee]=!0;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e}this[Ee]=!1,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()))}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=!1,this[ai](n)}}this[Ft]()}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=!1,t.pendingLink=!1),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t)}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=!0;return}t===this[Et]&&!t.piped&&this[di](t)}}}[cs](t){return{onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e)}}[index_min_fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume()}[di](t){t.piped=!0,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause()}):e.on("data",r=>{super.write(r)||e.pause()})}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i)}},kt=class extends wt{sync=!0;constructor(t){super(t),this[ui]=ni}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,external_fs_[e](t.absolute))}[us](t){this[fi](t,external_fs_.readdirSync(t.absolute))}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r)}):e.on("data",r=>{super[lr](r)})}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t)},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o)});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_namespaceObject.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_namespaceObject.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>{s.add(i)}}):s.add(e);s.end()},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e},Qn=K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=external_fs_.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||external_fs_.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return external_node_fs_namespaceObject.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{external_node_fs_namespaceObject.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null)})},index_min_io=(s,t,e,i,r)=>{if(t.isDirectory())Es(external_node_path_namespaceObject.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=external_node_path_namespaceObject.resolve(s,t.name);Ei(o,e,i,r)});else{let n=external_node_path_namespaceObject.resolve(s,t.name);Ei(n,e,i,r)}},Es=(s,t,e,i)=>{external_node_fs_namespaceObject.readdir(s,{withFileTypes:!0},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)index_min_io(s,l,t,e,a)})},so=(s,t,e,i)=>{t.isDirectory()&&ws(external_node_path_namespaceObject.resolve(s,t.name),e,i),ps(external_node_path_namespaceObject.resolve(s,t.name),e,i)},ws=(s,t,e)=>{let i;try{i=external_node_fs_namespaceObject.readdirSync(s,{withFileTypes:!0})}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e}get name(){return"CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e}get name(){return"SymlinkError"}};var no=(s,t)=>{external_node_fs_namespaceObject.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e)})},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?external_node_fs_namespaceObject.chmod(s,r,e):e()};if(s===d)return no(s,y);if(l)return promises_namespaceObject.mkdir(s,{mode:r,recursive:!0}).then(E=>y(null,E??void 0),y);let D=f(external_node_path_namespaceObject.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y)},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(external_node_path_namespaceObject.resolve(s+"/"+h));external_node_fs_namespaceObject.mkdir(a,e,br(a,t,e,i,r,n,o))},br=(s,t,e,i,r,n,o)=>h=>{h?external_node_fs_namespaceObject.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)external_node_fs_namespaceObject.unlink(s,c=>{if(c)return o(c);external_node_fs_namespaceObject.mkdir(s,e,br(s,t,e,i,r,n,o))});else{if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h)}}):(n=n||s,Ss(s,t,e,i,r,n,o))},oo=s=>{let t=!1,e;try{t=external_node_fs_namespaceObject.statSync(s).isDirectory()}catch(i){e=i?.code}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&external_node_fs_namespaceObject.chmodSync(s,i)};if(s===c)return oo(c),d();if(a)return d(external_node_fs_namespaceObject.mkdirSync(s,{mode:i,recursive:!0})??void 0);let T=f(external_node_path_namespaceObject.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(external_node_path_namespaceObject.resolve(x));try{external_node_fs_namespaceObject.mkdirSync(x,i),D=D||x}catch{let Le=external_node_fs_namespaceObject.lstatSync(x);if(Le.isDirectory())continue;if(l){external_node_fs_namespaceObject.unlinkSync(x),external_node_fs_namespaceObject.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=(0,external_node_path_namespaceObject.join)(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt((0,external_node_path_namespaceObject.join)(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e])}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else{let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]))}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return{paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?!1:(this.#s.add(t),t(()=>this.#e(t)),!0)}#e(t){if(!this.#s.has(t))return!1;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l)}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l)}else a.delete(t)}return this.#s.delete(t),n.forEach(o=>this.#r(o)),!0}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return external_node_fs_namespaceObject.unlink(s,t);let e=s+".DELETE."+(0,external_node_crypto_.randomBytes)(16).toString("hex");external_node_fs_namespaceObject.rename(s,e,i=>{if(i)return t(i);external_node_fs_namespaceObject.unlink(e,t)})},po=s=>{if(!Te)return external_node_fs_namespaceObject.unlinkSync(s);let t=s+".DELETE."+(0,external_node_crypto_.randomBytes)(16).toString("hex");external_node_fs_namespaceObject.renameSync(s,t),external_node_fs_namespaceObject.unlinkSync(t)},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=!1;[Oe]=!1;[Ri]=0;reservations=new yi;transform;writable=!0;readable=!1;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=!0,this[bs]()},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=!0}else this.uid=void 0,this.gid=void 0,this.setOwner=!1;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===!0,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(external_node_path_namespaceObject.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e))}warn(t,e,i={}){return(t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=!1),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"))}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return!0;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),!1;let a=external_node_path_namespaceObject.posix.dirname(t.path),l=external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),!1}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),!0}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return!1;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return!1}i.splice(0,this.strip),t.path=i.join("/")}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),!1;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return!1;if(t.absolute=external_node_path_namespaceObject.isAbsolute(t.path)?f(external_node_path_namespaceObject.resolve(t.path)):f(external_node_path_namespaceObject.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),!1;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return!1;if(this.win32){let{root:r}=external_node_path_namespaceObject.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=external_node_path_namespaceObject.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length))}return!0}[Dr](t){if(!this[Fr](t))return t.resume();switch(external_node_assert_.equal(typeof t.absolute,"string"),t.type){case"Directory":case"GNUDumpDir":t.mode&&(t.mode=t.mode|448);case"File":case"OldFile":case"ContiguousFile":case"Link":case"SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume())}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i)}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:!1});r.on("error",a=>{r.fd&&external_node_fs_namespaceObject.close(r.fd,()=>{}),r.write=()=>!0,this[O](a,t),e()});let n=1,o=a=>{if(a){r.fd&&external_node_fs_namespaceObject.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&external_node_fs_namespaceObject.close(r.fd,l=>{l?this[O](l,t):this[$t](),e()})};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;external_node_fs_namespaceObject.futimes(l,c,d,y=>y?external_node_fs_namespaceObject.utimes(a,c,d,T=>o(T&&y)):o())}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&external_node_fs_namespaceObject.fchown(l,c,d,y=>y?external_node_fs_namespaceObject.chown(a,c,d,T=>o(T&&y)):o())}o()});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e()}),t.pipe(h)),h.pipe(r)}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume())};t.mtime&&!this.noMtime&&(n++,external_node_fs_namespaceObject.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,external_node_fs_namespaceObject.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o()})}[Cr](t){t.unsupported=!0,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume()}[Ar](t,e){let i=f(external_node_path_namespaceObject.relative(this.cwd,external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e()})}[Ir](t,e){let i=f(external_node_path_namespaceObject.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e()})}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=external_node_path_namespaceObject.resolve(e,o);external_node_fs_namespaceObject.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,external_node_path_namespaceObject.resolve(h,i.join("/"))));this[Re](t,h,i,r,n)})}[kr](){this[Ri]++}[$t](){this[Ri]--,this[bs]()}[Ls](t){this[$t](),t.resume()}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i))}[Nr](t,e){let i=h=>{e(h)},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=!0,n()})},n=()=>{if(t.absolute!==this.cwd){let h=f(external_node_path_namespaceObject.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o()})}o()},o=()=>{external_node_fs_namespaceObject.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?external_node_fs_namespaceObject.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return external_node_fs_namespaceObject.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i))})};this[Oe]?n():r()}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case"File":case"OldFile":case"ContiguousFile":return this[Ts](e,i);case"Link":return this[Ir](e,i);case"SymbolicLink":return this[Ar](e,i);case"Directory":case"GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){external_node_fs_namespaceObject[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r()})}},ye=s=>{try{return[null,s()]}catch(t){return[t,null]}},xe=class extends Xt{sync=!0;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=!0}if(t.absolute!==this.cwd){let n=f(external_node_path_namespaceObject.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>external_node_fs_namespaceObject.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{external_node_fs_namespaceObject.chmodSync(String(t.absolute),Number(t.mode))}):[];return this[P](h,t)}let[n]=ye(()=>external_node_fs_namespaceObject.rmdirSync(String(t.absolute)));this[P](n,t)}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{external_node_fs_namespaceObject.closeSync(n)}catch(l){a=l}(h||a)&&this[O](h||a,t),e()},n;try{n=external_node_fs_namespaceObject.openSync(String(t.absolute),ms(t.size),i)}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{external_node_fs_namespaceObject.writeSync(n,h,0,h.length)}catch(a){r(a)}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{external_node_fs_namespaceObject.futimesSync(n,a,l)}catch(c){try{external_node_fs_namespaceObject.utimesSync(String(t.absolute),a,l)}catch{h=c}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{external_node_fs_namespaceObject.fchownSync(n,Number(a),Number(l))}catch(c){try{external_node_fs_namespaceObject.chownSync(String(t.absolute),Number(a),Number(l))}catch{h=h||c}}}r(h)})}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{external_node_fs_namespaceObject.utimesSync(String(t.absolute),t.atime||new Date,t.mtime)}catch{}if(this[ge](t))try{external_node_fs_namespaceObject.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)))}catch{}e(),t.resume()}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=external_node_path_namespaceObject.resolve(o,h);let[a,l]=ye(()=>external_node_fs_namespaceObject.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,external_node_path_namespaceObject.resolve(e,i.join("/"))))}r()}[gi](t,e,i,r){let n=`${i}Sync`;try{external_node_fs_namespaceObject[n](e,String(t.absolute)),r(),t.resume()}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=external_node_fs_namespaceObject.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t)},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),external_node_fs_namespaceObject.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},So=K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t)});var yo=(s,t)=>{let e=new kt(s),i=!0,r,n;try{try{r=external_node_fs_namespaceObject.openSync(s.file,"r+")}catch(a){if(a?.code==="ENOENT")r=external_node_fs_namespaceObject.openSync(s.file,"w+");else throw a}let o=external_node_fs_namespaceObject.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=external_node_fs_namespaceObject.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime)}i=!1,Ro(s,e,n,r,t)}finally{if(i)try{external_node_fs_namespaceObject.closeSync(r)}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r)},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?external_node_fs_namespaceObject.close(n,E=>h(T)):h(null,D)},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return external_node_fs_namespaceObject.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,external_node_fs_namespaceObject.read(n,d,0,512,l,y)};external_node_fs_namespaceObject.read(n,d,0,512,l,y)};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",external_node_fs_namespaceObject.open(s.file,h,a);if(l||!c)return o(l);external_node_fs_namespaceObject.fstat(c,(d,y)=>{if(d)return external_node_fs_namespaceObject.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t)})})};external_node_fs_namespaceObject.open(s.file,h,a)})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_namespaceObject.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_namespaceObject.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e);s.end()},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});var Oo=K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s)}),To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0))};
+`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case"path":case"linkpath":case"type":case"charset":case"comment":case"gname":case"uname":s[n]=o;break;case"ctime":case"atime":case"mtime":s[n]=new Date(Number(o)*1e3);break;case"size":let h=+o;h>=0&&(s[n]=h);break;case"gid":case"uid":case"dev":case"ino":case"nlink":case"mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends index_min_A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=!1;ignore=!1;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=!1;absolute;unsupported=!1;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case"File":case"OldFile":case"Link":case"SymbolicLink":case"CharacterDevice":case"BlockDevice":case"Directory":case"FIFO":case"ContiguousFile":case"GNUDumpDir":break;case"NextFileHasLongLinkpath":case"NextFileHasLongPath":case"OldGnuLongPath":case"GlobalExtendedHeader":case"ExtendedHeader":case"OldExtendedHeader":this.meta=!0;break;default:this.ignore=!0}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,!0)}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?!0:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=!1){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))))}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==!1?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i))};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),index_min_B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>!0,rt=class extends external_events_.EventEmitter{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=!0;readable=!1;[st]=[];[p];[it];[Nt];[index_min_B]="begin";[dt]="";[V];[he];[ut]=!1;[w];[$]=!1;[It];[je]=!1;[ti]=!1;[Yt]=!1;[ae]=!1;[Yi]=!1;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[index_min_B]==="begin"||this[It]===!1)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format")}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end")}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:!1;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?!0:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry)}warn(t,e,i={}){Dt(this,t,e,i)}[Vs](t,e){this[It]===void 0&&(this[It]=!1);let i;try{i=new F(t,e,this[V],this[he])}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=!0,this[index_min_B]==="begin"&&(this[index_min_B]="header"),this[At]("eof")):(this[je]=!0,this[At]("nullBlock"));else if(this[je]=!1,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else{let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else{let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=!0)};n.on("end",o)}else this[It]=!0;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=!0,this[At]("ignoredEntry",n),this[index_min_B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[index_min_B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[index_min_B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[index_min_B]="body":(this[index_min_B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())))}}}[$s](){queueMicrotask(()=>this.emit("close"))}[Zs](t){let e=!0;if(!t)this[it]=void 0,e=!1;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r)}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=!1);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"))}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[index_min_B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return!this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i])}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case"ExtendedHeader":case"OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],!1);break;case"GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],!0);break;case"NextFileHasLongPath":case"OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case"NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>!0,e.end=()=>e,e.emit=()=>!1,e.destroy?.()}this[$]=!0,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:!1})}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),!1):!0}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),!1;if((this[w]===void 0||this.brotli===void 0&&this[w]===!1)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),!0;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=!1);let o=!1;if(this[w]===!1&&this.zstd!==!1){o=!0;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=!1;break}}let h=this.brotli===void 0&&!o;if(this[w]===!1&&h)if(t.length<512)if(this[ut])this.brotli=!0;else return this[p]=t,i?.(),!0;else try{new F(t.subarray(0,512)),this.brotli=!1}catch{this.brotli=!0}if(this[w]===void 0||this[w]===!1&&(this.brotli||o)){let a=this[ut];this[ut]=!1,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c)}),this[w].on("error",c=>{this[$]||this.abort(c)}),this[w].on("end",()=>{this[ut]=!0,this[Xe]()}),this[Yt]=!0,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=!1,i?.(),l}}this[Yt]=!0,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=!1;let n=this[st].length>0?!1:this[it]?this[it].flowing:!0;return!n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t)}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=!0;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end()}this[At](Je)}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=!0,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e)}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e)}this[ae]=!1}(!this[p]||this[ut])&&this[Qe]()}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[index_min_B]){case"begin":case"header":this[Vs](t,e),e+=512;break;case"ignore":case"body":e+=this[Ki](t,e);break;case"meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[index_min_B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=!0,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume()}:e=>e.resume()},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),!0])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,!1),!1;let l=h||(0,external_path_namespaceObject.parse)(o).root||".",c;if(o===l)c=!1;else{let d=e.get(o);c=d!==void 0?d:n((0,external_path_namespaceObject.dirname)(o),l,a+1)}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o))},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=external_node_fs_namespaceObject.openSync(e,"r");let r=external_node_fs_namespaceObject.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=external_node_fs_namespaceObject.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h))}else{let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=external_node_fs_namespaceObject.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a))}t.end()}}finally{if(typeof i=="number")try{external_node_fs_namespaceObject.closeSync(i)}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),external_node_fs_namespaceObject.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s)});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=external_node_path_namespaceObject.win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s)}return[t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,index_min_tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),index_min_os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends index_min_A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=!1;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=!1;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o)}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||external_path_namespaceObject.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]()}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=!0),super.emit(t,...e)}[ss](){external_fs_.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e)})}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[index_min_tr]()}[index_min_tr](){switch(this.type){case"File":return this[er]();case"Directory":return this[ir]();case"SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t)}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end()}[is](){external_fs_.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e)})}[ns](t){this.linkpath=f(t),this[fe](),this.end()}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(external_path_namespaceObject.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end()}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute)}if(this[fe](),this.stat.size===0)return this.end();this[index_min_os]()}[index_min_os](){external_fs_.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e)})}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]()}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");external_fs_.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h)})}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.close(this.fd,t)}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]())}[as](t){this.once("drain",t)}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]()}},ni=class extends de{sync=!0;[ss](){this[si](external_fs_.lstatSync(this.absolute))}[is](){this[ns](external_fs_.readlinkSync(this.absolute))}[index_min_os](){this[hs](external_fs_.openSync(this.absolute,"r"))}[ii](){let t=!0;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=external_fs_.readSync(e,i,r,n,o);this[rs](h),t=!1}finally{if(t)try{this[pt](()=>{})}catch{}}}[as](t){t()}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.closeSync(this.fd),t()}},oi=class extends index_min_A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=!1;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h)}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this)}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e)}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0}};var pi=class{path;absolute;entry;stat;readdir;pending=!1;pendingLink=!1;ignore=!1;piped=!1;constructor(t,e){this.path=t||"./",this.absolute=e}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),index_min_fs=Symbol("ondrain"),wt=class extends index_min_A{sync=!1;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=!1;[me]=!1;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=!0),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[index_min_fs]()),this.on("resume",()=>e.resume())}else this.on("drain",this[index_min_fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>!0,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=!1,this[me]=!1}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=!0,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else{let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i)}this[Ft]()}[ci](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]()}[ds](t){t.pending=!0,this[G]+=1;let e=this.follow?"stat":"lstat";external_fs_[e](t.absolute,(i,r)=>{t.pending=!1,this[G]-=1,i?this.emit("error",i):this[li](t,r)})}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=!0;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else{let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=!0,t.pending=!0}this[Ft]()}[us](t){t.pending=!0,this[G]+=1,external_fs_.readdir(t.absolute,(e,i)=>{if(t.pending=!1,this[G]-=1,e)return this.emit("error",e);this[fi](t,i)})}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]()}[Ft](){if(!this[Ee]){this[Ee]=!0;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e}this[Ee]=!1,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()))}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=!1,this[ai](n)}}this[Ft]()}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=!1,t.pendingLink=!1),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t)}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=!0;return}t===this[Et]&&!t.piped&&this[di](t)}}}[cs](t){return{onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e)}}[index_min_fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume()}[di](t){t.piped=!0,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause()}):e.on("data",r=>{super.write(r)||e.pause()})}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i)}},kt=class extends wt{sync=!0;constructor(t){super(t),this[ui]=ni}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,external_fs_[e](t.absolute))}[us](t){this[fi](t,external_fs_.readdirSync(t.absolute))}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r)}):e.on("data",r=>{super[lr](r)})}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t)},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o)});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_namespaceObject.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_namespaceObject.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>{s.add(i)}}):s.add(e);s.end()},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e},Qn=K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=external_fs_.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||external_fs_.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return external_node_fs_namespaceObject.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{external_node_fs_namespaceObject.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null)})},index_min_io=(s,t,e,i,r)=>{if(t.isDirectory())Es(external_node_path_namespaceObject.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=external_node_path_namespaceObject.resolve(s,t.name);Ei(o,e,i,r)});else{let n=external_node_path_namespaceObject.resolve(s,t.name);Ei(n,e,i,r)}},Es=(s,t,e,i)=>{external_node_fs_namespaceObject.readdir(s,{withFileTypes:!0},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)index_min_io(s,l,t,e,a)})},so=(s,t,e,i)=>{t.isDirectory()&&ws(external_node_path_namespaceObject.resolve(s,t.name),e,i),ps(external_node_path_namespaceObject.resolve(s,t.name),e,i)},ws=(s,t,e)=>{let i;try{i=external_node_fs_namespaceObject.readdirSync(s,{withFileTypes:!0})}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e}get name(){return"CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e}get name(){return"SymlinkError"}};var no=(s,t)=>{external_node_fs_namespaceObject.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e)})},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?external_node_fs_namespaceObject.chmod(s,r,e):e()};if(s===d)return no(s,y);if(l)return promises_namespaceObject.mkdir(s,{mode:r,recursive:!0}).then(E=>y(null,E??void 0),y);let D=f(external_node_path_namespaceObject.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y)},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(external_node_path_namespaceObject.resolve(s+"/"+h));external_node_fs_namespaceObject.mkdir(a,e,br(a,t,e,i,r,n,o))},br=(s,t,e,i,r,n,o)=>h=>{h?external_node_fs_namespaceObject.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)external_node_fs_namespaceObject.unlink(s,c=>{if(c)return o(c);external_node_fs_namespaceObject.mkdir(s,e,br(s,t,e,i,r,n,o))});else{if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h)}}):(n=n||s,Ss(s,t,e,i,r,n,o))},oo=s=>{let t=!1,e;try{t=external_node_fs_namespaceObject.statSync(s).isDirectory()}catch(i){e=i?.code}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&external_node_fs_namespaceObject.chmodSync(s,i)};if(s===c)return oo(c),d();if(a)return d(external_node_fs_namespaceObject.mkdirSync(s,{mode:i,recursive:!0})??void 0);let T=f(external_node_path_namespaceObject.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(external_node_path_namespaceObject.resolve(x));try{external_node_fs_namespaceObject.mkdirSync(x,i),D=D||x}catch{let Le=external_node_fs_namespaceObject.lstatSync(x);if(Le.isDirectory())continue;if(l){external_node_fs_namespaceObject.unlinkSync(x),external_node_fs_namespaceObject.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=(0,external_node_path_namespaceObject.join)(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt((0,external_node_path_namespaceObject.join)(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e])}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else{let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]))}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return{paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?!1:(this.#s.add(t),t(()=>this.#e(t)),!0)}#e(t){if(!this.#s.has(t))return!1;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l)}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l)}else a.delete(t)}return this.#s.delete(t),n.forEach(o=>this.#r(o)),!0}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),index_min_P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return external_node_fs_namespaceObject.unlink(s,t);let e=s+".DELETE."+(0,external_node_crypto_.randomBytes)(16).toString("hex");external_node_fs_namespaceObject.rename(s,e,i=>{if(i)return t(i);external_node_fs_namespaceObject.unlink(e,t)})},po=s=>{if(!Te)return external_node_fs_namespaceObject.unlinkSync(s);let t=s+".DELETE."+(0,external_node_crypto_.randomBytes)(16).toString("hex");external_node_fs_namespaceObject.renameSync(s,t),external_node_fs_namespaceObject.unlinkSync(t)},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=!1;[Oe]=!1;[Ri]=0;reservations=new yi;transform;writable=!0;readable=!1;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=!0,this[bs]()},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=!0}else this.uid=void 0,this.gid=void 0,this.setOwner=!1;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===!0,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(external_node_path_namespaceObject.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e))}warn(t,e,i={}){return(t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=!1),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"))}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return!0;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),!1;let a=external_node_path_namespaceObject.posix.dirname(t.path),l=external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),!1}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),!0}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return!1;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return!1}i.splice(0,this.strip),t.path=i.join("/")}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),!1;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return!1;if(t.absolute=external_node_path_namespaceObject.isAbsolute(t.path)?f(external_node_path_namespaceObject.resolve(t.path)):f(external_node_path_namespaceObject.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),!1;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return!1;if(this.win32){let{root:r}=external_node_path_namespaceObject.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=external_node_path_namespaceObject.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length))}return!0}[Dr](t){if(!this[Fr](t))return t.resume();switch(external_node_assert_.equal(typeof t.absolute,"string"),t.type){case"Directory":case"GNUDumpDir":t.mode&&(t.mode=t.mode|448);case"File":case"OldFile":case"ContiguousFile":case"Link":case"SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume())}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i)}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:!1});r.on("error",a=>{r.fd&&external_node_fs_namespaceObject.close(r.fd,()=>{}),r.write=()=>!0,this[O](a,t),e()});let n=1,o=a=>{if(a){r.fd&&external_node_fs_namespaceObject.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&external_node_fs_namespaceObject.close(r.fd,l=>{l?this[O](l,t):this[$t](),e()})};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;external_node_fs_namespaceObject.futimes(l,c,d,y=>y?external_node_fs_namespaceObject.utimes(a,c,d,T=>o(T&&y)):o())}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&external_node_fs_namespaceObject.fchown(l,c,d,y=>y?external_node_fs_namespaceObject.chown(a,c,d,T=>o(T&&y)):o())}o()});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e()}),t.pipe(h)),h.pipe(r)}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume())};t.mtime&&!this.noMtime&&(n++,external_node_fs_namespaceObject.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,external_node_fs_namespaceObject.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o()})}[Cr](t){t.unsupported=!0,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume()}[Ar](t,e){let i=f(external_node_path_namespaceObject.relative(this.cwd,external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e()})}[Ir](t,e){let i=f(external_node_path_namespaceObject.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e()})}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=external_node_path_namespaceObject.resolve(e,o);external_node_fs_namespaceObject.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,external_node_path_namespaceObject.resolve(h,i.join("/"))));this[Re](t,h,i,r,n)})}[kr](){this[Ri]++}[$t](){this[Ri]--,this[bs]()}[Ls](t){this[$t](),t.resume()}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i))}[Nr](t,e){let i=h=>{e(h)},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=!0,n()})},n=()=>{if(t.absolute!==this.cwd){let h=f(external_node_path_namespaceObject.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o()})}o()},o=()=>{external_node_fs_namespaceObject.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[index_min_P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[index_min_P](d??null,t,i);return l?external_node_fs_namespaceObject.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return external_node_fs_namespaceObject.rmdir(String(t.absolute),l=>this[index_min_P](l??null,t,i))}if(t.absolute===this.cwd)return this[index_min_P](null,t,i);mo(String(t.absolute),l=>this[index_min_P](l??null,t,i))})};this[Oe]?n():r()}[index_min_P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case"File":case"OldFile":case"ContiguousFile":return this[Ts](e,i);case"Link":return this[Ir](e,i);case"SymbolicLink":return this[Ar](e,i);case"Directory":case"GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){external_node_fs_namespaceObject[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r()})}},ye=s=>{try{return[null,s()]}catch(t){return[t,null]}},xe=class extends Xt{sync=!0;[index_min_P](t,e){return super[index_min_P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=!0}if(t.absolute!==this.cwd){let n=f(external_node_path_namespaceObject.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>external_node_fs_namespaceObject.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[index_min_P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{external_node_fs_namespaceObject.chmodSync(String(t.absolute),Number(t.mode))}):[];return this[index_min_P](h,t)}let[n]=ye(()=>external_node_fs_namespaceObject.rmdirSync(String(t.absolute)));this[index_min_P](n,t)}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[index_min_P](r,t)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{external_node_fs_namespaceObject.closeSync(n)}catch(l){a=l}(h||a)&&this[O](h||a,t),e()},n;try{n=external_node_fs_namespaceObject.openSync(String(t.absolute),ms(t.size),i)}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{external_node_fs_namespaceObject.writeSync(n,h,0,h.length)}catch(a){r(a)}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{external_node_fs_namespaceObject.futimesSync(n,a,l)}catch(c){try{external_node_fs_namespaceObject.utimesSync(String(t.absolute),a,l)}catch{h=c}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{external_node_fs_namespaceObject.fchownSync(n,Number(a),Number(l))}catch(c){try{external_node_fs_namespaceObject.chownSync(String(t.absolute),Number(a),Number(l))}catch{h=h||c}}}r(h)})}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{external_node_fs_namespaceObject.utimesSync(String(t.absolute),t.atime||new Date,t.mtime)}catch{}if(this[ge](t))try{external_node_fs_namespaceObject.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)))}catch{}e(),t.resume()}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=external_node_path_namespaceObject.resolve(o,h);let[a,l]=ye(()=>external_node_fs_namespaceObject.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,external_node_path_namespaceObject.resolve(e,i.join("/"))))}r()}[gi](t,e,i,r){let n=`${i}Sync`;try{external_node_fs_namespaceObject[n](e,String(t.absolute)),r(),t.resume()}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=external_node_fs_namespaceObject.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t)},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),external_node_fs_namespaceObject.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},So=K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t)});var yo=(s,t)=>{let e=new kt(s),i=!0,r,n;try{try{r=external_node_fs_namespaceObject.openSync(s.file,"r+")}catch(a){if(a?.code==="ENOENT")r=external_node_fs_namespaceObject.openSync(s.file,"w+");else throw a}let o=external_node_fs_namespaceObject.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=external_node_fs_namespaceObject.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime)}i=!1,Ro(s,e,n,r,t)}finally{if(i)try{external_node_fs_namespaceObject.closeSync(r)}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r)},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?external_node_fs_namespaceObject.close(n,E=>h(T)):h(null,D)},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return external_node_fs_namespaceObject.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,external_node_fs_namespaceObject.read(n,d,0,512,l,y)};external_node_fs_namespaceObject.read(n,d,0,512,l,y)};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",external_node_fs_namespaceObject.open(s.file,h,a);if(l||!c)return o(l);external_node_fs_namespaceObject.fstat(c,(d,y)=>{if(d)return external_node_fs_namespaceObject.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t)})})};external_node_fs_namespaceObject.open(s.file,h,a)})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_namespaceObject.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_namespaceObject.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e);s.end()},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});var Oo=K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s)}),To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0))};
 //# sourceMappingURL=index.min.js.map
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/runtime.js
@@ -39653,791 +40742,6 @@ class ExactSum {
     }
 }
 //# sourceMappingURL=exact-sum.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/stats/special.js
-// Special functions behind the distributions of stats/: log Γ, log B and the regularized
-// incomplete beta function, accurate to a few ulps of the result's logarithm — including for large
-// arguments, where log Γ(a) - log Γ(a + b) cancels and is instead taken from Stirling's series.
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-/** Stirling's series is used from this argument up; below, the recurrence Γ(x + 1) = x Γ(x) lifts x to it. */
-const STIRLING_FROM = 10;
-/**
- * Stirling's remainder δ(x) = log Γ(x) - ((x - 1/2) log x - x + log √(2π)) for x >= 10: the
- * asymptotic series Σ B_2k / (2k (2k - 1) x^(2k-1)), eight terms (the ninth is 2e-18 at x = 10).
- */
-function stirlingRemainder(x) {
-    const x2 = 1 / (x * x);
-    return ((1 / 12 -
-        x2 * (1 / 360 - x2 * (1 / 1260 - x2 * (1 / 1680 - x2 * (1 / 1188 - x2 * (691 / 360360 - x2 * (1 / 156 - (x2 * 3617) / 122400))))))) /
-        x);
-}
-/** log Γ(x) for x > 0. */
-function logGamma(x) {
-    let shift = 0;
-    let product = 1;
-    while (x + shift < STIRLING_FROM)
-        product *= x + shift++;
-    const y = x + shift;
-    return (y - 0.5) * Math.log(y) - y + HALF_LOG_TWO_PI + stirlingRemainder(y) - Math.log(product);
-}
-/**
- * log B(a, b) = log Γ(a) + log Γ(b) - log Γ(a + b) for a, b > 0, without the cancellation of
- * the three large terms when an argument is large (as R's lbeta: Stirling's leading terms cancel
- * analytically, leaving log1p and the remainders).
- */
-function logBeta(a, b) {
-    const small = Math.min(a, b);
-    const large = Math.max(a, b);
-    const sum = a + b;
-    if (large < STIRLING_FROM)
-        return logGamma(a) + logGamma(b) - logGamma(sum);
-    if (small < STIRLING_FROM) {
-        const remainders = stirlingRemainder(large) - stirlingRemainder(sum);
-        return logGamma(small) + remainders + small - small * Math.log(sum) + (large - 0.5) * Math.log1p(-small / sum);
-    }
-    const remainders = stirlingRemainder(small) + stirlingRemainder(large) - stirlingRemainder(sum);
-    return -0.5 * Math.log(large) + HALF_LOG_TWO_PI + remainders + (small - 0.5) * Math.log(small / sum) + large * Math.log1p(-small / sum);
-}
-/**
- * The continued fraction of I_x(a, b) (Numerical Recipes' betacf), 1 / (1 + d1 / (1 + d2 / (1 +
- * ...))) with d(2m+1) = -(a+m)(a+b+m)x / ((a+2m)(a+2m+1)) and d(2m) = m(b-m)x / ((a+2m-1)(a+2m)),
- * evaluated backward from `depth`. Not by Lentz's forward recurrence: for large a and x near 1
- * each 1 + d(2m+1) is a difference of nearly equal numbers (1.7e-10 relative error at a = 5e6,
- * x = 1 - 5e-7); backward, each level is formed from 1 + d(2m+1), which for x > 1/2 is expanded
- * exactly in y = 1 - x: (a(2m+1-b) + 3m^2 + m(2-b) + (a+m)(a+b+m)y) / ((a+2m)(a+2m+1)).
- */
-function betaContinuedFractionAt(a, b, x, y, depth) {
-    // below = T(k+1) - 1, where T(k) = 1 + d(k) / T(k+1) is the fraction from level k down
-    let below = 0;
-    for (let m = depth;; m--) {
-        const denominator = (a + 2 * m) * (a + 2 * m + 1);
-        const onePlusOdd = x > 0.5
-            ? (a * (2 * m + 1 - b) + 3 * m * m + m * (2 - b) + (a + m) * (a + b + m) * y) / denominator
-            : 1 - ((a + m) * (a + b + m) * x) / denominator;
-        // T(2m+1) = 1 + d / (1 + below) = (1 + d + below) / (1 + below)
-        const odd = (onePlusOdd + below) / (1 + below);
-        if (m === 0)
-            return 1 / odd;
-        below = (m * (b - m) * x) / ((a - 1 + 2 * m) * (a + 2 * m)) / odd;
-    }
-}
-/** The continued fraction, deepened (doubling) until two depths agree to 2 ulps. */
-function betaContinuedFraction(a, b, x, y) {
-    let previous = betaContinuedFractionAt(a, b, x, y, 8);
-    for (let depth = 16; depth <= 2 ** 20; depth *= 2) {
-        const current = betaContinuedFractionAt(a, b, x, y, depth);
-        if (Math.abs(current - previous) <= 2 * Number.EPSILON * Math.abs(current))
-            return current;
-        previous = current;
-    }
-    throw new Error(`incomplete beta: no convergence for a = ${a}, b = ${b}, x = ${x}`);
-}
-/**
- * The regularized incomplete beta function I_x(a, b) for a, b > 0 and x in [0, 1], given also
- * y = 1 - x (computed by the caller without cancellation, e.g. t^2 / (df + t^2) and df / (df +
- * t^2)): relative accuracy ~1e-15 where the result is small, the case a tail probability needs.
- */
-function incompleteBeta(a, b, x, y) {
-    if (x <= 0)
-        return 0;
-    if (y <= 0)
-        return 1;
-    // log x as log1p(-y) when x is near 1 (and log y likewise): a * log x would otherwise carry
-    // a * 1e-16 of x's rounding (5e-10 at a = 5e6, the t distribution's df / 2)
-    const logX = x > 0.5 ? Math.log1p(-y) : Math.log(x);
-    const logY = y > 0.5 ? Math.log1p(-x) : Math.log(y);
-    const front = Math.exp(a * logX + b * logY - logBeta(a, b));
-    if (x < (a + 1) / (a + b + 2))
-        return (front * betaContinuedFraction(a, b, x, y)) / a;
-    return 1 - (front * betaContinuedFraction(b, a, y, x)) / b;
-}
-//# sourceMappingURL=special.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/stats/random.js
-// Seeded random numbers for the bootstrap: PCG32 (O'Neill, "PCG: A Family of Simple Fast
-// Space-Efficient Statistically Good Algorithms for Random Number Generation", 2014; the
-// pcg32_random_r / pcg32_srandom_r of the reference pcg-c-basic), and exact binomial and
-// multinomial variates on top of it.
-//
-// PCG32 is a 64-bit linear congruential generator with a permuted 32-bit output (XSH-RR). Its
-// increment selects one of 2^63 streams: the same seed on different streams gives unrelated
-// sequences — one stream per metric or per bootstrap keeps them independent and reproducible. The
-// 64-bit state is kept as two 32-bit halves (no BigInt on the hot path).
-
-/** The PCG 64-bit multiplier 6364136223846793005, as 32-bit halves, the low one as 16-bit halves. */
-const MULTIPLIER_HIGH = 0x5851f42d;
-const MULTIPLIER_LOW = 0x4c957f2d;
-const MULTIPLIER_LOW_LOW = MULTIPLIER_LOW & 0xffff;
-const MULTIPLIER_LOW_HIGH = MULTIPLIER_LOW >>> 16;
-const TWO_32 = 2 ** 32;
-/** A non-negative safe integer as its high and low 32-bit halves. */
-function halves(value, name) {
-    if (!Number.isSafeInteger(value) || value < 0) {
-        throw new RangeError(`${name} must be an integer from 0 to 2^53 - 1, got ${value}`);
-    }
-    return [Math.floor(value / TWO_32), value % TWO_32];
-}
-/**
- * A seedable pseudo-random generator (PCG32) with independent streams: `new SeededRandom(seed,
- * stream)` reproduces pcg32_srandom_r(seed, stream) of the reference implementation, so its
- * sequence is the published one (seed 42, stream 54 starts 0xa15c02b7 0x7b47f409 ...). Seed and
- * stream are integers from 0 to 2^53 - 1.
- */
-class SeededRandom {
-    stateHigh = 0;
-    stateLow = 0;
-    incrementHigh;
-    incrementLow;
-    constructor(seed, stream = 0) {
-        const [seedHigh, seedLow] = halves(seed, 'seed');
-        const [streamHigh, streamLow] = halves(stream, 'stream');
-        // increment = (stream << 1) | 1, mod 2^64
-        this.incrementHigh = ((streamHigh << 1) | (streamLow >>> 31)) >>> 0;
-        this.incrementLow = ((streamLow << 1) | 1) >>> 0;
-        this.nextUint32();
-        const low = this.stateLow + seedLow;
-        this.stateLow = low >>> 0;
-        this.stateHigh = (this.stateHigh + seedHigh + (low >= TWO_32 ? 1 : 0)) >>> 0;
-        this.nextUint32();
-    }
-    /** The next 32-bit output, an integer in [0, 2^32). */
-    nextUint32() {
-        const high = this.stateHigh;
-        const low = this.stateLow;
-        // output from the old state: xorshifted = ((state >> 18) ^ state) >> 27, rotated by state >> 59
-        const xorHigh = high ^ (high >>> 18);
-        const xorLow = low ^ ((low >>> 18) | (high << 14));
-        const xorshifted = ((xorLow >>> 27) | (xorHigh << 5)) >>> 0;
-        const rotation = high >>> 27;
-        // state = state * MULTIPLIER + increment (mod 2^64); low * MULTIPLIER_LOW in full, by 16-bit halves
-        const partLow = low * MULTIPLIER_LOW_LOW; // < 2^48, exact
-        const partHigh = low * MULTIPLIER_LOW_HIGH; // < 2^47, exact
-        const partHighTop = Math.floor(partHigh / 65536);
-        const lowProduct = partLow + (partHigh - partHighTop * 65536) * 65536; // < 2^49, exact
-        const carryIntoHigh = partHighTop + Math.floor(lowProduct / TWO_32);
-        const newLow = (lowProduct % TWO_32) + this.incrementLow;
-        this.stateLow = newLow >>> 0;
-        this.stateHigh =
-            (carryIntoHigh +
-                Math.imul(high, MULTIPLIER_LOW) +
-                Math.imul(low, MULTIPLIER_HIGH) +
-                this.incrementHigh +
-                (newLow >= TWO_32 ? 1 : 0)) >>>
-                0;
-        return ((xorshifted >>> rotation) | (xorshifted << (-rotation & 31))) >>> 0;
-    }
-    /** A uniform number in [0, 1) with 53 random bits (two outputs: 27 high bits and 26 low). */
-    uniform() {
-        const high = this.nextUint32() >>> 5;
-        const low = this.nextUint32() >>> 6;
-        return (high * 67108864 + low) / 9007199254740992;
-    }
-    /**
-     * A Binomial(n, p) variate, exact in distribution, for integer n from 0 to 2^53 - 1 and p in
-     * [0, 1]. As numpy's generator: by inversion when min(p, 1 - p) * n <= 30, else by BTPE
-     * (Kachitvichyanukul & Schmeiser, "Binomial random variate generation", Comm. ACM 31(2):216-222,
-     * 1988), on min(p, 1 - p) and reflected.
-     */
-    binomial(n, p) {
-        if (!Number.isSafeInteger(n) || n < 0)
-            throw new RangeError(`binomial n must be an integer from 0 to 2^53 - 1, got ${n}`);
-        if (!(p >= 0 && p <= 1))
-            throw new RangeError(`binomial p must be in [0, 1], got ${p}`);
-        if (n === 0 || p === 0)
-            return 0;
-        if (p === 1)
-            return n;
-        const reflected = p > 0.5;
-        const r = reflected ? 1 - p : p;
-        const x = r * n <= 30 ? this.binomialInversion(n, r) : this.binomialBtpe(n, r);
-        return reflected ? n - x : x;
-    }
-    /**
-     * Draws n items into cells with probabilities proportional to `weights` (non-negative, finite,
-     * not all zero unless n is 0; counts need not sum to 1): out[i] = the items in cell i, summing to
-     * n. By conditional binomials: cell i takes Binomial(items left, w_i / weight left).
-     */
-    multinomial(n, weights, out) {
-        const cells = weights.length;
-        if (out.length < cells)
-            throw new RangeError(`multinomial: out has ${out.length} cells, weights ${cells}`);
-        let weightLeft = 0;
-        let lastWithWeight = -1;
-        for (let i = 0; i < cells; i++) {
-            const w = weights[i];
-            if (!(w >= 0 && w < Infinity))
-                throw new RangeError(`multinomial weights must be finite and non-negative, got ${w} at ${i}`);
-            weightLeft += w;
-            if (w > 0)
-                lastWithWeight = i;
-        }
-        if (n > 0 && lastWithWeight < 0)
-            throw new RangeError('multinomial weights are all zero');
-        let left = n;
-        for (let i = 0; i < cells; i++) {
-            const w = weights[i];
-            if (left === 0 || w === 0) {
-                out[i] = 0;
-                continue;
-            }
-            // the last cell with weight takes the rest (so the draws sum to n even where rounding has
-            // left weightLeft a little off the sum of the weights still to come)
-            const drawn = i === lastWithWeight ? left : this.binomial(left, Math.min(1, w / weightLeft));
-            out[i] = drawn;
-            left -= drawn;
-            weightLeft -= w;
-        }
-    }
-    /**
-     * Inversion (sequential search from 0) for r * n <= 30, r <= 1/2: numpy's algorithm, with
-     * (1 - r)^n as exp(n * log1p(-r)), which keeps its precision for tiny r and huge n.
-     */
-    binomialInversion(n, r) {
-        const q = 1 - r;
-        const qToTheN = Math.exp(n * Math.log1p(-r));
-        const bound = Math.min(n, r * n + 10 * Math.sqrt(r * n * q + 1));
-        let x = 0;
-        let probability = qToTheN;
-        let u = this.uniform();
-        while (u > probability) {
-            x++;
-            if (x > bound) {
-                // past 10 standard deviations: rounding has eaten u; start over (as numpy does)
-                x = 0;
-                probability = qToTheN;
-                u = this.uniform();
-            }
-            else {
-                u -= probability;
-                probability = ((n - x + 1) * r * probability) / (x * q);
-            }
-        }
-        return x;
-    }
-    /** BTPE for r * n > 30, r <= 1/2 (steps numbered as in the paper and in numpy's port). */
-    binomialBtpe(n, r) {
-        const setup = btpeSetup(n, r);
-        for (;;) {
-            // Step 1: the triangular centre, accepted at once
-            const u = this.uniform() * setup.p4;
-            let v = this.uniform();
-            if (u <= setup.p1)
-                return Math.floor(setup.xm - setup.p1 * v + u);
-            let y;
-            if (u <= setup.p2) {
-                // Step 2: the parallelograms
-                const x = setup.xl + (u - setup.p1) / setup.c;
-                v = v * setup.c + 1 - Math.abs(setup.m - x + 0.5) / setup.p1;
-                if (v > 1)
-                    continue;
-                y = Math.floor(x);
-            }
-            else if (u <= setup.p3) {
-                // Step 3: the left exponential tail
-                y = Math.floor(setup.xl + Math.log(v) / setup.laml);
-                if (y < 0 || v === 0)
-                    continue;
-                v = v * (u - setup.p2) * setup.laml;
-            }
-            else {
-                // Step 4: the right exponential tail
-                y = Math.floor(setup.xr - Math.log(v) / setup.lamr);
-                if (y > n || v === 0)
-                    continue;
-                v = v * (u - setup.p3) * setup.lamr;
-            }
-            if (btpeAccepts(setup, n, r, y, v))
-                return y;
-        }
-    }
-}
-function btpeSetup(n, r) {
-    const q = 1 - r;
-    const fm = n * r + r;
-    const m = Math.floor(fm);
-    const nrq = n * r * q;
-    const p1 = Math.floor(2.195 * Math.sqrt(nrq) - 4.6 * q) + 0.5;
-    const xm = m + 0.5;
-    const xl = xm - p1;
-    const xr = xm + p1;
-    const c = 0.134 + 20.5 / (15.3 + m);
-    let a = (fm - xl) / (fm - xl * r);
-    const laml = a * (1 + a / 2);
-    a = (xr - fm) / (xr * q);
-    const lamr = a * (1 + a / 2);
-    const p2 = p1 * (1 + 2 * c);
-    const p3 = p2 + c / laml;
-    const p4 = p3 + c / lamr;
-    return { m, p1, xm, xl, xr, c, laml, lamr, p2, p3, p4, nrq };
-}
-/**
- * Step 5 of BTPE: is (y, v) under the binomial's probability f(y) / f(m)? Explicitly by the
- * recurrence of f when y is near m (5.1), else by the squeeze on log f (5.2) and, between the
- * bounds, Stirling's approximation of the factorials (5.3). In 5.3, log f(y)/f(m) takes the
- * corrections of m! and (n-m)! with a plus sign and those of y! and (n-y)! with a minus sign (the
- * paper adds all four, an error numpy and others inherited; its effect is far below what a test
- * can see, but this is the correct bound).
- */
-function btpeAccepts(setup, n, r, y, v) {
-    const { m, nrq, xm } = setup;
-    const q = 1 - r;
-    const k = Math.abs(y - m);
-    if (k <= 20 || k >= nrq / 2 - 1) {
-        const s = r / q;
-        const a = s * (n + 1);
-        let f = 1;
-        if (m < y)
-            for (let i = m + 1; i <= y; i++)
-                f *= a / i - s;
-        else if (m > y)
-            for (let i = y + 1; i <= m; i++)
-                f /= a / i - s;
-        return v <= f;
-    }
-    const rho = (k / nrq) * ((k * (k / 3 + 0.625) + 0.16666666666666666) / nrq + 0.5);
-    const t = (-k * k) / (2 * nrq);
-    const logV = Math.log(v);
-    if (logV < t - rho)
-        return true;
-    if (logV > t + rho)
-        return false;
-    const x1 = y + 1;
-    const f1 = m + 1;
-    const z = n + 1 - m; // z - w = y - m
-    const w = n - y + 1;
-    // Stirling's remainders (all arguments are > 20 here) to 8 terms, where the paper has 5 (and
-    // numpy's port has 13680 for 166320 / 12 = 13860 until 2026); log(f1 / x1) and log(z / w) as log1p of their exact integer differences: the ratios are within
-    // k / n of 1, and rounding them first would cost n * 1e-16 in the bound (0.9 at n = 2^53)
-    const bound = xm * Math.log1p((m - y) / x1) +
-        (n - m + 0.5) * Math.log1p((y - m) / w) +
-        (y - m) * Math.log((w * r) / (x1 * q)) +
-        stirlingRemainder(f1) +
-        stirlingRemainder(z) -
-        stirlingRemainder(x1) -
-        stirlingRemainder(w);
-    return logV <= bound;
-}
-//# sourceMappingURL=random.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/stats/bootstrap.js
-// The paired bootstrap over a table of counts. Resampling N rows with replacement and counting
-// them into the table's cells draws the cell counts from Multinomial(N, counts / N): drawing that
-// multinomial directly (random.ts) is the same bootstrap in O(replicates x cells) instead of
-// O(replicates x rows). For confusion-derived metrics the cells are the (label, new model's class,
-// baseline's class) triples, so both models are resampled together: the bootstrap is paired.
-
-/**
- * Draws `options.replicates` multinomial resamples of the table `counts` (non-negative integer
- * counts; total = their sum, the rows) and returns `statistic` of each: `statistic(resampled,
- * out)` reads the resampled counts and writes `outputs` numbers into `out` (prefilled with NaN, so
- * a number it leaves unwritten reads as undefined). The result holds replicates x outputs numbers,
- * replicate-major: replicate r's output i at r * outputs + i.
- */
-function bootstrapCells(counts, outputs, statistic, options) {
-    const { replicates } = options;
-    if (!Number.isInteger(replicates) || replicates < 1)
-        throw new RangeError(`bootstrap replicates must be a positive integer, got ${replicates}`);
-    if (!Number.isInteger(outputs) || outputs < 1)
-        throw new RangeError(`bootstrap outputs must be a positive integer, got ${outputs}`);
-    let total = 0;
-    for (let i = 0; i < counts.length; i++) {
-        const c = counts[i];
-        if (!(Number.isInteger(c) && c >= 0))
-            throw new RangeError(`bootstrap counts must be non-negative integers, got ${c} at ${i}`);
-        total += c;
-    }
-    const random = new SeededRandom(options.seed, options.stream);
-    const resampled = new Float64Array(counts.length);
-    const out = new Float64Array(outputs);
-    const values = new Float64Array(replicates * outputs);
-    for (let r = 0; r < replicates; r++) {
-        random.multinomial(total, counts, resampled);
-        out.fill(NaN);
-        statistic(resampled, out);
-        values.set(out, r * outputs);
-    }
-    return values;
-}
-/**
- * The q-quantile of ascending `sorted` values by numpy's default (np.quantile, method 'linear',
- * Hyndman & Fan's type 7): at virtual index h = (n - 1) q, between the values at floor(h) and the
- * next, interpolated as numpy's _lerp does (from the nearer end). NaN when there are no values.
- */
-function quantileOfSorted(sorted, q) {
-    const n = sorted.length;
-    if (n === 0)
-        return NaN;
-    const h = (n - 1) * q;
-    const below = Math.min(Math.max(Math.floor(h), 0), n - 1);
-    const above = Math.min(below + 1, n - 1);
-    const t = h - below;
-    const a = sorted[below];
-    const b = sorted[above];
-    const difference = b - a;
-    return t >= 0.5 ? b - difference * (1 - t) : a + difference * t;
-}
-/**
- * Summarizes output `index` of bootstrapCells' values, a statistic that is an *improvement*
- * (positive = the new model better): its percentile interval at `level` (quantiles (1 - level) / 2
- * and (1 + level) / 2, numpy's type 7), the lower bound at `confidence`, and the one-sided
- * p-values; B counts the replicates that are not NaN.
- *
- * The p-value agrees with the interval: pNewBetter < a exactly when fewer than a (B + 1) - 1
- * replicates are <= 0, i.e. (up to the +1, which keeps a p-value from being 0, and to the
- * interpolation between neighbouring replicates) when the a-quantile — the one-sided lower bound
- * at confidence 1 - a — is above 0. "Significant at a" and "lower bound at 1 - a clears 0" are one
- * decision, not two that can disagree.
- */
-function summarizeBootstrap(values, outputs, index, options) {
-    if (!(Number.isInteger(index) && index >= 0 && index < outputs))
-        throw new RangeError(`summarizeBootstrap: index ${index} is not one of ${outputs} outputs`);
-    const replicates = Math.floor(values.length / outputs);
-    const kept = new Float64Array(replicates);
-    let count = 0;
-    let atMostZero = 0;
-    let atLeastZero = 0;
-    for (let r = 0; r < replicates; r++) {
-        const v = values[r * outputs + index];
-        if (Number.isNaN(v))
-            continue;
-        kept[count++] = v;
-        if (v <= 0)
-            atMostZero++;
-        if (v >= 0)
-            atLeastZero++;
-    }
-    const sorted = kept.subarray(0, count).sort();
-    const { level, confidence } = options;
-    const summary = {
-        interval: [quantileOfSorted(sorted, (1 - level) / 2), quantileOfSorted(sorted, (1 + level) / 2)],
-        pNewBetter: (1 + atMostZero) / (count + 1),
-        pNewWorse: (1 + atLeastZero) / (count + 1),
-        dropped: replicates - count,
-    };
-    if (confidence !== undefined)
-        summary.lowerBound = quantileOfSorted(sorted, 1 - confidence);
-    return summary;
-}
-//# sourceMappingURL=bootstrap.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/stats/normal.js
-// The standard normal distribution and Student's t quantile, for the intervals and p-values of the
-// paired comparisons: Φ by Cody's rational Chebyshev approximations ("Rational Chebyshev
-// approximations for the error function", Math. Comp. 23, 1969; the coefficients of his ANORM,
-// as R's pnorm uses them), Φ^-1 by Wichura's AS 241 (PPND16, Applied Statistics 37(3), 1988),
-// both accurate to about 1e-16 relative; Student's t quantile by Newton's method on its tail
-// probability, an incomplete beta function (special.ts). The coefficients are the published
-// ones written as the doubles they denote (shortest round-trip form).
-
-const ONE_OVER_SQRT_TWO_PI = 0.3989422804014327;
-/** Cody's coefficients: |x| <= 0.674 (a, b), up to √32 (c, d), beyond (p, q). */
-const normal_A = [2.2352520354606837, 161.02823106855587, 1067.6894854603709, 18154.98125334356, 0.06568233791820745];
-const normal_B = [47.202581904688245, 976.0985517377767, 10260.932208618979, 45507.78933502673];
-const normal_C = [
-    0.39894151208813466, 8.883149794388377, 93.50665613217785, 597.2702763948002, 2494.5375852903726, 6848.190450536283, 11602.65143764735,
-    9842.714838383978, 1.0765576773720192e-8,
-];
-const D = [
-    22.266688044328117, 235.387901782625, 1519.3775994075547, 6485.558298266761, 18615.571640885097, 34900.95272114598, 38912.00328609327,
-    19685.429676859992,
-];
-const normal_P = [
-    0.215898534057957, 0.12740116116024736, 0.022235277870649807, 0.0014216191932278934, 0.000029112874951168793, 0.023073441764940174,
-];
-const normal_Q = [1.284260096144911, 0.4682382124808651, 0.06598813786892856, 0.0037823963320275824, 0.00007297515550839662];
-/**
- * exp(-y^2 / 2) * factor, with y^2 split as (y rounded down to 1/16)^2 + the rest, whose product
- * is exact: the tail keeps its relative accuracy where y^2 / 2 is large (Cody's device).
- */
-function gaussianTail(y, factor) {
-    const coarse = Math.trunc(y * 16) / 16;
-    const rest = (y - coarse) * (y + coarse);
-    return Math.exp(-coarse * coarse * 0.5) * Math.exp(-rest * 0.5) * factor;
-}
-/** P[Z > y] for y > 0.674 (Cody's second and third ranges). */
-function upperTail(y) {
-    if (y <= Math.sqrt(32)) {
-        let numerator = normal_C[8] * y;
-        let denominator = y;
-        for (let i = 0; i < 7; i++) {
-            numerator = (numerator + normal_C[i]) * y;
-            denominator = (denominator + D[i]) * y;
-        }
-        return gaussianTail(y, (numerator + normal_C[7]) / (denominator + D[7]));
-    }
-    const inverseSquare = 1 / (y * y);
-    let numerator = normal_P[5] * inverseSquare;
-    let denominator = inverseSquare;
-    for (let i = 0; i < 4; i++) {
-        numerator = (numerator + normal_P[i]) * inverseSquare;
-        denominator = (denominator + normal_Q[i]) * inverseSquare;
-    }
-    const correction = (inverseSquare * (numerator + normal_P[4])) / (denominator + normal_Q[4]);
-    return gaussianTail(y, (ONE_OVER_SQRT_TWO_PI - correction) / y);
-}
-/** Φ(x) = P[Z <= x] for a standard normal Z; the lower tail keeps full relative accuracy down to x = -37.5. */
-function normalCdf(x) {
-    const y = Math.abs(x);
-    if (Number.isNaN(x))
-        return NaN;
-    // past 40 the tail, below 4e-350, is 0 in doubles
-    if (y >= 40)
-        return x > 0 ? 1 : 0;
-    if (y <= 0.67448975) {
-        const square = y > Number.EPSILON / 2 ? x * x : 0;
-        let numerator = normal_A[4] * square;
-        let denominator = square;
-        for (let i = 0; i < 3; i++) {
-            numerator = (numerator + normal_A[i]) * square;
-            denominator = (denominator + normal_B[i]) * square;
-        }
-        return 0.5 + (x * (numerator + normal_A[3])) / (denominator + normal_B[3]);
-    }
-    const tail = upperTail(y);
-    return x > 0 ? 1 - tail : tail;
-}
-/** Wichura's coefficients: |p - 1/2| <= 0.425 (a, b), then r = √(-log min(p, 1-p)) <= 5 (c, d), beyond (e, f). */
-const AS241_A = [
-    3.3871328727963665, 133.14166789178438, 1971.5909503065513, 13731.69376550946, 45921.95393154987, 67265.7709270087, 33430.57558358813,
-    2509.0809287301227,
-];
-const AS241_B = [
-    1, 42.31333070160091, 687.1870074920579, 5394.196021424751, 21213.794301586597, 39307.89580009271, 28729.085735721943, 5226.495278852854,
-];
-const AS241_C = [
-    1.4234371107496835, 4.630337846156546, 5.769497221460691, 3.6478483247632045, 1.2704582524523684, 0.2417807251774506,
-    0.022723844989269184, 0.0007745450142783414,
-];
-const AS241_D = [
-    1, 2.053191626637759, 1.6763848301838038, 0.6897673349851, 0.14810397642748008, 0.015198666563616457, 0.0005475938084995345,
-    1.0507500716444169e-9,
-];
-const AS241_E = [
-    6.657904643501103, 5.463784911164114, 1.7848265399172913, 0.29656057182850487, 0.026532189526576124, 0.0012426609473880784,
-    0.000027115555687434876, 2.0103343992922881e-7,
-];
-const AS241_F = [
-    1, 0.599832206555888, 0.1369298809227358, 0.014875361290850615, 0.0007868691311456133, 0.000018463183175100548, 1.421511758316446e-7,
-    2.0442631033899397e-15,
-];
-/** c[0] + c[1] x + ... + c[7] x^7 (Horner). */
-function polynomial(c, x) {
-    let value = c[7];
-    for (let i = 6; i >= 0; i--)
-        value = value * x + c[i];
-    return value;
-}
-/** Φ^-1(p), the standard normal quantile, for p in [0, 1] (±Infinity at 0 and 1, NaN outside). */
-function normalQuantile(p) {
-    if (!(p >= 0 && p <= 1))
-        return NaN;
-    if (p === 0)
-        return -Infinity;
-    if (p === 1)
-        return Infinity;
-    const q = p - 0.5;
-    if (Math.abs(q) <= 0.425) {
-        const r = 0.180625 - q * q;
-        return (q * polynomial(AS241_A, r)) / polynomial(AS241_B, r);
-    }
-    let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
-    let value;
-    if (r <= 5) {
-        r -= 1.6;
-        value = polynomial(AS241_C, r) / polynomial(AS241_D, r);
-    }
-    else {
-        r -= 5;
-        value = polynomial(AS241_E, r) / polynomial(AS241_F, r);
-    }
-    return q < 0 ? -value : value;
-}
-/**
- * For t > 0 and df degrees of freedom: log of P[T > t] (tail = true) or of P[0 < T <= t], and the
- * derivative of that logarithm in log t. Both from I_x(df/2, 1/2) with x and 1 - x formed from t
- * without cancellation, so each keeps its relative accuracy where it is small.
- */
-function logProbabilityAndSlope(t, df, tail) {
-    const t2 = t * t;
-    const x = df / (df + t2);
-    const y = t2 / (df + t2);
-    const probability = tail ? 0.5 * incompleteBeta(df / 2, 0.5, x, y) : 0.5 * incompleteBeta(0.5, df / 2, y, x);
-    const logDensity = -((df + 1) / 2) * Math.log1p(t2 / df) - 0.5 * Math.log(df) - logBeta(df / 2, 0.5);
-    const slope = (t * Math.exp(logDensity)) / probability;
-    return [Math.log(probability), tail ? -slope : slope];
-}
-/**
- * Student's t quantile: the t with P[T <= t] = p for df > 0 degrees of freedom (df need not be an
- * integer; Infinity is the normal). Newton's method in log t on the log of the smaller of the
- * tail P[T > |t|] (p far from 1/2) and the centre P[0 < T <= |t|] (p near 1/2), both nearly
- * linear in log t, bracketed by bisection; accurate to ~1e-14 relative.
- */
-function studentTQuantile(p, df) {
-    if (!(df > 0))
-        throw new RangeError(`studentTQuantile: degrees of freedom must be positive, got ${df}`);
-    if (df === Infinity)
-        return normalQuantile(p);
-    if (!(p >= 0 && p <= 1))
-        return NaN;
-    if (p === 0)
-        return -Infinity;
-    if (p === 1)
-        return Infinity;
-    if (p === 0.5)
-        return 0;
-    const smaller = Math.min(p, 1 - p);
-    const tail = smaller < 0.25;
-    // the target: log P[T > t] = log(smaller), or log P[0 < T <= t] = log(1/2 - smaller) (exact: smaller >= 1/4)
-    const target = Math.log(tail ? smaller : 0.5 - smaller);
-    const t = solveInLogT(df, tail, target, Math.log(Math.max(Math.abs(normalQuantile(smaller)), 1e-300)));
-    return p < 0.5 ? -t : t;
-}
-/**
- * Safeguarded Newton on u = log t for g(u) = logProbability(e^u) - target, monotone in u
- * (decreasing for the tail, increasing for the centre): every evaluation narrows a bracket of the
- * root, and a Newton step that leaves it is replaced by bisection (or, while the bracket is open
- * on one side, by a step of 4 in log t towards that side).
- */
-function solveInLogT(df, tail, target, start) {
-    let lower = -Infinity;
-    let upper = Infinity;
-    let u = start;
-    for (let iteration = 0; iteration < 200; iteration++) {
-        const [logProbability, slope] = logProbabilityAndSlope(Math.exp(u), df, tail);
-        const g = logProbability - target;
-        if (g === 0)
-            break;
-        // the root is above u when g < 0 for the increasing centre, or g > 0 for the decreasing tail
-        if (g < 0 !== tail)
-            lower = u;
-        else
-            upper = u;
-        let next = u - g / slope;
-        if (!(next > lower && next < upper)) {
-            if (lower === -Infinity)
-                next = upper - 4;
-            else if (upper === Infinity)
-                next = lower + 4;
-            else
-                next = (lower + upper) / 2;
-        }
-        const done = Math.abs(next - u) <= 4 * Number.EPSILON * Math.max(1, Math.abs(u));
-        u = next;
-        if (done)
-            break;
-    }
-    return Math.exp(u);
-}
-//# sourceMappingURL=normal.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/student-t.js
-
-/**
- * Student's t cumulative distribution P[T <= t] for df > 0 degrees of freedom, from the
- * regularized incomplete beta function (stats/special.ts): the tail P[T > |t|] =
- * I_{df/(df+t²)}(df/2, 1/2)/2 (Abramowitz & Stegun 26.7.1), computed directly, so a small tail
- * keeps its relative precision. The jackknife's p-values need it; stats/normal.ts has the quantile.
- */
-function studentTCdf(t, df) {
-    if (!(df > 0))
-        throw new RangeError(`studentTCdf: degrees of freedom must be positive, got ${df}`);
-    if (Number.isNaN(t))
-        return NaN;
-    if (t === 0)
-        return 0.5;
-    const t2 = t * t;
-    const tail = t2 === Infinity ? 0 : 0.5 * incompleteBeta(df / 2, 0.5, df / (df + t2), t2 / (df + t2));
-    return t > 0 ? 1 - tail : tail;
-}
-//# sourceMappingURL=student-t.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/metric-comparison.js
-// Building MetricComparison values (evaluation/comparison.ts) from the three kinds of evidence the
-// metrics produce: a bootstrap's replicates, a normal approximation (estimate and standard error),
-// or a Student t one (the jackknife). One place decides how an interval, a lower bound and the two
-// one-sided p-values are attached, and how a missing baseline reads.
-
-
-/** Why a comparison carries only the new model's value. */
-const NO_BASELINE = 'no baseline';
-/** The improvement of `newValue` over `baselineValue`: positive when the new model is better. */
-function improvementOf(newValue, baselineValue, higherIsBetter) {
-    return higherIsBetter ? newValue - baselineValue : baselineValue - newValue;
-}
-/**
- * A comparison with nothing to compare: the new model's value alone (null when it cannot be
- * computed), and why the rest is missing (by default: there is no baseline).
- */
-function withoutBaseline(metric, higherIsBetter, value, unavailable = NO_BASELINE) {
-    return { metric, higherIsBetter, new: value, baseline: null, improvement: null, unavailable };
-}
-/**
- * A comparison whose interval (and, unless `exact` is given, p-values) come from bootstrap
- * replicates of the improvement: output `index` of `values` (replicate-major, `outputs` per
- * replicate), summarized by stats/bootstrap.ts (percentile interval, the lower bound at
- * s.confidence, p-values consistent with the interval). Replicates on which the improvement is
- * undefined (NaN) are left out; when every one is, the interval is missing and says why.
- */
-function bootstrapComparison(values, replicates, s, exact) {
-    const out = pairWithImprovement(values);
-    const summary = summarizeBootstrap(replicates.values, replicates.outputs, replicates.index, { level: s.level, confidence: s.confidence });
-    const [lower, upper] = summary.interval;
-    const hasInterval = Number.isFinite(lower) && Number.isFinite(upper);
-    if (hasInterval) {
-        out.interval = { level: s.level, lower, upper };
-        if (s.confidence !== undefined && summary.lowerBound !== undefined)
-            out.lowerBound = { level: s.confidence, value: summary.lowerBound };
-    }
-    if (exact) {
-        out.pNewBetter = exact.pNewBetter;
-        out.pNewWorse = exact.pNewWorse;
-    }
-    else if (hasInterval) {
-        out.pNewBetter = summary.pNewBetter;
-        out.pNewWorse = summary.pNewWorse;
-    }
-    if (hasInterval || exact)
-        out.method = { interval: 'bootstrap', test: exact?.test ?? 'bootstrap', replicates: s.replicates };
-    if (!hasInterval)
-        out.unavailable = 'the metric is undefined on every bootstrap resample';
-    return out;
-}
-/** The pair's MetricComparison fields without interval or test. */
-function pairWithImprovement(v) {
-    return {
-        metric: v.metric,
-        higherIsBetter: v.higherIsBetter,
-        new: v.new,
-        baseline: v.baseline,
-        improvement: improvementOf(v.new, v.baseline, v.higherIsBetter),
-    };
-}
-/**
- * A comparison from an estimate of the improvement with a standard error and a reference
- * distribution: the standard normal (`degreesOfFreedom` undefined: DeLong's z) or Student's t
- * (the jackknife). Interval: improvement ± q_{(1+level)/2}·se; lower bound: improvement −
- * q_confidence·se; pNewBetter = P[T >= improvement/se], pNewWorse = P[T <= improvement/se]. With
- * se = 0 the improvement is certain: p = 0 in its direction, 1 against (both 1 when it is 0).
- */
-function standardErrorComparison(values, standardError, s, how) {
-    const base = pairWithImprovement(values);
-    const improvement = base.improvement;
-    if (!Number.isFinite(standardError) || !Number.isFinite(improvement))
-        return { ...base, unavailable: 'the standard error of the improvement is not finite' };
-    const df = how.degreesOfFreedom;
-    const quantile = (p) => (df === undefined ? normalQuantile(p) : studentTQuantile(p, df));
-    const cdf = (x) => (df === undefined ? normalCdf(x) : studentTCdf(x, df));
-    const half = quantile((1 + s.level) / 2) * standardError;
-    const out = { ...base, interval: { level: s.level, lower: improvement - half, upper: improvement + half } };
-    if (s.confidence !== undefined)
-        out.lowerBound = { level: s.confidence, value: improvement - quantile(s.confidence) * standardError };
-    if (standardError > 0) {
-        const t = improvement / standardError;
-        out.pNewBetter = cdf(-t);
-        out.pNewWorse = cdf(t);
-    }
-    else {
-        out.pNewBetter = improvement > 0 ? 0 : 1;
-        out.pNewWorse = improvement < 0 ? 0 : 1;
-    }
-    out.method = { interval: how.interval, test: how.test };
-    return out;
-}
-//# sourceMappingURL=metric-comparison.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/metrics/calibration.js
 // Expected calibration error of two models on the same rows, from mergeable cells, and the paired
 // bootstrap of its improvement.
@@ -40739,12 +41043,7 @@ function compareHits(hits, s, options) {
         out[0] = (resampled[2] - resampled[1]) / rows;
     };
     const replicates = bootstrapCells(hits.cells(), 1, statistic, { replicates: s.replicates, seed: s.seed, stream: options.stream });
-    const exact = {
-        test: 'mcnemar-exact',
-        pNewBetter: mcnemarExactNewBetter(newOnly, baselineOnly),
-        pNewWorse: mcnemarExactNewBetter(baselineOnly, newOnly),
-    };
-    return bootstrapComparison(values, { values: replicates, outputs: 1, index: 0 }, s, exact);
+    return bootstrapComparison(values, { values: replicates, outputs: 1, index: 0 }, s, mcnemarTest(newOnly, baselineOnly));
 }
 //# sourceMappingURL=paired-hits.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/stats/paired-mean.js
@@ -40919,7 +41218,9 @@ function deltaSqrtComparison(s, o) {
  * squared and absolute errors of both models and their differences, and the targets' sums.
  *
  * Counts are exact; sums are exact (stats/exact-sum.ts), so that neither the batch size nor the
- * order in which subsets are merged can change a digit.
+ * order in which subsets are merged can change a digit: every part has merge() and toJSON(). The
+ * one exception is the rank metrics' per-row scores (rank-collector.ts), merged by concatenation
+ * in row order (the average-precision jackknife groups rows by index): shards merge in row order.
  *
  * Which reading of a float output holds (probabilities or logits: row-values.ts) is known only after
  * the last row: until then every statistic that depends on it is kept per reading (per pair of
@@ -40929,7 +41230,7 @@ function deltaSqrtComparison(s, o) {
 
 
 
-/** A pair of readings (new model's, baseline's) as one index 0..3; without a baseline, the new model's reading. */
+/** A pair of readings (new model's, baseline's) as one index 0..3 (without a baseline, b is 0). */
 const pairIndex = (a, b) => a * 2 + b;
 const perReading = () => [new MeanStats(), new MeanStats()];
 /**
@@ -41301,13 +41602,16 @@ class RankScores {
  * Keeps the per-row scores that roc-auc and average-precision rank (metrics/rank-scores.ts): the
  * one part of the evaluation whose memory grows with the rows, so it is bounded. Within
  * RANK_SCORES_BUDGET the scores are always kept; beyond it only when the gate or a threshold names a
- * rank metric (then the memory is what it takes, and the log says how much), and otherwise the
- * metrics are reported unavailable with the reason.
+ * rank metric (then the memory is what it takes: 4 + 8·w bytes a row per model, w = 1 for two
+ * classes, else the number of classes, and 32 bytes a row more while they are ranked), and
+ * otherwise the metrics are reported unavailable with the reason.
  */
 
 
-/** Per-row scores kept without being asked for: 64 MiB (a binary set of 2,000,000 rows takes 40 MB). */
+/** Per-row scores kept without being asked for: 64 MiB (a binary set of 1,000,000 rows takes 52 MB). */
 const RANK_SCORES_BUDGET = 64 * 2 ** 20;
+/** What ranking the scores takes besides them, a row (compareRank's sort keys and order). */
+const RANKING_BYTES_PER_ROW = 32;
 class RankCollector {
     data;
     margins;
@@ -41322,12 +41626,12 @@ class RankCollector {
         if (labels)
             return skip(`the ${labels === models[0] ? 'new' : 'baseline'} model outputs class ids, not scores to rank`);
         const width = classes === 2 ? 1 : classes;
-        const bytes = rows * (4 + 8 * width * models.length);
+        const bytes = rows * (4 + 8 * width * models.length + RANKING_BYTES_PER_ROW);
         if (!needed && bytes > RANK_SCORES_BUDGET) {
             return skip(`not computed: ranking needs every row's scores (${formatBytes(bytes)} for ${rows} rows), more than the ` +
                 `${formatBytes(RANK_SCORES_BUDGET)} kept unasked; name it in metric or thresholds to compute it`);
         }
-        return new RankCollector({ scores: new RankScores(classes, models.length === 2) }, batchRows, models.length);
+        return new RankCollector({ scores: new RankScores(classes, models.length === 2, rows) }, batchRows, models.length);
     }
     /** Adds a batch: each model's scores (binary: one increasing with P(class 1) per row; else every class's). */
     add(models, labels, n) {
@@ -41387,6 +41691,7 @@ function softmaxRows(scores, width) {
 
 
 
+
 const FLOAT_OUTPUTS = new Set(['float32', 'float64', 'float16']);
 const INTEGER_OUTPUTS = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
 /** The labels fit the features (one per row, one column) and there is a row to score. */
@@ -41427,7 +41732,6 @@ function createRunners(models, batchRows, rowLength) {
             inferenceMs: 0,
             width: 0,
             outputIsLabels: false,
-            outputShape: [],
             scores: new Float64Array(0),
         };
     });
@@ -41437,6 +41741,16 @@ function createRunners(models, batchRows, rowLength) {
             runners[i].buffers = runners[0].buffers;
     }
     return runners;
+}
+/**
+ * Models with different input element types get the rows decoded once each; an .npz member can be
+ * read only once, front to back, so that needs the features as an .npy file.
+ */
+function checkFeaturesReadOnce({ features }, runners) {
+    const types = [...new Set(runners.map((r) => r.model.input.type))];
+    if (types.length < 2 || features.randomAccess)
+        return;
+    throw inputError('eval-data', `the models take the features as ${types.join(' and ')}, and ${features.label}, a member of an .npz, can be read only once.`, { file: features.label, hint: 'Save eval-data as a directory of .npy files, or export both models with the same input type.' });
 }
 function batchesOf({ features, labels, slices }, runners, batchRows) {
     const rows = features.rows;
@@ -41546,6 +41860,11 @@ function severalClassIds(r, dims) {
         hint: 'Name the output of scores (logits or probabilities) with output-name, or export the argmax as [batch] ids.',
     });
 }
+/** The paired count table indexes (label, new class, baseline class) in 32 bits: at most MAX_PAIRED_CLASSES classes. */
+function tooManyClasses(classes, r) {
+    return inputError('labels', `The task has ${classes} classes (from the labels and output '${r.model.output.name}' of the ${r.role} ${r.model.path}); ` +
+        `evaluate-baseline compares at most ${MAX_PAIRED_CLASSES} classes.`, { hint: 'Group rare classes, or evaluate a coarser label.' });
+}
 function noValues(r, dims) {
     return inputError('output-name', `Output '${r.model.output.name}' of the ${r.role} ${r.model.path} has shape ${formatShape(dims)}: no value per row to score.`, { file: r.model.path });
 }
@@ -41564,7 +41883,6 @@ async function probeFirstBatch(options, runners, batches) {
         r.outputIsLabels = !first[i].isFloat;
         if (r.outputIsLabels && r.width !== 1)
             throw severalClassIds(r, first[i].dims);
-        r.outputShape = r.model.output.shape;
         r.scores = new Float64Array(batches.batchRows * r.width);
     });
     const scorer = runners.find((r) => !r.outputIsLabels);
@@ -41574,6 +41892,8 @@ async function probeFirstBatch(options, runners, batches) {
     checkOutputsFit(choice, runners);
     const classes = checkLabelsFit(survey, choice.task, { limit, scorer: scorer?.role ?? '', oneColumn: scorer?.width === 1 });
     options.checkTask?.(choice.task, classes, choice);
+    if (classes !== undefined && classes > MAX_PAIRED_CLASSES)
+        throw tooManyClasses(classes, runners[0]);
     if (choice.task === 'classification') {
         for (const r of runners)
             r.values = new RowValues(r.width, r.outputIsLabels, classes, batches.batchRows, options.topK);
@@ -41652,7 +41972,7 @@ function modelEvaluation(r) {
             : r.values.finalReading() === 0
                 ? 'probabilities'
                 : 'logits';
-    return { outputKind, outputShape: r.outputShape, inferenceMs: r.inferenceMs };
+    return { outputKind, inferenceMs: r.inferenceMs };
 }
 /**
  * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
@@ -41670,6 +41990,7 @@ async function compareModels(options) {
     if (lowered)
         options.log?.(lowered);
     const runners = createRunners(models, batchRows, data.features.rowLength);
+    checkFeaturesReadOnce(data, runners);
     const batches = batchesOf(data, runners, batchRows);
     const { choice, classes, first, n } = await probeFirstBatch(options, runners, batches);
     const { task } = choice;
@@ -42209,6 +42530,10 @@ class NpyArray {
     }
     get label() {
         return this.source.label;
+    }
+    /** Whether rows can be read again (a file); an .npz member's stream reads forward only, once. */
+    get randomAccess() {
+        return this.source.randomAccess;
     }
     /** Opens a source; a forward-only source holding a Fortran-order array is first spilled to disk. */
     static async fromSource(source, onClose = async () => { }) {
@@ -42933,294 +43258,6 @@ function withinNote(drop, tol, change) {
     return `unchanged (${change})`;
 }
 //# sourceMappingURL=guards.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/confusion-metrics.js
-// The confusion-derived metrics of one model, as scikit-learn 1.2 defines them, from per-class
-// totals: computed once for the reported values and once per bootstrap replicate (compare-confusion.ts),
-// so this is the one definition of each.
-/** The aggregate confusion metrics, in the order writeConfusionMetrics writes them. */
-const CONFUSION_AGGREGATES = ['accuracy', 'balanced-accuracy', 'precision-macro', 'recall-macro', 'f1-macro', 'mcc'];
-/** Number of values writeConfusionMetrics writes for `classes` classes: the aggregates, then precision, recall, f1 per class. */
-function confusionMetricCount(classes) {
-    return CONFUSION_AGGREGATES.length + 3 * classes;
-}
-/**
- * Writes the metrics of `t` into `out` (confusionMetricCount(classes) values): accuracy,
- * balanced accuracy, precision / recall / F1 macro, MCC, then per class c precision, recall, F1 at
- * 6 + 3c, 7 + 3c, 8 + 3c. Definitions (scikit-learn 1.2):
- * - precision_c = tp/predicted (0 when nothing is predicted c: zero_division=0); recall_c =
- *   tp/support, NaN here when no row is labelled c (undefined; the macro counts it as 0, as
- *   zero_division=0 does); F1_c = 2PR/(P+R), 0 when P + R = 0;
- * - the macros average over the classes present in the labels or the predictions;
- * - balanced accuracy averages recall over the classes present in the labels;
- * - MCC, multiclass (Gorodkin's R_K, sklearn's matthews_corrcoef): (c·s − Σ t_k p_k) /
- *   sqrt((s² − Σ p_k²)(s² − Σ t_k²)) with c correct rows, s rows, t support, p predictions; 0 when
- *   a factor of the denominator is 0, as scikit-learn returns.
- * O(classes), no allocation: called once per bootstrap replicate.
- */
-function writeConfusionMetrics(t, classes, out) {
-    const { truePositives, predicted, support } = t;
-    let rows = 0;
-    let correct = 0;
-    let present = 0;
-    let labelled = 0;
-    let precisionSum = 0;
-    let recallSum = 0;
-    let f1Sum = 0;
-    let supportTimesPredicted = 0;
-    let predictedSquares = 0;
-    let supportSquares = 0;
-    for (let c = 0; c < classes; c++) {
-        const tp = truePositives[c];
-        const p = predicted[c];
-        const s = support[c];
-        rows += s;
-        correct += tp;
-        supportTimesPredicted += s * p;
-        predictedSquares += p * p;
-        supportSquares += s * s;
-        const precision = p > 0 ? tp / p : 0;
-        const recall = s > 0 ? tp / s : NaN;
-        const recallOrZero = s > 0 ? recall : 0;
-        const f1 = precision + recallOrZero > 0 ? (2 * precision * recallOrZero) / (precision + recallOrZero) : 0;
-        out[6 + 3 * c] = precision;
-        out[7 + 3 * c] = recall;
-        out[8 + 3 * c] = f1;
-        if (s > 0) {
-            labelled++;
-            recallSum += recall;
-        }
-        if (s > 0 || p > 0) {
-            present++;
-            precisionSum += precision;
-            f1Sum += f1;
-        }
-    }
-    out[0] = correct / rows;
-    out[1] = recallSum / labelled;
-    out[2] = precisionSum / present;
-    out[3] = recallSum / present;
-    out[4] = f1Sum / present;
-    const covariance = correct * rows - supportTimesPredicted;
-    const predictedVariance = rows * rows - predictedSquares;
-    const labelVariance = rows * rows - supportSquares;
-    out[5] = predictedVariance * labelVariance === 0 ? 0 : covariance / Math.sqrt(labelVariance * predictedVariance);
-}
-/** Per-class totals of a K x K confusion matrix stored [true * K + predicted]. */
-function classTotals(confusion, classes) {
-    const t = {
-        truePositives: new Float64Array(classes),
-        predicted: new Float64Array(classes),
-        support: new Float64Array(classes),
-    };
-    for (let y = 0; y < classes; y++) {
-        for (let p = 0; p < classes; p++) {
-            const count = confusion[y * classes + p];
-            t.support[y] += count;
-            t.predicted[p] += count;
-        }
-        t.truePositives[y] = confusion[y * classes + y];
-    }
-    return t;
-}
-/**
- * The metrics of a K x K confusion matrix (`confusion[true * K + predicted]`, as
- * scikit-learn's confusion_matrix): accuracy, balanced accuracy, precision / recall / F1 macro,
- * MCC and per-class precision / recall / F1 / support, equal to scikit-learn's accuracy_score,
- * balanced_accuracy_score, precision_score / recall_score / f1_score (average='macro',
- * zero_division=0), matthews_corrcoef and precision_recall_fscore_support(labels=range(K),
- * zero_division=0). An empty matrix gives NaN aggregates (MCC 0).
- */
-function confusionMetrics(confusion, classes) {
-    const t = classTotals(confusion, classes);
-    const out = new Float64Array(confusionMetricCount(classes));
-    writeConfusionMetrics(t, classes, out);
-    const perClass = {
-        precision: [],
-        recall: [],
-        f1: [],
-        support: Array.from(t.support),
-        predicted: Array.from(t.predicted),
-    };
-    for (let c = 0; c < classes; c++) {
-        perClass.precision.push(out[6 + 3 * c]);
-        // scikit-learn's zero_division=0: a class no row is labelled with has recall 0
-        perClass.recall.push(t.support[c] > 0 ? out[7 + 3 * c] : 0);
-        perClass.f1.push(out[8 + 3 * c]);
-    }
-    return {
-        accuracy: out[0],
-        'balanced-accuracy': out[1],
-        'precision-macro': out[2],
-        'recall-macro': out[3],
-        'f1-macro': out[4],
-        mcc: out[5],
-        perClass,
-    };
-}
-//# sourceMappingURL=confusion-metrics.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/metrics/compare-confusion.js
-// The paired comparison of every confusion-derived metric of two models, from their PairedConfusion
-// table: both models' values from its two margins, the intervals of every improvement from one
-// bootstrap over its cells, McNemar's exact test for accuracy and for each class's recall.
-
-
-
-
-
-/**
- * Compares two models on every confusion-derived metric from their paired table (`K` classes).
- *
- * Values: scikit-learn's, from each model's confusion (confusion-metrics.ts). Intervals: one paired
- * bootstrap over the table's cells (stats/bootstrap.ts: s.replicates multinomial resamples of
- * the rows over the cells, seed s.seed, stream `options.stream` — the lead passes 0 for the whole
- * set and 1 + i for slice i), every improvement computed from the same replicate in O(cells + K):
- * resampling the cells is resampling the rows, so the interval is the paired row bootstrap's.
- * Tests: accuracy's pNewBetter / pNewWorse are McNemar's exact one-sided tests on the rows where
- * exactly one model is right; each class's recall uses McNemar on that class's rows; the rest take
- * the bootstrap's p-values. A class no row is labelled with has no recall (unavailable).
- *
- * Without a baseline (`options.paired` false) only the new model's values are given. Same inputs,
- * same numbers: the cells come in key order and the bootstrap is seeded.
- */
-function compareConfusion(table, K, s, options) {
-    if (table.classes !== K)
-        throw new RangeError(`compareConfusion: a table of ${table.classes} classes compared as ${K}`);
-    const newMetrics = confusionMetrics(table.confusion('new'), K);
-    if (table.rows() === 0)
-        return { metrics: CONFUSION_AGGREGATES.map((metric) => withoutBaseline(metric, true, null, 'no rows')), perClass: [] };
-    if (!options.paired)
-        return newModelOnly(newMetrics, K);
-    const baseMetrics = confusionMetrics(table.confusion('baseline'), K);
-    const replicates = { values: bootstrapImprovements(table, K, s, options.stream), outputs: confusionMetricCount(K), index: 0 };
-    const disagreements = mcnemarCounts(table, K);
-    const metrics = CONFUSION_AGGREGATES.map((metric, index) => {
-        const values = { metric, higherIsBetter: true, new: newMetrics[metric], baseline: baseMetrics[metric] };
-        const exact = metric === 'accuracy' ? mcnemarTest(disagreements.newOnly, disagreements.baselineOnly) : undefined;
-        return bootstrapComparison(values, { ...replicates, index }, s, exact);
-    });
-    const perClass = [];
-    for (let c = 0; c < K; c++) {
-        const support = newMetrics.perClass.support[c];
-        if (support === 0 && !predictedBy(newMetrics, c) && !predictedBy(baseMetrics, c))
-            continue;
-        const recallTest = mcnemarTest(disagreements.newOnlyByClass[c], disagreements.baselineOnlyByClass[c]);
-        const compare = (which, offset, exact) => {
-            const values = {
-                metric: `${which}[${c}]`,
-                higherIsBetter: true,
-                new: newMetrics.perClass[which][c],
-                baseline: baseMetrics.perClass[which][c],
-            };
-            return bootstrapComparison(values, { ...replicates, index: CONFUSION_AGGREGATES.length + 3 * c + offset }, s, exact);
-        };
-        const recall = support > 0 ? compare('recall', 1, recallTest) : noRecall(c);
-        perClass.push({ class: c, support, precision: compare('precision', 0), recall, f1: compare('f1', 2) });
-    }
-    return { metrics, perClass };
-}
-/** The recall of a class no row is labelled with: undefined (0/0), whatever scikit-learn's zero_division says. */
-function noRecall(c) {
-    return withoutBaseline(`recall[${c}]`, true, null, `no row is labelled with class ${c}`);
-}
-/** Whether the model predicts class c on some row. */
-function predictedBy(m, c) {
-    return m.perClass.predicted[c] > 0;
-}
-/** The comparison of a table without baseline: the new model's values. */
-function newModelOnly(m, K) {
-    const metrics = CONFUSION_AGGREGATES.map((metric) => withoutBaseline(metric, true, m[metric]));
-    const perClass = [];
-    for (let c = 0; c < K; c++) {
-        const support = m.perClass.support[c];
-        if (support === 0 && !predictedBy(m, c))
-            continue;
-        const recall = support > 0 ? withoutBaseline(`recall[${c}]`, true, m.perClass.recall[c]) : noRecall(c);
-        perClass.push({
-            class: c,
-            support,
-            precision: withoutBaseline(`precision[${c}]`, true, m.perClass.precision[c]),
-            recall,
-            f1: withoutBaseline(`f1[${c}]`, true, m.perClass.f1[c]),
-        });
-    }
-    return { metrics, perClass };
-}
-/** McNemar's exact one-sided tests, both directions, from the two disagreement counts. */
-function mcnemarTest(newOnly, baselineOnly) {
-    return {
-        test: 'mcnemar-exact',
-        pNewBetter: mcnemarExactNewBetter(newOnly, baselineOnly),
-        pNewWorse: mcnemarExactNewBetter(baselineOnly, newOnly),
-    };
-}
-/** Rows only the new model gets right and rows only the baseline gets right, in all and per label. */
-function mcnemarCounts(table, K) {
-    const { keys, counts } = table.cells();
-    const { label, newClass, baselineClass } = decodeCells(keys, K);
-    const newOnlyByClass = new Float64Array(K);
-    const baselineOnlyByClass = new Float64Array(K);
-    let newOnly = 0;
-    let baselineOnly = 0;
-    for (let i = 0; i < keys.length; i++) {
-        const y = label[i];
-        const newRight = newClass[i] === y;
-        const baselineRight = baselineClass[i] === y;
-        if (newRight && !baselineRight) {
-            newOnly += counts[i];
-            newOnlyByClass[y] += counts[i];
-        }
-        else if (baselineRight && !newRight) {
-            baselineOnly += counts[i];
-            baselineOnlyByClass[y] += counts[i];
-        }
-    }
-    return { newOnly, baselineOnly, newOnlyByClass, baselineOnlyByClass };
-}
-/**
- * The bootstrap replicates of every improvement (new − baseline; all these metrics are higher is
- * better): per replicate, both models' per-class totals from the resampled cells (O(cells)), then
- * their metrics (O(K)), confusionMetricCount(K) differences in writeConfusionMetrics's order. A
- * class absent from a resample's labels has an undefined recall there (NaN: left out of that
- * output's summary).
- */
-function bootstrapImprovements(table, K, s, stream) {
-    const { keys, counts } = table.cells();
-    const { label, newClass, baselineClass } = decodeCells(keys, K);
-    const support = new Float64Array(K);
-    const newTotals = { truePositives: new Float64Array(K), predicted: new Float64Array(K), support };
-    const baseTotals = { truePositives: new Float64Array(K), predicted: new Float64Array(K), support };
-    const outputs = confusionMetricCount(K);
-    const newValues = new Float64Array(outputs);
-    const baseValues = new Float64Array(outputs);
-    const statistic = (resampled, out) => {
-        support.fill(0);
-        newTotals.truePositives.fill(0);
-        newTotals.predicted.fill(0);
-        baseTotals.truePositives.fill(0);
-        baseTotals.predicted.fill(0);
-        for (let i = 0; i < resampled.length; i++) {
-            const r = resampled[i];
-            if (r === 0)
-                continue;
-            const y = label[i];
-            const a = newClass[i];
-            const b = baselineClass[i];
-            support[y] += r;
-            newTotals.predicted[a] += r;
-            baseTotals.predicted[b] += r;
-            if (a === y)
-                newTotals.truePositives[y] += r;
-            if (b === y)
-                baseTotals.truePositives[y] += r;
-        }
-        writeConfusionMetrics(newTotals, K, newValues);
-        writeConfusionMetrics(baseTotals, K, baseValues);
-        for (let j = 0; j < outputs; j++)
-            out[j] = newValues[j] - baseValues[j];
-    };
-    return bootstrapCells(counts, outputs, statistic, { replicates: s.replicates, seed: s.seed, stream });
-}
-//# sourceMappingURL=compare-confusion.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/metrics/rank-order.js
 // Sorting millions of scores by value, with their row indices, in O(n): an LSD radix sort on the
 // scores' IEEE-754 bits. A comparator sort of indices (Array.prototype.sort with a closure) costs
@@ -43648,8 +43685,11 @@ function compareRank(scores, s) {
  * the one place that does it for every metric.
  */
 function fromSummary(metric, values, summary, s, how, scale = 1) {
-    const pair = { metric, higherIsBetter: higherIsBetter(metric), new: values[0], baseline: values[1] };
-    return standardErrorComparison(pair, summary.standardError * scale, s, { interval: how, test: 'z' });
+    return standardErrorComparison(pairOf(metric, values), summary.standardError * scale, s, { interval: how, test: 'z' });
+}
+/** A regression metric's values of both models. */
+function pairOf(metric, [newValue, baseline]) {
+    return { metric, higherIsBetter: higherIsBetter(metric), new: newValue, baseline };
 }
 /**
  * r2 = 1 − SSE/SST of one model (SST = Σ(y − ȳ)² of the targets), scikit-learn's r2_score; with
@@ -43693,7 +43733,7 @@ function compareRegression(stats, s, options) {
         ];
     }
     if (n < 2) {
-        const noInterval = (metric, values) => pairWithoutInterval(metric, values, 'an interval needs at least two rows');
+        const noInterval = (metric, values) => pairWithoutInterval(pairOf(metric, values), 'an interval needs at least two rows');
         return [noInterval('rmse', rmse), noInterval('mse', mse), noInterval('mae', mae), withoutBaseline('r2', true, null, r2Missing)];
     }
     const o = { level: s.level, confidence: s.confidence };
@@ -43704,20 +43744,8 @@ function compareRegression(stats, s, options) {
         fromSummary('mae', mae, normalMeanComparison(abs, { ...o, higherIsBetter: false }), s, 'normal'),
         sst > 0
             ? fromSummary('r2', r2, mseSummary, s, 'normal', n / sst)
-            : pairWithoutInterval('r2', r2, 'the targets are constant: r2 is 1 for a perfect fit, else 0'),
+            : pairWithoutInterval(pairOf('r2', r2), 'the targets are constant: r2 is 1 for a perfect fit, else 0'),
     ];
-}
-/** Both values and the improvement, with why there is no interval. */
-function pairWithoutInterval(metric, values, unavailable) {
-    const higher = higherIsBetter(metric);
-    return {
-        metric,
-        higherIsBetter: higher,
-        new: values[0],
-        baseline: values[1],
-        improvement: improvementOf(values[0], values[1], higher),
-        unavailable,
-    };
 }
 //# sourceMappingURL=regression-comparison.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/evaluation/metric-comparisons.js
@@ -43737,14 +43765,29 @@ function pairWithoutInterval(metric, values, unavailable) {
 
 
 
+
 /**
- * Bootstrap streams: each subset of rows (`subset` 0: every row; 1 + i: the i-th slice) and each
- * count table in it draws from its own stream of the seed, so that no two bootstraps share draws
- * and adding a slice cannot change another's interval.
+ * Bootstrap streams: each set of rows and each count table in it draws from its own stream of the
+ * seed, so that no two bootstraps share draws. The whole set's streams start at 0; a slice's at a
+ * number derived from its column and code alone (SHA-256), so that the order of the slices input
+ * or another slice cannot change its interval.
  */
 const STREAMS_PER_SUBSET = 4;
-function compareStatistics(stats, s, options) {
-    const result = stats.task === 'classification' ? compareClassification(stats, s, options.subset, options.ranks) : regression(stats, s);
+/** The first bootstrap stream of a slice (column, code): never the whole set's, the same in every run. */
+function sliceStream(slice) {
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(`${slice.column}\u0000${slice.code}`).digest();
+    // 44 bits of the digest, times 4 streams, plus 4: below 2^53, above the whole set's 0..3
+    return (digest.readUIntBE(0, 6) % 2 ** 44) * STREAMS_PER_SUBSET + STREAMS_PER_SUBSET;
+}
+/**
+ * Every metric of a set of rows compared: the whole eval set (with `ranks`, its rank metrics'
+ * scores), or one slice. `first`: the gating metric, put first.
+ */
+function compareStatistics(stats, s, options = {}) {
+    const stream = options.slice ? sliceStream(options.slice) : 0;
+    const result = stats.task === 'classification'
+        ? compareClassification(stats, s, stream, options.slice ? undefined : (options.ranks ?? { unavailable: 'no scores' }), !!options.slice)
+        : regression(stats, s);
     const first = result.comparisons.findIndex((c) => c.metric === options.first);
     if (first > 0)
         result.comparisons.unshift(...result.comparisons.splice(first, 1));
@@ -43753,16 +43796,15 @@ function compareStatistics(stats, s, options) {
 function regression(stats, s) {
     return { comparisons: compareRegression(stats, s, { paired: stats.paired }) };
 }
-function compareClassification(stats, s, subset, ranks) {
+function compareClassification(stats, s, stream, ranks, slice) {
     const { paired, classes } = stats;
-    const stream = subset * STREAMS_PER_SUBSET;
     const confusion = compareConfusion(stats.confusion, classes, s, { paired, stream });
     const comparisons = [...confusion.metrics];
     comparisons.push(stats.topK
         ? compareHits(stats.topK, s, { paired, stream: stream + 1 })
         : withoutBaseline('top-k-accuracy', true, null, 'top-k accuracy needs three or more score columns and top-k below their number'));
     comparisons.push(...scoreComparisons(stats, s, stream + 2));
-    comparisons.push(...rankComparisons(ranks, s, subset));
+    comparisons.push(...rankComparisons(ranks, s, slice));
     return { comparisons, perClass: confusion.perClass };
 }
 /** log-loss, brier and ece, or why they are not there (class ids, not scores). */
@@ -43772,40 +43814,37 @@ function scoreComparisons(stats, s, stream) {
         const why = stats.scoresUnavailable ?? 'no scores';
         return ['log-loss', 'brier', 'ece'].map((m) => withoutBaseline(m, false, null, why));
     }
-    const { paired } = stats;
     return [
-        meanComparison('log-loss', logLoss, s, paired),
-        meanComparison('brier', brier, s, paired),
-        compareCalibration(calibration, s, { paired, stream }),
+        meanComparison('log-loss', logLoss, s),
+        meanComparison('brier', brier, s),
+        compareCalibration(calibration, s, { paired: stats.paired, stream }),
     ];
 }
 /**
  * A metric that is the mean of per-row values: the two means, and the normal interval of the mean
- * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs).
+ * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs). Without a
+ * baseline's values (no row added to it), the new model's mean alone.
  */
-function meanComparison(metric, stats, s, paired) {
+function meanComparison(metric, stats, s) {
     const up = higherIsBetter(metric);
     const n = stats.new.count;
     if (n === 0)
         return withoutBaseline(metric, up, null, 'no rows');
-    if (!paired)
+    if (stats.baseline.count === 0)
         return withoutBaseline(metric, up, stats.new.mean());
     const values = { metric, higherIsBetter: up, new: stats.new.mean(), baseline: stats.baseline.mean() };
     if (n < 2)
-        return { ...withoutBaseline(metric, up, values.new, 'an interval needs at least two rows'), baseline: values.baseline };
+        return pairWithoutInterval(values, 'an interval needs at least two rows');
     const { standardError } = normalMeanComparison(stats, { higherIsBetter: up, level: s.level });
     return standardErrorComparison(values, standardError, s, { interval: 'normal', test: 'z' });
 }
 /** roc-auc and average-precision over the whole set; per slice they are not computed (the scores are not kept per slice). */
-function rankComparisons(ranks, s, subset) {
-    const why = subset > 0
-        ? 'rank metrics are computed on the whole eval set, not per slice'
-        : ranks && 'unavailable' in ranks
-            ? ranks.unavailable
-            : undefined;
-    if (why !== undefined || !ranks || !('scores' in ranks)) {
-        return ['roc-auc', 'average-precision'].map((m) => withoutBaseline(m, true, null, why ?? 'no scores'));
-    }
+function rankComparisons(ranks, s, slice) {
+    const none = (why) => ['roc-auc', 'average-precision'].map((m) => withoutBaseline(m, true, null, why));
+    if (slice || !ranks)
+        return none('rank metrics are computed on the whole eval set, not per slice');
+    if ('unavailable' in ranks)
+        return none(ranks.unavailable);
     return compareRank(ranks.scores, s);
 }
 //# sourceMappingURL=metric-comparisons.js.map
@@ -43941,7 +43980,7 @@ function parseNumber(text, kind) {
     return parsed({ bound, relative });
 }
 /**
- * Judges every threshold against the comparisons (`lookup` by Threshold.metric: 'accuracy',
+ * Judges every threshold against the comparisons (`lookup` finds a threshold's: by Threshold.metric, 'accuracy',
  * 'recall[3]'). A value bound judges the new model's value; a change bound the improvement, or with
  * `confidence` set its lower confidence bound (the improvement the data supports at that level; a
  * regression bound then judges the worsening's upper confidence bound, -lowerBound). Relative:
@@ -43953,7 +43992,7 @@ function parseNumber(text, kind) {
 function checkThresholds(thresholds, lookup, options) {
     const rows = thresholds.map((t) => {
         checkApplies(t, options);
-        return judgeThreshold(t, lookup(t.metric), options.confidence);
+        return judgeThreshold(t, lookup(t), options.confidence);
     });
     return [...rows.filter((r) => !r.passed), ...rows.filter((r) => r.passed)];
 }
@@ -44047,6 +44086,7 @@ function changeOf(t, c, confidence, basis, missing) {
 
 
 function decideOnEvidence(report, s, c, metric, inference) {
+    checkGuardsApply(s, c);
     const comparisons = report.comparisons ?? [];
     const primary = gatePrimary(comparisons, metric, s, c);
     const config = {
@@ -44062,7 +44102,7 @@ function decideOnEvidence(report, s, c, metric, inference) {
         ? checkThresholds(s.thresholds, lookup, { confidence: s.confidence, classes: c.classes, task: c.task })
         : undefined;
     const paired = c.baseline !== undefined;
-    const classGuard = s.classRegression && paired && report.perClass ? guardClasses(report.perClass, s.classRegression, s.significanceLevel) : undefined;
+    const classGuard = s.classRegression && paired && report.perClass ? guardOfClasses(report.perClass, s) : undefined;
     const sliceGuard = compareSlices(report, s, c, metric, inference);
     const combined = combineDecision(gate, { thresholds, classGuard, sliceGuard });
     const p = report.primary;
@@ -44080,6 +44120,41 @@ function decideOnEvidence(report, s, c, metric, inference) {
     report.status = combined.passed ? 'passed' : 'failed';
     report.reason = combined.reason;
 }
+function guardOfClasses(perClass, s) {
+    const gated = perClass.filter((c) => c.support > 0).length;
+    const bootstrapped = Object.keys(s.classRegression ?? {}).some((m) => m !== 'recall');
+    if (bootstrapped)
+        checkHolmCanBlock(gated, 'classes', 'max-class-regression', s);
+    return guardClasses(perClass, s.classRegression, s.significanceLevel);
+}
+/**
+ * A bootstrap p-value is at least 1/(B + 1), and Holm multiplies the smallest by the family's size
+ * m: when m/(B + 1) is not below significance-level, no drop could ever block, and the guard would
+ * pass whatever happened. Refused instead, with the replicates it takes.
+ */
+function checkHolmCanBlock(family, what, input, s) {
+    const level = s.significanceLevel;
+    if (level === undefined || family / (s.replicates + 1) < level)
+        return;
+    const needed = Math.ceil(family / level);
+    throw new UserError(`Input ${input} with significance-level ${level} over ${family} ${what}: a bootstrap p-value is at least 1/(bootstrap-replicates + 1) = ` +
+        `1/${s.replicates + 1}, and Holm's correction multiplies it by ${family}, so no drop could be significant.`, { input: 'bootstrap-replicates', hint: `Set bootstrap-replicates to at least ${needed}.` });
+}
+/** A guard asked for where it cannot apply is a mistake, not a guard that passes. */
+function checkGuardsApply(s, c) {
+    if (s.classRegression && c.task !== 'classification') {
+        throw new UserError(`Input max-class-regression guards the classes of a classification; this is a ${c.task} task.`, {
+            input: 'max-class-regression',
+            hint: 'Remove max-class-regression, or set task if the task was read wrong.',
+        });
+    }
+    if (s.maxSliceRegression !== undefined && s.slices.length === 0) {
+        throw new UserError('Input max-slice-regression guards the slices of the eval set, but input slices names none.', {
+            input: 'max-slice-regression',
+            hint: 'Name the slice columns in slices (e.g. slices: region), or remove max-slice-regression.',
+        });
+    }
+}
 /** The gating metric's comparison; a model whose value of it cannot be computed cannot be judged. */
 function gatePrimary(comparisons, metric, s, c) {
     const primary = comparisons.find((m) => m.metric === metric);
@@ -44092,14 +44167,12 @@ function gatePrimary(comparisons, metric, s, c) {
     }
     return primary;
 }
-/** A threshold's metric by name: 'accuracy', or per class 'recall[3]'. */
+/** A threshold's comparison: a metric of the set, or per class (recall[3]) the class's row. */
 function lookupIn(comparisons, perClass) {
-    return (name) => {
-        const perClassName = /^(precision|recall|f1)\[(\d+)\]$/.exec(name);
-        if (!perClassName)
-            return comparisons.find((m) => m.metric === name);
-        const row = perClass?.find((r) => r.class === Number(perClassName[2]));
-        return row?.[perClassName[1]];
+    return (t) => {
+        if (t.classId === undefined)
+            return comparisons.find((m) => m.metric === t.metric);
+        return perClass?.find((r) => r.class === t.classId)?.[t.name];
     };
 }
 /** Every slice's metrics compared (report.slices), and the slice guard when max-slice-regression is set. */
@@ -44107,13 +44180,12 @@ function compareSlices(report, s, c, metric, inference) {
     if (c.slices.length === 0)
         return undefined;
     const guarded = [];
-    let subset = 0;
     const reports = c.slices.map((column) => ({
         column: column.column,
         file: column.file,
         minRows: s.minSliceRows,
         slices: [...column.subsets].map(([code, stats]) => {
-            const { comparisons } = compareStatistics(stats, inference, { subset: ++subset, first: metric });
+            const { comparisons } = compareStatistics(stats, inference, { slice: { column: column.column, code }, first: metric });
             const name = column.names?.get(code);
             guarded.push({ column: column.column, code, name, rows: stats.rows, comparison: comparisons[0] });
             return { code, ...(name === undefined ? {} : { name }), rows: stats.rows, comparisons };
@@ -44122,7 +44194,10 @@ function compareSlices(report, s, c, metric, inference) {
     report.slices = reports;
     if (s.maxSliceRegression === undefined || c.baseline === undefined)
         return undefined;
-    checkSliceMetric(metric, guarded);
+    const gated = guarded.filter((x) => x.rows >= s.minSliceRows);
+    checkSliceMetric(metric, gated);
+    if (gated.some((x) => x.comparison.method?.test === 'bootstrap'))
+        checkHolmCanBlock(gated.length, 'slices', 'max-slice-regression', s);
     const guard = guardSlices(guarded, { tolerance: s.maxSliceRegression, significanceLevel: s.significanceLevel, minRows: s.minSliceRows });
     const byColumn = sliceGuardsByColumn(guarded, guard);
     for (const r of reports)
@@ -44338,19 +44413,7 @@ function matrix(flat, k) {
 }
 /** McNemar's counts and both p-values from the paired table (the report's significance block and the p-value output). */
 function mcnemar(table, classes, level) {
-    const { keys, counts } = table.cells();
-    const { label, newClass, baselineClass } = decodeCells(keys, classes);
-    let b = 0;
-    let c = 0;
-    for (let i = 0; i < keys.length; i++) {
-        const newRight = newClass[i] === label[i];
-        if (newRight !== (baselineClass[i] === label[i])) {
-            if (newRight)
-                b += counts[i];
-            else
-                c += counts[i];
-        }
-    }
+    const { newOnly: b, baselineOnly: c } = mcnemarCounts(table, classes);
     return {
         test: 'mcnemar-exact',
         newOnlyCorrect: b,
@@ -44365,7 +44428,7 @@ function decide(report, s, c) {
     const metric = gateMetric(s.metric, c.task);
     const inference = { level: 0.95, confidence: s.confidence, replicates: s.replicates, seed: s.seed };
     report.inference = inference;
-    const all = compareStatistics(c.statistics, inference, { subset: 0, ranks: c.ranks, first: metric });
+    const all = compareStatistics(c.statistics, inference, { ranks: c.ranks, first: metric });
     report.comparisons = all.comparisons;
     report.perClass = all.perClass;
     recordModelMetrics(report, all.comparisons, c);
@@ -50604,15 +50667,28 @@ function readMetricAndTask() {
         checkMetricFitsTask(metric, task, 'input');
     return { metric, task };
 }
+/**
+ * significance-level: a test's level, at most 0.5. Above it a p-value "below the level" says
+ * nothing (0.95 let a gain with p = 0.28 pass as significant): the likely meaning is confidence.
+ */
+function readSignificanceLevel() {
+    const level = optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true });
+    if (level === undefined || level <= 0.5)
+        return level;
+    throw new UserError(`Input significance-level is '${level}'; expected a number > 0 and <= 0.5 (a test's level, such as 0.05).`, {
+        input: 'significance-level',
+        hint: `For "confidently better" at ${level}, set confidence: ${level} instead.`,
+    });
+}
 /** How the improvement is judged: the decision rules, the bootstrap, the thresholds and guards. */
 function readEvidenceSettings() {
     const thresholds = stringInput('thresholds');
     const classRegression = stringInput('max-class-regression');
     return {
-        significanceLevel: optionalNumberInput('significance-level', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }),
+        significanceLevel: readSignificanceLevel(),
         // below 0.5 a "lower" bound would sit above the improvement itself
         confidence: optionalNumberInput('confidence', { min: 0.5, max: 1, exclusiveMin: true, exclusiveMax: true }),
-        replicates: numberInput('bootstrap-replicates', 2000, { min: 100, max: 1_000_000, integer: true }),
+        replicates: numberInput('bootstrap-replicates', 2000, { min: 100, max: 100_000, integer: true }),
         seed: numberInput('seed', 1, { min: 0, max: 2 ** 32 - 1, integer: true }),
         // the parser's message names the line and what it expects
         thresholds: thresholds ? inputValue('thresholds', parseThresholds(thresholds)) : [],

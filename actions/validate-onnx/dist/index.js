@@ -48805,6 +48805,10 @@ class NpyArray {
     get label() {
         return this.source.label;
     }
+    /** Whether rows can be read again (a file); an .npz member's stream reads forward only, once. */
+    get randomAccess() {
+        return this.source.randomAccess;
+    }
     /** Opens a source; a forward-only source holding a Fortran-order array is first spilled to disk. */
     static async fromSource(source, onClose = async () => { }) {
         const header = await readNpyHeader(source);
