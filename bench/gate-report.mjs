@@ -82,7 +82,8 @@ function allRatesTable(results, meta) {
 /**
  * Where a rate comes from: the estimate's bias and spread over the simulated gates against the
  * standard error the comparison reported (half the 95% interval / 1.96), and how often the 95%
- * interval covered the truth and the 95% lower bound stayed at or below it.
+ * interval covered the truth and the 95% lower bound stayed at or below it (above: by more than 1e-12,
+ * the rounding of a difference of two metric values).
  */
 function diagnosticsTable(results) {
   const lines = [
