@@ -1,45 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
 import { readJson } from '../../../../test/fixtures.js';
-import { brierFromSums, brierOfLogits, brierOfProbabilities, topKHit } from './per-row.js';
+import { brierFromSums, topKHit } from './per-row.js';
 
 // test/fixtures/metrics/make_per_row.py: numpy's per-row Brier scores (multiclass), scikit-learn's
 // brier_score_loss (binary; 1.2.1 has no multiclass one) and top_k_accuracy_score
 const fixture = readJson('metrics', 'per_row.json');
 
-// Σp² − 2p_y + 1 against numpy's Σ(p − onehot)²: both round at the scale of 1, so compare absolutely
-const ABSOLUTE = 1e-15;
-
-describe('Brier score per row', () => {
-  for (const name of ['four', 'two', 'one']) {
-    it(`probabilities: ${name}`, () => {
-      const set = fixture.brier[name];
-      const width = name === 'one' ? 1 : set.classes;
-      set.labels.forEach((y: number, i: number) =>
-        expect(Math.abs(brierOfProbabilities(set.scores, i * width, width, y) - set.brier[i])).toBeLessThan(ABSOLUTE),
-      );
-    });
-  }
-  it('binary means equal scikit-learn 1.2.1 brier_score_loss (two columns, one column)', () => {
-    for (const name of ['two', 'one']) {
-      const set = fixture.brier[name];
-      const width = name === 'one' ? 1 : 2;
-      const mean =
-        set.labels.reduce((acc: number, y: number, i: number) => acc + brierOfProbabilities(set.scores, i * width, width, y), 0) /
-        set.labels.length;
-      expect(Math.abs(mean - set.sklearnMean)).toBeLessThan(1e-15);
-    }
-  });
-  for (const name of ['logits', 'logits-two']) {
-    it(`logits, softmax first: ${name}`, () => {
-      const set = fixture.brier[name];
-      const w = set.classes;
-      set.labels.forEach((y: number, i: number) => {
-        const row = set.scores.slice(i * w, (i + 1) * w);
-        expect(Math.abs(brierOfLogits(set.scores, i * w, w, y, Math.max(...row)) - set.brier[i])).toBeLessThan(ABSOLUTE);
-      });
-    });
-  }
+// The per-row Brier scores of RowValues (evaluation/row-values.ts, which calls brierFromSums with
+// the sums its loop already has) are checked against the same fixture in row-values.test.ts.
+describe('brierFromSums', () => {
   it('a perfect row is 0, not a rounding error below it; two classes halve the sum', () => {
     expect(brierFromSums(1, 1, 4)).toBe(0);
     expect(brierFromSums(1 - 2 ** -52, 1, 3)).toBe(0);

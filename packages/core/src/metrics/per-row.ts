@@ -20,37 +20,6 @@ export function brierFromSums(sumOfSquares: number, labelProbability: number, cl
 }
 
 /**
- * The Brier score of one row of probabilities: `width` values from `offset` (per-class
- * probabilities, K = width classes), or one value, P(class 1) of a binary task (width 1: (p − y)²).
- * See brierFromSums.
- */
-export function brierOfProbabilities(scores: ArrayLike<number>, offset: number, width: number, label: number): number {
-  if (width === 1) {
-    const e = scores[offset] - label;
-    return e * e;
-  }
-  let squares = 0;
-  for (let c = 0; c < width; c++) squares += scores[offset + c] * scores[offset + c];
-  return brierFromSums(squares, scores[offset + label], width);
-}
-
-/**
- * The Brier score of one row of logits (`width` >= 2 values from `offset`): softmax, then
- * brierFromSums. `max` is the row's largest logit (the loop has it from its argmax). The
- * evaluation loop that already computes exp(z_c − max) for log-loss calls brierFromSums itself.
- */
-export function brierOfLogits(scores: ArrayLike<number>, offset: number, width: number, label: number, max: number): number {
-  let expSum = 0;
-  let expSquares = 0;
-  for (let c = 0; c < width; c++) {
-    const e = Math.exp(scores[offset + c] - max);
-    expSum += e;
-    expSquares += e * e;
-  }
-  return brierFromSums(expSquares / (expSum * expSum), Math.exp(scores[offset + label] - max) / expSum, width);
-}
-
-/**
  * Whether the label is among the k highest of `width` scores from `offset`: a hit iff fewer than
  * k classes score strictly higher than the label, #{c : s_c > s_y} < k. Ties count in the label's
  * favour (a label tied with others at the k-th place is a hit; scikit-learn's
