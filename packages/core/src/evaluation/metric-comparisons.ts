@@ -15,7 +15,7 @@ import { pairWithoutInterval, standardErrorComparison, withoutBaseline } from '.
 import { compareHits } from '../metrics/paired-hits.js';
 import { compareRank } from '../metrics/compare-rank.js';
 import { compareRegression } from '../metrics/regression-comparison.js';
-import { normalMeanComparison, type PairedMeanStats } from '../stats/index.js';
+import { meanDifference, type PairedMeanStats } from '../stats/index.js';
 import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
 import type { RankData } from './rank-collector.js';
 import type { ClassificationStatistics, SubsetStatistics } from './statistics.js';
@@ -116,7 +116,7 @@ export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: In
   if (stats.baseline.count === 0) return withoutBaseline(metric, up, stats.new.mean());
   const values = { metric, higherIsBetter: up, new: stats.new.mean(), baseline: stats.baseline.mean() };
   if (n < 2) return pairWithoutInterval(values, 'an interval needs at least two rows');
-  const { standardError } = normalMeanComparison(stats, { higherIsBetter: up, level: s.level });
+  const { standardError } = meanDifference(stats, up);
   return standardErrorComparison(values, standardError, s, { interval: 'normal', test: 'z' });
 }
 

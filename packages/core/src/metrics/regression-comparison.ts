@@ -2,7 +2,7 @@
 // per-row errors (stats/paired-mean.ts) and of the targets.
 
 import type { InferenceSettings, MetricComparison } from '../evaluation/comparison.js';
-import { deltaSqrtComparison, normalMeanComparison, type MeanComparison, type MeanStats, type PairedMeanStats } from '../stats/index.js';
+import { meanDifference, sqrtMeanDifference, type MeanDifference, type MeanStats, type PairedMeanStats } from '../stats/index.js';
 import { higherIsBetter, type RegressionMetric } from './definitions.js';
 import { pairWithoutInterval, standardErrorComparison, withoutBaseline, type MetricValuePair } from './metric-comparison.js';
 
@@ -24,7 +24,7 @@ export interface RegressionComparisonInput {
 function fromSummary(
   metric: RegressionMetric,
   values: [number, number],
-  summary: MeanComparison,
+  summary: MeanDifference,
   s: InferenceSettings,
   how: 'normal' | 'delta',
   scale = 1,
@@ -49,9 +49,9 @@ function r2Of(sse: number, sst: number): number {
 /**
  * Compares two regressors; returns [rmse, mse, mae, r2], values as scikit-learn's
  * mean_squared_error (and its square root), mean_absolute_error and r2_score.
- * - mse, mae: normalMeanComparison (stats/paired-mean.ts) — the CLT interval of the mean per-row
+ * - mse, mae: meanDifference (stats/paired-mean.ts) — the CLT interval of the mean per-row
  *   paired difference of the errors, z tests (method 'normal');
- * - rmse: deltaSqrtComparison — sqrt(mse_base) − sqrt(mse_new) by the delta method (method 'delta');
+ * - rmse: sqrtMeanDifference — sqrt(mse_base) − sqrt(mse_new) by the delta method (method 'delta');
  * - r2: ΔR2 = (SSE_base − SSE_new)/SST = (n/SST)·(mse_base − mse_new), so its interval and lower
  *   bound are the mse improvement's scaled by n/SST, and its p-values are mse's: SST, a property of
  *   the targets shared by both models, is treated as fixed (its sampling error scales both models'
@@ -87,12 +87,11 @@ export function compareRegression(
       pairWithoutInterval(pairOf(metric, values), 'an interval needs at least two rows');
     return [noInterval('rmse', rmse), noInterval('mse', mse), noInterval('mae', mae), withoutBaseline('r2', true, null, r2Missing)];
   }
-  const o = { level: s.level, confidence: s.confidence };
-  const mseSummary = normalMeanComparison(sq, { ...o, higherIsBetter: false });
+  const mseSummary = meanDifference(sq, false);
   return [
-    fromSummary('rmse', rmse, deltaSqrtComparison(sq, { ...o, higherIsBetter: false }), s, 'delta'),
+    fromSummary('rmse', rmse, sqrtMeanDifference(sq, false), s, 'delta'),
     fromSummary('mse', mse, mseSummary, s, 'normal'),
-    fromSummary('mae', mae, normalMeanComparison(abs, { ...o, higherIsBetter: false }), s, 'normal'),
+    fromSummary('mae', mae, meanDifference(abs, false), s, 'normal'),
     sst > 0
       ? fromSummary('r2', r2, mseSummary, s, 'normal', n / sst)
       : pairWithoutInterval(pairOf('r2', r2), 'the targets are constant: r2 is 1 for a perfect fit, else 0'),

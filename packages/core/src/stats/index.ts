@@ -7,5 +7,5 @@ export { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from './norm
 export { holmAdjust } from './holm.js';
 export { bootstrapCells, quantileOfSorted, summarizeBootstrap } from './bootstrap.js';
 export type { BootstrapOptions, BootstrapSummary } from './bootstrap.js';
-export { deltaSqrtComparison, MeanStats, normalMeanComparison, PairedMeanStats } from './paired-mean.js';
-export type { MeanComparison, MeanComparisonOptions, MeanStatsJson, PairedMeanStatsJson } from './paired-mean.js';
+export { meanDifference, MeanStats, PairedMeanStats, sqrtMeanDifference } from './paired-mean.js';
+export type { MeanDifference, MeanStatsJson, PairedMeanStatsJson } from './paired-mean.js';

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { readJson } from '../../../../test/fixtures.js';
-import { deltaSqrtComparison, MeanStats, normalMeanComparison, PairedMeanStats } from './paired-mean.js';
+import { standardErrorComparison } from '../metrics/metric-comparison.js';
+import { meanDifference, MeanStats, PairedMeanStats, sqrtMeanDifference, type MeanDifference } from './paired-mean.js';
 
 interface Moments {
   count: number;
@@ -39,14 +40,26 @@ function expectClose(actual: number, expected: number, tolerance = 1e-12): void 
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.abs(expected));
 }
 
-function expectSummary(actual: ReturnType<typeof normalMeanComparison>, expected: Summary): void {
+/**
+ * The improvement and its standard error against numpy's, and the interval, bound and p-values that
+ * standardErrorComparison (the one place that makes them) builds from them against scipy's.
+ */
+function expectSummary(actual: MeanDifference, expected: Summary): void {
   expectClose(actual.improvement, expected.improvement);
   expectClose(actual.standardError, expected.standardError);
-  expectClose(actual.interval[0], expected.interval[0]);
-  expectClose(actual.interval[1], expected.interval[1]);
-  expectClose(actual.lowerBound!, expected.lowerBound95);
-  expectClose(actual.pNewBetter, expected.pNewBetter);
-  expectClose(actual.pNewWorse, expected.pNewWorse);
+  // a lower-is-better metric's values whose difference is the improvement
+  const pair = { metric: 'm', higherIsBetter: false, new: 1 - actual.improvement, baseline: 1 };
+  const c = standardErrorComparison(
+    pair,
+    actual.standardError,
+    { level: 0.95, confidence: 0.95, replicates: 0, seed: 0 },
+    { interval: 'normal', test: 'z' },
+  );
+  expectClose(c.interval!.lower, expected.interval[0], 1e-9);
+  expectClose(c.interval!.upper, expected.interval[1], 1e-9);
+  expectClose(c.lowerBound!.value, expected.lowerBound95, 1e-9);
+  expectClose(c.pNewBetter!, expected.pNewBetter);
+  expectClose(c.pNewWorse!, expected.pNewWorse);
 }
 
 describe('MeanStats (test/fixtures/stats/make_paired_mean.py)', () => {
@@ -121,45 +134,34 @@ describe('MeanStats (test/fixtures/stats/make_paired_mean.py)', () => {
   });
 });
 
-describe('normalMeanComparison: the CLT on the mean paired difference', () => {
+describe('meanDifference: the CLT on the mean paired difference', () => {
   const { a, b } = fixture.logLoss;
 
   it('equals numpy/scipy (lower-is-better log-loss: improvement = -mean(d))', () => {
-    const r = normalMeanComparison(paired(a, b), { higherIsBetter: false, level: 0.95, confidence: 0.95 });
-    expectSummary(r, fixture.logLoss.comparison);
+    expectSummary(meanDifference(paired(a, b), false), fixture.logLoss.comparison);
   });
 
-  it('flips with the direction, and leaves the lower bound out unless asked', () => {
-    const r = normalMeanComparison(paired(a, b), { higherIsBetter: true, level: 0.95 });
-    const e = fixture.logLoss.comparison;
-    expectClose(r.improvement, -e.improvement);
-    expectClose(r.interval[0], -e.interval[1]);
-    expectClose(r.pNewBetter, e.pNewWorse);
-    expect(r.lowerBound).toBeUndefined();
+  it('flips with the direction', () => {
+    const r = meanDifference(paired(a, b), true);
+    expectClose(r.improvement, -fixture.logLoss.comparison.improvement);
+    expectClose(r.standardError, fixture.logLoss.comparison.standardError);
   });
 
-  it('se = 0: identical models give no evidence; a constant gain is certain', () => {
-    const same = normalMeanComparison(paired([1, 2, 3], [1, 2, 3]), { higherIsBetter: false, level: 0.95, confidence: 0.9 });
-    expect(same).toEqual({ improvement: 0, standardError: 0, interval: [0, 0], lowerBound: 0, pNewBetter: 1, pNewWorse: 1 });
-    const better = normalMeanComparison(paired([1, 2, 3], [1.5, 2.5, 3.5]), { higherIsBetter: false, level: 0.95 });
-    expect([better.improvement, better.standardError, better.pNewBetter, better.pNewWorse]).toEqual([0.5, 0, 0, 1]);
+  it('identical models: improvement 0, standard error 0', () => {
+    expect(meanDifference(paired([1, 2, 3], [1, 2, 3]), false)).toEqual({ improvement: 0, standardError: 0 });
   });
 
   it('needs two paired rows, and every row paired', () => {
-    const one = normalMeanComparison(paired([1], [2]), { higherIsBetter: true, level: 0.95 });
-    expect(one.standardError).toBeNaN();
-    expect(one.pNewBetter).toBeNaN();
+    expect(meanDifference(paired([1], [2]), true).standardError).toBeNaN();
     const s = paired([1, 2], [2, 3]);
     s.addNew(5);
-    expect(() => normalMeanComparison(s, { higherIsBetter: true, level: 0.95 })).toThrow(
-      /both values on every row: 3 new, 2 baseline, 2 paired/,
-    );
+    expect(() => meanDifference(s, true)).toThrow(/both values on every row: 3 new, 2 baseline, 2 paired/);
   });
 });
 
-describe('deltaSqrtComparison: RMSE by the delta method', () => {
+describe('sqrtMeanDifference: RMSE by the delta method', () => {
   const { a, b, comparison, bootstrapSd, resamples } = fixture.rmse;
-  const r = deltaSqrtComparison(paired(a, b), { higherIsBetter: false, level: 0.95, confidence: 0.95 });
+  const r = sqrtMeanDifference(paired(a, b), false);
 
   it('equals the textbook delta method in numpy (with np.cov, not the variance identity)', () => {
     expectSummary(r, comparison);
@@ -174,7 +176,7 @@ describe('deltaSqrtComparison: RMSE by the delta method', () => {
   });
 
   it('a perfect model (MSE 0) has no variance of its own', () => {
-    const perfect = deltaSqrtComparison(paired([0, 0, 0, 0], [1, 4, 0, 1]), { higherIsBetter: false, level: 0.95 });
+    const perfect = sqrtMeanDifference(paired([0, 0, 0, 0], [1, 4, 0, 1]), false);
     // only the baseline's term: Var b / (4 B n) with b = 1, 4, 0, 1 (mean 1.5, variance 3)
     expect(perfect.improvement).toBeCloseTo(Math.sqrt(1.5), 15);
     expect(perfect.standardError).toBeCloseTo(Math.sqrt(3 / (4 * 1.5 * 4)), 15);

@@ -4,7 +4,6 @@
 // exact (ExactSum): shards merged in any order give the same digits as one pass.
 
 import { ExactSum } from './exact-sum.js';
-import { normalCdf, normalQuantile } from './normal.js';
 
 /** A MeanStats as JSON: the count and the exact sums as ExactSum.toJSON writes them. */
 export interface MeanStatsJson {
@@ -127,27 +126,15 @@ export class PairedMeanStats {
   }
 }
 
-/** How a comparison reads the metric and which interval and bound it reports. */
-export interface MeanComparisonOptions {
-  /** The metric's direction: the improvement is new - baseline when true, baseline - new otherwise. */
-  higherIsBetter: boolean;
-  /** Two-sided level of the interval (0.95). */
-  level: number;
-  /** One-sided level of the lower bound, when wanted. */
-  confidence?: number;
-}
-
-/** The improvement (positive = the new model better), its interval, lower bound and one-sided p-values. */
-export interface MeanComparison {
+/**
+ * An improvement (positive = the new model better) and its standard error (normal approximation):
+ * what metrics/metric-comparison.ts standardErrorComparison turns into the interval, the lower
+ * bound and the p-values, for these and every other normal interval.
+ */
+export interface MeanDifference {
   improvement: number;
-  /** The standard error of the improvement (normal approximation). */
   standardError: number;
-  interval: [number, number];
-  lowerBound?: number;
-  pNewBetter: number;
-  pNewWorse: number;
 }
-
 /** The paired rows: every row has both values (else the differences are not the models' difference). */
 function pairedCount(s: PairedMeanStats): number {
   const n = s.diff.count;
@@ -165,32 +152,12 @@ function oriented(newMinusBaseline: number, higherIsBetter: boolean): number {
 }
 
 /**
- * The normal-approximation summary of an improvement with a standard error: interval
- * improvement ± z_{(1+level)/2} se, lower bound improvement - z_confidence se, pNewBetter =
- * 1 - Φ(improvement / se) and pNewWorse = Φ(improvement / se). With se = 0 (every row's
- * difference the same) the test is decided by the sign: p = 0 on the side the improvement is
- * on, 1 otherwise (both 1 at 0). NaN (fewer than two rows) gives NaN.
- */
-function normalSummary(improvement: number, standardError: number, o: MeanComparisonOptions): MeanComparison {
-  const z = normalQuantile((1 + o.level) / 2);
-  const result: MeanComparison = {
-    improvement,
-    standardError,
-    interval: [improvement - z * standardError, improvement + z * standardError],
-    pNewBetter: standardError === 0 ? (improvement > 0 ? 0 : 1) : normalCdf(-improvement / standardError),
-    pNewWorse: standardError === 0 ? (improvement < 0 ? 0 : 1) : normalCdf(improvement / standardError),
-  };
-  if (o.confidence !== undefined) result.lowerBound = improvement - normalQuantile(o.confidence) * standardError;
-  return result;
-}
-
-/**
  * A mean metric's improvement by the CLT on the per-row paired differences d = new - baseline:
- * improvement = ±mean(d) (by the metric's direction), se = sd(d) / √n.
+ * improvement = ±mean(d) (by the metric's direction), se = sd(d) / √n (NaN under two rows).
  */
-export function normalMeanComparison(s: PairedMeanStats, o: MeanComparisonOptions): MeanComparison {
+export function meanDifference(s: PairedMeanStats, higherIsBetter: boolean): MeanDifference {
   const n = pairedCount(s);
-  return normalSummary(oriented(s.diff.mean(), o.higherIsBetter), Math.sqrt(s.diff.variance() / n), o);
+  return { improvement: oriented(s.diff.mean(), higherIsBetter), standardError: Math.sqrt(s.diff.variance() / n) };
 }
 
 /**
@@ -200,7 +167,7 @@ export function normalMeanComparison(s: PairedMeanStats, o: MeanComparisonOption
  * paired rows from the three variances the statistics hold: Cov(a, b) = (Var a + Var b - Var(a - b)) / 2.
  * A model with MSE 0 (all its errors 0) has no variance: its terms are 0.
  */
-export function deltaSqrtComparison(s: PairedMeanStats, o: MeanComparisonOptions): MeanComparison {
+export function sqrtMeanDifference(s: PairedMeanStats, higherIsBetter: boolean): MeanDifference {
   const n = pairedCount(s);
   const meanNew = s.new.mean();
   const meanBaseline = s.baseline.mean();
@@ -212,6 +179,6 @@ export function deltaSqrtComparison(s: PairedMeanStats, o: MeanComparisonOptions
   const gradientBaseline = meanBaseline === 0 ? 0 : -1 / (2 * Math.sqrt(meanBaseline));
   const variance =
     (gradientNew ** 2 * varianceNew + gradientBaseline ** 2 * varianceBaseline + 2 * gradientNew * gradientBaseline * covariance) / n;
-  const improvement = oriented(Math.sqrt(meanNew) - Math.sqrt(meanBaseline), o.higherIsBetter);
-  return normalSummary(improvement, Math.sqrt(Math.max(0, variance)), o);
+  const improvement = oriented(Math.sqrt(meanNew) - Math.sqrt(meanBaseline), higherIsBetter);
+  return { improvement, standardError: Math.sqrt(Math.max(0, variance)) };
 }
