@@ -106,7 +106,8 @@ function scoreComparisons(stats: ClassificationStatistics, s: InferenceSettings,
 
 /**
  * A metric that is the mean of per-row values: the two means, and the normal interval of the mean
- * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs). Without a
+ * paired difference (its standard error sd(d)/sqrt(n): the rows are the pairs), corrected for the
+ * skewness of the per-row differences (Edgeworth: standardErrorComparison). Without a
  * baseline's values (no row added to it), the new model's mean alone.
  */
 export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: InferenceSettings): MetricComparison {
@@ -116,8 +117,8 @@ export function meanComparison(metric: MetricName, stats: PairedMeanStats, s: In
   if (stats.baseline.count === 0) return withoutBaseline(metric, up, stats.new.mean());
   const values = { metric, higherIsBetter: up, new: stats.new.mean(), baseline: stats.baseline.mean() };
   if (n < 2) return pairWithoutInterval(values, 'an interval needs at least two rows');
-  const { standardError } = meanDifference(stats, up);
-  return standardErrorComparison(values, standardError, s, { interval: 'normal', test: 'z' });
+  const { standardError, skew } = meanDifference(stats, up);
+  return standardErrorComparison(values, standardError, s, { interval: 'normal', test: 'z', skew });
 }
 
 /** roc-auc and average-precision over the whole set; per slice they are not computed (the scores are not kept per slice). */

@@ -97,12 +97,19 @@ function pairWithImprovement(v: MetricValuePair): MetricComparison {
  * (the jackknife). Interval: improvement ± q_{(1+level)/2}·se; lower bound: improvement −
  * q_confidence·se; pNewBetter = P[T >= improvement/se], pNewWorse = P[T <= improvement/se]. With
  * se = 0 there is no interval or test (unavailable): rows that do not vary are no evidence.
+ *
+ * `skew` (a mean of per-row values: the per-row improvements' skewness γ and their number n): the
+ * studentized mean is not normal but, to order 1/√n, P[T <= x] = Φ(x) + γ(2x² + 1)φ(x)/(6√n)
+ * (its Edgeworth expansion; Hall 1992, The Bootstrap and Edgeworth Expansion, §2.6). Its quantiles
+ * and tail probabilities replace the normal's, so that a skewed per-row loss (log-loss) does not
+ * make the bound too high: at 500 rows the plain z test promoted 5.7% of models that were not
+ * better at the 5% level (npm run bench:gate).
  */
 export function standardErrorComparison(
   values: MetricValuePair,
   standardError: number,
   s: InferenceSettings,
-  how: { interval: IntervalMethod; test: TestName; degreesOfFreedom?: number },
+  how: { interval: IntervalMethod; test: TestName; degreesOfFreedom?: number; skew?: { skewness: number; rows: number } },
 ): MetricComparison {
   const base = pairWithImprovement(values);
   const improvement = base.improvement as number;
@@ -110,15 +117,38 @@ export function standardErrorComparison(
     return { ...base, unavailable: 'the standard error of the improvement is not finite' };
   // no spread is no evidence: 4 rows a perfect ranker and a constant one once gave p = 0
   if (!(standardError > 0)) return { ...base, unavailable: 'the improvement does not vary on these rows: no interval or test' };
-  const df = how.degreesOfFreedom;
-  const quantile = (p: number) => (df === undefined ? normalQuantile(p) : studentTQuantile(p, df));
-  const cdf = (x: number) => (df === undefined ? normalCdf(x) : studentTCdf(x, df));
-  const half = quantile((1 + s.level) / 2) * standardError;
-  const out: MetricComparison = { ...base, interval: { level: s.level, lower: improvement - half, upper: improvement + half } };
+  const { quantile, cdf } = referenceDistribution(how);
+  const upperQuantile = quantile((1 + s.level) / 2);
+  const lowerQuantile = -quantile((1 - s.level) / 2);
+  const out: MetricComparison = {
+    ...base,
+    interval: { level: s.level, lower: improvement - upperQuantile * standardError, upper: improvement + lowerQuantile * standardError },
+  };
   if (s.confidence !== undefined) out.lowerBound = { level: s.confidence, value: improvement - quantile(s.confidence) * standardError };
   const t = improvement / standardError;
-  out.pNewBetter = cdf(-t);
+  out.pNewBetter = 1 - cdf(t);
   out.pNewWorse = cdf(t);
   out.method = { interval: how.interval, test: how.test };
   return out;
+}
+
+/**
+ * The distribution of (improvement − truth)/se the interval and test refer to: its quantile and
+ * its CDF. Normal or Student t; with a skew, the normal's one-term Edgeworth correction, its CDF
+ * kept within [0, 1] and its quantile the Cornish–Fisher inversion z − γ(2z² + 1)/(6√n).
+ */
+function referenceDistribution(how: { degreesOfFreedom?: number; skew?: { skewness: number; rows: number } }) {
+  const df = how.degreesOfFreedom;
+  if (df !== undefined) return { quantile: (p: number) => studentTQuantile(p, df), cdf: (x: number) => studentTCdf(x, df) };
+  const skew = how.skew;
+  const k = skew && Number.isFinite(skew.skewness) && skew.rows > 0 ? skew.skewness / (6 * Math.sqrt(skew.rows)) : 0;
+  if (k === 0) return { quantile: normalQuantile, cdf: normalCdf };
+  const density = (x: number) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+  return {
+    quantile: (p: number) => {
+      const z = normalQuantile(p);
+      return z - k * (2 * z * z + 1);
+    },
+    cdf: (x: number) => Math.min(1, Math.max(0, normalCdf(x) + k * (2 * x * x + 1) * density(x))),
+  };
 }

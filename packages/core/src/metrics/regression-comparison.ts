@@ -29,7 +29,11 @@ function fromSummary(
   how: 'normal' | 'delta',
   scale = 1,
 ): MetricComparison {
-  return standardErrorComparison(pairOf(metric, values), summary.standardError * scale, s, { interval: how, test: 'z' });
+  return standardErrorComparison(pairOf(metric, values), summary.standardError * scale, s, {
+    interval: how,
+    test: 'z',
+    skew: summary.skew,
+  });
 }
 
 /** A regression metric's values of both models. */

@@ -148,7 +148,11 @@ describe('meanDifference: the CLT on the mean paired difference', () => {
   });
 
   it('identical models: improvement 0, standard error 0', () => {
-    expect(meanDifference(paired([1, 2, 3], [1, 2, 3]), false)).toEqual({ improvement: 0, standardError: 0 });
+    expect(meanDifference(paired([1, 2, 3], [1, 2, 3]), false)).toEqual({
+      improvement: 0,
+      standardError: 0,
+      skew: { skewness: 0, rows: 3 },
+    });
   });
 
   it('needs two paired rows, and every row paired', () => {

@@ -10,10 +10,11 @@ export interface MeanStatsJson {
   count: number;
   sum: number[];
   sumOfSquares: number[];
+  sumOfCubes: number[];
 }
 
 /**
- * Count, Σx and Σx² of a stream of values, exactly: mean and sample variance on demand, the same
+ * Count, Σx, Σx² and Σx³ of a stream of values, exactly: mean, sample variance and skewness on demand, the same
  * whatever the order of adds and merges. (Not Welford's running mean and M2: those depend on the
  * order; exact sums do not.) Each x² is rounded once before it is summed, so the variance is
  * accurate to about 1e-16 (variance + mean²) — to the last digits for values that vary, and a
@@ -24,24 +25,29 @@ export class MeanStats {
   count: number;
   private readonly values: ExactSum;
   private readonly squares: ExactSum;
+  private readonly cubes: ExactSum;
 
-  constructor(values = new ExactSum(), squares = new ExactSum(), count = 0) {
+  constructor(values = new ExactSum(), squares = new ExactSum(), count = 0, cubes = new ExactSum()) {
     this.values = values;
     this.squares = squares;
     this.count = count;
+    this.cubes = cubes;
   }
 
-  /** Adds one value (the hot path: two exact adds, no allocation). */
+  /** Adds one value (the hot path: three exact adds, no allocation). */
   add(x: number): void {
     this.count++;
     this.values.add(x);
-    this.squares.add(x * x);
+    const square = x * x;
+    this.squares.add(square);
+    this.cubes.add(square * x);
   }
 
   merge(other: MeanStats): void {
     this.count += other.count;
     this.values.merge(other.values);
     this.squares.merge(other.squares);
+    this.cubes.merge(other.cubes);
   }
 
   /** Σx, correctly rounded. */
@@ -67,12 +73,27 @@ export class MeanStats {
     return Math.max(0, secondMoment) / (this.count - 1);
   }
 
+  /**
+   * The skewness m3 / m2^(3/2) (central moments over n, as scipy.stats.skew with bias=True), from
+   * the exact sums; 0 for values that do not vary, NaN under three values. Accurate while the
+   * values' spread is not tiny next to their mean (a difference of two models' per-row values).
+   */
+  skewness(): number {
+    const n = this.count;
+    if (n < 3) return NaN;
+    const mean = this.sum() / n;
+    const m2 = Math.max(0, this.sumOfSquares() / n - mean * mean);
+    if (m2 === 0) return 0;
+    const m3 = this.cubes.value() / n - 3 * mean * (this.sumOfSquares() / n) + 2 * mean * mean * mean;
+    return m3 / m2 ** 1.5;
+  }
+
   toJSON(): MeanStatsJson {
-    return { count: this.count, sum: this.values.toJSON(), sumOfSquares: this.squares.toJSON() };
+    return { count: this.count, sum: this.values.toJSON(), sumOfSquares: this.squares.toJSON(), sumOfCubes: this.cubes.toJSON() };
   }
 
   static fromJSON(json: MeanStatsJson): MeanStats {
-    return new MeanStats(ExactSum.fromJSON(json.sum), ExactSum.fromJSON(json.sumOfSquares), json.count);
+    return new MeanStats(ExactSum.fromJSON(json.sum), ExactSum.fromJSON(json.sumOfSquares), json.count, ExactSum.fromJSON(json.sumOfCubes));
   }
 }
 
@@ -134,6 +155,11 @@ export class PairedMeanStats {
 export interface MeanDifference {
   improvement: number;
   standardError: number;
+  /**
+   * For a mean of per-row values: the skewness of the per-row improvements and their number, for
+   * the Edgeworth correction of the interval and test (metrics/metric-comparison.ts).
+   */
+  skew?: { skewness: number; rows: number };
 }
 /** The paired rows: every row has both values (else the differences are not the models' difference). */
 function pairedCount(s: PairedMeanStats): number {
@@ -157,7 +183,13 @@ function oriented(newMinusBaseline: number, higherIsBetter: boolean): number {
  */
 export function meanDifference(s: PairedMeanStats, higherIsBetter: boolean): MeanDifference {
   const n = pairedCount(s);
-  return { improvement: oriented(s.diff.mean(), higherIsBetter), standardError: Math.sqrt(s.diff.variance() / n) };
+  const skewness = s.diff.skewness();
+  return {
+    improvement: oriented(s.diff.mean(), higherIsBetter),
+    standardError: Math.sqrt(s.diff.variance() / n),
+    // the per-row improvements are ±d: their skewness turns with them
+    skew: { skewness: higherIsBetter ? skewness : 0 - skewness, rows: n },
+  };
 }
 
 /**
