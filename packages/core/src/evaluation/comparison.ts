@@ -6,6 +6,8 @@
 export type IntervalMethod =
   /** percentile bootstrap: a multinomial resample of the count table's cells (paired) */
   | 'bootstrap'
+  /** Newcombe's hybrid score interval of a difference of paired proportions (accuracy) */
+  | 'newcombe'
   /** normal (CLT) interval of the mean of the per-row paired differences */
   | 'normal'
   /** delta method on the means of per-row values (rmse) */

@@ -12,7 +12,8 @@ import {
   type ClassTotals,
   type ConfusionMetrics,
 } from './confusion-metrics.js';
-import { bootstrapComparison, withoutBaseline, type ExactTest } from './metric-comparison.js';
+import { bootstrapComparison, pairedProportionComparison, withoutBaseline, type ExactTest } from './metric-comparison.js';
+import type { PairedTable } from './paired-proportions.js';
 import { decodeCells, type PairedConfusion } from './paired-confusion.js';
 import { mcnemarExactNewBetter } from './significance.js';
 
@@ -56,8 +57,13 @@ export function compareConfusion(
   const disagreements = mcnemarCounts(table, K);
   const metrics = CONFUSION_AGGREGATES.map((metric, index) => {
     const values = { metric, higherIsBetter: true, new: newMetrics[metric], baseline: baseMetrics[metric] };
-    const exact = metric === 'accuracy' ? mcnemarTest(disagreements.newOnly, disagreements.baselineOnly) : undefined;
-    return bootstrapComparison(values, { ...replicates, index }, s, exact);
+    if (metric !== 'accuracy') return bootstrapComparison(values, { ...replicates, index }, s);
+    return pairedProportionComparison(
+      values,
+      accuracyTable(table, disagreements),
+      s,
+      mcnemarTest(disagreements.newOnly, disagreements.baselineOnly),
+    );
   });
   const perClass: ClassComparison[] = [];
   for (let c = 0; c < K; c++) {
@@ -106,6 +112,16 @@ function newModelOnly(m: ConfusionMetrics, K: number): ConfusionComparison {
     });
   }
   return { metrics, perClass };
+}
+
+/** The paired 2 x 2 table of correct predictions: right by the new model only, the baseline only, both, neither. */
+function accuracyTable(table: PairedConfusion, d: { newOnly: number; baselineOnly: number }): PairedTable {
+  const rows = table.rows();
+  const confusion = table.confusion('new');
+  let newRight = 0;
+  for (let c = 0; c < table.classes; c++) newRight += confusion[c * table.classes + c];
+  const both = newRight - d.newOnly;
+  return { newOnly: d.newOnly, baselineOnly: d.baselineOnly, both, neither: rows - d.newOnly - d.baselineOnly - both };
 }
 
 /** McNemar's exact one-sided tests, both directions, from the two disagreement counts. */

@@ -4,6 +4,7 @@
 // one-sided p-values are attached, and how a missing baseline reads.
 
 import type { IntervalMethod, MetricComparison, InferenceSettings, TestName } from '../evaluation/comparison.js';
+import { pairedDifferenceInterval, type PairedTable } from './paired-proportions.js';
 import { normalCdf, normalQuantile, studentTCdf, studentTQuantile, summarizeBootstrap } from '../stats/index.js';
 
 /** Why a comparison carries only the new model's value. */
@@ -72,6 +73,26 @@ export function bootstrapComparison(
   }
   if (hasInterval || exact) out.method = { interval: 'bootstrap', test: exact?.test ?? 'bootstrap', replicates: s.replicates };
   if (!hasInterval) out.unavailable = 'the metric is undefined on every bootstrap resample';
+  return out;
+}
+
+/**
+ * A difference of two paired proportions (accuracy, top-k accuracy): the interval and lower bound
+ * by Newcombe's hybrid score method (paired-proportions.ts), the p-values by McNemar's exact test.
+ */
+export function pairedProportionComparison(
+  values: MetricValuePair,
+  table: PairedTable,
+  s: InferenceSettings,
+  exact: ExactTest,
+): MetricComparison {
+  const out = pairWithImprovement(values);
+  const { interval, lowerBound } = pairedDifferenceInterval(table, s.level, s.confidence);
+  out.interval = { level: s.level, lower: interval[0], upper: interval[1] };
+  if (s.confidence !== undefined && lowerBound !== undefined) out.lowerBound = { level: s.confidence, value: lowerBound };
+  out.pNewBetter = exact.pNewBetter;
+  out.pNewWorse = exact.pNewWorse;
+  out.method = { interval: 'newcombe', test: exact.test };
   return out;
 }
 

@@ -1,9 +1,8 @@
 // Top-k accuracy of two models on the same rows: a 2 x 2 table of paired hits, McNemar's exact
-// test and the paired bootstrap of its improvement.
+// test and Newcombe's interval of its improvement.
 
 import type { InferenceSettings, MetricComparison } from '../evaluation/comparison.js';
-import { bootstrapCells } from '../stats/index.js';
-import { bootstrapComparison, withoutBaseline } from './metric-comparison.js';
+import { pairedProportionComparison, withoutBaseline } from './metric-comparison.js';
 import { mcnemarTest } from './compare-confusion.js';
 
 /** What PairedHits.toJSON writes: rows per (new hit, baseline hit), cell newHit·2 + baselineHit. */
@@ -55,8 +54,8 @@ export class PairedHits {
 /**
  * Compares the two models' hit rates as `metric` (default 'top-k-accuracy'): values
  * (new-model hits)/N and (baseline hits)/N; improvement their difference; p-values McNemar's
- * exact one-sided tests on the rows where exactly one model hits; interval the paired bootstrap
- * over the 4 cells (s.replicates resamples, seed s.seed, stream `options.stream`). Without a
+ * exact one-sided tests on the rows where exactly one model hits; interval Newcombe's hybrid score
+ * interval of a paired difference (paired-proportions.ts; `options.stream` is unused). Without a
  * baseline (`options.paired` false) only the new model's rate is given.
  */
 export function compareHits(
@@ -70,9 +69,5 @@ export function compareHits(
   if (rows === 0) return withoutBaseline(metric, true, null, 'no rows');
   const values = { metric, higherIsBetter: true, new: (newOnly + both) / rows, baseline: (baselineOnly + both) / rows };
   if (!options.paired) return withoutBaseline(metric, true, values.new);
-  const statistic = (resampled: Float64Array, out: Float64Array): void => {
-    out[0] = (resampled[2] - resampled[1]) / rows;
-  };
-  const replicates = bootstrapCells(hits.cells(), 1, statistic, { replicates: s.replicates, seed: s.seed, stream: options.stream });
-  return bootstrapComparison(values, { values: replicates, outputs: 1, index: 0 }, s, mcnemarTest(newOnly, baselineOnly));
+  return pairedProportionComparison(values, { newOnly, baselineOnly, both, neither }, s, mcnemarTest(newOnly, baselineOnly));
 }
