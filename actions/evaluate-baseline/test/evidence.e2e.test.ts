@@ -16,18 +16,11 @@ import {
   type CommittedAction,
 } from '../../../test/run-action.js';
 
-interface Bootstrap {
-  lower: number;
-  upper: number;
-  std: number;
-  percentile_5: number;
-}
 interface DecideSet {
   rows: number;
   new: { accuracy: number };
   baseline: { accuracy: number };
   mcnemar: { b: number; c: number; p_new_better: number };
-  bootstrap: { accuracy_difference: Bootstrap };
   per_class: { class: number; support: number; recall_new: number; recall_baseline: number; mcnemar: { p_new_worse: number } }[];
   slices?: { per_slice: { code: number; name?: string; rows: number; accuracy_new: number; accuracy_baseline: number }[] };
 }
@@ -54,12 +47,20 @@ function run(set: string, inputs: Record<string, string> = {}): Promise<ActionRu
 }
 
 /**
- * A bootstrap quantile of B = 2,000 replicates (the default) against numpy's of 10,000: the Monte
- * Carlo error of a tail quantile is about 1.3 standard deviations of the statistic over sqrt(B)
- * (the density at a 2.5% normal quantile), so 4 x that for the two runs together is a tolerance
- * that a correct bootstrap misses with probability below 1e-4.
+ * Newcombe's interval of the accuracy difference (method 10 of Newcombe 1998, written from the
+ * paper with scipy in test/fixtures/metrics/make_newcombe.py), for the paired table of a set:
+ * right by the new model only (McNemar's b), by the baseline only (c), by both, by neither.
  */
-const quantileTolerance = (b: Bootstrap) => 4 * 1.3 * b.std * Math.sqrt(1 / 2000 + 1 / 10000);
+const newcombe = readJson<{
+  cases: { n10: number; n01: number; n11: number; n00: number; interval95: [number, number]; lower95: number }[];
+}>('metrics', 'newcombe.json').cases;
+function newcombeOf(set: DecideSet) {
+  const { b, c } = set.mcnemar;
+  const both = Math.round(set.new.accuracy * set.rows) - b;
+  const found = newcombe.find((x) => x.n10 === b && x.n01 === c && x.n11 === both && x.n00 === set.rows - b - c - both);
+  if (!found) throw new Error(`no Newcombe case for b=${b} c=${c} both=${both}`);
+  return found;
+}
 
 describe('decision rules on a gain inside noise (1,000 rows, +0.8 pt accuracy)', () => {
   const noise = expected('noise');
@@ -69,12 +70,12 @@ describe('decision rules on a gain inside noise (1,000 rows, +0.8 pt accuracy)',
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.outputs.passed).toBe('true');
     expect(r.warnings.map((w) => w.message).join('\n')).toMatch(/includes 0/);
-    const b = noise.bootstrap.accuracy_difference;
-    expect(Number(r.outputs['improvement-lower'])).toBeCloseTo(b.lower, 1);
-    expect(Math.abs(Number(r.outputs['improvement-lower']) - b.lower)).toBeLessThan(quantileTolerance(b));
-    expect(Math.abs(Number(r.outputs['improvement-upper']) - b.upper)).toBeLessThan(quantileTolerance(b));
+    const [lower, upper] = newcombeOf(noise).interval95;
+    expect(Number(r.outputs['improvement-lower'])).toBeCloseTo(lower, 9);
+    expect(Number(r.outputs['improvement-upper'])).toBeCloseTo(upper, 9);
+    expect(lower).toBeLessThan(0);
     const report = await readReport(r);
-    expect(report.comparisons[0]).toMatchObject({ metric: 'accuracy', method: { interval: 'bootstrap', test: 'mcnemar-exact' } });
+    expect(report.comparisons[0]).toMatchObject({ metric: 'accuracy', method: { interval: 'newcombe', test: 'mcnemar-exact' } });
     expect(report.comparisons[0].new).toBeCloseTo(noise.new.accuracy, 12);
     expect(report.comparisons[0].pNewBetter / noise.mcnemar.p_new_better).toBeCloseTo(1, 6);
   });
@@ -85,8 +86,7 @@ describe('decision rules on a gain inside noise (1,000 rows, +0.8 pt accuracy)',
     expect(r.outputs.passed).toBe('false');
     const report = await readReport(r);
     expect(report.decision.rules).toEqual(['min-improvement', 'confidence']);
-    const b = noise.bootstrap.accuracy_difference;
-    expect(Math.abs(report.decision.lowerBound - b.percentile_5)).toBeLessThan(quantileTolerance(b));
+    expect(report.decision.lowerBound).toBeCloseTo(newcombeOf(noise).lower95, 9);
     expect(report.decision.lowerBound).toBeLessThan(0);
     expectNoStackTrace(r);
   });
@@ -113,8 +113,8 @@ describe('a real gain (5,000 rows, +6 pts)', () => {
     const r = await run('gain', { confidence: '0.95' });
     expect(r.exitCode, r.stdout).toBe(0);
     const report = await readReport(r);
-    const b = gain.bootstrap.accuracy_difference;
-    expect(Math.abs(report.decision.lowerBound - b.percentile_5)).toBeLessThan(quantileTolerance(b));
+    expect(report.decision.lowerBound).toBeCloseTo(newcombeOf(gain).lower95, 9);
+    expect(report.decision.lowerBound).toBeGreaterThan(0.01);
     expect(r.summary).toContain('confidence');
   });
 });
