@@ -38140,6 +38140,7 @@ function pairedDifferenceInterval(t, level, confidence) {
 // one-sided p-values are attached, and how a missing baseline reads.
 
 
+
 /** Why a comparison carries only the new model's value. */
 const NO_BASELINE = 'no baseline';
 /** The improvement of `newValue` over `baselineValue`: positive when the new model is better. */
@@ -38235,6 +38236,13 @@ function standardErrorComparison(values, standardError, s, how) {
     // no spread is no evidence: 4 rows a perfect ranker and a constant one once gave p = 0
     if (!(standardError > 0))
         return { ...base, unavailable: 'the improvement does not vary on these rows: no interval or test' };
+    if (how.skew && Math.abs(edgeworthTerm(how.skew)) > MAX_EDGEWORTH_TERM) {
+        const { skewness, rows } = how.skew;
+        return {
+            ...base,
+            unavailable: `the per-row differences are too skewed (skewness ${formatNumber(skewness, 3)}) for a normal interval on ${rows} rows`,
+        };
+    }
     const { quantile, cdf } = referenceDistribution(how);
     const upperQuantile = quantile((1 + s.level) / 2);
     const lowerQuantile = -quantile((1 - s.level) / 2);
@@ -38250,6 +38258,15 @@ function standardErrorComparison(values, standardError, s, how) {
     out.method = { interval: how.interval, test: how.test };
     return out;
 }
+/** γ/(6√n), the size of the Edgeworth correction (0 when the skewness is unknown). */
+function edgeworthTerm({ skewness, rows }) {
+    return Number.isFinite(skewness) && rows > 0 ? skewness / (6 * Math.sqrt(rows)) : 0;
+}
+/**
+ * Beyond this the one-term expansion is no approximation (its CDF stops increasing within |x| <= 2.5):
+ * skewness above 0.24·√n, 11 at 2,000 rows. No interval then, rather than a wrong one.
+ */
+const MAX_EDGEWORTH_TERM = 0.04;
 /**
  * The distribution of (improvement − truth)/se the interval and test refer to: its quantile and
  * its CDF. Normal or Student t; with a skew, the normal's one-term Edgeworth correction, its CDF
@@ -38259,8 +38276,7 @@ function referenceDistribution(how) {
     const df = how.degreesOfFreedom;
     if (df !== undefined)
         return { quantile: (p) => studentTQuantile(p, df), cdf: (x) => studentTCdf(x, df) };
-    const skew = how.skew;
-    const k = skew && Number.isFinite(skew.skewness) && skew.rows > 0 ? skew.skewness / (6 * Math.sqrt(skew.rows)) : 0;
+    const k = how.skew ? edgeworthTerm(how.skew) : 0;
     if (k === 0)
         return { quantile: normalQuantile, cdf: normalCdf };
     const density = (x) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
