@@ -194,8 +194,8 @@ function addDifferences(stats: MeanStats, a: Float64Array, b: Float64Array, n: n
 /** The regression statistics of one subset of rows: predictions of each model against the targets. */
 export class RegressionAccumulator {
   private rows = 0;
-  private readonly squared: [MeanStats, MeanStats, MeanStats] = [new MeanStats(), new MeanStats(), new MeanStats()];
-  private readonly absolute: [MeanStats, MeanStats, MeanStats] = [new MeanStats(), new MeanStats(), new MeanStats()];
+  private readonly squaredError = new PairedMeanStats();
+  private readonly absoluteError = new PairedMeanStats();
   private readonly target = new MeanStats();
 
   constructor(private readonly paired: boolean) {}
@@ -203,34 +203,24 @@ export class RegressionAccumulator {
   /** Adds `n` rows: the targets and each model's predictions (one value per row). */
   add(targets: Float64Array, predictions: readonly Float64Array[], n: number): void {
     const [a, b] = predictions;
-    const [sqA, sqB, sqD] = this.squared;
-    const [abA, abB, abD] = this.absolute;
     for (let i = 0; i < n; i++) {
       const y = targets[i];
       const ea = a[i] - y;
       this.target.add(y);
-      sqA.add(ea * ea);
-      abA.add(Math.abs(ea));
       if (b) {
         const eb = b[i] - y;
-        sqB.add(eb * eb);
-        abB.add(Math.abs(eb));
-        sqD.add(ea * ea - eb * eb);
-        abD.add(Math.abs(ea) - Math.abs(eb));
+        this.squaredError.add(ea * ea, eb * eb);
+        this.absoluteError.add(Math.abs(ea), Math.abs(eb));
+      } else {
+        this.squaredError.addNew(ea * ea);
+        this.absoluteError.addNew(Math.abs(ea));
       }
     }
     this.rows += n;
   }
 
   finish(): RegressionStatistics {
-    const pair = ([a, b, d]: MeanStats[]) => new PairedMeanStats(a, this.paired ? b : undefined, this.paired ? d : undefined);
-    return {
-      task: 'regression',
-      paired: this.paired,
-      rows: this.rows,
-      squaredError: pair(this.squared),
-      absoluteError: pair(this.absolute),
-      target: this.target,
-    };
+    const { paired, rows, squaredError, absoluteError, target } = this;
+    return { task: 'regression', paired, rows, squaredError, absoluteError, target };
   }
 }
