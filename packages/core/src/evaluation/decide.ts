@@ -4,7 +4,7 @@
  * decision, thresholds, classGuard and slices, and its verdict (passed, status, reason).
  */
 import { UserError } from '../errors.js';
-import { higherIsBetter, type MetricName, type PerClassMetric } from '../metrics/definitions.js';
+import { higherIsBetter, type MetricName, type PerClassMetric, type Task } from '../metrics/definitions.js';
 import type { Comparison } from './compare.js';
 import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
 import type { EvaluationSettings } from './evaluate.js';
@@ -22,7 +22,6 @@ export function decideOnEvidence(
   metric: MetricName,
   inference: InferenceSettings,
 ): void {
-  checkGuardsApply(s, c);
   const comparisons = report.comparisons ?? [];
   const primary = gatePrimary(comparisons, metric, s, c);
   const config: GateConfig = {
@@ -81,10 +80,13 @@ function checkHolmCanBlock(family: number, what: string, input: string, s: Evalu
   );
 }
 
-/** A guard asked for where it cannot apply is a mistake, not a guard that passes. */
-function checkGuardsApply(s: EvaluationSettings, c: Comparison): void {
-  if (s.classRegression && c.task !== 'classification') {
-    throw new UserError(`Input max-class-regression guards the classes of a classification; this is a ${c.task} task.`, {
+/**
+ * A guard asked for where it cannot apply is a mistake, not a guard that passes: checked once the
+ * task is known, before the full pass.
+ */
+export function checkGuardsApply(s: EvaluationSettings, task: Task): void {
+  if (s.classRegression && task !== 'classification') {
+    throw new UserError(`Input max-class-regression guards the classes of a classification; this is a ${task} task.`, {
       input: 'max-class-regression',
       hint: 'Remove max-class-regression, or set task if the task was read wrong.',
     });

@@ -1,5 +1,5 @@
 import { UserError, fileProblem } from '../errors.js';
-import { higherIsBetter, type MetricName, type MetricValues, type Task } from '../metrics/definitions.js';
+import { higherIsBetter, type MetricName, type Task } from '../metrics/definitions.js';
 import { mcnemarCounts } from '../metrics/compare-confusion.js';
 import type { PairedConfusion } from '../metrics/paired-confusion.js';
 import { mcnemarExact, mcnemarExactNewBetter } from '../metrics/significance.js';
@@ -13,7 +13,7 @@ import { openEvalSet, type EvalSet } from './eval-set.js';
 import type { TaskChoice } from './task.js';
 import type { EvaluationReport, ModelReport } from './evaluation-report.js';
 import { checkMetricFitsTask, gateMetric, missingBaselineWarning, type MissingBaselinePolicy } from './gate.js';
-import { decideOnEvidence } from './decide.js';
+import { checkGuardsApply, decideOnEvidence } from './decide.js';
 import type { ClassTolerances } from './guards.js';
 import { compareStatistics } from './metric-comparisons.js';
 import type { Threshold } from './thresholds.js';
@@ -100,6 +100,7 @@ export async function evaluateModels(s: EvaluationSettings, report: EvaluationRe
         // recorded first: a metric that does not fit still leaves the task and why in the report
         recordTask(report, choice, options);
         checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected');
+        checkGuardsApply(s, task);
       },
     });
     recordHashes(report, data, await hashes);
@@ -242,29 +243,21 @@ function recordComparison(report: EvaluationReport, c: Comparison): void {
 
 /** Each model's metric values (the report's models.*.metrics) and confusion matrix, from the comparisons. */
 function recordModelMetrics(report: EvaluationReport, comparisons: MetricComparison[], c: Comparison): void {
-  const values = (pick: (m: MetricComparison) => number | null) => {
-    const out: MetricValues = {};
-    const unavailable: Record<string, string> = {};
+  const record = (target: ModelReport, side: 'new' | 'baseline', matrixOf?: () => number[][]) => {
+    target.metrics = {};
+    target.unavailable = {};
     for (const m of comparisons) {
-      out[m.metric as MetricName] = pick(m);
-      if (pick(m) === null && m.unavailable) unavailable[m.metric] = m.unavailable;
+      const value = m[side];
+      target.metrics[m.metric as MetricName] = value;
+      if (value === null && m.unavailable) target.unavailable[m.metric] = m.unavailable;
     }
-    return { metrics: out, unavailable };
+    if (matrixOf) target.confusion = matrixOf();
   };
-  Object.assign(
-    report.models.new!,
-    values((m) => m.new),
-  );
-  if (report.models.baseline && c.baseline)
-    Object.assign(
-      report.models.baseline,
-      values((m) => m.baseline),
-    );
-  if (c.statistics.task === 'classification') {
-    const { confusion, classes } = c.statistics;
-    report.models.new!.confusion = matrix(confusion.confusion('new'), classes);
-    if (report.models.baseline && c.baseline) report.models.baseline.confusion = matrix(confusion.confusion('baseline'), classes);
-  }
+  const stats = c.statistics;
+  const confusion = (side: 'new' | 'baseline') =>
+    stats.task === 'classification' ? () => matrix(stats.confusion.confusion(side), stats.classes) : undefined;
+  record(report.models.new!, 'new', confusion('new'));
+  if (report.models.baseline && c.baseline) record(report.models.baseline, 'baseline', confusion('baseline'));
 }
 
 function matrix(flat: Float64Array, k: number): number[][] {
