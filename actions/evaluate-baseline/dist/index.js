@@ -41452,8 +41452,8 @@ function addDifferences(stats, a, b, n) {
 class RegressionAccumulator {
     paired;
     rows = 0;
-    squared = [new MeanStats(), new MeanStats(), new MeanStats()];
-    absolute = [new MeanStats(), new MeanStats(), new MeanStats()];
+    squaredError = new PairedMeanStats();
+    absoluteError = new PairedMeanStats();
     target = new MeanStats();
     constructor(paired) {
         this.paired = paired;
@@ -41461,34 +41461,25 @@ class RegressionAccumulator {
     /** Adds `n` rows: the targets and each model's predictions (one value per row). */
     add(targets, predictions, n) {
         const [a, b] = predictions;
-        const [sqA, sqB, sqD] = this.squared;
-        const [abA, abB, abD] = this.absolute;
         for (let i = 0; i < n; i++) {
             const y = targets[i];
             const ea = a[i] - y;
             this.target.add(y);
-            sqA.add(ea * ea);
-            abA.add(Math.abs(ea));
             if (b) {
                 const eb = b[i] - y;
-                sqB.add(eb * eb);
-                abB.add(Math.abs(eb));
-                sqD.add(ea * ea - eb * eb);
-                abD.add(Math.abs(ea) - Math.abs(eb));
+                this.squaredError.add(ea * ea, eb * eb);
+                this.absoluteError.add(Math.abs(ea), Math.abs(eb));
+            }
+            else {
+                this.squaredError.addNew(ea * ea);
+                this.absoluteError.addNew(Math.abs(ea));
             }
         }
         this.rows += n;
     }
     finish() {
-        const pair = ([a, b, d]) => new PairedMeanStats(a, this.paired ? b : undefined, this.paired ? d : undefined);
-        return {
-            task: 'regression',
-            paired: this.paired,
-            rows: this.rows,
-            squaredError: pair(this.squared),
-            absoluteError: pair(this.absolute),
-            target: this.target,
-        };
+        const { paired, rows, squaredError, absoluteError, target } = this;
+        return { task: 'regression', paired, rows, squaredError, absoluteError, target };
     }
 }
 //# sourceMappingURL=statistics.js.map
@@ -44180,7 +44171,6 @@ function changeOf(t, c, confidence, basis, missing) {
 
 
 function decideOnEvidence(report, s, c, metric, inference) {
-    checkGuardsApply(s, c);
     const comparisons = report.comparisons ?? [];
     const primary = gatePrimary(comparisons, metric, s, c);
     const config = {
@@ -44234,10 +44224,13 @@ function checkHolmCanBlock(family, what, input, s) {
     throw new UserError(`Input ${input} with significance-level ${level} over ${family} ${what}: a bootstrap p-value is at least 1/(bootstrap-replicates + 1) = ` +
         `1/${s.replicates + 1}, and Holm's correction multiplies it by ${family}, so no drop could be significant.`, { input: 'bootstrap-replicates', hint: `Set bootstrap-replicates to at least ${needed}.` });
 }
-/** A guard asked for where it cannot apply is a mistake, not a guard that passes. */
-function checkGuardsApply(s, c) {
-    if (s.classRegression && c.task !== 'classification') {
-        throw new UserError(`Input max-class-regression guards the classes of a classification; this is a ${c.task} task.`, {
+/**
+ * A guard asked for where it cannot apply is a mistake, not a guard that passes: checked once the
+ * task is known, before the full pass.
+ */
+function checkGuardsApply(s, task) {
+    if (s.classRegression && task !== 'classification') {
+        throw new UserError(`Input max-class-regression guards the classes of a classification; this is a ${task} task.`, {
             input: 'max-class-regression',
             hint: 'Remove max-class-regression, or set task if the task was read wrong.',
         });
@@ -44353,6 +44346,7 @@ async function evaluateModels(s, report, options = {}) {
                 // recorded first: a metric that does not fit still leaves the task and why in the report
                 recordTask(report, choice, options);
                 checkMetricFitsTask(gateMetric(s.metric, task), task, 'detected');
+                checkGuardsApply(s, task);
             },
         });
         recordHashes(report, data, await hashes);
@@ -44482,25 +44476,23 @@ function recordComparison(report, c) {
 }
 /** Each model's metric values (the report's models.*.metrics) and confusion matrix, from the comparisons. */
 function recordModelMetrics(report, comparisons, c) {
-    const values = (pick) => {
-        const out = {};
-        const unavailable = {};
+    const record = (target, side, matrixOf) => {
+        target.metrics = {};
+        target.unavailable = {};
         for (const m of comparisons) {
-            out[m.metric] = pick(m);
-            if (pick(m) === null && m.unavailable)
-                unavailable[m.metric] = m.unavailable;
+            const value = m[side];
+            target.metrics[m.metric] = value;
+            if (value === null && m.unavailable)
+                target.unavailable[m.metric] = m.unavailable;
         }
-        return { metrics: out, unavailable };
+        if (matrixOf)
+            target.confusion = matrixOf();
     };
-    Object.assign(report.models.new, values((m) => m.new));
+    const stats = c.statistics;
+    const confusion = (side) => stats.task === 'classification' ? () => matrix(stats.confusion.confusion(side), stats.classes) : undefined;
+    record(report.models.new, 'new', confusion('new'));
     if (report.models.baseline && c.baseline)
-        Object.assign(report.models.baseline, values((m) => m.baseline));
-    if (c.statistics.task === 'classification') {
-        const { confusion, classes } = c.statistics;
-        report.models.new.confusion = matrix(confusion.confusion('new'), classes);
-        if (report.models.baseline && c.baseline)
-            report.models.baseline.confusion = matrix(confusion.confusion('baseline'), classes);
-    }
+        record(report.models.baseline, 'baseline', confusion('baseline'));
 }
 function matrix(flat, k) {
     return Array.from({ length: k }, (_, t) => Array.from(flat.subarray(t * k, (t + 1) * k)));
