@@ -363,7 +363,7 @@ export class RowCacheWriter {
       await this.install(keep, manifest);
       this.finished = true;
     } catch (e) {
-      await this.abort();
+      await this.abort().catch(() => undefined); // the first error is the one to tell
       throw e;
     }
   }
