@@ -2,6 +2,8 @@ import { UserError, inputValue } from '@ml-gate/core';
 import {
   METRIC_NAMES,
   checkMetricFitsTask,
+  parseShard,
+  type ShardSpec,
   parseClassRegression,
   parseMetricName,
   parseThresholds,
@@ -19,11 +21,35 @@ import {
   stringInput,
 } from '@ml-gate/core/github';
 
-/** The inputs of action.yml, parsed once and validated: what core evaluates, and how it is published. */
-export interface Config extends EvaluationSettings {
+/** Where partial results go (a shard) and come from (the merge): artifacts of this run named PREFIX-k-of-n, or a folder. */
+export type PartialsLocation = { kind: 'artifact'; prefix: string } | { kind: 'directory'; path: string };
+
+/** How the action publishes, whichever mode it runs in. */
+interface Publishing {
   comment: boolean;
   token: string;
 }
+
+/** The inputs of action.yml, parsed once and validated: what core evaluates, and how it is published. */
+export interface Config extends EvaluationSettings, Publishing {
+  mode: 'evaluate';
+  /** Score only this shard and write its partial (no decision). */
+  shard?: ShardSpec;
+  partials: PartialsLocation;
+  /** Empty: no cache of the baseline's per-row results. */
+  baselineCache: string;
+  /** The workflow whose last successful run on the default branch holds an artifact: baseline. */
+  baselineWorkflow: string;
+}
+
+/** mode: merge — only where the partials are and how to publish; every setting comes from the shards. */
+export interface MergeConfig extends Publishing {
+  mode: 'merge';
+  partials: PartialsLocation;
+}
+
+/** The inputs a merge reads itself; any other must be left alone or equal the shards' (checkMergeInputs). */
+export const MERGE_INPUTS = ['mode', 'partials', 'report', 'comment', 'github-token', 'onnxruntime-path'] as const;
 
 /** The report path first, so that a bad value elsewhere still gets its report written. */
 export function readReportPath(): string {
@@ -111,12 +137,71 @@ function readEvaluationSettings(): EvaluationSettings {
   };
 }
 
-export function readConfig(): Config {
+export function readConfig(): Config | MergeConfig {
+  const mode = choiceInput('mode', ['evaluate', 'merge'] as const, 'evaluate');
+  const publishing = { comment: booleanInput('comment', true), token: maskedInput('github-token') };
+  const partials = readPartialsLocation();
+  if (mode === 'merge') {
+    if (stringInput('shard'))
+      throw new UserError('Input shard is set with mode: merge; a merge job reads every shard and has none of its own.', {
+        input: 'shard',
+      });
+    return { mode, partials, ...publishing };
+  }
+  const shard = stringInput('shard');
   return {
+    mode,
     ...readEvaluationSettings(),
-    comment: booleanInput('comment', true),
-    token: maskedInput('github-token'),
+    ...publishing,
+    shard: shard
+      ? inputValue('shard', parseShard(shard), { shown: shard, expected: 'k/n, shard k of n (1 <= k <= n), such as ${{ matrix.shard }}/4' })
+      : undefined,
+    partials,
+    baselineCache: stringInput('baseline-cache'),
+    baselineWorkflow: stringInput('baseline-workflow'),
   };
+}
+
+/** Input partials: artifact:PREFIX (the default, artifact:evaluation-partial) or a folder. */
+function readPartialsLocation(): PartialsLocation {
+  const raw = stringInput('partials') || 'artifact:evaluation-partial';
+  if (!raw.startsWith('artifact:')) return { kind: 'directory', path: raw };
+  const prefix = raw.slice('artifact:'.length);
+  // artifact names exclude these (actions/upload-artifact's rule); the prefix is one's start
+  if (!prefix || /["':<>|*?\\/\r\n]/.test(prefix)) {
+    throw new UserError(
+      `Input partials is '${raw}'; expected artifact:PREFIX with a PREFIX usable in an artifact name (no " : < > | * ? \\ / or line breaks), or a folder.`,
+      {
+        input: 'partials',
+      },
+    );
+  }
+  return { kind: 'artifact', prefix };
+}
+
+/**
+ * A merge takes every setting from the shards' partials. An input given to the merge as well must
+ * be left at its default or say what the shards were given: a merge job that sets another metric
+ * must not let the reader believe that metric decided.
+ */
+export function checkMergeInputs(
+  shardInputs: Record<string, string>,
+  declared: readonly string[],
+  defaults: Partial<Record<string, string>>,
+): void {
+  for (const name of declared) {
+    if ((MERGE_INPUTS as readonly string[]).includes(name)) continue;
+    const value = stringInput(name);
+    if (value === '' || value === (defaults[name] ?? '') || value === shardInputs[name]) continue;
+    const theirs = shardInputs[name] ? `'${shardInputs[name]}'` : 'its default';
+    throw new UserError(
+      `Input ${name} is '${value}' in the merge job, but the shards were given ${theirs}; a merge decides with the shards' settings.`,
+      {
+        input: name,
+        hint: `Set ${name} on the shard jobs (or leave it out of the merge job).`,
+      },
+    );
+  }
 }
 
 /** An input that holds a secret: masked in the log and registered for the redaction of every file written. */

@@ -1,18 +1,28 @@
+import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
-import { UserError, numberOutput } from '@ml-gate/core';
+import { UserError, numberOutput, sha256Files } from '@ml-gate/core';
 import {
   evaluateModels,
+  evaluateShard,
+  mergePartials,
   missingBaselineWarning,
   newEvaluationReport,
   renderEvaluationMarkdown,
   type EvaluationReport,
+  type Producer,
 } from '@ml-gate/core/evaluation';
-import { markErrored, runReportedAction, upsertPullRequestComment } from '@ml-gate/core/github';
+import { markErrored, runReportedAction, stringInput, upsertPullRequestComment } from '@ml-gate/core/github';
 
-import { INPUTS } from './inputs.js';
-import { readConfig, readReportPath, type Config } from './config.js';
+import { DEFAULTS, INPUTS } from './inputs.js';
+import { checkMergeInputs, readConfig, readReportPath, type Config, type MergeConfig } from './config.js';
+import { loadPartials, storePartial } from './partials.js';
 
 const TITLE = 'evaluate-baseline';
+
+/** This build of the action: a partial written by any other is refused by the merge. */
+async function producer(): Promise<Producer> {
+  return { action: TITLE, build: await sha256Files(fileURLToPath(import.meta.url)) };
+}
 
 /** A run without a baseline says so out loud: a notice under missing-baseline pass, a warning under warn. */
 function announceMissingBaseline(report: EvaluationReport): void {
@@ -23,22 +33,48 @@ function announceMissingBaseline(report: EvaluationReport): void {
   else core.notice(text, { title: TITLE });
 }
 
+/** Scores (every row, or one shard's, whose partial is stored) and, unsharded, decides. */
 async function evaluate(config: Config, report: EvaluationReport): Promise<void> {
+  const log = (m: string) => core.info(m);
   try {
-    await evaluateModels(config, report, { log: (m) => core.info(m) });
+    if (!config.shard) await evaluateModels(config, report, { log });
+    else {
+      const inputs = Object.fromEntries(INPUTS.filter((n) => n !== 'github-token').map((n) => [n, stringInput(n)]));
+      const partial = await evaluateShard(config, report, { log, shard: config.shard, producer: await producer(), inputs });
+      core.info(
+        `Partial result of shard ${config.shard.index} of ${config.shard.count}: ${await storePartial(config.partials, config.shard, partial)}.`,
+      );
+    }
   } finally {
     // also when a later step failed: the policy was applied before it
     announceMissingBaseline(report);
   }
-  // what the decision passed but had to say (a gain within noise) is an annotation too
+}
+
+/** Reads every shard's partial and decides with the shards' settings, as one unsharded run. */
+async function merge(config: MergeConfig, report: EvaluationReport): Promise<{ newModel: string; evalData: string }> {
+  const partials = await loadPartials(config.partials);
+  if (partials.length) checkMergeInputs(partials[0].partial.manifest.inputs, INPUTS, DEFAULTS);
+  const settings = mergePartials(partials, report, await producer());
+  core.info(`Merged ${partials.length} partial results.`);
+  announceMissingBaseline(report);
+  return settings;
+}
+
+/** Warnings the decision passed but had to say (a gain within noise) are annotations too. */
+function annotateWarnings(report: EvaluationReport): void {
   const missing = report.baselineMissing && missingBaselineWarning(report.baselineMissing);
   for (const w of report.warnings) if (w !== missing) core.warning(w, { title: TITLE });
 }
 
-async function postComment(report: EvaluationReport, config: Config): Promise<void> {
-  if (!config.comment) return;
+async function postComment(
+  report: EvaluationReport,
+  config: Config | MergeConfig,
+  paths: { newModel: string; evalData: string },
+): Promise<void> {
+  if (!config.comment || report.status === 'partial') return;
   // one comment per workflow, job and evaluation (matrix jobs share GITHUB_JOB, not their inputs)
-  const key = `${process.env.GITHUB_WORKFLOW ?? ''}/${process.env.GITHUB_JOB ?? ''}/${config.newModel}/${config.evalData}`;
+  const key = `${process.env.GITHUB_WORKFLOW ?? ''}/${process.env.GITHUB_JOB ?? ''}/${paths.newModel}/${paths.evalData}`;
   const marker = `<!-- ml-gate:evaluate-baseline ${key.replace(/--/g, '- -')} -->`;
   const result = await upsertPullRequestComment(config.token, marker, renderEvaluationMarkdown(report, { marker }));
   if (result.action === 'skipped') core.debug(`PR comment skipped: ${result.reason}`);
@@ -48,7 +84,8 @@ async function postComment(report: EvaluationReport, config: Config): Promise<vo
 function outputs(r: EvaluationReport): Record<string, string> {
   const interval = r.comparisons?.find((c) => c.metric === r.primary.metric)?.interval;
   return {
-    passed: String(r.passed),
+    // a partial decides nothing
+    passed: r.status === 'partial' ? '' : String(r.passed),
     metric: r.primary.metric,
     'new-metric': numberOutput(r.primary.new),
     'baseline-metric': numberOutput(r.primary.baseline),
@@ -61,7 +98,8 @@ function outputs(r: EvaluationReport): Record<string, string> {
 
 export async function run(): Promise<void> {
   const report = newEvaluationReport();
-  let config: Config | undefined;
+  let config: Config | MergeConfig | undefined;
+  let paths: { newModel: string; evalData: string } | undefined;
   await runReportedAction({
     title: TITLE,
     reportPath: readReportPath(),
@@ -69,17 +107,25 @@ export async function run(): Promise<void> {
     report,
     body: async () => {
       config = readConfig();
-      await evaluate(config, report);
+      if (config.mode === 'merge') paths = await merge(config, report);
+      else {
+        if (!config.newModel) throw new UserError('Input new-model is required and was not given.', { input: 'new-model' });
+        if (!config.evalData) throw new UserError('Input eval-data is required and was not given.', { input: 'eval-data' });
+        paths = config;
+        await evaluate(config, report);
+      }
+      annotateWarnings(report);
     },
     recordError: markErrored,
     outputs,
     markdown: (r) => renderEvaluationMarkdown(r),
     afterPublish: async (r) => {
-      if (config) await postComment(r, config);
+      if (config && paths) await postComment(r, config, paths);
     },
     verdict: (r) => {
+      if (r.status === 'partial') return core.info(r.reason);
       core.info(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.reason}`);
-      if (!r.passed) throw new UserError(`Gate failed: ${r.reason}`, { file: config?.newModel });
+      if (!r.passed) throw new UserError(`Gate failed: ${r.reason}`, { file: paths?.newModel });
     },
   });
 }

@@ -15,9 +15,10 @@ import { inputError } from './input-error.js';
 import { checkLabelsFit, surveyLabels } from './labels.js';
 import { checkOutputsFit, chooseTask, classesScored, type TaskChoice } from './task.js';
 import { RowValues } from './row-values.js';
-import { ClassificationAccumulator, RegressionAccumulator, type SubsetStatistics } from './statistics.js';
-import { SliceAccumulators, type SliceStatistics } from './slice-statistics.js';
-import { RankCollector, type RankData } from './rank-collector.js';
+import type { SubsetStatistics } from './statistics.js';
+import type { SliceStatistics } from './slice-statistics.js';
+import type { RankData } from './rank-collector.js';
+import { EvaluationAccumulators } from './accumulators.js';
 
 /** What a classifier's output holds, as the report says it. */
 export type ScoreKind = 'probabilities' | 'logits' | 'labels';
@@ -29,10 +30,31 @@ export interface ModelEvaluation {
   inferenceMs: number;
 }
 
+/** Rows [start, end) of the eval set. */
+export interface RowRange {
+  start: number;
+  end: number;
+}
+
+/** What a pass over rows leaves: the task it found and the statistics, not yet finished (a shard writes them as they are). */
+export interface ScoredRows {
+  task: Task;
+  taskReason: string;
+  /** The eval set's rows, and the ones this pass scored. */
+  rows: number;
+  range: RowRange;
+  classes?: number;
+  batchSize: number;
+  /** Each model's inference time (new model first). */
+  inferenceMs: number[];
+  accumulators: EvaluationAccumulators;
+}
+
 export interface Comparison {
   task: Task;
   /** Why this task (chooseTask): "labels are all 0/1 and the model has one output column: binary classification". */
   taskReason: string;
+  /** The rows scored. */
   rows: number;
   classes?: number;
   batchSize: number;
@@ -61,6 +83,21 @@ export interface CompareOptions {
   topK: number;
   /** Keep the per-row scores of roc-auc and average-precision whatever they weigh (the gate or a threshold needs them). */
   rankMetricsNeeded: boolean;
+  /** Score only shard `index` of `count` (1-based): a contiguous range of whole batches (shardRange). */
+  shard?: { index: number; count: number };
+}
+
+/**
+ * The rows of shard `index` (1-based) of `count`: contiguous, of whole batches of `batchRows` rows
+ * (the batches are those of the unsharded pass, so that every row is scored in the same batch and
+ * no shard boundary can change a digit), the batches shared out as evenly as they go: counts differ
+ * by one batch at most, and a shard gets none when there are fewer batches than shards.
+ */
+export function shardRange(rows: number, batchRows: number, index: number, count: number): RowRange {
+  const batches = Math.ceil(rows / batchRows);
+  const first = Math.floor(((index - 1) * batches) / count);
+  const last = Math.floor((index * batches) / count);
+  return { start: Math.min(first * batchRows, rows), end: Math.min(last * batchRows, rows) };
 }
 
 const FLOAT_OUTPUTS = new Set<Tensor.Type>(['float32', 'float64', 'float16']);
@@ -329,9 +366,11 @@ function noValues(r: Runner, dims: readonly number[]) {
  * from every label (read once, before any model runs on the whole set), and sets up each model's
  * accumulator. Returns the batch's outputs, to be scored first.
  */
-async function probeFirstBatch(options: CompareOptions, runners: Runner[], batches: Batches) {
-  const n = await batches.read(0, 0);
-  const first = await runAll(options.ort, runners, batches, 0, n, 0);
+async function probeFirstBatch(options: CompareOptions, runners: Runner[], batches: Batches, range: RowRange) {
+  // an empty shard still learns the outputs' layout (and checks the task) on the set's first batch
+  const at = range.end > range.start ? range.start : 0;
+  const n = await batches.read(at, 0);
+  const first = await runAll(options.ort, runners, batches, 0, n, at);
   runners.forEach((r, i) => {
     r.width = rowElementCount(first[i].dims);
     if (r.width === 0) throw noValues(r, first[i].dims);
@@ -360,15 +399,16 @@ async function probeFirstBatch(options: CompareOptions, runners: Runner[], batch
  */
 async function streamBatches(
   batches: Batches,
+  range: RowRange,
   firstRows: number,
   use: (slot: Slot, start: number, n: number) => Promise<void>,
 ): Promise<void> {
   let slot: Slot = 0;
   let n = firstRows;
-  for (let start = 0; start < batches.rows; start += batches.batchRows) {
+  for (let start = range.start; start < range.end; start += batches.batchRows) {
     const nextStart = start + batches.batchRows;
     const nextSlot: Slot = slot === 0 ? 1 : 0;
-    const next = nextStart < batches.rows ? batches.read(nextStart, nextSlot) : undefined;
+    const next = nextStart < range.end ? batches.read(nextStart, nextSlot) : undefined;
     // observed at once: a read that fails while `use` runs is reported here, not as an unhandled rejection
     next?.catch(() => {});
     try {
@@ -393,102 +433,79 @@ function scoreBatch(r: Runner, output: BatchOutput, y: Float64Array, n: number, 
   r.values.compute(r.scores, y, n);
 }
 
-/** The statistics a pass fills: of every row, of each slice, and the rank metrics' scores. */
-interface Accumulators {
-  all: ClassificationAccumulator | RegressionAccumulator;
-  slices: SliceAccumulators[];
-  ranks?: RankCollector;
-}
-
-function createAccumulators(
-  options: CompareOptions,
-  runners: Runner[],
-  batchRows: number,
-  task: Task,
-  classes: number | undefined,
-): Accumulators {
-  const values = runners.map((r) => r.values!);
-  const paired = runners.length === 2;
-  const subset = () => (task === 'classification' ? new ClassificationAccumulator(classes!, values) : new RegressionAccumulator(paired));
-  const slices = options.data.slices.map((column) => new SliceAccumulators(column, subset, runners, batchRows));
-  const ranks =
-    task === 'classification'
-      ? RankCollector.create(runners, classes!, options.data.features.rows, batchRows, options.rankMetricsNeeded)
-      : undefined;
-  return { all: subset(), slices, ranks };
-}
-
-/** Adds the batch in `slot` (its outputs already scored by each runner) to every statistic. */
-function accumulate(acc: Accumulators, runners: Runner[], batches: Batches, slot: Slot, n: number): void {
-  const y = batches.labels[slot];
-  if (acc.all instanceof ClassificationAccumulator) {
-    const values = runners.map((r) => r.values!);
-    acc.all.add(y, values, n);
-    acc.slices.forEach((s, c) => s.addClassification(batches.codes[c][slot], y, values, n));
-    acc.ranks?.add(runners, y, n);
-  } else {
-    const predictions = runners.map((r) => r.scores);
-    acc.all.add(y, predictions, n);
-    acc.slices.forEach((s, c) => s.addRegression(batches.codes[c][slot], y, predictions, n));
-  }
-}
-
-function modelEvaluation(r: Runner): ModelEvaluation {
-  const outputKind: ModelEvaluation['outputKind'] = !r.values
-    ? 'values'
-    : r.outputIsLabels
-      ? 'labels'
-      : r.values.finalReading() === 0
-        ? 'probabilities'
-        : 'logits';
-  return { outputKind, inferenceMs: r.inferenceMs };
-}
-
 /**
- * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set,
- * streaming features and labels in batches: memory holds two batches, not the set.
+ * Scores the new model (and the baseline, when given) on exactly the same rows of the eval set —
+ * all of them, or one shard's — streaming features and labels in batches: memory holds two
+ * batches, not the set. The statistics are left unfinished (finishComparison).
  */
-export async function compareModels(options: CompareOptions): Promise<Comparison> {
+export async function scoreModels(options: CompareOptions): Promise<ScoredRows> {
   const { ort, data } = options;
   checkEvalSet(data);
   const models: [string, LoadedModel][] = [['new model', options.newModel]];
   if (options.baseline) models.push(['baseline model', options.baseline]);
   for (const [role, m] of models) checkFeatureShape(data.features, m, role);
+  const rows = data.features.rows;
   const { rows: batchRows, lowered } = chooseBatchRows(
     models.map(([, m]) => m),
     options.batchSize,
-    data.features.rows,
+    rows,
     data.features.rowLength,
   );
   if (lowered) options.log?.(lowered);
+  const range = options.shard ? shardRange(rows, batchRows, options.shard.index, options.shard.count) : { start: 0, end: rows };
   const runners = createRunners(models, batchRows, data.features.rowLength);
   checkFeaturesReadOnce(data, runners);
   const batches = batchesOf(data, runners, batchRows);
 
-  const { choice, classes, first, n } = await probeFirstBatch(options, runners, batches);
+  const { choice, classes, first, n } = await probeFirstBatch(options, runners, batches, range);
   const { task } = choice;
-  const acc = createAccumulators(options, runners, batchRows, task, classes);
+  const acc = EvaluationAccumulators.create({
+    task,
+    classes,
+    models: runners,
+    slices: data.slices,
+    batchRows,
+    rows: { rows, scoredRows: range.end - range.start },
+    rankMetricsNeeded: options.rankMetricsNeeded,
+  });
   let pending: BatchOutput[] | undefined = first;
-  await streamBatches(batches, n, async (slot, start, count) => {
+  await streamBatches(batches, range, n, async (slot, start, count) => {
     const outputs = pending ?? (await runAll(ort, runners, batches, slot, count, start));
     pending = undefined;
     runners.forEach((r, i) => scoreBatch(r, outputs[i], batches.labels[slot], count, classes, start));
-    accumulate(acc, runners, batches, slot, count);
+    acc.add(
+      batches.labels[slot],
+      batches.codes.map((c) => c[slot]),
+      runners,
+      count,
+    );
   });
+  acc.settle(runners);
+  const inferenceMs = runners.map((r) => r.inferenceMs);
+  return { task, taskReason: choice.reason, rows, range, classes, batchSize: batchRows, inferenceMs, accumulators: acc };
+}
 
-  const [newEvaluation, baselineEvaluation] = runners.map(modelEvaluation);
+/** The comparison of the scored rows: their statistics finished under the readings that held. */
+export function finishComparison(scored: ScoredRows): Comparison {
+  const { statistics, slices, ranks, outputKinds } = scored.accumulators.finish();
+  const evaluation = (i: number): ModelEvaluation => ({ outputKind: outputKinds[i], inferenceMs: scored.inferenceMs[i] });
   return {
-    task,
-    taskReason: choice.reason,
-    rows: batches.rows,
-    classes,
-    batchSize: batchRows,
-    new: newEvaluation,
-    baseline: baselineEvaluation,
-    statistics: acc.all.finish(),
-    slices: acc.slices.map((s) => s.finish()),
-    ranks: acc.ranks?.finish(runners),
+    task: scored.task,
+    taskReason: scored.taskReason,
+    rows: scored.range.end - scored.range.start,
+    classes: scored.classes,
+    batchSize: scored.batchSize,
+    new: evaluation(0),
+    baseline: scored.inferenceMs.length > 1 ? evaluation(1) : undefined,
+    statistics,
+    slices,
+    ranks,
   };
+}
+
+/** Scores both models on every row and finishes the comparison. */
+export async function compareModels(options: CompareOptions): Promise<Comparison> {
+  return finishComparison(await scoreModels(options));
 }
 
 function checkPredictedClasses(r: Runner, predicted: Float64Array, n: number, classes: number, start: number): void {

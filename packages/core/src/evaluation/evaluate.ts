@@ -7,7 +7,7 @@ import { describeDType } from '../npy/dtype.js';
 import { loadOnnxRuntime, type OnnxRuntime, type RuntimeLocation } from '../onnx/runtime.js';
 import { loadModel, type LoadedModel } from '../onnx/session.js';
 import { sha256EachAndAll, sha256Files } from '../util/hash.js';
-import { compareModels, type Comparison, type ModelEvaluation } from './compare.js';
+import { finishComparison, scoreModels, type Comparison, type ModelEvaluation, type ScoredRows } from './compare.js';
 import type { InferenceSettings, MetricComparison } from './comparison.js';
 import { openEvalSet, type EvalSet } from './eval-set.js';
 import type { TaskChoice } from './task.js';
@@ -17,6 +17,7 @@ import { checkGuardsApply, decideOnEvidence } from './decide.js';
 import type { ClassTolerances } from './guards.js';
 import { compareStatistics } from './metric-comparisons.js';
 import type { Threshold } from './thresholds.js';
+import { describeRows, partialName, resultSettings, serializePartial, type Producer, type ShardSpec } from './partial-result.js';
 
 /** What an evaluation is asked to do: evaluate-baseline's inputs, parsed and validated. */
 export interface EvaluationSettings {
@@ -78,6 +79,66 @@ type Hashes = [newModel: string, baseline: string | undefined, data: { each: str
  * input; a missing baseline is not an error but a decision of the missing-baseline policy.
  */
 export async function evaluateModels(s: EvaluationSettings, report: EvaluationReport, options: EvaluateOptions = {}): Promise<void> {
+  const scored = await scoreInto(s, report, options);
+  concludeEvaluation(report, s, finishComparison(scored));
+}
+
+/** What a shard needs besides the settings: which shard, and what goes in its manifest. */
+export interface ShardOptions extends EvaluateOptions {
+  shard: ShardSpec;
+  producer: Producer;
+  /** The inputs as the runner passed them (recorded: a merge given other values refuses them). */
+  inputs: Record<string, string>;
+}
+
+/**
+ * Scores shard k of n (shard.ts: whole batches, the same ones as an unsharded run) and returns its
+ * partial result as the text of its file; `report` says what was scored and that nothing was decided.
+ */
+export async function evaluateShard(s: EvaluationSettings, report: EvaluationReport, options: ShardOptions): Promise<string> {
+  const { shard } = options;
+  const scored = await scoreInto(s, report, options, shard);
+  const { range, rows } = scored;
+  recordScoring(report, scored, range.end - range.start);
+  report.status = 'partial';
+  report.reason =
+    `Shard ${shard.index} of ${shard.count} scored ${describeRows(range)} of ${rows.toLocaleString('en-US')}; ` +
+    'nothing is decided until the partials of every shard are merged (mode: merge).';
+  report.shard = { index: shard.index, count: shard.count, rows: { start: range.start, end: range.end }, partial: partialName(shard) };
+  const body = {
+    report: structuredClone(report),
+    scoring: {
+      task: scored.task,
+      taskReason: scored.taskReason,
+      classes: scored.classes ?? null,
+      batchSize: scored.batchSize,
+      inferenceMs: scored.inferenceMs,
+    },
+    statistics: scored.accumulators.toJSON(),
+  };
+  const manifest = {
+    format: 'ml-gate/evaluate-baseline/partial/v1' as const,
+    producer: options.producer,
+    shard,
+    rows: { total: rows, start: range.start, end: range.end },
+    sha256: {
+      newModel: report.models.new!.sha256!,
+      baselineModel: report.models.baseline?.sha256 ?? null,
+      evalSet: report.evalSet!.sha256!,
+    },
+    settings: resultSettings(s, report.settings.onnxruntime?.version ?? ''),
+    inputs: options.inputs,
+  };
+  return serializePartial(manifest, body);
+}
+
+/** Loads what it takes, scores the rows (all, or a shard's) and records in `report` what was scored. */
+async function scoreInto(
+  s: EvaluationSettings,
+  report: EvaluationReport,
+  options: EvaluateOptions,
+  shard?: ShardSpec,
+): Promise<ScoredRows> {
   recordSettings(report, s);
   const ort = await loadRuntime(report, s, options);
   const opened: LoadedModel[] = [];
@@ -86,7 +147,7 @@ export async function evaluateModels(s: EvaluationSettings, report: EvaluationRe
     const { newModel, baseline } = await loadModels(ort, s, report, opened);
     data = await openData(s, report);
     const hashes = hashInputs(s, data, baseline !== undefined);
-    const comparison = await compareModels({
+    const scored = await scoreModels({
       ort,
       newModel,
       baseline,
@@ -96,6 +157,7 @@ export async function evaluateModels(s: EvaluationSettings, report: EvaluationRe
       log: options.log,
       topK: s.topK,
       rankMetricsNeeded: ranksNeeded(s),
+      shard,
       checkTask: (task, _classes, choice) => {
         // recorded first: a metric that does not fit still leaves the task and why in the report
         recordTask(report, choice, options);
@@ -104,12 +166,17 @@ export async function evaluateModels(s: EvaluationSettings, report: EvaluationRe
       },
     });
     recordHashes(report, data, await hashes);
-    recordComparison(report, comparison);
-    decide(report, s, comparison);
+    return scored;
   } finally {
     await data?.close();
     for (const m of opened) await m.session.release();
   }
+}
+
+/** From the finished comparison (of one pass, or of merged shards): the report's metrics, decision and verdict. */
+export function concludeEvaluation(report: EvaluationReport, s: EvaluationSettings, comparison: Comparison): void {
+  recordComparison(report, comparison);
+  decide(report, s, comparison);
 }
 
 function recordTask(report: EvaluationReport, choice: TaskChoice, options: EvaluateOptions): void {
@@ -239,6 +306,20 @@ function recordComparison(report: EvaluationReport, c: Comparison): void {
   report.settings.batchSize = c.batchSize;
   addEvaluation(report.models.new!, c.new, c.rows);
   if (report.models.baseline && c.baseline) addEvaluation(report.models.baseline, c.baseline, c.rows);
+}
+
+/** A shard's task, classes and inference times (what its outputs held is known only once the shards are merged). */
+function recordScoring(report: EvaluationReport, scored: ScoredRows, rows: number): void {
+  report.task = scored.task;
+  report.taskReason = scored.taskReason;
+  report.classes = scored.classes;
+  report.settings.batchSize = scored.batchSize;
+  const timing = (target: ModelReport | undefined, inferenceMs: number | undefined) => {
+    if (target && inferenceMs !== undefined) addEvaluation(target, { outputKind: target.outputKind ?? 'values', inferenceMs }, rows);
+    if (target) delete target.outputKind;
+  };
+  timing(report.models.new, scored.inferenceMs[0]);
+  timing(report.models.baseline, scored.inferenceMs[1]);
 }
 
 /** Each model's metric values (the report's models.*.metrics) and confusion matrix, from the comparisons. */

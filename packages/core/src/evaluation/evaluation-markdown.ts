@@ -7,7 +7,7 @@ import type { ClassComparison, MetricComparison } from './comparison.js';
 import type { EvaluationReport, GuardReport, GuardRow, ModelReport, SliceReport, ThresholdReport } from './evaluation-report.js';
 import { classChangeChart, intervalPicture, signedMetric } from './evaluation-markdown-charts.js';
 
-const ICON = { passed: '✅', failed: '❌', error: '⚠️' } as const;
+const ICON = { passed: '✅', failed: '❌', error: '⚠️', partial: '🧩' } as const;
 
 /** GitHub refuses a comment longer than 65,536 characters; this leaves room for the marker and a note. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -49,6 +49,7 @@ interface Section {
  * GitHub's comment limit by dropping the bulkiest details first.
  */
 export function renderEvaluationMarkdown(r: EvaluationReport, options: { marker?: string } = {}): string {
+  if (r.status === 'partial') return partialMarkdown(r);
   const sections: Section[] = [
     { name: 'verdict', lines: verdict(r) },
     { name: 'decision', lines: decisionBlock(r) },
@@ -103,8 +104,23 @@ function cutAtLimit(text: string): string {
   return lines.join('\n');
 }
 
+/** A shard's summary: what it scored; the merge's summary is the evaluation's. */
+function partialMarkdown(r: EvaluationReport): string {
+  const out = [`## ${ICON.partial} Model evaluation: shard ${r.shard?.index} of ${r.shard?.count} scored`, '', r.reason, ''];
+  if (r.taskReason) out.push(`**Task:** ${r.taskReason}.`, '');
+  for (const w of r.warnings) out.push(`> [!WARNING]\n> ${w.replace(/\r?\n/g, '\n> ')}`, '');
+  out.push(...modelsAndData(r));
+  out.push(
+    `**Next:** the merge job (\`mode: merge\`) reads the partial \`${r.shard?.partial}\` with the other shards' and decides the gate.`,
+    '',
+  );
+  const footer = renderRunFooter(r.run);
+  if (footer) out.push(footer, '');
+  return out.join('\n');
+}
+
 function verdict(r: EvaluationReport): string[] {
-  const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'could not run';
+  const title = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : r.status === 'partial' ? 'partial' : 'could not run';
   const out = [`## ${ICON[r.status]} Model evaluation ${title}: ${r.primary.metric}`, '', r.reason, ''];
   if (r.taskReason) out.push(`**Task:** ${r.taskReason}.`, '');
   const { shown, more } = capped(r.warnings, LIST_CAP, 'warnings');
@@ -547,11 +563,19 @@ function modelsAndData(r: EvaluationReport): string[] {
   }
   out.push(
     '',
-    `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.${inferenceLine(r)}`,
+    `Batch size ${r.settings.batchSize}${r.settings.onnxruntime ? `, onnxruntime ${r.settings.onnxruntime.version}` : ''}.${inferenceLine(r)}${shardsLine(r)}`,
     '</details>',
     '',
   );
   return out;
+}
+
+/** A merged evaluation: how many shards, and the rows of each. */
+function shardsLine(r: EvaluationReport): string {
+  const shards = r.shards;
+  if (!shards?.length) return '';
+  const sizes = shards.map((s) => (s.rows.end - s.rows.start).toLocaleString('en-US'));
+  return ` Scored in ${shards.length} shards, merged exactly (rows per shard: ${sizes.join(', ')}).`;
 }
 
 function nextStep(r: EvaluationReport): string {

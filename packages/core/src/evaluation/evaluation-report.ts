@@ -10,8 +10,11 @@ import type { MissingBaseline } from './gate.js';
 export interface EvaluationReport {
   schema: 'ml-gate/evaluate-baseline/v1';
   createdAt: string;
-  /** passed: the gate let the model through; failed: it did not; error: the run could not decide. */
-  status: 'passed' | 'failed' | 'error';
+  /**
+   * passed: the gate let the model through; failed: it did not; error: the run could not decide;
+   * partial: one shard of a sharded evaluation, which never decides (the merge does).
+   */
+  status: 'passed' | 'failed' | 'error' | 'partial';
   passed: boolean;
   reason: string;
   task?: Task;
@@ -71,6 +74,10 @@ export interface EvaluationReport {
     threads: number;
     onnxruntime?: { version: string; source: string };
   };
+  /** A shard's run (status partial): which shard, its rows [start, end), and its partial's name. */
+  shard?: ShardReport;
+  /** A merged run: the shards merged, in row order (their rows, inference times and partials). */
+  shards?: (ShardReport & { inferenceMs: number[] })[];
   warnings: string[];
   error?: ReportError;
   /** The commit and workflow run (filled by runReportedAction). */
@@ -98,6 +105,14 @@ export function newEvaluationReport(): EvaluationReport {
     settings: { batchSize: 0, threads: 0 },
     warnings: [],
   };
+}
+
+export interface ShardReport {
+  index: number;
+  count: number;
+  rows: { start: number; end: number };
+  /** The partial's name (its file name without .json, and the artifact name after the prefix). */
+  partial: string;
 }
 
 export interface ModelReport {

@@ -14,3 +14,6 @@ export * from './gate.js';
 export * from './evaluation-report.js';
 export * from './evaluation-markdown.js';
 export * from './evaluate.js';
+export * from './accumulators.js';
+export * from './partial-result.js';
+export * from './merge-partials.js';

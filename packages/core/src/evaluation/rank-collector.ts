@@ -6,9 +6,9 @@
  * classes, else the number of classes, and 32 bytes a row more while they are ranked), and
  * otherwise the metrics are reported unavailable with the reason.
  */
-import { RankScores } from '../metrics/rank-scores.js';
+import { RankScores, type RankScoresJson } from '../metrics/rank-scores.js';
 import { formatBytes } from '../util/format.js';
-import type { RowValues } from './row-values.js';
+import { finalReading, type ReadingState, type RowValues } from './row-values.js';
 
 /** Per-row scores kept without being asked for: 64 MiB (a binary set of 1,000,000 rows takes 52 MB). */
 export const RANK_SCORES_BUDGET = 64 * 2 ** 20;
@@ -18,6 +18,9 @@ const RANKING_BYTES_PER_ROW = 32;
 
 /** The rank metrics' scores, or why there are none. */
 export type RankData = { scores: RankScores } | { unavailable: string };
+
+/** A RankCollector as JSON (a shard's partial result): the scores as read, logits not yet softmaxed. */
+export type RankCollectorJson = { scores: RankScoresJson } | { unavailable: string };
 
 /** What the collector reads of a model's batch: its raw scores and how to read them. */
 interface ScoredModel {
@@ -38,8 +41,17 @@ export class RankCollector {
     this.margins = Array.from({ length: models }, () => new Float64Array(batchRows));
   }
 
-  /** Decides, before the pass, whether the scores are kept (`needed`: the gate or a threshold ranks). */
-  static create(models: readonly ScoredModel[], classes: number, rows: number, batchRows: number, needed: boolean): RankCollector {
+  /**
+   * Decides, before the pass, whether the scores are kept (`needed`: the gate or a threshold ranks):
+   * on the eval set's `rows`, so that every shard decides alike; room is made for the `scoredRows`.
+   */
+  static create(
+    models: readonly ScoredModel[],
+    classes: number,
+    { rows, scoredRows }: { rows: number; scoredRows: number },
+    batchRows: number,
+    needed: boolean,
+  ): RankCollector {
     const skip = (unavailable: string) => new RankCollector({ unavailable }, 0, 0);
     const labels = models.find((m) => m.outputIsLabels);
     if (labels) return skip(`the ${labels === models[0] ? 'new' : 'baseline'} model outputs class ids, not scores to rank`);
@@ -51,7 +63,7 @@ export class RankCollector {
           `${formatBytes(RANK_SCORES_BUDGET)} kept unasked; name it in metric or thresholds to compute it`,
       );
     }
-    return new RankCollector({ scores: new RankScores(classes, models.length === 2, rows) }, batchRows, models.length);
+    return new RankCollector({ scores: new RankScores(classes, models.length === 2, scoredRows) }, batchRows, models.length);
   }
 
   /** Adds a batch: each model's scores (binary: one increasing with P(class 1) per row; else every class's). */
@@ -69,16 +81,34 @@ export class RankCollector {
     return out;
   }
 
-  /** The scores, as probabilities where the outputs turned out to be logits (several classes: softmax per row). */
-  finish(models: readonly ScoredModel[]): RankData {
+  /**
+   * The scores, as probabilities where the outputs turned out to be logits (several classes: softmax
+   * per row; `readings` of the whole evaluation). Ends the collector: the scores are changed in place.
+   */
+  finish(readings: readonly ReadingState[]): RankData {
     if (!('scores' in this.data)) return this.data;
     const ranks = this.data.scores;
     if (ranks.width > 1) {
-      models.forEach((m, i) => {
-        if (m.values?.finalReading() === 1) softmaxRows(ranks.scores(i === 0 ? 'new' : 'baseline'), ranks.width);
+      readings.forEach((r, i) => {
+        if (finalReading(r) === 1) softmaxRows(ranks.scores(i === 0 ? 'new' : 'baseline'), ranks.width);
       });
     }
     return this.data;
+  }
+
+  /** Appends the rows of the shard that follows this one's. */
+  merge(other: RankCollector): void {
+    if ('scores' in this.data && 'scores' in other.data) this.data.scores.merge(other.data.scores);
+    else if ('scores' in this.data !== 'scores' in other.data) throw new RangeError('RankCollector.merge: scores kept in one shard only');
+  }
+
+  toJSON(): RankCollectorJson {
+    return 'scores' in this.data ? { scores: this.data.scores.toJSON() } : { unavailable: this.data.unavailable };
+  }
+
+  static fromJSON(json: RankCollectorJson): RankCollector {
+    const data: RankData = 'scores' in json ? { scores: RankScores.fromJSON(json.scores) } : { unavailable: String(json.unavailable) };
+    return new RankCollector(data, 0, 0);
   }
 }
 

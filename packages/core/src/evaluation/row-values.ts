@@ -15,6 +15,30 @@ import { brierFromSums, topKHit } from '../metrics/per-row.js';
 /** Reading 0: probabilities (or class ids); reading 1: logits. */
 export type Reading = 0 | 1;
 
+/**
+ * What the statistics need to know of a model's readings once rows are in: the same for every
+ * subset of rows, and mergeable across shards (probabilities stay possible only if they did in
+ * every shard).
+ */
+export interface ReadingState {
+  /** Float scores, not class ids. */
+  hasScores: boolean;
+  /** One score column: the two readings predict differently (score > 0.5 against score > 0). */
+  twoPredictions: boolean;
+  /** Every row so far is a distribution. */
+  probabilitiesPossible: boolean;
+}
+
+/** The reading that holds once every row is in. */
+export function finalReading(s: ReadingState): Reading {
+  return !s.hasScores || s.probabilitiesPossible ? 0 : 1;
+}
+
+/** The readings of the rows of two shards together. */
+export function mergeReadingStates(a: readonly ReadingState[], b: readonly ReadingState[]): ReadingState[] {
+  return a.map((s, i) => ({ ...s, probabilitiesPossible: s.probabilitiesPossible && b[i].probabilitiesPossible }));
+}
+
 /** log(p) clipped as scikit-learn's log_loss clips p to [eps, 1 - eps]. */
 const EPS = 1e-15;
 const LOG_EPS = Math.log(EPS);
@@ -79,7 +103,16 @@ export class RowValues {
 
   /** The reading that holds once every row is in: the final answer after the last batch. */
   finalReading(): Reading {
-    return this.outputIsLabels || this.probabilitiesPossible ? 0 : 1;
+    return finalReading(this.readingState());
+  }
+
+  /** What the statistics need to know of the readings (after the last batch: their final state). */
+  readingState(): ReadingState {
+    return {
+      hasScores: !this.outputIsLabels,
+      twoPredictions: this.predicted[0] !== this.predicted[1],
+      probabilitiesPossible: this.outputIsLabels || this.probabilitiesPossible,
+    };
   }
 
   /**

@@ -4,9 +4,9 @@
  * that every metric, interval and test of the whole set exists per slice too. Each batch's rows are
  * grouped by code and handed to that code's accumulator; nothing grows with the rows.
  */
-import { RowValues } from './row-values.js';
+import { RowValues, type ReadingState } from './row-values.js';
 import type { SliceColumn } from './eval-set.js';
-import { ClassificationAccumulator, RegressionAccumulator, type SubsetStatistics } from './statistics.js';
+import { ClassificationAccumulator, RegressionAccumulator, type AccumulatorJson, type SubsetStatistics } from './statistics.js';
 
 /** One slice column's statistics, per code (in increasing code order). */
 export interface SliceStatistics {
@@ -17,6 +17,21 @@ export interface SliceStatistics {
 }
 
 type Accumulator = ClassificationAccumulator | RegressionAccumulator;
+
+/** A slice column's accumulators as JSON (a shard's partial result): each code's, in code order. */
+export interface SliceAccumulatorsJson {
+  column: string;
+  file: string;
+  names: [number, string][] | null;
+  subsets: [number, AccumulatorJson][];
+}
+
+/** The column a slice's statistics belong to, as the report names it. */
+type ColumnInfo = Pick<SliceColumn, 'name' | 'file' | 'names'>;
+
+function accumulatorFromJSON(json: AccumulatorJson): Accumulator {
+  return json.task === 'classification' ? ClassificationAccumulator.fromJSON(json) : RegressionAccumulator.fromJSON(json);
+}
 
 /** What gathering needs of a model: its RowValues (a classifier; a regression's are its scores). */
 interface ModelRows {
@@ -32,7 +47,7 @@ export class SliceAccumulators {
   private readonly predictions: Float64Array[];
 
   constructor(
-    private readonly column: SliceColumn,
+    private readonly column: ColumnInfo,
     private readonly make: () => Accumulator,
     models: readonly ModelRows[],
     batchRows: number,
@@ -66,10 +81,47 @@ export class SliceAccumulators {
     }
   }
 
-  finish(): SliceStatistics {
+  /** Each code's statistics under the readings that held (`readings`: of the whole evaluation). */
+  finish(readings: readonly ReadingState[]): SliceStatistics {
     const codes = [...this.subsets.keys()].sort((a, b) => a - b);
-    const subsets = new Map(codes.map((code) => [code, this.subsets.get(code)!.finish()]));
+    const finish = (acc: Accumulator) => (acc instanceof ClassificationAccumulator ? acc.finish(readings) : acc.finish());
+    const subsets = new Map(codes.map((code) => [code, finish(this.subsets.get(code)!)]));
     return { column: this.column.name, file: this.column.file, names: this.column.names, subsets };
+  }
+
+  /** Adds the statistics of another shard's rows of the same column: code by code. */
+  merge(other: SliceAccumulators): void {
+    if (other.column.name !== this.column.name)
+      throw new RangeError(`SliceAccumulators.merge: column ${other.column.name}, not ${this.column.name}`);
+    for (const [code, acc] of other.subsets) {
+      const mine = this.subsets.get(code);
+      if (!mine) this.subsets.set(code, acc);
+      else if (mine instanceof ClassificationAccumulator && acc instanceof ClassificationAccumulator) mine.merge(acc);
+      else if (mine instanceof RegressionAccumulator && acc instanceof RegressionAccumulator) mine.merge(acc);
+      else throw new RangeError('SliceAccumulators.merge: classification and regression statistics');
+    }
+  }
+
+  toJSON(): SliceAccumulatorsJson {
+    const { name, file, names } = this.column;
+    const codes = [...this.subsets.keys()].sort((a, b) => a - b);
+    return {
+      column: name,
+      file,
+      names: names ? [...names] : null,
+      subsets: codes.map((code) => [code, this.subsets.get(code)!.toJSON()]),
+    };
+  }
+
+  /** What toJSON wrote: statistics to merge and finish (no more rows are added to it). */
+  static fromJSON(json: SliceAccumulatorsJson): SliceAccumulators {
+    const column: ColumnInfo = { name: json.column, file: json.file, names: json.names ? new Map(json.names) : undefined };
+    const slices = new SliceAccumulators(column, () => new RegressionAccumulator(false), [], 0);
+    for (const [code, acc] of json.subsets) {
+      if (!Number.isInteger(code)) throw new RangeError(`bad slice code ${String(code)}`);
+      slices.subsets.set(code, accumulatorFromJSON(acc));
+    }
+    return slices;
   }
 
   private subsetOf(code: number): Accumulator {

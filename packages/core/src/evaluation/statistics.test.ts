@@ -21,7 +21,7 @@ function classify(width: number, classes: number, scores: number[], labels: numb
     values.compute(Float64Array.from(scores.slice(r * width, (r + n) * width)), y, n);
     acc.add(y, [values], n);
   }
-  const stats = acc.finish();
+  const stats = acc.finish([values.readingState()]);
   const { comparisons, perClass } = compareStatistics(stats, INFERENCE);
   const flat = stats.confusion.confusion('new');
   return {

@@ -17,11 +17,11 @@
  * the last row: until then every statistic that depends on it is kept per reading (per pair of
  * readings for paired ones), and `finish` keeps the ones that hold.
  */
-import { CalibrationCells } from '../metrics/calibration.js';
-import { PairedConfusion } from '../metrics/paired-confusion.js';
-import { PairedHits } from '../metrics/paired-hits.js';
-import { MeanStats, PairedMeanStats } from '../stats/index.js';
-import type { Reading, RowValues } from './row-values.js';
+import { CalibrationCells, type CalibrationCellJson } from '../metrics/calibration.js';
+import { PairedConfusion, type PairedConfusionJson } from '../metrics/paired-confusion.js';
+import { PairedHits, type PairedHitsJson } from '../metrics/paired-hits.js';
+import { MeanStats, PairedMeanStats, type MeanStatsJson, type PairedMeanStatsJson } from '../stats/index.js';
+import { finalReading, type Reading, type ReadingState, type RowValues } from './row-values.js';
 
 /** The statistics of a classification over a set of rows (all of them, or one slice). */
 export interface ClassificationStatistics {
@@ -53,6 +53,35 @@ export interface RegressionStatistics {
 
 export type SubsetStatistics = ClassificationStatistics | RegressionStatistics;
 
+/** A ClassificationAccumulator as JSON (a shard's partial result): every reading's statistics, undecided. */
+export interface ClassificationAccumulatorJson {
+  task: 'classification';
+  classes: number;
+  rows: number;
+  /** By pair of prediction readings (null: never seen). */
+  confusion: (PairedConfusionJson | null)[];
+  /** [model][reading] */
+  loss: MeanStatsJson[][];
+  brier: MeanStatsJson[][];
+  /** By pair of score readings. */
+  lossDiff: MeanStatsJson[];
+  brierDiff: MeanStatsJson[];
+  calibration: CalibrationCellJson[][];
+  topK: PairedHitsJson | null;
+}
+
+/** A RegressionAccumulator as JSON. */
+export interface RegressionAccumulatorJson {
+  task: 'regression';
+  paired: boolean;
+  rows: number;
+  squaredError: PairedMeanStatsJson;
+  absoluteError: PairedMeanStatsJson;
+  target: MeanStatsJson;
+}
+
+export type AccumulatorJson = ClassificationAccumulatorJson | RegressionAccumulatorJson;
+
 /** A pair of readings (new model's, baseline's) as one index 0..3 (without a baseline, b is 0). */
 const pairIndex = (a: Reading, b: Reading) => a * 2 + b;
 
@@ -76,21 +105,23 @@ export class ClassificationAccumulator {
   private readonly calibration: CalibrationCells[] = [];
   private readonly topK?: PairedHits;
 
+  /** `models`: each model's RowValues (one or two), whose shape (scores, top-k) the statistics follow. */
   constructor(
     readonly classes: number,
-    private readonly models: readonly RowValues[],
+    models: readonly RowValues[] | { count: number; topK: boolean },
   ) {
+    const { count, topK } = 'count' in models ? models : { count: models.length, topK: models.every((m) => m.topKHit) };
     // four pairs of readings at most; the tables are made when a pair is first seen (a dense one is classes^3 counts)
     for (let i = 0; i < 4; i++) {
       this.lossDiff.push(new MeanStats());
       this.brierDiff.push(new MeanStats());
       this.calibration.push(new CalibrationCells());
     }
-    for (let m = 0; m < models.length; m++) {
+    for (let m = 0; m < count; m++) {
       this.loss.push(perReading());
       this.brier.push(perReading());
     }
-    if (models[0].topKHit && (models.length === 1 || models[1].topKHit)) this.topK = new PairedHits();
+    if (topK) this.topK = new PairedHits();
   }
 
   /** Adds the first `n` rows of the batch: `labels` and each model's RowValues for them. */
@@ -132,12 +163,15 @@ export class ClassificationAccumulator {
     }
   }
 
-  /** The statistics under the readings that held to the last row. */
-  finish(): ClassificationStatistics {
-    const [a, b] = this.models;
-    const ra = a.finalReading();
-    const rb = b ? b.finalReading() : 0;
-    const predictionPair = pairIndex(a.predictionReadings().length > 1 ? ra : 0, b && b.predictionReadings().length > 1 ? rb : 0);
+  /**
+   * The statistics under the readings that held to the last row of the whole evaluation (`readings`:
+   * each model's, the same for every subset and every shard).
+   */
+  finish(readings: readonly ReadingState[]): ClassificationStatistics {
+    const [a, b] = readings;
+    const ra = finalReading(a);
+    const rb = b ? finalReading(b) : 0;
+    const predictionPair = pairIndex(a.twoPredictions ? ra : 0, b?.twoPredictions ? rb : 0);
     const stats: ClassificationStatistics = {
       task: 'classification',
       classes: this.classes,
@@ -153,10 +187,59 @@ export class ClassificationAccumulator {
       new PairedMeanStats(perModel[0][ra], b ? perModel[1][rb] : undefined, b ? diff[k] : undefined);
     return { ...stats, logLoss: pair(this.loss, this.lossDiff), brier: pair(this.brier, this.brierDiff), calibration: this.calibration[k] };
   }
+
+  /** Adds the statistics of other rows (another batch range, another shard): exact, in any order. */
+  merge(other: ClassificationAccumulator): void {
+    if (other.classes !== this.classes || other.loss.length !== this.loss.length || !other.topK !== !this.topK) {
+      throw new RangeError('ClassificationAccumulator.merge: different classes, models or top-k');
+    }
+    this.rows += other.rows;
+    other.confusion.forEach((table, pair) => table && this.confusionOf(pair).merge(table));
+    this.loss.forEach((perModel, m) => perModel.forEach((stats, r) => stats.merge(other.loss[m][r])));
+    this.brier.forEach((perModel, m) => perModel.forEach((stats, r) => stats.merge(other.brier[m][r])));
+    for (let k = 0; k < 4; k++) {
+      this.lossDiff[k].merge(other.lossDiff[k]);
+      this.brierDiff[k].merge(other.brierDiff[k]);
+      this.calibration[k].merge(other.calibration[k]);
+    }
+    if (this.topK && other.topK) this.topK.merge(other.topK);
+  }
+
+  toJSON(): ClassificationAccumulatorJson {
+    const stats = (list: MeanStats[]) => list.map((m) => m.toJSON());
+    return {
+      task: 'classification',
+      classes: this.classes,
+      rows: this.rows,
+      confusion: [0, 1, 2, 3].map((pair) => this.confusion[pair]?.toJSON() ?? null),
+      loss: this.loss.map(stats),
+      brier: this.brier.map(stats),
+      lossDiff: stats(this.lossDiff),
+      brierDiff: stats(this.brierDiff),
+      calibration: this.calibration.map((c) => c.toJSON()),
+      topK: this.topK?.toJSON() ?? null,
+    };
+  }
+
+  /** What toJSON wrote; a malformed part throws (a RangeError from the part, or a TypeError). */
+  static fromJSON(json: ClassificationAccumulatorJson): ClassificationAccumulator {
+    const acc = new ClassificationAccumulator(json.classes, { count: json.loss.length, topK: json.topK !== null });
+    const mergeAll = (into: MeanStats[], from: MeanStatsJson[]) => into.forEach((m, i) => m.merge(MeanStats.fromJSON(from[i])));
+    if (!Number.isInteger(json.rows) || json.rows < 0 || json.confusion.length !== 4) throw new RangeError('bad classification statistics');
+    acc.rows = json.rows;
+    json.confusion.forEach((table, pair) => table && acc.confusionOf(pair).merge(PairedConfusion.fromJSON(table)));
+    acc.loss.forEach((perModel, m) => mergeAll(perModel, json.loss[m]));
+    acc.brier.forEach((perModel, m) => mergeAll(perModel, json.brier[m]));
+    mergeAll(acc.lossDiff, json.lossDiff);
+    mergeAll(acc.brierDiff, json.brierDiff);
+    acc.calibration.forEach((cells, k) => cells.merge(CalibrationCells.fromJSON(json.calibration[k])));
+    if (acc.topK && json.topK) acc.topK.merge(PairedHits.fromJSON(json.topK));
+    return acc;
+  }
 }
 
 /** Why the score-based metrics of a pair of models cannot be compared, if they cannot. */
-function scoresUnavailable(a: RowValues, b: RowValues | undefined): string | undefined {
+function scoresUnavailable(a: ReadingState, b: ReadingState | undefined): string | undefined {
   if (!a.hasScores) return 'the new model outputs class ids, not scores';
   if (b && !b.hasScores) return 'the baseline model outputs class ids, not scores';
   return undefined;
@@ -194,9 +277,9 @@ function addDifferences(stats: MeanStats, a: Float64Array, b: Float64Array, n: n
 /** The regression statistics of one subset of rows: predictions of each model against the targets. */
 export class RegressionAccumulator {
   private rows = 0;
-  private readonly squaredError = new PairedMeanStats();
-  private readonly absoluteError = new PairedMeanStats();
-  private readonly target = new MeanStats();
+  private squaredError = new PairedMeanStats();
+  private absoluteError = new PairedMeanStats();
+  private target = new MeanStats();
 
   constructor(private readonly paired: boolean) {}
 
@@ -222,5 +305,36 @@ export class RegressionAccumulator {
   finish(): RegressionStatistics {
     const { paired, rows, squaredError, absoluteError, target } = this;
     return { task: 'regression', paired, rows, squaredError, absoluteError, target };
+  }
+
+  /** Adds the statistics of other rows: exact, in any order. */
+  merge(other: RegressionAccumulator): void {
+    if (other.paired !== this.paired) throw new RangeError('RegressionAccumulator.merge: paired and unpaired statistics');
+    this.rows += other.rows;
+    this.squaredError.merge(other.squaredError);
+    this.absoluteError.merge(other.absoluteError);
+    this.target.merge(other.target);
+  }
+
+  toJSON(): RegressionAccumulatorJson {
+    const { paired, rows, squaredError, absoluteError, target } = this;
+    return {
+      task: 'regression',
+      paired,
+      rows,
+      squaredError: squaredError.toJSON(),
+      absoluteError: absoluteError.toJSON(),
+      target: target.toJSON(),
+    };
+  }
+
+  static fromJSON(json: RegressionAccumulatorJson): RegressionAccumulator {
+    if (!Number.isInteger(json.rows) || json.rows < 0) throw new RangeError('bad regression statistics');
+    const acc = new RegressionAccumulator(json.paired === true);
+    acc.rows = json.rows;
+    acc.squaredError = PairedMeanStats.fromJSON(json.squaredError);
+    acc.absoluteError = PairedMeanStats.fromJSON(json.absoluteError);
+    acc.target = MeanStats.fromJSON(json.target);
+    return acc;
   }
 }

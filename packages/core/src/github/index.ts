@@ -3,3 +3,5 @@ export * from './run-action.js';
 export * from './pr-comment.js';
 export * from './reported-action.js';
 export * from './secrets.js';
+export { uploadArtifactFile, downloadRunArtifacts, checkArtifactName } from './artifacts.js';
+export type { UploadedArtifact, DownloadedArtifact } from './artifacts.js';

@@ -12,6 +12,32 @@
  * Merging is concatenation: row order matters only to the jackknife's groups (row index mod 20),
  * so merge shards in a fixed order.
  */
+/** What RankScores.toJSON writes: the rows' labels and each model's scores as little-endian bytes in base64 (exact to the bit). */
+export interface RankScoresJson {
+  classes: number;
+  paired: boolean;
+  rows: number;
+  /** Int32 labels. */
+  labels: string;
+  /** Float64 scores, `width` per row. */
+  new: string;
+  baseline: string | null;
+}
+
+function base64Of(values: Int32Array | Float64Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+/** The typed array base64Of wrote, checked to hold `length` elements. */
+function fromBase64<T extends Int32Array | Float64Array>(text: string, make: (n: number) => T, length: number, what: string): T {
+  const bytes = Buffer.from(text, 'base64');
+  const out = make(length);
+  if (bytes.length !== out.byteLength)
+    throw new RangeError(`RankScores.fromJSON: ${what} hold ${bytes.length} bytes, expected ${out.byteLength}`);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
 export class RankScores {
   /** Scores per row per model: 1 (binary) or K. */
   readonly width: number;
@@ -93,6 +119,31 @@ export class RankScores {
     if (other.classes !== this.classes || other.paired !== this.paired)
       throw new RangeError('RankScores.merge: different classes or pairing');
     this.addRows(other.labels(), other.scores('new'), other.paired ? other.scores('baseline') : undefined, other.rows);
+  }
+
+  toJSON(): RankScoresJson {
+    return {
+      classes: this.classes,
+      paired: this.paired,
+      rows: this.count,
+      labels: base64Of(this.labels()),
+      new: base64Of(this.scores('new')),
+      baseline: this.paired ? base64Of(this.scores('baseline')) : null,
+    };
+  }
+
+  /** What toJSON wrote (labels are checked again as they are added). */
+  static fromJSON(json: RankScoresJson): RankScores {
+    if (!Number.isInteger(json.rows) || json.rows < 0) throw new RangeError(`RankScores.fromJSON: bad rows ${json.rows}`);
+    const scores = new RankScores(json.classes, json.paired === true, json.rows);
+    const w = scores.width;
+    const labels = fromBase64(json.labels, (n) => new Int32Array(n), json.rows, 'labels');
+    const scoresNew = fromBase64(json.new, (n) => new Float64Array(n), json.rows * w, 'new scores');
+    const scoresBaseline = json.paired
+      ? fromBase64(json.baseline ?? '', (n) => new Float64Array(n), json.rows * w, 'baseline scores')
+      : undefined;
+    scores.addRows(labels, scoresNew, scoresBaseline, json.rows);
+    return scores;
   }
 
   /** Bytes held by the buffers (their capacity, not only the rows in use). */

@@ -1,0 +1,168 @@
+/**
+ * A shard's partial result: what one job of a sharded evaluation (`shard: k/n`) scored — the
+ * unfinished sufficient statistics of its rows (accumulators.ts) — and a manifest that says what
+ * exactly was scored, so that the merge can refuse partials that do not belong together: the
+ * build of the action, the shard, the row range, the SHA-256 of both models and of the eval set,
+ * and the settings that change the result (in clear and hashed). A partial never decides the gate.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+
+import { UserError, fileProblem, messageOf, parseError, type ParseResult } from '../errors.js';
+import { canonicalJson, sha256Text } from '../util/canonical-json.js';
+import type { EvaluationAccumulatorsJson } from './accumulators.js';
+import type { RowRange } from './compare.js';
+import type { EvaluationSettings } from './evaluate.js';
+import type { EvaluationReport } from './evaluation-report.js';
+import type { Task } from '../metrics/definitions.js';
+
+export const PARTIAL_FORMAT = 'ml-gate/evaluate-baseline/partial/v1';
+
+/** Which code wrote a partial: the action, and the SHA-256 of its running bundle (any change to the code changes it). */
+export interface Producer {
+  action: string;
+  build: string;
+}
+
+/** Shard `index` (1-based) of `count`. */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** Every setting that changes the result: the evaluation's settings but the files' paths (their contents are hashed instead) and where onnxruntime came from (its version counts). */
+export type ResultSettings = Omit<EvaluationSettings, 'newModel' | 'baselineModel' | 'evalData' | 'onnxruntime'> & {
+  onnxruntimeVersion: string;
+};
+
+export interface PartialManifest {
+  format: typeof PARTIAL_FORMAT;
+  producer: Producer;
+  shard: ShardSpec;
+  rows: { total: number; start: number; end: number };
+  sha256: { newModel: string; baselineModel: string | null; evalSet: string };
+  settings: { sha256: string; values: ResultSettings };
+  /** The shard's inputs as the runner passed them (a merge given other values refuses them). */
+  inputs: Record<string, string>;
+  /** SHA-256 of the body's JSON as written: a changed byte anywhere in it is caught. */
+  contentSha256: string;
+}
+
+/** How the rows were scored: what the merge needs besides the statistics. */
+export interface Scoring {
+  task: Task;
+  taskReason: string;
+  classes: number | null;
+  batchSize: number;
+  /** Per model (new first). */
+  inferenceMs: number[];
+}
+
+export interface PartialBody {
+  /** The report as the shard filled it before any decision: models, eval set, task, settings, warnings. */
+  report: EvaluationReport;
+  scoring: Scoring;
+  statistics: EvaluationAccumulatorsJson;
+}
+
+export interface PartialResult extends PartialBody {
+  manifest: PartialManifest;
+}
+
+/** The settings that change the result, and their hash. */
+export function resultSettings(s: EvaluationSettings, onnxruntimeVersion: string): PartialManifest['settings'] {
+  const values: Partial<EvaluationSettings> & { onnxruntimeVersion: string } = { ...s, onnxruntimeVersion };
+  // the files' contents are in the manifest's SHA-256; where they and onnxruntime lie changes nothing
+  for (const key of ['newModel', 'baselineModel', 'evalData', 'onnxruntime'] as const) delete values[key];
+  return { sha256: sha256Text(canonicalJson(values)), values: values as ResultSettings };
+}
+
+/** The file name of shard `index` of `count`'s partial (also the artifact's name after its prefix). */
+export function partialName({ index, count }: ShardSpec): string {
+  return `partial-${index}-of-${count}`;
+}
+
+/** The partial as the text of its file: the manifest, then the body whose SHA-256 the manifest holds. */
+export function serializePartial(manifest: Omit<PartialManifest, 'contentSha256'>, body: PartialBody): string {
+  const text = JSON.stringify(body);
+  const full: PartialManifest = { ...manifest, contentSha256: sha256Text(text) };
+  return `{"manifest":${JSON.stringify(full)},"body":${text}}\n`;
+}
+
+function badPartial(file: string, what: string, hint?: string): UserError {
+  return new UserError(`The partial result ${file} ${what}.`, { input: 'partials', file, hint });
+}
+
+/** Reads a partial file, checking its format and its content hash; a UserError names the file. */
+export async function readPartial(file: string): Promise<PartialResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw badPartial(file, fileProblem(e));
+  }
+  let parsed: { manifest?: PartialManifest; body?: PartialBody };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch (e) {
+    throw badPartial(file, `is not JSON (${messageOf(e)}): it may have been cut short`);
+  }
+  const { manifest, body } = parsed;
+  if (!manifest || !body || manifest.format !== PARTIAL_FORMAT) {
+    const format = typeof manifest?.format === 'string' ? `format '${manifest.format}'` : 'no format';
+    throw badPartial(
+      file,
+      `has ${format}; expected '${PARTIAL_FORMAT}', written by evaluate-baseline with shard: k/n`,
+      'Every shard and the merge must use the same version of the action.',
+    );
+  }
+  if (sha256Text(JSON.stringify(body)) !== manifest.contentSha256) {
+    throw badPartial(file, 'does not match the SHA-256 its manifest records: it was changed or damaged after it was written');
+  }
+  return { manifest, ...body };
+}
+
+/** "shard 2 of 3 (partial-2-of-3.json)" */
+export function describeShard(shard: ShardSpec, file: string): string {
+  return `shard ${shard.index} of ${shard.count} (${file})`;
+}
+
+/** A range as messages write it: "rows 0..4095" (inclusive), "no rows". */
+export function describeRows({ start, end }: RowRange): string {
+  return end > start ? `rows ${start}..${end - 1}` : 'no rows';
+}
+
+/** The most shards: a matrix has at most 256 jobs, and several matrices may share an evaluation. */
+export const MAX_SHARDS = 4096;
+
+/** Input shard: "k/n", shard k (1-based) of n. */
+export function parseShard(text: string): ParseResult<ShardSpec> {
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text.trim());
+  if (!match) return parseError('it is not of the form k/n');
+  const [index, count] = [Number(match[1]), Number(match[2])];
+  if (count < 1 || count > MAX_SHARDS) return parseError(`n must be 1..${MAX_SHARDS}`);
+  if (index < 1 || index > count) return parseError(`k must be 1..n (${count})`);
+  return { ok: true, value: { index, count } };
+}
+
+const PARTIAL_FILE = /^partial-(\d+)-of-(\d+)\.json$/;
+
+/**
+ * The partial files under `dir`, at any depth (actions/download-artifact puts each artifact in a
+ * folder of its own), sorted by path. A folder that cannot be read is a UserError naming it.
+ */
+export async function findPartialFiles(dir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`Input partials is '${dir}', a folder that ${fileProblem(e, 'a folder')}.`, {
+      input: 'partials',
+      hint: 'Give the folder the shards wrote their partials to (shard: k/n with the same partials), or artifact:PREFIX.',
+    });
+  }
+  return entries
+    .filter((e) => PARTIAL_FILE.test(basename(e)))
+    .map((e) => join(dir, e))
+    .sort();
+}
