@@ -83,7 +83,7 @@ function checkSameEvaluation(shards: readonly LoadedPartial[]): void {
     const shard = describeShard(m.shard, file);
     const differs = (what: string, mine: unknown, theirs: unknown) =>
       refuse(
-        `The partial of ${shard} scored ${what} ${String(mine)}, but shard 1 (${first.file}) ${String(theirs)}.`,
+        `The partial of ${shard} scored ${what} ${String(mine)}; shard 1 (${first.file}) scored ${String(theirs)}.`,
         file,
         'Every shard must evaluate the same files with the same inputs.',
       );
@@ -92,8 +92,13 @@ function checkSameEvaluation(shards: readonly LoadedPartial[]): void {
       throw differs('a baseline of SHA-256', m.sha256.baselineModel ?? 'none', m1.sha256.baselineModel ?? 'none');
     if (m.sha256.evalSet !== m1.sha256.evalSet) throw differs('an eval set of SHA-256', m.sha256.evalSet, m1.sha256.evalSet);
     if (m.rows.total !== m1.rows.total) throw differs('an eval set of rows', m.rows.total, m1.rows.total);
-    if (m.settings.sha256 !== m1.settings.sha256)
-      throw differs('with settings', differingSettings(m.settings.values, m1.settings.values), 'did not');
+    if (m.settings.sha256 !== m1.settings.sha256) {
+      throw refuse(
+        `The partial of ${shard} was made with other settings than shard 1 (${first.file}): ${differingSettings(m.settings.values, m1.settings.values)}.`,
+        file,
+        'Every shard must evaluate the same files with the same inputs.',
+      );
+    }
     if (m.rows.start !== end) {
       const what =
         m.rows.start > end
@@ -117,13 +122,14 @@ function checkSameEvaluation(shards: readonly LoadedPartial[]): void {
     );
 }
 
-/** "metric accuracy, not f1-macro; seed 2, not 1" */
+/** "seed 7 there, 1 in shard 1; metric ..." */
 function differingSettings(mine: object, theirs: object): string {
   const a = mine as Record<string, unknown>;
   const b = theirs as Record<string, unknown>;
+  const shown = (v: unknown) => (v === null || v === undefined ? 'unset' : JSON.stringify(v));
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const diffs = keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-  return diffs.map((k) => `${k} ${JSON.stringify(a[k]) ?? 'unset'}`).join(', ') || 'another build';
+  return diffs.map((k) => `${k} ${shown(a[k])} there, ${shown(b[k])} in shard 1`).join('; ') || 'the settings hash differs';
 }
 
 /** Shard 1's report as the base of the merged one: everything but the timings is the same in every shard. */

@@ -30,10 +30,41 @@ export interface ShardSpec {
   count: number;
 }
 
-/** Every setting that changes the result: the evaluation's settings but the files' paths (their contents are hashed instead) and where onnxruntime came from (its version counts). */
-export type ResultSettings = Omit<EvaluationSettings, 'newModel' | 'baselineModel' | 'evalData' | 'onnxruntime'> & {
-  onnxruntimeVersion: string;
-};
+/**
+ * Every setting that changes the result: the evaluation's settings but the files' paths (their
+ * contents are hashed instead) and where onnxruntime came from (its version counts).
+ */
+const RESULT_KEYS = [
+  'features',
+  'labels',
+  'metric',
+  'minImprovement',
+  'significanceLevel',
+  'confidence',
+  'replicates',
+  'seed',
+  'thresholds',
+  'classRegression',
+  'topK',
+  'slices',
+  'sliceNames',
+  'minSliceRows',
+  'maxSliceRegression',
+  'task',
+  'inputName',
+  'outputName',
+  'missingBaseline',
+  'batchSize',
+  'threads',
+] as const satisfies readonly (keyof EvaluationSettings)[];
+
+/** Every key of EvaluationSettings is a result setting or one of these: a new setting cannot be left out by mistake. */
+type NotResultKeys = 'newModel' | 'baselineModel' | 'evalData' | 'onnxruntime';
+const EVERY_SETTING_SORTED: Exclude<keyof EvaluationSettings, (typeof RESULT_KEYS)[number] | NotResultKeys> extends never ? true : never =
+  true;
+void EVERY_SETTING_SORTED;
+
+export type ResultSettings = Pick<EvaluationSettings, (typeof RESULT_KEYS)[number]> & { onnxruntimeVersion: string };
 
 export interface PartialManifest {
   format: typeof PARTIAL_FORMAT;
@@ -71,10 +102,10 @@ export interface PartialResult extends PartialBody {
 
 /** The settings that change the result, and their hash. */
 export function resultSettings(s: EvaluationSettings, onnxruntimeVersion: string): PartialManifest['settings'] {
-  const values: Partial<EvaluationSettings> & { onnxruntimeVersion: string } = { ...s, onnxruntimeVersion };
-  // the files' contents are in the manifest's SHA-256; where they and onnxruntime lie changes nothing
-  for (const key of ['newModel', 'baselineModel', 'evalData', 'onnxruntime'] as const) delete values[key];
-  return { sha256: sha256Text(canonicalJson(values)), values: values as ResultSettings };
+  // a setting left unset stays absent (JSON has no undefined), and comes back unset in the merge
+  const picked = Object.fromEntries(RESULT_KEYS.filter((key) => s[key] !== undefined).map((key) => [key, s[key]]));
+  const values = { ...picked, onnxruntimeVersion } as ResultSettings;
+  return { sha256: sha256Text(canonicalJson(values)), values };
 }
 
 /** The file name of shard `index` of `count`'s partial (also the artifact's name after its prefix). */
