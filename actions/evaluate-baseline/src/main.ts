@@ -37,10 +37,16 @@ function announceMissingBaseline(report: EvaluationReport): void {
 async function evaluate(config: Config, report: EvaluationReport): Promise<void> {
   const log = (m: string) => core.info(m);
   try {
-    if (!config.shard) await evaluateModels(config, report, { log });
+    if (!config.shard) await evaluateModels(config, report, { log, baselineCache: config.baselineCache });
     else {
       const inputs = Object.fromEntries(INPUTS.filter((n) => n !== 'github-token').map((n) => [n, stringInput(n)]));
-      const partial = await evaluateShard(config, report, { log, shard: config.shard, producer: await producer(), inputs });
+      const partial = await evaluateShard(config, report, {
+        log,
+        baselineCache: config.baselineCache,
+        shard: config.shard,
+        producer: await producer(),
+        inputs,
+      });
       core.info(
         `Partial result of shard ${config.shard.index} of ${config.shard.count}: ${await storePartial(config.partials, config.shard, partial)}.`,
       );

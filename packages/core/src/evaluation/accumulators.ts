@@ -72,6 +72,11 @@ export class EvaluationAccumulators {
     return new EvaluationAccumulators(task, subset(), slices, ranks);
   }
 
+  /** Whether the rank metrics' per-row scores are kept (then a cached baseline must keep its scores too). */
+  get keepsRankScores(): boolean {
+    return this.ranks?.keeps ?? false;
+  }
+
   /** Adds `n` rows of a batch: labels (targets), each slice column's codes, and each model's scored batch. */
   add(labels: Float64Array, codes: readonly Int32Array[], models: readonly ScoredBatch[], n: number): void {
     if (this.all instanceof ClassificationAccumulator) {

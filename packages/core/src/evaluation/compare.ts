@@ -19,6 +19,7 @@ import type { SubsetStatistics } from './statistics.js';
 import type { SliceStatistics } from './slice-statistics.js';
 import type { RankData } from './rank-collector.js';
 import { EvaluationAccumulators } from './accumulators.js';
+import { BaselineRecorder, CachedBaseline, type BaselineCacheSettings, type BaselineCacheStatus } from './baseline-cache.js';
 
 /** What a classifier's output holds, as the report says it. */
 export type ScoreKind = 'probabilities' | 'logits' | 'labels';
@@ -48,6 +49,8 @@ export interface ScoredRows {
   /** Each model's inference time (new model first). */
   inferenceMs: number[];
   accumulators: EvaluationAccumulators;
+  /** baseline-cache: hit or miss (and why), when a cache was given and a baseline scored. */
+  baselineCache?: BaselineCacheStatus;
 }
 
 export interface Comparison {
@@ -85,6 +88,8 @@ export interface CompareOptions {
   rankMetricsNeeded: boolean;
   /** Score only shard `index` of `count` (1-based): a contiguous range of whole batches (shardRange). */
   shard?: { index: number; count: number };
+  /** Read the baseline's per-row results from this cache entry when it holds them, else record them there. */
+  baselineCache?: BaselineCacheSettings;
 }
 
 /**
@@ -320,9 +325,17 @@ function notFiniteOutput(r: Runner, value: number, row: number, batches: Batches
 }
 
 /** Every model on the batch in `slot`, one after the other: each gets every core, and its own time is its own. */
-async function runAll(ort: OnnxRuntime, runners: Runner[], batches: Batches, slot: Slot, n: number, start: number): Promise<BatchOutput[]> {
-  const results: BatchOutput[] = [];
-  for (const r of runners) results.push(await runBatch(ort, r, batches, slot, n, start));
+async function runAll(
+  ort: OnnxRuntime,
+  runners: Runner[],
+  batches: Batches,
+  slot: Slot,
+  n: number,
+  start: number,
+  skip?: Runner,
+): Promise<(BatchOutput | undefined)[]> {
+  const results: (BatchOutput | undefined)[] = [];
+  for (const r of runners) results.push(r === skip ? undefined : await runBatch(ort, r, batches, slot, n, start));
   return results;
 }
 
@@ -370,7 +383,7 @@ async function probeFirstBatch(options: CompareOptions, runners: Runner[], batch
   // an empty shard still learns the outputs' layout (and checks the task) on the set's first batch
   const at = range.end > range.start ? range.start : 0;
   const n = await batches.read(at, 0);
-  const first = await runAll(options.ort, runners, batches, 0, n, at);
+  const first = (await runAll(options.ort, runners, batches, 0, n, at)) as BatchOutput[];
   runners.forEach((r, i) => {
     r.width = rowElementCount(first[i].dims);
     if (r.width === 0) throw noValues(r, first[i].dims);
@@ -468,21 +481,90 @@ export async function scoreModels(options: CompareOptions): Promise<ScoredRows> 
     rows: { rows, scoredRows: range.end - range.start },
     rankMetricsNeeded: options.rankMetricsNeeded,
   });
-  let pending: BatchOutput[] | undefined = first;
-  await streamBatches(batches, range, n, async (slot, start, count) => {
-    const outputs = pending ?? (await runAll(ort, runners, batches, slot, count, start));
+  const cache = await openBaselineCache(options.baselineCache, runners[1], task, acc.keepsRankScores, range);
+  try {
+    await runPass({ ort, runners, batches, range, first, firstRows: n, classes, acc, cache });
+  } finally {
+    await cache?.close();
+  }
+  const inferenceMs = runners.map((r) => r.inferenceMs);
+  return {
+    task,
+    taskReason: choice.reason,
+    rows,
+    range,
+    classes,
+    batchSize: batchRows,
+    inferenceMs,
+    accumulators: acc,
+    baselineCache: cache?.status,
+  };
+}
+
+/** The baseline's cache for this pass: read from (a hit) or recorded into (a miss). */
+interface BaselineCacheUse {
+  status: BaselineCacheStatus;
+  cached?: CachedBaseline;
+  recorder?: BaselineRecorder;
+  close(): Promise<void>;
+}
+
+async function openBaselineCache(
+  settings: BaselineCacheSettings | undefined,
+  baseline: Runner | undefined,
+  task: Task,
+  keepScores: boolean,
+  range: RowRange,
+): Promise<BaselineCacheUse | undefined> {
+  if (!settings || !baseline) return undefined;
+  if (range.end === range.start)
+    return { status: { status: 'unused', reason: 'no rows to score', dir: settings.dir }, close: async () => {} };
+  // an entry holds the rows of one range: a shard's entry is its own
+  settings = { ...settings, key: { ...settings.key, start: range.start, end: range.end } };
+  const opened = await CachedBaseline.open(settings, task, baseline, keepScores);
+  if ('cached' in opened) {
+    const { cached } = opened;
+    return { status: { status: 'hit', dir: settings.dir }, cached, close: () => cached.close() };
+  }
+  const recorder = await BaselineRecorder.create(settings, task, baseline, keepScores, range.end - range.start);
+  // committed by the pass once every row is in; anything else leaves no entry
+  return { status: { status: 'miss', reason: opened.miss, dir: settings.dir }, recorder, close: () => recorder.abort() };
+}
+
+interface Pass {
+  ort: OnnxRuntime;
+  runners: Runner[];
+  batches: Batches;
+  range: RowRange;
+  /** The probe's outputs of the first batch, scored first. */
+  first: (BatchOutput | undefined)[];
+  firstRows: number;
+  classes: number | undefined;
+  acc: EvaluationAccumulators;
+  cache?: BaselineCacheUse;
+}
+
+/** Scores every batch of the range into the accumulators; a cached baseline is read, not run, and a missed one recorded. */
+async function runPass({ ort, runners, batches, range, first, firstRows, classes, acc, cache }: Pass): Promise<void> {
+  const cachedRunner = cache?.cached ? runners[1] : undefined;
+  let pending: (BatchOutput | undefined)[] | undefined = first;
+  await streamBatches(batches, range, firstRows, async (slot, start, count) => {
+    const outputs = pending ?? (await runAll(ort, runners, batches, slot, count, start, cachedRunner));
     pending = undefined;
-    runners.forEach((r, i) => scoreBatch(r, outputs[i], batches.labels[slot], count, classes, start));
+    for (let i = 0; i < runners.length; i++) {
+      if (runners[i] === cachedRunner) await cache!.cached!.fill(start - range.start, count);
+      else scoreBatch(runners[i], outputs[i]!, batches.labels[slot], count, classes, start);
+    }
     acc.add(
       batches.labels[slot],
       batches.codes.map((c) => c[slot]),
       runners,
       count,
     );
+    await cache?.recorder?.append(count);
   });
   acc.settle(runners);
-  const inferenceMs = runners.map((r) => r.inferenceMs);
-  return { task, taskReason: choice.reason, rows, range, classes, batchSize: batchRows, inferenceMs, accumulators: acc };
+  await cache?.recorder?.commit(runners[1]);
 }
 
 /** The comparison of the scored rows: their statistics finished under the readings that held. */

@@ -17,6 +17,8 @@ import { checkGuardsApply, decideOnEvidence } from './decide.js';
 import type { ClassTolerances } from './guards.js';
 import { compareStatistics } from './metric-comparisons.js';
 import type { Threshold } from './thresholds.js';
+import type { BaselineCacheStatus } from './baseline-cache.js';
+import type { CacheKey } from './row-cache.js';
 import { describeRows, partialName, resultSettings, serializePartial, type Producer, type ShardSpec } from './partial-result.js';
 
 /** What an evaluation is asked to do: evaluate-baseline's inputs, parsed and validated. */
@@ -63,6 +65,8 @@ export interface EvaluationSettings {
 export interface EvaluateOptions {
   /** Progress lines (the runtime's download, the task chosen). */
   log?: (message: string) => void;
+  /** baseline-cache: a folder keeping the baseline's per-row results between runs (empty: none). */
+  baselineCache?: string;
 }
 
 interface Models {
@@ -147,7 +151,12 @@ async function scoreInto(
     const { newModel, baseline } = await loadModels(ort, s, report, opened);
     data = await openData(s, report);
     const hashes = hashInputs(s, data, baseline !== undefined);
+    const cache =
+      options.baselineCache && baseline
+        ? { dir: options.baselineCache, key: cacheKey(s, report, baseline, data, await hashes) }
+        : undefined;
     const scored = await scoreModels({
+      baselineCache: cache,
       ort,
       newModel,
       baseline,
@@ -166,6 +175,7 @@ async function scoreInto(
       },
     });
     recordHashes(report, data, await hashes);
+    if (scored.baselineCache && report.models.baseline) recordCache(report.models.baseline, scored.baselineCache, options);
     return scored;
   } finally {
     await data?.close();
@@ -177,6 +187,41 @@ async function scoreInto(
 export function concludeEvaluation(report: EvaluationReport, s: EvaluationSettings, comparison: Comparison): void {
   recordComparison(report, comparison);
   decide(report, s, comparison);
+}
+
+/**
+ * What the baseline's per-row results depend on: the baseline and the eval set's features and labels
+ * (their SHA-256), how the model is fed and read, the settings that change a row's values (top-k,
+ * the task asked for, the batch and threads, onnxruntime's version); the row range is added per pass.
+ */
+function cacheKey(
+  s: EvaluationSettings,
+  report: EvaluationReport,
+  baseline: LoadedModel,
+  data: EvalSet,
+  [, baselineSha, dataShas]: Hashes,
+): CacheKey {
+  return {
+    entry: 'evaluate-baseline/baseline-rows/1',
+    baseline: baselineSha ?? '',
+    // features and labels (an .npz is one file); slice columns do not change a row's values
+    data: dataShas.each.slice(0, data.files.length === 1 ? 1 : 2).join(','),
+    features: s.features,
+    labels: s.labels,
+    input: baseline.input.name,
+    output: baseline.output.name,
+    task: s.task,
+    topK: s.topK,
+    batchSize: s.batchSize,
+    threads: s.threads,
+    onnxruntime: report.settings.onnxruntime?.version ?? '',
+  };
+}
+
+function recordCache(target: ModelReport, status: BaselineCacheStatus, options: EvaluateOptions): void {
+  target.cache = status;
+  const why = status.reason ? ` (${status.reason})` : '';
+  options.log?.(`baseline-cache ${status.dir}: ${status.status}${why}${status.status === 'miss' ? '; the entry was written' : ''}.`);
 }
 
 function recordTask(report: EvaluationReport, choice: TaskChoice, options: EvaluateOptions): void {

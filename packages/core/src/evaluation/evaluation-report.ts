@@ -5,6 +5,7 @@ import type { RunInfo } from '../util/run-info.js';
 import type { ScoreKind } from './compare.js';
 import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
 import type { MissingBaseline } from './gate.js';
+import type { BaselineCacheStatus } from './baseline-cache.js';
 
 /** The evaluate-baseline report: the JSON file, the job summary and the PR comment all render this. */
 export interface EvaluationReport {
@@ -77,7 +78,7 @@ export interface EvaluationReport {
   /** A shard's run (status partial): which shard, its rows [start, end), and its partial's name. */
   shard?: ShardReport;
   /** A merged run: the shards merged, in row order (their rows, inference times and partials). */
-  shards?: (ShardReport & { inferenceMs: number[] })[];
+  shards?: (ShardReport & { inferenceMs: number[]; baselineCache?: BaselineCacheStatus })[];
   warnings: string[];
   error?: ReportError;
   /** The commit and workflow run (filled by runReportedAction). */
@@ -126,6 +127,8 @@ export interface ModelReport {
   /** confusion[true][predicted], as scikit-learn's confusion_matrix. */
   confusion?: number[][];
   timing?: { loadMs: number; inferenceMs: number; rowsPerSecond: number };
+  /** The baseline with baseline-cache: its per-row results read from the cache (hit), or scored and kept (miss, and why). */
+  cache?: BaselineCacheStatus;
 }
 
 /** The gate's decision on the gating metric under its rule(s). */

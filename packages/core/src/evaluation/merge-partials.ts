@@ -142,7 +142,11 @@ function adoptReport(report: EvaluationReport, first: EvaluationReport): void {
   Object.assign(report, scored);
   delete report.shard;
   delete report.error;
-  for (const model of [report.models.new, report.models.baseline]) delete model?.outputKind;
+  // known once merged; a shard's cache use is its own (the shard list keeps it)
+  for (const model of [report.models.new, report.models.baseline]) {
+    delete model?.outputKind;
+    delete model?.cache;
+  }
 }
 
 /**
@@ -191,7 +195,11 @@ export function mergePartials(loaded: readonly LoadedPartial[], report: Evaluati
     inferenceMs,
     accumulators: merged!,
   });
-  report.shards = shards.map(({ partial }) => ({ ...partial.report.shard!, inferenceMs: partial.scoring.inferenceMs }));
+  report.shards = shards.map(({ partial }) => ({
+    ...partial.report.shard!,
+    inferenceMs: partial.scoring.inferenceMs,
+    ...(partial.report.models.baseline?.cache ? { baselineCache: partial.report.models.baseline.cache } : {}),
+  }));
   concludeEvaluation(report, settings, comparison);
   return settings;
 }

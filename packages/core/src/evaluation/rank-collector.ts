@@ -66,6 +66,11 @@ export class RankCollector {
     return new RankCollector({ scores: new RankScores(classes, models.length === 2, scoredRows) }, batchRows, models.length);
   }
 
+  /** Whether the scores are kept (else the rank metrics are unavailable). */
+  get keeps(): boolean {
+    return 'scores' in this.data;
+  }
+
   /** Adds a batch: each model's scores (binary: one increasing with P(class 1) per row; else every class's). */
   add(models: readonly ScoredModel[], labels: Float64Array, n: number): void {
     if (!('scores' in this.data)) return;

@@ -1,0 +1,152 @@
+/**
+ * baseline-cache: the baseline's per-row results — what the statistics read of a scored batch, no
+ * more — kept between runs in a verified row cache (row-cache.ts), so that a run with the same
+ * baseline, eval set and settings skips the baseline's inference. For a classifier: the predicted
+ * class (under each reading that predicts differently), the per-row log-loss, Brier score and
+ * top-class confidence under the readings that can still hold, the top-k hit, and the raw scores
+ * only when the rank metrics keep them; for a regression, the predictions. The numbers are read
+ * back bit for bit, so the statistics of a hit are those of the run that wrote it.
+ */
+import type { Task } from '../metrics/definitions.js';
+import type { RowValues } from './row-values.js';
+import { RowCacheReader, RowCacheWriter, type CacheKey, type ColumnArray, type ColumnSpec } from './row-cache.js';
+
+/** Where the cache is and the key of this run's entry (the caller hashes what it depends on). */
+export interface BaselineCacheSettings {
+  dir: string;
+  key: CacheKey;
+}
+
+/** What the report says of the cache: hit, or a miss and why (then the entry is written). */
+export interface BaselineCacheStatus {
+  status: 'hit' | 'miss' | 'unused';
+  /** Why a miss ("no entry", "loss1.bin: SHA-256 differs from the manifest"), or why unused (no rows). */
+  reason?: string;
+  dir: string;
+}
+
+/** A scored batch of the baseline, as the accumulators read it. */
+export interface CachedModel {
+  values?: RowValues;
+  scores: Float64Array;
+  width: number;
+  outputIsLabels: boolean;
+}
+
+const READING_COLUMNS = ['loss', 'brier', 'confidence'] as const;
+
+/** The columns a model's batch fills: which depend on the task, the output and whether raw scores are kept (`keepScores`). */
+function columnsOf(task: Task, model: CachedModel, keepScores: boolean): ColumnSpec[] {
+  if (task === 'regression') return [{ name: 'scores', type: 'float64', width: model.width }];
+  const v = model.values!;
+  const columns: ColumnSpec[] = [{ name: 'predicted0', type: 'int32' }];
+  if (v.predicted[1] !== v.predicted[0]) columns.push({ name: 'predicted1', type: 'int32' });
+  if (v.hasScores) for (const r of [0, 1]) for (const c of READING_COLUMNS) columns.push({ name: `${c}${r}`, type: 'float64' });
+  if (v.topKHit) columns.push({ name: 'topKHit', type: 'uint8' });
+  if (keepScores) columns.push({ name: 'scores', type: 'float64', width: model.width });
+  return columns;
+}
+
+/** The model's arrays by column name (the same arrays every batch). */
+function arraysOf(model: CachedModel): Record<string, ColumnArray> {
+  const v = model.values;
+  if (!v) return { scores: model.scores };
+  const arrays: Record<string, ColumnArray> = { predicted0: v.predicted[0], predicted1: v.predicted[1], scores: model.scores };
+  for (const r of [0, 1] as const) {
+    arrays[`loss${r}`] = v.loss[r];
+    arrays[`brier${r}`] = v.brier[r];
+    arrays[`confidence${r}`] = v.confidence[r];
+  }
+  if (v.topKHit) arrays.topKHit = v.topKHit;
+  return arrays;
+}
+
+/** The columns that hold once every row is in: the probability reading's only while every row was a distribution. */
+function columnsToKeep(columns: readonly ColumnSpec[], model: CachedModel): string[] {
+  const possible = model.values?.probabilitiesPossible ?? true;
+  return columns.map((c) => c.name).filter((name) => possible || !/^(loss|brier|confidence)0$/.test(name));
+}
+
+/** The baseline's results read from a verified entry, batch by batch, instead of running it. */
+export class CachedBaseline {
+  private constructor(
+    private readonly reader: RowCacheReader,
+    private readonly arrays: Record<string, ColumnArray>,
+  ) {}
+
+  /**
+   * Opens the entry for these rows: a hit when it holds every column this run needs (the readings'
+   * columns as the writer left them), else a miss and why.
+   */
+  static async open(
+    cache: BaselineCacheSettings,
+    task: Task,
+    model: CachedModel,
+    keepScores: boolean,
+  ): Promise<{ cached: CachedBaseline } | { miss: string }> {
+    const all = columnsOf(task, model, keepScores);
+    // the probability reading's columns are kept only while it could hold: ask for them only if the entry says so
+    const probe = await RowCacheReader.open(
+      cache.dir,
+      cache.key,
+      all.filter((c) => !/^(loss|brier|confidence)0$/.test(c.name)),
+    );
+    if ('miss' in probe) return probe;
+    const possible = probe.reader.extra.probabilitiesPossible === true;
+    if (!possible || !model.values?.hasScores) return { cached: new CachedBaseline(probe.reader, arraysOf(model)).settle(model, possible) };
+    await probe.reader.close();
+    const full = await RowCacheReader.open(cache.dir, cache.key, all);
+    if ('miss' in full) return full;
+    return { cached: new CachedBaseline(full.reader, arraysOf(model)).settle(model, true) };
+  }
+
+  /** The readings as the entry's rows left them: a reading ruled out there is ruled out from the first row. */
+  private settle(model: CachedModel, probabilitiesPossible: boolean): this {
+    if (model.values) model.values.probabilitiesPossible = model.values.outputIsLabels || probabilitiesPossible;
+    return this;
+  }
+
+  /** Fills the model's arrays with rows [offset, offset + n) of the entry (offset: from the first row of the range). */
+  async fill(offset: number, n: number): Promise<void> {
+    await this.reader.read(offset, n, this.arrays);
+  }
+
+  close(): Promise<void> {
+    return this.reader.close();
+  }
+}
+
+/** Writes the baseline's results of a pass into a new entry, committed once every row is in. */
+export class BaselineRecorder {
+  private constructor(
+    private readonly writer: RowCacheWriter,
+    private readonly columns: ColumnSpec[],
+    private readonly arrays: Record<string, ColumnArray>,
+  ) {}
+
+  static async create(
+    cache: BaselineCacheSettings,
+    task: Task,
+    model: CachedModel,
+    keepScores: boolean,
+    rows: number,
+  ): Promise<BaselineRecorder> {
+    const columns = columnsOf(task, model, keepScores);
+    return new BaselineRecorder(await RowCacheWriter.create(cache.dir, cache.key, columns, rows), columns, arraysOf(model));
+  }
+
+  /** Appends the model's current batch (n rows); the arrays must not change until it resolves. */
+  append(n: number): Promise<void> {
+    return this.writer.append(this.arrays, n);
+  }
+
+  /** After the last row: keeps the columns that hold and puts the entry in place. */
+  commit(model: CachedModel): Promise<void> {
+    const probabilitiesPossible = model.values ? model.values.readingState().probabilitiesPossible : true;
+    return this.writer.commit(columnsToKeep(this.columns, model), { probabilitiesPossible });
+  }
+
+  abort(): Promise<void> {
+    return this.writer.abort();
+  }
+}
