@@ -1,0 +1,180 @@
+/**
+ * `baseline-model: artifact:NAME[/PATH]`: the newest artifact NAME of the last successful run of a
+ * workflow on the repository's default branch, downloaded and unzipped, and the model file in it.
+ */
+import * as core from '@actions/core';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { UserError } from '../errors.js';
+import { formatBytes } from '../util/format.js';
+import { sha256Files } from '../util/hash.js';
+import { extractZip, type ZipContents } from './artifact-zip.js';
+import { call, checkDigest, downloadToFile, isAbsent, RAW_DOWNLOAD, type ApiStep, type Repo } from './baseline-download.js';
+import type { FetchedBaseline, MissingBaseline } from './baseline-source.js';
+
+/** Runs asked for at once: the newest successful run of the repository's own branch is among them unless forks crowd it out. */
+const RUNS_PAGE = 100;
+/** File names listed in an error at most. */
+const LISTED = 20;
+
+interface Run {
+  id: number;
+  html_url: string;
+  head_sha: string;
+  head_branch: string | null;
+}
+
+interface Artifact {
+  id: number;
+  name: string;
+  size_in_bytes: number;
+  expired: boolean;
+  created_at: string | null;
+  expires_at: string | null;
+  digest?: string | null;
+}
+
+function actionsStep(gh: Repo, doing: string): ApiStep {
+  return { doing, repository: gh.repository, permission: 'actions: read' };
+}
+
+/**
+ * The newest successful run of `workflow` on the default branch of the repository itself: a
+ * fork's pull request whose branch is also named `main` runs with head_branch `main` too, and its
+ * artifact must never become the baseline.
+ */
+async function lastSuccessfulRun(gh: Repo, workflow: string | number): Promise<Run | MissingBaseline> {
+  const { octokit, owner, repo, repository } = gh;
+  const info = await call(actionsStep(gh, `reading repository ${repository}`), () => octokit.rest.repos.get({ owner, repo }));
+  if (isAbsent(info)) {
+    throw new UserError(`GitHub found no repository ${repository} (GITHUB_REPOSITORY) for the token in github-token (HTTP 404).`, {
+      input: 'github-token',
+      hint: 'A token without access to a private repository gets 404, not 403 (a fine-grained token for other repositories?).',
+    });
+  }
+  const branch = info.data.default_branch;
+  const doing = `listing the successful runs of workflow ${workflow} on branch ${branch} of ${repository}`;
+  const runs = await call(actionsStep(gh, doing), () =>
+    octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: workflow, branch, status: 'success', per_page: RUNS_PAGE }),
+  );
+  if (isAbsent(runs)) {
+    throw new UserError(`${repository} has no workflow '${workflow}' (HTTP 404 ${doing}).`, {
+      input: 'baseline-workflow',
+      hint: 'Give baseline-workflow the file name (train.yml) or numeric id of the workflow that uploads the baseline artifact; a token without `actions: read` may see none.',
+    });
+  }
+  const own = runs.data.workflow_runs.filter((r) => r.head_repository?.id === info.data.id);
+  const run = own[0];
+  if (!run) {
+    const forks = runs.data.workflow_runs.length;
+    const skipped = forks ? ` (${forks} run${forks === 1 ? '' : 's'} of forks' pull requests skipped)` : '';
+    return { missing: `workflow ${workflow} has no successful run on branch ${branch} of ${repository}${skipped}` };
+  }
+  return run;
+}
+
+function newestFirst(a: Artifact, b: Artifact): number {
+  return (b.created_at ?? '').localeCompare(a.created_at ?? '') || b.id - a.id;
+}
+
+/** The newest artifact named `name` of the run, or why there is none (listing the run's artifacts). */
+async function newestArtifact(gh: Repo, run: Run, name: string, label: string): Promise<Artifact | MissingBaseline> {
+  const { octokit, owner, repo } = gh;
+  const step = actionsStep(gh, `listing the artifacts of ${label}`);
+  const listed = await call(step, () =>
+    octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name, per_page: 100 }),
+  );
+  if (isAbsent(listed)) return { missing: `${label} is gone (HTTP ${listed.absent})` };
+  const named = (listed.data.artifacts as Artifact[]).filter((a) => a.name === name).sort(newestFirst);
+  if (!named.length) {
+    const all = await call(step, () => octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, per_page: 100 }));
+    const names = isAbsent(all) ? [] : [...new Set(all.data.artifacts.map((a) => a.name))];
+    return {
+      missing: `${label} has no artifact named '${name}'; ${names.length ? `its artifacts: ${names.join(', ')}` : 'it has no artifacts'}`,
+    };
+  }
+  const newest = named[0];
+  if (newest.expired)
+    return { missing: `artifact '${name}' of ${label} has expired${newest.expires_at ? ` (on ${newest.expires_at})` : ''}` };
+  return newest;
+}
+
+function listing(files: string[]): string {
+  if (!files.length) return 'it holds no files';
+  const shown = files.slice(0, LISTED).join(', ');
+  return `it holds: ${shown}${files.length > LISTED ? ` and ${files.length - LISTED} more` : ''}`;
+}
+
+/** The model file of the artifact: PATH when given, else its only `*.onnx` file; anything else is an error listing what is there. */
+function chooseModel(contents: ZipContents, name: string, file: string | undefined, label: string): string {
+  if (file !== undefined) {
+    if (contents.files.includes(file)) return file;
+    throw new UserError(`The ${label} holds no file '${file}'; ${listing(contents.files)}.`, {
+      input: 'baseline-model',
+      hint: 'Give the path inside the artifact as actions/upload-artifact stored it (relative to the common folder of the paths it uploaded).',
+    });
+  }
+  const models = contents.files.filter((f) => f.toLowerCase().endsWith('.onnx'));
+  if (models.length === 1) return models[0];
+  throw new UserError(
+    `The ${label} holds ${models.length ? `${models.length} .onnx files` : 'no .onnx file'}; ${listing(contents.files)}.`,
+    {
+      input: 'baseline-model',
+      hint: `Name the model file: baseline-model: artifact:${name}/${models[0] ?? 'PATH'}.`,
+    },
+  );
+}
+
+/**
+ * Downloads the newest artifact `location.name` of the last successful run of `workflow` on the
+ * default branch into `dir`, unzips it whole (an ONNX model's external data stays beside it) and
+ * returns the model file, or {missing} when there is no such run or artifact or it expired.
+ */
+export async function fetchArtifact(
+  gh: Repo,
+  location: { name: string; file?: string },
+  workflow: string | number,
+  dir: string,
+): Promise<FetchedBaseline | MissingBaseline> {
+  const run = await lastSuccessfulRun(gh, workflow);
+  if ('missing' in run) return run;
+  const runLabel = `run ${run.id} of workflow ${workflow} (${run.html_url})`;
+  const artifact = await newestArtifact(gh, run, location.name, runLabel);
+  if ('missing' in artifact) return artifact;
+  const label = `artifact '${artifact.name}' of ${runLabel}`;
+  const zipFile = join(dir, `artifact-${artifact.id}.zip`);
+  core.info(`Downloading the baseline: ${label} (${formatBytes(artifact.size_in_bytes)}).`);
+  const { octokit, owner, repo, repository } = gh;
+  const got = await downloadToFile(
+    actionsStep(gh, `downloading ${label}`),
+    () => octokit.rest.actions.downloadArtifact({ owner, repo, artifact_id: artifact.id, archive_format: 'zip', request: RAW_DOWNLOAD }),
+    zipFile,
+  );
+  if (isAbsent(got)) return { missing: `${label} ${got.absent === 410 ? 'has expired' : 'is gone'} (HTTP ${got.absent})` };
+  let path: string;
+  let file = '';
+  const digest = checkDigest(artifact.digest, got, `The ${label}`);
+  try {
+    path = await extractZip(zipFile, join(dir, `artifact-${artifact.id}`), `The ${label}`, (contents) => {
+      file = chooseModel(contents, artifact.name, location.file, label);
+      return file;
+    });
+  } finally {
+    await rm(zipFile, { force: true });
+  }
+  const origin = {
+    kind: 'artifact' as const,
+    repository,
+    workflow: String(workflow),
+    runId: run.id,
+    runUrl: run.html_url,
+    headSha: run.head_sha,
+    artifactId: artifact.id,
+    artifactName: artifact.name,
+    file,
+    ...(digest ? { digest } : {}),
+    ...(artifact.created_at ? { createdAt: artifact.created_at } : {}),
+  };
+  return { path, origin, sha256: await sha256Files(path) };
+}
