@@ -25,7 +25,9 @@ const BASELINE_MODEL = join(OUT, 'models', 'baseline.onnx');
 const ORT_PATH = join(ROOT, 'node_modules', 'onnxruntime-node');
 const ACTION_DIR = join(ROOT, 'actions', 'evaluate-baseline');
 const PYTHON = '/usr/bin/python3'; // Debian's, with numpy and torch
-const TARGETS = { wallRatio: 1.3, peakRssMB: 400 };
+const TARGETS = { wallRatio: 1.3, peakRssMB: 400, warmCacheRatio: 0.55, shardRatio: 0.3 };
+/** The shard measured: one of SHARDS, as one job of a four-job matrix runs it. */
+const SHARDS = 4;
 const MB = 1e6;
 const CLOCK_TICKS = 100; // USER_HZ of /proc/stat (getconf CLK_TCK), 100 on Linux
 const DISTURBED_CORES = 0.1; // other processes' average CPU during a run above which it is flagged
@@ -118,10 +120,14 @@ function baseEnv() {
   return env;
 }
 
-async function runAction(i, defaults) {
-  const dir = freshDir(`action-${i}`);
+/**
+ * One run of the action: `variant` names it ('action'; 'cache-cold' and 'cache-warm' with a
+ * baseline-cache folder, empty before the cold run; 'shard' as shard 1 of SHARDS), `extra` its inputs.
+ */
+async function runAction(i, defaults, variant = 'action', extra = {}) {
+  const dir = freshDir(`${variant}-${i}`);
   const report = join(dir, 'eval_report.json');
-  const inputs = { ...defaults, 'new-model': NEW_MODEL, 'baseline-model': BASELINE_MODEL, 'eval-data': DATA, report };
+  const inputs = { ...defaults, 'new-model': NEW_MODEL, 'baseline-model': BASELINE_MODEL, 'eval-data': DATA, report, ...extra };
   const env = baseEnv();
   // the runner sets every declared input, defaults included ('${{ github.token }}' would be a token)
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value.includes('${{') ? '' : value;
@@ -148,11 +154,18 @@ async function runAction(i, defaults) {
   const source = json.settings?.onnxruntime?.source;
   if (source !== 'path') throw new Error(`action run ${i + 1} took onnxruntime-node from '${source}', not ONNXRUNTIME_NODE_PATH`);
   const m = json.models;
+  const cache = m.baseline.cache?.status;
+  const expectedCache = { 'cache-cold': 'miss', 'cache-warm': 'hit' }[variant];
+  if (expectedCache && cache !== expectedCache)
+    throw new Error(`${variant} run ${i + 1}: baseline-cache ${cache}, expected ${expectedCache}; see ${dir}`);
+  if (variant === 'shard' && json.status !== 'partial') throw new Error(`shard run ${i + 1} ended ${json.status}, not partial; see ${dir}`);
   return {
     ...pick(r),
-    rows: json.evalSet.rows,
+    // a shard's rows are its own, counted for rows/s
+    rows: json.shard ? json.shard.rows.end - json.shard.rows.start : json.evalSet.rows,
+    totalRows: json.evalSet.rows,
     status: json.status,
-    accuracy: { new: m.new.metrics.accuracy, baseline: m.baseline.metrics.accuracy },
+    accuracy: json.shard ? null : { new: m.new.metrics.accuracy, baseline: m.baseline.metrics.accuracy },
     inferenceMs: m.new.timing.inferenceMs + m.baseline.timing.inferenceMs,
   };
 }
@@ -250,14 +263,34 @@ async function main() {
 
   const action = [];
   const bare = [];
+  const cacheCold = [];
+  const cacheWarm = [];
+  const shard = [];
+  const cacheDir = join(OUT, 'runs', 'baseline-cache');
+  const variants = {
+    action: [action, (i) => runAction(i, defaults)],
+    bare: [bare, (i) => runBare(i, batchSize)],
+    // the cold run starts from an empty cache and fills it; the warm run reads it
+    'cache-cold': [
+      cacheCold,
+      (i) => {
+        rmSync(cacheDir, { recursive: true, force: true });
+        return runAction(i, defaults, 'cache-cold', { 'baseline-cache': cacheDir });
+      },
+    ],
+    'cache-warm': [cacheWarm, (i) => runAction(i, defaults, 'cache-warm', { 'baseline-cache': cacheDir })],
+    shard: [shard, (i) => runAction(i, defaults, 'shard', { shard: `1/${SHARDS}`, partials: join(OUT, 'runs', `partials-${i}`) })],
+  };
   for (let i = 0; i < runs; i++) {
-    // alternate the order too, so neither variant always runs first
-    const order = i % 2 === 0 ? ['action', 'bare'] : ['bare', 'action'];
+    // alternate the order too, so neither of the two compared always runs first (the warm run follows its cold one)
+    const order =
+      i % 2 === 0 ? ['action', 'bare', 'cache-cold', 'cache-warm', 'shard'] : ['shard', 'cache-cold', 'cache-warm', 'bare', 'action'];
     for (const v of order) {
-      const r = v === 'action' ? await runAction(i, defaults) : await runBare(i, batchSize);
-      (v === 'action' ? action : bare).push(r);
+      const [list, go] = variants[v];
+      const r = await go(i);
+      list.push(r);
       const other = r.otherCores === null ? '' : `, other processes ${r.otherCores.toFixed(2)} cores`;
-      console.log(`  run ${i + 1}/${runs} ${v.padEnd(6)} ${secs(r.wallMs)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB${other}`);
+      console.log(`  run ${i + 1}/${runs} ${v.padEnd(10)} ${secs(r.wallMs)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB${other}`);
     }
   }
 
@@ -267,6 +300,8 @@ async function main() {
   for (const [name, list] of [
     ['action', action],
     ['bare loop', bare],
+    ['cache-cold', cacheCold],
+    ['cache-warm', cacheWarm],
   ]) {
     list.forEach((r, i) => {
       if (r.rows !== reference.rows) disagreements.push(`${name} run ${i + 1}: ${r.rows} rows, bare loop ${reference.rows}`);
@@ -284,10 +319,17 @@ async function main() {
 
   const a = summarize(action);
   const b = summarize(bare);
+  const cold = summarize(cacheCold);
+  const warmRun = summarize(cacheWarm);
+  const oneShard = summarize(shard);
   const ratio = a.wallMs / b.wallMs;
+  const warmRatio = warmRun.wallMs / cold.wallMs;
+  const shardRatio = oneShard.wallMs / a.wallMs;
   const targets = {
     wallRatio: { target: TARGETS.wallRatio, measured: ratio, met: ratio <= TARGETS.wallRatio },
     peakRssMB: { target: TARGETS.peakRssMB, measured: a.maxPeakRssMB, met: a.maxPeakRssMB < TARGETS.peakRssMB },
+    warmCacheRatio: { target: TARGETS.warmCacheRatio, measured: warmRatio, met: warmRatio <= TARGETS.warmCacheRatio },
+    shardRatio: { target: TARGETS.shardRatio, measured: shardRatio, met: shardRatio <= TARGETS.shardRatio },
   };
 
   console.log('');
@@ -298,6 +340,9 @@ async function main() {
   for (const [name, s] of [
     ['action', a],
     ['bare loop', b],
+    ['cache-cold', cold],
+    ['cache-warm', warmRun],
+    [`shard 1/${SHARDS}`, oneShard],
   ]) {
     console.log(
       `${name.padEnd(10)}${pad(secs(s.wallMs), 9)}${pad(perSec(s.rowsPerSecond), 11)}${pad(s.peakRssMB.toFixed(0), 13)}${pad(s.cpuS.toFixed(1), 8)}` +
@@ -312,7 +357,16 @@ async function main() {
   console.log(
     `action peak RSS: ${a.maxPeakRssMB.toFixed(0)} MB at most (target < ${TARGETS.peakRssMB} MB): ${targets.peakRssMB.met ? 'MET' : 'NOT MET'}`,
   );
-  const disturbed = [...action, ...bare].filter((r) => r.otherCores !== null && r.otherCores > DISTURBED_CORES).length;
+  console.log(
+    `warm baseline-cache / cold run wall time: ${warmRatio.toFixed(3)}x (target <= ${TARGETS.warmCacheRatio}x): ${targets.warmCacheRatio.met ? 'MET' : 'NOT MET'}` +
+      ` (warm / action without a cache: ${(warmRun.wallMs / a.wallMs).toFixed(3)}x)`,
+  );
+  console.log(
+    `shard 1 of ${SHARDS} (${oneShard.runs[0].rows.toLocaleString('en-US')} rows) / unsharded wall time: ${shardRatio.toFixed(3)}x (target <= ${TARGETS.shardRatio}x): ${targets.shardRatio.met ? 'MET' : 'NOT MET'}`,
+  );
+  const disturbed = [...action, ...bare, ...cacheCold, ...cacheWarm, ...shard].filter(
+    (r) => r.otherCores !== null && r.otherCores > DISTURBED_CORES,
+  ).length;
   if (disturbed) {
     console.log(
       `WARNING: in ${disturbed} of ${2 * runs} runs other processes used over ${DISTURBED_CORES} of a core on average: ` +
@@ -338,7 +392,12 @@ async function main() {
     runs,
     action: a,
     bareLoop: b,
+    cacheCold: cold,
+    cacheWarm: warmRun,
+    shard: { ...oneShard, shard: `1/${SHARDS}` },
     ratio,
+    warmCacheRatio: warmRatio,
+    shardRatio,
     targets,
     disturbedRuns: disturbed,
     accuracy: { ...reference.accuracy, agree: disagreements.length === 0, disagreements },

@@ -16,6 +16,7 @@ import { markErrored, runReportedAction, stringInput, upsertPullRequestComment }
 import { DEFAULTS, INPUTS } from './inputs.js';
 import { checkMergeInputs, readConfig, readReportPath, type Config, type MergeConfig } from './config.js';
 import { loadPartials, storePartial } from './partials.js';
+import { resolveBaseline } from './baseline.js';
 
 const TITLE = 'evaluate-baseline';
 
@@ -34,15 +35,18 @@ function announceMissingBaseline(report: EvaluationReport): void {
 }
 
 /** Scores (every row, or one shard's, whose partial is stored) and, unsharded, decides. */
-async function evaluate(config: Config, report: EvaluationReport): Promise<void> {
+async function evaluate(given: Config, report: EvaluationReport): Promise<void> {
   const log = (m: string) => core.info(m);
   try {
-    if (!config.shard) await evaluateModels(config, report, { log, baselineCache: config.baselineCache });
+    const { path, source } = await resolveBaseline(given.baselineModel, { token: given.token, workflow: given.baselineWorkflow, log });
+    const config = { ...given, baselineModel: path };
+    if (!config.shard) await evaluateModels(config, report, { log, baselineCache: config.baselineCache, baselineSource: source });
     else {
       const inputs = Object.fromEntries(INPUTS.filter((n) => n !== 'github-token').map((n) => [n, stringInput(n)]));
       const partial = await evaluateShard(config, report, {
         log,
         baselineCache: config.baselineCache,
+        baselineSource: source,
         shard: config.shard,
         producer: await producer(),
         inputs,

@@ -39294,7 +39294,10 @@ async function checkReadableRegularFile(path) {
     await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
 }
 //# sourceMappingURL=files.js.map
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
+
 
 
 /** SHA-256 (hex) of the files' bytes, one after another, streamed. */
@@ -39306,19 +39309,48 @@ async function sha256Files(...paths) {
     }
     return hash.digest('hex');
 }
-/** SHA-256 (hex) of each file and of all of them in order, in one read of each file. */
+/**
+ * The per-file hashes, computed on a worker thread (hashing runs on the thread that calls update, so
+ * the two digests of sha256EachAndAll run on two cores instead of one after the other on one).
+ * Plain CommonJS source: the bundles carry no separate worker file.
+ */
+const EACH_FILE_WORKER = (/* unused pure expression or super */ null && (`
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { createReadStream } = require('node:fs');
+(async () => {
+  const each = [];
+  for (const path of workerData) {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk);
+    each.push(hash.digest('hex'));
+  }
+  parentPort.postMessage(each);
+})().catch((e) => { throw e; });
+`));
+function sha256EachOnWorker(paths) {
+    return new Promise((resolve, reject) => {
+        const worker = new Worker(EACH_FILE_WORKER, { eval: true, workerData: paths });
+        worker.once('message', (each) => resolve(each));
+        // the file's own error (ENOENT, EACCES) with its code, as the main thread's read would give it
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`the hashing worker exited with code ${code}`)));
+    });
+}
+/**
+ * SHA-256 (hex) of each file and of all of them in order (the concatenation's). One file: one digest.
+ * Several: each file's on a worker thread while this one hashes them all.
+ */
 async function sha256EachAndAll(paths) {
-    const all = createHash('sha256');
-    const each = [];
-    for (const path of paths) {
-        const one = createHash('sha256');
-        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-            one.update(chunk);
-            all.update(chunk);
-        }
-        each.push(one.digest('hex'));
+    if (paths.length === 1) {
+        const one = await sha256Files(paths[0]);
+        return { each: [one], all: one };
     }
-    return { each, all: all.digest('hex') };
+    const each = sha256EachOnWorker(paths);
+    // observed at once: an error of the worker while this thread hashes is reported below, not unhandled
+    each.catch(() => { });
+    const all = await sha256Files(...paths);
+    return { each: await each, all };
 }
 //# sourceMappingURL=hash.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/release/unsettled.js

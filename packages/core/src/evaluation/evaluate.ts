@@ -67,6 +67,11 @@ export interface EvaluateOptions {
   log?: (message: string) => void;
   /** baseline-cache: a folder keeping the baseline's per-row results between runs (empty: none). */
   baselineCache?: string;
+  /**
+   * Where a baseline fetched from GitHub (baseline-model: release: or artifact:) came from, for the
+   * report; or why there is none (the missing-baseline policy applies, as to a path not there).
+   */
+  baselineSource?: { origin: ModelReport['origin'] } | { missing: string };
 }
 
 interface Models {
@@ -148,7 +153,7 @@ async function scoreInto(
   const opened: LoadedModel[] = [];
   let data: EvalSet | undefined;
   try {
-    const { newModel, baseline } = await loadModels(ort, s, report, opened);
+    const { newModel, baseline } = await loadModels(ort, s, report, opened, options.baselineSource);
     data = await openData(s, report);
     const hashes = hashInputs(s, data, baseline !== undefined);
     const cache =
@@ -271,10 +276,20 @@ function isMissingFile(e: unknown): boolean {
 }
 
 /** The new model, then the baseline: none given or not there is left to the missing-baseline policy. */
-async function loadModels(ort: OnnxRuntime, s: EvaluationSettings, report: EvaluationReport, opened: LoadedModel[]): Promise<Models> {
+async function loadModels(
+  ort: OnnxRuntime,
+  s: EvaluationSettings,
+  report: EvaluationReport,
+  opened: LoadedModel[],
+  source?: EvaluateOptions['baselineSource'],
+): Promise<Models> {
   const [newModel, newReport] = await timedLoad(ort, s.newModel, s, 'new model', 'new-model');
   opened.push(newModel);
   report.models.new = newReport;
+  if (source && 'missing' in source) {
+    recordMissingBaseline(report, s.missingBaseline, source.missing);
+    return { newModel };
+  }
   if (s.baselineModel === '') {
     recordMissingBaseline(report, s.missingBaseline, 'no baseline-model was given');
     return { newModel };
@@ -282,7 +297,7 @@ async function loadModels(ort: OnnxRuntime, s: EvaluationSettings, report: Evalu
   try {
     const [baseline, baselineReport] = await timedLoad(ort, s.baselineModel, s, 'baseline model', 'baseline-model');
     opened.push(baseline);
-    report.models.baseline = baselineReport;
+    report.models.baseline = source ? { ...baselineReport, origin: source.origin } : baselineReport;
     return { newModel, baseline };
   } catch (e) {
     if (!isMissingFile(e)) throw e;

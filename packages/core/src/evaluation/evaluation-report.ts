@@ -6,6 +6,7 @@ import type { ScoreKind } from './compare.js';
 import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
 import type { MissingBaseline } from './gate.js';
 import type { BaselineCacheStatus } from './baseline-cache.js';
+import type { BaselineOrigin } from '../github/baseline-source.js';
 
 /** The evaluate-baseline report: the JSON file, the job summary and the PR comment all render this. */
 export interface EvaluationReport {
@@ -127,6 +128,8 @@ export interface ModelReport {
   /** confusion[true][predicted], as scikit-learn's confusion_matrix. */
   confusion?: number[][];
   timing?: { loadMs: number; inferenceMs: number; rowsPerSecond: number };
+  /** A baseline fetched from GitHub (baseline-model: release:TAG/ASSET or artifact:NAME): the release or run it came from. */
+  origin?: BaselineOrigin;
   /** The baseline with baseline-cache: its per-row results read from the cache (hit), or scored and kept (miss, and why). */
   cache?: BaselineCacheStatus;
 }

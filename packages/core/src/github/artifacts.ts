@@ -5,7 +5,7 @@
 // archive entry that would land outside its directory is refused, not silently renamed as the
 // library's unzip-stream does. @actions/artifact is imported here only (package.json
 // sideEffects:false lets bundles that never call these functions drop it).
-import { DefaultArtifactClient, GHESNotSupportedError, type Artifact } from '@actions/artifact';
+import type { Artifact, DefaultArtifactClient } from '@actions/artifact';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,13 +60,22 @@ function requireActionsRuntime(): void {
 }
 
 /**
+ * The artifact client, loaded when first needed: @actions/artifact (with the Azure storage client)
+ * is most of the bundle, and a run that shares no partials should not pay for parsing it.
+ */
+async function artifactClient(): Promise<DefaultArtifactClient> {
+  const { DefaultArtifactClient: Client } = await import('@actions/artifact');
+  return new Client();
+}
+
+/**
  * Whether `name` is a name @actions/artifact accepts for an artifact, checked by the library's own
  * validator (it is not exported: uploadArtifact runs it first, and with no files and no root
  * directory stops right after it, before any request). Error: "is empty" / "contains ...".
  */
 export async function checkArtifactName(name: string): Promise<ParseResult<string>> {
   try {
-    await new DefaultArtifactClient().uploadArtifact(name, [], '');
+    await (await artifactClient()).uploadArtifact(name, [], '');
   } catch (e) {
     const message = messageOf(e);
     if (/^Provided artifact name input during validation is empty/.test(message)) return parseError('the artifact name is empty');
@@ -86,7 +95,7 @@ function serviceError(doing: string, name: string | undefined, e: unknown): User
   if (e instanceof UserError) return e;
   const message = messageOf(e);
   const what = name === undefined ? 'The artifacts of this workflow run' : `Artifact '${name}'`;
-  if (e instanceof GHESNotSupportedError)
+  if (e instanceof Error && e.name === 'GHESNotSupportedError')
     return new UserError(`${what} cannot be ${doing}: ${message}`, { input: INPUT, hint: DIRECTORY_HINT });
   if (/\(409\) Conflict/.test(message)) {
     return new UserError(`${what} cannot be ${doing}: the workflow run already has an artifact of that name (${message}).`, {
@@ -118,7 +127,7 @@ export async function uploadArtifactFile(name: string, file: string, options: { 
     throw new UserError(`The partial result ${file} ${fileProblem(e)}.`, { file, input: INPUT });
   }
   try {
-    const uploaded = await new DefaultArtifactClient().uploadArtifact(name, [path], dirname(path), { retentionDays });
+    const uploaded = await (await artifactClient()).uploadArtifact(name, [path], dirname(path), { retentionDays });
     if (uploaded.id === undefined) throw new Error('the service answered no artifact id');
     return { id: uploaded.id, size: uploaded.size ?? 0, digest: uploaded.digest ? `sha256:${uploaded.digest}` : undefined };
   } catch (e) {
@@ -137,7 +146,7 @@ export async function uploadArtifactFile(name: string, file: string, options: { 
  */
 export async function downloadRunArtifacts(match: (name: string) => boolean, dir: string): Promise<DownloadedArtifact[]> {
   requireActionsRuntime();
-  const client = new DefaultArtifactClient();
+  const client = await artifactClient();
   let listed: Artifact[];
   try {
     listed = (await client.listArtifacts({ latest: true })).artifacts;

@@ -5,3 +5,5 @@ export * from './reported-action.js';
 export * from './secrets.js';
 export { uploadArtifactFile, downloadRunArtifacts, checkArtifactName } from './artifacts.js';
 export type { UploadedArtifact, DownloadedArtifact } from './artifacts.js';
+export { fetchBaseline, parseBaselineLocation, parseBaselineWorkflow } from './baseline-source.js';
+export type { BaselineLocation, BaselineOrigin, FetchedBaseline, MissingBaseline as MissingBaselineSource } from './baseline-source.js';
