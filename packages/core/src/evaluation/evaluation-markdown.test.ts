@@ -577,3 +577,46 @@ describe('Mermaid numbers and the chart', () => {
     expect(chart.at(-2)).toBe("The line: each class's change of recall, new - baseline (above 0 = better). Flat line: 0. 1 of 3 left out.");
   });
 });
+
+describe('renderEvaluationMarkdown: shards, a cached baseline, a baseline fetched from GitHub', () => {
+  it("a shard's summary says what it scored and that the merge decides", () => {
+    const r = passedClassification();
+    Object.assign(r, {
+      status: 'partial',
+      passed: false,
+      reason: 'Shard 2 of 3 scored rows 400..799 of 1,003; nothing is decided until the partials of every shard are merged (mode: merge).',
+      shard: { index: 2, count: 3, rows: { start: 400, end: 800 }, partial: 'partial-2-of-3' },
+    });
+    const md = renderEvaluationMarkdown(r);
+    expect(lines(md)[0]).toBe('## 🧩 Model evaluation: shard 2 of 3 scored');
+    expect(md).toContain('Shard 2 of 3 scored rows 400..799 of 1,003');
+    expect(md).toContain('reads the partial `partial-2-of-3` with the other shards');
+    expect(md).not.toContain('PASSED');
+    expectValidMarkdown(md);
+  });
+
+  it('the baseline row names the release or run it came from, and a cache hit instead of a time', () => {
+    const r = passedClassification();
+    r.models.baseline = {
+      ...r.models.baseline!,
+      cache: { status: 'hit', dir: 'baseline-rows' },
+      origin: {
+        kind: 'release',
+        repository: 'octo/models',
+        tag: 'models/v1',
+        asset: 'model.onnx',
+        assetId: 71,
+        releaseUrl: 'https://github.com/octo/models/releases/tag/models/v1',
+      },
+    };
+    r.shards = [
+      { index: 1, count: 2, rows: { start: 0, end: 4096 }, partial: 'partial-1-of-2', inferenceMs: [1, 1] },
+      { index: 2, count: 2, rows: { start: 4096, end: 5000 }, partial: 'partial-2-of-2', inferenceMs: [1, 1] },
+    ];
+    const md = renderEvaluationMarkdown(r);
+    const row = lines(md).find((l) => l.startsWith('| baseline |'))!;
+    expect(row).toContain('release [models/v1](https://github.com/octo/models/releases/tag/models/v1), asset `model.onnx`');
+    expect(row).toContain('read from baseline-cache');
+    expect(md).toContain('Scored in 2 shards, merged exactly (rows per shard: 4,096, 904).');
+  });
+});

@@ -534,10 +534,22 @@ function short(sha?: string): string {
 }
 
 function modelRow(name: string, m: ModelReport): string {
-  const t = m.timing
-    ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)`
-    : '';
-  return `| ${name} | \`${m.path}\` | ${short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`;
+  const t =
+    m.cache?.status === 'hit'
+      ? 'read from baseline-cache'
+      : m.timing
+        ? `${formatDuration(m.timing.inferenceMs)} (${Math.round(m.timing.rowsPerSecond).toLocaleString('en-US')} rows/s)`
+        : '';
+  return `| ${name} | ${modelSource(m)} | ${short(m.sha256)} | ${m.output ? `${m.output.name} (${m.outputKind ?? m.output.type})` : ''} | ${t} |`;
+}
+
+/** Where a model came from: its path, or the release or workflow run a baseline was fetched from. */
+function modelSource(m: ModelReport): string {
+  const o = m.origin;
+  if (o?.kind === 'release') return `release [${tableCell(o.tag)}](${o.releaseUrl}), asset \`${tableCell(o.asset)}\``;
+  if (o?.kind === 'artifact')
+    return `artifact \`${tableCell(o.artifactName)}\` of [run ${o.runId}](${o.runUrl}) (${tableCell(o.workflow)}), \`${tableCell(o.file)}\``;
+  return `\`${m.path}\``;
 }
 
 /** How the intervals were computed: level, replicates, seed (so that a reader can reproduce them). */
