@@ -5,6 +5,7 @@
 // against numpy and scikit-learn (test/fixtures/shards/make.py). The fixture's outputs look like
 // probabilities in the first 700 rows and are logits after, so the early shards alone would read
 // them wrongly: only an exact merge of the readings gets the unsharded numbers.
+import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,11 +153,27 @@ describe('the merge fails closed, naming the shard', () => {
     await cp(dir, to, { recursive: true });
     return to;
   }
-  async function editManifest(file: string, edit: (m: Record<string, any>) => void): Promise<void> {
+  /**
+   * Changes a partial's manifest and, unless told not to, signs it again (its contentSha256: SHA-256
+   * of the manifest without it, a line break and the body, as the README documents), so that the
+   * check behind the hash is reached.
+   */
+  async function editManifest(file: string, edit: (m: Record<string, any>) => void, sign = true): Promise<void> {
     const parsed = JSON.parse(await readFile(file, 'utf8'));
     edit(parsed.manifest);
+    if (sign) {
+      delete parsed.manifest.contentSha256;
+      const text = `${JSON.stringify(parsed.manifest)}\n${JSON.stringify(parsed.body)}`;
+      parsed.manifest.contentSha256 = createHash('sha256').update(text).digest('hex');
+    }
     await writeFile(file, JSON.stringify(parsed));
   }
+
+  it('a manifest changed after it was written', async () => {
+    const to = await copy('unsigned');
+    await editManifest(join(to, 'partial-2-of-3.json'), (m) => (m.rows.start -= 200), false);
+    expectErrorAnnotation(await merge(to), 'evaluate-baseline', 'partial-2-of-3.json', 'changed or damaged');
+  });
 
   it('a missing shard', async () => {
     const to = await copy('missing');

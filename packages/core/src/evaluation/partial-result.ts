@@ -75,7 +75,7 @@ export interface PartialManifest {
   settings: { sha256: string; values: ResultSettings };
   /** The shard's inputs as the runner passed them (a merge given other values refuses them). */
   inputs: Record<string, string>;
-  /** SHA-256 of the body's JSON as written: a changed byte anywhere in it is caught. */
+  /** SHA-256 of the rest of the manifest and of the body as written: a changed byte anywhere is caught. */
   contentSha256: string;
 }
 
@@ -113,11 +113,15 @@ export function partialName({ index, count }: ShardSpec): string {
   return `partial-${index}-of-${count}`;
 }
 
-/** The partial as the text of its file: the manifest, then the body whose SHA-256 the manifest holds. */
+/** What contentSha256 is the SHA-256 of: the manifest without it, a line break, the body, as JSON. */
+function contentText(manifest: Omit<PartialManifest, 'contentSha256'>, body: PartialBody): string {
+  return `${JSON.stringify(manifest)}\n${JSON.stringify(body)}`;
+}
+
+/** The partial as the text of its file: the manifest (holding the SHA-256 of it and the body), then the body. */
 export function serializePartial(manifest: Omit<PartialManifest, 'contentSha256'>, body: PartialBody): string {
-  const text = JSON.stringify(body);
-  const full: PartialManifest = { ...manifest, contentSha256: sha256Text(text) };
-  return `{"manifest":${JSON.stringify(full)},"body":${text}}\n`;
+  const full: PartialManifest = { ...manifest, contentSha256: sha256Text(contentText(manifest, body)) };
+  return `{"manifest":${JSON.stringify(full)},"body":${JSON.stringify(body)}}\n`;
 }
 
 function badPartial(file: string, what: string, hint?: string): UserError {
@@ -147,7 +151,8 @@ export async function readPartial(file: string): Promise<PartialResult> {
       'Every shard and the merge must use the same version of the action.',
     );
   }
-  if (sha256Text(JSON.stringify(body)) !== manifest.contentSha256) {
+  const { contentSha256, ...rest } = manifest;
+  if (sha256Text(contentText(rest, body)) !== contentSha256) {
     throw badPartial(file, 'does not match the SHA-256 its manifest records: it was changed or damaged after it was written');
   }
   return { manifest, ...body };
