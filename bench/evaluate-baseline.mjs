@@ -369,7 +369,7 @@ async function main() {
   ).length;
   if (disturbed) {
     console.log(
-      `WARNING: in ${disturbed} of ${2 * runs} runs other processes used over ${DISTURBED_CORES} of a core on average: ` +
+      `WARNING: in ${disturbed} of ${5 * runs} runs other processes used over ${DISTURBED_CORES} of a core on average: ` +
         'the times are not reliable; run again on a quiet machine.',
     );
   }

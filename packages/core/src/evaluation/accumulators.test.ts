@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { EvaluationAccumulators, type FinishedStatistics, type ScoredBatch } from './accumulators.js';
+import { EvaluationAccumulators, type FinishedStatistics } from './accumulators.js';
 import type { SliceColumn } from './eval-set.js';
-import { RowValues } from './row-values.js';
+import { RowValues, type ScoredBatch } from './row-values.js';
 
 interface Rows {
   classes: number;

@@ -7,17 +7,9 @@
 import type { Task } from '../metrics/definitions.js';
 import type { SliceColumn } from './eval-set.js';
 import { RankCollector, type RankCollectorJson, type RankData } from './rank-collector.js';
-import { finalReading, mergeReadingStates, type ReadingState, type RowValues } from './row-values.js';
+import { finalReading, mergeReadingStates, type ReadingState, type ScoredBatch } from './row-values.js';
 import { SliceAccumulators, type SliceAccumulatorsJson, type SliceStatistics } from './slice-statistics.js';
 import { ClassificationAccumulator, RegressionAccumulator, type AccumulatorJson, type SubsetStatistics } from './statistics.js';
-
-/** What the accumulators read of a model's batch: its raw scores (a regression's predictions), and a classifier's per-row values. */
-export interface ScoredBatch {
-  values?: RowValues;
-  scores: Float64Array;
-  width: number;
-  outputIsLabels: boolean;
-}
 
 /** The statistics a finished pass yields (metric-comparisons.ts computes everything from them). */
 export interface FinishedStatistics {

@@ -8,7 +8,7 @@
  * back bit for bit, so the statistics of a hit are those of the run that wrote it.
  */
 import type { Task } from '../metrics/definitions.js';
-import type { RowValues } from './row-values.js';
+import type { ScoredBatch } from './row-values.js';
 import { RowCacheReader, RowCacheWriter, type CacheKey, type ColumnArray, type ColumnSpec } from './row-cache.js';
 
 /** Where the cache is and the key of this run's entry (the caller hashes what it depends on). */
@@ -25,18 +25,15 @@ export interface BaselineCacheStatus {
   dir: string;
 }
 
-/** A scored batch of the baseline, as the accumulators read it. */
-export interface CachedModel {
-  values?: RowValues;
-  scores: Float64Array;
-  width: number;
-  outputIsLabels: boolean;
-}
-
 const READING_COLUMNS = ['loss', 'brier', 'confidence'] as const;
 
+/** A column of the probability reading (reading 0): kept only while every row was a distribution. */
+function isProbabilityReadingColumn(name: string): boolean {
+  return /^(loss|brier|confidence)0$/.test(name);
+}
+
 /** The columns a model's batch fills: which depend on the task, the output and whether raw scores are kept (`keepScores`). */
-function columnsOf(task: Task, model: CachedModel, keepScores: boolean): ColumnSpec[] {
+function columnsOf(task: Task, model: ScoredBatch, keepScores: boolean): ColumnSpec[] {
   if (task === 'regression') return [{ name: 'scores', type: 'float64', width: model.width }];
   const v = model.values!;
   const columns: ColumnSpec[] = [{ name: 'predicted0', type: 'int32' }];
@@ -48,7 +45,7 @@ function columnsOf(task: Task, model: CachedModel, keepScores: boolean): ColumnS
 }
 
 /** The model's arrays by column name (the same arrays every batch). */
-function arraysOf(model: CachedModel): Record<string, ColumnArray> {
+function arraysOf(model: ScoredBatch): Record<string, ColumnArray> {
   const v = model.values;
   if (!v) return { scores: model.scores };
   const arrays: Record<string, ColumnArray> = { predicted0: v.predicted[0], predicted1: v.predicted[1], scores: model.scores };
@@ -62,9 +59,9 @@ function arraysOf(model: CachedModel): Record<string, ColumnArray> {
 }
 
 /** The columns that hold once every row is in: the probability reading's only while every row was a distribution. */
-function columnsToKeep(columns: readonly ColumnSpec[], model: CachedModel): string[] {
+function columnsToKeep(columns: readonly ColumnSpec[], model: ScoredBatch): string[] {
   const possible = model.values?.probabilitiesPossible ?? true;
-  return columns.map((c) => c.name).filter((name) => possible || !/^(loss|brier|confidence)0$/.test(name));
+  return columns.map((c) => c.name).filter((name) => possible || !isProbabilityReadingColumn(name));
 }
 
 /** The baseline's results read from a verified entry, batch by batch, instead of running it. */
@@ -81,7 +78,7 @@ export class CachedBaseline {
   static async open(
     cache: BaselineCacheSettings,
     task: Task,
-    model: CachedModel,
+    model: ScoredBatch,
     keepScores: boolean,
   ): Promise<{ cached: CachedBaseline } | { miss: string }> {
     const all = columnsOf(task, model, keepScores);
@@ -89,7 +86,7 @@ export class CachedBaseline {
     const probe = await RowCacheReader.open(
       cache.dir,
       cache.key,
-      all.filter((c) => !/^(loss|brier|confidence)0$/.test(c.name)),
+      all.filter((c) => !isProbabilityReadingColumn(c.name)),
     );
     if ('miss' in probe) return probe;
     const possible = probe.reader.extra.probabilitiesPossible === true;
@@ -101,7 +98,7 @@ export class CachedBaseline {
   }
 
   /** The readings as the entry's rows left them: a reading ruled out there is ruled out from the first row. */
-  private settle(model: CachedModel, probabilitiesPossible: boolean): this {
+  private settle(model: ScoredBatch, probabilitiesPossible: boolean): this {
     if (model.values) model.values.probabilitiesPossible = model.values.outputIsLabels || probabilitiesPossible;
     return this;
   }
@@ -127,7 +124,7 @@ export class BaselineRecorder {
   static async create(
     cache: BaselineCacheSettings,
     task: Task,
-    model: CachedModel,
+    model: ScoredBatch,
     keepScores: boolean,
     rows: number,
   ): Promise<BaselineRecorder> {
@@ -141,7 +138,7 @@ export class BaselineRecorder {
   }
 
   /** After the last row: keeps the columns that hold and puts the entry in place. */
-  commit(model: CachedModel): Promise<void> {
+  commit(model: ScoredBatch): Promise<void> {
     const probabilitiesPossible = model.values ? model.values.readingState().probabilitiesPossible : true;
     return this.writer.commit(columnsToKeep(this.columns, model), { probabilitiesPossible });
   }

@@ -14,7 +14,7 @@ import type { EvalSet } from './eval-set.js';
 import { inputError } from './input-error.js';
 import { checkLabelsFit, surveyLabels } from './labels.js';
 import { checkOutputsFit, chooseTask, classesScored, type TaskChoice } from './task.js';
-import { RowValues } from './row-values.js';
+import { RowValues, type ScoredBatch } from './row-values.js';
 import type { SubsetStatistics } from './statistics.js';
 import type { SliceStatistics } from './slice-statistics.js';
 import type { RankData } from './rank-collector.js';
@@ -111,17 +111,13 @@ const INTEGER_OUTPUTS = new Set<Tensor.Type>(['int8', 'uint8', 'int16', 'uint16'
 /** Which of the two batch buffers: one is scored while the other is read. */
 type Slot = 0 | 1;
 
-interface Runner {
+/** A model being scored: its batch as the statistics read it (values: what the scores say of each row), and how it is fed. */
+interface Runner extends ScoredBatch {
   role: string;
   model: LoadedModel;
   /** The feature buffers (double-buffered) in this model's input type. */
   buffers: [TargetArray, TargetArray];
   inferenceMs: number;
-  width: number;
-  outputIsLabels: boolean;
-  scores: Float64Array;
-  /** Classification: what the batch's scores say about each row (predicted class, losses, ...). */
-  values?: RowValues;
 }
 
 /** The eval set cut into batches of `batchRows` rows, read into one of two slots. */

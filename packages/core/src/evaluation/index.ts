@@ -18,5 +18,5 @@ export * from './accumulators.js';
 export * from './partial-result.js';
 export * from './merge-partials.js';
 export * from './baseline-cache.js';
-export { RowCacheReader, RowCacheWriter, canonicalKeyJson, rowCacheEntryName } from './row-cache.js';
+export { RowCacheReader, RowCacheWriter } from './row-cache.js';
 export type { CacheKey, ColumnArray, ColumnSpec, ColumnType } from './row-cache.js';

@@ -9,7 +9,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 import { UserError, fileProblem, messageOf, parseError, type ParseResult } from '../errors.js';
-import { canonicalJson, sha256Text } from '../util/canonical-json.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { sha256Hex } from '../util/hash.js';
 import type { EvaluationAccumulatorsJson } from './accumulators.js';
 import type { RowRange } from './compare.js';
 import type { EvaluationSettings } from './evaluate.js';
@@ -105,7 +106,7 @@ export function resultSettings(s: EvaluationSettings, onnxruntimeVersion: string
   // a setting left unset stays absent (JSON has no undefined), and comes back unset in the merge
   const picked = Object.fromEntries(RESULT_KEYS.filter((key) => s[key] !== undefined).map((key) => [key, s[key]]));
   const values = { ...picked, onnxruntimeVersion } as ResultSettings;
-  return { sha256: sha256Text(canonicalJson(values)), values };
+  return { sha256: sha256Hex(canonicalJson(values)), values };
 }
 
 /** The file name of shard `index` of `count`'s partial (also the artifact's name after its prefix). */
@@ -120,7 +121,7 @@ function contentText(manifest: Omit<PartialManifest, 'contentSha256'>, body: Par
 
 /** The partial as the text of its file: the manifest (holding the SHA-256 of it and the body), then the body. */
 export function serializePartial(manifest: Omit<PartialManifest, 'contentSha256'>, body: PartialBody): string {
-  const full: PartialManifest = { ...manifest, contentSha256: sha256Text(contentText(manifest, body)) };
+  const full: PartialManifest = { ...manifest, contentSha256: sha256Hex(contentText(manifest, body)) };
   return `{"manifest":${JSON.stringify(full)},"body":${JSON.stringify(body)}}\n`;
 }
 
@@ -152,7 +153,7 @@ export async function readPartial(file: string): Promise<PartialResult> {
     );
   }
   const { contentSha256, ...rest } = manifest;
-  if (sha256Text(contentText(rest, body)) !== contentSha256) {
+  if (sha256Hex(contentText(rest, body)) !== contentSha256) {
     throw badPartial(file, 'does not match the SHA-256 its manifest records: it was changed or damaged after it was written');
   }
   return { manifest, ...body };

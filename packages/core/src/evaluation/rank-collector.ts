@@ -8,7 +8,7 @@
  */
 import { RankScores, type RankScoresJson } from '../metrics/rank-scores.js';
 import { formatBytes } from '../util/format.js';
-import { finalReading, type ReadingState, type RowValues } from './row-values.js';
+import { finalReading, type ReadingState, type ScoredBatch } from './row-values.js';
 
 /** Per-row scores kept without being asked for: 64 MiB (a binary set of 1,000,000 rows takes 52 MB). */
 export const RANK_SCORES_BUDGET = 64 * 2 ** 20;
@@ -21,14 +21,6 @@ export type RankData = { scores: RankScores } | { unavailable: string };
 
 /** A RankCollector as JSON (a shard's partial result): the scores as read, logits not yet softmaxed. */
 export type RankCollectorJson = { scores: RankScoresJson } | { unavailable: string };
-
-/** What the collector reads of a model's batch: its raw scores and how to read them. */
-interface ScoredModel {
-  values?: RowValues;
-  scores: Float64Array;
-  width: number;
-  outputIsLabels: boolean;
-}
 
 export class RankCollector {
   private readonly margins: Float64Array[];
@@ -46,7 +38,7 @@ export class RankCollector {
    * on the eval set's `rows`, so that every shard decides alike; room is made for the `scoredRows`.
    */
   static create(
-    models: readonly ScoredModel[],
+    models: readonly ScoredBatch[],
     classes: number,
     { rows, scoredRows }: { rows: number; scoredRows: number },
     batchRows: number,
@@ -72,7 +64,7 @@ export class RankCollector {
   }
 
   /** Adds a batch: each model's scores (binary: one increasing with P(class 1) per row; else every class's). */
-  add(models: readonly ScoredModel[], labels: Float64Array, n: number): void {
+  add(models: readonly ScoredBatch[], labels: Float64Array, n: number): void {
     if (!('scores' in this.data)) return;
     const ranks = this.data.scores;
     const perModel = models.map((m, i) => (ranks.width === 1 ? this.binaryScores(m, this.margins[i], n) : m.scores));
@@ -80,7 +72,7 @@ export class RankCollector {
   }
 
   /** One column as it is; two columns as the margin s1 - s0, which orders rows as P(class 1) does under either reading. */
-  private binaryScores(m: ScoredModel, out: Float64Array, n: number): Float64Array {
+  private binaryScores(m: ScoredBatch, out: Float64Array, n: number): Float64Array {
     if (m.width === 1) return m.scores;
     for (let i = 0; i < n; i++) out[i] = m.scores[2 * i + 1] - m.scores[2 * i];
     return out;

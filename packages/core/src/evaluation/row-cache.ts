@@ -27,6 +27,8 @@ import { join } from 'node:path';
 
 import { fileProblem, messageOf, type ParseResult } from '../errors.js';
 import { readRegularFile } from '../util/files.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { sha256Hex } from '../util/hash.js';
 import { inputError } from './input-error.js';
 
 /** The element types a column may hold. */
@@ -89,16 +91,13 @@ interface Manifest {
  * carry exactly (NaN, Infinity, an object) is a bug of the caller and throws.
  */
 export function canonicalKeyJson(key: CacheKey): string {
-  const names = Object.keys(key).sort();
-  const parts = names.map((name) => {
-    const value: unknown = key[name];
+  for (const [name, value] of Object.entries(key)) {
     if (!isKeyValue(value)) {
       const shown = typeof value === 'number' ? String(value) : `a value of type ${typeof value}`;
       throw new Error(`Cache key ${name} is ${shown}; expected a string, a finite number, a boolean or null`);
     }
-    return `${JSON.stringify(name)}:${JSON.stringify(value)}`;
-  });
-  return `{${parts.join(',')}}`;
+  }
+  return canonicalJson(key);
 }
 
 function isKeyValue(value: unknown): value is string | number | boolean | null {
@@ -108,7 +107,7 @@ function isKeyValue(value: unknown): value is string | number | boolean | null {
 
 /** The name of the key's entry folder in DIR: the SHA-256 (hex) of its canonical JSON. */
 export function rowCacheEntryName(key: CacheKey): string {
-  return createHash('sha256').update(canonicalKeyJson(key)).digest('hex');
+  return sha256Hex(canonicalKeyJson(key));
 }
 
 /** The columns with their widths, checked: names safe as file names and unique, widths positive integers. */
@@ -161,7 +160,7 @@ function refuseBigEndian(): string | undefined {
 const LEFTOVER = /^\.rowcache-(tmp|old|bad)-([0-9a-f]{8})-(\d+)-/;
 
 function hostTag(): string {
-  return createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+  return sha256Hex(hostname()).slice(0, 8);
 }
 
 /** The prefix of a leftover folder of this process: `.rowcache-KIND-HOST-PID-`. */

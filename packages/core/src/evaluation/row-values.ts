@@ -48,6 +48,17 @@ function clippedLog(p: number): number {
 }
 
 /**
+ * A model's current batch as the statistics, the rank scores and the baseline cache read it: its raw
+ * scores (`width` per row; a regression's predictions), and a classifier's per-row values.
+ */
+export interface ScoredBatch {
+  values?: RowValues;
+  scores: Float64Array;
+  width: number;
+  outputIsLabels: boolean;
+}
+
+/**
  * Per row of the current batch, under each live reading: the predicted class, and for scores the
  * log-loss, the Brier score, the top-class confidence (expected calibration error) and, for three
  * or more columns, whether the label is among the k best scores. Buffers are reused batch after

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import onnxProto from 'onnx-proto';
 
 import { UserError, fileProblem, messageOf } from '../errors.js';
 import { FileTooLargeError, readRegularFile } from '../util/files.js';
 import { formatBytes } from '../util/format.js';
+import { sha256Hex } from '../util/hash.js';
 import { elementCount } from '../util/shape.js';
 
 const { onnx } = onnxProto;
@@ -257,7 +257,7 @@ export async function readModel(path: string): Promise<{ model: ModelProto; info
   const info: ModelInfo = {
     path,
     sizeBytes: bytes.byteLength,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Hex(bytes),
     irVersion: toNumber(model.irVersion),
     opsets: (model.opsetImport ?? []).map((o) => ({ domain: o.domain ?? '', version: toNumber(o.version) })),
     producer: { name: model.producerName ?? '', version: model.producerVersion ?? '' },

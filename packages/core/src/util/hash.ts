@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
+/** SHA-256 (hex) of a string's UTF-8 bytes, or of bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
 /** SHA-256 (hex) of the files' bytes, one after another, streamed. */
 export async function sha256Files(...paths: string[]): Promise<string> {
   const hash = createHash('sha256');
