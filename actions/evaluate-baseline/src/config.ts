@@ -18,6 +18,7 @@ import {
   numberInput,
   onnxruntimeInput,
   optionalNumberInput,
+  parseArtifactName,
   stringInput,
 } from '@ml-gate/core/github';
 
@@ -167,10 +168,11 @@ function readPartialsLocation(): PartialsLocation {
   const raw = stringInput('partials') || 'artifact:evaluation-partial';
   if (!raw.startsWith('artifact:')) return { kind: 'directory', path: raw };
   const prefix = raw.slice('artifact:'.length);
-  // artifact names exclude these (actions/upload-artifact's rule); the prefix is one's start
-  if (!prefix || /["':<>|*?\\/\r\n]/.test(prefix)) {
+  // the prefix starts every shard's artifact name (PREFIX-k-of-n): it must be one itself
+  const checked = parseArtifactName(prefix);
+  if (!checked.ok) {
     throw new UserError(
-      `Input partials is '${raw}'; expected artifact:PREFIX with a PREFIX usable in an artifact name (no " : < > | * ? \\ / or line breaks), or a folder.`,
+      `Input partials is '${raw}'; expected artifact:PREFIX with a PREFIX usable in an artifact name, or a folder: ${checked.error}.`,
       {
         input: 'partials',
       },

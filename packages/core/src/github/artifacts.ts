@@ -15,9 +15,10 @@ import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 
-import { UserError, fileProblem, messageOf, parseError, parsed, type ParseResult } from '../errors.js';
+import { UserError, fileProblem, messageOf } from '../errors.js';
 import { statRegularFile } from '../util/files.js';
 import { sha256Files } from '../util/hash.js';
+import { parseArtifactName } from './artifact-name.js';
 
 /** The action input the artifacts stand for: a directory of partials outside GitHub Actions. */
 const INPUT = 'partials';
@@ -68,28 +69,6 @@ async function artifactClient(): Promise<DefaultArtifactClient> {
   return new Client();
 }
 
-/**
- * Whether `name` is a name @actions/artifact accepts for an artifact, checked by the library's own
- * validator (it is not exported: uploadArtifact runs it first, and with no files and no root
- * directory stops right after it, before any request). Error: "is empty" / "contains ...".
- */
-export async function checkArtifactName(name: string): Promise<ParseResult<string>> {
-  try {
-    await (await artifactClient()).uploadArtifact(name, [], '');
-  } catch (e) {
-    const message = messageOf(e);
-    if (/^Provided artifact name input during validation is empty/.test(message)) return parseError('the artifact name is empty');
-    if (/^The artifact name is not valid/.test(message)) {
-      const character = /Contains the following character:\s*(.*)$/m.exec(message)?.[1]?.trim() ?? 'a character it refuses';
-      const all = /Invalid characters include:\s*(.*)$/m.exec(message)?.[1]?.trim();
-      return parseError(
-        `'${name}' is not a valid artifact name: it contains ${character}${all ? ` (artifact names cannot contain:${all})` : ''}`,
-      );
-    }
-  }
-  return parsed(name);
-}
-
 /** The UserError of a refusal or failure of the artifact service (`doing`: "uploaded", "downloaded", ...). */
 function serviceError(doing: string, name: string | undefined, e: unknown): UserError {
   if (e instanceof UserError) return e;
@@ -118,7 +97,7 @@ export async function uploadArtifactFile(name: string, file: string, options: { 
   if (retentionDays !== undefined && !(Number.isInteger(retentionDays) && retentionDays >= 1)) {
     throw new RangeError(`retentionDays must be a whole number of days >= 1, not ${retentionDays}`);
   }
-  const checked = await checkArtifactName(name);
+  const checked = parseArtifactName(name);
   if (!checked.ok) throw new UserError(`The partial result cannot be uploaded: ${checked.error}.`, { input: INPUT });
   const path = resolve(file);
   try {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 import { parsed, parseError, UserError, type ParseResult } from '../errors.js';
 import { formatBytes } from '../util/format.js';
+import { parseArtifactName } from './artifact-name.js';
 import { isSafeEntryName } from './artifact-zip.js';
 import { fetchArtifact } from './baseline-artifact.js';
 import { asFileName, call, checkDigest, downloadToFile, isAbsent, RAW_DOWNLOAD, type ApiStep, type Repo } from './baseline-download.js';
@@ -22,8 +23,6 @@ export type BaselineLocation =
 /** Characters a tag may not hold (git check-ref-format): whitespace, controls, ~ ^ : ? * [ \ */
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const BAD_TAG_CHARS = /[\s\x00-\x1f\x7f~^:?*[\\]/;
-/** Characters an artifact name may not hold (actions/upload-artifact). */
-const BAD_ARTIFACT_CHARS = /[":<>|*?\r\n\\/]/;
 
 function parseRelease(rest: string): ParseResult<BaselineLocation> {
   const form = "release:TAG/ASSET (the asset's name after the last /, e.g. release:models/v3/model.onnx)";
@@ -47,7 +46,8 @@ function parseArtifact(rest: string): ParseResult<BaselineLocation> {
   const slash = rest.indexOf('/');
   const name = slash < 0 ? rest : rest.slice(0, slash);
   if (!name) return parseError(`it names no artifact: ${form}`);
-  if (BAD_ARTIFACT_CHARS.test(name)) return parseError(`'${name}' is not an artifact name (no " : < > | * ? \\ / or line breaks)`);
+  const checked = parseArtifactName(name);
+  if (!checked.ok) return checked;
   if (slash < 0) return parsed({ kind: 'artifact', name });
   const file = rest.slice(slash + 1).replace(/^(\.\/)+/, '');
   if (!file) return parseError(`it names no file after '${name}/': ${form}`);
