@@ -40,17 +40,11 @@ async function evaluate(given: Config, report: EvaluationReport): Promise<void> 
   try {
     const { path, source } = await resolveBaseline(given.baselineModel, { token: given.token, workflow: given.baselineWorkflow, log });
     const config = { ...given, baselineModel: path };
-    if (!config.shard) await evaluateModels(config, report, { log, baselineCache: config.baselineCache, baselineSource: source });
+    const options = { log, baselineCache: config.baselineCache, baselineSource: source, producer: await producer() };
+    if (!config.shard) await evaluateModels(config, report, options);
     else {
       const inputs = Object.fromEntries(INPUTS.filter((n) => n !== 'github-token').map((n) => [n, stringInput(n)]));
-      const partial = await evaluateShard(config, report, {
-        log,
-        baselineCache: config.baselineCache,
-        baselineSource: source,
-        shard: config.shard,
-        producer: await producer(),
-        inputs,
-      });
+      const partial = await evaluateShard(config, report, { ...options, shard: config.shard, inputs });
       core.info(
         `Partial result of shard ${config.shard.index} of ${config.shard.count}: ${await storePartial(config.partials, config.shard, partial)}.`,
       );
@@ -64,8 +58,7 @@ async function evaluate(given: Config, report: EvaluationReport): Promise<void> 
 /** Reads every shard's partial and decides with the shards' settings, as one unsharded run. */
 async function merge(config: MergeConfig, report: EvaluationReport): Promise<{ newModel: string; evalData: string }> {
   const partials = await loadPartials(config.partials);
-  if (partials.length) checkMergeInputs(partials[0].partial.manifest.inputs, INPUTS, DEFAULTS);
-  const settings = mergePartials(partials, report, await producer());
+  const settings = mergePartials(partials, report, await producer(), (shardInputs) => checkMergeInputs(shardInputs, INPUTS, DEFAULTS));
   core.info(`Merged ${partials.length} partial results.`);
   announceMissingBaseline(report);
   return settings;

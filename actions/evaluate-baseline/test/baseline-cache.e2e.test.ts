@@ -4,7 +4,7 @@
 // damaged or stale entry is a miss with its reason and is written again, never trusted. The
 // fixture's outputs read as probabilities in the first 700 rows and as logits after
 // (test/fixtures/shards/make.py), so an entry must keep both readings right.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,22 @@ describe.each(['classification', 'regression'])('%s: a second run reads the base
 });
 
 describe('what the entry is keyed on', () => {
+  it('a baseline retrained into its external data file (same .onnx) is another baseline: a miss, cold numbers', async () => {
+    const models = join(scratch, 'external-model');
+    await cp(fixture('shards', 'classification', 'external'), models, { recursive: true });
+    const cache = join(scratch, 'external-cache');
+    const runWith = (c: string) => run('classification', c, { 'baseline-model': join(models, 'baseline.onnx') });
+    expect((await readReport(await runWith(cache))).models.baseline.cache.status).toBe('miss');
+    expect((await readReport(await runWith(cache))).models.baseline.cache.status).toBe('hit');
+    // the new model's weights under the baseline's graph: the baseline now scores as the new model does
+    await cp(join(models, 'new_weights.bin'), join(models, 'weights.bin'));
+    const swapped = await readReport(await runWith(cache));
+    expect(swapped.models.baseline.cache.status).toBe('miss');
+    const cold = await readReport(await runWith(join(scratch, 'external-none')));
+    expect(swapped.models.baseline.metrics.accuracy).toBe(cold.models.baseline.metrics.accuracy);
+    expect(swapped.models.baseline.metrics.accuracy).toBe(swapped.models.new.metrics.accuracy);
+  }, 60_000);
+
   it('another setting that changes a row (top-k) misses, then has an entry of its own', async () => {
     const cache = join(scratch, 'keyed');
     expect((await readReport(await run('classification', cache))).models.baseline.cache.status).toBe('miss');

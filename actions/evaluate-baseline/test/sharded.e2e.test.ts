@@ -195,14 +195,18 @@ describe('the merge fails closed, naming the shard', () => {
 
   it('overlapping rows', async () => {
     const to = await copy('overlap');
-    await editManifest(join(to, 'partial-2-of-3.json'), (m) => (m.rows.start -= 200));
-    expectErrorAnnotation(await merge(to), 'evaluate-baseline', 'shard 2 of 3', 'scored twice');
+    // shard 2 claims rows 200..599: as many rows as its statistics hold, half of them shard 1's
+    await editManifest(join(to, 'partial-2-of-3.json'), (m) => ((m.rows.start -= 200), (m.rows.end -= 200)));
+    expectErrorAnnotation(await merge(to), 'evaluate-baseline', 'shard 2 of 3', 'rows 200..399 are scored twice');
+    // a range that does not match the rows its statistics hold
+    await editManifest(join(to, 'partial-2-of-3.json'), (m) => (m.rows.start += 1));
+    expectErrorAnnotation(await merge(to), 'evaluate-baseline', 'shard 2 of 3', 'holds the statistics of 400 rows for rows 201..599');
   });
 
   it('missing rows', async () => {
     const to = await copy('gap');
-    await editManifest(join(to, 'partial-3-of-3.json'), (m) => (m.rows.start += 1));
-    expectErrorAnnotation(await merge(to), 'evaluate-baseline', 'shard 3 of 3', 'scored by no shard');
+    await editManifest(join(to, 'partial-3-of-3.json'), (m) => ((m.rows.start += 1), (m.rows.end += 1)));
+    expectErrorAnnotation(await merge(to), 'evaluate-baseline', 'shard 3 of 3', 'rows 800..800 are scored by no shard');
   });
 
   it('another new model, another eval set, another setting', async () => {

@@ -477,7 +477,7 @@ export async function scoreModels(options: CompareOptions): Promise<ScoredRows> 
     rows: { rows, scoredRows: range.end - range.start },
     rankMetricsNeeded: options.rankMetricsNeeded,
   });
-  const cache = await openBaselineCache(options.baselineCache, runners[1], task, acc.keepsRankScores, range);
+  const cache = await openBaselineCache(options.baselineCache, runners[1], { task, classes, batchRows }, acc.keepsRankScores, range);
   try {
     await runPass({ ort, runners, batches, range, first, firstRows: n, classes, acc, cache });
   } finally {
@@ -508,15 +508,19 @@ interface BaselineCacheUse {
 async function openBaselineCache(
   settings: BaselineCacheSettings | undefined,
   baseline: Runner | undefined,
-  task: Task,
+  pass: { task: Task; classes: number | undefined; batchRows: number },
   keepScores: boolean,
   range: RowRange,
 ): Promise<BaselineCacheUse | undefined> {
+  const { task } = pass;
   if (!settings || !baseline) return undefined;
   if (range.end === range.start)
     return { status: { status: 'unused', reason: 'no rows to score', dir: settings.dir }, close: async () => {} };
-  // an entry holds the rows of one range: a shard's entry is its own
-  settings = { ...settings, key: { ...settings.key, start: range.start, end: range.end } };
+  // an entry holds the rows of one range (a shard's entry is its own) as this pass decoded and batched them
+  settings = {
+    ...settings,
+    key: { ...settings.key, ...pass, start: range.start, end: range.end, classes: pass.classes ?? null, width: baseline.width },
+  };
   const opened = await CachedBaseline.open(settings, task, baseline, keepScores);
   if ('cached' in opened) {
     const { cached } = opened;

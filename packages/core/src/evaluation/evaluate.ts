@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 import { UserError, fileProblem } from '../errors.js';
 import { higherIsBetter, type MetricName, type Task } from '../metrics/definitions.js';
 import { mcnemarCounts } from '../metrics/compare-confusion.js';
@@ -6,7 +8,8 @@ import { mcnemarExact, mcnemarExactNewBetter } from '../metrics/significance.js'
 import { describeDType } from '../npy/dtype.js';
 import { loadOnnxRuntime, type OnnxRuntime, type RuntimeLocation } from '../onnx/runtime.js';
 import { loadModel, type LoadedModel } from '../onnx/session.js';
-import { sha256EachAndAll, sha256Files } from '../util/hash.js';
+import { sha256EachAndAll } from '../util/hash.js';
+import { sha256Model } from '../onnx/model-hash.js';
 import { finishComparison, scoreModels, type Comparison, type ModelEvaluation, type ScoredRows } from './compare.js';
 import type { InferenceSettings, MetricComparison } from './comparison.js';
 import { openEvalSet, type EvalSet } from './eval-set.js';
@@ -72,6 +75,8 @@ export interface EvaluateOptions {
    * report; or why there is none (the missing-baseline policy applies, as to a path not there).
    */
   baselineSource?: { origin: ModelReport['origin'] } | { missing: string };
+  /** The build of the action running: a shard's manifest and the baseline cache's key hold it. */
+  producer?: Producer;
 }
 
 interface Models {
@@ -158,7 +163,7 @@ async function scoreInto(
     const hashes = hashInputs(s, data, baseline !== undefined);
     const cache =
       options.baselineCache && baseline
-        ? { dir: options.baselineCache, key: cacheKey(s, report, baseline, data, await hashes) }
+        ? { dir: options.baselineCache, key: cacheKey(s, report, baseline, data, await hashes, options.producer) }
         : undefined;
     const scored = await scoreModels({
       baselineCache: cache,
@@ -205,6 +210,7 @@ function cacheKey(
   baseline: LoadedModel,
   data: EvalSet,
   [, baselineSha, dataShas]: Hashes,
+  producer: Producer | undefined,
 ): CacheKey {
   return {
     entry: 'evaluate-baseline/baseline-rows/1',
@@ -217,9 +223,12 @@ function cacheKey(
     output: baseline.output.name,
     task: s.task,
     topK: s.topK,
-    batchSize: s.batchSize,
     threads: s.threads,
+    cpus: availableParallelism(),
+    platform: `${process.platform}-${process.arch}`,
     onnxruntime: report.settings.onnxruntime?.version ?? '',
+    // the per-row values are this code's computation of them (clipping, the 0.5 threshold, ties)
+    build: producer?.build ?? 'unknown',
   };
 }
 
@@ -337,8 +346,9 @@ async function openData(s: EvaluationSettings, report: EvaluationReport): Promis
  */
 function hashInputs(s: EvaluationSettings, data: EvalSet, withBaseline: boolean): Promise<Hashes> {
   const hashes = Promise.all([
-    sha256Files(s.newModel),
-    withBaseline ? sha256Files(s.baselineModel) : undefined,
+    // a model's hash covers its external data files: new weights beside the same graph are a new model
+    sha256Model(s.newModel).then((m) => m.sha256),
+    withBaseline ? sha256Model(s.baselineModel).then((m) => m.sha256) : undefined,
     sha256EachAndAll(data.files),
   ]);
   // awaited only when the comparison succeeds; its own failure must not go unhandled meanwhile

@@ -6,6 +6,8 @@
  * the merged report equals that run's but for timings and the shard list.
  */
 import { UserError, messageOf } from '../errors.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { sha256Hex } from '../util/hash.js';
 import { EvaluationAccumulators } from './accumulators.js';
 import { finishComparison } from './compare.js';
 import { concludeEvaluation, type EvaluationSettings } from './evaluate.js';
@@ -47,10 +49,13 @@ function checkShardSet(loaded: readonly LoadedPartial[], producer: Producer): Lo
   const byIndex = new Map<number, LoadedPartial>();
   for (const l of loaded) {
     const { index, count: n } = l.partial.manifest.shard;
+    if (!Number.isInteger(index) || index < 1 || index > n)
+      throw refuse(`The partial ${l.file} says it is shard ${index} of ${n}, which no shard is.`, l.file);
     if (n !== count) {
       throw refuse(
         `The partials disagree on the number of shards: ${describeShard(l.partial.manifest.shard, l.file)} against ${count} in ${loaded[0].file}.`,
         l.file,
+        'Two sharded evaluations in one workflow run need a partials prefix each (partials: artifact:PREFIX).',
       );
     }
     const twice = byIndex.get(index);
@@ -92,6 +97,15 @@ function checkSameEvaluation(shards: readonly LoadedPartial[]): void {
       throw differs('a baseline of SHA-256', m.sha256.baselineModel ?? 'none', m1.sha256.baselineModel ?? 'none');
     if (m.sha256.evalSet !== m1.sha256.evalSet) throw differs('an eval set of SHA-256', m.sha256.evalSet, m1.sha256.evalSet);
     if (m.rows.total !== m1.rows.total) throw differs('an eval set of rows', m.rows.total, m1.rows.total);
+    if (sha256Hex(canonicalJson(m.settings.values)) !== m.settings.sha256) {
+      throw refuse(`The partial of ${shard} records settings whose SHA-256 is not the one it records for them.`, file, SAME_REF_HINT);
+    }
+    if (partial.statistics.all.rows !== m.rows.end - m.rows.start) {
+      throw refuse(
+        `The partial of ${shard} holds the statistics of ${partial.statistics.all.rows} rows for ${describeRows(m.rows)}.`,
+        file,
+      );
+    }
     if (m.settings.sha256 !== m1.settings.sha256) {
       throw refuse(
         `The partial of ${shard} was made with other settings than shard 1 (${first.file}): ${differingSettings(m.settings.values, m1.settings.values)}.`,
@@ -154,9 +168,16 @@ function adoptReport(report: EvaluationReport, first: EvaluationReport): void {
  * the paths as the shards named them). Throws a UserError naming the shard for any set that is not
  * exactly one evaluation, or a partial that does not parse.
  */
-export function mergePartials(loaded: readonly LoadedPartial[], report: EvaluationReport, producer: Producer): EvaluationSettings {
+export function mergePartials(
+  loaded: readonly LoadedPartial[],
+  report: EvaluationReport,
+  producer: Producer,
+  /** Checks the merge's own inputs against the shards' (once the partials are known to be one evaluation). */
+  checkInputs?: (shardInputs: Record<string, string>) => void,
+): EvaluationSettings {
   const shards = checkShardSet(loaded, producer);
   checkSameEvaluation(shards);
+  checkInputs?.(shards[0].partial.manifest.inputs);
   const first = shards[0].partial;
   let merged: EvaluationAccumulators | undefined;
   for (const { file, partial } of shards) {

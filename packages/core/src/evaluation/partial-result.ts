@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { UserError, fileProblem, messageOf, parseError, type ParseResult } from '../errors.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { sha256Hex } from '../util/hash.js';
+import { redactSecrets } from '../util/secrets.js';
 import type { EvaluationAccumulatorsJson } from './accumulators.js';
 import type { RowRange } from './compare.js';
 import type { EvaluationSettings } from './evaluate.js';
@@ -119,8 +120,13 @@ function contentText(manifest: Omit<PartialManifest, 'contentSha256'>, body: Par
   return `${JSON.stringify(manifest)}\n${JSON.stringify(body)}`;
 }
 
-/** The partial as the text of its file: the manifest (holding the SHA-256 of it and the body), then the body. */
-export function serializePartial(manifest: Omit<PartialManifest, 'contentSha256'>, body: PartialBody): string {
+/**
+ * The partial as the text of its file: the manifest (holding the SHA-256 of it and the body), then
+ * the body; like every file the action writes, with this run's secrets redacted (there should be none).
+ */
+export function serializePartial(given: Omit<PartialManifest, 'contentSha256'>, givenBody: PartialBody): string {
+  const redacted = <T>(value: T) => JSON.parse(redactSecrets(JSON.stringify(value))) as T;
+  const [manifest, body] = [redacted(given), redacted(givenBody)];
   const full: PartialManifest = { ...manifest, contentSha256: sha256Hex(contentText(manifest, body)) };
   return `{"manifest":${JSON.stringify(full)},"body":${JSON.stringify(body)}}\n`;
 }

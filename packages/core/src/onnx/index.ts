@@ -3,3 +3,4 @@ export * from './runtime.js';
 export * from './session.js';
 export * from './model-file.js';
 export * from './tensor-types.js';
+export * from './model-hash.js';
