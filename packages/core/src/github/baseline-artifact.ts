@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { UserError } from '../errors.js';
 import { formatBytes } from '../util/format.js';
+import { NOT_FOUND_FOR_TOKEN_HINT } from '../util/github-api-error.js';
 import { sha256Files } from '../util/hash.js';
 import { extractZip, type ZipContents } from './artifact-zip.js';
 import { call, checkDigest, downloadToFile, isAbsent, RAW_DOWNLOAD, type ApiStep, type Repo } from './baseline-download.js';
@@ -50,7 +51,7 @@ async function lastSuccessfulRun(gh: Repo, workflow: string | number): Promise<R
   if (isAbsent(info)) {
     throw new UserError(`GitHub found no repository ${repository} (GITHUB_REPOSITORY) for the token in github-token (HTTP 404).`, {
       input: 'github-token',
-      hint: 'A token without access to a private repository gets 404, not 403 (a fine-grained token for other repositories?).',
+      hint: NOT_FOUND_FOR_TOKEN_HINT,
     });
   }
   const branch = info.data.default_branch;

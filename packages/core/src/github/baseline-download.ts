@@ -10,7 +10,7 @@ import type { getOctokit } from '@actions/github';
 import { messageOf, UserError } from '../errors.js';
 import { redactUrl } from '../http/redact.js';
 import { formatBytes } from '../util/format.js';
-import { redactSecrets } from '../util/secrets.js';
+import { INVALID_TOKEN_HINT, isRateLimit, readApiError } from '../util/github-api-error.js';
 
 /** The permission a call needs, as a workflow's `permissions:` block spells it. */
 export type Permission = 'contents: read' | 'actions: read';
@@ -33,16 +33,6 @@ export function isAbsent(x: unknown): x is Absent {
   return typeof x === 'object' && x !== null && 'absent' in x;
 }
 
-/** The status, GitHub's message and the headers of what Octokit threw (a network failure is its status 500). */
-function apiError(e: unknown): { status?: number; message: string; headers: Record<string, string> } {
-  const x = e as { status?: unknown; response?: { headers?: Record<string, unknown> } } | null | undefined;
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(x?.response?.headers ?? {})) {
-    if (typeof v === 'string' || typeof v === 'number') headers[k.toLowerCase()] = String(v);
-  }
-  return { status: typeof x?.status === 'number' ? x.status : undefined, message: redactSecrets(messageOf(e)), headers };
-}
-
 const PERMISSION_HINTS: Record<Permission, string> = {
   'contents: read':
     'Give the job `permissions: contents: read` (a job that lists `permissions:` gets none it leaves out); a fine-grained token needs Contents: read on the repository.',
@@ -52,18 +42,16 @@ const PERMISSION_HINTS: Record<Permission, string> = {
 
 /** The UserError for a failed call that does not mean "missing": the status's cause, the input at fault, the permission needed. */
 export function apiFailure(step: ApiStep, e: unknown): UserError {
-  const a = apiError(e);
+  const a = readApiError(e);
   const what = `${a.status ? `HTTP ${a.status}: ` : ''}${a.message}`;
   if (a.status === 401) {
     return new UserError(`GitHub refused the token in github-token while ${step.doing} (${what}).`, {
       input: 'github-token',
-      hint: "The token is invalid or expired; the default, the workflow's own token (${{ github.token }}), is valid while the job runs.",
+      hint: INVALID_TOKEN_HINT,
       cause: e,
     });
   }
-  const rateLimited =
-    a.status === 429 || (a.status === 403 && (a.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(a.message)));
-  if (rateLimited) {
+  if (isRateLimit(a)) {
     return new UserError(`GitHub's rate limit stopped ${step.doing} (${what}).`, {
       input: 'baseline-model',
       hint: 'Runs that share a token share its limit: run the job again once it resets.',
@@ -89,7 +77,7 @@ export async function call<R>(step: ApiStep, request: () => Promise<R>): Promise
   try {
     return await request();
   } catch (e) {
-    const { status, message } = apiError(e);
+    const { status, message } = readApiError(e);
     if (status === 404 || status === 410) return { absent: status, message };
     // a TypeError of our own making is a bug, not GitHub's answer
     if (status === undefined) throw e;

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { UserError } from '../errors.js';
+import type { JsonReply } from '../../../../test/loopback.js';
 import { GitHubReleasesStand, zipOf, type StandRun } from '../../../../test/github-releases-stand.js';
 import {
   fetchBaseline,
@@ -173,10 +174,32 @@ describe('fetchBaseline: release:TAG/ASSET', () => {
     const refused = await userError(fetchBaseline({ kind: 'release', tag: 'v3', asset: 'm.onnx' }, { ...options, env: env() }));
     expect(refused.input).toBe('github-token');
     expect(refused.message).toContain('HTTP 401: Bad credentials');
+    expect(refused.hint).toContain('invalid or expired');
+    expect(refused.hint).not.toContain('permissions');
 
     const none = await userError(fetchBaseline({ kind: 'release', tag: 'v3', asset: 'm.onnx' }, { ...options, token: '' }));
     expect(none.input).toBe('github-token');
     expect(none.hint).toContain('`permissions: contents: read`');
+  });
+
+  it('a rate limit (429, or a 403 with retry-after or x-ratelimit-remaining: 0) is not a permission problem', async () => {
+    const answers: JsonReply[] = [
+      { status: 429, json: { message: 'Too Many Requests' } },
+      { status: 403, json: { message: 'Forbidden' }, headers: { 'retry-after': '60' } },
+      { status: 403, json: { message: 'API rate limit exceeded for installation ID 1.' }, headers: { 'x-ratelimit-remaining': '0' } },
+    ];
+    for (const answer of answers) {
+      await stand.close();
+      stand = await GitHubReleasesStand.start({ fail: () => answer });
+      const e = await userError(
+        fetchBaseline({ kind: 'release', tag: 'v3', asset: 'm.onnx' }, { token: TOKEN, workflow: '', dir, env: env() }),
+      );
+      expect([e.input, e.message.startsWith("GitHub's rate limit stopped reading the release tagged 'v3'")]).toEqual([
+        'baseline-model',
+        true,
+      ]);
+      expect(e.message).toContain(`HTTP ${answer.status}`);
+    }
   });
 
   it('a storage host that refuses the download is a UserError that never shows the signed query', async () => {

@@ -23,6 +23,8 @@ describe('gitHubRetry: what is worth another attempt, after how long', () => {
       afterMs: 42_000,
     });
     expect(gitHubRetry(apiError(403, 'You have exceeded a secondary rate limit.'), NOW)).toEqual({ afterMs: 60_000 });
+    // the primary limit's message without its headers (a proxy that drops them): still a rate limit
+    expect(gitHubRetry(apiError(403, 'API rate limit exceeded for installation ID 1.'), NOW)).toEqual({ afterMs: 60_000 });
   });
   it('401, a 403 that is a permission, 404, 422: no (retrying changes nothing)', () => {
     for (const [status, message] of [
@@ -47,12 +49,14 @@ describe('gitHubFailure: the hint that fits the status, the input at fault', () 
     expect(e.message).toBe('Reading the ledger (L) failed: HTTP 401: Bad credentials - https://docs.github.com/rest.');
     expect([e.input, e.hint]).toEqual([
       'github-token',
-      "GitHub does not accept the token in github-token: it is invalid or expired (a personal access token past its expiry date, or revoked?). The default, the workflow's own token, is valid while the job runs.",
+      "GitHub does not accept the token in github-token: it is invalid or expired (a personal access token past its expiry date, or revoked?). The default, the workflow's own token (${{ github.token }}), is valid while the job runs.",
     ]);
   });
   it('403: permissions or a fork; 404: the repository; 422 creating a deployment: the ref, input commit', () => {
     expect(failure(apiError(403, 'Resource not accessible by integration')).hint).toContain('`permissions: deployments: write`');
-    expect(failure(apiError(404, 'Not Found')).hint).toContain('GitHub found no repository o/r (GITHUB_REPOSITORY)');
+    expect(failure(apiError(404, 'Not Found')).hint).toBe(
+      'GitHub found no repository o/r (GITHUB_REPOSITORY), or no such deployment, for this token. A token without access to a private repository gets 404, not 403 (a fine-grained token for other repositories?).',
+    );
     const ref = failure(apiError(422, 'No ref found for: abc'), 'abc');
     expect([ref.input, ref.hint]).toEqual([
       'commit',

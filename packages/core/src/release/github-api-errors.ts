@@ -1,42 +1,12 @@
 /**
  * What a GitHub REST API error means for the github-deployments ledger (pure): whether to try
- * again — a 5xx, a 429, a rate limit (403 with retry-after, x-ratelimit-remaining: 0 or "secondary
- * rate limit"), after the wait GitHub asks for — and, when not, what the user can do about it: a
- * hint that fits the status, and the input at fault. GitHub's own message is quoted with this
- * run's secrets redacted (an error body may quote the token).
+ * again — a 5xx, a 429, a rate limit (util/github-api-error.ts isRateLimit), after the wait GitHub
+ * asks for — and, when not, what the user can do about it: a hint that fits the status, and the
+ * input at fault. GitHub's own message is quoted with this run's secrets redacted (readApiError).
  */
-import { messageOf, UserError } from '../errors.js';
-import { redactSecrets } from '../util/secrets.js';
+import { UserError } from '../errors.js';
+import { INVALID_TOKEN_HINT, isRateLimit, NOT_FOUND_FOR_TOKEN_HINT, readApiError, type ApiError } from '../util/github-api-error.js';
 import { RetriesExhausted } from './retry.js';
-
-interface ApiError {
-  status?: number;
-  message: string;
-  /** Lower-case names. */
-  headers: Record<string, string>;
-}
-
-/** The status, message and headers of what Octokit threw (a RequestError; a network failure is its status 500). */
-function apiError(e: unknown): ApiError {
-  const x = e as { status?: unknown; response?: { headers?: unknown } } | null | undefined;
-  const raw = x?.response?.headers;
-  const headers: Record<string, string> = {};
-  if (typeof raw === 'object' && raw !== null) {
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-      if (typeof v === 'string' || typeof v === 'number') headers[k.toLowerCase()] = String(v);
-    }
-  }
-  return { status: typeof x?.status === 'number' ? x.status : undefined, message: messageOf(e), headers };
-}
-
-/** 429, or a 403 that is a rate limit rather than a permission (GitHub answers both with 403). */
-function isRateLimit(a: ApiError): boolean {
-  if (a.status === 429) return true;
-  return (
-    a.status === 403 &&
-    (a.headers['retry-after'] !== undefined || a.headers['x-ratelimit-remaining'] === '0' || /secondary rate limit/i.test(a.message))
-  );
-}
 
 /**
  * The wait GitHub asks for before a retry (ms), as its documentation says to read it: retry-after
@@ -59,13 +29,13 @@ function rateLimitWait(a: ApiError, now: number): number {
  * exist already, and a second one would be a second, wrong ledger entry.
  */
 export function gitHubRetryRefusedOnly(e: unknown, now = Date.now()): { afterMs?: number } | undefined {
-  const a = apiError(e);
+  const a = readApiError(e);
   return a.status !== undefined && isRateLimit(a) ? { afterMs: rateLimitWait(a, now) } : undefined;
 }
 
 /** Whether an API error is worth another attempt, and the least wait GitHub asked for. */
 export function gitHubRetry(e: unknown, now = Date.now()): { afterMs?: number } | undefined {
-  const a = apiError(e);
+  const a = readApiError(e);
   if (a.status === undefined) return undefined;
   if (isRateLimit(a)) return { afterMs: rateLimitWait(a, now) };
   return a.status >= 500 ? {} : undefined;
@@ -83,7 +53,7 @@ function statusAdvice(status: number | undefined, c: ApiCallContext): { input?: 
     case 401:
       return {
         input: 'github-token',
-        hint: "GitHub does not accept the token in github-token: it is invalid or expired (a personal access token past its expiry date, or revoked?). The default, the workflow's own token, is valid while the job runs.",
+        hint: INVALID_TOKEN_HINT,
       };
     case 403:
       return {
@@ -93,7 +63,7 @@ function statusAdvice(status: number | undefined, c: ApiCallContext): { input?: 
     case 404:
       return {
         input: 'github-token',
-        hint: `GitHub found no repository ${c.repository} (GITHUB_REPOSITORY), or no such deployment, for this token: a token without access to a private repository gets 404, not 403 (a fine-grained token for other repositories?).`,
+        hint: `GitHub found no repository ${c.repository} (GITHUB_REPOSITORY), or no such deployment, for this token. ${NOT_FOUND_FOR_TOKEN_HINT}`,
       };
     case 409:
     case 422:
@@ -121,10 +91,10 @@ function exhaustedAdvice(a: ApiError): { input: string; hint: string } {
 /** The UserError for a failed call: "WHAT failed: HTTP 401: Bad credentials.", the hint that fits, the input at fault. */
 export function gitHubFailure(what: string, e: unknown, context: ApiCallContext): UserError {
   const exhausted = e instanceof RetriesExhausted ? e : undefined;
-  const a = apiError(exhausted ? exhausted.last : e);
+  const a = readApiError(exhausted ? exhausted.last : e);
   const gaveUp = exhausted ? ` (${exhausted.message}, input ledger-timeout)` : '';
   const advice = exhausted ? exhaustedAdvice(a) : statusAdvice(a.status, context);
-  return new UserError(`${what} failed: ${a.status ? `HTTP ${a.status}: ` : ''}${redactSecrets(a.message)}${gaveUp}.`, {
+  return new UserError(`${what} failed: ${a.status ? `HTTP ${a.status}: ` : ''}${a.message}${gaveUp}.`, {
     ...advice,
     cause: e,
   });
