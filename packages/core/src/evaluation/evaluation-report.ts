@@ -119,6 +119,7 @@ export interface ShardReport {
 
 export interface ModelReport {
   path: string;
+  /** SHA-256 of the .onnx file followed by the external data files it names (onnx/model-hash.ts); of the file alone when it has none. */
   sha256?: string;
   input?: TensorInfo;
   output?: TensorInfo;
