@@ -32,16 +32,6 @@ for (const action of actions) {
       const { INPUTS } = (await import(new URL(`${action}/src/inputs.ts`, actionsDir).href)) as { INPUTS: readonly string[] };
       expect([...INPUTS]).toEqual(keysUnder(actionYml, 'inputs'));
     });
-    it('src/inputs.ts gives the defaults of action.yml, where it lists them', async () => {
-      const { DEFAULTS } = (await import(new URL(`${action}/src/inputs.ts`, actionsDir).href)) as { DEFAULTS?: Record<string, string> };
-      if (!DEFAULTS) return;
-      const fromYml = Object.fromEntries(
-        [...actionYml.matchAll(/^ {2}([a-z0-9-]+):\n(?: {4}.*\n)*? {4}default: '(.*)'$/gm)]
-          .filter((m) => m[2] !== '')
-          .map((m) => [m[1], m[2]]),
-      );
-      expect(DEFAULTS).toEqual(fromYml);
-    });
     it('lists exactly the outputs of action.yml', () => {
       expect(keysUnder(actionYml, 'outputs').length).toBeGreaterThan(0);
       expect(documented(readme, 'Outputs')).toEqual(keysUnder(actionYml, 'outputs'));

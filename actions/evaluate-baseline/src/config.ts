@@ -183,18 +183,15 @@ function readPartialsLocation(): PartialsLocation {
 
 /**
  * A merge takes every setting from the shards' partials. An input given to the merge as well must
- * be left at its default or say what the shards were given: a merge job that sets another metric
- * must not let the reader believe that metric decided.
+ * be left out or say what the shards were given: a merge job that sets another metric (or writes
+ * missing-baseline: fail where the shards had pass) must not let the reader believe it decided.
+ * Every such input defaults to '' in action.yml, so that left out and set are told apart.
  */
-export function checkMergeInputs(
-  shardInputs: Record<string, string>,
-  declared: readonly string[],
-  defaults: Partial<Record<string, string>>,
-): void {
+export function checkMergeInputs(shardInputs: Record<string, string>, declared: readonly string[]): void {
   for (const name of declared) {
     if ((MERGE_INPUTS as readonly string[]).includes(name)) continue;
     const value = stringInput(name);
-    if (value === '' || value === (defaults[name] ?? '') || value === shardInputs[name]) continue;
+    if (value === '' || value === shardInputs[name]) continue;
     const theirs = shardInputs[name] ? `'${shardInputs[name]}'` : 'its default';
     throw new UserError(
       `Input ${name} is '${value}' in the merge job, but the shards were given ${theirs}; a merge decides with the shards' settings.`,

@@ -1,7 +1,8 @@
-// Every input action.yml declares, named once, with its default (test/action-readmes.test.ts checks
-// both against action.yml). The runner passes undeclared `with:` keys too; the action refuses them
-// (checkInputsDeclared). The runner also passes each default as the input's value, so a merge
-// tells "left alone" from "set" by comparing with DEFAULTS.
+// Every input action.yml declares, named once (test/action-readmes.test.ts checks the two agree).
+// The runner passes undeclared `with:` keys too; the action refuses them (checkInputsDeclared).
+// The runner also passes each declared default as the input's value: the settings that change the
+// result default to '' in action.yml (their defaults live in config.ts), so that a merge job tells
+// an input left alone from one set.
 export const INPUTS = [
   'new-model',
   'baseline-model',
@@ -37,23 +38,3 @@ export const INPUTS = [
   'github-token',
   'onnxruntime-path',
 ] as const;
-
-/** The non-empty defaults of action.yml. */
-export const DEFAULTS: Partial<Record<(typeof INPUTS)[number], string>> = {
-  features: 'features',
-  labels: 'labels',
-  'min-improvement': '0.01',
-  'bootstrap-replicates': '2000',
-  seed: '1',
-  'min-slice-rows': '100',
-  'top-k': '5',
-  task: 'auto',
-  'missing-baseline': 'fail',
-  'batch-size': '4096',
-  threads: '0',
-  mode: 'evaluate',
-  partials: 'artifact:evaluation-partial',
-  report: 'eval_report.json',
-  comment: 'true',
-  'github-token': '${{ github.token }}',
-};

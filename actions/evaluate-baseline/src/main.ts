@@ -13,7 +13,7 @@ import {
 } from '@ml-gate/core/evaluation';
 import { markErrored, runReportedAction, stringInput, upsertPullRequestComment } from '@ml-gate/core/github';
 
-import { DEFAULTS, INPUTS } from './inputs.js';
+import { INPUTS } from './inputs.js';
 import { checkMergeInputs, readConfig, readReportPath, type Config, type MergeConfig } from './config.js';
 import { loadPartials, storePartial } from './partials.js';
 import { resolveBaseline } from './baseline.js';
@@ -58,7 +58,7 @@ async function evaluate(given: Config, report: EvaluationReport): Promise<void> 
 /** Reads every shard's partial and decides with the shards' settings, as one unsharded run. */
 async function merge(config: MergeConfig, report: EvaluationReport): Promise<{ newModel: string; evalData: string }> {
   const partials = await loadPartials(config.partials);
-  const settings = mergePartials(partials, report, await producer(), (shardInputs) => checkMergeInputs(shardInputs, INPUTS, DEFAULTS));
+  const settings = mergePartials(partials, report, await producer(), (shardInputs) => checkMergeInputs(shardInputs, INPUTS));
   core.info(`Merged ${partials.length} partial results.`);
   announceMissingBaseline(report);
   return settings;

@@ -251,6 +251,8 @@ describe('the merge fails closed, naming the shard', () => {
     expectErrorAnnotation(await merge(empty), 'evaluate-baseline', 'No partial results');
     expectErrorAnnotation(await merge(dir, { metric: 'f1-macro' }), 'evaluate-baseline', 'Input metric', 'merge');
     // the shards' own values may be repeated
+    // a value the shards did not set, even the one they used (missing-baseline's fail): set is not left out
+    expectErrorAnnotation(await merge(dir, { 'missing-baseline': 'fail' }), 'evaluate-baseline', 'Input missing-baseline', 'its default');
     const same = await merge(dir, { 'min-improvement': '0.005', 'batch-size': '200' });
     expect(same.errors.filter((e) => /Input/.test(e.message))).toEqual([]);
     expect((await readdir(dir)).sort()).toEqual(['partial-1-of-3.json', 'partial-2-of-3.json', 'partial-3-of-3.json']);
