@@ -17,14 +17,14 @@
 //   GET /repos/{o}/{r}/actions/artifacts/{id}/zip        302 to the storage host; 410 when expired
 // Anything else answers 404 (and is recorded). Without a token: 401. `fail`: an answer given instead
 // of the endpoint's (a 403 of a token without `actions: read`, a 5xx).
-import { deflateRawSync } from 'node:zlib';
-import { crc32 } from 'node:zlib';
 import type { Server } from 'node:http';
 
 import { answering, closeServer, GitHubApiStand, listenOnLoopback, recordRequest } from './loopback.js';
 import type { GitHubApiStubBaseOptions, JsonReply, RecordedRequest } from './loopback.js';
 
 export type { RecordedRequest } from './loopback.js';
+/** Moved to test/zip.ts; re-exported for the tests that import it from here. */
+export { zipOf } from './zip.js';
 
 export interface StandAsset {
   id: number;
@@ -278,46 +278,4 @@ export class GitHubReleasesStand extends GitHubApiStand<GitHubReleasesStandOptio
       workflow_run: { id: run.id, head_branch: run.head_branch, head_sha: run.head_sha },
     };
   }
-}
-
-/** A zip archive of `entries` (deflated unless `stored`), written byte by byte as the format says: names are not checked. */
-export function zipOf(entries: { name: string; data?: Buffer; stored?: boolean }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const { name, data = Buffer.alloc(0), stored } of entries) {
-    const nameBytes = Buffer.from(name, 'utf8');
-    const packed = stored || name.endsWith('/') ? data : deflateRawSync(data);
-    const method = stored || name.endsWith('/') ? 0 : 8;
-    const crc = crc32(data) >>> 0;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // names in UTF-8
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(0x21, 12); // 1980-01-01
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    local.copy(central, 8, 6, 28); // flags .. name length, as in the local header
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, packed);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + packed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
 }

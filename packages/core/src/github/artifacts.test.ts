@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { ArtifactServiceStand, unsignedRuntimeToken } from '../../../../test/artifact-service-stand.js';
-import { fixture } from '../../../../test/fixtures.js';
+import { zipOf } from '../../../../test/zip.js';
 import { UserError } from '../errors.js';
 import { downloadRunArtifacts, uploadArtifactFile } from './artifacts.js';
 
@@ -22,6 +22,10 @@ const SHARD_2_JOB = 'a2a2a2a2-0000-4000-8000-000000000002';
 const MERGE_JOB = 'eeeeeeee-0000-4000-8000-00000000000e';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** The archive a job's upload of partial.json leaves (attempt `attempt` of a re-run job). */
+const attempt = (n: number) => zipOf([{ name: 'partial.json', data: Buffer.from(`${JSON.stringify({ attempt: n, rows: [0, 100] })}\n`) }]);
+const EVIL = Buffer.from('{"evil": true}\n');
 
 let stand: ArtifactServiceStand;
 let work: string;
@@ -166,15 +170,15 @@ describe('uploadArtifactFile and downloadRunArtifacts', () => {
   });
 
   it('none matching is an empty list, and no directory is made', async () => {
-    stand.seed(RUN, SHARD_1_JOB, 'report', await readFile(fixture('artifacts', 'attempt-1.zip')));
+    stand.seed(RUN, SHARD_1_JOB, 'report', attempt(1));
     const dir = join(work, 'downloaded');
     expect(await downloadRunArtifacts((name) => name.startsWith('partial-'), dir)).toEqual([]);
     expect(existsSync(dir)).toBe(false);
   });
 
   it('several artifacts of one name (attempts of a re-run job): the newest is downloaded', async () => {
-    const first = stand.seed(RUN, SHARD_1_JOB, 'partial-1-of-1', await readFile(fixture('artifacts', 'attempt-1.zip')));
-    const rerun = stand.seed(RUN, SHARD_2_JOB, 'partial-1-of-1', await readFile(fixture('artifacts', 'attempt-2.zip')));
+    const first = stand.seed(RUN, SHARD_1_JOB, 'partial-1-of-1', attempt(1));
+    const rerun = stand.seed(RUN, SHARD_2_JOB, 'partial-1-of-1', attempt(2));
     expect(rerun.id).toBeGreaterThan(first.id);
     const [got, ...rest] = await downloadRunArtifacts(() => true, join(work, 'downloaded'));
     expect(rest).toEqual([]);
@@ -242,8 +246,8 @@ describe('what the service refuses', () => {
   });
 
   it('a listed artifact whose download answers 500 (after the library retries): an error naming it, no directory left', async () => {
-    const artifact = stand.seed(RUN, SHARD_1_JOB, 'partial-1-of-2', await readFile(fixture('artifacts', 'attempt-1.zip')));
-    stand.seed(RUN, SHARD_2_JOB, 'partial-2-of-2', await readFile(fixture('artifacts', 'attempt-2.zip')));
+    const artifact = stand.seed(RUN, SHARD_1_JOB, 'partial-1-of-2', attempt(1));
+    stand.seed(RUN, SHARD_2_JOB, 'partial-2-of-2', attempt(2));
     artifact.downloadFault = { status: 500 };
     const dir = join(work, 'downloaded');
     const e = await withRetryPausesSkipped(() => downloadRunArtifacts(() => true, dir));
@@ -261,7 +265,7 @@ describe('what the service refuses', () => {
   });
 
   it('an archive that arrives altered (its SHA-256 is not the listed digest): an error naming it', async () => {
-    const zip = await readFile(fixture('artifacts', 'attempt-1.zip'));
+    const zip = attempt(1);
     const artifact = stand.seed(RUN, SHARD_1_JOB, 'partial-1-of-1', zip);
     artifact.downloadFault = { bytes: zip.subarray(0, zip.length - 10) };
     const e = await rejection(downloadRunArtifacts(() => true, join(work, 'downloaded')));
@@ -272,7 +276,7 @@ describe('what the service refuses', () => {
   });
 
   it('a corrupt archive listed without a digest: an error naming it', async () => {
-    const zip = await readFile(fixture('artifacts', 'attempt-1.zip'));
+    const zip = attempt(1);
     stand.seed(RUN, SHARD_1_JOB, 'partial-1-of-1', zip.subarray(0, zip.length - 10), false);
     const e = await rejection(downloadRunArtifacts(() => true, join(work, 'downloaded')));
     expect(e.message).toMatch(
@@ -281,29 +285,39 @@ describe('what the service refuses', () => {
   });
 
   it.each([
-    ['zip-slip.zip', 'invalid relative path: ../evil.json', 'evil.json'],
-    ['absolute.zip', 'absolute path: /tmp/evil-artifact.json', '/tmp/evil-artifact.json'],
-  ])('an archive with an entry outside its directory (%s) is refused, nothing written', async (file, problem, outside) => {
-    stand.seed(RUN, SHARD_1_JOB, 'partial-1-of-1', await readFile(fixture('artifacts', file)));
+    ['../evil.json', 'invalid relative path: ../evil.json', 'evil.json'],
+    ['..\\evil.json', 'invalid relative path: ../evil.json', 'evil.json'],
+    ['/tmp/evil-artifact.json', 'absolute path: /tmp/evil-artifact.json', '/tmp/evil-artifact.json'],
+  ])('an archive with an entry outside its directory (%j) is refused, nothing written', async (entry, problem, outside) => {
+    stand.seed(
+      RUN,
+      SHARD_1_JOB,
+      'partial-1-of-1',
+      zipOf([
+        { name: 'partial.json', data: Buffer.from('{}') },
+        { name: entry, data: EVIL },
+      ]),
+    );
     const dir = join(work, 'downloaded');
     const e = await rejection(downloadRunArtifacts(() => true, dir));
     expect(e.message).toMatch(
       new RegExp(`^Artifact 'partial-1-of-1' \\(id \\d+\\) cannot be unpacked: ${problem.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.$`),
     );
+    expect(e.hint).toContain('Entries with ".." or an absolute path are refused');
     expect(existsSync(join(work, outside))).toBe(false);
     expect(existsSync(outside)).toBe(false);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('a listed name that is not a directory name (..) is refused', async () => {
-    stand.seed(RUN, SHARD_1_JOB, '..', await readFile(fixture('artifacts', 'attempt-1.zip')));
+    stand.seed(RUN, SHARD_1_JOB, '..', attempt(1));
     const e = await rejection(downloadRunArtifacts(() => true, join(work, 'downloaded')));
     expect(e.message).toMatch(/^Artifact '\.\.' \(id \d+\) cannot be downloaded: its name is not a directory name\.$/);
     expect(existsSync(join(work, 'partial.json'))).toBe(false);
   });
 
   it('an artifact directory that already exists is refused, its content kept', async () => {
-    stand.seed(RUN, SHARD_1_JOB, 'partial-1-of-1', await readFile(fixture('artifacts', 'attempt-1.zip')));
+    stand.seed(RUN, SHARD_1_JOB, 'partial-1-of-1', attempt(1));
     const dir = join(work, 'downloaded');
     await mkdir(join(dir, 'partial-1-of-1'), { recursive: true });
     await writeFile(join(dir, 'partial-1-of-1', 'keep.txt'), 'mine');

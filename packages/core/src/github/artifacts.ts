@@ -1,23 +1,19 @@
 // Artifacts of the workflow run that carry the partial results of a sharded evaluation: each shard
 // uploads its partial under its own name, the merge job downloads every artifact of the run whose
 // name matches. A thin layer over @actions/artifact (DefaultArtifactClient) that turns what it
-// throws into UserErrors naming the artifact, and unpacks downloads itself (yauzl) so that an
+// throws into UserErrors naming the artifact, and unpacks downloads itself (util/zip.ts) so that an
 // archive entry that would land outside its directory is refused, not silently renamed as the
 // library's unzip-stream does. @actions/artifact is imported here only (package.json
 // sideEffects:false lets bundles that never call these functions drop it).
 import type { Artifact, DefaultArtifactClient } from '@actions/artifact';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { crc32 } from 'node:zlib';
-import yauzl from 'yauzl';
+import { dirname, join, resolve } from 'node:path';
 
 import { UserError, fileProblem, messageOf } from '../errors.js';
-import { statRegularFile } from '../util/files.js';
+import { isPlainFileName, statRegularFile } from '../util/files.js';
 import { sha256Files } from '../util/hash.js';
+import { extractZip } from '../util/zip.js';
 import { parseArtifactName } from './artifact-name.js';
 
 /** The action input the artifacts stand for: a directory of partials outside GitHub Actions. */
@@ -165,20 +161,12 @@ async function eachAtMost<T, R>(limit: number, items: T[], work: (item: T) => Pr
   return results;
 }
 
-/** `root/relative` when it stays inside `root` (a direct child when `child`); undefined when it would leave it. */
-function pathInside(root: string, relative: string, child = false): string | undefined {
-  const base = resolve(root);
-  const full = resolve(base, relative);
-  if (!full.startsWith(base + sep)) return undefined;
-  return child && dirname(full) !== base ? undefined : full;
-}
-
 /** Downloads one artifact's archive to a temporary directory and unpacks it into `dir/<name>`. */
 async function downloadArtifactInto(client: DefaultArtifactClient, artifact: Artifact, dir: string): Promise<DownloadedArtifact> {
   const { name, id } = artifact;
-  const target = pathInside(dir, name, true);
-  if (!target)
+  if (!isPlainFileName(name))
     throw new UserError(`Artifact '${name}' (id ${id}) cannot be downloaded: its name is not a directory name.`, { input: INPUT });
+  const target = join(dir, name);
   try {
     await mkdir(target);
   } catch (e) {
@@ -189,7 +177,11 @@ async function downloadArtifactInto(client: DefaultArtifactClient, artifact: Art
   try {
     const archive = await downloadArchive(client, artifact, staging);
     const digest = artifact.digest ?? `sha256:${await sha256Files(archive)}`;
-    await unpackArchive(archive, target, `Artifact '${name}' (id ${id})`);
+    await extractZip(archive, target, {
+      label: `Artifact '${name}' (id ${id})`,
+      input: INPUT,
+      hint: 'Entries with ".." or an absolute path are refused. Upload the partial again with uploadArtifactFile (re-run its shard).',
+    });
     return { name, id, dir: target, digest };
   } catch (e) {
     await rm(target, { recursive: true, force: true });
@@ -220,53 +212,4 @@ async function downloadArchive(client: DefaultArtifactClient, artifact: Artifact
   const files = await readdir(staging);
   if (files.length !== 1) throw new Error(`the download of artifact ${name} left ${files.length} files, expected its archive`);
   return join(staging, files[0]);
-}
-
-/** A pass-through that fails at the end unless the bytes' CRC-32 is `expected` (yauzl does not check it). */
-function checkingCrc32(expected: number, entry: string): Transform {
-  let crc = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      crc = crc32(chunk, crc);
-      done(null, chunk);
-    },
-    flush(done) {
-      done(crc >>> 0 === expected >>> 0 ? null : new Error(`${entry} fails its CRC-32 check`));
-    },
-  });
-}
-
-/**
- * Unpacks the zip `archive` into the directory `target`. yauzl refuses entry names with `..`, an
- * absolute path or a backslash; pathInside checks again where each entry would land.
- */
-async function unpackArchive(archive: string, target: string, label: string): Promise<void> {
-  const failed = (e: unknown) =>
-    new UserError(`${label} cannot be unpacked: ${messageOf(e).replace(/\.+$/, '')}.`, {
-      input: INPUT,
-      hint: 'Entries with ".." or an absolute path are refused. Upload the partial again with uploadArtifactFile (re-run its shard).',
-    });
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await yauzl.openPromise(archive, { lazyEntries: true, autoClose: false });
-  } catch (e) {
-    throw failed(e);
-  }
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const destination = pathInside(target, entry.fileName);
-      if (!destination) throw new Error(`entry ${entry.fileName} would be written outside ${target}`);
-      if (entry.fileName.endsWith('/')) {
-        await mkdir(destination, { recursive: true });
-        continue;
-      }
-      await mkdir(dirname(destination), { recursive: true });
-      const content: Readable = await zip.openReadStreamPromise(entry);
-      await pipeline(content, checkingCrc32(entry.crc32, entry.fileName), createWriteStream(destination, { flags: 'wx' }));
-    }
-  } catch (e) {
-    throw failed(e);
-  } finally {
-    zip.close();
-  }
 }

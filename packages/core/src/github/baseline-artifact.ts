@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { formatBytes } from '../util/format.js';
 import { NOT_FOUND_FOR_TOKEN_HINT } from '../util/github-api-error.js';
 import { sha256Files } from '../util/hash.js';
-import { extractZip, type ZipContents } from './artifact-zip.js';
+import { extractZip, type ExtractedZip } from '../util/zip.js';
 import { call, checkDigest, downloadToFile, isAbsent, RAW_DOWNLOAD, type ApiStep, type Repo } from './baseline-download.js';
 import type { FetchedBaseline, MissingBaseline } from './baseline-source.js';
 
@@ -101,30 +101,27 @@ async function newestArtifact(gh: Repo, run: Run, name: string, label: string): 
   return newest;
 }
 
-function listing(files: string[]): string {
+function listing(files: readonly string[]): string {
   if (!files.length) return 'it holds no files';
   const shown = files.slice(0, LISTED).join(', ');
   return `it holds: ${shown}${files.length > LISTED ? ` and ${files.length - LISTED} more` : ''}`;
 }
 
 /** The model file of the artifact: PATH when given, else its only `*.onnx` file; anything else is an error listing what is there. */
-function chooseModel(contents: ZipContents, name: string, file: string | undefined, label: string): string {
+function chooseModel(files: readonly string[], name: string, file: string | undefined, label: string): string {
   if (file !== undefined) {
-    if (contents.files.includes(file)) return file;
-    throw new UserError(`The ${label} holds no file '${file}'; ${listing(contents.files)}.`, {
+    if (files.includes(file)) return file;
+    throw new UserError(`The ${label} holds no file '${file}'; ${listing(files)}.`, {
       input: 'baseline-model',
       hint: 'Give the path inside the artifact as actions/upload-artifact stored it (relative to the common folder of the paths it uploaded).',
     });
   }
-  const models = contents.files.filter((f) => f.toLowerCase().endsWith('.onnx'));
+  const models = files.filter((f) => f.toLowerCase().endsWith('.onnx'));
   if (models.length === 1) return models[0];
-  throw new UserError(
-    `The ${label} holds ${models.length ? `${models.length} .onnx files` : 'no .onnx file'}; ${listing(contents.files)}.`,
-    {
-      input: 'baseline-model',
-      hint: `Name the model file: baseline-model: artifact:${name}/${models[0] ?? 'PATH'}.`,
-    },
-  );
+  throw new UserError(`The ${label} holds ${models.length ? `${models.length} .onnx files` : 'no .onnx file'}; ${listing(files)}.`, {
+    input: 'baseline-model',
+    hint: `Name the model file: baseline-model: artifact:${name}/${models[0] ?? 'PATH'}.`,
+  });
 }
 
 /**
@@ -153,17 +150,21 @@ export async function fetchArtifact(
     zipFile,
   );
   if (isAbsent(got)) return { missing: `${label} ${got.absent === 410 ? 'has expired' : 'is gone'} (HTTP ${got.absent})` };
-  let path: string;
-  let file = '';
   const digest = checkDigest(artifact.digest, got, `The ${label}`);
+  let file = '';
+  let extracted: ExtractedZip;
   try {
-    path = await extractZip(zipFile, join(dir, `artifact-${artifact.id}`), `The ${label}`, (contents) => {
-      file = chooseModel(contents, artifact.name, location.file, label);
-      return file;
+    extracted = await extractZip(zipFile, join(dir, `artifact-${artifact.id}`), {
+      label: `The ${label}`,
+      input: 'baseline-model',
+      hint: 'Upload it again (actions/upload-artifact); an archive whose names leave its folder (.., absolute paths) is refused.',
+      choose: (files) => (file = chooseModel(files, artifact.name, location.file, label)),
     });
   } finally {
     await rm(zipFile, { force: true });
   }
+  const path = extracted.chosen;
+  if (path === undefined) throw new Error('extractZip returned no chosen file');
   const origin = {
     kind: 'artifact' as const,
     repository,

@@ -9,6 +9,7 @@ import type { getOctokit } from '@actions/github';
 
 import { messageOf, UserError } from '../errors.js';
 import { redactUrl } from '../http/redact.js';
+import { isPlainFileName } from '../util/files.js';
 import { formatBytes } from '../util/format.js';
 import { INVALID_TOKEN_HINT, isRateLimit, readApiError } from '../util/github-api-error.js';
 
@@ -214,5 +215,5 @@ export function checkDigest(digest: string | null | undefined, got: Downloaded, 
 
 /** A name from GitHub used as a file name: one path part, never `.`/`..` or a separator. */
 export function asFileName(name: string, fallback: string): string {
-  return !name || name === '.' || name === '..' || /[/\\\0]/.test(name) ? fallback : name;
+  return isPlainFileName(name) ? name : fallback;
 }

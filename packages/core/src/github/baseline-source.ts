@@ -11,8 +11,8 @@ import { join } from 'node:path';
 
 import { parsed, parseError, UserError, type ParseResult } from '../errors.js';
 import { formatBytes } from '../util/format.js';
+import { isSafeEntryName } from '../util/zip.js';
 import { parseArtifactName } from './artifact-name.js';
-import { isSafeEntryName } from './artifact-zip.js';
 import { fetchArtifact } from './baseline-artifact.js';
 import { asFileName, call, checkDigest, downloadToFile, isAbsent, RAW_DOWNLOAD, type ApiStep, type Repo } from './baseline-download.js';
 

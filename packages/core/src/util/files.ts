@@ -1,5 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { access, open, stat, type FileHandle } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 /**
  * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
@@ -95,4 +96,26 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
 export async function checkReadableRegularFile(path: string): Promise<void> {
   await statRegularFile(path);
   await access(path, constants.R_OK);
+}
+
+/**
+ * `root/rel` resolved, when it lies strictly inside `root` (not `root` itself); undefined when it
+ * would leave it (`..` parts, an absolute `rel`). The one containment check for paths that come
+ * from outside (a zip entry's name, a name GitHub lists): symbolic links are not followed.
+ */
+export function pathInside(root: string, rel: string): string | undefined {
+  const base = resolve(root);
+  const full = resolve(base, rel);
+  const inside = relative(base, full);
+  if (!inside || isAbsolute(inside) || inside === '..' || inside.startsWith(`..${sep}`)) return undefined;
+  return full;
+}
+
+/**
+ * Whether `name` can be used as one file name inside a folder as it is: not empty, not `.` or
+ * `..`, without a separator (`/`, `\`) or NUL. For names that come from outside (an artifact's,
+ * a release asset's) and become one part of a path.
+ */
+export function isPlainFileName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 }
