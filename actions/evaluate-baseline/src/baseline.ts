@@ -1,12 +1,8 @@
 // baseline-model as a release asset or an artifact of another run: fetched before the evaluation
 // into the runner's temp folder (packages/core/src/github/baseline-source.ts).
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { inputValue } from '@ml-gate/core';
 import type { EvaluateOptions } from '@ml-gate/core/evaluation';
-import { fetchBaseline, parseBaselineLocation } from '@ml-gate/core/github';
+import { fetchBaseline, parseBaselineLocation, runnerTempDir } from '@ml-gate/core/github';
 
 /** Where the baseline is, fetched if it is on GitHub: the path to evaluate, and its origin or why there is none. */
 export async function resolveBaseline(
@@ -15,7 +11,7 @@ export async function resolveBaseline(
 ): Promise<{ path: string; source?: EvaluateOptions['baselineSource'] }> {
   const location = inputValue('baseline-model', parseBaselineLocation(value), { shown: value });
   if (location.kind === 'path') return { path: location.path };
-  const dir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'ml-gate-baseline-'));
+  const dir = await runnerTempDir('ml-gate-baseline-');
   const fetched = await fetchBaseline(location, { token: options.token, workflow: options.workflow, dir });
   if ('missing' in fetched) return { path: '', source: { missing: `baseline-model ${value}: ${fetched.missing}` } };
   options.log(`Baseline ${value}: ${fetched.path} (SHA-256 ${fetched.sha256}).`);

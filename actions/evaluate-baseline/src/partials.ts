@@ -1,12 +1,11 @@
 // Where a shard's partial result goes and where the merge finds them: artifacts of this workflow
 // run (PREFIX-k-of-n, uploaded and downloaded with @actions/artifact), or a folder.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { UserError, fileProblem } from '@ml-gate/core';
 import { findPartialFiles, partialName, readPartial, type LoadedPartial, type ShardSpec } from '@ml-gate/core/evaluation';
-import { downloadRunArtifacts, uploadArtifactFile } from '@ml-gate/core/github';
+import { downloadRunArtifacts, runnerTempDir, uploadArtifactFile } from '@ml-gate/core/github';
 
 import type { PartialsLocation } from './config.js';
 
@@ -30,7 +29,7 @@ async function writeIn(dir: string, name: string, text: string): Promise<string>
 export async function storePartial(location: PartialsLocation, shard: ShardSpec, text: string): Promise<string> {
   const name = partialName(shard);
   if (location.kind === 'directory') return writeIn(location.path, name, text);
-  const dir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'ml-gate-partial-'));
+  const dir = await runnerTempDir('ml-gate-partial-');
   const file = await writeIn(dir, name, text);
   const artifact = artifactName(location.prefix, shard);
   const { size } = await uploadArtifactFile(artifact, file);
@@ -43,7 +42,7 @@ export async function loadPartials(location: PartialsLocation): Promise<LoadedPa
   if (location.kind === 'directory') {
     dir = location.path;
   } else {
-    dir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'ml-gate-partials-'));
+    dir = await runnerTempDir('ml-gate-partials-');
     const pattern = new RegExp(`^${location.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d+-of-\\d+$`);
     const artifacts = await downloadRunArtifacts((name) => pattern.test(name), dir);
     if (artifacts.length === 0) {

@@ -1,7 +1,6 @@
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { runInfoFromEnv } from '@ml-gate/core';
-import { maskSecret, runReportedAction } from '@ml-gate/core/github';
+import { maskSecret, runnerTemp, runReportedAction } from '@ml-gate/core/github';
 import {
   markRollbackErrored,
   newRollbackReport,
@@ -24,7 +23,7 @@ function runner(env = process.env): ReleaseRunner {
     setSecret: maskSecret,
     repository: env.GITHUB_REPOSITORY ?? '',
     apiUrl: env.GITHUB_API_URL || undefined,
-    tempDir: env.RUNNER_TEMP || tmpdir(),
+    tempDir: runnerTemp(env),
     run: runInfoFromEnv(env),
   };
 }

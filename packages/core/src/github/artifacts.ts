@@ -6,12 +6,11 @@
 // library's unzip-stream does. @actions/artifact is imported here only (package.json
 // sideEffects:false lets bundles that never call these functions drop it).
 import type { Artifact, DefaultArtifactClient } from '@actions/artifact';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 import { UserError, fileProblem, messageOf } from '../errors.js';
-import { isPlainFileName, statRegularFile } from '../util/files.js';
+import { isPlainFileName, runnerTempDir, statRegularFile } from '../util/files.js';
 import { sha256Files } from '../util/hash.js';
 import { extractZip } from '../util/zip.js';
 import { parseArtifactName } from './artifact-name.js';
@@ -161,7 +160,7 @@ async function eachAtMost<T, R>(limit: number, items: T[], work: (item: T) => Pr
   return results;
 }
 
-/** Downloads one artifact's archive to a temporary directory and unpacks it into `dir/<name>`. */
+/** Downloads one artifact's archive to a temporary directory (in RUNNER_TEMP) and unpacks it into `dir/<name>`. */
 async function downloadArtifactInto(client: DefaultArtifactClient, artifact: Artifact, dir: string): Promise<DownloadedArtifact> {
   const { name, id } = artifact;
   if (!isPlainFileName(name))
@@ -173,7 +172,7 @@ async function downloadArtifactInto(client: DefaultArtifactClient, artifact: Art
     const problem = (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'already exists' : fileProblem(e, 'a directory');
     throw new UserError(`Artifact '${name}' cannot be downloaded: its directory ${target} ${problem}.`, { file: target, input: INPUT });
   }
-  const staging = await mkdtemp(join(tmpdir(), 'artifact-'));
+  const staging = await runnerTempDir('ml-gate-artifact-');
   try {
     const archive = await downloadArchive(client, artifact, staging);
     const digest = artifact.digest ?? `sha256:${await sha256Files(archive)}`;

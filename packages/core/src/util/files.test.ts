@@ -1,7 +1,9 @@
-import { join, resolve } from 'node:path';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { isPlainFileName, pathInside } from './files.js';
+import { isPlainFileName, pathInside, runnerTemp, runnerTempDir } from './files.js';
 
 describe('pathInside', () => {
   const root = resolve('/work/out');
@@ -40,5 +42,31 @@ describe('isPlainFileName', () => {
     ['a\0b', false],
   ])('%j: %s', (name, plain) => {
     expect(isPlainFileName(name)).toBe(plain);
+  });
+});
+
+describe('runnerTemp and runnerTempDir', () => {
+  it('RUNNER_TEMP when set, else the OS temporary folder', () => {
+    expect(runnerTemp({ RUNNER_TEMP: '/home/runner/work/_temp' })).toBe('/home/runner/work/_temp');
+    expect(runnerTemp({ RUNNER_TEMP: '' })).toBe(tmpdir());
+    expect(runnerTemp({})).toBe(tmpdir());
+  });
+
+  it('a new empty folder with the prefix in RUNNER_TEMP, private to this user', async () => {
+    const runner = await mkdtemp(join(tmpdir(), 'runner-temp-'));
+    try {
+      const [a, b] = [
+        await runnerTempDir('ml-gate-x-', { RUNNER_TEMP: runner }),
+        await runnerTempDir('ml-gate-x-', { RUNNER_TEMP: runner }),
+      ];
+      expect(a).not.toBe(b);
+      for (const dir of [a, b]) {
+        expect([dirname(dir), basename(dir).startsWith('ml-gate-x-')]).toEqual([runner, true]);
+        expect(await readdir(dir)).toEqual([]);
+        expect((await stat(dir)).mode & 0o777).toBe(0o700);
+      }
+    } finally {
+      await rm(runner, { recursive: true, force: true });
+    }
   });
 });

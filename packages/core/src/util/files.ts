@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
-import { access, open, stat, type FileHandle } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { access, mkdtemp, open, stat, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
  * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
@@ -118,4 +119,17 @@ export function pathInside(root: string, rel: string): string | undefined {
  */
 export function isPlainFileName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+}
+
+/**
+ * The runner's temporary folder: RUNNER_TEMP (emptied at the start and end of every job, so what
+ * is left there leaks into no other job), else the OS's (outside GitHub Actions, in tests).
+ */
+export function runnerTemp(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RUNNER_TEMP || tmpdir();
+}
+
+/** A new, empty folder `<prefix>XXXXXX` (mode 0o700) in runnerTemp: for downloads, partials, unpacked archives. */
+export function runnerTempDir(prefix: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return mkdtemp(join(runnerTemp(env), prefix));
 }
