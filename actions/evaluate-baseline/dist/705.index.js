@@ -15841,7 +15841,7 @@ Buffers.prototype.toString = function(encoding, start, end) {
 
 var bind = __webpack_require__(75112);
 
-var $apply = __webpack_require__(47605);
+var $apply = __webpack_require__(69986);
 var $call = __webpack_require__(96409);
 var $reflectApply = __webpack_require__(62926);
 
@@ -15857,7 +15857,7 @@ module.exports = $reflectApply || bind.call($call, $apply);
 
 
 var bind = __webpack_require__(75112);
-var $apply = __webpack_require__(47605);
+var $apply = __webpack_require__(69986);
 var actualApply = __webpack_require__(52019);
 
 /** @type {import('./applyBind')} */
@@ -15868,7 +15868,7 @@ module.exports = function applyBind() {
 
 /***/ }),
 
-/***/ 47605:
+/***/ 69986:
 /***/ ((module) => {
 
 
@@ -20652,7 +20652,7 @@ var getProto = __webpack_require__(46795);
 var $ObjectGPO = __webpack_require__(15811);
 var $ReflectGPO = __webpack_require__(85125);
 
-var $apply = __webpack_require__(47605);
+var $apply = __webpack_require__(69986);
 var $call = __webpack_require__(96409);
 
 var needsEval = {};

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8999);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5735);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8999:
+/***/ 5735:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29233,8 +29233,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -32271,10 +32269,154 @@ function maskSecret(value) {
     registerSecret(value);
 }
 //# sourceMappingURL=secrets.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
+
+
+
+
+/**
+ * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
+ * device would stream without end, a directory is not data: they are refused before a byte is
+ * read, with an error `fileProblem` (errors.ts) words.
+ */
+class NotRegularFileError extends Error {
+    path;
+    kind;
+    code = 'ENOTREG';
+    constructor(path, 
+    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
+    kind) {
+        super(`${path} is ${kind}, not a regular file`);
+        this.path = path;
+        this.kind = kind;
+        this.name = 'NotRegularFileError';
+    }
+}
+function kindOf(s) {
+    if (s.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (s.isSocket())
+        return 'a socket';
+    if (s.isCharacterDevice())
+        return 'a character device';
+    if (s.isBlockDevice())
+        return 'a block device';
+    return 'not a regular file';
+}
+function check(path, s) {
+    if (s.isFile())
+        return;
+    if (s.isDirectory())
+        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
+    throw new NotRegularFileError(path, kindOf(s));
+}
+/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
+async function statRegularFile(path) {
+    const s = await (0,promises_namespaceObject.stat)(path);
+    check(path, s);
+    return s;
+}
+/**
+ * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
+ * writer would block the open itself), then checked on the open handle, so that what is read is
+ * what was checked.
+ */
+async function openRegularFile(path) {
+    const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+        check(path, await handle.stat());
+        return handle;
+    }
+    catch (e) {
+        await handle.close();
+        throw e;
+    }
+}
+/** A regular file larger than the reader takes; `fileProblem` words it with the size and the limit. */
+class FileTooLargeError extends Error {
+    path;
+    size;
+    limit;
+    code = 'ETOOLARGE';
+    constructor(path, size, limit) {
+        super(`${path} is ${size} bytes, more than ${limit}`);
+        this.path = path;
+        this.size = size;
+        this.limit = limit;
+        this.name = 'FileTooLargeError';
+    }
+}
+/**
+ * The whole of a regular file, at most `maxBytes` (checked on the open handle before a byte is
+ * read). Errors carry a code for `fileProblem`: ENOENT, EISDIR, ENOTREG, ETOOLARGE, ...
+ */
+async function readRegularFile(path, maxBytes) {
+    const handle = await openRegularFile(path);
+    try {
+        const { size } = await handle.stat();
+        if (size > maxBytes)
+            throw new FileTooLargeError(path, size, maxBytes);
+        // exactly the size checked: a file that grows meanwhile is not read past the bound
+        const bytes = Buffer.alloc(size);
+        let done = 0;
+        while (done < size) {
+            const { bytesRead } = await handle.read(bytes, done, size - done, done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+        }
+        return bytes.subarray(0, done);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Throws unless `path` is a regular file this process may read (no byte of it is read). */
+async function checkReadableRegularFile(path) {
+    await statRegularFile(path);
+    await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
+}
+/**
+ * `root/rel` resolved, when it lies strictly inside `root` (not `root` itself); undefined when it
+ * would leave it (`..` parts, an absolute `rel`). The one containment check for paths that come
+ * from outside (a zip entry's name, a name GitHub lists): symbolic links are not followed.
+ */
+function pathInside(root, rel) {
+    const base = resolve(root);
+    const full = resolve(base, rel);
+    const inside = relative(base, full);
+    if (!inside || isAbsolute(inside) || inside === '..' || inside.startsWith(`..${sep}`))
+        return undefined;
+    return full;
+}
+/**
+ * Whether `name` can be used as one file name inside a folder as it is: not empty, not `.` or
+ * `..`, without a separator (`/`, `\`) or NUL. For names that come from outside (an artifact's,
+ * a release asset's) and become one part of a path.
+ */
+function isPlainFileName(name) {
+    return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+}
+/**
+ * The runner's temporary folder: RUNNER_TEMP (emptied at the start and end of every job, so what
+ * is left there leaks into no other job), else the OS's (outside GitHub Actions, in tests).
+ */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+}
+/** A new, empty folder `<prefix>XXXXXX` (mode 0o700) in runnerTemp: for downloads, partials, unpacked archives. */
+function runnerTempDir(prefix, env = process.env) {
+    return mkdtemp(join(runnerTemp(env), prefix));
+}
+//# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js
 /**
  * How every number the actions print is written. One module, so that a summary, a log line, an
@@ -35268,8 +35410,8 @@ function withCustomRequest(customRequest) {
 ;// CONCATENATED MODULE: ../../node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var dist_bundle_sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${dist_bundle_sep}${b64url}${dist_bundle_sep}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 
 // pkg/dist-src/auth.js
@@ -38377,19 +38519,18 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ../../packages/core/dist/release/github-api-errors.js
+;// CONCATENATED MODULE: ../../packages/core/dist/util/github-api-error.js
 /**
- * What a GitHub REST API error means for the github-deployments ledger (pure): whether to try
- * again — a 5xx, a 429, a rate limit (403 with retry-after, x-ratelimit-remaining: 0 or "secondary
- * rate limit"), after the wait GitHub asks for — and, when not, what the user can do about it: a
- * hint that fits the status, and the input at fault. GitHub's own message is quoted with this
- * run's secrets redacted (an error body may quote the token).
+ * What a GitHub REST API error says (pure): its status, GitHub's message with this run's secrets
+ * redacted (an error body may quote the token), its headers; whether it is a rate limit; and the
+ * hints every caller gives for a refused token and for a 404 that may be the token's doing. One
+ * reading for the release ledgers (release/github-api-errors.ts) and the baseline downloads
+ * (github/baseline-download.ts); in util/ because release/ is pure and does not import github/.
  */
 
 
-
 /** The status, message and headers of what Octokit threw (a RequestError; a network failure is its status 500). */
-function apiError(e) {
+function readApiError(e) {
     const x = e;
     const raw = x?.response?.headers;
     const headers = {};
@@ -38399,15 +38540,34 @@ function apiError(e) {
                 headers[k.toLowerCase()] = String(v);
         }
     }
-    return { status: typeof x?.status === 'number' ? x.status : undefined, message: messageOf(e), headers };
+    return { status: typeof x?.status === 'number' ? x.status : undefined, message: redactSecrets(messageOf(e)), headers };
 }
-/** 429, or a 403 that is a rate limit rather than a permission (GitHub answers both with 403). */
+/**
+ * 429, or a 403 that is a rate limit rather than a permission (GitHub answers both with 403): one
+ * with retry-after (a secondary limit), x-ratelimit-remaining: 0 (the primary limit), or a message
+ * that says "rate limit" ("API rate limit exceeded", "You have exceeded a secondary rate limit").
+ */
 function isRateLimit(a) {
     if (a.status === 429)
         return true;
     return (a.status === 403 &&
-        (a.headers['retry-after'] !== undefined || a.headers['x-ratelimit-remaining'] === '0' || /secondary rate limit/i.test(a.message)));
+        (a.headers['retry-after'] !== undefined || a.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(a.message)));
 }
+/** The hint for a 401: the token itself is refused, which no `permissions:` changes. */
+const INVALID_TOKEN_HINT = "GitHub does not accept the token in github-token: it is invalid or expired (a personal access token past its expiry date, or revoked?). The default, the workflow's own token (${{ github.token }}), is valid while the job runs.";
+/** The hint for a 404 of a repository (or what is in it) that exists: GitHub hides a private repository from a token without access. */
+const NOT_FOUND_FOR_TOKEN_HINT = 'A token without access to a private repository gets 404, not 403 (a fine-grained token for other repositories?).';
+//# sourceMappingURL=github-api-error.js.map
+;// CONCATENATED MODULE: ../../packages/core/dist/release/github-api-errors.js
+/**
+ * What a GitHub REST API error means for the github-deployments ledger (pure): whether to try
+ * again — a 5xx, a 429, a rate limit (util/github-api-error.ts isRateLimit), after the wait GitHub
+ * asks for — and, when not, what the user can do about it: a hint that fits the status, and the
+ * input at fault. GitHub's own message is quoted with this run's secrets redacted (readApiError).
+ */
+
+
+
 /**
  * The wait GitHub asks for before a retry (ms), as its documentation says to read it: retry-after
  * (seconds, or an HTTP date); else, x-ratelimit-remaining 0, until x-ratelimit-reset (epoch
@@ -38429,12 +38589,12 @@ function rateLimitWait(a, now) {
  * exist already, and a second one would be a second, wrong ledger entry.
  */
 function gitHubRetryRefusedOnly(e, now = Date.now()) {
-    const a = apiError(e);
+    const a = readApiError(e);
     return a.status !== undefined && isRateLimit(a) ? { afterMs: rateLimitWait(a, now) } : undefined;
 }
 /** Whether an API error is worth another attempt, and the least wait GitHub asked for. */
 function gitHubRetry(e, now = Date.now()) {
-    const a = apiError(e);
+    const a = readApiError(e);
     if (a.status === undefined)
         return undefined;
     if (isRateLimit(a))
@@ -38447,7 +38607,7 @@ function statusAdvice(status, c) {
         case 401:
             return {
                 input: 'github-token',
-                hint: "GitHub does not accept the token in github-token: it is invalid or expired (a personal access token past its expiry date, or revoked?). The default, the workflow's own token, is valid while the job runs.",
+                hint: INVALID_TOKEN_HINT,
             };
         case 403:
             return {
@@ -38457,7 +38617,7 @@ function statusAdvice(status, c) {
         case 404:
             return {
                 input: 'github-token',
-                hint: `GitHub found no repository ${c.repository} (GITHUB_REPOSITORY), or no such deployment, for this token: a token without access to a private repository gets 404, not 403 (a fine-grained token for other repositories?).`,
+                hint: `GitHub found no repository ${c.repository} (GITHUB_REPOSITORY), or no such deployment, for this token. ${NOT_FOUND_FOR_TOKEN_HINT}`,
             };
         case 409:
         case 422:
@@ -38483,10 +38643,10 @@ function exhaustedAdvice(a) {
 /** The UserError for a failed call: "WHAT failed: HTTP 401: Bad credentials.", the hint that fits, the input at fault. */
 function gitHubFailure(what, e, context) {
     const exhausted = e instanceof RetriesExhausted ? e : undefined;
-    const a = apiError(exhausted ? exhausted.last : e);
+    const a = readApiError(exhausted ? exhausted.last : e);
     const gaveUp = exhausted ? ` (${exhausted.message}, input ledger-timeout)` : '';
     const advice = exhausted ? exhaustedAdvice(a) : statusAdvice(a.status, context);
-    return new UserError(`${what} failed: ${a.status ? `HTTP ${a.status}: ` : ''}${redactSecrets(a.message)}${gaveUp}.`, {
+    return new UserError(`${what} failed: ${a.status ? `HTTP ${a.status}: ` : ''}${a.message}${gaveUp}.`, {
         ...advice,
         cause: e,
     });
@@ -39186,120 +39346,16 @@ class KubernetesTarget {
     }
 }
 //# sourceMappingURL=kubernetes.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
-
-
-/**
- * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
- * device would stream without end, a directory is not data: they are refused before a byte is
- * read, with an error `fileProblem` (errors.ts) words.
- */
-class NotRegularFileError extends Error {
-    path;
-    kind;
-    code = 'ENOTREG';
-    constructor(path, 
-    /** What it is instead: 'a FIFO', 'a socket', 'a character device', ... */
-    kind) {
-        super(`${path} is ${kind}, not a regular file`);
-        this.path = path;
-        this.kind = kind;
-        this.name = 'NotRegularFileError';
-    }
-}
-function kindOf(s) {
-    if (s.isFIFO())
-        return 'a FIFO (named pipe)';
-    if (s.isSocket())
-        return 'a socket';
-    if (s.isCharacterDevice())
-        return 'a character device';
-    if (s.isBlockDevice())
-        return 'a block device';
-    return 'not a regular file';
-}
-function check(path, s) {
-    if (s.isFile())
-        return;
-    if (s.isDirectory())
-        throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR', path });
-    throw new NotRegularFileError(path, kindOf(s));
-}
-/** The stats of `path` (links followed) when it is a regular file; throws otherwise. */
-async function statRegularFile(path) {
-    const s = await (0,promises_namespaceObject.stat)(path);
-    check(path, s);
-    return s;
-}
-/**
- * Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO with no
- * writer would block the open itself), then checked on the open handle, so that what is read is
- * what was checked.
- */
-async function openRegularFile(path) {
-    const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    try {
-        check(path, await handle.stat());
-        return handle;
-    }
-    catch (e) {
-        await handle.close();
-        throw e;
-    }
-}
-/** A regular file larger than the reader takes; `fileProblem` words it with the size and the limit. */
-class FileTooLargeError extends Error {
-    path;
-    size;
-    limit;
-    code = 'ETOOLARGE';
-    constructor(path, size, limit) {
-        super(`${path} is ${size} bytes, more than ${limit}`);
-        this.path = path;
-        this.size = size;
-        this.limit = limit;
-        this.name = 'FileTooLargeError';
-    }
-}
-/**
- * The whole of a regular file, at most `maxBytes` (checked on the open handle before a byte is
- * read). Errors carry a code for `fileProblem`: ENOENT, EISDIR, ENOTREG, ETOOLARGE, ...
- */
-async function readRegularFile(path, maxBytes) {
-    const handle = await openRegularFile(path);
-    try {
-        const { size } = await handle.stat();
-        if (size > maxBytes)
-            throw new FileTooLargeError(path, size, maxBytes);
-        // exactly the size checked: a file that grows meanwhile is not read past the bound
-        const bytes = Buffer.alloc(size);
-        let done = 0;
-        while (done < size) {
-            const { bytesRead } = await handle.read(bytes, done, size - done, done);
-            if (bytesRead === 0)
-                break;
-            done += bytesRead;
-        }
-        return bytes.subarray(0, done);
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Throws unless `path` is a regular file this process may read (no byte of it is read). */
-async function checkReadableRegularFile(path) {
-    await statRegularFile(path);
-    await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
-}
-//# sourceMappingURL=files.js.map
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/hash.js
 
 
 
+/** SHA-256 (hex) of a string's UTF-8 bytes, or of bytes. */
+function sha256Hex(data) {
+    return createHash('sha256').update(data).digest('hex');
+}
 /** SHA-256 (hex) of the files' bytes, one after another, streamed. */
 async function sha256Files(...paths) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -40107,7 +40163,6 @@ async function readConfig(env = process.env) {
 
 
 
-
 const main_TITLE = 'rollback';
 /** The runner's side of a release run: its log, annotations, secret masking and environment. */
 function runner(env = process.env) {
@@ -40117,7 +40172,7 @@ function runner(env = process.env) {
         setSecret: maskSecret,
         repository: env.GITHUB_REPOSITORY ?? '',
         apiUrl: env.GITHUB_API_URL || undefined,
-        tempDir: env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
+        tempDir: runnerTemp(env),
         run: runInfoFromEnv(env),
     };
 }

@@ -37676,6 +37676,8 @@ async function loadOnnxRuntime(options = {}) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
 
 
+
+
 /**
  * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
  * device would stream without end, a directory is not data: they are refused before a byte is
@@ -37777,6 +37779,38 @@ async function readRegularFile(path, maxBytes) {
 async function checkReadableRegularFile(path) {
     await statRegularFile(path);
     await (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.R_OK);
+}
+/**
+ * `root/rel` resolved, when it lies strictly inside `root` (not `root` itself); undefined when it
+ * would leave it (`..` parts, an absolute `rel`). The one containment check for paths that come
+ * from outside (a zip entry's name, a name GitHub lists): symbolic links are not followed.
+ */
+function pathInside(root, rel) {
+    const base = resolve(root);
+    const full = resolve(base, rel);
+    const inside = relative(base, full);
+    if (!inside || isAbsolute(inside) || inside === '..' || inside.startsWith(`..${sep}`))
+        return undefined;
+    return full;
+}
+/**
+ * Whether `name` can be used as one file name inside a folder as it is: not empty, not `.` or
+ * `..`, without a separator (`/`, `\`) or NUL. For names that come from outside (an artifact's,
+ * a release asset's) and become one part of a path.
+ */
+function isPlainFileName(name) {
+    return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+}
+/**
+ * The runner's temporary folder: RUNNER_TEMP (emptied at the start and end of every job, so what
+ * is left there leaks into no other job), else the OS's (outside GitHub Actions, in tests).
+ */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || tmpdir();
+}
+/** A new, empty folder `<prefix>XXXXXX` (mode 0o700) in runnerTemp: for downloads, partials, unpacked archives. */
+function runnerTempDir(prefix, env = process.env) {
+    return mkdtemp(join(runnerTemp(env), prefix));
 }
 //# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/onnx/session.js

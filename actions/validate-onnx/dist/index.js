@@ -45987,6 +45987,10 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
 
 
 
+/** SHA-256 (hex) of a string's UTF-8 bytes, or of bytes. */
+function sha256Hex(data) {
+    return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
+}
 /** SHA-256 (hex) of the files' bytes, one after another, streamed. */
 async function sha256Files(...paths) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -47527,6 +47531,8 @@ var onnx = __nccwpck_require__(2330);
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
 
 
+
+
 /**
  * File inputs are regular files. A FIFO would block a read forever (past every deadline), a
  * device would stream without end, a directory is not data: they are refused before a byte is
@@ -47628,6 +47634,38 @@ async function readRegularFile(path, maxBytes) {
 async function files_checkReadableRegularFile(path) {
     await statRegularFile(path);
     await access(path, constants.R_OK);
+}
+/**
+ * `root/rel` resolved, when it lies strictly inside `root` (not `root` itself); undefined when it
+ * would leave it (`..` parts, an absolute `rel`). The one containment check for paths that come
+ * from outside (a zip entry's name, a name GitHub lists): symbolic links are not followed.
+ */
+function pathInside(root, rel) {
+    const base = (0,external_node_path_namespaceObject.resolve)(root);
+    const full = (0,external_node_path_namespaceObject.resolve)(base, rel);
+    const inside = (0,external_node_path_namespaceObject.relative)(base, full);
+    if (!inside || (0,external_node_path_namespaceObject.isAbsolute)(inside) || inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`))
+        return undefined;
+    return full;
+}
+/**
+ * Whether `name` can be used as one file name inside a folder as it is: not empty, not `.` or
+ * `..`, without a separator (`/`, `\`) or NUL. For names that come from outside (an artifact's,
+ * a release asset's) and become one part of a path.
+ */
+function isPlainFileName(name) {
+    return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+}
+/**
+ * The runner's temporary folder: RUNNER_TEMP (emptied at the start and end of every job, so what
+ * is left there leaks into no other job), else the OS's (outside GitHub Actions, in tests).
+ */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || tmpdir();
+}
+/** A new, empty folder `<prefix>XXXXXX` (mode 0o700) in runnerTemp: for downloads, partials, unpacked archives. */
+function runnerTempDir(prefix, env = process.env) {
+    return mkdtemp(join(runnerTemp(env), prefix));
 }
 //# sourceMappingURL=files.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/shape.js
@@ -47842,7 +47880,7 @@ async function readModel(path) {
     const info = {
         path,
         sizeBytes: bytes.byteLength,
-        sha256: (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex'),
+        sha256: sha256Hex(bytes),
         irVersion: toNumber(model.irVersion),
         opsets: (model.opsetImport ?? []).map((o) => ({ domain: o.domain ?? '', version: toNumber(o.version) })),
         producer: { name: model.producerName ?? '', version: model.producerVersion ?? '' },
@@ -47909,10 +47947,6 @@ function skipAfter(id, reason) {
 
 
 
-/** A path relative to a folder that leaves it. */
-function leaves(rel) {
-    return rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel);
-}
 /** The size and the first bytes of a regular file (a FIFO or a device is refused before it is read). */
 async function sizeAndHead(path, bytes) {
     const handle = await openRegularFile(path);
@@ -47934,7 +47968,7 @@ async function inspectDataFile(dir, path, ref) {
     try {
         // a link inside the folder may still lead out of it: asked before the file is opened
         const real = await (0,promises_namespaceObject.realpath)(path);
-        if (leaves((0,external_node_path_namespaceObject.relative)(await (0,promises_namespaceObject.realpath)(dir), real)))
+        if (!pathInside(await (0,promises_namespaceObject.realpath)(dir), real))
             return `tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${real})`;
         const { size, head } = await sizeAndHead(real, 64);
         if (isLfsPointer(head))
@@ -47958,7 +47992,7 @@ async function checkExternalData(info) {
     const files = new Map();
     for (const ref of info.externalData) {
         const path = (0,external_node_path_namespaceObject.resolve)(dir, ref.location);
-        if (!ref.location || (0,external_node_path_namespaceObject.isAbsolute)(ref.location) || leaves((0,external_node_path_namespaceObject.relative)(dir, path))) {
+        if (!ref.location || (0,external_node_path_namespaceObject.isAbsolute)(ref.location) || !pathInside(dir, ref.location)) {
             problems.push(ref.location
                 ? `tensor '${ref.tensor}' points outside the model's folder (${ref.location})`
                 : `tensor '${ref.tensor}' is marked external but has no location`);

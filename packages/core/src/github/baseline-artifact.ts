@@ -8,10 +8,9 @@ import { join } from 'node:path';
 
 import { UserError } from '../errors.js';
 import { formatBytes } from '../util/format.js';
-import { NOT_FOUND_FOR_TOKEN_HINT } from '../util/github-api-error.js';
 import { sha256Files } from '../util/hash.js';
 import { extractZip, type ExtractedZip } from '../util/zip.js';
-import { call, checkDigest, downloadToFile, isAbsent, RAW_DOWNLOAD, type ApiStep, type Repo } from './baseline-download.js';
+import { call, checkDigest, downloadToFile, isAbsent, RAW_DOWNLOAD, readRepository, type ApiStep, type Repo } from './baseline-download.js';
 import type { FetchedBaseline, MissingBaseline } from './baseline-source.js';
 
 /** Runs asked for at once: the newest successful run of the repository's own branch is among them unless forks crowd it out. */
@@ -47,14 +46,8 @@ function actionsStep(gh: Repo, doing: string): ApiStep {
  */
 async function lastSuccessfulRun(gh: Repo, workflow: string | number): Promise<Run | MissingBaseline> {
   const { octokit, owner, repo, repository } = gh;
-  const info = await call(actionsStep(gh, `reading repository ${repository}`), () => octokit.rest.repos.get({ owner, repo }));
-  if (isAbsent(info)) {
-    throw new UserError(`GitHub found no repository ${repository} (GITHUB_REPOSITORY) for the token in github-token (HTTP 404).`, {
-      input: 'github-token',
-      hint: NOT_FOUND_FOR_TOKEN_HINT,
-    });
-  }
-  const branch = info.data.default_branch;
+  const info = await readRepository(gh, actionsStep(gh, ''));
+  const branch = info.default_branch;
   const doing = `listing the successful runs of workflow ${workflow} on branch ${branch} of ${repository}`;
   const runs = await call(actionsStep(gh, doing), () =>
     octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: workflow, branch, status: 'success', per_page: RUNS_PAGE }),
@@ -65,7 +58,7 @@ async function lastSuccessfulRun(gh: Repo, workflow: string | number): Promise<R
       hint: 'Give baseline-workflow the file name (train.yml) or numeric id of the workflow that uploads the baseline artifact; a token without `actions: read` may see none.',
     });
   }
-  const own = runs.data.workflow_runs.filter((r) => r.head_repository?.id === info.data.id);
+  const own = runs.data.workflow_runs.filter((r) => r.head_repository?.id === info.id);
   const run = own[0];
   if (!run) {
     const forks = runs.data.workflow_runs.length;
@@ -79,26 +72,37 @@ function newestFirst(a: Artifact, b: Artifact): number {
   return (b.created_at ?? '').localeCompare(a.created_at ?? '') || b.id - a.id;
 }
 
-/** The newest artifact named `name` of the run, or why there is none (listing the run's artifacts). */
-async function newestArtifact(gh: Repo, run: Run, name: string, label: string): Promise<Artifact | MissingBaseline> {
+/**
+ * The newest artifact named `name` of the run. The run succeeded, so a baseline that is not there (no
+ * artifact of that name, an expired one, a run gone meanwhile) is an error, never a missing baseline:
+ * missing-baseline: pass must not let a model through because a retention period ran out.
+ */
+async function newestArtifact(gh: Repo, run: Run, name: string, label: string): Promise<Artifact> {
   const { octokit, owner, repo } = gh;
   const step = actionsStep(gh, `listing the artifacts of ${label}`);
   const listed = await call(step, () =>
     octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name, per_page: 100 }),
   );
-  if (isAbsent(listed)) return { missing: `${label} is gone (HTTP ${listed.absent})` };
+  if (isAbsent(listed)) throw notThere(`${label} is gone (HTTP ${listed.absent})`);
   const named = (listed.data.artifacts as Artifact[]).filter((a) => a.name === name).sort(newestFirst);
   if (!named.length) {
     const all = await call(step, () => octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, per_page: 100 }));
     const names = isAbsent(all) ? [] : [...new Set(all.data.artifacts.map((a) => a.name))];
-    return {
-      missing: `${label} has no artifact named '${name}'; ${names.length ? `its artifacts: ${names.join(', ')}` : 'it has no artifacts'}`,
-    };
+    throw notThere(
+      `${label} has no artifact named '${name}'; ${names.length ? `its artifacts: ${names.join(', ')}` : 'it has no artifacts'}`,
+    );
   }
   const newest = named[0];
-  if (newest.expired)
-    return { missing: `artifact '${name}' of ${label} has expired${newest.expires_at ? ` (on ${newest.expires_at})` : ''}` };
+  if (newest.expired) throw notThere(`artifact '${name}' of ${label} has expired${newest.expires_at ? ` (on ${newest.expires_at})` : ''}`);
   return newest;
+}
+
+/** A baseline that should be there and is not: an error on baseline-model. */
+function notThere(what: string): UserError {
+  return new UserError(`The baseline is not where baseline-model says: ${what}.`, {
+    input: 'baseline-model',
+    hint: 'Run the workflow that uploads it again (an expired artifact is gone: keep it longer with retention-days), or fix the artifact name.',
+  });
 }
 
 function listing(files: readonly string[]): string {
@@ -127,7 +131,8 @@ function chooseModel(files: readonly string[], name: string, file: string | unde
 /**
  * Downloads the newest artifact `location.name` of the last successful run of `workflow` on the
  * default branch into `dir`, unzips it whole (an ONNX model's external data stays beside it) and
- * returns the model file, or {missing} when there is no such run or artifact or it expired.
+ * returns the model file, or {missing} when the workflow has no successful run there at all (the
+ * first model); an artifact that is not in that run, expired or gone is an error.
  */
 export async function fetchArtifact(
   gh: Repo,
@@ -139,7 +144,6 @@ export async function fetchArtifact(
   if ('missing' in run) return run;
   const runLabel = `run ${run.id} of workflow ${workflow} (${run.html_url})`;
   const artifact = await newestArtifact(gh, run, location.name, runLabel);
-  if ('missing' in artifact) return artifact;
   const label = `artifact '${artifact.name}' of ${runLabel}`;
   const zipFile = join(dir, `artifact-${artifact.id}.zip`);
   core.info(`Downloading the baseline: ${label} (${formatBytes(artifact.size_in_bytes)}).`);
@@ -149,7 +153,7 @@ export async function fetchArtifact(
     () => octokit.rest.actions.downloadArtifact({ owner, repo, artifact_id: artifact.id, archive_format: 'zip', request: RAW_DOWNLOAD }),
     zipFile,
   );
-  if (isAbsent(got)) return { missing: `${label} ${got.absent === 410 ? 'has expired' : 'is gone'} (HTTP ${got.absent})` };
+  if (isAbsent(got)) throw notThere(`${label} ${got.absent === 410 ? 'has expired' : 'is gone'} (HTTP ${got.absent})`);
   const digest = checkDigest(artifact.digest, got, `The ${label}`);
   let file = '';
   let extracted: ExtractedZip;

@@ -11,7 +11,7 @@ import { messageOf, UserError } from '../errors.js';
 import { redactUrl } from '../http/redact.js';
 import { isPlainFileName } from '../util/files.js';
 import { formatBytes } from '../util/format.js';
-import { INVALID_TOKEN_HINT, isRateLimit, readApiError } from '../util/github-api-error.js';
+import { INVALID_TOKEN_HINT, NOT_FOUND_FOR_TOKEN_HINT, isRateLimit, readApiError } from '../util/github-api-error.js';
 
 /** The permission a call needs, as a workflow's `permissions:` block spells it. */
 export type Permission = 'contents: read' | 'actions: read';
@@ -216,4 +216,21 @@ export function checkDigest(digest: string | null | undefined, got: Downloaded, 
 /** A name from GitHub used as a file name: one path part, never `.`/`..` or a separator. */
 export function asFileName(name: string, fallback: string): string {
   return isPlainFileName(name) ? name : fallback;
+}
+
+/**
+ * The repository the baseline is looked up in. GitHub answers 404, not 403, to a token that cannot
+ * see a private repository: asked first, so that such a token is an error naming github-token, never
+ * a release or run "not found" that missing-baseline: pass would let through.
+ */
+export async function readRepository(gh: Repo, step: ApiStep): Promise<{ id: number; default_branch: string }> {
+  const { octokit, owner, repo, repository } = gh;
+  const info = await call({ ...step, doing: `reading repository ${repository}` }, () => octokit.rest.repos.get({ owner, repo }));
+  if (isAbsent(info)) {
+    throw new UserError(`GitHub found no repository ${repository} (GITHUB_REPOSITORY) for the token in github-token (HTTP 404).`, {
+      input: 'github-token',
+      hint: NOT_FOUND_FOR_TOKEN_HINT,
+    });
+  }
+  return info.data;
 }

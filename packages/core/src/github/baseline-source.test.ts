@@ -98,10 +98,12 @@ describe('fetchBaseline: release:TAG/ASSET', () => {
       digest: `sha256:${sha256(model)}`,
     });
     expect(stand.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      // the repository first: a token that cannot see it would get 404 for the release too
+      'GET /repos/octo/models 200',
       'GET /repos/octo/models/releases/tags/v3 200',
       'GET /repos/octo/models/releases/assets/71 302',
     ]);
-    expect(stand.requests[1].headers.accept).toBe('application/octet-stream');
+    expect(stand.requests[2].headers.accept).toBe('application/octet-stream');
     expect(stand.storage.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /releases/71/model.onnx 200']);
     expectTokenOnlyToApi();
     // nothing but the model is left in the folder (no .part file)
@@ -117,7 +119,7 @@ describe('fetchBaseline: release:TAG/ASSET', () => {
     expect(await readFile(got.path)).toEqual(model);
     expect(got.origin).toMatchObject({ kind: 'release', tag: 'models/v3', asset: 'baseline.onnx', assetId: 80 });
     expect(got.origin).not.toHaveProperty('digest'); // an asset from before GitHub recorded digests
-    expect(stand.requests[0].path).toBe('/repos/octo/models/releases/tags/models%2Fv3');
+    expect(stand.requests[1].path).toBe('/repos/octo/models/releases/tags/models%2Fv3');
   });
 
   it('a tag with no release is missing', async () => {
@@ -127,7 +129,7 @@ describe('fetchBaseline: release:TAG/ASSET', () => {
     expect(stand.storage.requests).toEqual([]);
   });
 
-  it('an asset the release lacks is missing, listing the assets there', async () => {
+  it('an asset the release lacks is an error (not a missing baseline), listing the assets there', async () => {
     stand.releases.push({
       id: 7,
       tag: 'v3',
@@ -136,8 +138,22 @@ describe('fetchBaseline: release:TAG/ASSET', () => {
         { id: 71, name: 'model-b.onnx', content: model },
       ],
     });
-    const got = await fetchBaseline({ kind: 'release', tag: 'v3', asset: 'model.onnx' }, { token: TOKEN, workflow: '', dir, env: env() });
-    expect(got).toEqual({ missing: "release 'v3' of octo/models has no asset named 'model.onnx'; its assets: model-a.onnx, model-b.onnx" });
+    const e = await userError(
+      fetchBaseline({ kind: 'release', tag: 'v3', asset: 'model.onnx' }, { token: TOKEN, workflow: '', dir, env: env() }),
+    );
+    expect([e.input, e.message]).toEqual([
+      'baseline-model',
+      "The baseline is not where baseline-model says: release 'v3' of octo/models has no asset named 'model.onnx'; its assets: model-a.onnx, model-b.onnx.",
+    ]);
+  });
+
+  it('a token that cannot see the repository (GitHub answers 404) is an error on github-token, not a missing release', async () => {
+    stand.options.fail = () => ({ status: 404, json: { message: 'Not Found' } });
+    const e = await userError(
+      fetchBaseline({ kind: 'release', tag: 'v3', asset: 'model.onnx' }, { token: TOKEN, workflow: '', dir, env: env() }),
+    );
+    expect(e.input).toBe('github-token');
+    expect(e.message).toContain('GitHub found no repository octo/models');
   });
 
   it('bytes that differ from GitHub’s digest are a corrupt download, and a short one an incomplete download', async () => {
@@ -190,7 +206,7 @@ describe('fetchBaseline: release:TAG/ASSET', () => {
     ];
     for (const answer of answers) {
       await stand.close();
-      stand = await GitHubReleasesStand.start({ fail: () => answer });
+      stand = await GitHubReleasesStand.start({ fail: (r) => (r.path.includes('/releases/') ? answer : undefined) });
       const e = await userError(
         fetchBaseline({ kind: 'release', tag: 'v3', asset: 'm.onnx' }, { token: TOKEN, workflow: '', dir, env: env() }),
       );
@@ -337,7 +353,7 @@ describe('fetchBaseline: artifact:NAME[/PATH]', () => {
     expect(absent.message).toContain("holds no file 'c.onnx'; it holds: a.onnx, b.onnx, labels.txt");
   });
 
-  it('no successful run of the branch, no artifact of the name, an expired artifact: missing', async () => {
+  it('no successful run of the branch is a missing baseline; no artifact of the name, or an expired one, is an error', async () => {
     const options = { token: TOKEN, workflow: 'train.yml', dir, env: env() };
     stand.runs.push(run(30, '2025-03-01T00:00:00Z', [], { conclusion: 'failure' }));
     expect(await fetchBaseline({ kind: 'artifact', name: 'model' }, options)).toEqual({
@@ -347,27 +363,28 @@ describe('fetchBaseline: artifact:NAME[/PATH]', () => {
     stand.runs.push(
       run(31, '2025-03-02T00:00:00Z', [{ id: 310, name: 'metrics', content: zipOf([]), created_at: '2025-03-02T00:00:00Z' }]),
     );
-    expect(await fetchBaseline({ kind: 'artifact', name: 'model' }, options)).toEqual({
-      missing:
-        "run 31 of workflow train.yml (https://github.com/octo/models/actions/runs/31) has no artifact named 'model'; its artifacts: metrics",
-    });
+    const none = await userError(fetchBaseline({ kind: 'artifact', name: 'model' }, options));
+    expect([none.input, none.message]).toEqual([
+      'baseline-model',
+      "The baseline is not where baseline-model says: run 31 of workflow train.yml (https://github.com/octo/models/actions/runs/31) has no artifact named 'model'; its artifacts: metrics.",
+    ]);
 
     stand.runs.push(
       run(32, '2025-03-03T00:00:00Z', [{ id: 320, name: 'model', content: zipOf([]), created_at: '2025-03-03T00:00:00Z', expired: true }]),
     );
-    const expired = await fetchBaseline({ kind: 'artifact', name: 'model' }, options);
-    expect(expired).toEqual({ missing: expect.stringContaining("artifact 'model' of run 32 of workflow train.yml") });
-    expect((expired as MissingBaseline).missing).toContain('has expired');
+    const expired = await userError(fetchBaseline({ kind: 'artifact', name: 'model' }, options));
+    expect(expired.message).toContain("artifact 'model' of run 32 of workflow train.yml");
+    expect(expired.message).toContain('has expired');
     expect(stand.requests.filter((r) => r.path.endsWith('/zip'))).toEqual([]);
   });
 
-  it('an artifact that expires between the listing and the download (HTTP 410) is missing', async () => {
+  it('an artifact that expires between the listing and the download (HTTP 410) is an error', async () => {
     const artifact = { id: 330, name: 'model', content: zipOf([{ name: 'm.onnx', data: model }]), created_at: '2025-03-03T00:00:00Z' };
     stand.runs.push(run(33, '2025-03-03T00:00:00Z', [artifact]));
     const failStand = stand;
     failStand.options.fail = (r) => (r.path.endsWith('/zip') ? { status: 410, json: { message: 'Artifact has expired' } } : undefined);
-    const got = await fetchBaseline({ kind: 'artifact', name: 'model' }, { token: TOKEN, workflow: 'train.yml', dir, env: env() });
-    expect(got).toEqual({ missing: expect.stringContaining('has expired (HTTP 410)') });
+    const e = await userError(fetchBaseline({ kind: 'artifact', name: 'model' }, { token: TOKEN, workflow: 'train.yml', dir, env: env() }));
+    expect(e.message).toContain('has expired (HTTP 410)');
   });
 
   it('a 403 is a UserError naming `actions: read`', async () => {

@@ -14,7 +14,17 @@ import { formatBytes } from '../util/format.js';
 import { isSafeEntryName } from '../util/zip.js';
 import { parseArtifactName } from './artifact-name.js';
 import { fetchArtifact } from './baseline-artifact.js';
-import { asFileName, call, checkDigest, downloadToFile, isAbsent, RAW_DOWNLOAD, type ApiStep, type Repo } from './baseline-download.js';
+import {
+  asFileName,
+  call,
+  checkDigest,
+  downloadToFile,
+  isAbsent,
+  RAW_DOWNLOAD,
+  readRepository,
+  type ApiStep,
+  type Repo,
+} from './baseline-download.js';
 
 /** Where baseline-model says the baseline is. */
 export type BaselineLocation =
@@ -189,6 +199,17 @@ export async function fetchBaseline(
   return fetchArtifact(gh, location, workflow.value, options.dir);
 }
 
+/**
+ * The release exists but the asset is not (yet, or any more) there: an error, never a missing
+ * baseline (a promotion replacing the asset, a misnamed asset, must not let a model through).
+ */
+function assetNotThere(what: string): UserError {
+  return new UserError(`The baseline is not where baseline-model says: ${what}.`, {
+    input: 'baseline-model',
+    hint: 'Check the asset name; if a promotion is replacing it, run the job again once it is uploaded.',
+  });
+}
+
 async function fetchReleaseAsset(
   gh: Repo,
   location: { tag: string; asset: string },
@@ -200,17 +221,20 @@ async function fetchReleaseAsset(
     repository,
     permission: 'contents: read',
   };
+  // a token that cannot see the repository gets 404 for its releases too: told apart first
+  await readRepository(gh, step);
   const release = await call(step, () => octokit.rest.repos.getReleaseByTag({ owner, repo, tag: location.tag }));
+  // no such release yet (the very first model): the one case left to missing-baseline
   if (isAbsent(release)) return { missing: `${repository} has no release tagged '${location.tag}'` };
   const asset = release.data.assets.find((a) => a.name === location.asset);
   const names = release.data.assets.map((a) => a.name);
   if (!asset) {
-    return {
-      missing: `release '${location.tag}' of ${repository} has no asset named '${location.asset}'; ${names.length ? `its assets: ${names.join(', ')}` : 'it has no assets'}`,
-    };
+    throw assetNotThere(
+      `release '${location.tag}' of ${repository} has no asset named '${location.asset}'; ${names.length ? `its assets: ${names.join(', ')}` : 'it has no assets'}`,
+    );
   }
   if (asset.state !== 'uploaded')
-    return { missing: `asset '${asset.name}' of release '${location.tag}' of ${repository} is still being uploaded` };
+    throw assetNotThere(`asset '${asset.name}' of release '${location.tag}' of ${repository} is still being uploaded`);
   const file = join(dir, `release-asset-${asset.id}`, asFileName(asset.name, 'baseline.onnx'));
   const doing = `downloading asset '${asset.name}' of release '${location.tag}' of ${repository}`;
   core.info(`Downloading the baseline: ${doing.replace(/^downloading /, '')} (${formatBytes(asset.size)}).`);
@@ -226,7 +250,8 @@ async function fetchReleaseAsset(
       }),
     file,
   );
-  if (isAbsent(got)) return { missing: `asset '${asset.name}' of release '${location.tag}' of ${repository} is gone (HTTP ${got.absent})` };
+  if (isAbsent(got))
+    throw assetNotThere(`asset '${asset.name}' of release '${location.tag}' of ${repository} is gone (HTTP ${got.absent})`);
   if (got.bytes !== asset.size) {
     throw new UserError(`${doing} gave ${got.bytes} bytes; GitHub records ${asset.size}: the download is incomplete.`, {
       input: 'baseline-model',

@@ -1,9 +1,9 @@
 import { realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 
 import { fileProblem } from '../errors.js';
 import { isLfsPointer, type ExternalDataRef, type ModelInfo } from '../onnx/model-file.js';
-import { openRegularFile } from '../util/files.js';
+import { openRegularFile, pathInside } from '../util/files.js';
 import { verdict, type Check } from './check.js';
 
 /** An external data file as found on disk. */
@@ -23,11 +23,6 @@ export interface ExternalDataResult {
   /** Refs whose bytes are all on disk, by tensor name. */
   readable: Map<string, ReadableExternal>;
   files: ExternalFile[];
-}
-
-/** A path relative to a folder that leaves it. */
-function leaves(rel: string): boolean {
-  return rel.startsWith('..') || isAbsolute(rel);
 }
 
 /** The size and the first bytes of a regular file (a FIFO or a device is refused before it is read). */
@@ -51,7 +46,7 @@ async function inspectDataFile(dir: string, path: string, ref: ExternalDataRef):
   try {
     // a link inside the folder may still lead out of it: asked before the file is opened
     const real = await realpath(path);
-    if (leaves(relative(await realpath(dir), real)))
+    if (!pathInside(await realpath(dir), real))
       return `tensor '${ref.tensor}' points outside the model's folder (${ref.location} is a link to ${real})`;
     const { size, head } = await sizeAndHead(real, 64);
     if (isLfsPointer(head)) return `${ref.location} is a Git LFS pointer file, not the tensor data (check out with lfs: true)`;
@@ -74,7 +69,7 @@ export async function checkExternalData(info: ModelInfo): Promise<ExternalDataRe
   const files = new Map<string, ExternalFile | null>();
   for (const ref of info.externalData) {
     const path = resolve(dir, ref.location);
-    if (!ref.location || isAbsolute(ref.location) || leaves(relative(dir, path))) {
+    if (!ref.location || isAbsolute(ref.location) || !pathInside(dir, ref.location)) {
       problems.push(
         ref.location
           ? `tensor '${ref.tensor}' points outside the model's folder (${ref.location})`
