@@ -66,10 +66,22 @@ function columnsToKeep(columns: readonly ColumnSpec[], model: ScoredBatch): stri
 
 /** The baseline's results read from a verified entry, batch by batch, instead of running it. */
 export class CachedBaseline {
+  /** The next batch's rows, read ahead into arrays of their own while this batch is scored. */
+  private ahead?: { offset: number; n: number; done: Promise<void> };
+  private readonly staging: Record<string, ColumnArray>;
+
+  private readonly arrays: Record<string, ColumnArray>;
+
+  /** `columns`: the ones the reader was opened with, read into the model's arrays of those names. */
   private constructor(
     private readonly reader: RowCacheReader,
-    private readonly arrays: Record<string, ColumnArray>,
-  ) {}
+    model: ScoredBatch,
+    columns: readonly ColumnSpec[],
+  ) {
+    const all = arraysOf(model);
+    this.arrays = Object.fromEntries(columns.map((c) => [c.name, all[c.name]]));
+    this.staging = Object.fromEntries(columns.map((c) => [c.name, all[c.name].slice()]));
+  }
 
   /**
    * Opens the entry for these rows: a hit when it holds every column this run needs (the readings'
@@ -82,19 +94,20 @@ export class CachedBaseline {
     keepScores: boolean,
   ): Promise<{ cached: CachedBaseline } | { miss: string }> {
     const all = columnsOf(task, model, keepScores);
-    // the probability reading's columns are kept only while it could hold: ask for them only if the entry says so
-    const probe = await RowCacheReader.open(
-      cache.dir,
-      cache.key,
-      all.filter((c) => !isProbabilityReadingColumn(c.name)),
-    );
-    if ('miss' in probe) return probe;
-    const possible = probe.reader.extra.probabilitiesPossible === true;
-    if (!possible || !model.values?.hasScores) return { cached: new CachedBaseline(probe.reader, arraysOf(model)).settle(model, possible) };
-    await probe.reader.close();
     const full = await RowCacheReader.open(cache.dir, cache.key, all);
-    if ('miss' in full) return full;
-    return { cached: new CachedBaseline(full.reader, arraysOf(model)).settle(model, true) };
+    if ('reader' in full)
+      return { cached: new CachedBaseline(full.reader, model, all).settle(model, full.reader.extra.probabilitiesPossible === true) };
+    // the probability reading's columns are kept only while it could hold: without them (the manifest
+    // says so before anything is hashed), the entry is one of an output that turned out to be logits
+    const lasting = all.filter((c) => !isProbabilityReadingColumn(c.name));
+    if (lasting.length === all.length) return full;
+    const logits = await RowCacheReader.open(cache.dir, cache.key, lasting);
+    if ('miss' in logits) return logits;
+    if (logits.reader.extra.probabilitiesPossible !== false) {
+      await logits.reader.close();
+      return { miss: 'the entry keeps no probability-reading columns, yet does not say the output was logits' };
+    }
+    return { cached: new CachedBaseline(logits.reader, model, lasting).settle(model, false) };
   }
 
   /** The readings as the entry's rows left them: a reading ruled out there is ruled out from the first row. */
@@ -103,12 +116,34 @@ export class CachedBaseline {
     return this;
   }
 
-  /** Fills the model's arrays with rows [offset, offset + n) of the entry (offset: from the first row of the range). */
+  /**
+   * Fills the model's arrays with rows [offset, offset + n) of the entry (offset: from the first row
+   * of the range), then reads the next n rows ahead, as the features of the next batch are read
+   * while this one is scored.
+   */
   async fill(offset: number, n: number): Promise<void> {
-    await this.reader.read(offset, n, this.arrays);
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    if (ahead && ahead.offset === offset && ahead.n >= n) {
+      await ahead.done;
+      // whole arrays (a batch's worth, ~30 bytes a row): rows past n are never read
+      for (const [name, array] of Object.entries(this.arrays)) array.set(this.staging[name]);
+    } else {
+      await ahead?.done.catch(() => {});
+      await this.reader.read(offset, n, this.arrays);
+    }
+    const next = offset + n;
+    const count = Math.min(n, this.reader.rows - next);
+    if (count > 0) {
+      const done = this.reader.read(next, count, this.staging);
+      // observed at once: a failed read ahead is reported by the fill that needs it
+      done.catch(() => {});
+      this.ahead = { offset: next, n: count, done };
+    }
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.ahead?.done.catch(() => {});
     return this.reader.close();
   }
 }
