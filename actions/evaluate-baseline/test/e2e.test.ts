@@ -268,7 +268,8 @@ describe('classification gate', () => {
     expect(report.evalSet.labels.shape).toEqual([want.rows]);
     expect(report.evalSet.labels.dtype).toMatch(/int64/);
     expect(report.evalSet.files.map((f: any) => f.sha256)).toEqual([await sha256File(features), await sha256File(labels)]);
-    expect(report.evalSet.sha256).toBe(await sha256File(features, labels));
+    // the SHA-256 of the files' digests, a line each (sha256sum features.npy labels.npy | cut -d' ' -f1 | sha256sum)
+    expect(report.evalSet.sha256).toBe(sha256(Buffer.from(`${await sha256File(features)}\n${await sha256File(labels)}\n`)));
 
     expect(report.significance.test).toBe('mcnemar-exact');
     expect(report.significance.newOnlyCorrect).toBe(want.mcnemar.new_only);

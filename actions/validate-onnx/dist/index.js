@@ -46001,47 +46001,41 @@ async function sha256Files(...paths) {
     return hash.digest('hex');
 }
 /**
- * The per-file hashes, computed on a worker thread (hashing runs on the thread that calls update, so
- * the two digests of sha256EachAndAll run on two cores instead of one after the other on one).
- * Plain CommonJS source: the bundles carry no separate worker file.
+ * Each file's SHA-256, computed on a worker thread (hashing runs on the thread that calls update),
+ * one file after another. Plain CommonJS source: the bundles carry no separate worker file.
  */
 const EACH_FILE_WORKER = (/* unused pure expression or super */ null && (`
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { createReadStream } = require('node:fs');
 (async () => {
-  const each = [];
+  const digests = [];
   for (const path of workerData) {
     const hash = createHash('sha256');
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk);
-    each.push(hash.digest('hex'));
+    digests.push(hash.digest('hex'));
   }
-  parentPort.postMessage(each);
+  parentPort.postMessage(digests);
 })().catch((e) => { throw e; });
 `));
 function sha256EachOnWorker(paths) {
     return new Promise((resolve, reject) => {
         const worker = new Worker(EACH_FILE_WORKER, { eval: true, workerData: paths });
-        worker.once('message', (each) => resolve(each));
-        // the file's own error (ENOENT, EACCES) with its code, as the main thread's read would give it
+        worker.once('message', (digests) => resolve(digests));
+        // the file's own error (ENOENT, EACCES) with its code, as a read on this thread would give it
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`the hashing worker exited with code ${code}`)));
     });
 }
 /**
- * SHA-256 (hex) of each file and of all of them in order (the concatenation's). One file: one digest.
- * Several: each file's on a worker thread while this one hashes them all.
+ * SHA-256 (hex) of each file, and of all of them: for one file its own, for several the SHA-256 of
+ * their digests, each in hex followed by a line break, in order (what
+ * `sha256sum F1 F2 | cut -d' ' -f1 | sha256sum` prints). Every byte is hashed once, on a worker
+ * thread, so that this thread goes on meanwhile (the models load, the first batch is scored).
  */
 async function sha256EachAndAll(paths) {
-    if (paths.length === 1) {
-        const one = await sha256Files(paths[0]);
-        return { each: [one], all: one };
-    }
-    const each = sha256EachOnWorker(paths);
-    // observed at once: an error of the worker while this thread hashes is reported below, not unhandled
-    each.catch(() => { });
-    const all = await sha256Files(...paths);
-    return { each: await each, all };
+    const each = await sha256EachOnWorker(paths);
+    return { each, all: each.length === 1 ? each[0] : sha256Hex(each.map((d) => `${d}\n`).join('')) };
 }
 //# sourceMappingURL=hash.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/format.js

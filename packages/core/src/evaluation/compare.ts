@@ -88,8 +88,11 @@ export interface CompareOptions {
   rankMetricsNeeded: boolean;
   /** Score only shard `index` of `count` (1-based): a contiguous range of whole batches (shardRange). */
   shard?: { index: number; count: number };
-  /** Read the baseline's per-row results from this cache entry when it holds them, else record them there. */
-  baselineCache?: BaselineCacheSettings;
+  /**
+   * Read the baseline's per-row results from this cache entry when it holds them, else record them
+   * there. A promise: its key needs the inputs' SHA-256, which is awaited only after the first batch.
+   */
+  baselineCache?: Promise<BaselineCacheSettings>;
 }
 
 /**
@@ -506,14 +509,15 @@ interface BaselineCacheUse {
 }
 
 async function openBaselineCache(
-  settings: BaselineCacheSettings | undefined,
+  given: Promise<BaselineCacheSettings> | undefined,
   baseline: Runner | undefined,
   pass: { task: Task; classes: number | undefined; batchRows: number },
   keepScores: boolean,
   range: RowRange,
 ): Promise<BaselineCacheUse | undefined> {
   const { task } = pass;
-  if (!settings || !baseline) return undefined;
+  if (!given || !baseline) return undefined;
+  let settings = await given;
   if (range.end === range.start)
     return { status: { status: 'unused', reason: 'no rows to score', dir: settings.dir }, close: async () => {} };
   // an entry holds the rows of one range (a shard's entry is its own) as this pass decoded and batched them

@@ -161,10 +161,10 @@ async function scoreInto(
     const { newModel, baseline } = await loadModels(ort, s, report, opened, options.baselineSource);
     data = await openData(s, report);
     const hashes = hashInputs(s, data, baseline !== undefined);
-    const cache =
-      options.baselineCache && baseline
-        ? { dir: options.baselineCache, key: cacheKey(s, report, baseline, data, await hashes, options.producer) }
-        : undefined;
+    const [dir, set] = [options.baselineCache, data];
+    // keyed on the hashes, still being computed on worker threads: awaited once the first batch is scored
+    const cache = dir && baseline ? hashes.then((h) => ({ dir, key: cacheKey(s, report, baseline, set, h, options.producer) })) : undefined;
+    cache?.catch(() => {});
     const scored = await scoreModels({
       baselineCache: cache,
       ort,

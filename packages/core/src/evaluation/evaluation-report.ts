@@ -65,7 +65,10 @@ export interface EvaluationReport {
   evalSet?: {
     path: string;
     files: { path: string; sha256?: string }[];
-    /** SHA-256 of the files' bytes in order (every SHA-256 here is the full 64 hex digits). */
+    /**
+     * One file: its SHA-256. Several: the SHA-256 of their SHA-256 digests in hex, a line each, in
+     * order (`sha256sum F1 F2 | cut -d' ' -f1 | sha256sum`). Every SHA-256 here is the full 64 hex digits.
+     */
     sha256?: string;
     rows: number;
     features: { name: string; dtype: string; shape: number[] };
