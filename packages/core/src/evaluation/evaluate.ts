@@ -22,7 +22,15 @@ import { compareStatistics } from './metric-comparisons.js';
 import type { Threshold } from './thresholds.js';
 import type { BaselineCacheStatus } from './baseline-cache.js';
 import type { CacheKey } from './row-cache.js';
-import { describeRows, partialName, resultSettings, serializePartial, type Producer, type ShardSpec } from './partial-result.js';
+import {
+  PARTIAL_FORMAT,
+  describeRows,
+  partialName,
+  resultSettings,
+  serializePartial,
+  type Producer,
+  type ShardSpec,
+} from './partial-result.js';
 
 /** What an evaluation is asked to do: evaluate-baseline's inputs, parsed and validated. */
 export interface EvaluationSettings {
@@ -131,7 +139,7 @@ export async function evaluateShard(s: EvaluationSettings, report: EvaluationRep
     statistics: scored.accumulators.toJSON(),
   };
   const manifest = {
-    format: 'ml-gate/evaluate-baseline/partial/v1' as const,
+    format: PARTIAL_FORMAT,
     producer: options.producer,
     shard,
     rows: { total: rows, start: range.start, end: range.end },
@@ -363,10 +371,14 @@ function recordHashes(report: EvaluationReport, data: EvalSet, [newSha, baseline
   report.evalSet!.sha256 = dataShas.all;
 }
 
+function recordTiming(target: ModelReport, inferenceMs: number, rows: number): void {
+  const rowsPerSecond = inferenceMs > 0 ? rows / (inferenceMs / 1000) : 0;
+  target.timing = { loadMs: target.timing?.loadMs ?? 0, inferenceMs, rowsPerSecond };
+}
+
 function addEvaluation(target: ModelReport, e: ModelEvaluation, rows: number): void {
   target.outputKind = e.outputKind;
-  const rowsPerSecond = e.inferenceMs > 0 ? rows / (e.inferenceMs / 1000) : 0;
-  target.timing = { loadMs: target.timing?.loadMs ?? 0, inferenceMs: e.inferenceMs, rowsPerSecond };
+  recordTiming(target, e.inferenceMs, rows);
 }
 
 function recordComparison(report: EvaluationReport, c: Comparison): void {
@@ -384,12 +396,8 @@ function recordScoring(report: EvaluationReport, scored: ScoredRows, rows: numbe
   report.taskReason = scored.taskReason;
   report.classes = scored.classes;
   report.settings.batchSize = scored.batchSize;
-  const timing = (target: ModelReport | undefined, inferenceMs: number | undefined) => {
-    if (target && inferenceMs !== undefined) addEvaluation(target, { outputKind: target.outputKind ?? 'values', inferenceMs }, rows);
-    if (target) delete target.outputKind;
-  };
-  timing(report.models.new, scored.inferenceMs[0]);
-  timing(report.models.baseline, scored.inferenceMs[1]);
+  if (report.models.new) recordTiming(report.models.new, scored.inferenceMs[0], rows);
+  if (report.models.baseline && scored.inferenceMs.length > 1) recordTiming(report.models.baseline, scored.inferenceMs[1], rows);
 }
 
 /** Each model's metric values (the report's models.*.metrics) and confusion matrix, from the comparisons. */

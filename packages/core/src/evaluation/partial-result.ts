@@ -18,7 +18,7 @@ import type { EvaluationSettings } from './evaluate.js';
 import type { EvaluationReport } from './evaluation-report.js';
 import type { Task } from '../metrics/definitions.js';
 
-export const PARTIAL_FORMAT = 'ml-gate/evaluate-baseline/partial/v1';
+export const PARTIAL_FORMAT = 'ml-gate/evaluate-baseline/partial/v1' as const;
 
 /** Which code wrote a partial: the action, and the SHA-256 of its running bundle (any change to the code changes it). */
 export interface Producer {
