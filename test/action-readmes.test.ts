@@ -43,7 +43,7 @@ for (const action of actions) {
       }
     });
     it('shows a workflow example', () => {
-      expect(readme).toMatch(new RegExp(`uses: OWNER/REPO/actions/${action}@v1`));
+      expect(readme).toMatch(new RegExp(`uses: OWNER/REPO/actions/${action}@${action}/v1`));
     });
   });
 }

@@ -49,8 +49,8 @@ function runScript(jobText: string, stepId: string): string {
 describe('examples/workflows/ml-rollback.yml', () => {
   it('the rollback job checks out the repository (without keeping the token) before the smoke test reads smoke/sample_request.json', () => {
     const rollback = job('rollback');
-    const checkout = rollback.indexOf('uses: actions/checkout@v4');
-    const smoke = rollback.indexOf('uses: OWNER/REPO/actions/smoke-test@v1');
+    const checkout = rollback.indexOf('uses: actions/checkout@');
+    const smoke = rollback.indexOf('uses: OWNER/REPO/actions/smoke-test@smoke-test/v1');
     expect(checkout).toBeGreaterThan(0);
     expect(smoke).toBeGreaterThan(checkout);
     expect(rollback.slice(checkout, smoke)).toMatch(/with:\s*\n\s*persist-credentials: false/);
