@@ -5,6 +5,7 @@
 //
 //   node packages/cli/scripts/generate-definitions.mjs          writes src/definitions.ts
 //   node packages/cli/scripts/generate-definitions.mjs --check  exits 1 when it is stale
+//   node packages/cli/scripts/generate-definitions.mjs --stdout prints the fresh generation
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
@@ -68,7 +69,8 @@ export const DEFINITIONS: readonly ActionDefinition[] = ${JSON.stringify(definit
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const text = await generateDefinitions();
-  if (process.argv.includes('--check')) {
+  if (process.argv.includes('--stdout')) process.stdout.write(text);
+  else if (process.argv.includes('--check')) {
     const committed = await readFile(target, 'utf8').catch(() => '');
     if (committed !== text) {
       console.error(`${target} is stale: run node packages/cli/scripts/generate-definitions.mjs`);
