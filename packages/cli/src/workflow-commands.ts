@@ -73,7 +73,7 @@ export function interceptWorkflowCommands(action: string, streams: { out: TextSi
     if (rendered?.[0] === 'err') streams.err.write(`${rendered[1]}\n`);
     else if (rendered) toOut(`${rendered[1]}\n`);
   };
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     pending += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
@@ -81,7 +81,7 @@ export function interceptWorkflowCommands(action: string, streams: { out: TextSi
     const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     done?.();
     return true;
-  });
+  };
   return () => {
     if (pending) emit(pending);
     pending = '';
