@@ -4,7 +4,7 @@
 // The CLI runs as a user runs it: a child `node dist/index.js`, in an empty folder, with none of
 // the runner's variables, ONNXRUNTIME_NODE_PATH unset and HOME a new folder, so that its first run
 // provisions onnxruntime-node from the npm registry into ~/.cache/ml-gate/tool-cache.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,8 +30,19 @@ let scratch: string;
 let home: string;
 const actions: Record<string, CommittedAction> = {};
 
+/**
+ * Builds the CLI when it is not built (a fresh clone's `npm ci && npm test`; CI's check-dist has
+ * built it already): the actions' lib/ it loads, then its own bundle.
+ */
+function buildCli(): void {
+  if (existsSync(CLI)) return;
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['run', 'bundle', '-w', 'packages/cli'], { cwd: root, stdio: 'inherit' });
+}
+
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is not built: run npm run bundle -w packages/cli`);
+  buildCli();
   scratch = await mkdtemp(join(tmpdir(), 'cli-e2e-'));
   home = join(scratch, 'home');
   await mkdir(home);
