@@ -11,6 +11,7 @@ import {
   type MetricName,
   type Task,
 } from '@ml-gate/core/evaluation';
+import { INPUTS } from './inputs.js';
 import {
   booleanInput,
   choiceInput,
@@ -208,4 +209,9 @@ function maskedInput(name: string): string {
   const value = stringInput(name);
   maskSecret(value);
   return value;
+}
+
+/** The inputs as the runner passed them, for a shard's manifest (a merge given other values refuses them); never the token. */
+export function shardInputs(): Record<string, string> {
+  return Object.fromEntries(INPUTS.filter((n) => n !== 'github-token').map((n) => [n, stringInput(n)]));
 }

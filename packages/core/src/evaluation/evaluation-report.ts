@@ -2,6 +2,7 @@ import type { MetricName, MetricValues, Task } from '../metrics/definitions.js';
 import type { ReportError } from '../errors.js';
 import type { TensorInfo } from '../onnx/session.js';
 import type { RunInfo } from '../util/run-info.js';
+import { numberOutput } from '../util/format.js';
 import type { ScoreKind } from './compare.js';
 import type { ClassComparison, InferenceSettings, MetricComparison } from './comparison.js';
 import type { MissingBaseline } from './gate.js';
@@ -210,4 +211,31 @@ export interface SliceReport {
   minRows: number;
   slices: { code: number; name?: string; rows: number; comparisons: MetricComparison[] }[];
   guard?: GuardReport;
+}
+
+/**
+ * The action's outputs, from the report: a shard's partial decides nothing, so its `passed` is empty;
+ * numbers in numberOutput's form, empty where there is none.
+ */
+export function evaluationOutputs(r: EvaluationReport): Record<string, string> {
+  const interval = r.comparisons?.find((c) => c.metric === r.primary.metric)?.interval;
+  return {
+    passed: r.status === 'partial' ? '' : String(r.passed),
+    metric: r.primary.metric,
+    'new-metric': numberOutput(r.primary.new),
+    'baseline-metric': numberOutput(r.primary.baseline),
+    improvement: numberOutput(r.primary.improvement),
+    'improvement-lower': numberOutput(interval?.lower),
+    'improvement-upper': numberOutput(interval?.upper),
+    'p-value': numberOutput(r.significance?.pValue),
+  };
+}
+
+/**
+ * The hidden marker of an evaluation's sticky PR comment: one per workflow, job and evaluation
+ * (matrix jobs share GITHUB_JOB, not their inputs); `--` is broken so that it cannot end the HTML comment.
+ */
+export function evaluationCommentMarker(paths: { newModel: string; evalData: string }, env: NodeJS.ProcessEnv = process.env): string {
+  const key = `${env.GITHUB_WORKFLOW ?? ''}/${env.GITHUB_JOB ?? ''}/${paths.newModel}/${paths.evalData}`;
+  return `<!-- ml-gate:evaluate-baseline ${key.replace(/--/g, '- -')} -->`;
 }

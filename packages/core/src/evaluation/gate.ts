@@ -101,6 +101,24 @@ export function missingBaselineWarning(m: MissingBaseline): string | undefined {
   return `${m.detail}: the new model is judged on its own (missing-baseline: ${m.policy}). This must only happen for the very first model.`;
 }
 
+/** An annotation the action shows: its level and text. */
+export interface ReportAnnotation {
+  level: 'warning' | 'notice';
+  text: string;
+}
+
+/** A run without a baseline, said out loud: a notice under missing-baseline pass, a warning under warn. */
+export function missingBaselineAnnotation(m: MissingBaseline | undefined): ReportAnnotation | undefined {
+  const text = m && missingBaselineWarning(m);
+  return text ? { level: m.policy === 'warn' ? 'warning' : 'notice', text } : undefined;
+}
+
+/** The report's other warnings (a gain within noise, ...), each an annotation too. */
+export function warningAnnotations(warnings: readonly string[], m: MissingBaseline | undefined): ReportAnnotation[] {
+  const missing = m && missingBaselineWarning(m);
+  return warnings.filter((w) => w !== missing).map((text) => ({ level: 'warning', text }));
+}
+
 /** The metric the gate uses: the one asked for, or the task's default. */
 export function gateMetric(requested: MetricName | undefined, task: Task): MetricName {
   return requested ?? defaultMetric(task);
