@@ -218,3 +218,26 @@ export class CsvTable implements TableSource {
     return Promise.resolve();
   }
 }
+
+/**
+ * Every record of the file as text, the header's too, with no field-count check: what csv-parse
+ * returns with relax_column_count (the property test holds the two to the same records).
+ */
+export async function* csvRecords(path: string, options: CsvOptions = {}): AsyncGenerator<string[]> {
+  const file = await openFile(path);
+  try {
+    const sc = new CsvScanner(file, { label: path, ...syntaxOf(path, options), chunkBytes: options.chunkBytes });
+    await sc.begin();
+    while ((await scan(sc, startRecord)) !== FILE_END) {
+      const record: string[] = [];
+      let result: ScanResult;
+      do {
+        result = await scan(sc, scanField);
+        record.push(sc.text());
+      } while (result === DELIMITER);
+      yield record;
+    }
+  } finally {
+    await file.close();
+  }
+}
