@@ -37,22 +37,21 @@ export function mostlySuccess(considered: number, unexpected: number, mostly: nu
 }
 
 const keyOf = (value: unknown): string => JSON.stringify(value) ?? 'undefined';
+const holdsNull = (value: unknown): boolean => value === null || (Array.isArray(value) && value.includes(null));
 
 /**
  * GE's partial_unexpected_counts: counted over the partial list (not over every unexpected value:
  * the pandas metric returns only the first partial_unexpected_count values), most common first,
  * ties by value (Python's sorted(key=(-count, value))). Python raises TypeError sorting a tie of a
  * str and a number, or of None and anything: GE then leaves the key out, so this returns undefined.
- * `distinctNulls`: in a float column each missing value is its own NaN object, which Python's
- * Counter keeps apart (one entry per NaN, count 1); in an object column None is one key.
+ * `floatNulls`: the nulls are NaNs of a float column. Each is its own object, which Python's Counter
+ * keeps apart (hash(nan) is by identity): a value holding one is an entry of its own, count 1; and
+ * NaN compares false both ways instead of raising. In an object column None is one key.
  */
-export function partialUnexpectedCounts(
-  partial: readonly unknown[],
-  distinctNulls = false,
-): { value: unknown; count: number }[] | undefined {
+export function partialUnexpectedCounts(partial: readonly unknown[], floatNulls = false): { value: unknown; count: number }[] | undefined {
   const counts = new Map<string, { value: unknown; count: number }>();
   partial.forEach((value, i) => {
-    const key = value === null && distinctNulls ? `nan${i}` : keyOf(value);
+    const key = floatNulls && holdsNull(value) ? `nan${i}` : keyOf(value);
     const entry = counts.get(key);
     if (entry) entry.count++;
     else counts.set(key, { value, count: 1 });
@@ -61,8 +60,7 @@ export function partialUnexpectedCounts(
   let comparable = true;
   entries.sort((a, b) => {
     if (a.count !== b.count) return b.count - a.count;
-    if (a.value === null && b.value === null && distinctNulls) return 0; // nan < nan is False, no error
-    const c = pythonCompare(a.value as never, b.value as never);
+    const c = pythonCompare(a.value as never, b.value as never, floatNulls);
     if (c === undefined) comparable = false;
     return c ?? 0;
   });
@@ -82,7 +80,7 @@ export interface MapCounts {
  * The outcome of a column-map expectation whose missing values are left out (every one but the two
  * null checks): unexpected_percent is of the non-missing values, and the missing ones are reported.
  */
-export function mapOutcome(counts: MapCounts, mostly: number, distinctNulls = false): ExpectationOutcome {
+export function mapOutcome(counts: MapCounts, mostly: number, floatNulls = false): ExpectationOutcome {
   const { rows, missing, unexpected } = counts;
   const nonmissing = rows - missing;
   const percentOfRows = (n: number): number | null => (rows > 0 ? (n / rows) * 100 : null);
@@ -97,7 +95,7 @@ export function mapOutcome(counts: MapCounts, mostly: number, distinctNulls = fa
     unexpected_percent_total: percentOfRows(unexpected.count),
     unexpected_percent_nonmissing: nonmissingPercent,
   };
-  withCounts(result, unexpected, distinctNulls);
+  withCounts(result, unexpected, floatNulls);
   return { success: mostlySuccess(nonmissing, unexpected.count, mostly), result };
 }
 
@@ -106,19 +104,19 @@ export function mapOutcome(counts: MapCounts, mostly: number, distinctNulls = fa
  * unexpected values (or the only expected ones), and GE reports no missing_count: its _validate
  * passes nonnull_count=None, so unexpected_percent is of all rows and the missing keys are absent.
  */
-export function nullCheckOutcome(rows: number, unexpected: UnexpectedValues, mostly: number, distinctNulls = false): ExpectationOutcome {
+export function nullCheckOutcome(rows: number, unexpected: UnexpectedValues, mostly: number, floatNulls = false): ExpectationOutcome {
   const result: ExpectationResultDetails = {
     element_count: rows,
     unexpected_count: unexpected.count,
     unexpected_percent: rows > 0 ? (unexpected.count / rows) * 100 : null,
     partial_unexpected_list: [...unexpected.partial],
   };
-  withCounts(result, unexpected, distinctNulls);
+  withCounts(result, unexpected, floatNulls);
   return { success: mostlySuccess(rows, unexpected.count, mostly), result };
 }
 
-function withCounts(result: ExpectationResultDetails, unexpected: UnexpectedValues, distinctNulls: boolean): void {
+function withCounts(result: ExpectationResultDetails, unexpected: UnexpectedValues, floatNulls: boolean): void {
   if (unexpected.keep <= 0) return;
-  const counts = partialUnexpectedCounts(unexpected.partial, distinctNulls);
+  const counts = partialUnexpectedCounts(unexpected.partial, floatNulls);
   if (counts) result.partial_unexpected_counts = counts;
 }

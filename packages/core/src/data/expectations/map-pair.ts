@@ -11,7 +11,9 @@ import { jsonValue } from '../values.js';
 import type { Cell, ColumnValues } from '../table.js';
 import type { Expectation, ExpectationBatch, ExpectationOutcome, TableSummary } from './expectation.js';
 import { mapOutcome, UnexpectedValues } from './map-accumulator.js';
+import { dtypeOf } from './map-base.js';
 import { ExpectationException } from './map-exception.js';
+import { isFloatDtype } from './map-python.js';
 
 export const IGNORE_ROW_IF = ['both_values_are_missing', 'either_value_is_missing', 'neither'] as const;
 export type IgnoreRowIf = (typeof IGNORE_ROW_IF)[number];
@@ -88,8 +90,9 @@ export class PairGreater implements Expectation {
     return this.orEqual ? p >= q : p > q;
   }
 
-  finish(_table: TableSummary): ExpectationOutcome {
+  finish(table: TableSummary): ExpectationOutcome {
     if (this.failure !== undefined) throw new ExpectationException(this.failure);
-    return mapOutcome({ rows: this.rows, missing: this.ignored, unexpected: this.unexpected }, this.mostly);
+    const floatNulls = this.columns.every((c) => isFloatDtype(dtypeOf(table, c)));
+    return mapOutcome({ rows: this.rows, missing: this.ignored, unexpected: this.unexpected }, this.mostly, floatNulls);
   }
 }

@@ -78,22 +78,23 @@ export function isFloatDtype(dtype: string | undefined): boolean {
 type Sortable = string | number | boolean | bigint | null | readonly Sortable[];
 
 /**
- * Python's `a < b` for the values of a partial list, or undefined where Python raises TypeError
- * (str against a number, None against anything). bool compares as 0/1; tuples element by element.
+ * Python's `a < b` for the values of a partial list, as a comparator: undefined where Python raises
+ * TypeError (str against a number; None against anything). bool compares as 0/1; tuples element by
+ * element (the first elements that are not equal decide). `nanNulls`: the nulls are float NaNs
+ * (a float column), never equal to anything and neither less nor greater (0).
  */
-export function pythonCompare(a: Sortable, b: Sortable): number | undefined {
+export function pythonCompare(a: Sortable, b: Sortable, nanNulls = false): number | undefined {
+  if (a === null || b === null) return nanNulls ? 0 : undefined;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b)) return undefined;
     const x = a as readonly Sortable[];
     const y = b as readonly Sortable[];
     for (let i = 0; i < Math.min(x.length, y.length); i++) {
-      if (x[i] === y[i]) continue;
-      const c = pythonCompare(x[i], y[i]);
-      if (c !== 0) return c;
+      if (x[i] === y[i] && x[i] !== null) continue;
+      return pythonCompare(x[i], y[i], nanNulls);
     }
     return x.length - y.length;
   }
-  if (a === null || b === null) return undefined;
   if (typeof a === 'string' || typeof b === 'string') {
     if (typeof a !== 'string' || typeof b !== 'string') return undefined;
     return a < b ? -1 : a > b ? 1 : 0;
