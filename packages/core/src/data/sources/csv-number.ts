@@ -3,7 +3,8 @@
  * by fixtures/csv-literals.json): spaces or tabs around it, an optional sign, digits with an
  * optional fraction (`1.`, `.5`), an optional exponent, or inf / infinity in any case. An integer
  * literal is an integer of int64 or uint64; one beyond uint64, or an exponent that overflows a
- * double (1e400), is text to pandas and here.
+ * double (1e400), is text to pandas and here, and so is a decimal literal with more than 20 digits
+ * before the point (111111111111111111111.5, or ...e0).
  *
  * Digits are read straight from the bytes. A literal with at most 15 significant digits and a
  * decimal exponent within ±22 is exact by Clinger's fast path (an integer below 2^53 times or
@@ -33,6 +34,8 @@ const SPACE = 32;
 const TAB = 9;
 const DOT = 46;
 const INFINITY = 'infinity';
+/** pandas reads a decimal literal with more digits before its point (leading zeros aside) as text. */
+const MAX_INTEGER_DIGITS = 20;
 
 /** Whether bytes [i, end) spell "inf" or "infinity" in any case. */
 function isInfinity(buf: Uint8Array, i: number, end: number): boolean {
@@ -63,6 +66,7 @@ export class NumberParser {
     let digits = 0;
     let fraction = 0;
     let dot = false;
+    let integerDigits = 0;
     for (; i < e; i++) {
       const d = buf[i] - 48;
       if (d >= 0 && d <= 9) {
@@ -74,6 +78,7 @@ export class NumberParser {
         }
       } else if (d === DOT - 48 && !dot) {
         dot = true;
+        integerDigits = significant;
       } else {
         break;
       }
@@ -84,6 +89,7 @@ export class NumberParser {
       return FLOAT;
     }
     if (i === e && !dot) return this.integer(buf, s, e, neg ? -m : m, significant);
+    if ((dot ? integerDigits : significant) > MAX_INTEGER_DIGITS) return NOT_NUMBER;
     return this.decimal(buf, s, i, e, neg ? -m : m, significant, fraction);
   }
 

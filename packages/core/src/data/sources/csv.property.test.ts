@@ -71,11 +71,7 @@ function expectSame(got: Outcome, want: Outcome, text: string): void {
   }
 }
 
-const syntaxes = fc.constantFrom<Syntax>(
-  { delimiter: ',', quote: '"' },
-  { delimiter: '\t', quote: '"' },
-  { delimiter: ';', quote: "'" },
-);
+const syntaxes = fc.constantFrom<Syntax>({ delimiter: ',', quote: '"' }, { delimiter: '\t', quote: '"' }, { delimiter: ';', quote: "'" });
 
 /** A field's text: the characters that matter to the syntax, plain ones, multi-byte ones. */
 const fieldText = fc
