@@ -32,14 +32,14 @@ type Outcome = { records: string[][] } | { error: string };
 
 function oracle(bytes: Buffer, s: Syntax): Outcome {
   try {
-    const records = parse(bytes, {
+    const records: string[][] = parse(bytes, {
       delimiter: s.delimiter,
       quote: s.quote,
       escape: s.quote, // a doubled quote is a literal one (csv-parse's default escape is '"' whatever the quote)
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
-    }) as string[][];
+    });
     return { records };
   } catch (e) {
     return { error: (e as Error).message };
