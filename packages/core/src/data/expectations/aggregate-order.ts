@@ -24,8 +24,16 @@ const { TDigest } = tdigest;
 
 /** Up to this many values, pass 1 keeps them all and sorts them. */
 export const SMALL = 100_000;
-/** At most this many values kept per rank group in a later pass (8 MB). */
+/** At most this many values kept per wanted rank in a later pass (8 MB). */
 export const CAP = 1_000_000;
+
+/** The limits, smaller in tests to exercise every path on small columns. */
+export interface OrderLimits {
+  small: number;
+  cap: number;
+  /** Scales the digest range's margin (1; 0 in tests makes the range miss, to exercise the widening). */
+  marginScale: number;
+}
 const BUCKETS = 4096;
 /** Mean gap between values sampled into the digest. */
 const SAMPLE_GAP = 16;
@@ -48,10 +56,12 @@ function orderedLow(x: number): number {
 /** How a rank group's range is read in the next pass. */
 type Mode = 'keep' | 'histogram';
 
-/** Consecutive ranks wanted together (a quantile's two neighbours), and where they are known to be. */
+/**
+ * One wanted rank and where it is known to be. (Ranks are never grouped: two neighbours in one
+ * range could sit in two buckets of tied values forever.)
+ */
 interface Group {
-  first: number;
-  last: number;
+  rank: number;
   lo: number;
   hi: number;
   /** Values below lo (known in histogram mode; counted again in keep mode). */
@@ -59,8 +69,8 @@ interface Group {
   /** Values inside [lo, hi], when known (-1 after a digest guess). */
   inside: number;
   mode: Mode;
-  /** The answer, sorted values of ranks first..last, once known. */
-  values?: Float64Array;
+  /** The answer, once known. */
+  value?: number;
   // what the current pass gathers
   countBelow: number;
   countInside: number;
@@ -74,15 +84,14 @@ interface Group {
   bucketMax: Float64Array;
 }
 
-function newGroup(first: number, last: number, lo: number, hi: number, below: number, inside: number): Group {
+function newGroup(rank: number, lo: number, hi: number, below: number, inside: number, cap: number): Group {
   return {
-    first,
-    last,
+    rank,
     lo,
     hi,
     below,
     inside,
-    mode: inside < 0 || inside <= CAP ? 'keep' : 'histogram',
+    mode: inside < 0 || inside <= cap ? 'keep' : 'histogram',
     countBelow: 0,
     countInside: 0,
     kept: new Float64Array(0),
@@ -106,12 +115,17 @@ export class OrderStatistics {
   private untilSample = 1;
   private random = 0x9e3779b9;
   private groups: Group[] = [];
+  private readonly limits: OrderLimits;
 
   /**
-   * @param groupsFor the rank groups wanted once the count n is known: [first, last] 0-based
-   *   ranks, first <= last < n (none when n is 0)
+   * @param ranksFor the ranks wanted once the count n is known: 0-based, each < n (none for n = 0)
    */
-  constructor(private readonly groupsFor: (n: number) => [number, number][]) {}
+  constructor(
+    private readonly ranksFor: (n: number) => number[],
+    limits: Partial<OrderLimits> = {},
+  ) {
+    this.limits = { small: SMALL, cap: CAP, marginScale: 1, ...limits };
+  }
 
   /** Pass 1: count, min, max, and the values (few) or a digest of a sample (many). */
   addFirstPass(xs: Float64Array, rows: number): void {
@@ -132,8 +146,8 @@ export class OrderStatistics {
       buffer[at] = x;
       return buffer;
     }
-    if (at < SMALL) {
-      const grown = new Float64Array(Math.min(SMALL, 2 * buffer.length));
+    if (at < this.limits.small) {
+      const grown = new Float64Array(Math.min(this.limits.small, 2 * buffer.length));
       grown.set(buffer);
       grown[at] = x;
       return grown;
@@ -159,16 +173,22 @@ export class OrderStatistics {
   /** After pass `pass`: true when another pass is needed. */
   afterPass(pass: number): boolean {
     if (pass === 1) this.startGroups();
-    else for (const g of this.groups) if (g.values === undefined) this.settle(g);
-    return this.groups.some((g) => g.values === undefined);
+    else for (const g of this.groups) if (g.value === undefined) this.settle(g);
+    return this.groups.some((g) => g.value === undefined);
+  }
+
+  /** The wanted ranks whose value is not known yet. */
+  get openRanks(): number {
+    return this.groups.filter((g) => g.value === undefined).length;
   }
 
   private startGroups(): void {
     const n = this.count;
-    const wanted = n === 0 ? [] : this.groupsFor(n);
+    const wanted = [...new Set(n === 0 ? [] : this.ranksFor(n))];
+    const cap = this.limits.cap;
     if (this.buffer !== null) {
       const sorted = this.buffer.subarray(0, n).sort();
-      this.groups = wanted.map(([first, last]) => ({ ...newGroup(first, last, 0, 0, 0, 0), values: sorted.slice(first, last + 1) }));
+      this.groups = wanted.map((rank) => ({ ...newGroup(rank, 0, 0, 0, 0, cap), value: sorted[rank] }));
       this.buffer = null;
       return;
     }
@@ -176,70 +196,54 @@ export class OrderStatistics {
     digest.compress();
     const sampled = digest.toArray().reduce((s, c) => s + c.n, 0);
     // 5 standard deviations of a sample's rank error, plus the digest's own, in ranks
-    const margin = Math.ceil(5 * n * Math.sqrt(0.25 / Math.max(sampled, 1)) + 0.002 * n + 100);
+    const margin = Math.ceil(this.limits.marginScale * (5 * n * Math.sqrt(0.25 / Math.max(sampled, 1)) + 0.002 * n + 100));
     const at = (rank: number): number => (rank <= 0 ? this.min : rank >= n - 1 ? this.max : digest.percentile(rank / n));
-    this.groups = wanted.map(([first, last]) => newGroup(first, last, at(first - margin), at(last + margin), 0, -1));
+    this.groups = wanted.map((rank) => newGroup(rank, at(rank - margin), at(rank + margin), 0, -1, cap));
     this.digest = null;
   }
 
-  /** Pass 2 on: each group still open reads its range. */
+  /** Pass 2 on: each rank still open reads its range. */
   addLaterPass(xs: Float64Array, rows: number): void {
     for (const g of this.groups) {
-      if (g.values !== undefined) continue;
-      if (g.mode === 'keep') keepRange(g, xs, rows);
+      if (g.value !== undefined) continue;
+      if (g.mode === 'keep') keepRange(g, xs, rows, this.limits.cap);
       else histogramRange(g, xs, rows);
     }
   }
 
-  /** What a pass told of a group: its answer, or the range the next pass reads. */
+  /** What a pass told of a rank: its value, or the range the next pass reads. */
   private settle(g: Group): void {
     if (g.mode === 'histogram') return this.narrow(g);
     const below = g.countBelow;
     const inside = g.countInside;
-    if (g.first >= below && g.last < below + inside) {
-      if (!g.overflow)
-        g.values = g.kept
-          .subarray(0, g.keptCount)
-          .sort()
-          .slice(g.first - below, g.last - below + 1);
-      else if (g.minInside === g.maxInside) g.values = new Float64Array(g.last - g.first + 1).fill(g.minInside);
+    if (g.rank >= below && g.rank < below + inside) {
+      if (!g.overflow) g.value = g.kept.subarray(0, g.keptCount).sort()[g.rank - below];
+      else if (g.minInside === g.maxInside) g.value = g.minInside;
       else this.reset(g, g.lo, g.hi, below, inside);
       return;
     }
-    // the guess missed (some) ranks: widen to the column's end on that side
-    const lo = g.first < below ? this.min : g.lo;
-    const newBelow = g.first < below ? 0 : below;
-    const hi = g.last >= below + inside ? this.max : g.hi;
-    const newInside = (hi === this.max ? this.count : below + inside) - newBelow;
-    this.reset(g, lo, hi, newBelow, newInside);
+    // the digest's range missed the rank: widen it to the column's end on that side
+    if (g.rank < below) this.reset(g, this.min, g.lo === this.min ? g.lo : nextDown(g.lo), 0, below);
+    else this.reset(g, g.hi === this.max ? g.hi : nextUp(g.hi), this.max, below + inside, this.count - below - inside);
   }
 
   private narrow(g: Group): void {
     let before = g.below;
-    let lo = NaN;
-    let hi = NaN;
-    let newBelow = 0;
-    let inside = 0;
     for (let b = 0; b < BUCKETS; b++) {
       const c = g.counts[b];
-      if (c === 0) continue;
-      if (Number.isNaN(lo) && g.first < before + c) {
-        lo = g.bucketMin[b];
-        newBelow = before;
-      }
-      if (!Number.isNaN(lo)) inside += c;
-      if (g.last < before + c) {
-        hi = g.bucketMax[b];
-        break;
+      if (g.rank < before + c) {
+        const [lo, hi] = [g.bucketMin[b], g.bucketMax[b]];
+        if (lo === hi) g.value = lo;
+        else this.reset(g, lo, hi, before, c);
+        return;
       }
       before += c;
     }
-    if (lo === hi) g.values = new Float64Array(g.last - g.first + 1).fill(lo);
-    else this.reset(g, lo, hi, newBelow, inside);
+    throw new Error(`order statistics: rank ${g.rank} not in its range`);
   }
 
   private reset(g: Group, lo: number, hi: number, below: number, inside: number): void {
-    Object.assign(g, newGroup(g.first, g.last, lo, hi, below, inside));
+    Object.assign(g, newGroup(g.rank, lo, hi, below, inside, this.limits.cap));
     if (g.mode === 'keep') g.kept = new Float64Array(inside);
     else {
       g.counts = new Float64Array(BUCKETS);
@@ -250,12 +254,28 @@ export class OrderStatistics {
 
   /** The value of rank r (0-based), once no pass is wanted; NaN when there are no values. */
   at(r: number): number {
-    for (const g of this.groups) if (g.values !== undefined && r >= g.first && r <= g.last) return g.values[r - g.first];
+    for (const g of this.groups) if (g.rank === r && g.value !== undefined) return g.value;
     return NaN;
   }
 }
 
-function keepRange(g: Group, xs: Float64Array, rows: number): void {
+const bits = new Float64Array(1);
+const bits64 = new BigInt64Array(bits.buffer);
+
+/** The next double below x (x finite, not the smallest). */
+function nextDown(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  bits[0] = x;
+  bits64[0] += x > 0 ? -1n : 1n;
+  return bits[0];
+}
+
+/** The next double above x. */
+function nextUp(x: number): number {
+  return -nextDown(-x);
+}
+
+function keepRange(g: Group, xs: Float64Array, rows: number, cap: number): void {
   const { lo, hi } = g;
   for (let i = 0; i < rows; i++) {
     const x = xs[i];
@@ -265,8 +285,8 @@ function keepRange(g: Group, xs: Float64Array, rows: number): void {
       if (x < g.minInside) g.minInside = x;
       if (x > g.maxInside) g.maxInside = x;
       if (g.keptCount < g.kept.length) g.kept[g.keptCount++] = x;
-      else if (g.keptCount < CAP) {
-        const grown = new Float64Array(Math.min(CAP, Math.max(1024, 2 * g.kept.length)));
+      else if (g.keptCount < cap) {
+        const grown = new Float64Array(Math.min(cap, Math.max(1024, 2 * g.kept.length)));
         grown.set(g.kept);
         g.kept = grown;
         g.kept[g.keptCount++] = x;

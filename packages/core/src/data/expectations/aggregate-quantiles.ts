@@ -58,7 +58,7 @@ export function lerp(a: number, b: number, t: number): number {
 }
 
 /** The ranks (0-based) the median of n values reads: the middle one, or the middle two. */
-export function medianRanks(n: number): [number, number] {
+export function medianRanks(n: number): number[] {
   return n % 2 === 1 ? [(n - 1) / 2, (n - 1) / 2] : [n / 2 - 1, n / 2];
 }
 

@@ -49,11 +49,11 @@ const SUM: MomentsNeeded = { sum: true, squares: false };
 function orderExpectation(
   type: string,
   column: string,
-  groupsFor: (n: number) => [number, number][],
+  ranksFor: (n: number) => number[],
   outcome: (order: OrderStatistics) => ExpectationOutcome,
 ): Expectation {
   const reader = new NumericColumn(column, type);
-  const order = new OrderStatistics(groupsFor);
+  const order = new OrderStatistics(ranksFor);
   return {
     columns: [column],
     observe(batch: ExpectationBatch) {
@@ -75,16 +75,11 @@ const medianDefinition: ExpectationDefinition = {
   kwargs: BETWEEN_KWARGS,
   build(kwargs: Kwargs): Expectation {
     const bounds = readBounds(kwargs);
-    return orderExpectation(
-      kwargs.config.type,
-      kwargs.column(),
-      (n) => [medianRanks(n)],
-      (order) => {
-        const n = order.count;
-        const [a, b] = medianRanks(n);
-        return betweenOutcome(n === 0 ? null : medianOf(order.at(a), order.at(b), n), bounds);
-      },
-    );
+    return orderExpectation(kwargs.config.type, kwargs.column(), medianRanks, (order) => {
+      const n = order.count;
+      const [a, b] = medianRanks(n);
+      return betweenOutcome(n === 0 ? null : medianOf(order.at(a), order.at(b), n), bounds);
+    });
   },
 };
 
@@ -149,12 +144,12 @@ const quantileDefinition: ExpectationDefinition = {
   build(kwargs: Kwargs): Expectation {
     const spec = readQuantileRanges(kwargs);
     const method = readInterpolation(kwargs);
-    const groupsFor = (n: number): [number, number][] =>
-      spec.quantiles.map((q) => {
+    const ranksFor = (n: number): number[] =>
+      spec.quantiles.flatMap((q) => {
         const p = quantilePosition(q, n, method);
         return [p.prev, p.next];
       });
-    return orderExpectation(kwargs.config.type, kwargs.column(), groupsFor, (order) => {
+    return orderExpectation(kwargs.config.type, kwargs.column(), ranksFor, (order) => {
       const n = order.count;
       const values = spec.quantiles.map((q) => {
         if (n === 0) return NaN;

@@ -158,7 +158,9 @@ export function compoundUnique(kwargs: Kwargs, context: BuildContext): Expectati
     finish() {
       const outcome = mapOutcome({ rows, considered, unexpected, partial }, mostly, context.partialUnexpectedCount);
       // GE counts the partial rows as tuples of their values
-      const tuples = partial.slice(0, context.partialUnexpectedCount).map((row): unknown[] => Object.values(row as Record<string, unknown>));
+      const tuples = partial
+        .slice(0, context.partialUnexpectedCount)
+        .map((row): unknown[] => Object.values(row as Record<string, unknown>));
       outcome.result.partial_unexpected_counts = mapOutcome(
         { rows, considered, unexpected, partial: tuples },
         mostly,
