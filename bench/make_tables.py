@@ -6,8 +6,9 @@ Debian's python3 (python3-numpy 1.24, python3-pandas 1.5.3); a pyenv `python3` o
 
 Writes
   .bench/tables/data-<N>.csv        N rows (default 10,000,000) x 20 columns, header row, pandas' to_csv
-  .bench/tables/data-<N>.npy/       the same rows, one <column>.npy per column (what pandas_validate.py
-                                    loads as its stand-in for Parquet: pandas cannot read Parquet here)
+  .bench/tables/data-<N>.npy/       the same rows, one <column>.npy per column, text as int8 codes and
+                                    <column>.categories.json (what pandas_validate.py loads as its
+                                    stand-in for Parquet: pandas cannot read Parquet here)
   .bench/tables/reference.csv       1,000,000 rows, the same columns: the drift reference
   .bench/tables/reference.npy/      the same, one .npy per column
   .bench/tables/manifest-<N>.json   the schema (column -> pandas dtype, DuckDB type) and each file's size
@@ -43,7 +44,7 @@ import pandas as pd
 
 CHUNK = 500_000
 # bumped whenever the tables' contents change: a file recorded under another version is made again
-VERSION = 2
+VERSION = 3
 SEED = 20250113
 REFERENCE_ROWS = 1_000_000
 
@@ -130,21 +131,32 @@ def write_csv(path, seed, rows, shifted):
 
 
 def write_npy_columns(folder, seed, rows, shifted):
-    """One .npy per column (text as fixed-width unicode, '' for a missing value), columns.json their order."""
+    """
+    One .npy per column, columns.json their order. A text column is stored as int8 codes (-1 for a
+    missing value) with <column>.categories.json, the way Parquet stores it (dictionary encoding).
+    """
     tmp = folder + ".tmp"
     os.makedirs(tmp, exist_ok=True)
     with open(os.path.join(tmp, "columns.json"), "w") as f:
         json.dump(list(SCHEMA), f)
+    categories = {"country": COUNTRIES, "channel": CHANNELS}
+    for name, values in categories.items():
+        with open(os.path.join(tmp, name + ".categories.json"), "w") as f:
+            json.dump(values, f)
     arrays = {}
     for name, (dtype, _) in SCHEMA.items():
-        kind = "<U8" if dtype == "object" else dtype
+        kind = np.int8 if dtype == "object" else dtype
         path = os.path.join(tmp, name + ".npy")
         arrays[name] = np.lib.format.open_memmap(path, mode="w+", dtype=kind, shape=(rows,))
     for start in range(0, rows, CHUNK):
         frame = chunk_frame(seed, start, min(CHUNK, rows - start), shifted)
-        for name, (dtype, _) in SCHEMA.items():
+        for name in SCHEMA:
             col = frame[name]
-            arrays[name][start : start + len(frame)] = col.fillna("").to_numpy() if dtype == "object" else col.to_numpy()
+            if name in categories:
+                values = pd.Categorical(col, categories=categories[name]).codes
+            else:
+                values = col.to_numpy()
+            arrays[name][start : start + len(frame)] = values
     for a in arrays.values():
         a.flush()
     del arrays

@@ -5,8 +5,9 @@ the suite's checks with Great Expectations' semantics, scipy/numpy the drift aga
     /usr/bin/python3 bench/pandas_validate.py --data FILE --reference FILE --suite bench/data-suite.json
 
 --data / --reference: a .csv file (pandas.read_csv, all defaults, the whole file), or a folder of
-<column>.npy files (bench/make_tables.py writes one per table), loaded with numpy.load into a
-DataFrame: the stand-in for Parquet, which pandas cannot read on this machine (Debian has neither
+<column>.npy files (bench/make_tables.py writes one per table; text as int8 codes and a
+<column>.categories.json, as Parquet's dictionary encoding stores it), loaded with numpy.load into a
+DataFrame whose text columns are object strings, as pandas.read_parquet gives them: the stand-in for Parquet, which pandas cannot read on this machine (Debian has neither
 pyarrow nor fastparquet, and PyPI is unreachable). Loading raw binary columns is cheaper than any
 Parquet reader (no decoding, no decompression), so it flatters pandas: see docs/benchmarks.md.
 
@@ -61,15 +62,15 @@ def write_usage():
 
 def load(path):
     if os.path.isdir(path):
-        names = json.load(open(os.path.join(path, "columns.json"))) if os.path.exists(os.path.join(path, "columns.json")) else None
-        names = names or sorted(f[:-4] for f in os.listdir(path) if f.endswith(".npy"))
+        with open(os.path.join(path, "columns.json")) as f:
+            names = json.load(f)
         columns = {}
         for name in names:
             a = np.load(os.path.join(path, name + ".npy"))
-            if a.dtype.kind == "U":  # text: object strings, '' -> missing, as read_csv gives them
-                obj = a.astype(object)
-                obj[a == ""] = np.nan
-                a = obj
+            categories = os.path.join(path, name + ".categories.json")
+            if os.path.exists(categories):  # text: object strings, NaN when missing, as read_csv gives them
+                with open(categories) as f:
+                    a = np.array(json.load(f) + [np.nan], dtype=object)[a]  # code -1: the NaN at the end
             columns[name] = a
         return pd.DataFrame(columns)
     return pd.read_csv(path)
