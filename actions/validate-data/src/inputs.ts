@@ -1,0 +1,25 @@
+// Every input action.yml declares, named once (test/action-readmes.test.ts checks the two agree).
+// The runner passes undeclared `with:` keys too; the action refuses them (checkInputsDeclared).
+export const INPUTS = [
+  'data',
+  'format',
+  'columns',
+  'csv-delimiter',
+  'csv-null-values',
+  'suite',
+  'reference',
+  'drift-columns',
+  'drift-ignore',
+  'drift-thresholds',
+  'drift-column-thresholds',
+  'drift-bins',
+  'fail-on-drift',
+  'train',
+  'label',
+  'leakage-ignore',
+  'max-overlap-rows',
+  'max-duplicate-fraction',
+  'max-label-shift',
+  'report',
+  'result',
+] as const;

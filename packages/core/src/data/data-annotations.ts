@@ -1,0 +1,52 @@
+/**
+ * validate-data's annotations: one per failed expectation, on its entry's line of the suite file
+ * (where the fix goes when the data is right and the suite wrong), one per drifted column and one
+ * for leakage, on the data file.
+ */
+import type { DataValidationReport } from './data-report.js';
+import { formatNumber } from '../util/format.js';
+import { describeEntry, observedOf } from './data-markdown.js';
+import type { ColumnDrift } from './drift/drift.js';
+
+export interface Annotation {
+  title: string;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+/** "income drifted: psi 0.41 > 0.2, js 0.19 > 0.1" — the statistics that crossed their thresholds. */
+function driftMessage(c: ColumnDrift): string {
+  const crossed = (
+    [
+      ['psi', c.psi],
+      ['js', c.js],
+      ['ks-p', c.ks && { value: c.ks.pValue, threshold: c.ks.threshold, drifted: c.ks.drifted, below: true }],
+      ['chi2-p', c.chiSquare && { value: c.chiSquare.pValue, threshold: c.chiSquare.threshold, drifted: c.chiSquare.drifted, below: true }],
+    ] as const
+  )
+    .filter(([, s]) => s?.drifted)
+    .map(([name, s]) => `${name} ${formatNumber(s!.value)} ${s && 'below' in s ? '<' : '>'} ${formatNumber(s!.threshold ?? 0)}`);
+  return `${c.column} drifted from the reference: ${crossed.join(', ')}.`;
+}
+
+export function failedExpectationAnnotations(r: DataValidationReport): Annotation[] {
+  const annotations: Annotation[] = [];
+  r.validation?.results.forEach((result, i) => {
+    if (result.success) return;
+    const config = result.expectation_config;
+    annotations.push({
+      title: String(config.type ?? config.expectation_type),
+      message: `${describeEntry(result)} failed: ${observedOf(result)}`,
+      file: r.suite?.path,
+      line: r.suite?.lines[i],
+    });
+  });
+  if (r.drift?.failOnDrift) {
+    for (const c of r.drift.columns.filter((x) => x.drifted)) {
+      annotations.push({ title: `drift in ${c.column}`, message: driftMessage(c), file: r.data?.path });
+    }
+  }
+  if (r.leakage && !r.leakage.passed) annotations.push({ title: 'leakage', message: r.leakage.summary, file: r.data?.path });
+  return annotations;
+}

@@ -1,0 +1,79 @@
+/**
+ * The validate-data report: what was read, the suite's result (GE's shape), drift against the
+ * reference, leakage against the training set, and the verdict. The JSON file, the job summary
+ * and the annotations are renderings of it, written even when a file or the suite was bad.
+ */
+import type { ReportError } from '../errors.js';
+import type { RunInfo } from '../util/run-info.js';
+import type { DriftResult } from './drift/drift.js';
+import type { LeakageResult } from './leakage/leakage.js';
+import type { SuiteValidationResult } from './suite-validation.js';
+import type { ColumnInfo, TableFormat } from './table.js';
+
+export interface TableDescription {
+  path: string;
+  format: TableFormat;
+  rows: number;
+  columns: ColumnInfo[];
+}
+
+export interface DataValidationReport {
+  schema: 'ml-gate/validate-data/v1';
+  createdAt: string;
+  status: 'passed' | 'failed' | 'error';
+  passed: boolean;
+  reason: string;
+  data?: TableDescription;
+  suite?: { path: string; name: string; format: 'classic' | 'gx1'; expectations: number; /** Each entry's line in the suite file. */ lines: number[] };
+  /** The suite's result, in Great Expectations' validation-result shape (also its own file). */
+  validation?: SuiteValidationResult;
+  drift?: DriftResult & { reference: TableDescription; failOnDrift: boolean };
+  leakage?: LeakageResult & { train: TableDescription };
+  timings?: { seconds: number; rowsPerSecond: number };
+  error?: ReportError;
+  run?: RunInfo;
+}
+
+export function newDataValidationReport(): DataValidationReport {
+  return {
+    schema: 'ml-gate/validate-data/v1',
+    createdAt: new Date().toISOString(),
+    status: 'error',
+    passed: false,
+    reason: 'The validation did not run.',
+  };
+}
+
+/** Each part's verdict: the suite, drift, leakage; a part not asked for is left out. */
+export function dataChecks(r: DataValidationReport): { name: string; passed: boolean; detail: string }[] {
+  const checks: { name: string; passed: boolean; detail: string }[] = [];
+  if (r.validation) {
+    const s = r.validation.statistics;
+    checks.push({
+      name: 'expectations',
+      passed: r.validation.success,
+      detail: r.validation.success
+        ? `all ${s.evaluated_expectations} expectations passed`
+        : `${s.unsuccessful_expectations} of ${s.evaluated_expectations} expectations failed`,
+    });
+  }
+  if (r.drift) {
+    const n = r.drift.drifted.length;
+    checks.push({
+      name: 'drift',
+      passed: n === 0 || !r.drift.failOnDrift,
+      detail: n === 0 ? `no drift in ${r.drift.columns.length} columns` : `${n} of ${r.drift.columns.length} columns drifted: ${r.drift.drifted.join(', ')}`,
+    });
+  }
+  if (r.leakage) checks.push({ name: 'leakage', passed: r.leakage.passed, detail: r.leakage.summary });
+  return checks;
+}
+
+/** The verdict, from the parts. */
+export function decideDataValidation(r: DataValidationReport): void {
+  const checks = dataChecks(r);
+  const failed = checks.filter((c) => !c.passed);
+  r.passed = failed.length === 0;
+  r.status = r.passed ? 'passed' : 'failed';
+  r.reason = r.passed ? `Passed: ${checks.map((c) => c.detail).join('; ')}.` : `Failed: ${failed.map((c) => c.detail).join('; ')}.`;
+}
