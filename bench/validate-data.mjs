@@ -269,6 +269,7 @@ async function runAction(i, format, inputs) {
     evaluated: Number(outputs['evaluated-expectations']),
     failed: Number(outputs['failed-expectations']),
     drifted: listOutput(outputs['drifted-columns']),
+    reportDrifted: [...(json.drift?.drifted ?? [])].map(String).sort(),
     driftColumns: json.drift?.columns ?? null,
     reportTimings: json.timings ?? null,
   };
@@ -464,6 +465,9 @@ function agreement(lists, suite) {
       const c = compare(`${v} run ${i + 1}`, run, expected.expectations, suite);
       errors.push(...c.errors);
       warnings.push(...c.warnings);
+      if (JSON.stringify(run.drifted) !== JSON.stringify(run.reportDrifted)) {
+        errors.push(`${v} run ${i + 1}: output drifted-columns [${run.drifted.join(', ')}], its report [${run.reportDrifted.join(', ')}]`);
+      }
       if (JSON.stringify(run.drifted) !== JSON.stringify(expected.drifted)) {
         warnings.push(`${v} run ${i + 1}: drifted columns [${run.drifted.join(', ')}], pandas [${expected.drifted.join(', ')}]`);
       }
