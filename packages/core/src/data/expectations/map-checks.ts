@@ -144,14 +144,21 @@ export class InSet extends ValueMap {
   }
 }
 
+/** How many distinct values a TextMap remembers the verdict of (memory stays bounded). */
+const VERDICT_CACHE = 65_536;
+const INT_OK = 1;
+const FLOAT_OK = 2;
+
 /**
  * A check of the text pandas' astype(str) gives each value (regex, length). A number's text
  * depends on the column's final dtype ('3' in int64, '3.0' in float64: see pythonText), known only
  * at the end of a CSV, so an integral number is tested both ways and the count matching the dtype
- * is reported. Other values have one text.
+ * is reported. Other values have one text. Verdicts of the first VERDICT_CACHE distinct values are
+ * remembered (a regex costs ~200 ns a value on RE2; most columns repeat their values).
  */
 export abstract class TextMap extends ColumnMap {
   private readonly asFloat: UnexpectedValues;
+  private readonly verdicts = new Map<string | number | bigint | boolean, number>();
 
   constructor(column: string, mostly: number, keep: number) {
     super(column, mostly, keep);
@@ -160,22 +167,33 @@ export abstract class TextMap extends ColumnMap {
 
   protected abstract expectedText(text: string): boolean;
 
-  private judge(v: Value): void {
+  /** Whether remembering verdicts pays (a regex: yes; a length, cheaper than a lookup: no). */
+  protected readonly cacheVerdicts: boolean = true;
+
+  private verdict(v: Value): number {
+    const cacheable = this.cacheVerdicts && !Object.is(v, -0); // a Map key -0 is 0, whose text differs
+    let known = cacheable ? this.verdicts.get(v) : undefined;
+    if (known !== undefined) return known;
     if (textDependsOnDtype(v)) {
-      if (!this.expectedText(pythonText(v, false))) this.unexpected.addCell(v);
-      if (!this.expectedText(pythonText(v, true))) this.asFloat.addCell(v);
-    } else if (!this.expectedText(pythonText(v, false))) {
-      this.unexpected.addCell(v);
-      this.asFloat.addCell(v);
+      known = (this.expectedText(pythonText(v, false)) ? INT_OK : 0) | (this.expectedText(pythonText(v, true)) ? FLOAT_OK : 0);
+    } else {
+      known = this.expectedText(pythonText(v, false)) ? INT_OK | FLOAT_OK : 0;
     }
+    if (cacheable && this.verdicts.size < VERDICT_CACHE) this.verdicts.set(v, known);
+    return known;
   }
 
   protected scan(values: ColumnValues, rows: number): void {
     let missing = 0;
     for (let i = 0; i < rows; i++) {
       const v = values[i];
-      if (v === null || (typeof v === 'number' && v !== v)) missing++;
-      else this.judge(v);
+      if (v === null || (typeof v === 'number' && v !== v)) {
+        missing++;
+        continue;
+      }
+      const verdict = this.verdict(v);
+      if ((verdict & INT_OK) === 0) this.unexpected.addCell(v);
+      if ((verdict & FLOAT_OK) === 0) this.asFloat.addCell(v);
     }
     this.missing += missing;
   }
@@ -209,6 +227,8 @@ export class RegexMap extends TextMap {
 
 /** expect_column_value_lengths_to_be_between: len(str(value)) in code points. */
 export class LengthBetween extends TextMap {
+  protected override readonly cacheVerdicts = false;
+
   constructor(
     column: string,
     mostly: number,

@@ -35,6 +35,9 @@ describe('pythonText', () => {
     expect(pythonText(2.5, false)).toBe('2.5');
     expect(pythonText(true, false)).toBe('True');
     expect(pythonText(12n, true)).toBe('12');
+    expect(pythonText(-0, true)).toBe('-0.0');
+    expect(pythonText(1e16, true)).toBe('1e+16');
+    expect(pythonText(-7, true)).toBe('-7.0');
   });
   it("len() counts code points: len('zoë🙂') is 4", () => {
     expect(pythonLength('zoë🙂')).toBe(4);

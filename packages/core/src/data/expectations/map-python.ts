@@ -44,6 +44,8 @@ export function pythonText(cell: Exclude<Cell, null>, floatColumn: boolean): str
     case 'bigint':
       return cell.toString();
     default:
+      if (Object.is(cell, -0)) return floatColumn ? '-0.0' : '0';
+      if (Number.isInteger(cell) && Math.abs(cell) < 1e16) return floatColumn ? `${cell}.0` : String(cell);
       if (!floatColumn && Number.isInteger(cell)) return BigInt(cell).toString();
       return pythonFloatRepr(cell);
   }
