@@ -91,7 +91,7 @@ export function valuesUnique(kwargs: Kwargs, context: BuildContext): Expectation
     },
     wantsAnotherPass(pass: number) {
       if (pass !== 1) return false;
-      for (const e of counts.entries()) if (e.count > 1) unexpected += e.count;
+      unexpected = counts.duplicated();
       return unexpected > 0 && context.partialUnexpectedCount > 0;
     },
     finish: () => mapOutcome({ rows, considered: counts.nonMissing, unexpected, partial }, mostly, context.partialUnexpectedCount),

@@ -7,7 +7,7 @@ import type { Cell, ColumnValues } from '../table.js';
 import type { Expectation, ExpectationConfig, ExpectationOutcome } from './expectation.js';
 import { Kwargs } from './kwargs.js';
 import { DISTINCT_EXPECTATIONS } from './distinct.js';
-import { compareCodePoints } from './distinct-counts.js';
+import { NumberCounts, compareCodePoints } from './distinct-counts.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/aggregate/${name}`, import.meta.url), 'utf8'));
 const data = fixture('data.json') as Record<string, Cell[]>;
@@ -123,6 +123,25 @@ describe('value identity (valueKey)', () => {
 
   it('sorts text by code point, as Python does (an astral character after U+FFFF-less text)', () => {
     expect(['\u{1F600}', '\uFFFD', 'a'].sort(compareCodePoints)).toEqual(['a', '\uFFFD', '\u{1F600}']);
+  });
+});
+
+describe('NumberCounts (the hash table numbers are counted in)', () => {
+  it('agrees with a Map through many growths, with -0 as 0 and extreme doubles', () => {
+    const counts = new NumberCounts();
+    const map = new Map<number, number>();
+    const specials = [0, -0, Infinity, -Infinity, Number.MIN_VALUE, -Number.MAX_VALUE, 2 ** 53, 0.1 + 0.2];
+    for (let i = 0; i < 200_000; i++) {
+      const x = i < specials.length ? specials[i] : ((i * 7919) % 65_521) * (i % 2 === 0 ? 1 : -0.5);
+      counts.add(x);
+      map.set(x, (map.get(x) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(map.size);
+    for (const [x, c] of map) expect(counts.get(x)).toBe(c);
+    expect(counts.get(-0)).toBe(map.get(0));
+    expect(counts.get(12.25)).toBe(0);
+    expect([...counts.entries()].length).toBe(map.size);
+    expect(counts.duplicated()).toBe([...map.values()].filter((c) => c > 1).reduce((s, c) => s + c, 0));
   });
 });
 
