@@ -6,16 +6,16 @@
  * away and no other pass is needed). Past that, it feeds a t-digest with a random sample of the
  * values (about 1 in SAMPLE_GAP: the `tdigest` package costs ~230 ns a push, 2.3 s a column of 10M
  * rows; a sample of n/16 values still places a rank to a fraction of a percent, and the passes
- * below are exact whatever the digest says). For each group of wanted ranks, the digest gives a
- * value range [lo, hi] around them, with a generous margin.
+ * below are exact whatever the digest says). For each wanted rank, the digest gives a value range
+ * [lo, hi] around it, with a generous margin.
  *
  * Pass 2 counts the values below lo and keeps those inside [lo, hi] (at most CAP of them). When the
  * wanted ranks fall inside and nothing was dropped, sorting the kept values gives them exactly.
  * Otherwise the range is widened to the whole column side that holds the ranks (when the digest
  * missed) or, when more than CAP values are inside, split into BUCKETS buckets by the order of the
- * doubles' bits, and the next pass narrows the range to the bucket(s) holding the ranks, with
- * their exact count. Each such pass divides the span of bit patterns (at most 2^64) by BUCKETS/2,
- * so at most 6 of them follow before the range holds no more than CAP values (kept next pass) or a
+ * doubles' bits, and the next pass narrows the range to the bucket holding the rank, with its
+ * exact count. Each such pass divides the span of bit patterns (at most 2^64) by ~BUCKETS, so at
+ * most 6 of them follow before the range holds no more than CAP values (kept next pass) or a
  * single value repeated (the answer itself): always terminating, always exact.
  */
 import tdigest from 'tdigest';
@@ -53,7 +53,7 @@ function orderedLow(x: number): number {
   return words[1] >= 0x80000000 ? ~words[0] >>> 0 : words[0];
 }
 
-/** How a rank group's range is read in the next pass. */
+/** How a wanted rank's range is read in the next pass. */
 type Mode = 'keep' | 'histogram';
 
 /**
