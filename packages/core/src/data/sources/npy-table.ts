@@ -105,7 +105,7 @@ async function namesBeside(path: string, input?: string): Promise<string[] | und
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
     throw new UserError(`${file} is not a JSON list of strings; expected the column names of ${path}.`, { file, input });
   }
-  return names as string[];
+  return names;
 }
 
 function checkNames(path: string, names: readonly string[], count: number, from: string, input?: string): void {
