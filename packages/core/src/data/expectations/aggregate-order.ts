@@ -15,7 +15,7 @@
  * missed) or, when more than CAP values are inside, split into BUCKETS buckets by the order of the
  * doubles' bits, and the next pass narrows the range to the bucket holding the rank, with its
  * exact count. Each such pass divides the span of bit patterns (at most 2^64) by ~BUCKETS, so at
- * most 6 of them follow before the range holds no more than CAP values (kept next pass) or a
+ * most 4 of them follow before the range holds no more than CAP values (kept next pass) or a
  * single value repeated (the answer itself): always terminating, always exact.
  */
 import tdigest from 'tdigest';
@@ -34,7 +34,8 @@ export interface OrderLimits {
   /** Scales the digest range's margin (1; 0 in tests makes the range miss, to exercise the widening). */
   marginScale: number;
 }
-const BUCKETS = 4096;
+/** 16 bits of the 64 a pass: at most 4 bucket passes, so at most 7 passes in all (table-pass allows 8). */
+const BUCKETS = 65_536;
 /** Mean gap between values sampled into the digest. */
 const SAMPLE_GAP = 16;
 

@@ -320,9 +320,9 @@ describe('exact median and quantiles of 300,000 values (numpy), past the in-memo
   // [what it exercises, limits, passes it takes]
   const limitsCases: [string, Partial<OrderLimits>, number][] = [
     ['defaults', {}, 2],
-    ['a tiny cap: the ranges overflow and are split into buckets', { small: 1000, cap: 50 }, 4],
+    ['a tiny cap: the ranges overflow and are split into buckets', { small: 1000, cap: 50 }, 3],
     ['no margin: the digest ranges miss and are widened', { small: 1000, marginScale: 0 }, 3],
-    ['no margin and a tiny cap', { small: 1000, cap: 10, marginScale: 0 }, 5],
+    ['no margin and a tiny cap', { small: 1000, cap: 10, marginScale: 0 }, 4],
   ];
   it.each(limitsCases)('order statistics at numpy sorted ranks: %s', (_, limits, wantedPasses) => {
     const { order, passes } = orderStatistics(b.ranks, limits);
@@ -349,6 +349,7 @@ describe('exact median and quantiles of 300,000 values (numpy), past the in-memo
     const ranks = [0, 1, 100, 12_345, 24_999, 25_000, 49_998, 49_999];
     const { order, passes } = orderStatistics(ranks, { small: 100, cap: 20 }, xs);
     expect(ranks.map((r) => order.at(r))).toEqual(ranks.map((r) => sorted[r]));
-    expect(passes).toBeLessThanOrEqual(10);
+    // table-pass.ts allows 8
+    expect(passes).toBeLessThanOrEqual(7);
   });
 });
