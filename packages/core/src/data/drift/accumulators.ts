@@ -12,6 +12,16 @@ import { valueKey } from '../values.js';
 
 /** The t-digest's compression: centroids hold at most ~1% of the mass (the library's default). */
 const DIGEST_DELTA = 0.01;
+/**
+ * Values go to the digest through a buffer: sorted, then pushed as weighted points, each the mean
+ * of DIGEST_GROUP neighbours (64 of 32,768: 0.2% of the buffer's mass, far below a centroid's 1%),
+ * in a scattered order (the digest compresses badly on sorted input). 64 times fewer pushes, the
+ * library's per-value cost (~0.25 µs) being what dominated a large reference's profile.
+ */
+const DIGEST_BUFFER = 32_768;
+const DIGEST_GROUP = 64;
+/** A prime step through the groups, to scatter them. */
+const GROUP_STRIDE = 277;
 
 /** A cell as a number for a numeric column: a number or bigint; null for missing; undefined for anything else. */
 export function numberOf(cell: Cell): number | null | undefined {
@@ -32,8 +42,31 @@ export class NumberKeeper {
   nonNumeric = 0;
   private kept: Float64Array | null = new Float64Array(1024);
   private digest: TDigest | null = null;
+  private readonly buffer = new Float64Array(DIGEST_BUFFER);
+  private buffered = 0;
 
   constructor(private readonly cap: number) {}
+
+  private toDigest(x: number): void {
+    this.buffer[this.buffered++] = x;
+    if (this.buffered === DIGEST_BUFFER) this.flush();
+  }
+
+  private flush(): void {
+    const n = this.buffered;
+    if (n === 0) return;
+    const sorted = this.buffer.subarray(0, n).sort();
+    const groups = Math.floor(n / DIGEST_GROUP);
+    // 277 is prime: a permutation of the groups unless their number is a multiple of it
+    const stride = groups % GROUP_STRIDE === 0 ? 1 : GROUP_STRIDE;
+    for (let k = 0, g = 0; k < groups; k++, g = (g + stride) % groups) {
+      let sum = 0;
+      for (let i = g * DIGEST_GROUP; i < (g + 1) * DIGEST_GROUP; i++) sum += sorted[i];
+      this.digest!.push(sum / DIGEST_GROUP, DIGEST_GROUP);
+    }
+    for (let i = groups * DIGEST_GROUP; i < n; i++) this.digest!.push(sorted[i]);
+    this.buffered = 0;
+  }
 
   add(x: number): void {
     const n = this.count++;
@@ -48,10 +81,11 @@ export class NumberKeeper {
         return;
       }
       this.digest = new tdigest.TDigest(DIGEST_DELTA);
-      for (let i = 0; i < n; i++) this.digest.push(this.kept[i]);
+      const kept = this.kept;
       this.kept = null;
+      for (let i = 0; i < n; i++) this.toDigest(kept[i]);
     }
-    this.digest!.push(x);
+    this.toDigest(x);
   }
 
   observe(values: ColumnValues, rows: number): void {
@@ -78,6 +112,7 @@ export class NumberKeeper {
 
   /** The t-digest's quantiles at `qs` (only when the values were not all kept). */
   digestQuantiles(qs: readonly number[]): number[] {
+    this.flush();
     this.digest!.compress();
     return this.digest!.percentile(qs);
   }

@@ -19,7 +19,7 @@ export function memoryTable(
   const asValues = (values: readonly Cell[], batch: number): ColumnValues => {
     const numeric = values.every((v) => v === null || typeof v === 'number');
     const float = representation === 'float64' || (representation === 'alternate' && batch % 2 === 0);
-    return numeric && float ? Float64Array.from(values, (v) => (v === null ? NaN : (v as number))) : values;
+    return numeric && float ? Float64Array.from(values, (v) => (v === null ? NaN : v)) : values;
   };
   return {
     path,
@@ -27,6 +27,7 @@ export function memoryTable(
     columns,
     rows,
     async *batches(options = {}): AsyncIterable<TableBatch> {
+      await Promise.resolve();
       const wanted = options.columns ?? names;
       const size = options.batchRows ?? 256;
       for (let start = 0, b = 0; start < rows; start += size, b++) {

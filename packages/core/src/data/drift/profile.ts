@@ -6,6 +6,7 @@
 import { UserError } from '../../errors.js';
 import type { Cell, ColumnInfo, TableSource } from '../table.js';
 import { CategoryCounter, NumberKeeper } from './accumulators.js';
+import { GridIndex } from './current.js';
 import { binOf, quantileSorted, uniqueAscending } from './statistics.js';
 import type { DriftThresholds } from './thresholds.js';
 
@@ -198,10 +199,15 @@ function numericProfile(info: ColumnInfo, acc: Pass1, bins: number): NumericProf
 async function countGrid(reference: TableSource, profiles: NumericProfile[], batchRows?: number): Promise<void> {
   if (profiles.length === 0) return;
   const columns = profiles.map((p) => p.name);
+  const indexes = profiles.map((p) => new GridIndex(p.grid));
   for await (const batch of reference.batches({ columns, batchRows })) {
     for (let c = 0; c < profiles.length; c++) {
       const { grid, gridCounts } = profiles[c];
       const values = batch.columns[c];
+      if (values instanceof Float64Array) {
+        indexes[c].count(values, batch.rows, gridCounts);
+        continue;
+      }
       for (let i = 0; i < batch.rows; i++) {
         const v = values[i];
         const x = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN;

@@ -5,7 +5,10 @@ import { columnThresholds, DEFAULT_DRIFT_THRESHOLDS, parseColumnDriftThresholds,
 
 describe('parseDriftThresholds', () => {
   it('reads every statistic, off included; empty is none', () => {
-    expect(parseDriftThresholds('psi=0.2, ks-p=0.05, chi2-p=off, js=0.1')).toEqual({ ok: true, value: { psi: 0.2, ksP: 0.05, chi2P: null, js: 0.1 } });
+    expect(parseDriftThresholds('psi=0.2, ks-p=0.05, chi2-p=off, js=0.1')).toEqual({
+      ok: true,
+      value: { psi: 0.2, ksP: 0.05, chi2P: null, js: 0.1 },
+    });
     expect(parseDriftThresholds(' PSI = 0.3 ')).toEqual({ ok: true, value: { psi: 0.3 } });
     expect(parseDriftThresholds('')).toEqual({ ok: true, value: {} });
   });
@@ -36,8 +39,14 @@ describe('parseColumnDriftThresholds', () => {
   });
 
   it('names the line at fault', () => {
-    expect(parseColumnDriftThresholds('age psi=0.3')).toEqual({ ok: false, error: "line 1 ('age psi=0.3') is not column: statistic=value, ..." });
-    expect(parseColumnDriftThresholds('a: psi=1\nb: psi=x')).toEqual({ ok: false, error: "line 2 (column 'b'): psi=x is not a PSI above 0 or off" });
+    expect(parseColumnDriftThresholds('age psi=0.3')).toEqual({
+      ok: false,
+      error: "line 1 ('age psi=0.3') is not column: statistic=value, ...",
+    });
+    expect(parseColumnDriftThresholds('a: psi=1\nb: psi=x')).toEqual({
+      ok: false,
+      error: "line 2 (column 'b'): psi=x is not a PSI above 0 or off",
+    });
     expect(parseColumnDriftThresholds('a: psi=1\na: js=0.2')).toEqual({ ok: false, error: "line 2: column 'a' is given twice" });
   });
 });

@@ -59,7 +59,10 @@ function parseEntry(entry: string, into: Partial<DriftThresholds>): string | und
 /** `psi=0.2, ks-p=0.05, chi2-p=off, js=0.1` (commas or spaces between entries; empty: none). */
 export function parseDriftThresholds(text: string): ParseResult<Partial<DriftThresholds>> {
   const value: Partial<DriftThresholds> = {};
-  for (const entry of text.replace(/\s*=\s*/g, '=').split(/[,\s]+/).filter((e) => e !== '')) {
+  for (const entry of text
+    .replace(/\s*=\s*/g, '=')
+    .split(/[,\s]+/)
+    .filter((e) => e !== '')) {
     const problem = parseEntry(entry, value);
     if (problem) return parseError(problem);
   }

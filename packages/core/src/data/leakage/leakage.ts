@@ -196,12 +196,15 @@ function summarize(r: Omit<LeakageResult, 'passed' | 'summary'>): string {
 /**
  * The evaluation set's pass: construct with the training index and the evaluation set's columns
  * (a column in one set only, not ignored: UserError), feed it every batch of its `columns`, then
- * `finish()`. Its own row-hash set (the evaluation set's duplicates) grows with its distinct rows.
+ * `finish()`. Its own row-hash set (the evaluation set's duplicates, 8 bytes a slot: 11 to 21
+ * bytes per distinct row) grows with the evaluation set's distinct rows, as the training index
+ * (16 to 32 bytes per distinct training row) does with the training set's: inherent to finding
+ * repeats without a second pass.
  */
 export class LeakageObserver {
   readonly columns: readonly string[];
   private readonly hasher = new RowHasher();
-  private readonly seen = new HashSet64();
+  private readonly seen = new HashSet64(1 << 16, false);
   private readonly label?: CategoryCounter;
   private rows = 0;
   private overlap = 0;

@@ -23,7 +23,9 @@ const C2 = 0x1b873593;
 const SEED_A = 0x9747b28c;
 const SEED_B = 0x5bd1e995;
 
-const TAG_NUMBER = 1;
+/** Lane B mixes each word xor this, so the lanes differ beyond their seeds. */
+const LANE_B = 0x2545f491;
+
 const TAG_TEXT = 2;
 const TAG_TRUE = 3;
 const TAG_FALSE = 4;
@@ -82,12 +84,12 @@ export class RowHasher {
 
   private word(i: number, w: number): void {
     this.a[i] = mix(this.a[i], w);
-    this.b[i] = mix(this.b[i], w ^ 0x2545f491);
+    this.b[i] = mix(this.b[i], w ^ LANE_B);
   }
 
+  /** A number is its two words (text starts with a tag and its length, a missing cell is a tag). */
   private number(i: number, x: number): void {
     f64[0] = canonicalNumber(x);
-    this.word(i, TAG_NUMBER);
     this.word(i, u32[0]);
     this.word(i, u32[1]);
   }
@@ -113,10 +115,24 @@ export class RowHasher {
     this.columns++;
     const rows = this.rows;
     if (values instanceof Float64Array) {
+      // the hot loop: words mixed into locals, one read and one write of each lane per cell
+      const { a, b } = this;
       for (let i = 0; i < rows; i++) {
         const x = values[i];
-        if (x !== x) this.word(i, TAG_MISSING);
-        else this.number(i, x);
+        let ha = a[i];
+        let hb = b[i];
+        if (x !== x) {
+          ha = mix(ha, TAG_MISSING);
+          hb = mix(hb, TAG_MISSING ^ LANE_B);
+        } else {
+          f64[0] = x === 0 ? 0 : Number.isInteger(x) ? x : Math.fround(x);
+          const lo = u32[0];
+          const hi = u32[1];
+          ha = mix(mix(ha, lo), hi);
+          hb = mix(mix(hb, lo ^ LANE_B), hi ^ LANE_B);
+        }
+        a[i] = ha;
+        b[i] = hb;
       }
       return;
     }
@@ -135,23 +151,32 @@ export class RowHasher {
 
 /**
  * A set of 64-bit hashes by open addressing (linear probing) over two Uint32Arrays, with the
- * 0-based row where each was first added: 12 bytes a slot, slots a power of two kept at most 3/4
+ * 0-based row where each was first added: 12 bytes a slot (8 without the rows), slots a power of two kept at most 3/4
  * full (so 16 to 32 bytes per distinct row — it grows with the distinct rows, which is inherent).
  * The hash (0, 0) marks an empty slot: a row hashing to it is stored as (0, 1).
  */
 export class HashSet64 {
   private hi: Uint32Array;
   private lo: Uint32Array;
+  /** The first row of each hash; empty (0 slots) when the set was made without rows. */
   private row: Uint32Array;
   private mask: number;
   size = 0;
 
-  constructor(initialSlots = 1 << 16) {
+  /** `withRows` false: 8 bytes a slot, and add/get answer 0 for a present hash instead of its row. */
+  constructor(
+    initialSlots = 1 << 16,
+    private readonly withRows = true,
+  ) {
     const slots = 1 << Math.ceil(Math.log2(Math.max(16, initialSlots)));
     this.hi = new Uint32Array(slots);
     this.lo = new Uint32Array(slots);
-    this.row = new Uint32Array(slots);
+    this.row = new Uint32Array(withRows ? slots : 0);
     this.mask = slots - 1;
+  }
+
+  private rowAt(s: number): number {
+    return this.withRows ? this.row[s] : 0;
   }
 
   /** The first row of the hash, or -1 when absent. */
@@ -159,7 +184,7 @@ export class HashSet64 {
     if (a === 0 && b === 0) b = 1;
     const { hi, lo, mask } = this;
     for (let s = (a ^ Math.imul(b, 0x9e3779b1)) & mask; ; s = (s + 1) & mask) {
-      if (hi[s] === a && lo[s] === b) return this.row[s];
+      if (hi[s] === a && lo[s] === b) return this.rowAt(s);
       if (hi[s] === 0 && lo[s] === 0) return -1;
     }
   }
@@ -169,10 +194,10 @@ export class HashSet64 {
     if (a === 0 && b === 0) b = 1;
     const { hi, lo, mask } = this;
     let s = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
-    for (; hi[s] !== 0 || lo[s] !== 0; s = (s + 1) & mask) if (hi[s] === a && lo[s] === b) return this.row[s];
+    for (; hi[s] !== 0 || lo[s] !== 0; s = (s + 1) & mask) if (hi[s] === a && lo[s] === b) return this.rowAt(s);
     hi[s] = a;
     lo[s] = b;
-    this.row[s] = row;
+    if (this.withRows) this.row[s] = row;
     if (++this.size * 4 > (mask + 1) * 3) this.grow();
     return -1;
   }
@@ -182,9 +207,9 @@ export class HashSet64 {
     const slots = hi.length * 2;
     this.hi = new Uint32Array(slots);
     this.lo = new Uint32Array(slots);
-    this.row = new Uint32Array(slots);
+    this.row = new Uint32Array(this.withRows ? slots : 0);
     this.mask = slots - 1;
     this.size = 0;
-    for (let s = 0; s < hi.length; s++) if (hi[s] !== 0 || lo[s] !== 0) this.add(hi[s], lo[s], row[s]);
+    for (let s = 0; s < hi.length; s++) if (hi[s] !== 0 || lo[s] !== 0) this.add(hi[s], lo[s], this.withRows ? row[s] : 0);
   }
 }
