@@ -125,7 +125,7 @@ describe('CSV batches', () => {
     const table = await CsvTable.open(join(CSV, 'spanning.csv'), { chunkBytes: 1000 });
     const sizes: number[] = [];
     for await (const b of table.batches({ batchRows: 1000 })) sizes.push(b.rows);
-    expect(sizes).toEqual([1000, 1000, 1000]);
+    expect(sizes).toEqual([1000, 1000]);
     const again = await readAll(table, ['x'], 700);
     expect(again.cells[0].map(enc)).toEqual(spanning.values[0]);
   });
