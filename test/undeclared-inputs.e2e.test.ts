@@ -11,6 +11,7 @@ const CASES = [
   { action: 'validate-onnx', variable: 'INPUT_REFERENCE_INPUTS', given: 'reference_inputs', meant: 'reference-inputs' },
   { action: 'smoke-test', variable: 'INPUT_EXPECTED_MODEL_VERSION', given: 'expected_model_version', meant: 'expected-model-version' },
   { action: 'rollback', variable: 'INPUT_EXPECTED_CURENT', given: 'expected_curent', meant: 'expected-current' },
+  { action: 'validate-data', variable: 'INPUT_DRIFT_IGNROE', given: 'drift_ignroe', meant: 'drift-ignore' },
 ];
 
 const opened: CommittedAction[] = [];

@@ -5,6 +5,7 @@
  * result_format, and exception_info when the entry could not be evaluated.
  */
 import { UserError } from '../errors.js';
+import { ExpectationException } from './expectations/map-exception.js';
 import { applyResultFormat, type ParsedSuite, type SuiteEntry } from './expectations/suite.js';
 import type { ExpectationResultDetails, TableSummary } from './expectations/expectation.js';
 import type { TableObserver } from './table-pass.js';
@@ -75,8 +76,9 @@ function entryResult(suite: ParsedSuite, entry: SuiteEntry, table: TableSummary,
       exception_info: { raised_exception: false, exception_message: null, exception_traceback: null },
     };
   } catch (e) {
-    // values the expectation cannot evaluate (text in a mean): the entry fails and says why
-    if (e instanceof UserError) return { ...base, ...raised(e.message) };
+    // values the expectation cannot evaluate (text against a numeric bound, in a mean): the entry
+    // fails and says why, as GE's exception_info; the other entries still count
+    if (e instanceof ExpectationException || e instanceof UserError) return { ...base, ...raised(e.message) };
     throw e;
   }
 }

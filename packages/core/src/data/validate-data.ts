@@ -74,9 +74,12 @@ export async function validateData(o: DataValidationOptions, report: DataValidat
       opened.push(source);
       const index = await indexTrainingRows(source, o.leakage.settings);
       train = describe(source, index.rows);
-      leakage = new LeakageObserver(index, data.columns);
+      leakage = new LeakageObserver(index, data.columns, data.path);
       observers.push(leakage);
     }
+    // a CSV column's dtype is known once each of its values was read (int64 until a 1.5): the
+    // report lists every column's, so the first pass reads them all
+    if (data.format === 'csv') observers.push({ columns: data.columns.map((c) => c.name), observe: () => {} });
     const started = performance.now();
     const rows = await runPasses(data, observers);
     const seconds = (performance.now() - started) / 1000;

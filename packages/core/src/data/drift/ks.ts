@@ -51,23 +51,25 @@ function probOutsideSquare(n: number, h: number): number {
 }
 
 /**
- * 1 - the share of lattice paths from (0, 0) to (m, n) that stay strictly inside |ng·i - mg·j| < h
- * (scipy's _compute_outer_prob_inside_method): u(i, j) = paths to (i, j) / C(i + j, j) by
- * u(i, j) = (i u(i-1, j) + j u(i, j-1)) / (i + j), a column at a time: O(m n) time, O(n) memory.
+ * The share of lattice paths from (0, 0) to (m, n) that leave the band |ng·i - mg·j| < h
+ * (scipy's _compute_outer_prob_inside_method): q(i, j) = 1 outside the band, else
+ * q(i, j) = (i q(i-1, j) + j q(i, j-1)) / (i + j) — the chance a random path to (i, j) has left,
+ * weighted by where it came from — a column at a time: O(m n) time, O(n) memory. Computed as the
+ * share that LEAVES (Viehmann 2021, as scipy), not 1 - the share that stays: a p-value of 1e-26
+ * keeps its digits instead of rounding to 1e-14.
  */
 function probOutsideLattice(m: number, n: number, g: number, h: number): number {
   const mg = m / g;
   const ng = n / g;
-  const u = new Float64Array(n + 1);
-  for (let j = 0; j <= n; j++) u[j] = Math.abs(-mg * j) < h ? 1 : 0;
-  for (let j = 1; j <= n; j++) if (u[j - 1] === 0) u[j] = 0;
+  const q = new Float64Array(n + 1);
+  for (let j = 1; j <= n; j++) q[j] = mg * j >= h ? 1 : q[j - 1];
   for (let i = 1; i <= m; i++) {
-    u[0] = u[0] !== 0 && Math.abs(ng * i) < h ? 1 : 0;
+    if (ng * i >= h) q[0] = 1;
     for (let j = 1; j <= n; j++) {
-      u[j] = Math.abs(ng * i - mg * j) < h ? (i * u[j] + j * u[j - 1]) / (i + j) : 0;
+      q[j] = Math.abs(ng * i - mg * j) >= h ? 1 : (i * q[j] + j * q[j - 1]) / (i + j);
     }
   }
-  return Math.min(1, Math.max(0, 1 - u[n]));
+  return Math.min(1, Math.max(0, q[n]));
 }
 
 /** ks_2samp's method 'exact', two-sided: D rounded to the lattice of 1 / lcm(n, m) first, as scipy. */

@@ -1,6 +1,6 @@
 /** The one way a table file is opened: its format from the option or from its extension. */
 import { UserError } from '../../errors.js';
-import type { TableFormat, TableSource } from '../table.js';
+import type { BatchOptions, TableBatch, TableFormat, TableSource } from '../table.js';
 import { CsvTable, type CsvOptions } from './csv.js';
 import { NpyTable } from './npy-table.js';
 import { ParquetTable } from './parquet.js';
@@ -36,6 +36,35 @@ export function formatOf(path: string, input?: string): TableFormat {
 }
 
 export async function openTable(path: string, options: OpenTableOptions = {}): Promise<TableSource> {
+  return readingEachColumnOnce(await openFormat(path, options));
+}
+
+/**
+ * The source, with batches() taking a column named more than once (the leakage row hash and the
+ * label may both name `label`): each column is read once and given at every position asked.
+ */
+function readingEachColumnOnce(source: TableSource): TableSource {
+  return {
+    path: source.path,
+    format: source.format,
+    // the reader's own array: a CSV reader sets the dtypes in it after a full pass
+    columns: source.columns,
+    rows: source.rows,
+    async *batches(options: BatchOptions = {}): AsyncGenerator<TableBatch> {
+      const names = options.columns;
+      if (!names || new Set(names).size === names.length) {
+        yield* source.batches(options);
+        return;
+      }
+      const unique = [...new Set(names)];
+      const slots = names.map((n) => unique.indexOf(n));
+      for await (const b of source.batches({ ...options, columns: unique })) yield { rows: b.rows, columns: slots.map((s) => b.columns[s]) };
+    },
+    close: () => source.close(),
+  };
+}
+
+async function openFormat(path: string, options: OpenTableOptions): Promise<TableSource> {
   const format = options.format ?? formatOf(path, options.input);
   switch (format) {
     case 'csv':
