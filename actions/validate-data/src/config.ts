@@ -31,7 +31,9 @@ function delimiterInput(): string | undefined {
   if (raw === '') return undefined;
   const value = raw === '\\t' ? '\t' : raw;
   if ([...value].length !== 1 || value === '\n' || value === '\r' || value === '"') {
-    throw new UserError(`Input csv-delimiter is '${raw}'; expected one character (\\t for a tab), not a quote or a line break.`, { input: 'csv-delimiter' });
+    throw new UserError(`Input csv-delimiter is '${raw}'; expected one character (\\t for a tab), not a quote or a line break.`, {
+      input: 'csv-delimiter',
+    });
   }
   return value;
 }
@@ -73,7 +75,8 @@ function leakageConfig(): Config['leakage'] {
   const train = stringInput('train');
   if (!train) {
     for (const name of ['label', 'leakage-ignore']) {
-      if (stringInput(name)) throw new UserError(`Input ${name} is given without train: leakage is measured against a training set.`, { input: name });
+      if (stringInput(name))
+        throw new UserError(`Input ${name} is given without train: leakage is measured against a training set.`, { input: name });
     }
     return undefined;
   }

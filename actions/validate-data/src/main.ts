@@ -57,7 +57,8 @@ export async function run(): Promise<void> {
       for (const a of failedExpectationAnnotations(r)) {
         core.error(a.message, { title: `${TITLE}: ${a.title}`, file: annotationFile(a.file), startLine: a.line });
       }
-      if (r.drift && r.drift.drifted.length > 0 && !r.drift.failOnDrift) core.warning(`Drift in ${r.drift.drifted.join(', ')} (fail-on-drift is false).`, { title: TITLE });
+      if (r.drift && r.drift.drifted.length > 0 && !r.drift.failOnDrift)
+        core.warning(`Drift in ${r.drift.drifted.join(', ')} (fail-on-drift is false).`, { title: TITLE });
       if (!r.passed) process.exitCode = 1;
       core.info(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.reason}`);
     },

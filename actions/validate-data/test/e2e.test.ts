@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { committedAction, expectErrorAnnotation, expectNoStackTrace, readReport, type ActionRun, type CommittedAction } from '../../../test/run-action.js';
+import {
+  committedAction,
+  expectErrorAnnotation,
+  expectNoStackTrace,
+  readReport,
+  type ActionRun,
+  type CommittedAction,
+} from '../../../test/run-action.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const fixture = (name: string) => join(FIXTURES, name);
@@ -32,11 +39,25 @@ describe('validate-data, committed bundle: a Great Expectations suite', () => {
     const r = await action.run({ data: fixture('holdout.csv'), suite: fixture('suite.json') });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.errors).toEqual([]);
-    expect(r.outputs).toMatchObject({ passed: 'true', 'evaluated-expectations': '11', 'failed-expectations': '0', 'success-percent': '100' });
+    expect(r.outputs).toMatchObject({
+      passed: 'true',
+      'evaluated-expectations': '11',
+      'failed-expectations': '0',
+      'success-percent': '100',
+    });
     const ge = await geResult(r);
     expect(ge.success).toBe(true);
-    expect(ge.statistics).toEqual({ evaluated_expectations: 11, successful_expectations: 11, unsuccessful_expectations: 0, success_percent: 100 });
-    expect(ge.results[3].expectation_config).toEqual({ expectation_type: 'expect_column_values_to_not_be_null', kwargs: { column: 'age', mostly: 0.95 }, meta: {} });
+    expect(ge.statistics).toEqual({
+      evaluated_expectations: 11,
+      successful_expectations: 11,
+      unsuccessful_expectations: 0,
+      success_percent: 100,
+    });
+    expect(ge.results[3].expectation_config).toEqual({
+      expectation_type: 'expect_column_values_to_not_be_null',
+      kwargs: { column: 'age', mostly: 0.95 },
+      meta: {},
+    });
     expect(ge.results[3].result).toMatchObject({ element_count: 500, unexpected_count: 5, unexpected_percent: 1 });
     const rep = await readReport(r);
     expect(rep.status).toBe('passed');
@@ -127,7 +148,12 @@ describe('validate-data, committed bundle: drift and leakage', () => {
     expect(rep.drift.columns.map((c: any) => c.column).sort()).toEqual(Object.keys(expected.drift).sort());
     expect(r.errors.map((e) => e.properties.title).sort()).toEqual(['validate-data: drift in city', 'validate-data: drift in income']);
     // fail-on-drift false: the same figures, a warning, exit 0
-    const soft = await action.run({ data: fixture('drifted.csv'), reference: fixture('reference.csv'), 'drift-ignore': 'id', 'fail-on-drift': 'false' });
+    const soft = await action.run({
+      data: fixture('drifted.csv'),
+      reference: fixture('reference.csv'),
+      'drift-ignore': 'id',
+      'fail-on-drift': 'false',
+    });
     expect(soft.exitCode).toBe(0);
     expect(soft.warnings.map((w) => w.message).join()).toContain('income');
   });
@@ -148,7 +174,12 @@ describe('validate-data, committed bundle: drift and leakage', () => {
     expect(rep.leakage.duplicates.train.rows).toBe(expected.leakage.train_duplicates);
     expect(rep.leakage.labelShift.js).toBeCloseTo(expected.leakage.label_js, 12);
     expect(r.errors.map((e) => e.properties.title)).toEqual(['validate-data: leakage']);
-    const allowed = await action.run({ data: fixture('holdout.csv'), train: fixture('train.csv'), 'leakage-ignore': 'id', 'max-overlap-rows': '3' });
+    const allowed = await action.run({
+      data: fixture('holdout.csv'),
+      train: fixture('train.csv'),
+      'leakage-ignore': 'id',
+      'max-overlap-rows': '3',
+    });
     expect(allowed.exitCode, allowed.stdout).toBe(0);
   });
 });
@@ -156,9 +187,20 @@ describe('validate-data, committed bundle: drift and leakage', () => {
 describe('validate-data, committed bundle: bad input', () => {
   it('refuses an expectation type it does not run, listing those it does, and still writes the report', async () => {
     const suite = join(action.root, 'unsupported.json');
-    await writeFile(suite, JSON.stringify({ expectation_suite_name: 's', expectations: [{ expectation_type: 'expect_column_values_to_be_dateutil_parseable', kwargs: { column: 'city' } }] }));
+    await writeFile(
+      suite,
+      JSON.stringify({
+        expectation_suite_name: 's',
+        expectations: [{ expectation_type: 'expect_column_values_to_be_dateutil_parseable', kwargs: { column: 'city' } }],
+      }),
+    );
     const r = await action.run({ data: fixture('holdout.csv'), suite });
-    const error = expectErrorAnnotation(r, 'validate-data', 'expect_column_values_to_be_dateutil_parseable', 'expect_column_values_to_be_between');
+    const error = expectErrorAnnotation(
+      r,
+      'validate-data',
+      'expect_column_values_to_be_dateutil_parseable',
+      'expect_column_values_to_be_between',
+    );
     expect(error.properties.file).toBe(suite);
     const rep = await readReport(r);
     expect(rep.status).toBe('error');
@@ -167,7 +209,15 @@ describe('validate-data, committed bundle: bad input', () => {
 
   it('names the suite, the entry and the key of a malformed kwarg', async () => {
     const suite = join(action.root, 'bad-kwarg.json');
-    await writeFile(suite, JSON.stringify({ expectation_suite_name: 's', expectations: [{ expectation_type: 'expect_column_values_to_be_between', kwargs: { column: 'age', min_value: 18, mostly: 'most' } }] }));
+    await writeFile(
+      suite,
+      JSON.stringify({
+        expectation_suite_name: 's',
+        expectations: [
+          { expectation_type: 'expect_column_values_to_be_between', kwargs: { column: 'age', min_value: 18, mostly: 'most' } },
+        ],
+      }),
+    );
     const r = await action.run({ data: fixture('holdout.csv'), suite });
     expectErrorAnnotation(r, 'validate-data', 'expectation 1 (expect_column_values_to_be_between)', 'mostly');
   });

@@ -15,7 +15,13 @@ const root = new URL('../../../', import.meta.url);
 const target = fileURLToPath(new URL('../src/definitions.ts', import.meta.url));
 
 /** Command name -> action folder: the commands are the gates, named by what they do. */
-export const COMMANDS = { data: 'validate-data', evaluate: 'evaluate-baseline', validate: 'validate-onnx', smoke: 'smoke-test', rollback: 'rollback' };
+export const COMMANDS = {
+  data: 'validate-data',
+  evaluate: 'evaluate-baseline',
+  validate: 'validate-onnx',
+  smoke: 'smoke-test',
+  rollback: 'rollback',
+};
 
 async function readDefinition(command, action) {
   const yml = parse(await readFile(new URL(`actions/${action}/action.yml`, root), 'utf8'));

@@ -28,8 +28,9 @@ describe('definitions.ts, generated from actions/*/action.yml', () => {
     },
   );
 
-  it('covers the four actions, each command once', () => {
+  it('covers the five actions, each command once', () => {
     expect(DEFINITIONS.map((d) => [d.command, d.action])).toEqual([
+      ['data', 'validate-data'],
       ['evaluate', 'evaluate-baseline'],
       ['validate', 'validate-onnx'],
       ['smoke', 'smoke-test'],

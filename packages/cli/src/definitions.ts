@@ -29,6 +29,181 @@ export interface ActionDefinition {
 /** Every command, in the order --help lists them. */
 export const DEFINITIONS: readonly ActionDefinition[] = [
   {
+    command: 'data',
+    action: 'validate-data',
+    description:
+      'Run a Great Expectations suite over CSV, Parquet or .npy/.npz data without Python, measure drift against a reference, and find rows the evaluation set shares with the training set.',
+    inputs: [
+      {
+        name: 'data',
+        description:
+          'The data to validate: a .csv/.tsv (header row), .parquet or .npy/.npz file. Read in batches: memory does not grow with rows.',
+        required: true,
+      },
+      {
+        name: 'format',
+        description: 'csv, parquet, npy or npz. Empty: from the file extension.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'columns',
+        description:
+          'Column names of an .npy/.npz, comma-separated. Empty: from FILE.columns.json beside the data (a JSON list), else the .npz array names, else col_0, col_1, ...',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'csv-delimiter',
+        description: 'The CSV field delimiter, one character (`\\t` for a tab). Empty: `,`, or a tab for .tsv.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'csv-null-values',
+        description:
+          "Comma-separated texts a CSV field is missing as (besides an empty field). Empty: pandas' default list (NA, N/A, NaN, null, None, ...).",
+        required: false,
+        default: '',
+      },
+      {
+        name: 'suite',
+        description:
+          'A Great Expectations expectation suite (JSON, classic or 1.x format). An expectation type this action does not run is an error that lists the supported ones, never skipped.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'reference',
+        description:
+          'A reference dataset (the training data, or the data of the production model) to measure drift against, in any format `data` accepts, with the same columns.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'drift-columns',
+        description: 'Comma-separated columns to measure drift on. Empty: every column both datasets have, except drift-ignore.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'drift-ignore',
+        description: 'Comma-separated columns never measured for drift (ids, timestamps).',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'drift-thresholds',
+        description:
+          'When a column drifts, per statistic: `psi=0.2, js=0.1, ks-p=off, chi2-p=off` (`off`: reported, never decides). Empty: those defaults.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'drift-column-thresholds',
+        description: 'Per-column overrides, one `column: statistic=value, ...` per line.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'drift-bins',
+        description: "Bins of PSI and of the Jensen-Shannon distance for numeric columns, cut at the reference's quantiles.",
+        required: false,
+        default: '10',
+      },
+      {
+        name: 'fail-on-drift',
+        description: 'Fail the step when a column drifts. false: report drift as a warning.',
+        required: false,
+        default: 'true',
+      },
+      {
+        name: 'train',
+        description:
+          'The training set, to find leakage: evaluation rows (`data`) that also occur in it, duplicate rows, and a label whose distribution moved.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'label',
+        description: 'The label column, whose distribution is compared between train and data.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'leakage-ignore',
+        description: 'Comma-separated columns left out of the row comparison (ids, timestamps).',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'max-overlap-rows',
+        description: 'Evaluation rows allowed to also occur in the training set.',
+        required: false,
+        default: '0',
+      },
+      {
+        name: 'max-duplicate-fraction',
+        description:
+          'Largest share of rows of a set that repeat an earlier row of the same set (0 to 1). Empty: duplicates are reported, never fail the step.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'max-label-shift',
+        description: 'Largest Jensen-Shannon distance (natural log, 0 to 0.83) between the label distributions of train and data.',
+        required: false,
+        default: '0.1',
+      },
+      {
+        name: 'report',
+        description: 'Where to write the JSON report (the suite result, drift and leakage).',
+        required: false,
+        default: 'data_validation_report.json',
+      },
+      {
+        name: 'result',
+        description: "Where to write the suite's result in Great Expectations' validation-result JSON.",
+        required: false,
+        default: 'data_validation_result.json',
+      },
+    ],
+    outputs: [
+      {
+        name: 'passed',
+        description: 'true if the suite passed, no column drifted (with fail-on-drift) and leakage stayed within its limits.',
+      },
+      {
+        name: 'evaluated-expectations',
+        description: 'Expectations evaluated.',
+      },
+      {
+        name: 'failed-expectations',
+        description: 'Expectations that failed.',
+      },
+      {
+        name: 'success-percent',
+        description: 'Share of expectations that passed, in percent (empty without a suite).',
+      },
+      {
+        name: 'drifted-columns',
+        description: 'Comma-separated columns that drifted (empty when none, or without a reference).',
+      },
+      {
+        name: 'overlap-rows',
+        description: 'Evaluation rows that also occur in the training set (empty without train).',
+      },
+      {
+        name: 'report-path',
+        description: 'Path of the JSON report.',
+      },
+      {
+        name: 'result-path',
+        description: 'Path of the Great Expectations validation result (empty without a suite).',
+      },
+    ],
+  },
+  {
     command: 'evaluate',
     action: 'evaluate-baseline',
     description:

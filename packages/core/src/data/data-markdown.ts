@@ -36,7 +36,8 @@ export function observedOf(r: ExpectationValidationResult): string {
   const res = r.result;
   const parts: string[] = [];
   if (res.unexpected_count !== undefined && res.element_count !== undefined) {
-    const pct = res.unexpected_percent === null || res.unexpected_percent === undefined ? '' : ` (${formatNumber(res.unexpected_percent)}%)`;
+    const pct =
+      res.unexpected_percent === null || res.unexpected_percent === undefined ? '' : ` (${formatNumber(res.unexpected_percent)}%)`;
     parts.push(`${res.unexpected_count.toLocaleString('en-US')} of ${res.element_count.toLocaleString('en-US')} unexpected${pct}`);
   }
   if (res.partial_unexpected_list?.length) {
@@ -59,7 +60,15 @@ function suiteSection(r: DataValidationReport): string[] {
   const lines = [`### Expectations: \`${r.suite.path}\` (${r.suite.name})`, ''];
   if (failed.length) lines.push(`**${failed.length} failed**`, '', head, ...expectationRows(failed), '');
   if (passed.length) {
-    lines.push(`<details${failed.length ? '' : ' open'}><summary>${passed.length} passed</summary>`, '', head, ...expectationRows(passed), '', '</details>', '');
+    lines.push(
+      `<details${failed.length ? '' : ' open'}><summary>${passed.length} passed</summary>`,
+      '',
+      head,
+      ...expectationRows(passed),
+      '',
+      '</details>',
+      '',
+    );
   }
   return lines;
 }
@@ -73,18 +82,39 @@ function tableLine(label: string, t: TableDescription | undefined): string[] {
 function readSection(r: DataValidationReport): string[] {
   const rows = [...tableLine('data', r.data), ...tableLine('reference', r.drift?.reference), ...tableLine('train', r.leakage?.train)];
   if (!rows.length) return [];
-  const speed = r.timings ? ` in ${formatNumber(r.timings.seconds)} s (${Math.round(r.timings.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
-  return [`<details><summary>Files read${speed}</summary>`, '', '| | file | format | rows | columns |', '|---|---|---|---:|---|', ...rows, '', '</details>', ''];
+  const speed = r.timings
+    ? ` in ${formatNumber(r.timings.seconds)} s (${Math.round(r.timings.rowsPerSecond).toLocaleString('en-US')} rows/s)`
+    : '';
+  return [
+    `<details><summary>Files read${speed}</summary>`,
+    '',
+    '| | file | format | rows | columns |',
+    '|---|---|---|---:|---|',
+    ...rows,
+    '',
+    '</details>',
+    '',
+  ];
 }
 
 /** The report as markdown (the job summary). */
 export function renderDataValidationMarkdown(r: DataValidationReport): string {
   const name = r.data ? `\`${r.data.path}\`` : 'the data';
   const head =
-    r.status === 'passed' ? `## ✅ Data validation passed: ${name}` : r.status === 'failed' ? `## ❌ Data validation failed: ${name}` : `## ⚠️ Data validation could not finish: ${name}`;
+    r.status === 'passed'
+      ? `## ✅ Data validation passed: ${name}`
+      : r.status === 'failed'
+        ? `## ❌ Data validation failed: ${name}`
+        : `## ⚠️ Data validation could not finish: ${name}`;
   const checks = dataChecks(r);
   const lines = [head, '', r.reason, ''];
-  if (checks.length) lines.push('| | check | result |', '|---|---|---|', ...checks.map((c) => `| ${c.passed ? '✅' : '❌'} | ${c.name} | ${tableCell(c.detail)} |`), '');
+  if (checks.length)
+    lines.push(
+      '| | check | result |',
+      '|---|---|---|',
+      ...checks.map((c) => `| ${c.passed ? '✅' : '❌'} | ${c.name} | ${tableCell(c.detail)} |`),
+      '',
+    );
   lines.push(...suiteSection(r));
   if (r.drift) lines.push(...renderDriftMarkdown(r.drift));
   if (r.leakage) lines.push(...renderLeakageMarkdown(r.leakage));

@@ -24,7 +24,13 @@ export interface DataValidationReport {
   passed: boolean;
   reason: string;
   data?: TableDescription;
-  suite?: { path: string; name: string; format: 'classic' | 'gx1'; expectations: number; /** Each entry's line in the suite file. */ lines: number[] };
+  suite?: {
+    path: string;
+    name: string;
+    format: 'classic' | 'gx1';
+    expectations: number;
+    /** Each entry's line in the suite file. */ lines: number[];
+  };
   /** The suite's result, in Great Expectations' validation-result shape (also its own file). */
   validation?: SuiteValidationResult;
   drift?: DriftResult & { reference: TableDescription; failOnDrift: boolean };
@@ -62,7 +68,10 @@ export function dataChecks(r: DataValidationReport): { name: string; passed: boo
     checks.push({
       name: 'drift',
       passed: n === 0 || !r.drift.failOnDrift,
-      detail: n === 0 ? `no drift in ${r.drift.columns.length} columns` : `${n} of ${r.drift.columns.length} columns drifted: ${r.drift.drifted.join(', ')}`,
+      detail:
+        n === 0
+          ? `no drift in ${r.drift.columns.length} columns`
+          : `${n} of ${r.drift.columns.length} columns drifted: ${r.drift.drifted.join(', ')}`,
     });
   }
   if (r.leakage) checks.push({ name: 'leakage', passed: r.leakage.passed, detail: r.leakage.summary });

@@ -29,7 +29,12 @@ export interface SuiteValidationResult {
   /** 1.x writes suite_parameters, the classic format evaluation_parameters: both, empty (none are supported). */
   suite_parameters: Record<string, never>;
   evaluation_parameters: Record<string, never>;
-  statistics: { evaluated_expectations: number; successful_expectations: number; unsuccessful_expectations: number; success_percent: number | null };
+  statistics: {
+    evaluated_expectations: number;
+    successful_expectations: number;
+    unsuccessful_expectations: number;
+    success_percent: number | null;
+  };
   meta: Record<string, unknown>;
 }
 
@@ -60,12 +65,20 @@ export function suiteObservers(suite: ParsedSuite, columns: readonly ColumnInfo[
     }));
 }
 
-function entryResult(suite: ParsedSuite, entry: SuiteEntry, table: TableSummary, present: ReadonlySet<string>): ExpectationValidationResult {
+function entryResult(
+  suite: ParsedSuite,
+  entry: SuiteEntry,
+  table: TableSummary,
+  present: ReadonlySet<string>,
+): ExpectationValidationResult {
   const base = { expectation_config: configOf(suite, entry), meta: {} };
   const missing = missingColumns(entry, present);
   if (missing.length > 0) {
     const names = missing.map((c) => `'${c}'`).join(', ');
-    return { ...base, ...raised(`The column${missing.length > 1 ? 's' : ''} ${names} ${missing.length > 1 ? 'are' : 'is'} not in the table.`) };
+    return {
+      ...base,
+      ...raised(`The column${missing.length > 1 ? 's' : ''} ${names} ${missing.length > 1 ? 'are' : 'is'} not in the table.`),
+    };
   }
   try {
     const outcome = entry.expectation.finish(table);

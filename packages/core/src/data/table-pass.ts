@@ -57,7 +57,11 @@ async function pass(source: TableSource, observers: readonly TableObserver[], pa
  * Runs `observers` over the table: pass 1 for all, then further passes for those that ask, until
  * none does. Returns the table's row count (from pass 1).
  */
-export async function runPasses(source: TableSource, observers: readonly TableObserver[], options: { batchRows?: number } = {}): Promise<number> {
+export async function runPasses(
+  source: TableSource,
+  observers: readonly TableObserver[],
+  options: { batchRows?: number } = {},
+): Promise<number> {
   const rows = await pass(source, observers, 1, options.batchRows);
   let asking = observers.filter((o) => o.wantsAnotherPass?.(1));
   for (let n = 2; asking.length > 0; n++) {

@@ -51,7 +51,14 @@ async function readSuiteText(path: string, input: string): Promise<string> {
 /** Runs every check asked for and records it in `report`, which ends passed or failed. */
 export async function validateData(o: DataValidationOptions, report: DataValidationReport): Promise<void> {
   const suite = o.suite ? parseSuite(await readSuiteText(o.suite.path, o.suite.input), o.suite.path) : undefined;
-  if (suite && o.suite) report.suite = { path: o.suite.path, name: suite.name, format: suite.format, expectations: suite.entries.length, lines: suite.entries.map((e) => e.line) };
+  if (suite && o.suite)
+    report.suite = {
+      path: o.suite.path,
+      name: suite.name,
+      format: suite.format,
+      expectations: suite.entries.length,
+      lines: suite.entries.map((e) => e.line),
+    };
   const opened: TableSource[] = [];
   try {
     const data = await open(o.data);
@@ -85,7 +92,8 @@ export async function validateData(o: DataValidationOptions, report: DataValidat
     const seconds = (performance.now() - started) / 1000;
     report.data = describe(data, rows);
     report.timings = { seconds, rowsPerSecond: seconds > 0 ? rows / seconds : 0 };
-    if (suite) report.validation = suiteResult(suite, { rows, columns: data.columns }, { batch_spec: { path: data.path, format: data.format } });
+    if (suite)
+      report.validation = suiteResult(suite, { rows, columns: data.columns }, { batch_spec: { path: data.path, format: data.format } });
     if (drift && reference && o.drift) report.drift = { ...drift.finish(), reference, failOnDrift: o.drift.failOnDrift };
     if (leakage && train) report.leakage = { ...leakage.finish(), train };
     decideDataValidation(report);

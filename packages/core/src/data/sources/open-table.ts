@@ -58,7 +58,8 @@ function readingEachColumnOnce(source: TableSource): TableSource {
       }
       const unique = [...new Set(names)];
       const slots = names.map((n) => unique.indexOf(n));
-      for await (const b of source.batches({ ...options, columns: unique })) yield { rows: b.rows, columns: slots.map((s) => b.columns[s]) };
+      for await (const b of source.batches({ ...options, columns: unique }))
+        yield { rows: b.rows, columns: slots.map((s) => b.columns[s]) };
     },
     close: () => source.close(),
   };
