@@ -33901,7 +33901,9 @@ function dataChecks(r) {
         checks.push({
             name: 'drift',
             passed: n === 0 || !r.drift.failOnDrift,
-            detail: n === 0 ? `no drift in ${r.drift.columns.length} columns` : `${n} of ${r.drift.columns.length} columns drifted: ${r.drift.drifted.join(', ')}`,
+            detail: n === 0
+                ? `no drift in ${r.drift.columns.length} columns`
+                : `${n} of ${r.drift.columns.length} columns drifted: ${r.drift.drifted.join(', ')}`,
         });
     }
     if (r.leakage)
@@ -55030,7 +55032,10 @@ function entryResult(suite, entry, table, present) {
     const missing = missingColumns(entry, present);
     if (missing.length > 0) {
         const names = missing.map((c) => `'${c}'`).join(', ');
-        return { ...base, ...raised(`The column${missing.length > 1 ? 's' : ''} ${names} ${missing.length > 1 ? 'are' : 'is'} not in the table.`) };
+        return {
+            ...base,
+            ...raised(`The column${missing.length > 1 ? 's' : ''} ${names} ${missing.length > 1 ? 'are' : 'is'} not in the table.`),
+        };
     }
     try {
         const outcome = entry.expectation.finish(table);
@@ -55153,7 +55158,13 @@ async function readSuiteText(path, input) {
 async function validateData(o, report) {
     const suite = o.suite ? parseSuite(await readSuiteText(o.suite.path, o.suite.input), o.suite.path) : undefined;
     if (suite && o.suite)
-        report.suite = { path: o.suite.path, name: suite.name, format: suite.format, expectations: suite.entries.length, lines: suite.entries.map((e) => e.line) };
+        report.suite = {
+            path: o.suite.path,
+            name: suite.name,
+            format: suite.format,
+            expectations: suite.entries.length,
+            lines: suite.entries.map((e) => e.line),
+        };
     const opened = [];
     try {
         const data = await validate_data_open(o.data);
@@ -55402,13 +55413,28 @@ function readSection(r) {
     const rows = [...tableLine('data', r.data), ...tableLine('reference', r.drift?.reference), ...tableLine('train', r.leakage?.train)];
     if (!rows.length)
         return [];
-    const speed = r.timings ? ` in ${formatNumber(r.timings.seconds)} s (${Math.round(r.timings.rowsPerSecond).toLocaleString('en-US')} rows/s)` : '';
-    return [`<details><summary>Files read${speed}</summary>`, '', '| | file | format | rows | columns |', '|---|---|---|---:|---|', ...rows, '', '</details>', ''];
+    const speed = r.timings
+        ? ` in ${formatNumber(r.timings.seconds)} s (${Math.round(r.timings.rowsPerSecond).toLocaleString('en-US')} rows/s)`
+        : '';
+    return [
+        `<details><summary>Files read${speed}</summary>`,
+        '',
+        '| | file | format | rows | columns |',
+        '|---|---|---|---:|---|',
+        ...rows,
+        '',
+        '</details>',
+        '',
+    ];
 }
 /** The report as markdown (the job summary). */
 function renderDataValidationMarkdown(r) {
     const name = r.data ? `\`${r.data.path}\`` : 'the data';
-    const head = r.status === 'passed' ? `## ✅ Data validation passed: ${name}` : r.status === 'failed' ? `## ❌ Data validation failed: ${name}` : `## ⚠️ Data validation could not finish: ${name}`;
+    const head = r.status === 'passed'
+        ? `## ✅ Data validation passed: ${name}`
+        : r.status === 'failed'
+            ? `## ❌ Data validation failed: ${name}`
+            : `## ⚠️ Data validation could not finish: ${name}`;
     const checks = dataChecks(r);
     const lines = [head, '', r.reason, ''];
     if (checks.length)
@@ -55794,7 +55820,9 @@ function delimiterInput() {
         return undefined;
     const value = raw === '\\t' ? '\t' : raw;
     if ([...value].length !== 1 || value === '\n' || value === '\r' || value === '"') {
-        throw new UserError(`Input csv-delimiter is '${raw}'; expected one character (\\t for a tab), not a quote or a line break.`, { input: 'csv-delimiter' });
+        throw new UserError(`Input csv-delimiter is '${raw}'; expected one character (\\t for a tab), not a quote or a line break.`, {
+            input: 'csv-delimiter',
+        });
     }
     return value;
 }
