@@ -8,7 +8,7 @@
 // - the tarball holds the compiled library, its types, README and LICENSE, and no test file, no
 //   source map and no src/;
 // - each entry point of "exports" (., /npy, /onnx, /evaluation, /validation, /smoke, /release,
-//   /github) resolves from the installed package under Node and does real work there, and a whole
+//   /github, /data) resolves from the installed package under Node and does real work there, and a whole
 //   evaluation runs on the onnxruntime-node the package installed (the fixtures' known accuracies);
 // - the declarations resolve under `moduleResolution: nodenext` and type-check (skipLibCheck off),
 //   and they are the real types, not `any` (a wrong call is an error); the README's examples
@@ -25,7 +25,7 @@ import { fixture } from './fixtures.js';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CORE = join(REPO, 'packages', 'core');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const ENTRY_POINTS = ['', '/npy', '/onnx', '/evaluation', '/validation', '/smoke', '/release', '/github'];
+const ENTRY_POINTS = ['', '/npy', '/onnx', '/evaluation', '/validation', '/smoke', '/release', '/github', '/data'];
 
 let work: string;
 let tarball: string;
@@ -105,6 +105,9 @@ describe('@ml-gate/core packed and installed into an empty project', () => {
       status: [true, false],
       image: { repository: 'ghcr.io/acme/model', tag: '1.2.3' },
       artifactName: [true, false],
+      // pandas reads this CSV as id int64, score float64 (the empty cell is NaN); CSV dtypes are final after a full pass
+      table: { format: 'csv', columns: ['id:int64', 'score:float64'], rows: 3 },
+      suite: { format: 'gx1', entries: 1 },
     });
   });
 
@@ -159,8 +162,16 @@ import { compareArrays } from '@ml-gate/core/validation';
 import { parseStatusRanges, statusMatches } from '@ml-gate/core/smoke';
 import { parseImage } from '@ml-gate/core/release';
 import { parseArtifactName } from '@ml-gate/core/github';
+import { openTable, parseSuite } from '@ml-gate/core/data';
+import { writeFileSync } from 'node:fs';
 
 const dir = ${JSON.stringify(dir)};
+writeFileSync('table.csv', 'id,score\\n1,0.5\\n2,\\n3,1.5\\n');
+const table = await openTable('table.csv');
+let tableRows = 0;
+for await (const batch of table.batches()) tableRows += batch.rows;
+await table.close();
+const suite = parseSuite(JSON.stringify({ name: 's', expectations: [{ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'score' } }] }), 'suite.json');
 const array = await openNpy(dir + '/features.npy');
 const rows = new Float64Array(array.rowLength);
 await array.readRows(0, 1, rows);
@@ -178,6 +189,8 @@ console.log(JSON.stringify({
   status: [statusMatches(204, ranges), statusMatches(500, ranges)],
   image: parseImage('ghcr.io/acme/model:1.2.3'),
   artifactName: [parseArtifactName('evaluation-partial').ok, parseArtifactName('a/b').ok],
+  table: { format: table.format, columns: table.columns.map((c) => c.name + ':' + c.dtype), rows: tableRows },
+  suite: { format: suite.format, entries: suite.entries.length },
 }));
 `;
 
@@ -223,6 +236,7 @@ import { compareArrays } from '@ml-gate/core/validation';
 import { parseStatusRanges } from '@ml-gate/core/smoke';
 import { parseImage } from '@ml-gate/core/release';
 import { parseArtifactName } from '@ml-gate/core/github';
+import { openTable, type TableSource } from '@ml-gate/core/data';
 
 export const formatted: string = formatNumber(1.5);
 // @ts-expect-error formatNumber takes a number
@@ -237,4 +251,7 @@ export const ranges = parseStatusRanges('2xx');
 export const tag: string | undefined = parseImage('ghcr.io/acme/model:1').tag;
 // @ts-expect-error parseArtifactName returns a ParseResult, not a string
 export const name: number = parseArtifactName('x');
+export const table: Promise<TableSource> = openTable('table.csv');
+// @ts-expect-error openTable's options have no such key
+openTable('table.csv', { noSuchOption: 1 });
 `;
