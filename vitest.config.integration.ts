@@ -8,7 +8,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     name: 'integration',
-    include: ['actions/*/test/e2e.test.ts', 'actions/*/test/*.e2e.test.ts', 'packages/*/test/*.e2e.test.ts', 'test/**/*.e2e.test.ts'],
+    include: [
+      'actions/*/test/e2e.test.ts',
+      'actions/*/test/*.e2e.test.ts',
+      'packages/*/test/*.e2e.test.ts',
+      'test/**/*.e2e.test.ts',
+      // the example project's pipeline, end to end (npm run example)
+      'examples/*/test/*.e2e.test.ts',
+    ],
     setupFiles: ['./test/setup.ts', './test/setup-integration.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
