@@ -30779,7 +30779,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2877);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5798);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30788,7 +30788,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2877:
+/***/ 5798:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44770,7 +44770,270 @@ function isMissingAt(values, i) {
     return v === null || (typeof v === 'number' && Number.isNaN(v));
 }
 //# sourceMappingURL=table.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ../../packages/core/dist/data/expectations/distinct-duplicates.js
+/**
+ * The duplicated numbers of a column, in memory bounded whatever the number of distinct values:
+ * what expect_column_values_to_be_unique needs (pandas' `duplicated(keep=False)`): how many rows
+ * hold a value that occurs more than once, and which duplicated values come first in row order.
+ *
+ * Up to `maxSlots` table slots (default 2^18: ~183,000 distinct values; 24 bytes a slot, 6 MB)
+ * the values are counted in memory, each with the row of its first occurrence. Past that, the
+ * table is spilled: its entries and every later value go, as (value, first row, count) records of
+ * 24 bytes, to one of `partitions` (default 128) files chosen by the value's hash, in a temporary
+ * folder. At the end of the pass (`finish`) each file is read back in chunks and counted on its
+ * own, so the table holds one partition's distinct values at a time: 1/128th of them. 10M
+ * distinct ids take a 6 MB table, 4 MB of write buffers and 240 MB of temporary disk instead of
+ * ~300 MB of memory; 100M distinct ids a table of 24 MB. The files are removed after.
+ *
+ * The duplicated values with the `keep` smallest first rows are the only ones the first `keep`
+ * unexpected rows can hold (a row r holding v has first(v) <= r, and every duplicated value
+ * whose first row is smaller than first(v) puts an unexpected row before r), so a second pass over
+ * the column lists GE's partial_unexpected_list by membership in that small set.
+ *
+ * Values are doubles, never NaN (the caller leaves missing values out); -0 is 0.
+ */
+
+
+
+const DEFAULT_DUPLICATE_LIMITS = { maxSlots: 1 << 18, partitions: 128 };
+/** Doubles per spilled record: value, first row, count. */
+const RECORD = 3;
+/** Records buffered per partition before a write (~32 KB; 4 MB for 128 partitions). */
+const BUFFERED_RECORDS = 1365;
+const distinct_duplicates_hashScratch = new Float64Array(1);
+const distinct_duplicates_hashWords = new Int32Array(distinct_duplicates_hashScratch.buffer);
+/** murmur3's finalizer over both words of the double: every bit of the value moves every bit. */
+function hashOf(x) {
+    distinct_duplicates_hashScratch[0] = x;
+    let h = distinct_duplicates_hashWords[0] ^ Math.imul(distinct_duplicates_hashWords[1], 0x9e3779b1);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+/** Open addressing (linear probing on the low bits of hashOf): value -> count and first row. */
+class FirstRowCounts {
+    keys;
+    firstRows;
+    /** 0 for an empty slot. */
+    counts;
+    size = 0;
+    mask;
+    constructor(slots) {
+        this.keys = new Float64Array(slots);
+        this.firstRows = new Float64Array(slots);
+        this.counts = new Float64Array(slots);
+        this.mask = slots - 1;
+    }
+    /** Whether one more distinct value would fill the table past 70%. */
+    get full() {
+        return this.size + 1 > 0.7 * this.keys.length;
+    }
+    add(x, firstRow, count) {
+        const { keys, counts } = this;
+        let i = hashOf(x) & this.mask;
+        while (counts[i] !== 0 && keys[i] !== x)
+            i = (i + 1) & this.mask;
+        if (counts[i] === 0) {
+            keys[i] = x;
+            this.firstRows[i] = firstRow;
+            counts[i] = count;
+            this.size++;
+        }
+        else {
+            counts[i] += count;
+            if (firstRow < this.firstRows[i])
+                this.firstRows[i] = firstRow;
+        }
+    }
+    /** Doubles the slots (when a single partition holds more distinct values than maxSlots allows). */
+    grow() {
+        const { keys, firstRows, counts } = this;
+        const slots = 2 * keys.length;
+        this.keys = new Float64Array(slots);
+        this.firstRows = new Float64Array(slots);
+        this.counts = new Float64Array(slots);
+        this.mask = slots - 1;
+        this.size = 0;
+        for (let i = 0; i < keys.length; i++)
+            if (counts[i] !== 0)
+                this.add(keys[i], firstRows[i], counts[i]);
+    }
+    clear() {
+        this.counts.fill(0);
+        this.size = 0;
+    }
+}
+/** The `keep` duplicated values with the smallest first rows, kept sorted by first row. */
+class EarliestDuplicates {
+    keep;
+    rows = [];
+    values = [];
+    constructor(keep) {
+        this.keep = keep;
+    }
+    offer(value, firstRow) {
+        if (this.keep === 0)
+            return;
+        if (this.rows.length === this.keep && firstRow >= this.rows[this.keep - 1])
+            return;
+        let i = this.rows.length;
+        while (i > 0 && this.rows[i - 1] > firstRow)
+            i--;
+        this.rows.splice(i, 0, firstRow);
+        this.values.splice(i, 0, value);
+        if (this.rows.length > this.keep) {
+            this.rows.pop();
+            this.values.pop();
+        }
+    }
+    get set() {
+        return new Set(this.values);
+    }
+}
+class NumberDuplicates {
+    keep;
+    limits;
+    table;
+    spill;
+    result;
+    constructor(keep, limits = {}) {
+        this.keep = keep;
+        this.limits = { ...DEFAULT_DUPLICATE_LIMITS, ...limits };
+        this.table = new FirstRowCounts(Math.min(1024, this.limits.maxSlots));
+    }
+    /** Whether the values went to disk (for tests and the report's curious reader). */
+    get spilled() {
+        return this.spill !== undefined;
+    }
+    /** Counts one occurrence of `value` (not NaN) at `row` (rows in increasing order). */
+    add(value, row) {
+        const x = value === 0 ? 0 : value;
+        if (this.spill) {
+            this.write(x, row, 1);
+            return;
+        }
+        if (this.table.full) {
+            if (this.table.keys.length < this.limits.maxSlots)
+                this.table.grow();
+            else {
+                this.startSpill();
+                this.write(x, row, 1);
+                return;
+            }
+        }
+        this.table.add(x, row, 1);
+    }
+    startSpill() {
+        const { partitions } = this.limits;
+        const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(this.limits.directory ?? process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)(), 'ml-gate-unique-'));
+        const fds = [];
+        for (let p = 0; p < partitions; p++)
+            fds.push((0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(directory, `${p}.bin`), 'w+'));
+        this.spill = {
+            directory,
+            fds,
+            buffers: Array.from({ length: partitions }, () => new Float64Array(BUFFERED_RECORDS * RECORD)),
+            filled: new Int32Array(partitions),
+            // the partition is the hash's top bits; the table's slot its low bits
+            shift: 32 - Math.log2(partitions),
+        };
+        const { keys, firstRows, counts } = this.table;
+        for (let i = 0; i < keys.length; i++)
+            if (counts[i] !== 0)
+                this.write(keys[i], firstRows[i], counts[i]);
+        this.table.clear();
+    }
+    write(x, firstRow, count) {
+        const s = this.spill;
+        const p = s.shift === 32 ? 0 : hashOf(x) >>> s.shift;
+        const buffer = s.buffers[p];
+        let at = s.filled[p] * RECORD;
+        buffer[at++] = x;
+        buffer[at++] = firstRow;
+        buffer[at] = count;
+        if (++s.filled[p] === BUFFERED_RECORDS)
+            this.flush(p);
+    }
+    flush(p) {
+        const s = this.spill;
+        const bytes = s.filled[p] * RECORD * 8;
+        const view = new Uint8Array(s.buffers[p].buffer, 0, bytes);
+        for (let done = 0; done < bytes;)
+            done += (0,external_node_fs_namespaceObject.writeSync)(s.fds[p], view, done, bytes - done);
+        s.filled[p] = 0;
+    }
+    /**
+     * Ends the counting: the rows holding a duplicated value (each occurrence counted), and the
+     * duplicated values with the `keep` smallest first rows. Reads back and removes the spilled files.
+     */
+    finish() {
+        if (this.result)
+            return this.result;
+        let unexpected = 0;
+        const earliest = new EarliestDuplicates(this.keep);
+        const collect = () => {
+            const { keys, firstRows, counts } = this.table;
+            for (let i = 0; i < keys.length; i++) {
+                if (counts[i] > 1) {
+                    unexpected += counts[i];
+                    earliest.offer(keys[i], firstRows[i]);
+                }
+            }
+        };
+        if (!this.spill)
+            collect();
+        else {
+            const s = this.spill;
+            try {
+                for (let p = 0; p < s.fds.length; p++)
+                    this.flush(p);
+                const chunk = new Float64Array(BUFFERED_RECORDS * RECORD * 16);
+                const bytes = new Uint8Array(chunk.buffer);
+                for (const fd of s.fds) {
+                    this.table.clear();
+                    for (let position = 0;;) {
+                        let got = 0;
+                        while (got < bytes.length) {
+                            const n = (0,external_node_fs_namespaceObject.readSync)(fd, bytes, got, bytes.length - got, position + got);
+                            if (n === 0)
+                                break;
+                            got += n;
+                        }
+                        if (got === 0)
+                            break;
+                        if (got % (RECORD * 8) !== 0)
+                            throw new Error(`a partition file of ${s.directory} was cut short`);
+                        for (let at = 0; at < got / 8; at += RECORD) {
+                            if (this.table.full)
+                                this.table.grow();
+                            this.table.add(chunk[at], chunk[at + 1], chunk[at + 2]);
+                        }
+                        position += got;
+                    }
+                    collect();
+                }
+            }
+            finally {
+                for (const fd of s.fds)
+                    (0,external_node_fs_namespaceObject.closeSync)(fd);
+                (0,external_node_fs_namespaceObject.rmSync)(s.directory, { recursive: true, force: true });
+            }
+        }
+        this.table.clear();
+        this.result = { unexpected, earliest: earliest.set };
+        return this.result;
+    }
+}
+//# sourceMappingURL=distinct-duplicates.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/data/expectations/distinct-unique.js
+
 
 
 
@@ -44817,35 +45080,66 @@ function distinct_unique_mapOutcome(c, mostly, partialCount) {
     };
     return { success, result };
 }
-function valuesUnique(kwargs, context) {
+function valuesUnique(kwargs, context, limits = {}) {
     const column = kwargs.column();
     const mostly = kwargs.mostly();
-    const counts = new ValueCounts();
+    // numbers (and integral bigints) by NumberDuplicates, in bounded memory; text and the rest by value
+    const numbers = new NumberDuplicates(context.partialUnexpectedCount, limits);
+    const others = new ValueCounts();
+    let earliest = new Set();
     const partial = [];
     let rows = 0;
+    let considered = 0;
     let unexpected = 0;
+    const numberOf = (cell) => typeof cell === 'number' ? cell : typeof cell === 'bigint' && BigInt(Number(cell)) === cell ? Number(cell) : undefined;
     return {
         columns: [column],
         observe(batch) {
             const values = batch.values[0];
-            if (batch.pass === 1) {
+            if (batch.pass === 1 && values instanceof Float64Array) {
+                for (let i = 0; i < batch.rows; i++) {
+                    const x = values[i];
+                    if (x !== x)
+                        continue; // NaN: missing
+                    considered++;
+                    numbers.add(x, rows + i);
+                }
                 rows += batch.rows;
-                counts.add(values, batch.rows);
+                return;
+            }
+            if (batch.pass === 1) {
+                for (let i = 0; i < batch.rows; i++) {
+                    const cell = cellAt(values, i);
+                    if (cell === null)
+                        continue;
+                    considered++;
+                    const x = numberOf(cell);
+                    if (x !== undefined)
+                        numbers.add(x, rows + i);
+                    else
+                        others.add([cell], 1);
+                }
+                rows += batch.rows;
                 return;
             }
             for (let i = 0; i < batch.rows && partial.length < context.partialUnexpectedCount; i++) {
                 const cell = cellAt(values, i);
-                if (cell !== null && counts.countOf(cell) > 1)
+                if (cell === null)
+                    continue;
+                const x = numberOf(cell);
+                if (x !== undefined ? earliest.has(x === 0 ? 0 : x) : others.countOf(cell) > 1)
                     partial.push(jsonValue(cell));
             }
         },
         wantsAnotherPass(pass) {
             if (pass !== 1)
                 return false;
-            unexpected = counts.duplicated();
+            const found = numbers.finish();
+            earliest = found.earliest;
+            unexpected = found.unexpected + others.duplicated();
             return unexpected > 0 && context.partialUnexpectedCount > 0;
         },
-        finish: () => distinct_unique_mapOutcome({ rows, considered: counts.nonMissing, unexpected, partial }, mostly, context.partialUnexpectedCount),
+        finish: () => distinct_unique_mapOutcome({ rows, considered, unexpected, partial }, mostly, context.partialUnexpectedCount),
     };
 }
 const distinct_unique_IGNORE_ROW_IF = ['all_values_are_missing', 'any_value_is_missing', 'never'];
@@ -46617,18 +46911,27 @@ class CsvTable {
  * returns with relax_column_count (the property test holds the two to the same records).
  */
 async function* csvRecords(path, options = {}) {
-    const file = await openFile(path);
+    for await (const record of csvLines(path, options))
+        yield record.fields;
+}
+/**
+ * Every record of the file as text with the (1-based, physical) line it starts on, the header's
+ * too, with no field-count check; `input` names the action input that named the file.
+ */
+async function* csvLines(path, options = {}, input) {
+    const file = await openFile(path, input);
     try {
-        const sc = new CsvScanner(file, { label: path, ...syntaxOf(path, options), chunkBytes: options.chunkBytes });
+        const sc = new CsvScanner(file, { label: path, ...syntaxOf(path, options, input), chunkBytes: options.chunkBytes });
         await sc.begin();
         while ((await scan(sc, startRecord)) !== FILE_END) {
-            const record = [];
+            const line = sc.line;
+            const fields = [];
             let result;
             do {
                 result = await scan(sc, scanField);
-                record.push(sc.text());
+                fields.push(sc.text());
             } while (result === DELIMITER);
-            yield record;
+            yield { line, fields };
         }
     }
     finally {
@@ -46638,12 +46941,8 @@ async function* csvRecords(path, options = {}) {
 //# sourceMappingURL=csv.js.map
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: ../../node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(171);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ../../packages/core/dist/util/files.js
 
 

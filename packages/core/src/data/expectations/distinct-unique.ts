@@ -7,8 +7,9 @@
  * When there are duplicates, pass 2 lists the first `partialUnexpectedCount` duplicated values in
  * row order (GE's partial_unexpected_list), and stops looking once the list is full.
  *
- * Memory grows with the number of distinct values (tuples), not with rows: see ValueCounts for a
- * column; a compound key is one string per distinct tuple (its cells' valueKeys with their
+ * A column's numbers are counted by NumberDuplicates, in bounded memory whatever the number of
+ * distinct values (past ~730,000 it spills to temporary files: distinct-duplicates.ts); its text
+ * by ValueCounts, whose memory grows with the distinct texts. A compound key is one string per distinct tuple (its cells' valueKeys with their
  * lengths, ~40-80 bytes with the Map entry), so 10M distinct rows cost ~0.5-1 GB. A V8 Map holds
  * at most 2^24 (16.7M) keys.
  */
@@ -18,6 +19,7 @@ import { jsonValue, valueKey } from '../values.js';
 import type { BuildContext, Expectation, ExpectationBatch, ExpectationOutcome, ExpectationResultDetails } from './expectation.js';
 import type { Kwargs } from './kwargs.js';
 import { ValueCounts, compareCells } from './distinct-counts.js';
+import { NumberDuplicates, type DuplicateLimits } from './distinct-duplicates.js';
 
 interface MapCounts {
   rows: number;
@@ -68,33 +70,60 @@ export function mapOutcome(c: MapCounts, mostly: number, partialCount: number): 
   return { success, result };
 }
 
-export function valuesUnique(kwargs: Kwargs, context: BuildContext): Expectation {
+export function valuesUnique(kwargs: Kwargs, context: BuildContext, limits: Partial<DuplicateLimits> = {}): Expectation {
   const column = kwargs.column();
   const mostly = kwargs.mostly();
-  const counts = new ValueCounts();
+  // numbers (and integral bigints) by NumberDuplicates, in bounded memory; text and the rest by value
+  const numbers = new NumberDuplicates(context.partialUnexpectedCount, limits);
+  const others = new ValueCounts();
+  let earliest = new Set<number>();
   const partial: unknown[] = [];
   let rows = 0;
+  let considered = 0;
   let unexpected = 0;
+  const numberOf = (cell: Exclude<Cell, null>): number | undefined =>
+    typeof cell === 'number' ? cell : typeof cell === 'bigint' && BigInt(Number(cell)) === cell ? Number(cell) : undefined;
   return {
     columns: [column],
     observe(batch: ExpectationBatch) {
       const values = batch.values[0];
-      if (batch.pass === 1) {
+      if (batch.pass === 1 && values instanceof Float64Array) {
+        for (let i = 0; i < batch.rows; i++) {
+          const x = values[i];
+          if (x !== x) continue; // NaN: missing
+          considered++;
+          numbers.add(x, rows + i);
+        }
         rows += batch.rows;
-        counts.add(values, batch.rows);
+        return;
+      }
+      if (batch.pass === 1) {
+        for (let i = 0; i < batch.rows; i++) {
+          const cell = cellAt(values, i);
+          if (cell === null) continue;
+          considered++;
+          const x = numberOf(cell);
+          if (x !== undefined) numbers.add(x, rows + i);
+          else others.add([cell], 1);
+        }
+        rows += batch.rows;
         return;
       }
       for (let i = 0; i < batch.rows && partial.length < context.partialUnexpectedCount; i++) {
         const cell = cellAt(values, i);
-        if (cell !== null && counts.countOf(cell) > 1) partial.push(jsonValue(cell));
+        if (cell === null) continue;
+        const x = numberOf(cell);
+        if (x !== undefined ? earliest.has(x === 0 ? 0 : x) : others.countOf(cell) > 1) partial.push(jsonValue(cell));
       }
     },
     wantsAnotherPass(pass: number) {
       if (pass !== 1) return false;
-      unexpected = counts.duplicated();
+      const found = numbers.finish();
+      earliest = found.earliest;
+      unexpected = found.unexpected + others.duplicated();
       return unexpected > 0 && context.partialUnexpectedCount > 0;
     },
-    finish: () => mapOutcome({ rows, considered: counts.nonMissing, unexpected, partial }, mostly, context.partialUnexpectedCount),
+    finish: () => mapOutcome({ rows, considered, unexpected, partial }, mostly, context.partialUnexpectedCount),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Expectation, ExpectationConfig, ExpectationOutcome } from './expec
 import { Kwargs } from './kwargs.js';
 import { DISTINCT_EXPECTATIONS } from './distinct.js';
 import { NumberCounts, compareCodePoints } from './distinct-counts.js';
+import { valuesUnique } from './distinct-unique.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/aggregate/${name}`, import.meta.url), 'utf8'));
 const data = fixture('data.json') as Record<string, Cell[]>;
@@ -99,6 +100,18 @@ describe('distinct-value expectations against pandas (fixtures/aggregate/make.py
       expectClose(outcome.result, c.result);
     });
   }
+});
+
+describe("values_to_be_unique spilled to disk (a table of 8 slots) gives pandas' results too", () => {
+  const uniqueCases = cases.filter((c) => c.type === 'expect_column_values_to_be_unique');
+  it('has the cases', () => expect(uniqueCases.length).toBeGreaterThan(2));
+  it.each(uniqueCases)('$name', (c) => {
+    const config: ExpectationConfig = { type: c.type, kwargs: c.kwargs, meta: {}, index: 2 };
+    const e = valuesUnique(new Kwargs(config, 'suite.json'), { partialUnexpectedCount: 20 }, { maxSlots: 8, partitions: 4 });
+    const { outcome } = run(e, data, 5, false);
+    expect(outcome.success).toBe(c.success);
+    expectClose(outcome.result, c.result);
+  });
 });
 
 describe('value identity (valueKey)', () => {
