@@ -2,13 +2,15 @@
 // the files its smoke test reads, and the `resolve` step's script (run here with bash, exactly as
 // written in the workflow) refuses an alert that lacks the version or the environment.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const WORKFLOW = fileURLToPath(new URL('../../../examples/workflows/ml-rollback.yml', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const WORKFLOW = join(ROOT, 'examples/workflows/ml-rollback.yml');
 
 let text: string;
 let dir: string;
@@ -20,6 +22,13 @@ beforeAll(async () => {
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+/** The workflow's PROJECT (the example project's folder). */
+function project(): string {
+  const m = /^ {2}PROJECT: (\S+)/m.exec(text);
+  expect(m, 'env PROJECT').not.toBeNull();
+  return m![1];
+}
 
 /** The lines of job `name` (from `  name:` to the next job at the same indentation). */
 function job(name: string): string {
@@ -47,14 +56,26 @@ function runScript(jobText: string, stepId: string): string {
 }
 
 describe('examples/workflows/ml-rollback.yml', () => {
-  it('the rollback job checks out the repository (without keeping the token) before the smoke test reads smoke/sample_request.json', () => {
+  it('the rollback job checks out the repository (without keeping the token) before the smoke test reads the project’s smoke/sample_request.json', () => {
     const rollback = job('rollback');
     const checkout = rollback.indexOf('uses: actions/checkout@');
     const smoke = rollback.indexOf('uses: OWNER/REPO/actions/smoke-test@smoke-test/v1');
     expect(checkout).toBeGreaterThan(0);
     expect(smoke).toBeGreaterThan(checkout);
     expect(rollback.slice(checkout, smoke)).toMatch(/with:\s*\n\s*persist-credentials: false/);
-    expect(rollback.slice(smoke)).toContain('sample: smoke/sample_request.json');
+    expect(rollback.slice(smoke)).toContain('sample: ${{ env.PROJECT }}/smoke/sample_request.json');
+    expect(existsSync(join(ROOT, project(), 'smoke', 'sample_request.json'))).toBe(true);
+  });
+
+  it('rolls back with the deploy.sh ml-pipeline.yml deploys with (target: command), which exists and is executable', async () => {
+    const rollback = job('rollback');
+    expect(rollback).toMatch(/^\s+target: command$/m);
+    expect(rollback).toContain('command: ${{ env.PROJECT }}/scripts/deploy.sh ${{ needs.resolve.outputs.environment }}');
+    const pipeline = await readFile(join(ROOT, 'examples/workflows/ml-pipeline.yml'), 'utf8');
+    expect(pipeline).toContain(`PROJECT: ${project()} `);
+    expect(pipeline).toContain('"$PROJECT/scripts/deploy.sh" staging "$MODEL_VERSION"');
+    expect(pipeline).toContain('"$PROJECT/scripts/deploy.sh" production "$MODEL_VERSION"');
+    expect((await stat(join(ROOT, project(), 'scripts', 'deploy.sh'))).mode & 0o111).not.toBe(0);
   });
 
   describe('the resolve step', () => {
