@@ -12,7 +12,7 @@ export default defineConfig({
     // tests run the TypeScript sources; the bundles are built from packages/core/dist
     alias: [
       // the domain entry points of package.json "exports" (and nothing deeper, as for a user)
-      { find: /^@ml-gate\/core\/(npy|onnx|evaluation|validation|smoke|release|github)$/, replacement: core('$1/index.ts') },
+      { find: /^@ml-gate\/core\/(npy|onnx|evaluation|validation|smoke|release|github|data|training)$/, replacement: core('$1/index.ts') },
       { find: /^@ml-gate\/core$/, replacement: core('index.ts') },
     ],
   },

@@ -225,18 +225,27 @@ export class CsvTable implements TableSource {
  * returns with relax_column_count (the property test holds the two to the same records).
  */
 export async function* csvRecords(path: string, options: CsvOptions = {}): AsyncGenerator<string[]> {
-  const file = await openFile(path);
+  for await (const record of csvLines(path, options)) yield record.fields;
+}
+
+/**
+ * Every record of the file as text with the (1-based, physical) line it starts on, the header's
+ * too, with no field-count check; `input` names the action input that named the file.
+ */
+export async function* csvLines(path: string, options: CsvOptions = {}, input?: string): AsyncGenerator<{ line: number; fields: string[] }> {
+  const file = await openFile(path, input);
   try {
-    const sc = new CsvScanner(file, { label: path, ...syntaxOf(path, options), chunkBytes: options.chunkBytes });
+    const sc = new CsvScanner(file, { label: path, ...syntaxOf(path, options, input), chunkBytes: options.chunkBytes });
     await sc.begin();
     while ((await scan(sc, startRecord)) !== FILE_END) {
-      const record: string[] = [];
+      const line = sc.line;
+      const fields: string[] = [];
       let result: ScanResult;
       do {
         result = await scan(sc, scanField);
-        record.push(sc.text());
+        fields.push(sc.text());
       } while (result === DELIMITER);
-      yield record;
+      yield { line, fields };
     }
   } finally {
     await file.close();
