@@ -57,7 +57,9 @@ export function renderMermaidChart(chart: TrainingChart, title: string): Mermaid
   const lo = Math.min(0, ...finite);
   const hi = Math.max(...finite) > lo ? Math.max(...finite) : lo + 1;
   const nonFinite = series.some((s) => s.values!.some((v) => v !== null && !Number.isFinite(v)));
-  const lines = series.map((s) => `    line [${s.values!.map((v) => mermaidNumber(v !== null && Number.isFinite(v) ? v : hi)).join(', ')}]`);
+  const lines = series.map(
+    (s) => `    line [${s.values!.map((v) => mermaidNumber(v !== null && Number.isFinite(v) ? v : hi)).join(', ')}]`,
+  );
   const marked = new Set(chart.marks.map((m) => m.point));
   if (marked.size) lines.push(`    bar [${chart.epochs.map((_, p) => mermaidNumber(marked.has(p) ? hi : lo)).join(', ')}]`);
   const palette = COLOURS.slice(0, series.length).concat(marked.size ? [COLOURS[2]] : []);

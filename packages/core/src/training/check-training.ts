@@ -21,10 +21,13 @@ export interface CheckTrainingOptions {
 function checkBoundColumns(log: TrainingLog, settings: TrainingCheckSettings): void {
   for (const b of settings.bounds) {
     if (!log.columns.includes(b.column)) {
-      throw new UserError(`Input bounds line ${b.line} ('${b.text}') names column ${b.column}, which ${log.path} does not have; its columns: ${columnList(log)}.`, {
-        input: 'bounds',
-        file: log.path,
-      });
+      throw new UserError(
+        `Input bounds line ${b.line} ('${b.text}') names column ${b.column}, which ${log.path} does not have; its columns: ${columnList(log)}.`,
+        {
+          input: 'bounds',
+          file: log.path,
+        },
+      );
     }
   }
 }
@@ -42,7 +45,12 @@ export async function checkTraining(o: CheckTrainingOptions, report: TrainingRep
     o.settings.bounds.map((b) => b.column),
   );
   report.log.epochs = curves.epochs.length;
-  report.log.used = { loss: columns.loss, valLoss: columns.valLoss ?? null, gradNorm: columns.gradNorm ?? null, epoch: columns.epoch ?? null };
+  report.log.used = {
+    loss: columns.loss,
+    valLoss: columns.valLoss ?? null,
+    gradNorm: columns.gradNorm ?? null,
+    epoch: columns.epoch ?? null,
+  };
   report.checks = runTrainingChecks(curves, o.settings);
   report.summary = summarizeCurves(curves);
   report.chart = trainingChart(curves, report.checks);

@@ -69,7 +69,11 @@ export function gradNormCheck(curves: TrainingCurves, s: TrainingCheckSettings):
   const base = { id: 'grad-norm', name: 'grad-norm' } as const;
   const column = curves.columns.gradNorm;
   if (!column) {
-    return { ...base, status: 'skipped', message: `No gradient norm is logged (none of ${COLUMN_CANDIDATES.gradNorm.join(', ')}; name one with grad-norm-column).` };
+    return {
+      ...base,
+      status: 'skipped',
+      message: `No gradient norm is logged (none of ${COLUMN_CANDIDATES.gradNorm.join(', ')}; name one with grad-norm-column).`,
+    };
   }
   const raw = curves.raw.get(column)!;
   let first = -1;
@@ -124,7 +128,7 @@ export function boundChecks(curves: TrainingCurves, bounds: readonly Bound[]): T
     return {
       ...base,
       status: ok ? 'passed' : 'failed',
-      message: `The final ${b.column} is ${num(v)} (${where(curves, row)}): ${ok ? 'within' : 'not'} ${b.operator} ${num(b.value)}.`,
+      message: `The final ${b.column} is ${num(v)}, at ${where(curves, row)}: ${ok ? 'within' : 'not'} ${b.operator} ${num(b.value)}.`,
       ...at(curves, row, b.column),
       values: { value: v, bound: b.value },
     };

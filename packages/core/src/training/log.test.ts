@@ -81,7 +81,7 @@ describe('readTrainingLog: formats', () => {
     expect(column(tsv, 'loss')).toEqual([1.5]);
   });
 
-  it("a Lightning metrics.csv is recognised by its epoch and step columns, and its rows merge per epoch (last non-empty value)", async () => {
+  it('a Lightning metrics.csv is recognised by its epoch and step columns, and its rows merge per epoch (last non-empty value)', async () => {
     // as lightning_fabric's _ExperimentWriter writes it: sorted keys, one row per log_metrics call
     const text = [
       'epoch,step,train_loss_epoch,train_loss_step,val_acc,val_loss',
@@ -108,15 +108,19 @@ describe('readTrainingLog: formats', () => {
     expect(curves.merged.get('val_loss')!.rows.map((r) => curves.lines[r])).toEqual([4, 7]);
   });
 
-  it("a Keras CSVLogger file: epoch first, the rest sorted, NA for a key an epoch did not log", async () => {
-    const log = await readTrainingLog(await file('training.log.csv', 'epoch,accuracy,loss,val_accuracy,val_loss\r\n0,0.59,2.24,0.56,2.16\r\n1,0.80,2.06,NA,NA\r\n'));
+  it('a Keras CSVLogger file: epoch first, the rest sorted, NA for a key an epoch did not log', async () => {
+    const log = await readTrainingLog(
+      await file('training.log.csv', 'epoch,accuracy,loss,val_accuracy,val_loss\r\n0,0.59,2.24,0.56,2.16\r\n1,0.80,2.06,NA,NA\r\n'),
+    );
     expect(log.format).toBe('keras');
     expect(chooseColumns(log)).toMatchObject({ loss: 'loss', valLoss: 'val_loss', epoch: 'epoch' });
     expect(column(log, 'val_loss')).toEqual([2.16, null]);
   });
 
   it("a JSON object of per-epoch lists (Keras' History.history) with Python's NaN and Infinity", async () => {
-    const log = await readTrainingLog(await file('history.json', '{"loss": [2.5, NaN, Infinity], "val_loss": [2.6, -Infinity, null], "lr": 0.001}'));
+    const log = await readTrainingLog(
+      await file('history.json', '{"loss": [2.5, NaN, Infinity], "val_loss": [2.6, -Infinity, null], "lr": 0.001}'),
+    );
     expect(log.format).toBe('json');
     expect(log.columns).toEqual(['loss', 'val_loss']);
     expect(column(log, 'loss')).toEqual([2.5, NaN, Infinity]);
@@ -125,7 +129,9 @@ describe('readTrainingLog: formats', () => {
   });
 
   it('a JSON list of per-epoch objects, each row on the line its object starts', async () => {
-    const log = await readTrainingLog(await file('rows.json', '[\n  {"epoch": 0, "loss": 1.5},\n  {"epoch": 1, "loss": NaN, "val_loss": 1.0}\n]\n'));
+    const log = await readTrainingLog(
+      await file('rows.json', '[\n  {"epoch": 0, "loss": 1.5},\n  {"epoch": 1, "loss": NaN, "val_loss": 1.0}\n]\n'),
+    );
     expect(log.columns).toEqual(['epoch', 'loss', 'val_loss']);
     expect(column(log, 'loss')).toEqual([1.5, NaN]);
     expect(column(log, 'val_loss')).toEqual([null, 1.0]);
@@ -133,7 +139,8 @@ describe('readTrainingLog: formats', () => {
   });
 
   it('JSON lines: one object per line, keys in the order first seen, "nan" strings read as NaN', async () => {
-    const text = '{"epoch": 0, "train_loss": 2.0}\n\n{"epoch": 1, "train_loss": NaN, "val_loss": "nan"}\n{"epoch": 2, "train_loss": -Infinity}\n';
+    const text =
+      '{"epoch": 0, "train_loss": 2.0}\n\n{"epoch": 1, "train_loss": NaN, "val_loss": "nan"}\n{"epoch": 2, "train_loss": -Infinity}\n';
     const log = await readTrainingLog(await file('metrics.jsonl', text));
     expect(log.format).toBe('jsonl');
     expect(log.columns).toEqual(['epoch', 'train_loss', 'val_loss']);
@@ -192,15 +199,21 @@ describe('readTrainingLog: what is refused, naming the file and the line', () =>
     const e = await failure(readTrainingLog(path));
     expect(e.message).toBe(`${path}: not valid JSON at line 2, column 17: expected a value, found ','.`);
     const lines = await file('bad.jsonl', '{"loss": 1}\n{"loss": 2\n');
-    expect((await failure(readTrainingLog(lines))).message).toBe(`${lines}: not valid JSON at line 2, column 11: expected ',' or '}', found the end of the text.`);
+    expect((await failure(readTrainingLog(lines))).message).toBe(
+      `${lines}: not valid JSON at line 2, column 11: expected ',' or '}', found the end of the text.`,
+    );
   });
 
   it('JSON of the wrong shape: lists of different lengths, a scalar, a list of numbers', async () => {
     const uneven = await failure(readTrainingLog(await file('uneven.json', '{"loss": [1, 2, 3], "val_loss": [1, 2]}')));
     expect(uneven.message).toContain('the lists have different lengths (loss: 3, val_loss: 2)');
     expect((await failure(readTrainingLog(await file('scalar.json', '3')))).message).toContain('the JSON is number');
-    expect((await failure(readTrainingLog(await file('numbers.json', '[\n1,\n2]')))).message).toContain('element 1 of the list (line 2) is not an object');
-    expect((await failure(readTrainingLog(await file('nolist.json', '{"loss": 1}')))).message).toContain('the JSON object has no list (keys: loss)');
+    expect((await failure(readTrainingLog(await file('numbers.json', '[\n1,\n2]')))).message).toContain(
+      'element 1 of the list (line 2) is not an object',
+    );
+    expect((await failure(readTrainingLog(await file('nolist.json', '{"loss": 1}')))).message).toContain(
+      'the JSON object has no list (keys: loss)',
+    );
   });
 
   it('a missing file, a directory, a duplicate header name', async () => {
@@ -267,6 +280,10 @@ describe('chooseColumns', () => {
   });
 
   it('a named column is not chosen again for another role', () => {
-    expect(chooseColumns(log(['loss', 'val_loss']), { loss: 'val_loss' })).toMatchObject({ loss: 'val_loss', valLoss: undefined, named: ['loss'] });
+    expect(chooseColumns(log(['loss', 'val_loss']), { loss: 'val_loss' })).toMatchObject({
+      loss: 'val_loss',
+      valLoss: undefined,
+      named: ['loss'],
+    });
   });
 });

@@ -92,13 +92,20 @@ async function readCsvLog(path: string, input: string, format: 'csv' | 'lightnin
   if (!header) throw logError(path, input, 'the file is empty; expected a header row naming the columns, then a row per epoch or step');
   const flavour = format ?? csvFlavour(header.fields);
   if ((flavour === 'lightning' || flavour === 'keras') && !header.fields.includes('epoch')) {
-    throw logError(path, input, `a ${flavour === 'lightning' ? 'Lightning metrics.csv' : 'Keras CSVLogger file'} has an epoch column; this header has ${header.fields.join(', ')}`);
+    throw logError(
+      path,
+      input,
+      `a ${flavour === 'lightning' ? 'Lightning metrics.csv' : 'Keras CSVLogger file'} has an epoch column; this header has ${header.fields.join(', ')}`,
+    );
   }
   return { path, format: flavour, columns: header.fields, rows };
 }
 
 /** Rows from JSON objects: the columns are the keys in the order first seen. */
-function rowsOfObjects(objects: readonly Record<string, unknown>[], lines: readonly (number | undefined)[]): { columns: string[]; rows: LogRow[] } {
+function rowsOfObjects(
+  objects: readonly Record<string, unknown>[],
+  lines: readonly (number | undefined)[],
+): { columns: string[]; rows: LogRow[] } {
   const index = new Map<string, number>();
   const rows = objects.map((o, i) => {
     const cells: LogCell[] = [];
@@ -119,15 +126,21 @@ function jsonDocumentLog(path: string, input: string, value: unknown, elementLin
   const shape = 'expected an object of per-epoch lists ({"loss": [...], "val_loss": [...]}) or a list of per-epoch objects';
   if (Array.isArray(value)) {
     const bad = value.findIndex((v) => !isObject(v));
-    if (bad >= 0) throw logError(path, input, `element ${bad + 1} of the list (line ${elementLines?.[bad] ?? '?'}) is not an object; ${shape}`);
+    if (bad >= 0)
+      throw logError(path, input, `element ${bad + 1} of the list (line ${elementLines?.[bad] ?? '?'}) is not an object; ${shape}`);
     return { path, format: 'json', ...rowsOfObjects(value as Record<string, unknown>[], elementLines ?? []) };
   }
   if (!isObject(value)) throw logError(path, input, `the JSON is ${value === null ? 'null' : typeof value}; ${shape}`);
   const lists = Object.entries(value).filter((e): e is [string, unknown[]] => Array.isArray(e[1]));
-  if (lists.length === 0) throw logError(path, input, `the JSON object has no list (keys: ${Object.keys(value).join(', ') || 'none'}); ${shape}`);
+  if (lists.length === 0)
+    throw logError(path, input, `the JSON object has no list (keys: ${Object.keys(value).join(', ') || 'none'}); ${shape}`);
   const lengths = new Set(lists.map(([, l]) => l.length));
   if (lengths.size > 1) {
-    throw logError(path, input, `the lists have different lengths (${lists.map(([k, l]) => `${k}: ${l.length}`).join(', ')}); a JSON log has one value per epoch in each list`);
+    throw logError(
+      path,
+      input,
+      `the lists have different lengths (${lists.map(([k, l]) => `${k}: ${l.length}`).join(', ')}); a JSON log has one value per epoch in each list`,
+    );
   }
   const n = lists[0][1].length;
   const rows: LogRow[] = [];
@@ -142,7 +155,8 @@ function jsonLinesLog(path: string, input: string, text: string): TrainingLog {
     if (raw.trim() === '') return;
     const result = parsePythonJson(raw);
     if (!result.ok) throw logError(path, input, result.error.replace(/at line 1, column/, `at line ${i + 1}, column`));
-    if (!isObject(result.value.value)) throw logError(path, input, `line ${i + 1} is not a JSON object; a JSON lines log has one object per epoch or step`);
+    if (!isObject(result.value.value))
+      throw logError(path, input, `line ${i + 1} is not a JSON object; a JSON lines log has one object per epoch or step`);
     objects.push(result.value.value);
     lines.push(i + 1);
   });
@@ -162,8 +176,15 @@ async function readJsonLog(path: string, input: string, format: 'json' | 'jsonl'
   if (format === 'jsonl') return jsonLinesLog(path, input, text);
   const doc = parsePythonJson(text);
   // several objects one per line, in a file named .json: JSON lines
-  if (!doc.ok && format === undefined && /after the JSON value/.test(doc.error) && /^\s*\{/.test(text)) return jsonLinesLog(path, input, text);
-  if (!doc.ok) throw logError(path, input, doc.error, format === undefined ? 'A JSON lines log (one object per line) is read as such when named .jsonl, or with format jsonl.' : undefined);
+  if (!doc.ok && format === undefined && /after the JSON value/.test(doc.error) && /^\s*\{/.test(text))
+    return jsonLinesLog(path, input, text);
+  if (!doc.ok)
+    throw logError(
+      path,
+      input,
+      doc.error,
+      format === undefined ? 'A JSON lines log (one object per line) is read as such when named .jsonl, or with format jsonl.' : undefined,
+    );
   return jsonDocumentLog(path, input, doc.value.value, doc.value.elementLines);
 }
 
@@ -190,7 +211,12 @@ export async function readTrainingLog(path: string, options: ReadLogOptions = {}
       ? await readJsonLog(path, input, options.format === undefined && format === 'json' ? undefined : format)
       : await readCsvLog(path, input, options.format === undefined ? undefined : format);
   if (log.rows.length === 0) {
-    throw logError(path, input, `the log has no rows (columns: ${log.columns.join(', ') || 'none'}); the training wrote nothing to check`, 'Was the log written before the training ran, or did the training stop before its first epoch?');
+    throw logError(
+      path,
+      input,
+      `the log has no rows (columns: ${log.columns.join(', ') || 'none'}); the training wrote nothing to check`,
+      'Was the log written before the training ran, or did the training stop before its first epoch?',
+    );
   }
   return log;
 }

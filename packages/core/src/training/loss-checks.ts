@@ -146,16 +146,21 @@ export function valLossRisingCheck(curves: TrainingCurves, s: TrainingCheckSetti
   const severity = s.valLossRising === 'fail' ? 'failed' : 'warning';
   const valColumn = curves.columns.valLoss;
   if (s.valLossRising === 'off') return { ...base, status: 'skipped', message: 'val-loss-rising is off.' };
-  if (!valColumn) return { ...base, status: 'skipped', message: 'No validation loss is logged: nothing to compare the training loss with.' };
+  if (!valColumn)
+    return { ...base, status: 'skipped', message: 'No validation loss is logged: nothing to compare the training loss with.' };
   const train = curves.merged.get(curves.columns.loss)!;
   const val = curves.merged.get(valColumn)!;
   const withVal = val.values.flatMap((v, e) => (v === null ? [] : [e]));
   const lastVal = withVal.length ? val.values[withVal[withVal.length - 1]]! : null;
   if (lastVal !== null && !Number.isFinite(lastVal)) {
     const e = withVal[withVal.length - 1];
-    return { ...base, status: 'skipped', message: `Not evaluated: the final ${valColumn} is ${lastVal} (epoch ${curves.epochs[e]}); see finite.` };
+    return {
+      ...base,
+      status: 'skipped',
+      message: `Not evaluated: the final ${valColumn} is ${lastVal} (epoch ${curves.epochs[e]}); see finite.`,
+    };
   }
-  const paired = withVal.filter((e) => Number.isFinite(val.values[e]!) && train.values[e] !== null && Number.isFinite(train.values[e]!));
+  const paired = withVal.filter((e) => Number.isFinite(val.values[e]!) && train.values[e] !== null && Number.isFinite(train.values[e]));
   if (paired.length < s.window) {
     return {
       ...base,
@@ -170,7 +175,8 @@ export function valLossRisingCheck(curves: TrainingCurves, s: TrainingCheckSetti
   const trainSlope = slope(t);
   const rising = valSlope > 0 && trainSlope < 0;
   const span = `epochs ${curves.epochs[window[0]]}-${curves.epochs[window[window.length - 1]]}`;
-  const trend = (name: string, y: number[], b: number) => `${name} ${num(y[0])} -> ${num(y[y.length - 1])}, slope ${b > 0 ? '+' : ''}${formatSlope(b)} per epoch`;
+  const trend = (name: string, y: number[], b: number) =>
+    `${name} ${num(y[0])} -> ${num(y[y.length - 1])}, slope ${b > 0 ? '+' : ''}${formatSlope(b)} per epoch`;
   const row = val.rows[window[0]];
   return {
     ...base,

@@ -53,7 +53,9 @@ function readSection(r: TrainingReport): string[] {
     `| columns | ${tableCell(r.log.columns.join(', '))} |`,
   ];
   if (used) {
-    rows.push(`| read | loss \`${used.loss}\`, validation loss ${used.valLoss ? `\`${used.valLoss}\`` : '—'}, gradient norm ${used.gradNorm ? `\`${used.gradNorm}\`` : '—'}, epoch ${used.epoch ? `\`${used.epoch}\`` : '(row position)'} |`);
+    rows.push(
+      `| read | loss \`${used.loss}\`, validation loss ${used.valLoss ? `\`${used.valLoss}\`` : '—'}, gradient norm ${used.gradNorm ? `\`${used.gradNorm}\`` : '—'}, epoch ${used.epoch ? `\`${used.epoch}\`` : '(row position)'} |`,
+    );
   }
   if (s) {
     rows.push(
