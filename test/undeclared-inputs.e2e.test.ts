@@ -12,6 +12,7 @@ const CASES = [
   { action: 'smoke-test', variable: 'INPUT_EXPECTED_MODEL_VERSION', given: 'expected_model_version', meant: 'expected-model-version' },
   { action: 'rollback', variable: 'INPUT_EXPECTED_CURENT', given: 'expected_curent', meant: 'expected-current' },
   { action: 'validate-data', variable: 'INPUT_DRIFT_IGNROE', given: 'drift_ignroe', meant: 'drift-ignore' },
+  { action: 'check-training', variable: 'INPUT_MAX_GRAD_NROM', given: 'max_grad_nrom', meant: 'max-grad-norm' },
 ];
 
 const opened: CommittedAction[] = [];

@@ -17,6 +17,7 @@ const target = fileURLToPath(new URL('../src/definitions.ts', import.meta.url));
 /** Command name -> action folder: the commands are the gates, named by what they do. */
 export const COMMANDS = {
   data: 'validate-data',
+  training: 'check-training',
   evaluate: 'evaluate-baseline',
   validate: 'validate-onnx',
   smoke: 'smoke-test',

@@ -28,9 +28,10 @@ describe('definitions.ts, generated from actions/*/action.yml', () => {
     },
   );
 
-  it('covers the five actions, each command once', () => {
+  it('covers the six actions, each command once', () => {
     expect(DEFINITIONS.map((d) => [d.command, d.action])).toEqual([
       ['data', 'validate-data'],
+      ['training', 'check-training'],
       ['evaluate', 'evaluate-baseline'],
       ['validate', 'validate-onnx'],
       ['smoke', 'smoke-test'],

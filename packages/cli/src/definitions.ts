@@ -204,6 +204,145 @@ export const DEFINITIONS: readonly ActionDefinition[] = [
     ],
   },
   {
+    command: 'training',
+    action: 'check-training',
+    description:
+      'Check a training log (JSON, JSON lines, CSV, PyTorch Lightning or Keras CSVLogger): no NaN or infinite value, the loss converged and did not diverge at the end, no exploding gradient norm, no validation loss rising while the training loss falls, and bounds on any metric.',
+    inputs: [
+      {
+        name: 'log',
+        description:
+          'The training log: a .json (an object of per-epoch lists, or a list of per-epoch objects), .jsonl, .csv/.tsv (one row per epoch or step), a PyTorch Lightning CSVLogger metrics.csv or a Keras CSVLogger file.',
+        required: true,
+      },
+      {
+        name: 'format',
+        description:
+          "auto, json, jsonl, csv, lightning or keras. auto: from the extension, then the content (a CSV with epoch and step columns is Lightning's).",
+        required: false,
+        default: 'auto',
+      },
+      {
+        name: 'loss-column',
+        description:
+          'The training-loss column. Empty: the first of train_loss, loss, train_loss_epoch, training_loss, train/loss the log has.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'val-loss-column',
+        description:
+          'The validation-loss column. Empty: the first of val_loss, val_loss_epoch, validation_loss, valid_loss, val/loss, eval_loss the log has (none: the val-loss-rising check is skipped).',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'grad-norm-column',
+        description:
+          'The gradient-norm column. Empty: the first of grad_norm, gradient_norm, grad_norm_2.0, grad_2.0_norm_total, total_grad_norm, train/grad_norm the log has (none: the grad-norm check is skipped).',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'epoch-column',
+        description:
+          "The epoch column; rows of one epoch that follow one another are merged (each column's last non-empty value). Empty: epoch or epochs, else each row is an epoch.",
+        required: false,
+        default: '',
+      },
+      {
+        name: 'min-loss-decrease',
+        description: 'converged: the least fall of the training loss, as a fraction of its first value: (first - final) / |first| >= this.',
+        required: false,
+        default: '0.1',
+      },
+      {
+        name: 'window',
+        description: 'converged and val-loss-rising: how many epochs at the end are looked at. Fewer epochs than this fails converged.',
+        required: false,
+        default: '5',
+      },
+      {
+        name: 'plateau-tolerance',
+        description:
+          'converged: over the last window epochs, the training loss may move (max - min) by at most this fraction of its whole fall (first - minimum).',
+        required: false,
+        default: '0.05',
+      },
+      {
+        name: 'divergence-tolerance',
+        description:
+          'not-diverging: the final training loss may be above its minimum by at most this fraction of its whole fall: (final - min) / (first - min) <= this.',
+        required: false,
+        default: '0.1',
+      },
+      {
+        name: 'max-grad-norm',
+        description: 'grad-norm: the largest gradient norm allowed in any logged row.',
+        required: false,
+        default: '1000',
+      },
+      {
+        name: 'val-loss-rising',
+        description: 'What a validation loss rising over the last window epochs while the training loss falls is: warn, fail or off.',
+        required: false,
+        default: 'warn',
+      },
+      {
+        name: 'bounds',
+        description:
+          'Bounds on the final value of any logged metric, one per line: COLUMN OPERATOR NUMBER with >=, <=, > or <, e.g. `val_accuracy >= 0.9`.',
+        required: false,
+        default: '',
+      },
+      {
+        name: 'report',
+        description: 'Where to write the JSON report (written even when a check fails or an input is bad).',
+        required: false,
+        default: 'training_report.json',
+      },
+    ],
+    outputs: [
+      {
+        name: 'passed',
+        description: 'true if no check failed (a warning does not fail).',
+      },
+      {
+        name: 'failed-checks',
+        description:
+          'Comma-separated ids of the failed checks (finite, converged, not-diverging, grad-norm, val-loss-rising, bounds); empty when none.',
+      },
+      {
+        name: 'warning-checks',
+        description: 'Comma-separated ids of the checks that warned; empty when none.',
+      },
+      {
+        name: 'epochs',
+        description: 'Epochs in the log, after merging the rows of each epoch.',
+      },
+      {
+        name: 'first-loss',
+        description: 'The first finite training loss.',
+      },
+      {
+        name: 'final-loss',
+        description: 'The training loss of the last epoch (NaN or Infinity when it is).',
+      },
+      {
+        name: 'min-loss',
+        description: 'The smallest finite training loss.',
+      },
+      {
+        name: 'final-val-loss',
+        description: 'The last logged validation loss (empty without one).',
+      },
+      {
+        name: 'report-path',
+        description: 'Path of the JSON report.',
+      },
+    ],
+  },
+  {
     command: 'evaluate',
     action: 'evaluate-baseline',
     description:

@@ -11,6 +11,7 @@ const ACTION_RUNS: Record<string, () => Promise<{ run: () => Promise<void> }>> =
   'evaluate-baseline': () => import('@ml-gate/evaluate-baseline/lib/main.js'),
   'validate-onnx': () => import('@ml-gate/validate-onnx/lib/main.js'),
   'validate-data': () => import('@ml-gate/validate-data/lib/main.js'),
+  'check-training': () => import('@ml-gate/check-training/lib/main.js'),
   'smoke-test': () => import('@ml-gate/smoke-test/lib/main.js'),
   rollback: () => import('@ml-gate/rollback/lib/main.js'),
 };

@@ -48,6 +48,7 @@ beforeAll(async () => {
   await mkdir(home);
   actions['evaluate-baseline'] = await committedAction('evaluate-baseline');
   actions['validate-onnx'] = await committedAction('validate-onnx');
+  actions['check-training'] = await committedAction('check-training');
 });
 afterAll(async () => {
   await Promise.all(Object.values(actions).map((a) => a.dispose()));
@@ -173,6 +174,18 @@ describe('ml-gate validate = validate-onnx', () => {
       'reference-inputs': onnx('inputs.npz'),
       'reference-outputs': onnx(outputs),
     });
+    expect(mine.exitCode).toBe(exitCode);
+  });
+});
+
+describe('ml-gate training = check-training', () => {
+  const log = (name: string) => fileURLToPath(new URL(`../../../actions/check-training/test/fixtures/${name}`, import.meta.url));
+  it.each([
+    ['a run that converged (Lightning metrics.csv)', { log: log('converging_lightning.csv') }, 0],
+    ['a run that blew up to NaN, with a bound', { log: log('nan.csv'), bounds: 'val_loss <= 5' }, 1],
+    ['overfitting as a failure', { log: log('overfitting.jsonl'), 'val-loss-rising': 'fail' }, 1],
+  ])('%s: the same report, outputs and exit code', async (_what, inputs: Record<string, string>, exitCode) => {
+    const [mine] = await sameAsAction('training', 'check-training', inputs);
     expect(mine.exitCode).toBe(exitCode);
   });
 });
