@@ -8,7 +8,7 @@
 // - the tarball holds the compiled library, its types, README and LICENSE, and no test file, no
 //   source map and no src/;
 // - each entry point of "exports" (., /npy, /onnx, /evaluation, /validation, /smoke, /release,
-//   /github, /data) resolves from the installed package under Node and does real work there, and a whole
+//   /github, /data, /training) resolves from the installed package under Node and does real work there, and a whole
 //   evaluation runs on the onnxruntime-node the package installed (the fixtures' known accuracies);
 // - the declarations resolve under `moduleResolution: nodenext` and type-check (skipLibCheck off),
 //   and they are the real types, not `any` (a wrong call is an error); the README's examples
@@ -25,7 +25,7 @@ import { fixture } from './fixtures.js';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CORE = join(REPO, 'packages', 'core');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const ENTRY_POINTS = ['', '/npy', '/onnx', '/evaluation', '/validation', '/smoke', '/release', '/github', '/data'];
+const ENTRY_POINTS = ['', '/npy', '/onnx', '/evaluation', '/validation', '/smoke', '/release', '/github', '/data', '/training'];
 
 let work: string;
 let tarball: string;
@@ -108,6 +108,12 @@ describe('@ml-gate/core packed and installed into an empty project', () => {
       // pandas reads this CSV as id int64, score float64 (the empty cell is NaN); CSV dtypes are final after a full pass
       table: { format: 'csv', columns: ['id:int64', 'score:float64'], rows: 3 },
       suite: { format: 'gx1', entries: 1 },
+      // Python's json.dump writes NaN bare: read as a number, which the finite check fails on
+      training: {
+        format: 'json',
+        columns: ['loss', 'val_loss'],
+        checks: ['finite:failed', 'converged:failed', 'not-diverging:failed', 'grad-norm:skipped', 'val-loss-rising:passed'],
+      },
     });
   });
 
@@ -163,6 +169,7 @@ import { parseStatusRanges, statusMatches } from '@ml-gate/core/smoke';
 import { parseImage } from '@ml-gate/core/release';
 import { parseArtifactName } from '@ml-gate/core/github';
 import { openTable, parseSuite } from '@ml-gate/core/data';
+import { chooseColumns, readTrainingLog, runTrainingChecks, trainingCurves, DEFAULT_TRAINING_SETTINGS } from '@ml-gate/core/training';
 import { writeFileSync } from 'node:fs';
 
 const dir = ${JSON.stringify(dir)};
@@ -171,6 +178,9 @@ const table = await openTable('table.csv');
 let tableRows = 0;
 for await (const batch of table.batches()) tableRows += batch.rows;
 await table.close();
+writeFileSync('history.json', '{"loss": [2, 1, 0.5, 0.5, 0.5, 0.5, NaN], "val_loss": [2, 1, 0.6, 0.6, 0.6, 0.6, 0.6]}');
+const log = await readTrainingLog('history.json');
+const checks = runTrainingChecks(trainingCurves(log, chooseColumns(log)), DEFAULT_TRAINING_SETTINGS);
 const suite = parseSuite(JSON.stringify({ name: 's', expectations: [{ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'score' } }] }), 'suite.json');
 const array = await openNpy(dir + '/features.npy');
 const rows = new Float64Array(array.rowLength);
@@ -191,6 +201,7 @@ console.log(JSON.stringify({
   artifactName: [parseArtifactName('evaluation-partial').ok, parseArtifactName('a/b').ok],
   table: { format: table.format, columns: table.columns.map((c) => c.name + ':' + c.dtype), rows: tableRows },
   suite: { format: suite.format, entries: suite.entries.length },
+  training: { format: log.format, columns: log.columns, checks: checks.map((c) => c.id + ':' + c.status) },
 }));
 `;
 
@@ -237,6 +248,7 @@ import { parseStatusRanges } from '@ml-gate/core/smoke';
 import { parseImage } from '@ml-gate/core/release';
 import { parseArtifactName } from '@ml-gate/core/github';
 import { openTable, type TableSource } from '@ml-gate/core/data';
+import { readTrainingLog, type TrainingLog } from '@ml-gate/core/training';
 
 export const formatted: string = formatNumber(1.5);
 // @ts-expect-error formatNumber takes a number
@@ -254,4 +266,7 @@ export const name: number = parseArtifactName('x');
 export const table: Promise<TableSource> = openTable('table.csv');
 // @ts-expect-error openTable's options have no such key
 openTable('table.csv', { noSuchOption: 1 });
+export const log: Promise<TrainingLog> = readTrainingLog('metrics.csv', { format: 'lightning' });
+// @ts-expect-error not a format it reads
+readTrainingLog('metrics.csv', { format: 'tensorboard' });
 `;
