@@ -129,6 +129,14 @@ describe('val-loss-rising', () => {
     expect(valLossRisingCheck(both, settings({ window: 3 })).status).toBe('passed');
   });
 
+  it('a validation loss that wobbles with a positive slope but ends lower is not rising', () => {
+    // the example project's last 5 epochs: slope +0.00022 per epoch, yet 0.1341 -> 0.1258
+    const wobble = curvesOf({ train_loss: [0.0343, 0.0324, 0.0309, 0.0277, 0.0285], val_loss: [0.1341, 0.125, 0.138, 0.1438, 0.1258] });
+    const r = valLossRisingCheck(wobble, settings());
+    expect(r.values!.valSlope).toBeCloseTo(0.00022, 12);
+    expect(r.status).toBe('passed');
+  });
+
   it('validation every other epoch: the epochs with both losses; too few of them is the mode’s severity', () => {
     const sparse = curvesOf({ train_loss: [4, 3.5, 3, 2.5, 2, 1.5], val_loss: [null, 1, null, 1.25, null, 1.5] });
     expect(valLossRisingCheck(sparse, settings({ window: 3 })).values).toEqual({ valSlope: 0.25, trainSlope: -1 });
