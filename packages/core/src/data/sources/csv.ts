@@ -232,7 +232,11 @@ export async function* csvRecords(path: string, options: CsvOptions = {}): Async
  * Every record of the file as text with the (1-based, physical) line it starts on, the header's
  * too, with no field-count check; `input` names the action input that named the file.
  */
-export async function* csvLines(path: string, options: CsvOptions = {}, input?: string): AsyncGenerator<{ line: number; fields: string[] }> {
+export async function* csvLines(
+  path: string,
+  options: CsvOptions = {},
+  input?: string,
+): AsyncGenerator<{ line: number; fields: string[] }> {
   const file = await openFile(path, input);
   try {
     const sc = new CsvScanner(file, { label: path, ...syntaxOf(path, options, input), chunkBytes: options.chunkBytes });
