@@ -33257,11 +33257,11 @@ function convergedCheck(curves, s) {
     const fellEnough = decrease >= s.minLossDecrease;
     const flat = plateau <= s.plateauTolerance;
     const span = `epochs ${curves.epochs[tail[0][0]]}-${curves.epochs[last]}`;
-    const fell = `${column} fell by ${pct(decrease)} (${num(first)} at epoch ${curves.epochs[e0]} to ${num(final)} at epoch ${curves.epochs[last]})`;
+    const fell = `${column} ${decrease < 0 ? `rose by ${pct(-decrease)}` : `fell by ${pct(decrease)}`} (${num(first)} at epoch ${curves.epochs[e0]} to ${num(final)} at epoch ${curves.epochs[last]})`;
     const moved = `over the last ${s.window} epochs (${span}) it moved by ${pct(plateau)} of its whole fall (max - min ${num(range)} of ${num(first - min)})`;
     const problems = [
         fellEnough ? '' : `${fell}, less than min-loss-decrease ${pct(s.minLossDecrease)}`,
-        flat ? '' : `${moved}, more than plateau-tolerance ${pct(s.plateauTolerance)}: still falling, or oscillating`,
+        flat ? '' : `${moved}, more than plateau-tolerance ${pct(s.plateauTolerance)}: the loss has not settled`,
     ].filter(Boolean);
     return {
         id: 'converged',

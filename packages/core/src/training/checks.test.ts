@@ -46,7 +46,7 @@ describe('converged', () => {
     expect(decrease.message).toBe('train_loss fell by 80% (10 at epoch 0 to 2 at epoch 7), less than min-loss-decrease 81%.');
     const plateau = convergedCheck(curves, settings({ window: 4, minLossDecrease: 0.8, plateauTolerance: 0.0624 }));
     expect(plateau.status).toBe('failed');
-    expect(plateau.message).toContain('more than plateau-tolerance 6.24%: still falling, or oscillating');
+    expect(plateau.message).toContain('more than plateau-tolerance 6.24%: the loss has not settled');
     // it points at the window's first epoch: row 4, line 6
     expect(plateau).toMatchObject({ epoch: 4, row: 4, line: 6, column: 'train_loss' });
   });
@@ -55,7 +55,9 @@ describe('converged', () => {
     const flat = convergedCheck(curvesOf({ loss: [1, 1, 1, 1, 1] }), settings());
     expect(flat.status).toBe('failed');
     expect(flat.values).toMatchObject({ decrease: 0, plateau: Infinity });
-    expect(convergedCheck(curvesOf({ loss: [1, 2, 3, 4, 5] }), settings()).values!.decrease).toBe(-4);
+    const rose = convergedCheck(curvesOf({ loss: [1, 2, 3, 4, 5] }), settings());
+    expect(rose.values!.decrease).toBe(-4);
+    expect(rose.message).toMatch(/^loss rose by 400% \(1 at epoch 0 to 5 at epoch 4\), less than min-loss-decrease 10%;/);
   });
 
   it('too few epochs for the window is a failure, not a pass', () => {
