@@ -3,7 +3,7 @@
 // files) and corrupted the ways a disk, a cache restore or a person corrupts them.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, readdir, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -393,6 +393,9 @@ describe('RowCacheWriter: nothing half-made is ever visible', () => {
 });
 
 describe('baseline-cache: a directory that cannot be written', () => {
+  /** The uid of the user nobody on Debian and Ubuntu. */
+  const NOBODY = 65534;
+
   async function refused(dir: string): Promise<UserError> {
     const e: unknown = await RowCacheWriter.create(dir, KEY, COLUMNS, 3).then(
       async (w) => {
@@ -416,16 +419,28 @@ describe('baseline-cache: a directory that cannot be written', () => {
     }
   });
 
-  // root writes anywhere: this one runs on runners (not root), skipped where tests run as root
-  it.skipIf(process.getuid?.() === 0)('a DIR without write permission is a UserError naming the input', async () => {
+  // Root writes anywhere: where the tests run as root (CI's container), the attempt is made as the
+  // user nobody (seteuid, then back: the tests run in forked processes, not worker threads).
+  it('a DIR without write permission is a UserError naming the input', async () => {
     const dir = cacheDir();
     await mkdir(dir);
     await chmod(dir, 0o500);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      await chown(dir, NOBODY, NOBODY);
+      await chmod(root, 0o755);
+      process.seteuid!(NOBODY);
+    }
     try {
+      expect(process.geteuid?.()).not.toBe(0);
       const e = await refused(dir);
       expect(e.input).toBe('baseline-cache');
       expect(e.message).toContain('EACCES');
     } finally {
+      if (asRoot) {
+        process.seteuid!(0);
+        await chmod(root, 0o700);
+      }
       await chmod(dir, 0o700);
     }
   });
