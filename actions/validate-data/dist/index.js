@@ -30779,7 +30779,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5798);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9761);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30788,7 +30788,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5798:
+/***/ 9761:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33923,6 +33923,40 @@ function decideDataValidation(r) {
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ../../node_modules/tdigest/tdigest.js
 var tdigest = __nccwpck_require__(2708);
+;// CONCATENATED MODULE: ../../packages/core/dist/data/seeded-tdigest.js
+/**
+ * The `tdigest` package's TDigest, made reproducible: the same values in the same order give the
+ * same digest, run after run.
+ *
+ * The package's compress() re-inserts the centroids in an order drawn from Math.random (to undo the
+ * damage of sorted input), so two runs over the same data gave slightly different quantiles: drift
+ * bins, hence PSI, that moved between a run and its re-run. Here compress() draws that order from a
+ * xorshift32 generator kept by the digest itself; Math.random is swapped only for the synchronous
+ * call and restored after it, whatever happens. Only compress() uses Math.random in the package.
+ */
+
+class SeededTDigest extends tdigest.TDigest {
+    state = 0x2545f491;
+    compress() {
+        const original = Math.random;
+        let s = this.state;
+        Math.random = () => {
+            s ^= s << 13;
+            s ^= s >>> 17;
+            s ^= s << 5;
+            s >>>= 0;
+            return s / 0x1_0000_0000;
+        };
+        try {
+            super.compress();
+        }
+        finally {
+            Math.random = original;
+            this.state = s;
+        }
+    }
+}
+//# sourceMappingURL=seeded-tdigest.js.map
 ;// CONCATENATED MODULE: ../../packages/core/dist/data/values.js
 /**
  * A key equal for equal values and different for different ones: numbers by value (1 and 1.0 are
@@ -34038,7 +34072,7 @@ class NumberKeeper {
                 this.kept[n] = x;
                 return;
             }
-            this.digest = new tdigest.TDigest(DIGEST_DELTA);
+            this.digest = new SeededTDigest(DIGEST_DELTA);
             const kept = this.kept;
             this.kept = null;
             for (let i = 0; i < n; i++)
@@ -35877,7 +35911,6 @@ class Moments {
  * single value repeated (the answer itself): always terminating, always exact.
  */
 
-const { TDigest } = tdigest;
 /** Up to this many values, pass 1 keeps them all and sorts them. */
 const SMALL = 100_000;
 /** At most this many values kept per wanted rank in a later pass (8 MB). */
@@ -35967,7 +36000,7 @@ class OrderStatistics {
             return grown;
         }
         // too many to keep: from now on a digest of a sample, starting with a sample of these
-        this.digest = new TDigest();
+        this.digest = new SeededTDigest();
         for (let i = 0; i < buffer.length; i++)
             if (--this.untilSample === 0)
                 this.sample(buffer[i]);

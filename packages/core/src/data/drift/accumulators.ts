@@ -4,8 +4,7 @@
  * has a fast path for a Float64Array batch (an index loop, no allocation per value) and a generic
  * one for a cell array.
  */
-import tdigest from 'tdigest';
-import type { TDigest } from 'tdigest';
+import { SeededTDigest } from '../seeded-tdigest.js';
 
 import type { Cell, ColumnValues } from '../table.js';
 import { valueKey } from '../values.js';
@@ -41,7 +40,7 @@ export class NumberKeeper {
   missing = 0;
   nonNumeric = 0;
   private kept: Float64Array | null = new Float64Array(1024);
-  private digest: TDigest | null = null;
+  private digest: SeededTDigest | null = null;
   private readonly buffer = new Float64Array(DIGEST_BUFFER);
   private buffered = 0;
 
@@ -80,7 +79,7 @@ export class NumberKeeper {
         this.kept[n] = x;
         return;
       }
-      this.digest = new tdigest.TDigest(DIGEST_DELTA);
+      this.digest = new SeededTDigest(DIGEST_DELTA);
       const kept = this.kept;
       this.kept = null;
       for (let i = 0; i < n; i++) this.toDigest(kept[i]);

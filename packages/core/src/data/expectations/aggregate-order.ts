@@ -18,9 +18,7 @@
  * most 4 of them follow before the range holds no more than CAP values (kept next pass) or a
  * single value repeated (the answer itself): always terminating, always exact.
  */
-import tdigest from 'tdigest';
-
-const { TDigest } = tdigest;
+import { SeededTDigest } from '../seeded-tdigest.js';
 
 /** Up to this many values, pass 1 keeps them all and sorts them. */
 export const SMALL = 100_000;
@@ -112,7 +110,7 @@ export class OrderStatistics {
   private min = Infinity;
   private max = -Infinity;
   private buffer: Float64Array | null = new Float64Array(1024);
-  private digest: InstanceType<typeof TDigest> | null = null;
+  private digest: SeededTDigest | null = null;
   private untilSample = 1;
   private random = 0x9e3779b9;
   private groups: Group[] = [];
@@ -154,7 +152,7 @@ export class OrderStatistics {
       return grown;
     }
     // too many to keep: from now on a digest of a sample, starting with a sample of these
-    this.digest = new TDigest();
+    this.digest = new SeededTDigest();
     for (let i = 0; i < buffer.length; i++) if (--this.untilSample === 0) this.sample(buffer[i]);
     if (--this.untilSample === 0) this.sample(x);
     return null;
