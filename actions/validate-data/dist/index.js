@@ -33886,6 +33886,10 @@ function newDataValidationReport() {
 /** Each part's verdict: the suite, drift, leakage; a part not asked for is left out. */
 function dataChecks(r) {
     const checks = [];
+    // GE passes every column expectation on no rows (and drift and leakage find nothing in them):
+    // data without rows is a failure of its own, whatever the suite says
+    if (r.data?.rows === 0)
+        checks.push({ name: 'rows', passed: false, detail: `the data ${r.data.path} has no rows` });
     if (r.validation) {
         const s = r.validation.statistics;
         checks.push({
@@ -55486,6 +55490,13 @@ async function readSuiteText(path, input) {
         throw new UserError(`Input ${input}: the suite ${path} cannot be read: ${errors_messageOf(e)}.`, { input, file: path });
     }
 }
+/** A reference or training set without rows: every comparison with it would pass. */
+function emptyTable(t, what, consequence) {
+    return new UserError(`Input ${t.input}: the ${what} ${t.path} has no rows, so ${consequence}.`, {
+        input: t.input,
+        file: t.path,
+    });
+}
 /** Runs every check asked for and records it in `report`, which ends passed or failed. */
 async function validateData(o, report) {
     const suite = o.suite ? parseSuite(await readSuiteText(o.suite.path, o.suite.input), o.suite.path) : undefined;
@@ -55497,6 +55508,14 @@ async function validateData(o, report) {
             expectations: suite.entries.length,
             lines: suite.entries.map((e) => e.line),
         };
+    // Great Expectations passes a suite without expectations on any data: as a gate, that is a
+    // pass by accident (an emptied file, a wrong suite exported), so it is refused
+    if (suite && o.suite && suite.entries.length === 0)
+        throw new UserError(`Input ${o.suite.input}: the suite ${o.suite.path} has no expectations, so it would pass any data.`, {
+            input: o.suite.input,
+            file: o.suite.path,
+            hint: 'Add expectations to the suite, or leave the input out to check only drift (reference) or leakage (train).',
+        });
     const opened = [];
     try {
         const data = await validate_data_open(o.data);
@@ -55509,6 +55528,8 @@ async function validateData(o, report) {
             opened.push(source);
             const profile = await profileReference(source, { ...o.drift.settings, current: data.columns.map((c) => c.name) });
             reference = describe(source, profile.rows);
+            if (profile.rows === 0)
+                throw emptyTable(o.drift.reference, 'reference', 'no drift can be measured against it');
             drift = new DriftObserver(profile, data.columns, data.path);
             observers.push(drift);
         }
@@ -55519,6 +55540,8 @@ async function validateData(o, report) {
             opened.push(source);
             const index = await indexTrainingRows(source, o.leakage.settings);
             train = describe(source, index.rows);
+            if (index.rows === 0)
+                throw emptyTable(o.leakage.train, 'training set', 'no row can be found in it');
             leakage = new LeakageObserver(index, data.columns, data.path);
             observers.push(leakage);
         }
@@ -55797,6 +55820,12 @@ function driftMessage(c) {
 }
 function failedExpectationAnnotations(r) {
     const annotations = [];
+    if (r.data?.rows === 0)
+        annotations.push({
+            title: 'no rows',
+            message: `The data ${r.data.path} has no rows: the suite's column expectations pass on no rows, the gate does not.`,
+            file: r.data.path,
+        });
     r.validation?.results.forEach((result, i) => {
         if (result.success)
             return;

@@ -231,6 +231,52 @@ describe('validate-data, committed bundle: bad input', () => {
     expectErrorAnnotation(cut, 'validate-data', 'truncated.parquet');
   });
 
+  it('fails data without rows although Great Expectations passes every column expectation on it', async () => {
+    // the fixture's header alone: suite.json's entries on its columns all hold on no rows in GE
+    // (its row-count entry aside), so the emptied file must fail on its own
+    const header = (await readFile(fixture('holdout.csv'), 'utf8')).split('\n')[0];
+    const empty = join(action.root, 'emptied.csv');
+    await writeFile(empty, `${header}\n`);
+    const suite = join(action.root, 'columns-only.json');
+    await writeFile(
+      suite,
+      JSON.stringify({
+        expectation_suite_name: 'columns only',
+        expectations: [
+          { expectation_type: 'expect_column_values_to_not_be_null', kwargs: { column: 'age' } },
+          { expectation_type: 'expect_column_values_to_be_between', kwargs: { column: 'age', min_value: 18, max_value: 99 } },
+        ],
+      }),
+    );
+    const r = await action.run({ data: empty, suite });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(1);
+    expect(r.outputs).toMatchObject({ passed: 'false', 'evaluated-expectations': '2', 'failed-expectations': '0' });
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].properties).toMatchObject({ title: 'validate-data: no rows', file: empty });
+    expect((await geResult(r)).success).toBe(true);
+    const rep = await readReport(r);
+    expect(rep).toMatchObject({ status: 'failed', passed: false, data: { rows: 0 } });
+    expect(rep.reason).toBe(`Failed: the data ${empty} has no rows.`);
+    expectNoStackTrace(r);
+  });
+
+  it('refuses a suite without expectations, and an empty reference or training set, naming the file', async () => {
+    const suite = join(action.root, 'no-expectations.json');
+    await writeFile(suite, JSON.stringify({ name: 'emptied', expectations: [] }));
+    const noSuite = await action.run({ data: fixture('holdout.csv'), suite });
+    expect(expectErrorAnnotation(noSuite, 'validate-data', `the suite ${suite} has no expectations`).properties.file).toBe(suite);
+    expect((await readReport(noSuite)).status).toBe('error');
+
+    const header = (await readFile(fixture('reference.csv'), 'utf8')).split('\n')[0];
+    const empty = join(action.root, 'header-only.csv');
+    await writeFile(empty, `${header}\n`);
+    const noReference = await action.run({ data: fixture('holdout.csv'), reference: empty });
+    expectErrorAnnotation(noReference, 'validate-data', 'Input reference:', `${empty} has no rows`);
+    const noTrain = await action.run({ data: fixture('holdout.csv'), train: empty });
+    expectErrorAnnotation(noTrain, 'validate-data', 'Input train:', `${empty} has no rows`);
+    expect((await readReport(noTrain)).status).toBe('error');
+  });
+
   it('asks for something to check', async () => {
     const r = await action.run({ data: fixture('holdout.csv') });
     expectErrorAnnotation(r, 'validate-data', 'Nothing to check');

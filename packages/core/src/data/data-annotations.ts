@@ -1,7 +1,7 @@
 /**
  * validate-data's annotations: one per failed expectation, on its entry's line of the suite file
- * (where the fix goes when the data is right and the suite wrong), one per drifted column and one
- * for leakage, on the data file.
+ * (where the fix goes when the data is right and the suite wrong); on the data file, one when it
+ * has no rows, one per drifted column and one for leakage.
  */
 import type { DataValidationReport } from './data-report.js';
 import { formatNumber } from '../util/format.js';
@@ -32,6 +32,12 @@ function driftMessage(c: ColumnDrift): string {
 
 export function failedExpectationAnnotations(r: DataValidationReport): Annotation[] {
   const annotations: Annotation[] = [];
+  if (r.data?.rows === 0)
+    annotations.push({
+      title: 'no rows',
+      message: `The data ${r.data.path} has no rows: the suite's column expectations pass on no rows, the gate does not.`,
+      file: r.data.path,
+    });
   r.validation?.results.forEach((result, i) => {
     if (result.success) return;
     const config = result.expectation_config;

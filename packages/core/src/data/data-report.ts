@@ -53,6 +53,9 @@ export function newDataValidationReport(): DataValidationReport {
 /** Each part's verdict: the suite, drift, leakage; a part not asked for is left out. */
 export function dataChecks(r: DataValidationReport): { name: string; passed: boolean; detail: string }[] {
   const checks: { name: string; passed: boolean; detail: string }[] = [];
+  // GE passes every column expectation on no rows (and drift and leakage find nothing in them):
+  // data without rows is a failure of its own, whatever the suite says
+  if (r.data?.rows === 0) checks.push({ name: 'rows', passed: false, detail: `the data ${r.data.path} has no rows` });
   if (r.validation) {
     const s = r.validation.statistics;
     checks.push({

@@ -48,6 +48,14 @@ async function readSuiteText(path: string, input: string): Promise<string> {
   }
 }
 
+/** A reference or training set without rows: every comparison with it would pass. */
+function emptyTable(t: TableInput, what: string, consequence: string): UserError {
+  return new UserError(`Input ${t.input}: the ${what} ${t.path} has no rows, so ${consequence}.`, {
+    input: t.input,
+    file: t.path,
+  });
+}
+
 /** Runs every check asked for and records it in `report`, which ends passed or failed. */
 export async function validateData(o: DataValidationOptions, report: DataValidationReport): Promise<void> {
   const suite = o.suite ? parseSuite(await readSuiteText(o.suite.path, o.suite.input), o.suite.path) : undefined;
@@ -59,6 +67,14 @@ export async function validateData(o: DataValidationOptions, report: DataValidat
       expectations: suite.entries.length,
       lines: suite.entries.map((e) => e.line),
     };
+  // Great Expectations passes a suite without expectations on any data: as a gate, that is a
+  // pass by accident (an emptied file, a wrong suite exported), so it is refused
+  if (suite && o.suite && suite.entries.length === 0)
+    throw new UserError(`Input ${o.suite.input}: the suite ${o.suite.path} has no expectations, so it would pass any data.`, {
+      input: o.suite.input,
+      file: o.suite.path,
+      hint: 'Add expectations to the suite, or leave the input out to check only drift (reference) or leakage (train).',
+    });
   const opened: TableSource[] = [];
   try {
     const data = await open(o.data);
@@ -71,6 +87,7 @@ export async function validateData(o: DataValidationOptions, report: DataValidat
       opened.push(source);
       const profile = await profileReference(source, { ...o.drift.settings, current: data.columns.map((c) => c.name) });
       reference = describe(source, profile.rows);
+      if (profile.rows === 0) throw emptyTable(o.drift.reference, 'reference', 'no drift can be measured against it');
       drift = new DriftObserver(profile, data.columns, data.path);
       observers.push(drift);
     }
@@ -81,6 +98,7 @@ export async function validateData(o: DataValidationOptions, report: DataValidat
       opened.push(source);
       const index = await indexTrainingRows(source, o.leakage.settings);
       train = describe(source, index.rows);
+      if (index.rows === 0) throw emptyTable(o.leakage.train, 'training set', 'no row can be found in it');
       leakage = new LeakageObserver(index, data.columns, data.path);
       observers.push(leakage);
     }
