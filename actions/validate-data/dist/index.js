@@ -33902,13 +33902,21 @@ function dataChecks(r) {
     }
     if (r.drift) {
         const n = r.drift.drifted.length;
-        checks.push({
-            name: 'drift',
-            passed: n === 0 || !r.drift.failOnDrift,
-            detail: n === 0
-                ? `no drift in ${r.drift.columns.length} columns`
-                : `${n} of ${r.drift.columns.length} columns drifted: ${r.drift.drifted.join(', ')}`,
-        });
+        const measured = r.drift.columns.filter((c) => c.skipped === undefined).length;
+        // every column skipped (no values on a side, too many categories) is drift not measured, not "no drift"
+        if (measured === 0)
+            checks.push({
+                name: 'drift',
+                passed: !r.drift.failOnDrift,
+                detail: `drift measured on none of ${r.drift.columns.length} columns: ${r.drift.columns.map((c) => `${c.column} (${c.skipped})`).join(', ')}`,
+            });
+        else
+            checks.push({
+                name: 'drift',
+                passed: n === 0 || !r.drift.failOnDrift,
+                detail: (n === 0 ? `no drift in ${measured} columns` : `${n} of ${measured} columns drifted: ${r.drift.drifted.join(', ')}`) +
+                    (measured < r.drift.columns.length ? ` (${r.drift.columns.length - measured} not measured)` : ''),
+            });
     }
     if (r.leakage)
         checks.push({ name: 'leakage', passed: r.leakage.passed, detail: r.leakage.summary });
@@ -34724,6 +34732,9 @@ const isIntDtype = (dtype) => /^u?int/.test(dtype);
 function chosenColumns(reference, settings) {
     const names = reference.columns.map((c) => c.name);
     const exclude = new Set(settings.exclude ?? []);
+    const current = settings.current ? new Set(settings.current) : undefined;
+    let chosen;
+    let referenceOnly = [];
     if (settings.columns && settings.columns.length > 0) {
         const missing = settings.columns.filter((c) => !names.includes(c));
         if (missing.length > 0) {
@@ -34732,11 +34743,26 @@ function chosenColumns(reference, settings) {
                 hint: `Its columns: ${names.join(', ')}.`,
             });
         }
-        return { chosen: settings.columns.filter((c) => !exclude.has(c)), referenceOnly: [] };
+        chosen = settings.columns.filter((c) => !exclude.has(c));
     }
-    const current = settings.current ? new Set(settings.current) : undefined;
-    const kept = names.filter((c) => !exclude.has(c));
-    return { chosen: kept.filter((c) => !current || current.has(c)), referenceOnly: kept.filter((c) => current && !current.has(c)) };
+    else {
+        const kept = names.filter((c) => !exclude.has(c));
+        chosen = kept.filter((c) => !current || current.has(c));
+        referenceOnly = kept.filter((c) => current && !current.has(c));
+    }
+    // no column to compare would read "no drift": refused, as a training set whose every column is ignored
+    if (chosen.length === 0) {
+        const why = settings.columns && settings.columns.length > 0
+            ? 'every column of drift-columns is in drift-ignore'
+            : names.every((c) => exclude.has(c))
+                ? 'every one is in drift-ignore'
+                : 'it shares none with the data, drift-ignore aside';
+        throw new UserError(`No column of the reference ${reference.path} is left to measure drift on: ${why}.`, {
+            file: reference.path,
+            hint: `The reference's columns: ${names.join(', ')}${current ? `; the data's: ${[...current].join(', ')}` : ''}.`,
+        });
+    }
+    return { chosen, referenceOnly };
 }
 async function firstPass(reference, chosen, cap, batchRows) {
     const acc = chosen.map(() => ({ numbers: new NumberKeeper(cap), categories: new CategoryCounter(MAX_CATEGORIES) }));
@@ -55648,7 +55674,12 @@ function row(c) {
 /** The section's lines. */
 function renderDriftMarkdown(r) {
     const columns = [...r.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted));
-    const head = r.drifted.length === 0 ? `no drift in ${r.columns.length} columns` : `${r.drifted.length} of ${r.columns.length} columns drifted`;
+    const measured = r.columns.filter((c) => c.skipped === undefined).length;
+    const unmeasured = r.columns.length - measured;
+    const head = measured === 0
+        ? `measured on none of ${r.columns.length} columns`
+        : (r.drifted.length === 0 ? `no drift in ${measured} columns` : `${r.drifted.length} of ${measured} columns drifted`) +
+            (unmeasured > 0 ? `, ${unmeasured} not measured` : '');
     const lines = [
         `### Drift: ${head}`,
         '',
@@ -55837,6 +55868,12 @@ function failedExpectationAnnotations(r) {
             line: r.suite?.lines[i],
         });
     });
+    if (r.drift?.failOnDrift && r.drift.columns.every((c) => c.skipped !== undefined))
+        annotations.push({
+            title: 'drift not measured',
+            message: `Drift was measured on none of the ${r.drift.columns.length} columns: ${r.drift.columns.map((c) => `${c.column} (${c.skipped})`).join(', ')}.`,
+            file: r.drift.reference.path,
+        });
     if (r.drift?.failOnDrift) {
         for (const c of r.drift.columns.filter((x) => x.drifted)) {
             annotations.push({ title: `drift in ${c.column}`, message: driftMessage(c), file: r.data?.path });

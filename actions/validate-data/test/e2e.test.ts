@@ -277,6 +277,38 @@ describe('validate-data, committed bundle: bad input', () => {
     expect((await readReport(noTrain)).status).toBe('error');
   });
 
+  it('refuses a drift with no column to compare: every column ignored, or none shared with the data', async () => {
+    const header = (await readFile(fixture('reference.csv'), 'utf8')).split('\n')[0];
+    const allIgnored = await action.run({ data: fixture('holdout.csv'), reference: fixture('reference.csv'), 'drift-ignore': header });
+    expectErrorAnnotation(allIgnored, 'validate-data', 'No column of the reference', 'every one is in drift-ignore');
+    const renamed = join(action.root, 'renamed-reference.csv');
+    const lines = (await readFile(fixture('reference.csv'), 'utf8')).split('\n');
+    lines[0] = lines[0]
+      .split(',')
+      .map((c) => `${c}_v2`)
+      .join(',');
+    await writeFile(renamed, lines.join('\n'));
+    const noneShared = await action.run({ data: fixture('holdout.csv'), reference: renamed });
+    expectErrorAnnotation(noneShared, 'validate-data', `No column of the reference ${renamed}`, 'it shares none with the data');
+  });
+
+  it('fails a drift that could be measured on no column (a reference of empty fields), with an annotation on it', async () => {
+    const header = (await readFile(fixture('reference.csv'), 'utf8')).split('\n')[0];
+    const blank = join(action.root, 'blank-reference.csv');
+    const width = header.split(',').length;
+    await writeFile(blank, `${header}\n${`${','.repeat(width - 1)}\n`.repeat(50)}`);
+    const r = await action.run({ data: fixture('holdout.csv'), reference: blank });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(1);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].properties).toMatchObject({ title: 'validate-data: drift not measured', file: blank });
+    const rep = await readReport(r);
+    expect(rep.status).toBe('failed');
+    expect(rep.drift.drifted).toEqual([]);
+    expect(rep.drift.columns.every((c: any) => c.skipped === 'no values in the reference')).toBe(true);
+    expect(rep.reason).toMatch(new RegExp(`^Failed: drift measured on none of ${width} columns: id \\(no values in the reference\\)`));
+    expect(r.summary).toContain('### Drift: measured on none of');
+  });
+
   it('asks for something to check', async () => {
     const r = await action.run({ data: fixture('holdout.csv') });
     expectErrorAnnotation(r, 'validate-data', 'Nothing to check');

@@ -1,7 +1,8 @@
 /**
  * validate-data's annotations: one per failed expectation, on its entry's line of the suite file
  * (where the fix goes when the data is right and the suite wrong); on the data file, one when it
- * has no rows, one per drifted column and one for leakage.
+ * has no rows, one per drifted column and one for leakage; on the reference, one when no column's
+ * drift could be measured.
  */
 import type { DataValidationReport } from './data-report.js';
 import { formatNumber } from '../util/format.js';
@@ -48,6 +49,12 @@ export function failedExpectationAnnotations(r: DataValidationReport): Annotatio
       line: r.suite?.lines[i],
     });
   });
+  if (r.drift?.failOnDrift && r.drift.columns.every((c) => c.skipped !== undefined))
+    annotations.push({
+      title: 'drift not measured',
+      message: `Drift was measured on none of the ${r.drift.columns.length} columns: ${r.drift.columns.map((c) => `${c.column} (${c.skipped})`).join(', ')}.`,
+      file: r.drift.reference.path,
+    });
   if (r.drift?.failOnDrift) {
     for (const c of r.drift.columns.filter((x) => x.drifted)) {
       annotations.push({ title: `drift in ${c.column}`, message: driftMessage(c), file: r.data?.path });

@@ -102,6 +102,9 @@ const isIntDtype = (dtype: string): boolean => /^u?int/.test(dtype);
 function chosenColumns(reference: TableSource, settings: DriftSettings): { chosen: string[]; referenceOnly: string[] } {
   const names = reference.columns.map((c) => c.name);
   const exclude = new Set(settings.exclude ?? []);
+  const current = settings.current ? new Set(settings.current) : undefined;
+  let chosen: string[];
+  let referenceOnly: string[] = [];
   if (settings.columns && settings.columns.length > 0) {
     const missing = settings.columns.filter((c) => !names.includes(c));
     if (missing.length > 0) {
@@ -113,11 +116,26 @@ function chosenColumns(reference: TableSource, settings: DriftSettings): { chose
         },
       );
     }
-    return { chosen: settings.columns.filter((c) => !exclude.has(c)), referenceOnly: [] };
+    chosen = settings.columns.filter((c) => !exclude.has(c));
+  } else {
+    const kept = names.filter((c) => !exclude.has(c));
+    chosen = kept.filter((c) => !current || current.has(c));
+    referenceOnly = kept.filter((c) => current && !current.has(c));
   }
-  const current = settings.current ? new Set(settings.current) : undefined;
-  const kept = names.filter((c) => !exclude.has(c));
-  return { chosen: kept.filter((c) => !current || current.has(c)), referenceOnly: kept.filter((c) => current && !current.has(c)) };
+  // no column to compare would read "no drift": refused, as a training set whose every column is ignored
+  if (chosen.length === 0) {
+    const why =
+      settings.columns && settings.columns.length > 0
+        ? 'every column of drift-columns is in drift-ignore'
+        : names.every((c) => exclude.has(c))
+          ? 'every one is in drift-ignore'
+          : 'it shares none with the data, drift-ignore aside';
+    throw new UserError(`No column of the reference ${reference.path} is left to measure drift on: ${why}.`, {
+      file: reference.path,
+      hint: `The reference's columns: ${names.join(', ')}${current ? `; the data's: ${[...current].join(', ')}` : ''}.`,
+    });
+  }
+  return { chosen, referenceOnly };
 }
 
 interface Pass1 {
