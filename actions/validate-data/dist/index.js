@@ -33901,21 +33901,19 @@ function dataChecks(r) {
         });
     }
     if (r.drift) {
-        const n = r.drift.drifted.length;
-        const measured = r.drift.columns.filter((c) => c.skipped === undefined).length;
-        // every column skipped (no values on a side, too many categories) is drift not measured, not "no drift"
-        if (measured === 0)
-            checks.push({
+        const { columns, drifted, notMeasured, failOnDrift } = r.drift;
+        const measured = columns.length - notMeasured.length;
+        checks.push(
+        // every column skipped is drift not measured, not "no drift"
+        measured === 0
+            ? { name: 'drift', passed: !failOnDrift, detail: `drift measured on none of ${columns.length} columns: ${notMeasured.join(', ')}` }
+            : {
                 name: 'drift',
-                passed: !r.drift.failOnDrift,
-                detail: `drift measured on none of ${r.drift.columns.length} columns: ${r.drift.columns.map((c) => `${c.column} (${c.skipped})`).join(', ')}`,
-            });
-        else
-            checks.push({
-                name: 'drift',
-                passed: n === 0 || !r.drift.failOnDrift,
-                detail: (n === 0 ? `no drift in ${measured} columns` : `${n} of ${measured} columns drifted: ${r.drift.drifted.join(', ')}`) +
-                    (measured < r.drift.columns.length ? ` (${r.drift.columns.length - measured} not measured)` : ''),
+                passed: drifted.length === 0 || !failOnDrift,
+                detail: (drifted.length === 0
+                    ? `no drift in ${measured} columns`
+                    : `${drifted.length} of ${measured} columns drifted: ${drifted.join(', ')}`) +
+                    (notMeasured.length > 0 ? ` (${notMeasured.length} not measured)` : ''),
             });
     }
     if (r.leakage)
@@ -34735,15 +34733,16 @@ function chosenColumns(reference, settings) {
     const current = settings.current ? new Set(settings.current) : undefined;
     let chosen;
     let referenceOnly = [];
-    if (settings.columns && settings.columns.length > 0) {
-        const missing = settings.columns.filter((c) => !names.includes(c));
+    const named = settings.columns ?? [];
+    if (named.length > 0) {
+        const missing = named.filter((c) => !names.includes(c));
         if (missing.length > 0) {
             throw new UserError(`Drift column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} not in the reference ${reference.path}.`, {
                 file: reference.path,
                 hint: `Its columns: ${names.join(', ')}.`,
             });
         }
-        chosen = settings.columns.filter((c) => !exclude.has(c));
+        chosen = named.filter((c) => !exclude.has(c));
     }
     else {
         const kept = names.filter((c) => !exclude.has(c));
@@ -34752,7 +34751,7 @@ function chosenColumns(reference, settings) {
     }
     // no column to compare would read "no drift": refused, as a training set whose every column is ignored
     if (chosen.length === 0) {
-        const why = settings.columns && settings.columns.length > 0
+        const why = named.length > 0
             ? 'every column of drift-columns is in drift-ignore'
             : names.every((c) => exclude.has(c))
                 ? 'every one is in drift-ignore'
@@ -35413,6 +35412,7 @@ class DriftObserver {
         return {
             columns,
             drifted: columns.filter((c) => c.drifted).map((c) => c.column),
+            notMeasured: columns.filter((c) => c.skipped !== undefined).map((c) => `${c.column} (${c.skipped})`),
             settings: {
                 bins: s.bins ?? 10,
                 thresholds: columnThresholds('', s.thresholds),
@@ -55674,12 +55674,11 @@ function row(c) {
 /** The section's lines. */
 function renderDriftMarkdown(r) {
     const columns = [...r.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted));
-    const measured = r.columns.filter((c) => c.skipped === undefined).length;
-    const unmeasured = r.columns.length - measured;
+    const measured = r.columns.length - r.notMeasured.length;
     const head = measured === 0
         ? `measured on none of ${r.columns.length} columns`
         : (r.drifted.length === 0 ? `no drift in ${measured} columns` : `${r.drifted.length} of ${measured} columns drifted`) +
-            (unmeasured > 0 ? `, ${unmeasured} not measured` : '');
+            (r.notMeasured.length > 0 ? `, ${r.notMeasured.length} not measured` : '');
     const lines = [
         `### Drift: ${head}`,
         '',
@@ -55868,10 +55867,10 @@ function failedExpectationAnnotations(r) {
             line: r.suite?.lines[i],
         });
     });
-    if (r.drift?.failOnDrift && r.drift.columns.every((c) => c.skipped !== undefined))
+    if (r.drift?.failOnDrift && r.drift.notMeasured.length === r.drift.columns.length)
         annotations.push({
             title: 'drift not measured',
-            message: `Drift was measured on none of the ${r.drift.columns.length} columns: ${r.drift.columns.map((c) => `${c.column} (${c.skipped})`).join(', ')}.`,
+            message: `Drift was measured on none of the ${r.drift.columns.length} columns: ${r.drift.notMeasured.join(', ')}.`,
             file: r.drift.reference.path,
         });
     if (r.drift?.failOnDrift) {

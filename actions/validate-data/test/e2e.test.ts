@@ -305,6 +305,8 @@ describe('validate-data, committed bundle: bad input', () => {
     expect(rep.status).toBe('failed');
     expect(rep.drift.drifted).toEqual([]);
     expect(rep.drift.columns.every((c: any) => c.skipped === 'no values in the reference')).toBe(true);
+    expect(rep.drift.notMeasured).toHaveLength(width);
+    expect(rep.drift.notMeasured[0]).toBe('id (no values in the reference)');
     expect(rep.reason).toMatch(new RegExp(`^Failed: drift measured on none of ${width} columns: id \\(no values in the reference\\)`));
     expect(r.summary).toContain('### Drift: measured on none of');
   });

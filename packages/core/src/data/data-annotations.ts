@@ -49,10 +49,10 @@ export function failedExpectationAnnotations(r: DataValidationReport): Annotatio
       line: r.suite?.lines[i],
     });
   });
-  if (r.drift?.failOnDrift && r.drift.columns.every((c) => c.skipped !== undefined))
+  if (r.drift?.failOnDrift && r.drift.notMeasured.length === r.drift.columns.length)
     annotations.push({
       title: 'drift not measured',
-      message: `Drift was measured on none of the ${r.drift.columns.length} columns: ${r.drift.columns.map((c) => `${c.column} (${c.skipped})`).join(', ')}.`,
+      message: `Drift was measured on none of the ${r.drift.columns.length} columns: ${r.drift.notMeasured.join(', ')}.`,
       file: r.drift.reference.path,
     });
   if (r.drift?.failOnDrift) {

@@ -67,23 +67,22 @@ export function dataChecks(r: DataValidationReport): { name: string; passed: boo
     });
   }
   if (r.drift) {
-    const n = r.drift.drifted.length;
-    const measured = r.drift.columns.filter((c) => c.skipped === undefined).length;
-    // every column skipped (no values on a side, too many categories) is drift not measured, not "no drift"
-    if (measured === 0)
-      checks.push({
-        name: 'drift',
-        passed: !r.drift.failOnDrift,
-        detail: `drift measured on none of ${r.drift.columns.length} columns: ${r.drift.columns.map((c) => `${c.column} (${c.skipped})`).join(', ')}`,
-      });
-    else
-      checks.push({
-        name: 'drift',
-        passed: n === 0 || !r.drift.failOnDrift,
-        detail:
-          (n === 0 ? `no drift in ${measured} columns` : `${n} of ${measured} columns drifted: ${r.drift.drifted.join(', ')}`) +
-          (measured < r.drift.columns.length ? ` (${r.drift.columns.length - measured} not measured)` : ''),
-      });
+    const { columns, drifted, notMeasured, failOnDrift } = r.drift;
+    const measured = columns.length - notMeasured.length;
+    checks.push(
+      // every column skipped is drift not measured, not "no drift"
+      measured === 0
+        ? { name: 'drift', passed: !failOnDrift, detail: `drift measured on none of ${columns.length} columns: ${notMeasured.join(', ')}` }
+        : {
+            name: 'drift',
+            passed: drifted.length === 0 || !failOnDrift,
+            detail:
+              (drifted.length === 0
+                ? `no drift in ${measured} columns`
+                : `${drifted.length} of ${measured} columns drifted: ${drifted.join(', ')}`) +
+              (notMeasured.length > 0 ? ` (${notMeasured.length} not measured)` : ''),
+          },
+    );
   }
   if (r.leakage) checks.push({ name: 'leakage', passed: r.leakage.passed, detail: r.leakage.summary });
   return checks;

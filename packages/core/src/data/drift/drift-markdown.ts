@@ -45,13 +45,12 @@ function row(c: ColumnDrift): string {
 /** The section's lines. */
 export function renderDriftMarkdown(r: DriftResult): string[] {
   const columns = [...r.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted));
-  const measured = r.columns.filter((c) => c.skipped === undefined).length;
-  const unmeasured = r.columns.length - measured;
+  const measured = r.columns.length - r.notMeasured.length;
   const head =
     measured === 0
       ? `measured on none of ${r.columns.length} columns`
       : (r.drifted.length === 0 ? `no drift in ${measured} columns` : `${r.drifted.length} of ${measured} columns drifted`) +
-        (unmeasured > 0 ? `, ${unmeasured} not measured` : '');
+        (r.notMeasured.length > 0 ? `, ${r.notMeasured.length} not measured` : '');
   const lines = [
     `### Drift: ${head}`,
     '',

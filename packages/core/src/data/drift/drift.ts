@@ -87,6 +87,8 @@ export interface DriftResult {
   columns: ColumnDrift[];
   /** The columns that drifted, in column order. */
   drifted: string[];
+  /** The columns skipped (no values on a side, too many categories), each with why: not "no drift". */
+  notMeasured: string[];
   settings: { bins: number; thresholds: DriftThresholds; columnThresholds: Record<string, Partial<DriftThresholds>>; exactCap: number };
   /** Columns one set has and the other lacks, left out (only when the columns were not named). */
   referenceOnly: string[];
@@ -271,6 +273,7 @@ export class DriftObserver {
     return {
       columns,
       drifted: columns.filter((c) => c.drifted).map((c) => c.column),
+      notMeasured: columns.filter((c) => c.skipped !== undefined).map((c) => `${c.column} (${c.skipped})`),
       settings: {
         bins: s.bins ?? 10,
         thresholds: columnThresholds('', s.thresholds),

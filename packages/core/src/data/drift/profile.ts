@@ -105,8 +105,9 @@ function chosenColumns(reference: TableSource, settings: DriftSettings): { chose
   const current = settings.current ? new Set(settings.current) : undefined;
   let chosen: string[];
   let referenceOnly: string[] = [];
-  if (settings.columns && settings.columns.length > 0) {
-    const missing = settings.columns.filter((c) => !names.includes(c));
+  const named = settings.columns ?? [];
+  if (named.length > 0) {
+    const missing = named.filter((c) => !names.includes(c));
     if (missing.length > 0) {
       throw new UserError(
         `Drift column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} not in the reference ${reference.path}.`,
@@ -116,7 +117,7 @@ function chosenColumns(reference: TableSource, settings: DriftSettings): { chose
         },
       );
     }
-    chosen = settings.columns.filter((c) => !exclude.has(c));
+    chosen = named.filter((c) => !exclude.has(c));
   } else {
     const kept = names.filter((c) => !exclude.has(c));
     chosen = kept.filter((c) => !current || current.has(c));
@@ -125,7 +126,7 @@ function chosenColumns(reference: TableSource, settings: DriftSettings): { chose
   // no column to compare would read "no drift": refused, as a training set whose every column is ignored
   if (chosen.length === 0) {
     const why =
-      settings.columns && settings.columns.length > 0
+      named.length > 0
         ? 'every column of drift-columns is in drift-ignore'
         : names.every((c) => exclude.has(c))
           ? 'every one is in drift-ignore'
