@@ -30,6 +30,18 @@ afterAll(async () => {
   await action?.dispose();
 });
 
+/** A classic suite of `expectations` written to the run's scratch folder; its path. */
+async function writeSuite(name: string, expectations: unknown[]): Promise<string> {
+  const path = join(action.root, name);
+  await writeFile(path, JSON.stringify({ expectation_suite_name: 's', expectations }));
+  return path;
+}
+
+/** The header line of a CSV fixture. */
+async function headerOf(name: string): Promise<string> {
+  return (await readFile(fixture(name), 'utf8')).split('\n')[0];
+}
+
 async function geResult(r: ActionRun): Promise<any> {
   return JSON.parse(await readFile(join(r.workspace, r.outputs['result-path']), 'utf8'));
 }
@@ -186,14 +198,9 @@ describe('validate-data, committed bundle: drift and leakage', () => {
 
 describe('validate-data, committed bundle: bad input', () => {
   it('refuses an expectation type it does not run, listing those it does, and still writes the report', async () => {
-    const suite = join(action.root, 'unsupported.json');
-    await writeFile(
-      suite,
-      JSON.stringify({
-        expectation_suite_name: 's',
-        expectations: [{ expectation_type: 'expect_column_values_to_be_dateutil_parseable', kwargs: { column: 'city' } }],
-      }),
-    );
+    const suite = await writeSuite('unsupported.json', [
+      { expectation_type: 'expect_column_values_to_be_dateutil_parseable', kwargs: { column: 'city' } },
+    ]);
     const r = await action.run({ data: fixture('holdout.csv'), suite });
     const error = expectErrorAnnotation(
       r,
@@ -208,16 +215,9 @@ describe('validate-data, committed bundle: bad input', () => {
   });
 
   it('names the suite, the entry and the key of a malformed kwarg', async () => {
-    const suite = join(action.root, 'bad-kwarg.json');
-    await writeFile(
-      suite,
-      JSON.stringify({
-        expectation_suite_name: 's',
-        expectations: [
-          { expectation_type: 'expect_column_values_to_be_between', kwargs: { column: 'age', min_value: 18, mostly: 'most' } },
-        ],
-      }),
-    );
+    const suite = await writeSuite('bad-kwarg.json', [
+      { expectation_type: 'expect_column_values_to_be_between', kwargs: { column: 'age', min_value: 18, mostly: 'most' } },
+    ]);
     const r = await action.run({ data: fixture('holdout.csv'), suite });
     expectErrorAnnotation(r, 'validate-data', 'expectation 1 (expect_column_values_to_be_between)', 'mostly');
   });
@@ -234,20 +234,13 @@ describe('validate-data, committed bundle: bad input', () => {
   it('fails data without rows although Great Expectations passes every column expectation on it', async () => {
     // the fixture's header alone: suite.json's entries on its columns all hold on no rows in GE
     // (its row-count entry aside), so the emptied file must fail on its own
-    const header = (await readFile(fixture('holdout.csv'), 'utf8')).split('\n')[0];
+    const header = await headerOf('holdout.csv');
     const empty = join(action.root, 'emptied.csv');
     await writeFile(empty, `${header}\n`);
-    const suite = join(action.root, 'columns-only.json');
-    await writeFile(
-      suite,
-      JSON.stringify({
-        expectation_suite_name: 'columns only',
-        expectations: [
-          { expectation_type: 'expect_column_values_to_not_be_null', kwargs: { column: 'age' } },
-          { expectation_type: 'expect_column_values_to_be_between', kwargs: { column: 'age', min_value: 18, max_value: 99 } },
-        ],
-      }),
-    );
+    const suite = await writeSuite('columns-only.json', [
+      { expectation_type: 'expect_column_values_to_not_be_null', kwargs: { column: 'age' } },
+      { expectation_type: 'expect_column_values_to_be_between', kwargs: { column: 'age', min_value: 18, max_value: 99 } },
+    ]);
     const r = await action.run({ data: empty, suite });
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
     expect(r.outputs).toMatchObject({ passed: 'false', 'evaluated-expectations': '2', 'failed-expectations': '0' });
@@ -267,7 +260,7 @@ describe('validate-data, committed bundle: bad input', () => {
     expect(expectErrorAnnotation(noSuite, 'validate-data', `the suite ${suite} has no expectations`).properties.file).toBe(suite);
     expect((await readReport(noSuite)).status).toBe('error');
 
-    const header = (await readFile(fixture('reference.csv'), 'utf8')).split('\n')[0];
+    const header = await headerOf('reference.csv');
     const empty = join(action.root, 'header-only.csv');
     await writeFile(empty, `${header}\n`);
     const noReference = await action.run({ data: fixture('holdout.csv'), reference: empty });
@@ -278,7 +271,7 @@ describe('validate-data, committed bundle: bad input', () => {
   });
 
   it('refuses a drift with no column to compare: every column ignored, or none shared with the data', async () => {
-    const header = (await readFile(fixture('reference.csv'), 'utf8')).split('\n')[0];
+    const header = await headerOf('reference.csv');
     const allIgnored = await action.run({ data: fixture('holdout.csv'), reference: fixture('reference.csv'), 'drift-ignore': header });
     expectErrorAnnotation(allIgnored, 'validate-data', 'No column of the reference', 'every one is in drift-ignore');
     const renamed = join(action.root, 'renamed-reference.csv');
@@ -293,7 +286,7 @@ describe('validate-data, committed bundle: bad input', () => {
   });
 
   it('fails a drift that could be measured on no column (a reference of empty fields), with an annotation on it', async () => {
-    const header = (await readFile(fixture('reference.csv'), 'utf8')).split('\n')[0];
+    const header = await headerOf('reference.csv');
     const blank = join(action.root, 'blank-reference.csv');
     const width = header.split(',').length;
     await writeFile(blank, `${header}\n${`${','.repeat(width - 1)}\n`.repeat(50)}`);
